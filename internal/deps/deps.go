@@ -6,6 +6,7 @@ package deps
 import (
 	_ "github.com/alecthomas/participle/v2"
 	_ "github.com/google/uuid"
+	_ "github.com/gorilla/websocket"
 	_ "github.com/hashicorp/hcl/v2"
 	_ "github.com/nats-io/nats-server/v2/server"
 	_ "github.com/nats-io/nats.go"
@@ -16,5 +17,4 @@ import (
 	_ "github.com/zclconf/go-cty/cty"
 	_ "go.etcd.io/bbolt"
 	_ "go.yaml.in/yaml/v3"
-	_ "github.com/gorilla/websocket"
 )
