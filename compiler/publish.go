@@ -1,0 +1,199 @@
+package compiler
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/patternc/patternc/compiler/source"
+)
+
+// Publish is an SNS Publish request as patternc reads it:
+// {"Message": "...", "MessageAttributes": {"k": {"DataType": "...",
+// "StringValue": "..."}}}.
+type Publish struct {
+	Message    string
+	Attributes []Attribute // sorted by Name
+}
+
+// Attribute is one message attribute.
+type Attribute struct {
+	Name        string
+	DataType    string // as sent, custom label included ("Number.float")
+	StringValue string
+}
+
+// BaseType is the attribute's type without a custom label: "String",
+// "Number", "Binary" or "String.Array" (filter-policies.md §3.1).
+func (a Attribute) BaseType() string {
+	if a.DataType == "String.Array" {
+		return "String.Array"
+	}
+	base, _, _ := strings.Cut(a.DataType, ".")
+	return base
+}
+
+// ParsePublish reads a Publish request. Anything that is not such a request
+// is an *InputError.
+func ParsePublish(req []byte) (*Publish, error) {
+	v, err := source.ParseJSON(req, source.Limits{MaxSize: 16 << 20})
+	if err != nil {
+		return nil, &InputError{Msg: "the Publish request is not valid JSON: " + err.Error()}
+	}
+	if v.Kind != source.Object {
+		return nil, &InputError{Msg: "the Publish request must be a JSON object with Message and MessageAttributes"}
+	}
+	p := &Publish{}
+	for _, m := range v.Members {
+		switch m.Key {
+		case "Message":
+			if m.Value.Kind != source.String {
+				return nil, &InputError{Msg: "Message must be a string"}
+			}
+			p.Message = m.Value.Text
+		case "MessageAttributes":
+			if m.Value.Kind == source.Null {
+				continue
+			}
+			if m.Value.Kind != source.Object {
+				return nil, &InputError{Msg: "MessageAttributes must be an object of {\"DataType\": …, \"StringValue\": …}"}
+			}
+			for _, am := range m.Value.Members {
+				a, err := readAttribute(am)
+				if err != nil {
+					return nil, err
+				}
+				p.Attributes = append(p.Attributes, a)
+			}
+		}
+	}
+	sort.SliceStable(p.Attributes, func(i, j int) bool { return p.Attributes[i].Name < p.Attributes[j].Name })
+	return p, nil
+}
+
+func readAttribute(m source.Member) (Attribute, error) {
+	a := Attribute{Name: m.Key}
+	if m.Value.Kind != source.Object {
+		return a, &InputError{Msg: fmt.Sprintf("message attribute %q must be an object with DataType and StringValue", m.Key)}
+	}
+	hasValue := false
+	for _, f := range m.Value.Members {
+		switch f.Key {
+		case "DataType", "Type":
+			if f.Value.Kind != source.String {
+				return a, &InputError{Msg: fmt.Sprintf("message attribute %q: DataType must be a string", m.Key)}
+			}
+			a.DataType = f.Value.Text
+		case "StringValue", "Value":
+			if f.Value.Kind != source.String {
+				return a, &InputError{Msg: fmt.Sprintf("message attribute %q: StringValue must be a string", m.Key)}
+			}
+			a.StringValue = f.Value.Text
+			hasValue = true
+		case "BinaryValue":
+			hasValue = true
+		}
+	}
+	switch a.BaseType() {
+	case "String", "String.Array", "Binary":
+	case "Number":
+		if !isJSONNumber(a.StringValue) {
+			return a, &InputError{Msg: fmt.Sprintf("message attribute %q: Number value %q is not a number", m.Key, a.StringValue)}
+		}
+	case "":
+		return a, &InputError{Msg: fmt.Sprintf("message attribute %q has no DataType", m.Key)}
+	default:
+		return a, &InputError{Msg: fmt.Sprintf("message attribute %q: DataType %q is not String, Number, Binary or String.Array", m.Key, a.DataType)}
+	}
+	if !hasValue {
+		return a, &InputError{Msg: fmt.Sprintf("message attribute %q has no value", m.Key)}
+	}
+	return a, nil
+}
+
+func isJSONNumber(s string) bool {
+	v, err := source.ParseJSON([]byte(s), source.Limits{})
+	return err == nil && v.Kind == source.Number
+}
+
+// HasAttributes reports whether the message carries an attribute that SNS
+// filters on (Binary attributes are ignored). A message without one never
+// matches a MessageAttributes policy (filter-policies.md §3.2).
+func (p *Publish) HasAttributes() bool {
+	for _, a := range p.Attributes {
+		if a.BaseType() != "Binary" {
+			return true
+		}
+	}
+	return false
+}
+
+// AttributesEvent writes the attributes as the flat JSON object that
+// MessageAttributes-scope policies are matched against (filter-policies.md
+// §3.1): String → string, Number → number with the value as literal text,
+// String.Array → the parsed array's scalar elements, Binary → omitted.
+func (p *Publish) AttributesEvent() []byte {
+	b := []byte{'{'}
+	first := true
+	for _, a := range p.Attributes {
+		var val []byte
+		switch a.BaseType() {
+		case "String":
+			val = jsonString(a.StringValue)
+		case "Number":
+			val = []byte(a.StringValue)
+		case "String.Array":
+			val = arrayScalars(a.StringValue)
+		default:
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, jsonString(a.Name)...)
+		b = append(b, ':')
+		b = append(b, val...)
+	}
+	return append(b, '}')
+}
+
+// arrayScalars keeps the scalar elements of a String.Array value; text that
+// is not a JSON array contributes no values.
+func arrayScalars(s string) []byte {
+	v, err := source.ParseJSON([]byte(s), source.Limits{})
+	if err != nil || v.Kind != source.Array {
+		return []byte("[]")
+	}
+	out := []byte{'['}
+	n := 0
+	for _, e := range v.Elems {
+		var el []byte
+		switch e.Kind {
+		case source.String:
+			el = jsonString(e.Text)
+		case source.Number:
+			el = []byte(e.Text)
+		case source.True:
+			el = []byte("true")
+		case source.False:
+			el = []byte("false")
+		case source.Null:
+			el = []byte("null")
+		default:
+			continue
+		}
+		if n > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, el...)
+		n++
+	}
+	return append(out, ']')
+}
+
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s)
+	return b
+}
