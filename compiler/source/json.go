@@ -185,6 +185,9 @@ func (r *reader) object(depth int, start Pos) (*Value, error) {
 	}
 	for {
 		r.skipSpace()
+		if r.off < len(r.data) && r.data[r.off] == '}' && len(v.Members) > 0 {
+			return nil, r.errorf("unexpected '}' after ',': JSON does not allow a trailing comma")
+		}
 		if r.off >= len(r.data) || r.data[r.off] != '"' {
 			return nil, r.errorf("unexpected %s: expected a double-quoted member name", r.describe())
 		}
@@ -235,6 +238,9 @@ func (r *reader) array(depth int, start Pos) (*Value, error) {
 	}
 	for {
 		r.skipSpace()
+		if r.off < len(r.data) && r.data[r.off] == ']' && len(v.Elems) > 0 {
+			return nil, r.errorf("unexpected ']' after ',': JSON does not allow a trailing comma")
+		}
 		el, err := r.value(depth + 1)
 		if err != nil {
 			return nil, err

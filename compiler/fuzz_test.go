@@ -1,0 +1,61 @@
+package compiler
+
+import (
+	"testing"
+)
+
+var fuzzSeeds = []string{
+	`{"source":["aws.ec2"],"detail":{"state":["running",{"prefix":"pend"}]}}`,
+	`{"a":[{"numeric":[">",0,"<=",5]}],"b":[{"anything-but":{"prefix":["x","y"]}}]}`,
+	`{"$or":[{"a":[{"wildcard":"*x*"}]},{"b":[{"exists":false}]}]}`,
+	`{"c":[{"cidr":"10.0.0.0/8"},"2001:db8::1"],"d":[{"equals-ignore-case":"É"}]}`,
+	`{"e":[{"suffix":{"equals-ignore-case":".PNG"}}],"f":[{"anything-but":{"wildcard":["a*","\\*b"]}}]}`,
+	`{"n":[{"numeric":["=",3e2]}],"m":[300.0,null,true,false]}`,
+	`{"x":{"y":{"z":[1]}},"x":{"w":["q"]}}`,
+}
+
+// fuzzCompile checks that compiling never panics, that a valid pattern has
+// clauses, and that errors carry a position and a code.
+func fuzzCompile(f *testing.F, d Dialect) {
+	for _, s := range fuzzSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := Compile(data, d, nil)
+		if err != nil {
+			list, ok := err.(ErrorList)
+			if !ok || len(list) == 0 || list[0].Code == "" {
+				t.Fatalf("error without a diagnostic: %v", err)
+			}
+			return
+		}
+		if len(p.Clauses) == 0 {
+			t.Fatalf("valid pattern %q has no clauses", data)
+		}
+		// The reference interpreter must not fail on a minimal event.
+		input := `{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","a":[1,"x",{"b":null}]}`
+		if d.IsSNS() {
+			input = `{"Message":"{\"a\":[1,\"x\"]}","MessageAttributes":{"a":{"DataType":"String","StringValue":"x"}}}`
+		}
+		if _, err := Explain(p, []byte(input)); err != nil {
+			t.Fatalf("explain: %v", err)
+		}
+	})
+}
+
+func FuzzCompileEventBridge(f *testing.F)   { fuzzCompile(f, EventBridge) }
+func FuzzCompileSNSAttributes(f *testing.F) { fuzzCompile(f, SNSAttributes) }
+func FuzzCompileSNSBody(f *testing.F)       { fuzzCompile(f, SNSBody) }
+
+// FuzzExplainEvent checks that Explain never panics on hostile events.
+func FuzzExplainEvent(f *testing.F) {
+	p, err := Compile([]byte(`{"a":{"b":["x",{"exists":false}],"c":[{"numeric":[">",1]}]},"d":[{"anything-but":"q"}]}`), EventBridge, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(`{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","a":[{"b":"x","c":2},{"c":0}],"d":["q",1]}`))
+	f.Add([]byte(`{"Message":"x"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = Explain(p, data)
+	})
+}
