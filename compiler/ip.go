@@ -60,15 +60,25 @@ func ParseIP(s string) (netip.Addr, bool) {
 	switch {
 	case v4:
 		var b [4]byte
-		for i, part := range strings.Split(s, ".") {
-			if len(part) > 10 {
+		part, n := 0, 0
+		digits := 0
+		for i := 0; i <= len(s); i++ {
+			if i == len(s) || s[i] == '.' {
+				if n > 255 {
+					return netip.Addr{}, false
+				}
+				b[part] = byte(n)
+				part, n, digits = part+1, 0, 0
+				continue
+			}
+			digits++
+			if digits > 10 {
 				return netip.Addr{}, false
 			}
-			n, err := strconv.Atoi(part)
-			if err != nil || n > 255 {
-				return netip.Addr{}, false
+			n = n*10 + int(s[i]-'0')
+			if n > 255 {
+				n = 256 // stays invalid without overflowing
 			}
-			b[i] = byte(n)
 		}
 		return netip.AddrFrom4(b), true
 	case v6:

@@ -16,22 +16,51 @@ func NumberLiteral(text string) Literal {
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return lit
 	}
-	lit.Exact = sameDecimal(text, strconv.FormatFloat(f, 'g', -1, 64))
+	lit.Exact = SameDecimal(text, strconv.FormatFloat(f, 'g', -1, 64))
 	return lit
 }
 
-// sameDecimal reports whether two decimal number texts denote exactly the
-// same value, without floating-point arithmetic.
-func sameDecimal(a, b string) bool {
+// SameDecimal reports whether two decimal number texts denote exactly the
+// same value, without floating-point arithmetic and without allocating
+// (the automaton calls it for every number it reads).
+func SameDecimal(a, b string) bool {
 	na, ok1 := normDecimal(a)
 	nb, ok2 := normDecimal(b)
-	return ok1 && ok2 && na == nb
+	if !ok1 || !ok2 {
+		return false
+	}
+	if na.n == 0 || nb.n == 0 {
+		return na.n == nb.n
+	}
+	if na.neg != nb.neg || na.exp != nb.exp || na.n != nb.n {
+		return false
+	}
+	for i := 0; i < na.n; i++ {
+		if na.digit(i) != nb.digit(i) {
+			return false
+		}
+	}
+	return true
 }
 
+// decimal is a number text normalised to ±0.d1d2…dn × 10^exp with d1 ≠ 0
+// and dn ≠ 0. The digits stay in the text: they are the significant run of
+// intPart followed by frac, starting at skip.
 type decimal struct {
-	neg    bool
-	digits string // no leading or trailing zeros; "" for zero
-	exp    int    // value = 0.digits × 10^exp
+	neg     bool
+	intPart string
+	frac    string
+	skip    int // leading zeros of intPart+frac
+	n       int // significant digits; 0 for zero
+	exp     int
+}
+
+func (d *decimal) digit(i int) byte {
+	i += d.skip
+	if i < len(d.intPart) {
+		return d.intPart[i]
+	}
+	return d.frac[i-len(d.intPart)]
 }
 
 // normDecimal normalises a JSON (or strconv 'g') number text. ok is false
@@ -56,23 +85,23 @@ func normDecimal(s string) (decimal, bool) {
 		}
 		exp = e
 	}
-	intPart, frac := mant, ""
+	d.intPart = mant
 	if i := strings.IndexByte(mant, '.'); i >= 0 {
-		intPart, frac = mant[:i], mant[i+1:]
+		d.intPart, d.frac = mant[:i], mant[i+1:]
 	}
-	digits := intPart + frac
-	exp += len(intPart)
-	// Trim leading zeros (each one lowers the exponent) and trailing zeros.
-	lead := 0
-	for lead < len(digits) && digits[lead] == '0' {
-		lead++
+	total := len(d.intPart) + len(d.frac)
+	exp += len(d.intPart)
+	for d.skip < total && d.digit(0) == '0' {
+		d.skip++
 	}
-	digits = digits[lead:]
-	exp -= lead
-	digits = strings.TrimRight(digits, "0")
-	if digits == "" {
+	exp -= d.skip
+	d.n = total - d.skip
+	for d.n > 0 && d.digit(d.n-1) == '0' {
+		d.n--
+	}
+	if d.n == 0 {
 		return decimal{}, true // zero, sign ignored: -0 equals 0
 	}
-	d.digits, d.exp = digits, exp
+	d.exp = exp
 	return d, true
 }

@@ -1,0 +1,384 @@
+package automaton
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+var pairs = flag.Int("pairs", 20000, "random pattern/event pairs for TestDifferentialRandom")
+
+type conformanceCase struct {
+	Name    string          `json:"name"`
+	Dialect string          `json:"dialect"`
+	Pattern json.RawMessage `json:"pattern"`
+	Input   json.RawMessage `json:"input"`
+	Expect  string          `json:"expect"`
+}
+
+// TestDifferentialConformance runs every valid conformance case through the
+// automaton, each case alone and all of them in one machine, and compares
+// with compiler.Explain and the expected verdict.
+func TestDifferentialConformance(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/conformance/*.json")
+	if len(files) == 0 {
+		t.Fatal("no conformance files")
+	}
+	shared := New(Config{})
+	type item struct {
+		id    ID
+		d     compiler.Dialect
+		input []byte
+		want  bool
+	}
+	var items []item
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cases []conformanceCase
+		if err := json.Unmarshal(data, &cases); err != nil {
+			t.Fatal(err)
+		}
+		for i, tc := range cases {
+			if tc.Expect == "invalid" {
+				continue
+			}
+			d, _ := compiler.ParseDialect(tc.Dialect, "")
+			p, err := compiler.Compile(tc.Pattern, d, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.Name, err)
+			}
+			ex, err := compiler.Explain(p, tc.Input)
+			if err != nil {
+				t.Fatalf("%s: explain: %v", tc.Name, err)
+			}
+			want := tc.Expect == "match"
+			if ex.Matched != want {
+				t.Fatalf("%s: Explain says %v, expected %v", tc.Name, ex.Matched, want)
+			}
+			id := ID(fmt.Sprintf("%s#%d", filepath.Base(f), i))
+			alone := New(Config{})
+			if err := alone.Add(id, p); err != nil {
+				t.Fatal(err)
+			}
+			got, err := matchInput(alone, d, tc.Input)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.Name, err)
+			}
+			if (len(got) == 1) != want {
+				t.Errorf("%s (%s): automaton says %v, want %v\npattern %s\ninput %s", tc.Name, filepath.Base(f), got, want, tc.Pattern, tc.Input)
+			}
+			if err := shared.Add(id, p); err != nil {
+				t.Fatal(err)
+			}
+			items = append(items, item{id, d, tc.Input, want})
+		}
+	}
+	// In one machine, each input matches its own pattern exactly when
+	// expected, whatever the other patterns are.
+	for _, it := range items {
+		got, err := matchInput(shared, it.d, it.input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := false
+		for _, id := range got {
+			has = has || id == it.id
+		}
+		if has != it.want {
+			t.Errorf("%s in the shared machine: matched=%v, want %v", it.id, has, it.want)
+		}
+	}
+}
+
+func matchInput(m *Machine, d compiler.Dialect, input []byte) ([]ID, error) {
+	if d == compiler.EventBridge {
+		return m.Match(input)
+	}
+	return m.MatchPublish(input)
+}
+
+// gen makes random patterns and events over a small shared vocabulary, so
+// that they often almost match: the interesting cases.
+type gen struct {
+	r *rand.Rand
+}
+
+var (
+	genKeys    = []string{"a", "b", "c", "a.b", "d"}
+	genStrings = []string{"", "x", "xy", "Xy", "abc", "ABC", "été", "ÉTÉ", "10.0.0.1", "10.0.1.255", "2001:db8::1", "a*b", "logs/app.log", "k", "K", "ß"}
+	genNumbers = []string{"0", "-0", "1", "1.0", "3e2", "300", "-5.5", "1e-7", "12345678901234567890", "0.1", "1000000001"}
+)
+
+func (g *gen) pick(list []string) string { return list[g.r.Intn(len(list))] }
+
+func (g *gen) scalar() string {
+	switch g.r.Intn(6) {
+	case 0, 1:
+		b, _ := json.Marshal(g.pick(genStrings))
+		return string(b)
+	case 2, 3:
+		return g.pick(genNumbers)
+	case 4:
+		return []string{"true", "false"}[g.r.Intn(2)]
+	}
+	return "null"
+}
+
+func (g *gen) str() string {
+	b, _ := json.Marshal(g.pick(genStrings))
+	return string(b)
+}
+
+func (g *gen) condition() string {
+	switch g.r.Intn(14) {
+	case 0, 1:
+		return g.scalar()
+	case 2:
+		return `{"prefix":` + g.str() + `}`
+	case 3:
+		return `{"suffix":` + g.str() + `}`
+	case 4:
+		return `{"equals-ignore-case":` + g.str() + `}`
+	case 5:
+		return `{"prefix":{"equals-ignore-case":` + g.str() + `}}`
+	case 6:
+		return `{"suffix":{"equals-ignore-case":` + g.str() + `}}`
+	case 7:
+		return `{"wildcard":` + []string{`"*"`, `"a*"`, `"*b"`, `"x*y"`, `"*.log"`, `"é*"`, `"a*b*c"`, `"*\\**"`}[g.r.Intn(8)] + `}`
+	case 8:
+		switch g.r.Intn(5) {
+		case 0:
+			return `{"anything-but":` + g.str() + `}`
+		case 1:
+			return `{"anything-but":[` + g.pick(genNumbers) + `,` + g.pick(genNumbers) + `]}`
+		case 2:
+			return `{"anything-but":{"prefix":` + []string{`"a"`, `"x"`, `"1"`}[g.r.Intn(3)] + `}}`
+		case 3:
+			return `{"anything-but":{"suffix":` + []string{`"y"`, `"c"`, `".log"`}[g.r.Intn(3)] + `}}`
+		}
+		return `{"anything-but":{"equals-ignore-case":[` + g.str() + `]}}`
+	case 9:
+		ops := [][2]string{{`">"`, `"<"`}, {`">="`, `"<="`}}
+		o := ops[g.r.Intn(2)]
+		lo := []string{"-10", "0", "0.5", "1", "299.9"}[g.r.Intn(5)]
+		hi := []string{"1", "2", "300", "1e10"}[g.r.Intn(4)]
+		if g.r.Intn(3) == 0 {
+			return `{"numeric":["=",` + g.pick(genNumbers[:10]) + `]}`
+		}
+		if lo >= hi && lo != "-10" {
+			return `{"numeric":[` + o[0] + `,` + lo + `]}`
+		}
+		return `{"numeric":[` + o[0] + `,` + lo + `,` + o[1] + `,` + hi + `]}`
+	case 10:
+		return `{"exists":` + []string{"true", "false"}[g.r.Intn(2)] + `}`
+	case 11:
+		return `{"cidr":` + []string{`"10.0.0.0/24"`, `"10.0.0.0/8"`, `"2001:db8::/32"`, `"10.0.1.128/25"`}[g.r.Intn(4)] + `}`
+	case 12:
+		return `{"anything-but":{"wildcard":` + []string{`"*y"`, `"a*"`, `"*"`}[g.r.Intn(3)] + `}}`
+	}
+	return g.str()
+}
+
+func (g *gen) pattern(depth int) string {
+	n := 1 + g.r.Intn(3)
+	var members []string
+	for i := 0; i < n; i++ {
+		k := g.pick(genKeys)
+		switch {
+		case depth < 2 && g.r.Intn(4) == 0:
+			members = append(members, fmt.Sprintf("%q:%s", k, g.pattern(depth+1)))
+		case depth < 2 && g.r.Intn(8) == 0:
+			members = append(members, fmt.Sprintf(`"$or":[%s,%s]`, g.pattern(depth+1), g.pattern(depth+1)))
+		default:
+			var conds []string
+			for j := 0; j < 1+g.r.Intn(3); j++ {
+				conds = append(conds, g.condition())
+			}
+			members = append(members, fmt.Sprintf("%q:[%s]", k, strings.Join(conds, ",")))
+		}
+	}
+	return "{" + strings.Join(members, ",") + "}"
+}
+
+func (g *gen) value(depth int) string {
+	switch r := g.r.Intn(10); {
+	case depth < 3 && r < 2:
+		return g.object(depth + 1)
+	case depth < 3 && r < 4:
+		var els []string
+		for i := 0; i < g.r.Intn(4); i++ {
+			els = append(els, g.value(depth+1))
+		}
+		return "[" + strings.Join(els, ",") + "]"
+	}
+	return g.scalar()
+}
+
+func (g *gen) object(depth int) string {
+	var members []string
+	for i := 0; i < g.r.Intn(4); i++ {
+		members = append(members, fmt.Sprintf("%q:%s", g.pick(genKeys), g.value(depth)))
+	}
+	return "{" + strings.Join(members, ",") + "}"
+}
+
+// event wraps a random object in the envelope TestEventPattern requires.
+func (g *gen) event() string {
+	body := g.object(0)
+	env := `"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d"`
+	if body == "{}" {
+		return "{" + env + "}"
+	}
+	return "{" + env + "," + body[1:]
+}
+
+func (g *gen) publish() string {
+	var attrs []string
+	for i := 0; i < g.r.Intn(4); i++ {
+		k := g.pick(genKeys)
+		switch g.r.Intn(4) {
+		case 0:
+			v, _ := json.Marshal(g.pick(genStrings))
+			attrs = append(attrs, fmt.Sprintf(`%q:{"DataType":"String","StringValue":%s}`, k, v))
+		case 1:
+			attrs = append(attrs, fmt.Sprintf(`%q:{"DataType":"Number","StringValue":%q}`, k, g.pick(genNumbers)))
+		case 2:
+			arr := "[" + g.scalar() + "," + g.scalar() + "]"
+			b, _ := json.Marshal(arr)
+			attrs = append(attrs, fmt.Sprintf(`%q:{"DataType":"String.Array","StringValue":%s}`, k, b))
+		default:
+			attrs = append(attrs, fmt.Sprintf(`%q:{"DataType":"Binary","BinaryValue":"AAA="}`, k))
+		}
+	}
+	msg, _ := json.Marshal(g.object(0))
+	req := `{"Message":` + string(msg)
+	if len(attrs) > 0 {
+		req += `,"MessageAttributes":{` + strings.Join(attrs, ",") + `}`
+	}
+	return req + "}"
+}
+
+// differential compiles n random patterns into one machine per dialect
+// and checks events against Explain; it returns the pairs compared.
+func differential(t testing.TB, seed int64, patterns, events int) int {
+	g := &gen{r: rand.New(rand.NewSource(seed))}
+	compared := 0
+	for _, d := range []compiler.Dialect{compiler.EventBridge, compiler.SNSAttributes, compiler.SNSBody} {
+		m := New(Config{})
+		var ps []*compiler.Pattern
+		var srcs []string
+		for len(ps) < patterns {
+			src := g.pattern(0)
+			p, err := compiler.Compile([]byte(src), d, nil)
+			if err != nil {
+				continue
+			}
+			if err := m.Add(ID(fmt.Sprint(len(ps))), p); err != nil {
+				t.Fatal(err)
+			}
+			ps = append(ps, p)
+			srcs = append(srcs, src)
+		}
+		mt := m.NewMatcher()
+		var dst []ID
+		for e := 0; e < events; e++ {
+			var input string
+			if d == compiler.EventBridge {
+				input = g.event()
+			} else {
+				input = g.publish()
+			}
+			var err error
+			if d == compiler.EventBridge {
+				dst, err = mt.Match(dst, []byte(input))
+			} else {
+				dst, err = mt.MatchPublish(dst, []byte(input))
+			}
+			if err != nil {
+				t.Fatalf("match %s: %v", input, err)
+			}
+			got := map[ID]bool{}
+			for _, id := range dst {
+				if got[id] {
+					t.Fatalf("id %s reported twice", id)
+				}
+				got[id] = true
+			}
+			for i, p := range ps {
+				ex, err := compiler.Explain(p, []byte(input))
+				if err != nil {
+					t.Fatalf("explain: %v", err)
+				}
+				compared++
+				if ex.Matched != got[ID(fmt.Sprint(i))] {
+					t.Fatalf("seed %d, %v: disagreement\npattern %s\ninput   %s\nExplain %v, automaton %v\n%s", seed, d, srcs[i], input, ex.Matched, !ex.Matched, strings.Join(ex.Lines, "\n"))
+				}
+			}
+		}
+	}
+	return compared
+}
+
+// TestDifferentialRandom compares the automaton with Explain on random
+// pattern/event pairs. `go test ./automaton -run DifferentialRandom
+// -pairs=1000000` runs the full million.
+func TestDifferentialRandom(t *testing.T) {
+	total, seed := 0, int64(1)
+	for total < *pairs {
+		total += differential(t, seed, 40, 60)
+		seed++
+	}
+	t.Logf("%d pattern/event pairs agree (%d seeds)", total, seed-1)
+}
+
+func TestDeleteAndReplace(t *testing.T) {
+	m := New(Config{})
+	mustAdd := func(id, src string) {
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Add(ID(id), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev := []byte(`{"source":"x","n":5,"ip":"10.1.2.3"}`)
+	mustAdd("a", `{"source":["x"]}`)
+	mustAdd("b", `{"n":[{"numeric":[">",1]}], "ip":[{"cidr":"10.0.0.0/8"}]}`)
+	mustAdd("c", `{"missing":[{"exists":false}]}`)
+	got, _ := m.Match(ev)
+	sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+	if fmt.Sprint(got) != "[a b c]" {
+		t.Fatalf("got %v", got)
+	}
+	if !m.Delete("b") || m.Delete("b") {
+		t.Fatal("Delete reports wrongly")
+	}
+	mustAdd("a", `{"source":["y"]}`) // replace
+	got, _ = m.Match(ev)
+	if fmt.Sprint(got) != "[c]" {
+		t.Fatalf("after delete/replace got %v", got)
+	}
+	m.Delete("a")
+	m.Delete("c")
+	s := m.snap.Load()
+	for i, sub := range s.sub {
+		if len(sub.paths) != 0 || len(sub.prefixes) != 0 || len(sub.always) != 0 || sub.count != 0 {
+			t.Fatalf("input %d not empty after deleting everything: %+v", i, sub)
+		}
+	}
+	if m.states != 0 {
+		t.Fatalf("%d states left after deleting everything", m.states)
+	}
+}

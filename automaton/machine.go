@@ -1,0 +1,708 @@
+package automaton
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// ID names a pattern in a Machine. The runtime uses rule and subscription
+// names; callers with numeric ids format them.
+type ID string
+
+// Config bounds the machine's work; the zero value means defaults.
+type Config struct {
+	// MaxStates caps the trie states of the whole machine; an Add that
+	// would exceed it fails with a clear error and changes nothing.
+	MaxStates int
+	// MaxDepth caps the nesting of events read by Match.
+	MaxDepth int
+	// MaxEventSize caps the size of events read by Match, in bytes.
+	MaxEventSize int
+}
+
+// Defaults of Config.
+const (
+	DefaultMaxStates    = 50_000_000
+	DefaultMaxDepth     = 1000
+	DefaultMaxEventSize = 16 << 20
+)
+
+// The inputs a pattern can be matched against: the Machine keeps one
+// sub-machine for each, so SNS policies never see events and vice versa.
+const (
+	inputEvent = iota
+	inputAttributes
+	inputBody
+	numInputs
+)
+
+func inputOf(d compiler.Dialect) (int, error) {
+	switch d {
+	case compiler.EventBridge:
+		return inputEvent, nil
+	case compiler.SNSAttributes:
+		return inputAttributes, nil
+	case compiler.SNSBody:
+		return inputBody, nil
+	}
+	return 0, fmt.Errorf("automaton: unknown dialect %v", d)
+}
+
+// Machine holds many compiled patterns (any mix of dialects) as one
+// automaton. Match is safe for concurrent use and lock-free: it reads an
+// immutable snapshot. Add and Delete build the next snapshot and publish it
+// atomically; writers are serialised.
+type Machine struct {
+	cfg  Config
+	snap atomic.Pointer[snapshot]
+
+	mu       sync.Mutex // serialises writers; guards everything below
+	patterns map[ID]*patternRec
+	clauses  idAllocator
+	pats     idAllocator
+	pathIdx  map[string]int32 // "input/path" → stable index for matcher scratch
+	pathRefs map[string]int   // live fields per "input/path"
+	paths    idAllocator
+	states   int
+}
+
+// snapshot is everything Match reads; it never changes once published.
+type snapshot struct {
+	sub       [numInputs]*subMachine
+	clauseCap int32 // clause ids are below this
+	patCap    int32
+	pathCap   int32
+}
+
+// subMachine is the automaton for one kind of input.
+type subMachine struct {
+	// paths maps a dotted path to its value automaton.
+	paths map[string]*pathMatcher
+	// prefixes holds every proper prefix (at a '.' boundary) of a pattern
+	// path: the scanner descends into an object only along these.
+	prefixes map[string]int
+	// always lists the clauses with no field that needs a leaf (only
+	// exists:false fields): they are candidates for every input.
+	always []*clauseRec
+	count  int // patterns
+}
+
+// pathMatcher is the value automaton of one path.
+type pathMatcher struct {
+	idx     int32
+	fwd     *node // typed keys: exact values, prefixes, wildcard heads, IPs
+	rev     *node // reversed strings: suffixes
+	fold    *node // case-folded strings: equals-ignore-case, ignore-case prefix
+	revFold *node // reversed case-folded strings: ignore-case suffix
+	ranges  rangeIndex
+	ab      []*abCond
+	exists  []existsCond
+	cidrs   int // CIDR conditions: the string leaves must be read as addresses
+}
+
+// target is one field of one clause: what a positive hit satisfies.
+type target struct {
+	cl    *clauseRec
+	field int32
+}
+
+// abCond is one anything-but condition: its exclusions are marks in the
+// tries; a leaf that none of them excludes satisfies the target.
+type abCond struct {
+	target
+	every bool // SNS String.Array rule: every leaf must pass
+}
+
+type existsCond struct {
+	target
+	nonEmpty bool
+}
+
+// clauseRec is one clause of one pattern.
+type clauseRec struct {
+	id       int32
+	pat      *patternRec
+	fields   []fieldRec
+	required uint64 // fields that need a leaf
+	full     bool   // needs the array-consistency search even without arrays
+}
+
+type fieldRec struct {
+	pathIdx     int32
+	allowAbsent bool
+}
+
+// patternRec is the writer's record of a pattern, to delete it again.
+type patternRec struct {
+	id      ID
+	idx     int32
+	input   int
+	clauses []*clauseRec
+	touched []trieKey
+	paths   []string
+}
+
+type trieKind uint8
+
+const (
+	trieFwd trieKind = iota
+	trieRev
+	trieFold
+	trieRevFold
+)
+
+type trieKey struct {
+	path string
+	kind trieKind
+	key  string
+}
+
+// idAllocator hands out small dense ids and reuses freed ones, so scratch
+// arrays indexed by id stay as small as the live set.
+type idAllocator struct {
+	next int32
+	free []int32
+}
+
+func (a *idAllocator) get() int32 {
+	if n := len(a.free); n > 0 {
+		id := a.free[n-1]
+		a.free = a.free[:n-1]
+		return id
+	}
+	a.next++
+	return a.next - 1
+}
+
+func (a *idAllocator) put(id int32) { a.free = append(a.free, id) }
+
+// New returns an empty machine.
+func New(cfg Config) *Machine {
+	if cfg.MaxStates <= 0 {
+		cfg.MaxStates = DefaultMaxStates
+	}
+	if cfg.MaxDepth <= 0 {
+		cfg.MaxDepth = DefaultMaxDepth
+	}
+	if cfg.MaxEventSize <= 0 {
+		cfg.MaxEventSize = DefaultMaxEventSize
+	}
+	m := &Machine{cfg: cfg, patterns: map[ID]*patternRec{}, pathIdx: map[string]int32{}, pathRefs: map[string]int{}}
+	s := &snapshot{}
+	for i := range s.sub {
+		s.sub[i] = &subMachine{paths: map[string]*pathMatcher{}, prefixes: map[string]int{}}
+	}
+	m.snap.Store(s)
+	return m
+}
+
+// Len reports how many patterns the machine holds.
+func (m *Machine) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.patterns)
+}
+
+// Add adds (or replaces) the pattern named id.
+func (m *Machine) Add(id ID, p *compiler.Pattern) error {
+	return m.AddAll([]ID{id}, []*compiler.Pattern{p})
+}
+
+// AddAll adds many patterns and publishes one snapshot: the way to load a
+// large rule set quickly. On error nothing is added.
+func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
+	if len(ids) != len(ps) {
+		return errors.New("automaton: AddAll needs as many ids as patterns")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Check everything that can fail before changing anything: a failed
+	// AddAll leaves the machine as it was.
+	estimate := 0
+	for i, p := range ps {
+		if p == nil || len(p.Clauses) == 0 {
+			return fmt.Errorf("automaton: pattern %q has no clauses (compile it with compiler.Compile)", ids[i])
+		}
+		if _, err := inputOf(p.Dialect); err != nil {
+			return fmt.Errorf("automaton: pattern %q: %w", ids[i], err)
+		}
+		n, err := statesNeeded(p)
+		if err != nil {
+			return fmt.Errorf("automaton: pattern %q: %w", ids[i], err)
+		}
+		estimate += n
+	}
+	if m.states+estimate > m.cfg.MaxStates {
+		return fmt.Errorf("automaton: adding %d pattern(s) could grow the machine past its budget of %d states (Config.MaxStates); it holds %d", len(ps), m.cfg.MaxStates, m.states)
+	}
+	tx := m.begin()
+	for i, p := range ps {
+		if old, ok := m.patterns[ids[i]]; ok {
+			tx.deletePattern(old)
+		}
+		tx.addPattern(ids[i], p)
+	}
+	tx.commit()
+	return nil
+}
+
+// statesNeeded bounds the trie states a pattern can add, and rejects
+// operators the machine does not know.
+func statesNeeded(p *compiler.Pattern) (int, error) {
+	n := 0
+	for _, cl := range p.Clauses {
+		for _, f := range cl.Fields {
+			for ci := range f.Conds {
+				c := &f.Conds[ci]
+				switch c.Op {
+				case compiler.OpEquals:
+					n += 1 + len(c.Value.Text) + 8
+				case compiler.OpPrefix, compiler.OpSuffix, compiler.OpEqualsIgnoreCase:
+					n += 1 + 4*len(c.Text)
+				case compiler.OpWildcard:
+					n += 1 + len(c.Glob.Parts[0])
+				case compiler.OpAnythingBut:
+					for _, v := range c.Exclude.Values {
+						n += 1 + len(v.Text) + 8
+					}
+					for _, s := range c.Exclude.Texts {
+						n += 1 + 4*len(s)
+					}
+					for _, g := range c.Exclude.Globs {
+						n += 1 + len(g.Parts[0])
+					}
+				case compiler.OpCIDR:
+					n += 17
+				case compiler.OpNumeric, compiler.OpExists:
+					n++
+				default:
+					return 0, fmt.Errorf("unknown operator %d", c.Op)
+				}
+			}
+		}
+	}
+	return n, nil
+}
+
+// Delete removes the pattern named id; it reports whether it was there.
+func (m *Machine) Delete(id ID) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	rec, ok := m.patterns[id]
+	if !ok {
+		return false
+	}
+	tx := m.begin()
+	tx.deletePattern(rec)
+	tx.commit()
+	return true
+}
+
+// IDs lists the patterns in the machine, sorted.
+func (m *Machine) IDs() []ID {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ids := make([]ID, 0, len(m.patterns))
+	for id := range m.patterns {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// tx is one write: it copies what it changes and publishes at commit.
+type tx struct {
+	m      *Machine
+	snap   snapshot
+	subs   [numInputs]bool       // sub copied
+	dirty  map[*pathMatcher]bool // path matchers copied in this tx
+	states int                   // states created minus states pruned
+}
+
+func (m *Machine) begin() *tx {
+	return &tx{m: m, snap: *m.snap.Load(), dirty: map[*pathMatcher]bool{}}
+}
+
+func (t *tx) sub(input int) *subMachine {
+	if !t.subs[input] {
+		old := t.snap.sub[input]
+		s := &subMachine{
+			paths:    make(map[string]*pathMatcher, len(old.paths)+1),
+			prefixes: old.prefixes,
+			always:   old.always,
+			count:    old.count,
+		}
+		for k, v := range old.paths {
+			s.paths[k] = v
+		}
+		t.snap.sub[input] = s
+		t.subs[input] = true
+	}
+	return t.snap.sub[input]
+}
+
+// path returns a writable copy of the path matcher for path.
+func (t *tx) path(input int, path string) *pathMatcher {
+	s := t.sub(input)
+	pm := s.paths[path]
+	if pm != nil && t.dirty[pm] {
+		return pm
+	}
+	var c *pathMatcher
+	if pm == nil {
+		key := pathKey(input, path)
+		idx, ok := t.m.pathIdx[key]
+		if !ok {
+			idx = t.m.paths.get()
+			t.m.pathIdx[key] = idx
+		}
+		c = &pathMatcher{idx: idx}
+		t.addPrefixes(s, path)
+	} else {
+		cp := *pm
+		c = &cp
+	}
+	s.paths[path] = c
+	t.dirty[c] = true
+	return c
+}
+
+func pathKey(input int, path string) string { return fmt.Sprintf("%d/%s", input, path) }
+
+// addPrefixes records every proper prefix of path at a '.' boundary.
+func (t *tx) addPrefixes(s *subMachine, path string) {
+	np := make(map[string]int, len(s.prefixes)+4)
+	for k, v := range s.prefixes {
+		np[k] = v
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] == '.' {
+			np[path[:i]]++
+		}
+	}
+	s.prefixes = np
+}
+
+func (t *tx) removePrefixes(s *subMachine, path string) {
+	np := make(map[string]int, len(s.prefixes))
+	for k, v := range s.prefixes {
+		np[k] = v
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] == '.' {
+			if np[path[:i]]--; np[path[:i]] <= 0 {
+				delete(np, path[:i])
+			}
+		}
+	}
+	s.prefixes = np
+}
+
+func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
+	switch kind {
+	case trieRev:
+		return &pm.rev
+	case trieFold:
+		return &pm.fold
+	case trieRevFold:
+		return &pm.revFold
+	}
+	return &pm.fwd
+}
+
+func (t *tx) insert(rec *patternRec, path string, pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo, hi byte, mk mark) {
+	root := t.trie(pm, kind)
+	*root = insert(*root, key, place, lo, hi, mk, &t.states)
+	rec.touched = append(rec.touched, trieKey{path, kind, string(key)})
+}
+
+// addPattern compiles p into the machine; AddAll has checked it.
+func (t *tx) addPattern(id ID, p *compiler.Pattern) {
+	input, _ := inputOf(p.Dialect)
+	m := t.m
+	rec := &patternRec{id: id, idx: m.pats.get(), input: input}
+	s := t.sub(input)
+	for _, cl := range p.Clauses {
+		cr := &clauseRec{id: m.clauses.get(), pat: rec, fields: make([]fieldRec, len(cl.Fields))}
+		cr.full = len(cl.Fields) > 64
+		anyRequired := false
+		rec.clauses = append(rec.clauses, cr)
+		for fi, f := range cl.Fields {
+			pm := t.path(input, f.Path)
+			rec.paths = append(rec.paths, f.Path)
+			m.pathRefs[pathKey(input, f.Path)]++
+			cr.fields[fi] = fieldRec{pathIdx: pm.idx}
+			tg := target{cr, int32(fi)}
+			needs := false
+			for ci := range f.Conds {
+				c := &f.Conds[ci]
+				if c.Op == compiler.OpExists && !c.Exists {
+					cr.fields[fi].allowAbsent = true
+					cr.full = true
+					continue
+				}
+				needs = true
+				t.addCondition(rec, f.Path, pm, tg, c)
+			}
+			if needs && !cr.fields[fi].allowAbsent {
+				anyRequired = true
+				if fi < 64 {
+					cr.required |= 1 << fi
+				}
+			}
+		}
+		if !anyRequired {
+			s.always = append(s.always[:len(s.always):len(s.always)], cr)
+		}
+	}
+	s.count++
+	m.patterns[id] = rec
+}
+
+// addCondition compiles one condition into the path's automaton.
+func (t *tx) addCondition(rec *patternRec, path string, pm *pathMatcher, tg target, c *compiler.Condition) {
+	hit := mark{hit: &tg}
+	switch c.Op {
+	case compiler.OpEquals:
+		t.insert(rec, path, pm, trieFwd, literalKey(&c.Value), placeEnd, 0, 0, hit)
+	case compiler.OpPrefix:
+		if c.IgnoreCase {
+			hit.verify, hit.text = verifyFoldPrefix, c.Text
+			t.insert(rec, path, pm, trieFold, appendFolded([]byte{tagString}, []byte(c.Text)), placePass, 0, 0, hit)
+		} else {
+			t.insert(rec, path, pm, trieFwd, append([]byte{tagString}, c.Text...), placePass, 0, 0, hit)
+		}
+	case compiler.OpSuffix:
+		if c.IgnoreCase {
+			hit.verify, hit.text = verifyFoldSuffix, c.Text
+			t.insert(rec, path, pm, trieRevFold, appendReversed([]byte{tagString}, appendFolded(nil, []byte(c.Text))), placePass, 0, 0, hit)
+		} else {
+			t.insert(rec, path, pm, trieRev, appendReversed([]byte{tagString}, []byte(c.Text)), placePass, 0, 0, hit)
+		}
+	case compiler.OpEqualsIgnoreCase:
+		hit.verify, hit.text = verifyFoldEqual, c.Text
+		t.insert(rec, path, pm, trieFold, appendFolded([]byte{tagString}, []byte(c.Text)), placeEnd, 0, 0, hit)
+	case compiler.OpWildcard:
+		t.insertGlob(rec, path, pm, c.Glob, hit)
+	case compiler.OpAnythingBut:
+		ab := &abCond{target: tg, every: c.EveryValue}
+		pm.ab = append(pm.ab[:len(pm.ab):len(pm.ab)], ab)
+		ex := mark{ab: ab}
+		switch c.Exclude.Op {
+		case compiler.OpEquals:
+			for i := range c.Exclude.Values {
+				t.insert(rec, path, pm, trieFwd, literalKey(&c.Exclude.Values[i]), placeEnd, 0, 0, ex)
+			}
+		case compiler.OpPrefix:
+			for _, s := range c.Exclude.Texts {
+				t.insert(rec, path, pm, trieFwd, append([]byte{tagString}, s...), placePass, 0, 0, ex)
+			}
+		case compiler.OpSuffix:
+			for _, s := range c.Exclude.Texts {
+				t.insert(rec, path, pm, trieRev, appendReversed([]byte{tagString}, []byte(s)), placePass, 0, 0, ex)
+			}
+		case compiler.OpEqualsIgnoreCase:
+			for _, s := range c.Exclude.Texts {
+				m := ex
+				m.verify, m.text = verifyFoldEqual, s
+				t.insert(rec, path, pm, trieFold, appendFolded([]byte{tagString}, []byte(s)), placeEnd, 0, 0, m)
+			}
+		case compiler.OpWildcard:
+			for _, g := range c.Exclude.Globs {
+				t.insertGlob(rec, path, pm, g, ex)
+			}
+		}
+	case compiler.OpNumeric:
+		lo, hi, ok := rangeKeys(c.Range)
+		if ok {
+			pm.ranges = pm.ranges.with(rangeCond{lo: lo, hi: hi, t: tg})
+		}
+	case compiler.OpExists:
+		pm.exists = append(pm.exists[:len(pm.exists):len(pm.exists)], existsCond{target: tg, nonEmpty: c.NonEmpty})
+	case compiler.OpCIDR:
+		pm.cidrs++
+		key, place, lo, hi := cidrKey(c)
+		t.insert(rec, path, pm, trieFwd, key, place, lo, hi, hit)
+	}
+}
+
+// insertGlob puts a wildcard into the forward trie at its literal head; the
+// rest is checked when a value reaches it. A glob without a star is an
+// exact value.
+func (t *tx) insertGlob(rec *patternRec, path string, pm *pathMatcher, g compiler.Glob, mk mark) {
+	if len(g.Parts) == 1 {
+		t.insert(rec, path, pm, trieFwd, append([]byte{tagString}, g.Parts[0]...), placeEnd, 0, 0, mk)
+		return
+	}
+	mk.verify, mk.glob = verifyGlob, g
+	t.insert(rec, path, pm, trieFwd, append([]byte{tagString}, g.Parts[0]...), placePass, 0, 0, mk)
+}
+
+// literalKey is the typed key of a pattern literal.
+func literalKey(l *compiler.Literal) []byte {
+	switch l.Kind {
+	case compiler.LitString:
+		return append([]byte{tagString}, l.Text...)
+	case compiler.LitNumber:
+		if l.Exact {
+			return appendNumberKey(nil, l.Num)
+		}
+		return append([]byte{tagNumText}, l.Text...)
+	case compiler.LitTrue:
+		return []byte{tagTrue}
+	case compiler.LitFalse:
+		return []byte{tagFalse}
+	}
+	return []byte{tagNull}
+}
+
+// cidrKey places a block in the forward trie: full bytes of the mask are a
+// path, a partial last byte is a byte range.
+func cidrKey(c *compiler.Condition) ([]byte, markPlace, byte, byte) {
+	p := c.Prefix
+	var key []byte
+	if p.Addr().Is4() {
+		b := p.Addr().As4()
+		key = append([]byte{tagIPv4}, b[:]...)
+	} else {
+		b := p.Addr().As16()
+		key = append([]byte{tagIPv6}, b[:]...)
+	}
+	bits := p.Bits()
+	full := bits / 8
+	if bits%8 == 0 {
+		return key[:1+full], placePass, 0, 0
+	}
+	mask := byte(0xff << (8 - bits%8))
+	lo := key[1+full] & mask
+	return key[:1+full], placeRange, lo, lo | ^mask
+}
+
+// deletePattern removes rec from the machine.
+func (t *tx) deletePattern(rec *patternRec) {
+	m := t.m
+	s := t.sub(rec.input)
+	owned := func(mk *mark) bool { return mk.owner().pat == rec }
+	for _, tk := range rec.touched {
+		pm := t.path(rec.input, tk.path)
+		root := t.trie(pm, tk.kind)
+		removed := 0
+		*root = remove(*root, []byte(tk.key), owned, &removed)
+		t.states -= removed
+	}
+	seen := map[string]bool{}
+	for _, path := range rec.paths {
+		key := pathKey(rec.input, path)
+		m.pathRefs[key]--
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		pm := t.path(rec.input, path)
+		pm.ab = filterAB(pm.ab, rec)
+		pm.exists = filterExists(pm.exists, rec)
+		pm.ranges = pm.ranges.without(rec)
+		pm.cidrs = countCIDR(pm.fwd)
+	}
+	for path := range seen {
+		key := pathKey(rec.input, path)
+		if m.pathRefs[key] <= 0 {
+			delete(m.pathRefs, key)
+			delete(s.paths, path)
+			t.removePrefixes(s, path)
+			if idx, ok := m.pathIdx[key]; ok {
+				delete(m.pathIdx, key)
+				m.paths.put(idx)
+			}
+		}
+	}
+	var always []*clauseRec
+	for _, cr := range s.always {
+		if cr.pat != rec {
+			always = append(always, cr)
+		}
+	}
+	s.always = always
+	for _, cr := range rec.clauses {
+		m.clauses.put(cr.id)
+	}
+	m.pats.put(rec.idx)
+	s.count--
+	delete(m.patterns, rec.id)
+}
+
+func countCIDR(n *node) int {
+	c := 0
+	for _, tag := range []byte{tagIPv4, tagIPv6} {
+		if k := n.childOrNil(tag); k != nil {
+			c += countMarks(k)
+		}
+	}
+	return c
+}
+
+func (n *node) childOrNil(b byte) *node {
+	if n == nil {
+		return nil
+	}
+	return n.child(b)
+}
+
+func countMarks(n *node) int {
+	c := len(n.end) + len(n.pass) + len(n.rng)
+	for _, k := range n.kids {
+		c += countMarks(k)
+	}
+	return c
+}
+
+func filterAB(list []*abCond, rec *patternRec) []*abCond {
+	var out []*abCond
+	for _, a := range list {
+		if a.cl.pat != rec {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func filterExists(list []existsCond, rec *patternRec) []existsCond {
+	var out []existsCond
+	for _, e := range list {
+		if e.cl.pat != rec {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (t *tx) commit() {
+	for pm := range t.dirty {
+		pm.ranges = pm.ranges.built()
+	}
+	s := t.snap
+	s.clauseCap = t.m.clauses.next
+	s.patCap = t.m.pats.next
+	s.pathCap = t.m.paths.next
+	t.m.states += t.states
+	t.m.snap.Store(&s)
+}
+
+// String describes the machine's size, for debugging and the bench report.
+func (m *Machine) String() string {
+	s := m.snap.Load()
+	var b strings.Builder
+	for i, sub := range s.sub {
+		fmt.Fprintf(&b, "input %d: %d patterns, %d paths; ", i, sub.count, len(sub.paths))
+	}
+	m.mu.Lock()
+	fmt.Fprintf(&b, "%d states", m.states)
+	m.mu.Unlock()
+	return b.String()
+}

@@ -1,0 +1,556 @@
+package automaton
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// Matcher holds one goroutine's scratch memory for matching, the way a
+// fastjson.Parser does; it is not safe for concurrent use. Everything it
+// needs per event lives in slices it reuses, indexed by the dense ids the
+// machine hands out, and stamped with an epoch instead of being cleared.
+type Matcher struct {
+	m     *Machine
+	snap  *snapshot
+	sub   *subMachine
+	epoch uint32
+
+	leaves  []leafRec
+	trails  []arrayStep // trail of every leaf, back to back
+	stack   []arrayStep // arrays on the way to the current value
+	arrays  int32       // arrays seen in this event
+	path    []byte
+	keyBuf  []byte
+	valBuf  []byte
+	foldBuf []byte
+	tmpBuf  []byte
+	numBuf  []byte
+
+	pathEpoch []uint32
+	pathHead  []int32
+	pathTail  []int32
+	pathPM    []*pathMatcher
+	paths     []int32 // paths with leaves in this event
+
+	clauseEpoch []uint32
+	clauseMask  []uint64
+	clauseHead  []int32
+	touched     []*clauseRec
+	hits        []hitRec
+	excls       []exclRec
+
+	patEpoch []uint32
+
+	// array-consistency search
+	pairs  []hitRec
+	starts []int32
+	choice []arrayStep
+	absent []int32
+	budget int
+	err    error
+}
+
+type arrayStep struct {
+	array int32
+	index int32
+}
+
+type leafRec struct {
+	pathIdx  int32
+	kind     byte // a tag of key.go
+	val      []byte
+	tr0, tr1 int32 // trail in Matcher.trails
+	next     int32 // next leaf at the same path
+	excl     int32 // first exclusion record
+}
+
+type hitRec struct {
+	cl    *clauseRec
+	field int32
+	leaf  int32
+	next  int32
+}
+
+type exclRec struct {
+	ab   *abCond
+	next int32
+}
+
+// searchBudget bounds the array-consistency search per event, as
+// compiler.Explain bounds its own.
+const searchBudget = 2_000_000
+
+// ErrTooComplex is returned for an event whose arrays give more leaf
+// combinations than the consistency search may try.
+var ErrTooComplex = errors.New("automaton: the event has too many array combinations to match")
+
+// NewMatcher returns scratch memory bound to m.
+func (m *Machine) NewMatcher() *Matcher { return &Matcher{m: m} }
+
+var matcherPool = sync.Pool{}
+
+func (m *Machine) getMatcher() *Matcher {
+	if v := matcherPool.Get(); v != nil {
+		mt := v.(*Matcher)
+		if mt.m == m {
+			return mt
+		}
+	}
+	return m.NewMatcher()
+}
+
+// Match returns the ids of the EventBridge patterns that event matches
+// (SNS patterns never match here). It allocates its result; use a Matcher
+// for allocation-free matching.
+func (m *Machine) Match(event []byte) ([]ID, error) {
+	mt := m.getMatcher()
+	ids, err := mt.Match(nil, event)
+	matcherPool.Put(mt)
+	return ids, err
+}
+
+// MatchPublish returns the ids of the SNS filter policies (either scope)
+// that an SNS Publish request matches.
+func (m *Machine) MatchPublish(req []byte) ([]ID, error) {
+	mt := m.getMatcher()
+	ids, err := mt.MatchPublish(nil, req)
+	matcherPool.Put(mt)
+	return ids, err
+}
+
+// Match appends the ids of the EventBridge patterns matching event to
+// dst[:0] and returns it. In steady state it allocates nothing.
+func (mt *Matcher) Match(dst []ID, event []byte) ([]ID, error) {
+	dst = dst[:0]
+	mt.begin()
+	if len(event) > mt.m.cfg.MaxEventSize {
+		return dst, fmt.Errorf("automaton: event is %d bytes, larger than the limit of %d", len(event), mt.m.cfg.MaxEventSize)
+	}
+	return mt.run(dst, inputEvent, event)
+}
+
+// MatchPublish is Match for SNS Publish requests: MessageAttributes-scope
+// policies see the attributes (filter-policies.md §3), MessageBody-scope
+// ones the Message parsed as a JSON object (not an object: no match).
+func (mt *Matcher) MatchPublish(dst []ID, req []byte) ([]ID, error) {
+	dst = dst[:0]
+	mt.begin()
+	pub, err := compiler.ParsePublish(req)
+	if err != nil {
+		return dst, err
+	}
+	if mt.snap.sub[inputAttributes].count > 0 && pub.HasAttributes() {
+		if dst, err = mt.run(dst, inputAttributes, pub.AttributesEvent()); err != nil {
+			return dst, err
+		}
+	}
+	if mt.snap.sub[inputBody].count > 0 {
+		mt.epoch++ // a fresh event: leaves and hits of the attributes are gone
+		if mt.epoch == 0 {
+			mt.resetEpochs()
+		}
+		var bodyErr error
+		dst, bodyErr = mt.run(dst, inputBody, []byte(pub.Message))
+		if errors.Is(bodyErr, ErrTooComplex) {
+			return dst, bodyErr
+		}
+		// Any other error means the Message is not a JSON object: such a
+		// message is simply not delivered (filter-policies.md §4).
+	}
+	return dst, nil
+}
+
+// begin loads the current snapshot and sizes the scratch for it.
+func (mt *Matcher) begin() {
+	s := mt.m.snap.Load()
+	mt.snap = s
+	if int(s.clauseCap) > len(mt.clauseEpoch) {
+		n := int(s.clauseCap) + int(s.clauseCap)/4 + 16
+		mt.clauseEpoch = make([]uint32, n)
+		mt.clauseMask = make([]uint64, n)
+		mt.clauseHead = make([]int32, n)
+	}
+	if int(s.pathCap) > len(mt.pathEpoch) {
+		n := int(s.pathCap) + 16
+		mt.pathEpoch = make([]uint32, n)
+		mt.pathHead = make([]int32, n)
+		mt.pathTail = make([]int32, n)
+		mt.pathPM = make([]*pathMatcher, n)
+	}
+	if int(s.patCap) > len(mt.patEpoch) {
+		mt.patEpoch = make([]uint32, int(s.patCap)+int(s.patCap)/4+16)
+	}
+	mt.epoch++
+	if mt.epoch == 0 {
+		mt.resetEpochs()
+	}
+}
+
+func (mt *Matcher) resetEpochs() {
+	clear(mt.clauseEpoch)
+	clear(mt.pathEpoch)
+	clear(mt.patEpoch)
+	mt.epoch = 1
+}
+
+// run matches one input against one sub-machine.
+func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
+	sub := mt.snap.sub[input]
+	mt.sub = sub
+	mt.leaves = mt.leaves[:0]
+	mt.trails = mt.trails[:0]
+	mt.stack = mt.stack[:0]
+	mt.path = mt.path[:0]
+	mt.valBuf = mt.valBuf[:0]
+	mt.paths = mt.paths[:0]
+	mt.touched = mt.touched[:0]
+	mt.hits = mt.hits[:0]
+	mt.excls = mt.excls[:0]
+	mt.arrays = 0
+	mt.err = nil
+	if sub.count == 0 {
+		return dst, nil
+	}
+	if err := mt.scan(data); err != nil {
+		return dst, err
+	}
+	mt.postPass()
+	mt.budget = searchBudget
+	for _, cl := range mt.touched {
+		dst = mt.evaluate(dst, cl)
+	}
+	for _, cl := range sub.always {
+		dst = mt.evaluate(dst, cl)
+	}
+	return dst, mt.err
+}
+
+// addLeaf records a value at the current path and runs the path's value
+// automaton on it.
+func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
+	li := int32(len(mt.leaves))
+	tr0 := int32(len(mt.trails))
+	mt.trails = append(mt.trails, mt.stack...)
+	mt.leaves = append(mt.leaves, leafRec{pathIdx: pm.idx, kind: kind, val: val, tr0: tr0, tr1: int32(len(mt.trails)), next: -1, excl: -1})
+	idx := pm.idx
+	if mt.pathEpoch[idx] != mt.epoch {
+		mt.pathEpoch[idx] = mt.epoch
+		mt.pathHead[idx] = li
+		mt.pathPM[idx] = pm
+		mt.paths = append(mt.paths, idx)
+	} else {
+		mt.leaves[mt.pathTail[idx]].next = li
+	}
+	mt.pathTail[idx] = li
+
+	switch kind {
+	case tagString:
+		mt.walk(pm.fwd, tagString, val, val, li, false)
+		if pm.rev != nil {
+			mt.walk(pm.rev, tagString, val, val, li, true)
+		}
+		if pm.fold != nil || pm.revFold != nil {
+			mt.foldBuf = appendFolded(mt.foldBuf[:0], val)
+			if pm.fold != nil {
+				mt.walk(pm.fold, tagString, mt.foldBuf, val, li, false)
+			}
+			if pm.revFold != nil {
+				mt.walk(pm.revFold, tagString, mt.foldBuf, val, li, true)
+			}
+		}
+		if pm.cidrs > 0 {
+			var ok bool
+			if mt.tmpBuf, ok = appendIPKey(mt.tmpBuf[:0], val); ok {
+				mt.walk(pm.fwd, mt.tmpBuf[0], mt.tmpBuf[1:], val, li, false)
+			}
+		}
+	case tagNumber, tagNumText:
+		f, exact, buf := parseNumber(val, mt.numBuf)
+		mt.numBuf = buf
+		if !exact {
+			mt.walk(pm.fwd, tagNumText, val, val, li, false)
+			return
+		}
+		mt.tmpBuf = appendNumberKey(mt.tmpBuf[:0], f)
+		mt.walk(pm.fwd, tagNumber, mt.tmpBuf[1:], val, li, false)
+		if len(pm.ranges.conds) > 0 {
+			key := numberKey(f)
+			cover, all := pm.ranges.segment(key)
+			if all {
+				for i := range pm.ranges.conds {
+					if c := &pm.ranges.conds[i]; c.lo <= key && key <= c.hi {
+						mt.hit(c.t, li)
+					}
+				}
+			} else {
+				for _, ci := range cover {
+					mt.hit(pm.ranges.conds[ci].t, li)
+				}
+			}
+		}
+	default:
+		mt.walk(pm.fwd, kind, nil, nil, li, false)
+	}
+}
+
+// walk runs a value through a trie (backwards when rev), firing the marks
+// it reaches; orig is the unfolded value for verification.
+func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, li int32, rev bool) {
+	if root == nil {
+		return
+	}
+	n := root.child(tag)
+	for i := 0; n != nil; i++ {
+		for k := range n.pass {
+			mt.fire(&n.pass[k], orig, li)
+		}
+		if i == len(val) {
+			for k := range n.end {
+				mt.fire(&n.end[k], orig, li)
+			}
+			return
+		}
+		b := val[i]
+		if rev {
+			b = val[len(val)-1-i]
+		}
+		for k := range n.rng {
+			if r := &n.rng[k]; r.lo <= b && b <= r.hi {
+				mt.fire(&r.m, orig, li)
+			}
+		}
+		n = n.child(b)
+	}
+}
+
+func (mt *Matcher) fire(mk *mark, orig []byte, li int32) {
+	if mk.verify != verifyNone {
+		s := bytesString(orig)
+		var ok bool
+		switch mk.verify {
+		case verifyFoldEqual:
+			ok = compiler.EqualFold(mk.text, s)
+		case verifyFoldPrefix:
+			ok = compiler.HasPrefixFold(s, mk.text)
+		case verifyFoldSuffix:
+			ok = compiler.HasSuffixFold(s, mk.text)
+		case verifyGlob:
+			ok = mk.glob.Match(s)
+		}
+		if !ok {
+			return
+		}
+	}
+	if mk.hit != nil {
+		mt.hit(*mk.hit, li)
+		return
+	}
+	l := &mt.leaves[li]
+	mt.excls = append(mt.excls, exclRec{ab: mk.ab, next: l.excl})
+	l.excl = int32(len(mt.excls) - 1)
+}
+
+// hit records that leaf li satisfies a field of a clause.
+func (mt *Matcher) hit(t target, li int32) {
+	id := t.cl.id
+	if mt.clauseEpoch[id] != mt.epoch {
+		mt.clauseEpoch[id] = mt.epoch
+		mt.clauseMask[id] = 0
+		mt.clauseHead[id] = -1
+		mt.touched = append(mt.touched, t.cl)
+	}
+	if t.field < 64 {
+		mt.clauseMask[id] |= 1 << t.field
+	}
+	mt.hits = append(mt.hits, hitRec{cl: t.cl, field: t.field, leaf: li, next: mt.clauseHead[id]})
+	mt.clauseHead[id] = int32(len(mt.hits) - 1)
+}
+
+// postPass evaluates the conditions that depend on all the leaves of a
+// path: exists and anything-but.
+func (mt *Matcher) postPass() {
+	for _, idx := range mt.paths {
+		pm := mt.pathPM[idx]
+		for i := range pm.exists {
+			ec := &pm.exists[i]
+			for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+				l := &mt.leaves[li]
+				if ec.nonEmpty && (l.kind == tagNull || (l.kind == tagString && len(l.val) == 0)) {
+					continue
+				}
+				mt.hit(ec.target, li)
+			}
+		}
+		for _, ab := range pm.ab {
+			if ab.every {
+				ok := true
+				for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+					if mt.excluded(li, ab) {
+						ok = false
+						break
+					}
+				}
+				if !ok {
+					continue
+				}
+			}
+			for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+				if ab.every || !mt.excluded(li, ab) {
+					mt.hit(ab.target, li)
+				}
+			}
+		}
+	}
+}
+
+func (mt *Matcher) excluded(li int32, ab *abCond) bool {
+	for e := mt.leaves[li].excl; e >= 0; e = mt.excls[e].next {
+		if mt.excls[e].ab == ab {
+			return true
+		}
+	}
+	return false
+}
+
+// evaluate decides one candidate clause and appends its pattern's id once.
+func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
+	pat := cl.pat
+	if mt.patEpoch[pat.idx] == mt.epoch {
+		return dst
+	}
+	var mask uint64
+	touched := mt.clauseEpoch[cl.id] == mt.epoch
+	if touched {
+		mask = mt.clauseMask[cl.id]
+	}
+	if mask&cl.required != cl.required {
+		return dst
+	}
+	ok := false
+	if !cl.full && (len(cl.fields) == 1 || !mt.hitsInArrays(cl)) {
+		ok = true
+	} else {
+		ok = mt.search(cl, touched)
+	}
+	if ok {
+		mt.patEpoch[pat.idx] = mt.epoch
+		dst = append(dst, pat.id)
+	}
+	return dst
+}
+
+func (mt *Matcher) hitsInArrays(cl *clauseRec) bool {
+	for h := mt.clauseHead[cl.id]; h >= 0; h = mt.hits[h].next {
+		l := &mt.leaves[mt.hits[h].leaf]
+		if l.tr1 > l.tr0 {
+			return true
+		}
+	}
+	return false
+}
+
+// search looks for one array-consistent choice of leaves for cl, the
+// semantics of compiler/clause.go.
+func (mt *Matcher) search(cl *clauseRec, touched bool) bool {
+	n := len(cl.fields)
+	mt.pairs = mt.pairs[:0]
+	if touched {
+		for h := mt.clauseHead[cl.id]; h >= 0; h = mt.hits[h].next {
+			mt.pairs = append(mt.pairs, mt.hits[h])
+		}
+	}
+	// Sort the hits by field (insertion sort: the lists are short).
+	p := mt.pairs
+	for i := 1; i < len(p); i++ {
+		for j := i; j > 0 && (p[j-1].field > p[j].field || (p[j-1].field == p[j].field && p[j-1].leaf > p[j].leaf)); j-- {
+			p[j-1], p[j] = p[j], p[j-1]
+		}
+	}
+	mt.starts = mt.starts[:0]
+	k := 0
+	for f := 0; f <= n; f++ {
+		for k < len(p) && int(p[k].field) < f {
+			k++
+		}
+		mt.starts = append(mt.starts, int32(k))
+	}
+	mt.choice = mt.choice[:0]
+	mt.absent = mt.absent[:0]
+	return mt.choose(cl, 0)
+}
+
+func (mt *Matcher) choose(cl *clauseRec, f int) bool {
+	mt.budget--
+	if mt.budget < 0 {
+		mt.err = ErrTooComplex
+		return false
+	}
+	if f == len(cl.fields) {
+		for _, af := range mt.absent {
+			idx := cl.fields[af].pathIdx
+			if mt.pathEpoch[idx] != mt.epoch {
+				continue
+			}
+			for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+				if mt.consistent(li) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	prev := int32(-1)
+	for k := mt.starts[f]; k < mt.starts[f+1]; k++ {
+		li := mt.pairs[k].leaf
+		if li == prev || !mt.consistent(li) {
+			continue
+		}
+		prev = li
+		save := len(mt.choice)
+		l := &mt.leaves[li]
+		for _, s := range mt.trails[l.tr0:l.tr1] {
+			if !mt.chosen(s.array) {
+				mt.choice = append(mt.choice, s)
+			}
+		}
+		if mt.choose(cl, f+1) {
+			return true
+		}
+		mt.choice = mt.choice[:save]
+		if mt.err != nil {
+			return false
+		}
+	}
+	if cl.fields[f].allowAbsent {
+		mt.absent = append(mt.absent, int32(f))
+		if mt.choose(cl, f+1) {
+			return true
+		}
+		mt.absent = mt.absent[:len(mt.absent)-1]
+	}
+	return false
+}
+
+func (mt *Matcher) chosen(array int32) bool {
+	for _, c := range mt.choice {
+		if c.array == array {
+			return true
+		}
+	}
+	return false
+}
+
+func (mt *Matcher) consistent(li int32) bool {
+	l := &mt.leaves[li]
+	for _, s := range mt.trails[l.tr0:l.tr1] {
+		for _, c := range mt.choice {
+			if c.array == s.array && c.index != s.index {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,522 @@
+package automaton
+
+import (
+	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The event scanner reads JSON once, left to right, building nothing: it
+// keeps the dotted path of the current member, descends only into members
+// that lead to a pattern path, decodes only the values at pattern paths,
+// and skips (while still validating) everything else. fastjson is the
+// reference it is tested against.
+
+// SyntaxError reports malformed event JSON with the byte offset.
+type SyntaxError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("automaton: event is not valid JSON at byte %d: %s", e.Offset, e.Msg)
+}
+
+func (mt *Matcher) scan(d []byte) error {
+	i := skipWS(d, 0)
+	if i >= len(d) || d[i] != '{' {
+		return &SyntaxError{i, "an event must be a JSON object"}
+	}
+	i, err := mt.object(d, i, 1)
+	if err != nil {
+		return err
+	}
+	if i = skipWS(d, i); i != len(d) {
+		return &SyntaxError{i, "unexpected data after the end of the event"}
+	}
+	return nil
+}
+
+func skipWS(d []byte, i int) int {
+	for i < len(d) {
+		switch d[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// object reads the object at d[i] (a '{') along the pattern paths.
+func (mt *Matcher) object(d []byte, i, depth int) (int, error) {
+	if depth > mt.m.cfg.MaxDepth {
+		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
+	}
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(d) || d[i] != '"' {
+			return i, &SyntaxError{i, "expected a double-quoted member name"}
+		}
+		key, next, err := mt.key(d, i)
+		if err != nil {
+			return next, err
+		}
+		i = skipWS(d, next)
+		if i >= len(d) || d[i] != ':' {
+			return i, &SyntaxError{i, "expected ':' after a member name"}
+		}
+		i = skipWS(d, i+1)
+		plen := len(mt.path)
+		if plen > 0 {
+			mt.path = append(mt.path, '.')
+		}
+		mt.path = append(mt.path, key...)
+		pm := mt.sub.paths[string(mt.path)]
+		_, below := mt.sub.prefixes[string(mt.path)]
+		if pm == nil && !below {
+			i, err = skipValue(d, i, depth)
+		} else {
+			i, err = mt.value(d, i, depth, pm, below)
+		}
+		mt.path = mt.path[:plen]
+		if err != nil {
+			return i, err
+		}
+		i = skipWS(d, i)
+		if i >= len(d) {
+			return i, &SyntaxError{i, "unexpected end of input in an object"}
+		}
+		switch d[i] {
+		case ',':
+			i = skipWS(d, i+1)
+		case '}':
+			return i + 1, nil
+		default:
+			return i, &SyntaxError{i, "expected ',' or '}' in an object"}
+		}
+	}
+}
+
+// key reads a member name; escapes are decoded into keyBuf.
+func (mt *Matcher) key(d []byte, i int) ([]byte, int, error) {
+	start := i + 1
+	for j := start; j < len(d); j++ {
+		switch c := d[j]; {
+		case c == '"':
+			return d[start:j], j + 1, nil
+		case c == '\\':
+			buf, next, err := unescape(mt.keyBuf[:0], d, i)
+			mt.keyBuf = buf
+			return buf, next, err
+		case c < 0x20:
+			return nil, j, &SyntaxError{j, "control character in a string"}
+		}
+	}
+	return nil, len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
+}
+
+// value reads the value at a pattern path (pm, may be nil) or leading to
+// one (below).
+func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool) (int, error) {
+	if i >= len(d) {
+		return i, &SyntaxError{i, "expected a value"}
+	}
+	switch c := d[i]; {
+	case c == '{':
+		if !below {
+			return skipValue(d, i, depth)
+		}
+		return mt.object(d, i, depth+1)
+	case c == '[':
+		return mt.array(d, i, depth, pm, below)
+	case c == '"':
+		if pm == nil {
+			return skipString(d, i)
+		}
+		start := i + 1
+		for j := start; j < len(d); j++ {
+			switch c := d[j]; {
+			case c == '"':
+				val := d[start:j]
+				if !utf8.Valid(val) {
+					return j, &SyntaxError{start, "invalid UTF-8 in a string"}
+				}
+				mt.addLeaf(pm, tagString, val)
+				return j + 1, nil
+			case c == '\\':
+				v0 := len(mt.valBuf)
+				buf, next, err := unescape(mt.valBuf, d, i)
+				if err != nil {
+					return next, err
+				}
+				mt.valBuf = buf
+				mt.addLeaf(pm, tagString, buf[v0:len(buf):len(buf)])
+				return next, nil
+			case c < 0x20:
+				return j, &SyntaxError{j, "control character in a string"}
+			}
+		}
+		return len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
+	case c == '-' || (c >= '0' && c <= '9'):
+		end, err := scanNumber(d, i)
+		if err != nil {
+			return end, err
+		}
+		if pm != nil {
+			mt.addLeaf(pm, tagNumber, d[i:end])
+		}
+		return end, nil
+	case c == 't', c == 'f', c == 'n':
+		end, tag, err := scanLiteral(d, i)
+		if err != nil {
+			return end, err
+		}
+		if pm != nil {
+			mt.addLeaf(pm, tag, nil)
+		}
+		return end, nil
+	}
+	return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
+}
+
+// array reads an array at a pattern path: each element is a value of the
+// same path, and leaves inside carry (array, index) in their trail.
+func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (int, error) {
+	if depth+1 > mt.m.cfg.MaxDepth {
+		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
+	}
+	id := mt.arrays
+	mt.arrays++
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == ']' {
+		return i + 1, nil
+	}
+	for index := int32(0); ; index++ {
+		mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+		var err error
+		i, err = mt.value(d, i, depth+1, pm, below)
+		mt.stack = mt.stack[:len(mt.stack)-1]
+		if err != nil {
+			return i, err
+		}
+		i = skipWS(d, i)
+		if i >= len(d) {
+			return i, &SyntaxError{i, "unexpected end of input in an array"}
+		}
+		switch d[i] {
+		case ',':
+			i = skipWS(d, i+1)
+		case ']':
+			return i + 1, nil
+		default:
+			return i, &SyntaxError{i, "expected ',' or ']' in an array"}
+		}
+	}
+}
+
+// skipValue validates and skips the value at d[i] without building it.
+func skipValue(d []byte, i, depth int) (int, error) {
+	if i >= len(d) {
+		return i, &SyntaxError{i, "expected a value"}
+	}
+	switch c := d[i]; {
+	case c == '"':
+		return skipString(d, i)
+	case c == '{' || c == '[':
+		return skipContainer(d, i, depth)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return scanNumber(d, i)
+	case c == 't', c == 'f', c == 'n':
+		end, _, err := scanLiteral(d, i)
+		return end, err
+	}
+	return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
+}
+
+// skipContainer skips an object or array iteratively, checking its grammar
+// with a small state machine and a depth counter instead of recursion.
+func skipContainer(d []byte, i, depth int) (int, error) {
+	// stack of open containers as a bit string: 1 = object, 0 = array.
+	var stack [64]uint64
+	level := 0
+	push := func(obj bool) {
+		w, b := level/64, uint(level%64)
+		if obj {
+			stack[w] |= 1 << b
+		} else {
+			stack[w] &^= 1 << b
+		}
+		level++
+	}
+	isObj := func() bool {
+		l := level - 1
+		return stack[l/64]&(1<<uint(l%64)) != 0
+	}
+	const maxLevels = 64 * 64
+	var err error
+	for {
+		// At a value.
+		if depth+level > 1000 || level >= maxLevels {
+			return i, &SyntaxError{i, "nesting deeper than the limit of 1000 levels"}
+		}
+		switch c := d[i]; {
+		case c == '{':
+			push(true)
+			i = skipWS(d, i+1)
+			if i < len(d) && d[i] == '}' {
+				i++
+				level--
+				break
+			}
+			if i, err = skipMemberName(d, i); err != nil {
+				return i, err
+			}
+			continue
+		case c == '[':
+			push(false)
+			i = skipWS(d, i+1)
+			if i < len(d) && d[i] == ']' {
+				i++
+				level--
+				break
+			}
+			if i >= len(d) {
+				return i, &SyntaxError{i, "unexpected end of input in an array"}
+			}
+			continue
+		case c == '"':
+			if i, err = skipString(d, i); err != nil {
+				return i, err
+			}
+		case c == '-' || (c >= '0' && c <= '9'):
+			if i, err = scanNumber(d, i); err != nil {
+				return i, err
+			}
+		case c == 't' || c == 'f' || c == 'n':
+			if i, _, err = scanLiteral(d, i); err != nil {
+				return i, err
+			}
+		default:
+			return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", c)}
+		}
+		// After a value: close containers or move to the next element.
+		for {
+			if level == 0 {
+				return i, nil
+			}
+			i = skipWS(d, i)
+			if i >= len(d) {
+				return i, &SyntaxError{i, "unexpected end of input"}
+			}
+			obj := isObj()
+			if d[i] == ',' {
+				i = skipWS(d, i+1)
+				if obj {
+					if i, err = skipMemberName(d, i); err != nil {
+						return i, err
+					}
+				} else if i >= len(d) {
+					return i, &SyntaxError{i, "unexpected end of input in an array"}
+				}
+				break
+			}
+			if (obj && d[i] == '}') || (!obj && d[i] == ']') {
+				i++
+				level--
+				continue
+			}
+			return i, &SyntaxError{i, "expected ',' or a closing bracket"}
+		}
+	}
+}
+
+// skipMemberName skips `"name" :` and the spaces after it.
+func skipMemberName(d []byte, i int) (int, error) {
+	if i >= len(d) || d[i] != '"' {
+		return i, &SyntaxError{i, "expected a double-quoted member name"}
+	}
+	i, err := skipString(d, i)
+	if err != nil {
+		return i, err
+	}
+	i = skipWS(d, i)
+	if i >= len(d) || d[i] != ':' {
+		return i, &SyntaxError{i, "expected ':' after a member name"}
+	}
+	i = skipWS(d, i+1)
+	if i >= len(d) {
+		return i, &SyntaxError{i, "expected a value"}
+	}
+	return i, nil
+}
+
+func skipString(d []byte, i int) (int, error) {
+	for j := i + 1; j < len(d); j++ {
+		switch c := d[j]; {
+		case c == '"':
+			return j + 1, nil
+		case c == '\\':
+			if j+1 >= len(d) {
+				return len(d), &SyntaxError{j, "unexpected end of input in an escape"}
+			}
+			switch d[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j++
+			case 'u':
+				if j+5 >= len(d) || !isHex(d[j+2]) || !isHex(d[j+3]) || !isHex(d[j+4]) || !isHex(d[j+5]) {
+					return j, &SyntaxError{j, "invalid \\u escape"}
+				}
+				j += 5
+			default:
+				return j, &SyntaxError{j, "invalid escape"}
+			}
+		case c < 0x20:
+			return j, &SyntaxError{j, "control character in a string"}
+		}
+	}
+	return len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func hexVal(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		default:
+			r |= rune(c - 'A' + 10)
+		}
+	}
+	return r
+}
+
+// unescape decodes the string at d[i] (a '"') onto dst, exactly as the
+// compiler's reader does (a lone surrogate becomes U+FFFD).
+func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
+	j := i + 1
+	for j < len(d) {
+		c := d[j]
+		switch {
+		case c == '"':
+			return dst, j + 1, nil
+		case c == '\\':
+			if j+1 >= len(d) {
+				return dst, len(d), &SyntaxError{j, "unexpected end of input in an escape"}
+			}
+			switch e := d[j+1]; e {
+			case '"', '\\', '/':
+				dst = append(dst, e)
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				if j+5 >= len(d) || !isHex(d[j+2]) || !isHex(d[j+3]) || !isHex(d[j+4]) || !isHex(d[j+5]) {
+					return dst, j, &SyntaxError{j, "invalid \\u escape"}
+				}
+				r := hexVal(d[j+2 : j+6])
+				n := 6
+				if utf16.IsSurrogate(r) {
+					r = utf8.RuneError
+					if j+11 < len(d) && d[j+6] == '\\' && d[j+7] == 'u' && isHex(d[j+8]) && isHex(d[j+9]) && isHex(d[j+10]) && isHex(d[j+11]) {
+						if dec := utf16.DecodeRune(hexVal(d[j+2:j+6]), hexVal(d[j+8:j+12])); dec != utf8.RuneError {
+							r, n = dec, 12
+						}
+					}
+				}
+				dst = utf8.AppendRune(dst, r)
+				j += n
+				continue
+			default:
+				return dst, j, &SyntaxError{j, "invalid escape"}
+			}
+			j += 2
+		case c < 0x20:
+			return dst, j, &SyntaxError{j, "control character in a string"}
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			j++
+		default:
+			r, size := utf8.DecodeRune(d[j:])
+			if r == utf8.RuneError && size <= 1 {
+				return dst, j, &SyntaxError{j, "invalid UTF-8 in a string"}
+			}
+			dst = append(dst, d[j:j+size]...)
+			j += size
+		}
+	}
+	return dst, len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
+}
+
+// scanNumber checks the JSON number grammar at d[i] and returns its end.
+func scanNumber(d []byte, i int) (int, error) {
+	start := i
+	if d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && d[i] >= '1' && d[i] <= '9':
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	default:
+		return i, &SyntaxError{i, "expected a digit"}
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			return i, &SyntaxError{i, "expected a digit after '.'"}
+		}
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			return i, &SyntaxError{i, "expected a digit in the exponent"}
+		}
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	}
+	if i-start > 1024 {
+		return i, &SyntaxError{start, "number longer than 1024 characters"}
+	}
+	return i, nil
+}
+
+func scanLiteral(d []byte, i int) (int, byte, error) {
+	switch {
+	case len(d)-i >= 4 && string(d[i:i+4]) == "true":
+		return i + 4, tagTrue, nil
+	case len(d)-i >= 5 && string(d[i:i+5]) == "false":
+		return i + 5, tagFalse, nil
+	case len(d)-i >= 4 && string(d[i:i+4]) == "null":
+		return i + 4, tagNull, nil
+	}
+	return i, 0, &SyntaxError{i, "invalid literal (expected true, false or null)"}
+}
