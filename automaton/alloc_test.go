@@ -1,0 +1,174 @@
+package automaton
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	"fmt"
+	"github.com/valyala/fastjson"
+	"sync"
+	"testing"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+func compileAll(t testing.TB, d compiler.Dialect, srcs ...string) *Machine {
+	t.Helper()
+	m := New(Config{})
+	for i, s := range srcs {
+		p, err := compiler.Compile([]byte(s), d, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		if err := m.Add(ID(fmt.Sprint(i)), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+// TestMatchAllocs pins zero allocations per Match in steady state, for
+// every operator family.
+func TestMatchAllocs(t *testing.T) {
+	event := []byte(`{"source":"aws.ec2","detail-type":"EC2 Instance State-change","resources":["arn:1","arn:2"],
+		"detail":{"state":"Running","n":42.5,"ip":"10.0.3.7","path":"logs/app.log","tags":[{"k":"env","v":"prod"},{"k":"team","v":"A"}],"esc":"a\"b\u00e9"}}`)
+	families := map[string][]string{
+		"exact":       {`{"source":["aws.ec2"]}`, `{"detail":{"esc":["a\"bé"]}}`},
+		"prefix":      {`{"detail-type":[{"prefix":"EC2"}]}`},
+		"suffix":      {`{"detail":{"path":[{"suffix":".log"}]}}`},
+		"ignore-case": {`{"detail":{"state":[{"equals-ignore-case":"running"}]}}`, `{"detail":{"state":[{"prefix":{"equals-ignore-case":"RUN"}}]}}`},
+		"wildcard":    {`{"detail":{"path":[{"wildcard":"logs/*.log"}]}}`},
+		"numeric":     {`{"detail":{"n":[{"numeric":[">",40,"<=",50]}]}}`},
+		"anything":    {`{"detail":{"state":[{"anything-but":["Stopped","Pending"]}]}}`},
+		"exists":      {`{"detail":{"missing":[{"exists":false}],"state":[{"exists":true}]}}`},
+		"cidr":        {`{"detail":{"ip":[{"cidr":"10.0.0.0/16"}]}}`},
+		"arrays":      {`{"detail":{"tags":{"k":["env"],"v":["prod"]}}}`},
+		"or":          {`{"$or":[{"source":["x"]},{"detail":{"n":[42.5]}}]}`},
+	}
+	for name, srcs := range families {
+		t.Run(name, func(t *testing.T) {
+			m := compileAll(t, compiler.EventBridge, srcs...)
+			mt := m.NewMatcher()
+			dst, err := mt.Match(nil, event)
+			if err != nil || len(dst) != len(srcs) {
+				t.Fatalf("matched %v (%v), want all %d patterns", dst, err, len(srcs))
+			}
+			allocs := testing.AllocsPerRun(200, func() {
+				dst, _ = mt.Match(dst, event)
+			})
+			if allocs != 0 {
+				t.Fatalf("%v allocations per Match, want 0", allocs)
+			}
+		})
+	}
+}
+
+// TestConcurrentMatchDuringUpdates runs matchers while patterns are added
+// and deleted; run it with -race. Each matcher must see, at every moment,
+// a consistent snapshot: the fixed pattern always matches.
+func TestConcurrentMatchDuringUpdates(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge, `{"source":["fixed"]}`)
+	event := []byte(`{"source":"fixed","n":3}`)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mt := m.NewMatcher()
+			var dst []ID
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var err error
+				dst, err = mt.Match(dst, event)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				found := false
+				for _, id := range dst {
+					found = found || id == "0"
+				}
+				if !found {
+					t.Error("the fixed pattern stopped matching during updates")
+					return
+				}
+			}
+		}()
+	}
+	p, _ := compiler.Compile([]byte(`{"n":[{"numeric":[">",1]}],"source":[{"prefix":"fi"}]}`), compiler.EventBridge, nil)
+	for i := 0; i < 300; i++ {
+		id := ID(fmt.Sprint("p", i%20))
+		if i%3 == 2 {
+			m.Delete(id)
+		} else if err := m.Add(id, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+}
+
+func TestBadEvents(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge, `{"a":{"b":["x"]}}`)
+	deep := make([]byte, 0, 4002)
+	for i := 0; i < 2000; i++ {
+		deep = append(deep, '[')
+	}
+	tests := map[string][]byte{
+		"not JSON":      []byte(`nope`),
+		"not an object": []byte(`[1]`),
+		"truncated":     []byte(`{"a":{"b":"x"`),
+		"bad escape":    []byte(`{"a":{"b":"\q"}}`),
+		"bad number":    []byte(`{"z":01}`),
+		"invalid UTF-8": []byte("{\"a\":{\"b\":\"\xff\"}}"),
+		"deep nesting":  append([]byte(`{"z":`), deep...),
+		"trailing data": []byte(`{} {}`),
+		"bad literal":   []byte(`{"z":nul}`),
+	}
+	for name, ev := range tests {
+		if _, err := m.Match(ev); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func FuzzDifferential(f *testing.F) {
+	f.Add(int64(1), uint8(5), uint8(5))
+	f.Add(int64(99), uint8(20), uint8(3))
+	f.Fuzz(func(t *testing.T, seed int64, patterns, events uint8) {
+		differential(t, seed, 1+int(patterns%30), 1+int(events%20))
+	})
+}
+
+// FuzzScanner checks the skipping scanner against fastjson, the reference
+// reader: on valid UTF-8 input they agree on what is a valid JSON object,
+// and the scanner never panics.
+func FuzzScanner(f *testing.F) {
+	m := compileAll(f, compiler.EventBridge, `{"a":[{"exists":true}]}`, `{"b":{"c":[{"prefix":""}]}}`)
+	f.Add([]byte(`{"a":1,"b":{"c":"x"}}`))
+	f.Add([]byte(`{"z":[{"q":"\ud83d\ude00"}],"a":[null], "n": -0.5e+3}`))
+	f.Add([]byte(`{"b":{"c":["x",{"d":1}]},"skip":{"deep":[[[{}]]]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, err := m.Match(data)
+		if !utf8.Valid(data) || bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) > 500 {
+			return
+		}
+		// fastjson lets control characters into strings; RFC 8259 and the
+		// scanner do not.
+		for _, c := range data {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return
+			}
+		}
+		v, ferr := fastjson.ParseBytes(data)
+		fastOK := ferr == nil && v.Type() == fastjson.TypeObject
+		if fastOK != (err == nil) {
+			t.Fatalf("scanner error %v, fastjson %v, on %q", err, ferr, data)
+		}
+	})
+}
