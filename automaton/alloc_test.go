@@ -172,3 +172,33 @@ func FuzzScanner(f *testing.F) {
 		}
 	})
 }
+
+// TestParseNumber checks the significant-digit shortcuts against the
+// compiler's definition of a comparable number.
+func TestParseNumber(t *testing.T) {
+	for _, s := range []string{"0", "-0", "0.0", "1e2", "3.0e2", "-122.422003528252475", "37.808480096967251", "0.1", "0.30000000000000001",
+		"12345678901234567890", "9007199254740993", "9007199254740992", "123456789012345.6", "1.2345678901234567", "1e-320", "2.2250738585072014e-308",
+		"1e308", "1e309", "-5.5", "100000000000000000000000", "1.5e-7", "0.000000000000000000001"} {
+		f, exact, _ := parseNumber([]byte(s), nil)
+		lit := compiler.NumberLiteral(s)
+		if exact != lit.Exact || (exact && f != lit.Num) {
+			t.Errorf("%s: exact=%v f=%v, compiler says exact=%v f=%v", s, exact, f, lit.Exact, lit.Num)
+		}
+	}
+}
+
+func FuzzParseNumber(f *testing.F) {
+	for _, s := range []string{"1", "-0.5e-3", "123456789012345678", "9007199254740993", "1e400"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if end, err := scanNumber([]byte(s+" "), 0); s == "" || err != nil || end != len(s) {
+			return
+		}
+		f, exact, _ := parseNumber([]byte(s), nil)
+		lit := compiler.NumberLiteral(s)
+		if exact != lit.Exact || (exact && f != lit.Num) {
+			t.Fatalf("%s: exact=%v f=%v, compiler says exact=%v f=%v", s, exact, f, lit.Exact, lit.Num)
+		}
+	})
+}

@@ -50,18 +50,21 @@ func bytesString(b []byte) string {
 }
 
 // parseNumber decides, for the literal text of a JSON number, its binary64
-// and whether it is comparable (patterns.md §6), without allocating: small
-// integers take a fast path; the rest compare the text with the shortest
-// round-trip form written into scratch.
+// and whether it is comparable (patterns.md §6), without allocating.
+// Counting significant digits settles most numbers without the full test:
+// a decimal of at most 15 significant digits (in the normal range) is
+// always its own shortest round-trip form, and one of 18 or more never is
+// (the shortest form has at most 17). Only 16 and 17 digits need the
+// comparison with the shortest form, written into scratch.
 func parseNumber(text []byte, scratch []byte) (f float64, exact bool, _ []byte) {
-	if len(text) <= 16 {
+	if len(text) <= 15 { // at most 15 digits: exact in a float64
 		neg, i := false, 0
 		if text[0] == '-' {
 			neg, i = true, 1
 		}
 		var n int64
 		j := i
-		for ; j < len(text) && text[j] >= '0' && text[j] <= '9'; j++ {
+		for ; j < len(text) && text[j]-'0' < 10; j++ {
 			n = n*10 + int64(text[j]-'0')
 		}
 		if j == len(text) && j > i {
@@ -71,13 +74,77 @@ func parseNumber(text []byte, scratch []byte) (f float64, exact bool, _ []byte) 
 			return float64(n), true, scratch
 		}
 	}
+	sig, mag, ok := significance(text)
+	if !ok || sig >= 18 {
+		return 0, false, scratch
+	}
 	s := bytesString(text)
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return 0, false, scratch
 	}
+	if sig <= 15 && mag > -290 && mag < 290 {
+		return f, true, scratch
+	}
 	scratch = strconv.AppendFloat(scratch[:0], f, 'g', -1, 64)
 	return f, compiler.SameDecimal(s, bytesString(scratch)), scratch
+}
+
+// significance counts the significant digits of a JSON number text and
+// the decimal exponent of its first one (mag: value ≈ 0.d × 10^mag). ok is
+// false for an exponent beyond ±10^6 (never comparable, as the compiler
+// decides too).
+func significance(text []byte) (sig, mag int, ok bool) {
+	i := 0
+	if text[0] == '-' {
+		i = 1
+	}
+	first, last, point := -1, -1, -1
+	pos := 0 // digit position in the mantissa
+	for ; i < len(text); i++ {
+		c := text[i]
+		if c == '.' {
+			point = pos
+			continue
+		}
+		if c-'0' >= 10 {
+			break
+		}
+		if c != '0' {
+			if first < 0 {
+				first = pos
+			}
+			last = pos
+		}
+		pos++
+	}
+	if point < 0 {
+		point = pos
+	}
+	exp := 0
+	if i < len(text) { // exponent
+		i++
+		neg := false
+		if text[i] == '+' || text[i] == '-' {
+			neg = text[i] == '-'
+			i++
+		}
+		for ; i < len(text); i++ {
+			if exp = exp*10 + int(text[i]-'0'); exp > 1_000_000 {
+				if first < 0 {
+					return 0, 0, true // zero, whatever the exponent
+				}
+				return 0, 0, false
+			}
+		}
+		if neg {
+			exp = -exp
+		}
+	}
+	if first < 0 {
+		return 0, 0, true // zero
+	}
+	return last - first + 1, point - first + exp, true
 }
 
 // foldRune maps a rune to the smallest rune of its case-folding orbit, so

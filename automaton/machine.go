@@ -66,8 +66,8 @@ type Machine struct {
 	patterns map[ID]*patternRec
 	clauses  idAllocator
 	pats     idAllocator
-	pathIdx  map[string]int32 // "input/path" → stable index for matcher scratch
-	pathRefs map[string]int   // live fields per "input/path"
+	pathIdx  map[inputPath]int32 // stable index of a path for matcher scratch
+	pathRefs map[inputPath]int   // live fields per path
 	paths    idAllocator
 	states   int
 }
@@ -87,10 +87,18 @@ type subMachine struct {
 	// prefixes holds every proper prefix (at a '.' boundary) of a pattern
 	// path: the scanner descends into an object only along these.
 	prefixes map[string]int
+	// index joins paths and prefixes for the scanner: one lookup per
+	// member tells whether it is a pattern path, leads to one, or neither.
+	index map[string]pathEntry
 	// always lists the clauses with no field that needs a leaf (only
 	// exists:false fields): they are candidates for every input.
 	always []*clauseRec
 	count  int // patterns
+}
+
+type pathEntry struct {
+	pm    *pathMatcher
+	below bool
 }
 
 // pathMatcher is the value automaton of one path.
@@ -193,7 +201,7 @@ func New(cfg Config) *Machine {
 	if cfg.MaxEventSize <= 0 {
 		cfg.MaxEventSize = DefaultMaxEventSize
 	}
-	m := &Machine{cfg: cfg, patterns: map[ID]*patternRec{}, pathIdx: map[string]int32{}, pathRefs: map[string]int{}}
+	m := &Machine{cfg: cfg, patterns: map[ID]*patternRec{}, pathIdx: map[inputPath]int32{}, pathRefs: map[inputPath]int{}}
 	s := &snapshot{}
 	for i := range s.sub {
 		s.sub[i] = &subMachine{paths: map[string]*pathMatcher{}, prefixes: map[string]int{}}
@@ -373,7 +381,13 @@ func (t *tx) path(input int, path string) *pathMatcher {
 	return c
 }
 
-func pathKey(input int, path string) string { return fmt.Sprintf("%d/%s", input, path) }
+// inputPath names a path of one input for the writer's bookkeeping.
+type inputPath struct {
+	input int
+	path  string
+}
+
+func pathKey(input int, path string) inputPath { return inputPath{input, path} }
 
 // addPrefixes records every proper prefix of path at a '.' boundary.
 func (t *tx) addPrefixes(s *subMachine, path string) {
@@ -685,6 +699,20 @@ func filterExists(list []existsCond, rec *patternRec) []existsCond {
 func (t *tx) commit() {
 	for pm := range t.dirty {
 		pm.ranges = pm.ranges.built()
+	}
+	for i, changed := range t.subs {
+		if changed {
+			s := t.snap.sub[i]
+			s.index = make(map[string]pathEntry, len(s.paths)+len(s.prefixes))
+			for k, pm := range s.paths {
+				s.index[k] = pathEntry{pm: pm}
+			}
+			for k := range s.prefixes {
+				e := s.index[k]
+				e.below = true
+				s.index[k] = e
+			}
+		}
 	}
 	s := t.snap
 	s.clauseCap = t.m.clauses.next

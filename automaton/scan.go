@@ -38,6 +38,9 @@ func (mt *Matcher) scan(d []byte) error {
 }
 
 func skipWS(d []byte, i int) int {
+	if i < len(d) && d[i] > ' ' {
+		return i
+	}
 	for i < len(d) {
 		switch d[i] {
 		case ' ', '\t', '\n', '\r':
@@ -76,9 +79,9 @@ func (mt *Matcher) object(d []byte, i, depth int) (int, error) {
 			mt.path = append(mt.path, '.')
 		}
 		mt.path = append(mt.path, key...)
-		pm := mt.sub.paths[string(mt.path)]
-		_, below := mt.sub.prefixes[string(mt.path)]
-		if pm == nil && !below {
+		e, ok := mt.sub.index[string(mt.path)]
+		pm, below := e.pm, e.below
+		if !ok {
 			i, err = skipValue(d, i, depth)
 		} else {
 			i, err = mt.value(d, i, depth, pm, below)
@@ -239,61 +242,48 @@ func skipValue(d []byte, i, depth int) (int, error) {
 }
 
 // skipContainer skips an object or array iteratively, checking its grammar
-// with a small state machine and a depth counter instead of recursion.
+// with a small state machine and a bit stack of open containers instead of
+// recursion.
 func skipContainer(d []byte, i, depth int) (int, error) {
-	// stack of open containers as a bit string: 1 = object, 0 = array.
-	var stack [64]uint64
+	var stack [16]uint64 // bit set = object; 1024 levels
 	level := 0
-	push := func(obj bool) {
-		w, b := level/64, uint(level%64)
-		if obj {
-			stack[w] |= 1 << b
-		} else {
-			stack[w] &^= 1 << b
-		}
-		level++
-	}
-	isObj := func() bool {
-		l := level - 1
-		return stack[l/64]&(1<<uint(l%64)) != 0
-	}
-	const maxLevels = 64 * 64
+	inObj := false
 	var err error
 	for {
 		// At a value.
-		if depth+level > 1000 || level >= maxLevels {
-			return i, &SyntaxError{i, "nesting deeper than the limit of 1000 levels"}
-		}
 		switch c := d[i]; {
-		case c == '{':
-			push(true)
+		case c == '{' || c == '[':
+			if depth+level >= 1000 || level >= 16*64 {
+				return i, &SyntaxError{i, "nesting deeper than the limit of 1000 levels"}
+			}
+			if inObj {
+				stack[level>>6] |= 1 << (level & 63)
+			} else {
+				stack[level>>6] &^= 1 << (level & 63)
+			}
+			level++
+			inObj = c == '{'
 			i = skipWS(d, i+1)
-			if i < len(d) && d[i] == '}' {
-				i++
-				level--
-				break
-			}
-			if i, err = skipMemberName(d, i); err != nil {
-				return i, err
-			}
-			continue
-		case c == '[':
-			push(false)
-			i = skipWS(d, i+1)
-			if i < len(d) && d[i] == ']' {
-				i++
-				level--
-				break
-			}
 			if i >= len(d) {
-				return i, &SyntaxError{i, "unexpected end of input in an array"}
+				return i, &SyntaxError{i, "unexpected end of input"}
+			}
+			if (inObj && d[i] == '}') || (!inObj && d[i] == ']') {
+				i++
+				level--
+				inObj = stack[level>>6]&(1<<(level&63)) != 0
+				break
+			}
+			if inObj {
+				if i, err = skipMemberName(d, i); err != nil {
+					return i, err
+				}
 			}
 			continue
 		case c == '"':
 			if i, err = skipString(d, i); err != nil {
 				return i, err
 			}
-		case c == '-' || (c >= '0' && c <= '9'):
+		case c == '-' || c-'0' < 10:
 			if i, err = scanNumber(d, i); err != nil {
 				return i, err
 			}
@@ -313,10 +303,9 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 			if i >= len(d) {
 				return i, &SyntaxError{i, "unexpected end of input"}
 			}
-			obj := isObj()
 			if d[i] == ',' {
 				i = skipWS(d, i+1)
-				if obj {
+				if inObj {
 					if i, err = skipMemberName(d, i); err != nil {
 						return i, err
 					}
@@ -325,9 +314,10 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 				}
 				break
 			}
-			if (obj && d[i] == '}') || (!obj && d[i] == ']') {
+			if (inObj && d[i] == '}') || (!inObj && d[i] == ']') {
 				i++
 				level--
+				inObj = stack[level>>6]&(1<<(level&63)) != 0
 				continue
 			}
 			return i, &SyntaxError{i, "expected ',' or a closing bracket"}
@@ -467,16 +457,22 @@ func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
 }
 
 // scanNumber checks the JSON number grammar at d[i] and returns its end.
+// It is the scanner's hottest loop (a citylots event is mostly numbers
+// to skip), hence the unsigned digit tests.
 func scanNumber(d []byte, i int) (int, error) {
 	start := i
 	if d[i] == '-' {
 		i++
+		if i >= len(d) {
+			return i, &SyntaxError{i, "expected a digit"}
+		}
 	}
-	switch {
-	case i < len(d) && d[i] == '0':
+	switch c := d[i]; {
+	case c == '0':
 		i++
-	case i < len(d) && d[i] >= '1' && d[i] <= '9':
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+	case c-'1' < 9:
+		i++
+		for i < len(d) && d[i]-'0' < 10 {
 			i++
 		}
 	default:
@@ -484,23 +480,21 @@ func scanNumber(d []byte, i int) (int, error) {
 	}
 	if i < len(d) && d[i] == '.' {
 		i++
-		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+		if i >= len(d) || d[i]-'0' >= 10 {
 			return i, &SyntaxError{i, "expected a digit after '.'"}
 		}
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
-			i++
+		for i++; i < len(d) && d[i]-'0' < 10; i++ {
 		}
 	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+	if i < len(d) && d[i]|0x20 == 'e' {
 		i++
 		if i < len(d) && (d[i] == '+' || d[i] == '-') {
 			i++
 		}
-		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+		if i >= len(d) || d[i]-'0' >= 10 {
 			return i, &SyntaxError{i, "expected a digit in the exponent"}
 		}
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
-			i++
+		for i++; i < len(d) && d[i]-'0' < 10; i++ {
 		}
 	}
 	if i-start > 1024 {

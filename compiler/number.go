@@ -81,6 +81,9 @@ func normDecimal(s string) (decimal, bool) {
 	if expText != "" {
 		e, err := strconv.Atoi(expText)
 		if err != nil || e > 1_000_000 || e < -1_000_000 {
+			if strings.Trim(mant, "0.") == "" {
+				return decimal{}, true // zero, whatever the exponent
+			}
 			return d, false
 		}
 		exp = e

@@ -1,0 +1,116 @@
+package bench
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/patternc/patternc/automaton"
+	"github.com/patternc/patternc/compiler"
+)
+
+// TestReport runs every family on a tiny corpus: the report must be
+// complete and sane (the figures themselves belong to benchmarks).
+func TestReport(t *testing.T) {
+	rep, err := Run(Config{Events: 300, Patterns: 10, Families: []string{"exact", "numeric", "cidr", "complex-arrays", "$or", "exact-1", "exact-1000"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 7 {
+		t.Fatalf("%d results, want 7", len(rep.Results))
+	}
+	for _, r := range rep.Results {
+		if r.EventsPerSec <= 0 || r.Ratio <= 0 || r.AddedPerSec <= 0 || r.Events != 300 {
+			t.Errorf("%s: incomplete result %+v", r.Family, r)
+		}
+		if r.Matches == 0 {
+			t.Errorf("%s: no matches: the pattern generator misses the corpus", r.Family)
+		}
+	}
+}
+
+func loadFamily(b *testing.B, name string, count int) (*automaton.Machine, [][]byte, int) {
+	var fam Family
+	for _, f := range Families {
+		if f.Name == name {
+			fam = f
+		}
+	}
+	evs, size := events(fam.Corpus, 1, count)
+	n := fam.Patterns
+	if n == 0 {
+		n = 100
+	}
+	r := rand.New(rand.NewSource(1))
+	m := automaton.New(automaton.Config{})
+	for i := 0; i < n; i++ {
+		p, err := compiler.Compile([]byte(fam.Make(r, i)), compiler.EventBridge, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := m.Add(automaton.ID(fmt.Sprint(i)), p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return m, evs, size
+}
+
+// BenchmarkFamilies matches each family's corpus; compare with
+// BenchmarkFastjson on the same events (benchstat shows the ratio).
+func BenchmarkFamilies(b *testing.B) {
+	for _, fam := range Families {
+		b.Run(fam.Name, func(b *testing.B) {
+			m, evs, size := loadFamily(b, fam.Name, 5000)
+			mt := m.NewMatcher()
+			var dst []automaton.ID
+			b.SetBytes(int64(size / len(evs)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				dst, _ = mt.Match(dst, evs[i%len(evs)])
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+func BenchmarkFastjson(b *testing.B) {
+	for _, c := range []string{"citylots", "aws"} {
+		b.Run(c, func(b *testing.B) {
+			evs, size := events(c, 1, 5000)
+			var p fastjson.Parser
+			b.SetBytes(int64(size / len(evs)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := p.ParseBytes(evs[i%len(evs)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// BenchmarkAdd measures patterns added per second into a growing machine.
+func BenchmarkAdd(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	ps := make([]*compiler.Pattern, 1000)
+	for i := range ps {
+		p, err := compiler.Compile([]byte(exactUnique(r, i+1000)), compiler.EventBridge, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ps[i] = p
+	}
+	m := automaton.New(automaton.Config{})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := m.Add(automaton.ID(fmt.Sprint(i)), ps[i%len(ps)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "patterns/s")
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/patternc/patternc/bench"
+)
+
+func init() { subcommands = append(subcommands, newBenchCmd) }
+
+func newBenchCmd() *cobra.Command {
+	var cfg bench.Config
+	var format, families string
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure the matcher family by family against a fastjson full parse",
+		Long: `bench generates the citylots-like and AWS-style corpora (deterministic, from
+--seed), compiles a pattern set per rule family into one machine, and measures
+on one core: events/s, MB/s, allocations per event, heap bytes per pattern,
+patterns added per second, and the ratio to a fastjson full parse of the same
+events measured in the same run. Families: ` + familyNames() + `.
+
+The default size takes about a minute on two cores; --events 213068 is the
+full citylots size.`,
+		Example: `  patternc bench
+  patternc bench --family exact,exact-100000 --events 213068
+  patternc bench --format json > bench.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if families != "" {
+				cfg.Families = strings.Split(families, ",")
+				known := map[string]bool{}
+				for _, f := range bench.Families {
+					known[f.Name] = true
+				}
+				for _, f := range cfg.Families {
+					if !known[f] {
+						return &exitError{code: 2, err: fmt.Errorf("unknown family %q (known: %s)", f, familyNames())}
+					}
+				}
+			}
+			if format != "text" && format != "json" {
+				return &exitError{code: 2, err: fmt.Errorf("--format must be text or json")}
+			}
+			cfg.Progress = cmd.ErrOrStderr()
+			rep, err := bench.Run(cfg)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			if format == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(rep)
+			}
+			rep.WriteTable(cmd.OutOrStdout())
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&cfg.Events, "events", 20000, "citylots (and AWS) events per corpus")
+	cmd.Flags().IntVar(&cfg.Patterns, "patterns", 100, "patterns per family (the exact-N families have their own N)")
+	cmd.Flags().Int64Var(&cfg.Seed, "seed", 1, "corpus and pattern seed")
+	cmd.Flags().StringVar(&families, "family", "", "comma-separated families to run (default all)")
+	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
+	return cmd
+}
+
+func familyNames() string {
+	var names []string
+	for _, f := range bench.Families {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
+}
