@@ -202,3 +202,15 @@ func FuzzParseNumber(f *testing.F) {
 		}
 	})
 }
+
+func TestSkipDigits(t *testing.T) {
+	for _, s := range []string{"", "1", "12345678", "123456789", "1234567x", "12345678\xff9", "0123456789012345678901234567890/", "99999999:", "\x80\x30", "12\xba34567890"} {
+		want := 0
+		for want < len(s) && s[want] >= '0' && s[want] <= '9' {
+			want++
+		}
+		if got := skipDigits([]byte(s), 0); got != want {
+			t.Errorf("skipDigits(%q) = %d, want %d", s, got, want)
+		}
+	}
+}

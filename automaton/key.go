@@ -57,6 +57,14 @@ func bytesString(b []byte) string {
 // (the shortest form has at most 17). Only 16 and 17 digits need the
 // comparison with the shortest form, written into scratch.
 func parseNumber(text []byte, scratch []byte) (f float64, exact bool, _ []byte) {
+	return readNumber(text, scratch, nil)
+}
+
+// readNumber is parseNumber with an early way out: when the number is
+// parsed but its comparability is still open (16 or 17 digits), skip(f)
+// may say that nothing at the path could use the answer; it then reports
+// inexact without the costly test.
+func readNumber(text []byte, scratch []byte, skip func(float64) bool) (f float64, exact bool, _ []byte) {
 	if len(text) <= 15 { // at most 15 digits: exact in a float64
 		neg, i := false, 0
 		if text[0] == '-' {
@@ -74,33 +82,118 @@ func parseNumber(text []byte, scratch []byte) (f float64, exact bool, _ []byte) 
 			return float64(n), true, scratch
 		}
 	}
-	sig, mag, ok := significance(text)
-	if !ok || sig >= 18 {
+	if longMantissa(text) {
 		return 0, false, scratch
+	}
+	d, ok := decimalOf(text)
+	if !ok || d.sig >= 18 {
+		return 0, false, scratch
+	}
+	// Clinger's fast path: a mantissa below 2^53 scaled by an exact power
+	// of ten is correctly rounded by one IEEE multiplication or division.
+	if d.sig <= 15 && d.scale >= -22 && d.scale <= 22 && d.mant < 1<<53 {
+		f = float64(d.mant)
+		if d.scale < 0 {
+			f /= pow10[-d.scale]
+		} else {
+			f *= pow10[d.scale]
+		}
+		if d.neg {
+			f = -f
+		}
+		return f, true, scratch
+	}
+	if skip != nil && d.sig <= 17 {
+		// An estimate good to a few ulps decides most skips without a parse.
+		est := float64(d.mant) * math.Pow(10, float64(d.scale))
+		if d.neg {
+			est = -est
+		}
+		if skip(est*(1+1e-12)) && skip(est*(1-1e-12)) {
+			return est, false, scratch
+		}
 	}
 	s := bytesString(text)
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return 0, false, scratch
 	}
-	if sig <= 15 && mag > -290 && mag < 290 {
+	if d.sig <= 15 && d.mag > -290 && d.mag < 290 {
 		return f, true, scratch
+	}
+	if skip != nil && skip(f) {
+		return f, false, scratch
 	}
 	scratch = strconv.AppendFloat(scratch[:0], f, 'g', -1, 64)
 	return f, compiler.SameDecimal(s, bytesString(scratch)), scratch
 }
 
-// significance counts the significant digits of a JSON number text and
-// the decimal exponent of its first one (mag: value ≈ 0.d × 10^mag). ok is
-// false for an exponent beyond ±10^6 (never comparable, as the compiler
-// decides too).
-func significance(text []byte) (sig, mag int, ok bool) {
+// longMantissa reports, without a loop over the digits, whether a number
+// text without exponent has 18 or more significant digits (so it is never
+// comparable): the common case of coordinates written with 15 decimals.
+func longMantissa(text []byte) bool {
+	n := len(text)
+	if n < 18 || text[n-1] == '0' {
+		return false
+	}
+	j := n - 1
+	for j >= 0 && text[j]-'0' < 10 {
+		j--
+	}
+	start := 0
+	if text[0] == '-' {
+		start = 1
+	}
+	switch {
+	case j < start: // an integer: every digit from the first non-zero one
+	case text[j] == '.':
+		if j-1 < start || text[j-1]-'0' >= 10 {
+			return false
+		}
+		k := j - 1
+		for k >= start && text[k]-'0' < 10 {
+			k--
+		}
+		if k >= start { // an exponent before the point: not this shape
+			return false
+		}
+	default: // an exponent
+		return false
+	}
+	// Leading zeros (and the point) do not count.
+	first := start
+	for first < n && (text[first] == '0' || text[first] == '.') {
+		first++
+	}
+	digits := n - first
+	if j > first { // the point lies between first and the end
+		digits--
+	}
+	return digits >= 18
+}
+
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// numberText is a JSON number text read in one pass: value = ±mant ×
+// 10^scale, with sig significant digits, the first of them at decimal
+// exponent mag (value ≈ 0.d × 10^mag).
+type numberText struct {
+	neg   bool
+	mant  uint64 // the significant digits (when sig <= 19)
+	sig   int
+	scale int
+	mag   int
+}
+
+// decimalOf reads a JSON number text. ok is false for an exponent beyond
+// ±10^6 on a non-zero number (never comparable, as the compiler decides).
+func decimalOf(text []byte) (d numberText, ok bool) {
 	i := 0
 	if text[0] == '-' {
-		i = 1
+		d.neg, i = true, 1
 	}
-	first, last, point := -1, -1, -1
-	pos := 0 // digit position in the mantissa
+	first, last, point, pos := -1, -1, -1, 0
 	for ; i < len(text); i++ {
 		c := text[i]
 		if c == '.' {
@@ -110,10 +203,17 @@ func significance(text []byte) (sig, mag int, ok bool) {
 		if c-'0' >= 10 {
 			break
 		}
+		if first < 0 && c == '0' {
+			pos++
+			continue
+		}
+		if first < 0 {
+			first = pos
+		}
+		if pos-first < 19 {
+			d.mant = d.mant*10 + uint64(c-'0')
+		}
 		if c != '0' {
-			if first < 0 {
-				first = pos
-			}
 			last = pos
 		}
 		pos++
@@ -132,9 +232,9 @@ func significance(text []byte) (sig, mag int, ok bool) {
 		for ; i < len(text); i++ {
 			if exp = exp*10 + int(text[i]-'0'); exp > 1_000_000 {
 				if first < 0 {
-					return 0, 0, true // zero, whatever the exponent
+					return numberText{}, true // zero, whatever the exponent
 				}
-				return 0, 0, false
+				return d, false
 			}
 		}
 		if neg {
@@ -142,9 +242,17 @@ func significance(text []byte) (sig, mag int, ok bool) {
 		}
 	}
 	if first < 0 {
-		return 0, 0, true // zero
+		return numberText{}, true // zero: mant 0, sig 0
 	}
-	return last - first + 1, point - first + exp, true
+	d.sig = last - first + 1
+	if stored := min(pos-first, 19); d.sig <= 19 {
+		for k := stored; k > d.sig; k-- { // drop stored trailing zeros
+			d.mant /= 10
+		}
+	}
+	d.mag = point - first + exp
+	d.scale = d.mag - d.sig
+	return d, true
 }
 
 // foldRune maps a rune to the smallest rune of its case-folding orbit, so

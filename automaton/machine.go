@@ -70,6 +70,7 @@ type Machine struct {
 	pathRefs map[inputPath]int   // live fields per path
 	paths    idAllocator
 	states   int
+	gen      uint64 // numbers writes, for trie node ownership
 }
 
 // snapshot is everything Match reads; it never changes once published.
@@ -331,10 +332,12 @@ type tx struct {
 	subs   [numInputs]bool       // sub copied
 	dirty  map[*pathMatcher]bool // path matchers copied in this tx
 	states int                   // states created minus states pruned
+	gen    uint64
 }
 
 func (m *Machine) begin() *tx {
-	return &tx{m: m, snap: *m.snap.Load(), dirty: map[*pathMatcher]bool{}}
+	m.gen++
+	return &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dirty: map[*pathMatcher]bool{}}
 }
 
 func (t *tx) sub(input int) *subMachine {
@@ -432,7 +435,7 @@ func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
 
 func (t *tx) insert(rec *patternRec, path string, pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo, hi byte, mk mark) {
 	root := t.trie(pm, kind)
-	*root = insert(*root, key, place, lo, hi, mk, &t.states)
+	*root = insert(*root, key, place, lo, hi, mk, t.gen, &t.states)
 	rec.touched = append(rec.touched, trieKey{path, kind, string(key)})
 }
 
@@ -607,7 +610,7 @@ func (t *tx) deletePattern(rec *patternRec) {
 		pm := t.path(rec.input, tk.path)
 		root := t.trie(pm, tk.kind)
 		removed := 0
-		*root = remove(*root, []byte(tk.key), owned, &removed)
+		*root = remove(*root, []byte(tk.key), owned, t.gen, &removed)
 		t.states -= removed
 	}
 	seen := map[string]bool{}

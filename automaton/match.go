@@ -28,6 +28,7 @@ type Matcher struct {
 	foldBuf []byte
 	tmpBuf  []byte
 	numBuf  []byte
+	curPM   *pathMatcher // for skipNumber
 
 	pathEpoch []uint32
 	pathHead  []int32
@@ -268,32 +269,61 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 			}
 		}
 	case tagNumber, tagNumText:
-		f, exact, buf := parseNumber(val, mt.numBuf)
-		mt.numBuf = buf
-		if !exact {
-			mt.walk(pm.fwd, tagNumText, val, val, li, false)
-			return
-		}
-		mt.tmpBuf = appendNumberKey(mt.tmpBuf[:0], f)
-		mt.walk(pm.fwd, tagNumber, mt.tmpBuf[1:], val, li, false)
-		if len(pm.ranges.conds) > 0 {
-			key := numberKey(f)
-			cover, all := pm.ranges.segment(key)
-			if all {
-				for i := range pm.ranges.conds {
-					if c := &pm.ranges.conds[i]; c.lo <= key && key <= c.hi {
-						mt.hit(c.t, li)
-					}
-				}
-			} else {
-				for _, ci := range cover {
-					mt.hit(pm.ranges.conds[ci].t, li)
-				}
-			}
-		}
+		mt.number(pm, val, li)
 	default:
 		mt.walk(pm.fwd, kind, nil, nil, li, false)
 	}
+}
+
+// number runs a number leaf: its comparable key through the trie and the
+// ranges, or its text when it is not comparable. Work nothing at the path
+// can use is skipped.
+func (mt *Matcher) number(pm *pathMatcher, val []byte, li int32) {
+	needN := pm.fwd.childOrNil(tagNumber) != nil
+	needT := pm.fwd.childOrNil(tagNumText) != nil
+	needR := len(pm.ranges.conds) > 0
+	if !needN && !needT && !needR {
+		return
+	}
+	mt.curPM = pm
+	f, exact, buf := readNumber(val, mt.numBuf, mt.skipNumber)
+	mt.numBuf = buf
+	if !exact {
+		if needT {
+			mt.walk(pm.fwd, tagNumText, val, val, li, false)
+		}
+		return
+	}
+	if needN {
+		mt.tmpBuf = appendNumberKey(mt.tmpBuf[:0], f)
+		mt.walk(pm.fwd, tagNumber, mt.tmpBuf[1:], val, li, false)
+	}
+	if needR {
+		key := numberKey(f)
+		cover, all := pm.ranges.segment(key)
+		if all {
+			for i := range pm.ranges.conds {
+				if c := &pm.ranges.conds[i]; c.lo <= key && key <= c.hi {
+					mt.hit(c.t, li)
+				}
+			}
+		} else {
+			for _, ci := range cover {
+				mt.hit(pm.ranges.conds[ci].t, li)
+			}
+		}
+	}
+}
+
+// skipNumber tells readNumber that a number cannot matter at the current
+// path: no literal number keys, and outside the hull of its ranges.
+func (mt *Matcher) skipNumber(f float64) bool {
+	pm := mt.curPM
+	if pm.fwd.childOrNil(tagNumber) != nil || pm.fwd.childOrNil(tagNumText) != nil {
+		return false
+	}
+	k := numberKey(f)
+	return k < pm.ranges.min || k > pm.ranges.max
 }
 
 // walk runs a value through a trie (backwards when rev), firing the marks

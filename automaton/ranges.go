@@ -50,6 +50,8 @@ type rangeIndex struct {
 	bounds []uint64
 	cover  [][]int32
 	ready  bool
+	// min and max bound every range: the hull a number must be in.
+	min, max uint64
 }
 
 func (ri rangeIndex) with(c rangeCond) rangeIndex {
@@ -75,7 +77,14 @@ func (ri rangeIndex) without(rec *patternRec) rangeIndex {
 // built returns the index with its segments computed. Up to a handful of
 // ranges a linear scan is faster than segments, so none are built.
 func (ri rangeIndex) built() rangeIndex {
-	if ri.ready || len(ri.conds) <= 8 {
+	if ri.ready {
+		return ri
+	}
+	ri.min, ri.max = math.MaxUint64, 0
+	for _, c := range ri.conds {
+		ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
+	}
+	if len(ri.conds) <= 8 {
 		ri.ready = true
 		return ri
 	}

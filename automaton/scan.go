@@ -1,7 +1,9 @@
 package automaton
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -471,10 +473,7 @@ func scanNumber(d []byte, i int) (int, error) {
 	case c == '0':
 		i++
 	case c-'1' < 9:
-		i++
-		for i < len(d) && d[i]-'0' < 10 {
-			i++
-		}
+		i = skipDigits(d, i+1)
 	default:
 		return i, &SyntaxError{i, "expected a digit"}
 	}
@@ -483,8 +482,7 @@ func scanNumber(d []byte, i int) (int, error) {
 		if i >= len(d) || d[i]-'0' >= 10 {
 			return i, &SyntaxError{i, "expected a digit after '.'"}
 		}
-		for i++; i < len(d) && d[i]-'0' < 10; i++ {
-		}
+		i = skipDigits(d, i+1)
 	}
 	if i < len(d) && d[i]|0x20 == 'e' {
 		i++
@@ -494,13 +492,30 @@ func scanNumber(d []byte, i int) (int, error) {
 		if i >= len(d) || d[i]-'0' >= 10 {
 			return i, &SyntaxError{i, "expected a digit in the exponent"}
 		}
-		for i++; i < len(d) && d[i]-'0' < 10; i++ {
-		}
+		i = skipDigits(d, i+1)
 	}
 	if i-start > 1024 {
 		return i, &SyntaxError{start, "number longer than 1024 characters"}
 	}
 	return i, nil
+}
+
+// skipDigits returns the end of the run of ASCII digits at d[i], eight
+// bytes at a time: a byte is a digit iff subtracting '0' does not borrow
+// (no high bit) and adding 0x46 does not reach 0x80. Borrows and carries
+// only move upwards, so the lowest flagged byte is the first non-digit.
+func skipDigits(d []byte, i int) int {
+	for i+8 <= len(d) {
+		x := binary.LittleEndian.Uint64(d[i:])
+		if m := ((x - 0x3030303030303030) | (x + 0x4646464646464646)) & 0x8080808080808080; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	for i < len(d) && d[i]-'0' < 10 {
+		i++
+	}
+	return i
 }
 
 func scanLiteral(d []byte, i int) (int, byte, error) {

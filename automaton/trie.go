@@ -16,6 +16,10 @@ type node struct {
 	end  []mark  // the value ends exactly here
 	pass []mark  // the value reached here (prefix)
 	rng  []rangeMark
+	gen  uint64 // the write that created this node; it may change it in place
+	// shared: kids may still be the published node's array; copy it
+	// before the first in-place change.
+	shared bool
 }
 
 // rangeMark fires when the value continues with a byte in [lo, hi]: a CIDR
@@ -73,11 +77,26 @@ func (n *node) child(b byte) *node {
 	return nil
 }
 
-func (n *node) clone() *node {
+// own returns n itself when the current write (gen) created it, else a
+// copy that the write may change: nodes a published snapshot can see are
+// never modified, and a batch copies each node at most once.
+func (n *node) own(gen uint64) *node {
 	if n == nil {
-		return &node{}
+		return &node{gen: gen}
+	}
+	if n.gen == gen {
+		return n
 	}
 	c := *n
+	c.gen = gen
+	// The slices are shared with the published node: cap them so appends
+	// copy instead of writing into its arrays.
+	c.keys = c.keys[:len(c.keys):len(c.keys)]
+	c.kids = c.kids[:len(c.kids):len(c.kids)]
+	c.end = c.end[:len(c.end):len(c.end)]
+	c.pass = c.pass[:len(c.pass):len(c.pass)]
+	c.rng = c.rng[:len(c.rng):len(c.rng)]
+	c.shared = true
 	return &c
 }
 
@@ -94,37 +113,45 @@ const (
 	placeRange
 )
 
-// insert returns a new root with m added at key; the nodes on the way are
-// copied, the rest shared. created counts new nodes, for the state budget.
-func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, created *int) *node {
-	n := root.clone()
+// insert returns a root with m added at key; nodes the write gen does not
+// own are copied on the way, the rest shared. created counts new nodes,
+// for the state budget.
+func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen uint64, created *int) *node {
 	if root == nil {
 		*created++
 	}
+	n := root.own(gen)
 	if len(key) == 0 {
 		switch place {
 		case placeEnd:
-			n.end = appendMark(n.end, m)
+			n.end = append(n.end, m)
 		case placePass:
-			n.pass = appendMark(n.pass, m)
+			n.pass = append(n.pass, m)
 		case placeRange:
-			n.rng = append(n.rng[:len(n.rng):len(n.rng)], rangeMark{lo, hi, m})
+			n.rng = append(n.rng, rangeMark{lo, hi, m})
 		}
 		return n
 	}
 	b := key[0]
 	i := sort.Search(len(n.keys), func(i int) bool { return n.keys[i] >= b })
 	if i < len(n.keys) && n.keys[i] == b {
-		kids := append([]*node(nil), n.kids...)
-		kids[i] = insert(n.kids[i], key[1:], place, lo, hi, m, created)
-		n.kids = kids
+		kid := insert(n.kids[i], key[1:], place, lo, hi, m, gen, created)
+		if kid != n.kids[i] {
+			if n.shared {
+				n.kids = append([]*node(nil), n.kids...)
+				n.shared = false
+			}
+			n.kids[i] = kid
+		}
 		return n
 	}
-	keys := make([]byte, 0, len(n.keys)+1)
-	keys = append(append(append(keys, n.keys[:i]...), b), n.keys[i:]...)
-	kids := make([]*node, 0, len(n.kids)+1)
-	kids = append(append(append(kids, n.kids[:i]...), insert(nil, key[1:], place, lo, hi, m, created)), n.kids[i:]...)
-	n.keys, n.kids = keys, kids
+	n.keys = append(n.keys, 0)
+	copy(n.keys[i+1:], n.keys[i:])
+	n.keys[i] = b
+	n.kids = append(n.kids, nil)
+	copy(n.kids[i+1:], n.kids[i:])
+	n.kids[i] = insert(nil, key[1:], place, lo, hi, m, gen, created)
+	n.shared = false // append copied the capped array
 	return n
 }
 
@@ -136,11 +163,11 @@ func appendMark(list []mark, m mark) []mark {
 
 // remove returns a new root without the marks at key that drop selects,
 // pruning nodes left empty. removed counts pruned nodes.
-func remove(root *node, key []byte, drop func(*mark) bool, removed *int) *node {
+func remove(root *node, key []byte, drop func(*mark) bool, gen uint64, removed *int) *node {
 	if root == nil {
 		return nil
 	}
-	n := root.clone()
+	n := root.own(gen)
 	if len(key) == 0 {
 		n.end = filterMarks(n.end, drop)
 		n.pass = filterMarks(n.pass, drop)
@@ -155,7 +182,7 @@ func remove(root *node, key []byte, drop func(*mark) bool, removed *int) *node {
 		b := key[0]
 		i := sort.Search(len(n.keys), func(i int) bool { return n.keys[i] >= b })
 		if i < len(n.keys) && n.keys[i] == b {
-			kid := remove(n.kids[i], key[1:], drop, removed)
+			kid := remove(n.kids[i], key[1:], drop, gen, removed)
 			if kid.empty() {
 				n.keys = append(append([]byte(nil), n.keys[:i]...), n.keys[i+1:]...)
 				n.kids = append(append([]*node(nil), n.kids[:i]...), n.kids[i+1:]...)

@@ -14,7 +14,7 @@ import (
 // TestReport runs every family on a tiny corpus: the report must be
 // complete and sane (the figures themselves belong to benchmarks).
 func TestReport(t *testing.T) {
-	rep, err := Run(Config{Events: 300, Patterns: 10, Families: []string{"exact", "numeric", "cidr", "complex-arrays", "$or", "exact-1", "exact-1000"}})
+	rep, err := Run(Config{Events: 2000, Patterns: 10, Families: []string{"exact", "numeric", "cidr", "complex-arrays", "$or", "exact-1", "exact-1000"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func TestReport(t *testing.T) {
 		t.Fatalf("%d results, want 7", len(rep.Results))
 	}
 	for _, r := range rep.Results {
-		if r.EventsPerSec <= 0 || r.Ratio <= 0 || r.AddedPerSec <= 0 || r.Events != 300 {
+		if r.EventsPerSec <= 0 || r.Ratio <= 0 || r.AddedPerSec <= 0 || r.Events != 2000 {
 			t.Errorf("%s: incomplete result %+v", r.Family, r)
 		}
 		if r.Matches == 0 {
