@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestMatchCommand(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("ec2.json", `{"source":["aws.ec2"]}`)
+	write("more.jsonl", `{"id":"big","pattern":{"detail":{"n":[{"numeric":[">",10]}]}}}`+"\n"+`{"id":"any-ec2","pattern":{"source":[{"prefix":"aws."}]}}`)
+	var in strings.Builder
+	for i := 0; i < 2000; i++ {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&in, `{"source":"aws.ec2","detail":{"n":%d}}`+"\n", i)
+		case 1:
+			fmt.Fprintf(&in, `{"source":"other","detail":{"n":%d}}`+"\n", i)
+		case 2:
+			in.WriteString("not json\n")
+		default:
+			in.WriteString("\n")
+		}
+	}
+	code, out, stderr := runCLI(t, in.String(), "match", "--rules", dir, "--workers", "3")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1500 {
+		t.Fatalf("%d output lines, want 1500 (blank lines give none)", len(lines))
+	}
+	prev := 0
+	for _, l := range lines {
+		var r struct {
+			Line    int      `json:"line"`
+			Matches []string `json:"matches"`
+			Error   string   `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("bad output line %q: %v", l, err)
+		}
+		if r.Line <= prev {
+			t.Fatalf("output out of order: line %d after %d", r.Line, prev)
+		}
+		prev = r.Line
+		i := r.Line - 1
+		var want string
+		switch i % 4 {
+		case 0:
+			want = "[any-ec2 ec2]"
+			if i > 10 {
+				want = "[any-ec2 big ec2]"
+			}
+		case 1:
+			want = "[]"
+			if i > 10 {
+				want = "[big]"
+			}
+		case 2:
+			if !strings.Contains(r.Error, "not valid JSON") {
+				t.Fatalf("line %d: error %q", r.Line, r.Error)
+			}
+			continue
+		}
+		if got := fmt.Sprint(r.Matches); got != want {
+			t.Fatalf("line %d: matches %s, want %s", r.Line, got, want)
+		}
+	}
+	if !strings.Contains(stderr, "3 rules, 1500 events (500 with errors)") {
+		t.Fatalf("summary missing: %q", stderr)
+	}
+
+	write("bad.json", `{"source": "x"}`)
+	code, _, stderr = runCLI(t, "", "match", "--rules", dir)
+	if code != 2 || !strings.Contains(stderr, `"source" must be an object or an array`) {
+		t.Fatalf("bad rule: exit %d, %q", code, stderr)
+	}
+}
