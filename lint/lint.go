@@ -37,16 +37,16 @@ func (t Target) String() string {
 
 // Finding is one result of lint.
 type Finding struct {
-	File     string             `json:"file"`
-	Line     int                `json:"line"`
-	Col      int                `json:"column"`
-	Severity compiler.Severity  `json:"-"`
-	Level    string             `json:"severity"`
-	Code     string             `json:"code"`
-	Message  string             `json:"message"`
-	Hint     string             `json:"hint,omitempty"`
-	Where    string             `json:"where,omitempty"` // e.g. "Resources.MyRule.Properties.EventPattern"
-	pos      source.Pos         // for snippets
+	File     string            `json:"file"`
+	Line     int               `json:"line"`
+	Col      int               `json:"column"`
+	Severity compiler.Severity `json:"-"`
+	Level    string            `json:"severity"`
+	Code     string            `json:"code"`
+	Message  string            `json:"message"`
+	Hint     string            `json:"hint,omitempty"`
+	Where    string            `json:"where,omitempty"` // e.g. "Resources.MyRule.Properties.EventPattern"
+	pos      source.Pos        // for snippets
 	diag     *compiler.Diagnostic
 }
 

@@ -237,7 +237,7 @@ var codeDescriptions = map[string]string{
 	CodeRuleFile: "rule file breaks its schema", CodeExample: "rule example has the wrong verdict",
 	CodeNeverMatches: "pattern can never match", CodeOrOverride: "$or branch replaces a sibling's condition",
 	CodeDuplicateKey: "duplicate key: the later list wins", CodeNearMiss: "near-miss of an EventBridge envelope field",
-	CodeUnsupported: "operator not supported by the target service",
+	CodeUnsupported:     "operator not supported by the target service",
 	compiler.CodeSyntax: "pattern is not JSON", compiler.CodeTooLarge: "pattern too large", compiler.CodeTooDeep: "pattern nests too deep",
 	compiler.CodeNotObject: "pattern is not an object", compiler.CodeMemberScalar: "field value must be a list or an object",
 	compiler.CodeEmptyObject: "empty object", compiler.CodeEmptyArray: "empty list", compiler.CodeNestedValueList: "list inside a value list",
