@@ -105,7 +105,15 @@ func readNumber(text []byte, scratch []byte, skip func(float64) bool) (f float64
 	}
 	if skip != nil && d.sig <= 17 {
 		// An estimate good to a few ulps decides most skips without a parse.
-		est := float64(d.mant) * math.Pow(10, float64(d.scale))
+		est := float64(d.mant)
+		switch {
+		case d.scale < 0 && d.scale >= -22:
+			est /= pow10[-d.scale]
+		case d.scale >= 0 && d.scale <= 22:
+			est *= pow10[d.scale]
+		default:
+			est *= math.Pow(10, float64(d.scale))
+		}
 		if d.neg {
 			est = -est
 		}

@@ -113,6 +113,7 @@ type pathMatcher struct {
 	ab      []*abCond
 	exists  []existsCond
 	cidrs   int // CIDR conditions: the string leaves must be read as addresses
+	absent  int // clause fields here that allow absence: every leaf counts
 }
 
 // target is one field of one clause: what a positive hit satisfies.
@@ -460,6 +461,9 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			for ci := range f.Conds {
 				c := &f.Conds[ci]
 				if c.Op == compiler.OpExists && !c.Exists {
+					if !cr.fields[fi].allowAbsent {
+						pm.absent++
+					}
 					cr.fields[fi].allowAbsent = true
 					cr.full = true
 					continue
@@ -612,6 +616,15 @@ func (t *tx) deletePattern(rec *patternRec) {
 		removed := 0
 		*root = remove(*root, []byte(tk.key), owned, t.gen, &removed)
 		t.states -= removed
+	}
+	k := 0
+	for _, cr := range rec.clauses {
+		for _, f := range cr.fields {
+			if f.allowAbsent {
+				t.path(rec.input, rec.paths[k]).absent--
+			}
+			k++
+		}
 	}
 	seen := map[string]bool{}
 	for _, path := range rec.paths {

@@ -29,6 +29,8 @@ type Matcher struct {
 	tmpBuf  []byte
 	numBuf  []byte
 	curPM   *pathMatcher // for skipNumber
+	pend    pendingLeaf  // the leaf being matched, until recorded
+	cur     int32        // its index once recorded, else -1
 
 	pathEpoch []uint32
 	pathHead  []int32
@@ -66,6 +68,12 @@ type leafRec struct {
 	tr0, tr1 int32 // trail in Matcher.trails
 	next     int32 // next leaf at the same path
 	excl     int32 // first exclusion record
+}
+
+type pendingLeaf struct {
+	pm   *pathMatcher
+	kind byte
+	val  []byte
 }
 
 type hitRec struct {
@@ -229,13 +237,54 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	return dst, mt.err
 }
 
-// addLeaf records a value at the current path and runs the path's value
-// automaton on it.
+// addLeaf runs a value at the current path through the path's value
+// automaton. The leaf is recorded only when something fires or when the
+// path needs all of its leaves (exists, anything-but, exists:false): most
+// leaves of a big event cost no bookkeeping.
 func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
+	mt.pend = pendingLeaf{pm: pm, kind: kind, val: val}
+	mt.cur = -1
+	if len(pm.ab) > 0 || len(pm.exists) > 0 || pm.absent > 0 {
+		mt.leafNow()
+	}
+	switch kind {
+	case tagString:
+		mt.walk(pm.fwd, tagString, val, val, false)
+		if pm.rev != nil {
+			mt.walk(pm.rev, tagString, val, val, true)
+		}
+		if pm.fold != nil || pm.revFold != nil {
+			mt.foldBuf = appendFolded(mt.foldBuf[:0], val)
+			if pm.fold != nil {
+				mt.walk(pm.fold, tagString, mt.foldBuf, val, false)
+			}
+			if pm.revFold != nil {
+				mt.walk(pm.revFold, tagString, mt.foldBuf, val, true)
+			}
+		}
+		if pm.cidrs > 0 {
+			var ok bool
+			if mt.tmpBuf, ok = appendIPKey(mt.tmpBuf[:0], val); ok {
+				mt.walk(pm.fwd, mt.tmpBuf[0], mt.tmpBuf[1:], val, false)
+			}
+		}
+	case tagNumber, tagNumText:
+		mt.number(pm, val)
+	default:
+		mt.walk(pm.fwd, kind, nil, nil, false)
+	}
+}
+
+// leafNow records the pending leaf (once) and returns its index.
+func (mt *Matcher) leafNow() int32 {
+	if mt.cur >= 0 {
+		return mt.cur
+	}
+	pm := mt.pend.pm
 	li := int32(len(mt.leaves))
 	tr0 := int32(len(mt.trails))
 	mt.trails = append(mt.trails, mt.stack...)
-	mt.leaves = append(mt.leaves, leafRec{pathIdx: pm.idx, kind: kind, val: val, tr0: tr0, tr1: int32(len(mt.trails)), next: -1, excl: -1})
+	mt.leaves = append(mt.leaves, leafRec{pathIdx: pm.idx, kind: mt.pend.kind, val: mt.pend.val, tr0: tr0, tr1: int32(len(mt.trails)), next: -1, excl: -1})
 	idx := pm.idx
 	if mt.pathEpoch[idx] != mt.epoch {
 		mt.pathEpoch[idx] = mt.epoch
@@ -246,39 +295,14 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		mt.leaves[mt.pathTail[idx]].next = li
 	}
 	mt.pathTail[idx] = li
-
-	switch kind {
-	case tagString:
-		mt.walk(pm.fwd, tagString, val, val, li, false)
-		if pm.rev != nil {
-			mt.walk(pm.rev, tagString, val, val, li, true)
-		}
-		if pm.fold != nil || pm.revFold != nil {
-			mt.foldBuf = appendFolded(mt.foldBuf[:0], val)
-			if pm.fold != nil {
-				mt.walk(pm.fold, tagString, mt.foldBuf, val, li, false)
-			}
-			if pm.revFold != nil {
-				mt.walk(pm.revFold, tagString, mt.foldBuf, val, li, true)
-			}
-		}
-		if pm.cidrs > 0 {
-			var ok bool
-			if mt.tmpBuf, ok = appendIPKey(mt.tmpBuf[:0], val); ok {
-				mt.walk(pm.fwd, mt.tmpBuf[0], mt.tmpBuf[1:], val, li, false)
-			}
-		}
-	case tagNumber, tagNumText:
-		mt.number(pm, val, li)
-	default:
-		mt.walk(pm.fwd, kind, nil, nil, li, false)
-	}
+	mt.cur = li
+	return li
 }
 
 // number runs a number leaf: its comparable key through the trie and the
 // ranges, or its text when it is not comparable. Work nothing at the path
 // can use is skipped.
-func (mt *Matcher) number(pm *pathMatcher, val []byte, li int32) {
+func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	needN := pm.fwd.childOrNil(tagNumber) != nil
 	needT := pm.fwd.childOrNil(tagNumText) != nil
 	needR := len(pm.ranges.conds) > 0
@@ -290,13 +314,13 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte, li int32) {
 	mt.numBuf = buf
 	if !exact {
 		if needT {
-			mt.walk(pm.fwd, tagNumText, val, val, li, false)
+			mt.walk(pm.fwd, tagNumText, val, val, false)
 		}
 		return
 	}
 	if needN {
 		mt.tmpBuf = appendNumberKey(mt.tmpBuf[:0], f)
-		mt.walk(pm.fwd, tagNumber, mt.tmpBuf[1:], val, li, false)
+		mt.walk(pm.fwd, tagNumber, mt.tmpBuf[1:], val, false)
 	}
 	if needR {
 		key := numberKey(f)
@@ -304,12 +328,12 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte, li int32) {
 		if all {
 			for i := range pm.ranges.conds {
 				if c := &pm.ranges.conds[i]; c.lo <= key && key <= c.hi {
-					mt.hit(c.t, li)
+					mt.hit(c.t, mt.leafNow())
 				}
 			}
 		} else {
 			for _, ci := range cover {
-				mt.hit(pm.ranges.conds[ci].t, li)
+				mt.hit(pm.ranges.conds[ci].t, mt.leafNow())
 			}
 		}
 	}
@@ -328,18 +352,18 @@ func (mt *Matcher) skipNumber(f float64) bool {
 
 // walk runs a value through a trie (backwards when rev), firing the marks
 // it reaches; orig is the unfolded value for verification.
-func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, li int32, rev bool) {
+func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 	if root == nil {
 		return
 	}
 	n := root.child(tag)
 	for i := 0; n != nil; i++ {
 		for k := range n.pass {
-			mt.fire(&n.pass[k], orig, li)
+			mt.fire(&n.pass[k], orig)
 		}
 		if i == len(val) {
 			for k := range n.end {
-				mt.fire(&n.end[k], orig, li)
+				mt.fire(&n.end[k], orig)
 			}
 			return
 		}
@@ -349,14 +373,14 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, li int32, rev bo
 		}
 		for k := range n.rng {
 			if r := &n.rng[k]; r.lo <= b && b <= r.hi {
-				mt.fire(&r.m, orig, li)
+				mt.fire(&r.m, orig)
 			}
 		}
 		n = n.child(b)
 	}
 }
 
-func (mt *Matcher) fire(mk *mark, orig []byte, li int32) {
+func (mt *Matcher) fire(mk *mark, orig []byte) {
 	if mk.verify != verifyNone {
 		s := bytesString(orig)
 		var ok bool
@@ -374,6 +398,7 @@ func (mt *Matcher) fire(mk *mark, orig []byte, li int32) {
 			return
 		}
 	}
+	li := mt.leafNow()
 	if mk.hit != nil {
 		mt.hit(*mk.hit, li)
 		return
