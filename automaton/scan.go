@@ -1,6 +1,7 @@
 package automaton
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
@@ -348,6 +349,23 @@ func skipMemberName(d []byte, i int) (int, error) {
 }
 
 func skipString(d []byte, i int) (int, error) {
+	// Fast path: find the closing quote with a vectorised search, then make
+	// sure the run holds no escape or control character.
+	if q := bytes.IndexByte(d[i+1:], '"'); q >= 0 {
+		run := d[i+1 : i+1+q]
+		clean := bytes.IndexByte(run, '\\') < 0
+		if clean {
+			for _, c := range run {
+				if c < 0x20 {
+					clean = false
+					break
+				}
+			}
+		}
+		if clean {
+			return i + 2 + q, nil
+		}
+	}
 	for j := i + 1; j < len(d); j++ {
 		switch c := d[j]; {
 		case c == '"':
