@@ -1,16 +1,16 @@
 // Package store is the runtime's one durable interface: ordered key/value
-// buckets with atomic batches. Queues, retry schedules, archives, delivery
-// state and FIFO dedup tables are all laid out on it by the runtime, so an
-// engine has only this to get right. Two engines implement it: bbolt
-// (embedded, the default) and NATS JetStream (scale-out).
+// buckets with batches. Queues, retry schedules, archives, delivery state
+// and FIFO dedup tables are all laid out on it by the runtime, so an engine
+// has only this to get right. Two engines implement it: boltstore (bbolt,
+// embedded, the default: a file under a data directory, fsync per commit,
+// concurrent batches group-committed) and jsstore (NATS JetStream
+// key/value buckets, for scale-out).
 package store
 
 import (
 	"context"
 	"errors"
 )
-
-// CONTRACT (written before the implementation; keep these signatures).
 
 // ErrNotFound is returned by Get for a missing key.
 var ErrNotFound = errors.New("store: not found")
@@ -23,7 +23,10 @@ type Store interface {
 	// Scan calls fn for every key in [from, to) in ascending order (nil
 	// bounds are open), stopping early when fn returns false.
 	Scan(ctx context.Context, bucket string, from, to []byte, fn func(key, val []byte) bool) error
-	// Apply performs the writes of b atomically and durably.
+	// Apply performs the writes of b durably, in order. bbolt applies a
+	// batch atomically; JetStream applies it op by op, so after a crash a
+	// prefix of a batch may be applied: layouts on the store must be safe
+	// under that (write the new record before deleting the old one).
 	Apply(ctx context.Context, b *Batch) error
 	Close() error
 }

@@ -1,0 +1,225 @@
+// Package jsstore is the scale-out store engine: one NATS JetStream
+// key/value bucket per store bucket.
+//
+// Production: run JetStream with `sync_interval: always` (fsync before
+// every acknowledgement, so "accepted" means on disk) and buckets with
+// replicas >= 3 (Config.Replicas), so a node loss loses nothing. The
+// embedded server of StartEmbedded sets SyncAlways for the same reason.
+//
+// Keys are hex-encoded (JetStream keys allow only [-/_=.a-zA-Z0-9]); hex
+// keeps byte order, so Scan lists the keys, sorts and filters them: O(n)
+// in the bucket, fine for a local runtime, documented for larger ones.
+// A batch is applied op by op (see store.Store.Apply).
+package jsstore
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/patternc/patternc/runtime/store"
+)
+
+// Config says where JetStream is and how to make buckets.
+type Config struct {
+	URL      string // nats:// URL (default nats.DefaultURL)
+	Prefix   string // bucket name prefix (default "patternc")
+	Replicas int    // bucket replicas (default 1; use >= 3 in production)
+}
+
+// Store is a store.Store on JetStream.
+type Store struct {
+	cfg Config
+	nc  *nats.Conn
+	js  jetstream.JetStream
+
+	mu  sync.Mutex
+	kvs map[string]jetstream.KeyValue
+}
+
+// Open connects to JetStream.
+func Open(cfg Config) (*Store, error) {
+	if cfg.URL == "" {
+		cfg.URL = nats.DefaultURL
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = "patternc"
+	}
+	if cfg.Replicas <= 0 {
+		cfg.Replicas = 1
+	}
+	nc, err := nats.Connect(cfg.URL, nats.MaxReconnects(-1))
+	if err != nil {
+		return nil, fmt.Errorf("jsstore: connect %s: %w", cfg.URL, err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return &Store{cfg: cfg, nc: nc, js: js, kvs: map[string]jetstream.KeyValue{}}, nil
+}
+
+// bucketName maps a store bucket to a JetStream bucket name
+// (alphanumerics, dashes and underscores only).
+func (s *Store) bucketName(bucket string) string {
+	var b strings.Builder
+	b.WriteString(s.cfg.Prefix)
+	b.WriteByte('_')
+	for _, c := range []byte(bucket) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-':
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "_%02x", c)
+		}
+	}
+	return b.String()
+}
+
+func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.KeyValue, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if kv, ok := s.kvs[bucket]; ok {
+		return kv, nil
+	}
+	name := s.bucketName(bucket)
+	kv, err := s.js.KeyValue(ctx, name)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		if !create {
+			return nil, nil
+		}
+		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, err)
+	}
+	s.kvs[bucket] = kv
+	return kv, nil
+}
+
+func encodeKey(k []byte) string { return "k" + hex.EncodeToString(k) }
+
+func decodeKey(k string) ([]byte, bool) {
+	if !strings.HasPrefix(k, "k") {
+		return nil, false
+	}
+	b, err := hex.DecodeString(k[1:])
+	return b, err == nil
+}
+
+// Get returns the value at key, or store.ErrNotFound.
+func (s *Store) Get(ctx context.Context, bucket string, key []byte) ([]byte, error) {
+	kv, err := s.kv(ctx, bucket, false)
+	if err != nil {
+		return nil, err
+	}
+	if kv == nil {
+		return nil, store.ErrNotFound
+	}
+	e, err := kv.Get(ctx, encodeKey(key))
+	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return e.Value(), nil
+}
+
+// Scan visits [from, to) in key order.
+func (s *Store) Scan(ctx context.Context, bucket string, from, to []byte, fn func(key, val []byte) bool) error {
+	kv, err := s.kv(ctx, bucket, false)
+	if err != nil || kv == nil {
+		return err
+	}
+	names, err := kv.Keys(ctx)
+	if errors.Is(err, jetstream.ErrNoKeysFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	lo, hi := "", ""
+	if from != nil {
+		lo = encodeKey(from)
+	}
+	if to != nil {
+		hi = encodeKey(to)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if (lo != "" && n < lo) || (hi != "" && n >= hi) {
+			continue
+		}
+		key, ok := decodeKey(n)
+		if !ok {
+			continue
+		}
+		e, err := kv.Get(ctx, n)
+		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+			continue // deleted since the listing
+		}
+		if err != nil {
+			return err
+		}
+		if !fn(key, e.Value()) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Apply writes b op by op; each write is acknowledged by JetStream (and
+// on disk with sync_interval: always) before the next.
+func (s *Store) Apply(ctx context.Context, b *store.Batch) error {
+	for _, op := range b.Ops {
+		kv, err := s.kv(ctx, op.Bucket, true)
+		if err != nil {
+			return err
+		}
+		if op.Val == nil {
+			err = kv.Purge(ctx, encodeKey(op.Key))
+		} else {
+			_, err = kv.Put(ctx, encodeKey(op.Key), op.Val)
+		}
+		if err != nil {
+			return fmt.Errorf("jsstore: %s/%x: %w", op.Bucket, op.Key, err)
+		}
+	}
+	return nil
+}
+
+// Close closes the connection.
+func (s *Store) Close() error {
+	s.nc.Close()
+	return nil
+}
+
+// StartEmbedded starts an in-process JetStream server storing in dir, on
+// a free loopback port, with fsync before every acknowledgement. It is
+// what tests and a single-process `patternc serve` use.
+func StartEmbedded(dir string) (*server.Server, error) {
+	s, err := server.NewServer(&server.Options{
+		Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: dir,
+		SyncAlways: true, NoLog: true, NoSigs: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		s.Shutdown()
+		return nil, errors.New("jsstore: embedded server did not start")
+	}
+	return s, nil
+}
