@@ -1,28 +1,37 @@
 // Package queue is a durable delayed work queue laid out on a store.Store:
-// the one mechanism behind the async dispatcher's retries, bus target
-// retries and topic delivery retries. An item that Enqueue accepted is
-// handed to a handler at least once, also across a crash (items being
-// handled when the process died are handed out again on restart).
+// the one mechanism behind the async dispatcher's retries (and, later, bus
+// target and topic delivery retries). An item that Enqueue accepted is
+// handed to a handler at least once, also across a crash: items being
+// handled when the process died are still in the store under their due
+// time, so a restarted queue hands them out again.
+//
+// Layout: bucket "queue/NAME", key = due time (8-byte big-endian Unix
+// nanoseconds) + item id, so a Scan from the start lists due items first.
+// A retry writes the item under its new key before deleting the old one,
+// which is safe for engines that apply batches op by op.
 package queue
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"sync"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/patternc/patternc/runtime/clock"
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// CONTRACT (written before the implementation; keep these signatures).
-
 // Item is one unit of work.
 type Item struct {
-	ID       string    // unique in the queue; Enqueue assigns a UUID when empty
-	Payload  []byte    // opaque to the queue
-	Due      time.Time // not handed out before this time (zero: at once)
-	Attempt  int       // 0 on the first hand-out; incremented on each Retry
-	Enqueued time.Time // set by Enqueue when zero
+	ID       string    `json:"id"`       // unique in the queue; Enqueue assigns a UUID when empty
+	Payload  []byte    `json:"payload"`  // opaque to the queue
+	Due      time.Time `json:"due"`      // not handed out before this time (zero: at once)
+	Attempt  int       `json:"attempt"`  // 0 on the first hand-out; incremented on each Retry
+	Enqueued time.Time `json:"enqueued"` // set by Enqueue when zero
 }
 
 // Outcome is what a handler decided about an item.
@@ -40,22 +49,175 @@ type Outcome struct {
 type Handler func(ctx context.Context, it Item) Outcome
 
 // Queue is a durable delayed queue named name inside a store.
-type Queue struct{}
+type Queue struct {
+	st     store.Store
+	bucket string
+	clk    clock.Clock
+
+	mu       sync.Mutex
+	inflight map[string]bool
+	wake     chan struct{}
+}
 
 // Open opens (creating if needed) the queue name in st.
 func Open(st store.Store, name string, clk clock.Clock) (*Queue, error) {
-	return nil, errors.New("queue: not implemented")
+	if name == "" {
+		return nil, errors.New("queue: empty name")
+	}
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	return &Queue{st: st, bucket: "queue/" + name, clk: clk, inflight: map[string]bool{}, wake: make(chan struct{}, 1)}, nil
+}
+
+func key(due time.Time, id string) []byte {
+	ns := due.UnixNano()
+	if due.IsZero() || ns < 0 {
+		ns = 0
+	}
+	return append(binary.BigEndian.AppendUint64(nil, uint64(ns)), id...)
 }
 
 // Enqueue durably adds items; when it returns nil they are accepted.
 func (q *Queue) Enqueue(ctx context.Context, items ...Item) error {
-	return errors.New("queue: not implemented")
+	var b store.Batch
+	now := q.clk.Now()
+	for i := range items {
+		it := &items[i]
+		if it.ID == "" {
+			it.ID = uuid.NewString()
+		}
+		if it.Enqueued.IsZero() {
+			it.Enqueued = now
+		}
+		val, err := json.Marshal(it)
+		if err != nil {
+			return err
+		}
+		b.Put(q.bucket, key(it.Due, it.ID), val)
+	}
+	if err := q.st.Apply(ctx, &b); err != nil {
+		return err
+	}
+	q.signal()
+	return nil
 }
 
-// Run hands due items to h on workers goroutines until ctx is done.
-func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
-	return errors.New("queue: not implemented")
+func (q *Queue) signal() {
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
 }
 
 // Len reports how many items are waiting or in flight.
-func (q *Queue) Len(ctx context.Context) (int, error) { return 0, errors.New("queue: not implemented") }
+func (q *Queue) Len(ctx context.Context) (int, error) {
+	n := 0
+	err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool { n++; return true })
+	return n, err
+}
+
+// Run hands due items to h on workers goroutines until ctx is done; it
+// waits for running handlers before it returns ctx's error.
+func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
+	if workers <= 0 {
+		workers = 1
+	}
+	slots := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		// Hand out every due item there is a worker for; find the next due.
+		var next time.Time
+		now := q.clk.Now()
+		var due []storedItem
+		err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
+			var it Item
+			if json.Unmarshal(v, &it) != nil {
+				return true // unreadable: skipped (never written by this package)
+			}
+			q.mu.Lock()
+			busy := q.inflight[it.ID]
+			q.mu.Unlock()
+			if busy {
+				return true
+			}
+			if it.Due.After(now) {
+				next = it.Due
+				return false
+			}
+			if len(due) >= cap(slots) {
+				return false
+			}
+			due = append(due, storedItem{key: k, item: it})
+			return true
+		})
+		if err != nil && ctx.Err() == nil {
+			// The store is unavailable: try again shortly.
+			next = now.Add(time.Second)
+		}
+		for _, si := range due {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			q.mu.Lock()
+			q.inflight[si.item.ID] = true
+			q.mu.Unlock()
+			wg.Add(1)
+			go func(si storedItem) {
+				defer wg.Done()
+				defer func() { <-slots; q.signal() }()
+				q.handle(ctx, si, h)
+			}(si)
+		}
+		var timer <-chan time.Time
+		if !next.IsZero() {
+			timer = q.clk.After(next.Sub(now))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-q.wake:
+		case <-timer:
+		}
+	}
+}
+
+type storedItem struct {
+	key  []byte
+	item Item
+}
+
+// handle runs one item and commits its outcome. If the commit fails the
+// item stays under its old key and is handed out again: at least once.
+func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
+	defer func() {
+		q.mu.Lock()
+		delete(q.inflight, si.item.ID)
+		q.mu.Unlock()
+	}()
+	out := h(ctx, si.item)
+	var b store.Batch
+	if out.Retry {
+		it := si.item
+		it.Attempt++
+		it.Due = out.RetryAt
+		if out.Payload != nil {
+			it.Payload = out.Payload
+		}
+		val, err := json.Marshal(it)
+		if err != nil {
+			return
+		}
+		nk := key(it.Due, it.ID)
+		b.Put(q.bucket, nk, val)
+		if string(nk) == string(si.key) {
+			_ = q.st.Apply(context.WithoutCancel(ctx), &b)
+			return
+		}
+	}
+	b.Delete(q.bucket, si.key)
+	_ = q.st.Apply(context.WithoutCancel(ctx), &b)
+}
