@@ -1,0 +1,622 @@
+// Package lambda is the runtime's asynchronous dispatcher, in the style of
+// Lambda's InvocationType=Event: Invoke commits the event to a durable
+// queue and returns its request id at once (HTTP 202 semantics); workers
+// run the function's Go handler, retry function errors 0–2 times (60 s,
+// then 120 s, scaled by Config.RetryBaseDelay), back off on throttles,
+// give up past MaximumEventAgeInSeconds, and send an invocation record to
+// the OnSuccess / OnFailure destination and the original payload to the
+// dead-letter queue. Every invocation has a status document (queued,
+// running, retrying, succeeded, failed, expired) kept in the store.
+//
+// Delivery is at least once: a crash between a handler returning and its
+// outcome being committed runs the handler again. Make handlers
+// idempotent — key side effects on the request id, record processed keys
+// with a TTL of at least MaximumEventAge, and treat "already done" as
+// success.
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/queue"
+	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/store"
+)
+
+// Handler is a function's code.
+type Handler func(ctx context.Context, payload []byte) ([]byte, error)
+
+// ErrThrottled, returned (wrapped) by a handler, is a throttle: the event
+// is requeued without counting a run.
+var ErrThrottled = sink.ErrThrottled
+
+// FunctionError is an error with Lambda's errorType and errorMessage.
+type FunctionError struct {
+	Type    string
+	Message string
+	Handled bool
+}
+
+func (e *FunctionError) Error() string { return e.Type + ": " + e.Message }
+
+// APIError is a request-level error with AWS's code and HTTP status.
+type APIError struct {
+	Code        string
+	Message     string
+	HTTPStatus  int
+	SenderFault bool
+}
+
+func (e *APIError) Error() string { return e.Code + ": " + e.Message }
+
+// Config configures a Dispatcher.
+type Config struct {
+	Store    store.Store
+	Clock    clock.Clock   // default: the wall clock
+	Resolver sink.Resolver // finds destinations and DLQs by ARN
+	Region   string        // default us-east-1
+	Account  string        // default 000000000000
+	// RetryBaseDelay is the delay before the second attempt (the third
+	// waits twice as long); default 60 s, as AWS.
+	RetryBaseDelay time.Duration
+	// PayloadLimit caps payloads, in bytes; default 256 KB.
+	PayloadLimit int
+	// Workers run handlers concurrently; default 8.
+	Workers int
+}
+
+// EventInvokeConfig is a function's asynchronous invocation config.
+type EventInvokeConfig struct {
+	MaximumRetryAttempts     *int
+	MaximumEventAgeInSeconds *int
+	OnSuccess                string // destination ARN
+	OnFailure                string
+}
+
+// FunctionOptions are set when a function is registered.
+type FunctionOptions struct {
+	DeadLetterArn       string
+	ReservedConcurrency *int
+}
+
+type function struct {
+	name    string
+	handler Handler
+	opts    FunctionOptions
+	cfg     EventInvokeConfig
+	hasCfg  bool
+}
+
+// Dispatcher runs asynchronous invocations.
+type Dispatcher struct {
+	cfg Config
+	q   *queue.Queue
+
+	mu    sync.RWMutex
+	funcs map[string]*function
+}
+
+const statusBucket = "lambda-status"
+
+// New makes a dispatcher on cfg.Store; call Run to process invocations.
+func New(cfg Config) (*Dispatcher, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("lambda: Config.Store is required")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Account == "" {
+		cfg.Account = "000000000000"
+	}
+	if cfg.RetryBaseDelay <= 0 {
+		cfg.RetryBaseDelay = 60 * time.Second
+	}
+	if cfg.PayloadLimit <= 0 {
+		cfg.PayloadLimit = 256 << 10
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.Resolver == nil {
+		cfg.Resolver = sink.ResolverFunc(func(arn string) (sink.Sink, error) {
+			return nil, fmt.Errorf("%s: %w", arn, sink.ErrNoResource)
+		})
+	}
+	q, err := queue.Open(cfg.Store, "lambda-async", cfg.Clock)
+	if err != nil {
+		return nil, err
+	}
+	return &Dispatcher{cfg: cfg, q: q, funcs: map[string]*function{}}, nil
+}
+
+// FunctionARN is the qualified ARN of a function.
+func (d *Dispatcher) FunctionARN(name string) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:$LATEST", d.cfg.Region, d.cfg.Account, name)
+}
+
+// Register adds (or replaces) a function.
+func (d *Dispatcher) Register(name string, h Handler, opts FunctionOptions) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := &function{name: name, handler: h, opts: opts}
+	if old, ok := d.funcs[name]; ok {
+		f.cfg, f.hasCfg = old.cfg, old.hasCfg
+	}
+	d.funcs[name] = f
+}
+
+// Unregister deletes a function; its queued events fail.
+func (d *Dispatcher) Unregister(name string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.funcs, name)
+}
+
+func (d *Dispatcher) function(name string) *function {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.funcs[name]
+}
+
+func invalid(msg string) *APIError {
+	return &APIError{Code: "InvalidParameterValueException", Message: msg, HTTPStatus: 400, SenderFault: true}
+}
+
+// PutEventInvokeConfig replaces a function's config (validated as AWS
+// does); it applies to queued events at their next attempt.
+func (d *Dispatcher) PutEventInvokeConfig(name string, c EventInvokeConfig) error {
+	f := d.function(name)
+	if f == nil {
+		return &APIError{Code: "ResourceNotFoundException", Message: "Function not found: " + d.FunctionARN(name), HTTPStatus: 404, SenderFault: true}
+	}
+	if c.MaximumRetryAttempts == nil && c.MaximumEventAgeInSeconds == nil && c.OnSuccess == "" && c.OnFailure == "" {
+		return invalid("You must specify at least one of error handling or destination setting.")
+	}
+	if r := c.MaximumRetryAttempts; r != nil && (*r < 0 || *r > 2) {
+		return invalid(fmt.Sprintf("1 validation error detected: Value '%d' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2", *r))
+	}
+	if a := c.MaximumEventAgeInSeconds; a != nil && (*a < 60 || *a > 21600) {
+		return invalid(fmt.Sprintf("1 validation error detected: Value '%d' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value between 60 and 21600", *a))
+	}
+	for _, arn := range []string{c.OnSuccess, c.OnFailure} {
+		if arn == "" {
+			continue
+		}
+		if strings.HasPrefix(arn, fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", d.cfg.Region, d.cfg.Account, name)) {
+			return invalid("You can't specify the function as a destination for itself.")
+		}
+		if strings.HasSuffix(arn, ".fifo") {
+			return invalid(fmt.Sprintf("The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=%s), onFailure=null) is invalid.", arn))
+		}
+		if _, err := d.cfg.Resolver.Resolve(arn); err != nil {
+			return invalid(fmt.Sprintf("The destination ARN %s is invalid.", arn))
+		}
+	}
+	d.mu.Lock()
+	f.cfg, f.hasCfg = c, true
+	d.mu.Unlock()
+	return nil
+}
+
+// limits returns the retry and age limits in force for f.
+func (f *function) limits() (retries int, maxAge time.Duration) {
+	retries, maxAge = 2, 6*time.Hour
+	if f.cfg.MaximumRetryAttempts != nil {
+		retries = *f.cfg.MaximumRetryAttempts
+	}
+	if f.cfg.MaximumEventAgeInSeconds != nil {
+		maxAge = time.Duration(*f.cfg.MaximumEventAgeInSeconds) * time.Second
+	}
+	return
+}
+
+// job is a queued invocation.
+type job struct {
+	RequestID      string          `json:"requestId"`
+	Function       string          `json:"function"`
+	Payload        json.RawMessage `json:"payload"`
+	EnqueuedAt     time.Time       `json:"enqueuedAt"`
+	Invokes        int             `json:"invokes"` // handler runs so far
+	ThrottleStreak int             `json:"throttleStreak"`
+}
+
+// Invoke accepts an asynchronous invocation: once it returns the request
+// id, the event is committed to the store and will run at least once.
+func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (string, error) {
+	f := d.function(name)
+	if f == nil {
+		return "", &APIError{Code: "ResourceNotFoundException", Message: "Function not found: " + d.FunctionARN(name), HTTPStatus: 404, SenderFault: true}
+	}
+	if len(payload) > d.cfg.PayloadLimit {
+		return "", &APIError{Code: "RequestTooLargeException", Message: fmt.Sprintf("Request must be smaller than %d bytes for the Invoke operation", d.cfg.PayloadLimit), HTTPStatus: 413, SenderFault: true}
+	}
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	}
+	if err := validJSON(payload); err != nil {
+		return "", &APIError{Code: "InvalidRequestContentException", Message: "Could not parse request body into json: " + err.Error(), HTTPStatus: 400, SenderFault: true}
+	}
+	now := d.cfg.Clock.Now().UTC()
+	j := job{RequestID: uuid.NewString(), Function: name, Payload: append(json.RawMessage(nil), payload...), EnqueuedAt: now}
+	data, _ := json.Marshal(j)
+	// The queue item first, then the status: a crash between them leaves
+	// an item that runs (and writes its status), never a status that lies.
+	if err := d.q.Enqueue(ctx, queue.Item{ID: j.RequestID, Payload: data, Enqueued: now}); err != nil {
+		return "", &APIError{Code: "ServiceException", Message: "The dispatcher could not accept the event.", HTTPStatus: 503}
+	}
+	retries, maxAge := f.limits()
+	st := &Status{InvocationID: j.RequestID, FunctionARN: d.FunctionARN(name), Status: StatusQueued, Revision: 1,
+		CreatedAt: stamp(now), UpdatedAt: stamp(now), MaxRetryAttempts: retries, MaxEventAgeSeconds: int(maxAge / time.Second)}
+	st.Delivery = d.deliveryPlan(f)
+	if err := d.saveStatus(ctx, st); err != nil {
+		return "", &APIError{Code: "ServiceException", Message: "The dispatcher could not accept the event.", HTTPStatus: 503}
+	}
+	return j.RequestID, nil
+}
+
+func validJSON(b []byte) error {
+	var v any
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// Resolve makes functions reachable by ARN, as sinks (async invoke).
+func (d *Dispatcher) Resolve(arn string) (sink.Sink, error) {
+	prefix := fmt.Sprintf("arn:aws:lambda:%s:%s:function:", d.cfg.Region, d.cfg.Account)
+	rest, ok := strings.CutPrefix(arn, prefix)
+	name, _, _ := strings.Cut(rest, ":")
+	if !ok || d.function(name) == nil {
+		return nil, fmt.Errorf("%s: %w", arn, sink.ErrNoResource)
+	}
+	return funcSink{d, name}, nil
+}
+
+type funcSink struct {
+	d    *Dispatcher
+	name string
+}
+
+func (s funcSink) Send(ctx context.Context, m sink.Message) error {
+	_, err := s.d.Invoke(ctx, s.name, m.Body)
+	return err
+}
+
+// Run processes invocations until ctx is done.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	return d.q.Run(ctx, d.cfg.Workers, d.process)
+}
+
+// process runs one attempt of a queued invocation (§6.3).
+func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
+	var j job
+	if err := json.Unmarshal(it.Payload, &j); err != nil {
+		return queue.Outcome{} // unreadable: nothing can be done with it
+	}
+	now := d.cfg.Clock.Now().UTC()
+	st, err := d.loadStatus(ctx, j.RequestID)
+	if err != nil {
+		st = &Status{InvocationID: j.RequestID, FunctionARN: d.FunctionARN(j.Function), Status: StatusQueued, Revision: 1, CreatedAt: stamp(j.EnqueuedAt)}
+	}
+	if st.terminal() {
+		return queue.Outcome{} // already decided (a redelivery after a crash)
+	}
+	f := d.function(j.Function)
+	if f == nil {
+		st.LastError = &ErrorInfo{Kind: "system", ErrorType: "ResourceNotFoundException", ErrorMessage: "function deleted"}
+		d.finish(ctx, nil, j, st, StatusFailed, "RetriesExhausted", nil, false, now)
+		return queue.Outcome{}
+	}
+	retries, maxAge := f.limits()
+	st.MaxRetryAttempts, st.MaxEventAgeSeconds = retries, int(maxAge/time.Second)
+	age := now.Sub(j.EnqueuedAt)
+	if age > maxAge {
+		d.finish(ctx, f, j, st, StatusExpired, "EventAgeExceeded", nil, false, now)
+		return queue.Outcome{}
+	}
+	if rc := f.opts.ReservedConcurrency; rc != nil && *rc == 0 {
+		d.finish(ctx, f, j, st, StatusFailed, "ZeroReservedConcurrency", nil, false, now)
+		return queue.Outcome{}
+	}
+	prev := st.Status
+	d.transition(ctx, st, StatusRunning, now)
+	result, runErr := runHandler(ctx, f.handler, j.Payload)
+	now = d.cfg.Clock.Now().UTC()
+	age = now.Sub(j.EnqueuedAt)
+
+	if errors.Is(runErr, ErrThrottled) {
+		// Not a run: back to where it was, retried with backoff.
+		delay := time.Duration(min(1<<min(j.ThrottleStreak, 9), 300)) * time.Second
+		j.ThrottleStreak++
+		st.LastError = &ErrorInfo{Kind: "throttle", ErrorType: "TooManyRequestsException", ErrorMessage: "Rate Exceeded."}
+		if age+delay >= maxAge { // 60 s max age: no retry at all
+			d.finish(ctx, f, j, st, StatusExpired, "EventAgeExceeded", nil, j.Invokes > 0, now)
+			return queue.Outcome{}
+		}
+		st.NextAttemptAt = stamp(now.Add(delay))
+		d.transition(ctx, st, prev, now)
+		return d.requeue(j, now.Add(delay))
+	}
+	j.Invokes++
+	j.ThrottleStreak = 0
+	st.Attempts = j.Invokes
+	if runErr == nil {
+		st.Result = json.RawMessage(resultJSON(result))
+		d.finish(ctx, f, j, st, StatusSucceeded, "Success", result, true, now)
+		return queue.Outcome{}
+	}
+	st.LastError = errorInfo(runErr)
+	if j.Invokes <= retries {
+		delay := time.Duration(j.Invokes) * d.cfg.RetryBaseDelay
+		if age+delay >= maxAge { // 60 s max age: no retry at all
+			d.finishError(ctx, f, j, st, StatusExpired, "EventAgeExceeded", runErr, now)
+			return queue.Outcome{}
+		}
+		st.NextAttemptAt = stamp(now.Add(delay))
+		d.transition(ctx, st, StatusRetrying, now)
+		return d.requeue(j, now.Add(delay))
+	}
+	d.finishError(ctx, f, j, st, StatusFailed, "RetriesExhausted", runErr, now)
+	return queue.Outcome{}
+}
+
+func (d *Dispatcher) requeue(j job, at time.Time) queue.Outcome {
+	data, _ := json.Marshal(j)
+	return queue.Outcome{Retry: true, RetryAt: at, Payload: data}
+}
+
+// runHandler runs h, turning a panic into a function error.
+func runHandler(ctx context.Context, h Handler, payload []byte) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &FunctionError{Type: "Runtime.Panic", Message: fmt.Sprint(r)}
+		}
+	}()
+	return h(ctx, payload)
+}
+
+func errorInfo(err error) *ErrorInfo {
+	var fe *FunctionError
+	if errors.As(err, &fe) {
+		return &ErrorInfo{Kind: "function", ErrorType: fe.Type, ErrorMessage: fe.Message}
+	}
+	t := reflect.TypeOf(err)
+	name := "Error"
+	if t != nil {
+		name = strings.TrimPrefix(t.String(), "*")
+	}
+	return &ErrorInfo{Kind: "function", ErrorType: name, ErrorMessage: err.Error()}
+}
+
+func resultJSON(b []byte) []byte {
+	if len(b) == 0 {
+		return []byte("null")
+	}
+	if validJSON(b) != nil {
+		q, _ := json.Marshal(string(b))
+		return q
+	}
+	return b
+}
+
+// finishError ends an invocation whose last run failed.
+func (d *Dispatcher) finishError(ctx context.Context, f *function, j job, st *Status, status, condition string, runErr error, now time.Time) {
+	handled := false
+	var fe *FunctionError
+	if errors.As(runErr, &fe) {
+		handled = fe.Handled
+	}
+	payload, _ := json.Marshal(map[string]any{"errorMessage": st.LastError.ErrorMessage, "errorType": st.LastError.ErrorType, "requestId": j.RequestID, "stackTrace": []string{}})
+	st.functionError = "Unhandled"
+	if handled {
+		st.functionError = "Handled"
+	}
+	d.finish(ctx, f, j, st, status, condition, payload, true, now)
+}
+
+// finish records the terminal status and delivers the invocation record
+// to the destination and, on failure, the payload to the DLQ.
+func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status, status, condition string, response []byte, ran bool, now time.Time) {
+	st.Condition = &condition
+	st.NextAttemptAt = ""
+	if f != nil {
+		rec := d.record(j, condition, response, ran, st.functionError, now)
+		dest := f.cfg.OnFailure
+		if status == StatusSucceeded {
+			dest = f.cfg.OnSuccess
+		}
+		if dest != "" {
+			d.deliver(ctx, dest, sink.Message{Body: rec}, st, status == StatusSucceeded, false)
+		}
+		if status != StatusSucceeded && f.opts.DeadLetterArn != "" {
+			msg := ""
+			if st.LastError != nil {
+				msg = st.LastError.ErrorMessage
+			}
+			d.deliver(ctx, f.opts.DeadLetterArn, sink.Message{Body: j.Payload,
+				Attributes: map[string]string{"RequestID": j.RequestID, "ErrorCode": "200", "ErrorMessage": msg}}, st, false, true)
+		}
+	}
+	d.transition(ctx, st, status, now)
+}
+
+// record is the invocation record of §6.4, keys in AWS's order.
+func (d *Dispatcher) record(j job, condition string, response []byte, ran bool, functionError string, now time.Time) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"version":"1.0","timestamp":%q,"requestContext":{"requestId":%q,"functionArn":%q,"condition":%q,"approximateInvokeCount":%d},"requestPayload":%s`,
+		stamp(now), j.RequestID, d.FunctionARN(j.Function), condition, j.Invokes, j.Payload)
+	if ran {
+		b.WriteString(`,"responseContext":{"statusCode":200,"executedVersion":"$LATEST"`)
+		if functionError != "" {
+			fmt.Fprintf(&b, `,"functionError":%q`, functionError)
+		}
+		b.WriteString(`},"responsePayload":`)
+		b.Write(resultJSON(response))
+	}
+	b.WriteString("}")
+	return []byte(b.String())
+}
+
+func (d *Dispatcher) deliver(ctx context.Context, arn string, m sink.Message, st *Status, success, dlq bool) {
+	state := "delivered"
+	s, err := d.cfg.Resolver.Resolve(arn)
+	if err == nil {
+		err = s.Send(ctx, m)
+	}
+	if err != nil {
+		state = "failed"
+	}
+	t := &DeliveryTarget{ARN: arn, State: state}
+	switch {
+	case dlq:
+		st.Delivery.DeadLetter = t
+	case success:
+		st.Delivery.OnSuccess = t
+	default:
+		st.Delivery.OnFailure = t
+	}
+}
+
+func (d *Dispatcher) deliveryPlan(f *function) Delivery {
+	var dl Delivery
+	if f.cfg.OnSuccess != "" {
+		dl.OnSuccess = &DeliveryTarget{ARN: f.cfg.OnSuccess, State: "pending"}
+	}
+	if f.cfg.OnFailure != "" {
+		dl.OnFailure = &DeliveryTarget{ARN: f.cfg.OnFailure, State: "pending"}
+	}
+	if f.opts.DeadLetterArn != "" {
+		dl.DeadLetter = &DeliveryTarget{ARN: f.opts.DeadLetterArn, State: "pending"}
+	}
+	return dl
+}
+
+// Status values (§7.1).
+const (
+	StatusQueued    = "queued"
+	StatusRunning   = "running"
+	StatusRetrying  = "retrying"
+	StatusSucceeded = "succeeded"
+	StatusFailed    = "failed"
+	StatusExpired   = "expired"
+)
+
+// Status is the status document of one invocation.
+type Status struct {
+	InvocationID       string          `json:"invocationId"`
+	FunctionARN        string          `json:"functionArn"`
+	Status             string          `json:"status"`
+	Revision           int             `json:"revision"`
+	CreatedAt          string          `json:"createdAt"`
+	UpdatedAt          string          `json:"updatedAt"`
+	Attempts           int             `json:"attempts"`
+	MaxRetryAttempts   int             `json:"maxRetryAttempts"`
+	MaxEventAgeSeconds int             `json:"maxEventAgeSeconds"`
+	NextAttemptAt      string          `json:"nextAttemptAt,omitempty"`
+	LastError          *ErrorInfo      `json:"lastError"`
+	Condition          *string         `json:"condition"`
+	Result             json.RawMessage `json:"result"`
+	Delivery           Delivery        `json:"delivery"`
+
+	functionError string
+}
+
+// ErrorInfo is the last error of an invocation.
+type ErrorInfo struct {
+	Kind         string `json:"kind"` // function | throttle | system
+	ErrorType    string `json:"errorType"`
+	ErrorMessage string `json:"errorMessage"`
+}
+
+// Delivery says where the outcome went.
+type Delivery struct {
+	OnSuccess  *DeliveryTarget `json:"onSuccess"`
+	OnFailure  *DeliveryTarget `json:"onFailure"`
+	DeadLetter *DeliveryTarget `json:"deadLetter"`
+}
+
+// DeliveryTarget is one destination and its state: pending, delivered or
+// failed.
+type DeliveryTarget struct {
+	ARN   string `json:"arn"`
+	State string `json:"state"`
+}
+
+func (s *Status) terminal() bool {
+	return s.Status == StatusSucceeded || s.Status == StatusFailed || s.Status == StatusExpired
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func (d *Dispatcher) transition(ctx context.Context, st *Status, to string, now time.Time) {
+	st.Status = to
+	st.Revision++
+	st.UpdatedAt = stamp(now)
+	_ = d.saveStatus(ctx, st) // best effort: the queue item is the truth
+}
+
+func (d *Dispatcher) saveStatus(ctx context.Context, st *Status) error {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	var b store.Batch
+	b.Put(statusBucket, []byte(st.InvocationID), data)
+	return d.cfg.Store.Apply(context.WithoutCancel(ctx), &b)
+}
+
+func (d *Dispatcher) loadStatus(ctx context.Context, id string) (*Status, error) {
+	data, err := d.cfg.Store.Get(ctx, statusBucket, []byte(id))
+	if err != nil {
+		return nil, err
+	}
+	var st Status
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// Status returns the status document of an invocation, or an error
+// wrapping store.ErrNotFound.
+func (d *Dispatcher) Status(ctx context.Context, id string) (*Status, error) {
+	st, err := d.loadStatus(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("lambda: invocation %s: %w", id, err)
+	}
+	return st, nil
+}
+
+// List returns every status document, sorted by creation time.
+func (d *Dispatcher) List(ctx context.Context) ([]*Status, error) {
+	var out []*Status
+	err := d.cfg.Store.Scan(ctx, statusBucket, nil, nil, func(k, v []byte) bool {
+		var st Status
+		if json.Unmarshal(v, &st) == nil {
+			out = append(out, &st)
+		}
+		return true
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt < out[j].CreatedAt })
+	return out, err
+}

@@ -1,0 +1,241 @@
+package lambda
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/sqs"
+	"github.com/patternc/patternc/runtime/store/storetest"
+)
+
+type rig struct {
+	d   *Dispatcher
+	clk *clock.Fake
+	q   *sqs.Service
+}
+
+var t0 = time.Date(2024, 6, 15, 10, 30, 0, 0, time.UTC)
+
+func newRig(t *testing.T, e storetest.Engine) *rig {
+	st := e.Open(t, t.TempDir())
+	t.Cleanup(func() { st.Close() })
+	clk := clock.NewFake(t0)
+	q, err := sqs.New(st, clk, "us-east-1", "123456789012")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ok", "failed", "dlq"} {
+		if _, err := q.Create(context.Background(), name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := &rig{clk: clk, q: q}
+	r.d, err = New(Config{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012",
+		Resolver: sink.ResolverFunc(func(arn string) (sink.Sink, error) {
+			if strings.HasPrefix(arn, "arn:aws:lambda:") {
+				return r.d.Resolve(arn)
+			}
+			return q.Resolve(arn)
+		})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.d.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return r
+}
+
+// settle waits until the invocation reaches want, advancing the fake clock
+// to each pending timer while it waits.
+func (r *rig) settle(t *testing.T, id, want string) *Status {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		st, err := r.d.Status(context.Background(), id)
+		if err == nil && st.Status == want {
+			return st
+		}
+		if next, ok := r.clk.NextWait(); ok && st != nil && st.Status != StatusRunning {
+			r.clk.Advance(next.Sub(r.clk.Now()))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	st, _ := r.d.Status(context.Background(), id)
+	t.Fatalf("invocation %s never reached %s: %+v", id, want, st)
+	return nil
+}
+
+func intp(i int) *int { return &i }
+
+func TestDispatcher(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			t.Run("validation", func(t *testing.T) { testValidation(t, newRig(t, e)) })
+			t.Run("success", func(t *testing.T) { testSuccess(t, newRig(t, e)) })
+			t.Run("retries", func(t *testing.T) { testRetries(t, newRig(t, e)) })
+			t.Run("limits", func(t *testing.T) { testLimits(t, newRig(t, e)) })
+			t.Run("throttle", func(t *testing.T) { testThrottle(t, newRig(t, e)) })
+		})
+	}
+}
+
+func testValidation(t *testing.T, r *rig) {
+	ctx := context.Background()
+	var apiErr *APIError
+	if _, err := r.d.Invoke(ctx, "nope", []byte(`{}`)); !errors.As(err, &apiErr) || apiErr.HTTPStatus != 404 || apiErr.Code != "ResourceNotFoundException" {
+		t.Fatalf("unknown function: %v", err)
+	}
+	r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
+	if _, err := r.d.Invoke(ctx, "f", []byte(`{"a":`)); !errors.As(err, &apiErr) || apiErr.HTTPStatus != 400 || !strings.HasPrefix(apiErr.Message, "Could not parse request body into json: ") {
+		t.Fatalf("bad JSON: %v", err)
+	}
+	if _, err := r.d.Invoke(ctx, "f", []byte(`"`+strings.Repeat("x", 300<<10)+`"`)); !errors.As(err, &apiErr) || apiErr.HTTPStatus != 413 {
+		t.Fatalf("too large: %v", err)
+	}
+	tests := []struct {
+		cfg  EventInvokeConfig
+		want string
+	}{
+		{EventInvokeConfig{}, "You must specify at least one of error handling or destination setting."},
+		{EventInvokeConfig{MaximumRetryAttempts: intp(3)}, "maximumRetryAttempts"},
+		{EventInvokeConfig{MaximumEventAgeInSeconds: intp(59)}, "maximumEventAgeInSeconds"},
+		{EventInvokeConfig{OnSuccess: r.d.FunctionARN("f")}, "You can't specify the function as a destination for itself."},
+		{EventInvokeConfig{OnFailure: "arn:aws:sqs:us-east-1:123456789012:missing"}, "The destination ARN arn:aws:sqs:us-east-1:123456789012:missing is invalid."},
+	}
+	for _, tc := range tests {
+		if err := r.d.PutEventInvokeConfig("f", tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.cfg, err, tc.want)
+		}
+	}
+}
+
+func testSuccess(t *testing.T, r *rig) {
+	ctx := context.Background()
+	r.d.Register("echo", func(ctx context.Context, p []byte) ([]byte, error) { return []byte(`{"ok":true}`), nil }, FunctionOptions{})
+	if err := r.d.PutEventInvokeConfig("echo", EventInvokeConfig{OnSuccess: r.q.ARN("ok")}); err != nil {
+		t.Fatal(err)
+	}
+	id, err := r.d.Invoke(ctx, "echo", []byte(`{"orderId":"ORD-001"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := r.settle(t, id, StatusSucceeded)
+	if st.Attempts != 1 || string(st.Result) != `{"ok":true}` || *st.Condition != "Success" || st.Delivery.OnSuccess.State != "delivered" || st.Revision != 3 {
+		t.Fatalf("status %+v", st)
+	}
+	msgs, _ := r.q.Messages(ctx, "ok")
+	if len(msgs) != 1 {
+		t.Fatalf("%d records on the success queue", len(msgs))
+	}
+	want := fmt.Sprintf(`{"version":"1.0","timestamp":"2024-06-15T10:30:00.000Z","requestContext":{"requestId":%q,"functionArn":"arn:aws:lambda:us-east-1:123456789012:function:echo:$LATEST","condition":"Success","approximateInvokeCount":1},"requestPayload":{"orderId":"ORD-001"},"responseContext":{"statusCode":200,"executedVersion":"$LATEST"},"responsePayload":{"ok":true}}`, id)
+	if msgs[0].Body != want {
+		t.Fatalf("record\n got %s\nwant %s", msgs[0].Body, want)
+	}
+}
+
+func testRetries(t *testing.T, r *rig) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var runs []time.Time
+	r.d.Register("flaky", func(ctx context.Context, p []byte) ([]byte, error) {
+		mu.Lock()
+		runs = append(runs, r.clk.Now())
+		mu.Unlock()
+		return nil, &FunctionError{Type: "Exception", Message: "payment service down"}
+	}, FunctionOptions{DeadLetterArn: r.q.ARN("dlq")})
+	if err := r.d.PutEventInvokeConfig("flaky", EventInvokeConfig{OnFailure: r.q.ARN("failed")}); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := r.d.Invoke(ctx, "flaky", []byte(`{"orderId":"ORD-002"}`))
+	st := r.settle(t, id, StatusFailed)
+	mu.Lock()
+	if len(runs) != 3 || runs[1].Sub(runs[0]) != time.Minute || runs[2].Sub(runs[1]) != 2*time.Minute {
+		t.Fatalf("runs at %v, want t, t+60s, t+180s", runs)
+	}
+	mu.Unlock()
+	if *st.Condition != "RetriesExhausted" || st.Attempts != 3 || st.LastError.ErrorMessage != "payment service down" || st.LastError.Kind != "function" {
+		t.Fatalf("status %+v", st)
+	}
+	failed, _ := r.q.Messages(ctx, "failed")
+	var rec map[string]any
+	if len(failed) != 1 || json.Unmarshal([]byte(failed[0].Body), &rec) != nil {
+		t.Fatalf("failure records: %v", failed)
+	}
+	rc := rec["requestContext"].(map[string]any)
+	resp := rec["responseContext"].(map[string]any)
+	if rc["condition"] != "RetriesExhausted" || rc["approximateInvokeCount"] != 3.0 || resp["functionError"] != "Unhandled" ||
+		rec["responsePayload"].(map[string]any)["errorType"] != "Exception" {
+		t.Fatalf("record %s", failed[0].Body)
+	}
+	dlq, _ := r.q.Messages(ctx, "dlq")
+	if len(dlq) != 1 || dlq[0].Body != `{"orderId":"ORD-002"}` || dlq[0].Attributes["RequestID"] != id || dlq[0].Attributes["ErrorCode"] != "200" || dlq[0].Attributes["ErrorMessage"] != "payment service down" {
+		t.Fatalf("DLQ %+v", dlq)
+	}
+}
+
+func testLimits(t *testing.T, r *rig) {
+	ctx := context.Background()
+	runs := 0
+	var mu sync.Mutex
+	fail := func(ctx context.Context, p []byte) ([]byte, error) {
+		mu.Lock()
+		runs++
+		mu.Unlock()
+		panic("boom")
+	}
+	r.d.Register("once", fail, FunctionOptions{})
+	r.d.PutEventInvokeConfig("once", EventInvokeConfig{MaximumRetryAttempts: intp(0)})
+	id, _ := r.d.Invoke(ctx, "once", nil)
+	st := r.settle(t, id, StatusFailed)
+	if st.Attempts != 1 || st.LastError.ErrorType != "Runtime.Panic" {
+		t.Fatalf("no-retry: %+v", st)
+	}
+	r.d.Register("young", fail, FunctionOptions{})
+	r.d.PutEventInvokeConfig("young", EventInvokeConfig{MaximumEventAgeInSeconds: intp(60)})
+	id, _ = r.d.Invoke(ctx, "young", nil)
+	st = r.settle(t, id, StatusExpired)
+	if *st.Condition != "EventAgeExceeded" || st.Attempts != 1 {
+		t.Fatalf("max age 60s must mean no retry: %+v", st)
+	}
+	r.d.Register("zero", fail, FunctionOptions{ReservedConcurrency: intp(0)})
+	id, _ = r.d.Invoke(ctx, "zero", nil)
+	st = r.settle(t, id, StatusFailed)
+	if *st.Condition != "ZeroReservedConcurrency" || st.Attempts != 0 {
+		t.Fatalf("zero concurrency: %+v", st)
+	}
+}
+
+func testThrottle(t *testing.T, r *rig) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var calls []time.Time
+	r.d.Register("busy", func(ctx context.Context, p []byte) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls = append(calls, r.clk.Now())
+		if len(calls) <= 2 {
+			return nil, ErrThrottled
+		}
+		return []byte(`"done"`), nil
+	}, FunctionOptions{})
+	id, _ := r.d.Invoke(ctx, "busy", nil)
+	st := r.settle(t, id, StatusSucceeded)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) != 3 || calls[1].Sub(calls[0]) != time.Second || calls[2].Sub(calls[1]) != 2*time.Second {
+		t.Fatalf("throttle backoff: %v", calls)
+	}
+	if st.Attempts != 1 {
+		t.Fatalf("throttles counted as runs: %+v", st)
+	}
+}

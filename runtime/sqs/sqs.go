@@ -1,0 +1,140 @@
+// Package sqs holds the runtime's local queues (ARN
+// arn:aws:sqs:REGION:ACCOUNT:NAME): where dead letters and invocation
+// records land, readable through the library. Messages are kept in the
+// store, in the order they were sent.
+package sqs
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/store"
+)
+
+// Message is one queued message.
+type Message struct {
+	ID         string            `json:"id"`
+	Body       string            `json:"body"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+	GroupID    string            `json:"groupId,omitempty"`
+	DedupID    string            `json:"dedupId,omitempty"`
+	SentAt     time.Time         `json:"sentAt"`
+}
+
+// Service is the set of local queues of one account and region.
+type Service struct {
+	st              store.Store
+	clk             clock.Clock
+	region, account string
+
+	mu     sync.Mutex
+	queues map[string]bool
+}
+
+const namesBucket = "sqs-queues"
+
+// New opens the queues kept in st.
+func New(st store.Store, clk clock.Clock, region, account string) (*Service, error) {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	s := &Service{st: st, clk: clk, region: region, account: account, queues: map[string]bool{}}
+	err := st.Scan(context.Background(), namesBucket, nil, nil, func(k, v []byte) bool {
+		s.queues[string(k)] = true
+		return true
+	})
+	return s, err
+}
+
+// ARN is the ARN of the queue name.
+func (s *Service) ARN(name string) string {
+	return fmt.Sprintf("arn:aws:sqs:%s:%s:%s", s.region, s.account, name)
+}
+
+// Create makes a queue (idempotent) and returns its ARN.
+func (s *Service) Create(ctx context.Context, name string) (string, error) {
+	if name == "" || len(name) > 80 || strings.ContainsAny(name, ":/ ") {
+		return "", fmt.Errorf("sqs: invalid queue name %q", name)
+	}
+	var b store.Batch
+	b.Put(namesBucket, []byte(name), []byte("{}"))
+	if err := s.st.Apply(ctx, &b); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	s.queues[name] = true
+	s.mu.Unlock()
+	return s.ARN(name), nil
+}
+
+func (s *Service) exists(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queues[name]
+}
+
+// Send stores a message on queue name.
+func (s *Service) Send(ctx context.Context, name string, m sink.Message) (string, error) {
+	if !s.exists(name) {
+		return "", fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+	}
+	msg := Message{ID: uuid.NewString(), Body: string(m.Body), Attributes: m.Attributes, GroupID: m.GroupID, DedupID: m.DedupID, SentAt: s.clk.Now().UTC()}
+	val, err := json.Marshal(msg)
+	if err != nil {
+		return "", err
+	}
+	key := append(binary.BigEndian.AppendUint64(nil, uint64(msg.SentAt.UnixNano())), msg.ID...)
+	var b store.Batch
+	b.Put("sqs/"+name, key, val)
+	return msg.ID, s.st.Apply(ctx, &b)
+}
+
+// Messages lists the messages on queue name, oldest first.
+func (s *Service) Messages(ctx context.Context, name string) ([]Message, error) {
+	if !s.exists(name) {
+		return nil, fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+	}
+	var out []Message
+	var bad error
+	err := s.st.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
+		var m Message
+		if bad = json.Unmarshal(v, &m); bad != nil {
+			return false
+		}
+		out = append(out, m)
+		return true
+	})
+	if err == nil {
+		err = bad
+	}
+	return out, err
+}
+
+// Resolve finds the queue of an ARN, as a sink.
+func (s *Service) Resolve(arn string) (sink.Sink, error) {
+	prefix := fmt.Sprintf("arn:aws:sqs:%s:%s:", s.region, s.account)
+	name, ok := strings.CutPrefix(arn, prefix)
+	if !ok || !s.exists(name) {
+		return nil, fmt.Errorf("sqs: %s: %w", arn, sink.ErrNoResource)
+	}
+	return queueSink{s, name}, nil
+}
+
+type queueSink struct {
+	s    *Service
+	name string
+}
+
+func (q queueSink) Send(ctx context.Context, m sink.Message) error {
+	_, err := q.s.Send(ctx, q.name, m)
+	return err
+}
