@@ -340,7 +340,7 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	}
 	prev := st.Status
 	d.transition(ctx, st, StatusRunning, now)
-	result, runErr := runHandler(ctx, f.handler, j.Payload)
+	result, runErr := runHandler(context.WithValue(ctx, requestIDKey{}, j.RequestID), f.handler, j.Payload)
 	now = d.cfg.Clock.Now().UTC()
 	age = now.Sub(j.EnqueuedAt)
 
@@ -383,6 +383,15 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 func (d *Dispatcher) requeue(j job, at time.Time) queue.Outcome {
 	data, _ := json.Marshal(j)
 	return queue.Outcome{Retry: true, RetryAt: at, Payload: data}
+}
+
+type requestIDKey struct{}
+
+// RequestIDFrom returns the request id of the invocation a handler runs,
+// the key to make its side effects idempotent.
+func RequestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }
 
 // runHandler runs h, turning a panic into a function error.
