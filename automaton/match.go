@@ -41,6 +41,7 @@ type Matcher struct {
 	clauseEpoch []uint32
 	clauseMask  []uint64
 	clauseHead  []int32
+	clauseArr   []uint32 // epoch of the last hit inside an array
 	touched     []*clauseRec
 	hits        []hitRec
 	excls       []exclRec
@@ -181,6 +182,7 @@ func (mt *Matcher) begin() {
 		mt.clauseEpoch = make([]uint32, n)
 		mt.clauseMask = make([]uint64, n)
 		mt.clauseHead = make([]int32, n)
+		mt.clauseArr = make([]uint32, n)
 	}
 	if int(s.pathCap) > len(mt.pathEpoch) {
 		n := int(s.pathCap) + 16
@@ -200,6 +202,7 @@ func (mt *Matcher) begin() {
 
 func (mt *Matcher) resetEpochs() {
 	clear(mt.clauseEpoch)
+	clear(mt.clauseArr)
 	clear(mt.pathEpoch)
 	clear(mt.patEpoch)
 	mt.epoch = 1
@@ -420,6 +423,9 @@ func (mt *Matcher) hit(t target, li int32) {
 	if t.field < 64 {
 		mt.clauseMask[id] |= 1 << t.field
 	}
+	if l := &mt.leaves[li]; l.tr1 > l.tr0 {
+		mt.clauseArr[id] = mt.epoch // a hit inside an array: consistency matters
+	}
 	mt.hits = append(mt.hits, hitRec{cl: t.cl, field: t.field, leaf: li, next: mt.clauseHead[id]})
 	mt.clauseHead[id] = int32(len(mt.hits) - 1)
 }
@@ -485,7 +491,7 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		return dst
 	}
 	ok := false
-	if !cl.full && (len(cl.fields) == 1 || !mt.hitsInArrays(cl)) {
+	if !cl.full && (len(cl.fields) == 1 || mt.clauseArr[cl.id] != mt.epoch) {
 		ok = true
 	} else {
 		ok = mt.search(cl, touched)
@@ -495,16 +501,6 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		dst = append(dst, pat.id)
 	}
 	return dst
-}
-
-func (mt *Matcher) hitsInArrays(cl *clauseRec) bool {
-	for h := mt.clauseHead[cl.id]; h >= 0; h = mt.hits[h].next {
-		l := &mt.leaves[mt.hits[h].leaf]
-		if l.tr1 > l.tr0 {
-			return true
-		}
-	}
-	return false
 }
 
 // search looks for one array-consistent choice of leaves for cl, the

@@ -102,7 +102,7 @@ func (g Glob) tokens() []globToken {
 // subset construction breadth-first and gives up (returning a figure above
 // any budget) after maxSubsets states: such a pattern is too complex anyway.
 func wildcardComplexity(globs []Glob, budget int) int {
-	const maxSubsets = 20000
+	const maxSubsets = 4000
 	toks := make([][]globToken, len(globs))
 	alphabet := map[byte]bool{}
 	for i, g := range globs {
