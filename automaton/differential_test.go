@@ -5,32 +5,23 @@ import (
 	"flag"
 	"fmt"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/patternc/patternc/compiler"
+	"github.com/patternc/patternc/internal/conformance"
 )
 
 var pairs = flag.Int("pairs", 20000, "random pattern/event pairs for TestDifferentialRandom")
-
-type conformanceCase struct {
-	Name    string          `json:"name"`
-	Dialect string          `json:"dialect"`
-	Pattern json.RawMessage `json:"pattern"`
-	Input   json.RawMessage `json:"input"`
-	Expect  string          `json:"expect"`
-}
 
 // TestDifferentialConformance runs every valid conformance case through the
 // automaton, each case alone and all of them in one machine, and compares
 // with compiler.Explain and the expected verdict.
 func TestDifferentialConformance(t *testing.T) {
-	files, _ := filepath.Glob("../testdata/conformance/*.json")
-	if len(files) == 0 {
-		t.Fatal("no conformance files")
+	cases, err := conformance.Load("../testdata/conformance")
+	if err != nil {
+		t.Fatal(err)
 	}
 	shared := New(Config{})
 	type item struct {
@@ -40,49 +31,39 @@ func TestDifferentialConformance(t *testing.T) {
 		want  bool
 	}
 	var items []item
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	for i, tc := range cases {
+		if tc.Expect == "invalid" {
+			continue
+		}
+		d, _ := compiler.ParseDialect(tc.Dialect, "")
+		p, err := compiler.Compile(tc.Pattern, d, nil)
 		if err != nil {
+			t.Fatalf("%s: %v", tc.Name, err)
+		}
+		ex, err := compiler.Explain(p, tc.Input)
+		if err != nil {
+			t.Fatalf("%s: explain: %v", tc.Name, err)
+		}
+		want := tc.Expect == "match"
+		if ex.Matched != want {
+			t.Fatalf("%s: Explain says %v, expected %v", tc.Name, ex.Matched, want)
+		}
+		id := ID(fmt.Sprintf("%s#%d", tc.File, i))
+		alone := New(Config{})
+		if err := alone.Add(id, p); err != nil {
 			t.Fatal(err)
 		}
-		var cases []conformanceCase
-		if err := json.Unmarshal(data, &cases); err != nil {
+		got, err := matchInput(alone, d, tc.Input)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.Name, err)
+		}
+		if (len(got) == 1) != want {
+			t.Errorf("%s (%s): automaton says %v, want %v\npattern %s\ninput %s", tc.Name, tc.File, got, want, tc.Pattern, tc.Input)
+		}
+		if err := shared.Add(id, p); err != nil {
 			t.Fatal(err)
 		}
-		for i, tc := range cases {
-			if tc.Expect == "invalid" {
-				continue
-			}
-			d, _ := compiler.ParseDialect(tc.Dialect, "")
-			p, err := compiler.Compile(tc.Pattern, d, nil)
-			if err != nil {
-				t.Fatalf("%s: %v", tc.Name, err)
-			}
-			ex, err := compiler.Explain(p, tc.Input)
-			if err != nil {
-				t.Fatalf("%s: explain: %v", tc.Name, err)
-			}
-			want := tc.Expect == "match"
-			if ex.Matched != want {
-				t.Fatalf("%s: Explain says %v, expected %v", tc.Name, ex.Matched, want)
-			}
-			id := ID(fmt.Sprintf("%s#%d", filepath.Base(f), i))
-			alone := New(Config{})
-			if err := alone.Add(id, p); err != nil {
-				t.Fatal(err)
-			}
-			got, err := matchInput(alone, d, tc.Input)
-			if err != nil {
-				t.Fatalf("%s: %v", tc.Name, err)
-			}
-			if (len(got) == 1) != want {
-				t.Errorf("%s (%s): automaton says %v, want %v\npattern %s\ninput %s", tc.Name, filepath.Base(f), got, want, tc.Pattern, tc.Input)
-			}
-			if err := shared.Add(id, p); err != nil {
-				t.Fatal(err)
-			}
-			items = append(items, item{id, d, tc.Input, want})
-		}
+		items = append(items, item{id, d, tc.Input, want})
 	}
 	// In one machine, each input matches its own pattern exactly when
 	// expected, whatever the other patterns are.

@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/patternc/patternc/internal/conformance"
 )
 
 // runCLI runs patternc in-process and returns its exit code and output.
@@ -17,53 +18,35 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
-type conformanceCase struct {
-	Name    string          `json:"name"`
-	Dialect string          `json:"dialect"`
-	Pattern json.RawMessage `json:"pattern"`
-	Input   json.RawMessage `json:"input"`
-	Expect  string          `json:"expect"`
-	Error   string          `json:"error"`
-}
-
 // TestConformanceThroughCLI runs every conformance case through
 // `patternc test`, byte-exact, checking the 0/1/2 exit contract.
 func TestConformanceThroughCLI(t *testing.T) {
-	files, _ := filepath.Glob("../../testdata/conformance/*.json")
-	total := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cases []conformanceCase
-		if err := json.Unmarshal(data, &cases); err != nil {
-			t.Fatal(err)
-		}
-		for _, tc := range cases {
-			total++
-			args := []string{"test", "--pattern", string(tc.Pattern), "--input", "-"}
-			switch tc.Dialect {
-			case "eventbridge":
-				args = append(args, "--dialect", "eventbridge")
-			case "sns-attributes":
-				args = append(args, "--dialect", "sns", "--scope", "MessageAttributes")
-			case "sns-body":
-				args = append(args, "--dialect", "sns", "--scope", "MessageBody")
-			}
-			code, _, stderr := runCLI(t, string(tc.Input), args...)
-			want := map[string]int{"match": 0, "no-match": 1, "invalid": 2}[tc.Expect]
-			if code != want {
-				t.Errorf("%s / %s: exit %d, want %d\nstderr: %s", filepath.Base(f), tc.Name, code, want, stderr)
-				continue
-			}
-			if tc.Expect == "invalid" && !strings.Contains(stderr, tc.Error) {
-				t.Errorf("%s / %s: stderr %q lacks %q", filepath.Base(f), tc.Name, stderr, tc.Error)
-			}
-		}
+	cases, err := conformance.Load("../../testdata/conformance")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if total != 360 {
-		t.Errorf("ran %d cases, want 360", total)
+	if len(cases) != conformance.Total {
+		t.Errorf("loaded %d cases, want %d", len(cases), conformance.Total)
+	}
+	for _, tc := range cases {
+		args := []string{"test", "--pattern", string(tc.Pattern), "--input", "-"}
+		switch tc.Dialect {
+		case "eventbridge":
+			args = append(args, "--dialect", "eventbridge")
+		case "sns-attributes":
+			args = append(args, "--dialect", "sns", "--scope", "MessageAttributes")
+		case "sns-body":
+			args = append(args, "--dialect", "sns", "--scope", "MessageBody")
+		}
+		code, _, stderr := runCLI(t, string(tc.Input), args...)
+		want := map[string]int{"match": 0, "no-match": 1, "invalid": 2}[tc.Expect]
+		if code != want {
+			t.Errorf("%s / %s: exit %d, want %d\nstderr: %s", tc.File, tc.Name, code, want, stderr)
+			continue
+		}
+		if tc.Expect == "invalid" && !strings.Contains(stderr, tc.Error) {
+			t.Errorf("%s / %s: stderr %q lacks %q", tc.File, tc.Name, stderr, tc.Error)
+		}
 	}
 }
 
