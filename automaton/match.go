@@ -28,8 +28,8 @@ type Matcher struct {
 	foldBuf []byte
 	tmpBuf  []byte
 	numBuf  []byte
-	curPM   *pathMatcher // for skipNumber
-	pend    pendingLeaf  // the leaf being matched, until recorded
+	curPM   *pathMatcher // the path of the leaf being matched
+	curKind byte         // its kind
 	cur     int32        // its index once recorded, else -1
 
 	pathEpoch []uint32
@@ -69,12 +69,6 @@ type leafRec struct {
 	tr0, tr1 int32 // trail in Matcher.trails
 	next     int32 // next leaf at the same path
 	excl     int32 // first exclusion record
-}
-
-type pendingLeaf struct {
-	pm   *pathMatcher
-	kind byte
-	val  []byte
 }
 
 type hitRec struct {
@@ -245,10 +239,11 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 // path needs all of its leaves (exists, anything-but, exists:false): most
 // leaves of a big event cost no bookkeeping.
 func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
-	mt.pend = pendingLeaf{pm: pm, kind: kind, val: val}
 	mt.cur = -1
+	mt.curPM = pm
+	mt.curKind = kind
 	if len(pm.ab) > 0 || len(pm.exists) > 0 || pm.absent > 0 {
-		mt.leafNow()
+		mt.leafNow(val)
 	}
 	switch kind {
 	case tagString:
@@ -278,16 +273,17 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	}
 }
 
-// leafNow records the pending leaf (once) and returns its index.
-func (mt *Matcher) leafNow() int32 {
+// leafNow records the current leaf (once) and returns its index; val is
+// its value as read (string bytes or number text).
+func (mt *Matcher) leafNow(val []byte) int32 {
 	if mt.cur >= 0 {
 		return mt.cur
 	}
-	pm := mt.pend.pm
+	pm := mt.curPM
 	li := int32(len(mt.leaves))
 	tr0 := int32(len(mt.trails))
 	mt.trails = append(mt.trails, mt.stack...)
-	mt.leaves = append(mt.leaves, leafRec{pathIdx: pm.idx, kind: mt.pend.kind, val: mt.pend.val, tr0: tr0, tr1: int32(len(mt.trails)), next: -1, excl: -1})
+	mt.leaves = append(mt.leaves, leafRec{pathIdx: pm.idx, kind: mt.curKind, val: val, tr0: tr0, tr1: int32(len(mt.trails)), next: -1, excl: -1})
 	idx := pm.idx
 	if mt.pathEpoch[idx] != mt.epoch {
 		mt.pathEpoch[idx] = mt.epoch
@@ -312,7 +308,13 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	if !needN && !needT && !needR {
 		return
 	}
-	mt.curPM = pm
+	if !needN && !needT && pm.ranges.bounded {
+		// Only ranges here: the integer part alone often shows the number
+		// is outside all of them, with no parse at all.
+		if lo, hi, ok := integerBounds(val); ok && (numberKey(hi) < pm.ranges.min || numberKey(lo) > pm.ranges.max) {
+			return
+		}
+	}
 	f, exact, buf := readNumber(val, mt.numBuf, mt.skipNumber)
 	mt.numBuf = buf
 	if !exact {
@@ -331,12 +333,12 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 		if all {
 			for i := range pm.ranges.conds {
 				if c := &pm.ranges.conds[i]; c.lo <= key && key <= c.hi {
-					mt.hit(c.t, mt.leafNow())
+					mt.hit(c.t, mt.leafNow(val))
 				}
 			}
 		} else {
 			for _, ci := range cover {
-				mt.hit(pm.ranges.conds[ci].t, mt.leafNow())
+				mt.hit(pm.ranges.conds[ci].t, mt.leafNow(val))
 			}
 		}
 	}
@@ -401,7 +403,7 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 			return
 		}
 	}
-	li := mt.leafNow()
+	li := mt.leafNow(orig)
 	if mk.hit != nil {
 		mt.hit(*mk.hit, li)
 		return

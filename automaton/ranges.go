@@ -52,6 +52,7 @@ type rangeIndex struct {
 	ready  bool
 	// min and max bound every range: the hull a number must be in.
 	min, max uint64
+	bounded  bool // min and max are set
 }
 
 func (ri rangeIndex) with(c rangeCond) rangeIndex {
@@ -84,6 +85,7 @@ func (ri rangeIndex) built() rangeIndex {
 	for _, c := range ri.conds {
 		ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
 	}
+	ri.bounded = len(ri.conds) > 0
 	if len(ri.conds) <= 8 {
 		ri.ready = true
 		return ri
@@ -130,4 +132,36 @@ func (ri *rangeIndex) segment(key uint64) (cover []int32, all bool) {
 		}
 	}
 	return ri.cover[lo-1], false
+}
+
+// integerBounds bounds a number written without exponent by its integer
+// part: 37.8 lies in [37, 38], -122.4 in [-123, -122].
+func integerBounds(text []byte) (lo, hi float64, ok bool) {
+	i, neg := 0, false
+	if text[0] == '-' {
+		i, neg = 1, true
+	}
+	var n int64
+	digits := 0
+	for ; i < len(text) && text[i]-'0' < 10; i++ {
+		n = n*10 + int64(text[i]-'0')
+		if digits++; digits > 15 {
+			return 0, 0, false
+		}
+	}
+	if i < len(text) {
+		if text[i] != '.' {
+			return 0, 0, false // an exponent
+		}
+		for i++; i < len(text); i++ {
+			if text[i]-'0' >= 10 {
+				return 0, 0, false
+			}
+		}
+	}
+	lo, hi = float64(n), float64(n+1)
+	if neg {
+		lo, hi = -hi, -lo
+	}
+	return lo, hi, true
 }
