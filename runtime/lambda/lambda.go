@@ -254,16 +254,20 @@ func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (s
 	now := d.cfg.Clock.Now().UTC()
 	j := job{RequestID: uuid.NewString(), Function: name, Payload: append(json.RawMessage(nil), payload...), EnqueuedAt: now}
 	data, _ := json.Marshal(j)
-	// The queue item first, then the status: a crash between them leaves
-	// an item that runs (and writes its status), never a status that lies.
-	if err := d.q.Enqueue(ctx, queue.Item{ID: j.RequestID, Payload: data, Enqueued: now}); err != nil {
-		return "", &APIError{Code: "ServiceException", Message: "The dispatcher could not accept the event.", HTTPStatus: 503}
-	}
 	retries, maxAge := f.limits()
 	st := &Status{InvocationID: j.RequestID, FunctionARN: d.FunctionARN(name), Status: StatusQueued, Revision: 1,
 		CreatedAt: stamp(now), UpdatedAt: stamp(now), MaxRetryAttempts: retries, MaxEventAgeSeconds: int(maxAge / time.Second)}
 	st.Delivery = d.deliveryPlan(f)
-	if err := d.saveStatus(ctx, st); err != nil {
+	stData, err := json.Marshal(st)
+	if err != nil {
+		return "", &APIError{Code: "ServiceException", Message: "The dispatcher could not accept the event.", HTTPStatus: 503}
+	}
+	// The queue item and its status commit together (one fsync). Engines
+	// that apply op by op write the item first: a crash in between leaves
+	// an item that runs (and writes its status), never a status that lies.
+	var b store.Batch
+	b.Put(statusBucket, []byte(j.RequestID), stData)
+	if err := d.q.EnqueueWith(ctx, &b, queue.Item{ID: j.RequestID, Payload: data, Enqueued: now}); err != nil {
 		return "", &APIError{Code: "ServiceException", Message: "The dispatcher could not accept the event.", HTTPStatus: 503}
 	}
 	return j.RequestID, nil

@@ -80,6 +80,14 @@ func key(due time.Time, id string) []byte {
 
 // Enqueue durably adds items; when it returns nil they are accepted.
 func (q *Queue) Enqueue(ctx context.Context, items ...Item) error {
+	return q.EnqueueWith(ctx, nil, items...)
+}
+
+// EnqueueWith adds items and applies the ops of extra in the same store
+// batch (one commit, one fsync), after the items: the caller's own records
+// about the items (a status document, say) are accepted together with
+// them. extra may be nil.
+func (q *Queue) EnqueueWith(ctx context.Context, extra *store.Batch, items ...Item) error {
 	var b store.Batch
 	now := q.clk.Now()
 	for i := range items {
@@ -95,6 +103,9 @@ func (q *Queue) Enqueue(ctx context.Context, items ...Item) error {
 			return err
 		}
 		b.Put(q.bucket, key(it.Due, it.ID), val)
+	}
+	if extra != nil {
+		b.Ops = append(b.Ops, extra.Ops...)
 	}
 	if err := q.st.Apply(ctx, &b); err != nil {
 		return err
