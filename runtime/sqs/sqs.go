@@ -7,8 +7,10 @@ package sqs
 import (
 	"context"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +30,12 @@ type Message struct {
 	GroupID    string            `json:"groupId,omitempty"`
 	DedupID    string            `json:"dedupId,omitempty"`
 	SentAt     time.Time         `json:"sentAt"`
+	// ReceiveCount is how many times Receive handed the message out.
+	ReceiveCount int `json:"receiveCount,omitempty"`
+	// VisibleAt hides a received message from Receive until then.
+	VisibleAt time.Time `json:"visibleAt,omitzero"`
+	// ReceiptHandle, set by Receive, names the message for Delete.
+	ReceiptHandle string `json:"receiptHandle,omitempty"`
 }
 
 // Service is the set of local queues of one account and region.
@@ -38,6 +46,7 @@ type Service struct {
 
 	mu     sync.Mutex
 	queues map[string]bool
+	recvMu sync.Mutex
 }
 
 const namesBucket = "sqs-queues"
@@ -74,6 +83,117 @@ func (s *Service) Create(ctx context.Context, name string) (string, error) {
 	s.queues[name] = true
 	s.mu.Unlock()
 	return s.ARN(name), nil
+}
+
+// List returns the names of the queues, sorted.
+func (s *Service) List() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.queues))
+	for n := range s.queues {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// DeleteQueue removes a queue and its messages.
+func (s *Service) DeleteQueue(ctx context.Context, name string) error {
+	if err := s.Purge(ctx, name); err != nil {
+		return err
+	}
+	var b store.Batch
+	b.Delete(namesBucket, []byte(name))
+	if err := s.st.Apply(ctx, &b); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.queues, name)
+	s.mu.Unlock()
+	return nil
+}
+
+// Purge deletes every message on queue name.
+func (s *Service) Purge(ctx context.Context, name string) error {
+	if !s.exists(name) {
+		return fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+	}
+	var b store.Batch
+	err := s.st.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
+		b.Delete("sqs/"+name, k)
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return s.st.Apply(ctx, &b)
+}
+
+// Receive hands out up to max visible messages, oldest first, and hides
+// them for visibility (SQS's visibility timeout; default 30 s) unless
+// Delete removes them first. Each carries a ReceiptHandle for Delete.
+func (s *Service) Receive(ctx context.Context, name string, max int, visibility time.Duration) ([]Message, error) {
+	if !s.exists(name) {
+		return nil, fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+	}
+	if max <= 0 || max > 10 {
+		return nil, fmt.Errorf("sqs: max messages %d: must be between 1 and 10", max)
+	}
+	if visibility <= 0 {
+		visibility = 30 * time.Second
+	}
+	// One receiver at a time, so two calls never hand out one message.
+	s.recvMu.Lock()
+	defer s.recvMu.Unlock()
+	now := s.clk.Now().UTC()
+	var out []Message
+	var b store.Batch
+	var bad error
+	err := s.st.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
+		var m Message
+		if bad = json.Unmarshal(v, &m); bad != nil {
+			return false
+		}
+		if m.VisibleAt.After(now) {
+			return true
+		}
+		m.ReceiveCount++
+		m.VisibleAt = now.Add(visibility)
+		m.ReceiptHandle = ""
+		val, err := json.Marshal(m)
+		if err != nil {
+			bad = err
+			return false
+		}
+		b.Put("sqs/"+name, k, val)
+		m.ReceiptHandle = hex.EncodeToString(k)
+		out = append(out, m)
+		return len(out) < max
+	})
+	if err == nil {
+		err = bad
+	}
+	if err == nil {
+		err = s.st.Apply(ctx, &b)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Delete removes the message Receive handed out with receiptHandle.
+func (s *Service) Delete(ctx context.Context, name, receiptHandle string) error {
+	if !s.exists(name) {
+		return fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+	}
+	k, err := hex.DecodeString(receiptHandle)
+	if err != nil || len(k) < 8 {
+		return fmt.Errorf("sqs: receipt handle %q is invalid", receiptHandle)
+	}
+	var b store.Batch
+	b.Delete("sqs/"+name, k)
+	return s.st.Apply(ctx, &b)
 }
 
 func (s *Service) exists(name string) bool {

@@ -54,3 +54,64 @@ func TestQueues(t *testing.T) {
 		})
 	}
 }
+
+func TestReceiveDeletePurge(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			st := e.Open(t, t.TempDir())
+			defer st.Close()
+			clk := clock.NewFake(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+			s, _ := New(st, clk, "us-east-1", "123456789012")
+			for _, n := range []string{"work", "audit"} {
+				if _, err := s.Create(ctx, n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := s.List(); len(got) != 2 || got[0] != "audit" || got[1] != "work" {
+				t.Fatalf("List = %v", got)
+			}
+			for _, body := range []string{"a", "b", "c"} {
+				clk.Advance(time.Millisecond)
+				if _, err := s.Send(ctx, "work", sink.Message{Body: []byte(body)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.Receive(ctx, "work", 11, 0); err == nil {
+				t.Fatal("max 11 accepted")
+			}
+			got, err := s.Receive(ctx, "work", 2, 10*time.Second)
+			if err != nil || len(got) != 2 || got[0].Body != "a" || got[1].Body != "b" || got[0].ReceiveCount != 1 {
+				t.Fatalf("first receive: %+v %v", got, err)
+			}
+			// Received messages are hidden until the visibility timeout ends.
+			next, _ := s.Receive(ctx, "work", 10, 10*time.Second)
+			if len(next) != 1 || next[0].Body != "c" {
+				t.Fatalf("second receive: %+v", next)
+			}
+			if err := s.Delete(ctx, "work", got[0].ReceiptHandle); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Delete(ctx, "work", "not-hex"); err == nil {
+				t.Fatal("bad receipt handle accepted")
+			}
+			clk.Advance(11 * time.Second)
+			again, _ := s.Receive(ctx, "work", 10, 0)
+			if len(again) != 2 || again[0].Body != "b" || again[0].ReceiveCount != 2 || again[1].Body != "c" {
+				t.Fatalf("after timeout: %+v", again)
+			}
+			if err := s.Purge(ctx, "work"); err != nil {
+				t.Fatal(err)
+			}
+			if msgs, _ := s.Messages(ctx, "work"); len(msgs) != 0 {
+				t.Fatalf("%d messages after Purge", len(msgs))
+			}
+			if err := s.DeleteQueue(ctx, "audit"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Receive(ctx, "audit", 1, 0); !errors.Is(err, sink.ErrNoResource) {
+				t.Fatalf("deleted queue: %v", err)
+			}
+		})
+	}
+}
