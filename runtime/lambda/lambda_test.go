@@ -239,3 +239,101 @@ func testThrottle(t *testing.T, r *rig) {
 		t.Fatalf("throttles counted as runs: %+v", st)
 	}
 }
+
+// TestRestart: an invocation accepted before a shutdown runs after the
+// dispatcher reopens on the same store, and its status is kept.
+func TestRestart(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			st := e.Open(t, dir)
+			d, err := New(Config{Store: st})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Register("later", func(ctx context.Context, p []byte) ([]byte, error) { return p, nil }, FunctionOptions{})
+			id, err := d.Invoke(ctx, "later", []byte(`{"n":7}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, err := d.Status(ctx, id); err != nil || s.Status != StatusQueued || s.Revision != 1 {
+				t.Fatalf("before run: %+v %v", s, err)
+			}
+			st.Close()
+
+			st = e.Open(t, dir)
+			defer st.Close()
+			d, _ = New(Config{Store: st})
+			d.Register("later", func(ctx context.Context, p []byte) ([]byte, error) { return p, nil }, FunctionOptions{})
+			runCtx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { d.Run(runCtx); close(done) }()
+			defer func() { cancel(); <-done }()
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				s, _ := d.Status(ctx, id)
+				if s != nil && s.Status == StatusSucceeded {
+					if string(s.Result) != `{"n":7}` {
+						t.Fatalf("result %s", s.Result)
+					}
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("never ran after restart: %+v", s)
+				}
+				time.Sleep(time.Millisecond)
+			}
+			all, err := d.List(ctx)
+			if err != nil || len(all) != 1 || all[0].InvocationID != id {
+				t.Fatalf("List: %+v %v", all, err)
+			}
+			if _, err := d.Status(ctx, "no-such-id"); err == nil {
+				t.Fatal("unknown id has a status")
+			}
+		})
+	}
+}
+
+func TestErrorKinds(t *testing.T) {
+	r := newRig(t, storetest.Engines()[0])
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		err       error
+		wantType  string
+		wantFnErr string
+	}{
+		{"plain", errors.New("disk full"), "errors.errorString", "Unhandled"},
+		{"handled", &FunctionError{Type: "ValidationError", Message: "no id", Handled: true}, "ValidationError", "Handled"},
+	}
+	for _, tc := range tests {
+		r.d.Register(tc.name, func(ctx context.Context, p []byte) ([]byte, error) { return nil, tc.err }, FunctionOptions{})
+		r.d.PutEventInvokeConfig(tc.name, EventInvokeConfig{MaximumRetryAttempts: intp(0), OnFailure: r.q.ARN("failed")})
+		id, _ := r.d.Invoke(ctx, tc.name, []byte(`{}`))
+		st := r.settle(t, id, StatusFailed)
+		if st.LastError.ErrorType != tc.wantType || st.Delivery.OnFailure.State != "delivered" {
+			t.Errorf("%s: %+v", tc.name, st)
+		}
+	}
+	recs, _ := r.q.Messages(ctx, "failed")
+	if len(recs) != len(tests) {
+		t.Fatalf("%d failure records", len(recs))
+	}
+	for _, tc := range tests {
+		found := false
+		for _, rec := range recs {
+			found = found || strings.Contains(rec.Body, `"functionError":"`+tc.wantFnErr+`"`) && strings.Contains(rec.Body, `"errorType":"`+tc.wantType+`"`)
+		}
+		if !found {
+			t.Errorf("%s: no record with functionError %s in %v", tc.name, tc.wantFnErr, recs)
+		}
+	}
+	// A function deleted while its event waits fails it.
+	r.d.Register("gone", func(ctx context.Context, p []byte) ([]byte, error) { return nil, ErrThrottled }, FunctionOptions{})
+	id, _ := r.d.Invoke(ctx, "gone", nil)
+	r.d.Unregister("gone")
+	if st := r.settle(t, id, StatusFailed); st.LastError.ErrorType != "ResourceNotFoundException" {
+		t.Fatalf("deleted function: %+v", st)
+	}
+}
