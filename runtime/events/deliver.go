@@ -1,0 +1,415 @@
+package events
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/patternc/patternc/runtime/queue"
+	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/store"
+)
+
+// delivery is the payload of the delivery queue: one event for one target
+// of one rule. The target is copied in, so a retry uses the configuration
+// the event was routed with.
+type delivery struct {
+	Bus      string          `json:"bus"`
+	RuleName string          `json:"rule"`
+	RuleArn  string          `json:"ruleArn"`
+	Target   Target          `json:"target"`
+	Event    json.RawMessage `json:"event"`
+	Ingested int64           `json:"ingested"`
+}
+
+// Run routes accepted events and delivers them to targets until ctx is
+// done; deliveries pending in the store (from before a crash) resume.
+func (s *Service) Run(ctx context.Context) error {
+	errc := make(chan error, 3)
+	go func() { errc <- s.ingest.Run(ctx, s.cfg.Workers, s.route) }()
+	go func() { errc <- s.deliver.Run(ctx, s.cfg.Workers, s.handleDelivery) }()
+	go func() { errc <- s.runReplaysAndSweeps(ctx) }()
+	err := <-errc
+	<-errc
+	<-errc
+	return err
+}
+
+// route matches one ingested event against its bus's enabled rules and
+// enqueues one delivery per target (archives are written directly).
+func (s *Service) route(ctx context.Context, it queue.Item) queue.Outcome {
+	var in ingestItem
+	if err := json.Unmarshal(it.Payload, &in); err != nil {
+		s.cfg.Logf("events: unreadable ingest item %s: %v", it.ID, err)
+		return queue.Outcome{}
+	}
+	s.mu.RLock()
+	b, ok := s.buses[in.Bus]
+	if !ok {
+		s.mu.RUnlock()
+		s.count("events_dropped_unknown_bus", 1)
+		return queue.Outcome{}
+	}
+	ids, err := b.machine.Match(in.Event)
+	var items []queue.Item
+	var archived []*Rule
+	allowed := map[string]bool{}
+	for _, r := range in.Rules {
+		allowed[r] = true
+	}
+	for _, id := range ids {
+		r := b.rules[string(id)]
+		if r == nil || (len(allowed) > 0 && !allowed[r.Arn]) {
+			continue
+		}
+		if strings.HasPrefix(r.ManagedBy, "archive:") {
+			archived = append(archived, r)
+			continue
+		}
+		for _, t := range r.Targets {
+			p, _ := json.Marshal(delivery{Bus: in.Bus, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: in.Event, Ingested: in.Ingested})
+			items = append(items, queue.Item{Payload: p})
+		}
+	}
+	s.mu.RUnlock()
+	if err != nil {
+		s.cfg.Logf("events: event %s on bus %s cannot be matched: %v", it.ID, in.Bus, err)
+		s.count("events_unmatchable", 1)
+		return queue.Outcome{}
+	}
+	for _, r := range archived {
+		if err := s.archiveEvent(ctx, strings.TrimPrefix(r.ManagedBy, "archive:"), in); err != nil {
+			return s.retryLater(err)
+		}
+	}
+	if len(items) > 0 {
+		if err := s.deliver.Enqueue(ctx, items...); err != nil {
+			return s.retryLater(err)
+		}
+	}
+	s.count("events_routed", 1)
+	return queue.Outcome{}
+}
+
+func (s *Service) retryLater(err error) queue.Outcome {
+	s.cfg.Logf("events: store write failed, retrying: %v", err)
+	return queue.Outcome{Retry: true, RetryAt: s.cfg.Clock.Now().Add(time.Second)}
+}
+
+// failure is a classified delivery failure (§2.5).
+type failure struct {
+	code      string
+	message   string
+	retryable bool
+}
+
+func (s *Service) handleDelivery(ctx context.Context, it queue.Item) queue.Outcome {
+	var d delivery
+	if err := json.Unmarshal(it.Payload, &d); err != nil {
+		s.cfg.Logf("events: unreadable delivery %s: %v", it.ID, err)
+		return queue.Outcome{}
+	}
+	ingested := time.Unix(0, d.Ingested)
+	payload, err := shape(&d.Target, d.Event, shapeContext{ruleArn: d.RuleArn, ruleName: d.RuleName, ingested: ingested})
+	var f *failure
+	if err != nil {
+		s.cfg.Logf("events: rule %s target %s: %v", d.RuleName, d.Target.ID, err)
+		f = &failure{code: "TRANSFORMATION_FAILED", message: err.Error()}
+		payload = d.Event
+	} else {
+		f = s.send(ctx, d, payload)
+	}
+	if f == nil {
+		s.count("deliveries_ok", 1)
+		return queue.Outcome{}
+	}
+	maxAttempts, maxAge := 185, 86400*time.Second
+	if rp := d.Target.RetryPolicy; rp != nil {
+		if rp.MaximumRetryAttempts != nil {
+			maxAttempts = *rp.MaximumRetryAttempts
+		}
+		if rp.MaximumEventAgeInSeconds != nil {
+			maxAge = time.Duration(*rp.MaximumEventAgeInSeconds) * time.Second
+		}
+	}
+	exhausted := ""
+	if f.retryable {
+		now := s.cfg.Clock.Now()
+		next := now.Add(s.backoff(it.Attempt + 1))
+		switch {
+		case it.Attempt >= maxAttempts:
+			exhausted = "MaximumRetryAttempts"
+		case now.Sub(ingested) >= maxAge || next.Sub(ingested) > maxAge:
+			exhausted = "MaximumEventAgeInSeconds"
+		default:
+			s.count("deliveries_retried", 1)
+			return queue.Outcome{Retry: true, RetryAt: next}
+		}
+	}
+	s.count("deliveries_failed", 1)
+	s.deadLetter(ctx, d, payload, f, exhausted, it.Attempt)
+	return queue.Outcome{}
+}
+
+// backoff is the delay before retry n: c/2 + rand[0, c/2],
+// c = min(300 s, 1 s × 2^(n−1)), in units of RetryBase.
+func (s *Service) backoff(n int) time.Duration {
+	c := s.cfg.RetryBase * 300
+	if n-1 < 20 {
+		if e := s.cfg.RetryBase << (n - 1); e < c {
+			c = e
+		}
+	}
+	return c/2 + time.Duration(rand.Int64N(int64(c/2)+1))
+}
+
+func (s *Service) deadLetter(ctx context.Context, d delivery, payload []byte, f *failure, exhausted string, retries int) {
+	if d.Target.DeadLetterArn == "" {
+		s.cfg.Logf("events: delivery of rule %s to %s failed (%s: %s); no DLQ, dropped", d.RuleName, d.Target.Arn, f.code, f.message)
+		s.count("deliveries_dropped", 1)
+		return
+	}
+	attrs := map[string]string{
+		"RULE_ARN":       d.RuleArn,
+		"TARGET_ARN":     d.Target.Arn,
+		"ERROR_CODE":     f.code,
+		"ERROR_MESSAGE":  f.message,
+		"RETRY_ATTEMPTS": strconv.Itoa(retries),
+	}
+	if exhausted != "" {
+		attrs["EXHAUSTED_RETRY_CONDITION"] = exhausted
+	}
+	sk, err := s.cfg.Resolver.Resolve(d.Target.DeadLetterArn)
+	if err == nil {
+		err = sk.Send(ctx, sink.Message{Body: payload, Attributes: attrs})
+	}
+	if err != nil {
+		s.cfg.Logf("events: writing DLQ %s failed: %v", d.Target.DeadLetterArn, err)
+		s.count("invocations_failed_to_dlq", 1)
+		return
+	}
+	s.count("dlq_sent", 1)
+}
+
+// send delivers payload to the target and classifies a failure.
+func (s *Service) send(ctx context.Context, d delivery, payload []byte) *failure {
+	arn := d.Target.Arn
+	s.mu.RLock()
+	h := s.handlers[arn]
+	var dest *APIDestination
+	if name, ok := strings.CutPrefix(arnResource(arn), "api-destination/"); ok && strings.HasPrefix(arn, "arn:aws:events:") {
+		dest = s.dests[name]
+		if dest == nil {
+			s.mu.RUnlock()
+			return &failure{code: "NO_RESOURCE", message: "API destination " + name + " does not exist"}
+		}
+	}
+	s.mu.RUnlock()
+	switch {
+	case h != nil:
+		err := h(ctx, payload)
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, ErrThrottled):
+			return &failure{"THROTTLING", err.Error(), true}
+		case errors.Is(err, ErrPermanent):
+			return &failure{"TARGET_CLIENT_ERROR", err.Error(), false}
+		case errors.Is(err, sink.ErrNoResource):
+			return &failure{"NO_RESOURCE", err.Error(), false}
+		}
+		return &failure{"TARGET_SERVER_ERROR", err.Error(), true}
+	case dest != nil:
+		return s.sendHTTP(ctx, dest, payload)
+	case strings.HasPrefix(arn, "arn:aws:events:") && strings.HasPrefix(arnResource(arn), "event-bus/"):
+		return s.forward(ctx, arn, d, payload)
+	}
+	sk, err := s.cfg.Resolver.Resolve(arn)
+	if err == nil {
+		err = sk.Send(ctx, sink.Message{Body: payload})
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sink.ErrNoResource):
+		return &failure{"NO_RESOURCE", err.Error(), false}
+	case errors.Is(err, sink.ErrThrottled):
+		return &failure{"THROTTLING", err.Error(), true}
+	}
+	return &failure{"TARGET_SERVER_ERROR", err.Error(), true}
+}
+
+func arnResource(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[5]
+}
+
+// forward re-ingests an event on another bus of this service: the event
+// keeps id, account, region and time (§1.1); a transformed payload must be
+// a PutEvents entry.
+func (s *Service) forward(ctx context.Context, arn string, d delivery, payload []byte) *failure {
+	name := s.busName(arn)
+	s.mu.RLock()
+	_, ok := s.buses[name]
+	s.mu.RUnlock()
+	if !ok || arn != s.BusARN(name) {
+		return &failure{code: "NO_RESOURCE", message: "Event bus " + name + " does not exist."}
+	}
+	ev := json.RawMessage(payload)
+	if d.Target.Input != "" || d.Target.InputPath != "" || d.Target.InputTransformer != nil {
+		var e Entry
+		if err := json.Unmarshal(payload, &e); err != nil {
+			return &failure{code: "TRANSFORMATION_FAILED", message: "transformed input is not a PutEvents entry: " + err.Error()}
+		}
+		e.EventBusName = name
+		out, err := s.PutEvents(ctx, []Entry{e})
+		if err != nil {
+			return &failure{code: "TRANSFORMATION_FAILED", message: err.Error()}
+		}
+		if r := out.Entries[0]; r.ErrorCode != "" {
+			return &failure{code: "TRANSFORMATION_FAILED", message: r.ErrorCode + ": " + r.ErrorMessage}
+		}
+		return nil
+	}
+	if err := s.ingestRaw(ctx, name, ev, nil); err != nil {
+		return &failure{"TARGET_SERVER_ERROR", err.Error(), true}
+	}
+	return nil
+}
+
+// ingestRaw commits an already-built envelope on a bus (forwarding, replays).
+func (s *Service) ingestRaw(ctx context.Context, busName string, event []byte, rules []string) error {
+	var id struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(event, &id)
+	p, err := json.Marshal(ingestItem{Bus: busName, Event: event, Ingested: s.cfg.Clock.Now().UnixNano(), Rules: rules})
+	if err != nil {
+		return err
+	}
+	return s.ingest.Enqueue(ctx, queue.Item{Payload: p})
+}
+
+// APIDestination is an HTTP endpoint target.
+type APIDestination struct {
+	Name   string
+	Arn    string
+	Method string
+	URL    string
+}
+
+// CreateAPIDestination registers an HTTP endpoint and returns its ARN,
+// usable as a target Arn.
+func (s *Service) CreateAPIDestination(ctx context.Context, name, method, url string) (string, error) {
+	if !ruleNameRE.MatchString(name) {
+		return "", validation("API destination name %s is not valid.", name)
+	}
+	if method == "" {
+		method = http.MethodPost
+	}
+	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+		return "", validation("InvocationEndpoint %s must be an http(s) URL.", url)
+	}
+	d := &APIDestination{Name: name, Arn: fmt.Sprintf("arn:aws:events:%s:%s:api-destination/%s", s.cfg.Region, s.cfg.Account, name), Method: method, URL: url}
+	val, _ := json.Marshal(d)
+	var b store.Batch
+	b.Put(configBucket, []byte("dest/"+name), val)
+	if err := s.cfg.Store.Apply(ctx, &b); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	s.dests[name] = d
+	s.mu.Unlock()
+	return d.Arn, nil
+}
+
+func defaultHTTPClient() *http.Client {
+	return &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{
+			DialContext:           (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+			ResponseHeaderTimeout: 10 * time.Second,
+		},
+	}
+}
+
+func (s *Service) sendHTTP(ctx context.Context, d *APIDestination, payload []byte) *failure {
+	req, err := http.NewRequestWithContext(ctx, d.Method, d.URL, bytes.NewReader(payload))
+	if err != nil {
+		return &failure{code: "TARGET_CLIENT_ERROR", message: err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.cfg.HTTPClient.Do(req)
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return &failure{"TIMEOUT", err.Error(), true}
+		}
+		return &failure{"CONNECTION_FAILURE", err.Error(), true}
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	code := resp.StatusCode
+	msg := resp.Status
+	switch {
+	case code >= 200 && code < 300:
+		return nil
+	case code == 401 || code == 403:
+		return &failure{"NO_PERMISSIONS", msg, false}
+	case code == 429:
+		return &failure{"THROTTLING", msg, true}
+	case code >= 500:
+		return &failure{"TARGET_SERVER_ERROR", msg, true}
+	}
+	return &failure{"TARGET_CLIENT_ERROR", msg, false}
+}
+
+// Resolve makes buses sinks for other services (a topic subscription or a
+// destination that is a bus): the message body must be an event envelope
+// or a PutEvents entry.
+func (s *Service) Resolve(arn string) (sink.Sink, error) {
+	name := s.busName(arn)
+	s.mu.RLock()
+	_, ok := s.buses[name]
+	s.mu.RUnlock()
+	if !ok || arn != s.BusARN(name) {
+		return nil, fmt.Errorf("events: %s: %w", arn, sink.ErrNoResource)
+	}
+	return busSink{s, name}, nil
+}
+
+type busSink struct {
+	s    *Service
+	name string
+}
+
+func (b busSink) Send(ctx context.Context, m sink.Message) error {
+	var e Entry
+	if err := json.Unmarshal(m.Body, &e); err == nil && e.Source != "" {
+		e.EventBusName = b.name
+		out, err := b.s.PutEvents(ctx, []Entry{e})
+		if err != nil {
+			return err
+		}
+		if r := out.Entries[0]; r.ErrorCode != "" {
+			return fmt.Errorf("%s: %s", r.ErrorCode, r.ErrorMessage)
+		}
+		return nil
+	}
+	if _, err := parseEnvelope(m.Body, time.Time{}); err != nil {
+		return fmt.Errorf("events: message is neither an event nor a PutEvents entry: %w", err)
+	}
+	return b.s.ingestRaw(ctx, b.name, m.Body, nil)
+}
