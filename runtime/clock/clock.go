@@ -1,6 +1,3 @@
-// Package clock lets the runtime's delays (retry backoff, event age,
-// retention, dedup windows) run on a fake clock in tests, so a test of a
-// 6-hour retry schedule takes milliseconds.
 package clock
 
 import (

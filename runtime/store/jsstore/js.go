@@ -1,15 +1,3 @@
-// Package jsstore is the scale-out store engine: one NATS JetStream
-// key/value bucket per store bucket.
-//
-// Production: run JetStream with `sync_interval: always` (fsync before
-// every acknowledgement, so "accepted" means on disk) and buckets with
-// replicas >= 3 (Config.Replicas), so a node loss loses nothing. The
-// embedded server of StartEmbedded sets SyncAlways for the same reason.
-//
-// Keys are hex-encoded (JetStream keys allow only [-/_=.a-zA-Z0-9]); hex
-// keeps byte order, so Scan lists the keys, sorts and filters them: O(n)
-// in the bucket, fine for a local runtime, documented for larger ones.
-// A batch is applied op by op (see store.Store.Apply).
 package jsstore
 
 import (
