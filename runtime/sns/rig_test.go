@@ -1,0 +1,180 @@
+package sns
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/sqs"
+	"github.com/patternc/patternc/runtime/store"
+	"github.com/patternc/patternc/runtime/store/storetest"
+)
+
+const (
+	acct   = "123456789012"
+	region = "us-east-1"
+)
+
+var t0 = time.Date(2024, 6, 15, 10, 30, 0, 0, time.UTC)
+
+// rig is a service on one store with local queues and a recording
+// function sink.
+type rig struct {
+	t    *testing.T
+	st   store.Store
+	clk  *clock.Fake
+	q    *sqs.Service
+	svc  *Service
+	fn   *recorder
+	stop func()
+}
+
+type recorder struct {
+	mu   sync.Mutex
+	msgs []sink.Message
+	fail error
+}
+
+func (r *recorder) Send(ctx context.Context, m sink.Message) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail != nil {
+		return r.fail
+	}
+	r.msgs = append(r.msgs, m)
+	return nil
+}
+
+func (r *recorder) got() []sink.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]sink.Message(nil), r.msgs...)
+}
+
+func newRig(t *testing.T, e storetest.Engine, queues ...string) *rig {
+	t.Helper()
+	dir := t.TempDir()
+	st := e.Open(t, dir)
+	t.Cleanup(func() { st.Close() })
+	r := &rig{t: t, st: st, clk: clock.NewFake(t0), fn: &recorder{}}
+	var err error
+	if r.q, err = sqs.New(st, r.clk, region, acct); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range queues {
+		if _, err := r.q.Create(context.Background(), name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.start()
+	return r
+}
+
+func (r *rig) resolver() sink.Resolver {
+	return sink.ResolverFunc(func(arn string) (sink.Sink, error) {
+		if strings.HasPrefix(arn, "arn:aws:lambda:") {
+			return r.fn, nil
+		}
+		return r.q.Resolve(arn)
+	})
+}
+
+// start (re)opens the service on the rig's store and runs it.
+func (r *rig) start() {
+	var err error
+	r.svc, err = New(Config{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region,
+		BaseURL: "http://127.0.0.1:4590", AutoConfirmHTTP: true})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { r.svc.Run(ctx); close(done) }()
+	r.stop = func() { cancel(); <-done }
+	r.t.Cleanup(r.stop)
+}
+
+func qarn(name string) string { return "arn:aws:sqs:" + region + ":" + acct + ":" + name }
+
+func (r *rig) topic(name string, attrs map[string]string) string {
+	r.t.Helper()
+	arn, err := r.svc.CreateTopic(context.Background(), name, attrs)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return arn
+}
+
+func (r *rig) sub(topicARN, proto, endpoint string, attrs map[string]string) string {
+	r.t.Helper()
+	arn, err := r.svc.Subscribe(context.Background(), topicARN, proto, endpoint, attrs)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return arn
+}
+
+func (r *rig) publish(in PublishInput) PublishOutput {
+	r.t.Helper()
+	out, err := r.svc.Publish(context.Background(), in)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return out
+}
+
+// waitQueue waits (real time, bounded) until queue name holds n messages.
+func (r *rig) waitQueue(name string, n int) []sqs.Message {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		msgs, err := r.q.Messages(context.Background(), name)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		if len(msgs) >= n || time.Now().After(deadline) {
+			if len(msgs) != n {
+				r.t.Fatalf("queue %s: %d messages, want %d", name, len(msgs), n)
+			}
+			return msgs
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// eventually polls cond (real time, bounded).
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func decode(t *testing.T, body string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	return m
+}
+
+// errMsg returns the AWS message of err, or "" for nil.
+func errMsg(err error) string {
+	if err == nil {
+		return ""
+	}
+	if e, ok := err.(*Error); ok {
+		return e.Code + ": " + e.Message
+	}
+	return err.Error()
+}
