@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -72,10 +73,15 @@ type EventInvokeConfig struct {
 // FunctionOptions are set when a function is registered.
 type FunctionOptions struct {
 	DeadLetterArn       string
+	// ReservedConcurrency caps concurrent runs of the function: events
+	// beyond it are throttled (requeued with backoff, not counted as runs);
+	// 0 fails every event at once (ZeroReservedConcurrency). nil: no cap
+	// beyond the dispatcher's workers.
 	ReservedConcurrency *int
 }
 
 type function struct {
+	running atomic.Int64 // handler runs in progress
 	name    string
 	handler Handler
 	opts    FunctionOptions
@@ -327,6 +333,14 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 		d.finish(ctx, f, j, st, StatusFailed, "ZeroReservedConcurrency", nil, false, now)
 		return queue.Outcome{}
 	}
+	if rc := f.opts.ReservedConcurrency; rc != nil && f.running.Add(1) > int64(*rc) {
+		// No concurrency left: a throttle before any run. The status stays
+		// where it is; only lastError and nextAttemptAt move.
+		f.running.Add(-1)
+		return d.throttle(ctx, f, j, st, now, age, maxAge, "")
+	} else if rc != nil {
+		defer f.running.Add(-1)
+	}
 	prev := st.Status
 	d.transition(ctx, st, StatusRunning, now)
 	result, runErr := runHandler(context.WithValue(ctx, requestIDKey{}, j.RequestID), f.handler, j.Payload)
@@ -334,17 +348,9 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	age = now.Sub(j.EnqueuedAt)
 
 	if errors.Is(runErr, ErrThrottled) {
-		// Not a run: back to where it was, retried with backoff.
-		delay := time.Duration(min(1<<min(j.ThrottleStreak, 9), 300)) * time.Second
-		j.ThrottleStreak++
-		st.LastError = &ErrorInfo{Kind: "throttle", ErrorType: "TooManyRequestsException", ErrorMessage: "Rate Exceeded."}
-		if age+delay >= maxAge { // 60 s max age: no retry at all
-			d.finish(ctx, f, j, st, StatusExpired, "EventAgeExceeded", nil, j.Invokes > 0, now)
-			return queue.Outcome{}
-		}
-		st.NextAttemptAt = stamp(now.Add(delay))
-		d.transition(ctx, st, prev, now)
-		return d.requeue(j, now.Add(delay))
+		// The handler said throttled: not a run. It had been shown as
+		// running, so it goes back to where it was as a new revision.
+		return d.throttle(ctx, f, j, st, now, age, maxAge, prev)
 	}
 	j.Invokes++
 	j.ThrottleStreak = 0
@@ -367,6 +373,27 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	}
 	d.finishError(ctx, f, j, st, StatusFailed, "RetriesExhausted", runErr, now)
 	return queue.Outcome{}
+}
+
+// throttle requeues j after min(2^streak s, 300 s), or expires it when
+// that would pass the age limit. back is the status to return to after a
+// handler-reported throttle ("" when the handler never started).
+func (d *Dispatcher) throttle(ctx context.Context, f *function, j job, st *Status, now time.Time, age, maxAge time.Duration, back string) queue.Outcome {
+	delay := time.Duration(min(1<<min(j.ThrottleStreak, 9), 300)) * time.Second
+	j.ThrottleStreak++
+	st.LastError = &ErrorInfo{Kind: "throttle", ErrorType: "TooManyRequestsException", ErrorMessage: "Rate Exceeded."}
+	if age+delay >= maxAge {
+		d.finish(ctx, f, j, st, StatusExpired, "EventAgeExceeded", nil, j.Invokes > 0, now)
+		return queue.Outcome{}
+	}
+	st.NextAttemptAt = stamp(now.Add(delay))
+	if back != "" {
+		d.transition(ctx, st, back, now)
+	} else {
+		st.UpdatedAt = stamp(now)
+		_ = d.saveStatus(ctx, st)
+	}
+	return d.requeue(j, now.Add(delay))
 }
 
 func (d *Dispatcher) requeue(j job, at time.Time) queue.Outcome {

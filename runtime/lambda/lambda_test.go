@@ -337,3 +337,39 @@ func TestErrorKinds(t *testing.T) {
 		t.Fatalf("deleted function: %+v", st)
 	}
 }
+
+// TestReservedConcurrency: with one slot, a second event waits as a
+// throttle (status unchanged, lastError throttle) until the slot frees.
+func TestReservedConcurrency(t *testing.T) {
+	r := newRig(t, storetest.Engines()[0])
+	ctx := context.Background()
+	release := make(chan struct{})
+	started := make(chan struct{}, 2)
+	r.d.Register("single", func(ctx context.Context, p []byte) ([]byte, error) {
+		started <- struct{}{}
+		<-release
+		return nil, nil
+	}, FunctionOptions{ReservedConcurrency: intp(1)})
+	first, _ := r.d.Invoke(ctx, "single", nil)
+	<-started
+	second, _ := r.d.Invoke(ctx, "single", nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, _ := r.d.Status(ctx, second)
+		if st != nil && st.LastError != nil {
+			if st.LastError.Kind != "throttle" || st.Status != StatusQueued || st.Revision != 1 || st.NextAttemptAt == "" {
+				t.Fatalf("throttled status: %+v", st)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("second event never throttled: %+v", st)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	r.settle(t, first, StatusSucceeded)
+	if st := r.settle(t, second, StatusSucceeded); st.Attempts != 1 {
+		t.Fatalf("second: %+v", st)
+	}
+}
