@@ -72,7 +72,7 @@ type EventInvokeConfig struct {
 
 // FunctionOptions are set when a function is registered.
 type FunctionOptions struct {
-	DeadLetterArn       string
+	DeadLetterArn string
 	// ReservedConcurrency caps concurrent runs of the function: events
 	// beyond it are throttled (requeued with backoff, not counted as runs);
 	// 0 fails every event at once (ZeroReservedConcurrency). nil: no cap
