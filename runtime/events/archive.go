@@ -216,6 +216,8 @@ func (s *Service) archiveEvent(ctx context.Context, name string, in ingestItem) 
 // SweepArchives removes archived events older than their archive's
 // retention (by ingestion time). Run calls it hourly.
 func (s *Service) SweepArchives(ctx context.Context) error {
+	s.sweepMu.Lock()
+	defer s.sweepMu.Unlock()
 	now := s.cfg.Clock.Now()
 	s.mu.RLock()
 	var list []Archive

@@ -69,6 +69,7 @@ type Service struct {
 
 	counters   sync.Map // name → *atomic.Int64
 	replayKick chan struct{}
+	sweepMu    sync.Mutex // one archive sweep at a time
 }
 
 type bus struct {
