@@ -32,6 +32,33 @@ type rig struct {
 	svc  *Service
 	fn   *recorder
 	stop func()
+
+	sentMu sync.Mutex
+	sent   map[string][]sink.Message // by queue ARN, in send order
+}
+
+// tee records what is sent to a queue, in order (the local queue lists
+// messages by send time, which a fake clock does not separate).
+type tee struct {
+	r    *rig
+	arn  string
+	next sink.Sink
+}
+
+func (t tee) Send(ctx context.Context, m sink.Message) error {
+	if err := t.next.Send(ctx, m); err != nil {
+		return err
+	}
+	t.r.sentMu.Lock()
+	t.r.sent[t.arn] = append(t.r.sent[t.arn], m)
+	t.r.sentMu.Unlock()
+	return nil
+}
+
+func (r *rig) sentTo(arn string) []sink.Message {
+	r.sentMu.Lock()
+	defer r.sentMu.Unlock()
+	return append([]sink.Message(nil), r.sent[arn]...)
 }
 
 type recorder struct {
@@ -61,7 +88,7 @@ func newRig(t *testing.T, e storetest.Engine, queues ...string) *rig {
 	dir := t.TempDir()
 	st := e.Open(t, dir)
 	t.Cleanup(func() { st.Close() })
-	r := &rig{t: t, st: st, clk: clock.NewFake(t0), fn: &recorder{}}
+	r := &rig{t: t, st: st, clk: clock.NewFake(t0), fn: &recorder{}, sent: map[string][]sink.Message{}}
 	var err error
 	if r.q, err = sqs.New(st, r.clk, region, acct); err != nil {
 		t.Fatal(err)
@@ -80,7 +107,11 @@ func (r *rig) resolver() sink.Resolver {
 		if strings.HasPrefix(arn, "arn:aws:lambda:") {
 			return r.fn, nil
 		}
-		return r.q.Resolve(arn)
+		sk, err := r.q.Resolve(arn)
+		if err != nil {
+			return nil, err
+		}
+		return tee{r, arn, sk}, nil
 	})
 }
 
