@@ -319,19 +319,16 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	f := d.function(j.Function)
 	if f == nil {
 		st.LastError = &ErrorInfo{Kind: "system", ErrorType: "ResourceNotFoundException", ErrorMessage: "function deleted"}
-		d.finish(ctx, nil, j, st, StatusFailed, "RetriesExhausted", nil, false, now)
-		return queue.Outcome{}
+		return d.finish(ctx, nil, j, st, StatusFailed, "RetriesExhausted", nil, false, now)
 	}
 	retries, maxAge := f.limits()
 	st.MaxRetryAttempts, st.MaxEventAgeSeconds = retries, int(maxAge/time.Second)
 	age := now.Sub(j.EnqueuedAt)
 	if age > maxAge {
-		d.finish(ctx, f, j, st, StatusExpired, "EventAgeExceeded", nil, false, now)
-		return queue.Outcome{}
+		return d.finish(ctx, f, j, st, StatusExpired, "EventAgeExceeded", nil, false, now)
 	}
 	if rc := f.opts.ReservedConcurrency; rc != nil && *rc == 0 {
-		d.finish(ctx, f, j, st, StatusFailed, "ZeroReservedConcurrency", nil, false, now)
-		return queue.Outcome{}
+		return d.finish(ctx, f, j, st, StatusFailed, "ZeroReservedConcurrency", nil, false, now)
 	}
 	if rc := f.opts.ReservedConcurrency; rc != nil && f.running.Add(1) > int64(*rc) {
 		// No concurrency left: a throttle before any run. The status stays
@@ -357,22 +354,20 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	st.Attempts = j.Invokes
 	if runErr == nil {
 		st.Result = json.RawMessage(resultJSON(result))
-		d.finish(ctx, f, j, st, StatusSucceeded, "Success", result, true, now)
-		return queue.Outcome{}
+		return d.finish(ctx, f, j, st, StatusSucceeded, "Success", result, true, now)
 	}
 	st.LastError = errorInfo(runErr)
 	if j.Invokes <= retries {
 		delay := time.Duration(j.Invokes) * d.cfg.RetryBaseDelay
 		if age+delay >= maxAge { // 60 s max age: no retry at all
-			d.finishError(ctx, f, j, st, StatusExpired, "EventAgeExceeded", runErr, now)
-			return queue.Outcome{}
+			return d.finishError(ctx, f, j, st, StatusExpired, "EventAgeExceeded", runErr, now)
 		}
 		st.NextAttemptAt = stamp(now.Add(delay))
-		d.transition(ctx, st, StatusRetrying, now)
-		return d.requeue(j, now.Add(delay))
+		out := d.requeue(j, now.Add(delay))
+		out.Extra = d.advance(st, StatusRetrying, now)
+		return out
 	}
-	d.finishError(ctx, f, j, st, StatusFailed, "RetriesExhausted", runErr, now)
-	return queue.Outcome{}
+	return d.finishError(ctx, f, j, st, StatusFailed, "RetriesExhausted", runErr, now)
 }
 
 // throttle requeues j after min(2^streak s, 300 s), or expires it when
@@ -383,17 +378,17 @@ func (d *Dispatcher) throttle(ctx context.Context, f *function, j job, st *Statu
 	j.ThrottleStreak++
 	st.LastError = &ErrorInfo{Kind: "throttle", ErrorType: "TooManyRequestsException", ErrorMessage: "Rate Exceeded."}
 	if age+delay >= maxAge {
-		d.finish(ctx, f, j, st, StatusExpired, "EventAgeExceeded", nil, j.Invokes > 0, now)
-		return queue.Outcome{}
+		return d.finish(ctx, f, j, st, StatusExpired, "EventAgeExceeded", nil, j.Invokes > 0, now)
 	}
 	st.NextAttemptAt = stamp(now.Add(delay))
+	out := d.requeue(j, now.Add(delay))
 	if back != "" {
-		d.transition(ctx, st, back, now)
+		out.Extra = d.advance(st, back, now)
 	} else {
-		st.UpdatedAt = stamp(now)
-		_ = d.saveStatus(ctx, st)
+		st.Revision-- // not a transition: the document changes, the revision does not
+		out.Extra = d.advance(st, st.Status, now)
 	}
-	return d.requeue(j, now.Add(delay))
+	return out
 }
 
 func (d *Dispatcher) requeue(j job, at time.Time) queue.Outcome {
@@ -445,7 +440,7 @@ func resultJSON(b []byte) []byte {
 }
 
 // finishError ends an invocation whose last run failed.
-func (d *Dispatcher) finishError(ctx context.Context, f *function, j job, st *Status, status, condition string, runErr error, now time.Time) {
+func (d *Dispatcher) finishError(ctx context.Context, f *function, j job, st *Status, status, condition string, runErr error, now time.Time) queue.Outcome {
 	handled := false
 	var fe *FunctionError
 	if errors.As(runErr, &fe) {
@@ -456,12 +451,12 @@ func (d *Dispatcher) finishError(ctx context.Context, f *function, j job, st *St
 	if handled {
 		st.functionError = "Handled"
 	}
-	d.finish(ctx, f, j, st, status, condition, payload, true, now)
+	return d.finish(ctx, f, j, st, status, condition, payload, true, now)
 }
 
 // finish records the terminal status and delivers the invocation record
 // to the destination and, on failure, the payload to the DLQ.
-func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status, status, condition string, response []byte, ran bool, now time.Time) {
+func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status, status, condition string, response []byte, ran bool, now time.Time) queue.Outcome {
 	st.Condition = &condition
 	st.NextAttemptAt = ""
 	if f != nil {
@@ -482,7 +477,7 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 				Attributes: map[string]string{"RequestID": j.RequestID, "ErrorCode": "200", "ErrorMessage": msg}}, st, false, true)
 		}
 	}
-	d.transition(ctx, st, status, now)
+	return queue.Outcome{Extra: d.advance(st, status, now)}
 }
 
 // record is the invocation record of §6.4, keys in AWS's order.
@@ -598,6 +593,21 @@ func (d *Dispatcher) transition(ctx context.Context, st *Status, to string, now 
 	st.Revision++
 	st.UpdatedAt = stamp(now)
 	_ = d.saveStatus(ctx, st) // best effort: the queue item is the truth
+}
+
+// advance moves st to status to as a new revision and returns the batch
+// that stores it, for the queue to commit with the outcome.
+func (d *Dispatcher) advance(st *Status, to string, now time.Time) *store.Batch {
+	st.Status = to
+	st.Revision++
+	st.UpdatedAt = stamp(now)
+	data, err := json.Marshal(st)
+	if err != nil {
+		return nil
+	}
+	var b store.Batch
+	b.Put(statusBucket, []byte(st.InvocationID), data)
+	return &b
 }
 
 func (d *Dispatcher) saveStatus(ctx context.Context, st *Status) error {

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -31,6 +32,12 @@ type Outcome struct {
 	Retry   bool
 	RetryAt time.Time
 	Payload []byte
+	// Extra, when non-nil, is committed in the same store batch as the
+	// outcome, before the queue's own ops: a handler's record of what it
+	// decided (a status document) lands with it in one fsync, and on
+	// engines that apply op by op a crash can leave the record without the
+	// outcome (the item is handed out again) but never the reverse.
+	Extra *store.Batch
 }
 
 // Handler handles one item. It must be safe for concurrent use when the
@@ -200,6 +207,9 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 	}()
 	out := h(ctx, si.item)
 	var b store.Batch
+	if out.Extra != nil {
+		b.Ops = append(b.Ops, out.Extra.Ops...)
+	}
 	if out.Retry {
 		it := si.item
 		it.Attempt++
@@ -213,7 +223,7 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 		}
 		nk := key(it.Due, it.ID)
 		b.Put(q.bucket, nk, val)
-		if string(nk) == string(si.key) {
+		if bytes.Equal(nk, si.key) {
 			_ = q.st.Apply(context.WithoutCancel(ctx), &b)
 			return
 		}

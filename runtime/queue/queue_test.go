@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/store"
 	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
@@ -143,6 +144,41 @@ func TestInFlightSurvivesCrash(t *testing.T) {
 			close(block)
 			cancel()
 			st.Close()
+		})
+	}
+}
+
+// TestExtraOps: EnqueueWith and Outcome.Extra commit the caller's records
+// with the queue's own ops.
+func TestExtraOps(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			st := e.Open(t, t.TempDir())
+			defer st.Close()
+			q, _ := Open(st, "extra", clock.Real{})
+			ctx, cancel := context.WithCancel(context.Background())
+			var with store.Batch
+			with.Put("records", []byte("job"), []byte("queued"))
+			if err := q.EnqueueWith(ctx, &with, Item{ID: "job", Payload: []byte("x")}); err != nil {
+				t.Fatal(err)
+			}
+			if v, err := st.Get(ctx, "records", []byte("job")); err != nil || string(v) != "queued" {
+				t.Fatalf("after EnqueueWith: %q %v", v, err)
+			}
+			done := make(chan error)
+			go func() {
+				done <- q.Run(ctx, 1, func(ctx context.Context, it Item) Outcome {
+					var b store.Batch
+					b.Put("records", []byte(it.ID), []byte("done"))
+					return Outcome{Extra: &b}
+				})
+			}()
+			waitFor(t, "the queue to drain", func() bool { n, _ := q.Len(ctx); return n == 0 })
+			cancel()
+			<-done
+			if v, err := st.Get(context.Background(), "records", []byte("job")); err != nil || string(v) != "done" {
+				t.Fatalf("after the outcome: %q %v", v, err)
+			}
 		})
 	}
 }
