@@ -54,7 +54,7 @@ type Registry struct {
 
 	mu       sync.Mutex
 	compiled map[string]*jsonschema.Schema // registry/name/version
-	inferred map[string]*discovery        // source + "\x00" + detail-type
+	inferred map[string]*discovery         // source + "\x00" + detail-type
 	// MinInterval is the least time between two merges for one type
 	// (default 1 s): discovery is sampled, off the hot path.
 	MinInterval time.Duration
