@@ -91,6 +91,9 @@ type subMachine struct {
 	// index joins paths and prefixes for the scanner: one lookup per
 	// member tells whether it is a pattern path, leads to one, or neither.
 	index map[string]pathEntry
+	// lengths has bit len%64 set for the length of every index key: most
+	// members of an event are ruled out without hashing their path.
+	lengths uint64
 	// always lists the clauses with no field that needs a leaf (only
 	// exists:false fields): they are candidates for every input.
 	always []*clauseRec
@@ -720,8 +723,15 @@ func (t *tx) commit() {
 		if changed {
 			s := t.snap.sub[i]
 			s.index = make(map[string]pathEntry, len(s.paths)+len(s.prefixes))
+			s.lengths = 0
 			for k, pm := range s.paths {
 				s.index[k] = pathEntry{pm: pm}
+			}
+			for k := range s.prefixes {
+				s.lengths |= 1 << (len(k) & 63)
+			}
+			for k := range s.paths {
+				s.lengths |= 1 << (len(k) & 63)
 			}
 			for k := range s.prefixes {
 				e := s.index[k]

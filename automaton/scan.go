@@ -82,7 +82,11 @@ func (mt *Matcher) object(d []byte, i, depth int) (int, error) {
 			mt.path = append(mt.path, '.')
 		}
 		mt.path = append(mt.path, key...)
-		e, ok := mt.sub.index[string(mt.path)]
+		var e pathEntry
+		ok := mt.sub.lengths&(1<<(len(mt.path)&63)) != 0
+		if ok {
+			e, ok = mt.sub.index[string(mt.path)]
+		}
 		pm, below := e.pm, e.below
 		if !ok {
 			i, err = skipValue(d, i, depth)

@@ -97,6 +97,9 @@ func (s *Service) route(ctx context.Context, it queue.Item) queue.Outcome {
 		}
 	}
 	s.count("events_routed", 1)
+	if s.cfg.Observe != nil {
+		s.cfg.Observe(in.Bus, in.Event)
+	}
 	return queue.Outcome{}
 }
 

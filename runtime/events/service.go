@@ -43,6 +43,8 @@ type Config struct {
 	// Schemas, when set, checks events on buses bound to schemas (§4.3).
 	Schemas SchemaChecker
 	Logf    func(format string, args ...any)
+	// Observe, when set, sees every routed event (schema discovery).
+	Observe func(bus string, event []byte)
 }
 
 // SchemaChecker validates an event against a registered schema; the error
