@@ -1,0 +1,217 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/lambda"
+	"github.com/patternc/patternc/runtime/schemas"
+	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/sqs"
+	"github.com/patternc/patternc/runtime/store"
+	"github.com/patternc/patternc/runtime/store/boltstore"
+	"github.com/patternc/patternc/runtime/store/jsstore"
+)
+
+// Config opens a Runtime. Exactly one of Store, NATSURL or Dir picks the
+// store: a store the caller opened, JetStream at NATSURL, or bbolt in Dir.
+type Config struct {
+	Dir        string // bbolt data directory
+	NATSURL    string // JetStream server (buckets prefixed with NATSPrefix)
+	NATSPrefix string
+	Store      store.Store // already open (the caller closes it)
+
+	Clock   clock.Clock // default: the wall clock
+	Region  string      // default us-east-1
+	Account string      // default 000000000000
+	// StrictBus rejects PutEvents entries naming an unknown bus.
+	StrictBus bool
+	// RetryBase scales bus target backoff (default 1 s).
+	RetryBase time.Duration
+	// Discovery infers schemas of every routed event into
+	// discovered-schemas.
+	Discovery bool
+	Logf      func(format string, args ...any)
+}
+
+// ErrThrottled and ErrPermanent classify errors of Go handler targets:
+// throttled deliveries are retried, permanent ones go to the DLQ at once.
+var (
+	ErrThrottled = events.ErrThrottled
+	ErrPermanent = events.ErrPermanent
+)
+
+// Runtime owns the store, the clock and the services: event buses,
+// local queues, the async dispatcher, the schema registry, and any
+// service plugged in with Mount (topics). It resolves ARNs to sinks so
+// services hand messages to each other.
+type Runtime struct {
+	Store   store.Store
+	Clock   clock.Clock
+	Events  *events.Service
+	Queues  *sqs.Service
+	Lambda  *lambda.Dispatcher
+	Schemas *schemas.Registry
+
+	ownStore bool
+	region   string
+	account  string
+	mu       sync.RWMutex
+	mounts   map[string]mount // ARN service ("sns", …) → resolver
+}
+
+type mount struct {
+	res sink.Resolver
+	run func(ctx context.Context) error
+}
+
+// Open opens the store and the services on it.
+func Open(cfg Config) (*Runtime, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Account == "" {
+		cfg.Account = "000000000000"
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = log.Printf
+	}
+	r := &Runtime{Clock: cfg.Clock, region: cfg.Region, account: cfg.Account, mounts: map[string]mount{}}
+	switch {
+	case cfg.Store != nil:
+		r.Store = cfg.Store
+	case cfg.NATSURL != "":
+		st, err := jsstore.Open(jsstore.Config{URL: cfg.NATSURL, Prefix: cfg.NATSPrefix})
+		if err != nil {
+			return nil, fmt.Errorf("runtime: open JetStream store: %w", err)
+		}
+		r.Store, r.ownStore = st, true
+	case cfg.Dir != "":
+		st, err := boltstore.Open(cfg.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("runtime: open store in %s: %w", cfg.Dir, err)
+		}
+		r.Store, r.ownStore = st, true
+	default:
+		return nil, errors.New("runtime: Config needs Dir, NATSURL or Store")
+	}
+	fail := func(err error) (*Runtime, error) {
+		if r.ownStore {
+			_ = r.Store.Close()
+		}
+		return nil, err
+	}
+	var err error
+	if r.Queues, err = sqs.New(r.Store, cfg.Clock, cfg.Region, cfg.Account); err != nil {
+		return fail(err)
+	}
+	if r.Lambda, err = lambda.New(lambda.Config{Store: r.Store, Clock: cfg.Clock, Resolver: r, Region: cfg.Region, Account: cfg.Account}); err != nil {
+		return fail(err)
+	}
+	ecfg := events.Config{Store: r.Store, Clock: cfg.Clock, Resolver: r, Region: cfg.Region, Account: cfg.Account,
+		StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase, Logf: cfg.Logf}
+	r.Schemas = schemas.New(r.Store, cfg.Clock, func(detailType string, s schemas.Schema) {
+		if r.Events == nil {
+			return
+		}
+		detail, _ := json.Marshal(map[string]string{"SchemaName": s.SchemaName, "SchemaType": s.Type,
+			"RegistryName": s.RegistryName, "CreationDate": s.CreationDate.Format(time.RFC3339), "Version": s.Version})
+		if err := r.Events.PutSystemEvent(context.Background(), "aws.schemas", detailType, detail); err != nil {
+			cfg.Logf("runtime: emitting %s: %v", detailType, err)
+		}
+	})
+	ecfg.Schemas = r.Schemas
+	if cfg.Discovery {
+		ecfg.Observe = func(bus string, event []byte) {
+			if err := r.Schemas.Observe(context.Background(), event); err != nil {
+				cfg.Logf("runtime: schema discovery: %v", err)
+			}
+		}
+	}
+	if r.Events, err = events.New(ecfg); err != nil {
+		return fail(err)
+	}
+	return r, nil
+}
+
+// Mount plugs in a service for the ARNs of one AWS service name (e.g.
+// "sns" for topics): Resolve hands it those ARNs, and Run runs run (nil:
+// nothing to run).
+func (r *Runtime) Mount(service string, res sink.Resolver, run func(ctx context.Context) error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.mounts[service] = mount{res, run}
+}
+
+// Resolve implements sink.Resolver by the ARN's service: event buses,
+// local queues, functions, and mounted services.
+func (r *Runtime) Resolve(arn string) (sink.Sink, error) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return nil, fmt.Errorf("runtime: %q is not an ARN: %w", arn, sink.ErrNoResource)
+	}
+	switch parts[2] {
+	case "events":
+		return r.Events.Resolve(arn)
+	case "sqs":
+		return r.Queues.Resolve(arn)
+	case "lambda":
+		return r.Lambda.Resolve(arn)
+	}
+	r.mu.RLock()
+	m, ok := r.mounts[parts[2]]
+	r.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("runtime: no service for %s: %w", arn, sink.ErrNoResource)
+	}
+	return m.res.Resolve(arn)
+}
+
+// Run delivers: bus routing and targets, async invocations and mounted
+// services, until ctx is done. Pending work from before a restart resumes.
+func (r *Runtime) Run(ctx context.Context) error {
+	r.mu.RLock()
+	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run}
+	for _, m := range r.mounts {
+		if m.run != nil {
+			runs = append(runs, m.run)
+		}
+	}
+	r.mu.RUnlock()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, len(runs))
+	for _, run := range runs {
+		go func() { errc <- run(ctx) }()
+	}
+	err := <-errc
+	cancel()
+	for range runs[1:] {
+		<-errc
+	}
+	return err
+}
+
+// Stats returns the runtime's counters (see events.Service.Stats).
+func (r *Runtime) Stats() map[string]int64 {
+	return r.Events.Stats()
+}
+
+// Close closes the store if Open opened it. Stop Run first.
+func (r *Runtime) Close() error {
+	if r.ownStore {
+		return r.Store.Close()
+	}
+	return nil
+}
