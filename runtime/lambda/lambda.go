@@ -60,6 +60,10 @@ type Config struct {
 	PayloadLimit int
 	// Workers run handlers concurrently; default 8.
 	Workers int
+	// StatusRetention is how long a status document is kept after its
+	// invocation ended (§7.1); default 24 h. Older ones read as not found
+	// and are deleted when met.
+	StatusRetention time.Duration
 }
 
 // EventInvokeConfig is a function's asynchronous invocation config.
@@ -122,6 +126,9 @@ func New(cfg Config) (*Dispatcher, error) {
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = 8
+	}
+	if cfg.StatusRetention <= 0 {
+		cfg.StatusRetention = 24 * time.Hour
 	}
 	if cfg.Resolver == nil {
 		cfg.Resolver = sink.ResolverFunc(func(arn string) (sink.Sink, error) {
@@ -636,22 +643,50 @@ func (d *Dispatcher) loadStatus(ctx context.Context, id string) (*Status, error)
 // wrapping store.ErrNotFound.
 func (d *Dispatcher) Status(ctx context.Context, id string) (*Status, error) {
 	st, err := d.loadStatus(ctx, id)
+	if err == nil && d.retired(st) {
+		d.forget(ctx, st)
+		err = store.ErrNotFound
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lambda: invocation %s: %w", id, err)
 	}
 	return st, nil
 }
 
-// List returns every status document, sorted by creation time.
+// retired reports whether st ended more than StatusRetention ago.
+func (d *Dispatcher) retired(st *Status) bool {
+	if !st.terminal() {
+		return false
+	}
+	ended, err := time.Parse(time.RFC3339Nano, st.UpdatedAt)
+	return err == nil && d.cfg.Clock.Now().Sub(ended) > d.cfg.StatusRetention
+}
+
+func (d *Dispatcher) forget(ctx context.Context, st *Status) {
+	var b store.Batch
+	b.Delete(statusBucket, []byte(st.InvocationID))
+	_ = d.cfg.Store.Apply(context.WithoutCancel(ctx), &b) // best effort: read as gone anyway
+}
+
+// List returns every status document still kept, sorted by creation
+// time.
 func (d *Dispatcher) List(ctx context.Context) ([]*Status, error) {
-	var out []*Status
+	var out, old []*Status
 	err := d.cfg.Store.Scan(ctx, statusBucket, nil, nil, func(k, v []byte) bool {
 		var st Status
-		if json.Unmarshal(v, &st) == nil {
+		if json.Unmarshal(v, &st) != nil {
+			return true
+		}
+		if d.retired(&st) {
+			old = append(old, &st)
+		} else {
 			out = append(out, &st)
 		}
 		return true
 	})
+	for _, st := range old {
+		d.forget(ctx, st)
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt < out[j].CreatedAt })
 	return out, err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/patternc/patternc/runtime/clock"
 	"github.com/patternc/patternc/runtime/sink"
 	"github.com/patternc/patternc/runtime/sqs"
+	"github.com/patternc/patternc/runtime/store"
 	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
@@ -371,5 +372,25 @@ func TestReservedConcurrency(t *testing.T) {
 	r.settle(t, first, StatusSucceeded)
 	if st := r.settle(t, second, StatusSucceeded); st.Attempts != 1 {
 		t.Fatalf("second: %+v", st)
+	}
+}
+
+// TestStatusRetention: a status is kept 24 h after the end, then gone.
+func TestStatusRetention(t *testing.T) {
+	r := newRig(t, storetest.Engines()[0])
+	ctx := context.Background()
+	r.d.Register("quick", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
+	id, _ := r.d.Invoke(ctx, "quick", nil)
+	r.settle(t, id, StatusSucceeded)
+	r.clk.Advance(23 * time.Hour)
+	if _, err := r.d.Status(ctx, id); err != nil {
+		t.Fatalf("after 23 h: %v", err)
+	}
+	r.clk.Advance(2 * time.Hour)
+	if all, _ := r.d.List(ctx); len(all) != 0 {
+		t.Fatalf("List after 25 h: %+v", all)
+	}
+	if _, err := r.d.Status(ctx, id); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("after 25 h: %v", err)
 	}
 }
