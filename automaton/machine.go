@@ -123,6 +123,7 @@ type pathMatcher struct {
 type target struct {
 	cl    *clauseRec
 	field int32
+	id    int32 // cl.id, copied so a hit touches no clause record
 }
 
 // abCond is one anything-but condition: its exclusions are marks in the
@@ -459,7 +460,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			rec.paths = append(rec.paths, f.Path)
 			m.pathRefs[pathKey(input, f.Path)]++
 			cr.fields[fi] = fieldRec{pathIdx: pm.idx}
-			tg := target{cr, int32(fi)}
+			tg := target{cl: cr, field: int32(fi), id: cr.id}
 			needs := false
 			for ci := range f.Conds {
 				c := &f.Conds[ci]

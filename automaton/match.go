@@ -415,7 +415,7 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 
 // hit records that leaf li satisfies a field of a clause.
 func (mt *Matcher) hit(t target, li int32) {
-	id := t.cl.id
+	id := t.id
 	if mt.clauseEpoch[id] != mt.epoch {
 		mt.clauseEpoch[id] = mt.epoch
 		mt.clauseMask[id] = 0
