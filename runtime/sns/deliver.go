@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -91,7 +92,7 @@ func (s *Service) startWorker(sub *subscription) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		_ = q.Run(ctx, workers, h)
+		_ = q.Run(ctx, workers, once(h))
 	}()
 }
 
@@ -536,4 +537,54 @@ func (s *Service) sendConfirmation(ctx context.Context, t *topic, sub *subscript
 		defer s.wg.Done()
 		_, _ = s.post(context.WithoutCancel(ctx), sub.Endpoint, hdr, body)
 	}()
+}
+
+// recent remembers the item ids a subscription's handler finished lately.
+// The durable queue is at-least-once: an engine whose scans can trail a
+// delete may hand a finished item out again while the process lives; this
+// turns that repeat into a no-op (after a crash a repeat is a legitimate
+// at-least-once duplicate).
+type recent struct {
+	mu   sync.Mutex
+	ids  map[string]bool
+	ring []string
+	next int
+}
+
+const recentSize = 4096
+
+func (r *recent) seen(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ids[id]
+}
+
+func (r *recent) add(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ids == nil {
+		r.ids = map[string]bool{}
+		r.ring = make([]string, recentSize)
+	}
+	if old := r.ring[r.next]; old != "" {
+		delete(r.ids, old)
+	}
+	r.ring[r.next] = id
+	r.ids[id] = true
+	r.next = (r.next + 1) % recentSize
+}
+
+// once wraps a handler so a finished item is not handled twice.
+func once(h queue.Handler) queue.Handler {
+	var done recent
+	return func(ctx context.Context, it queue.Item) queue.Outcome {
+		if done.seen(it.ID) {
+			return queue.Outcome{}
+		}
+		out := h(ctx, it)
+		if !out.Retry {
+			done.add(it.ID)
+		}
+		return out
+	}
 }
