@@ -15,6 +15,7 @@ import (
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/schemas"
 	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/store"
 	"github.com/patternc/patternc/runtime/store/boltstore"
@@ -39,7 +40,9 @@ type Config struct {
 	// Discovery infers schemas of every routed event into
 	// discovered-schemas.
 	Discovery bool
-	Logf      func(format string, args ...any)
+	// BaseURL is where `patternc serve` answers (SNS confirmation links).
+	BaseURL string
+	Logf    func(format string, args ...any)
 }
 
 // ErrThrottled and ErrPermanent classify errors of Go handler targets:
@@ -59,6 +62,7 @@ type Runtime struct {
 	Events  *events.Service
 	Queues  *sqs.Service
 	Lambda  *lambda.Dispatcher
+	Topics  *sns.Service
 	Schemas *schemas.Registry
 
 	ownStore bool
@@ -119,6 +123,9 @@ func Open(cfg Config) (*Runtime, error) {
 	if r.Lambda, err = lambda.New(lambda.Config{Store: r.Store, Clock: cfg.Clock, Resolver: r, Region: cfg.Region, Account: cfg.Account}); err != nil {
 		return fail(err)
 	}
+	if r.Topics, err = sns.New(sns.Config{Store: r.Store, Clock: cfg.Clock, Resolver: r, Region: cfg.Region, Account: cfg.Account, BaseURL: cfg.BaseURL}); err != nil {
+		return fail(err)
+	}
 	ecfg := events.Config{Store: r.Store, Clock: cfg.Clock, Resolver: r, Region: cfg.Region, Account: cfg.Account,
 		StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase, Logf: cfg.Logf}
 	r.Schemas = schemas.New(r.Store, cfg.Clock, func(detailType string, s schemas.Schema) {
@@ -145,8 +152,7 @@ func Open(cfg Config) (*Runtime, error) {
 	return r, nil
 }
 
-// Mount plugs in a service for the ARNs of one AWS service name (e.g.
-// "sns" for topics): Resolve hands it those ARNs, and Run runs run (nil:
+// Mount plugs in another service for the ARNs of one AWS service name: Resolve hands it those ARNs, and Run runs run (nil:
 // nothing to run).
 func (r *Runtime) Mount(service string, res sink.Resolver, run func(ctx context.Context) error) {
 	r.mu.Lock()
@@ -168,6 +174,8 @@ func (r *Runtime) Resolve(arn string) (sink.Sink, error) {
 		return r.Queues.Resolve(arn)
 	case "lambda":
 		return r.Lambda.Resolve(arn)
+	case "sns":
+		return r.Topics.Resolve(arn)
 	}
 	r.mu.RLock()
 	m, ok := r.mounts[parts[2]]
@@ -182,7 +190,7 @@ func (r *Runtime) Resolve(arn string) (sink.Sink, error) {
 // services, until ctx is done. Pending work from before a restart resumes.
 func (r *Runtime) Run(ctx context.Context) error {
 	r.mu.RLock()
-	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run}
+	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run}
 	for _, m := range r.mounts {
 		if m.run != nil {
 			runs = append(runs, m.run)
@@ -203,9 +211,19 @@ func (r *Runtime) Run(ctx context.Context) error {
 	return err
 }
 
-// Stats returns the runtime's counters (see events.Service.Stats).
+// Stats returns the runtime's named counters: the buses' (events.Service
+// Stats) and the topics' (prefixed "sns_").
 func (r *Runtime) Stats() map[string]int64 {
-	return r.Events.Stats()
+	out := r.Events.Stats()
+	t := r.Topics.Stats()
+	out["sns_delivered"] = t.Delivered
+	out["sns_delivered_rejected"] = t.DeliveredRejected
+	out["sns_retries"] = t.Retries
+	out["sns_dlq_writes"] = t.DLQWrites
+	out["sns_dropped"] = t.Dropped
+	out["sns_filtered"] = t.Filtered
+	out["sns_duplicates"] = t.Duplicates
+	return out
 }
 
 // Close closes the store if Open opened it. Stop Run first.

@@ -1,0 +1,114 @@
+package runtime_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/patternc/patternc/runtime"
+	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/lambda"
+	"github.com/patternc/patternc/runtime/sqs"
+	"github.com/patternc/patternc/runtime/store/storetest"
+)
+
+// TestTargetsAcrossServices sends one event to a queue, a function, a topic
+// (with a queue subscription) and a missing topic with a queue DLQ, all
+// resolved by ARN through the Runtime, on both stores.
+func TestTargetsAcrossServices(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			st := e.Open(t, t.TempDir())
+			defer st.Close()
+			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logf: func(string, ...any) {}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error)
+			go func() { done <- rt.Run(ctx) }()
+			defer func() { cancel(); <-done }()
+
+			qArn, err := rt.Queues.Create(ctx, "inbox")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dlqArn, _ := rt.Queues.Create(ctx, "dlq")
+			fromTopic, _ := rt.Queues.Create(ctx, "from-topic")
+			topicArn, err := rt.Topics.CreateTopic(ctx, "news", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := rt.Topics.Subscribe(ctx, topicArn, "sqs", fromTopic, map[string]string{"RawMessageDelivery": "true"}); err != nil {
+				t.Fatal(err)
+			}
+			var mu sync.Mutex
+			var invoked []string
+			rt.Lambda.Register("fn", func(ctx context.Context, p []byte) ([]byte, error) {
+				mu.Lock()
+				invoked = append(invoked, string(p))
+				mu.Unlock()
+				return nil, nil
+			}, lambda.FunctionOptions{})
+
+			if _, err := rt.Events.PutRule(ctx, events.PutRuleInput{Name: "all", EventPattern: `{"source":["app"]}`}); err != nil {
+				t.Fatal(err)
+			}
+			err = rt.Events.PutTargets(ctx, "", "all", []events.Target{
+				{ID: "queue", Arn: qArn},
+				{ID: "fn", Arn: rt.Lambda.FunctionARN("fn"), InputPath: "$.detail"},
+				{ID: "topic", Arn: topicArn, Input: `{"hello":"topic"}`},
+				{ID: "gone", Arn: "arn:aws:sns:us-east-1:000000000000:missing", DeadLetterArn: dlqArn},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := rt.Events.PutEvents(ctx, []events.Entry{{Source: "app", DetailType: "t", Detail: `{"n":1}`}})
+			if err != nil || out.FailedEntryCount != 0 {
+				t.Fatal(out, err)
+			}
+			msgs := func(name string) []sqs.Message {
+				m, _ := rt.Queues.Messages(ctx, name)
+				return m
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				mu.Lock()
+				n := len(invoked)
+				mu.Unlock()
+				if len(msgs("inbox")) == 1 && len(msgs("dlq")) == 1 && len(msgs("from-topic")) == 1 && n == 1 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("not delivered: inbox %d dlq %d topic %d fn %d", len(msgs("inbox")), len(msgs("dlq")), len(msgs("from-topic")), n)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if b := msgs("inbox")[0].Body; !strings.Contains(b, out.Entries[0].EventId) {
+				t.Fatalf("queue body %s", b)
+			}
+			if invoked[0] != `{"n":1}` {
+				t.Fatalf("function payload %s", invoked[0])
+			}
+			if b := msgs("from-topic")[0].Body; b != `{"hello":"topic"}` {
+				t.Fatalf("topic delivery %s", b)
+			}
+			d := msgs("dlq")[0]
+			if d.Attributes["ERROR_CODE"] != "NO_RESOURCE" || d.Attributes["TARGET_ARN"] != "arn:aws:sns:us-east-1:000000000000:missing" || d.Attributes["RULE_ARN"] == "" {
+				t.Fatalf("DLQ attributes %v", d.Attributes)
+			}
+			if rt.Stats()["dlq_sent"] != 1 {
+				t.Fatalf("stats %v", rt.Stats())
+			}
+		})
+	}
+}
+
+func TestOpenNeedsAStore(t *testing.T) {
+	if _, err := runtime.Open(runtime.Config{}); err == nil || !strings.Contains(err.Error(), "needs Dir") {
+		t.Fatal(err)
+	}
+}
