@@ -111,6 +111,7 @@ func TestHTTPRetriesThenDLQ(t *testing.T) {
 			if env["Message"] != "boom" || env["MessageId"] != out.MessageId {
 				t.Fatalf("DLQ body: %s", dlq[0].Body)
 			}
+			eventually(t, "the DLQ count", func() bool { return r.svc.Stats().DLQWrites == 1 })
 			st := r.svc.Stats()
 			if st.Retries != 3 || st.DLQWrites != 1 || st.Dropped != 0 || st.Delivered != 0 {
 				t.Fatalf("stats %+v", st)
@@ -150,6 +151,7 @@ func TestClientErrorGoesToDLQ(t *testing.T) {
 			}
 			r.publish(PublishInput{TopicArn: arn, Message: "orphan", MessageAttributes: map[string]Attribute{"k": {DataType: "String", StringValue: "v"}}})
 			dlq := r.waitQueue("dlq", 1)
+			eventually(t, "the DLQ count", func() bool { return r.svc.Stats().DLQWrites == 1 })
 			if dlq[0].Body != "orphan" || dlq[0].Attributes["k"] != "v" {
 				t.Fatalf("DLQ message: %+v", dlq[0])
 			}
