@@ -202,38 +202,38 @@ func (s *Service) newBus(d BusDef) *bus {
 	return &bus{def: d, rules: map[string]*Rule{}, machine: automaton.New(automaton.Config{})}
 }
 
-// storedBus is a bus with its rules, as kept under "bus/NAME".
-type storedBus struct {
-	BusDef
-	Rules []*Rule
-}
-
 func (s *Service) load(ctx context.Context) error {
 	var loadErr error
 	err := s.cfg.Store.Scan(ctx, configBucket, nil, nil, func(k, v []byte) bool {
 		key := string(k)
 		switch {
 		case strings.HasPrefix(key, "bus/"):
-			var sb storedBus
-			if loadErr = json.Unmarshal(v, &sb); loadErr != nil {
+			var d BusDef
+			if loadErr = json.Unmarshal(v, &d); loadErr != nil {
 				return false
 			}
-			b := s.newBus(sb.BusDef)
-			for _, r := range sb.Rules {
-				p, err := compiler.Compile([]byte(r.EventPattern), compiler.EventBridge, nil)
-				if err != nil {
-					loadErr = fmt.Errorf("events: stored rule %s: %w", r.Name, err)
+			s.buses[d.Name] = s.newBus(d)
+		case strings.HasPrefix(key, "rule/"):
+			var r Rule
+			if loadErr = json.Unmarshal(v, &r); loadErr != nil {
+				return false
+			}
+			b := s.buses[r.EventBusName]
+			if b == nil {
+				return true // its bus was deleted
+			}
+			p, err := compiler.Compile([]byte(r.EventPattern), compiler.EventBridge, nil)
+			if err != nil {
+				loadErr = fmt.Errorf("events: stored rule %s: %w", r.Name, err)
+				return false
+			}
+			r.pattern = p
+			b.rules[r.Name] = &r
+			if r.State != "DISABLED" {
+				if loadErr = b.machine.Add(automaton.ID(r.Name), p); loadErr != nil {
 					return false
 				}
-				r.pattern = p
-				b.rules[r.Name] = r
-				if r.State != "DISABLED" {
-					if loadErr = b.machine.Add(automaton.ID(r.Name), p); loadErr != nil {
-						return false
-					}
-				}
 			}
-			s.buses[sb.Name] = b
 		case strings.HasPrefix(key, "archive/"):
 			var a Archive
 			if loadErr = json.Unmarshal(v, &a); loadErr != nil {
@@ -261,18 +261,33 @@ func (s *Service) load(ctx context.Context) error {
 	return loadErr
 }
 
+// Layout in the config bucket: "bus/NAME" → BusDef, "rule/BUS/NAME" →
+// Rule (with its targets), so changing a rule writes one small record.
 func (s *Service) saveBus(ctx context.Context, b *bus) error {
-	sb := storedBus{BusDef: b.def}
-	for _, r := range b.rules {
-		sb.Rules = append(sb.Rules, r)
-	}
-	sort.Slice(sb.Rules, func(i, j int) bool { return sb.Rules[i].Name < sb.Rules[j].Name })
-	val, err := json.Marshal(sb)
+	val, err := json.Marshal(b.def)
 	if err != nil {
 		return err
 	}
 	var bt store.Batch
 	bt.Put(configBucket, []byte("bus/"+b.def.Name), val)
+	return s.cfg.Store.Apply(ctx, &bt)
+}
+
+func ruleKey(busName, rule string) []byte { return []byte("rule/" + busName + "/" + rule) }
+
+func (s *Service) saveRule(ctx context.Context, b *bus, r *Rule) error {
+	val, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	var bt store.Batch
+	bt.Put(configBucket, ruleKey(b.def.Name, r.Name), val)
+	return s.cfg.Store.Apply(ctx, &bt)
+}
+
+func (s *Service) removeRule(ctx context.Context, b *bus, name string) error {
+	var bt store.Batch
+	bt.Delete(configBucket, ruleKey(b.def.Name, name))
 	return s.cfg.Store.Apply(ctx, &bt)
 }
 
@@ -380,6 +395,9 @@ func (s *Service) DeleteEventBus(ctx context.Context, name string) error {
 		return notFound("Event bus %s does not exist.", name)
 	}
 	var bt store.Batch
+	for r := range s.buses[name].rules {
+		bt.Delete(configBucket, ruleKey(name, r))
+	}
 	bt.Delete(configBucket, []byte("bus/"+name))
 	if err := s.cfg.Store.Apply(ctx, &bt); err != nil {
 		return err
@@ -479,7 +497,7 @@ func (s *Service) putRule(ctx context.Context, in PutRuleInput, managedBy string
 		}
 	}
 	b.rules[in.Name] = r
-	if err := s.saveBus(ctx, b); err != nil {
+	if err := s.saveRule(ctx, b, r); err != nil {
 		return "", err
 	}
 	return r.Arn, nil
@@ -557,7 +575,7 @@ func (s *Service) setState(ctx context.Context, busName, name, state string) err
 		}
 	}
 	r.State = state
-	return s.saveBus(ctx, b)
+	return s.saveRule(ctx, b, r)
 }
 
 // DeleteRule deletes a rule that has no targets; an unknown rule is no error.
@@ -583,7 +601,7 @@ func (s *Service) deleteRule(ctx context.Context, busName, name, managedBy strin
 	}
 	b.machine.Delete(automaton.ID(name))
 	delete(b.rules, name)
-	return s.saveBus(ctx, b)
+	return s.removeRule(ctx, b, name)
 }
 
 var targetIDRE = regexp.MustCompile(`^[\.\-_A-Za-z0-9]+$`)
@@ -643,7 +661,7 @@ func (s *Service) PutTargets(ctx context.Context, busName, ruleName string, targ
 		return apiErr("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
 	}
 	r.Targets = next
-	return s.saveBus(ctx, b)
+	return s.saveRule(ctx, b, r)
 }
 
 // FailedTarget is one RemoveTargets failure.
@@ -674,7 +692,7 @@ func (s *Service) RemoveTargets(ctx context.Context, busName, ruleName string, i
 				fmt.Sprintf("Rule '%s' does not have a target with the Id '%s'.", ruleName, id)})
 		}
 	}
-	return failed, s.saveBus(ctx, b)
+	return failed, s.saveRule(ctx, b, r)
 }
 
 // RegisterHandler makes fn the target behind arn (any ARN the caller
