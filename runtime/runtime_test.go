@@ -112,3 +112,79 @@ func TestOpenNeedsAStore(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSchemaEnforcementAndDiscovery binds a bus to a registered schema in
+// enforce mode (§4.3) and checks discovery writes discovered-schemas and
+// emits "Schema Created" on the default bus.
+func TestSchemaEnforcementAndDiscovery(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			st := e.Open(t, t.TempDir())
+			defer st.Close()
+			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logf: func(string, ...any) {}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error)
+			go func() { done <- rt.Run(ctx) }()
+			defer func() { cancel(); <-done }()
+
+			var mu sync.Mutex
+			var created []string
+			rt.Events.RegisterHandler("arn:x:go:::schemas", func(ctx context.Context, p []byte) error {
+				mu.Lock()
+				created = append(created, string(p))
+				mu.Unlock()
+				return nil
+			})
+			if _, err := rt.Events.PutRule(ctx, events.PutRuleInput{Name: "schemas", EventPattern: `{"source":["aws.schemas"]}`}); err != nil {
+				t.Fatal(err)
+			}
+			if err := rt.Events.PutTargets(ctx, "", "schemas", []events.Target{{ID: "h", Arn: "arn:x:go:::schemas", InputPath: "$.detail.SchemaName"}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := rt.Schemas.CreateRegistry(ctx, "shop"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := rt.Schemas.CreateSchema(ctx, "shop", "Order", "JSONSchemaDraft4",
+				`{"type":"object","properties":{"detail":{"type":"object","required":["id"]}}}`); err != nil {
+				t.Fatal(err)
+			}
+			if err := rt.Events.BindSchema(ctx, "", events.SchemaBinding{DetailType: "Order", Registry: "shop", Schema: "Order", Mode: "enforce"}); err != nil {
+				t.Fatal(err)
+			}
+			out, err := rt.Events.PutEvents(ctx, []events.Entry{
+				{Source: "app", DetailType: "Order", Detail: `{"id":1}`},
+				{Source: "app", DetailType: "Order", Detail: `{"no":1}`},
+				{Source: "app", DetailType: "Other", Detail: `{"no":1}`},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := out.Entries[1]
+			if out.FailedEntryCount != 1 || r.ErrorCode != "SchemaValidationFailed" || !strings.HasPrefix(r.ErrorMessage, "Event does not conform to schema shop/Order version 1: /detail: ") {
+				t.Fatalf("%+v", out)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				_, err := rt.Schemas.Describe(ctx, "discovered-schemas", "app@Order", "")
+				mu.Lock()
+				n := len(created)
+				mu.Unlock()
+				if err == nil && n >= 2 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("discovery: %v, schema events %v", err, created)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !strings.Contains(strings.Join(created, " "), `"Order"`) {
+				t.Fatalf("Schema Created events: %v", created)
+			}
+		})
+	}
+}
