@@ -1,0 +1,49 @@
+package sns
+
+import (
+	"context"
+	"testing"
+
+	"github.com/patternc/patternc/runtime/store/storetest"
+)
+
+// §8.2: a message accepted while no deliverer runs (as after a crash
+// between Publish and delivery) is delivered by the next service on the
+// same store.
+func TestDeliveriesResumeAfterRestart(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e, "q", "q.fifo")
+			arn := r.topic("t", nil)
+			farn := r.topic("t.fifo", map[string]string{"FifoTopic": "true"})
+			r.sub(arn, "sqs", qarn("q"), nil)
+			r.sub(farn, "sqs", qarn("q.fifo"), nil)
+			r.stop()
+			// A service that accepts but does not deliver (Run not called).
+			svc, err := New(Config{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Publish(context.Background(), PublishInput{TopicArn: arn, Message: "pending"}); err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range []string{"a", "b", "c"} {
+				if _, err := svc.Publish(context.Background(), PublishInput{TopicArn: farn, Message: m, MessageGroupId: "g", MessageDeduplicationId: m}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r.start()
+			if got := r.waitQueue("q", 1); got[0].Body == "" {
+				t.Fatal("empty delivery")
+			}
+			r.waitQueue("q.fifo", 3)
+			var order string
+			for _, m := range r.sentTo(qarn("q.fifo")) {
+				order += decode(t, string(m.Body))["Message"].(string)
+			}
+			if order != "abc" {
+				t.Fatalf("FIFO order after restart: %q", order)
+			}
+		})
+	}
+}
