@@ -1,6 +1,7 @@
 package events
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 )
@@ -63,5 +64,17 @@ func FuzzShape(f *testing.F) {
 			return
 		}
 		_, _ = shape(&tg, []byte(event), shapeContext{})
+	})
+}
+
+func FuzzCheckDetail(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":[1,2,{"b":-0.5e3}]}`, `{"n":99999999999999999999}`, `[]`, `{"s":"\"\\"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, d string) {
+		ok := checkDetail([]byte(d), 1000)
+		if ok && !json.Valid([]byte(d)) {
+			t.Fatalf("accepted invalid JSON %q", d)
+		}
 	})
 }

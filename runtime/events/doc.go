@@ -1,0 +1,14 @@
+// Package events is patternc's EventBridge-like event buses (runtime.md
+// §1–§3): the default and custom buses, rules compiled into one
+// automaton.Machine per bus, up to five targets per rule (Go handlers,
+// API-destination HTTP endpoints, other buses, and topics, functions and
+// queues reached through a sink.Resolver), Input / InputPath /
+// InputTransformer shaping, per-target RetryPolicy with exponential
+// backoff and jitter, target dead-letter queues with AWS's attributes, and
+// pattern-filtered archives with retention and replays.
+//
+// Durability: PutEvents validates entries exactly as AWS does and commits
+// the accepted ones to the store in one batch before returning their
+// EventIds; routing and every delivery attempt go through durable queues
+// (runtime/queue), so a crash resumes them. Delivery is at least once.
+package events
