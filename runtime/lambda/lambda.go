@@ -211,16 +211,75 @@ func (d *Dispatcher) PutEventInvokeConfig(name string, c EventInvokeConfig) erro
 	return nil
 }
 
-// limits returns the retry and age limits in force for f.
-func (f *function) limits() (retries int, maxAge time.Duration) {
-	retries, maxAge = 2, 6*time.Hour
-	if f.cfg.MaximumRetryAttempts != nil {
-		retries = *f.cfg.MaximumRetryAttempts
+// UpdateEventInvokeConfig merges the fields set in c into the function's
+// config (AWS's Update); the result is validated as Put validates.
+func (d *Dispatcher) UpdateEventInvokeConfig(name string, c EventInvokeConfig) error {
+	cur, err := d.GetEventInvokeConfig(name)
+	var apiErr *APIError
+	if err != nil && !(errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "doesn't have an EventInvokeConfig")) {
+		return err
 	}
-	if f.cfg.MaximumEventAgeInSeconds != nil {
-		maxAge = time.Duration(*f.cfg.MaximumEventAgeInSeconds) * time.Second
+	if c.MaximumRetryAttempts != nil {
+		cur.MaximumRetryAttempts = c.MaximumRetryAttempts
+	}
+	if c.MaximumEventAgeInSeconds != nil {
+		cur.MaximumEventAgeInSeconds = c.MaximumEventAgeInSeconds
+	}
+	if c.OnSuccess != "" {
+		cur.OnSuccess = c.OnSuccess
+	}
+	if c.OnFailure != "" {
+		cur.OnFailure = c.OnFailure
+	}
+	return d.PutEventInvokeConfig(name, cur)
+}
+
+// GetEventInvokeConfig returns the function's config, or
+// ResourceNotFoundException when it has none.
+func (d *Dispatcher) GetEventInvokeConfig(name string) (EventInvokeConfig, error) {
+	f := d.function(name)
+	if f == nil {
+		return EventInvokeConfig{}, &APIError{Code: "ResourceNotFoundException", Message: "Function not found: " + d.FunctionARN(name), HTTPStatus: 404, SenderFault: true}
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if !f.hasCfg {
+		return EventInvokeConfig{}, &APIError{Code: "ResourceNotFoundException", Message: fmt.Sprintf("The function %s doesn't have an EventInvokeConfig", d.FunctionARN(name)), HTTPStatus: 404, SenderFault: true}
+	}
+	return f.cfg, nil
+}
+
+// DeleteEventInvokeConfig removes the function's config: defaults apply
+// again (2 retries, 6 h, no destinations).
+func (d *Dispatcher) DeleteEventInvokeConfig(name string) error {
+	if _, err := d.GetEventInvokeConfig(name); err != nil {
+		return err
+	}
+	f := d.function(name)
+	d.mu.Lock()
+	f.cfg, f.hasCfg = EventInvokeConfig{}, false
+	d.mu.Unlock()
+	return nil
+}
+
+// limits returns the retry and age limits in force for f.
+func (d *Dispatcher) limits(f *function) (retries int, maxAge time.Duration) {
+	c := d.configOf(f)
+	retries, maxAge = 2, 6*time.Hour
+	if c.MaximumRetryAttempts != nil {
+		retries = *c.MaximumRetryAttempts
+	}
+	if c.MaximumEventAgeInSeconds != nil {
+		maxAge = time.Duration(*c.MaximumEventAgeInSeconds) * time.Second
 	}
 	return
+}
+
+// configOf reads f's config under the lock Put/Update/Delete write it with.
+func (d *Dispatcher) configOf(f *function) EventInvokeConfig {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return f.cfg
 }
 
 // job is a queued invocation.
@@ -252,7 +311,7 @@ func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (s
 	now := d.cfg.Clock.Now().UTC()
 	j := job{RequestID: uuid.NewString(), Function: name, Payload: append(json.RawMessage(nil), payload...), EnqueuedAt: now}
 	data, _ := json.Marshal(j)
-	retries, maxAge := f.limits()
+	retries, maxAge := d.limits(f)
 	st := &Status{InvocationID: j.RequestID, FunctionARN: d.FunctionARN(name), Status: StatusQueued, Revision: 1,
 		CreatedAt: stamp(now), UpdatedAt: stamp(now), MaxRetryAttempts: retries, MaxEventAgeSeconds: int(maxAge / time.Second)}
 	st.Delivery = d.deliveryPlan(f)
@@ -328,7 +387,7 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 		st.LastError = &ErrorInfo{Kind: "system", ErrorType: "ResourceNotFoundException", ErrorMessage: "function deleted"}
 		return d.finish(ctx, nil, j, st, StatusFailed, "RetriesExhausted", nil, false, now)
 	}
-	retries, maxAge := f.limits()
+	retries, maxAge := d.limits(f)
 	st.MaxRetryAttempts, st.MaxEventAgeSeconds = retries, int(maxAge/time.Second)
 	age := now.Sub(j.EnqueuedAt)
 	if age > maxAge {
@@ -468,9 +527,10 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 	st.NextAttemptAt = ""
 	if f != nil {
 		rec := d.record(j, condition, response, ran, st.functionError, now)
-		dest := f.cfg.OnFailure
+		c := d.configOf(f)
+		dest := c.OnFailure
 		if status == StatusSucceeded {
-			dest = f.cfg.OnSuccess
+			dest = c.OnSuccess
 		}
 		if dest != "" {
 			d.deliver(ctx, dest, sink.Message{Body: rec}, st, status == StatusSucceeded, false)
@@ -526,11 +586,12 @@ func (d *Dispatcher) deliver(ctx context.Context, arn string, m sink.Message, st
 
 func (d *Dispatcher) deliveryPlan(f *function) Delivery {
 	var dl Delivery
-	if f.cfg.OnSuccess != "" {
-		dl.OnSuccess = &DeliveryTarget{ARN: f.cfg.OnSuccess, State: "pending"}
+	c := d.configOf(f)
+	if c.OnSuccess != "" {
+		dl.OnSuccess = &DeliveryTarget{ARN: c.OnSuccess, State: "pending"}
 	}
-	if f.cfg.OnFailure != "" {
-		dl.OnFailure = &DeliveryTarget{ARN: f.cfg.OnFailure, State: "pending"}
+	if c.OnFailure != "" {
+		dl.OnFailure = &DeliveryTarget{ARN: c.OnFailure, State: "pending"}
 	}
 	if f.opts.DeadLetterArn != "" {
 		dl.DeadLetter = &DeliveryTarget{ARN: f.opts.DeadLetterArn, State: "pending"}

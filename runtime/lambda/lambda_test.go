@@ -394,3 +394,33 @@ func TestStatusRetention(t *testing.T) {
 		t.Fatalf("after 25 h: %v", err)
 	}
 }
+
+func TestEventInvokeConfigCRUD(t *testing.T) {
+	r := newRig(t, storetest.Engines()[0])
+	r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
+	if _, err := r.d.GetEventInvokeConfig("f"); err == nil || !strings.Contains(err.Error(), "The function arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST doesn't have an EventInvokeConfig") {
+		t.Fatalf("Get without config: %v", err)
+	}
+	if err := r.d.UpdateEventInvokeConfig("f", EventInvokeConfig{MaximumRetryAttempts: intp(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.d.UpdateEventInvokeConfig("f", EventInvokeConfig{OnFailure: r.q.ARN("failed")}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.d.GetEventInvokeConfig("f")
+	if err != nil || *c.MaximumRetryAttempts != 1 || c.OnFailure != r.q.ARN("failed") {
+		t.Fatalf("Update must merge: %+v %v", c, err)
+	}
+	if err := r.d.PutEventInvokeConfig("f", EventInvokeConfig{MaximumEventAgeInSeconds: intp(120)}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := r.d.GetEventInvokeConfig("f"); c.MaximumRetryAttempts != nil || c.OnFailure != "" {
+		t.Fatalf("Put must replace: %+v", c)
+	}
+	if err := r.d.DeleteEventInvokeConfig("f"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.d.DeleteEventInvokeConfig("f"); err == nil {
+		t.Fatal("second delete succeeded")
+	}
+}
