@@ -304,6 +304,13 @@ func (s *Service) postHTTP(ctx context.Context, tg *target, m *message) attemptR
 		hdr.Set("x-amz-sns-rawdelivery", "true")
 	}
 	hdr.Set("Content-Type", ct)
+	rate := tg.topic.policy.MaxPerSecond
+	if tg.sub.policy.MaxPerSecond > 0 && !tg.topic.policy.NoOverrides {
+		rate = tg.sub.policy.MaxPerSecond
+	}
+	if !s.throttle(ctx, tg.sub.ARN, rate) {
+		return failedRetry
+	}
 	status, err := s.post(ctx, tg.sub.Endpoint, hdr, body)
 	switch {
 	case err != nil:
@@ -587,4 +594,32 @@ func once(h queue.Handler) queue.Handler {
 		}
 		return out
 	}
+}
+
+// throttle waits for the subscription's next delivery slot under
+// maxReceivesPerSecond (rate 0: unlimited); false when ctx ended first.
+func (s *Service) throttle(ctx context.Context, subARN string, rate int) bool {
+	if rate <= 0 {
+		return true
+	}
+	gap := time.Second / time.Duration(rate)
+	s.runMu.Lock()
+	if s.nextSlot == nil {
+		s.nextSlot = map[string]time.Time{}
+	}
+	now := s.clk.Now()
+	at := s.nextSlot[subARN]
+	if at.Before(now) {
+		at = now
+	}
+	s.nextSlot[subARN] = at.Add(gap)
+	s.runMu.Unlock()
+	if wait := at.Sub(now); wait > 0 {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-s.clk.After(wait):
+		}
+	}
+	return true
 }

@@ -200,3 +200,23 @@ func TestFanOutIsolation(t *testing.T) {
 		})
 	}
 }
+
+// §5.8 maxReceivesPerSecond spaces deliveries on the clock.
+func TestThrottle(t *testing.T) {
+	r := newRig(t, storetest.Engines()[0])
+	arn := r.topic("t", nil)
+	h := newHTTPSink(t)
+	r.sub(arn, "http", h.srv.URL, map[string]string{"DeliveryPolicy": `{"throttlePolicy":{"maxReceivesPerSecond":1}}`})
+	for i := 0; i < 3; i++ {
+		r.publish(PublishInput{TopicArn: arn, Message: fmt.Sprint("m", i)})
+	}
+	eventually(t, "the first delivery", func() bool { return h.count() == 1 })
+	r.waitTimer(time.Second)
+	eventually(t, "the second delivery", func() bool { return h.count() == 2 })
+	if h.count() != 2 {
+		t.Fatalf("%d deliveries after one second", h.count())
+	}
+	eventually(t, "the third slot", func() bool { return r.clk.Waiters() > 0 })
+	r.clk.Advance(time.Second)
+	eventually(t, "the third delivery", func() bool { return h.count() == 3 })
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/patternc/patternc/automaton"
@@ -71,7 +72,9 @@ type Service struct {
 	runCtx  context.Context
 	running map[string]context.CancelFunc // subscription ARN → its worker
 	queues  map[string]*queue.Queue
-	wg      sync.WaitGroup
+	// nextSlot is each throttled subscription's next delivery time.
+	nextSlot map[string]time.Time
+	wg       sync.WaitGroup
 }
 
 const bucket = "sns"
