@@ -533,7 +533,7 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 			dest = c.OnSuccess
 		}
 		if dest != "" {
-			d.deliver(ctx, dest, sink.Message{Body: rec}, st, status == StatusSucceeded, false)
+			d.deliver(ctx, dest, sink.Message{Body: destinationBody(dest, d.FunctionARN(j.Function), rec, status == StatusSucceeded)}, st, status == StatusSucceeded, false)
 		}
 		if status != StatusSucceeded && f.opts.DeadLetterArn != "" {
 			msg := ""
@@ -545,6 +545,26 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 		}
 	}
 	return queue.Outcome{Extra: d.advance(st, status, now)}
+}
+
+// destinationBody is what a destination receives (§6.5): the record
+// itself, or for an event bus a PutEvents entry (source "lambda") whose
+// detail is the record.
+func destinationBody(dest, functionARN string, rec []byte, success bool) []byte {
+	if !strings.HasPrefix(dest, "arn:aws:events:") || !strings.Contains(dest, ":event-bus/") {
+		return rec
+	}
+	detailType := "Lambda Function Invocation Result - Failure"
+	if success {
+		detailType = "Lambda Function Invocation Result - Success"
+	}
+	entry, _ := json.Marshal(struct {
+		Source     string
+		DetailType string
+		Detail     string
+		Resources  []string
+	}{"lambda", detailType, string(rec), []string{dest, functionARN}})
+	return entry
 }
 
 // record is the invocation record of §6.4, keys in AWS's order.

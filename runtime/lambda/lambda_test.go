@@ -424,3 +424,59 @@ func TestEventInvokeConfigCRUD(t *testing.T) {
 		t.Fatal("second delete succeeded")
 	}
 }
+
+type captureSink struct {
+	mu   sync.Mutex
+	msgs []sink.Message
+}
+
+func (c *captureSink) Send(ctx context.Context, m sink.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.msgs = append(c.msgs, m)
+	return nil
+}
+
+// TestBusDestination: an event bus receives the record as the detail of
+// a "lambda" event whose resources are the bus and the function.
+func TestBusDestination(t *testing.T) {
+	st := storetest.Engines()[0].Open(t, t.TempDir())
+	defer st.Close()
+	bus := "arn:aws:events:us-east-1:123456789012:event-bus/results"
+	capture := &captureSink{}
+	clk := clock.NewFake(t0)
+	d, _ := New(Config{Store: st, Clock: clk, Account: "123456789012", Resolver: sink.ResolverFunc(func(arn string) (sink.Sink, error) {
+		if arn == bus {
+			return capture, nil
+		}
+		return nil, sink.ErrNoResource
+	})})
+	d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return []byte(`1`), nil }, FunctionOptions{})
+	if err := d.PutEventInvokeConfig("f", EventInvokeConfig{OnSuccess: bus}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	r := &rig{d: d, clk: clk}
+	id, _ := d.Invoke(ctx, "f", []byte(`{"k":1}`))
+	r.settle(t, id, StatusSucceeded)
+	capture.mu.Lock()
+	defer capture.mu.Unlock()
+	if len(capture.msgs) != 1 {
+		t.Fatalf("%d messages to the bus", len(capture.msgs))
+	}
+	var entry struct {
+		Source, DetailType, Detail string
+		Resources                  []string
+	}
+	if err := json.Unmarshal(capture.msgs[0].Body, &entry); err != nil {
+		t.Fatal(err)
+	}
+	if entry.Source != "lambda" || entry.DetailType != "Lambda Function Invocation Result - Success" ||
+		len(entry.Resources) != 2 || entry.Resources[0] != bus || entry.Resources[1] != d.FunctionARN("f") ||
+		!strings.Contains(entry.Detail, `"condition":"Success"`) {
+		t.Fatalf("bus entry %s", capture.msgs[0].Body)
+	}
+}
