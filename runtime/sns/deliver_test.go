@@ -345,6 +345,9 @@ func TestHTTPConfirmation(t *testing.T) {
 	if err := r.svc.Unsubscribe(context.Background(), subARN); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := r.svc.GetSubscriptionAttributes(subARN); errMsg(err) != "NotFound: Subscription does not exist" {
+		t.Fatalf("after Unsubscribe: %v", err)
+	}
 	eventually(t, "unsubscribe confirmation", func() bool { return h.count() == 3 })
 	if decode(t, h.bodies[2])["Type"] != "UnsubscribeConfirmation" {
 		t.Fatalf("unsubscribe: %s", h.bodies[2])

@@ -29,9 +29,12 @@ type Attribute struct {
 
 // PublishInput is a Publish request (or one PublishBatch entry).
 type PublishInput struct {
-	TopicArn               string
-	Message                string
-	Subject                string
+	TopicArn string
+	Message  string
+	Subject  string
+	// SubjectGiven marks a request that carried a Subject parameter, so an
+	// empty one is rejected as AWS does.
+	SubjectGiven           bool
 	MessageStructure       string
 	MessageAttributes      map[string]Attribute
 	MessageGroupId         string
@@ -104,7 +107,10 @@ func size(in *PublishInput) int {
 // validate checks one entry against topic t; field is the attribute path
 // prefix for ValidationError messages.
 func validate(t *topic, in *PublishInput, field string) (*message, error) {
-	if in.Subject != "" || false {
+	if in.Subject != "" || in.SubjectGiven {
+		if in.Subject == "" {
+			return nil, invalid("Invalid parameter: Subject")
+		}
 		if len([]rune(in.Subject)) >= 100 || strings.ContainsFunc(in.Subject, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 			return nil, invalid("Invalid parameter: Subject")
 		}

@@ -384,6 +384,7 @@ func (s *Service) DeleteTopic(ctx context.Context, arn string) error {
 	s.mu.Unlock()
 	for _, a := range gone {
 		s.stopWorker(a)
+		s.purge(ctx, a)
 	}
 	return nil
 }
@@ -715,6 +716,7 @@ func (s *Service) Unsubscribe(ctx context.Context, subARN string) error {
 	}
 	s.mu.Unlock()
 	s.stopWorker(subARN)
+	s.purge(ctx, subARN)
 	if t != nil && (sub.Protocol == "http" || sub.Protocol == "https") {
 		s.sendConfirmation(ctx, t, sub, "UnsubscribeConfirmation")
 	}
@@ -752,4 +754,19 @@ func (ts topicSink) Send(ctx context.Context, m sink.Message) error {
 		return fmt.Errorf("%w: %v", sink.ErrNoResource, err)
 	}
 	return err
+}
+
+// purge removes the pending deliveries of a removed subscription (the
+// queue package keeps a queue's items in bucket "queue/NAME"). Best
+// effort: leftovers are skipped by workers, as the subscription is gone.
+func (s *Service) purge(ctx context.Context, subARN string) {
+	name := "queue/" + queueName(subARN)
+	var b store.Batch
+	_ = s.st.Scan(ctx, name, nil, nil, func(k, v []byte) bool {
+		b.Delete(name, append([]byte(nil), k...))
+		return true
+	})
+	if len(b.Ops) > 0 {
+		_ = s.st.Apply(ctx, &b)
+	}
 }

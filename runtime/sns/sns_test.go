@@ -81,6 +81,7 @@ func TestPublishValidation(t *testing.T) {
 		want string
 	}{
 		{"empty message", PublishInput{TopicArn: std}, "InvalidParameter: Invalid parameter: Empty message"},
+		{"empty subject", PublishInput{TopicArn: std, Message: "m", SubjectGiven: true}, "InvalidParameter: Invalid parameter: Subject"},
 		{"subject newline", PublishInput{TopicArn: std, Message: "m", Subject: "a\nb"}, "InvalidParameter: Invalid parameter: Subject"},
 		{"subject 100", PublishInput{TopicArn: std, Message: "m", Subject: strings.Repeat("s", 100)}, "InvalidParameter: Invalid parameter: Subject"},
 		{"too long", PublishInput{TopicArn: std, Message: strings.Repeat("x", MaxSize-5), MessageAttributes: map[string]Attribute{"ab": s("c")}}, "InvalidParameter: Invalid parameter: Message too long"},
