@@ -199,10 +199,7 @@ func (s *Service) archiveEvent(ctx context.Context, name string, in ingestItem) 
 	if err := s.cfg.Store.Apply(ctx, &b); err != nil {
 		return err
 	}
-	size := int64(len(ev.Source) + len(ev.DetailType) + len(ev.Detail) + 14)
-	for _, r := range ev.Resources {
-		size += int64(len(r))
-	}
+	size := entrySize(ev)
 	s.mu.Lock()
 	if a, ok := s.archives[name]; ok {
 		a.EventCount++
@@ -211,6 +208,37 @@ func (s *Service) archiveEvent(ctx context.Context, name string, in ingestItem) 
 	s.mu.Unlock()
 	s.count("events_archived", 1)
 	return nil
+}
+
+// recountArchives sets EventCount and SizeBytes from the stored events
+// (the counters are kept in memory while running).
+func (s *Service) recountArchives(ctx context.Context) error {
+	for _, a := range s.archives {
+		a.EventCount, a.SizeBytes = 0, 0
+		err := s.cfg.Store.Scan(ctx, archiveBucket(a.ArchiveName), nil, nil, func(k, v []byte) bool {
+			var st stored
+			if json.Unmarshal(v, &st) != nil {
+				return true
+			}
+			if ev, err := parseEnvelope(st.Event, time.Time{}); err == nil {
+				a.EventCount++
+				a.SizeBytes += entrySize(ev)
+			}
+			return true
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func entrySize(ev *Event) int64 {
+	size := int64(len(ev.Source) + len(ev.DetailType) + len(ev.Detail) + 14)
+	for _, r := range ev.Resources {
+		size += int64(len(r))
+	}
+	return size
 }
 
 // SweepArchives removes archived events older than their archive's

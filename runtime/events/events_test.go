@@ -535,3 +535,43 @@ func TestRulesAndTargetsAPI(t *testing.T) {
 		t.Fatalf("idempotent delete: %v", err)
 	}
 }
+
+// TestReplayCancelAndRestart: archive counts survive a restart, and a
+// cancelled replay ends CANCELLED.
+func TestReplayCancelAndRestart(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			clk := clock.NewFake(t0)
+			h := start(t, e.Open(t, dir), clk)
+			ctx := context.Background()
+			a, err := h.svc.CreateArchive(ctx, Archive{ArchiveName: "a", EventSourceArn: h.svc.BusARN("default")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			put(t, h.svc, Entry{Source: "app", DetailType: "t", Detail: `{"x":1}`}, Entry{Source: "app", DetailType: "t", Detail: `{"x":2}`})
+			eventually(t, clk, 0, func() bool { d, _ := h.svc.DescribeArchive("a"); return d.EventCount == 2 })
+			before, _ := h.svc.DescribeArchive("a")
+			h.stop()
+			_ = h.st.Close()
+
+			h2 := start(t, e.Open(t, dir), clk)
+			after, err := h2.svc.DescribeArchive("a")
+			if err != nil || after.EventCount != 2 || after.SizeBytes != before.SizeBytes || after.SizeBytes != 2*int64(len("app")+len("t")+len(`{"x":1}`)+14) {
+				t.Fatalf("after restart %+v (before %+v) %v", after, before, err)
+			}
+			// Hold the replay worker so the cancel lands while STARTING.
+			h2.svc.mu.Lock()
+			h2.svc.replays["held"] = &Replay{ReplayName: "held", State: "RUNNING", EventSourceArn: a.ArchiveArn, DestinationArn: h2.svc.BusARN("default"), EventStartTime: t0, EventEndTime: t0.Add(time.Hour)}
+			h2.svc.mu.Unlock()
+			if r, err := h2.svc.CancelReplay(ctx, "held"); err != nil || r.State != "CANCELLING" {
+				t.Fatalf("cancel: %+v %v", r, err)
+			}
+			h2.svc.kickReplays()
+			eventually(t, clk, 0, func() bool { r, _ := h2.svc.DescribeReplay("held"); return r.State == "CANCELLED" })
+			if _, err := h2.svc.DescribeReplay("nope"); err == nil || err.(*Error).Message != "Replay nope does not exist." {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -189,6 +189,9 @@ func New(cfg Config) (*Service, error) {
 	if err := s.load(context.Background()); err != nil {
 		return nil, err
 	}
+	if err := s.recountArchives(context.Background()); err != nil {
+		return nil, err
+	}
 	if _, ok := s.buses["default"]; !ok {
 		s.buses["default"] = s.newBus(BusDef{Name: "default", Arn: s.BusARN("default")})
 		if err := s.saveBus(context.Background(), s.buses["default"]); err != nil {
