@@ -220,3 +220,33 @@ func TestThrottle(t *testing.T) {
 	r.clk.Advance(time.Second)
 	eventually(t, "the third delivery", func() bool { return h.count() == 3 })
 }
+
+// §5.4/§5.8: a FIFO subscription retries on the AWS-managed schedule
+// (3 immediate, then 1 s apart) and the rest of the group waits its turn.
+func TestFIFORetryKeepsOrder(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e, "q.fifo")
+			arn := r.topic("t.fifo", map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"})
+			r.sentMu.Lock()
+			r.fails[qarn("q.fifo")] = 5
+			r.sentMu.Unlock()
+			r.sub(arn, "sqs", qarn("q.fifo"), nil)
+			r.publish(PublishInput{TopicArn: arn, Message: "a", MessageGroupId: "g"})
+			r.publish(PublishInput{TopicArn: arn, Message: "b", MessageGroupId: "g"})
+			r.waitTimer(time.Second) // after 1 + 3 immediate attempts
+			r.waitTimer(time.Second) // pre-backoff retry 2
+			r.waitQueue("q.fifo", 2)
+			var order string
+			for _, m := range r.sentTo(qarn("q.fifo")) {
+				order += decode(t, string(m.Body))["Message"].(string)
+			}
+			if order != "ab" {
+				t.Fatalf("order %q", order)
+			}
+			if st := r.svc.Stats(); st.Retries != 5 || st.Delivered != 2 {
+				t.Fatalf("stats %+v", st)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package sns
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -35,6 +36,7 @@ type rig struct {
 
 	sentMu sync.Mutex
 	sent   map[string][]sink.Message // by queue ARN, in send order
+	fails  map[string]int            // by queue ARN: sends still to fail
 }
 
 // tee records what is sent to a queue, in order (the local queue lists
@@ -46,6 +48,13 @@ type tee struct {
 }
 
 func (t tee) Send(ctx context.Context, m sink.Message) error {
+	t.r.sentMu.Lock()
+	if t.r.fails[t.arn] > 0 {
+		t.r.fails[t.arn]--
+		t.r.sentMu.Unlock()
+		return errors.New("store unavailable")
+	}
+	t.r.sentMu.Unlock()
 	if err := t.next.Send(ctx, m); err != nil {
 		return err
 	}
@@ -88,7 +97,7 @@ func newRig(t *testing.T, e storetest.Engine, queues ...string) *rig {
 	dir := t.TempDir()
 	st := e.Open(t, dir)
 	t.Cleanup(func() { st.Close() })
-	r := &rig{t: t, st: st, clk: clock.NewFake(t0), fn: &recorder{}, sent: map[string][]sink.Message{}}
+	r := &rig{t: t, st: st, clk: clock.NewFake(t0), fn: &recorder{}, sent: map[string][]sink.Message{}, fails: map[string]int{}}
 	var err error
 	if r.q, err = sqs.New(st, r.clk, region, acct); err != nil {
 		t.Fatal(err)
