@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log"
 	"reflect"
 	"sort"
 	"strings"
@@ -100,6 +101,30 @@ type Dispatcher struct {
 
 	mu    sync.RWMutex
 	funcs map[string]*function
+
+	stats counters
+}
+
+// counters are the dispatcher's named counters (§8.7), since start.
+type counters struct {
+	accepted, succeeded, failed, expired, retries, throttles,
+	destinationFailures, dlqFailures atomic.Int64
+}
+
+// Stats returns the dispatcher's counters since it was made, by the names
+// GET /v1/metrics shows.
+func (d *Dispatcher) Stats() map[string]int64 {
+	c := &d.stats
+	return map[string]int64{
+		"invocations_accepted":          c.accepted.Load(),
+		"invocations_succeeded":         c.succeeded.Load(),
+		"invocations_failed":            c.failed.Load(),
+		"invocations_expired":           c.expired.Load(),
+		"invocation_retries":            c.retries.Load(),
+		"invocation_throttles":          c.throttles.Load(),
+		"destination_delivery_failures": c.destinationFailures.Load(),
+		"invocations_failed_to_dlq":     c.dlqFailures.Load(),
+	}
 }
 
 const statusBucket = "lambda-status"
@@ -327,6 +352,7 @@ func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (s
 	if err := d.q.EnqueueWith(ctx, &b, queue.Item{ID: j.RequestID, Payload: data, Enqueued: now}); err != nil {
 		return "", &APIError{Code: "ServiceException", Message: "The dispatcher could not accept the event.", HTTPStatus: 503}
 	}
+	d.stats.accepted.Add(1)
 	return j.RequestID, nil
 }
 
@@ -429,6 +455,7 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 			return d.finishError(ctx, f, j, st, StatusExpired, "EventAgeExceeded", runErr, now)
 		}
 		st.NextAttemptAt = stamp(now.Add(delay))
+		d.stats.retries.Add(1)
 		out := d.requeue(j, now.Add(delay))
 		out.Extra = d.advance(st, StatusRetrying, now)
 		return out
@@ -442,6 +469,7 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 func (d *Dispatcher) throttle(ctx context.Context, f *function, j job, st *Status, now time.Time, age, maxAge time.Duration, back string) queue.Outcome {
 	delay := time.Duration(min(1<<min(j.ThrottleStreak, 9), 300)) * time.Second
 	j.ThrottleStreak++
+	d.stats.throttles.Add(1)
 	st.LastError = &ErrorInfo{Kind: "throttle", ErrorType: "TooManyRequestsException", ErrorMessage: "Rate Exceeded."}
 	if age+delay >= maxAge {
 		return d.finish(ctx, f, j, st, StatusExpired, "EventAgeExceeded", nil, j.Invokes > 0, now)
@@ -544,6 +572,14 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 				Attributes: map[string]string{"RequestID": j.RequestID, "ErrorCode": "200", "ErrorMessage": msg}}, st, false, true)
 		}
 	}
+	switch status {
+	case StatusSucceeded:
+		d.stats.succeeded.Add(1)
+	case StatusFailed:
+		d.stats.failed.Add(1)
+	case StatusExpired:
+		d.stats.expired.Add(1)
+	}
 	return queue.Outcome{Extra: d.advance(st, status, now)}
 }
 
@@ -592,6 +628,12 @@ func (d *Dispatcher) deliver(ctx context.Context, arn string, m sink.Message, st
 	}
 	if err != nil {
 		state = "failed"
+		if dlq {
+			d.stats.dlqFailures.Add(1)
+		} else {
+			d.stats.destinationFailures.Add(1)
+		}
+		log.Printf("lambda: invocation %s: delivery to %s failed: %v", st.InvocationID, arn, err)
 	}
 	t := &DeliveryTarget{ARN: arn, State: state}
 	switch {

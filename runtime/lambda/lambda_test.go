@@ -178,6 +178,9 @@ func testRetries(t *testing.T, r *rig) {
 		rec["responsePayload"].(map[string]any)["errorType"] != "Exception" {
 		t.Fatalf("record %s", failed[0].Body)
 	}
+	if s := r.d.Stats(); s["invocations_failed"] != 1 || s["invocation_retries"] != 2 || s["invocations_accepted"] != 1 {
+		t.Fatalf("stats %v", s)
+	}
 	dlq, _ := r.q.Messages(ctx, "dlq")
 	if len(dlq) != 1 || dlq[0].Body != `{"orderId":"ORD-002"}` || dlq[0].Attributes["RequestID"] != id || dlq[0].Attributes["ErrorCode"] != "200" || dlq[0].Attributes["ErrorMessage"] != "payment service down" {
 		t.Fatalf("DLQ %+v", dlq)
@@ -478,5 +481,20 @@ func TestBusDestination(t *testing.T) {
 		len(entry.Resources) != 2 || entry.Resources[0] != bus || entry.Resources[1] != d.FunctionARN("f") ||
 		!strings.Contains(entry.Detail, `"condition":"Success"`) {
 		t.Fatalf("bus entry %s", capture.msgs[0].Body)
+	}
+}
+
+// TestDeadLetterFailure: a DLQ that cannot take the message is shown as
+// failed in the status and counted, never silently ignored.
+func TestDeadLetterFailure(t *testing.T) {
+	r := newRig(t, storetest.Engines()[0])
+	ctx := context.Background()
+	r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, errors.New("boom") },
+		FunctionOptions{DeadLetterArn: r.q.ARN("no-such-queue")})
+	r.d.PutEventInvokeConfig("f", EventInvokeConfig{MaximumRetryAttempts: intp(0)})
+	id, _ := r.d.Invoke(ctx, "f", nil)
+	st := r.settle(t, id, StatusFailed)
+	if st.Delivery.DeadLetter == nil || st.Delivery.DeadLetter.State != "failed" || r.d.Stats()["invocations_failed_to_dlq"] != 1 {
+		t.Fatalf("status %+v stats %v", st.Delivery, r.d.Stats())
 	}
 }
