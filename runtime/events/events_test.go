@@ -191,6 +191,9 @@ func TestPutEventsValidation(t *testing.T) {
 	if _, err := s.PutEvents(context.Background(), []Entry{{Source: "app", DetailType: "t", Detail: `{"a":"` + big[1:] + `"}`}}); err != nil {
 		t.Fatalf("just under the limit: %v", err)
 	}
+	if _, err := s.PutEvents(context.Background(), []Entry{ok, {Source: "a", DetailType: "t", Detail: "{}", TraceHeader: strings.Repeat("h", 501)}}); err == nil || !strings.Contains(err.Error(), "at 'entries.2.member.traceHeader'") {
+		t.Fatalf("trace header: %v", err)
+	}
 	// Mixed request: results in order.
 	out := put(t, s, ok, Entry{Source: "s", DetailType: "t", Detail: "[]"}, ok)
 	if out.FailedEntryCount != 1 || out.Entries[0].EventId == "" || out.Entries[1].ErrorCode != "MalformedDetail" || out.Entries[2].EventId == "" {
@@ -574,4 +577,30 @@ func TestReplayCancelAndRestart(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTransformationFailed: a target whose shaping produces nothing is not
+// retried; its DLQ message carries the original event (§2.4, §2.6).
+func TestTransformationFailed(t *testing.T) {
+	each(t, func(t *testing.T, h *harness) {
+		got := &recorder{}
+		h.svc.RegisterHandler("arn:x:go:::h", got.handle)
+		mustRule(t, h.svc, "", "r", `{"source":["app"]}`,
+			Target{ID: "path", Arn: "arn:x:go:::h", InputPath: "$.detail.none", DeadLetterArn: "arn:aws:sqs:us-east-1:000000000000:dlq"},
+			Target{ID: "tpl", Arn: "arn:x:go:::h", DeadLetterArn: "arn:aws:sqs:us-east-1:000000000000:dlq",
+				InputTransformer: &InputTransformer{InputPathsMap: map[string]string{"q": "$.detail.q"}, InputTemplate: `{"a":"<q>"}`}})
+		out := put(t, h.svc, Entry{Source: "app", DetailType: "t", Detail: `{"q":"say \"hi\""}`})
+		eventually(t, h.clk, time.Second, func() bool { return len(h.dlq.all()) == 2 })
+		for _, m := range h.dlq.all() {
+			if m.Attributes["ERROR_CODE"] != "TRANSFORMATION_FAILED" || m.Attributes["RETRY_ATTEMPTS"] != "0" || m.Attributes["EXHAUSTED_RETRY_CONDITION"] != "" {
+				t.Fatalf("attributes %v", m.Attributes)
+			}
+			if !strings.Contains(string(m.Body), out.Entries[0].EventId) {
+				t.Fatalf("DLQ body is not the original event: %s", m.Body)
+			}
+		}
+		if len(got.all()) != 0 {
+			t.Fatal("a failed transformation was delivered")
+		}
+	})
 }

@@ -74,6 +74,14 @@ func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOut
 	if len(entries) == 0 {
 		return nil, validation("1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1")
 	}
+	for i, e := range entries {
+		if len(e.EventBusName) > 1600 {
+			return nil, validation("1 validation error detected: Value '%s' at 'entries.%d.member.eventBusName' failed to satisfy constraint: Member must have length less than or equal to 1600", e.EventBusName, i+1)
+		}
+		if len(e.TraceHeader) > 500 {
+			return nil, validation("1 validation error detected: Value '%s' at 'entries.%d.member.traceHeader' failed to satisfy constraint: Member must have length less than or equal to 500", e.TraceHeader, i+1)
+		}
+	}
 	total := 0
 	for _, e := range entries {
 		total += EntrySize(e)
