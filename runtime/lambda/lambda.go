@@ -129,6 +129,9 @@ func (d *Dispatcher) Stats() map[string]int64 {
 
 const statusBucket = "lambda-status"
 
+// maxStatusResult is the largest result a status document holds (§7.1).
+const maxStatusResult = 64 << 10
+
 // New makes a dispatcher on cfg.Store; call Run to process invocations.
 func New(cfg Config) (*Dispatcher, error) {
 	if cfg.Store == nil {
@@ -445,7 +448,11 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	j.ThrottleStreak = 0
 	st.Attempts = j.Invokes
 	if runErr == nil {
-		st.Result = json.RawMessage(resultJSON(result))
+		if res := resultJSON(result); len(res) <= maxStatusResult {
+			st.Result = json.RawMessage(res)
+		} else {
+			st.ResultTruncated = true // the full result still goes to OnSuccess
+		}
 		return d.finish(ctx, f, j, st, StatusSucceeded, "Success", result, true, now)
 	}
 	st.LastError = errorInfo(runErr)
@@ -686,6 +693,7 @@ type Status struct {
 	LastError          *ErrorInfo      `json:"lastError"`
 	Condition          *string         `json:"condition"`
 	Result             json.RawMessage `json:"result"`
+	ResultTruncated    bool            `json:"resultTruncated,omitempty"`
 	Delivery           Delivery        `json:"delivery"`
 
 	functionError string

@@ -498,3 +498,13 @@ func TestDeadLetterFailure(t *testing.T) {
 		t.Fatalf("status %+v stats %v", st.Delivery, r.d.Stats())
 	}
 }
+
+func TestLargeResultTruncated(t *testing.T) {
+	r := newRig(t, storetest.Engines()[0])
+	big := []byte(`"` + strings.Repeat("x", 70<<10) + `"`)
+	r.d.Register("big", func(ctx context.Context, p []byte) ([]byte, error) { return big, nil }, FunctionOptions{})
+	id, _ := r.d.Invoke(context.Background(), "big", nil)
+	if st := r.settle(t, id, StatusSucceeded); (st.Result != nil && string(st.Result) != "null") || !st.ResultTruncated {
+		t.Fatalf("result of %d bytes kept: truncated=%v len=%d", len(big), st.ResultTruncated, len(st.Result))
+	}
+}
