@@ -200,7 +200,7 @@ func TestFIFOOrderAndDedupAcrossRestart(t *testing.T) {
 			}
 			r.waitQueue("out.fifo", 20)
 			next := map[string]int{"g0": 0, "g1": 1}
-			for _, m := range r.sentTo(qarn("out.fifo")) {
+			for _, m := range r.waitSent(qarn("out.fifo"), 20) {
 				env := decode(t, string(m.Body))
 				want := fmt.Sprint("m", next[m.GroupID])
 				if env["Message"] != want || env["SequenceNumber"] == nil || env["Signature"] != nil {

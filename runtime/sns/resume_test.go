@@ -38,7 +38,7 @@ func TestDeliveriesResumeAfterRestart(t *testing.T) {
 			}
 			r.waitQueue("q.fifo", 3)
 			var order string
-			for _, m := range r.sentTo(qarn("q.fifo")) {
+			for _, m := range r.waitSent(qarn("q.fifo"), 3) {
 				order += decode(t, string(m.Body))["Message"].(string)
 			}
 			if order != "abc" {

@@ -238,7 +238,7 @@ func TestFIFORetryKeepsOrder(t *testing.T) {
 			r.waitTimer(time.Second) // pre-backoff retry 2
 			r.waitQueue("q.fifo", 2)
 			var order string
-			for _, m := range r.sentTo(qarn("q.fifo")) {
+			for _, m := range r.waitSent(qarn("q.fifo"), 2) {
 				order += decode(t, string(m.Body))["Message"].(string)
 			}
 			if order != "ab" {

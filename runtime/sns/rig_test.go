@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -217,4 +218,15 @@ func errMsg(err error) string {
 		return e.Code + ": " + e.Message
 	}
 	return err.Error()
+}
+
+// waitSent waits until n messages were recorded as sent to arn, in order.
+func (r *rig) waitSent(arn string, n int) []sink.Message {
+	r.t.Helper()
+	eventually(r.t, fmt.Sprintf("%d sends to %s", n, arn), func() bool { return len(r.sentTo(arn)) >= n })
+	got := r.sentTo(arn)
+	if len(got) != n {
+		r.t.Fatalf("%d sends to %s, want %d", len(got), arn, n)
+	}
+	return got
 }
