@@ -229,7 +229,9 @@ func (c *checker) matchExpr(v *source.Value) ([]Condition, *Diagnostic) {
 		}
 	case "wildcard":
 		if c.d.IsSNS() {
-			return nil, c.unknownOp(op)
+			d := c.unknownOp(op)
+			d.Hint = "SNS does not document wildcard, so patternc rejects it (AWS's own answer is unverified); use prefix or suffix"
+			return nil, d
 		}
 		conds, diag = c.wildcard(op.Value, v.Pos)
 	case "anything-but":

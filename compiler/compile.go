@@ -129,8 +129,8 @@ func CompileValue(v *source.Value, d Dialect, opts *Options) (*Pattern, ErrorLis
 		return fail(c.errorf(v.Pos, CodeNotObject, "a pattern is a JSON object such as {\"source\": [\"my.app\"]}", "Filter is not an object"))
 	}
 	if d.IsSNS() {
-		if n := snsKeyCount(v); n > SNSMaxKeys {
-			return fail(c.errorf(v.Pos, CodeSNSKeys, fmt.Sprintf("this policy has %d keys; split it across subscriptions or use $or", n), "Filter policy can not have more than 5 keys"))
+		if n, sixth := snsKeyCount(v); n > SNSMaxKeys {
+			return fail(c.errorf(sixth, CodeSNSKeys, fmt.Sprintf("this policy has %d keys (the members of top-level $or branches count too); split it across subscriptions", n), "Filter policy can not have more than 5 keys"))
 		}
 		// Structure first, then combinations, then operators (filter-policies.md §5.4).
 		if _, diag := c.object(v, 0); diag != nil {
@@ -224,9 +224,11 @@ func quotedLen(s string) int {
 }
 
 // snsKeyCount counts the distinct names at the policy's top level, with the
-// members of top-level $or branches inlined (filter-policies.md §5.1).
-func snsKeyCount(v *source.Value) int {
+// members of top-level $or branches inlined (filter-policies.md §5.1), and
+// returns where the first key beyond the limit is written.
+func snsKeyCount(v *source.Value) (int, source.Pos) {
 	names := map[string]bool{}
+	over := v.Pos
 	var collect func(o *source.Value)
 	collect = func(o *source.Value) {
 		for _, m := range o.Members {
@@ -236,11 +238,16 @@ func snsKeyCount(v *source.Value) int {
 				}
 				continue
 			}
-			names[m.Key] = true
+			if !names[m.Key] {
+				names[m.Key] = true
+				if len(names) == SNSMaxKeys+1 {
+					over = m.KeyPos
+				}
+			}
 		}
 	}
 	collect(v)
-	return len(names)
+	return len(names), over
 }
 
 func isOrArray(v *source.Value) bool {

@@ -45,7 +45,7 @@ func Explain(p *Pattern, input []byte) (*Explanation, error) {
 	case EventBridge:
 		v, err := source.ParseJSON(input, source.Limits{MaxSize: MaxInputSize})
 		if err != nil {
-			return nil, &InputError{Msg: "Parameter Event is not valid. (the event is not JSON: " + err.Error() + ")"}
+			return nil, &InputError{Msg: "Parameter Event is not valid. (the event could not be read as JSON: " + err.Error() + ")"}
 		}
 		if err := CheckEventEnvelope(v); err != nil {
 			return nil, err
