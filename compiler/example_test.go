@@ -33,3 +33,42 @@ func ExampleCompile_error() {
 	fmt.Println(d.Code, d.Pos.Line, d.Pos.Col, d.Reason)
 	// Output: E206 1 45 Bottom must be less than top
 }
+
+// An SNS filter policy in the MessageAttributes scope is matched against
+// the attributes of a Publish request.
+func ExampleExplain_sns() {
+	p, err := compiler.Compile([]byte(`{"store": ["example_corp"], "price_usd": [{"numeric": [">=", 100]}]}`), compiler.SNSAttributes, nil)
+	if err != nil {
+		panic(err)
+	}
+	req := []byte(`{"Message": "order 42", "MessageAttributes": {
+		"store": {"DataType": "String", "StringValue": "example_corp"},
+		"price_usd": {"DataType": "Number", "StringValue": "2.1075e2"}}}`)
+	ex, err := compiler.Explain(p, req)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(ex.Matched)
+	for _, line := range ex.Lines {
+		fmt.Println(line)
+	}
+	// Output:
+	// true
+	// price_usd: 2.1075e2 matches {"numeric": [">=", 100]}
+	// store: "example_corp" matches "example_corp"
+}
+
+// ParsePublish exposes the flat attribute event that MessageAttributes
+// policies see: Number keeps its text, String.Array becomes an array,
+// Binary is ignored.
+func ExampleParsePublish() {
+	req, err := compiler.ParsePublish([]byte(`{"Message": "hi", "MessageAttributes": {
+		"n": {"DataType": "Number", "StringValue": "3.0e2"},
+		"tags": {"DataType": "String.Array", "StringValue": "[\"a\", 1, null]"},
+		"raw": {"DataType": "Binary", "BinaryValue": "AAE="}}}`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(req.AttributesEvent()), req.HasAttributes())
+	// Output: {"n":3.0e2,"tags":["a",1,null]} true
+}

@@ -69,6 +69,16 @@ func ParsePublish(req []byte) (*Publish, error) {
 		}
 	}
 	sort.SliceStable(p.Attributes, func(i, j int) bool { return p.Attributes[i].Name < p.Attributes[j].Name })
+	// A name written twice keeps its later value, as a JSON object decoder
+	// would; the stable sort kept document order among equal names.
+	kept := p.Attributes[:0]
+	for i, a := range p.Attributes {
+		if i+1 < len(p.Attributes) && p.Attributes[i+1].Name == a.Name {
+			continue
+		}
+		kept = append(kept, a)
+	}
+	p.Attributes = kept
 	return p, nil
 }
 

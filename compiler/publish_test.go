@@ -140,3 +140,13 @@ func TestSNSLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePublishDuplicateAttribute(t *testing.T) {
+	p, err := ParsePublish([]byte(`{"Message":"m","MessageAttributes":{"a":{"DataType":"String","StringValue":"1"},"b":{"DataType":"String","StringValue":"x"},"a":{"DataType":"String","StringValue":"2"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(p.AttributesEvent()); got != `{"a":"2","b":"x"}` {
+		t.Fatalf("event %s: the later duplicate must win", got)
+	}
+}

@@ -28,6 +28,7 @@ func TestConformanceThroughCLI(t *testing.T) {
 	if len(cases) != conformance.Total {
 		t.Errorf("loaded %d cases, want %d", len(cases), conformance.Total)
 	}
+	passed := map[string]int{}
 	for _, tc := range cases {
 		args := []string{"test", "--pattern", string(tc.Pattern), "--input", "-"}
 		switch tc.Dialect {
@@ -46,8 +47,11 @@ func TestConformanceThroughCLI(t *testing.T) {
 		}
 		if tc.Expect == "invalid" && !strings.Contains(stderr, tc.Error) {
 			t.Errorf("%s / %s: stderr %q lacks %q", tc.File, tc.Name, stderr, tc.Error)
+			continue
 		}
+		passed[tc.Expect]++
 	}
+	t.Logf("%d cases through patternc test: %d match, %d no-match, %d invalid", passed["match"]+passed["no-match"]+passed["invalid"], passed["match"], passed["no-match"], passed["invalid"])
 }
 
 func TestTestCommandErrors(t *testing.T) {
