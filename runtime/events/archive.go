@@ -186,14 +186,14 @@ func (s *Service) DeleteArchive(ctx context.Context, name string) error {
 
 // archiveEvent stores one event: key = event time (ns, big-endian) + id,
 // value = the envelope and ingestion time.
-func (s *Service) archiveEvent(ctx context.Context, name string, in ingestItem) error {
-	ev, err := parseEnvelope(in.Event, time.Unix(0, in.Ingested))
+func (s *Service) archiveEvent(ctx context.Context, name string, event []byte, ingested int64) error {
+	ev, err := parseEnvelope(event, time.Unix(0, ingested))
 	if err != nil {
 		return nil // not an envelope: nothing to archive
 	}
 	key := binary.BigEndian.AppendUint64(nil, uint64(ev.Time.UnixNano()))
 	key = append(key, ev.ID...)
-	val, _ := json.Marshal(stored{Event: in.Event, Ingested: in.Ingested})
+	val, _ := json.Marshal(stored{Event: event, Ingested: ingested})
 	var b store.Batch
 	b.Put(archiveBucket(name), key, val)
 	if err := s.cfg.Store.Apply(ctx, &b); err != nil {

@@ -29,78 +29,90 @@ type delivery struct {
 	Target   Target          `json:"target"`
 	Event    json.RawMessage `json:"event"`
 	Ingested int64           `json:"ingested"`
+	// Archive, when set, makes this the write of Event to that archive.
+	Archive string `json:"archive,omitempty"`
 }
 
-// Run routes accepted events and delivers them to targets until ctx is
-// done; deliveries pending in the store (from before a crash) resume.
+// Run delivers routed events to targets and archives until ctx is done;
+// deliveries pending in the store (from before a crash) resume.
 func (s *Service) Run(ctx context.Context) error {
 	errc := make(chan error, 3)
-	go func() { errc <- s.ingest.Run(ctx, s.cfg.Workers, s.route) }()
 	go func() { errc <- s.deliver.Run(ctx, s.cfg.Workers, s.handleDelivery) }()
 	go func() { errc <- s.runReplaysAndSweeps(ctx) }()
+	go func() { errc <- s.runObserver(ctx) }()
 	err := <-errc
 	<-errc
 	<-errc
 	return err
 }
 
-// route matches one ingested event against its bus's enabled rules and
-// enqueues one delivery per target (archives are written directly).
-func (s *Service) route(ctx context.Context, it queue.Item) queue.Outcome {
-	var in ingestItem
-	if err := json.Unmarshal(it.Payload, &in); err != nil {
-		s.cfg.Logf("events: unreadable ingest item %s: %v", it.ID, err)
-		return queue.Outcome{}
+// runObserver feeds routed events to Config.Observe off the hot path;
+// events arriving while it is busy are skipped (discovery is sampled).
+func (s *Service) runObserver(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case o := <-s.observed:
+			s.cfg.Observe(o.bus, o.event)
+		}
 	}
+}
+
+type observed struct {
+	bus   string
+	event []byte
+}
+
+// plan matches one event against its bus's enabled rules (restricted to
+// rules when non-empty) and returns one delivery per target and one per
+// matching archive. Matching at ingestion makes a rule change apply to
+// events ingested after the call returns.
+func (s *Service) plan(busName string, event []byte, ingested int64, rules []string) ([]queue.Item, error) {
 	s.mu.RLock()
-	b, ok := s.buses[in.Bus]
+	defer s.mu.RUnlock()
+	b, ok := s.buses[busName]
 	if !ok {
-		s.mu.RUnlock()
 		s.count("events_dropped_unknown_bus", 1)
-		return queue.Outcome{}
+		return nil, nil
 	}
-	ids, err := b.machine.Match(in.Event)
-	var items []queue.Item
-	var archived []*Rule
+	ids, err := b.machine.Match(event)
+	if err != nil {
+		s.cfg.Logf("events: event on bus %s cannot be matched: %v", busName, err)
+		s.count("events_unmatchable", 1)
+		return nil, nil
+	}
 	allowed := map[string]bool{}
-	for _, r := range in.Rules {
+	for _, r := range rules {
 		allowed[r] = true
 	}
+	var items []queue.Item
 	for _, id := range ids {
 		r := b.rules[string(id)]
 		if r == nil || (len(allowed) > 0 && !allowed[r.Arn]) {
 			continue
 		}
-		if strings.HasPrefix(r.ManagedBy, "archive:") {
-			archived = append(archived, r)
+		if name, ok := strings.CutPrefix(r.ManagedBy, "archive:"); ok {
+			p, _ := json.Marshal(delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Archive: name, Event: event, Ingested: ingested})
+			items = append(items, queue.Item{Payload: p})
 			continue
 		}
 		for _, t := range r.Targets {
-			p, _ := json.Marshal(delivery{Bus: in.Bus, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: in.Event, Ingested: in.Ingested})
+			p, err := json.Marshal(delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: event, Ingested: ingested})
+			if err != nil {
+				return nil, err
+			}
 			items = append(items, queue.Item{Payload: p})
-		}
-	}
-	s.mu.RUnlock()
-	if err != nil {
-		s.cfg.Logf("events: event %s on bus %s cannot be matched: %v", it.ID, in.Bus, err)
-		s.count("events_unmatchable", 1)
-		return queue.Outcome{}
-	}
-	for _, r := range archived {
-		if err := s.archiveEvent(ctx, strings.TrimPrefix(r.ManagedBy, "archive:"), in); err != nil {
-			return s.retryLater(err)
-		}
-	}
-	if len(items) > 0 {
-		if err := s.deliver.Enqueue(ctx, items...); err != nil {
-			return s.retryLater(err)
 		}
 	}
 	s.count("events_routed", 1)
 	if s.cfg.Observe != nil {
-		s.cfg.Observe(in.Bus, in.Event)
+		select {
+		case s.observed <- observed{busName, event}:
+		default:
+		}
 	}
-	return queue.Outcome{}
+	return items, nil
 }
 
 func (s *Service) retryLater(err error) queue.Outcome {
@@ -119,6 +131,12 @@ func (s *Service) handleDelivery(ctx context.Context, it queue.Item) queue.Outco
 	var d delivery
 	if err := json.Unmarshal(it.Payload, &d); err != nil {
 		s.cfg.Logf("events: unreadable delivery %s: %v", it.ID, err)
+		return queue.Outcome{}
+	}
+	if d.Archive != "" {
+		if err := s.archiveEvent(ctx, d.Archive, d.Event, d.Ingested); err != nil {
+			return s.retryLater(err)
+		}
 		return queue.Outcome{}
 	}
 	ingested := time.Unix(0, d.Ingested)
@@ -294,15 +312,11 @@ func (s *Service) forward(ctx context.Context, arn string, d delivery, payload [
 
 // ingestRaw commits an already-built envelope on a bus (forwarding, replays).
 func (s *Service) ingestRaw(ctx context.Context, busName string, event []byte, rules []string) error {
-	var id struct {
-		ID string `json:"id"`
-	}
-	_ = json.Unmarshal(event, &id)
-	p, err := json.Marshal(ingestItem{Bus: busName, Event: event, Ingested: s.cfg.Clock.Now().UnixNano(), Rules: rules})
-	if err != nil {
+	items, err := s.plan(busName, event, s.cfg.Clock.Now().UnixNano(), rules)
+	if err != nil || len(items) == 0 {
 		return err
 	}
-	return s.ingest.Enqueue(ctx, queue.Item{Payload: p})
+	return s.deliver.Enqueue(ctx, items...)
 }
 
 // APIDestination is an HTTP endpoint target.

@@ -55,15 +55,6 @@ func EntrySize(e Entry) int {
 	return n
 }
 
-// ingestItem is the payload of the ingest queue: an accepted event on a
-// bus, optionally restricted to some rules (replays).
-type ingestItem struct {
-	Bus      string          `json:"bus"`
-	Event    json.RawMessage `json:"event"`
-	Ingested int64           `json:"ingested"`
-	Rules    []string        `json:"rules,omitempty"`
-}
-
 // PutEvents validates entries (§1.3), commits the accepted ones to the
 // store in one batch and returns per-entry results in request order.
 // Matching and delivery happen afterwards, in Run.
@@ -117,21 +108,24 @@ func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOut
 			out.Entries[i] = Result{ErrorCode: e.Code, ErrorMessage: e.Message}
 			continue
 		}
-		payload, _ := json.Marshal(ingestItem{Bus: busName, Event: ev.JSON(), Ingested: now.UnixNano()})
-		items = append(items, queue.Item{ID: ev.ID, Payload: payload})
+		planned, perr := s.plan(busName, ev.JSON(), now.UnixNano(), nil)
+		if perr != nil {
+			out.Entries[i] = Result{ErrorCode: "InternalFailure", ErrorMessage: "Internal Service Failure"}
+			continue
+		}
+		items = append(items, planned...)
 		idx = append(idx, i)
 		out.Entries[i] = Result{EventId: ev.ID}
 	}
 	if len(items) > 0 {
-		if err := s.ingest.Enqueue(ctx, items...); err != nil {
+		if err := s.deliver.Enqueue(ctx, items...); err != nil {
 			s.cfg.Logf("events: PutEvents commit failed: %v", err)
 			for _, i := range idx {
 				out.Entries[i] = Result{ErrorCode: "InternalFailure", ErrorMessage: "Internal Service Failure"}
 			}
-		} else {
-			s.count("events_put", int64(len(items)))
 		}
 	}
+	s.count("events_put", int64(len(idx)))
 	for _, r := range out.Entries {
 		if r.ErrorCode != "" {
 			out.FailedEntryCount++

@@ -59,7 +59,6 @@ type Handler func(ctx context.Context, payload []byte) error
 // Service is the event buses of one account and region.
 type Service struct {
 	cfg     Config
-	ingest  *queue.Queue
 	deliver *queue.Queue
 
 	mu       sync.RWMutex
@@ -71,6 +70,7 @@ type Service struct {
 
 	counters   sync.Map // name → *atomic.Int64
 	replayKick chan struct{}
+	observed   chan observed
 	sweepMu    sync.Mutex // one archive sweep at a time
 }
 
@@ -178,11 +178,8 @@ func New(cfg Config) (*Service, error) {
 		cfg.Logf = log.Printf
 	}
 	s := &Service{cfg: cfg, buses: map[string]*bus{}, handlers: map[string]Handler{},
-		dests: map[string]*APIDestination{}, archives: map[string]*Archive{}, replays: map[string]*Replay{}, replayKick: make(chan struct{}, 1)}
+		dests: map[string]*APIDestination{}, archives: map[string]*Archive{}, replays: map[string]*Replay{}, replayKick: make(chan struct{}, 1), observed: make(chan observed, 64)}
 	var err error
-	if s.ingest, err = queue.Open(cfg.Store, "events-ingest", cfg.Clock); err != nil {
-		return nil, err
-	}
 	if s.deliver, err = queue.Open(cfg.Store, "events-deliver", cfg.Clock); err != nil {
 		return nil, err
 	}
