@@ -50,6 +50,40 @@ func TestErrors(t *testing.T) {
 		{SNSAttributes, `{"a": [{"anything-but": {"equals-ignore-case": "x"}}]}`, CodeAnythingBut, "Unsupported anything-but pattern: equals-ignore-case"},
 		{SNSAttributes, `{"a": [{"prefix": {"equals-ignore-case": "x"}}]}`, CodePrefix, "prefix match pattern must be a string"},
 		{SNSBody, `{"a": [{"suffix": {"equals-ignore-case": "x"}}]}`, CodeSuffix, "suffix match pattern must be a string"},
+		{EventBridge, `{"$or": [{"a": ["x"]}]}`, CodeOr, "There must have at least 2 Objects in $or relationship."},
+		{EventBridge, `{"$or": [{"a": ["x"]}, {"b": ["y"]}], "c": {"$or": [{"d": [{"nope": 1}]}, {"e": ["z"]}]}}`, CodeUnknownOperator, "Unrecognized match type nope"},
+		{EventBridge, `{"a": [{"anything-but": [1, "x"]}]}`, CodeAnythingBut, "Inside anything but list, either all values are number or string, mixed type is not supported"},
+		{EventBridge, `{"a": [{"anything-but": ["x", null]}]}`, CodeAnythingBut, "Inside anything but list, start|null|boolean is not supported."},
+		{EventBridge, `{"a": [{"anything-but": {"equals-ignore-case": [5]}}]}`, CodeAnythingBut, "Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported."},
+		{EventBridge, `{"a": [{"anything-but": {"prefix": {"equals-ignore-case": "x"}}}]}`, CodeAnythingBut, "Value of anything-but must be an array or single string/number value."},
+		{EventBridge, `{"a": [{"anything-but": {"suffix": [""]}}]}`, CodeAnythingBut, "Null prefix/suffix not allowed"},
+		{EventBridge, `{"a": [{"anything-but": {"wildcard": 5}}]}`, CodeWildcard, "wildcard match pattern must be a string"},
+		{EventBridge, `{"a": [{"numeric": "5"}]}`, CodeNumeric, "Value of numeric must be an array."},
+		{EventBridge, `{"a": [{"numeric": ["=", 5, 6]}]}`, CodeNumeric, "Too many elements in numeric expression"},
+		{EventBridge, `{"a": [{"numeric": [">", 5, "<"]}]}`, CodeNumeric, "Value of < must be numeric"},
+		{EventBridge, `{"a": [{"numeric": [">", 5, "<", 9, "<", 10]}]}`, CodeNumeric, "Too many terms in numeric range expression"},
+		{EventBridge, `{"a": [{"prefix": {"suffix": "x"}}]}`, CodePrefix, "Unsupported prefix pattern: suffix"},
+		{EventBridge, `{"a": [{"suffix": {"equals-ignore-case": 1}}]}`, CodeEqualsIgnore, "equals-ignore-case match pattern must be a string"},
+		{EventBridge, `{"a": [{"equals-ignore-case": ["x"]}]}`, CodeEqualsIgnore, "equals-ignore-case match pattern must be a string"},
+		{EventBridge, `{"a": [{"exists": "yes"}]}`, CodeExists, "exists match pattern must be either true or false."},
+		{EventBridge, `{"a": [{"cidr": 10}]}`, CodeCIDR, "prefix match pattern must be a string"},
+		{EventBridge, `{"a": [{"cidr": "10.0.0.0/x"}]}`, CodeCIDR, "Malformed CIDR, mask bits must be an integer"},
+		{EventBridge, `{"a": [{"cidr": "10.0.0/8"}]}`, CodeCIDR, "Nonstandard IP address: 10.0.0"},
+		{EventBridge, `{"a": [{}]}`, CodeNoMatchName, "Match expression name not found"},
+		{EventBridge, `{"a": [["x"]]}`, CodeNestedValueList, "Match value must be String, number, true, false, or null"},
+		{EventBridge, `{"a": {}}`, CodeEmptyObject, "Empty objects are not allowed"},
+		{EventBridge, `{}`, CodeEmptyObject, "Empty objects are not allowed"},
+		{EventBridge, `"x"`, CodeNotObject, "Filter is not an object"},
+		{SNSAttributes, `{"a": [{"numeric": [1, "<="]}]}`, CodeNumeric, "Invalid member in numeric match: 1"},
+		{SNSAttributes, `{"a": [{"numeric": ["operator"]}]}`, CodeNumeric, "Unrecognized numeric range operator: operator"},
+		{SNSAttributes, `{"a": [{"numeric": [">=", 1, ">", 2]}]}`, CodeNumeric, "Bad numeric range operator: >"},
+		{SNSAttributes, `{"a": [{"numeric": [">", 20, 30]}]}`, CodeNumeric, "Bad value in numeric range: 30"},
+		{SNSAttributes, `{"a": [{"exists": null}]}`, CodeExists, "exists match pattern must be either true or false."},
+		{SNSAttributes, `{"a": [{"cidr": "bad-filter"}]}`, CodeCIDR, "Malformed CIDR, one '/' required"},
+		{SNSAttributes, `{"a": [{"anything-but": {"exists": true}}]}`, CodeAnythingBut, "Unsupported anything-but pattern: exists"},
+		{SNSAttributes, `{"a": [{"exactly": "x"}]}`, CodeUnknownOperator, "Unrecognized match type exactly"},
+		{SNSAttributes, `{"a": [{"suffix": null}]}`, CodeSuffix, "suffix match pattern must be a string"},
+		{SNSAttributes, `{"$or": [{"a": ["x"]}, {"b": {"c": ["y"]}}]}`, CodeNestedScope, "Filter policy scope MessageAttributes does not support nested filter policy"},
 		// SNS order: key count before structure; structure before operators.
 		{SNSAttributes, `{"a": [1], "b": [1], "c": [1], "d": [1], "e": [1], "f": "x"}`, CodeSNSKeys, "Filter policy can not have more than 5 keys"},
 		{SNSAttributes, `{"a": [{"contains": "x"}], "b": "x"}`, CodeMemberScalar, `"b" must be an object or an array`},
@@ -226,5 +260,56 @@ func TestSNSAnythingButEveryValue(t *testing.T) {
 	ex, err = Explain(p, []byte(`{"Message":"{\"sport\":[\"rugby\",\"baseball\"]}"}`))
 	if err != nil || !ex.Matched {
 		t.Fatalf("body arrays keep the any-element rule: %v %v", ex, err)
+	}
+}
+
+// TestBudgets pins patternc's own safety budgets and their Options: each
+// refusal carries a patternc code and never an AWS reason.
+func TestBudgets(t *testing.T) {
+	or := func(n int) string {
+		s := `{"$or": [`
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				s += ","
+			}
+			s += `{"k": [` + string(rune('0'+i%10)) + `]}`
+		}
+		return s + `]}`
+	}
+	// Three $or of 20 branches each: 8000 clauses.
+	three := `{"a": ` + or(20) + `, "b": ` + or(20) + `, "c": ` + or(20) + `}`
+	long := `{"source": ["` + strings.Repeat("x", 2100) + `"]}`
+	deep := strings.Repeat(`{"a": `, 30) + `["x"]` + strings.Repeat(`}`, 30)
+	tests := []struct {
+		name    string
+		d       Dialect
+		pattern string
+		opts    *Options
+		code    string // "" = valid
+	}{
+		{"clauses over budget", EventBridge, three, nil, CodeTooManyRules},
+		{"clauses raised budget", EventBridge, three, &Options{MaxClauses: 10000}, ""},
+		{"EventBridge 2048 characters", EventBridge, long, nil, CodeTooLarge},
+		{"EventBridge raised quota", EventBridge, long, &Options{MaxSize: 4096}, ""},
+		{"SNS 256 KB", SNSBody, long, nil, ""},
+		{"depth", EventBridge, deep, &Options{MaxDepth: 20}, CodeTooDeep},
+		{"depth default", EventBridge, deep, nil, ""},
+		{"complexity budget", EventBridge, `{"a": [{"wildcard": "*/*/*/*"}]}`, &Options{WildcardComplexity: 5}, CodeComplexity},
+		{"unknown dialect", Dialect(9), `{"a": ["x"]}`, nil, "E000"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := Compile([]byte(tc.pattern), tc.d, tc.opts)
+			if tc.code == "" {
+				if err != nil || len(p.Clauses) == 0 {
+					t.Fatalf("got %v, want valid", err)
+				}
+				return
+			}
+			list, ok := err.(ErrorList)
+			if !ok || list[0].Code != tc.code {
+				t.Fatalf("got %v, want code %s", err, tc.code)
+			}
+		})
 	}
 }
