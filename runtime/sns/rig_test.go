@@ -98,6 +98,7 @@ func newRig(t *testing.T, e storetest.Engine, queues ...string) *rig {
 	dir := t.TempDir()
 	st := e.Open(t, dir)
 	t.Cleanup(func() { st.Close() })
+	seedSigningKey(t, st)
 	r := &rig{t: t, st: st, clk: clock.NewFake(t0), fn: &recorder{}, sent: map[string][]sink.Message{}, fails: map[string]int{}}
 	var err error
 	if r.q, err = sqs.New(st, r.clk, region, acct); err != nil {
@@ -229,4 +230,27 @@ func (r *rig) waitSent(arn string, n int) []sink.Message {
 		r.t.Fatalf("%d sends to %s, want %d", len(got), arn, n)
 	}
 	return got
+}
+
+var (
+	seedOnce          sync.Once
+	seedKey, seedCert []byte
+)
+
+// seedSigningKey stores one key per test binary, so each new service skips
+// the RSA key generation (the generation path is covered by Example).
+func seedSigningKey(t *testing.T, st store.Store) {
+	seedOnce.Do(func() {
+		s, key, err := generateSigner()
+		if err != nil {
+			t.Fatal(err)
+		}
+		seedKey, seedCert = key, s.cert
+	})
+	var b store.Batch
+	b.Put(bucket, []byte("signing/key"), seedKey)
+	b.Put(bucket, []byte("signing/cert"), seedCert)
+	if err := st.Apply(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
 }

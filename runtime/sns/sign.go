@@ -42,24 +42,33 @@ func loadSigner(ctx context.Context, st store.Store) (*signer, error) {
 	} else if !errors.Is(err, store.ErrNotFound) && err != nil {
 		return nil, fmt.Errorf("sns: reading the signing key: %w", err)
 	}
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	s, keyPEM, err := generateSigner()
 	if err != nil {
 		return nil, err
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sns.patternc.local"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(20, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
-	if err != nil {
-		return nil, err
-	}
-	s := &signer{key: k, cert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
 	var b store.Batch
-	b.Put(bucket, []byte("signing/key"), pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}))
+	b.Put(bucket, []byte("signing/key"), keyPEM)
 	b.Put(bucket, []byte("signing/cert"), s.cert)
 	if err := st.Apply(ctx, &b); err != nil {
 		return nil, fmt.Errorf("sns: saving the signing key: %w", err)
 	}
 	return s, nil
+}
+
+// generateSigner makes a new RSA key and its self-signed certificate.
+func generateSigner() (*signer, []byte, error) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sns.patternc.local"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(20, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		return nil, nil, err
+	}
+	s := &signer{key: k, cert: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
+	return s, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}), nil
 }
 
 // stringToSign is AWS's canonical form: name, newline, value, newline.
