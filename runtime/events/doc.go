@@ -7,8 +7,10 @@
 // backoff and jitter, target dead-letter queues with AWS's attributes, and
 // pattern-filtered archives with retention and replays.
 //
-// Durability: PutEvents validates entries exactly as AWS does and commits
-// the accepted ones to the store in one batch before returning their
-// EventIds; routing and every delivery attempt go through durable queues
-// (runtime/queue), so a crash resumes them. Delivery is at least once.
+// Durability: PutEvents validates entries exactly as AWS does, matches the
+// accepted ones against the bus's enabled rules, and commits one delivery
+// item per (event, target) and per archive to the store in one batch
+// before returning their EventIds; every delivery attempt goes through
+// that durable queue (runtime/queue), so a crash resumes it. Delivery is
+// at least once: targets must tolerate duplicates.
 package events
