@@ -18,4 +18,9 @@ type Options struct {
 	MaxClauses         int // clauses after $or expansion
 	MaxSize            int // characters of compact pattern text (0: dialect default)
 	WildcardComplexity int // patterns.md §4.5; 0: the AWS-compatible default
+	// AllErrors reports every independent error (each member, each list
+	// entry) in document order instead of stopping at the first. The first
+	// entry is still the one AWS reports; the SNS order of checks (keys,
+	// structure, combinations, operators) still holds between phases.
+	AllErrors bool
 }

@@ -16,6 +16,24 @@ type checker struct {
 	opts     Options
 	checkOps bool // false: SNS's structure-only pass (filter-policies.md §5.4)
 	warnings ErrorList
+	errs     ErrorList // Options.AllErrors: every error recorded so far
+}
+
+// recorded is returned instead of a diagnostic, with Options.AllErrors,
+// once the diagnostics of a subtree are in c.errs: callers mark themselves
+// failed and go on with their next member.
+var recorded = &Diagnostic{Severity: SeverityError, Code: "E000", Reason: "errors recorded"}
+
+// fault records diag with Options.AllErrors (unless already recorded) and
+// reports whether the walk should stop here instead.
+func (c *checker) fault(diag *Diagnostic) (stop bool) {
+	if !c.opts.AllErrors {
+		return true
+	}
+	if diag != recorded {
+		c.errs = append(c.errs, diag)
+	}
+	return false
 }
 
 func (c *checker) errorf(pos source.Pos, code, hint, format string, args ...any) *Diagnostic {
@@ -45,6 +63,7 @@ func (c *checker) object(v *source.Value, nested int) (*Object, *Diagnostic) {
 		return nil, c.errorf(v.Pos, CodeEmptyObject, "remove the empty object or give it a field", "Empty objects are not allowed")
 	}
 	obj := &Object{Pos: v.Pos}
+	failed := false
 	for i := range v.Members {
 		m := &v.Members[i]
 		var node *Member
@@ -55,9 +74,16 @@ func (c *checker) object(v *source.Value, nested int) (*Object, *Diagnostic) {
 			node, diag = c.member(m, nested)
 		}
 		if diag != nil {
-			return nil, diag
+			if c.fault(diag) {
+				return nil, diag
+			}
+			failed = true
+			continue
 		}
 		obj.Members = append(obj.Members, node)
+	}
+	if failed {
+		return nil, recorded
 	}
 	return obj, nil
 }
@@ -96,19 +122,27 @@ func (c *checker) or(m *source.Member, nested int) (*Member, *Diagnostic) {
 	orErr := c.orShape(m)
 	if orErr == nil {
 		node := &Member{Key: m.Key, Pos: m.KeyPos, Kind: MemberOr}
+		failed := false
 		for _, b := range m.Value.Elems {
 			br, diag := c.object(b, nested)
 			if diag != nil {
-				return nil, diag
+				if c.fault(diag) {
+					return nil, diag
+				}
+				failed = true
+				continue
 			}
 			node.Branches = append(node.Branches, br)
 		}
+		if failed {
+			return nil, recorded
+		}
 		return node, nil
 	}
-	saved := len(c.warnings)
+	saved, savedErrs := len(c.warnings), len(c.errs)
 	node, diag := c.member(m, nested)
 	if diag != nil {
-		c.warnings = c.warnings[:saved]
+		c.warnings, c.errs = c.warnings[:saved], c.errs[:savedErrs]
 		return nil, orErr
 	}
 	c.warn(m.KeyPos, WarnOrFallback, "write $or as an array of at least two objects, or rename the field",
@@ -147,23 +181,35 @@ func (c *checker) condList(v *source.Value) ([]Condition, *Diagnostic) {
 		return nil, c.errorf(v.Pos, CodeEmptyArray, "a list needs at least one value; to test for absence use [{\"exists\": false}]", "Empty arrays are not allowed")
 	}
 	var conds []Condition
+	failed := false
 	for _, el := range v.Elems {
 		switch el.Kind {
 		case source.Array:
-			return nil, c.errorf(el.Pos, CodeNestedValueList, "list the values directly: [\"a\", \"b\"], not [[\"a\", \"b\"]]",
+			diag := c.errorf(el.Pos, CodeNestedValueList, "list the values directly: [\"a\", \"b\"], not [[\"a\", \"b\"]]",
 				"Match value must be String, number, true, false, or null")
+			if c.fault(diag) {
+				return nil, diag
+			}
+			failed = true
 		case source.Object:
 			if !c.checkOps {
 				continue
 			}
 			cs, diag := c.matchExpr(el)
 			if diag != nil {
-				return nil, diag
+				if c.fault(diag) {
+					return nil, diag
+				}
+				failed = true
+				continue
 			}
 			conds = append(conds, cs...)
 		default:
 			conds = append(conds, c.literal(el)...)
 		}
+	}
+	if failed {
+		return nil, recorded
 	}
 	return conds, nil
 }

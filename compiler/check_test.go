@@ -313,3 +313,43 @@ func TestBudgets(t *testing.T) {
 		})
 	}
 }
+
+// TestAllErrors: with Options.AllErrors every independent error is listed
+// in document order, the first being the one AWS reports.
+func TestAllErrors(t *testing.T) {
+	tests := []struct {
+		d       Dialect
+		pattern string
+		codes   []string
+	}{
+		{EventBridge, `{"a": "x", "b": [{"prefix": 1}, {"NUMERIC": []}], "c": {"d": [], "e": ["ok"]}, "f": ["ok"]}`,
+			[]string{CodeMemberScalar, CodePrefix, CodeUnknownOperator, CodeEmptyArray}},
+		{EventBridge, `{"$or": [{"a": [{"exists": 1}]}, {"b": [[1]]}], "c": ["ok"]}`,
+			[]string{CodeExists, CodeNestedValueList}},
+		// SNS phases: structure errors first and alone.
+		{SNSBody, `{"a": [{"nope": 1}], "b": 5, "c": {"d": []}}`, []string{CodeMemberScalar, CodeEmptyArray}},
+		{SNSBody, `{"a": [{"nope": 1}], "b": [{"exists": 2}]}`, []string{CodeUnknownOperator, CodeExists}},
+		// A malformed $or that also fails as a field name reports the $or error once.
+		{EventBridge, `{"$or": [{"a": ["x"]}], "b": [{"x": 1}]}`, []string{CodeOr, CodeUnknownOperator}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.pattern, func(t *testing.T) {
+			_, first := Compile([]byte(tc.pattern), tc.d, nil)
+			_, err := Compile([]byte(tc.pattern), tc.d, &Options{AllErrors: true})
+			list, ok := err.(ErrorList)
+			if !ok {
+				t.Fatalf("got %v", err)
+			}
+			var codes []string
+			for _, d := range list {
+				codes = append(codes, d.Code)
+			}
+			if strings.Join(codes, " ") != strings.Join(tc.codes, " ") {
+				t.Fatalf("codes %v, want %v (%v)", codes, tc.codes, list)
+			}
+			if f := first.(ErrorList)[0]; *f != *list[0] {
+				t.Fatalf("first error %v, want AWS's %v", list[0], f)
+			}
+		})
+	}
+}

@@ -107,6 +107,9 @@ func CompileValue(v *source.Value, d Dialect, opts *Options) (*Pattern, ErrorLis
 	o := opts.withDefaults(d)
 	c := &checker{d: d, opts: o}
 	fail := func(diag *Diagnostic) (*Pattern, ErrorList) {
+		if diag == recorded {
+			return nil, append(c.errs, c.warnings...)
+		}
 		return nil, append(ErrorList{diag}, c.warnings...)
 	}
 	if d != EventBridge && d != SNSAttributes && d != SNSBody {

@@ -22,15 +22,29 @@ func fuzzCompile(f *testing.F, d Dialect) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Compile(data, d, nil)
+		all, allErr := Compile(data, d, &Options{AllErrors: true})
+		if (err == nil) != (allErr == nil) {
+			t.Fatalf("AllErrors changes the verdict: %v vs %v", err, allErr)
+		}
 		if err != nil {
 			list, ok := err.(ErrorList)
 			if !ok || len(list) == 0 || list[0].Code == "" {
 				t.Fatalf("error without a diagnostic: %v", err)
 			}
+			// With AllErrors the first entry is still AWS's.
+			first := allErr.(ErrorList)[0]
+			if first.Code != list[0].Code || first.Reason != list[0].Reason || first.Pos != list[0].Pos {
+				t.Fatalf("AllErrors starts with %v, want %v", first, list[0])
+			}
+			for _, d := range allErr.(ErrorList) {
+				if d == recorded {
+					t.Fatal("internal marker leaked into the error list")
+				}
+			}
 			return
 		}
-		if len(p.Clauses) == 0 {
-			t.Fatalf("valid pattern %q has no clauses", data)
+		if len(p.Clauses) == 0 || len(all.Clauses) != len(p.Clauses) {
+			t.Fatalf("valid pattern %q has %d clauses (%d with AllErrors)", data, len(p.Clauses), len(all.Clauses))
 		}
 		// The reference interpreter must not fail on a minimal event.
 		input := `{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","a":[1,"x",{"b":null}]}`

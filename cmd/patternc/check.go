@@ -13,6 +13,7 @@ func init() { subcommands = append(subcommands, newCheckCmd) }
 func newCheckCmd() *cobra.Command {
 	var df dialectFlags
 	var quiet bool
+	var maxSize int
 	cmd := &cobra.Command{
 		Use:   "check [flags] FILE...",
 		Short: "Validate patterns or filter policies exactly as AWS does",
@@ -20,10 +21,13 @@ func newCheckCmd() *cobra.Command {
 as EventBridge (PutRule/TestEventPattern) or SNS (Subscribe/SetSubscriptionAttributes)
 would. Errors carry AWS's reason text verbatim, a stable code, the position and
 a hint; warnings point at things AWS accepts but you probably did not mean.
+Every independent error is listed, in document order; the first one is the
+error AWS itself would report.
 
 Exit status: 0 every file is valid, 2 any file is invalid or unreadable.`,
 		Example: `  patternc check rule.json
   patternc check --dialect sns --scope MessageBody policy.json
+  patternc check --max-size 4096 big-rule.json    # a raised EventBridge quota
   echo '{"source":["a"]}' | patternc check -`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -40,7 +44,7 @@ Exit status: 0 every file is valid, 2 any file is invalid or unreadable.`,
 					bad++
 					continue
 				}
-				p, err := compiler.Compile(src, d, nil)
+				p, err := compiler.Compile(src, d, &compiler.Options{AllErrors: true, MaxSize: maxSize})
 				if err != nil {
 					printDiagnostics(errOut, name, src, err)
 					bad++
@@ -61,6 +65,7 @@ Exit status: 0 every file is valid, 2 any file is invalid or unreadable.`,
 	}
 	df.register(cmd)
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing for valid files")
+	cmd.Flags().IntVar(&maxSize, "max-size", 0, "largest pattern accepted, in characters (default: 2048 for eventbridge, AWS's default quota; 262144 bytes for sns)")
 	return cmd
 }
 

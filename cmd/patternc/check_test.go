@@ -211,3 +211,46 @@ func TestCheckCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckListsEveryError: check lists every independent error, AWS's
+// first; test reports only AWS's.
+func TestCheckListsEveryError(t *testing.T) {
+	pattern := "{\"a\": \"x\",\n \"b\": [{\"prefix\": 1}],\n \"c\": []}"
+	code, _, stderr := runCLI(t, pattern, "check", "-")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	var got []string
+	for _, line := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(line, "<stdin>:") {
+			got = append(got, line)
+		}
+	}
+	want := []string{
+		`<stdin>:1:7: error[E102]: "a" must be an object or an array`,
+		`<stdin>:2:19: error[E201]: prefix match pattern must be a string`,
+		`<stdin>:3:7: error[E104]: Empty arrays are not allowed`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	code, _, stderr = runCLI(t, "", "test", "--pattern", pattern, "--input", `{"id":"1","account":"1","source":"a","time":"t","region":"r","detail-type":"d"}`)
+	if code != 2 || strings.Count(stderr, "error[") != 1 || !strings.Contains(stderr, "E102") {
+		t.Fatalf("test: exit %d, stderr %q; want exit 2 with only the first error", code, stderr)
+	}
+}
+
+// TestMaxSize: --max-size raises EventBridge's 2048-character quota.
+func TestMaxSize(t *testing.T) {
+	pattern := `{"source": ["` + strings.Repeat("x", 3000) + `"]}`
+	event := `{"id":"1","account":"1","source":"` + strings.Repeat("x", 3000) + `","time":"t","region":"r","detail-type":"d"}`
+	if code, _, stderr := runCLI(t, pattern, "check", "-"); code != 2 || !strings.Contains(stderr, "E002") {
+		t.Fatalf("default quota: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, pattern, "check", "--max-size", "4096", "-"); code != 0 {
+		t.Fatalf("raised quota: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "", "test", "--max-size", "4096", "--pattern", pattern, "--input", event); code != 0 {
+		t.Fatalf("test with raised quota: exit %d, %s", code, stderr)
+	}
+}

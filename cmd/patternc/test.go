@@ -15,6 +15,7 @@ func newTestCmd() *cobra.Command {
 	var df dialectFlags
 	var pattern, input string
 	var explain bool
+	var maxSize int
 	cmd := &cobra.Command{
 		Use:   "test --pattern P --input INPUT",
 		Short: "Test one pattern against one event (TestEventPattern) or Publish request",
@@ -53,7 +54,7 @@ Exit status (a fixed contract other tools rely on):
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
-			p, err := compiler.Compile(psrc, d, nil)
+			p, err := compiler.Compile(psrc, d, &compiler.Options{MaxSize: maxSize})
 			if err != nil {
 				printDiagnostics(errOut, pname, psrc, err)
 				return &exitError{code: 2}
@@ -83,5 +84,6 @@ Exit status (a fixed contract other tools rely on):
 	cmd.Flags().StringVarP(&pattern, "pattern", "p", "", "the pattern or filter policy (inline JSON, file, or -)")
 	cmd.Flags().StringVarP(&input, "input", "i", "", "the event or Publish request (inline JSON, file, or -)")
 	cmd.Flags().BoolVar(&explain, "explain", false, "print which field and operator decided")
+	cmd.Flags().IntVar(&maxSize, "max-size", 0, "largest pattern accepted, in characters (default: 2048 for eventbridge, AWS's default quota; 262144 bytes for sns)")
 	return cmd
 }
