@@ -539,11 +539,14 @@ func (c *checker) numeric(op source.Member, pos source.Pos) ([]Condition, *Diagn
 			name = "equals"
 		}
 		if i >= len(el) || el[i].Kind != source.Number {
-			p := v.End
+			p, h := v.End, fmt.Sprintf("%q needs a number after it: [%q, 10]", opText, opText)
 			if i < len(el) {
 				p = el[i].Pos
+				if el[i].Kind == source.String && NumberLiteral(el[i].Text).Exact {
+					h = fmt.Sprintf("bounds are JSON numbers: write %s without quotes", el[i].Text)
+				}
 			}
-			return 0, c.errorf(p, CodeNumeric, hint, "Value of %s must be numeric", name)
+			return 0, c.errorf(p, CodeNumeric, h, "Value of %s must be numeric", name)
 		}
 		lit := NumberLiteral(el[i].Text)
 		if !lit.Exact {
