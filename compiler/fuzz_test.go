@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"testing"
+
+	"github.com/patternc/patternc/compiler/source"
 )
 
 var fuzzSeeds = []string{
@@ -71,5 +73,28 @@ func FuzzExplainEvent(f *testing.F) {
 	f.Add([]byte(`{"Message":"x"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = Explain(p, data)
+	})
+}
+
+// FuzzParsePublish checks that reading a Publish request never panics,
+// that any failure is an *InputError, and that the attribute event it
+// builds is always a JSON object the reader accepts.
+func FuzzParsePublish(f *testing.F) {
+	f.Add([]byte(`{"Message":"{\"a\":1}","MessageAttributes":{"n":{"DataType":"Number","StringValue":"3e2"},"s":{"DataType":"String.Array","StringValue":"[\"x\",1,null,[2]]"}}}`))
+	f.Add([]byte(`{"Message":"m","MessageAttributes":{"b":{"DataType":"Binary.x","BinaryValue":"AA=="},"c":{"DataType":"Number.float","StringValue":"-0.5"}}}`))
+	f.Add([]byte(`{"Message":"m","MessageAttributes":null}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParsePublish(data)
+		if err != nil {
+			if _, ok := err.(*InputError); !ok {
+				t.Fatalf("error %T %v, want *InputError", err, err)
+			}
+			return
+		}
+		ev := p.AttributesEvent()
+		v, err := source.ParseJSON(ev, source.Limits{})
+		if err != nil || v.Kind != source.Object {
+			t.Fatalf("attribute event %q is not a JSON object: %v", ev, err)
+		}
 	})
 }
