@@ -41,6 +41,9 @@ Exit status (a fixed contract other tools rely on):
 			if pattern == "" || input == "" {
 				return &exitError{code: 2, err: errors.New("test needs --pattern and --input (see patternc test --help)")}
 			}
+			if pattern == "-" && input == "-" {
+				return &exitError{code: 2, err: errors.New("only one of --pattern and --input can read standard input (-)")}
+			}
 			d, err := df.get()
 			if err != nil {
 				return err

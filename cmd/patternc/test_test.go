@@ -140,6 +140,7 @@ func TestTestBadInput(t *testing.T) {
 		{"publish bad number", []string{"--dialect", "sns", "--pattern", `{"a":["x"]}`, "--input", "-"}, `{"Message":"m","MessageAttributes":{"a":{"DataType":"Number","StringValue":"ten"}}}`, 2, `Number value "ten" is not a number`},
 		{"body not an object is no match", []string{"--dialect", "sns", "--scope", "MessageBody", "--pattern", `{"a":["x"]}`, "--input", "-"}, `{"Message":"[1,2]"}`, 1, ""},
 		{"missing input", []string{"--pattern", `{"source":["a"]}`}, ``, 2, "test needs --pattern and --input"},
+		{"both from stdin", []string{"--pattern", "-", "--input", "-"}, `{}`, 2, "only one of --pattern and --input can read standard input"},
 		{"input file missing", []string{"--pattern", `{"source":["a"]}`, "--input", "no-such-event.json"}, ``, 2, "no such file"},
 	}
 	for _, tc := range tests {
