@@ -8,7 +8,16 @@
 // reporting the first error with AWS's reason text, a stable code, a
 // position and a hint; lowering distributes every $or into Clauses, the
 // form the automaton compiles. Explain is a plain interpreter of Clauses:
-// the reference every faster matcher is tested against.
+// the reference every faster matcher is tested against. It takes an
+// EventBridge event, or for the SNS dialects a Publish request, which
+// ParsePublish reads (attributes become a flat event; the MessageBody
+// scope matches the Message parsed as JSON).
+//
+// Compile stops at the first error, as AWS does; Options.AllErrors lists
+// every independent error in document order (AWS's first) for linters.
+// Options also hold patternc's own safety budgets (depth, clause count
+// after $or distribution) and the AWS limits that can be raised (pattern
+// size, wildcard complexity).
 //
 // Codes: E0xx reading (E001 syntax, E002 too large, E003 too deep, E004
 // encoding), E1xx structure (E101 not an object, E102 scalar member, E103
