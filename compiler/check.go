@@ -539,7 +539,7 @@ func (c *checker) numeric(op source.Member, pos source.Pos) ([]Condition, *Diagn
 			name = "equals"
 		}
 		if i >= len(el) || el[i].Kind != source.Number {
-			p, h := v.End, fmt.Sprintf("%q needs a number after it: [%q, 10]", opText, opText)
+			p, h := v.End, hint
 			if i < len(el) {
 				p = el[i].Pos
 				if el[i].Kind == source.String && NumberLiteral(el[i].Text).Exact {
