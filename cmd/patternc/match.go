@@ -77,8 +77,8 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "patternc match: %d rules, %d events (%d with errors), %.0f events/s\n",
-				len(set.IDs), st.lines, st.errors, float64(st.lines)/st.elapsed.Seconds())
+			fmt.Fprintf(cmd.ErrOrStderr(), "patternc match: %d rules, %d events (%d with errors), %.0f events/s, %.1f MB/s\n",
+				len(set.IDs), st.lines, st.errors, float64(st.lines)/st.elapsed.Seconds(), st.mbps(st.elapsed))
 			return nil
 		},
 	}
@@ -100,7 +100,16 @@ func isTerminal(w io.Writer) bool {
 
 type streamStats struct {
 	lines, errors int
+	bytes         int64 // input bytes of the matched lines
 	elapsed       time.Duration
+}
+
+// mbps is the input rate in MB/s.
+func (st streamStats) mbps(el time.Duration) float64 {
+	if el <= 0 {
+		return 0
+	}
+	return float64(st.bytes) / 1e6 / el.Seconds()
 }
 
 // batch is a run of input lines matched by one worker; batches are
@@ -161,10 +170,13 @@ func streamMatches(m *automaton.Machine, publish bool, in io.Reader, out io.Writ
 			}
 			st.lines += len(b.lines)
 			st.errors += b.errs
+			for _, l := range b.lines {
+				st.bytes += int64(len(l)) + 1
+			}
 			if status != nil && time.Since(last) > time.Second {
 				last = time.Now()
-				el := time.Since(start).Seconds()
-				fmt.Fprintf(status, "patternc match: %d events, %.0f events/s\n", st.lines, float64(st.lines)/el)
+				el := time.Since(start)
+				fmt.Fprintf(status, "patternc match: %d events, %.0f events/s, %.1f MB/s\n", st.lines, float64(st.lines)/el.Seconds(), st.mbps(el))
 			}
 		}
 		if err == nil {

@@ -86,3 +86,57 @@ func TestMatchCommand(t *testing.T) {
 		t.Fatalf("bad rule: exit %d, %q", code, stderr)
 	}
 }
+
+// TestMatchSamples runs match on the committed samples: the EventBridge
+// rules over the AWS-style events, and the SNS attribute policy over the
+// sample Publish requests.
+func TestMatchSamples(t *testing.T) {
+	root := filepath.Join("..", "..", "corpus", "samples")
+	events, err := os.ReadFile(filepath.Join(root, "events", "aws.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, string(events), "match", "--rules", filepath.Join(root, "eventbridge"), "--workers", "2", "--progress")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 200 {
+		t.Fatalf("%d output lines, want 200", len(lines))
+	}
+	matched := map[string]int{}
+	for i, l := range lines {
+		var r struct {
+			Line    int      `json:"line"`
+			Matches []string `json:"matches"`
+			Error   string   `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Line != i+1 || r.Error != "" {
+			t.Fatalf("output line %d = %q (%v)", i+1, l, err)
+		}
+		for _, id := range r.Matches {
+			matched[id]++
+		}
+	}
+	for _, id := range []string{"big-orders", "ec2-running", "s3-images"} {
+		if matched[id] == 0 {
+			t.Errorf("sample rule %s matched none of the sample events (%v)", id, matched)
+		}
+	}
+	if !strings.Contains(stderr, "200 events (0 with errors)") || !strings.Contains(stderr, "MB/s") {
+		t.Fatalf("summary: %q", stderr)
+	}
+
+	publish, err := os.ReadFile(filepath.Join(root, "events", "publish.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = runCLI(t, string(publish), "match", "--dialect", "sns", "--rules", filepath.Join(root, "sns-attributes"))
+	if code != 0 {
+		t.Fatalf("sns: exit %d: %s", code, stderr)
+	}
+	want := `{"line":1,"matches":["store-filter"]}` + "\n" + `{"line":2,"matches":[]}` + "\n" + `{"line":3,"matches":[]}` + "\n"
+	if out != want {
+		t.Fatalf("sns output:\n%s\nwant:\n%s", out, want)
+	}
+}

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestBenchCommand runs a tiny bench and checks the JSON report's shape
+// and that the families really matched events; figures are not asserted
+// (performance lives in benchmarks, not unit tests).
+func TestBenchCommand(t *testing.T) {
+	code, out, stderr := runCLI(t, "", "bench", "--events", "300", "--patterns", "5", "--family", "exact,prefix,cidr", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Results []struct {
+			Family  string  `json:"family"`
+			Events  int     `json:"events"`
+			Matches int     `json:"matches"`
+			Ratio   float64 `json:"ratio_to_fastjson"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bad JSON %v:\n%s", err, out)
+	}
+	if len(rep.Results) != 3 {
+		t.Fatalf("%d results, want 3:\n%s", len(rep.Results), out)
+	}
+	for i, want := range []string{"exact", "prefix", "cidr"} {
+		r := rep.Results[i]
+		if r.Family != want || r.Events != 300 || r.Matches == 0 || r.Ratio <= 0 {
+			t.Errorf("result %d = %+v, want family %s over 300 events with matches and a ratio", i, r, want)
+		}
+	}
+
+	code, out, _ = runCLI(t, "", "bench", "--events", "200", "--patterns", "2", "--family", "exact")
+	if code != 0 || !strings.Contains(out, "exact") {
+		t.Fatalf("text table: exit %d\n%s", code, out)
+	}
+	code, _, stderr = runCLI(t, "", "bench", "--family", "nope")
+	if code != 2 || !strings.Contains(stderr, "unknown family") {
+		t.Fatalf("unknown family: exit %d, %q", code, stderr)
+	}
+}
