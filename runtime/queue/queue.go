@@ -52,7 +52,12 @@ type Queue struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool
-	wake     chan struct{}
+	// A scan reads a snapshot (bbolt) or a lagging listing (JetStream): an
+	// item finished while a scan runs may still show in it. done remembers
+	// the scan generation in which each item finished, so that scan skips it.
+	scanGen uint64
+	done    map[string]uint64
+	wake    chan struct{}
 }
 
 // Open opens (creating if needed) the queue name in st.
@@ -63,7 +68,7 @@ func Open(st store.Store, name string, clk clock.Clock) (*Queue, error) {
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	return &Queue{st: st, bucket: "queue/" + name, clk: clk, inflight: map[string]bool{}, wake: make(chan struct{}, 1)}, nil
+	return &Queue{st: st, bucket: "queue/" + name, clk: clk, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}, nil
 }
 
 func key(due time.Time, id string) []byte {
@@ -135,6 +140,15 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 	defer wg.Wait()
 	for {
 		// Hand out every due item there is a worker for; find the next due.
+		q.mu.Lock()
+		q.scanGen++
+		gen := q.scanGen
+		for id, g := range q.done {
+			if g+1 < gen { // finished before the previous scan began
+				delete(q.done, id)
+			}
+		}
+		q.mu.Unlock()
 		var next time.Time
 		now := q.clk.Now()
 		var due []storedItem
@@ -144,7 +158,8 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 				return true // unreadable: skipped (never written by this package)
 			}
 			q.mu.Lock()
-			busy := q.inflight[it.ID]
+			finished, ok := q.done[it.ID]
+			busy := q.inflight[it.ID] || (ok && finished >= gen)
 			q.mu.Unlock()
 			if busy {
 				return true
@@ -203,6 +218,7 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 	defer func() {
 		q.mu.Lock()
 		delete(q.inflight, si.item.ID)
+		q.done[si.item.ID] = q.scanGen
 		q.mu.Unlock()
 	}()
 	out := h(ctx, si.item)
