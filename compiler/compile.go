@@ -97,7 +97,11 @@ func syntaxDiagnostic(se *source.Error) *Diagnostic {
 	case strings.Contains(se.Msg, "UTF-8"):
 		code, hint = CodeInvalidText, "save the file as UTF-8"
 	}
-	return &Diagnostic{Pos: se.Pos, Severity: SeverityError, Code: code, Reason: "failed to parse JSON: " + se.Msg, Hint: hint}
+	reason := "failed to parse JSON: " + se.Msg
+	if se.Jackson != "" {
+		reason += " (AWS: " + se.Jackson + ")"
+	}
+	return &Diagnostic{Pos: se.Pos, Severity: SeverityError, Code: code, Reason: reason, Hint: hint}
 }
 
 // CompileValue checks and lowers an already-read value tree (from JSON, YAML

@@ -30,6 +30,10 @@ const maxNumberLen = 1024
 type Error struct {
 	Pos Pos
 	Msg string
+	// Jackson is the message AWS's JSON parser (Jackson) gives for the same
+	// fault, for the faults whose AWS wording is known (patterns.md §8);
+	// empty otherwise.
+	Jackson string
 }
 
 func (e *Error) Error() string {
@@ -142,7 +146,22 @@ func (r *reader) value(depth int) (*Value, error) {
 	case c == 'n':
 		return r.word("null", Null, start)
 	}
+	if c := r.data[r.off]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+		return nil, r.unrecognizedToken()
+	}
 	return nil, r.errorf("unexpected %s: expected a JSON value (object, array, string, number, true, false or null)", r.describe())
+}
+
+// unrecognizedToken reports a bare word where a value belongs.
+func (r *reader) unrecognizedToken() error {
+	end := r.off
+	for end < len(r.data) && end-r.off < 32 && isWordByte(r.data[end]) {
+		end++
+	}
+	tok := string(r.data[r.off:end])
+	err := r.errorf("unrecognized token %q: expected a JSON value (object, array, string, number, true, false or null)", tok)
+	err.(*Error).Jackson = fmt.Sprintf("Unrecognized token '%s': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')", tok)
+	return err
 }
 
 func (r *reader) word(w string, k Kind, start Pos) (*Value, error) {
@@ -153,11 +172,7 @@ func (r *reader) word(w string, k Kind, start Pos) (*Value, error) {
 		}
 		return &Value{Kind: k, Pos: start, End: r.pos()}, nil
 	}
-	end := r.off
-	for end < len(r.data) && end-r.off < 32 && isWordByte(r.data[end]) {
-		end++
-	}
-	return nil, r.errorf("unrecognized token %q: expected a JSON value (object, array, string, number, true, false or null)", string(r.data[r.off:end]))
+	return nil, r.unrecognizedToken()
 }
 
 func isWordByte(c byte) bool {
@@ -186,10 +201,17 @@ func (r *reader) object(depth int, start Pos) (*Value, error) {
 	for {
 		r.skipSpace()
 		if r.off < len(r.data) && r.data[r.off] == '}' && len(v.Members) > 0 {
-			return nil, r.errorf("unexpected '}' after ',': JSON does not allow a trailing comma")
+			err := r.errorf("unexpected '}' after ',': JSON does not allow a trailing comma")
+			err.(*Error).Jackson = "Unexpected character ('}' (code 125)): was expecting double-quote to start field name"
+			return nil, err
 		}
 		if r.off >= len(r.data) || r.data[r.off] != '"' {
-			return nil, r.errorf("unexpected %s: expected a double-quoted member name", r.describe())
+			err := r.errorf("unexpected %s: expected a double-quoted member name", r.describe())
+			if r.off < len(r.data) && r.data[r.off] < utf8.RuneSelf {
+				c := r.data[r.off]
+				err.(*Error).Jackson = fmt.Sprintf("Unexpected character ('%c' (code %d)): was expecting double-quote to start field name", c, c)
+			}
+			return nil, err
 		}
 		keyPos := r.pos()
 		key, err := r.str()

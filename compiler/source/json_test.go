@@ -80,3 +80,22 @@ func FuzzParseJSON(f *testing.F) {
 		_ = v
 	})
 }
+
+// TestJacksonMessages pins the AWS (Jackson) wording kept beside our own
+// for the syntax faults whose AWS text is recorded (patterns.md §8).
+func TestJacksonMessages(t *testing.T) {
+	tests := []struct{ src, jackson string }{
+		{`this is not json`, "Unrecognized token 'this': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
+		{`{"a": [nope]}`, "Unrecognized token 'nope': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
+		{`{'source': ['x']}`, "Unexpected character (''' (code 39)): was expecting double-quote to start field name"},
+		{`{"a": [1],}`, "Unexpected character ('}' (code 125)): was expecting double-quote to start field name"},
+		{`{"a": [1,]}`, ""},
+	}
+	for _, tc := range tests {
+		_, err := ParseJSON([]byte(tc.src), Limits{})
+		e, ok := err.(*Error)
+		if !ok || e.Jackson != tc.jackson {
+			t.Errorf("%s: got %#v, want Jackson %q", tc.src, err, tc.jackson)
+		}
+	}
+}
