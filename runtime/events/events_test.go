@@ -155,77 +155,81 @@ func mustRule(t testing.TB, s *Service, bus, name, pattern string, targets ...Ta
 func intp(n int) *int { return &n }
 
 func TestPutEventsValidation(t *testing.T) {
-	s, err := New(Config{Store: storetest.Engines()[0].Open(t, t.TempDir()), Clock: clock.NewFake(t0), Logf: func(string, ...any) {}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ok := Entry{Source: "app", DetailType: "t", Detail: `{"a":1}`}
-	tests := []struct {
-		name string
-		e    Entry
-		code string
-		msg  string
-	}{
-		{"ok", ok, "", ""},
-		{"no source", Entry{DetailType: "t", Detail: "{}"}, "InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument."},
-		{"no detail-type", Entry{Source: "s", Detail: "{}"}, "InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is a required argument."},
-		{"no detail", Entry{Source: "s", DetailType: "t"}, "InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument."},
-		{"not json", Entry{Source: "s", DetailType: "t", Detail: "NotJSON"}, "MalformedDetail", "Detail is malformed."},
-		{"array", Entry{Source: "s", DetailType: "t", Detail: "[]"}, "MalformedDetail", "Detail is malformed."},
-		{"broken", Entry{Source: "s", DetailType: "t", Detail: "{{}"}, "MalformedDetail", "Detail is malformed."},
-		{"string", Entry{Source: "s", DetailType: "t", Detail: `"\"NotJSON\""`}, "MalformedDetail", "Detail is malformed."},
-		{"int64 overflow", Entry{Source: "s", DetailType: "t", Detail: `{"n":9223372036854775808}`}, "MalformedDetail", "Detail is malformed."},
-		{"int64 max ok", Entry{Source: "s", DetailType: "t", Detail: `{"n":9223372036854775807,"f":1e400}`}, "", ""},
-		{"too deep", Entry{Source: "s", DetailType: "t", Detail: "{\"a\":" + strings.Repeat("[", 1000) + strings.Repeat("]", 1000) + "}"}, "MalformedDetail", "Detail is malformed."},
-		{"deep ok", Entry{Source: "s", DetailType: "t", Detail: "{\"a\":" + strings.Repeat("[", 999) + strings.Repeat("]", 999) + "}"}, "", ""},
-		{"long detail-type", Entry{Source: "s", DetailType: strings.Repeat("é", 129), Detail: "{}"}, "InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is longer than 128 characters."},
-		{"aws source", Entry{Source: "aws.ec2", DetailType: "t", Detail: "{}"}, "NotAuthorizedForSourceException", "Not authorized for the source."},
-		{"source before detail", Entry{DetailType: "", Detail: "[]"}, "InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument."},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			out := put(t, s, tt.e)
-			r := out.Entries[0]
-			if r.ErrorCode != tt.code || r.ErrorMessage != tt.msg {
-				t.Fatalf("got %s/%q, want %s/%q", r.ErrorCode, r.ErrorMessage, tt.code, tt.msg)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			s, err := New(Config{Store: e.Open(t, t.TempDir()), Clock: clock.NewFake(t0), Logf: func(string, ...any) {}})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if (tt.code == "") != (r.EventId != "") || out.FailedEntryCount != map[bool]int{true: 0, false: 1}[tt.code == ""] {
-				t.Fatalf("bad result %+v", out)
+			ok := Entry{Source: "app", DetailType: "t", Detail: `{"a":1}`}
+			tests := []struct {
+				name string
+				e    Entry
+				code string
+				msg  string
+			}{
+				{"ok", ok, "", ""},
+				{"no source", Entry{DetailType: "t", Detail: "{}"}, "InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument."},
+				{"no detail-type", Entry{Source: "s", Detail: "{}"}, "InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is a required argument."},
+				{"no detail", Entry{Source: "s", DetailType: "t"}, "InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument."},
+				{"not json", Entry{Source: "s", DetailType: "t", Detail: "NotJSON"}, "MalformedDetail", "Detail is malformed."},
+				{"array", Entry{Source: "s", DetailType: "t", Detail: "[]"}, "MalformedDetail", "Detail is malformed."},
+				{"broken", Entry{Source: "s", DetailType: "t", Detail: "{{}"}, "MalformedDetail", "Detail is malformed."},
+				{"string", Entry{Source: "s", DetailType: "t", Detail: `"\"NotJSON\""`}, "MalformedDetail", "Detail is malformed."},
+				{"int64 overflow", Entry{Source: "s", DetailType: "t", Detail: `{"n":9223372036854775808}`}, "MalformedDetail", "Detail is malformed."},
+				{"int64 max ok", Entry{Source: "s", DetailType: "t", Detail: `{"n":9223372036854775807,"f":1e400}`}, "", ""},
+				{"too deep", Entry{Source: "s", DetailType: "t", Detail: "{\"a\":" + strings.Repeat("[", 1000) + strings.Repeat("]", 1000) + "}"}, "MalformedDetail", "Detail is malformed."},
+				{"deep ok", Entry{Source: "s", DetailType: "t", Detail: "{\"a\":" + strings.Repeat("[", 999) + strings.Repeat("]", 999) + "}"}, "", ""},
+				{"long detail-type", Entry{Source: "s", DetailType: strings.Repeat("é", 129), Detail: "{}"}, "InvalidArgument", "Parameter DetailType is not valid. Reason: DetailType is longer than 128 characters."},
+				{"aws source", Entry{Source: "aws.ec2", DetailType: "t", Detail: "{}"}, "NotAuthorizedForSourceException", "Not authorized for the source."},
+				{"source before detail", Entry{DetailType: "", Detail: "[]"}, "InvalidArgument", "Parameter Source is not valid. Reason: Source is a required argument."},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					out := put(t, s, tt.e)
+					r := out.Entries[0]
+					if r.ErrorCode != tt.code || r.ErrorMessage != tt.msg {
+						t.Fatalf("got %s/%q, want %s/%q", r.ErrorCode, r.ErrorMessage, tt.code, tt.msg)
+					}
+					if (tt.code == "") != (r.EventId != "") || out.FailedEntryCount != map[bool]int{true: 0, false: 1}[tt.code == ""] {
+						t.Fatalf("bad result %+v", out)
+					}
+				})
+			}
+			// Request-level checks.
+			eleven := make([]Entry, 11)
+			for i := range eleven {
+				eleven[i] = ok
+			}
+			if _, err := s.PutEvents(context.Background(), eleven); err == nil || !strings.Contains(err.Error(), "Member must have length less than or equal to 10") {
+				t.Fatalf("11 entries: %v", err)
+			}
+			big := strings.Repeat("x", 262144-len("app")-len("t")-len(`{"a":""}`))
+			if _, err := s.PutEvents(context.Background(), []Entry{{Source: "app", DetailType: "t", Detail: `{"a":"` + big + `"}`}}); err == nil || err.(*Error).Message != "Total size of the entries in the request is over the limit." {
+				t.Fatalf("oversize: %v", err)
+			}
+			if _, err := s.PutEvents(context.Background(), []Entry{{Source: "app", DetailType: "t", Detail: `{"a":"` + big[1:] + `"}`}}); err != nil {
+				t.Fatalf("just under the limit: %v", err)
+			}
+			if _, err := s.PutEvents(context.Background(), []Entry{ok, {Source: "a", DetailType: "t", Detail: "{}", TraceHeader: strings.Repeat("h", 501)}}); err == nil || !strings.Contains(err.Error(), "at 'entries.2.member.traceHeader'") {
+				t.Fatalf("trace header: %v", err)
+			}
+			// Mixed request: results in order.
+			out := put(t, s, ok, Entry{Source: "s", DetailType: "t", Detail: "[]"}, ok)
+			if out.FailedEntryCount != 1 || out.Entries[0].EventId == "" || out.Entries[1].ErrorCode != "MalformedDetail" || out.Entries[2].EventId == "" {
+				t.Fatalf("mixed: %+v", out)
+			}
+			// Unknown bus: success, dropped and counted; StrictBus: error.
+			out = put(t, s, Entry{Source: "s", DetailType: "t", Detail: "{}", EventBusName: "nope"})
+			if out.FailedEntryCount != 0 || s.Stats()["events_dropped_unknown_bus"] != 1 {
+				t.Fatalf("unknown bus: %+v %v", out, s.Stats())
+			}
+			s.cfg.StrictBus = true
+			out = put(t, s, Entry{Source: "s", DetailType: "t", Detail: "{}", EventBusName: "nope"})
+			if out.Entries[0].ErrorCode != "ResourceNotFoundException" || out.Entries[0].ErrorMessage != "Event bus nope does not exist." {
+				t.Fatalf("strict: %+v", out)
 			}
 		})
-	}
-	// Request-level checks.
-	eleven := make([]Entry, 11)
-	for i := range eleven {
-		eleven[i] = ok
-	}
-	if _, err := s.PutEvents(context.Background(), eleven); err == nil || !strings.Contains(err.Error(), "Member must have length less than or equal to 10") {
-		t.Fatalf("11 entries: %v", err)
-	}
-	big := strings.Repeat("x", 262144-len("app")-len("t")-len(`{"a":""}`))
-	if _, err := s.PutEvents(context.Background(), []Entry{{Source: "app", DetailType: "t", Detail: `{"a":"` + big + `"}`}}); err == nil || err.(*Error).Message != "Total size of the entries in the request is over the limit." {
-		t.Fatalf("oversize: %v", err)
-	}
-	if _, err := s.PutEvents(context.Background(), []Entry{{Source: "app", DetailType: "t", Detail: `{"a":"` + big[1:] + `"}`}}); err != nil {
-		t.Fatalf("just under the limit: %v", err)
-	}
-	if _, err := s.PutEvents(context.Background(), []Entry{ok, {Source: "a", DetailType: "t", Detail: "{}", TraceHeader: strings.Repeat("h", 501)}}); err == nil || !strings.Contains(err.Error(), "at 'entries.2.member.traceHeader'") {
-		t.Fatalf("trace header: %v", err)
-	}
-	// Mixed request: results in order.
-	out := put(t, s, ok, Entry{Source: "s", DetailType: "t", Detail: "[]"}, ok)
-	if out.FailedEntryCount != 1 || out.Entries[0].EventId == "" || out.Entries[1].ErrorCode != "MalformedDetail" || out.Entries[2].EventId == "" {
-		t.Fatalf("mixed: %+v", out)
-	}
-	// Unknown bus: success, dropped and counted; StrictBus: error.
-	out = put(t, s, Entry{Source: "s", DetailType: "t", Detail: "{}", EventBusName: "nope"})
-	if out.FailedEntryCount != 0 || s.Stats()["events_dropped_unknown_bus"] != 1 {
-		t.Fatalf("unknown bus: %+v %v", out, s.Stats())
-	}
-	s.cfg.StrictBus = true
-	out = put(t, s, Entry{Source: "s", DetailType: "t", Detail: "{}", EventBusName: "nope"})
-	if out.Entries[0].ErrorCode != "ResourceNotFoundException" || out.Entries[0].ErrorMessage != "Event bus nope does not exist." {
-		t.Fatalf("strict: %+v", out)
 	}
 }
 
@@ -486,74 +490,78 @@ func TestResumeAfterRestart(t *testing.T) {
 }
 
 func TestRulesAndTargetsAPI(t *testing.T) {
-	s, err := New(Config{Store: storetest.Engines()[0].Open(t, t.TempDir()), Logf: func(string, ...any) {}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	code := func(err error) string {
-		var e *Error
-		if errors.As(err, &e) {
-			return e.Code + ": " + e.Message
-		}
-		return ""
-	}
-	if err := s.DeleteEventBus(ctx, "default"); code(err) != "ValidationException: Cannot delete event bus default." {
-		t.Fatal(err)
-	}
-	s.CreateEventBus(ctx, "b", "")
-	if _, err := s.CreateEventBus(ctx, "b", ""); code(err) != "ResourceAlreadyExistsException: Event bus b already exists." {
-		t.Fatal(err)
-	}
-	if _, err := s.PutRule(ctx, PutRuleInput{Name: "r"}); code(err) != "ValidationException: Parameter(s) EventPattern or ScheduleExpression must be specified." {
-		t.Fatal(err)
-	}
-	if _, err := s.PutRule(ctx, PutRuleInput{Name: "r", EventPattern: `{"a":1}`}); !strings.HasPrefix(code(err), "InvalidEventPatternException: Event pattern is not valid. Reason: ") {
-		t.Fatal(err)
-	}
-	if _, err := s.DescribeRule("b", "nope"); code(err) != "ResourceNotFoundException: Rule nope does not exist on EventBus b." {
-		t.Fatal(err)
-	}
-	mustRule(t, s, "b", "r", `{"source":["a"]}`, Target{ID: "1", Arn: "arn:x:1"})
-	tests := []struct {
-		t    Target
-		want string
-	}{
-		{Target{ID: "bad id", Arn: "arn:x"}, "ValidationException: 1 validation error detected: Value 'bad id' at 'targets.1.member.id' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"},
-		{Target{ID: strings.Repeat("a", 65), Arn: "arn:x"}, "ValidationException: 1 validation error detected: Value '" + strings.Repeat("a", 65) + "' at 'targets.1.member.id' failed to satisfy constraint: Member must have length less than or equal to 64"},
-		{Target{ID: "x", Arn: "arn:x", Input: "{}", InputPath: "$"}, "ValidationException: Only one of Input, InputPath, or InputTransformer must be provided for target x."},
-		{Target{ID: "x", Arn: "arn:x", InputTransformer: &InputTransformer{InputTemplate: "<nope>"}}, "ValidationException: InputTemplate for target x contains invalid placeholder nope."},
-		{Target{ID: "x", Arn: "arn:x", InputPath: "$..a"}, "ValidationException: Invalid InputPath for target x: $..a"},
-		{Target{ID: "x", Arn: "arn:x", RetryPolicy: &RetryPolicy{MaximumRetryAttempts: intp(186)}}, "ValidationException: 1 validation error detected: Value '186' at 'targets.1.member.retryPolicy.maximumRetryAttempts' failed to satisfy constraint: Member must have value between 0 and 185"},
-	}
-	for _, tt := range tests {
-		if err := s.PutTargets(ctx, "b", "r", []Target{tt.t}); code(err) != tt.want {
-			t.Errorf("got %v\nwant %s", err, tt.want)
-		}
-	}
-	for i := 2; i <= 5; i++ {
-		if err := s.PutTargets(ctx, "b", "r", []Target{{ID: string(rune('0' + i)), Arn: "arn:x"}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := s.PutTargets(ctx, "b", "r", []Target{{ID: "1", Arn: "arn:y"}}); err != nil {
-		t.Fatalf("replacing an Id: %v", err)
-	}
-	if err := s.PutTargets(ctx, "b", "r", []Target{{ID: "6", Arn: "arn:x"}}); code(err) != "LimitExceededException: The requested resource exceeds the maximum number allowed." {
-		t.Fatal(err)
-	}
-	if err := s.DeleteRule(ctx, "b", "r"); code(err) != "ValidationException: Rule can't be deleted since it has targets." {
-		t.Fatal(err)
-	}
-	failed, _ := s.RemoveTargets(ctx, "b", "r", []string{"1", "2", "3", "4", "5", "zz"})
-	if len(failed) != 1 || failed[0].ErrorMessage != "Rule 'r' does not have a target with the Id 'zz'." {
-		t.Fatalf("%+v", failed)
-	}
-	if err := s.DeleteRule(ctx, "b", "r"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DeleteRule(ctx, "b", "r"); err != nil {
-		t.Fatalf("idempotent delete: %v", err)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			s, err := New(Config{Store: e.Open(t, t.TempDir()), Logf: func(string, ...any) {}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			code := func(err error) string {
+				var e *Error
+				if errors.As(err, &e) {
+					return e.Code + ": " + e.Message
+				}
+				return ""
+			}
+			if err := s.DeleteEventBus(ctx, "default"); code(err) != "ValidationException: Cannot delete event bus default." {
+				t.Fatal(err)
+			}
+			s.CreateEventBus(ctx, "b", "")
+			if _, err := s.CreateEventBus(ctx, "b", ""); code(err) != "ResourceAlreadyExistsException: Event bus b already exists." {
+				t.Fatal(err)
+			}
+			if _, err := s.PutRule(ctx, PutRuleInput{Name: "r"}); code(err) != "ValidationException: Parameter(s) EventPattern or ScheduleExpression must be specified." {
+				t.Fatal(err)
+			}
+			if _, err := s.PutRule(ctx, PutRuleInput{Name: "r", EventPattern: `{"a":1}`}); !strings.HasPrefix(code(err), "InvalidEventPatternException: Event pattern is not valid. Reason: ") {
+				t.Fatal(err)
+			}
+			if _, err := s.DescribeRule("b", "nope"); code(err) != "ResourceNotFoundException: Rule nope does not exist on EventBus b." {
+				t.Fatal(err)
+			}
+			mustRule(t, s, "b", "r", `{"source":["a"]}`, Target{ID: "1", Arn: "arn:x:1"})
+			tests := []struct {
+				t    Target
+				want string
+			}{
+				{Target{ID: "bad id", Arn: "arn:x"}, "ValidationException: 1 validation error detected: Value 'bad id' at 'targets.1.member.id' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+"},
+				{Target{ID: strings.Repeat("a", 65), Arn: "arn:x"}, "ValidationException: 1 validation error detected: Value '" + strings.Repeat("a", 65) + "' at 'targets.1.member.id' failed to satisfy constraint: Member must have length less than or equal to 64"},
+				{Target{ID: "x", Arn: "arn:x", Input: "{}", InputPath: "$"}, "ValidationException: Only one of Input, InputPath, or InputTransformer must be provided for target x."},
+				{Target{ID: "x", Arn: "arn:x", InputTransformer: &InputTransformer{InputTemplate: "<nope>"}}, "ValidationException: InputTemplate for target x contains invalid placeholder nope."},
+				{Target{ID: "x", Arn: "arn:x", InputPath: "$..a"}, "ValidationException: Invalid InputPath for target x: $..a"},
+				{Target{ID: "x", Arn: "arn:x", RetryPolicy: &RetryPolicy{MaximumRetryAttempts: intp(186)}}, "ValidationException: 1 validation error detected: Value '186' at 'targets.1.member.retryPolicy.maximumRetryAttempts' failed to satisfy constraint: Member must have value between 0 and 185"},
+			}
+			for _, tt := range tests {
+				if err := s.PutTargets(ctx, "b", "r", []Target{tt.t}); code(err) != tt.want {
+					t.Errorf("got %v\nwant %s", err, tt.want)
+				}
+			}
+			for i := 2; i <= 5; i++ {
+				if err := s.PutTargets(ctx, "b", "r", []Target{{ID: string(rune('0' + i)), Arn: "arn:x"}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.PutTargets(ctx, "b", "r", []Target{{ID: "1", Arn: "arn:y"}}); err != nil {
+				t.Fatalf("replacing an Id: %v", err)
+			}
+			if err := s.PutTargets(ctx, "b", "r", []Target{{ID: "6", Arn: "arn:x"}}); code(err) != "LimitExceededException: The requested resource exceeds the maximum number allowed." {
+				t.Fatal(err)
+			}
+			if err := s.DeleteRule(ctx, "b", "r"); code(err) != "ValidationException: Rule can't be deleted since it has targets." {
+				t.Fatal(err)
+			}
+			failed, _ := s.RemoveTargets(ctx, "b", "r", []string{"1", "2", "3", "4", "5", "zz"})
+			if len(failed) != 1 || failed[0].ErrorMessage != "Rule 'r' does not have a target with the Id 'zz'." {
+				t.Fatalf("%+v", failed)
+			}
+			if err := s.DeleteRule(ctx, "b", "r"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteRule(ctx, "b", "r"); err != nil {
+				t.Fatalf("idempotent delete: %v", err)
+			}
+		})
 	}
 }
 

@@ -300,131 +300,147 @@ func TestRestart(t *testing.T) {
 }
 
 func TestErrorKinds(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	ctx := context.Background()
-	tests := []struct {
-		name      string
-		err       error
-		wantType  string
-		wantFnErr string
-	}{
-		{"plain", errors.New("disk full"), "errors.errorString", "Unhandled"},
-		{"handled", &FunctionError{Type: "ValidationError", Message: "no id", Handled: true}, "ValidationError", "Handled"},
-	}
-	for _, tc := range tests {
-		r.d.Register(tc.name, func(ctx context.Context, p []byte) ([]byte, error) { return nil, tc.err }, FunctionOptions{})
-		r.d.PutEventInvokeConfig(tc.name, EventInvokeConfig{MaximumRetryAttempts: intp(0), OnFailure: r.q.ARN("failed")})
-		id, _ := r.d.Invoke(ctx, tc.name, []byte(`{}`))
-		st := r.settle(t, id, StatusFailed)
-		if st.LastError.ErrorType != tc.wantType || st.Delivery.OnFailure.State != "delivered" {
-			t.Errorf("%s: %+v", tc.name, st)
-		}
-	}
-	recs, _ := r.q.Messages(ctx, "failed")
-	if len(recs) != len(tests) {
-		t.Fatalf("%d failure records", len(recs))
-	}
-	for _, tc := range tests {
-		found := false
-		for _, rec := range recs {
-			found = found || strings.Contains(rec.Body, `"functionError":"`+tc.wantFnErr+`"`) && strings.Contains(rec.Body, `"errorType":"`+tc.wantType+`"`)
-		}
-		if !found {
-			t.Errorf("%s: no record with functionError %s in %v", tc.name, tc.wantFnErr, recs)
-		}
-	}
-	// A function deleted while its event waits fails it.
-	r.d.Register("gone", func(ctx context.Context, p []byte) ([]byte, error) { return nil, ErrThrottled }, FunctionOptions{})
-	id, _ := r.d.Invoke(ctx, "gone", nil)
-	r.d.Unregister("gone")
-	if st := r.settle(t, id, StatusFailed); st.LastError.ErrorType != "ResourceNotFoundException" {
-		t.Fatalf("deleted function: %+v", st)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			ctx := context.Background()
+			tests := []struct {
+				name      string
+				err       error
+				wantType  string
+				wantFnErr string
+			}{
+				{"plain", errors.New("disk full"), "errors.errorString", "Unhandled"},
+				{"handled", &FunctionError{Type: "ValidationError", Message: "no id", Handled: true}, "ValidationError", "Handled"},
+			}
+			for _, tc := range tests {
+				r.d.Register(tc.name, func(ctx context.Context, p []byte) ([]byte, error) { return nil, tc.err }, FunctionOptions{})
+				r.d.PutEventInvokeConfig(tc.name, EventInvokeConfig{MaximumRetryAttempts: intp(0), OnFailure: r.q.ARN("failed")})
+				id, _ := r.d.Invoke(ctx, tc.name, []byte(`{}`))
+				st := r.settle(t, id, StatusFailed)
+				if st.LastError.ErrorType != tc.wantType || st.Delivery.OnFailure.State != "delivered" {
+					t.Errorf("%s: %+v", tc.name, st)
+				}
+			}
+			recs, _ := r.q.Messages(ctx, "failed")
+			if len(recs) != len(tests) {
+				t.Fatalf("%d failure records", len(recs))
+			}
+			for _, tc := range tests {
+				found := false
+				for _, rec := range recs {
+					found = found || strings.Contains(rec.Body, `"functionError":"`+tc.wantFnErr+`"`) && strings.Contains(rec.Body, `"errorType":"`+tc.wantType+`"`)
+				}
+				if !found {
+					t.Errorf("%s: no record with functionError %s in %v", tc.name, tc.wantFnErr, recs)
+				}
+			}
+			// A function deleted while its event waits fails it.
+			r.d.Register("gone", func(ctx context.Context, p []byte) ([]byte, error) { return nil, ErrThrottled }, FunctionOptions{})
+			id, _ := r.d.Invoke(ctx, "gone", nil)
+			r.d.Unregister("gone")
+			if st := r.settle(t, id, StatusFailed); st.LastError.ErrorType != "ResourceNotFoundException" {
+				t.Fatalf("deleted function: %+v", st)
+			}
+		})
 	}
 }
 
 // TestReservedConcurrency: with one slot, a second event waits as a
 // throttle (status unchanged, lastError throttle) until the slot frees.
 func TestReservedConcurrency(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	ctx := context.Background()
-	release := make(chan struct{})
-	started := make(chan struct{}, 2)
-	r.d.Register("single", func(ctx context.Context, p []byte) ([]byte, error) {
-		started <- struct{}{}
-		<-release
-		return nil, nil
-	}, FunctionOptions{ReservedConcurrency: intp(1)})
-	first, _ := r.d.Invoke(ctx, "single", nil)
-	<-started
-	second, _ := r.d.Invoke(ctx, "single", nil)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st, _ := r.d.Status(ctx, second)
-		if st != nil && st.LastError != nil {
-			if st.LastError.Kind != "throttle" || st.Status != StatusQueued || st.Revision != 1 || st.NextAttemptAt == "" {
-				t.Fatalf("throttled status: %+v", st)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			ctx := context.Background()
+			release := make(chan struct{})
+			started := make(chan struct{}, 2)
+			r.d.Register("single", func(ctx context.Context, p []byte) ([]byte, error) {
+				started <- struct{}{}
+				<-release
+				return nil, nil
+			}, FunctionOptions{ReservedConcurrency: intp(1)})
+			first, _ := r.d.Invoke(ctx, "single", nil)
+			<-started
+			second, _ := r.d.Invoke(ctx, "single", nil)
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				st, _ := r.d.Status(ctx, second)
+				if st != nil && st.LastError != nil {
+					if st.LastError.Kind != "throttle" || st.Status != StatusQueued || st.Revision != 1 || st.NextAttemptAt == "" {
+						t.Fatalf("throttled status: %+v", st)
+					}
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("second event never throttled: %+v", st)
+				}
+				time.Sleep(time.Millisecond)
 			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("second event never throttled: %+v", st)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	close(release)
-	r.settle(t, first, StatusSucceeded)
-	if st := r.settle(t, second, StatusSucceeded); st.Attempts != 1 {
-		t.Fatalf("second: %+v", st)
+			close(release)
+			r.settle(t, first, StatusSucceeded)
+			if st := r.settle(t, second, StatusSucceeded); st.Attempts != 1 {
+				t.Fatalf("second: %+v", st)
+			}
+		})
 	}
 }
 
 // TestStatusRetention: a status is kept 24 h after the end, then gone.
 func TestStatusRetention(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	ctx := context.Background()
-	r.d.Register("quick", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
-	id, _ := r.d.Invoke(ctx, "quick", nil)
-	r.settle(t, id, StatusSucceeded)
-	r.clk.Advance(23 * time.Hour)
-	if _, err := r.d.Status(ctx, id); err != nil {
-		t.Fatalf("after 23 h: %v", err)
-	}
-	r.clk.Advance(2 * time.Hour)
-	if all, _ := r.d.List(ctx); len(all) != 0 {
-		t.Fatalf("List after 25 h: %+v", all)
-	}
-	if _, err := r.d.Status(ctx, id); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("after 25 h: %v", err)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			ctx := context.Background()
+			r.d.Register("quick", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
+			id, _ := r.d.Invoke(ctx, "quick", nil)
+			r.settle(t, id, StatusSucceeded)
+			r.clk.Advance(23 * time.Hour)
+			if _, err := r.d.Status(ctx, id); err != nil {
+				t.Fatalf("after 23 h: %v", err)
+			}
+			r.clk.Advance(2 * time.Hour)
+			if all, _ := r.d.List(ctx); len(all) != 0 {
+				t.Fatalf("List after 25 h: %+v", all)
+			}
+			if _, err := r.d.Status(ctx, id); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("after 25 h: %v", err)
+			}
+		})
 	}
 }
 
 func TestEventInvokeConfigCRUD(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
-	if _, err := r.d.GetEventInvokeConfig("f"); err == nil || !strings.Contains(err.Error(), "The function arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST doesn't have an EventInvokeConfig") {
-		t.Fatalf("Get without config: %v", err)
-	}
-	if err := r.d.UpdateEventInvokeConfig("f", EventInvokeConfig{MaximumRetryAttempts: intp(1)}); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.d.UpdateEventInvokeConfig("f", EventInvokeConfig{OnFailure: r.q.ARN("failed")}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := r.d.GetEventInvokeConfig("f")
-	if err != nil || *c.MaximumRetryAttempts != 1 || c.OnFailure != r.q.ARN("failed") {
-		t.Fatalf("Update must merge: %+v %v", c, err)
-	}
-	if err := r.d.PutEventInvokeConfig("f", EventInvokeConfig{MaximumEventAgeInSeconds: intp(120)}); err != nil {
-		t.Fatal(err)
-	}
-	if c, _ := r.d.GetEventInvokeConfig("f"); c.MaximumRetryAttempts != nil || c.OnFailure != "" {
-		t.Fatalf("Put must replace: %+v", c)
-	}
-	if err := r.d.DeleteEventInvokeConfig("f"); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.d.DeleteEventInvokeConfig("f"); err == nil {
-		t.Fatal("second delete succeeded")
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
+			if _, err := r.d.GetEventInvokeConfig("f"); err == nil || !strings.Contains(err.Error(), "The function arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST doesn't have an EventInvokeConfig") {
+				t.Fatalf("Get without config: %v", err)
+			}
+			if err := r.d.UpdateEventInvokeConfig("f", EventInvokeConfig{MaximumRetryAttempts: intp(1)}); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.d.UpdateEventInvokeConfig("f", EventInvokeConfig{OnFailure: r.q.ARN("failed")}); err != nil {
+				t.Fatal(err)
+			}
+			c, err := r.d.GetEventInvokeConfig("f")
+			if err != nil || *c.MaximumRetryAttempts != 1 || c.OnFailure != r.q.ARN("failed") {
+				t.Fatalf("Update must merge: %+v %v", c, err)
+			}
+			if err := r.d.PutEventInvokeConfig("f", EventInvokeConfig{MaximumEventAgeInSeconds: intp(120)}); err != nil {
+				t.Fatal(err)
+			}
+			if c, _ := r.d.GetEventInvokeConfig("f"); c.MaximumRetryAttempts != nil || c.OnFailure != "" {
+				t.Fatalf("Put must replace: %+v", c)
+			}
+			if err := r.d.DeleteEventInvokeConfig("f"); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.d.DeleteEventInvokeConfig("f"); err == nil {
+				t.Fatal("second delete succeeded")
+			}
+		})
 	}
 }
 
@@ -443,68 +459,80 @@ func (c *captureSink) Send(ctx context.Context, m sink.Message) error {
 // TestBusDestination: an event bus receives the record as the detail of
 // a "lambda" event whose resources are the bus and the function.
 func TestBusDestination(t *testing.T) {
-	st := storetest.Engines()[0].Open(t, t.TempDir())
-	defer st.Close()
-	bus := "arn:aws:events:us-east-1:123456789012:event-bus/results"
-	capture := &captureSink{}
-	clk := clock.NewFake(t0)
-	d, _ := New(Config{Store: st, Clock: clk, Account: "123456789012", Resolver: sink.ResolverFunc(func(arn string) (sink.Sink, error) {
-		if arn == bus {
-			return capture, nil
-		}
-		return nil, sink.ErrNoResource
-	})})
-	d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return []byte(`1`), nil }, FunctionOptions{})
-	if err := d.PutEventInvokeConfig("f", EventInvokeConfig{OnSuccess: bus}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { d.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	r := &rig{d: d, clk: clk}
-	id, _ := d.Invoke(ctx, "f", []byte(`{"k":1}`))
-	r.settle(t, id, StatusSucceeded)
-	capture.mu.Lock()
-	defer capture.mu.Unlock()
-	if len(capture.msgs) != 1 {
-		t.Fatalf("%d messages to the bus", len(capture.msgs))
-	}
-	var entry struct {
-		Source, DetailType, Detail string
-		Resources                  []string
-	}
-	if err := json.Unmarshal(capture.msgs[0].Body, &entry); err != nil {
-		t.Fatal(err)
-	}
-	if entry.Source != "lambda" || entry.DetailType != "Lambda Function Invocation Result - Success" ||
-		len(entry.Resources) != 2 || entry.Resources[0] != bus || entry.Resources[1] != d.FunctionARN("f") ||
-		!strings.Contains(entry.Detail, `"condition":"Success"`) {
-		t.Fatalf("bus entry %s", capture.msgs[0].Body)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			st := e.Open(t, t.TempDir())
+			defer st.Close()
+			bus := "arn:aws:events:us-east-1:123456789012:event-bus/results"
+			capture := &captureSink{}
+			clk := clock.NewFake(t0)
+			d, _ := New(Config{Store: st, Clock: clk, Account: "123456789012", Resolver: sink.ResolverFunc(func(arn string) (sink.Sink, error) {
+				if arn == bus {
+					return capture, nil
+				}
+				return nil, sink.ErrNoResource
+			})})
+			d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return []byte(`1`), nil }, FunctionOptions{})
+			if err := d.PutEventInvokeConfig("f", EventInvokeConfig{OnSuccess: bus}); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { d.Run(ctx); close(done) }()
+			defer func() { cancel(); <-done }()
+			r := &rig{d: d, clk: clk}
+			id, _ := d.Invoke(ctx, "f", []byte(`{"k":1}`))
+			r.settle(t, id, StatusSucceeded)
+			capture.mu.Lock()
+			defer capture.mu.Unlock()
+			if len(capture.msgs) != 1 {
+				t.Fatalf("%d messages to the bus", len(capture.msgs))
+			}
+			var entry struct {
+				Source, DetailType, Detail string
+				Resources                  []string
+			}
+			if err := json.Unmarshal(capture.msgs[0].Body, &entry); err != nil {
+				t.Fatal(err)
+			}
+			if entry.Source != "lambda" || entry.DetailType != "Lambda Function Invocation Result - Success" ||
+				len(entry.Resources) != 2 || entry.Resources[0] != bus || entry.Resources[1] != d.FunctionARN("f") ||
+				!strings.Contains(entry.Detail, `"condition":"Success"`) {
+				t.Fatalf("bus entry %s", capture.msgs[0].Body)
+			}
+		})
 	}
 }
 
 // TestDeadLetterFailure: a DLQ that cannot take the message is shown as
 // failed in the status and counted, never silently ignored.
 func TestDeadLetterFailure(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	ctx := context.Background()
-	r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, errors.New("boom") },
-		FunctionOptions{DeadLetterArn: r.q.ARN("no-such-queue")})
-	r.d.PutEventInvokeConfig("f", EventInvokeConfig{MaximumRetryAttempts: intp(0)})
-	id, _ := r.d.Invoke(ctx, "f", nil)
-	st := r.settle(t, id, StatusFailed)
-	if st.Delivery.DeadLetter == nil || st.Delivery.DeadLetter.State != "failed" || r.d.Stats()["invocations_failed_to_dlq"] != 1 {
-		t.Fatalf("status %+v stats %v", st.Delivery, r.d.Stats())
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			ctx := context.Background()
+			r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, errors.New("boom") },
+				FunctionOptions{DeadLetterArn: r.q.ARN("no-such-queue")})
+			r.d.PutEventInvokeConfig("f", EventInvokeConfig{MaximumRetryAttempts: intp(0)})
+			id, _ := r.d.Invoke(ctx, "f", nil)
+			st := r.settle(t, id, StatusFailed)
+			if st.Delivery.DeadLetter == nil || st.Delivery.DeadLetter.State != "failed" || r.d.Stats()["invocations_failed_to_dlq"] != 1 {
+				t.Fatalf("status %+v stats %v", st.Delivery, r.d.Stats())
+			}
+		})
 	}
 }
 
 func TestLargeResultTruncated(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	big := []byte(`"` + strings.Repeat("x", 70<<10) + `"`)
-	r.d.Register("big", func(ctx context.Context, p []byte) ([]byte, error) { return big, nil }, FunctionOptions{})
-	id, _ := r.d.Invoke(context.Background(), "big", nil)
-	if st := r.settle(t, id, StatusSucceeded); (st.Result != nil && string(st.Result) != "null") || !st.ResultTruncated {
-		t.Fatalf("result of %d bytes kept: truncated=%v len=%d", len(big), st.ResultTruncated, len(st.Result))
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			big := []byte(`"` + strings.Repeat("x", 70<<10) + `"`)
+			r.d.Register("big", func(ctx context.Context, p []byte) ([]byte, error) { return big, nil }, FunctionOptions{})
+			id, _ := r.d.Invoke(context.Background(), "big", nil)
+			if st := r.settle(t, id, StatusSucceeded); (st.Result != nil && string(st.Result) != "null") || !st.ResultTruncated {
+				t.Fatalf("result of %d bytes kept: truncated=%v len=%d", len(big), st.ResultTruncated, len(st.Result))
+			}
+		})
 	}
 }

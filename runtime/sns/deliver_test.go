@@ -18,57 +18,61 @@ import (
 
 // §5.5 subscriptions: protocols, filter policies and their error strings.
 func TestSubscribeValidation(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0], "q", "q.fifo")
-	ctx := context.Background()
-	std := r.topic("std", nil)
-	fifo := r.topic("f.fifo", map[string]string{"FifoTopic": "true"})
-	cases := []struct {
-		name                   string
-		topic, proto, endpoint string
-		attrs                  map[string]string
-		want                   string
-	}{
-		{"email", std, "email", "a@b.c", nil, "InvalidParameter: Invalid parameter: Protocol Reason: email is not supported by patternc"},
-		{"unknown protocol", std, "pigeon", "x", nil, "InvalidParameter: Invalid parameter: Amazon SNS does not support this protocol string: pigeon"},
-		{"fifo queue on standard", std, "sqs", qarn("q.fifo"), nil, "InvalidParameter: Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics"},
-		{"http on fifo", fifo, "https", "https://x", nil, "InvalidParameter: Invalid parameter: Endpoint Reason: FIFO topics only support SQS subscriptions"},
-		{"bad scope", std, "sqs", qarn("q"), map[string]string{"FilterPolicyScope": "Body"}, "InvalidParameter: Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [Body]. Please use either MessageBody or MessageAttributes"},
-		{"bad raw", std, "sqs", qarn("q"), map[string]string{"RawMessageDelivery": "yes"}, "InvalidParameter: Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [yes]. Must be true or false."},
-		{"bad policy", std, "sqs", qarn("q"), map[string]string{"FilterPolicy": `{"a": [{"anything-but": {"suffix": "x"}}]}`}, "InvalidParameter: Invalid parameter: Attributes Reason: FilterPolicy: Unsupported anything-but pattern: suffix"},
-		{"redrive not json", std, "sqs", qarn("q"), map[string]string{"RedrivePolicy": "{"}, "InvalidParameter: Invalid parameter: Attributes Reason: RedrivePolicy: failed to parse JSON. unexpected end of JSON input"},
-		{"redrive bad arn", std, "sqs", qarn("q"), map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"nope"}`}, "InvalidParameter: Invalid parameter: Attributes Reason: RedrivePolicy: deadLetterTargetArn is an invalid arn"},
-		{"redrive fifo needs fifo", fifo, "sqs", qarn("q.fifo"), map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + qarn("dlq") + `"}`}, "InvalidParameter: Invalid parameter: Attributes Reason: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic."},
-		{"delivery policy range", std, "https", "https://x", map[string]string{"DeliveryPolicy": `{"healthyRetryPolicy":{"numRetries":101}}`}, "InvalidParameter: Invalid parameter: Attributes Reason: DeliveryPolicy: numRetries must be between 0 and 100"},
-		{"delivery policy too long", std, "https", "https://x", map[string]string{"DeliveryPolicy": `{"healthyRetryPolicy":{"numRetries":100,"minDelayTarget":3600,"maxDelayTarget":3600}}`}, "InvalidParameter: Invalid parameter: Attributes Reason: DeliveryPolicy: the retry schedule must total at most 3600 seconds"},
-	}
-	for _, c := range cases {
-		_, err := r.svc.Subscribe(ctx, c.topic, c.proto, c.endpoint, c.attrs)
-		if got := errMsg(err); got != c.want {
-			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
-		}
-	}
-	sub := r.sub(std, "sqs", qarn("q"), map[string]string{"RawMessageDelivery": "TRUE"})
-	if again := r.sub(std, "sqs", qarn("q"), map[string]string{"RawMessageDelivery": "true"}); again != sub {
-		t.Fatalf("Subscribe is not idempotent: %s %s", sub, again)
-	}
-	if _, err := r.svc.Subscribe(ctx, std, "sqs", qarn("q"), nil); errMsg(err) != "InvalidParameter: Invalid parameter: Attributes Reason: Subscription already exists with different attributes" {
-		t.Fatalf("different attributes: %v", err)
-	}
-	// SetSubscriptionAttributes drops the "Attributes Reason: " part.
-	err := r.svc.SetSubscriptionAttributes(ctx, sub, "FilterPolicy", `{"a": {"b": ["c"]}}`)
-	if got := errMsg(err); got != "InvalidParameter: Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy" {
-		t.Fatalf("nested policy: %s", got)
-	}
-	err = r.svc.SetSubscriptionAttributes(ctx, sub, "RawMessageDelivery", "maybe")
-	if got := errMsg(err); got != "InvalidParameter: Invalid parameter: RawMessageDelivery: Invalid value [maybe]. Must be true or false." {
-		t.Fatalf("raw: %s", got)
-	}
-	if err := r.svc.SetSubscriptionAttributes(ctx, sub+"x", "RawMessageDelivery", "true"); errMsg(err) != "NotFound: Subscription does not exist" {
-		t.Fatalf("unknown subscription: %v", err)
-	}
-	attrs, _ := r.svc.GetSubscriptionAttributes(sub)
-	if attrs["RawMessageDelivery"] != "true" || attrs["Protocol"] != "sqs" {
-		t.Fatalf("attributes: %v", attrs)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e, "q", "q.fifo")
+			ctx := context.Background()
+			std := r.topic("std", nil)
+			fifo := r.topic("f.fifo", map[string]string{"FifoTopic": "true"})
+			cases := []struct {
+				name                   string
+				topic, proto, endpoint string
+				attrs                  map[string]string
+				want                   string
+			}{
+				{"email", std, "email", "a@b.c", nil, "InvalidParameter: Invalid parameter: Protocol Reason: email is not supported by patternc"},
+				{"unknown protocol", std, "pigeon", "x", nil, "InvalidParameter: Invalid parameter: Amazon SNS does not support this protocol string: pigeon"},
+				{"fifo queue on standard", std, "sqs", qarn("q.fifo"), nil, "InvalidParameter: Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics"},
+				{"http on fifo", fifo, "https", "https://x", nil, "InvalidParameter: Invalid parameter: Endpoint Reason: FIFO topics only support SQS subscriptions"},
+				{"bad scope", std, "sqs", qarn("q"), map[string]string{"FilterPolicyScope": "Body"}, "InvalidParameter: Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [Body]. Please use either MessageBody or MessageAttributes"},
+				{"bad raw", std, "sqs", qarn("q"), map[string]string{"RawMessageDelivery": "yes"}, "InvalidParameter: Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [yes]. Must be true or false."},
+				{"bad policy", std, "sqs", qarn("q"), map[string]string{"FilterPolicy": `{"a": [{"anything-but": {"suffix": "x"}}]}`}, "InvalidParameter: Invalid parameter: Attributes Reason: FilterPolicy: Unsupported anything-but pattern: suffix"},
+				{"redrive not json", std, "sqs", qarn("q"), map[string]string{"RedrivePolicy": "{"}, "InvalidParameter: Invalid parameter: Attributes Reason: RedrivePolicy: failed to parse JSON. unexpected end of JSON input"},
+				{"redrive bad arn", std, "sqs", qarn("q"), map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"nope"}`}, "InvalidParameter: Invalid parameter: Attributes Reason: RedrivePolicy: deadLetterTargetArn is an invalid arn"},
+				{"redrive fifo needs fifo", fifo, "sqs", qarn("q.fifo"), map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + qarn("dlq") + `"}`}, "InvalidParameter: Invalid parameter: Attributes Reason: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic."},
+				{"delivery policy range", std, "https", "https://x", map[string]string{"DeliveryPolicy": `{"healthyRetryPolicy":{"numRetries":101}}`}, "InvalidParameter: Invalid parameter: Attributes Reason: DeliveryPolicy: numRetries must be between 0 and 100"},
+				{"delivery policy too long", std, "https", "https://x", map[string]string{"DeliveryPolicy": `{"healthyRetryPolicy":{"numRetries":100,"minDelayTarget":3600,"maxDelayTarget":3600}}`}, "InvalidParameter: Invalid parameter: Attributes Reason: DeliveryPolicy: the retry schedule must total at most 3600 seconds"},
+			}
+			for _, c := range cases {
+				_, err := r.svc.Subscribe(ctx, c.topic, c.proto, c.endpoint, c.attrs)
+				if got := errMsg(err); got != c.want {
+					t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+				}
+			}
+			sub := r.sub(std, "sqs", qarn("q"), map[string]string{"RawMessageDelivery": "TRUE"})
+			if again := r.sub(std, "sqs", qarn("q"), map[string]string{"RawMessageDelivery": "true"}); again != sub {
+				t.Fatalf("Subscribe is not idempotent: %s %s", sub, again)
+			}
+			if _, err := r.svc.Subscribe(ctx, std, "sqs", qarn("q"), nil); errMsg(err) != "InvalidParameter: Invalid parameter: Attributes Reason: Subscription already exists with different attributes" {
+				t.Fatalf("different attributes: %v", err)
+			}
+			// SetSubscriptionAttributes drops the "Attributes Reason: " part.
+			err := r.svc.SetSubscriptionAttributes(ctx, sub, "FilterPolicy", `{"a": {"b": ["c"]}}`)
+			if got := errMsg(err); got != "InvalidParameter: Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy" {
+				t.Fatalf("nested policy: %s", got)
+			}
+			err = r.svc.SetSubscriptionAttributes(ctx, sub, "RawMessageDelivery", "maybe")
+			if got := errMsg(err); got != "InvalidParameter: Invalid parameter: RawMessageDelivery: Invalid value [maybe]. Must be true or false." {
+				t.Fatalf("raw: %s", got)
+			}
+			if err := r.svc.SetSubscriptionAttributes(ctx, sub+"x", "RawMessageDelivery", "true"); errMsg(err) != "NotFound: Subscription does not exist" {
+				t.Fatalf("unknown subscription: %v", err)
+			}
+			attrs, _ := r.svc.GetSubscriptionAttributes(sub)
+			if attrs["RawMessageDelivery"] != "true" || attrs["Protocol"] != "sqs" {
+				t.Fatalf("attributes: %v", attrs)
+			}
+		})
 	}
 }
 
@@ -143,38 +147,42 @@ func TestFanOutWithFilters(t *testing.T) {
 
 // §5.2 MessageStructure json and §5.7 the Lambda record.
 func TestLambdaAndMessageStructure(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0], "q")
-	arn := r.topic("t", nil)
-	sub := r.sub(arn, "lambda", "arn:aws:lambda:us-east-1:123456789012:function:f", nil)
-	r.sub(arn, "sqs", qarn("q"), map[string]string{"RawMessageDelivery": "true"})
-	r.publish(PublishInput{TopicArn: arn, MessageStructure: "json", Message: `{"default":"d","lambda":"for-fn","sqs":7}`,
-		MessageAttributes: map[string]Attribute{"n": {DataType: "Number", StringValue: "42"}}})
-	eventually(t, "lambda delivery", func() bool { return len(r.fn.got()) == 1 })
-	body := string(r.fn.got()[0].Body)
-	var rec struct {
-		Records []struct {
-			EventSource, EventVersion, EventSubscriptionArn string
-			Sns                                             map[string]any
-		}
-	}
-	if err := json.Unmarshal([]byte(body), &rec); err != nil || len(rec.Records) != 1 {
-		t.Fatalf("%v %s", err, body)
-	}
-	g := rec.Records[0]
-	if g.EventSource != "aws:sns" || g.EventVersion != "1.0" || g.EventSubscriptionArn != sub || g.Sns["Message"] != "for-fn" {
-		t.Fatalf("record: %s", body)
-	}
-	if v, ok := g.Sns["Subject"]; !ok || v != nil {
-		t.Fatalf("Subject must be null: %s", body)
-	}
-	for _, k := range []string{`"SigningCertUrl"`, `"UnsubscribeUrl"`, `"n":{"Type":"String","Value":"42"}`} {
-		if !strings.Contains(body, k) {
-			t.Fatalf("missing %s in %s", k, body)
-		}
-	}
-	// A non-string per-protocol value is ignored: sqs gets the default.
-	if msgs := r.waitQueue("q", 1); msgs[0].Body != "d" {
-		t.Fatalf("sqs got %q", msgs[0].Body)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e, "q")
+			arn := r.topic("t", nil)
+			sub := r.sub(arn, "lambda", "arn:aws:lambda:us-east-1:123456789012:function:f", nil)
+			r.sub(arn, "sqs", qarn("q"), map[string]string{"RawMessageDelivery": "true"})
+			r.publish(PublishInput{TopicArn: arn, MessageStructure: "json", Message: `{"default":"d","lambda":"for-fn","sqs":7}`,
+				MessageAttributes: map[string]Attribute{"n": {DataType: "Number", StringValue: "42"}}})
+			eventually(t, "lambda delivery", func() bool { return len(r.fn.got()) == 1 })
+			body := string(r.fn.got()[0].Body)
+			var rec struct {
+				Records []struct {
+					EventSource, EventVersion, EventSubscriptionArn string
+					Sns                                             map[string]any
+				}
+			}
+			if err := json.Unmarshal([]byte(body), &rec); err != nil || len(rec.Records) != 1 {
+				t.Fatalf("%v %s", err, body)
+			}
+			g := rec.Records[0]
+			if g.EventSource != "aws:sns" || g.EventVersion != "1.0" || g.EventSubscriptionArn != sub || g.Sns["Message"] != "for-fn" {
+				t.Fatalf("record: %s", body)
+			}
+			if v, ok := g.Sns["Subject"]; !ok || v != nil {
+				t.Fatalf("Subject must be null: %s", body)
+			}
+			for _, k := range []string{`"SigningCertUrl"`, `"UnsubscribeUrl"`, `"n":{"Type":"String","Value":"42"}`} {
+				if !strings.Contains(body, k) {
+					t.Fatalf("missing %s in %s", k, body)
+				}
+			}
+			// A non-string per-protocol value is ignored: sqs gets the default.
+			if msgs := r.waitQueue("q", 1); msgs[0].Body != "d" {
+				t.Fatalf("sqs got %q", msgs[0].Body)
+			}
+		})
 	}
 }
 
@@ -303,53 +311,57 @@ func TestHTTPDelivery(t *testing.T) {
 }
 
 func TestHTTPConfirmation(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	r.stop()
-	var err error
-	r.svc, err = New(Config{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { r.svc.Run(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	arn := r.topic("c", nil)
-	h := newHTTPSink(t)
-	got := r.sub(arn, "http", h.srv.URL, nil)
-	if got != "pending confirmation" {
-		t.Fatalf("Subscribe returned %s", got)
-	}
-	eventually(t, "confirmation request", func() bool { return h.count() == 1 })
-	env := decode(t, h.bodies[0])
-	if env["Type"] != "SubscriptionConfirmation" || h.reqs[0].Header.Get("x-amz-sns-subscription-arn") != "" ||
-		!strings.HasPrefix(env["Message"].(string), "You have chosen to subscribe to the topic "+arn+".\nTo confirm") {
-		t.Fatalf("confirmation: %s", h.bodies[0])
-	}
-	if err := r.svc.VerifyNotification([]byte(h.bodies[0])); err != nil {
-		t.Fatalf("confirmation signature: %v", err)
-	}
-	r.publish(PublishInput{TopicArn: arn, Message: "before"})
-	if _, err := r.svc.ConfirmSubscription(context.Background(), arn, "bad"); errMsg(err) != "InvalidParameter: Invalid parameter: Token" {
-		t.Fatalf("bad token: %v", err)
-	}
-	subARN, err := r.svc.ConfirmSubscription(context.Background(), arn, env["Token"].(string))
-	if err != nil || !strings.HasPrefix(subARN, arn+":") {
-		t.Fatalf("confirm: %s %v", subARN, err)
-	}
-	r.publish(PublishInput{TopicArn: arn, Message: "after"})
-	eventually(t, "notification", func() bool { return h.count() == 2 })
-	if m := decode(t, h.bodies[1])["Message"]; m != "after" {
-		t.Fatalf("delivered %v (nothing may be delivered before confirmation)", m)
-	}
-	if err := r.svc.Unsubscribe(context.Background(), subARN); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.svc.GetSubscriptionAttributes(subARN); errMsg(err) != "NotFound: Subscription does not exist" {
-		t.Fatalf("after Unsubscribe: %v", err)
-	}
-	eventually(t, "unsubscribe confirmation", func() bool { return h.count() == 3 })
-	if decode(t, h.bodies[2])["Type"] != "UnsubscribeConfirmation" {
-		t.Fatalf("unsubscribe: %s", h.bodies[2])
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			r.stop()
+			var err error
+			r.svc, err = New(Config{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { r.svc.Run(ctx); close(done) }()
+			defer func() { cancel(); <-done }()
+			arn := r.topic("c", nil)
+			h := newHTTPSink(t)
+			got := r.sub(arn, "http", h.srv.URL, nil)
+			if got != "pending confirmation" {
+				t.Fatalf("Subscribe returned %s", got)
+			}
+			eventually(t, "confirmation request", func() bool { return h.count() == 1 })
+			env := decode(t, h.bodies[0])
+			if env["Type"] != "SubscriptionConfirmation" || h.reqs[0].Header.Get("x-amz-sns-subscription-arn") != "" ||
+				!strings.HasPrefix(env["Message"].(string), "You have chosen to subscribe to the topic "+arn+".\nTo confirm") {
+				t.Fatalf("confirmation: %s", h.bodies[0])
+			}
+			if err := r.svc.VerifyNotification([]byte(h.bodies[0])); err != nil {
+				t.Fatalf("confirmation signature: %v", err)
+			}
+			r.publish(PublishInput{TopicArn: arn, Message: "before"})
+			if _, err := r.svc.ConfirmSubscription(context.Background(), arn, "bad"); errMsg(err) != "InvalidParameter: Invalid parameter: Token" {
+				t.Fatalf("bad token: %v", err)
+			}
+			subARN, err := r.svc.ConfirmSubscription(context.Background(), arn, env["Token"].(string))
+			if err != nil || !strings.HasPrefix(subARN, arn+":") {
+				t.Fatalf("confirm: %s %v", subARN, err)
+			}
+			r.publish(PublishInput{TopicArn: arn, Message: "after"})
+			eventually(t, "notification", func() bool { return h.count() == 2 })
+			if m := decode(t, h.bodies[1])["Message"]; m != "after" {
+				t.Fatalf("delivered %v (nothing may be delivered before confirmation)", m)
+			}
+			if err := r.svc.Unsubscribe(context.Background(), subARN); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.svc.GetSubscriptionAttributes(subARN); errMsg(err) != "NotFound: Subscription does not exist" {
+				t.Fatalf("after Unsubscribe: %v", err)
+			}
+			eventually(t, "unsubscribe confirmation", func() bool { return h.count() == 3 })
+			if decode(t, h.bodies[2])["Type"] != "UnsubscribeConfirmation" {
+				t.Fatalf("unsubscribe: %s", h.bodies[2])
+			}
+		})
 	}
 }

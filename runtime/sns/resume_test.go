@@ -50,24 +50,28 @@ func TestDeliveriesResumeAfterRestart(t *testing.T) {
 
 // Unsubscribe drops the subscription's pending deliveries with it.
 func TestUnsubscribePurgesPending(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	arn := r.topic("t", nil)
-	h := newHTTPSink(t)
-	h.status.Store(500)
-	sub := r.sub(arn, "http", h.srv.URL, nil)
-	r.publish(PublishInput{TopicArn: arn, Message: "m"})
-	eventually(t, "a retry timer", func() bool { return h.count() == 1 && r.clk.Waiters() > 0 })
-	q, err := r.svc.subQueue(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := q.Len(context.Background()); n != 1 {
-		t.Fatalf("pending before Unsubscribe: %d", n)
-	}
-	if err := r.svc.Unsubscribe(context.Background(), sub); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := q.Len(context.Background()); n != 0 {
-		t.Fatalf("pending after Unsubscribe: %d", n)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			arn := r.topic("t", nil)
+			h := newHTTPSink(t)
+			h.status.Store(500)
+			sub := r.sub(arn, "http", h.srv.URL, nil)
+			r.publish(PublishInput{TopicArn: arn, Message: "m"})
+			eventually(t, "a retry timer", func() bool { return h.count() == 1 && r.clk.Waiters() > 0 })
+			q, err := r.svc.subQueue(sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := q.Len(context.Background()); n != 1 {
+				t.Fatalf("pending before Unsubscribe: %d", n)
+			}
+			if err := r.svc.Unsubscribe(context.Background(), sub); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := q.Len(context.Background()); n != 0 {
+				t.Fatalf("pending after Unsubscribe: %d", n)
+			}
+		})
 	}
 }

@@ -122,15 +122,19 @@ func TestHTTPRetriesThenDLQ(t *testing.T) {
 
 // §5.8: a 4xx counts as delivered (rejected): no retry, no DLQ.
 func TestHTTP4xxIsNotRetried(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0], "dlq")
-	arn := r.topic("t", nil)
-	h := newHTTPSink(t)
-	h.status.Store(404)
-	r.sub(arn, "http", h.srv.URL, map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + qarn("dlq") + `"}`})
-	r.publish(PublishInput{TopicArn: arn, Message: "m"})
-	eventually(t, "delivered-rejected", func() bool { return r.svc.Stats().DeliveredRejected == 1 })
-	if st := r.svc.Stats(); st.Retries != 0 || st.DLQWrites != 0 || h.count() != 1 {
-		t.Fatalf("stats %+v attempts %d", st, h.count())
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e, "dlq")
+			arn := r.topic("t", nil)
+			h := newHTTPSink(t)
+			h.status.Store(404)
+			r.sub(arn, "http", h.srv.URL, map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + qarn("dlq") + `"}`})
+			r.publish(PublishInput{TopicArn: arn, Message: "m"})
+			eventually(t, "delivered-rejected", func() bool { return r.svc.Stats().DeliveredRejected == 1 })
+			if st := r.svc.Stats(); st.Retries != 0 || st.DLQWrites != 0 || h.count() != 1 {
+				t.Fatalf("stats %+v attempts %d", st, h.count())
+			}
+		})
 	}
 }
 
@@ -203,22 +207,26 @@ func TestFanOutIsolation(t *testing.T) {
 
 // §5.8 maxReceivesPerSecond spaces deliveries on the clock.
 func TestThrottle(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	arn := r.topic("t", nil)
-	h := newHTTPSink(t)
-	r.sub(arn, "http", h.srv.URL, map[string]string{"DeliveryPolicy": `{"throttlePolicy":{"maxReceivesPerSecond":1}}`})
-	for i := 0; i < 3; i++ {
-		r.publish(PublishInput{TopicArn: arn, Message: fmt.Sprint("m", i)})
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			arn := r.topic("t", nil)
+			h := newHTTPSink(t)
+			r.sub(arn, "http", h.srv.URL, map[string]string{"DeliveryPolicy": `{"throttlePolicy":{"maxReceivesPerSecond":1}}`})
+			for i := 0; i < 3; i++ {
+				r.publish(PublishInput{TopicArn: arn, Message: fmt.Sprint("m", i)})
+			}
+			eventually(t, "the first delivery", func() bool { return h.count() == 1 })
+			r.waitTimer(time.Second)
+			eventually(t, "the second delivery", func() bool { return h.count() == 2 })
+			if h.count() != 2 {
+				t.Fatalf("%d deliveries after one second", h.count())
+			}
+			eventually(t, "the third slot", func() bool { return r.clk.Waiters() > 0 })
+			r.clk.Advance(time.Second)
+			eventually(t, "the third delivery", func() bool { return h.count() == 3 })
+		})
 	}
-	eventually(t, "the first delivery", func() bool { return h.count() == 1 })
-	r.waitTimer(time.Second)
-	eventually(t, "the second delivery", func() bool { return h.count() == 2 })
-	if h.count() != 2 {
-		t.Fatalf("%d deliveries after one second", h.count())
-	}
-	eventually(t, "the third slot", func() bool { return r.clk.Waiters() > 0 })
-	r.clk.Advance(time.Second)
-	eventually(t, "the third delivery", func() bool { return h.count() == 3 })
 }
 
 // §5.4/§5.8: a FIFO subscription retries on the AWS-managed schedule

@@ -71,55 +71,59 @@ func TestTopics(t *testing.T) {
 
 // §5.2 and §5.3: Publish validation with AWS's codes and messages.
 func TestPublishValidation(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
-	std := r.topic("std", nil)
-	fifo := r.topic("f.fifo", map[string]string{"FifoTopic": "true"})
-	s := func(v string) Attribute { return Attribute{DataType: "String", StringValue: v} }
-	cases := []struct {
-		name string
-		in   PublishInput
-		want string
-	}{
-		{"empty message", PublishInput{TopicArn: std}, "InvalidParameter: Invalid parameter: Empty message"},
-		{"empty subject", PublishInput{TopicArn: std, Message: "m", SubjectGiven: true}, "InvalidParameter: Invalid parameter: Subject"},
-		{"subject newline", PublishInput{TopicArn: std, Message: "m", Subject: "a\nb"}, "InvalidParameter: Invalid parameter: Subject"},
-		{"subject 100", PublishInput{TopicArn: std, Message: "m", Subject: strings.Repeat("s", 100)}, "InvalidParameter: Invalid parameter: Subject"},
-		{"too long", PublishInput{TopicArn: std, Message: strings.Repeat("x", MaxSize-5), MessageAttributes: map[string]Attribute{"ab": s("c")}}, "InvalidParameter: Invalid parameter: Message too long"},
-		{"fifo no group", PublishInput{TopicArn: fifo, Message: "m", MessageDeduplicationId: "d"}, "InvalidParameter: Invalid parameter: The MessageGroupId parameter is required for FIFO topics"},
-		{"fifo no dedup", PublishInput{TopicArn: fifo, Message: "m", MessageGroupId: "g"}, "InvalidParameter: Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"},
-		{"dedup on standard", PublishInput{TopicArn: std, Message: "m", MessageDeduplicationId: "d"}, "InvalidParameter: Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type"},
-		{"json unparsable", PublishInput{TopicArn: std, Message: "{", MessageStructure: "json"}, "InvalidParameter: Invalid parameter: Message Structure - JSON message body failed to parse"},
-		{"json no default", PublishInput{TopicArn: std, Message: `{"sqs":"x"}`, MessageStructure: "json"}, "InvalidParameter: Invalid parameter: Message Structure - No default entry in JSON message body"},
-		{"attr no type", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {StringValue: "v"}}}, "ValidationError: 1 validation error detected: Value null at 'messageAttributes.a.member.dataType' failed to satisfy constraint: Member must not be null"},
-		{"attr name long", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{strings.Repeat("n", 256): s("v")}}, "ParameterValueInvalid: Length of message attribute name must be less than 256 bytes."},
-		{"attr leading dot", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{".a": s("v")}}, "ParameterValueInvalid: Invalid message attribute name starting with character '.' was found."},
-		{"attr trailing dot", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a.": s("v")}}, "ParameterValueInvalid: Invalid message attribute name ending with character '.' was found."},
-		{"attr double dot", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a..b": s("v")}}, "ParameterValueInvalid: Message attribute name can not have successive '.' character."},
-		{"attr bad char", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a#b": s("v")}}, "ParameterValueInvalid: Invalid non-alphanumeric character '#x23' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots."},
-		{"attr bad type", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "Date", StringValue: "v"}}}, "ParameterValueInvalid: The message attribute 'a' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."},
-		{"attr empty string", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "String"}}}, "ParameterValueInvalid: The message attribute 'a' must contain non-empty message attribute value for message attribute type 'String'."},
-		{"attr empty binary", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "Binary"}}}, "ParameterValueInvalid: The message attribute 'a' must contain non-empty message attribute value for message attribute type 'Binary'."},
-		{"attr wrong field", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "Binary", StringValue: "x"}}}, "ParameterValueInvalid: The message attribute 'a' with type 'Binary' must use field 'Binary'."},
-		{"attr wrong field string", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "Number", BinaryValue: []byte{1}}}}, "ParameterValueInvalid: The message attribute 'a' with type 'Number' must use field 'String'."},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, err := r.svc.Publish(context.Background(), c.in)
-			if got := errMsg(err); got != c.want {
-				t.Fatalf("got  %s\nwant %s", got, c.want)
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e)
+			std := r.topic("std", nil)
+			fifo := r.topic("f.fifo", map[string]string{"FifoTopic": "true"})
+			s := func(v string) Attribute { return Attribute{DataType: "String", StringValue: v} }
+			cases := []struct {
+				name string
+				in   PublishInput
+				want string
+			}{
+				{"empty message", PublishInput{TopicArn: std}, "InvalidParameter: Invalid parameter: Empty message"},
+				{"empty subject", PublishInput{TopicArn: std, Message: "m", SubjectGiven: true}, "InvalidParameter: Invalid parameter: Subject"},
+				{"subject newline", PublishInput{TopicArn: std, Message: "m", Subject: "a\nb"}, "InvalidParameter: Invalid parameter: Subject"},
+				{"subject 100", PublishInput{TopicArn: std, Message: "m", Subject: strings.Repeat("s", 100)}, "InvalidParameter: Invalid parameter: Subject"},
+				{"too long", PublishInput{TopicArn: std, Message: strings.Repeat("x", MaxSize-5), MessageAttributes: map[string]Attribute{"ab": s("c")}}, "InvalidParameter: Invalid parameter: Message too long"},
+				{"fifo no group", PublishInput{TopicArn: fifo, Message: "m", MessageDeduplicationId: "d"}, "InvalidParameter: Invalid parameter: The MessageGroupId parameter is required for FIFO topics"},
+				{"fifo no dedup", PublishInput{TopicArn: fifo, Message: "m", MessageGroupId: "g"}, "InvalidParameter: Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"},
+				{"dedup on standard", PublishInput{TopicArn: std, Message: "m", MessageDeduplicationId: "d"}, "InvalidParameter: Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type"},
+				{"json unparsable", PublishInput{TopicArn: std, Message: "{", MessageStructure: "json"}, "InvalidParameter: Invalid parameter: Message Structure - JSON message body failed to parse"},
+				{"json no default", PublishInput{TopicArn: std, Message: `{"sqs":"x"}`, MessageStructure: "json"}, "InvalidParameter: Invalid parameter: Message Structure - No default entry in JSON message body"},
+				{"attr no type", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {StringValue: "v"}}}, "ValidationError: 1 validation error detected: Value null at 'messageAttributes.a.member.dataType' failed to satisfy constraint: Member must not be null"},
+				{"attr name long", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{strings.Repeat("n", 256): s("v")}}, "ParameterValueInvalid: Length of message attribute name must be less than 256 bytes."},
+				{"attr leading dot", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{".a": s("v")}}, "ParameterValueInvalid: Invalid message attribute name starting with character '.' was found."},
+				{"attr trailing dot", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a.": s("v")}}, "ParameterValueInvalid: Invalid message attribute name ending with character '.' was found."},
+				{"attr double dot", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a..b": s("v")}}, "ParameterValueInvalid: Message attribute name can not have successive '.' character."},
+				{"attr bad char", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a#b": s("v")}}, "ParameterValueInvalid: Invalid non-alphanumeric character '#x23' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots."},
+				{"attr bad type", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "Date", StringValue: "v"}}}, "ParameterValueInvalid: The message attribute 'a' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."},
+				{"attr empty string", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "String"}}}, "ParameterValueInvalid: The message attribute 'a' must contain non-empty message attribute value for message attribute type 'String'."},
+				{"attr empty binary", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "Binary"}}}, "ParameterValueInvalid: The message attribute 'a' must contain non-empty message attribute value for message attribute type 'Binary'."},
+				{"attr wrong field", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "Binary", StringValue: "x"}}}, "ParameterValueInvalid: The message attribute 'a' with type 'Binary' must use field 'Binary'."},
+				{"attr wrong field string", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{"a": {DataType: "Number", BinaryValue: []byte{1}}}}, "ParameterValueInvalid: The message attribute 'a' with type 'Number' must use field 'String'."},
+			}
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					_, err := r.svc.Publish(context.Background(), c.in)
+					if got := errMsg(err); got != c.want {
+						t.Fatalf("got  %s\nwant %s", got, c.want)
+					}
+				})
+			}
+			// Accepted shapes: custom type suffix, arrays, numbers, binary.
+			ok := PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{
+				"n": {DataType: "Number.float", StringValue: "-12.5"}, "arr": {DataType: "String.Array", StringValue: `["a",1,true,null]`},
+				"b": {DataType: "Binary", BinaryValue: []byte{2, 3, 4}}}}
+			if out, err := r.svc.Publish(context.Background(), ok); err != nil || len(out.MessageId) != 36 || out.SequenceNumber != "" {
+				t.Fatalf("valid publish: %+v %v", out, err)
+			}
+			// The size limit counts bytes: exactly 262,144 is accepted.
+			if _, err := r.svc.Publish(context.Background(), PublishInput{TopicArn: std, Message: strings.Repeat("é", MaxSize/2)}); err != nil {
+				t.Fatalf("262144 bytes: %v", err)
 			}
 		})
-	}
-	// Accepted shapes: custom type suffix, arrays, numbers, binary.
-	ok := PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]Attribute{
-		"n": {DataType: "Number.float", StringValue: "-12.5"}, "arr": {DataType: "String.Array", StringValue: `["a",1,true,null]`},
-		"b": {DataType: "Binary", BinaryValue: []byte{2, 3, 4}}}}
-	if out, err := r.svc.Publish(context.Background(), ok); err != nil || len(out.MessageId) != 36 || out.SequenceNumber != "" {
-		t.Fatalf("valid publish: %+v %v", out, err)
-	}
-	// The size limit counts bytes: exactly 262,144 is accepted.
-	if _, err := r.svc.Publish(context.Background(), PublishInput{TopicArn: std, Message: strings.Repeat("é", MaxSize/2)}); err != nil {
-		t.Fatalf("262144 bytes: %v", err)
 	}
 }
 
