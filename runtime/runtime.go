@@ -79,15 +79,8 @@ type mount struct {
 
 // Open opens the store and the services on it.
 func Open(cfg Config) (*Runtime, error) {
-	if cfg.Clock == nil {
-		cfg.Clock = clock.Real{}
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if cfg.Account == "" {
-		cfg.Account = "000000000000"
-	}
+	cfg.Clock = clock.Or(cfg.Clock)
+	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
 	if cfg.Logf == nil {
 		cfg.Logf = log.Printf
 	}

@@ -91,3 +91,12 @@ func (f *Fake) NextWait() (time.Time, bool) {
 	}
 	return min, true
 }
+
+// Or returns c, or the wall clock when c is nil: the default of every
+// runtime Config.
+func Or(c Clock) Clock {
+	if c == nil {
+		return Real{}
+	}
+	return c
+}

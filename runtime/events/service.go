@@ -145,15 +145,8 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, fmt.Errorf("events: Config.Store is required")
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = clock.Real{}
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if cfg.Account == "" {
-		cfg.Account = "000000000000"
-	}
+	cfg.Clock = clock.Or(cfg.Clock)
+	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
 	if cfg.MaxBuses <= 0 {
 		cfg.MaxBuses = 100
 	}

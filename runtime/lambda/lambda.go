@@ -137,15 +137,8 @@ func New(cfg Config) (*Dispatcher, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("lambda: Config.Store is required")
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = clock.Real{}
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if cfg.Account == "" {
-		cfg.Account = "000000000000"
-	}
+	cfg.Clock = clock.Or(cfg.Clock)
+	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
 	if cfg.RetryBaseDelay <= 0 {
 		cfg.RetryBaseDelay = 60 * time.Second
 	}

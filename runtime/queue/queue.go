@@ -65,9 +65,7 @@ func Open(st store.Store, name string, clk clock.Clock) (*Queue, error) {
 	if name == "" {
 		return nil, errors.New("queue: empty name")
 	}
-	if clk == nil {
-		clk = clock.Real{}
-	}
+	clk = clock.Or(clk)
 	return &Queue{st: st, bucket: "queue/" + name, clk: clk, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}, nil
 }
 

@@ -69,9 +69,7 @@ const bucket = "schemas"
 
 // New opens the registry kept in st.
 func New(st store.Store, clk clock.Clock, notify Notify) *Registry {
-	if clk == nil {
-		clk = clock.Real{}
-	}
+	clk = clock.Or(clk)
 	return &Registry{st: st, clk: clk, notify: notify, compiled: map[string]*jsonschema.Schema{},
 		inferred: map[string]*discovery{}, MinInterval: time.Second}
 }

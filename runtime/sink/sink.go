@@ -47,3 +47,20 @@ type Resolver interface {
 type ResolverFunc func(arn string) (Sink, error)
 
 func (f ResolverFunc) Resolve(arn string) (Sink, error) { return f(arn) }
+
+// The account and region ARNs use when a runtime Config names none.
+const (
+	DefaultRegion  = "us-east-1"
+	DefaultAccount = "000000000000"
+)
+
+// Place returns region and account, each defaulted when empty.
+func Place(region, account string) (string, string) {
+	if region == "" {
+		region = DefaultRegion
+	}
+	if account == "" {
+		account = DefaultAccount
+	}
+	return region, account
+}

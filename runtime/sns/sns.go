@@ -112,15 +112,8 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("sns: Config.Store is required")
 	}
-	if cfg.Clock == nil {
-		cfg.Clock = clock.Real{}
-	}
-	if cfg.Account == "" {
-		cfg.Account = "000000000000"
-	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
+	cfg.Clock = clock.Or(cfg.Clock)
+	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://127.0.0.1:4590"
 	}

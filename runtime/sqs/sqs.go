@@ -49,9 +49,7 @@ const namesBucket = "sqs-queues"
 
 // New opens the queues kept in st.
 func New(st store.Store, clk clock.Clock, region, account string) (*Service, error) {
-	if clk == nil {
-		clk = clock.Real{}
-	}
+	clk = clock.Or(clk)
 	s := &Service{st: st, clk: clk, region: region, account: account, queues: map[string]bool{}}
 	err := st.Scan(context.Background(), namesBucket, nil, nil, func(k, v []byte) bool {
 		s.queues[string(k)] = true
