@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -65,29 +64,17 @@ func crashChild(mode, dir string) {
 	if mode != "accept" {
 		return
 	}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for c := 0; c < 4; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			for i := c; i < crashItems; i += 4 {
-				res, err := rt.Events.PutEvents(ctx, []events.Entry{{Source: "crash.test", DetailType: "Crash", Detail: fmt.Sprintf(`{"n":%d}`, i)}})
-				if err != nil || res.FailedEntryCount != 0 {
-					fail("PutEvents", fmt.Errorf("%v %+v", err, res))
-				}
-				id, err := rt.Lambda.Invoke(ctx, "work", []byte(fmt.Sprintf(`{"n":%d}`, i)))
-				if err != nil {
-					fail("Invoke", err)
-				}
-				mu.Lock()
-				fmt.Println("accepted event", res.Entries[0].EventId)
-				fmt.Println("accepted invoke", id)
-				mu.Unlock()
-			}
-		}(c)
-	}
-	wg.Wait()
+	crashtest.Accept(4, crashItems, func(i int) []string {
+		res, err := rt.Events.PutEvents(ctx, []events.Entry{{Source: "crash.test", DetailType: "Crash", Detail: fmt.Sprintf(`{"n":%d}`, i)}})
+		if err != nil || res.FailedEntryCount != 0 {
+			fail("PutEvents", fmt.Errorf("%v %+v", err, res))
+		}
+		id, err := rt.Lambda.Invoke(ctx, "work", []byte(fmt.Sprintf(`{"n":%d}`, i)))
+		if err != nil {
+			fail("Invoke", err)
+		}
+		return []string{"event " + res.Entries[0].EventId, "invoke " + id}
+	})
 }
 
 // TestCrashEventsAndInvocations: a child process accepts events (PutEvents

@@ -7,6 +7,7 @@ package crashtest
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -138,4 +139,28 @@ func WaitAll(t testing.TB, dir string, accepted map[string]bool, timeout time.Du
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// Accept runs clients goroutines that call accept for items 0..n-1 and
+// print every id it returns as acknowledged ("accepted ID"), the way a
+// child tells the parent what it has committed. accept exits the process
+// on error.
+func Accept(clients, n int, accept func(i int) []string) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for i := c; i < n; i += clients {
+				ids := accept(i)
+				mu.Lock()
+				for _, id := range ids {
+					fmt.Println("accepted", id)
+				}
+				mu.Unlock()
+			}
+		}(c)
+	}
+	wg.Wait()
 }

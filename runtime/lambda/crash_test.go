@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,25 +39,14 @@ func crashChild(mode, dir string) {
 		return
 	}
 	// Eight clients at once, so bbolt group-commits their invokes.
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for c := 0; c < 8; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			for i := c; i < crashN; i += 8 {
-				id, err := d.Invoke(context.Background(), "work", []byte(fmt.Sprintf(`{"n":%d}`, i)))
-				if err != nil {
-					fmt.Fprintln(os.Stderr, err)
-					os.Exit(3)
-				}
-				mu.Lock()
-				fmt.Println("accepted", id)
-				mu.Unlock()
-			}
-		}(c)
-	}
-	wg.Wait()
+	crashtest.Accept(8, crashN, func(i int) []string {
+		id, err := d.Invoke(context.Background(), "work", []byte(fmt.Sprintf(`{"n":%d}`, i)))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(3)
+		}
+		return []string{id}
+	})
 }
 
 // TestCrash kills a process with SIGKILL while it delivers, restarts it on
