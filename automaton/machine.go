@@ -117,6 +117,9 @@ type pathMatcher struct {
 	exists  []existsCond
 	cidrs   int // CIDR conditions: the string leaves must be read as addresses
 	absent  int // clause fields here that allow absence: every leaf counts
+	// numKeys: the forward trie holds number literals (comparable keys or
+	// text), derived at commit so matching does not look them up per number.
+	numKeys, numText bool
 }
 
 // target is one field of one clause: what a positive hit satisfies.
@@ -719,6 +722,8 @@ func filterExists(list []existsCond, rec *patternRec) []existsCond {
 func (t *tx) commit() {
 	for pm := range t.dirty {
 		pm.ranges = pm.ranges.built()
+		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil
+		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
 	}
 	for i, changed := range t.subs {
 		if changed {

@@ -302,8 +302,7 @@ func (mt *Matcher) leafNow(val []byte) int32 {
 // ranges, or its text when it is not comparable. Work nothing at the path
 // can use is skipped.
 func (mt *Matcher) number(pm *pathMatcher, val []byte) {
-	needN := pm.fwd.childOrNil(tagNumber) != nil
-	needT := pm.fwd.childOrNil(tagNumText) != nil
+	needN, needT := pm.numKeys, pm.numText
 	needR := len(pm.ranges.conds) > 0
 	if !needN && !needT && !needR {
 		return
@@ -348,7 +347,7 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 // path: no literal number keys, and outside the hull of its ranges.
 func (mt *Matcher) skipNumber(f float64) bool {
 	pm := mt.curPM
-	if pm.fwd.childOrNil(tagNumber) != nil || pm.fwd.childOrNil(tagNumText) != nil {
+	if pm.numKeys || pm.numText {
 		return false
 	}
 	k := numberKey(f)
