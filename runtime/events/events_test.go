@@ -86,6 +86,12 @@ func each(t *testing.T, f func(t *testing.T, h *harness)) {
 }
 
 func start(t testing.TB, st store.Store, clk *clock.Fake) *harness {
+	return startWith(t, st, clk, nil)
+}
+
+// startWith is start with setup run on the service before delivery
+// begins (handlers a resumed delivery needs at once).
+func startWith(t testing.TB, st store.Store, clk *clock.Fake, setup func(*Service)) *harness {
 	h := &harness{clk: clk, st: st, dlq: &recorder{}, sinks: map[string]*recorder{}}
 	var mu sync.Mutex
 	res := sink.ResolverFunc(func(arn string) (sink.Sink, error) {
@@ -104,6 +110,9 @@ func start(t testing.TB, st store.Store, clk *clock.Fake) *harness {
 		t.Fatal(err)
 	}
 	h.svc = svc
+	if setup != nil {
+		setup(svc)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = svc.Run(ctx); close(done) }()
@@ -478,9 +487,10 @@ func TestResumeAfterRestart(t *testing.T) {
 			mustRule(t, s, "", "r", `{"source":["app"]}`, Target{ID: "h", Arn: "arn:x:go:::h"})
 			out := put(t, s, Entry{Source: "app", DetailType: "t", Detail: `{}`})
 			_ = st.Close() // "crash" before any delivery ran
-			h := start(t, e.Open(t, dir), clk)
 			got := &recorder{}
-			h.svc.RegisterHandler("arn:x:go:::h", got.handle)
+			// The handler is there before delivery resumes: an unknown
+			// target would be NO_RESOURCE, never retried.
+			startWith(t, e.Open(t, dir), clk, func(s *Service) { s.RegisterHandler("arn:x:go:::h", got.handle) })
 			eventually(t, clk, time.Second, func() bool { return len(got.all()) >= 1 })
 			if !strings.Contains(string(got.all()[0].Body), out.Entries[0].EventId) {
 				t.Fatalf("resumed delivery is another event: %s", got.all()[0].Body)
