@@ -369,3 +369,91 @@ func TestDeleteAndReplace(t *testing.T) {
 		t.Fatalf("%d states left after deleting everything", m.states)
 	}
 }
+
+// TestDifferentialChurn adds, replaces and deletes patterns drawn from a
+// small pool, so identical fields and identical clauses are shared by
+// several patterns and come and go, and checks every live pattern against
+// Explain after each round; deleting everything must leave nothing behind.
+func TestDifferentialChurn(t *testing.T) {
+	for seed := int64(1); seed <= 12; seed++ {
+		g := &gen{r: rand.New(rand.NewSource(seed))}
+		d := []compiler.Dialect{compiler.EventBridge, compiler.SNSAttributes, compiler.SNSBody}[seed%3]
+		var pool []*compiler.Pattern
+		var srcs []string
+		for len(pool) < 12 {
+			src := g.pattern(0)
+			if p, err := compiler.Compile([]byte(src), d, nil); err == nil {
+				pool, srcs = append(pool, p), append(srcs, src)
+			}
+		}
+		m := New(Config{})
+		live := map[ID]int{} // id -> pool index
+		mt := m.NewMatcher()
+		var dst []ID
+		for round := 0; round < 30; round++ {
+			for k := 0; k < 8; k++ {
+				id := ID(fmt.Sprint(g.r.Intn(20)))
+				if g.r.Intn(3) == 0 {
+					m.Delete(id)
+					delete(live, id)
+					continue
+				}
+				i := g.r.Intn(len(pool))
+				if err := m.Add(id, pool[i]); err != nil {
+					t.Fatal(err)
+				}
+				live[id] = i
+			}
+			for e := 0; e < 10; e++ {
+				var input string
+				var err error
+				if d == compiler.EventBridge {
+					input = g.event()
+					dst, err = mt.Match(dst, []byte(input))
+				} else {
+					input = g.publish()
+					dst, err = mt.MatchPublish(dst, []byte(input))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[ID]bool{}
+				for _, id := range dst {
+					if got[id] {
+						t.Fatalf("id %s reported twice", id)
+					}
+					if _, ok := live[id]; !ok {
+						t.Fatalf("deleted pattern %s matched", id)
+					}
+					got[id] = true
+				}
+				for id, i := range live {
+					ex, err := compiler.Explain(pool[i], []byte(input))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ex.Matched != got[id] {
+						t.Fatalf("seed %d round %d, %v: pattern %s (%s) on %s: Explain %v, automaton %v", seed, round, d, id, srcs[i], input, ex.Matched, got[id])
+					}
+				}
+			}
+		}
+		for id := range live {
+			m.Delete(id)
+		}
+		if m.states != 0 || len(m.predKeys) != 0 || len(m.clauses) != 0 || len(m.pathRefs) != 0 {
+			t.Fatalf("seed %d: left behind %d states, %d predicates, %d clauses, %d paths", seed, m.states, len(m.predKeys), len(m.clauses), len(m.pathRefs))
+		}
+		s := m.snap.Load()
+		for i, sub := range s.sub {
+			if len(sub.paths) != 0 || len(sub.always) != 0 || sub.count != 0 {
+				t.Fatalf("seed %d: input %d not empty", seed, i)
+			}
+		}
+		for id := int32(0); id < s.predCap; id++ {
+			if s.preds.get(id) != nil {
+				t.Fatalf("seed %d: predicate %d still published", seed, id)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package automaton
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
@@ -64,8 +65,12 @@ type Machine struct {
 
 	mu       sync.Mutex // serialises writers; guards everything below
 	patterns map[ID]*patternRec
-	clauses  idAllocator
+	preds    []*predW // by predicate id
+	predKeys map[string]*predW
+	clauses  map[string]*clauseW
+	predIDs  idAllocator
 	pats     idAllocator
+	keyBuf   []byte
 	pathIdx  map[inputPath]int32 // stable index of a path for matcher scratch
 	pathRefs map[inputPath]int   // live fields per path
 	paths    idAllocator
@@ -75,10 +80,11 @@ type Machine struct {
 
 // snapshot is everything Match reads; it never changes once published.
 type snapshot struct {
-	sub       [numInputs]*subMachine
-	clauseCap int32 // clause ids are below this
-	patCap    int32
-	pathCap   int32
+	sub     [numInputs]*subMachine
+	preds   predTable
+	predCap int32 // predicate ids are below this
+	patCap  int32
+	pathCap int32
 }
 
 // subMachine is the automaton for one kind of input.
@@ -94,8 +100,8 @@ type subMachine struct {
 	// lengths has bit len%64 set for the length of every index key: most
 	// members of an event are ruled out without hashing their path.
 	lengths uint64
-	// always lists the clauses with no field that needs a leaf (only
-	// exists:false fields): they are candidates for every input.
+	// always lists the clauses with no required field (every field
+	// allows absence): they are candidates for every input.
 	always []*clauseRec
 	count  int // patterns
 }
@@ -113,46 +119,17 @@ type pathMatcher struct {
 	fold    *node // case-folded strings: equals-ignore-case, ignore-case prefix
 	revFold *node // reversed case-folded strings: ignore-case suffix
 	ranges  rangeIndex
-	ab      []*abCond
-	exists  []existsCond
-	cidrs   int // CIDR conditions: the string leaves must be read as addresses
-	absent  int // clause fields here that allow absence: every leaf counts
-	// numKeys: the forward trie holds number literals (comparable keys or
-	// text), derived at commit so matching does not look them up per number.
+	lazy    []int32 // predicates with anything-but or exists conditions
+	cidrs   int     // CIDR conditions: the string leaves must be read as addresses
+	absent  int     // clause fields here that allow absence: every leaf counts
+	// Derived at commit, so matching does not work them out per value:
+	// numKeys/numText: the forward trie holds number literals (comparable
+	// keys or text); eager: the lazy predicates that anchor a clause, so
+	// must be computed for every input; recordAll: every leaf must be
+	// recorded (for lazy predicates and absence).
 	numKeys, numText bool
-}
-
-// target is one field of one clause: what a positive hit satisfies.
-type target struct {
-	cl    *clauseRec
-	field int32
-	id    int32 // cl.id, copied so a hit touches no clause record
-}
-
-// abCond is one anything-but condition: its exclusions are marks in the
-// tries; a leaf that none of them excludes satisfies the target.
-type abCond struct {
-	target
-	every bool // SNS String.Array rule: every leaf must pass
-}
-
-type existsCond struct {
-	target
-	nonEmpty bool
-}
-
-// clauseRec is one clause of one pattern.
-type clauseRec struct {
-	id       int32
-	pat      *patternRec
-	fields   []fieldRec
-	required uint64 // fields that need a leaf
-	full     bool   // needs the array-consistency search even without arrays
-}
-
-type fieldRec struct {
-	pathIdx     int32
-	allowAbsent bool
+	eager            []int32
+	recordAll        bool
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.
@@ -160,9 +137,9 @@ type patternRec struct {
 	id      ID
 	idx     int32
 	input   int
-	clauses []*clauseRec
-	touched []trieKey
-	paths   []string
+	clauses []*clauseW
+	paths   []string // a path per field, for pathRefs
+	absent  []string // paths of fields allowing absence
 }
 
 type trieKind uint8
@@ -210,7 +187,8 @@ func New(cfg Config) *Machine {
 	if cfg.MaxEventSize <= 0 {
 		cfg.MaxEventSize = DefaultMaxEventSize
 	}
-	m := &Machine{cfg: cfg, patterns: map[ID]*patternRec{}, pathIdx: map[inputPath]int32{}, pathRefs: map[inputPath]int{}}
+	m := &Machine{cfg: cfg, patterns: map[ID]*patternRec{}, predKeys: map[string]*predW{}, clauses: map[string]*clauseW{},
+		pathIdx: map[inputPath]int32{}, pathRefs: map[inputPath]int{}}
 	s := &snapshot{}
 	for i := range s.sub {
 		s.sub[i] = &subMachine{paths: map[string]*pathMatcher{}, prefixes: map[string]int{}}
@@ -339,6 +317,7 @@ type tx struct {
 	snap   snapshot
 	subs   [numInputs]bool       // sub copied
 	dirty  map[*pathMatcher]bool // path matchers copied in this tx
+	preds  bool                  // snap.preds.chunks copied
 	states int                   // states created minus states pruned
 	gen    uint64
 }
@@ -441,10 +420,88 @@ func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
 	return &pm.fwd
 }
 
-func (t *tx) insert(rec *patternRec, path string, pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo, hi byte, mk mark) {
+func (t *tx) insert(pw *predW, pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo, hi byte, mk mark) {
 	root := t.trie(pm, kind)
 	*root = insert(*root, key, place, lo, hi, mk, t.gen, &t.states)
-	rec.touched = append(rec.touched, trieKey{path, kind, string(key)})
+	pw.touched = append(pw.touched, trieKey{pw.path, kind, string(key)})
+}
+
+// setPred publishes rec (nil: none) as predicate id in the next snapshot,
+// copying the table chunk it lands in once per write.
+func (t *tx) setPred(id int32, rec *predRec) {
+	pt := &t.snap.preds
+	if !t.preds {
+		pt.chunks = append([]*predChunk(nil), pt.chunks...)
+		t.preds = true
+	}
+	ci := int(id >> predChunkBits)
+	for len(pt.chunks) <= ci {
+		pt.chunks = append(pt.chunks, &predChunk{gen: t.gen})
+	}
+	c := pt.chunks[ci]
+	if c.gen != t.gen {
+		cp := *c
+		cp.gen = t.gen
+		c = &cp
+		pt.chunks[ci] = c
+	}
+	c.recs[id&(1<<predChunkBits-1)] = rec
+	if rec != nil {
+		t.m.preds[id].rec = rec
+	}
+}
+
+// ownPred returns a version of pw's record this write may change.
+func (t *tx) ownPred(pw *predW) *predRec {
+	if pw.rec.gen == t.gen {
+		return pw.rec
+	}
+	cp := *pw.rec
+	cp.gen = t.gen
+	cp.anchors = cp.anchors[:len(cp.anchors):len(cp.anchors)]
+	t.setPred(cp.id, &cp)
+	return &cp
+}
+
+// ownClause returns a version of cw's record this write may change, put
+// in place of the published one where Match finds it.
+func (t *tx) ownClause(cw *clauseW) *clauseRec {
+	old := cw.rec
+	if old.gen == t.gen {
+		return old
+	}
+	cp := *old
+	cp.gen = t.gen
+	cp.pats = cp.pats[:len(cp.pats):len(cp.pats)]
+	cw.rec = &cp
+	t.replaceClause(cw, old, &cp)
+	return &cp
+}
+
+// replaceClause swaps old for cl (nil: removes it) where Match finds it:
+// the anchor's list or the always list.
+func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
+	var list []*clauseRec
+	if cw.anchor != nil {
+		list = cw.anchor.rec.anchors
+	} else {
+		list = t.sub(cw.input).always
+	}
+	out := make([]*clauseRec, 0, len(list))
+	for _, c := range list {
+		if c == old {
+			if cl == nil {
+				continue
+			}
+			c = cl
+		}
+		out = append(out, c)
+	}
+	if cw.anchor != nil {
+		t.ownPred(cw.anchor).anchors = out
+	} else {
+		t.sub(cw.input).always = out
+	}
 }
 
 // addPattern compiles p into the machine; AddAll has checked it.
@@ -453,123 +510,193 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 	m := t.m
 	rec := &patternRec{id: id, idx: m.pats.get(), input: input}
 	s := t.sub(input)
-	for _, cl := range p.Clauses {
-		cr := &clauseRec{id: m.clauses.get(), pat: rec, fields: make([]fieldRec, len(cl.Fields))}
-		cr.full = len(cl.Fields) > 64
-		anyRequired := false
-		rec.clauses = append(rec.clauses, cr)
-		for fi, f := range cl.Fields {
-			pm := t.path(input, f.Path)
+	for ci := range p.Clauses {
+		cl := &p.Clauses[ci]
+		fields := make([]fieldRec, len(cl.Fields))
+		preds := make([]*predW, len(cl.Fields))
+		ckey := []byte{byte(input)}
+		full := false
+		for fi := range cl.Fields {
+			f := &cl.Fields[fi]
+			allowAbsent := false
+			for i := range f.Conds {
+				if c := &f.Conds[i]; c.Op == compiler.OpExists && !c.Exists {
+					allowAbsent = true
+				}
+			}
 			rec.paths = append(rec.paths, f.Path)
 			m.pathRefs[pathKey(input, f.Path)]++
-			cr.fields[fi] = fieldRec{pathIdx: pm.idx}
-			tg := target{cl: cr, field: int32(fi), id: cr.id}
-			needs := false
-			for ci := range f.Conds {
-				c := &f.Conds[ci]
-				if c.Op == compiler.OpExists && !c.Exists {
-					if !cr.fields[fi].allowAbsent {
-						pm.absent++
-					}
-					cr.fields[fi].allowAbsent = true
-					cr.full = true
-					continue
-				}
-				needs = true
-				t.addCondition(rec, f.Path, pm, tg, c)
+			if allowAbsent {
+				full = true
+				rec.absent = append(rec.absent, f.Path)
+				t.path(input, f.Path).absent++
 			}
-			if needs && !cr.fields[fi].allowAbsent {
-				anyRequired = true
-				if fi < 64 {
-					cr.required |= 1 << fi
+			var ok bool
+			m.keyBuf, ok = appendPredKey(m.keyBuf[:0], input, f)
+			fr := fieldRec{pred: -1, allowAbsent: allowAbsent}
+			if ok {
+				pw := m.predKeys[string(m.keyBuf)]
+				if pw == nil {
+					pw = t.newPred(input, f, string(m.keyBuf))
 				}
+				preds[fi] = pw
+				fr.pred, fr.pathIdx, fr.lazy = pw.rec.id, pw.rec.pathIdx, pw.rec.lazy()
+				ckey = binary.AppendUvarint(ckey, uint64(pw.rec.id)+1)
+			} else {
+				fr.pathIdx = t.path(input, f.Path).idx
+				ckey = binary.AppendUvarint(ckey, 0)
+				ckey = appendStr(ckey, f.Path)
+			}
+			ckey = append(ckey, boolByte(allowAbsent))
+			fields[fi] = fr
+		}
+		if cw := m.clauses[string(ckey)]; cw != nil {
+			if !hasPattern(cw.rec, rec) {
+				cr := t.ownClause(cw)
+				cr.pats = append(cr.pats, rec)
+				rec.clauses = append(rec.clauses, cw)
+			}
+			continue
+		}
+		cr := &clauseRec{pats: []*patternRec{rec}, fields: fields, full: full || len(fields) > 64, gen: t.gen}
+		cw := &clauseW{rec: cr, key: string(ckey), input: input}
+		for _, pw := range preds {
+			if pw != nil {
+				pw.uses++
 			}
 		}
-		if !anyRequired {
+		if a := chooseAnchor(fields, preds); a >= 0 {
+			cw.anchor = preds[a]
+			pr := t.ownPred(cw.anchor)
+			pr.anchors = append(pr.anchors, cr)
+			if pr.lazy() {
+				t.path(input, cw.anchor.path) // commit recomputes its eager list
+			}
+		} else {
 			s.always = append(s.always[:len(s.always):len(s.always)], cr)
 		}
+		m.clauses[cw.key] = cw
+		rec.clauses = append(rec.clauses, cw)
 	}
 	s.count++
 	m.patterns[id] = rec
 }
 
-// addCondition compiles one condition into the path's automaton.
-func (t *tx) addCondition(rec *patternRec, path string, pm *pathMatcher, tg target, c *compiler.Condition) {
-	hit := mark{hit: &tg}
+func hasPattern(cl *clauseRec, rec *patternRec) bool {
+	for _, p := range cl.pats {
+		if p == rec {
+			return true
+		}
+	}
+	return false
+}
+
+// newPred compiles a field's positive conditions into the path's automaton
+// as a new predicate.
+func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
+	m := t.m
+	id := m.predIDs.get()
+	pm := t.path(input, f.Path)
+	pw := &predW{key: key, input: input, path: f.Path, rank: predRank(f)}
+	pr := &predRec{id: id, pathIdx: pm.idx, gen: t.gen}
+	for int(id) >= len(m.preds) {
+		m.preds = append(m.preds, nil)
+	}
+	m.preds[id] = pw
+	pw.rec = pr
+	for i := range f.Conds {
+		c := &f.Conds[i]
+		if c.Op == compiler.OpExists && !c.Exists {
+			continue
+		}
+		t.addCondition(pw, pr, pm, c)
+	}
+	if pr.lazy() {
+		pm.lazy = append(pm.lazy[:len(pm.lazy):len(pm.lazy)], id)
+	}
+	m.predKeys[key] = pw
+	t.setPred(id, pr)
+	return pw
+}
+
+// addCondition compiles one condition of predicate pr into the path's
+// automaton.
+func (t *tx) addCondition(pw *predW, pr *predRec, pm *pathMatcher, c *compiler.Condition) {
+	hit := mark{pred: pr.id}
 	switch c.Op {
 	case compiler.OpEquals:
-		t.insert(rec, path, pm, trieFwd, literalKey(&c.Value), placeEnd, 0, 0, hit)
+		t.insert(pw, pm, trieFwd, literalKey(&c.Value), placeEnd, 0, 0, hit)
 	case compiler.OpPrefix:
 		if c.IgnoreCase {
 			hit.verify, hit.text = verifyFoldPrefix, c.Text
-			t.insert(rec, path, pm, trieFold, appendFolded([]byte{tagString}, []byte(c.Text)), placePass, 0, 0, hit)
+			t.insert(pw, pm, trieFold, appendFolded([]byte{tagString}, []byte(c.Text)), placePass, 0, 0, hit)
 		} else {
-			t.insert(rec, path, pm, trieFwd, append([]byte{tagString}, c.Text...), placePass, 0, 0, hit)
+			t.insert(pw, pm, trieFwd, append([]byte{tagString}, c.Text...), placePass, 0, 0, hit)
 		}
 	case compiler.OpSuffix:
 		if c.IgnoreCase {
 			hit.verify, hit.text = verifyFoldSuffix, c.Text
-			t.insert(rec, path, pm, trieRevFold, appendReversed([]byte{tagString}, appendFolded(nil, []byte(c.Text))), placePass, 0, 0, hit)
+			t.insert(pw, pm, trieRevFold, appendReversed([]byte{tagString}, appendFolded(nil, []byte(c.Text))), placePass, 0, 0, hit)
 		} else {
-			t.insert(rec, path, pm, trieRev, appendReversed([]byte{tagString}, []byte(c.Text)), placePass, 0, 0, hit)
+			t.insert(pw, pm, trieRev, appendReversed([]byte{tagString}, []byte(c.Text)), placePass, 0, 0, hit)
 		}
 	case compiler.OpEqualsIgnoreCase:
 		hit.verify, hit.text = verifyFoldEqual, c.Text
-		t.insert(rec, path, pm, trieFold, appendFolded([]byte{tagString}, []byte(c.Text)), placeEnd, 0, 0, hit)
+		t.insert(pw, pm, trieFold, appendFolded([]byte{tagString}, []byte(c.Text)), placeEnd, 0, 0, hit)
 	case compiler.OpWildcard:
-		t.insertGlob(rec, path, pm, c.Glob, hit)
+		t.insertGlob(pw, pm, c.Glob, hit)
 	case compiler.OpAnythingBut:
-		ab := &abCond{target: tg, every: c.EveryValue}
-		pm.ab = append(pm.ab[:len(pm.ab):len(pm.ab)], ab)
-		ex := mark{ab: ab}
+		ab := &abCond{pred: pr.id, every: c.EveryValue}
+		pr.ab = append(pr.ab, ab)
+		ex := mark{pred: -1, ab: ab}
 		switch c.Exclude.Op {
 		case compiler.OpEquals:
 			for i := range c.Exclude.Values {
-				t.insert(rec, path, pm, trieFwd, literalKey(&c.Exclude.Values[i]), placeEnd, 0, 0, ex)
+				t.insert(pw, pm, trieFwd, literalKey(&c.Exclude.Values[i]), placeEnd, 0, 0, ex)
 			}
 		case compiler.OpPrefix:
 			for _, s := range c.Exclude.Texts {
-				t.insert(rec, path, pm, trieFwd, append([]byte{tagString}, s...), placePass, 0, 0, ex)
+				t.insert(pw, pm, trieFwd, append([]byte{tagString}, s...), placePass, 0, 0, ex)
 			}
 		case compiler.OpSuffix:
 			for _, s := range c.Exclude.Texts {
-				t.insert(rec, path, pm, trieRev, appendReversed([]byte{tagString}, []byte(s)), placePass, 0, 0, ex)
+				t.insert(pw, pm, trieRev, appendReversed([]byte{tagString}, []byte(s)), placePass, 0, 0, ex)
 			}
 		case compiler.OpEqualsIgnoreCase:
 			for _, s := range c.Exclude.Texts {
 				m := ex
 				m.verify, m.text = verifyFoldEqual, s
-				t.insert(rec, path, pm, trieFold, appendFolded([]byte{tagString}, []byte(s)), placeEnd, 0, 0, m)
+				t.insert(pw, pm, trieFold, appendFolded([]byte{tagString}, []byte(s)), placeEnd, 0, 0, m)
 			}
 		case compiler.OpWildcard:
 			for _, g := range c.Exclude.Globs {
-				t.insertGlob(rec, path, pm, g, ex)
+				t.insertGlob(pw, pm, g, ex)
 			}
 		}
 	case compiler.OpNumeric:
 		lo, hi, ok := rangeKeys(c.Range)
 		if ok {
-			pm.ranges = pm.ranges.with(rangeCond{lo: lo, hi: hi, t: tg})
+			pm.ranges = pm.ranges.with(rangeCond{lo: lo, hi: hi, pred: pr.id})
 		}
 	case compiler.OpExists:
-		pm.exists = append(pm.exists[:len(pm.exists):len(pm.exists)], existsCond{target: tg, nonEmpty: c.NonEmpty})
+		pr.exists = append(pr.exists, existsCond{pred: pr.id, nonEmpty: c.NonEmpty})
 	case compiler.OpCIDR:
 		pm.cidrs++
 		key, place, lo, hi := cidrKey(c)
-		t.insert(rec, path, pm, trieFwd, key, place, lo, hi, hit)
+		t.insert(pw, pm, trieFwd, key, place, lo, hi, hit)
 	}
 }
 
 // insertGlob puts a wildcard into the forward trie at its literal head; the
 // rest is checked when a value reaches it. A glob without a star is an
 // exact value.
-func (t *tx) insertGlob(rec *patternRec, path string, pm *pathMatcher, g compiler.Glob, mk mark) {
+func (t *tx) insertGlob(pw *predW, pm *pathMatcher, g compiler.Glob, mk mark) {
 	if len(g.Parts) == 1 {
-		t.insert(rec, path, pm, trieFwd, append([]byte{tagString}, g.Parts[0]...), placeEnd, 0, 0, mk)
+		t.insert(pw, pm, trieFwd, append([]byte{tagString}, g.Parts[0]...), placeEnd, 0, 0, mk)
 		return
 	}
 	mk.verify, mk.glob = verifyGlob, g
-	t.insert(rec, path, pm, trieFwd, append([]byte{tagString}, g.Parts[0]...), placePass, 0, 0, mk)
+	t.insert(pw, pm, trieFwd, append([]byte{tagString}, g.Parts[0]...), placePass, 0, 0, mk)
 }
 
 // literalKey is the typed key of a pattern literal.
@@ -616,36 +743,43 @@ func cidrKey(c *compiler.Condition) ([]byte, markPlace, byte, byte) {
 func (t *tx) deletePattern(rec *patternRec) {
 	m := t.m
 	s := t.sub(rec.input)
-	owned := func(mk *mark) bool { return mk.owner().pat == rec }
-	for _, tk := range rec.touched {
-		pm := t.path(rec.input, tk.path)
-		root := t.trie(pm, tk.kind)
-		removed := 0
-		*root = remove(*root, []byte(tk.key), owned, t.gen, &removed)
-		t.states -= removed
-	}
-	k := 0
-	for _, cr := range rec.clauses {
-		for _, f := range cr.fields {
-			if f.allowAbsent {
-				t.path(rec.input, rec.paths[k]).absent--
+	for _, cw := range rec.clauses {
+		if len(cw.rec.pats) > 1 {
+			cr := t.ownClause(cw)
+			pats := cr.pats[:0:0]
+			for _, p := range cr.pats {
+				if p != rec {
+					pats = append(pats, p)
+				}
 			}
-			k++
+			cr.pats = pats
+			continue
 		}
+		t.replaceClause(cw, cw.rec, nil)
+		delete(m.clauses, cw.key)
+		seen := map[*predW]bool{}
+		for _, f := range cw.rec.fields {
+			if f.pred < 0 {
+				continue
+			}
+			pw := m.preds[f.pred]
+			if seen[pw] {
+				continue
+			}
+			seen[pw] = true
+			if pw.uses--; pw.uses == 0 {
+				t.dropPred(pw)
+			}
+		}
+	}
+	for _, path := range rec.absent {
+		t.path(rec.input, path).absent--
 	}
 	seen := map[string]bool{}
 	for _, path := range rec.paths {
 		key := pathKey(rec.input, path)
 		m.pathRefs[key]--
-		if seen[path] {
-			continue
-		}
 		seen[path] = true
-		pm := t.path(rec.input, path)
-		pm.ab = filterAB(pm.ab, rec)
-		pm.exists = filterExists(pm.exists, rec)
-		pm.ranges = pm.ranges.without(rec)
-		pm.cidrs = countCIDR(pm.fwd)
 	}
 	for path := range seen {
 		key := pathKey(rec.input, path)
@@ -659,19 +793,30 @@ func (t *tx) deletePattern(rec *patternRec) {
 			}
 		}
 	}
-	var always []*clauseRec
-	for _, cr := range s.always {
-		if cr.pat != rec {
-			always = append(always, cr)
-		}
-	}
-	s.always = always
-	for _, cr := range rec.clauses {
-		m.clauses.put(cr.id)
-	}
 	m.pats.put(rec.idx)
 	s.count--
 	delete(m.patterns, rec.id)
+}
+
+// dropPred removes a predicate no clause uses any more.
+func (t *tx) dropPred(pw *predW) {
+	m := t.m
+	id := pw.rec.id
+	pm := t.path(pw.input, pw.path)
+	owned := func(mk *mark) bool { return mk.pred == id || (mk.ab != nil && mk.ab.pred == id) }
+	for _, tk := range pw.touched {
+		root := t.trie(pm, tk.kind)
+		removed := 0
+		*root = remove(*root, []byte(tk.key), owned, t.gen, &removed)
+		t.states -= removed
+	}
+	pm.lazy = filterIDs(pm.lazy, id)
+	pm.ranges = pm.ranges.without(id)
+	pm.cidrs = countCIDR(pm.fwd)
+	t.setPred(id, nil)
+	m.preds[id] = nil
+	m.predIDs.put(id)
+	delete(m.predKeys, pw.key)
 }
 
 func countCIDR(n *node) int {
@@ -699,21 +844,11 @@ func countMarks(n *node) int {
 	return c
 }
 
-func filterAB(list []*abCond, rec *patternRec) []*abCond {
-	var out []*abCond
-	for _, a := range list {
-		if a.cl.pat != rec {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func filterExists(list []existsCond, rec *patternRec) []existsCond {
-	var out []existsCond
-	for _, e := range list {
-		if e.cl.pat != rec {
-			out = append(out, e)
+func filterIDs(list []int32, id int32) []int32 {
+	var out []int32
+	for _, x := range list {
+		if x != id {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -724,6 +859,13 @@ func (t *tx) commit() {
 		pm.ranges = pm.ranges.built()
 		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
+		pm.eager = nil
+		for _, id := range pm.lazy {
+			if len(t.m.preds[id].rec.anchors) > 0 {
+				pm.eager = append(pm.eager, id)
+			}
+		}
+		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0
 	}
 	for i, changed := range t.subs {
 		if changed {
@@ -747,7 +889,7 @@ func (t *tx) commit() {
 		}
 	}
 	s := t.snap
-	s.clauseCap = t.m.clauses.next
+	s.predCap = t.m.predIDs.next
 	s.patCap = t.m.pats.next
 	s.pathCap = t.m.paths.next
 	t.m.states += t.states

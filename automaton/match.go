@@ -38,18 +38,18 @@ type Matcher struct {
 	pathPM    []*pathMatcher
 	paths     []int32 // paths with leaves in this event
 
-	clauseEpoch []uint32
-	clauseMask  []uint64
-	clauseHead  []int32
-	clauseArr   []uint32 // epoch of the last hit inside an array
-	touched     []*clauseRec
-	hits        []hitRec
-	excls       []exclRec
+	predEpoch []uint32 // the predicate has hits in this input
+	predHead  []int32  // its last hit
+	predArr   []uint32 // epoch of its last hit inside an array
+	predLazy  []uint32 // epoch its lazy part was computed in
+	fired     []int32  // predicates with hits, in order
+	hits      []hitRec
+	excls     []exclRec
 
 	patEpoch []uint32
 
 	// array-consistency search
-	pairs  []hitRec
+	pairs  []int32 // leaves per field, back to back
 	starts []int32
 	choice []arrayStep
 	absent []int32
@@ -72,10 +72,8 @@ type leafRec struct {
 }
 
 type hitRec struct {
-	cl    *clauseRec
-	field int32
-	leaf  int32
-	next  int32
+	leaf int32
+	next int32
 }
 
 type exclRec struct {
@@ -171,12 +169,12 @@ func (mt *Matcher) MatchPublish(dst []ID, req []byte) ([]ID, error) {
 func (mt *Matcher) begin() {
 	s := mt.m.snap.Load()
 	mt.snap = s
-	if int(s.clauseCap) > len(mt.clauseEpoch) {
-		n := int(s.clauseCap) + int(s.clauseCap)/4 + 16
-		mt.clauseEpoch = make([]uint32, n)
-		mt.clauseMask = make([]uint64, n)
-		mt.clauseHead = make([]int32, n)
-		mt.clauseArr = make([]uint32, n)
+	if int(s.predCap) > len(mt.predEpoch) {
+		n := int(s.predCap) + int(s.predCap)/4 + 16
+		mt.predEpoch = make([]uint32, n)
+		mt.predHead = make([]int32, n)
+		mt.predArr = make([]uint32, n)
+		mt.predLazy = make([]uint32, n)
 	}
 	if int(s.pathCap) > len(mt.pathEpoch) {
 		n := int(s.pathCap) + 16
@@ -195,8 +193,9 @@ func (mt *Matcher) begin() {
 }
 
 func (mt *Matcher) resetEpochs() {
-	clear(mt.clauseEpoch)
-	clear(mt.clauseArr)
+	clear(mt.predEpoch)
+	clear(mt.predArr)
+	clear(mt.predLazy)
 	clear(mt.pathEpoch)
 	clear(mt.patEpoch)
 	mt.epoch = 1
@@ -212,7 +211,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.path = mt.path[:0]
 	mt.valBuf = mt.valBuf[:0]
 	mt.paths = mt.paths[:0]
-	mt.touched = mt.touched[:0]
+	mt.fired = mt.fired[:0]
 	mt.hits = mt.hits[:0]
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
@@ -225,8 +224,14 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	}
 	mt.postPass()
 	mt.budget = searchBudget
-	for _, cl := range mt.touched {
-		dst = mt.evaluate(dst, cl)
+	preds := &mt.snap.preds
+	// Predicates fired while clauses are decided (lazy ones, computed on
+	// demand) anchor nothing, so the list is walked as it stood.
+	fired := len(mt.fired)
+	for i := 0; i < fired; i++ {
+		for _, cl := range preds.get(mt.fired[i]).anchors {
+			dst = mt.evaluate(dst, cl)
+		}
 	}
 	for _, cl := range sub.always {
 		dst = mt.evaluate(dst, cl)
@@ -242,7 +247,7 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	mt.cur = -1
 	mt.curPM = pm
 	mt.curKind = kind
-	if len(pm.ab) > 0 || len(pm.exists) > 0 || pm.absent > 0 {
+	if pm.recordAll {
 		mt.leafNow(val)
 	}
 	switch kind {
@@ -332,12 +337,12 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 		if all {
 			for i := range pm.ranges.conds {
 				if c := &pm.ranges.conds[i]; c.lo <= key && key <= c.hi {
-					mt.hit(c.t, mt.leafNow(val))
+					mt.hit(c.pred, mt.leafNow(val))
 				}
 			}
 		} else {
 			for _, ci := range cover {
-				mt.hit(pm.ranges.conds[ci].t, mt.leafNow(val))
+				mt.hit(pm.ranges.conds[ci].pred, mt.leafNow(val))
 			}
 		}
 	}
@@ -403,8 +408,8 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 		}
 	}
 	li := mt.leafNow(orig)
-	if mk.hit != nil {
-		mt.hit(*mk.hit, li)
+	if mk.ab == nil {
+		mt.hit(mk.pred, li)
 		return
 	}
 	l := &mt.leaves[li]
@@ -412,57 +417,71 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 	l.excl = int32(len(mt.excls) - 1)
 }
 
-// hit records that leaf li satisfies a field of a clause.
-func (mt *Matcher) hit(t target, li int32) {
-	id := t.id
-	if mt.clauseEpoch[id] != mt.epoch {
-		mt.clauseEpoch[id] = mt.epoch
-		mt.clauseMask[id] = 0
-		mt.clauseHead[id] = -1
-		mt.touched = append(mt.touched, t.cl)
-	}
-	if t.field < 64 {
-		mt.clauseMask[id] |= 1 << t.field
+// hit records that leaf li satisfies predicate p.
+func (mt *Matcher) hit(p int32, li int32) {
+	if mt.predEpoch[p] != mt.epoch {
+		mt.predEpoch[p] = mt.epoch
+		mt.predHead[p] = -1
+		mt.fired = append(mt.fired, p)
+	} else if mt.hits[mt.predHead[p]].leaf == li {
+		return // another condition of the field, same leaf
 	}
 	if l := &mt.leaves[li]; l.tr1 > l.tr0 {
-		mt.clauseArr[id] = mt.epoch // a hit inside an array: consistency matters
+		mt.predArr[p] = mt.epoch // a hit inside an array: consistency matters
 	}
-	mt.hits = append(mt.hits, hitRec{cl: t.cl, field: t.field, leaf: li, next: mt.clauseHead[id]})
-	mt.clauseHead[id] = int32(len(mt.hits) - 1)
+	mt.hits = append(mt.hits, hitRec{leaf: li, next: mt.predHead[p]})
+	mt.predHead[p] = int32(len(mt.hits) - 1)
 }
 
-// postPass evaluates the conditions that depend on all the leaves of a
-// path: exists and anything-but.
+// postPass computes the lazy predicates that anchor clauses, at the paths
+// this input has leaves for.
 func (mt *Matcher) postPass() {
 	for _, idx := range mt.paths {
-		pm := mt.pathPM[idx]
-		for i := range pm.exists {
-			ec := &pm.exists[i]
+		for _, p := range mt.pathPM[idx].eager {
+			mt.lazy(p)
+		}
+	}
+}
+
+// lazy computes the anything-but and exists conditions of predicate p once
+// per input: they depend on all the leaves of its path, which the scanner
+// recorded.
+func (mt *Matcher) lazy(p int32) {
+	if mt.predLazy[p] == mt.epoch {
+		return
+	}
+	mt.predLazy[p] = mt.epoch
+	pr := mt.snap.preds.get(p)
+	idx := pr.pathIdx
+	if mt.pathEpoch[idx] != mt.epoch {
+		return // no leaves: neither exists nor anything-but holds
+	}
+	for i := range pr.exists {
+		ec := &pr.exists[i]
+		for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+			l := &mt.leaves[li]
+			if ec.nonEmpty && (l.kind == tagNull || (l.kind == tagString && len(l.val) == 0)) {
+				continue
+			}
+			mt.hit(p, li)
+		}
+	}
+	for _, ab := range pr.ab {
+		if ab.every {
+			ok := true
 			for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
-				l := &mt.leaves[li]
-				if ec.nonEmpty && (l.kind == tagNull || (l.kind == tagString && len(l.val) == 0)) {
-					continue
+				if mt.excluded(li, ab) {
+					ok = false
+					break
 				}
-				mt.hit(ec.target, li)
+			}
+			if !ok {
+				continue
 			}
 		}
-		for _, ab := range pm.ab {
-			if ab.every {
-				ok := true
-				for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
-					if mt.excluded(li, ab) {
-						ok = false
-						break
-					}
-				}
-				if !ok {
-					continue
-				}
-			}
-			for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
-				if ab.every || !mt.excluded(li, ab) {
-					mt.hit(ab.target, li)
-				}
+		for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+			if ab.every || !mt.excluded(li, ab) {
+				mt.hit(p, li)
 			}
 		}
 	}
@@ -477,58 +496,70 @@ func (mt *Matcher) excluded(li int32, ab *abCond) bool {
 	return false
 }
 
-// evaluate decides one candidate clause and appends its pattern's id once.
+// evaluate decides one candidate clause and appends the ids of its
+// patterns not yet matched.
 func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
-	pat := cl.pat
-	if mt.patEpoch[pat.idx] == mt.epoch {
+	pending := false
+	for _, pat := range cl.pats {
+		if mt.patEpoch[pat.idx] != mt.epoch {
+			pending = true
+			break
+		}
+	}
+	if !pending {
 		return dst
 	}
-	var mask uint64
-	touched := mt.clauseEpoch[cl.id] == mt.epoch
-	if touched {
-		mask = mt.clauseMask[cl.id]
+	inArrays := 0
+	for i := range cl.fields {
+		f := &cl.fields[i]
+		if f.pred < 0 {
+			continue
+		}
+		if f.lazy {
+			mt.lazy(f.pred)
+		}
+		if mt.predEpoch[f.pred] != mt.epoch {
+			if !f.allowAbsent {
+				return dst
+			}
+			continue
+		}
+		if mt.predArr[f.pred] == mt.epoch {
+			inArrays++
+		}
 	}
-	if mask&cl.required != cl.required {
-		return dst
+	// Leaves of different fields can only be inconsistent when two of
+	// them lie in arrays; absence needs the search whatever the arrays.
+	if cl.full || inArrays > 1 {
+		if !mt.search(cl) {
+			return dst
+		}
 	}
-	ok := false
-	if !cl.full && (len(cl.fields) == 1 || mt.clauseArr[cl.id] != mt.epoch) {
-		ok = true
-	} else {
-		ok = mt.search(cl, touched)
-	}
-	if ok {
-		mt.patEpoch[pat.idx] = mt.epoch
-		dst = append(dst, pat.id)
+	for _, pat := range cl.pats {
+		if mt.patEpoch[pat.idx] != mt.epoch {
+			mt.patEpoch[pat.idx] = mt.epoch
+			dst = append(dst, pat.id)
+		}
 	}
 	return dst
 }
 
 // search looks for one array-consistent choice of leaves for cl, the
 // semantics of compiler/clause.go.
-func (mt *Matcher) search(cl *clauseRec, touched bool) bool {
-	n := len(cl.fields)
+func (mt *Matcher) search(cl *clauseRec) bool {
 	mt.pairs = mt.pairs[:0]
-	if touched {
-		for h := mt.clauseHead[cl.id]; h >= 0; h = mt.hits[h].next {
-			mt.pairs = append(mt.pairs, mt.hits[h])
-		}
-	}
-	// Sort the hits by field (insertion sort: the lists are short).
-	p := mt.pairs
-	for i := 1; i < len(p); i++ {
-		for j := i; j > 0 && (p[j-1].field > p[j].field || (p[j-1].field == p[j].field && p[j-1].leaf > p[j].leaf)); j-- {
-			p[j-1], p[j] = p[j], p[j-1]
-		}
-	}
 	mt.starts = mt.starts[:0]
-	k := 0
-	for f := 0; f <= n; f++ {
-		for k < len(p) && int(p[k].field) < f {
-			k++
+	for i := range cl.fields {
+		mt.starts = append(mt.starts, int32(len(mt.pairs)))
+		p := cl.fields[i].pred
+		if p < 0 || mt.predEpoch[p] != mt.epoch {
+			continue
 		}
-		mt.starts = append(mt.starts, int32(k))
+		for h := mt.predHead[p]; h >= 0; h = mt.hits[h].next {
+			mt.pairs = append(mt.pairs, mt.hits[h].leaf)
+		}
 	}
+	mt.starts = append(mt.starts, int32(len(mt.pairs)))
 	mt.choice = mt.choice[:0]
 	mt.absent = mt.absent[:0]
 	return mt.choose(cl, 0)
@@ -556,7 +587,7 @@ func (mt *Matcher) choose(cl *clauseRec, f int) bool {
 	}
 	prev := int32(-1)
 	for k := mt.starts[f]; k < mt.starts[f+1]; k++ {
-		li := mt.pairs[k].leaf
+		li := mt.pairs[k]
 		if li == prev || !mt.consistent(li) {
 			continue
 		}

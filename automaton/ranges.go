@@ -14,7 +14,7 @@ import (
 
 type rangeCond struct {
 	lo, hi uint64 // inclusive keys
-	t      target
+	pred   int32
 }
 
 // rangeKeys converts a compiler range to inclusive keys; ok is false for an
@@ -59,11 +59,11 @@ func (ri rangeIndex) with(c rangeCond) rangeIndex {
 	return rangeIndex{conds: append(ri.conds[:len(ri.conds):len(ri.conds)], c)}
 }
 
-func (ri rangeIndex) without(rec *patternRec) rangeIndex {
+func (ri rangeIndex) without(pred int32) rangeIndex {
 	var out []rangeCond
 	changed := false
 	for _, c := range ri.conds {
-		if c.t.cl.pat == rec {
+		if c.pred == pred {
 			changed = true
 			continue
 		}

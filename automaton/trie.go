@@ -41,21 +41,14 @@ const (
 	verifyGlob
 )
 
-// mark is what reaching a trie position means: a positive hit of a clause
-// field, or an exclusion of an anything-but condition.
+// mark is what reaching a trie position means: a leaf satisfies a
+// predicate, or is excluded by an anything-but condition (ab set).
 type mark struct {
-	hit    *target // a clause field is satisfied by this leaf
-	ab     *abCond // this leaf is excluded by that anything-but
+	pred   int32
+	ab     *abCond
 	verify verify
 	text   string        // pattern text for fold verification
 	glob   compiler.Glob // for verifyGlob
-}
-
-func (m *mark) owner() *clauseRec {
-	if m.hit != nil {
-		return m.hit.cl
-	}
-	return m.ab.cl
 }
 
 // child returns the target of byte b, or nil.

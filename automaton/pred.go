@@ -1,0 +1,233 @@
+package automaton
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// Predicates and clauses are interned. A predicate is the positive part of
+// one field — the OR of its conditions at one path — and is what the tries,
+// ranges and anything-but lists fire; every clause with an identical field
+// (a thousand rules on "source": ["aws.ec2"]) shares it, so an event pays
+// for the condition once, not once per rule. Identical clauses are one
+// clause with several patterns.
+//
+// Each clause is anchored on one of its required predicates, chosen to be
+// selective: the clause is evaluated only when its anchor fires, and its
+// other fields are then looked up. Anything-but and exists predicates are
+// computed lazily, when a clause asks, unless they anchor one.
+
+// predRec is a predicate as Match sees it. Published records never change:
+// a write that changes one publishes a copy through the predTable.
+type predRec struct {
+	id      int32
+	pathIdx int32
+	ab      []*abCond
+	exists  []existsCond
+	// anchors are the clauses this predicate nominates.
+	anchors []*clauseRec
+	gen     uint64 // the write that created this record may change it
+}
+
+func (p *predRec) lazy() bool { return len(p.ab) > 0 || len(p.exists) > 0 }
+
+// abCond is one anything-but condition: its exclusions are marks in the
+// tries; a leaf that none of them excludes satisfies the predicate.
+type abCond struct {
+	pred  int32
+	every bool // SNS String.Array rule: every leaf must pass
+}
+
+type existsCond struct {
+	pred     int32
+	nonEmpty bool
+}
+
+// clauseRec is one distinct clause and the patterns that have it.
+type clauseRec struct {
+	pats   []*patternRec
+	fields []fieldRec
+	// full: some field allows absence, so the search must also check that
+	// the path has no consistent leaf.
+	full bool
+	gen  uint64
+}
+
+type fieldRec struct {
+	pred        int32 // -1: the field only allows absence
+	pathIdx     int32
+	lazy        bool // pred is computed on demand
+	allowAbsent bool
+}
+
+// predTable maps predicate ids to their records: a persistent array of
+// fixed chunks, so a write copies the chunk it changes, not the table.
+type predTable struct {
+	chunks []*predChunk
+}
+
+const predChunkBits = 7
+
+type predChunk struct {
+	gen  uint64
+	recs [1 << predChunkBits]*predRec
+}
+
+func (pt *predTable) get(id int32) *predRec {
+	return pt.chunks[id>>predChunkBits].recs[id&(1<<predChunkBits-1)]
+}
+
+// predW is the writer's record of a predicate.
+type predW struct {
+	rec     *predRec // latest version
+	key     string
+	input   int
+	path    string
+	rank    int // how unselective: 0 exact, 1 pattern, 2 numeric, 3 lazy
+	uses    int // distinct clauses with a field on it
+	touched []trieKey
+}
+
+// clauseW is the writer's record of a clause.
+type clauseW struct {
+	rec    *clauseRec // latest version
+	key    string
+	input  int
+	anchor *predW // nil: the clause is a candidate for every input
+}
+
+// appendPredKey appends the interning key of a field's positive
+// conditions; ok is false when the field has none (only exists:false).
+func appendPredKey(b []byte, input int, f *compiler.Field) ([]byte, bool) {
+	b = append(b, byte(input))
+	b = appendStr(b, f.Path)
+	ok := false
+	for i := range f.Conds {
+		c := &f.Conds[i]
+		if c.Op == compiler.OpExists && !c.Exists {
+			continue
+		}
+		ok = true
+		b = append(b, byte(c.Op))
+		switch c.Op {
+		case compiler.OpEquals:
+			b = appendStr(b, string(literalKey(&c.Value)))
+		case compiler.OpPrefix, compiler.OpSuffix:
+			b = append(b, boolByte(c.IgnoreCase))
+			b = appendStr(b, c.Text)
+		case compiler.OpEqualsIgnoreCase:
+			b = appendStr(b, c.Text)
+		case compiler.OpWildcard:
+			b = appendGlob(b, c.Glob)
+		case compiler.OpAnythingBut:
+			b = append(b, boolByte(c.EveryValue), byte(c.Exclude.Op))
+			b = binary.AppendUvarint(b, uint64(len(c.Exclude.Values)+len(c.Exclude.Texts)+len(c.Exclude.Globs)))
+			for j := range c.Exclude.Values {
+				b = appendStr(b, string(literalKey(&c.Exclude.Values[j])))
+			}
+			for _, s := range c.Exclude.Texts {
+				b = appendStr(b, s)
+			}
+			for _, g := range c.Exclude.Globs {
+				b = appendGlob(b, g)
+			}
+		case compiler.OpNumeric:
+			lo, hi, nonEmpty := rangeKeys(c.Range)
+			if !nonEmpty {
+				lo, hi = math.MaxUint64, 0
+			}
+			b = binary.BigEndian.AppendUint64(b, lo)
+			b = binary.BigEndian.AppendUint64(b, hi)
+		case compiler.OpExists:
+			b = append(b, boolByte(c.NonEmpty))
+		case compiler.OpCIDR:
+			b = appendStr(b, c.Prefix.String())
+		}
+	}
+	return b, ok
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendGlob(b []byte, g compiler.Glob) []byte {
+	b = binary.AppendUvarint(b, uint64(len(g.Parts)))
+	for _, p := range g.Parts {
+		b = appendStr(b, p)
+	}
+	return b
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// predRank guesses how often a field fires: a clause is anchored on its
+// most selective predicate.
+func predRank(f *compiler.Field) int {
+	rank := 0
+	for i := range f.Conds {
+		r := 0
+		switch f.Conds[i].Op {
+		case compiler.OpEquals, compiler.OpEqualsIgnoreCase, compiler.OpCIDR:
+			r = 0
+		case compiler.OpPrefix, compiler.OpSuffix, compiler.OpWildcard:
+			r = 1
+		case compiler.OpNumeric:
+			r = 2
+		default: // anything-but, exists
+			r = 3
+		}
+		rank = max(rank, r)
+	}
+	return rank
+}
+
+// chooseAnchor picks the field a new clause is anchored on: the required
+// predicate that is least likely to fire — by operator, then by how many
+// clauses already use it, then the deeper path (envelope fields like
+// "source" are shared by many rules). -1: no field is required.
+func chooseAnchor(fields []fieldRec, preds []*predW) int {
+	best := -1
+	for i, f := range fields {
+		pw := preds[i]
+		if pw == nil || f.allowAbsent {
+			continue
+		}
+		if best < 0 {
+			best = i
+			continue
+		}
+		b := preds[best]
+		switch {
+		case pw.rank != b.rank:
+			if pw.rank < b.rank {
+				best = i
+			}
+		case pw.uses != b.uses:
+			if pw.uses < b.uses {
+				best = i
+			}
+		case depth(pw.path) > depth(b.path):
+			best = i
+		}
+	}
+	return best
+}
+
+func depth(path string) int {
+	n := 0
+	for i := 0; i < len(path); i++ {
+		if path[i] == '.' {
+			n++
+		}
+	}
+	return n
+}
