@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -140,6 +141,8 @@ type patternRec struct {
 	clauses []*clauseW
 	paths   []string // a path per field, for pathRefs
 	absent  []string // paths of fields allowing absence
+	clause1 [1]*clauseW
+	path1   [1]string
 }
 
 type trieKind uint8
@@ -151,11 +154,6 @@ const (
 	trieRevFold
 )
 
-type trieKey struct {
-	path string
-	kind trieKind
-	key  string
-}
 
 // idAllocator hands out small dense ids and reuses freed ones, so scratch
 // arrays indexed by id stay as small as the live set.
@@ -317,14 +315,23 @@ type tx struct {
 	snap   snapshot
 	subs   [numInputs]bool       // sub copied
 	dirty  map[*pathMatcher]bool // path matchers copied in this tx
-	preds  bool                  // snap.preds.chunks copied
+	preds  bool                  // snap.preds.root copied
 	states int                   // states created minus states pruned
 	gen    uint64
+
+	dropping int32           // the predicate put removes, or -1
+	owned    func(*mark) bool // selects its marks
+	keyBuf   []byte
+	keyBuf2  []byte
+	fields   []fieldRec
+	fpreds   []*predW
 }
 
 func (m *Machine) begin() *tx {
 	m.gen++
-	return &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dirty: map[*pathMatcher]bool{}}
+	t := &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dirty: map[*pathMatcher]bool{}, dropping: -1}
+	t.owned = func(mk *mark) bool { return mk.pred == t.dropping || (mk.ab != nil && mk.ab.pred == t.dropping) }
+	return t
 }
 
 func (t *tx) sub(input int) *subMachine {
@@ -420,32 +427,58 @@ func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
 	return &pm.fwd
 }
 
-func (t *tx) insert(pw *predW, pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo, hi byte, mk mark) {
+// put places mark mk at key in one of the path's tries — or, while a
+// predicate is being dropped (t.dropping >= 0), removes that predicate's
+// marks there: the same walk over a field's conditions adds and removes,
+// so the writer keeps no list of the keys it placed.
+func (t *tx) put(pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo, hi byte, mk mark) {
 	root := t.trie(pm, kind)
+	if t.dropping >= 0 {
+		removed := 0
+		*root = remove(*root, key, t.owned, t.gen, &removed)
+		t.states -= removed
+		return
+	}
 	*root = insert(*root, key, place, lo, hi, mk, t.gen, &t.states)
-	pw.touched = append(pw.touched, trieKey{pw.path, kind, string(key)})
+}
+
+// key returns a scratch buffer holding tag and the bytes of s, for put.
+func (t *tx) key(tag byte, s string) []byte {
+	t.keyBuf = append(append(t.keyBuf[:0], tag), s...)
+	return t.keyBuf
 }
 
 // setPred publishes rec (nil: none) as predicate id in the next snapshot,
-// copying the table chunk it lands in once per write.
+// copying each block on the way once per write.
 func (t *tx) setPred(id int32, rec *predRec) {
 	pt := &t.snap.preds
 	if !t.preds {
-		pt.chunks = append([]*predChunk(nil), pt.chunks...)
+		pt.root = append([]*predMid(nil), pt.root...)
 		t.preds = true
 	}
-	ci := int(id >> predChunkBits)
-	for len(pt.chunks) <= ci {
-		pt.chunks = append(pt.chunks, &predChunk{gen: t.gen})
+	ri := int(id >> (2 * predBits))
+	for len(pt.root) <= ri {
+		pt.root = append(pt.root, &predMid{gen: t.gen})
 	}
-	c := pt.chunks[ci]
-	if c.gen != t.gen {
-		cp := *c
+	mid := pt.root[ri]
+	if mid.gen != t.gen {
+		cp := *mid
 		cp.gen = t.gen
-		c = &cp
-		pt.chunks[ci] = c
+		mid = &cp
+		pt.root[ri] = mid
 	}
-	c.recs[id&(1<<predChunkBits-1)] = rec
+	li := id >> predBits & predMask
+	leaf := mid.leaves[li]
+	if leaf == nil {
+		leaf = &predLeaf{gen: t.gen}
+		mid.leaves[li] = leaf
+	} else if leaf.gen != t.gen {
+		cp := *leaf
+		cp.gen = t.gen
+		leaf = &cp
+		mid.leaves[li] = leaf
+	}
+	leaf.recs[id&predMask] = rec
 	if rec != nil {
 		t.m.preds[id].rec = rec
 	}
@@ -504,18 +537,32 @@ func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
 	}
 }
 
+// predAlloc and clauseAlloc put a new predicate's or clause's records in
+// one allocation: loading 100 000 rules is mostly allocation.
+type predAlloc struct {
+	w predW
+	r predRec
+	a [1]*clauseRec
+}
+
+type clauseAlloc struct {
+	w clauseW
+	r clauseRec
+	f [1]fieldRec
+	p [1]*patternRec
+}
+
 // addPattern compiles p into the machine; AddAll has checked it.
 func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 	input, _ := inputOf(p.Dialect)
 	m := t.m
 	rec := &patternRec{id: id, idx: m.pats.get(), input: input}
+	rec.clauses, rec.paths = rec.clause1[:0], rec.path1[:0]
 	s := t.sub(input)
 	for ci := range p.Clauses {
 		cl := &p.Clauses[ci]
-		fields := make([]fieldRec, len(cl.Fields))
-		preds := make([]*predW, len(cl.Fields))
-		ckey := []byte{byte(input)}
-		full := false
+		t.fields, t.fpreds = t.fields[:0], t.fpreds[:0]
+		full := len(cl.Fields) > 64
 		for fi := range cl.Fields {
 			f := &cl.Fields[fi]
 			allowAbsent := false
@@ -532,25 +579,39 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				t.path(input, f.Path).absent++
 			}
 			var ok bool
-			m.keyBuf, ok = appendPredKey(m.keyBuf[:0], input, f)
+			t.keyBuf2, ok = appendPredKey(t.keyBuf2[:0], input, f)
 			fr := fieldRec{pred: -1, allowAbsent: allowAbsent}
+			var pw *predW
 			if ok {
-				pw := m.predKeys[string(m.keyBuf)]
-				if pw == nil {
-					pw = t.newPred(input, f, string(m.keyBuf))
+				if pw = m.predKeys[string(t.keyBuf2)]; pw == nil {
+					pw = t.newPred(input, f, string(t.keyBuf2))
 				}
-				preds[fi] = pw
 				fr.pred, fr.pathIdx, fr.lazy = pw.rec.id, pw.rec.pathIdx, pw.rec.lazy()
-				ckey = binary.AppendUvarint(ckey, uint64(pw.rec.id)+1)
 			} else {
 				fr.pathIdx = t.path(input, f.Path).idx
-				ckey = binary.AppendUvarint(ckey, 0)
-				ckey = appendStr(ckey, f.Path)
 			}
-			ckey = append(ckey, boolByte(allowAbsent))
-			fields[fi] = fr
+			t.fields, t.fpreds = append(t.fields, fr), append(t.fpreds, pw)
 		}
-		if cw := m.clauses[string(ckey)]; cw != nil {
+		// A clause of one required field is known by its predicate; others
+		// by a key of their fields.
+		single := len(t.fields) == 1 && t.fpreds[0] != nil && !full
+		var ckey []byte
+		var cw *clauseW
+		if single {
+			cw = t.fpreds[0].single
+		} else {
+			ckey = append(t.keyBuf2[:0], byte(input))
+			for i, fr := range t.fields {
+				ckey = binary.AppendUvarint(ckey, uint64(fr.pred+1))
+				if fr.pred < 0 {
+					ckey = appendStr(ckey, cl.Fields[i].Path)
+				}
+				ckey = append(ckey, boolByte(fr.allowAbsent))
+			}
+			t.keyBuf2 = ckey
+			cw = m.clauses[string(ckey)]
+		}
+		if cw != nil {
 			if !hasPattern(cw.rec, rec) {
 				cr := t.ownClause(cw)
 				cr.pats = append(cr.pats, rec)
@@ -558,15 +619,30 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			}
 			continue
 		}
-		cr := &clauseRec{pats: []*patternRec{rec}, fields: fields, full: full || len(fields) > 64, gen: t.gen}
-		cw := &clauseW{rec: cr, key: string(ckey), input: input}
-		for _, pw := range preds {
-			if pw != nil {
+		ca := &clauseAlloc{}
+		cr, cw := &ca.r, &ca.w
+		ca.p[0] = rec
+		*cr = clauseRec{pats: ca.p[:], full: full, gen: t.gen}
+		if len(t.fields) == 1 {
+			ca.f[0] = t.fields[0]
+			cr.fields = ca.f[:]
+		} else {
+			cr.fields = append([]fieldRec(nil), t.fields...)
+		}
+		*cw = clauseW{rec: cr, input: input}
+		if single {
+			t.fpreds[0].single = cw
+		} else {
+			cw.key = string(ckey)
+			m.clauses[cw.key] = cw
+		}
+		for i, pw := range t.fpreds {
+			if pw != nil && !slices.Contains(t.fpreds[:i], pw) {
 				pw.uses++
 			}
 		}
-		if a := chooseAnchor(fields, preds); a >= 0 {
-			cw.anchor = preds[a]
+		if a := chooseAnchor(cr.fields, t.fpreds); a >= 0 {
+			cw.anchor = t.fpreds[a]
 			pr := t.ownPred(cw.anchor)
 			pr.anchors = append(pr.anchors, cr)
 			if pr.lazy() {
@@ -575,7 +651,6 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		} else {
 			s.always = append(s.always[:len(s.always):len(s.always)], cr)
 		}
-		m.clauses[cw.key] = cw
 		rec.clauses = append(rec.clauses, cw)
 	}
 	s.count++
@@ -583,12 +658,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 }
 
 func hasPattern(cl *clauseRec, rec *patternRec) bool {
-	for _, p := range cl.pats {
-		if p == rec {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(cl.pats, rec)
 }
 
 // newPred compiles a field's positive conditions into the path's automaton
@@ -597,8 +667,10 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 	m := t.m
 	id := m.predIDs.get()
 	pm := t.path(input, f.Path)
-	pw := &predW{key: key, input: input, path: f.Path, rank: predRank(f)}
-	pr := &predRec{id: id, pathIdx: pm.idx, gen: t.gen}
+	pa := &predAlloc{}
+	pw, pr := &pa.w, &pa.r
+	*pw = predW{key: key, input: input, path: f.Path, rank: predRank(f), conds: f.Conds}
+	*pr = predRec{id: id, pathIdx: pm.idx, gen: t.gen, anchors: pa.a[:0]}
 	for int(id) >= len(m.preds) {
 		m.preds = append(m.preds, nil)
 	}
@@ -609,7 +681,7 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 		if c.Op == compiler.OpExists && !c.Exists {
 			continue
 		}
-		t.addCondition(pw, pr, pm, c)
+		t.addCondition(pr, pm, c)
 	}
 	if pr.lazy() {
 		pm.lazy = append(pm.lazy[:len(pm.lazy):len(pm.lazy)], id)
@@ -621,100 +693,125 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 
 // addCondition compiles one condition of predicate pr into the path's
 // automaton.
-func (t *tx) addCondition(pw *predW, pr *predRec, pm *pathMatcher, c *compiler.Condition) {
-	hit := mark{pred: pr.id}
+func (t *tx) addCondition(pr *predRec, pm *pathMatcher, c *compiler.Condition) {
+	var ex mark
 	switch c.Op {
-	case compiler.OpEquals:
-		t.insert(pw, pm, trieFwd, literalKey(&c.Value), placeEnd, 0, 0, hit)
-	case compiler.OpPrefix:
-		if c.IgnoreCase {
-			hit.verify, hit.text = verifyFoldPrefix, c.Text
-			t.insert(pw, pm, trieFold, appendFolded([]byte{tagString}, []byte(c.Text)), placePass, 0, 0, hit)
-		} else {
-			t.insert(pw, pm, trieFwd, append([]byte{tagString}, c.Text...), placePass, 0, 0, hit)
-		}
-	case compiler.OpSuffix:
-		if c.IgnoreCase {
-			hit.verify, hit.text = verifyFoldSuffix, c.Text
-			t.insert(pw, pm, trieRevFold, appendReversed([]byte{tagString}, appendFolded(nil, []byte(c.Text))), placePass, 0, 0, hit)
-		} else {
-			t.insert(pw, pm, trieRev, appendReversed([]byte{tagString}, []byte(c.Text)), placePass, 0, 0, hit)
-		}
-	case compiler.OpEqualsIgnoreCase:
-		hit.verify, hit.text = verifyFoldEqual, c.Text
-		t.insert(pw, pm, trieFold, appendFolded([]byte{tagString}, []byte(c.Text)), placeEnd, 0, 0, hit)
-	case compiler.OpWildcard:
-		t.insertGlob(pw, pm, c.Glob, hit)
 	case compiler.OpAnythingBut:
 		ab := &abCond{pred: pr.id, every: c.EveryValue}
 		pr.ab = append(pr.ab, ab)
-		ex := mark{pred: -1, ab: ab}
-		switch c.Exclude.Op {
-		case compiler.OpEquals:
-			for i := range c.Exclude.Values {
-				t.insert(pw, pm, trieFwd, literalKey(&c.Exclude.Values[i]), placeEnd, 0, 0, ex)
-			}
-		case compiler.OpPrefix:
-			for _, s := range c.Exclude.Texts {
-				t.insert(pw, pm, trieFwd, append([]byte{tagString}, s...), placePass, 0, 0, ex)
-			}
-		case compiler.OpSuffix:
-			for _, s := range c.Exclude.Texts {
-				t.insert(pw, pm, trieRev, appendReversed([]byte{tagString}, []byte(s)), placePass, 0, 0, ex)
-			}
-		case compiler.OpEqualsIgnoreCase:
-			for _, s := range c.Exclude.Texts {
-				m := ex
-				m.verify, m.text = verifyFoldEqual, s
-				t.insert(pw, pm, trieFold, appendFolded([]byte{tagString}, []byte(s)), placeEnd, 0, 0, m)
-			}
-		case compiler.OpWildcard:
-			for _, g := range c.Exclude.Globs {
-				t.insertGlob(pw, pm, g, ex)
-			}
-		}
+		ex = mark{pred: -1, ab: ab}
 	case compiler.OpNumeric:
-		lo, hi, ok := rangeKeys(c.Range)
-		if ok {
+		if lo, hi, ok := rangeKeys(c.Range); ok {
 			pm.ranges = pm.ranges.with(rangeCond{lo: lo, hi: hi, pred: pr.id})
 		}
 	case compiler.OpExists:
 		pr.exists = append(pr.exists, existsCond{pred: pr.id, nonEmpty: c.NonEmpty})
 	case compiler.OpCIDR:
 		pm.cidrs++
+	}
+	t.placeCondition(pm, c, mark{pred: pr.id}, ex)
+}
+
+// placeCondition puts the trie marks of one condition: hit for positive
+// conditions, ex for the exclusions of an anything-but.
+func (t *tx) placeCondition(pm *pathMatcher, c *compiler.Condition, hit, ex mark) {
+	switch c.Op {
+	case compiler.OpEquals:
+		t.keyBuf = appendLiteralKey(t.keyBuf[:0], &c.Value)
+		t.put(pm, trieFwd, t.keyBuf, placeEnd, 0, 0, hit)
+	case compiler.OpPrefix:
+		if c.IgnoreCase {
+			hit.verify, hit.text = verifyFoldPrefix, c.Text
+			t.put(pm, trieFold, t.folded(c.Text), placePass, 0, 0, hit)
+		} else {
+			t.put(pm, trieFwd, t.key(tagString, c.Text), placePass, 0, 0, hit)
+		}
+	case compiler.OpSuffix:
+		if c.IgnoreCase {
+			hit.verify, hit.text = verifyFoldSuffix, c.Text
+			t.put(pm, trieRevFold, t.reversed(t.folded(c.Text)), placePass, 0, 0, hit)
+		} else {
+			t.put(pm, trieRev, t.reversed(t.key(tagString, c.Text)), placePass, 0, 0, hit)
+		}
+	case compiler.OpEqualsIgnoreCase:
+		hit.verify, hit.text = verifyFoldEqual, c.Text
+		t.put(pm, trieFold, t.folded(c.Text), placeEnd, 0, 0, hit)
+	case compiler.OpWildcard:
+		t.putGlob(pm, c.Glob, hit)
+	case compiler.OpAnythingBut:
+		switch c.Exclude.Op {
+		case compiler.OpEquals:
+			for i := range c.Exclude.Values {
+				t.keyBuf = appendLiteralKey(t.keyBuf[:0], &c.Exclude.Values[i])
+				t.put(pm, trieFwd, t.keyBuf, placeEnd, 0, 0, ex)
+			}
+		case compiler.OpPrefix:
+			for _, s := range c.Exclude.Texts {
+				t.put(pm, trieFwd, t.key(tagString, s), placePass, 0, 0, ex)
+			}
+		case compiler.OpSuffix:
+			for _, s := range c.Exclude.Texts {
+				t.put(pm, trieRev, t.reversed(t.key(tagString, s)), placePass, 0, 0, ex)
+			}
+		case compiler.OpEqualsIgnoreCase:
+			for _, s := range c.Exclude.Texts {
+				m := ex
+				m.verify, m.text = verifyFoldEqual, s
+				t.put(pm, trieFold, t.folded(s), placeEnd, 0, 0, m)
+			}
+		case compiler.OpWildcard:
+			for _, g := range c.Exclude.Globs {
+				t.putGlob(pm, g, ex)
+			}
+		}
+	case compiler.OpCIDR:
 		key, place, lo, hi := cidrKey(c)
-		t.insert(pw, pm, trieFwd, key, place, lo, hi, hit)
+		t.put(pm, trieFwd, key, place, lo, hi, hit)
 	}
 }
 
-// insertGlob puts a wildcard into the forward trie at its literal head; the
+// folded returns the scratch key of s case-folded.
+func (t *tx) folded(s string) []byte {
+	t.keyBuf = appendFolded(append(t.keyBuf[:0], tagString), []byte(s))
+	return t.keyBuf
+}
+
+// reversed reverses a scratch key after its tag, in place.
+func (t *tx) reversed(key []byte) []byte {
+	slices.Reverse(key[1:])
+	return key
+}
+
+// putGlob puts a wildcard into the forward trie at its literal head; the
 // rest is checked when a value reaches it. A glob without a star is an
 // exact value.
-func (t *tx) insertGlob(pw *predW, pm *pathMatcher, g compiler.Glob, mk mark) {
+func (t *tx) putGlob(pm *pathMatcher, g compiler.Glob, mk mark) {
 	if len(g.Parts) == 1 {
-		t.insert(pw, pm, trieFwd, append([]byte{tagString}, g.Parts[0]...), placeEnd, 0, 0, mk)
+		t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placeEnd, 0, 0, mk)
 		return
 	}
 	mk.verify, mk.glob = verifyGlob, g
-	t.insert(pw, pm, trieFwd, append([]byte{tagString}, g.Parts[0]...), placePass, 0, 0, mk)
+	t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placePass, 0, 0, mk)
 }
 
 // literalKey is the typed key of a pattern literal.
-func literalKey(l *compiler.Literal) []byte {
+func literalKey(l *compiler.Literal) []byte { return appendLiteralKey(nil, l) }
+
+func appendLiteralKey(dst []byte, l *compiler.Literal) []byte {
 	switch l.Kind {
 	case compiler.LitString:
-		return append([]byte{tagString}, l.Text...)
+		return append(append(dst, tagString), l.Text...)
 	case compiler.LitNumber:
 		if l.Exact {
-			return appendNumberKey(nil, l.Num)
+			return appendNumberKey(dst, l.Num)
 		}
-		return append([]byte{tagNumText}, l.Text...)
+		return append(append(dst, tagNumText), l.Text...)
 	case compiler.LitTrue:
-		return []byte{tagTrue}
+		return append(dst, tagTrue)
 	case compiler.LitFalse:
-		return []byte{tagFalse}
+		return append(dst, tagFalse)
 	}
-	return []byte{tagNull}
+	return append(dst, tagNull)
 }
 
 // cidrKey places a block in the forward trie: full bytes of the mask are a
@@ -756,7 +853,11 @@ func (t *tx) deletePattern(rec *patternRec) {
 			continue
 		}
 		t.replaceClause(cw, cw.rec, nil)
-		delete(m.clauses, cw.key)
+		if cw.key != "" {
+			delete(m.clauses, cw.key)
+		} else {
+			m.preds[cw.rec.fields[0].pred].single = nil
+		}
 		seen := map[*predW]bool{}
 		for _, f := range cw.rec.fields {
 			if f.pred < 0 {
@@ -803,13 +904,11 @@ func (t *tx) dropPred(pw *predW) {
 	m := t.m
 	id := pw.rec.id
 	pm := t.path(pw.input, pw.path)
-	owned := func(mk *mark) bool { return mk.pred == id || (mk.ab != nil && mk.ab.pred == id) }
-	for _, tk := range pw.touched {
-		root := t.trie(pm, tk.kind)
-		removed := 0
-		*root = remove(*root, []byte(tk.key), owned, t.gen, &removed)
-		t.states -= removed
+	t.dropping = id
+	for i := range pw.conds {
+		t.placeCondition(pm, &pw.conds[i], mark{}, mark{})
 	}
+	t.dropping = -1
 	pm.lazy = filterIDs(pm.lazy, id)
 	pm.ranges = pm.ranges.without(id)
 	pm.cidrs = countCIDR(pm.fwd)

@@ -62,21 +62,31 @@ type fieldRec struct {
 	allowAbsent bool
 }
 
-// predTable maps predicate ids to their records: a persistent array of
-// fixed chunks, so a write copies the chunk it changes, not the table.
+// predTable maps predicate ids to their records: a persistent radix array
+// (three levels of 64), so a write copies the few small blocks on the way
+// to the ids it changes, not the table.
 type predTable struct {
-	chunks []*predChunk
+	root []*predMid
 }
 
-const predChunkBits = 7
+const (
+	predBits = 6
+	predFan  = 1 << predBits
+	predMask = predFan - 1
+)
 
-type predChunk struct {
+type predMid struct {
+	gen    uint64
+	leaves [predFan]*predLeaf
+}
+
+type predLeaf struct {
 	gen  uint64
-	recs [1 << predChunkBits]*predRec
+	recs [predFan]*predRec
 }
 
 func (pt *predTable) get(id int32) *predRec {
-	return pt.chunks[id>>predChunkBits].recs[id&(1<<predChunkBits-1)]
+	return pt.root[id>>(2*predBits)].leaves[id>>predBits&predMask].recs[id&predMask]
 }
 
 // predW is the writer's record of a predicate.
@@ -87,7 +97,11 @@ type predW struct {
 	path    string
 	rank    int // how unselective: 0 exact, 1 pattern, 2 numeric, 3 lazy
 	uses    int // distinct clauses with a field on it
-	touched []trieKey
+	// conds are the field's conditions, to find the marks again on drop.
+	conds []compiler.Condition
+	// single is the clause whose only field this is, if any: such clauses
+	// are known by their predicate, not by a key.
+	single *clauseW
 }
 
 // clauseW is the writer's record of a clause.
@@ -113,7 +127,7 @@ func appendPredKey(b []byte, input int, f *compiler.Field) ([]byte, bool) {
 		b = append(b, byte(c.Op))
 		switch c.Op {
 		case compiler.OpEquals:
-			b = appendStr(b, string(literalKey(&c.Value)))
+			b = appendLiteral(b, &c.Value)
 		case compiler.OpPrefix, compiler.OpSuffix:
 			b = append(b, boolByte(c.IgnoreCase))
 			b = appendStr(b, c.Text)
@@ -125,7 +139,7 @@ func appendPredKey(b []byte, input int, f *compiler.Field) ([]byte, bool) {
 			b = append(b, boolByte(c.EveryValue), byte(c.Exclude.Op))
 			b = binary.AppendUvarint(b, uint64(len(c.Exclude.Values)+len(c.Exclude.Texts)+len(c.Exclude.Globs)))
 			for j := range c.Exclude.Values {
-				b = appendStr(b, string(literalKey(&c.Exclude.Values[j])))
+				b = appendLiteral(b, &c.Exclude.Values[j])
 			}
 			for _, s := range c.Exclude.Texts {
 				b = appendStr(b, s)
@@ -147,6 +161,18 @@ func appendPredKey(b []byte, input int, f *compiler.Field) ([]byte, bool) {
 		}
 	}
 	return b, ok
+}
+
+// appendLiteral appends a literal's typed key, length first.
+func appendLiteral(b []byte, l *compiler.Literal) []byte {
+	n := 1
+	switch {
+	case l.Kind == compiler.LitString, l.Kind == compiler.LitNumber && !l.Exact:
+		n += len(l.Text)
+	case l.Kind == compiler.LitNumber:
+		n += 8
+	}
+	return appendLiteralKey(binary.AppendUvarint(b, uint64(n)), l)
 }
 
 func appendStr(b []byte, s string) []byte {
