@@ -154,7 +154,6 @@ const (
 	trieRevFold
 )
 
-
 // idAllocator hands out small dense ids and reuses freed ones, so scratch
 // arrays indexed by id stay as small as the live set.
 type idAllocator struct {
@@ -319,7 +318,7 @@ type tx struct {
 	states int                   // states created minus states pruned
 	gen    uint64
 
-	dropping int32           // the predicate put removes, or -1
+	dropping int32            // the predicate put removes, or -1
 	owned    func(*mark) bool // selects its marks
 	keyBuf   []byte
 	keyBuf2  []byte

@@ -91,12 +91,12 @@ func (pt *predTable) get(id int32) *predRec {
 
 // predW is the writer's record of a predicate.
 type predW struct {
-	rec     *predRec // latest version
-	key     string
-	input   int
-	path    string
-	rank    int // how unselective: 0 exact, 1 pattern, 2 numeric, 3 lazy
-	uses    int // distinct clauses with a field on it
+	rec   *predRec // latest version
+	key   string
+	input int
+	path  string
+	rank  int // how unselective: 0 exact, 1 pattern, 2 numeric, 3 lazy
+	uses  int // distinct clauses with a field on it
 	// conds are the field's conditions, to find the marks again on drop.
 	conds []compiler.Condition
 	// single is the clause whose only field this is, if any: such clauses
