@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"bytes"
+	"strconv"
 	"unicode/utf8"
 
 	"fmt"
@@ -199,6 +200,14 @@ func FuzzParseNumber(f *testing.F) {
 		lit := compiler.NumberLiteral(s)
 		if exact != lit.Exact || (exact && f != lit.Num) {
 			t.Fatalf("%s: exact=%v f=%v, compiler says exact=%v f=%v", s, exact, f, lit.Exact, lit.Num)
+		}
+		// integerBounds must bound the value whenever it answers.
+		_, sh, _ := scanNumberShape([]byte(s), 0)
+		if lo, hi, ok := integerBounds([]byte(s), sh); ok {
+			v, err := strconv.ParseFloat(s, 64)
+			if err == nil && (v < lo || v > hi) {
+				t.Fatalf("%s: integerBounds [%v, %v] misses %v", s, lo, hi, v)
+			}
 		}
 	})
 }

@@ -57,14 +57,15 @@ func bytesString(b []byte) string {
 // (the shortest form has at most 17). Only 16 and 17 digits need the
 // comparison with the shortest form, written into scratch.
 func parseNumber(text []byte, scratch []byte) (f float64, exact bool, _ []byte) {
-	return readNumber(text, scratch, nil)
+	_, sh, _ := scanNumberShape(text, 0)
+	return readNumber(text, sh, scratch, nil)
 }
 
 // readNumber is parseNumber with an early way out: when the number is
 // parsed but its comparability is still open (16 or 17 digits), skip(f)
 // may say that nothing at the path could use the answer; it then reports
 // inexact without the costly test.
-func readNumber(text []byte, scratch []byte, skip func(float64) bool) (f float64, exact bool, _ []byte) {
+func readNumber(text []byte, sh numShape, scratch []byte, skip func(float64) bool) (f float64, exact bool, _ []byte) {
 	if len(text) <= 15 { // at most 15 digits: exact in a float64
 		neg, i := false, 0
 		if text[0] == '-' {
@@ -82,7 +83,7 @@ func readNumber(text []byte, scratch []byte, skip func(float64) bool) (f float64
 			return float64(n), true, scratch
 		}
 	}
-	if longMantissa(text) {
+	if longMantissa(text, sh) {
 		return 0, false, scratch
 	}
 	d, ok := decimalOf(text)
@@ -139,34 +140,14 @@ func readNumber(text []byte, scratch []byte, skip func(float64) bool) (f float64
 // longMantissa reports, without a loop over the digits, whether a number
 // text without exponent has 18 or more significant digits (so it is never
 // comparable): the common case of coordinates written with 15 decimals.
-func longMantissa(text []byte) bool {
+func longMantissa(text []byte, sh numShape) bool {
 	n := len(text)
-	if n < 18 || text[n-1] == '0' {
+	if n < 18 || sh.exponent || text[n-1] == '0' {
 		return false
-	}
-	j := n - 1
-	for j >= 0 && text[j]-'0' < 10 {
-		j--
 	}
 	start := 0
 	if text[0] == '-' {
 		start = 1
-	}
-	switch {
-	case j < start: // an integer: every digit from the first non-zero one
-	case text[j] == '.':
-		if j-1 < start || text[j-1]-'0' >= 10 {
-			return false
-		}
-		k := j - 1
-		for k >= start && text[k]-'0' < 10 {
-			k--
-		}
-		if k >= start { // an exponent before the point: not this shape
-			return false
-		}
-	default: // an exponent
-		return false
 	}
 	// Leading zeros (and the point) do not count.
 	first := start
@@ -174,8 +155,8 @@ func longMantissa(text []byte) bool {
 		first++
 	}
 	digits := n - first
-	if j > first { // the point lies between first and the end
-		digits--
+	if sh.frac && sh.intEnd > first {
+		digits-- // the point lies between first and the end
 	}
 	return digits >= 18
 }

@@ -18,19 +18,20 @@ type Matcher struct {
 	sub   *subMachine
 	epoch uint32
 
-	leaves  []leafRec
-	trails  []arrayStep // trail of every leaf, back to back
-	stack   []arrayStep // arrays on the way to the current value
-	arrays  int32       // arrays seen in this event
-	path    []byte
-	keyBuf  []byte
-	valBuf  []byte
-	foldBuf []byte
-	tmpBuf  []byte
-	numBuf  []byte
-	curPM   *pathMatcher // the path of the leaf being matched
-	curKind byte         // its kind
-	cur     int32        // its index once recorded, else -1
+	leaves   []leafRec
+	trails   []arrayStep // trail of every leaf, back to back
+	stack    []arrayStep // arrays on the way to the current value
+	arrays   int32       // arrays seen in this event
+	path     []byte
+	keyBuf   []byte
+	valBuf   []byte
+	foldBuf  []byte
+	tmpBuf   []byte
+	numBuf   []byte
+	numShape numShape     // of the number leaf being matched
+	curPM    *pathMatcher // the path of the leaf being matched
+	curKind  byte         // its kind
+	cur      int32        // its index once recorded, else -1
 
 	pathEpoch []uint32
 	pathHead  []int32
@@ -315,11 +316,11 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	if !needN && !needT && pm.ranges.bounded {
 		// Only ranges here: the integer part alone often shows the number
 		// is outside all of them, with no parse at all.
-		if lo, hi, ok := integerBounds(val); ok && (numberKey(hi) < pm.ranges.min || numberKey(lo) > pm.ranges.max) {
+		if lo, hi, ok := integerBounds(val, mt.numShape); ok && (numberKey(hi) < pm.ranges.min || numberKey(lo) > pm.ranges.max) {
 			return
 		}
 	}
-	f, exact, buf := readNumber(val, mt.numBuf, mt.skipNumber)
+	f, exact, buf := readNumber(val, mt.numShape, mt.numBuf, mt.skipNumber)
 	mt.numBuf = buf
 	if !exact {
 		if needT {

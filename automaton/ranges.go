@@ -136,28 +136,20 @@ func (ri *rangeIndex) segment(key uint64) (cover []int32, all bool) {
 
 // integerBounds bounds a number written without exponent by its integer
 // part: 37.8 lies in [37, 38], -122.4 in [-123, -122].
-func integerBounds(text []byte) (lo, hi float64, ok bool) {
+func integerBounds(text []byte, sh numShape) (lo, hi float64, ok bool) {
+	if sh.exponent {
+		return 0, 0, false
+	}
 	i, neg := 0, false
 	if text[0] == '-' {
 		i, neg = 1, true
 	}
-	var n int64
-	digits := 0
-	for ; i < len(text) && text[i]-'0' < 10; i++ {
-		n = n*10 + int64(text[i]-'0')
-		if digits++; digits > 15 {
-			return 0, 0, false
-		}
+	if sh.intEnd-i > 15 {
+		return 0, 0, false
 	}
-	if i < len(text) {
-		if text[i] != '.' {
-			return 0, 0, false // an exponent
-		}
-		for i++; i < len(text); i++ {
-			if text[i]-'0' >= 10 {
-				return 0, 0, false
-			}
-		}
+	var n int64
+	for _, c := range text[i:sh.intEnd] {
+		n = n*10 + int64(c-'0')
 	}
 	lo, hi = float64(n), float64(n+1)
 	if neg {

@@ -173,11 +173,12 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 		}
 		return len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
 	case c == '-' || (c >= '0' && c <= '9'):
-		end, err := scanNumber(d, i)
+		end, sh, err := scanNumberShape(d, i)
 		if err != nil {
 			return end, err
 		}
 		if pm != nil {
+			mt.numShape = sh
 			mt.addLeaf(pm, tagNumber, d[i:end])
 		}
 		return end, nil
@@ -484,11 +485,27 @@ func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
 // It is the scanner's hottest loop (a citylots event is mostly numbers
 // to skip), hence the unsigned digit tests.
 func scanNumber(d []byte, i int) (int, error) {
+	end, _, err := scanNumberShape(d, i)
+	return end, err
+}
+
+// numShape is what the scanner learns of a number's text on the way, so
+// the matcher need not read it again: where its integer digits end and
+// whether it has a fraction or an exponent.
+type numShape struct {
+	intEnd   int // offset after the integer digits
+	frac     bool
+	exponent bool
+}
+
+// scanNumberShape is scanNumber that also reports the number's shape.
+func scanNumberShape(d []byte, i int) (int, numShape, error) {
+	var sh numShape
 	start := i
 	if d[i] == '-' {
 		i++
 		if i >= len(d) {
-			return i, &SyntaxError{i, "expected a digit"}
+			return i, sh, &SyntaxError{i, "expected a digit"}
 		}
 	}
 	switch c := d[i]; {
@@ -497,29 +514,32 @@ func scanNumber(d []byte, i int) (int, error) {
 	case c-'1' < 9:
 		i = skipDigits(d, i+1)
 	default:
-		return i, &SyntaxError{i, "expected a digit"}
+		return i, sh, &SyntaxError{i, "expected a digit"}
 	}
+	sh.intEnd = i - start
 	if i < len(d) && d[i] == '.' {
+		sh.frac = true
 		i++
 		if i >= len(d) || d[i]-'0' >= 10 {
-			return i, &SyntaxError{i, "expected a digit after '.'"}
+			return i, sh, &SyntaxError{i, "expected a digit after '.'"}
 		}
 		i = skipDigits(d, i+1)
 	}
 	if i < len(d) && d[i]|0x20 == 'e' {
+		sh.exponent = true
 		i++
 		if i < len(d) && (d[i] == '+' || d[i] == '-') {
 			i++
 		}
 		if i >= len(d) || d[i]-'0' >= 10 {
-			return i, &SyntaxError{i, "expected a digit in the exponent"}
+			return i, sh, &SyntaxError{i, "expected a digit in the exponent"}
 		}
 		i = skipDigits(d, i+1)
 	}
 	if i-start > 1024 {
-		return i, &SyntaxError{start, "number longer than 1024 characters"}
+		return i, sh, &SyntaxError{start, "number longer than 1024 characters"}
 	}
-	return i, nil
+	return i, sh, nil
 }
 
 // skipDigits returns the end of the run of ASCII digits at d[i], eight
