@@ -1,7 +1,6 @@
 package automaton
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
@@ -115,19 +114,18 @@ func (mt *Matcher) object(d []byte, i, depth int) (int, error) {
 // key reads a member name; escapes are decoded into keyBuf.
 func (mt *Matcher) key(d []byte, i int) ([]byte, int, error) {
 	start := i + 1
-	for j := start; j < len(d); j++ {
-		switch c := d[j]; {
-		case c == '"':
-			return d[start:j], j + 1, nil
-		case c == '\\':
-			buf, next, err := unescape(mt.keyBuf[:0], d, i)
-			mt.keyBuf = buf
-			return buf, next, err
-		case c < 0x20:
-			return nil, j, &SyntaxError{j, "control character in a string"}
-		}
+	j := stringStop(d, start)
+	switch {
+	case j >= len(d):
+		return nil, len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
+	case d[j] == '"':
+		return d[start:j], j + 1, nil
+	case d[j] == '\\':
+		buf, next, err := unescape(mt.keyBuf[:0], d, i)
+		mt.keyBuf = buf
+		return buf, next, err
 	}
-	return nil, len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
+	return nil, j, &SyntaxError{j, "control character in a string"}
 }
 
 // value reads the value at a pattern path (pm, may be nil) or leading to
@@ -149,7 +147,7 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 			return skipString(d, i)
 		}
 		start := i + 1
-		for j := start; j < len(d); j++ {
+		for j := stringStop(d, start); j < len(d); j++ {
 			switch c := d[j]; {
 			case c == '"':
 				val := d[start:j]
@@ -354,22 +352,8 @@ func skipMemberName(d []byte, i int) (int, error) {
 }
 
 func skipString(d []byte, i int) (int, error) {
-	// Fast path: find the closing quote with a vectorised search, then make
-	// sure the run holds no escape or control character.
-	if q := bytes.IndexByte(d[i+1:], '"'); q >= 0 {
-		run := d[i+1 : i+1+q]
-		clean := bytes.IndexByte(run, '\\') < 0
-		if clean {
-			for _, c := range run {
-				if c < 0x20 {
-					clean = false
-					break
-				}
-			}
-		}
-		if clean {
-			return i + 2 + q, nil
-		}
+	if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+		return j + 1, nil // the common case: no escape
 	}
 	for j := i + 1; j < len(d); j++ {
 		switch c := d[j]; {
@@ -546,6 +530,32 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 // bytes at a time: a byte is a digit iff subtracting '0' does not borrow
 // (no high bit) and adding 0x46 does not reach 0x80. Borrows and carries
 // only move upwards, so the lowest flagged byte is the first non-digit.
+// stringStop returns the index of the first byte at or after d[i] that
+// ends a plain run inside a JSON string — a quote, a backslash or a
+// control character — or len(d); eight bytes at a time. (Each test below
+// can misfire only in bytes after a true hit, so the lowest flagged byte
+// is exact.)
+func stringStop(d []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i+8 <= len(d) {
+		x := binary.LittleEndian.Uint64(d[i:])
+		q := x ^ (ones * '"')
+		b := x ^ (ones * '\\')
+		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
+		if m &= highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	for i < len(d) {
+		if c := d[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+		i++
+	}
+	return i
+}
+
 func skipDigits(d []byte, i int) int {
 	for i+8 <= len(d) {
 		x := binary.LittleEndian.Uint64(d[i:])
