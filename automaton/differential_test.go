@@ -457,3 +457,63 @@ func TestDifferentialChurn(t *testing.T) {
 		}
 	}
 }
+
+// TestTrieChurn adds and deletes many string patterns over a tiny alphabet,
+// so the radix trie keeps splitting segments and merging them back, and
+// checks every live pattern against Explain as it goes.
+func TestTrieChurn(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	word := func() string {
+		b := make([]byte, r.Intn(7))
+		for i := range b {
+			b[i] = "abc"[r.Intn(3)]
+		}
+		return string(b)
+	}
+	ops := []string{`[%q]`, `[{"prefix":%q}]`, `[{"suffix":%q}]`, `[{"anything-but":{"prefix":%q}}]`, `[{"equals-ignore-case":%q}]`}
+	m := New(Config{})
+	live := map[ID]*compiler.Pattern{}
+	mt := m.NewMatcher()
+	var dst []ID
+	for step := 0; step < 3000; step++ {
+		id := ID(fmt.Sprint(r.Intn(60)))
+		if r.Intn(3) == 0 {
+			m.Delete(id)
+			delete(live, id)
+		} else {
+			src := `{"k":` + fmt.Sprintf(ops[r.Intn(len(ops))], word()) + `}`
+			p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+			if err != nil {
+				continue // an empty prefix or suffix
+			}
+			if err := m.Add(id, p); err != nil {
+				t.Fatal(err)
+			}
+			live[id] = p
+		}
+		ev := []byte(`{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","k":"` + word() + `"}`)
+		var err error
+		if dst, err = mt.Match(dst, ev); err != nil {
+			t.Fatal(err)
+		}
+		got := map[ID]bool{}
+		for _, id := range dst {
+			got[id] = true
+		}
+		for id, p := range live {
+			ex, err := compiler.Explain(p, ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ex.Matched != got[id] {
+				t.Fatalf("step %d: pattern %s on %s: Explain %v, automaton %v", step, id, ev, ex.Matched, got[id])
+			}
+		}
+	}
+	for id := range live {
+		m.Delete(id)
+	}
+	if m.states != 0 {
+		t.Fatalf("%d states left", m.states)
+	}
+}

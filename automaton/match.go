@@ -367,7 +367,23 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 		return
 	}
 	n := root.child(tag)
-	for i := 0; n != nil; i++ {
+	i := 0
+	for n != nil {
+		if seg := n.seg; len(seg) > 0 {
+			if len(val)-i < len(seg) {
+				return
+			}
+			if rev {
+				for k, c := range seg {
+					if val[len(val)-1-i-k] != c {
+						return
+					}
+				}
+			} else if string(val[i:i+len(seg)]) != string(seg) {
+				return
+			}
+			i += len(seg)
+		}
 		for k := range n.pass {
 			mt.fire(&n.pass[k], orig)
 		}
@@ -387,6 +403,7 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 			}
 		}
 		n = n.child(b)
+		i++
 	}
 }
 

@@ -11,6 +11,11 @@ import (
 // Nodes are never changed once a snapshot is published: an update copies
 // the nodes on its way (copy-on-write), so matchers read without locks.
 type node struct {
+	// seg is a run of bytes the value must continue with, after the byte
+	// that led here, before anything below applies: chains of single-child
+	// nodes without marks are stored as one node (a radix trie), so long
+	// unique keys cost one node, not one per byte.
+	seg  []byte
 	keys []byte  // sorted transition bytes
 	kids []*node // kids[i] is the target on keys[i]
 	end  []mark  // the value ends exactly here
@@ -125,10 +130,10 @@ func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen ui
 		}
 		return n
 	}
-	b := key[0]
+	b, rest := key[0], key[1:]
 	i := sort.Search(len(n.keys), func(i int) bool { return n.keys[i] >= b })
 	if i < len(n.keys) && n.keys[i] == b {
-		kid := insert(n.kids[i], key[1:], place, lo, hi, m, gen, created)
+		kid := insertBelow(n.kids[i], rest, place, lo, hi, m, gen, created)
 		if kid != n.kids[i] {
 			if n.shared {
 				n.kids = append([]*node(nil), n.kids...)
@@ -138,14 +143,36 @@ func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen ui
 		}
 		return n
 	}
+	// A new branch: the whole rest of the key is one node.
+	kid := insert(nil, nil, place, lo, hi, m, gen, created)
+	kid.seg = append([]byte(nil), rest...)
 	n.keys = append(n.keys, 0)
 	copy(n.keys[i+1:], n.keys[i:])
 	n.keys[i] = b
 	n.kids = append(n.kids, nil)
 	copy(n.kids[i+1:], n.kids[i:])
-	n.kids[i] = insert(nil, key[1:], place, lo, hi, m, gen, created)
+	n.kids[i] = kid
 	n.shared = false // append copied the capped array
 	return n
+}
+
+// insertBelow inserts rest into kid, whose seg comes first: where the key
+// leaves the seg, the seg is split at a new node.
+func insertBelow(kid *node, rest []byte, place markPlace, lo, hi byte, m mark, gen uint64, created *int) *node {
+	seg := kid.seg
+	c := 0
+	for c < len(seg) && c < len(rest) && seg[c] == rest[c] {
+		c++
+	}
+	if c == len(seg) {
+		return insert(kid, rest[c:], place, lo, hi, m, gen, created) // own keeps the seg
+	}
+	// Split: a new node holds seg[:c]; kid keeps seg[c+1:] below byte seg[c].
+	*created++
+	low := kid.own(gen)
+	low.seg = seg[c+1:]
+	mid := &node{gen: gen, seg: seg[:c], keys: []byte{seg[c]}, kids: []*node{low}}
+	return insert(mid, rest[c:], place, lo, hi, m, gen, created)
 }
 
 // appendMark appends without touching a backing array that a published
@@ -155,8 +182,13 @@ func appendMark(list []mark, m mark) []mark {
 }
 
 // remove returns a new root without the marks at key that drop selects,
-// pruning nodes left empty. removed counts pruned nodes.
+// pruning nodes left empty and merging a node left with one child and no
+// marks into that child. removed counts nodes gone.
 func remove(root *node, key []byte, drop func(*mark) bool, gen uint64, removed *int) *node {
+	return removeAt(root, key, drop, gen, removed, true)
+}
+
+func removeAt(root *node, key []byte, drop func(*mark) bool, gen uint64, removed *int, top bool) *node {
 	if root == nil {
 		return nil
 	}
@@ -175,7 +207,12 @@ func remove(root *node, key []byte, drop func(*mark) bool, gen uint64, removed *
 		b := key[0]
 		i := sort.Search(len(n.keys), func(i int) bool { return n.keys[i] >= b })
 		if i < len(n.keys) && n.keys[i] == b {
-			kid := remove(n.kids[i], key[1:], drop, gen, removed)
+			old := n.kids[i]
+			rest := key[1:]
+			if len(rest) < len(old.seg) || string(rest[:len(old.seg)]) != string(old.seg) {
+				return n // the key is not in the trie
+			}
+			kid := removeAt(old, rest[len(old.seg):], drop, gen, removed, false)
 			if kid.empty() {
 				n.keys = append(append([]byte(nil), n.keys[:i]...), n.keys[i+1:]...)
 				n.kids = append(append([]*node(nil), n.kids[:i]...), n.kids[i+1:]...)
@@ -184,11 +221,20 @@ func remove(root *node, key []byte, drop func(*mark) bool, gen uint64, removed *
 				kids[i] = kid
 				n.kids = kids
 			}
+			n.shared = false
 		}
 	}
 	if n.empty() {
 		*removed++
 		return nil
+	}
+	if !top && len(n.keys) == 1 && len(n.end) == 0 && len(n.pass) == 0 && len(n.rng) == 0 {
+		// Only a path through: fold this node into its child.
+		*removed++
+		kid := n.kids[0].own(gen)
+		seg := make([]byte, 0, len(n.seg)+1+len(kid.seg))
+		kid.seg = append(append(append(seg, n.seg...), n.keys[0]), kid.seg...)
+		return kid
 	}
 	return n
 }
