@@ -4,18 +4,24 @@
 // one pattern or a hundred thousand.
 //
 // The machine keeps, per input kind and per dotted path that some pattern
-// names, a value automaton: persistent byte tries over typed keys (a type
+// names, a value automaton: persistent radix tries over typed keys (a type
 // tag, then the string's bytes, a comparable 8-byte number key, or an IP
 // address), with reversed tries for suffixes, case-folded tries for the
 // ignore-case operators, byte ranges for CIDR blocks whose mask ends inside
 // a byte, wildcards anchored at their literal head, and numeric ranges as
-// intervals of number keys cut into segments. Trie marks say which clause
-// field a value satisfies, or which anything-but it is excluded by.
+// intervals of number keys cut into segments.
+//
+// Trie marks fire predicates, not rules: a predicate is one field's
+// conditions at one path, interned, so a thousand rules on "source":
+// ["aws.ec2"] cost one mark and one hit. Identical clauses are one clause
+// with several patterns. Each clause is anchored on its most selective
+// required predicate and decided only when that one fires; its other
+// fields are looked up, anything-but and exists computed on demand.
 //
 // Match reads the event once with a skipping scanner that descends only
-// along pattern paths and decodes only their values; clauses touched by a
-// hit are then decided, with a search for an array-consistent choice of
-// leaves where arrays are involved (semantics in compiler/clause.go;
+// along pattern paths and decodes only their values; anchored clauses are
+// then decided, with a search for an array-consistent choice of leaves
+// where two fields' leaves lie in arrays (semantics in compiler/clause.go;
 // compiler.Explain is the reference it is tested against).
 //
 // Add and Delete copy what they change and publish the next snapshot with
