@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"unicode/utf8"
 
@@ -168,6 +169,10 @@ func FuzzScanner(f *testing.F) {
 		}
 		v, ferr := fastjson.ParseBytes(data)
 		fastOK := ferr == nil && v.Type() == fastjson.TypeObject
+		var se *SyntaxError
+		if fastOK && errors.As(err, &se) && se.Msg == "control character in a string" {
+			return // a raw tab or newline inside a string: fastjson lets it in
+		}
 		if fastOK != (err == nil) {
 			t.Fatalf("scanner error %v, fastjson %v, on %q", err, ferr, data)
 		}
