@@ -68,9 +68,17 @@ func (n *node) child(b byte) *node {
 		}
 		return nil
 	}
-	i := sort.Search(len(keys), func(i int) bool { return keys[i] >= b })
-	if i < len(keys) && keys[i] == b {
-		return n.kids[i]
+	lo, hi := 0, len(keys)
+	for lo < hi { // first key >= b
+		mid := int(uint(lo+hi) >> 1)
+		if keys[mid] < b {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(keys) && keys[lo] == b {
+		return n.kids[lo]
 	}
 	return nil
 }
