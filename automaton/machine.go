@@ -233,6 +233,13 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 	if m.states+estimate > m.cfg.MaxStates {
 		return fmt.Errorf("automaton: adding %d pattern(s) could grow the machine past its budget of %d states (Config.MaxStates); it holds %d", len(ps), m.cfg.MaxStates, m.states)
 	}
+	if len(m.patterns) == 0 && len(m.predKeys) == 0 && len(ps) > 64 {
+		// Loading a rule set into an empty machine: size the writer's maps
+		// once instead of rehashing them as they grow.
+		m.patterns = make(map[ID]*patternRec, len(ps))
+		m.predKeys = make(map[string]*predW, len(ps))
+		m.clauses = make(map[string]*clauseW, len(ps))
+	}
 	tx := m.begin()
 	for i, p := range ps {
 		if old, ok := m.patterns[ids[i]]; ok {
