@@ -537,7 +537,9 @@ func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
 		out = append(out, c)
 	}
 	if cw.anchor != nil {
-		t.ownPred(cw.anchor).anchors = out
+		if t.ownPred(cw.anchor).anchors = out; len(out) == 0 && cw.anchor.rec.lazy() {
+			t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
+		}
 	} else {
 		t.sub(cw.input).always = out
 	}
