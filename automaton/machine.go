@@ -71,7 +71,7 @@ type Machine struct {
 	clauses  map[string]*clauseW
 	predIDs  idAllocator
 	pats     idAllocator
-	keyBuf   []byte
+	scratch  writeScratch
 	pathIdx  map[inputPath]int32 // stable index of a path for matcher scratch
 	pathRefs map[inputPath]int   // live fields per path
 	paths    idAllocator
@@ -327,15 +327,21 @@ type tx struct {
 
 	dropping int32            // the predicate put removes, or -1
 	owned    func(*mark) bool // selects its marks
-	keyBuf   []byte
-	keyBuf2  []byte
-	fields   []fieldRec
-	fpreds   []*predW
+	*writeScratch
+}
+
+// writeScratch is memory writers reuse from one write to the next (they
+// are serialised by Machine.mu).
+type writeScratch struct {
+	keyBuf    []byte // a trie key being placed
+	internBuf []byte // a predicate's or clause's interning key
+	fields    []fieldRec
+	fpreds    []*predW
 }
 
 func (m *Machine) begin() *tx {
 	m.gen++
-	t := &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dirty: map[*pathMatcher]bool{}, dropping: -1}
+	t := &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dirty: map[*pathMatcher]bool{}, dropping: -1, writeScratch: &m.scratch}
 	t.owned = func(mk *mark) bool { return mk.pred == t.dropping || (mk.ab != nil && mk.ab.pred == t.dropping) }
 	return t
 }
@@ -587,12 +593,12 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				t.path(input, f.Path).absent++
 			}
 			var ok bool
-			t.keyBuf2, ok = appendPredKey(t.keyBuf2[:0], input, f)
+			t.internBuf, ok = appendPredKey(t.internBuf[:0], input, f)
 			fr := fieldRec{pred: -1, allowAbsent: allowAbsent}
 			var pw *predW
 			if ok {
-				if pw = m.predKeys[string(t.keyBuf2)]; pw == nil {
-					pw = t.newPred(input, f, string(t.keyBuf2))
+				if pw = m.predKeys[string(t.internBuf)]; pw == nil {
+					pw = t.newPred(input, f, string(t.internBuf))
 				}
 				fr.pred, fr.pathIdx, fr.lazy = pw.rec.id, pw.rec.pathIdx, pw.rec.lazy()
 			} else {
@@ -608,7 +614,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		if single {
 			cw = t.fpreds[0].single
 		} else {
-			ckey = append(t.keyBuf2[:0], byte(input))
+			ckey = append(t.internBuf[:0], byte(input))
 			for i, fr := range t.fields {
 				ckey = binary.AppendUvarint(ckey, uint64(fr.pred+1))
 				if fr.pred < 0 {
@@ -616,11 +622,11 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				}
 				ckey = append(ckey, boolByte(fr.allowAbsent))
 			}
-			t.keyBuf2 = ckey
+			t.internBuf = ckey
 			cw = m.clauses[string(ckey)]
 		}
 		if cw != nil {
-			if !hasPattern(cw.rec, rec) {
+			if !slices.Contains(cw.rec.pats, rec) {
 				cr := t.ownClause(cw)
 				cr.pats = append(cr.pats, rec)
 				rec.clauses = append(rec.clauses, cw)
@@ -663,10 +669,6 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 	}
 	s.count++
 	m.patterns[id] = rec
-}
-
-func hasPattern(cl *clauseRec, rec *patternRec) bool {
-	return slices.Contains(cl.pats, rec)
 }
 
 // newPred compiles a field's positive conditions into the path's automaton
@@ -802,9 +804,7 @@ func (t *tx) putGlob(pm *pathMatcher, g compiler.Glob, mk mark) {
 	t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placePass, 0, 0, mk)
 }
 
-// literalKey is the typed key of a pattern literal.
-func literalKey(l *compiler.Literal) []byte { return appendLiteralKey(nil, l) }
-
+// appendLiteralKey appends the typed key of a pattern literal.
 func appendLiteralKey(dst []byte, l *compiler.Literal) []byte {
 	switch l.Kind {
 	case compiler.LitString:
@@ -962,6 +962,7 @@ func filterIDs(list []int32, id int32) []int32 {
 }
 
 func (t *tx) commit() {
+	clear(t.fpreds) // keep no dropped predicate alive in the scratch
 	for pm := range t.dirty {
 		pm.ranges = pm.ranges.built()
 		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil

@@ -183,12 +183,6 @@ func insertBelow(kid *node, rest []byte, place markPlace, lo, hi byte, m mark, g
 	return insert(mid, rest[c:], place, lo, hi, m, gen, created)
 }
 
-// appendMark appends without touching a backing array that a published
-// node may share.
-func appendMark(list []mark, m mark) []mark {
-	return append(list[:len(list):len(list)], m)
-}
-
 // remove returns a new root without the marks at key that drop selects,
 // pruning nodes left empty and merging a node left with one child and no
 // marks into that child. removed counts nodes gone.
