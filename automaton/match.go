@@ -33,19 +33,13 @@ type Matcher struct {
 	curKind  byte         // its kind
 	cur      int32        // its index once recorded, else -1
 
-	pathEpoch []uint32
-	pathHead  []int32
-	pathTail  []int32
-	pathPM    []*pathMatcher
-	paths     []int32 // paths with leaves in this event
+	pathLeaves []pathState // by path index
+	paths      []int32     // paths with leaves in this event
 
-	predEpoch []uint32 // the predicate has hits in this input
-	predHead  []int32  // its last hit
-	predArr   []uint32 // epoch of its last hit inside an array
-	predLazy  []uint32 // epoch its lazy part was computed in
-	fired     []int32  // predicates with hits, in order
-	hits      []hitRec
-	excls     []exclRec
+	pred  []predState // by predicate id
+	fired []int32     // predicates with hits, in order
+	hits  []hitRec
+	excls []exclRec
 
 	patEpoch []uint32
 
@@ -70,6 +64,22 @@ type leafRec struct {
 	tr0, tr1 int32 // trail in Matcher.trails
 	next     int32 // next leaf at the same path
 	excl     int32 // first exclusion record
+}
+
+// predState is one predicate's scratch for the current input; hit reads
+// and writes its fields together, so they share a cache line.
+type predState struct {
+	epoch uint32 // the predicate has hits in this input
+	head  int32  // its last hit
+	arr   uint32 // epoch of its last hit inside an array
+	lazy  uint32 // epoch its lazy part was computed in
+}
+
+// pathState is one path's scratch: its leaves in this input, as a list.
+type pathState struct {
+	epoch      uint32
+	head, tail int32
+	pm         *pathMatcher
 }
 
 type hitRec struct {
@@ -170,19 +180,13 @@ func (mt *Matcher) MatchPublish(dst []ID, req []byte) ([]ID, error) {
 func (mt *Matcher) begin() {
 	s := mt.m.snap.Load()
 	mt.snap = s
-	if int(s.predCap) > len(mt.predEpoch) {
+	if int(s.predCap) > len(mt.pred) {
 		n := int(s.predCap) + int(s.predCap)/4 + 16
-		mt.predEpoch = make([]uint32, n)
-		mt.predHead = make([]int32, n)
-		mt.predArr = make([]uint32, n)
-		mt.predLazy = make([]uint32, n)
+		mt.pred = make([]predState, n)
 	}
-	if int(s.pathCap) > len(mt.pathEpoch) {
+	if int(s.pathCap) > len(mt.pathLeaves) {
 		n := int(s.pathCap) + 16
-		mt.pathEpoch = make([]uint32, n)
-		mt.pathHead = make([]int32, n)
-		mt.pathTail = make([]int32, n)
-		mt.pathPM = make([]*pathMatcher, n)
+		mt.pathLeaves = make([]pathState, n)
 	}
 	if int(s.patCap) > len(mt.patEpoch) {
 		mt.patEpoch = make([]uint32, int(s.patCap)+int(s.patCap)/4+16)
@@ -194,10 +198,8 @@ func (mt *Matcher) begin() {
 }
 
 func (mt *Matcher) resetEpochs() {
-	clear(mt.predEpoch)
-	clear(mt.predArr)
-	clear(mt.predLazy)
-	clear(mt.pathEpoch)
+	clear(mt.pred)
+	clear(mt.pathLeaves)
 	clear(mt.patEpoch)
 	mt.epoch = 1
 }
@@ -291,15 +293,15 @@ func (mt *Matcher) leafNow(val []byte) int32 {
 	mt.trails = append(mt.trails, mt.stack...)
 	mt.leaves = append(mt.leaves, leafRec{pathIdx: pm.idx, kind: mt.curKind, val: val, tr0: tr0, tr1: int32(len(mt.trails)), next: -1, excl: -1})
 	idx := pm.idx
-	if mt.pathEpoch[idx] != mt.epoch {
-		mt.pathEpoch[idx] = mt.epoch
-		mt.pathHead[idx] = li
-		mt.pathPM[idx] = pm
+	if mt.pathLeaves[idx].epoch != mt.epoch {
+		mt.pathLeaves[idx].epoch = mt.epoch
+		mt.pathLeaves[idx].head = li
+		mt.pathLeaves[idx].pm = pm
 		mt.paths = append(mt.paths, idx)
 	} else {
-		mt.leaves[mt.pathTail[idx]].next = li
+		mt.leaves[mt.pathLeaves[idx].tail].next = li
 	}
-	mt.pathTail[idx] = li
+	mt.pathLeaves[idx].tail = li
 	mt.cur = li
 	return li
 }
@@ -437,25 +439,25 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 
 // hit records that leaf li satisfies predicate p.
 func (mt *Matcher) hit(p int32, li int32) {
-	if mt.predEpoch[p] != mt.epoch {
-		mt.predEpoch[p] = mt.epoch
-		mt.predHead[p] = -1
+	if mt.pred[p].epoch != mt.epoch {
+		mt.pred[p].epoch = mt.epoch
+		mt.pred[p].head = -1
 		mt.fired = append(mt.fired, p)
-	} else if mt.hits[mt.predHead[p]].leaf == li {
+	} else if mt.hits[mt.pred[p].head].leaf == li {
 		return // another condition of the field, same leaf
 	}
 	if l := &mt.leaves[li]; l.tr1 > l.tr0 {
-		mt.predArr[p] = mt.epoch // a hit inside an array: consistency matters
+		mt.pred[p].arr = mt.epoch // a hit inside an array: consistency matters
 	}
-	mt.hits = append(mt.hits, hitRec{leaf: li, next: mt.predHead[p]})
-	mt.predHead[p] = int32(len(mt.hits) - 1)
+	mt.hits = append(mt.hits, hitRec{leaf: li, next: mt.pred[p].head})
+	mt.pred[p].head = int32(len(mt.hits) - 1)
 }
 
 // postPass computes the lazy predicates that anchor clauses, at the paths
 // this input has leaves for.
 func (mt *Matcher) postPass() {
 	for _, idx := range mt.paths {
-		for _, p := range mt.pathPM[idx].eager {
+		for _, p := range mt.pathLeaves[idx].pm.eager {
 			mt.lazy(p)
 		}
 	}
@@ -465,18 +467,18 @@ func (mt *Matcher) postPass() {
 // per input: they depend on all the leaves of its path, which the scanner
 // recorded.
 func (mt *Matcher) lazy(p int32) {
-	if mt.predLazy[p] == mt.epoch {
+	if mt.pred[p].lazy == mt.epoch {
 		return
 	}
-	mt.predLazy[p] = mt.epoch
+	mt.pred[p].lazy = mt.epoch
 	pr := mt.snap.preds.get(p)
 	idx := pr.pathIdx
-	if mt.pathEpoch[idx] != mt.epoch {
+	if mt.pathLeaves[idx].epoch != mt.epoch {
 		return // no leaves: neither exists nor anything-but holds
 	}
 	for i := range pr.exists {
 		ec := &pr.exists[i]
-		for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+		for li := mt.pathLeaves[idx].head; li >= 0; li = mt.leaves[li].next {
 			l := &mt.leaves[li]
 			if ec.nonEmpty && (l.kind == tagNull || (l.kind == tagString && len(l.val) == 0)) {
 				continue
@@ -487,7 +489,7 @@ func (mt *Matcher) lazy(p int32) {
 	for _, ab := range pr.ab {
 		if ab.every {
 			ok := true
-			for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+			for li := mt.pathLeaves[idx].head; li >= 0; li = mt.leaves[li].next {
 				if mt.excluded(li, ab) {
 					ok = false
 					break
@@ -497,7 +499,7 @@ func (mt *Matcher) lazy(p int32) {
 				continue
 			}
 		}
-		for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+		for li := mt.pathLeaves[idx].head; li >= 0; li = mt.leaves[li].next {
 			if ab.every || !mt.excluded(li, ab) {
 				mt.hit(p, li)
 			}
@@ -536,13 +538,13 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		if f.lazy {
 			mt.lazy(f.pred)
 		}
-		if mt.predEpoch[f.pred] != mt.epoch {
+		if mt.pred[f.pred].epoch != mt.epoch {
 			if !f.allowAbsent {
 				return dst
 			}
 			continue
 		}
-		if mt.predArr[f.pred] == mt.epoch {
+		if mt.pred[f.pred].arr == mt.epoch {
 			inArrays++
 		}
 	}
@@ -570,10 +572,10 @@ func (mt *Matcher) search(cl *clauseRec) bool {
 	for i := range cl.fields {
 		mt.starts = append(mt.starts, int32(len(mt.pairs)))
 		p := cl.fields[i].pred
-		if p < 0 || mt.predEpoch[p] != mt.epoch {
+		if p < 0 || mt.pred[p].epoch != mt.epoch {
 			continue
 		}
-		for h := mt.predHead[p]; h >= 0; h = mt.hits[h].next {
+		for h := mt.pred[p].head; h >= 0; h = mt.hits[h].next {
 			mt.pairs = append(mt.pairs, mt.hits[h].leaf)
 		}
 	}
@@ -592,10 +594,10 @@ func (mt *Matcher) choose(cl *clauseRec, f int) bool {
 	if f == len(cl.fields) {
 		for _, af := range mt.absent {
 			idx := cl.fields[af].pathIdx
-			if mt.pathEpoch[idx] != mt.epoch {
+			if mt.pathLeaves[idx].epoch != mt.epoch {
 				continue
 			}
-			for li := mt.pathHead[idx]; li >= 0; li = mt.leaves[li].next {
+			for li := mt.pathLeaves[idx].head; li >= 0; li = mt.leaves[li].next {
 				if mt.consistent(li) {
 					return false
 				}
