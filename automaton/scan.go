@@ -4,8 +4,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/bits"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/patternc/patternc/compiler/source"
 )
 
 // The event scanner reads JSON once, left to right, building nothing: it
@@ -385,22 +386,6 @@ func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
-func hexVal(b []byte) rune {
-	var r rune
-	for _, c := range b {
-		r <<= 4
-		switch {
-		case c >= '0' && c <= '9':
-			r |= rune(c - '0')
-		case c >= 'a' && c <= 'f':
-			r |= rune(c - 'a' + 10)
-		default:
-			r |= rune(c - 'A' + 10)
-		}
-	}
-	return r
-}
-
 // unescape decodes the string at d[i] (a '"') onto dst, exactly as the
 // compiler's reader does (a lone surrogate becomes U+FFFD).
 func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
@@ -411,43 +396,17 @@ func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
 		case c == '"':
 			return dst, j + 1, nil
 		case c == '\\':
-			if j+1 >= len(d) {
+			var n int
+			var bad source.EscapeError
+			switch dst, n, bad = source.AppendEscape(dst, d, j); bad {
+			case source.EscapeTruncated:
 				return dst, len(d), &SyntaxError{j, "unexpected end of input in an escape"}
-			}
-			switch e := d[j+1]; e {
-			case '"', '\\', '/':
-				dst = append(dst, e)
-			case 'b':
-				dst = append(dst, '\b')
-			case 'f':
-				dst = append(dst, '\f')
-			case 'n':
-				dst = append(dst, '\n')
-			case 'r':
-				dst = append(dst, '\r')
-			case 't':
-				dst = append(dst, '\t')
-			case 'u':
-				if j+5 >= len(d) || !isHex(d[j+2]) || !isHex(d[j+3]) || !isHex(d[j+4]) || !isHex(d[j+5]) {
-					return dst, j, &SyntaxError{j, "invalid \\u escape"}
-				}
-				r := hexVal(d[j+2 : j+6])
-				n := 6
-				if utf16.IsSurrogate(r) {
-					r = utf8.RuneError
-					if j+11 < len(d) && d[j+6] == '\\' && d[j+7] == 'u' && isHex(d[j+8]) && isHex(d[j+9]) && isHex(d[j+10]) && isHex(d[j+11]) {
-						if dec := utf16.DecodeRune(hexVal(d[j+2:j+6]), hexVal(d[j+8:j+12])); dec != utf8.RuneError {
-							r, n = dec, 12
-						}
-					}
-				}
-				dst = utf8.AppendRune(dst, r)
-				j += n
-				continue
-			default:
+			case source.EscapeBadUnicode:
+				return dst, j, &SyntaxError{j, "invalid \\u escape"}
+			case source.EscapeUnknown:
 				return dst, j, &SyntaxError{j, "invalid escape"}
 			}
-			j += 2
+			j += n
 		case c < 0x20:
 			return dst, j, &SyntaxError{j, "control character in a string"}
 		case c < utf8.RuneSelf:

@@ -2,8 +2,6 @@ package source
 
 import (
 	"fmt"
-	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -371,37 +369,20 @@ func (r *reader) str() (string, error) {
 		case c < 0x20:
 			return "", r.errorf("unexpected control character 0x%02x inside a string (use an escape such as \\n)", c)
 		case c == '\\':
-			if r.off+1 >= len(d) {
+			out, n, bad := AppendEscape(buf, d, r.off)
+			switch bad {
+			case EscapeTruncated:
 				r.off++
 				return "", r.errorf("unexpected end of input inside a string escape")
-			}
-			e := d[r.off+1]
-			switch e {
-			case '"', '\\', '/':
-				buf = append(buf, e)
-			case 'b':
-				buf = append(buf, '\b')
-			case 'f':
-				buf = append(buf, '\f')
-			case 'n':
-				buf = append(buf, '\n')
-			case 'r':
-				buf = append(buf, '\r')
-			case 't':
-				buf = append(buf, '\t')
-			case 'u':
-				ru, n, err := r.unicodeEscape()
-				if err != nil {
-					return "", err
-				}
-				buf = utf8.AppendRune(buf, ru)
-				r.off += n
-				continue
-			default:
+			case EscapeBadUnicode:
 				r.off++
-				return "", r.errorf("invalid escape '\\%c' in string", e)
+				return "", r.errorf("invalid \\u escape: expected four hex digits")
+			case EscapeUnknown:
+				r.off++
+				return "", r.errorf("invalid escape '\\%c' in string", d[r.off])
 			}
-			r.off += 2
+			buf = out
+			r.off += n
 		case c < utf8.RuneSelf:
 			buf = append(buf, c)
 			r.off++
@@ -419,33 +400,6 @@ func (r *reader) str() (string, error) {
 // unicodeEscape decodes \uXXXX at r.off (surrogate pairs joined) and returns
 // the rune and how many bytes it used. A lone surrogate decodes to U+FFFD, as
 // encoding/json does.
-func (r *reader) unicodeEscape() (rune, int, error) {
-	d := r.data[r.off:]
-	hex := func(b []byte) (rune, bool) {
-		if len(b) < 4 {
-			return 0, false
-		}
-		n, err := strconv.ParseUint(string(b[:4]), 16, 32)
-		return rune(n), err == nil
-	}
-	ru, ok := hex(d[2:])
-	if !ok {
-		r.off++
-		return 0, 0, r.errorf("invalid \\u escape: expected four hex digits")
-	}
-	if utf16.IsSurrogate(ru) {
-		if len(d) >= 12 && d[6] == '\\' && d[7] == 'u' {
-			if lo, ok := hex(d[8:]); ok {
-				if dec := utf16.DecodeRune(ru, lo); dec != utf8.RuneError {
-					return dec, 12, nil
-				}
-			}
-		}
-		return utf8.RuneError, 6, nil
-	}
-	return ru, 6, nil
-}
-
 func (r *reader) badUTF8(start, end int) error {
 	for i := start; i < end; {
 		ru, size := utf8.DecodeRune(r.data[i:end])
