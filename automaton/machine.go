@@ -131,6 +131,7 @@ type pathMatcher struct {
 	numKeys, numText bool
 	eager            []int32
 	recordAll        bool
+	gen              uint64 // the write that copied it may change it
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.
@@ -319,14 +320,13 @@ func (m *Machine) IDs() []ID {
 type tx struct {
 	m      *Machine
 	snap   snapshot
-	subs   [numInputs]bool       // sub copied
-	dirty  map[*pathMatcher]bool // path matchers copied in this tx
-	preds  bool                  // snap.preds.root copied
-	states int                   // states created minus states pruned
+	subs   [numInputs]bool // sub copied
+	dirty  []*pathMatcher  // path matchers copied in this tx
+	preds  bool            // snap.preds.root copied
+	states int             // states created minus states pruned
 	gen    uint64
 
-	dropping int32            // the predicate put removes, or -1
-	owned    func(*mark) bool // selects its marks
+	dropping int32 // the predicate put removes, or -1
 	*writeScratch
 }
 
@@ -341,9 +341,7 @@ type writeScratch struct {
 
 func (m *Machine) begin() *tx {
 	m.gen++
-	t := &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dirty: map[*pathMatcher]bool{}, dropping: -1, writeScratch: &m.scratch}
-	t.owned = func(mk *mark) bool { return mk.pred == t.dropping || (mk.ab != nil && mk.ab.pred == t.dropping) }
-	return t
+	return &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dropping: -1, writeScratch: &m.scratch}
 }
 
 func (t *tx) sub(input int) *subMachine {
@@ -368,7 +366,7 @@ func (t *tx) sub(input int) *subMachine {
 func (t *tx) path(input int, path string) *pathMatcher {
 	s := t.sub(input)
 	pm := s.paths[path]
-	if pm != nil && t.dirty[pm] {
+	if pm != nil && pm.gen == t.gen {
 		return pm
 	}
 	var c *pathMatcher
@@ -386,7 +384,8 @@ func (t *tx) path(input int, path string) *pathMatcher {
 		c = &cp
 	}
 	s.paths[path] = c
-	t.dirty[c] = true
+	c.gen = t.gen
+	t.dirty = append(t.dirty, c)
 	return c
 }
 
@@ -452,6 +451,11 @@ func (t *tx) put(pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo
 		return
 	}
 	*root = insert(*root, key, place, lo, hi, mk, t.gen, &t.states)
+}
+
+// owned selects the marks of the predicate being dropped.
+func (t *tx) owned(mk *mark) bool {
+	return mk.pred == t.dropping || (mk.ab != nil && mk.ab.pred == t.dropping)
 }
 
 // key returns a scratch buffer holding tag and the bytes of s, for put.
@@ -963,7 +967,7 @@ func filterIDs(list []int32, id int32) []int32 {
 
 func (t *tx) commit() {
 	clear(t.fpreds) // keep no dropped predicate alive in the scratch
-	for pm := range t.dirty {
+	for _, pm := range t.dirty {
 		pm.ranges = pm.ranges.built()
 		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
