@@ -7,13 +7,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/patternc/patternc/compiler"
+	"github.com/patternc/patternc/internal/buildinfo"
 	"github.com/patternc/patternc/lint"
 )
 
 func init() { subcommands = append(subcommands, newLintCmd) }
-
-// version is stamped into SARIF output.
-var version = "0.1.0-dev"
 
 func newLintCmd() *cobra.Command {
 	var format, failLevel, disable, dialect, scope string
@@ -96,7 +94,7 @@ internal error.`,
 					fmt.Fprintln(cmd.ErrOrStderr(), "skipped", s)
 				}
 			}
-			if err := res.Write(cmd.OutOrStdout(), format, version); err != nil {
+			if err := res.Write(cmd.OutOrStdout(), format, buildinfo.Read().Short()); err != nil {
 				return &exitError{code: 2, err: err}
 			}
 			if level != 0 && res.AtOrAbove(level) {
