@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math/bits"
 	"unicode/utf8"
@@ -25,10 +26,20 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("automaton: event is not valid JSON at byte %d: %s", e.Offset, e.Msg)
 }
 
+// NotObjectError reports an event that is valid JSON but not an object
+// ([1,2], "text", 42): a different fault from malformed JSON, and said so.
+type NotObjectError struct {
+	Kind string // "an array", "a string", "a number", "a boolean", "null"
+}
+
+func (e *NotObjectError) Error() string {
+	return "automaton: the event is " + e.Kind + ", not a JSON object"
+}
+
 func (mt *Matcher) scan(d []byte) error {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '{' {
-		return &SyntaxError{i, "an event must be a JSON object"}
+		return notObject(d, i)
 	}
 	i, err := mt.object(d, i, 1)
 	if err != nil {
@@ -38,6 +49,30 @@ func (mt *Matcher) scan(d []byte) error {
 		return &SyntaxError{i, "unexpected data after the end of the event"}
 	}
 	return nil
+}
+
+// notObject explains an event that does not start with '{': valid JSON of
+// another kind, or not JSON at all. Only this error path pays for the
+// validation.
+func notObject(d []byte, i int) error {
+	if i < len(d) && json.Valid(d) {
+		kind := "a number"
+		switch d[i] {
+		case '[':
+			kind = "an array"
+		case '"':
+			kind = "a string"
+		case 't', 'f':
+			kind = "a boolean"
+		case 'n':
+			kind = "null"
+		}
+		return &NotObjectError{Kind: kind}
+	}
+	if i >= len(d) {
+		return &SyntaxError{i, "the event is empty; an event must be a JSON object"}
+	}
+	return &SyntaxError{i, "an event must be a JSON object"}
 }
 
 func skipWS(d []byte, i int) int {

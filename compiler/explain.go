@@ -39,6 +39,16 @@ const explainBudget = 2_000_000
 // "Parameter Event is not valid.", a malformed Publish request) is an
 // *InputError.
 func Explain(p *Pattern, input []byte) (*Explanation, error) {
+	return explain(p, input, true)
+}
+
+// ExplainMatch is Explain as a rule on a bus or the automaton sees an
+// event: any JSON object, without TestEventPattern's envelope fields.
+func ExplainMatch(p *Pattern, input []byte) (*Explanation, error) {
+	return explain(p, input, false)
+}
+
+func explain(p *Pattern, input []byte, envelope bool) (*Explanation, error) {
 	ex := &Explanation{Clause: -1}
 	var event *source.Value
 	switch p.Dialect {
@@ -47,8 +57,12 @@ func Explain(p *Pattern, input []byte) (*Explanation, error) {
 		if err != nil {
 			return nil, &InputError{Msg: "Parameter Event is not valid. (the event could not be read as JSON: " + err.Error() + ")"}
 		}
-		if err := CheckEventEnvelope(v); err != nil {
-			return nil, err
+		if envelope {
+			if err := CheckEventEnvelope(v); err != nil {
+				return nil, err
+			}
+		} else if v.Kind != source.Object {
+			return nil, &InputError{Msg: "the event is not a JSON object"}
 		}
 		event = v
 	case SNSAttributes, SNSBody:

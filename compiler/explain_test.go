@@ -181,6 +181,10 @@ func TestExplainInputErrors(t *testing.T) {
 		{sns, `{"MessageAttributes": {"a": {"DataType": "Blob", "StringValue": "x"}}}`, "is not String, Number, Binary or String.Array"},
 		{sns, `{"MessageAttributes": {"a": {"StringValue": "x"}}}`, "has no DataType"},
 		{sns, `{"MessageAttributes": {"a": {"DataType": "String"}}}`, "has no value"},
+		// Not a Publish request at all: said so, never a silent no-match.
+		{sns, `{"store": "eu-1"}`, `not an SNS Publish request: it has neither "Message" nor "MessageAttributes"`},
+		{sns, `{"store": {"DataType": "String", "StringValue": "eu-1"}}`, "this is a bare MessageAttributes map"},
+		{sns, `[1]`, "must be a JSON object"},
 	}
 	for _, tc := range tests {
 		_, err := Explain(tc.p, []byte(tc.input))
