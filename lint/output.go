@@ -47,6 +47,7 @@ func (r *Result) Write(w io.Writer, format, version string) error {
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // messages quote patterns: keep <, > and & readable
 		errs, warns, infos := r.Counts()
 		return enc.Encode(struct {
 			Files    int       `json:"files"`
@@ -220,6 +221,7 @@ func (r *Result) writeSARIF(w io.Writer, version string) error {
 			Version: version, Rules: rules}}, Results: results}},
 	}
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)
 }
