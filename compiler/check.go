@@ -324,16 +324,13 @@ func (c *checker) matchExpr(v *source.Value) ([]Condition, *Diagnostic) {
 		if tooMany {
 			return nil, c.errorf(extra[0].KeyPos, CodeOneKey, "put each operator in an object of its own in the list", "Too many elements in numeric expression")
 		}
-		return nil, c.errorf(extra[0].KeyPos, CodeOneKey, "put each operator in an object of its own in the list: [{\"a\": …}, {\"b\": …}]", "Only one key allowed in match expression")
+		return nil, c.errorf(extra[0].KeyPos, CodeOneKey, oneKeyHint(c.d, v), "Only one key allowed in match expression")
 	}
 	return conds, nil
 }
 
 func (c *checker) unknownOp(op source.Member) *Diagnostic {
-	hint := "operators are prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists and cidr (case-sensitive)"
-	if c.d.IsSNS() {
-		hint = "SNS filter policies support prefix, suffix, equals-ignore-case, anything-but, numeric, exists and cidr (case-sensitive)"
-	}
+	hint := unknownOperatorHint(c.d, op.Key)
 	if lower := strings.ToLower(op.Key); lower != op.Key && (lower == "prefix" || lower == "suffix" || lower == "numeric" || lower == "exists" || lower == "anything-but" || lower == "cidr" || lower == "wildcard") {
 		hint = fmt.Sprintf("operator names are case-sensitive: write %q", lower)
 	}
