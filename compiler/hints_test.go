@@ -63,7 +63,7 @@ func TestPrefixSuffixHintIsExact(t *testing.T) {
 // TestOperatorDidYouMean: a near-miss operator name gets the right one.
 func TestOperatorDidYouMean(t *testing.T) {
 	for _, tc := range []struct {
-		d       Dialect
+		d        Dialect
 		op, want string
 	}{
 		{EventBridge, "equals_ignore_case", `did you mean "equals-ignore-case"?`},
