@@ -42,7 +42,8 @@ Intrinsics (!Sub, !Ref, Fn::Join) and Terraform references are never errors:
 such patterns are reported as unchecked notes (L001).
 
 Disable a code with --disable L104,W103 or a comment on the line or the line
-above: # patternc:disable=L104
+above: # patternc:disable=L104. Every code, with an example, is in
+docs/codes.md; an unknown code given to --disable is an error.
 
 Exit status: 0 clean, 1 findings at or above --fail-level, 2 usage or
 internal error.`,
@@ -55,8 +56,11 @@ internal error.`,
 			}
 			opts := lint.Options{Disable: map[string]bool{}}
 			for _, c := range strings.Split(disable, ",") {
-				if c = strings.TrimSpace(c); c != "" {
-					opts.Disable[strings.ToUpper(c)] = true
+				if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
+					if !lint.KnownCode(c) {
+						return &exitError{code: 2, err: fmt.Errorf("--disable %s: no such code (the codes are listed in docs/codes.md)", c)}
+					}
+					opts.Disable[c] = true
 				}
 			}
 			if dialect != "" {
