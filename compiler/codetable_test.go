@@ -63,4 +63,3 @@ func TestCodeTableComplete(t *testing.T) {
 		t.Error("table not in order")
 	}
 }
-
