@@ -570,15 +570,15 @@ func (c *checker) numeric(op source.Member, pos source.Pos) ([]Condition, *Diagn
 		}
 		switch op0 {
 		case "=":
-			r = Range{Lo: n0, Hi: n0, HasLo: true, HasHi: true, LoIncl: true, HiIncl: true}
+			r = Range{Lo: n0, Hi: n0, HasLo: true, HasHi: true, LoIncl: true, HiIncl: true, LoText: el[1].Text, HiText: el[1].Text}
 		case "<":
-			r = Range{Hi: n0, HasHi: true}
+			r = Range{Hi: n0, HasHi: true, HiText: el[1].Text}
 		case "<=":
-			r = Range{Hi: n0, HasHi: true, HiIncl: true}
+			r = Range{Hi: n0, HasHi: true, HiIncl: true, HiText: el[1].Text}
 		}
 		return []Condition{{Op: OpNumeric, Range: r, Pos: pos}}, nil
 	}
-	r = Range{Lo: n0, HasLo: true, LoIncl: op0 == ">="}
+	r = Range{Lo: n0, HasLo: true, LoIncl: op0 == ">=", LoText: el[1].Text}
 	if len(el) > 2 {
 		if el[2].Kind != source.String {
 			return nil, c.errorf(el[2].Pos, CodeNumeric, hint, "Bad value in numeric range: %s", tokenText(el[2]))
@@ -597,7 +597,7 @@ func (c *checker) numeric(op source.Member, pos source.Pos) ([]Condition, *Diagn
 		if n0 >= n2 {
 			return nil, c.errorf(el[3].Pos, CodeNumeric, "the lower bound must be below the upper bound", "Bottom must be less than top")
 		}
-		r.Hi, r.HasHi, r.HiIncl = n2, true, op2 == "<="
+		r.Hi, r.HasHi, r.HiIncl, r.HiText = n2, true, op2 == "<=", el[3].Text
 	}
 	return []Condition{{Op: OpNumeric, Range: r, Pos: pos}}, nil
 }

@@ -92,6 +92,10 @@ type Range struct {
 	Lo, Hi         float64
 	HasLo, HasHi   bool
 	LoIncl, HiIncl bool
+	// LoText and HiText are the bounds as the pattern wrote them
+	// (1048576, not 1.048576e+06), for explanations; empty for ranges
+	// built in code. Matching uses only Lo and Hi.
+	LoText, HiText string
 }
 
 // Exclusion says which leaves an anything-but excludes. Exactly one of

@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/patternc/patternc/compiler/source"
@@ -483,21 +485,21 @@ func DescribeCondition(c *Condition) string {
 		var parts []string
 		r := c.Range
 		if r.HasLo && r.HasHi && r.Lo == r.Hi && r.LoIncl && r.HiIncl {
-			return fmt.Sprintf("{\"numeric\": [\"=\", %v]}", r.Lo)
+			return fmt.Sprintf("{\"numeric\": [\"=\", %s]}", boundText(r.Lo, r.LoText))
 		}
 		if r.HasLo {
 			op := ">"
 			if r.LoIncl {
 				op = ">="
 			}
-			parts = append(parts, fmt.Sprintf("%q, %v", op, r.Lo))
+			parts = append(parts, fmt.Sprintf("%q, %s", op, boundText(r.Lo, r.LoText)))
 		}
 		if r.HasHi {
 			op := "<"
 			if r.HiIncl {
 				op = "<="
 			}
-			parts = append(parts, fmt.Sprintf("%q, %v", op, r.Hi))
+			parts = append(parts, fmt.Sprintf("%q, %s", op, boundText(r.Hi, r.HiText)))
 		}
 		return "{\"numeric\": [" + strings.Join(parts, ", ") + "]}"
 	case OpExists:
@@ -506,6 +508,19 @@ func DescribeCondition(c *Condition) string {
 		return fmt.Sprintf("{\"cidr\": %q}", c.Prefix.String())
 	}
 	return "?"
+}
+
+// boundText is a numeric bound as the pattern wrote it, or for a range
+// built in code the shortest text that reads back as f, in plain notation
+// where that is not absurdly long (1048576, not 1.048576e+06).
+func boundText(f float64, text string) string {
+	if text != "" {
+		return text
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 func describeLiteral(l *Literal) string {

@@ -245,3 +245,29 @@ func TestExplainBounded(t *testing.T) {
 		t.Fatalf("explanation does not name array consistency: %v", ex.Lines)
 	}
 }
+
+// TestExplainNumbersAsWritten: explanations print numeric bounds as the
+// pattern wrote them, not in Go's %v float form (1.048576e+06).
+func TestExplainNumbersAsWritten(t *testing.T) {
+	p, err := Compile([]byte(`{"size": [{"numeric": [">=", 1048576, "<", 2e9]}], "n": [{"numeric": ["=", 3.0]}], "m": [{"numeric": ["<=", 0.1]}]}`), EventBridge, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := ExplainMatch(p, []byte(`{"size": 2097152, "n": 3, "m": 0}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(ex.Lines, "\n")
+	for _, want := range []string{`[">=", 1048576, "<", 2e9]`, `["=", 3.0]`, `["<=", 0.1]`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("explanation lacks %s:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "e+0") {
+		t.Errorf("explanation prints a number in %%v form:\n%s", got)
+	}
+	// Ranges built in code have no text: plain notation where it is short.
+	if s := DescribeCondition(&Condition{Op: OpNumeric, Range: Range{Lo: 1048576, HasLo: true}}); s != `{"numeric": [">", 1048576]}` {
+		t.Errorf("DescribeCondition = %s", s)
+	}
+}
