@@ -53,7 +53,7 @@ func (fr *fileResult) checkOpen(v *source.Value, s site, si *standIns) *compiler
 		fr.addAt(si.first, compiler.SeverityInfo, CodeUnchecked, s.where, "checked around computed values: %s", si.summary())
 	}
 	fr.rules = append(fr.rules, Rule{Name: s.name, File: fr.file, Pos: v.Pos, Where: s.where, Dialect: s.dialect, Target: s.target,
-		Pattern: p, Computed: si != nil && len(si.names) > 0})
+		Pattern: p, Computed: si != nil && len(si.names) > 0, value: v})
 	return p
 }
 

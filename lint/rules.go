@@ -23,14 +23,24 @@ type Rule struct {
 	// Computed is true when part of the pattern is an intrinsic or a
 	// reference: it was checked around stand-ins and cannot be matched.
 	Computed bool
+	value    *source.Value // the checked tree, for JSON
+}
+
+// JSON returns the pattern as JSON text, numbers as written: what
+// `patternc test --pattern` or compiler.Compile take.
+func (r Rule) JSON() []byte {
+	if r.value == nil {
+		return nil
+	}
+	return toJSON(r.value)
 }
 
 // Loaded is the result of Load: the patterns ready to match, and those
 // left out because they are computed.
 type Loaded struct {
-	Rules    []Rule   // sorted by name
-	Computed []Rule   // patterns with computed parts, not loadable
-	Result   *Result  // the full lint result (findings, files, skipped)
+	Rules    []Rule    // sorted by name
+	Computed []Rule    // patterns with computed parts, not loadable
+	Result   *Result   // the full lint result (findings, files, skipped)
 	Errors   []Finding // error findings: Load fails when there are any
 }
 
