@@ -135,13 +135,22 @@ func LoadConfig(file string) (*Config, []Finding) {
 	return c, c.findings
 }
 
-func loadConfig(file string) *Config {
+func loadConfig(file string) (cfg *Config) {
 	c := &Config{File: file, Dir: filepath.Dir(file)}
 	fr := &fileResult{file: file, budget: newBudget(0)}
 	bad := func() *Config {
 		return &Config{File: file, Dir: c.Dir, findings: fr.findings}
 	}
-	defer fr.budget.recoverExceeded(fr)
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(errBudget)
+			if !ok {
+				panic(r)
+			}
+			fr.budgetExceeded(e)
+			cfg = bad()
+		}
+	}()
 	if !fr.read() {
 		return bad()
 	}

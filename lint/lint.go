@@ -325,14 +325,19 @@ func lintUnit(u unit, opts *Options, cfgs *configs) []*fileResult {
 		return lintTerraformDir(u, cfgs, b)
 	}
 	fr := &fileResult{file: u.files[0], budget: b}
+	lintOne(fr, u, opts, cfgs)
+	return []*fileResult{fr}
+}
+
+// lintOne lints one file within its budget.
+func lintOne(fr *fileResult, u unit, opts *Options, cfgs *configs) {
 	defer fr.budget.recoverExceeded(fr)
 	if !fr.read() {
-		return []*fileResult{fr}
+		return
 	}
 	var forced compiler.Dialect
 	if u.explicit {
 		forced = opts.Dialect
 	}
 	lintFile(fr, cfgs.forPath(fr.file, false), forced)
-	return []*fileResult{fr}
 }
