@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/valyala/fastjson"
 
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
@@ -46,19 +45,20 @@ input and prints exactly one NDJSON line per input line, in input order:
 A bad line (not JSON, not an object, blank, longer than --max-line) gets an
 error line; the stream goes on.
 
-Rules come from --rules: a directory (walked) or a file. A .json file holding
-one pattern is a rule whose id is the file name without .json; a
-.jsonl/.ndjson file holds one rule per line as {"id": "...", "dialect":
-"eventbridge|sns-attributes|sns-body", "pattern": {...}} (dialect defaults
-to --dialect/--scope).
+Rules come from --rules (a directory, walked, or a file), found exactly as
+patternc lint finds them: rule files, CloudFormation/SAM/CDK templates,
+Terraform, Serverless files, standalone pattern files, and .jsonl/.ndjson
+rule lists ({"id": "...", "dialect": "eventbridge|sns-attributes|sns-body",
+"pattern": {...}} a line). A rule's id is its name there (rule name, logical
+id, Terraform address, file name without .json). A file named by --rules is
+a pattern of --dialect unless its content says otherwise.
 
-Each rule is matched against inputs of its own dialect: EventBridge patterns
-against events, SNS filter policies against SNS Publish requests
-({"Message": "...", "MessageAttributes": {...}}, see patternc test --help).
-When the rules hold both, each line is read as a Publish request if its top
-level has Message or MessageAttributes and no source or detail-type, else as
-an event. Rules of a dialect that no input line reached are named on stderr,
-so they never silently never match.
+Each rule is matched against inputs of its own dialect: by default the input
+lines are events and the EventBridge rules are matched; with --dialect sns
+they are SNS Publish requests ({"Message": "...", "MessageAttributes":
+{...}}, see patternc test --help) and the SNS filter policies of both scopes
+are matched. Rules of the other dialect, and rules with computed parts, are
+left out and counted on stderr, never silently never matched.
 
 --explain adds, for every matching rule, the reference interpreter's reasons
 ("explain":{"rule":["detail.state: \"running\" matches \"running\""]});
@@ -90,6 +90,9 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 				}
 				return &exitError{code: 2, err: err}
 			}
+			if set.Other > 0 || set.Computed > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "patternc match: left out %d rule(s) of the other dialect and %d with computed values (see patternc lint)\n", set.Other, set.Computed)
+			}
 			rs := newRuleSet(set.IDs, set.Patterns)
 			for _, id := range explainRules {
 				if _, ok := rs.index[automaton.ID(id)]; !ok {
@@ -109,7 +112,7 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 			}
 			opt := streamOptions{
 				workers: workers, maxLine: maxLine, status: status, stats: stats,
-				explainMatched: explain, explainRules: explainRules,
+				explainMatched: explain, explainRules: explainRules, publish: d.IsSNS(),
 			}
 			st, err := streamMatches(m, rs, cmd.InOrStdin(), cmd.OutOrStdout(), opt)
 			if err != nil {
@@ -118,7 +121,6 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 			errOut := cmd.ErrOrStderr()
 			fmt.Fprintf(errOut, "patternc match: %d rules, %d events (%d with errors), %.0f events/s, %.1f MB/s\n",
 				len(set.IDs), st.lines, st.errors, float64(st.lines)/st.elapsed.Seconds(), st.mbps(st.elapsed))
-			rs.reportUntried(errOut, st)
 			if stats {
 				rs.writeStats(errOut, st.counts)
 			}
@@ -136,48 +138,19 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 	return cmd
 }
 
-// inputKind is what an input line is read as.
-type inputKind uint8
-
-const (
-	kindEvent   inputKind = iota // an EventBridge event
-	kindPublish                  // an SNS Publish request
-)
-
-// ruleSet knows each rule's dialect, for per-dialect input, explanations
-// and statistics.
+// ruleSet indexes the rules by id, for explanations and statistics.
 type ruleSet struct {
 	ids      []automaton.ID
 	patterns []*compiler.Pattern
 	index    map[automaton.ID]int
-	perKind  [2]int // rules per input kind
 }
 
 func newRuleSet(ids []automaton.ID, ps []*compiler.Pattern) *ruleSet {
 	rs := &ruleSet{ids: ids, patterns: ps, index: make(map[automaton.ID]int, len(ids))}
 	for i, id := range ids {
 		rs.index[id] = i
-		rs.perKind[kindOf(ps[i].Dialect)]++
 	}
 	return rs
-}
-
-func kindOf(d compiler.Dialect) inputKind {
-	if d.IsSNS() {
-		return kindPublish
-	}
-	return kindEvent
-}
-
-// mixed reports whether lines must be classified one by one.
-func (rs *ruleSet) mixed() bool { return rs.perKind[kindEvent] > 0 && rs.perKind[kindPublish] > 0 }
-
-// fixedKind is the input kind when the rules hold only one.
-func (rs *ruleSet) fixedKind() inputKind {
-	if rs.perKind[kindPublish] > 0 {
-		return kindPublish
-	}
-	return kindEvent
 }
 
 func (rs *ruleSet) sample() string {
@@ -191,37 +164,6 @@ func (rs *ruleSet) sample() string {
 			b.WriteString(", ")
 		}
 		b.WriteString(string(id))
-	}
-	return b.String()
-}
-
-// reportUntried names the rules of a dialect that no input line reached.
-func (rs *ruleSet) reportUntried(w io.Writer, st streamStats) {
-	for k, what := range [2]string{"event", "SNS Publish request"} {
-		n := rs.perKind[k]
-		if n == 0 || st.perKind[k] > 0 || st.perKind[1-k] == 0 {
-			continue // no such rules, some lines reached them, or no line was matched at all
-		}
-		var ids []string
-		for i, p := range rs.patterns {
-			if kindOf(p.Dialect) == inputKind(k) && len(ids) < 5 {
-				ids = append(ids, string(rs.ids[i]))
-			}
-		}
-		fmt.Fprintf(w, "patternc match: note: %d rule(s) (%s) were never tried: no input line was an %s\n", n, joinIDs(ids, n), what)
-	}
-}
-
-func joinIDs(ids []string, total int) string {
-	var b bytes.Buffer
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(id)
-	}
-	if total > len(ids) {
-		fmt.Fprintf(&b, ", … %d more", total-len(ids))
 	}
 	return b.String()
 }
@@ -262,11 +204,11 @@ type streamOptions struct {
 	stats          bool
 	explainMatched bool
 	explainRules   []string
+	publish        bool // lines are SNS Publish requests, not events
 }
 
 type streamStats struct {
 	lines, errors int
-	perKind       [2]int  // lines read as events / Publish requests
 	counts        []int64 // matches per rule (with stats)
 	bytes         int64   // input bytes of the matched lines
 	elapsed       time.Duration
@@ -290,13 +232,12 @@ type inputLine struct {
 // batch is a run of input lines matched by one worker; batches are
 // written back in input order.
 type batch struct {
-	seq     int
-	first   int // line number of lines[0]
-	lines   []inputLine
-	out     []byte
-	errs    int
-	perKind [2]int
-	done    chan struct{}
+	seq   int
+	first int // line number of lines[0]
+	lines []inputLine
+	out   []byte
+	errs  int
+	done  chan struct{}
 }
 
 const batchLines = 256
@@ -346,28 +287,6 @@ func (lr *lineReader) next() (inputLine, bool, error) {
 	return inputLine{data: append([]byte(nil), line...), size: size}, true, nil
 }
 
-// classify says whether a line of a mixed stream is a Publish request: its
-// top level has Message or MessageAttributes and no EventBridge envelope
-// field. Lines that are not JSON objects go to the event matcher, whose
-// error message explains them.
-func classify(p *fastjson.Parser, line []byte) inputKind {
-	v, err := p.ParseBytes(line)
-	if err != nil {
-		return kindEvent
-	}
-	o, err := v.Object()
-	if err != nil {
-		return kindEvent
-	}
-	if o.Get("source") != nil || o.Get("detail-type") != nil {
-		return kindEvent
-	}
-	if o.Get("Message") != nil || o.Get("MessageAttributes") != nil {
-		return kindPublish
-	}
-	return kindEvent
-}
-
 // streamMatches reads lines, matches them on opt.workers goroutines in
 // batches, and writes results in input order with a bounded window.
 func streamMatches(m *automaton.Machine, rs *ruleSet, in io.Reader, out io.Writer, opt streamOptions) (streamStats, error) {
@@ -386,7 +305,6 @@ func streamMatches(m *automaton.Machine, rs *ruleSet, in io.Reader, out io.Write
 		go func() {
 			defer wg.Done()
 			mt := m.NewMatcher()
-			var p fastjson.Parser
 			var ids []automaton.ID
 			var counts []int64
 			if opt.stats {
@@ -399,13 +317,8 @@ func streamMatches(m *automaton.Machine, rs *ruleSet, in io.Reader, out io.Write
 						b.errs++
 						continue
 					}
-					kind := rs.fixedKind()
-					if rs.mixed() {
-						kind = classify(&p, l.data)
-					}
-					b.perKind[kind]++
 					var err error
-					if kind == kindPublish {
+					if opt.publish {
 						ids, err = mt.MatchPublish(ids, l.data)
 					} else {
 						ids, err = mt.Match(ids, l.data)
@@ -447,8 +360,6 @@ func streamMatches(m *automaton.Machine, rs *ruleSet, in io.Reader, out io.Write
 			}
 			st.lines += len(b.lines)
 			st.errors += b.errs
-			st.perKind[0] += b.perKind[0]
-			st.perKind[1] += b.perKind[1]
 			for _, l := range b.lines {
 				st.bytes += int64(l.size)
 			}
