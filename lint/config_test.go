@@ -76,7 +76,7 @@ terraform:
     bad_cidr: "10.0.0.0/99"
     sources: ["com.example"]
 `,
-		"infra/policies/orders.json": `{"order": {"total": [{"numeric": [">", "x"]}]}}`,
+		"infra/policies/orders.json":       `{"order": {"total": [{"numeric": [">", "x"]}]}}`,
 		"infra/vendor/p.eventpattern.json": `{"source": "x"}`,
 		"other/p.eventpattern.json":        `{"source": "x"}`,
 		"infra/near.eventpattern.json":     `{"detail_type": ["x"]}`,
