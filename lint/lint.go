@@ -111,6 +111,18 @@ func Run(paths []string, opts Options) (*Result, error) {
 	res := &Result{sources: map[string][]byte{}}
 	var units []unit
 	tfUnits := map[string]int{}
+	seen := map[string]bool{} // a file named and also walked is linted once
+	once := func(path string) bool {
+		key := filepath.Clean(path)
+		if abs, err := filepath.Abs(path); err == nil {
+			key = abs
+		}
+		if seen[key] {
+			return false
+		}
+		seen[key] = true
+		return true
+	}
 	addTF := func(path string, explicit bool) {
 		dir := filepath.Dir(path)
 		i, ok := tfUnits[dir]
@@ -130,6 +142,9 @@ func Run(paths []string, opts Options) (*Result, error) {
 			res.Config = cfgs.forPath(p, info.IsDir())
 		}
 		if !info.IsDir() {
+			if !once(p) {
+				continue
+			}
 			if isTerraformName(p) {
 				addTF(p, true)
 			} else {
@@ -152,6 +167,9 @@ func Run(paths []string, opts Options) (*Result, error) {
 				return nil
 			}
 			if c := cfgs.forPath(path, false); c != nil && !c.includes(path) {
+				return nil
+			}
+			if !once(path) {
 				return nil
 			}
 			if isTerraformName(path) {
