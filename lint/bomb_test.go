@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // aliasBomb is a YAML template of nested aliases: nine levels of nine
@@ -91,4 +92,49 @@ func BenchmarkAliasBomb(b *testing.B) {
 		alloc += a
 	}
 	b.ReportMetric(float64(alloc)/float64(b.N)/(1<<20), "MB/op")
+}
+
+// TestFileBudget: a file that takes longer than its time budget ends with
+// an L002 error naming it, and the run goes on to the next file.
+func TestFileBudget(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("Resources:\n")
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&b, "  R%d:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: {source: [a, b, c], detail: {n: [{numeric: [\">\", %d]}]}}\n", i, i)
+	}
+	slow := filepath.Join(dir, "big.yaml")
+	os.WriteFile(slow, []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "ok.eventpattern.json"), []byte(`{"source": "x"}`), 0o644)
+	res, err := Run([]string{dir}, Options{FileBudget: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var timedOut, other bool
+	for _, f := range res.Findings {
+		if f.File == slow && f.Code == CodeReadError && strings.Contains(f.Message, slow) && strings.Contains(f.Message, "took longer than") {
+			timedOut = true
+		}
+		if strings.HasSuffix(f.File, "ok.eventpattern.json") {
+			other = true
+		}
+	}
+	if !timedOut || !other {
+		t.Fatalf("budget: %+v", res.Findings)
+	}
+}
+
+// TestNamedAndWalked: a file named on the command line and also found by
+// walking its directory is linted once.
+func TestNamedAndWalked(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p.eventpattern.json"), []byte(`{"source": "x"}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "main.tf"), []byte("resource \"aws_cloudwatch_event_rule\" \"r\" {\n  event_pattern = jsonencode({ source = \"x\" })\n}\n"), 0o644)
+	res, err := Run([]string{dir, filepath.Join(dir, "p.eventpattern.json"), filepath.Join(dir, "main.tf")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 2 || res.Patterns != 2 {
+		t.Fatalf("%d findings, %d patterns: %+v", len(res.Findings), res.Patterns, res.Findings)
+	}
 }

@@ -1,16 +1,3 @@
-// Package lint finds EventBridge event patterns and SNS filter policies in
-// a repository — standalone JSON, CloudFormation and SAM templates (YAML or
-// JSON, CDK output included), Terraform (resources, locals, variables and
-// the public terraform-aws-modules), Serverless Framework files, and
-// patternc's own rule files — and checks them with the compiler, plus
-// warnings for patterns that AWS accepts but that are probably not what was
-// meant. Positions are always the user's own file, also for a pattern
-// written as a JSON string inside YAML, JSON or HCL, or in a !Sub template.
-//
-// What a file is comes from its content and from the repository's
-// .patternc.yaml, never from words in its path (see classify.go). The same
-// finder serves `patternc match` and library users through Load, which
-// returns every pattern found with its name, dialect and position.
 package lint
 
 import (
@@ -124,6 +111,18 @@ func Run(paths []string, opts Options) (*Result, error) {
 	res := &Result{sources: map[string][]byte{}}
 	var units []unit
 	tfUnits := map[string]int{}
+	seen := map[string]bool{} // a file named and also walked is linted once
+	once := func(path string) bool {
+		key := filepath.Clean(path)
+		if abs, err := filepath.Abs(path); err == nil {
+			key = abs
+		}
+		if seen[key] {
+			return false
+		}
+		seen[key] = true
+		return true
+	}
 	addTF := func(path string, explicit bool) {
 		dir := filepath.Dir(path)
 		i, ok := tfUnits[dir]
@@ -143,6 +142,9 @@ func Run(paths []string, opts Options) (*Result, error) {
 			res.Config = cfgs.forPath(p, info.IsDir())
 		}
 		if !info.IsDir() {
+			if !once(p) {
+				continue
+			}
 			if isTerraformName(p) {
 				addTF(p, true)
 			} else {
@@ -165,6 +167,9 @@ func Run(paths []string, opts Options) (*Result, error) {
 				return nil
 			}
 			if c := cfgs.forPath(path, false); c != nil && !c.includes(path) {
+				return nil
+			}
+			if !once(path) {
 				return nil
 			}
 			if isTerraformName(path) {
