@@ -169,6 +169,10 @@ func FuzzScanner(f *testing.F) {
 		}
 		v, ferr := fastjson.ParseBytes(data)
 		fastOK := ferr == nil && v.Type() == fastjson.TypeObject
+		var no *NotObjectError
+		if errors.As(err, &no) && (ferr != nil || v.Type() == fastjson.TypeObject) {
+			t.Fatalf("scanner says %v, fastjson says %v on %q", err, ferr, data)
+		}
 		var se *SyntaxError
 		if fastOK && errors.As(err, &se) && se.Msg == "control character in a string" {
 			return // a raw tab or newline inside a string: fastjson lets it in

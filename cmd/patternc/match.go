@@ -260,7 +260,11 @@ func (lr *lineReader) next() (inputLine, bool, error) {
 		frag, err := lr.r.ReadSlice('\n')
 		size += len(frag)
 		if !long {
-			if len(lr.buf)+len(frag) > lr.max+1 { // +1: the newline
+			content := len(frag)
+			if content > 0 && frag[content-1] == '\n' {
+				content-- // the newline does not count against the limit
+			}
+			if len(lr.buf)+content > lr.max {
 				long = true
 				lr.buf = lr.buf[:0]
 			} else {
