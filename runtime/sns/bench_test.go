@@ -8,14 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
 
 // countSink counts what reaches a function endpoint.
 type countSink struct{ n *atomic.Int64 }
 
-func (c countSink) Send(context.Context, sink.Message) error { c.n.Add(1); return nil }
+func (c countSink) Send(context.Context, kernel.Message) error { c.n.Add(1); return nil }
 
 // BenchmarkPublishFanOut measures publishes/s into 5 topics holding 1 000
 // subscriptions (200 per topic, the quota, each with a filter policy on
@@ -30,8 +30,8 @@ func BenchmarkPublishFanOut(b *testing.B) {
 	}
 	defer st.Close()
 	var delivered atomic.Int64
-	res := sink.ResolverFunc(func(string) (sink.Sink, error) { return countSink{&delivered}, nil })
-	s, err := New(Config{Store: st, Resolver: res, Account: acct, Region: region})
+	res := kernel.ResolverFunc(func(string) (kernel.Sink, error) { return countSink{&delivered}, nil })
+	s, err := New(kernel.Env{Store: st, Resolver: res, Account: acct, Region: region}, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
