@@ -146,7 +146,7 @@ func (mt *Matcher) Match(dst []ID, event []byte) ([]ID, error) {
 }
 
 // MatchPublish is Match for SNS Publish requests: MessageAttributes-scope
-// policies see the attributes (filter-policies.md §3), MessageBody-scope
+// policies see the attributes (docs/semantics/filter-policies.md §3), MessageBody-scope
 // ones the Message parsed as a JSON object (not an object: no match).
 func (mt *Matcher) MatchPublish(dst []ID, req []byte) ([]ID, error) {
 	dst = dst[:0]
@@ -171,7 +171,7 @@ func (mt *Matcher) MatchPublish(dst []ID, req []byte) ([]ID, error) {
 			return dst, bodyErr
 		}
 		// Any other error means the Message is not a JSON object: such a
-		// message is simply not delivered (filter-policies.md §4).
+		// message is simply not delivered (docs/semantics/filter-policies.md §4).
 	}
 	return dst, nil
 }

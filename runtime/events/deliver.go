@@ -120,7 +120,7 @@ func (s *Service) retryLater(err error) queue.Outcome {
 	return queue.Outcome{Retry: true, RetryAt: s.env.Clock.Now().Add(time.Second)}
 }
 
-// failure is a classified delivery failure (§2.5).
+// failure is a classified delivery failure (docs/semantics/runtime.md §2.5).
 type failure struct {
 	code      string
 	message   string
@@ -273,7 +273,7 @@ func classify(err error) *failure {
 }
 
 // forward re-ingests an event on another bus of this service: the event
-// keeps id, account, region and time (§1.1); a transformed payload must be
+// keeps id, account, region and time (docs/semantics/runtime.md §1.1); a transformed payload must be
 // a PutEvents entry.
 func (s *Service) forward(ctx context.Context, arn string, d delivery, payload []byte) *failure {
 	name := s.busName(arn)

@@ -33,7 +33,7 @@ type Options struct {
 	// HTTPClient sends API-destination requests (default: 5 s connect,
 	// 10 s response).
 	HTTPClient *http.Client
-	// Schemas, when set, checks events on buses bound to schemas (§4.3).
+	// Schemas, when set, checks events on buses bound to schemas (docs/semantics/runtime.md §4.3).
 	Schemas SchemaChecker
 	// Observe, when set, sees every routed event (schema discovery).
 	Observe func(bus string, event []byte)
@@ -78,7 +78,7 @@ type BusDef struct {
 	Name        string
 	Arn         string
 	Description string `json:",omitempty"`
-	// Schemas binds detail-types to registered schemas (§4.3).
+	// Schemas binds detail-types to registered schemas (docs/semantics/runtime.md §4.3).
 	Schemas []SchemaBinding `json:",omitempty"`
 }
 
@@ -116,7 +116,7 @@ type Target struct {
 	DeadLetterArn    string            `json:"DeadLetterArn,omitempty"`
 }
 
-// RetryPolicy bounds a target's retries (§2.5); nil fields take defaults.
+// RetryPolicy bounds a target's retries (docs/semantics/runtime.md §2.5); nil fields take defaults.
 type RetryPolicy struct {
 	MaximumRetryAttempts     *int `json:"MaximumRetryAttempts,omitempty"`
 	MaximumEventAgeInSeconds *int `json:"MaximumEventAgeInSeconds,omitempty"`

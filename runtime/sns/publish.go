@@ -176,7 +176,7 @@ func validate(t *topic, in *PublishInput, field string) (*message, error) {
 	return m, nil
 }
 
-// checkAttributes applies runtime.md §5.3 in a stable (sorted) order.
+// checkAttributes applies docs/semantics/runtime.md §5.3 in a stable (sorted) order.
 func checkAttributes(attrs map[string]Attribute, field string) error {
 	names := make([]string, 0, len(attrs))
 	for k := range attrs {

@@ -35,7 +35,7 @@ type Options struct {
 	AutoConfirmHTTP bool
 }
 
-// Stats are the delivery counters (runtime.md §8.7).
+// Stats are the delivery counters (docs/semantics/runtime.md §8.7).
 type Stats struct {
 	Delivered         int64 // deliveries accepted by the endpoint
 	DeliveredRejected int64 // HTTP 4xx: counted as delivered, not retried
