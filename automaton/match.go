@@ -3,7 +3,6 @@ package automaton
 import (
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -103,14 +102,12 @@ var ErrTooComplex = errors.New("automaton: the event has too many array combinat
 // NewMatcher returns scratch memory bound to m.
 func (m *Machine) NewMatcher() *Matcher { return &Matcher{m: m} }
 
-var matcherPool = sync.Pool{}
-
+// getMatcher takes scratch from the machine's own pool: a Matcher is bound
+// to one machine, so one pool shared by every machine would hand back
+// Matchers of other machines, to be dropped.
 func (m *Machine) getMatcher() *Matcher {
-	if v := matcherPool.Get(); v != nil {
-		mt := v.(*Matcher)
-		if mt.m == m {
-			return mt
-		}
+	if v := m.matchers.Get(); v != nil {
+		return v.(*Matcher)
 	}
 	return m.NewMatcher()
 }
@@ -121,7 +118,7 @@ func (m *Machine) getMatcher() *Matcher {
 func (m *Machine) Match(event []byte) ([]ID, error) {
 	mt := m.getMatcher()
 	ids, err := mt.Match(nil, event)
-	matcherPool.Put(mt)
+	m.matchers.Put(mt)
 	return ids, err
 }
 
@@ -130,7 +127,7 @@ func (m *Machine) Match(event []byte) ([]ID, error) {
 func (m *Machine) MatchPublish(req []byte) ([]ID, error) {
 	mt := m.getMatcher()
 	ids, err := mt.MatchPublish(nil, req)
-	matcherPool.Put(mt)
+	m.matchers.Put(mt)
 	return ids, err
 }
 
