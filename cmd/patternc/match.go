@@ -35,11 +35,16 @@ prints one NDJSON line per input line, in input order:
   {"line":1,"matches":["rule-a","rule-b"]}
   {"line":2,"error":"automaton: event is not valid JSON at byte 7: …"}
 
-A bad line gets an error line; the stream goes on. Rules come from --rules:
-a directory (walked) or a file. A .json file holding one pattern is a rule
-whose id is the file name without .json; a .jsonl/.ndjson file holds one rule
-per line as {"id": "...", "dialect": "eventbridge|sns-attributes|sns-body",
-"pattern": {...}} (dialect defaults to --dialect/--scope).
+A bad line gets an error line; the stream goes on. Rules come from --rules
+(a directory, walked, or a file), found exactly as patternc lint finds them:
+rule files, CloudFormation/SAM/CDK templates, Terraform, Serverless files,
+standalone pattern files, and .jsonl/.ndjson rule lists ({"id": "...",
+"dialect": "eventbridge|sns-attributes|sns-body", "pattern": {...}} a line).
+A rule's id is its name there (rule name, logical id, Terraform address,
+file name without .json). EventBridge rules are matched against events;
+with --dialect sns, SNS filter policies against Publish requests; the others
+are left out and counted on stderr. A file named by --rules is a pattern of
+--dialect unless its content says otherwise.
 
 Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 		Example: `  patternc match --rules corpus/samples/eventbridge < corpus/samples/events/aws.jsonl
@@ -60,6 +65,9 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 					return &exitError{code: 2, err: fmt.Errorf("%d rule file(s) invalid", fe.Count)}
 				}
 				return &exitError{code: 2, err: err}
+			}
+			if set.Other > 0 || set.Computed > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "patternc match: left out %d rule(s) of the other dialect and %d with computed values (see patternc lint)\n", set.Other, set.Computed)
 			}
 			m := automaton.New(automaton.Config{})
 			if err := m.AddAll(set.IDs, set.Patterns); err != nil {

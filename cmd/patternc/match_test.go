@@ -80,7 +80,7 @@ func TestMatchCommand(t *testing.T) {
 		t.Fatalf("summary missing: %q", stderr)
 	}
 
-	write("bad.json", `{"source": "x"}`)
+	write("bad.eventpattern.json", `{"source": "x"}`)
 	code, _, stderr = runCLI(t, "", "match", "--rules", dir)
 	if code != 2 || !strings.Contains(stderr, `"source" must be an object or an array`) {
 		t.Fatalf("bad rule: exit %d, %q", code, stderr)
