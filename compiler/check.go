@@ -393,25 +393,39 @@ func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *D
 	case source.String:
 		cond.Exclude = Exclusion{Op: OpEquals, Values: []Literal{{Kind: LitString, Text: v.Text}}}
 	case source.Number:
-		cond.Exclude = Exclusion{Op: OpEquals, Values: []Literal{NumberLiteral(v.Text)}}
+		lit, diag := c.exclusionNumber(v)
+		if diag != nil {
+			return nil, diag
+		}
+		cond.Exclude = Exclusion{Op: OpEquals, Values: []Literal{lit}}
 	case source.Array:
 		if len(v.Elems) == 0 {
 			return nil, c.errorf(v.Pos, CodeAnythingBut, hint, "Inside anything but list, either all values are number or string, mixed type is not supported")
 		}
+		// event-ruler reads the list as a stream: a bad element or a
+		// number it cannot compare fails where it stands, mixed types
+		// only once the list is read.
 		ex := Exclusion{Op: OpEquals}
-		for i, el := range v.Elems {
-			if el.Kind != source.String && el.Kind != source.Number {
+		var mixed *source.Value
+		for _, el := range v.Elems {
+			switch el.Kind {
+			case source.String:
+				ex.Values = append(ex.Values, Literal{Kind: LitString, Text: el.Text})
+			case source.Number:
+				lit, diag := c.exclusionNumber(el)
+				if diag != nil {
+					return nil, diag
+				}
+				ex.Values = append(ex.Values, lit)
+			default:
 				return nil, c.errorf(el.Pos, CodeAnythingBut, hint, "Inside anything but list, start|null|boolean is not supported.")
 			}
-			if el.Kind != v.Elems[0].Kind {
-				return nil, c.errorf(el.Pos, CodeAnythingBut, "list only strings or only numbers", "Inside anything but list, either all values are number or string, mixed type is not supported")
+			if mixed == nil && el.Kind != v.Elems[0].Kind {
+				mixed = el
 			}
-			_ = i
-			if el.Kind == source.String {
-				ex.Values = append(ex.Values, Literal{Kind: LitString, Text: el.Text})
-			} else {
-				ex.Values = append(ex.Values, NumberLiteral(el.Text))
-			}
+		}
+		if mixed != nil {
+			return nil, c.errorf(mixed.Pos, CodeAnythingBut, "list only strings or only numbers", "Inside anything but list, either all values are number or string, mixed type is not supported")
 		}
 		cond.Exclude = ex
 	case source.Object:
@@ -424,6 +438,19 @@ func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *D
 		return nil, c.errorf(v.Pos, CodeAnythingBut, hint, anythingButValue)
 	}
 	return []Condition{cond}, nil
+}
+
+// exclusionNumber reads a number excluded by anything-but. event-ruler
+// keeps exclusions in its comparable form only, so a number that is not
+// comparable (patterns.md §6) is an error, as inside numeric.
+func (c *checker) exclusionNumber(v *source.Value) (Literal, *Diagnostic) {
+	lit := NumberLiteral(v.Text)
+	if !lit.Exact {
+		return Literal{}, c.errorf(v.Pos, CodeNumberPrecision,
+			"anything-but compares numbers by value: give one exactly representable as a binary64 (at most 17 significant digits, |n| < 1.8e308), or exclude the text as a string",
+			"Cannot compare number : %s", v.Text)
+	}
+	return lit, nil
 }
 
 func (c *checker) anythingButObject(v *source.Value) (Exclusion, *Diagnostic) {
