@@ -162,15 +162,47 @@ func (c *checker) orShape(m *source.Member) *Diagnostic {
 		if el.Kind != source.Object {
 			return c.errorf(el.Pos, CodeOr, hint, "Only JSON object is allowed in array of $or relationship.")
 		}
-		for _, bm := range el.Members {
-			if reservedInOr[bm.Key] {
-				return c.errorf(bm.KeyPos, CodeOr, "operators belong inside a field's list, not directly in an $or branch",
-					"%s is Ruler reserved fieldName which cannot be used inside $or.", bm.Key)
-			}
+		if bm := reservedKeyIn(el); bm != nil {
+			return c.errorf(bm.KeyPos, CodeOr, "operators belong inside a field's list, not as keys of an $or branch or of objects nested in it",
+				"%s is Ruler reserved fieldName which cannot be used inside $or.", bm.Key)
 		}
 	}
 	if len(v.Elems) < 2 {
 		return c.errorf(v.Pos, CodeOr, hint, "There must have at least 2 Objects in $or relationship.")
+	}
+	return nil
+}
+
+// reservedKeyIn finds, in document order, the first key of o or of an
+// object nested in it (through member objects and the branches of nested
+// $or arrays, not through condition lists) that event-ruler reserves inside
+// an $or: its compiler checks the keys at every depth of a branch
+// (patterns.md §4.10). Nesting is bounded by the depth limit checked
+// before.
+func reservedKeyIn(o *source.Value) *source.Member {
+	for i := range o.Members {
+		m := &o.Members[i]
+		if m.Key == "$or" {
+			if m.Value.Kind == source.Array {
+				for _, b := range m.Value.Elems {
+					if b.Kind != source.Object {
+						break
+					}
+					if r := reservedKeyIn(b); r != nil {
+						return r
+					}
+				}
+			}
+			continue
+		}
+		if reservedInOr[m.Key] {
+			return m
+		}
+		if m.Value.Kind == source.Object {
+			if r := reservedKeyIn(m.Value); r != nil {
+				return r
+			}
+		}
 	}
 	return nil
 }
