@@ -195,7 +195,9 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 }
 
 // array reads an array at a pattern path: each element is a value of the
-// same path, and leaves inside carry (array, index) in their trail.
+// same path. Leaves inside an element that is an object or an array carry
+// (array, index) in their trail; a scalar element pins no index, so it
+// combines with leaves of any element (patterns.md §5, as event-ruler).
 func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (int, error) {
 	if depth+1 > mt.m.cfg.MaxDepth {
 		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
@@ -207,10 +209,15 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 		return i + 1, nil
 	}
 	for index := int32(0); ; index++ {
-		mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+		pin := i < len(d) && (d[i] == '{' || d[i] == '[')
+		if pin {
+			mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+		}
 		var err error
 		i, err = mt.value(d, i, depth+1, pm, below)
-		mt.stack = mt.stack[:len(mt.stack)-1]
+		if pin {
+			mt.stack = mt.stack[:len(mt.stack)-1]
+		}
 		if err != nil {
 			return i, err
 		}

@@ -136,7 +136,13 @@ func Flatten(v *source.Value) []Leaf {
 			id := arrays
 			arrays++
 			for i, e := range v.Elems {
-				s := append(append([]ArrayStep(nil), steps...), ArrayStep{id, i})
+				// Only an element that is an object or an array pins this
+				// array's index; a scalar element combines with leaves
+				// of any element (patterns.md §5, as event-ruler).
+				s := steps
+				if e.Kind == source.Object || e.Kind == source.Array {
+					s = append(append([]ArrayStep(nil), steps...), ArrayStep{id, i})
+				}
 				walk(e, path, s)
 			}
 		default:

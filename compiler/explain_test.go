@@ -2,8 +2,11 @@ package compiler
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/patternc/patternc/compiler/source"
 )
 
 // envelope wraps members into an event TestEventPattern accepts.
@@ -239,5 +242,24 @@ func TestExplainBounded(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(ex.Lines, "\n"), "array consistency") {
 		t.Fatalf("explanation does not name array consistency: %v", ex.Lines)
+	}
+}
+
+// TestFlattenPins pins which leaves carry an array's index (patterns.md §5):
+// leaves inside an object or array element do, scalar elements do not.
+func TestFlattenPins(t *testing.T) {
+	v, err := source.ParseJSON([]byte(`{"b": ["x", {"a": "f"}, ["y"]]}`), source.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, l := range Flatten(v) {
+		got[l.Path+"="+l.Text] = fmt.Sprint(l.Arrays)
+	}
+	want := map[string]string{"b=x": "[]", "b.a=f": "[{0 1}]", "b=y": "[{0 2}]"}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: arrays %s, want %s", k, got[k], w)
+		}
 	}
 }
