@@ -50,6 +50,9 @@ type Matcher struct {
 	absent []int32
 	budget int
 	err    error
+
+	trusted bool // MatchTrusted: skip unvalidated, stop early
+	noStop  bool // an escape or dotted name ahead: read to the end
 }
 
 type arrayStep struct {
