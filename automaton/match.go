@@ -51,8 +51,9 @@ type Matcher struct {
 	budget int
 	err    error
 
-	trusted bool // MatchTrusted: skip unvalidated, stop early
-	noStop  bool // an escape or dotted name ahead: read to the end
+	trusted  bool // MatchTrusted: skip unvalidated, stop early
+	noStop   bool // an escape or dotted name ahead: read to the end
+	stopFrom int  // canStop found nothing from here on (-1: not yet)
 }
 
 type arrayStep struct {

@@ -31,7 +31,11 @@ func (mt *Matcher) scan(d []byte) error {
 	if i >= len(d) || d[i] != '{' {
 		return &SyntaxError{i, "an event must be a JSON object"}
 	}
-	i, open, err := mt.object(d, i, 1, mt.sub.rootNeed)
+	need := int32(0)
+	if mt.trusted {
+		need = mt.sub.rootNeed
+	}
+	i, open, err := mt.object(d, i, 1, need)
 	if err != nil {
 		return err
 	}
@@ -60,9 +64,10 @@ func skipWS(d []byte, i int) int {
 }
 
 // object reads the object at d[i] (a '{') along the pattern paths. need
-// is how many of its member names lead to a pattern path: MatchTrusted
-// stops once it has passed them all; it then returns the number of
-// objects it leaves open (0 when it read to the closing brace).
+// (MatchTrusted only; 0 for Match) is how many of its member names lead to
+// a pattern path when the object is the last thing its parents need:
+// MatchTrusted stops once it has passed them all, and returns the number
+// of objects it leaves open (0 when it read to the closing brace).
 func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) {
 	if depth > mt.m.cfg.MaxDepth {
 		return i, 0, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
@@ -100,8 +105,15 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 		case ok:
 			// A member named with a dot reaches a pattern path without
 			// being one of the object's own names: it does not count.
-			direct := mt.trusted && bytes.IndexByte(key, '.') < 0
-			i, open, err = mt.value(d, i, depth, e.pm, e.below, e.need)
+			// MatchTrusted may stop inside the member's value only when it
+			// is the last this object needs, and this object the last its
+			// parent needs, up to the top: elsewhere it reads on.
+			direct := need > 0 && bytes.IndexByte(key, '.') < 0
+			childNeed := int32(0)
+			if direct && seen+1 >= need {
+				childNeed = e.need
+			}
+			i, open, err = mt.value(d, i, depth, e.pm, e.below, childNeed)
 			if direct {
 				seen++
 			}
@@ -114,7 +126,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 		if err != nil {
 			return i, 0, err
 		}
-		if mt.trusted && seen >= need && need > 0 {
+		if need > 0 && seen >= need {
 			if open > 0 || mt.canStop(d, i) {
 				return i, open + 1, nil
 			}
@@ -168,7 +180,7 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool, ne
 		}
 		return mt.object(d, i, depth+1, need)
 	case c == '[':
-		i, err := mt.array(d, i, depth, pm, below, need)
+		i, err := mt.array(d, i, depth, pm, below)
 		return i, 0, err
 	case c == '"':
 		if pm == nil {
@@ -224,7 +236,7 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool, ne
 
 // array reads an array at a pattern path: each element is a value of the
 // same path, and leaves inside carry (array, index) in their trail.
-func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool, need int32) (int, error) {
+func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (int, error) {
 	if depth+1 > mt.m.cfg.MaxDepth {
 		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
 	}
@@ -238,7 +250,7 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool, ne
 		mt.stack = append(mt.stack, arrayStep{array: id, index: index})
 		var err error
 		var open int
-		i, open, err = mt.value(d, i, depth+1, pm, below, need)
+		i, open, err = mt.value(d, i, depth+1, pm, below, 0) // more elements may follow
 		mt.stack = mt.stack[:len(mt.stack)-1]
 		if err != nil {
 			return i, err
