@@ -107,10 +107,9 @@ type subMachine struct {
 	count  int // patterns
 	// For MatchTrusted's early stop (trusted.go): rootNeed is how many
 	// distinct member names of the event's top level lead to a pattern
-	// path; needles are the openings `seg.` of every member name that
-	// would reach a pattern path through a dotted key.
+	// path; segments are the distinct segments of the pattern paths.
 	rootNeed int32
-	needles  [][]byte
+	segments [][]byte
 }
 
 type pathEntry struct {

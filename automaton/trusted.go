@@ -9,22 +9,24 @@ import (
 )
 
 // MatchTrusted is Match for events already known to be valid JSON
-// objects with no duplicate member names — events a bus or topic has
+// objects — events a bus or topic has
 // validated on the way in, or a stream its user declares trusted. It
 // reads the event only as far as the patterns need: once every member
 // that leads to a path some pattern of the snapshot names has been
 // passed, it stops, and what it skips on the way it does not validate.
 //
-// The contract: on valid input without duplicate member names it answers
-// exactly as Match does. On any other input it may answer instead of
-// reporting an error, and the answer may be wrong; but it never reads
-// out of bounds, never panics and always ends (every step moves forward).
+// The contract: on valid JSON it answers exactly as Match does. On any
+// other input it may answer instead of reporting an error, and the answer
+// may be wrong; but it never reads out of bounds, never panics and always
+// ends (every step moves forward).
 //
-// The early stop is exact: a member whose name holds a dot reaches the
-// same path as nested objects do ({"a.b":1} is {"a":{"b":1}}), so before
-// stopping the unread rest of the event is searched for the opening of
-// any such member name (and for any escape, behind which one could hide);
-// where one may be, the event is read to its end.
+// The early stop is exact: a later member could still reach a pattern
+// path through a dotted name ({"a.b":1} is {"a":{"b":1}}), a duplicate
+// name or an escape, so before stopping the unread rest is searched for
+// any backslash and any segment of a pattern path followed by a quote or
+// a dot; where one may be, the event is read to its end. Where the rest
+// is mostly numbers (a polygon, say) that search runs many times faster
+// than reading would.
 func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
 	dst = dst[:0]
 	mt.begin()
@@ -47,25 +49,37 @@ func (m *Machine) MatchTrusted(event []byte) ([]ID, error) {
 }
 
 // canStop tells whether nothing in d[i:] can reach a pattern path any
-// more, given that every member name leading to one has been passed: no
-// escape, and no member name that starts like a dotted path. The answer
-// is kept for the rest of the event (a later position sees less).
+// more. The caller has passed every member name that leads to one; what
+// is left could still matter only through a member named with an escape,
+// with a dotted name ({"a.b":1} is {"a":{"b":1}}), or with a name seen
+// before (a duplicate): so the rest must hold no backslash and no segment
+// of a pattern path followed by a quote or a dot. Any hit, even inside a
+// value, only costs the early stop. The answer is kept for the rest of
+// the event (a later position sees less).
 func (mt *Matcher) canStop(d []byte, i int) bool {
 	if mt.noStop {
 		return false
 	}
 	if mt.stopFrom >= 0 && i >= mt.stopFrom {
-		return true // nothing from an earlier position on: nothing from here
+		return true
 	}
 	rest := d[i:]
 	if bytes.IndexByte(rest, '\\') >= 0 {
 		mt.noStop = true
 		return false
 	}
-	for _, n := range mt.sub.needles {
-		if bytes.Index(rest, n) >= 0 {
-			mt.noStop = true
-			return false
+	for _, seg := range mt.sub.segments {
+		for from := 0; ; {
+			k := bytes.Index(rest[from:], seg)
+			if k < 0 {
+				break
+			}
+			end := from + k + len(seg)
+			if end < len(rest) && (rest[end] == '"' || rest[end] == '.') {
+				mt.noStop = true
+				return false
+			}
+			from = end
 		}
 	}
 	mt.stopFrom = i
@@ -74,11 +88,11 @@ func (mt *Matcher) canStop(d []byte, i int) bool {
 
 // countNeeds derives what MatchTrusted's early stop needs from the index:
 // per prefix, the number of distinct member names below it on the way to
-// a pattern path; the same for the top level; and the needles `"seg.` for
-// every segment of a path that is followed by another.
+// a pattern path; the same for the top level; and every distinct segment
+// of the paths, which canStop looks for.
 func (s *subMachine) countNeeds() {
 	s.rootNeed = 0
-	s.needles = s.needles[:0:0]
+	s.segments = s.segments[:0:0]
 	seen := map[string]bool{}
 	for k := range s.index {
 		j := strings.LastIndexByte(k, '.')
@@ -92,20 +106,12 @@ func (s *subMachine) countNeeds() {
 			// the top level could never count as passed.
 			s.rootNeed = 1 << 30
 		}
-		start := 0
-		for p := 0; p < len(k); p++ {
-			if k[p] != '.' {
-				continue
-			}
-			// Without the opening quote, the most common byte of JSON,
-			// the search runs faster; a hit inside a value only costs
-			// the early stop.
-			n := k[start : p+1]
-			if !seen[n] {
-				seen[n] = true
-				s.needles = append(s.needles, []byte(n))
-			}
-			start = p + 1
+		if seg := k[j+1:]; seg == "" {
+			// A member named "" cannot be searched for: no early stop.
+			s.rootNeed = 1 << 30
+		} else if !seen[seg] {
+			seen[seg] = true
+			s.segments = append(s.segments, []byte(seg))
 		}
 	}
 }
