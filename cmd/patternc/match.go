@@ -24,7 +24,7 @@ func newMatchCmd() *cobra.Command {
 	var df dialectFlags
 	var rulesPath string
 	var workers int
-	var progress bool
+	var progress, trusted bool
 	cmd := &cobra.Command{
 		Use:   "match --rules FILE|DIR < events.jsonl",
 		Short: "Match a stream of NDJSON events against many rules at once",
@@ -40,6 +40,10 @@ a directory (walked) or a file. A .json file holding one pattern is a rule
 whose id is the file name without .json; a .jsonl/.ndjson file holds one rule
 per line as {"id": "...", "dialect": "eventbridge|sns-attributes|sns-body",
 "pattern": {...}} (dialect defaults to --dialect/--scope).
+
+--trusted (EventBridge events only) declares the stream valid JSON: each event
+is then read only as far as the rules need and what is skipped is not
+validated; an invalid line may get an answer instead of an error.
 
 Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 		Example: `  patternc match --rules corpus/samples/eventbridge < corpus/samples/events/aws.jsonl
@@ -69,6 +73,10 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 				workers = runtime.GOMAXPROCS(0)
 			}
 			publish := d.IsSNS()
+			if trusted && publish {
+				return &exitError{code: 2, err: fmt.Errorf("--trusted is for EventBridge events only")}
+			}
+			trustedStream = trusted
 			var status io.Writer
 			if progress || isTerminal(cmd.ErrOrStderr()) {
 				status = cmd.ErrOrStderr()
@@ -86,6 +94,7 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 	cmd.Flags().StringVar(&rulesPath, "rules", "", "rule file or directory")
 	cmd.Flags().IntVar(&workers, "workers", 0, "matching goroutines (default: all cores)")
 	cmd.Flags().BoolVar(&progress, "progress", false, "print progress to stderr even when it is not a terminal")
+	cmd.Flags().BoolVar(&trusted, "trusted", false, "the events are known to be valid JSON: skip validation and stop reading each one once the rules are answered (invalid input may get an answer instead of an error)")
 	return cmd
 }
 
@@ -125,6 +134,17 @@ type batch struct {
 
 const batchLines = 256
 
+// trustedStream makes streamMatches use MatchTrusted (patternc match
+// --trusted), whose contract assumes valid JSON.
+var trustedStream bool
+
+func matchEvent(mt *automaton.Matcher, dst []automaton.ID, line []byte) ([]automaton.ID, error) {
+	if trustedStream {
+		return mt.MatchTrusted(dst, line)
+	}
+	return mt.Match(dst, line)
+}
+
 // streamMatches reads lines, matches them on workers goroutines in
 // batches, and writes results in input order with a bounded window.
 func streamMatches(m *automaton.Machine, publish bool, in io.Reader, out io.Writer, workers int, status io.Writer) (streamStats, error) {
@@ -146,7 +166,7 @@ func streamMatches(m *automaton.Machine, publish bool, in io.Reader, out io.Writ
 					if publish {
 						ids, err = mt.MatchPublish(ids, line)
 					} else {
-						ids, err = mt.Match(ids, line)
+						ids, err = matchEvent(mt, ids, line)
 					}
 					b.out = appendResult(b.out, b.first+i, ids, err)
 					if err != nil {
