@@ -49,6 +49,10 @@ type Matcher struct {
 	absent []int32
 	budget int
 	err    error
+
+	trusted  bool // MatchTrusted: skip unvalidated, stop early
+	noStop   bool // an escape or dotted name ahead: read to the end
+	stopFrom int  // canStop found nothing from here on (-1: not yet)
 }
 
 type arrayStep struct {
@@ -153,7 +157,12 @@ func (mt *Matcher) MatchPublish(dst []ID, req []byte) ([]ID, error) {
 		return dst, err
 	}
 	if mt.snap.sub[inputAttributes].count > 0 && pub.HasAttributes() {
-		if dst, err = mt.run(dst, inputAttributes, pub.AttributesEvent()); err != nil {
+		// The attributes event is written by ParsePublish: valid JSON, so
+		// the trusted reading is exact and stops early.
+		mt.trusted, mt.noStop, mt.stopFrom = true, false, -1
+		dst, err = mt.run(dst, inputAttributes, pub.AttributesEvent())
+		mt.trusted = false
+		if err != nil {
 			return dst, err
 		}
 	}

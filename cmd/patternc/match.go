@@ -24,7 +24,7 @@ func newMatchCmd() *cobra.Command {
 	var df dialectFlags
 	var rulesPath string
 	var workers int
-	var progress bool
+	var progress, trusted bool
 	cmd := &cobra.Command{
 		Use:   "match --rules FILE|DIR < events.jsonl",
 		Short: "Match a stream of NDJSON events against many rules at once",
@@ -45,6 +45,10 @@ file name without .json). EventBridge rules are matched against events;
 with --dialect sns, SNS filter policies against Publish requests; the others
 are left out and counted on stderr. A file named by --rules is a pattern of
 --dialect unless its content says otherwise.
+
+--trusted (EventBridge events only) declares the stream valid JSON: each event
+is then read only as far as the rules need and what is skipped is not
+validated; an invalid line may get an answer instead of an error.
 
 Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 		Example: `  patternc match --rules corpus/samples/eventbridge < corpus/samples/events/aws.jsonl
@@ -77,6 +81,10 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 				workers = runtime.GOMAXPROCS(0)
 			}
 			publish := d.IsSNS()
+			if trusted && publish {
+				return &exitError{code: 2, err: fmt.Errorf("--trusted is for EventBridge events only")}
+			}
+			trustedStream = trusted
 			var status io.Writer
 			if progress || isTerminal(cmd.ErrOrStderr()) {
 				status = cmd.ErrOrStderr()
@@ -94,6 +102,7 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 	cmd.Flags().StringVar(&rulesPath, "rules", "", "rule file or directory")
 	cmd.Flags().IntVar(&workers, "workers", 0, "matching goroutines (default: all cores)")
 	cmd.Flags().BoolVar(&progress, "progress", false, "print progress to stderr even when it is not a terminal")
+	cmd.Flags().BoolVar(&trusted, "trusted", false, "the events are known to be valid JSON: skip validation and stop reading each one once the rules are answered (invalid input may get an answer instead of an error)")
 	return cmd
 }
 
@@ -133,6 +142,17 @@ type batch struct {
 
 const batchLines = 256
 
+// trustedStream makes streamMatches use MatchTrusted (patternc match
+// --trusted), whose contract assumes valid JSON.
+var trustedStream bool
+
+func matchEvent(mt *automaton.Matcher, dst []automaton.ID, line []byte) ([]automaton.ID, error) {
+	if trustedStream {
+		return mt.MatchTrusted(dst, line)
+	}
+	return mt.Match(dst, line)
+}
+
 // streamMatches reads lines, matches them on workers goroutines in
 // batches, and writes results in input order with a bounded window.
 func streamMatches(m *automaton.Machine, publish bool, in io.Reader, out io.Writer, workers int, status io.Writer) (streamStats, error) {
@@ -154,7 +174,7 @@ func streamMatches(m *automaton.Machine, publish bool, in io.Reader, out io.Writ
 					if publish {
 						ids, err = mt.MatchPublish(ids, line)
 					} else {
-						ids, err = mt.Match(ids, line)
+						ids, err = matchEvent(mt, ids, line)
 					}
 					b.out = appendResult(b.out, b.first+i, ids, err)
 					if err != nil {
