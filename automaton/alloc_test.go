@@ -61,6 +61,15 @@ func TestMatchAllocs(t *testing.T) {
 			if allocs != 0 {
 				t.Fatalf("%v allocations per Match, want 0", allocs)
 			}
+			if dst, err = mt.MatchTrusted(dst, event); err != nil || len(dst) != len(srcs) {
+				t.Fatalf("MatchTrusted matched %v (%v), want all %d patterns", dst, err, len(srcs))
+			}
+			allocs = testing.AllocsPerRun(200, func() {
+				dst, _ = mt.MatchTrusted(dst, event)
+			})
+			if allocs != 0 {
+				t.Fatalf("%v allocations per MatchTrusted, want 0", allocs)
+			}
 		})
 	}
 }

@@ -14,7 +14,7 @@ import (
 type checker struct {
 	d        Dialect
 	opts     Options
-	checkOps bool // false: SNS's structure-only pass (filter-policies.md §5.4)
+	checkOps bool // false: SNS's structure-only pass (docs/semantics/filter-policies.md §5.4)
 	warnings ErrorList
 	errs     ErrorList // Options.AllErrors: every error recorded so far
 }
@@ -45,7 +45,7 @@ func (c *checker) warn(pos source.Pos, code, hint, format string, args ...any) {
 }
 
 // reservedInOr are the names event-ruler refuses as keys inside an $or
-// branch (patterns.md §4.10).
+// branch (docs/semantics/patterns.md §4.10).
 var reservedInOr = map[string]bool{
 	"exactly": true, "equals-ignore-case": true, "prefix": true, "suffix": true,
 	"anything-but": true, "exists": true, "wildcard": true, "numeric": true,
@@ -116,7 +116,7 @@ func (c *checker) member(m *source.Member, nested int) (*Member, *Diagnostic) {
 }
 
 // or checks an $or member; when it is not a well-formed $or, AWS reads it as
-// an ordinary field name (patterns.md §4.10), and reports the $or error only
+// an ordinary field name (docs/semantics/patterns.md §4.10), and reports the $or error only
 // if that reading fails too.
 func (c *checker) or(m *source.Member, nested int) (*Member, *Diagnostic) {
 	orErr := c.orShape(m)
@@ -162,15 +162,47 @@ func (c *checker) orShape(m *source.Member) *Diagnostic {
 		if el.Kind != source.Object {
 			return c.errorf(el.Pos, CodeOr, hint, "Only JSON object is allowed in array of $or relationship.")
 		}
-		for _, bm := range el.Members {
-			if reservedInOr[bm.Key] {
-				return c.errorf(bm.KeyPos, CodeOr, "operators belong inside a field's list, not directly in an $or branch",
-					"%s is Ruler reserved fieldName which cannot be used inside $or.", bm.Key)
-			}
+		if bm := reservedKeyIn(el); bm != nil {
+			return c.errorf(bm.KeyPos, CodeOr, "operators belong inside a field's list, not as keys of an $or branch or of objects nested in it",
+				"%s is Ruler reserved fieldName which cannot be used inside $or.", bm.Key)
 		}
 	}
 	if len(v.Elems) < 2 {
 		return c.errorf(v.Pos, CodeOr, hint, "There must have at least 2 Objects in $or relationship.")
+	}
+	return nil
+}
+
+// reservedKeyIn finds, in document order, the first key of o or of an
+// object nested in it (through member objects and the branches of nested
+// $or arrays, not through condition lists) that event-ruler reserves inside
+// an $or: its compiler checks the keys at every depth of a branch
+// (patterns.md §4.10). Nesting is bounded by the depth limit checked
+// before.
+func reservedKeyIn(o *source.Value) *source.Member {
+	for i := range o.Members {
+		m := &o.Members[i]
+		if m.Key == "$or" {
+			if m.Value.Kind == source.Array {
+				for _, b := range m.Value.Elems {
+					if b.Kind != source.Object {
+						break
+					}
+					if r := reservedKeyIn(b); r != nil {
+						return r
+					}
+				}
+			}
+			continue
+		}
+		if reservedInOr[m.Key] {
+			return m
+		}
+		if m.Value.Kind == source.Object {
+			if r := reservedKeyIn(m.Value); r != nil {
+				return r
+			}
+		}
 	}
 	return nil
 }
@@ -380,8 +412,8 @@ func (c *checker) wildcard(v *source.Value, pos source.Pos) ([]Condition, *Diagn
 
 const anythingButValue = "Value of anything-but must be an array or single string/number value."
 
-// anythingBut checks the anything-but operand (patterns.md §4.6, SNS
-// differences in filter-policies.md §2).
+// anythingBut checks the anything-but operand (docs/semantics/patterns.md §4.6, SNS
+// differences in docs/semantics/filter-policies.md §2).
 func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *Diagnostic) {
 	v := op.Value
 	cond := Condition{Op: OpAnythingBut, EveryValue: c.d == SNSAttributes, Pos: pos}
@@ -390,25 +422,39 @@ func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *D
 	case source.String:
 		cond.Exclude = Exclusion{Op: OpEquals, Values: []Literal{{Kind: LitString, Text: v.Text}}}
 	case source.Number:
-		cond.Exclude = Exclusion{Op: OpEquals, Values: []Literal{NumberLiteral(v.Text)}}
+		lit, diag := c.exclusionNumber(v)
+		if diag != nil {
+			return nil, diag
+		}
+		cond.Exclude = Exclusion{Op: OpEquals, Values: []Literal{lit}}
 	case source.Array:
 		if len(v.Elems) == 0 {
 			return nil, c.errorf(v.Pos, CodeAnythingBut, hint, "Inside anything but list, either all values are number or string, mixed type is not supported")
 		}
+		// event-ruler reads the list as a stream: a bad element or a
+		// number it cannot compare fails where it stands, mixed types
+		// only once the list is read.
 		ex := Exclusion{Op: OpEquals}
-		for i, el := range v.Elems {
-			if el.Kind != source.String && el.Kind != source.Number {
+		var mixed *source.Value
+		for _, el := range v.Elems {
+			switch el.Kind {
+			case source.String:
+				ex.Values = append(ex.Values, Literal{Kind: LitString, Text: el.Text})
+			case source.Number:
+				lit, diag := c.exclusionNumber(el)
+				if diag != nil {
+					return nil, diag
+				}
+				ex.Values = append(ex.Values, lit)
+			default:
 				return nil, c.errorf(el.Pos, CodeAnythingBut, hint, "Inside anything but list, start|null|boolean is not supported.")
 			}
-			if el.Kind != v.Elems[0].Kind {
-				return nil, c.errorf(el.Pos, CodeAnythingBut, "list only strings or only numbers", "Inside anything but list, either all values are number or string, mixed type is not supported")
+			if mixed == nil && el.Kind != v.Elems[0].Kind {
+				mixed = el
 			}
-			_ = i
-			if el.Kind == source.String {
-				ex.Values = append(ex.Values, Literal{Kind: LitString, Text: el.Text})
-			} else {
-				ex.Values = append(ex.Values, NumberLiteral(el.Text))
-			}
+		}
+		if mixed != nil {
+			return nil, c.errorf(mixed.Pos, CodeAnythingBut, "list only strings or only numbers", "Inside anything but list, either all values are number or string, mixed type is not supported")
 		}
 		cond.Exclude = ex
 	case source.Object:
@@ -421,6 +467,19 @@ func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *D
 		return nil, c.errorf(v.Pos, CodeAnythingBut, hint, anythingButValue)
 	}
 	return []Condition{cond}, nil
+}
+
+// exclusionNumber reads a number excluded by anything-but. event-ruler
+// keeps exclusions in its comparable form only, so a number that is not
+// comparable (patterns.md §6) is an error, as inside numeric.
+func (c *checker) exclusionNumber(v *source.Value) (Literal, *Diagnostic) {
+	lit := NumberLiteral(v.Text)
+	if !lit.Exact {
+		return Literal{}, c.errorf(v.Pos, CodeNumberPrecision,
+			"anything-but compares numbers by value: give one exactly representable as a binary64 (at most 17 significant digits, |n| < 1.8e308), or exclude the text as a string",
+			"Cannot compare number : %s", v.Text)
+	}
+	return lit, nil
 }
 
 func (c *checker) anythingButObject(v *source.Value) (Exclusion, *Diagnostic) {

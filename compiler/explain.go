@@ -94,7 +94,7 @@ func explain(p *Pattern, input []byte, envelope bool) (*Explanation, error) {
 	return explainLeaves(p, Flatten(event))
 }
 
-// CheckEventEnvelope applies TestEventPattern's input rule (patterns.md
+// CheckEventEnvelope applies TestEventPattern's input rule (docs/semantics/patterns.md
 // §2): a JSON object with at least id, account, source, time, region and
 // detail-type.
 func CheckEventEnvelope(v *source.Value) error {
@@ -152,7 +152,13 @@ func Flatten(v *source.Value) []Leaf {
 			id := arrays
 			arrays++
 			for i, e := range v.Elems {
-				s := append(append([]ArrayStep(nil), steps...), ArrayStep{id, i})
+				// Only an element that is an object or an array pins this
+				// array's index; a scalar element combines with leaves
+				// of any element (patterns.md §5, as event-ruler).
+				s := steps
+				if e.Kind == source.Object || e.Kind == source.Array {
+					s = append(append([]ArrayStep(nil), steps...), ArrayStep{id, i})
+				}
 				walk(e, path, s)
 			}
 		default:
@@ -437,7 +443,7 @@ func excluded(ex *Exclusion, l *Leaf) bool {
 	return false
 }
 
-// literalEquals compares a pattern literal with a leaf (patterns.md §3, §6).
+// literalEquals compares a pattern literal with a leaf (docs/semantics/patterns.md §3, §6).
 func literalEquals(lit *Literal, l *Leaf) bool {
 	switch lit.Kind {
 	case LitString:

@@ -25,7 +25,7 @@ type Attribute struct {
 }
 
 // BaseType is the attribute's type without a custom label: "String",
-// "Number", "Binary" or "String.Array" (filter-policies.md §3.1).
+// "Number", "Binary" or "String.Array" (docs/semantics/filter-policies.md §3.1).
 func (a Attribute) BaseType() string {
 	if a.DataType == "String.Array" {
 		return "String.Array"
@@ -179,7 +179,7 @@ func isJSONNumber(s string) bool {
 
 // HasAttributes reports whether the message carries an attribute that SNS
 // filters on (Binary attributes are ignored). A message without one never
-// matches a MessageAttributes policy (filter-policies.md §3.2).
+// matches a MessageAttributes policy (docs/semantics/filter-policies.md §3.2).
 func (p *Publish) HasAttributes() bool {
 	for _, a := range p.Attributes {
 		if a.BaseType() != "Binary" {
@@ -190,7 +190,7 @@ func (p *Publish) HasAttributes() bool {
 }
 
 // AttributesEvent writes the attributes as the flat JSON object that
-// MessageAttributes-scope policies are matched against (filter-policies.md
+// MessageAttributes-scope policies are matched against (docs/semantics/filter-policies.md
 // §3.1): String → string, Number → number with the value as literal text,
 // String.Array → the parsed array's scalar elements, Binary → omitted.
 func (p *Publish) AttributesEvent() []byte {

@@ -30,7 +30,7 @@ func newMatchCmd() *cobra.Command {
 	var df dialectFlags
 	var rulesPath string
 	var workers, maxLine int
-	var progress, explain, stats bool
+	var progress, explain, stats, trusted bool
 	var explainRules []string
 	cmd := &cobra.Command{
 		Use:   "match --rules FILE|DIR < events.jsonl",
@@ -64,6 +64,10 @@ left out and counted on stderr, never silently never matched.
 ("explain":{"rule":["detail.state: \"running\" matches \"running\""]});
 --explain-rule ID explains rule ID on every line, matching or not. --stats
 prints each rule's match count to stderr at the end.
+
+--trusted (EventBridge events only) declares the stream valid JSON: each event
+is then read only as far as the rules need and what is skipped is not
+validated; an invalid line may get an answer instead of an error.
 
 Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 		Example: `  patternc match --rules corpus/samples/eventbridge < corpus/samples/events/aws.jsonl
@@ -106,13 +110,16 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 			if workers <= 0 {
 				workers = runtime.GOMAXPROCS(0)
 			}
+			if trusted && d.IsSNS() {
+				return &exitError{code: 2, err: fmt.Errorf("--trusted is for EventBridge events only")}
+			}
 			var status io.Writer
 			if progress || isTerminal(cmd.ErrOrStderr()) {
 				status = cmd.ErrOrStderr()
 			}
 			opt := streamOptions{
 				workers: workers, maxLine: maxLine, status: status, stats: stats,
-				explainMatched: explain, explainRules: explainRules, publish: d.IsSNS(),
+				explainMatched: explain, explainRules: explainRules, publish: d.IsSNS(), trusted: trusted,
 			}
 			st, err := streamMatches(m, rs, cmd.InOrStdin(), cmd.OutOrStdout(), opt)
 			if err != nil {
@@ -135,6 +142,7 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 	cmd.Flags().BoolVar(&explain, "explain", false, "add the reasons each matching rule matched")
 	cmd.Flags().StringArrayVar(&explainRules, "explain-rule", nil, "explain rule ID on every line, matching or not (repeatable)")
 	cmd.Flags().BoolVar(&stats, "stats", false, "print each rule's match count to stderr at the end")
+	cmd.Flags().BoolVar(&trusted, "trusted", false, "the events are known to be valid JSON: skip validation and stop reading each one once the rules are answered (invalid input may get an answer instead of an error)")
 	return cmd
 }
 
@@ -205,6 +213,7 @@ type streamOptions struct {
 	explainMatched bool
 	explainRules   []string
 	publish        bool // lines are SNS Publish requests, not events
+	trusted        bool // events are valid JSON: use MatchTrusted (match --trusted)
 }
 
 type streamStats struct {
@@ -324,6 +333,8 @@ func streamMatches(m *automaton.Machine, rs *ruleSet, in io.Reader, out io.Write
 					var err error
 					if opt.publish {
 						ids, err = mt.MatchPublish(ids, l.data)
+					} else if opt.trusted {
+						ids, err = mt.MatchTrusted(ids, l.data)
 					} else {
 						ids, err = mt.Match(ids, l.data)
 					}

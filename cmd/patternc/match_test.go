@@ -145,3 +145,29 @@ func TestMatchSamples(t *testing.T) {
 		t.Fatalf("sns output:\n%s\nwant:\n%s", out, want)
 	}
 }
+
+// TestMatchTrusted: --trusted answers as the validating run on valid
+// events, and answers (instead of an error) where the part it does not
+// read is broken.
+func TestMatchTrusted(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ec2.json"), []byte(`{"source":["aws.ec2"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := `{"source":"aws.ec2","detail":{"n":1}}` + "\n" + `{"detail":{},"source":"x"}` + "\n" + `{"source":"aws.ec2","detail":{"n":` + "\n"
+	_, valid, _ := runCLI(t, in, "match", "--rules", dir)
+	code, trusted, stderr := runCLI(t, in, "match", "--rules", dir, "--trusted")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	v, tr := strings.Split(strings.TrimSpace(valid), "\n"), strings.Split(strings.TrimSpace(trusted), "\n")
+	if len(v) != 3 || len(tr) != 3 || v[0] != tr[0] || v[1] != tr[1] {
+		t.Fatalf("validating:\n%s\ntrusted:\n%s", valid, trusted)
+	}
+	if !strings.Contains(v[2], `"error"`) || tr[2] != `{"line":3,"matches":["ec2"]}` {
+		t.Fatalf("the broken tail: validating %s, trusted %s", v[2], tr[2])
+	}
+	if code, _, _ := runCLI(t, "", "match", "--rules", dir, "--dialect", "sns", "--trusted"); code != 2 {
+		t.Fatalf("--trusted with sns: exit %d, want 2", code)
+	}
+}
