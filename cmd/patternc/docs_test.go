@@ -9,8 +9,8 @@ import (
 )
 
 // TestDocsAgree keeps README.md, docs/ and the package docs pointing at one
-// place per fact: every relative link resolves, nothing points outside
-// the repository, and the facts that used to live in two places (the code
+// place per fact: every relative link resolves (that nothing points
+// outside the repository is docs/semantics's TestCitationsResolve), and the facts that used to live in two places (the code
 // table, lint timings) have one home that the others link to.
 func TestDocsAgree(t *testing.T) {
 	files, _ := filepath.Glob("../../docs/*.md")
@@ -30,9 +30,6 @@ func TestDocsAgree(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(filepath.Dir(f), target)); err != nil {
 				t.Errorf("%s links to %s, which does not exist", f, target)
 			}
-		}
-		if strings.Contains(text, "../shared") || strings.Contains(text, "shared/spec") {
-			t.Errorf("%s points outside the repository", f)
 		}
 		if f != "../../docs/codes.md" && regexp.MustCompile(`(?m)^\| L10[0-9] \|`).MatchString(text) {
 			t.Errorf("%s keeps its own code table: link docs/codes.md instead", f)
