@@ -9,9 +9,10 @@ import (
 )
 
 // TestDocsAgree keeps README.md, docs/ and the package docs pointing at one
-// place per fact: every relative link resolves (that nothing points
-// outside the repository is docs/semantics's TestCitationsResolve), and the facts that used to live in two places (the code
-// table, lint timings) have one home that the others link to.
+// place per fact: every relative link resolves, and the facts that used to
+// live in two places (the code table, lint timings) have one home that the
+// others link to. (That nothing points outside the repository is
+// docs/semantics's TestCitationsResolve.)
 func TestDocsAgree(t *testing.T) {
 	files, _ := filepath.Glob("../../docs/*.md")
 	files = append(files, "../../README.md")
