@@ -129,6 +129,22 @@ func (q *Queue) Len(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// Purge removes every item, waiting or in flight. An item whose handler is
+// running when Purge is called may come back if the handler retries it;
+// callers that own the handler stop it first (as a topic does when a
+// subscription goes).
+func (q *Queue) Purge(ctx context.Context) error {
+	var b store.Batch
+	err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
+		b.Delete(q.bucket, append([]byte(nil), k...))
+		return true
+	})
+	if err != nil || len(b.Ops) == 0 {
+		return err
+	}
+	return q.st.Apply(ctx, &b)
+}
+
 // Run hands due items to h on workers goroutines until ctx is done; it
 // waits for running handlers before it returns ctx's error.
 func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {

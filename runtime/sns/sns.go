@@ -781,17 +781,18 @@ func (ts topicSink) Send(ctx context.Context, m kernel.Message) error {
 	return err // a topic deleted meanwhile is NotFound: errors.Is(err, kernel.ErrNoResource)
 }
 
-// purge removes the pending deliveries of a removed subscription (the
-// queue package keeps a queue's items in bucket "queue/NAME"). Best
-// effort: leftovers are skipped by workers, as the subscription is gone.
+// purge removes the pending deliveries of a removed subscription (its
+// worker is stopped first). Best effort: a purge that fails leaves items
+// no worker will run again, as the subscription is gone; it is logged.
 func (s *Service) purge(ctx context.Context, subARN string) {
-	name := "queue/" + queueName(subARN)
-	var b store.Batch
-	_ = s.env.Store.Scan(ctx, name, nil, nil, func(k, v []byte) bool {
-		b.Delete(name, append([]byte(nil), k...))
-		return true
-	})
-	if len(b.Ops) > 0 {
-		_ = s.env.Store.Apply(ctx, &b)
+	q, err := s.subQueue(subARN)
+	if err == nil {
+		err = q.Purge(ctx)
+	}
+	s.runMu.Lock()
+	delete(s.queues, subARN)
+	s.runMu.Unlock()
+	if err != nil {
+		s.env.Logf("sns: purging the deliveries of %s: %v", subARN, err)
 	}
 }
