@@ -87,7 +87,7 @@ terraform:
 	})
 	want := []string{"infra/policies/orders.json:1:40 E206", "infra/tf/main.tf:2:80 E208"}
 	for _, start := range []string{root, filepath.Join(root, "infra")} {
-		res, err := Run([]string{start}, Options{})
+		res, err := Run([]string{start}, Options{Rules: true})
 		if err != nil {
 			t.Fatal(err)
 		}

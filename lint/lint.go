@@ -75,6 +75,10 @@ type Options struct {
 	FileBudget time.Duration
 	// NoConfig ignores .patternc.yaml files.
 	NoConfig bool
+	// Rules keeps every pattern found in Result.Rules (Load sets it); a
+	// plain lint run keeps only findings, so its memory does not grow
+	// with the number of patterns.
+	Rules bool
 }
 
 // DefaultFileBudget is the time one file may take before lint gives up on
@@ -86,7 +90,7 @@ type Result struct {
 	Findings []Finding
 	Files    int      // files examined
 	Patterns int      // patterns checked
-	Rules    []Rule   // every pattern found, in file order
+	Rules    []Rule   // with Options.Rules: every pattern found, in file order
 	Skipped  []string // files passed over, with the reason
 	// Config is the configuration of the first path (nil if none): the
 	// command line takes its fail level from it.
@@ -195,7 +199,18 @@ func Run(paths []string, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = lintUnit(units[i], &opts, cfgs)
+				rs := lintUnit(units[i], &opts, cfgs)
+				for _, fr := range rs {
+					// Keep only what the result needs, so memory does not
+					// grow with the size of the repository.
+					if !opts.Rules {
+						fr.rules = nil
+					}
+					if len(fr.findings) == 0 && len(fr.rules) == 0 {
+						fr.src = nil
+					}
+				}
+				results[i] = rs
 			}
 		}()
 	}
@@ -216,14 +231,18 @@ func Run(paths []string, opts Options) (*Result, error) {
 			continue
 		}
 		res.Patterns += fr.patterns
-		res.sources[fr.file] = fr.src
 		res.Rules = append(res.Rules, fr.rules...)
 		cfg := cfgs.forPath(fr.file, false)
+		kept := 0
 		for _, f := range fr.findings {
 			if opts.Disable[f.Code] || cfg.disables(f.Code) || suppressed(fr.src, f) {
 				continue
 			}
 			res.Findings = append(res.Findings, f)
+			kept++
+		}
+		if kept > 0 || len(fr.rules) > 0 {
+			res.sources[fr.file] = fr.src // for snippets and LoadError
 		}
 	}
 	for _, c := range cfgs.all() {

@@ -91,6 +91,7 @@ func (e *LoadError) Files() []string {
 // error finding makes Load fail with a *LoadError; two rules with one name
 // are an error too.
 func Load(paths []string, opts Options) (*Loaded, error) {
+	opts.Rules = true
 	res, err := Run(paths, opts)
 	if err != nil {
 		return nil, err

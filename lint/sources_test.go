@@ -12,7 +12,7 @@ import (
 // clean and the invalid one is reported at its line and column; computed
 // values (intrinsics, references, Serverless variables) are never errors.
 func TestSources(t *testing.T) {
-	res, err := Run([]string{"testdata/sources"}, Options{})
+	res, err := Run([]string{"testdata/sources"}, Options{Rules: true})
 	if err != nil {
 		t.Fatal(err)
 	}
