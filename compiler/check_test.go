@@ -40,6 +40,13 @@ func TestErrors(t *testing.T) {
 		{EventBridge, `{"a": [{"$or": [1, 2]}]}`, CodeUnknownOperator, "Unrecognized match type $or"},
 		{EventBridge, `{"$or": "x"}`, CodeOr, "It must be an Array followed with $or."},
 		{EventBridge, `{"$or": [{"prefix": ["a"]}, {"b": ["c"]}]}`, CodeOr, "prefix is Ruler reserved fieldName which cannot be used inside $or."},
+		{EventBridge, `{"$or": [{"k": {"numeric": [1]}}, {"j": [2]}]}`, CodeOr, "numeric is Ruler reserved fieldName which cannot be used inside $or."},
+		{EventBridge, `{"$or": [{"a": ["x"]}, {"$or": [{"b": ["y"]}, {"c": {"d": {"wildcard": ["z"]}}}]}]}`, CodeOr, "wildcard is Ruler reserved fieldName which cannot be used inside $or."},
+		{EventBridge, `{"a": [{"anything-but": 12345678901234567890}]}`, CodeNumberPrecision, "Cannot compare number : 12345678901234567890"},
+		{EventBridge, `{"a": [{"anything-but": [1, 0.30000000000000001]}]}`, CodeNumberPrecision, "Cannot compare number : 0.30000000000000001"},
+		{EventBridge, `{"a": [{"anything-but": [1, "x", null]}]}`, CodeAnythingBut, "Inside anything but list, start|null|boolean is not supported."},
+		{EventBridge, `{"a": [{"anything-but": [1, "x"]}]}`, CodeAnythingBut, "mixed type is not supported"},
+		{SNSAttributes, `{"a": [{"anything-but": [1e400]}]}`, CodeNumberPrecision, "Cannot compare number : 1e400"},
 		{EventBridge, `{"$or": [{"a": ["x"]}, 5]}`, CodeOr, "Only JSON object is allowed in array of $or relationship."},
 		{EventBridge, `{"a": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}`, CodeComplexity, "Rule is too complex"},
 		{EventBridge, `{"$or": [{"a": [{"wildcard": "*a*b*c*d*e*f"}]}, {"a": [{"wildcard": "*a*b*c*d*e*f"}]}]}`, CodeComplexity, "Rule is too complex"},
@@ -107,7 +114,7 @@ func TestErrors(t *testing.T) {
 }
 
 // TestWildcardComplexity pins event-ruler's reference figures
-// (patterns.md §4.5).
+// (docs/semantics/patterns.md §4.5).
 func TestWildcardComplexity(t *testing.T) {
 	tests := []struct {
 		globs []string
@@ -214,7 +221,7 @@ func TestFold(t *testing.T) {
 }
 
 // TestArrayConsistency pins the exists:false-per-choice rule of
-// patterns.md §5 where event-ruler's answer depends on key order.
+// docs/semantics/patterns.md §5 where event-ruler's answer depends on key order.
 func TestArrayConsistency(t *testing.T) {
 	event := `{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d",
 	  "detail":{"items":[{"a":"x"},{"a":"y","b":"z"}]}}`
