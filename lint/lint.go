@@ -249,6 +249,7 @@ func Run(paths []string, opts Options) (*Result, error) {
 		res.Findings = append(res.Findings, c.findings...)
 	}
 	sortFindings(res.Findings)
+	res.Findings = dedupe(res.Findings)
 	return res, nil
 }
 
@@ -269,6 +270,22 @@ func sortFindings(fs []Finding) {
 		}
 		return a.Message < b.Message
 	})
+}
+
+// dedupe drops repeats of a finding (a YAML anchor merged into several
+// patterns is reported once, where it is written). fs is sorted.
+func dedupe(fs []Finding) []Finding {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 {
+			p := fs[i-1]
+			if p.File == f.File && p.Line == f.Line && p.Col == f.Col && p.Code == f.Code && p.Message == f.Message {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // suppressed reports an inline `patternc:disable=CODE` (or a bare
