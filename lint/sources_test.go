@@ -59,6 +59,11 @@ func TestSources(t *testing.T) {
 		"tf/main.tf:55:3 L001",
 		"tf/main.tf:68:15 L001",
 		"tf/main.tf:70:41 E206",
+		// file() and templatefile(): checked in the file they name, the
+		// template's ${…} standing in.
+		"tffile/patterns/orders.json:3:43 E206",
+		"tffile/patterns/staged.json.tpl:2:27 L001",
+		"tffile/patterns/staged.json.tpl:4:30 E208",
 		// terraform-aws-modules: eventbridge rules, archives, pipes; sns
 		// subscriptions; lambda event_source_mapping filter_criteria.
 		"tfmod/main.tf:13:98 E206",
