@@ -453,6 +453,10 @@ func (m *tfModule) pattern(e hclsyntax.Expression, s site, depth int) {
 				}
 			}
 			v := m.value(arg, 0)
+			if name, ok := m.computed(v); ok {
+				tf.fr.addAt(v.Pos, compiler.SeverityInfo, CodeUnchecked, s.where, "left unchecked: the pattern is %s", name)
+				return
+			}
 			tf.fr.checkPattern(v, s, m.computed)
 			return
 		}
