@@ -146,7 +146,9 @@ func Run(paths []string, opts Options) (*Result, error) {
 			res.Config = cfgs.forPath(p, info.IsDir())
 		}
 		if !info.IsDir() {
-			if !once(p) {
+			// A named file obeys the config's include/exclude too: the
+			// pre-commit hook names every changed file.
+			if c := cfgs.forPath(p, false); !once(p) || (c != nil && !c.includes(p)) {
 				continue
 			}
 			if isTerraformName(p) {
