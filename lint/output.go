@@ -250,5 +250,5 @@ var codeDescriptions = map[string]string{
 	compiler.CodeSNSKeys: "filter policy has more than 5 keys", compiler.CodeSNSCombos: "filter policy has more than 150 combinations",
 	compiler.CodeTooManyRules: "too many clauses after $or expansion", compiler.WarnExactly: "undocumented exactly operator",
 	compiler.WarnOrFallback: "$or read as an ordinary field name", compiler.WarnNumberRange: "number outside AWS's documented numeric range",
-	compiler.WarnInexact: "number AWS cannot represent exactly",
+	compiler.WarnInexact: "number AWS cannot represent exactly", compiler.WarnComplexityQuirk: "wildcard complexity over the limit, which AWS may not see",
 }
