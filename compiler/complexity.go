@@ -22,9 +22,9 @@ const (
 	ComplexityCap = 100
 	// complexityWork bounds the sets of states one measure visits and
 	// complexityStates the states its model lays out, so a hostile pattern
-	// is measured in bounded time and memory. Both are far above anything
-	// a pattern within the size quota reaches below the cap; past them the
-	// pattern is reported at the cap.
+	// is measured in bounded time and memory. Both are far above what a
+	// pattern within AWS's size quota needs to be judged against the limit;
+	// a pattern that exhausts them is judged over any limit.
 	complexityWork   = 1 << 17
 	complexityStates = 1 << 16
 )
@@ -32,8 +32,11 @@ const (
 // Complexity is a pattern's wildcard complexity and the value machine that
 // gives it.
 type Complexity struct {
-	// Value is the complexity, at most the cap it was measured with.
+	// Value is the complexity, at most the limit it was measured with.
 	Value int
+	// AtLeast is set when the measure stopped early, at the limit or out of
+	// work: Value is then a lower bound.
+	AtLeast bool
 	// Path is the field whose value machine gives Value ("" when Value is
 	// 0); After lists the fields the rule must match first to reach that
 	// machine, in the engine's (sorted) order, empty for a machine at the
@@ -51,14 +54,14 @@ func WildcardComplexity(p *Pattern, limit int) Complexity {
 	if p == nil || p.Root == nil {
 		return Complexity{}
 	}
-	return measureRule(p.Root, limit, false)
+	return measureRule(p.Root, limit, false, complexityWork)
 }
 
 // measureRule measures a rule up to limit. With quirk it measures as
 // event-ruler does: a field whose list is only {"exists": false} is a link
 // its evaluator never follows, so the fields sorting after it in that
 // sub-rule are not measured.
-func measureRule(root *Object, limit int, quirk bool) Complexity {
+func measureRule(root *Object, limit int, quirk bool, work int) Complexity {
 	if limit <= 0 || limit > ComplexityCap {
 		limit = ComplexityCap
 	}
@@ -85,10 +88,9 @@ func measureRule(root *Object, limit int, quirk bool) Complexity {
 		}
 		r.addStep(r.root, keys, 0, lists)
 		if r.budget <= 0 {
-			return Complexity{Value: limit}
+			return Complexity{Value: limit, AtLeast: true}
 		}
 	}
-	work := complexityWork
 	best := Complexity{}
 	seen := map[*nameState]bool{}
 	var walk func(ns *nameState, after []string) bool
@@ -99,11 +101,13 @@ func measureRule(root *Object, limit int, quirk bool) Complexity {
 		seen[ns] = true
 		for _, k := range ns.keys {
 			vm := ns.machines[k]
-			if n := measureMachine(vm, limit, &work); n > best.Value {
-				best = Complexity{Value: n, Path: k, After: append([]string(nil), after...)}
-				if n >= limit {
-					return true
-				}
+			n, out := measureMachine(vm, limit, &work)
+			if n > best.Value || out {
+				best = Complexity{Value: max(n, best.Value), Path: k, After: append([]string(nil), after...)}
+			}
+			if out || n >= limit {
+				best.AtLeast = true
+				return true
 			}
 			next := append(after[:len(after):len(after)], k)
 			for _, ms := range vm.nextStates() {

@@ -16,11 +16,12 @@ const complexityReason = "Rule is too complex - try using fewer wildcard charact
 // event-ruler's exists:false quirk keeps under the limit gets a warning
 // instead: AWS may accept it.
 func checkComplexity(root *Object, limit int) (diag, warning *Diagnostic) {
-	c := measureRule(root, limit+1, false)
-	if c.Value <= limit {
+	limit = min(limit, ComplexityCap-1)
+	c := measureRule(root, limit+1, false, complexityWork)
+	if c.Value <= limit && !c.AtLeast {
 		return nil, nil
 	}
-	if exact := measureRule(root, ComplexityCap, false); exact.Value >= c.Value {
+	if exact := measureRule(root, ComplexityCap, false, complexityMessageWork); exact.Value >= c.Value {
 		c = exact
 	}
 	pos := root.Pos
@@ -33,20 +34,27 @@ func checkComplexity(root *Object, limit int) (diag, warning *Diagnostic) {
 			}
 		}
 	}
-	if q := measureRule(root, limit+1, true); q.Value <= limit {
+	if q := measureRule(root, limit+1, true, complexityWork); q.Value <= limit && !q.AtLeast {
 		return nil, &Diagnostic{Pos: pos, Severity: SeverityWarning, Code: WarnComplexityQuirk,
-			Reason: fmt.Sprintf("wildcard complexity %s, limit %d, but AWS may accept this rule: its engine scores 0 the fields that sort after an {\"exists\": false} field", complexityFigure(c.Value), limit),
+			Reason: fmt.Sprintf("wildcard complexity %s, limit %d, but AWS may accept this rule: its engine scores 0 the fields that sort after an {\"exists\": false} field", complexityFigure(c, limit), limit),
 			Hint:   complexityHint(c)}
 	}
 	return &Diagnostic{Pos: pos, Severity: SeverityError, Code: CodeComplexity, Reason: complexityReason,
-		Hint: fmt.Sprintf("complexity %s, limit %d; %s", complexityFigure(c.Value), limit, complexityHint(c))}, nil
+		Hint: fmt.Sprintf("complexity %s, limit %d; %s", complexityFigure(c, limit), limit, complexityHint(c))}, nil
 }
 
-func complexityFigure(n int) string {
-	if n >= ComplexityCap {
-		return fmt.Sprintf("%d or more", ComplexityCap)
+// complexityMessageWork bounds the second measure, which only sharpens the
+// figure in the message of a pattern already judged over the limit.
+const complexityMessageWork = 1 << 14
+
+func complexityFigure(c Complexity, limit int) string {
+	switch {
+	case !c.AtLeast:
+		return fmt.Sprint(c.Value)
+	case c.Value > limit:
+		return fmt.Sprintf("%d or more", c.Value)
 	}
-	return fmt.Sprint(n)
+	return fmt.Sprintf("over %d", limit)
 }
 
 // complexityHint names the value machine that gives the measure and how to

@@ -11,11 +11,12 @@ import (
 
 // measureMachine returns the complexity of one value machine, or cap as
 // soon as some set scores cap or more. work counts the sets visited for the
-// whole rule; when it runs out the machine is reported at cap.
-func measureMachine(vm *valueMachine, cap int, work *int) int {
+// whole rule; when it runs out, measureMachine returns the best score so
+// far and out.
+func measureMachine(vm *valueMachine, cap int, work *int) (n int, out bool) {
 	w := weighMachine(vm)
 	if len(w.weight) == 0 {
-		return 0
+		return 0, false
 	}
 	best := 0
 	seen := map[string]bool{}
@@ -34,16 +35,16 @@ func measureMachine(vm *valueMachine, cap int, work *int) int {
 		}
 		seen[string(key)] = true
 		if *work--; *work <= 0 {
-			return cap
+			return best, true
 		}
 		if s := w.score(t, scratch); s >= cap {
-			return cap
+			return cap, false
 		} else if s > best {
 			best = s
 		}
 		queue = w.successors(t, queue, scratch)
 	}
-	return best
+	return best, false
 }
 
 // weighed is a machine reduced to its weighted elements: those that reach
