@@ -29,5 +29,14 @@
 // inexact number), E3xx limits (E301 wildcard complexity, E302 SNS keys,
 // E303 SNS combinations, E304 clause budget), W1xx warnings (W101 exactly,
 // W102 $or read as a field name, W103 number outside AWS's documented
-// range, W104 number not exactly representable).
+// range, W104 number not exactly representable, W105 wildcard complexity
+// over the limit that only event-ruler's exists:false quirk hides).
+//
+// Wildcard complexity (E301) is event-ruler's own measure, computed over a
+// model of the engine's automaton layout (complexity*.go): the $or
+// sub-rules in the engine's order, a chain of name states over each one's
+// sorted fields, one value machine per field laid out with the engine's
+// state-reuse rules, scored by a bounded subset traversal.
+// WildcardComplexity gives the figure and the field whose value machine
+// drives it; DefaultWildcardComplexity (10) is the limit.
 package compiler
