@@ -57,27 +57,33 @@ func loadFamily(b *testing.B, name string, count int) (*automaton.Machine, [][]b
 	return m, evs, size
 }
 
-// BenchmarkFamilies matches each family's corpus; compare with
-// BenchmarkFastjson on the same events (benchstat shows the ratio).
+// BenchmarkFamilies matches each family's corpus, on both paths; compare
+// with BenchmarkFastjson on the same events (benchstat shows the ratio).
 func BenchmarkFamilies(b *testing.B) {
 	for _, fam := range Families {
-		b.Run(fam.Name, func(b *testing.B) {
-			m, evs, size := loadFamily(b, fam.Name, 5000)
-			mt := m.NewMatcher()
-			var dst []automaton.ID
-			b.SetBytes(int64(size / len(evs)))
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				dst, _ = mt.Match(dst, evs[i%len(evs)])
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
-		})
+		for _, path := range []string{"match", "trusted"} {
+			b.Run(fam.Name+"/"+path, func(b *testing.B) {
+				m, evs, size := loadFamily(b, fam.Name, 5000)
+				mt := m.NewMatcher()
+				match := mt.Match
+				if path == "trusted" {
+					match = mt.MatchTrusted
+				}
+				var dst []automaton.ID
+				b.SetBytes(int64(size / len(evs)))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					dst, _ = match(dst, evs[i%len(evs)])
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			})
+		}
 	}
 }
 
 func BenchmarkFastjson(b *testing.B) {
-	for _, c := range []string{"citylots", "aws"} {
+	for _, c := range []string{"citylots", "aws", "geofirst", "cloudtrail", "intl", "mixed"} {
 		b.Run(c, func(b *testing.B) {
 			evs, size := events(c, 1, 5000)
 			var p fastjson.Parser

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// Wildcard complexity (patterns.md §4.5, §4.5.1) is event-ruler's measure
+// Wildcard complexity (docs/semantics/patterns.md §4.5, §4.5.1) is event-ruler's measure
 // over event-ruler's own automaton layout, so it is computed on a model of
 // that layout: the rule's $or sub-rules, in the engine's order, each a
 // chain of name states over its sorted keys, each name state holding one

@@ -6,7 +6,7 @@ import (
 )
 
 // complexityReason is AWS's reason for a rule over the wildcard complexity
-// limit (patterns.md §4.5); it has no location suffix.
+// limit (docs/semantics/patterns.md §4.5); it has no location suffix.
 const complexityReason = "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character"
 
 // checkComplexity applies EventBridge's wildcard complexity limit to a

@@ -5,7 +5,7 @@ import (
 	"sort"
 )
 
-// This file is the measure itself (patterns.md §4.5.1, event-ruler's
+// This file is the measure itself (docs/semantics/patterns.md §4.5.1, event-ruler's
 // MachineComplexityEvaluator): a breadth-first subset construction over
 // one value machine, scoring each set of elements one input can reach.
 

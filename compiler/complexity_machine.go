@@ -1,7 +1,7 @@
 package compiler
 
 // This file lays out value machines the way event-ruler 2.0.1 does
-// (patterns.md §4.5.1), so that the wildcard complexity measured over them
+// (docs/semantics/patterns.md §4.5.1), so that the wildcard complexity measured over them
 // is the engine's. It is a model for measuring, never used for matching: a
 // value machine holds the byte chains of one field's values under one name
 // state; only values that start with a JSON quote are laid out, since every

@@ -42,7 +42,7 @@ func loadComplexityCases(t testing.TB) []complexityCase {
 }
 
 // TestWildcardComplexityEngineValues asserts the exact complexity of every
-// pattern event-ruler measured (patterns.md §4.5.1).
+// pattern event-ruler measured (docs/semantics/patterns.md §4.5.1).
 func TestWildcardComplexityEngineValues(t *testing.T) {
 	cases := loadComplexityCases(t)
 	if len(cases) < 1700 {

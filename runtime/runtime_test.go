@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +24,7 @@ func TestTargetsAcrossServices(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logf: func(string, ...any) {}})
+			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,14 +115,14 @@ func TestOpenNeedsAStore(t *testing.T) {
 }
 
 // TestSchemaEnforcementAndDiscovery binds a bus to a registered schema in
-// enforce mode (§4.3) and checks discovery writes discovered-schemas and
+// enforce mode (docs/semantics/runtime.md §4.3) and checks discovery writes discovered-schemas and
 // emits "Schema Created" on the default bus.
 func TestSchemaEnforcementAndDiscovery(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logf: func(string, ...any) {}})
+			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)
 			}

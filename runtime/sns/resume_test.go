@@ -2,12 +2,13 @@ package sns
 
 import (
 	"context"
+	"github.com/patternc/patternc/runtime/kernel"
 	"testing"
 
 	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
-// §8.2: a message accepted while no deliverer runs (as after a crash
+// docs/semantics/runtime.md §8.2: a message accepted while no deliverer runs (as after a crash
 // between Publish and delivery) is delivered by the next service on the
 // same store.
 func TestDeliveriesResumeAfterRestart(t *testing.T) {
@@ -20,7 +21,7 @@ func TestDeliveriesResumeAfterRestart(t *testing.T) {
 			r.sub(farn, "sqs", qarn("q.fifo"), nil)
 			r.stop()
 			// A service that accepts but does not deliver (Run not called).
-			svc, err := New(Config{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region})
+			svc, err := New(kernel.Env{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
