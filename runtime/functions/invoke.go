@@ -101,7 +101,7 @@ func (s *Service) Invoke(ctx context.Context, nameOrARN string, payload []byte, 
 	}
 	s.stats.invocations.Add(1)
 	inv := &invocation{id: id, payload: payload, functionARN: s.ARN(fn.Spec.Name),
-		traceID: "Root=1-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:24] + ";Sampled=0",
+		traceID:       "Root=1-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:24] + ";Sampled=0",
 		clientContext: opt.ClientContext, result: make(chan answer, 1)}
 	cold := !sb.warm
 	began := time.Now()

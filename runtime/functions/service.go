@@ -101,7 +101,6 @@ type record struct {
 	RevisionID   string `json:"revisionId"`
 }
 
-
 const bucket = "functions"
 
 // New opens the service and the functions kept in cfg.Store.
