@@ -542,4 +542,3 @@ func (p *parser) selector() ([]step, error) {
 	}
 	return path, nil
 }
-
