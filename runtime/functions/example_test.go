@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/patternc/patternc/runtime/functions"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
 
@@ -21,7 +22,7 @@ func Example() {
 		panic(err)
 	}
 	defer st.Close()
-	svc, err := functions.New(functions.Config{Dir: dir, Store: st})
+	svc, err := functions.New(kernel.Env{Store: st}, functions.Options{Dir: dir})
 	if err != nil {
 		panic(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
 )
 
@@ -46,15 +47,11 @@ func (r *Result) FunctionError() string {
 
 // ErrThrottled is wrapped by the error Invoke returns when the function
 // has no concurrency left.
-var ErrThrottled = lambda.ErrThrottled
-
-type throttleError struct{ error }
-
-func (e throttleError) Unwrap() []error { return []error{e.error, ErrThrottled} }
+var ErrThrottled = kernel.ErrThrottled
 
 func (s *Service) throttled(reason string) error {
 	s.stats.throttles.Add(1)
-	return throttleError{&lambda.APIError{Code: "TooManyRequestsException", Message: "Rate Exceeded. (" + reason + ")", HTTPStatus: 429, SenderFault: true}}
+	return kernel.Errorf("TooManyRequestsException", 429, "Rate Exceeded. (%s)", reason)
 }
 
 // Invoke runs the function once on a warm process, or a new one, and

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/lambda"
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
@@ -39,7 +39,7 @@ func TestConcurrencyBound(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	var ae *lambda.APIError
+	var ae *kernel.Error
 	if errs[0] != nil || errs[1] != nil || !errors.As(errs[2], &ae) || ae.Code != "TooManyRequestsException" || ae.HTTPStatus != 429 || !errors.Is(errs[2], ErrThrottled) {
 		t.Fatalf("errs = %v", errs)
 	}
@@ -60,7 +60,7 @@ func TestConcurrencyBound(t *testing.T) {
 
 func TestIdleStop(t *testing.T) {
 	need(t, "python3")
-	s, _ := newService(t, func(c *Config) { c.IdleTimeout = 200 * time.Millisecond })
+	s, _ := newService(t, func(c *Options) { c.IdleTimeout = 200 * time.Millisecond })
 	if _, err := s.Create(t.Context(), Spec{Name: "f", Runtime: "python3.12", Handler: "handler.handler"}, pyZip(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestUpdateAndRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	s, err := New(Config{Dir: dir, Store: st})
+	s, err := New(kernel.Env{Store: st}, Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestUpdateAndRestart(t *testing.T) {
 		t.Fatalf("v2: %s cold=%v", res.Payload, res.Cold)
 	}
 	s.Close()
-	s2, err := New(Config{Dir: dir, Store: st})
+	s2, err := New(kernel.Env{Store: st}, Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,13 +140,13 @@ func TestAsyncThroughDispatcher(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	q, _ := sqs.New(st, nil, "us-east-1", "000000000000")
+	q, _ := sqs.New(kernel.Env{Store: st}, sqs.Options{})
 	dlq, _ := q.Create(t.Context(), "dlq")
-	d, err := lambda.New(lambda.Config{Store: st, RetryBaseDelay: 20 * time.Millisecond, Resolver: sink.ResolverFunc(q.Resolve)})
+	d, err := lambda.New(kernel.Env{Store: st, Resolver: kernel.ResolverFunc(q.Resolve)}, lambda.Options{RetryBaseDelay: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, logs := newService(t, func(c *Config) { c.Dispatcher = d })
+	s, logs := newService(t, func(c *Options) { c.Dispatcher = d })
 	if _, err := s.Create(t.Context(), Spec{Name: "f", Runtime: "python3.12", Handler: "handler.handler", DeadLetterArn: dlq}, pyZip(t)); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
 
@@ -79,7 +80,7 @@ func makeZip(t testing.TB, files ...zipFile) []byte {
 	return buf.Bytes()
 }
 
-func newService(t testing.TB, mut func(*Config)) (*Service, *memLogs) {
+func newService(t testing.TB, mut func(*Options)) (*Service, *memLogs) {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := boltstore.Open(filepath.Join(dir, "store"))
@@ -87,11 +88,11 @@ func newService(t testing.TB, mut func(*Config)) (*Service, *memLogs) {
 		t.Fatal(err)
 	}
 	logs := &memLogs{}
-	cfg := Config{Dir: dir, Store: st, Logs: logs, Region: "us-east-1", Account: "123456789012"}
+	cfg := Options{Dir: dir, Logs: logs}
 	if mut != nil {
 		mut(&cfg)
 	}
-	s, err := New(cfg)
+	s, err := New(kernel.Env{Store: st, Region: "us-east-1", Account: "123456789012"}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

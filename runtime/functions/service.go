@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,19 +17,17 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Config configures a Service.
-type Config struct {
-	// Dir holds unpacked code and the embedded runtime clients.
+// Options configure a Service.
+type Options struct {
+	// Dir holds unpacked code and the embedded runtime clients (required).
 	Dir string
-	// Store keeps function definitions across restarts.
-	Store store.Store
 	// Logs receives function output; nil drops it.
-	Logs            LogSink
-	Region, Account string
+	Logs LogSink
 	// Python and Node are the interpreters of python3.x and nodejs*
 	// functions; default "python3" and "node" from PATH.
 	Python, Node string
@@ -46,12 +43,12 @@ type Config struct {
 	// Dispatcher, when set, runs the asynchronous invocations of every
 	// function: each is registered with it as a handler.
 	Dispatcher *lambda.Dispatcher
-	Logf       func(format string, args ...any)
 }
 
 // Service owns functions: their definitions, code and processes.
 type Service struct {
-	cfg Config
+	env kernel.Env
+	cfg Options
 
 	mu    sync.RWMutex
 	funcs map[string]*function
@@ -103,16 +100,15 @@ type record struct {
 
 const bucket = "functions"
 
-// New opens the service and the functions kept in cfg.Store.
-func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil || cfg.Dir == "" {
-		return nil, errors.New("functions: Config.Store and Config.Dir are required")
+// New opens the service and the functions kept in env.Store
+// (definitions; code lives under cfg.Dir).
+func New(env kernel.Env, cfg Options) (*Service, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("functions: %w", err)
 	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	if cfg.Account == "" {
-		cfg.Account = "000000000000"
+	if cfg.Dir == "" {
+		return nil, errors.New("functions: Options.Dir is required")
 	}
 	if cfg.Python == "" {
 		cfg.Python = "python3"
@@ -129,15 +125,12 @@ func New(cfg Config) (*Service, error) {
 	if cfg.OutputLimit <= 0 {
 		cfg.OutputLimit = 1 << 20
 	}
-	if cfg.Logf == nil {
-		cfg.Logf = log.Printf
-	}
-	s := &Service{cfg: cfg, funcs: map[string]*function{}, done: make(chan struct{})}
+	s := &Service{env: env, cfg: cfg, funcs: map[string]*function{}, done: make(chan struct{})}
 	if err := s.writeClients(); err != nil {
 		return nil, err
 	}
 	var loadErr error
-	err := cfg.Store.Scan(context.Background(), bucket, nil, nil, func(k, v []byte) bool {
+	err = env.Store.Scan(context.Background(), bucket, nil, nil, func(k, v []byte) bool {
 		var r record
 		if loadErr = json.Unmarshal(v, &r); loadErr != nil {
 			return false
@@ -206,11 +199,11 @@ func (s *Service) reaper() {
 
 // ARN is the unqualified ARN of a function.
 func (s *Service) ARN(name string) string {
-	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", s.cfg.Region, s.cfg.Account, name)
+	return s.env.ARN("lambda", "function:"+name).String()
 }
 
 func apiErr(code, msg string, status int) error {
-	return &lambda.APIError{Code: code, Message: msg, HTTPStatus: status, SenderFault: status < 500}
+	return kernel.Errorf(code, status, "%s", msg)
 }
 
 func (s *Service) notFound(name string) error {
@@ -291,7 +284,7 @@ func (s *Service) save(ctx context.Context, r record) error {
 	}
 	var b store.Batch
 	b.Put(bucket, []byte(r.Spec.Name), data)
-	return s.cfg.Store.Apply(ctx, &b)
+	return s.env.Store.Apply(ctx, &b)
 }
 
 // Create makes a function from a spec and a zip archive of its code.
@@ -426,7 +419,7 @@ func (s *Service) Delete(ctx context.Context, nameOrARN string) error {
 	}
 	var b store.Batch
 	b.Delete(bucket, []byte(cur.Spec.Name))
-	if err := s.cfg.Store.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		s.mu.Unlock()
 		return err
 	}
@@ -467,6 +460,6 @@ func (s *Service) flush(sb *sandbox) {
 	}
 	if err := s.cfg.Logs.AppendLogs(LogGroup(sb.fn.Spec.Name), sb.stream, ev); err != nil {
 		s.stats.logFailures.Add(1)
-		s.cfg.Logf("functions: %s: writing %d log events: %v", sb.fn.Spec.Name, len(ev), err)
+		s.env.Logf("functions: %s: writing %d log events: %v", sb.fn.Spec.Name, len(ev), err)
 	}
 }

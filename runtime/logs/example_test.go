@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/logs"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
@@ -19,7 +20,7 @@ func Example() {
 		panic(err)
 	}
 	defer st.Close()
-	svc, _ := logs.New(st, nil, "", "")
+	svc, _ := logs.New(kernel.Env{Store: st}, logs.Options{})
 	ctx := context.Background()
 	svc.CreateLogGroup(ctx, "orders")
 	svc.CreateLogStream(ctx, "orders", "web")

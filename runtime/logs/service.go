@@ -16,8 +16,7 @@ import (
 
 	"github.com/patternc/patternc/runtime/clock"
 	"github.com/patternc/patternc/runtime/functions"
-	"github.com/patternc/patternc/runtime/lambda"
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 )
 
@@ -78,9 +77,9 @@ type Rejected struct {
 
 // Service is the log groups of one account and region, kept in a store.
 type Service struct {
-	st              store.Store
-	clk             clock.Clock
-	region, account string
+	env kernel.Env
+	st  store.Store
+	clk clock.Clock
 
 	mu      sync.Mutex
 	groups  map[string]*Group
@@ -95,13 +94,19 @@ const (
 	eventsBucket  = "logs-events"
 )
 
-// New opens the log groups kept in st.
-func New(st store.Store, clk clock.Clock, region, account string) (*Service, error) {
-	region, account = sink.Place(region, account)
-	s := &Service{st: st, clk: clock.Or(clk), region: region, account: account,
+// Options configure a Service; there are none yet.
+type Options struct{}
+
+// New opens the log groups kept in env.Store.
+func New(env kernel.Env, _ Options) (*Service, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("logs: %w", err)
+	}
+	st := env.Store
+	s := &Service{env: env, st: st, clk: env.Clock,
 		groups: map[string]*Group{}, streams: map[string]map[string]*Stream{}}
 	ctx := context.Background()
-	var err error
 	scanErr := st.Scan(ctx, groupsBucket, nil, nil, func(k, v []byte) bool {
 		var g Group
 		if err = json.Unmarshal(v, &g); err != nil {
@@ -154,17 +159,14 @@ func (s *Service) Stats() map[string]int64 {
 	}
 }
 
-func apiErr(code, msg string) error {
-	status := 400
-	return &lambda.APIError{Code: code, Message: msg, HTTPStatus: status, SenderFault: true}
-}
+func apiErr(code, msg string) error { return kernel.Errorf(code, 400, "%s", msg) }
 
 var groupNameRE = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`)
 
 // ARN is a log group's ARN [AWS: with a trailing :* in DescribeLogGroups'
 // arn].
 func (s *Service) ARN(group string) string {
-	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s:*", s.region, s.account, group)
+	return s.env.ARN("logs", "log-group:"+group+":*").String()
 }
 
 func (s *Service) nowMs() int64 { return s.clk.Now().UnixMilli() }

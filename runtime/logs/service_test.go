@@ -10,8 +10,7 @@ import (
 
 	"github.com/patternc/patternc/runtime/clock"
 	"github.com/patternc/patternc/runtime/functions"
-	"github.com/patternc/patternc/runtime/lambda"
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
 
@@ -26,7 +25,7 @@ func newLogs(t *testing.T) (*Service, func() *Service) {
 	t.Cleanup(func() { st.Close() })
 	clk := clock.NewFake(t0)
 	open := func() *Service {
-		s, err := New(st, clk, "us-east-1", "123456789012")
+		s, err := New(kernel.Env{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012"}, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +35,7 @@ func newLogs(t *testing.T) (*Service, func() *Service) {
 }
 
 func code(err error) string {
-	var ae *lambda.APIError
+	var ae *kernel.Error
 	if errors.As(err, &ae) {
 		return ae.Code
 	}
@@ -138,7 +137,7 @@ func TestGroupsStreamsEvents(t *testing.T) {
 func TestRuleTarget(t *testing.T) {
 	s, _ := newLogs(t)
 	ctx := context.Background()
-	if _, err := s.Resolve("arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/orders"); !errors.Is(err, sink.ErrNoResource) {
+	if _, err := s.Resolve("arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/orders"); !errors.Is(err, kernel.ErrNoResource) {
 		t.Errorf("missing group: %v", err)
 	}
 	s.CreateLogGroup(ctx, "/aws/events/orders")
@@ -147,7 +146,7 @@ func TestRuleTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := `{"version":"0","id":"6a7e8feb-b491-4cf7-a9f1-bf3703467718","detail-type":"OrderPlaced","source":"shop","account":"123456789012","time":"2024-06-15T10:00:00Z","region":"us-east-1","resources":[],"detail":{"dept":"billing"}}`
-	if err := sk.Send(ctx, sink.Message{Body: []byte(ev)}); err != nil {
+	if err := sk.Send(ctx, kernel.Message{Body: []byte(ev)}); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := ParsePattern(`{ $.detail.dept = "billing" }`)

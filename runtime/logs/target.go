@@ -8,33 +8,34 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/functions"
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 )
 
 // GroupOf returns the log group an ARN names:
 // arn:aws:logs:{region}:{account}:log-group:{name}[:*].
 func GroupOf(arn string) (string, bool) {
-	parts := strings.SplitN(arn, ":", 7)
-	if len(parts) != 7 || parts[0] != "arn" || parts[2] != "logs" || parts[5] != "log-group" {
+	a, err := kernel.ParseARN(arn)
+	if err != nil || a.Service != "logs" || a.ResourceType() != "log-group" {
 		return "", false
 	}
-	return strings.TrimSuffix(parts[6], ":*"), true
+	return strings.TrimSuffix(strings.TrimPrefix(a.Resource, "log-group:"), ":*"), true
 }
 
 // Resolve implements sink.Resolver for log groups, so that a group is a
 // bus rule target (the usual way to watch a bus): each matched event is
 // written as one log event, in a stream named by the event's id, stamped
 // with the event's time [AWS].
-func (s *Service) Resolve(arn string) (sink.Sink, error) {
+func (s *Service) Resolve(arn string) (kernel.Sink, error) {
 	name, ok := GroupOf(arn)
-	if !ok || !strings.Contains(arn, ":"+s.region+":"+s.account+":") {
-		return nil, fmt.Errorf("%s: %w", arn, sink.ErrNoResource)
+	a, _ := kernel.ParseARN(arn)
+	if !ok || !s.env.Owns("logs", a) {
+		return nil, fmt.Errorf("%s: %w", arn, kernel.ErrNoResource)
 	}
 	s.mu.Lock()
 	_, exists := s.groups[name]
 	s.mu.Unlock()
 	if !exists {
-		return nil, fmt.Errorf("log group %s: %w", name, sink.ErrNoResource)
+		return nil, fmt.Errorf("log group %s: %w", name, kernel.ErrNoResource)
 	}
 	return groupSink{s, name}, nil
 }
@@ -44,7 +45,7 @@ type groupSink struct {
 	group string
 }
 
-func (g groupSink) Send(ctx context.Context, m sink.Message) error {
+func (g groupSink) Send(ctx context.Context, m kernel.Message) error {
 	var head struct {
 		ID   string `json:"id"`
 		Time string `json:"time"`
