@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/kernel"
+	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
