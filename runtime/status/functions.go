@@ -197,7 +197,9 @@ func (s *Server) updateConfig(w http.ResponseWriter, r *http.Request) {
 	s.writeConfig(w, r.PathValue("name"))
 }
 
-func (s *Server) getConfig(w http.ResponseWriter, r *http.Request) { s.writeConfig(w, r.PathValue("name")) }
+func (s *Server) getConfig(w http.ResponseWriter, r *http.Request) {
+	s.writeConfig(w, r.PathValue("name"))
+}
 
 func (s *Server) deleteConfig(w http.ResponseWriter, r *http.Request) {
 	if err := s.d.DeleteEventInvokeConfig(r.PathValue("name")); err != nil {
