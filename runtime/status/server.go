@@ -36,6 +36,10 @@ type Options struct {
 	// MaxQueuedFrames is how many frames a WebSocket may have waiting
 	// before it is closed as a slow consumer (1008); default 1000.
 	MaxQueuedFrames int
+	// SocketBuffer is the kernel send buffer of a WebSocket connection
+	// (SO_SNDBUF, where the server's http.Server has ConnContext set);
+	// default 64 KB.
+	SocketBuffer int
 }
 
 // Server is patternc's client status API (runtime.md §7) as an
@@ -96,6 +100,9 @@ func New(env kernel.Env, opts Options) (*Server, error) {
 	}
 	if opts.MaxQueuedFrames <= 0 {
 		opts.MaxQueuedFrames = 1000
+	}
+	if opts.SocketBuffer <= 0 {
+		opts.SocketBuffer = 64 << 10
 	}
 	s := &Server{env: env, opts: opts, d: opts.Dispatcher}
 	s.hub.init()

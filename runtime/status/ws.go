@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,6 +15,16 @@ import (
 
 	"github.com/patternc/patternc/runtime/lambda"
 )
+
+type connKey struct{}
+
+// ConnContext is meant for http.Server.ConnContext: it lets the status
+// API bound the kernel send buffer of its WebSocket connections
+// (Options.SocketBuffer), so that a client that stops reading is seen as
+// slow after MaxQueuedFrames frames rather than after megabytes.
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
 
 // wsConn is one WebSocket client: its subscriptions, the last revision it
 // was sent of each invocation, and a bounded queue of frames its writer
@@ -38,6 +50,12 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, pre string) {
 		return // Accept wrote the error
 	}
 	c.SetReadLimit(MaxMessageBytes)
+	if tc, ok := r.Context().Value(connKey{}).(*net.TCPConn); ok && s.opts.SocketBuffer > 0 {
+		// A bounded kernel send buffer keeps the backlog of a client that
+		// stops reading in out, where it is counted, instead of in
+		// megabytes of autotuned socket buffer.
+		tc.SetWriteBuffer(s.opts.SocketBuffer)
+	}
 	conn := &wsConn{s: s, c: c, out: make(chan []byte, s.opts.MaxQueuedFrames), done: make(chan struct{}),
 		lastRev: map[string]int{}, invs: map[string]bool{}, fns: map[string]bool{}}
 	s.stats.wsOpen.Add(1)
@@ -55,8 +73,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, pre string) {
 	for {
 		typ, data, err := c.Read(ctx)
 		if err != nil {
-			if websocket.CloseStatus(err) == websocket.StatusMessageTooBig {
-				s.stats.wsBadMessages.Add(1)
+			if strings.Contains(err.Error(), "read limited") {
+				s.stats.wsBadMessages.Add(1) // a frame over MaxMessageBytes: closed with 1009
 			}
 			conn.shut(websocket.StatusNormalClosure, "")
 			return
@@ -259,7 +277,11 @@ func (c *wsConn) ping(ctx context.Context) {
 		err := c.c.Ping(pctx)
 		cancel()
 		if err != nil && !errors.Is(err, context.Canceled) {
-			c.shut(websocket.StatusPolicyViolation, "no pong")
+			// The peer does not answer: no close handshake to wait for.
+			if !c.closed.Swap(true) {
+				close(c.done)
+				c.c.CloseNow()
+			}
 			return
 		}
 	}
