@@ -43,6 +43,11 @@ type Config struct {
 	// BaseURL is where `patternc serve` answers (SNS confirmation links).
 	BaseURL string
 	Logf    func(format string, args ...any)
+	// Foreign, when set, resolves ARNs that name another account (a
+	// bus target in another account); it decides whether that account's
+	// policy lets this one deliver. Without it such ARNs resolve to
+	// nothing (NO_RESOURCE).
+	Foreign sink.Resolver
 }
 
 // ErrThrottled and ErrPermanent classify errors of Go handler targets:
@@ -66,6 +71,7 @@ type Runtime struct {
 	Schemas *schemas.Registry
 
 	ownStore bool
+	foreign  sink.Resolver
 	region   string
 	account  string
 	mu       sync.RWMutex
@@ -84,7 +90,7 @@ func Open(cfg Config) (*Runtime, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = log.Printf
 	}
-	r := &Runtime{Clock: cfg.Clock, region: cfg.Region, account: cfg.Account, mounts: map[string]mount{}}
+	r := &Runtime{Clock: cfg.Clock, region: cfg.Region, account: cfg.Account, foreign: cfg.Foreign, mounts: map[string]mount{}}
 	switch {
 	case cfg.Store != nil:
 		r.Store = cfg.Store
@@ -159,6 +165,9 @@ func (r *Runtime) Resolve(arn string) (sink.Sink, error) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
 		return nil, fmt.Errorf("runtime: %q is not an ARN: %w", arn, sink.ErrNoResource)
+	}
+	if r.foreign != nil && parts[4] != "" && parts[4] != r.account {
+		return r.foreign.Resolve(arn)
 	}
 	switch parts[2] {
 	case "events":
