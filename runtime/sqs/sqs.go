@@ -25,9 +25,9 @@ type Message struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// MessageAttributes are typed attributes sent through the SQS API.
 	MessageAttributes map[string]MessageAttribute `json:"messageAttributes,omitempty"`
-	GroupID    string            `json:"groupId,omitempty"`
-	DedupID    string            `json:"dedupId,omitempty"`
-	SentAt     time.Time         `json:"sentAt"`
+	GroupID           string                      `json:"groupId,omitempty"`
+	DedupID           string                      `json:"dedupId,omitempty"`
+	SentAt            time.Time                   `json:"sentAt"`
 	// ReceiveCount is how many times Receive handed the message out.
 	ReceiveCount int `json:"receiveCount,omitempty"`
 	// VisibleAt hides a received message from Receive until then.
