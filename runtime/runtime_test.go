@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +24,7 @@ func TestTargetsAcrossServices(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logf: func(string, ...any) {}})
+			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +122,7 @@ func TestSchemaEnforcementAndDiscovery(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logf: func(string, ...any) {}})
+			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)
 			}

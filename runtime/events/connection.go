@@ -46,8 +46,8 @@ func (s *Service) CreateConnection(ctx context.Context, c Connection) (*Connecti
 	if _, err := s.DescribeConnection(ctx, c.Name); err == nil {
 		return nil, apiErr("ResourceAlreadyExistsException", "Connection %s already exists.", c.Name)
 	}
-	now := s.cfg.Clock.Now().UTC()
-	c.ConnectionArn = fmt.Sprintf("arn:aws:events:%s:%s:connection/%s/%s", s.cfg.Region, s.cfg.Account, c.Name, uuid.NewString())
+	now := s.env.Clock.Now().UTC()
+	c.ConnectionArn = fmt.Sprintf("arn:aws:events:%s:%s:connection/%s/%s", s.env.Region, s.env.Account, c.Name, uuid.NewString())
 	c.ConnectionState = "AUTHORIZED"
 	c.CreationTime, c.LastModifiedTime = now, now
 	val, err := json.Marshal(c)
@@ -56,7 +56,7 @@ func (s *Service) CreateConnection(ctx context.Context, c Connection) (*Connecti
 	}
 	var b store.Batch
 	b.Put(connBucket, []byte(c.Name), val)
-	if err := s.cfg.Store.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -64,7 +64,7 @@ func (s *Service) CreateConnection(ctx context.Context, c Connection) (*Connecti
 
 // DescribeConnection returns a connection.
 func (s *Service) DescribeConnection(ctx context.Context, name string) (Connection, error) {
-	val, err := s.cfg.Store.Get(ctx, connBucket, []byte(name))
+	val, err := s.env.Store.Get(ctx, connBucket, []byte(name))
 	if errors.Is(err, store.ErrNotFound) {
 		return Connection{}, notFound("Failed to describe the connection(s). Connection '%s' does not exist.", name)
 	}
@@ -79,7 +79,7 @@ func (s *Service) DescribeConnection(ctx context.Context, name string) (Connecti
 func (s *Service) ListConnections(ctx context.Context) ([]Connection, error) {
 	var out []Connection
 	var bad error
-	err := s.cfg.Store.Scan(ctx, connBucket, nil, nil, func(k, v []byte) bool {
+	err := s.env.Store.Scan(ctx, connBucket, nil, nil, func(k, v []byte) bool {
 		var c Connection
 		if bad = json.Unmarshal(v, &c); bad != nil {
 			return false
@@ -102,7 +102,7 @@ func (s *Service) DeleteConnection(ctx context.Context, name string) (Connection
 	var b store.Batch
 	b.Delete(connBucket, []byte(name))
 	c.ConnectionState = "DELETING"
-	return c, s.cfg.Store.Apply(ctx, &b)
+	return c, s.env.Store.Apply(ctx, &b)
 }
 
 // PutAPIDestination creates an API destination with all its fields; the
@@ -128,13 +128,13 @@ func (s *Service) PutAPIDestination(ctx context.Context, d APIDestination) (*API
 	s.mu.Lock()
 	cur := s.dests[d.Name]
 	cur.ConnectionArn, cur.Description, cur.InvocationRateLimitPerSecond = d.ConnectionArn, d.Description, d.InvocationRateLimitPerSecond
-	cur.CreationTime = s.cfg.Clock.Now().UTC()
+	cur.CreationTime = s.env.Clock.Now().UTC()
 	cp := *cur
 	val, _ := json.Marshal(cur)
 	s.mu.Unlock()
 	var b store.Batch
 	b.Put(configBucket, []byte("dest/"+d.Name), val)
-	return &cp, s.cfg.Store.Apply(ctx, &b)
+	return &cp, s.env.Store.Apply(ctx, &b)
 }
 
 // DescribeAPIDestination returns an API destination.
@@ -169,7 +169,7 @@ func (s *Service) DeleteAPIDestination(ctx context.Context, name string) error {
 	}
 	var b store.Batch
 	b.Delete(configBucket, []byte("dest/"+name))
-	if err := s.cfg.Store.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return err
 	}
 	delete(s.dests, name)

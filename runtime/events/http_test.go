@@ -24,7 +24,7 @@ func TestHTTPClassification(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closedURL := closed.URL
 	closed.Close()
-	s := &Service{cfg: Config{HTTPClient: &http.Client{Timeout: 100 * time.Millisecond}}}
+	s := &Service{cfg: Options{HTTPClient: &http.Client{Timeout: 100 * time.Millisecond}}}
 	tests := []struct {
 		url       string
 		code      string

@@ -3,6 +3,7 @@ package events
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"regexp"
 	"strconv"
 	"strings"
@@ -102,7 +103,7 @@ var predefined = map[string]bool{
 
 // checkShaping validates a target's Input / InputPath / InputTransformer at
 // PutTargets (§2.3, §2.4).
-func checkShaping(t *Target) *Error {
+func checkShaping(t *Target) *kernel.Error {
 	n := 0
 	if t.Input != "" {
 		n++

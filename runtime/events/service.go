@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log"
 	"net/http"
 	"regexp"
 	"sort"
@@ -15,19 +14,13 @@ import (
 
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
-	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
-	"github.com/patternc/patternc/runtime/sink"
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Config configures a Service. Store is required.
-type Config struct {
-	Store    store.Store
-	Clock    clock.Clock   // default: the wall clock
-	Resolver sink.Resolver // topics, functions, queues by ARN
-	Region   string        // default us-east-1
-	Account  string        // default 000000000000
+// Options tune a Service.
+type Options struct {
 	// StrictBus turns PutEvents to an unknown bus into an entry error.
 	StrictBus bool
 	// MaxBuses and MaxRulesPerBus are quotas (defaults 100 and 300).
@@ -42,7 +35,6 @@ type Config struct {
 	HTTPClient *http.Client
 	// Schemas, when set, checks events on buses bound to schemas (§4.3).
 	Schemas SchemaChecker
-	Logf    func(format string, args ...any)
 	// Observe, when set, sees every routed event (schema discovery).
 	Observe func(bus string, event []byte)
 }
@@ -58,7 +50,8 @@ type Handler func(ctx context.Context, payload []byte) error
 
 // Service is the event buses of one account and region.
 type Service struct {
-	cfg     Config
+	env     kernel.Env // Resolver reaches topics, functions, queues by ARN
+	cfg     Options
 	deliver *queue.Queue
 
 	mu       sync.RWMutex
@@ -141,14 +134,13 @@ var (
 	ruleNameRE = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`)
 )
 
-// New opens the buses, rules, archives and pending deliveries kept in the
-// store. Call Run to start delivering.
-func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil {
-		return nil, fmt.Errorf("events: Config.Store is required")
+// New opens the buses, rules, archives and pending deliveries kept in
+// env.Store. Call Run to start delivering.
+func New(env kernel.Env, cfg Options) (*Service, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
 	}
-	cfg.Clock = clock.Or(cfg.Clock)
-	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
 	if cfg.MaxBuses <= 0 {
 		cfg.MaxBuses = 100
 	}
@@ -164,18 +156,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = defaultHTTPClient()
 	}
-	if cfg.Resolver == nil {
-		cfg.Resolver = sink.ResolverFunc(func(arn string) (sink.Sink, error) {
-			return nil, fmt.Errorf("%s: %w", arn, sink.ErrNoResource)
-		})
-	}
-	if cfg.Logf == nil {
-		cfg.Logf = log.Printf
-	}
-	s := &Service{cfg: cfg, buses: map[string]*bus{}, handlers: map[string]Handler{},
+	s := &Service{env: env, cfg: cfg, buses: map[string]*bus{}, handlers: map[string]Handler{},
 		dests: map[string]*APIDestination{}, archives: map[string]*Archive{}, replays: map[string]*Replay{}, replayKick: make(chan struct{}, 1), observed: make(chan observed, 64)}
-	var err error
-	if s.deliver, err = queue.Open(cfg.Store, "events-deliver", cfg.Clock); err != nil {
+	if s.deliver, err = queue.Open(env, "events-deliver"); err != nil {
 		return nil, err
 	}
 	if err := s.load(context.Background()); err != nil {
@@ -199,7 +182,7 @@ func (s *Service) newBus(d BusDef) *bus {
 
 func (s *Service) load(ctx context.Context) error {
 	var loadErr error
-	err := s.cfg.Store.Scan(ctx, configBucket, nil, nil, func(k, v []byte) bool {
+	err := s.env.Store.Scan(ctx, configBucket, nil, nil, func(k, v []byte) bool {
 		key := string(k)
 		switch {
 		case strings.HasPrefix(key, "bus/"):
@@ -265,7 +248,7 @@ func (s *Service) saveBus(ctx context.Context, b *bus) error {
 	}
 	var bt store.Batch
 	bt.Put(configBucket, []byte("bus/"+b.def.Name), val)
-	return s.cfg.Store.Apply(ctx, &bt)
+	return s.env.Store.Apply(ctx, &bt)
 }
 
 func ruleKey(busName, rule string) []byte { return []byte("rule/" + busName + "/" + rule) }
@@ -277,13 +260,13 @@ func (s *Service) saveRule(ctx context.Context, b *bus, r *Rule) error {
 	}
 	var bt store.Batch
 	bt.Put(configBucket, ruleKey(b.def.Name, r.Name), val)
-	return s.cfg.Store.Apply(ctx, &bt)
+	return s.env.Store.Apply(ctx, &bt)
 }
 
 func (s *Service) removeRule(ctx context.Context, b *bus, name string) error {
 	var bt store.Batch
 	bt.Delete(configBucket, ruleKey(b.def.Name, name))
-	return s.cfg.Store.Apply(ctx, &bt)
+	return s.env.Store.Apply(ctx, &bt)
 }
 
 func (s *Service) count(name string, n int64) {
@@ -305,14 +288,14 @@ func (s *Service) Stats() map[string]int64 {
 
 // BusARN is the ARN of the bus name.
 func (s *Service) BusARN(name string) string {
-	return fmt.Sprintf("arn:aws:events:%s:%s:event-bus/%s", s.cfg.Region, s.cfg.Account, name)
+	return s.env.ARN("events", "event-bus/"+name).String()
 }
 
 func (s *Service) ruleARN(busName, rule string) string {
 	if busName == "default" {
-		return fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", s.cfg.Region, s.cfg.Account, rule)
+		return s.env.ARN("events", "rule/"+rule).String()
 	}
-	return fmt.Sprintf("arn:aws:events:%s:%s:rule/%s/%s", s.cfg.Region, s.cfg.Account, busName, rule)
+	return s.env.ARN("events", "rule/"+busName+"/"+rule).String()
 }
 
 // busName accepts a bus name or ARN; "" is the default bus.
@@ -320,10 +303,8 @@ func (s *Service) busName(nameOrArn string) string {
 	if nameOrArn == "" {
 		return "default"
 	}
-	if strings.HasPrefix(nameOrArn, "arn:") {
-		if i := strings.Index(nameOrArn, ":event-bus/"); i >= 0 {
-			return nameOrArn[i+len(":event-bus/"):]
-		}
+	if a, err := kernel.ParseARN(nameOrArn); err == nil && a.Service == "events" && a.ResourceType() == "event-bus" {
+		return a.ResourceID()
 	}
 	return nameOrArn
 }
@@ -394,7 +375,7 @@ func (s *Service) DeleteEventBus(ctx context.Context, name string) error {
 		bt.Delete(configBucket, ruleKey(name, r))
 	}
 	bt.Delete(configBucket, []byte("bus/"+name))
-	if err := s.cfg.Store.Apply(ctx, &bt); err != nil {
+	if err := s.env.Store.Apply(ctx, &bt); err != nil {
 		return err
 	}
 	delete(s.buses, name)
@@ -505,15 +486,25 @@ func reason(err error) string {
 	return err.Error()
 }
 
-func (s *Service) rule(busName, name string) (*bus, *Rule, error) {
-	busName = s.busName(busName)
-	b, ok := s.buses[busName]
+// bus finds a bus by name or ARN; the caller holds s.mu.
+func (s *Service) bus(nameOrArn string) (*bus, error) {
+	name := s.busName(nameOrArn)
+	b, ok := s.buses[name]
 	if !ok {
-		return nil, nil, notFound("Event bus %s does not exist.", busName)
+		return nil, notFound("Event bus %s does not exist.", name)
+	}
+	return b, nil
+}
+
+// rule finds a rule of a bus; the caller holds s.mu.
+func (s *Service) rule(busName, name string) (*bus, *Rule, error) {
+	b, err := s.bus(busName)
+	if err != nil {
+		return nil, nil, err
 	}
 	r, ok := b.rules[name]
 	if !ok {
-		return nil, nil, notFound("Rule %s does not exist on EventBus %s.", name, busName)
+		return nil, nil, notFound("Rule %s does not exist on EventBus %s.", name, b.def.Name)
 	}
 	return b, r, nil
 }
@@ -581,12 +572,13 @@ func (s *Service) DeleteRule(ctx context.Context, busName, name string) error {
 func (s *Service) deleteRule(ctx context.Context, busName, name, managedBy string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, r, err := s.rule(busName, name)
+	b, err := s.bus(busName)
 	if err != nil {
-		if e, ok := err.(*Error); ok && strings.HasPrefix(e.Message, "Rule ") {
-			return nil
-		}
 		return err
+	}
+	r, ok := b.rules[name]
+	if !ok {
+		return nil
 	}
 	if r.ManagedBy != managedBy {
 		return validation("Rule %s is managed by %s and cannot be changed.", name, r.ManagedBy)
@@ -692,8 +684,8 @@ func (s *Service) RemoveTargets(ctx context.Context, busName, ruleName string, i
 
 // RegisterHandler makes fn the target behind arn (any ARN the caller
 // chooses, e.g. arn:aws:lambda:…:function:local or a made-up
-// arn:patternc:go:…:handler/name). Errors wrapping ErrThrottled are
-// retried as THROTTLING, ErrPermanent goes straight to the DLQ, others
+// arn:patternc:go:…:handler/name). Errors wrapping kernel.ErrThrottled are
+// retried as THROTTLING, kernel.ErrPermanent goes straight to the DLQ, others
 // are retried as TARGET_SERVER_ERROR.
 func (s *Service) RegisterHandler(arn string, fn Handler) {
 	s.mu.Lock()

@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,7 +30,7 @@ func crashChild(mode, dir string) {
 	if err != nil {
 		os.Exit(3)
 	}
-	d, _ := New(Config{Store: st, Workers: 4, RetryBaseDelay: 10 * time.Millisecond})
+	d, _ := New(kernel.Env{Store: st}, Options{Workers: 4, RetryBaseDelay: 10 * time.Millisecond})
 	d.Register("work", func(ctx context.Context, p []byte) ([]byte, error) {
 		time.Sleep(40 * time.Millisecond) // deliveries take time: the kill lands mid-way
 		return nil, rec.Record(RequestIDFrom(ctx))

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/store"
 	"github.com/patternc/patternc/runtime/store/storetest"
@@ -29,7 +29,7 @@ func newRig(t *testing.T, e storetest.Engine) *rig {
 	st := e.Open(t, t.TempDir())
 	t.Cleanup(func() { st.Close() })
 	clk := clock.NewFake(t0)
-	q, err := sqs.New(st, clk, "us-east-1", "123456789012")
+	q, err := sqs.New(kernel.Env{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012"}, sqs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,13 +39,12 @@ func newRig(t *testing.T, e storetest.Engine) *rig {
 		}
 	}
 	r := &rig{clk: clk, q: q}
-	r.d, err = New(Config{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012",
-		Resolver: sink.ResolverFunc(func(arn string) (sink.Sink, error) {
-			if strings.HasPrefix(arn, "arn:aws:lambda:") {
-				return r.d.Resolve(arn)
-			}
-			return q.Resolve(arn)
-		})})
+	r.d, err = New(kernel.Env{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012", Resolver: kernel.ResolverFunc(func(arn string) (kernel.Sink, error) {
+		if strings.HasPrefix(arn, "arn:aws:lambda:") {
+			return r.d.Resolve(arn)
+		}
+		return q.Resolve(arn)
+	})}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +91,7 @@ func TestDispatcher(t *testing.T) {
 
 func testValidation(t *testing.T, r *rig) {
 	ctx := context.Background()
-	var apiErr *APIError
+	var apiErr *kernel.Error
 	if _, err := r.d.Invoke(ctx, "nope", []byte(`{}`)); !errors.As(err, &apiErr) || apiErr.HTTPStatus != 404 || apiErr.Code != "ResourceNotFoundException" {
 		t.Fatalf("unknown function: %v", err)
 	}
@@ -228,7 +227,7 @@ func testThrottle(t *testing.T, r *rig) {
 		defer mu.Unlock()
 		calls = append(calls, r.clk.Now())
 		if len(calls) <= 2 {
-			return nil, ErrThrottled
+			return nil, kernel.ErrThrottled
 		}
 		return []byte(`"done"`), nil
 	}, FunctionOptions{})
@@ -252,7 +251,7 @@ func TestRestart(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
 			st := e.Open(t, dir)
-			d, err := New(Config{Store: st})
+			d, err := New(kernel.Env{Store: st}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -268,7 +267,7 @@ func TestRestart(t *testing.T) {
 
 			st = e.Open(t, dir)
 			defer st.Close()
-			d, _ = New(Config{Store: st})
+			d, _ = New(kernel.Env{Store: st}, Options{})
 			d.Register("later", func(ctx context.Context, p []byte) ([]byte, error) { return p, nil }, FunctionOptions{})
 			runCtx, cancel := context.WithCancel(ctx)
 			done := make(chan struct{})
@@ -336,7 +335,7 @@ func TestErrorKinds(t *testing.T) {
 				}
 			}
 			// A function deleted while its event waits fails it.
-			r.d.Register("gone", func(ctx context.Context, p []byte) ([]byte, error) { return nil, ErrThrottled }, FunctionOptions{})
+			r.d.Register("gone", func(ctx context.Context, p []byte) ([]byte, error) { return nil, kernel.ErrThrottled }, FunctionOptions{})
 			id, _ := r.d.Invoke(ctx, "gone", nil)
 			r.d.Unregister("gone")
 			if st := r.settle(t, id, StatusFailed); st.LastError.ErrorType != "ResourceNotFoundException" {
@@ -446,10 +445,10 @@ func TestEventInvokeConfigCRUD(t *testing.T) {
 
 type captureSink struct {
 	mu   sync.Mutex
-	msgs []sink.Message
+	msgs []kernel.Message
 }
 
-func (c *captureSink) Send(ctx context.Context, m sink.Message) error {
+func (c *captureSink) Send(ctx context.Context, m kernel.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.msgs = append(c.msgs, m)
@@ -466,12 +465,12 @@ func TestBusDestination(t *testing.T) {
 			bus := "arn:aws:events:us-east-1:123456789012:event-bus/results"
 			capture := &captureSink{}
 			clk := clock.NewFake(t0)
-			d, _ := New(Config{Store: st, Clock: clk, Account: "123456789012", Resolver: sink.ResolverFunc(func(arn string) (sink.Sink, error) {
+			d, _ := New(kernel.Env{Store: st, Clock: clk, Account: "123456789012", Resolver: kernel.ResolverFunc(func(arn string) (kernel.Sink, error) {
 				if arn == bus {
 					return capture, nil
 				}
-				return nil, sink.ErrNoResource
-			})})
+				return nil, kernel.ErrNoResource
+			})}, Options{})
 			d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return []byte(`1`), nil }, FunctionOptions{})
 			if err := d.PutEventInvokeConfig("f", EventInvokeConfig{OnSuccess: bus}); err != nil {
 				t.Fatal(err)

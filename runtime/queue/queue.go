@@ -6,12 +6,14 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 )
 
@@ -60,13 +62,17 @@ type Queue struct {
 	wake    chan struct{}
 }
 
-// Open opens (creating if needed) the queue name in st.
-func Open(st store.Store, name string, clk clock.Clock) (*Queue, error) {
+// Open opens (creating if needed) the queue name in env.Store, on
+// env.Clock.
+func Open(env kernel.Env, name string) (*Queue, error) {
 	if name == "" {
 		return nil, errors.New("queue: empty name")
 	}
-	clk = clock.Or(clk)
-	return &Queue{st: st, bucket: "queue/" + name, clk: clk, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}, nil
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return &Queue{st: env.Store, bucket: "queue/" + name, clk: env.Clock, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}, nil
 }
 
 func key(due time.Time, id string) []byte {

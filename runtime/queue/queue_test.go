@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 	"github.com/patternc/patternc/runtime/store/storetest"
 )
@@ -32,7 +33,7 @@ func TestQueue(t *testing.T) {
 			dir := t.TempDir()
 			st := e.Open(t, dir)
 			clk := clock.NewFake(time.Date(2024, 6, 15, 10, 0, 0, 0, time.UTC))
-			q, err := Open(st, "work", clk)
+			q, err := Open(kernel.Env{Store: st, Clock: clk}, "work")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +102,7 @@ func TestQueue(t *testing.T) {
 			st.Close()
 			st = e.Open(t, dir)
 			defer st.Close()
-			q, _ = Open(st, "work", clk)
+			q, _ = Open(kernel.Env{Store: st, Clock: clk}, "work")
 			clk.Advance(2000 * time.Hour)
 			got := make(chan string, 1)
 			ctx, cancel = context.WithCancel(context.Background())
@@ -126,7 +127,7 @@ func TestInFlightSurvivesCrash(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			st := e.Open(t, dir)
-			q, _ := Open(st, "crash", clock.Real{})
+			q, _ := Open(kernel.Env{Store: st}, "crash")
 			q.Enqueue(context.Background(), Item{ID: "a", Payload: []byte("x")}, Item{ID: "b", Payload: []byte("y")})
 			started := make(chan string, 2)
 			block := make(chan struct{})
@@ -140,7 +141,7 @@ func TestInFlightSurvivesCrash(t *testing.T) {
 			<-started
 			// Crash: a second queue on the same store (as after a restart)
 			// sees both items still there.
-			q2, _ := Open(st, "crash", clock.Real{})
+			q2, _ := Open(kernel.Env{Store: st}, "crash")
 			var ids []string
 			ctx2, cancel2 := context.WithCancel(context.Background())
 			got := make(chan string, 2)
@@ -165,7 +166,7 @@ func TestExtraOps(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			q, _ := Open(st, "extra", clock.Real{})
+			q, _ := Open(kernel.Env{Store: st}, "extra")
 			ctx, cancel := context.WithCancel(context.Background())
 			var with store.Batch
 			with.Put("records", []byte("job"), []byte("queued"))

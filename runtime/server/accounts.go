@@ -42,7 +42,7 @@ func (as *accounts) get(id string) (*account, error) {
 	if as.m == nil {
 		as.m = map[string]*account{}
 	}
-	cfg := runtime.Config{Region: as.s.cfg.Region, Account: id, BaseURL: as.s.accountBaseURL(id), Logf: as.s.logf}
+	cfg := runtime.Config{Region: as.s.cfg.Region, Account: id, BaseURL: as.s.accountBaseURL(id), Logger: as.s.cfg.Logger}
 	switch {
 	case as.s.cfg.Store != nil:
 		st, err := as.s.cfg.Store(id)

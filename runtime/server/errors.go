@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/patternc/patternc/runtime/events"
-	"github.com/patternc/patternc/runtime/sns"
+	"github.com/patternc/patternc/runtime/kernel"
 )
 
 // apiError is an error as the wire shows it: AWS's code and message, the
 // HTTP status and whether the caller is at fault. The runtime's services
-// return their own typed errors; apiErrorOf reads them into this.
+// return kernel.Errors; apiErrorOf reads them into this, and the server's
+// own protocol-level failures are made here.
 type apiError struct {
 	Code       string
 	Message    string
@@ -32,13 +32,9 @@ func apiErrorOf(err error) (*apiError, bool) {
 	if errors.As(err, &ae) {
 		return ae, true
 	}
-	var ee *events.Error
-	if errors.As(err, &ee) {
-		return &apiError{Code: ee.Code, Message: ee.Message, HTTPStatus: status(ee.HTTPStatus), Sender: ee.SenderFault}, true
-	}
-	var se *sns.Error
-	if errors.As(err, &se) {
-		return &apiError{Code: se.Code, Message: se.Message, HTTPStatus: status(se.HTTPStatus), Sender: se.SenderFault}, true
+	var ke *kernel.Error
+	if errors.As(err, &ke) {
+		return &apiError{Code: ke.Code, Message: ke.Message, HTTPStatus: status(ke.HTTPStatus), Sender: ke.SenderFault}, true
 	}
 	return &apiError{Code: "InternalFailure", Message: "The request processing has failed because of an unknown error, exception or failure.", HTTPStatus: http.StatusInternalServerError}, false
 }

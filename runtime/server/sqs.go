@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/tags"
 )
@@ -43,12 +43,8 @@ var errNoQueue = sqsErr("QueueDoesNotExist", "The specified queue does not exist
 
 // mapSQS turns the queue service's plain errors into AWS's.
 func mapSQS(err error) error {
-	if errors.Is(err, sink.ErrNoResource) {
+	if errors.Is(err, kernel.ErrNoResource) {
 		return errNoQueue
-	}
-	var se *sqs.Error
-	if errors.As(err, &se) {
-		return &apiError{Code: se.Code, Message: se.Message, HTTPStatus: status(se.HTTPStatus), Sender: se.SenderFault}
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -316,7 +317,7 @@ func TestHTTPConfirmation(t *testing.T) {
 			r := newRig(t, e)
 			r.stop()
 			var err error
-			r.svc, err = New(Config{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region})
+			r.svc, err = New(kernel.Env{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

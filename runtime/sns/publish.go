@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
 	"github.com/patternc/patternc/runtime/store"
 )
@@ -185,8 +186,8 @@ func checkAttributes(attrs map[string]Attribute, field string) error {
 	for _, name := range names {
 		a := attrs[name]
 		if a.DataType == "" {
-			return &Error{Code: "ValidationError", HTTPStatus: 400, SenderFault: true, Message: fmt.Sprintf(
-				"1 validation error detected: Value null at '%smessageAttributes.%s.member.dataType' failed to satisfy constraint: Member must not be null", field, name)}
+			return kernel.Errorf("ValidationError", 400,
+				"1 validation error detected: Value null at '%smessageAttributes.%s.member.dataType' failed to satisfy constraint: Member must not be null", field, name)
 		}
 		if len(name) >= 256 {
 			return paramValue("Length of message attribute name must be less than 256 bytes.")
@@ -361,7 +362,7 @@ type dedupRecord struct {
 // sequence numbers grow in publish order and dedup is exact.
 func (s *Service) accept(ctx context.Context, t *topic, m *message) (PublishOutput, error) {
 	m.MessageID = newID()
-	m.Timestamp = s.clk.Now().UTC().Truncate(time.Millisecond)
+	m.Timestamp = s.env.Clock.Now().UTC().Truncate(time.Millisecond)
 	if !t.fifo {
 		if err := s.fanOut(ctx, t, m); err != nil {
 			return PublishOutput{}, err
@@ -375,7 +376,7 @@ func (s *Service) accept(ctx context.Context, t *topic, m *message) (PublishOutp
 		dkey += m.GroupID + "/"
 	}
 	dkey += m.DedupID
-	if v, err := s.st.Get(ctx, bucket, []byte(dkey)); err == nil {
+	if v, err := s.env.Store.Get(ctx, bucket, []byte(dkey)); err == nil {
 		var rec dedupRecord
 		if json.Unmarshal(v, &rec) == nil && m.Timestamp.Sub(rec.At) < DedupWindow {
 			s.stats.dups.Add(1)
@@ -397,7 +398,7 @@ func (s *Service) accept(ctx context.Context, t *topic, m *message) (PublishOutp
 	rec, _ := json.Marshal(dedupRecord{MessageID: m.MessageID, Seq: seq, At: m.Timestamp})
 	var b store.Batch
 	b.Put(bucket, []byte(dkey), rec)
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return PublishOutput{}, err
 	}
 	return PublishOutput{MessageId: m.MessageID, SequenceNumber: seq}, nil
@@ -408,7 +409,7 @@ func (s *Service) accept(ctx context.Context, t *topic, m *message) (PublishOutp
 func (s *Service) nextSeq(ctx context.Context, t *topic) (string, error) {
 	key := []byte("seq/" + t.Name)
 	n := new(big.Int)
-	if v, err := s.st.Get(ctx, bucket, key); err == nil {
+	if v, err := s.env.Store.Get(ctx, bucket, key); err == nil {
 		n.SetString(string(v), 10)
 	} else if err != store.ErrNotFound {
 		return "", err
@@ -417,7 +418,7 @@ func (s *Service) nextSeq(ctx context.Context, t *topic) (string, error) {
 	seq := fmt.Sprintf("%020s", n.String())
 	var b store.Batch
 	b.Put(bucket, key, []byte(seq))
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return "", err
 	}
 	return seq, nil

@@ -2,6 +2,7 @@ package sns
 
 import (
 	"context"
+	"github.com/patternc/patternc/runtime/kernel"
 	"testing"
 
 	"github.com/patternc/patternc/runtime/store/storetest"
@@ -20,7 +21,7 @@ func TestDeliveriesResumeAfterRestart(t *testing.T) {
 			r.sub(farn, "sqs", qarn("q.fifo"), nil)
 			r.stop()
 			// A service that accepts but does not deliver (Run not called).
-			svc, err := New(Config{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region})
+			svc, err := New(kernel.Env{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/store"
 	"github.com/patternc/patternc/runtime/store/storetest"
@@ -25,7 +25,7 @@ const (
 var t0 = time.Date(2024, 6, 15, 10, 30, 0, 0, time.UTC)
 
 // rig is a service on one store with local queues and a recording
-// function sink.
+// function kernel.
 type rig struct {
 	t    *testing.T
 	st   store.Store
@@ -36,8 +36,8 @@ type rig struct {
 	stop func()
 
 	sentMu sync.Mutex
-	sent   map[string][]sink.Message // by queue ARN, in send order
-	fails  map[string]int            // by queue ARN: sends still to fail
+	sent   map[string][]kernel.Message // by queue ARN, in send order
+	fails  map[string]int              // by queue ARN: sends still to fail
 }
 
 // tee records what is sent to a queue, in order (the local queue lists
@@ -45,10 +45,10 @@ type rig struct {
 type tee struct {
 	r    *rig
 	arn  string
-	next sink.Sink
+	next kernel.Sink
 }
 
-func (t tee) Send(ctx context.Context, m sink.Message) error {
+func (t tee) Send(ctx context.Context, m kernel.Message) error {
 	t.r.sentMu.Lock()
 	if t.r.fails[t.arn] > 0 {
 		t.r.fails[t.arn]--
@@ -65,19 +65,19 @@ func (t tee) Send(ctx context.Context, m sink.Message) error {
 	return nil
 }
 
-func (r *rig) sentTo(arn string) []sink.Message {
+func (r *rig) sentTo(arn string) []kernel.Message {
 	r.sentMu.Lock()
 	defer r.sentMu.Unlock()
-	return append([]sink.Message(nil), r.sent[arn]...)
+	return append([]kernel.Message(nil), r.sent[arn]...)
 }
 
 type recorder struct {
 	mu   sync.Mutex
-	msgs []sink.Message
+	msgs []kernel.Message
 	fail error
 }
 
-func (r *recorder) Send(ctx context.Context, m sink.Message) error {
+func (r *recorder) Send(ctx context.Context, m kernel.Message) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
@@ -87,10 +87,10 @@ func (r *recorder) Send(ctx context.Context, m sink.Message) error {
 	return nil
 }
 
-func (r *recorder) got() []sink.Message {
+func (r *recorder) got() []kernel.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]sink.Message(nil), r.msgs...)
+	return append([]kernel.Message(nil), r.msgs...)
 }
 
 func newRig(t *testing.T, e storetest.Engine, queues ...string) *rig {
@@ -99,9 +99,9 @@ func newRig(t *testing.T, e storetest.Engine, queues ...string) *rig {
 	st := e.Open(t, dir)
 	t.Cleanup(func() { st.Close() })
 	seedSigningKey(t, st)
-	r := &rig{t: t, st: st, clk: clock.NewFake(t0), fn: &recorder{}, sent: map[string][]sink.Message{}, fails: map[string]int{}}
+	r := &rig{t: t, st: st, clk: clock.NewFake(t0), fn: &recorder{}, sent: map[string][]kernel.Message{}, fails: map[string]int{}}
 	var err error
-	if r.q, err = sqs.New(st, r.clk, region, acct); err != nil {
+	if r.q, err = sqs.New(kernel.Env{Store: st, Clock: r.clk, Region: region, Account: acct}, sqs.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range queues {
@@ -113,8 +113,8 @@ func newRig(t *testing.T, e storetest.Engine, queues ...string) *rig {
 	return r
 }
 
-func (r *rig) resolver() sink.Resolver {
-	return sink.ResolverFunc(func(arn string) (sink.Sink, error) {
+func (r *rig) resolver() kernel.Resolver {
+	return kernel.ResolverFunc(func(arn string) (kernel.Sink, error) {
 		if strings.HasPrefix(arn, "arn:aws:lambda:") {
 			return r.fn, nil
 		}
@@ -129,8 +129,7 @@ func (r *rig) resolver() sink.Resolver {
 // start (re)opens the service on the rig's store and runs it.
 func (r *rig) start() {
 	var err error
-	r.svc, err = New(Config{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region,
-		BaseURL: "http://127.0.0.1:4590", AutoConfirmHTTP: true})
+	r.svc, err = New(kernel.Env{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region}, Options{BaseURL: "http://127.0.0.1:4590", AutoConfirmHTTP: true})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -215,14 +214,14 @@ func errMsg(err error) string {
 	if err == nil {
 		return ""
 	}
-	if e, ok := err.(*Error); ok {
+	if e, ok := err.(*kernel.Error); ok {
 		return e.Code + ": " + e.Message
 	}
 	return err.Error()
 }
 
 // waitSent waits until n messages were recorded as sent to arn, in order.
-func (r *rig) waitSent(arn string, n int) []sink.Message {
+func (r *rig) waitSent(arn string, n int) []kernel.Message {
 	r.t.Helper()
 	eventually(r.t, fmt.Sprintf("%d sends to %s", n, arn), func() bool { return len(r.sentTo(arn)) >= n })
 	got := r.sentTo(arn)

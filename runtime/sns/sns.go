@@ -18,19 +18,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
-	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
-	"github.com/patternc/patternc/runtime/sink"
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Config configures a Service.
-type Config struct {
-	Store    store.Store
-	Clock    clock.Clock   // default: the wall clock
-	Resolver sink.Resolver // reaches queues and functions by ARN
-	Account  string        // default 000000000000
-	Region   string        // default us-east-1
+// Options tune a Service.
+type Options struct {
 	// BaseURL is where `patternc serve` answers (certificate, unsubscribe
 	// and confirmation links); default http://127.0.0.1:4590.
 	BaseURL string
@@ -54,9 +48,8 @@ type Stats struct {
 
 // Service is the set of topics of one account and region.
 type Service struct {
-	cfg  Config
-	st   store.Store
-	clk  clock.Clock
+	env  kernel.Env // Resolver reaches queues and functions by ARN
+	opts Options
 	http *http.Client
 	sign *signer
 
@@ -107,34 +100,27 @@ type subscription struct {
 	policy    deliveryPolicy
 }
 
-// New opens the topics and subscriptions kept in cfg.Store.
-func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("sns: Config.Store is required")
+// New opens the topics and subscriptions kept in env.Store.
+func New(env kernel.Env, cfg Options) (*Service, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("sns: %w", err)
 	}
-	cfg.Clock = clock.Or(cfg.Clock)
-	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://127.0.0.1:4590"
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.Resolver == nil {
-		cfg.Resolver = sink.ResolverFunc(func(arn string) (sink.Sink, error) {
-			return nil, fmt.Errorf("%s: %w", arn, sink.ErrNoResource)
-		})
-	}
-	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, http: cfg.HTTPClient,
+	s := &Service{env: env, opts: cfg, http: cfg.HTTPClient,
 		topics: map[string]*topic{}, subs: map[string]*subscription{}, running: map[string]context.CancelFunc{}}
 	if s.http == nil {
 		s.http = &http.Client{Timeout: httpTimeout}
 	}
 	ctx := context.Background()
-	var err error
-	if s.sign, err = loadSigner(ctx, s.st); err != nil {
+	if s.sign, err = loadSigner(ctx, s.env.Store); err != nil {
 		return nil, err
 	}
 	var loadErr error
-	err = s.st.Scan(ctx, bucket, []byte("topic/"), []byte("topic0"), func(k, v []byte) bool {
+	err = s.env.Store.Scan(ctx, bucket, []byte("topic/"), []byte("topic0"), func(k, v []byte) bool {
 		t := &topic{}
 		if loadErr = json.Unmarshal(v, t); loadErr != nil {
 			return false
@@ -151,7 +137,7 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sns: loading topics: %w", err)
 	}
-	err = s.st.Scan(ctx, bucket, []byte("sub/"), []byte("sub0"), func(k, v []byte) bool {
+	err = s.env.Store.Scan(ctx, bucket, []byte("sub/"), []byte("sub0"), func(k, v []byte) bool {
 		sub := &subscription{}
 		if loadErr = json.Unmarshal(v, sub); loadErr != nil {
 			return false
@@ -187,15 +173,15 @@ func (s *Service) Stats() Stats {
 
 // TopicARN returns the ARN of topic name.
 func (s *Service) TopicARN(name string) string {
-	return fmt.Sprintf("arn:aws:sns:%s:%s:%s", s.cfg.Region, s.cfg.Account, name)
+	return s.env.ARN("sns", name).String()
 }
 
 func topicName(arn string) string {
-	parts := strings.Split(arn, ":")
-	if len(parts) < 6 || parts[0] != "arn" || parts[2] != "sns" {
+	a, err := kernel.ParseARN(arn)
+	if err != nil || a.Service != "sns" {
 		return ""
 	}
-	return parts[5]
+	return a.Resource
 }
 
 var topicNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -310,7 +296,7 @@ func (s *Service) putJSON(ctx context.Context, key string, v any) error {
 	}
 	var b store.Batch
 	b.Put(bucket, []byte(key), val)
-	return s.st.Apply(ctx, &b)
+	return s.env.Store.Apply(ctx, &b)
 }
 
 func (s *Service) topicByARN(arn string) (*topic, error) {
@@ -366,7 +352,7 @@ func (s *Service) DeleteTopic(ctx context.Context, arn string) error {
 		}
 	}
 	b.Delete(bucket, []byte("topic/"+t.Name))
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		s.mu.Unlock()
 		return err
 	}
@@ -428,7 +414,7 @@ func (s *Service) Subscribe(ctx context.Context, topicARN, protocol, endpoint st
 		s.mu.Unlock()
 		return "", err
 	}
-	if (protocol == "http" || protocol == "https") && !s.cfg.AutoConfirmHTTP {
+	if (protocol == "http" || protocol == "https") && !s.opts.AutoConfirmHTTP {
 		sub.Pending = true
 		tok := make([]byte, 32)
 		_, _ = rand.Read(tok)
@@ -564,8 +550,8 @@ func (s *Service) applySubAttrs(t *topic, sub *subscription, attrs map[string]st
 		if err := json.Unmarshal([]byte(v), &rp); err != nil {
 			return invalid("Invalid parameter: %sRedrivePolicy: failed to parse JSON. %v", prefix, err)
 		}
-		parts := strings.Split(rp.DeadLetterTargetArn, ":")
-		if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sqs" || parts[3] != s.cfg.Region || parts[4] != s.cfg.Account || parts[5] == "" {
+		a, err := kernel.ParseARN(rp.DeadLetterTargetArn)
+		if err != nil || !s.env.Owns("sqs", a) || a.Resource == "" || strings.Contains(a.Resource, ":") {
 			return invalid("Invalid parameter: %sRedrivePolicy: deadLetterTargetArn is an invalid arn", prefix)
 		}
 		if t.fifo && !strings.HasSuffix(rp.DeadLetterTargetArn, ".fifo") {
@@ -698,7 +684,7 @@ func (s *Service) Unsubscribe(ctx context.Context, subARN string) error {
 	}
 	var b store.Batch
 	b.Delete(bucket, []byte("sub/"+subARN))
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		s.mu.Unlock()
 		return err
 	}
@@ -717,11 +703,11 @@ func (s *Service) Unsubscribe(ctx context.Context, subARN string) error {
 }
 
 // Resolve finds the topic of an ARN as a sink (bus targets that are topics).
-func (s *Service) Resolve(arn string) (sink.Sink, error) {
+func (s *Service) Resolve(arn string) (kernel.Sink, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.topicByARN(arn); err != nil {
-		return nil, fmt.Errorf("sns: %s: %w", arn, sink.ErrNoResource)
+		return nil, fmt.Errorf("sns: %s: %w", arn, kernel.ErrNoResource)
 	}
 	return topicSink{s, arn}, nil
 }
@@ -733,7 +719,7 @@ type topicSink struct {
 
 // Send publishes m to the topic; string attributes become String message
 // attributes.
-func (ts topicSink) Send(ctx context.Context, m sink.Message) error {
+func (ts topicSink) Send(ctx context.Context, m kernel.Message) error {
 	in := PublishInput{TopicArn: ts.arn, Message: string(m.Body), MessageGroupId: m.GroupID, MessageDeduplicationId: m.DedupID}
 	if len(m.Attributes) > 0 {
 		in.MessageAttributes = map[string]Attribute{}
@@ -742,11 +728,7 @@ func (ts topicSink) Send(ctx context.Context, m sink.Message) error {
 		}
 	}
 	_, err := ts.s.Publish(ctx, in)
-	var se *Error
-	if errors.As(err, &se) && se.Code == "NotFound" {
-		return fmt.Errorf("%w: %v", sink.ErrNoResource, err)
-	}
-	return err
+	return err // a topic deleted meanwhile is NotFound: errors.Is(err, kernel.ErrNoResource)
 }
 
 // purge removes the pending deliveries of a removed subscription (the
@@ -755,11 +737,11 @@ func (ts topicSink) Send(ctx context.Context, m sink.Message) error {
 func (s *Service) purge(ctx context.Context, subARN string) {
 	name := "queue/" + queueName(subARN)
 	var b store.Batch
-	_ = s.st.Scan(ctx, name, nil, nil, func(k, v []byte) bool {
+	_ = s.env.Store.Scan(ctx, name, nil, nil, func(k, v []byte) bool {
 		b.Delete(name, append([]byte(nil), k...))
 		return true
 	})
 	if len(b.Ops) > 0 {
-		_ = s.st.Apply(ctx, &b)
+		_ = s.env.Store.Apply(ctx, &b)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func TestTopics(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = r.svc.Publish(ctx, PublishInput{TopicArn: arn + "x", Message: "m"})
-			var se *Error
+			var se *kernel.Error
 			if !errors.As(err, &se) || se.Code != "NotFound" || se.Message != "Topic does not exist" || se.HTTPStatus != 404 {
 				t.Fatalf("unknown topic: %v", err)
 			}

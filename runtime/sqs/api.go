@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 )
 
@@ -55,12 +56,12 @@ var (
 func checkAttrs(attrs map[string]string) error {
 	for k, v := range attrs {
 		if _, ok := queueAttrs[k]; !ok {
-			return apiErr("InvalidAttributeName", "Unknown Attribute %s.", k)
+			return kernel.Errorf("InvalidAttributeName", 400, "Unknown Attribute %s.", k)
 		}
 		if r, ok := attrRanges[k]; ok {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < r[0] || n > r[1] {
-				return apiErr("InvalidAttributeValue", "Invalid value for the parameter %s.", k)
+				return kernel.Errorf("InvalidAttributeValue", 400, "Invalid value for the parameter %s.", k)
 			}
 		}
 	}
@@ -72,14 +73,14 @@ func checkAttrs(attrs map[string]string) error {
 func (s *Service) CreateQueue(ctx context.Context, name string, attrs map[string]string) (string, error) {
 	base := strings.TrimSuffix(name, ".fifo")
 	if !queueNameRE.MatchString(base) || len(name) > 80 {
-		return "", apiErr("InvalidParameterValue", "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+		return "", kernel.Errorf("InvalidParameterValue", 400, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
 	}
 	if err := checkAttrs(attrs); err != nil {
 		return "", err
 	}
 	fifo := strings.EqualFold(attrs["FifoQueue"], "true")
 	if fifo != strings.HasSuffix(name, ".fifo") {
-		return "", apiErr("InvalidParameterValue", "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
+		return "", kernel.Errorf("InvalidParameterValue", 400, "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
 	}
 	if attrs == nil {
 		attrs = map[string]string{}
@@ -91,12 +92,12 @@ func (s *Service) CreateQueue(ctx context.Context, name string, attrs map[string
 		}
 		for k, v := range attrs {
 			if cur[k] != v {
-				return "", apiErr("QueueAlreadyExists", "A queue already exists with the same name and a different value for attribute %s", k)
+				return "", kernel.Errorf("QueueAlreadyExists", 400, "A queue already exists with the same name and a different value for attribute %s", k)
 			}
 		}
 		return s.ARN(name), nil
 	}
-	attrs["CreatedTimestamp"] = strconv.FormatInt(s.clk.Now().Unix(), 10)
+	attrs["CreatedTimestamp"] = strconv.FormatInt(s.env.Clock.Now().Unix(), 10)
 	if err := s.putAttrs(ctx, name, attrs); err != nil {
 		return "", err
 	}
@@ -107,9 +108,9 @@ func (s *Service) CreateQueue(ctx context.Context, name string, attrs map[string
 }
 
 func (s *Service) storedAttrs(ctx context.Context, name string) (map[string]string, error) {
-	val, err := s.st.Get(ctx, namesBucket, []byte(name))
+	val, err := s.env.Store.Get(ctx, namesBucket, []byte(name))
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrQueueDoesNotExist
+		return nil, noQueue(name)
 	}
 	if err != nil {
 		return nil, err
@@ -126,14 +127,14 @@ func (s *Service) putAttrs(ctx context.Context, name string, attrs map[string]st
 	}
 	var b store.Batch
 	b.Put(namesBucket, []byte(name), val)
-	return s.st.Apply(ctx, &b)
+	return s.env.Store.Apply(ctx, &b)
 }
 
 // Attributes returns a queue's attributes with defaults filled in, its
 // ARN and its approximate message counts.
 func (s *Service) Attributes(ctx context.Context, name string) (map[string]string, error) {
 	if !s.exists(name) {
-		return nil, ErrQueueDoesNotExist
+		return nil, noQueue(name)
 	}
 	attrs, err := s.storedAttrs(ctx, name)
 	if err != nil {
@@ -165,7 +166,7 @@ func (s *Service) Attributes(ctx context.Context, name string) (map[string]strin
 
 // counts returns the queue's visible, in-flight and delayed messages.
 func (s *Service) counts(ctx context.Context, name string) (visible, hidden, delayed int, err error) {
-	now := s.clk.Now()
+	now := s.env.Clock.Now()
 	msgs, err := s.Messages(ctx, name)
 	for _, m := range msgs {
 		switch {
@@ -183,13 +184,13 @@ func (s *Service) counts(ctx context.Context, name string) (visible, hidden, del
 // SetAttributes changes queue attributes (FifoQueue is fixed).
 func (s *Service) SetAttributes(ctx context.Context, name string, attrs map[string]string) error {
 	if !s.exists(name) {
-		return ErrQueueDoesNotExist
+		return noQueue(name)
 	}
 	if err := checkAttrs(attrs); err != nil {
 		return err
 	}
 	if _, ok := attrs["FifoQueue"]; ok {
-		return apiErr("InvalidAttributeName", "Invalid attribute name FifoQueue.")
+		return kernel.Errorf("InvalidAttributeName", 400, "Invalid attribute name FifoQueue.")
 	}
 	cur, err := s.storedAttrs(ctx, name)
 	if err != nil {
@@ -198,7 +199,7 @@ func (s *Service) SetAttributes(ctx context.Context, name string, attrs map[stri
 	for k, v := range attrs {
 		cur[k] = v
 	}
-	cur["LastModifiedTimestamp"] = strconv.FormatInt(s.clk.Now().Unix(), 10)
+	cur["LastModifiedTimestamp"] = strconv.FormatInt(s.env.Clock.Now().Unix(), 10)
 	return s.putAttrs(ctx, name, cur)
 }
 
@@ -206,14 +207,14 @@ func (s *Service) SetAttributes(ctx context.Context, name string, attrs map[stri
 // it that long.
 func (s *Service) SendMessage(ctx context.Context, name string, in SendInput) (Message, error) {
 	if !s.exists(name) {
-		return Message{}, ErrQueueDoesNotExist
+		return Message{}, noQueue(name)
 	}
 	attrs, err := s.storedAttrs(ctx, name)
 	if err != nil {
 		return Message{}, err
 	}
 	if in.Body == "" {
-		return Message{}, apiErr("MissingParameter", "The request must contain the parameter MessageBody.")
+		return Message{}, kernel.Errorf("MissingParameter", 400, "The request must contain the parameter MessageBody.")
 	}
 	max := 262144
 	if v, err := strconv.Atoi(attrs["MaximumMessageSize"]); err == nil {
@@ -224,23 +225,23 @@ func (s *Service) SendMessage(ctx context.Context, name string, in SendInput) (M
 		size += len(k) + len(a.DataType) + len(a.StringValue) + len(a.BinaryValue)
 	}
 	if size > max {
-		return Message{}, apiErr("InvalidParameterValue", "One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", max)
+		return Message{}, kernel.Errorf("InvalidParameterValue", 400, "One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", max)
 	}
 	fifo := strings.HasSuffix(name, ".fifo")
 	if fifo && in.GroupID == "" {
-		return Message{}, apiErr("MissingParameter", "The request must contain the parameter MessageGroupId.")
+		return Message{}, kernel.Errorf("MissingParameter", 400, "The request must contain the parameter MessageGroupId.")
 	}
 	if !fifo && in.DedupID != "" {
-		return Message{}, apiErr("InvalidParameterValue", "The request include parameter that is not valid for this queue type")
+		return Message{}, kernel.Errorf("InvalidParameterValue", 400, "The request include parameter that is not valid for this queue type")
 	}
 	delay, _ := strconv.Atoi(attrs["DelaySeconds"])
 	if in.DelaySeconds != nil {
 		if *in.DelaySeconds < 0 || *in.DelaySeconds > 900 {
-			return Message{}, apiErr("InvalidParameterValue", "Value %d for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.", *in.DelaySeconds)
+			return Message{}, kernel.Errorf("InvalidParameterValue", 400, "Value %d for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.", *in.DelaySeconds)
 		}
 		delay = *in.DelaySeconds
 	}
-	now := s.clk.Now().UTC()
+	now := s.env.Clock.Now().UTC()
 	msg := Message{ID: uuid.NewString(), Body: in.Body, MessageAttributes: in.MessageAttributes, GroupID: in.GroupID,
 		DedupID: in.DedupID, SentAt: now}
 	if delay > 0 {
@@ -257,7 +258,7 @@ func (s *Service) put(ctx context.Context, name string, msg Message) error {
 	key := append(binary.BigEndian.AppendUint64(nil, uint64(msg.SentAt.UnixNano())), msg.ID...)
 	var b store.Batch
 	b.Put("sqs/"+name, key, val)
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return err
 	}
 	s.wake()
@@ -300,7 +301,7 @@ func (s *Service) ReceiveWait(ctx context.Context, name string, max int, visibil
 	if vis == 0 {
 		vis = time.Nanosecond // visible again at once
 	}
-	deadline := s.clk.Now().Add(wait)
+	deadline := s.env.Clock.Now().Add(wait)
 	for {
 		ch := s.arrival()
 		msgs, err := s.Receive(ctx, name, max, vis)
@@ -325,7 +326,7 @@ func (s *Service) ReceiveWait(ctx context.Context, name string, max int, visibil
 		case <-t.C:
 		}
 		t.Stop()
-		if !s.clk.Now().Before(deadline) {
+		if !s.env.Clock.Now().Before(deadline) {
 			msgs, err := s.Receive(ctx, name, max, vis)
 			return msgs, err
 		}
@@ -335,15 +336,15 @@ func (s *Service) ReceiveWait(ctx context.Context, name string, max int, visibil
 // ChangeVisibility makes a received message visible again after timeout.
 func (s *Service) ChangeVisibility(ctx context.Context, name, receiptHandle string, timeout time.Duration) error {
 	if !s.exists(name) {
-		return ErrQueueDoesNotExist
+		return noQueue(name)
 	}
 	k, err := hex.DecodeString(receiptHandle)
 	if err != nil || len(k) < 8 {
-		return apiErr("ReceiptHandleIsInvalid", "The input receipt handle \"%s\" is not a valid receipt handle.", receiptHandle)
+		return kernel.Errorf("ReceiptHandleIsInvalid", 400, "The input receipt handle \"%s\" is not a valid receipt handle.", receiptHandle)
 	}
-	val, err := s.st.Get(ctx, "sqs/"+name, k)
+	val, err := s.env.Store.Get(ctx, "sqs/"+name, k)
 	if errors.Is(err, store.ErrNotFound) {
-		return apiErr("InvalidParameterValue", "Value %s for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.", receiptHandle)
+		return kernel.Errorf("InvalidParameterValue", 400, "Value %s for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.", receiptHandle)
 	}
 	if err != nil {
 		return err
@@ -352,14 +353,14 @@ func (s *Service) ChangeVisibility(ctx context.Context, name, receiptHandle stri
 	if err := json.Unmarshal(val, &m); err != nil {
 		return err
 	}
-	m.VisibleAt = s.clk.Now().UTC().Add(timeout)
+	m.VisibleAt = s.env.Clock.Now().UTC().Add(timeout)
 	val, err = json.Marshal(m)
 	if err != nil {
 		return err
 	}
 	var b store.Batch
 	b.Put("sqs/"+name, k, val)
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return err
 	}
 	if timeout == 0 {
@@ -372,7 +373,7 @@ func (s *Service) ChangeVisibility(ctx context.Context, name, receiptHandle stri
 func CheckReceipt(receiptHandle string) error {
 	k, err := hex.DecodeString(receiptHandle)
 	if err != nil || len(k) < 8 {
-		return apiErr("ReceiptHandleIsInvalid", "The input receipt handle \"%s\" is not a valid receipt handle.", receiptHandle)
+		return kernel.Errorf("ReceiptHandleIsInvalid", 400, "The input receipt handle \"%s\" is not a valid receipt handle.", receiptHandle)
 	}
 	return nil
 }
