@@ -114,3 +114,6 @@ func eachAuth(t *testing.T, f func(t *testing.T, s *Server, c clients)) {
 		})
 	}
 }
+
+// asType is errors.As for a pointer to an error type.
+func asType[T error](err error, target *T) bool { return errors.As(err, target) }

@@ -42,8 +42,10 @@ def trim(model):
             t["members"] = {m: ref(r) for m, r in s.get("members", {}).items()}
             if s.get("required"):
                 t["required"] = s["required"]
-            if s.get("error"):
-                t["error"] = s["error"]
+            if s.get("exception") or s.get("error"):
+                err = dict(s.get("error", {}))
+                err.setdefault("code", name)
+                t["error"] = err
         elif s["type"] == "list":
             t["member"] = ref(s["member"])
         elif s["type"] == "map":
@@ -102,8 +104,30 @@ SQS_QUERY_NAMES = {
 }
 
 
+# The awsQuery error codes of SQS's error shapes (the json model only names
+# the shapes); shapes not listed keep their name as code.
+SQS_QUERY_CODES = {
+    "QueueDoesNotExist": "AWS.SimpleQueueService.NonExistentQueue",
+    "QueueNameExists": "QueueAlreadyExists",
+    "BatchEntryIdsNotDistinct": "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+    "EmptyBatchRequest": "AWS.SimpleQueueService.EmptyBatchRequest",
+    "TooManyEntriesInBatchRequest": "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+    "InvalidBatchEntryId": "AWS.SimpleQueueService.InvalidBatchEntryId",
+    "BatchRequestTooLong": "AWS.SimpleQueueService.BatchRequestTooLong",
+    "PurgeQueueInProgress": "AWS.SimpleQueueService.PurgeQueueInProgress",
+    "QueueDeletedRecently": "AWS.SimpleQueueService.QueueDeletedRecently",
+    "MessageNotInflight": "AWS.SimpleQueueService.MessageNotInflight",
+    "UnsupportedOperation": "AWS.SimpleQueueService.UnsupportedOperation",
+}
+
+
 def restore_sqs_query(model):
     shapes = model["shapes"]
+    for name, code in SQS_QUERY_CODES.items():
+        err = shapes[name].setdefault("error", {})
+        err["code"] = code
+        err.setdefault("httpStatusCode", 400)
+        err.setdefault("senderFault", True)
     for (s, m), name in SQS_QUERY_NAMES["members"].items():
         shapes[s]["members"][m]["locationName"] = name
     for s, name in SQS_QUERY_NAMES["listMembers"].items():
