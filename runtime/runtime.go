@@ -42,6 +42,11 @@ type Config struct {
 	// BaseURL is where `patternc serve` answers (SNS confirmation links).
 	BaseURL string
 	Logger  *slog.Logger // default slog.Default()
+	// Foreign, when set, resolves ARNs that name another account (a
+	// bus target in another account); it decides whether that account's
+	// policy lets this one deliver. Without it such ARNs resolve to
+	// nothing (NO_RESOURCE).
+	Foreign kernel.Resolver
 }
 
 // The runtime's sentinels (kernel's, re-exported): ErrThrottled and
@@ -71,6 +76,7 @@ type Runtime struct {
 	Schemas *schemas.Registry
 
 	ownStore bool
+	foreign  kernel.Resolver
 	mu       sync.RWMutex
 	mounts   map[string]mount // ARN service ("sns", …) → resolver
 }
@@ -82,7 +88,7 @@ type mount struct {
 
 // Open opens the store and the services on it.
 func Open(cfg Config) (*Runtime, error) {
-	r := &Runtime{mounts: map[string]mount{}}
+	r := &Runtime{foreign: cfg.Foreign, mounts: map[string]mount{}}
 	switch {
 	case cfg.Store != nil:
 		r.Store = cfg.Store
@@ -163,6 +169,9 @@ func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 	a, err := kernel.ParseARN(arn)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %v: %w", err, kernel.ErrNoResource)
+	}
+	if r.foreign != nil && a.Account != "" && a.Account != r.Env.Account {
+		return r.foreign.Resolve(arn)
 	}
 	switch a.Service {
 	case "events":
