@@ -103,7 +103,7 @@ func (s *Service) Invoke(ctx context.Context, nameOrARN string, payload []byte, 
 	cold := !sb.warm
 	began := time.Now()
 	ans, initDur, fail := sb.invoke(ctx, inv, time.Duration(fn.Spec.Timeout)*time.Second)
-	res := &Result{RequestID: id, Cold: cold, InitDuration: initDur, Duration: time.Since(began) - initDur}
+	res := &Result{RequestID: id, Cold: cold, InitDuration: initDur, Duration: max(time.Since(began)-initDur, 0)}
 	if fail != nil {
 		if sb.current != id { // failed before START: the lines still frame it
 			sb.out.begin()

@@ -84,18 +84,19 @@ func (s *Service) Stats() map[string]int64 {
 type function struct {
 	record
 	codeDir string
-	pool    pool
+	pool    *pool // shared by versions that differ only in policy
 	retired atomic.Bool
 }
 
 // record is what the store keeps of a function.
 type record struct {
-	Spec         Spec   `json:"spec"`
-	CodeSha256   string `json:"codeSha256"`
-	CodeSize     int64  `json:"codeSize"`
-	CodePath     string `json:"codePath"` // under Config.Dir
-	LastModified string `json:"lastModified"`
-	RevisionID   string `json:"revisionId"`
+	Spec         Spec        `json:"spec"`
+	CodeSha256   string      `json:"codeSha256"`
+	CodeSize     int64       `json:"codeSize"`
+	CodePath     string      `json:"codePath"` // under Config.Dir
+	LastModified string      `json:"lastModified"`
+	RevisionID   string      `json:"revisionId"`
+	Policy       []Statement `json:"policy,omitempty"`
 }
 
 const bucket = "functions"
@@ -109,6 +110,11 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 	}
 	if cfg.Dir == "" {
 		return nil, errors.New("functions: Options.Dir is required")
+	}
+	// Processes run in their code directory: every path handed to them
+	// must be absolute.
+	if cfg.Dir, err = filepath.Abs(cfg.Dir); err != nil {
+		return nil, fmt.Errorf("functions: %w", err)
 	}
 	if cfg.Python == "" {
 		cfg.Python = "python3"
@@ -135,7 +141,7 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 		if loadErr = json.Unmarshal(v, &r); loadErr != nil {
 			return false
 		}
-		fn := &function{record: r, codeDir: filepath.Join(cfg.Dir, r.CodePath)}
+		fn := &function{record: r, codeDir: filepath.Join(cfg.Dir, r.CodePath), pool: &pool{}}
 		s.funcs[r.Spec.Name] = fn
 		s.register(fn)
 		return true
@@ -314,7 +320,7 @@ func (s *Service) Create(ctx context.Context, sp Spec, zip []byte) (Function, er
 		os.RemoveAll(filepath.Join(s.cfg.Dir, rel))
 		return Function{}, err
 	}
-	fn := &function{record: r, codeDir: filepath.Join(s.cfg.Dir, rel)}
+	fn := &function{record: r, codeDir: filepath.Join(s.cfg.Dir, rel), pool: &pool{}}
 	s.funcs[sp.Name] = fn
 	s.mu.Unlock()
 	s.register(fn)
@@ -333,7 +339,7 @@ func (s *Service) replace(ctx context.Context, cur *function, next record) (Func
 		s.mu.Unlock()
 		return Function{}, err
 	}
-	fn := &function{record: next, codeDir: filepath.Join(s.cfg.Dir, next.CodePath)}
+	fn := &function{record: next, codeDir: filepath.Join(s.cfg.Dir, next.CodePath), pool: &pool{}}
 	s.funcs[next.Spec.Name] = fn
 	s.mu.Unlock()
 	cur.retired.Store(true)

@@ -50,11 +50,16 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, pre string) {
 		return // Accept wrote the error
 	}
 	c.SetReadLimit(MaxMessageBytes)
-	if tc, ok := r.Context().Value(connKey{}).(*net.TCPConn); ok && s.opts.SocketBuffer > 0 {
-		// A bounded kernel send buffer keeps the backlog of a client that
-		// stops reading in out, where it is counted, instead of in
-		// megabytes of autotuned socket buffer.
-		tc.SetWriteBuffer(s.opts.SocketBuffer)
+	if nc, ok := r.Context().Value(connKey{}).(net.Conn); ok {
+		// The http.Server's request deadlines would cut a long-lived
+		// WebSocket; pings watch it instead.
+		nc.SetDeadline(time.Time{})
+		if tc, ok := nc.(*net.TCPConn); ok && s.opts.SocketBuffer > 0 {
+			// A bounded kernel send buffer keeps the backlog of a client
+			// that stops reading in out, where it is counted, instead of
+			// in megabytes of autotuned socket buffer.
+			tc.SetWriteBuffer(s.opts.SocketBuffer)
+		}
 	}
 	conn := &wsConn{s: s, c: c, out: make(chan []byte, s.opts.MaxQueuedFrames), done: make(chan struct{}),
 		lastRev: map[string]int{}, invs: map[string]bool{}, fns: map[string]bool{}}
