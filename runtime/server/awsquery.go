@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -74,9 +73,37 @@ func (p queryProtocol) WriteError(w http.ResponseWriter, reqID string, e *apiErr
 	_, _ = w.Write(buf.Bytes())
 }
 
-// xmlText writes s escaped; characters XML cannot carry at all (most
-// control characters, invalid UTF-8) become U+FFFD.
-func xmlText(buf *bytes.Buffer, s string) { _ = xml.EscapeText(buf, []byte(s)) }
+// xmlText writes s as XML character data: &, < and > escaped, carriage
+// returns as references (so they survive parsing), and what XML 1.0
+// cannot carry at all (most control characters, invalid UTF-8) as U+FFFD.
+func xmlText(buf *bytes.Buffer, s string) {
+	for i, r := range s {
+		switch {
+		case r == '&':
+			buf.WriteString("&amp;")
+		case r == '<':
+			buf.WriteString("&lt;")
+		case r == '>':
+			buf.WriteString("&gt;")
+		case r == '\r':
+			buf.WriteString("&#xD;")
+		case r == utf8.RuneError && isBadByte(s, i), !xmlChar(r):
+			buf.WriteRune(utf8.RuneError)
+		default:
+			buf.WriteRune(r)
+		}
+	}
+}
+
+func isBadByte(s string, i int) bool {
+	_, size := utf8.DecodeRuneInString(s[i:])
+	return size == 1
+}
+
+// xmlChar reports whether XML 1.0 allows r in a document.
+func xmlChar(r rune) bool {
+	return r == 0x9 || r == 0xA || r == 0xD || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
 
 // writeXMLMembers writes a structure's members present in v (a decoded
 // JSON object), in member-name order.
@@ -209,7 +236,11 @@ const maxParams = 2000
 // parameters, wrong types and missing required members are the
 // protocol's errors.
 func readQueryInput(service string, m *models.Model, inputShape string, form url.Values) ([]byte, *apiError) {
-	if len(form) > maxParams {
+	n := 0
+	for _, vs := range form {
+		n += len(vs)
+	}
+	if n > maxParams {
 		return nil, failureError(failMalformed, service, "query", fmt.Sprintf("The request has more than %d parameters.", maxParams))
 	}
 	d := queryDecoder{service: service, m: m, form: map[string]string{}, used: map[string]bool{}}

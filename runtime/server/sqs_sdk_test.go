@@ -191,7 +191,7 @@ func TestSQSQuery(t *testing.T) {
 		t.Fatalf("SendMessage: %d %s", code, body)
 	}
 	code, body = post(url.Values{"Action": {"ReceiveMessage"}, "QueueUrl": {qurl}, "MessageAttributeName.1": {"All"}, "AttributeName.1": {"All"}})
-	if code != 200 || !strings.Contains(body, "<Message><Attribute><Name>") || !strings.Contains(body, "<Body>a&lt;b &amp; &#34;c&#34;</Body>") ||
+	if code != 200 || !strings.Contains(body, "<Message><Attribute><Name>") || !strings.Contains(body, "<Body>a&lt;b &amp; \"c\"</Body>") ||
 		!strings.Contains(body, "<MessageAttribute><Name>k</Name><Value><DataType>String</DataType><StringValue>v</StringValue></Value></MessageAttribute>") {
 		t.Fatalf("ReceiveMessage: %d %s", code, body)
 	}
