@@ -116,8 +116,8 @@ func lgCreateLogStream(ctx context.Context, c *call) (any, error) {
 func lgDescribeLogStreams(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
 		LogGroupName, LogGroupIdentifier, LogStreamNamePrefix, OrderBy, NextToken string
-		Descending                                                               bool
-		Limit                                                                    int
+		Descending                                                                bool
+		Limit                                                                     int
 	}](c)
 	if err != nil {
 		return nil, err
