@@ -253,9 +253,11 @@ func (s *Service) send(ctx context.Context, d delivery, payload []byte) *failure
 		return classify(h(ctx, payload))
 	case dest != nil:
 		return s.sendHTTP(ctx, dest, payload)
-	case ours && a.ResourceType() == "event-bus":
+	case ours && a.ResourceType() == "event-bus" && s.env.Owns("events", a):
 		return s.forward(ctx, arn, d, payload)
 	}
+	// Anything else, including another account's bus, is the resolver's
+	// (which decides whether that account's policy lets this one in).
 	sk, err := s.env.Resolver.Resolve(arn)
 	if err == nil {
 		err = sk.Send(ctx, kernel.Message{Body: payload})
@@ -330,6 +332,12 @@ type APIDestination struct {
 	Arn    string
 	Method string
 	URL    string
+	// ConnectionArn, Description, InvocationRateLimitPerSecond and
+	// CreationTime are kept and described (API-destination.go).
+	ConnectionArn                string    `json:",omitempty"`
+	Description                  string    `json:",omitempty"`
+	InvocationRateLimitPerSecond int       `json:",omitempty"`
+	CreationTime                 time.Time `json:",omitzero"`
 }
 
 // CreateAPIDestination registers an HTTP endpoint and returns its ARN,
