@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"fmt"
@@ -185,6 +186,9 @@ func FuzzScanner(f *testing.F) {
 		var se *SyntaxError
 		if fastOK && errors.As(err, &se) && se.Msg == "control character in a string" {
 			return // a raw tab or newline inside a string: fastjson lets it in
+		}
+		if fastOK && errors.As(err, &se) && strings.Contains(se.Msg, "escape") {
+			return // fastjson checks escapes only when it decodes a string
 		}
 		if fastOK != (err == nil) {
 			t.Fatalf("scanner error %v, fastjson %v, on %q", err, ferr, data)

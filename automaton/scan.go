@@ -272,7 +272,8 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool, ne
 // array reads an array at a pattern path: each element is a value of the
 // same path. Leaves inside an element that is an object or an array carry
 // (array, index) in their trail; a scalar element pins no index, so it
-// combines with leaves of any element (patterns.md §5, as event-ruler).
+// combines with leaves of any element (docs/semantics/patterns.md §5, as
+// event-ruler).
 func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (int, error) {
 	if depth+1 > mt.m.cfg.MaxDepth {
 		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}

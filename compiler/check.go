@@ -177,7 +177,7 @@ func (c *checker) orShape(m *source.Member) *Diagnostic {
 // object nested in it (through member objects and the branches of nested
 // $or arrays, not through condition lists) that event-ruler reserves inside
 // an $or: its compiler checks the keys at every depth of a branch
-// (patterns.md §4.10). Nesting is bounded by the depth limit checked
+// (docs/semantics/patterns.md §4.10). Nesting is bounded by the depth limit checked
 // before.
 func reservedKeyIn(o *source.Value) *source.Member {
 	for i := range o.Members {
@@ -471,7 +471,7 @@ func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *D
 
 // exclusionNumber reads a number excluded by anything-but. event-ruler
 // keeps exclusions in its comparable form only, so a number that is not
-// comparable (patterns.md §6) is an error, as inside numeric.
+// comparable (docs/semantics/patterns.md §6) is an error, as inside numeric.
 func (c *checker) exclusionNumber(v *source.Value) (Literal, *Diagnostic) {
 	lit := NumberLiteral(v.Text)
 	if !lit.Exact {

@@ -59,6 +59,8 @@ var Codes = []CodeInfo{
 	{WarnOrFallback, SeverityWarning, "$or read as an ordinary field name", EventBridge, `{"$or": {"literal": ["field"]}}`, ""},
 	{WarnNumberRange, SeverityWarning, "a number outside AWS's documented range (±1e9)", EventBridge, `{"size": [{"numeric": [">", 5e9]}]}`, ""},
 	{WarnInexact, SeverityWarning, "a number literal that binary64 cannot hold exactly", EventBridge, `{"id": [12345678901234567890.5]}`, ""},
+	{WarnComplexityQuirk, SeverityWarning, "wildcard complexity over the limit that AWS may accept: an exists:false field sorting before the wildcard field hides it from AWS's measure", EventBridge,
+		`{"a": [{"exists": false}], "b": [{"wildcard": "*o*"}, {"wildcard": "*p*"}, {"wildcard": "*q*"}, {"wildcard": "*r*"}]}`, ""},
 }
 
 // manyOrs builds a pattern whose $or fields multiply to 2^n clauses.

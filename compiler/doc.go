@@ -22,4 +22,12 @@
 // Codes: E0xx reading, E1xx structure, E2xx operators, E3xx limits, W1xx
 // warnings. Codes lists every one with its meaning and a pattern that
 // draws it; docs/codes.md is generated from that table.
+//
+// Wildcard complexity (E301) is event-ruler's own measure, computed over a
+// model of the engine's automaton layout (complexity*.go): the $or
+// sub-rules in the engine's order, a chain of name states over each one's
+// sorted fields, one value machine per field laid out with the engine's
+// state-reuse rules, scored by a bounded subset traversal.
+// WildcardComplexity gives the figure and the field whose value machine
+// drives it; DefaultWildcardComplexity (10) is the limit.
 package compiler

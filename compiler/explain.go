@@ -154,7 +154,7 @@ func Flatten(v *source.Value) []Leaf {
 			for i, e := range v.Elems {
 				// Only an element that is an object or an array pins this
 				// array's index; a scalar element combines with leaves
-				// of any element (patterns.md §5, as event-ruler).
+				// of any element (docs/semantics/patterns.md §5, as event-ruler).
 				s := steps
 				if e.Kind == source.Object || e.Kind == source.Array {
 					s = append(append([]ArrayStep(nil), steps...), ArrayStep{id, i})

@@ -275,7 +275,7 @@ func TestExplainNumbersAsWritten(t *testing.T) {
 	}
 }
 
-// TestFlattenPins pins which leaves carry an array's index (patterns.md §5):
+// TestFlattenPins pins which leaves carry an array's index (docs/semantics/patterns.md §5):
 // leaves inside an object or array element do, scalar elements do not.
 func TestFlattenPins(t *testing.T) {
 	v, err := source.ParseJSON([]byte(`{"b": ["x", {"a": "f"}, ["y"]]}`), source.Limits{})
