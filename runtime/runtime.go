@@ -16,6 +16,7 @@ import (
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/logs"
+	"github.com/patternc/patternc/runtime/pipes"
 	"github.com/patternc/patternc/runtime/schemas"
 	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
@@ -91,6 +92,9 @@ type Runtime struct {
 	// Logs holds log groups: function output and rule-target events.
 	Functions *functions.Service
 	Logs      *logs.Service
+	// Pipes move records from local queues through a filter, an
+	// enrichment and a template to a target.
+	Pipes *pipes.Service
 
 	ownStore bool
 	foreign  kernel.Resolver
@@ -185,6 +189,9 @@ func Open(cfg Config) (*Runtime, error) {
 	if r.Events, err = events.New(env, eopts); err != nil {
 		return fail(err)
 	}
+	if r.Pipes, err = pipes.New(env, pipes.Options{Queues: pipeQueues{r}, Enrich: pipeEnricher{r}}); err != nil {
+		return fail(err)
+	}
 	return r, nil
 }
 
@@ -231,7 +238,7 @@ func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 // services, until ctx is done. Pending work from before a restart resumes.
 func (r *Runtime) Run(ctx context.Context) error {
 	r.mu.RLock()
-	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run}
+	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run, r.Pipes.Run}
 	for _, m := range r.mounts {
 		if m.run != nil {
 			runs = append(runs, m.run)
@@ -268,6 +275,9 @@ func (r *Runtime) Stats() map[string]int64 {
 		out[k] = v
 	}
 	for k, v := range r.Logs.Stats() {
+		out[k] = v
+	}
+	for k, v := range r.Pipes.Stats() {
 		out[k] = v
 	}
 	if r.Functions != nil {

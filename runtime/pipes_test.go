@@ -1,0 +1,184 @@
+package runtime_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/patternc/patternc/runtime"
+	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
+	"github.com/patternc/patternc/runtime/lambda"
+	"github.com/patternc/patternc/runtime/pipes"
+	"github.com/patternc/patternc/runtime/sqs"
+)
+
+// waitFor polls cond until it holds or d passes.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestPipeFilterEnrichTemplate: a pipe from a queue with a filter, an
+// enrichment function and a template delivers exactly the matching
+// records, transformed, to a bus whose rule forwards them to a queue;
+// the filtered-out records are deleted from the source; an enrichment
+// that fails leaves its batch on the source until the source's
+// maxReceiveCount moves it to the DLQ. States move as AWS reports them,
+// and a stopped pipe leaves its source alone. On both stores.
+func TestPipeFilterEnrichTemplate(t *testing.T) {
+	for _, e := range testsupport.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			st := e.Open(t, t.TempDir())
+			defer st.Close()
+			rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error)
+			go func() { done <- rt.Run(ctx) }()
+			defer func() { cancel(); <-done }()
+
+			dlq, _ := rt.Queues.CreateQueue(ctx, "dlq", nil)
+			redrive := map[string]string{"VisibilityTimeout": "1",
+				"RedrivePolicy": fmt.Sprintf(`{"deadLetterTargetArn":%q,"maxReceiveCount":2}`, dlq)}
+			src, err := rt.Queues.CreateQueue(ctx, "orders", redrive)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outArn, _ := rt.Queues.CreateQueue(ctx, "out", nil)
+			if _, err := rt.Events.PutRule(ctx, events.PutRuleInput{Name: "from-pipe", EventPattern: `{"source":["orders.pipe"]}`}); err != nil {
+				t.Fatal(err)
+			}
+			if err := rt.Events.PutTargets(ctx, "", "from-pipe", []events.Target{{ID: "out", Arn: outArn}}); err != nil {
+				t.Fatal(err)
+			}
+			// The enrichment reads the records and answers one event per
+			// record: the body parsed, a tier looked up.
+			rt.Lambda.Register("enrich", func(ctx context.Context, p []byte) ([]byte, error) {
+				var recs []struct{ Body string }
+				if err := json.Unmarshal(p, &recs); err != nil {
+					return nil, err
+				}
+				var out []map[string]any
+				for _, r := range recs {
+					var body map[string]any
+					if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
+						return nil, err
+					}
+					tier := "standard"
+					if body["amount"].(float64) > 100 {
+						tier = "gold"
+					}
+					out = append(out, map[string]any{"body": body, "tier": tier})
+				}
+				return json.Marshal(out)
+			}, lambda.FunctionOptions{})
+			rt.Lambda.Register("broken", func(ctx context.Context, p []byte) ([]byte, error) {
+				return nil, &lambda.FunctionError{Type: "Boom", Message: "enrichment is down"}
+			}, lambda.FunctionOptions{})
+
+			p, err := rt.Pipes.Create(ctx, pipes.Spec{Name: "orders-pipe", RoleArn: "arn:aws:iam::000000000000:role/pipe",
+				Source: src, Target: rt.Events.BusARN("default"), Enrichment: rt.Lambda.FunctionARN("enrich"),
+				SourceParameters: &pipes.SourceParameters{FilterCriteria: &pipes.FilterCriteria{Filters: []pipes.Filter{{Pattern: `{"body":{"kind":["order"]}}`}}}},
+				TargetParameters: &pipes.TargetParameters{
+					InputTemplate:                 `{"order": <$.body.id>, "tier": <$.tier>, "pipe": <aws.pipes.pipe-name>}`,
+					EventBridgeEventBusParameters: &pipes.EventBridgeEventBusParameters{Source: "orders.pipe", DetailType: "Order"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.CurrentState != pipes.Creating || p.DesiredState != pipes.Running {
+				t.Fatalf("created: %s/%s", p.CurrentState, p.DesiredState)
+			}
+			state := func(name string) string { p, _ := rt.Pipes.Describe(name); return p.CurrentState }
+			waitFor(t, 5*time.Second, "RUNNING", func() bool { return state("orders-pipe") == pipes.Running })
+
+			bodies := []string{`{"kind":"order","id":"o1","amount":50}`, `{"kind":"ping","id":"p1","amount":1}`,
+				`{"kind":"order","id":"o2","amount":500}`, `not json at all`, `{"kind":"order","id":"o3","amount":101}`,
+				`{"kind":"ping","id":"p2","amount":1}`}
+			for _, b := range bodies {
+				if _, err := rt.Queues.SendMessage(ctx, "orders", sqs.SendInput{Body: b}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			msgs := func(name string) []sqs.Message { m, _ := rt.Queues.Messages(ctx, name); return m }
+			waitFor(t, 10*time.Second, "three events on out", func() bool { return len(msgs("out")) >= 3 })
+			waitFor(t, 5*time.Second, "the source drained", func() bool { return len(msgs("orders")) == 0 })
+			time.Sleep(300 * time.Millisecond) // nothing more arrives
+			var got []string
+			for _, m := range msgs("out") {
+				var ev struct {
+					Source     string
+					DetailType string `json:"detail-type"`
+					Detail     json.RawMessage
+				}
+				if err := json.Unmarshal([]byte(m.Body), &ev); err != nil || ev.Source != "orders.pipe" || ev.DetailType != "Order" {
+					t.Fatalf("not the pipe's event: %s", m.Body)
+				}
+				got = append(got, string(ev.Detail))
+			}
+			sort.Strings(got)
+			want := []string{`{"order":"o1","tier":"standard","pipe":"orders-pipe"}`, `{"order":"o2","tier":"gold","pipe":"orders-pipe"}`,
+				`{"order":"o3","tier":"gold","pipe":"orders-pipe"}`}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("delivered:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if n := len(msgs("dlq")); n != 0 {
+				t.Fatalf("%d messages on the DLQ", n)
+			}
+
+			// Stopped: the source keeps what arrives; started again: delivered.
+			if p, err = rt.Pipes.Stop(ctx, "orders-pipe"); err != nil || p.CurrentState != pipes.Stopping {
+				t.Fatalf("stop: %s %v", p.CurrentState, err)
+			}
+			waitFor(t, 5*time.Second, "STOPPED", func() bool { return state("orders-pipe") == pipes.Stopped })
+			rt.Queues.SendMessage(ctx, "orders", sqs.SendInput{Body: `{"kind":"order","id":"o4","amount":7}`})
+			time.Sleep(1500 * time.Millisecond)
+			if n := len(msgs("orders")); n != 1 {
+				t.Fatalf("a stopped pipe consumed its source: %d left", n)
+			}
+			if p, err = rt.Pipes.Start(ctx, "orders-pipe"); err != nil || p.CurrentState != pipes.Starting {
+				t.Fatalf("start: %s %v", p.CurrentState, err)
+			}
+			waitFor(t, 10*time.Second, "o4 delivered", func() bool { return len(msgs("out")) == 4 })
+
+			// A failing enrichment: the batch goes back to the source, and
+			// after maxReceiveCount (2) receipts to the DLQ.
+			if _, err := rt.Pipes.Update(ctx, pipes.Spec{Name: "orders-pipe", Enrichment: rt.Lambda.FunctionARN("broken")}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, 5*time.Second, "RUNNING after the update", func() bool { return state("orders-pipe") == pipes.Running })
+			rt.Queues.SendMessage(ctx, "orders", sqs.SendInput{Body: `{"kind":"order","id":"o5","amount":7}`})
+			waitFor(t, 15*time.Second, "o5 on the DLQ", func() bool { return len(msgs("dlq")) == 1 })
+			d := msgs("dlq")[0]
+			if !strings.Contains(d.Body, `"o5"`) || d.ReceiveCount != 2 || len(msgs("orders")) != 0 || len(msgs("out")) != 4 {
+				t.Fatalf("dlq %+v, source %d, out %d", d, len(msgs("orders")), len(msgs("out")))
+			}
+			if s := rt.Stats(); s["pipes_filtered"] != 3 || s["pipes_failed_batches"] < 2 {
+				t.Fatalf("stats %v", s)
+			}
+
+			// Deleted: gone after DELETING.
+			if p, err = rt.Pipes.Delete(ctx, "orders-pipe"); err != nil || p.CurrentState != pipes.Deleting {
+				t.Fatalf("delete: %s %v", p.CurrentState, err)
+			}
+			waitFor(t, 5*time.Second, "the pipe removed", func() bool {
+				_, err := rt.Pipes.Describe("orders-pipe")
+				var ke interface{ NotFound() bool }
+				return errors.As(err, &ke) && ke.NotFound()
+			})
+		})
+	}
+}
