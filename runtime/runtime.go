@@ -179,11 +179,14 @@ func Open(cfg Config) (*Runtime, error) {
 		return fail(err)
 	}
 	eopts.Schemas = r.Schemas
-	if cfg.Discovery {
-		eopts.Observe = func(bus string, event []byte) {
-			if err := r.Schemas.Observe(context.Background(), event); err != nil {
-				env.Logf("runtime: schema discovery: %v", err)
-			}
+	// Discovery infers every bus's events (Config.Discovery) or those of
+	// the buses a STARTED discoverer watches (CreateDiscoverer).
+	eopts.Observe = func(bus string, event []byte) {
+		if !cfg.Discovery && !r.Schemas.Discovering(r.Events.BusARN(bus)) {
+			return
+		}
+		if err := r.Schemas.Observe(context.Background(), event); err != nil {
+			env.Logf("runtime: schema discovery: %v", err)
 		}
 	}
 	if r.Events, err = events.New(env, eopts); err != nil {
