@@ -45,14 +45,17 @@ func loadFamily(b *testing.B, name string, count int) (*automaton.Machine, [][]b
 	}
 	r := rand.New(rand.NewSource(1))
 	m := automaton.New(automaton.Config{})
+	ids := make([]automaton.ID, n)
+	ps := make([]*compiler.Pattern, n)
 	for i := 0; i < n; i++ {
 		p, err := compiler.Compile([]byte(fam.Make(r, i)), compiler.EventBridge, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := m.Add(automaton.ID(fmt.Sprint(i)), p); err != nil {
-			b.Fatal(err)
-		}
+		ids[i], ps[i] = automaton.ID(fmt.Sprint(i)), p
+	}
+	if err := m.AddAll(ids, ps); err != nil {
+		b.Fatal(err)
 	}
 	return m, evs, size
 }

@@ -35,8 +35,8 @@ func multiField(r *rand.Rand, i int) string {
 		return fmt.Sprintf(`{"source":["aws.s3"],"detail-type":["Object Created"],"detail":{"bucket":{"name":[%q]},"object":{"key":[{"prefix":"%s/202%d/"}],"size":[{"numeric":[">",%d]}]}}}`,
 			pick(r, buckets), pick(r, buckets), r.Intn(5), r.Intn(5_000_000))
 	case 2:
-		return fmt.Sprintf(`{"source":["aws.cloudtrail"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["ec2.amazonaws.com"],"eventName":[%q,%q],"errorCode":[{"exists":%v}]}}`,
-			pick(r, apiCalls), pick(r, apiCalls), r.Intn(2) == 0)
+		return fmt.Sprintf(`{"source":["aws.cloudtrail"],"detail-type":["AWS API Call via CloudTrail"],"detail":{"eventSource":["ec2.amazonaws.com"],"eventName":[%q,%q],"userIdentity":{"userName":["user%d"]},"errorCode":[{"exists":%v}]}}`,
+			pick(r, apiCalls), pick(r, apiCalls), r.Intn(50), r.Intn(2) == 0)
 	}
 	return fmt.Sprintf(`{"source":["com.example.orders"],"detail-type":["Order Placed"],"detail":{"status":[%q],"customer":{"country":[%q],"tier":[%q]}}}`,
 		pick(r, statuses), pick(r, countries), pick(r, tiers))
@@ -127,8 +127,9 @@ func mixedRule(r *rand.Rand, i int) string {
 	case 3:
 		return cloudTrailRule(r, i/6)
 	case 4:
+		lo := r.Intn(9_900_000)
 		return fmt.Sprintf(`{"source":[{"prefix":"aws."}],"region":[{"anything-but":[%q]}],"detail":{"object":{"size":[{"numeric":[">=",%d,"<",%d]}]}}}`,
-			pick(r, awsRegions), r.Intn(9_000_000), 9_000_000+r.Intn(1_000_000))
+			pick(r, awsRegions), lo, lo+20_000+r.Intn(80_000))
 	}
 	return escapesUnicode(r, i/6)
 }

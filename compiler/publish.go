@@ -193,8 +193,12 @@ func (p *Publish) HasAttributes() bool {
 // MessageAttributes-scope policies are matched against (docs/semantics/filter-policies.md
 // §3.1): String → string, Number → number with the value as literal text,
 // String.Array → the parsed array's scalar elements, Binary → omitted.
-func (p *Publish) AttributesEvent() []byte {
-	b := []byte{'{'}
+func (p *Publish) AttributesEvent() []byte { return p.AppendAttributesEvent(nil) }
+
+// AppendAttributesEvent is AttributesEvent appending to dst, so a caller
+// matching many messages reuses one buffer.
+func (p *Publish) AppendAttributesEvent(dst []byte) []byte {
+	b := append(dst, '{')
 	first := true
 	for _, a := range p.Attributes {
 		var val []byte

@@ -16,9 +16,9 @@ type CodeInfo struct {
 // Codes lists the lint-only codes lint emits, in order. (Compiler codes,
 // E… and W1…, are compiler.Codes.)
 var Codes = []CodeInfo{
-	{CodeUnchecked, compiler.SeverityInfo, "a pattern built from intrinsics or Terraform references, left unchecked (a note, never an error)", "template.yaml",
+	{CodeUnchecked, compiler.SeverityInfo, "a pattern checked around computed values (intrinsics, Terraform references, Serverless variables), or left unchecked when computed as a whole or built by a dynamic block (a note, never an error)", "template.yaml",
 		"Resources:\n  Rule:\n    Type: AWS::Events::Rule\n    Properties:\n      EventPattern: !Sub '{\"source\": [\"${Source}\"]}'\n"},
-	{CodeReadError, compiler.SeverityError, "a file that could not be read or parsed", "orders.patternc.yaml",
+	{CodeReadError, compiler.SeverityError, "a file that could not be read or parsed, or that exceeds lint's bounds (16 MB, YAML aliases expanding past its size, 10 s); the message names the file", "orders.patternc.yaml",
 		"rules: [\n"},
 	{CodeRuleFile, compiler.SeverityError, "a rule file that breaks its JSON Schema (lint/schema/rulefile.schema.json)", "orders.patternc.json",
 		`{"rules": [{"name": "x", "pattern": {"a": ["b"]}, "exmples": {}}]}` + "\n"},
@@ -34,7 +34,7 @@ var Codes = []CodeInfo{
 		`{"source": ["a"], "source": ["b"]}` + "\n"},
 	{CodeNearMiss, compiler.SeverityWarning, "a near-miss of an EventBridge envelope field", "rule.eventpattern.json",
 		`{"detail_type": ["Order Placed"]}` + "\n"},
-	{CodeUnsupported, compiler.SeverityWarning, "an operator the target (Pipes, event source mapping) does not document", "template.yaml",
+	{CodeUnsupported, compiler.SeverityWarning, "an operator the target (Pipes, event source mapping) does not document (cidr in an event source mapping: a note)", "template.yaml",
 		"Resources:\n  Pipe:\n    Type: AWS::Pipes::Pipe\n    Properties:\n      SourceParameters:\n        FilterCriteria:\n          Filters:\n            - Pattern: '{\"body\": {\"path\": [{\"wildcard\": \"a*b\"}]}}'\n"},
 }
 

@@ -75,6 +75,10 @@ type Options struct {
 	FileBudget time.Duration
 	// NoConfig ignores .patternc.yaml files.
 	NoConfig bool
+	// Rules keeps every pattern found in Result.Rules (Load sets it); a
+	// plain lint run keeps only findings, so its memory does not grow
+	// with the number of patterns.
+	Rules bool
 }
 
 // DefaultFileBudget is the time one file may take before lint gives up on
@@ -86,7 +90,7 @@ type Result struct {
 	Findings []Finding
 	Files    int      // files examined
 	Patterns int      // patterns checked
-	Rules    []Rule   // every pattern found, in file order
+	Rules    []Rule   // with Options.Rules: every pattern found, in file order
 	Skipped  []string // files passed over, with the reason
 	// Config is the configuration of the first path (nil if none): the
 	// command line takes its fail level from it.
@@ -142,7 +146,9 @@ func Run(paths []string, opts Options) (*Result, error) {
 			res.Config = cfgs.forPath(p, info.IsDir())
 		}
 		if !info.IsDir() {
-			if !once(p) {
+			// A named file obeys the config's include/exclude too: the
+			// pre-commit hook names every changed file.
+			if c := cfgs.forPath(p, false); !once(p) || (c != nil && !c.includes(p)) {
 				continue
 			}
 			if isTerraformName(p) {
@@ -195,7 +201,18 @@ func Run(paths []string, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = lintUnit(units[i], &opts, cfgs)
+				rs := lintUnit(units[i], &opts, cfgs)
+				for _, fr := range rs {
+					// Keep only what the result needs, so memory does not
+					// grow with the size of the repository.
+					if !opts.Rules {
+						fr.rules = nil
+					}
+					if len(fr.findings) == 0 && len(fr.rules) == 0 {
+						fr.src = nil
+					}
+				}
+				results[i] = rs
 			}
 		}()
 	}
@@ -216,20 +233,25 @@ func Run(paths []string, opts Options) (*Result, error) {
 			continue
 		}
 		res.Patterns += fr.patterns
-		res.sources[fr.file] = fr.src
 		res.Rules = append(res.Rules, fr.rules...)
 		cfg := cfgs.forPath(fr.file, false)
+		kept := 0
 		for _, f := range fr.findings {
 			if opts.Disable[f.Code] || cfg.disables(f.Code) || suppressed(fr.src, f) {
 				continue
 			}
 			res.Findings = append(res.Findings, f)
+			kept++
+		}
+		if kept > 0 || len(fr.rules) > 0 {
+			res.sources[fr.file] = fr.src // for snippets and LoadError
 		}
 	}
 	for _, c := range cfgs.all() {
 		res.Findings = append(res.Findings, c.findings...)
 	}
 	sortFindings(res.Findings)
+	res.Findings = dedupe(res.Findings)
 	return res, nil
 }
 
@@ -250,6 +272,22 @@ func sortFindings(fs []Finding) {
 		}
 		return a.Message < b.Message
 	})
+}
+
+// dedupe drops repeats of a finding (a YAML anchor merged into several
+// patterns is reported once, where it is written). fs is sorted.
+func dedupe(fs []Finding) []Finding {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 {
+			p := fs[i-1]
+			if p.File == f.File && p.Line == f.Line && p.Col == f.Col && p.Code == f.Code && p.Message == f.Message {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // suppressed reports an inline `patternc:disable=CODE` (or a bare
