@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"github.com/patternc/patternc/runtime/kernel"
@@ -303,16 +304,60 @@ func appendValue(out []byte, v *fastjson.Value, jsonMode, inString bool) []byte 
 	case fastjson.TypeString:
 		s := v.GetStringBytes()
 		if jsonMode && !inString {
-			out = append(out, '"')
-			out = append(out, s...)
-			return append(out, '"')
+			return appendJSON(out, v)
 		}
 		return append(out, s...)
 	case fastjson.TypeObject, fastjson.TypeArray:
 		if jsonMode {
-			return v.MarshalTo(out)
+			return appendJSON(out, v)
 		}
-		return append(out, strings.ReplaceAll(string(v.MarshalTo(nil)), `"`, "")...)
+		return append(out, strings.ReplaceAll(string(appendJSON(nil, v)), `"`, "")...)
+	default:
+		return v.MarshalTo(out)
+	}
+}
+
+// appendQuoted writes s as a JSON string, as encoding/json quotes it but
+// without its HTML escapes (a "<" stays "<").
+func appendQuoted(out, s []byte) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(string(s)) // a string cannot fail
+	return append(out, bytes.TrimSuffix(b.Bytes(), []byte("\n"))...)
+}
+
+// appendJSON writes v as JSON. fastjson's MarshalTo quotes strings with
+// Go's rules (a NUL becomes \x00, which JSON does not have); strings here
+// are quoted by encoding/json, so the output is always valid JSON.
+func appendJSON(out []byte, v *fastjson.Value) []byte {
+	switch v.Type() {
+	case fastjson.TypeString:
+		return appendQuoted(out, v.GetStringBytes())
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		out = append(out, '{')
+		first := true
+		o.Visit(func(k []byte, e *fastjson.Value) {
+			if !first {
+				out = append(out, ',')
+			}
+			first = false
+			out = appendQuoted(out, k)
+			out = append(out, ':')
+			out = appendJSON(out, e)
+		})
+		return append(out, '}')
+	case fastjson.TypeArray:
+		a, _ := v.Array()
+		out = append(out, '[')
+		for i, e := range a {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = appendJSON(out, e)
+		}
+		return append(out, ']')
 	default:
 		return v.MarshalTo(out)
 	}
