@@ -46,12 +46,12 @@ func (q pipeQueues) Receive(ctx context.Context, arn string, max int, wait time.
 	return out, nil
 }
 
-func (q pipeQueues) Delete(ctx context.Context, arn, receiptHandle string) error {
+func (q pipeQueues) Delete(ctx context.Context, arn string, receiptHandles []string) error {
 	name, ok := q.name(arn)
 	if !ok {
 		return fmt.Errorf("%s: %w", arn, kernel.ErrNoResource)
 	}
-	return q.r.Queues.Delete(ctx, name, receiptHandle)
+	return q.r.Queues.DeleteBatch(ctx, name, receiptHandles)
 }
 
 // pipeEnricher calls a pipe's enrichment function synchronously: a

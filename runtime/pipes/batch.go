@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/patternc/patternc/runtime/kernel"
@@ -38,33 +39,33 @@ func (r *runner) batch(ctx context.Context, msgs []Message) {
 	s.stats.batches.Add(1)
 	s.stats.received.Add(int64(len(msgs)))
 	now := s.env.Clock.Now()
-	var keep []Message
+	var keep, dropped []string
 	var records [][]byte
 	for _, m := range msgs {
 		rec := newRecord(m, r.p.Source, s.env.Region)
 		if !r.filter.pass(parsedBody(rec)) {
-			s.stats.filtered.Add(1)
-			if err := s.opts.Queues.Delete(ctx, r.p.Source, m.ReceiptHandle); err != nil {
-				s.env.Logf("pipes: %s: deleting a filtered-out message: %v", r.p.Name, err)
-			}
+			dropped = append(dropped, m.ReceiptHandle)
 			continue
 		}
-		keep = append(keep, m)
+		keep = append(keep, m.ReceiptHandle)
 		records = append(records, rec)
 	}
-	if len(keep) == 0 {
-		return
+	s.stats.filtered.Add(int64(len(dropped)))
+	var err error
+	if len(records) > 0 {
+		err = r.deliver(ctx, records, now)
 	}
-	if err := r.deliver(ctx, records, now); err != nil {
+	if err != nil {
 		s.stats.failed.Add(1)
 		s.env.Logf("pipes: %s: batch of %d failed (back to the source): %v", r.p.Name, len(keep), err)
-		return
+	} else {
+		s.stats.delivered.Add(int64(len(keep)))
+		dropped = append(dropped, keep...)
 	}
-	s.stats.delivered.Add(int64(len(keep)))
-	for _, m := range keep {
-		if err := s.opts.Queues.Delete(ctx, r.p.Source, m.ReceiptHandle); err != nil {
-			s.env.Logf("pipes: %s: deleting a delivered message: %v", r.p.Name, err)
-		}
+	// One commit deletes what the filter dropped and, when the target
+	// took it, what was delivered.
+	if err := s.opts.Queues.Delete(ctx, r.p.Source, dropped); err != nil {
+		s.env.Logf("pipes: %s: deleting %d messages: %v", r.p.Name, len(dropped), err)
 	}
 }
 
@@ -164,28 +165,51 @@ func (r *runner) send(ctx context.Context, evs [][]byte) error {
 		if dt == "" {
 			dt = "Event from aws:sqs"
 		}
-		for _, ev := range evs {
+		msgs := make([]kernel.Message, len(evs))
+		for i, ev := range evs {
 			var obj map[string]json.RawMessage
 			if json.Unmarshal(ev, &obj) != nil {
 				return errors.New("an event for a bus target must be a JSON object (its detail)")
 			}
 			entry, _ := json.Marshal(map[string]any{"Source": src, "DetailType": dt, "Detail": string(ev), "Resources": bp.Resources})
-			if err := sink.Send(ctx, kernel.Message{Body: entry}); err != nil {
-				return err
-			}
+			msgs[i] = kernel.Message{Body: entry}
 		}
-		return nil
+		return sendAll(ctx, sink, msgs, true)
 	}
 	var group, dedup string
 	if q := tp.SqsQueueParameters; q != nil {
 		group, dedup = q.MessageGroupId, q.MessageDeduplicationId
 	}
-	for _, ev := range evs {
-		if err := sink.Send(ctx, kernel.Message{Body: ev, GroupID: group, DedupID: dedup}); err != nil {
-			return err
-		}
+	msgs := make([]kernel.Message, len(evs))
+	for i, ev := range evs {
+		msgs[i] = kernel.Message{Body: ev, GroupID: group, DedupID: dedup}
 	}
-	return nil
+	return sendAll(ctx, sink, msgs, group == "")
+}
+
+// sendAll hands msgs to sink: at once, so that the receiver's commits
+// share fsyncs, when order does not matter; in order (a FIFO group)
+// otherwise. The first error is returned after all sends ended.
+func sendAll(ctx context.Context, sink kernel.Sink, msgs []kernel.Message, concurrent bool) error {
+	if !concurrent || len(msgs) == 1 {
+		for _, m := range msgs {
+			if err := sink.Send(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, len(msgs))
+	var wg sync.WaitGroup
+	for i, m := range msgs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = sink.Send(ctx, m)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // asJSON is ev when it is JSON, else ev as a JSON string.

@@ -2,6 +2,8 @@ package pipes
 
 import (
 	"context"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -87,6 +89,11 @@ func (s *Service) startWorker(ctx context.Context, p Pipe) *worker {
 	return w
 }
 
+// pollers is how many batches of one pipe are in progress at once: the
+// receiver's commits (and a queue target's) then share fsyncs, as AWS
+// scales a queue source's pollers. A FIFO source has one, to keep order.
+const pollers = 4
+
 // loop receives batches for pipe p and processes them until ctx is done.
 func (s *Service) loop(ctx context.Context, p *Pipe) {
 	run, err := s.prepare(p)
@@ -95,6 +102,23 @@ func (s *Service) loop(ctx context.Context, p *Pipe) {
 		<-ctx.Done()
 		return
 	}
+	n := pollers
+	if strings.HasSuffix(p.Source, ".fifo") {
+		n = 1
+	}
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.poll(ctx, p, run)
+		}()
+	}
+	wg.Wait()
+}
+
+// poll is one poller of a running pipe.
+func (s *Service) poll(ctx context.Context, p *Pipe, run *runner) {
 	for ctx.Err() == nil {
 		msgs := s.collect(ctx, p)
 		if len(msgs) == 0 {

@@ -25,8 +25,9 @@ type Queues interface {
 	// Receive hands out up to max visible messages, waiting up to wait
 	// for the first.
 	Receive(ctx context.Context, queueARN string, max int, wait time.Duration) ([]Message, error)
-	// Delete removes a message handed out with receiptHandle.
-	Delete(ctx context.Context, queueARN, receiptHandle string) error
+	// Delete removes messages handed out with receiptHandles, in one
+	// commit.
+	Delete(ctx context.Context, queueARN string, receiptHandles []string) error
 }
 
 // Invoker calls an enrichment synchronously (a function, an API

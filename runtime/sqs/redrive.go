@@ -2,6 +2,7 @@ package sqs
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -59,4 +60,25 @@ func (r redrive) moveToDLQ(b *store.Batch, name string, key []byte, m Message) e
 	b.Put("sqs/"+r.dlq, append([]byte(nil), key...), val)
 	b.Delete("sqs/"+name, append([]byte(nil), key...))
 	return nil
+}
+
+// DeleteBatch removes the messages Receive handed out with
+// receiptHandles in one store commit (a pipe deleting the batch it
+// delivered).
+func (s *Service) DeleteBatch(ctx context.Context, name string, receiptHandles []string) error {
+	if !s.exists(name) {
+		return noQueue(name)
+	}
+	var b store.Batch
+	for _, h := range receiptHandles {
+		if err := CheckReceipt(h); err != nil {
+			return err
+		}
+		k, _ := hex.DecodeString(h)
+		b.Delete("sqs/"+name, k)
+	}
+	if len(b.Ops) == 0 {
+		return nil
+	}
+	return s.env.Store.Apply(ctx, &b)
 }
