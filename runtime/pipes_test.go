@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
@@ -180,5 +182,63 @@ func TestPipeFilterEnrichTemplate(t *testing.T) {
 				return errors.As(err, &ke) && ke.NotFound()
 			})
 		})
+	}
+}
+
+// TestPipeEnrichAPIDestination: an API destination enriches; its answer
+// replaces the batch; a 500 is a failure that ends in the source's DLQ.
+func TestPipeEnrichAPIDestination(t *testing.T) {
+	failing := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-failing:
+			http.Error(w, "down", 500)
+			return
+		default:
+		}
+		var recs []struct{ Body string }
+		json.NewDecoder(r.Body).Decode(&recs)
+		var out []map[string]any
+		for _, rec := range recs {
+			var body any
+			json.Unmarshal([]byte(rec.Body), &body)
+			out = append(out, map[string]any{"body": body, "via": r.Method})
+		}
+		json.NewEncoder(w).Encode(out)
+	}))
+	defer srv.Close()
+	st := testsupport.Bolt().Open(t, t.TempDir())
+	defer st.Close()
+	rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- rt.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	dlq, _ := rt.Queues.CreateQueue(ctx, "dlq", nil)
+	src, _ := rt.Queues.CreateQueue(ctx, "src", map[string]string{"VisibilityTimeout": "1",
+		"RedrivePolicy": fmt.Sprintf(`{"deadLetterTargetArn":%q,"maxReceiveCount":1}`, dlq)})
+	dst, _ := rt.Queues.CreateQueue(ctx, "dst", nil)
+	dest, err := rt.Events.CreateAPIDestination(ctx, "enricher", "PUT", srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.Pipes.Create(ctx, pipes.Spec{Name: "p", RoleArn: "arn:aws:iam::000000000000:role/p", Source: src, Target: dst,
+		Enrichment: dest, TargetParameters: &pipes.TargetParameters{InputTemplate: `{"id": <$.body.id>, "via": <$.via>}`}}); err != nil {
+		t.Fatal(err)
+	}
+	rt.Queues.SendMessage(ctx, "src", sqs.SendInput{Body: `{"id":"a"}`})
+	msgs := func(name string) []sqs.Message { m, _ := rt.Queues.Messages(ctx, name); return m }
+	waitFor(t, 10*time.Second, "the enriched record", func() bool { return len(msgs("dst")) == 1 })
+	if got := msgs("dst")[0].Body; got != `{"id": "a", "via": "PUT"}` {
+		t.Fatalf("delivered %s", got)
+	}
+	close(failing)
+	rt.Queues.SendMessage(ctx, "src", sqs.SendInput{Body: `{"id":"b"}`})
+	waitFor(t, 10*time.Second, "the record on the DLQ", func() bool { return len(msgs("dlq")) == 1 })
+	if len(msgs("dst")) != 1 || !strings.Contains(msgs("dlq")[0].Body, `"b"`) {
+		t.Fatalf("dst %v, dlq %v", msgs("dst"), msgs("dlq"))
 	}
 }

@@ -54,15 +54,19 @@ func (q pipeQueues) Delete(ctx context.Context, arn string, receiptHandles []str
 	return q.r.Queues.DeleteBatch(ctx, name, receiptHandles)
 }
 
-// pipeEnricher calls a pipe's enrichment function synchronously: a
-// function with code (a process) or a Go or HTTP handler of the
-// dispatcher. A function error fails the batch.
+// pipeEnricher calls a pipe's enrichment synchronously: an API
+// destination, a function with code (a process) or a Go or HTTP handler
+// of the dispatcher. A function error or a non-2xx answer fails the
+// batch.
 type pipeEnricher struct{ r *Runtime }
 
 func (e pipeEnricher) Invoke(ctx context.Context, arn string, payload []byte) ([]byte, error) {
 	a, err := kernel.ParseARN(arn)
+	if err == nil && a.Service == "events" {
+		return e.r.Events.CallAPIDestination(ctx, arn, payload)
+	}
 	if err != nil || a.Service != "lambda" {
-		return nil, fmt.Errorf("enrichment %s: only functions are supported: %w", arn, kernel.ErrNoResource)
+		return nil, fmt.Errorf("enrichment %s: a function or an API destination is needed: %w", arn, kernel.ErrNoResource)
 	}
 	if f := e.r.Functions; f != nil {
 		if _, err := f.Get(arn); err == nil {
