@@ -17,6 +17,7 @@ import (
 	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/pipes"
+	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
 )
 
@@ -241,4 +242,70 @@ func TestPipeEnrichAPIDestination(t *testing.T) {
 	if len(msgs("dst")) != 1 || !strings.Contains(msgs("dlq")[0].Body, `"b"`) {
 		t.Fatalf("dst %v, dlq %v", msgs("dst"), msgs("dlq"))
 	}
+}
+
+// TestPipeFromTopicAndBus: a pipe from a topic or a bus reads through a
+// queue of its own (a raw subscription, a managed rule), with the same
+// filter and template over {"body": …}; deleting the pipe removes both.
+func TestPipeFromTopicAndBus(t *testing.T) {
+	st := testsupport.Bolt().Open(t, t.TempDir())
+	defer st.Close()
+	rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- rt.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	topic, _ := rt.Topics.CreateTopic(ctx, "news", nil)
+	bus, err := rt.Events.CreateEventBus(ctx, "orders", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tOut, _ := rt.Queues.CreateQueue(ctx, "t-out", nil)
+	bOut, _ := rt.Queues.CreateQueue(ctx, "b-out", nil)
+	role := "arn:aws:iam::000000000000:role/p"
+	if _, err := rt.Pipes.Create(ctx, pipes.Spec{Name: "from.topic", RoleArn: role, Source: topic, Target: tOut,
+		SourceParameters: &pipes.SourceParameters{FilterCriteria: &pipes.FilterCriteria{Filters: []pipes.Filter{{Pattern: `{"body":{"kind":["x"]}}`}}}},
+		TargetParameters: &pipes.TargetParameters{InputTemplate: `news <$.body.id>`}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.Pipes.Create(ctx, pipes.Spec{Name: "from-bus", RoleArn: role, Source: bus, Target: bOut,
+		SourceParameters: &pipes.SourceParameters{FilterCriteria: &pipes.FilterCriteria{Filters: []pipes.Filter{{Pattern: `{"body":{"detail-type":["Keep"]}}`}}}},
+		TargetParameters: &pipes.TargetParameters{InputTemplate: `{"id": <$.body.detail.id>}`}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.Pipes.Create(ctx, pipes.Spec{Name: "nowhere", RoleArn: role, Source: strings.Replace(topic, "news", "gone", 1), Target: tOut}); err == nil {
+		t.Fatal("a pipe from a missing topic was created")
+	}
+	for _, m := range []string{`{"kind":"x","id":"n1"}`, `{"kind":"y","id":"n2"}`} {
+		if _, err := rt.Topics.Publish(ctx, sns.PublishInput{TopicArn: topic, Message: m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := rt.Events.PutEvents(ctx, []events.Entry{{EventBusName: "orders", Source: "shop", DetailType: "Keep", Detail: `{"id":"e1"}`},
+		{EventBusName: "orders", Source: "shop", DetailType: "Drop", Detail: `{"id":"e2"}`}}); err != nil || out.FailedEntryCount != 0 {
+		t.Fatal(out, err)
+	}
+	msgs := func(name string) []sqs.Message { m, _ := rt.Queues.Messages(ctx, name); return m }
+	waitFor(t, 10*time.Second, "one record on each target", func() bool { return len(msgs("t-out")) == 1 && len(msgs("b-out")) == 1 })
+	time.Sleep(300 * time.Millisecond)
+	if a, b := msgs("t-out"), msgs("b-out"); len(a) != 1 || a[0].Body != "news n1" || len(b) != 1 || b[0].Body != `{"id": "e1"}` {
+		t.Fatalf("topic pipe %+v, bus pipe %+v", a, b)
+	}
+	if _, err := rt.Events.DescribeRule("orders", "Pipe-from-bus"); err != nil {
+		t.Fatalf("the managed rule: %v", err)
+	}
+	if err := rt.Events.DeleteRule(ctx, "orders", "Pipe-from-bus"); err == nil {
+		t.Fatal("a pipe's managed rule was deleted by DeleteRule")
+	}
+	rt.Pipes.Delete(ctx, "from.topic")
+	rt.Pipes.Delete(ctx, "from-bus")
+	waitFor(t, 5*time.Second, "the feeds removed", func() bool {
+		_, ruleErr := rt.Events.DescribeRule("orders", "Pipe-from-bus")
+		subs, _ := rt.Topics.ListSubscriptionsByTopic(topic)
+		names := strings.Join(rt.Queues.List(), ",")
+		return ruleErr != nil && len(subs) == 0 && !strings.Contains(names, "feed")
+	})
 }

@@ -2,9 +2,12 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/patternc/patternc/runtime/events"
 	"github.com/patternc/patternc/runtime/functions"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/pipes"
@@ -81,4 +84,57 @@ func (e pipeEnricher) Invoke(ctx context.Context, arn string, payload []byte) ([
 		}
 	}
 	return e.r.Lambda.Call(ctx, functions.NameOf(arn), payload)
+}
+
+// pipeFeeds read a topic or a bus into a pipe's own queue: a raw SQS
+// subscription to the topic, or a rule the pipe manages on the bus that
+// matches every event.
+type pipeFeeds struct{ r *Runtime }
+
+// feedManager owns the rules pipes put on buses.
+const feedManager = "pipes.amazonaws.com"
+
+func feedQueueName(pipe string) string {
+	return "pipe-" + strings.ReplaceAll(pipe, ".", "_") + "-feed"
+}
+
+func (f pipeFeeds) Attach(ctx context.Context, pipe, source string) (string, string, error) {
+	a, err := kernel.ParseARN(source)
+	if err != nil {
+		return "", "", err
+	}
+	q, err := f.r.Queues.CreateQueue(ctx, feedQueueName(pipe), nil)
+	if err != nil {
+		return "", "", err
+	}
+	switch a.Service {
+	case "sns":
+		sub, err := f.r.Topics.Subscribe(ctx, source, "sqs", q, map[string]string{"RawMessageDelivery": "true"})
+		return q, sub, err
+	case "events":
+		bus := strings.TrimPrefix(a.Resource, "event-bus/")
+		rule := "Pipe-" + pipe
+		_, err := f.r.Events.PutManagedRule(ctx, events.PutRuleInput{Name: rule, EventBusName: bus, EventPattern: `{"source":[{"exists":true}]}`,
+			Description: "Feeds pipe " + pipe}, feedManager, []events.Target{{ID: "pipe", Arn: q}})
+		return q, rule, err
+	}
+	return "", "", fmt.Errorf("pipes: %s is not a topic or a bus: %w", source, kernel.ErrNoResource)
+}
+
+func (f pipeFeeds) Detach(ctx context.Context, source, queue, handle string) error {
+	a, err := kernel.ParseARN(source)
+	if err != nil {
+		return err
+	}
+	switch a.Service {
+	case "sns":
+		err = f.r.Topics.Unsubscribe(ctx, handle)
+	case "events":
+		err = f.r.Events.DeleteManagedRule(ctx, strings.TrimPrefix(a.Resource, "event-bus/"), handle, feedManager)
+	}
+	if err != nil && !errors.Is(err, kernel.ErrNoResource) {
+		return err
+	}
+	qa, _ := kernel.ParseARN(queue)
+	return f.r.Queues.DeleteQueue(ctx, qa.Resource)
 }

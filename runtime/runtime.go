@@ -192,7 +192,7 @@ func Open(cfg Config) (*Runtime, error) {
 	if r.Events, err = events.New(env, eopts); err != nil {
 		return fail(err)
 	}
-	if r.Pipes, err = pipes.New(env, pipes.Options{Queues: pipeQueues{r}, Enrich: pipeEnricher{r}}); err != nil {
+	if r.Pipes, err = pipes.New(env, pipes.Options{Queues: pipeQueues{r}, Enrich: pipeEnricher{r}, Feeds: pipeFeeds{r}}); err != nil {
 		return fail(err)
 	}
 	return r, nil

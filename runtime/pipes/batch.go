@@ -64,7 +64,7 @@ func (r *runner) batch(ctx context.Context, msgs []Message) {
 	}
 	// One commit deletes what the filter dropped and, when the target
 	// took it, what was delivered.
-	if err := s.opts.Queues.Delete(ctx, r.p.Source, dropped); err != nil {
+	if err := s.opts.Queues.Delete(ctx, r.p.queue(), dropped); err != nil {
 		s.env.Logf("pipes: %s: deleting %d messages: %v", r.p.Name, len(dropped), err)
 	}
 }

@@ -109,6 +109,19 @@ type Pipe struct {
 	StateReason      string `json:",omitempty"`
 	CreationTime     time.Time
 	LastModifiedTime time.Time
+	// FeedQueue is the internal queue a pipe from a topic or a bus reads
+	// (FeedHandle: its subscription or managed rule); empty for a queue
+	// source.
+	FeedQueue  string `json:",omitempty"`
+	FeedHandle string `json:",omitempty"`
+}
+
+// queue is the queue the pipe reads.
+func (p *Pipe) queue() string {
+	if p.FeedQueue != "" {
+		return p.FeedQueue
+	}
+	return p.Source
 }
 
 var nameRE = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`)

@@ -103,7 +103,7 @@ func (s *Service) loop(ctx context.Context, p *Pipe) {
 		return
 	}
 	n := pollers
-	if strings.HasSuffix(p.Source, ".fifo") {
+	if strings.HasSuffix(p.queue(), ".fifo") {
 		n = 1
 	}
 	var wg sync.WaitGroup
@@ -152,10 +152,10 @@ func (s *Service) collect(ctx context.Context, p *Pipe) []Message {
 		if n > 10 {
 			n = 10
 		}
-		msgs, err := s.opts.Queues.Receive(ctx, p.Source, n, wait)
+		msgs, err := s.opts.Queues.Receive(ctx, p.queue(), n, wait)
 		if err != nil {
 			if ctx.Err() == nil {
-				s.env.Logf("pipes: %s: receiving from %s: %v", p.Name, p.Source, err)
+				s.env.Logf("pipes: %s: receiving from %s: %v", p.Name, p.queue(), err)
 				sleep(ctx, time.Second)
 			}
 			return out

@@ -37,10 +37,22 @@ type Invoker interface {
 	Invoke(ctx context.Context, arn string, payload []byte) ([]byte, error)
 }
 
+// Feeds connect a source that is not a queue — a topic or a bus — to
+// an internal queue the pipe reads (a raw subscription, a managed rule),
+// so that such a pipe has SQS semantics too.
+type Feeds interface {
+	// Attach makes what reaches sourceARN arrive on a queue of pipe's
+	// own, and returns that queue's ARN and a handle for Detach.
+	Attach(ctx context.Context, pipe, sourceARN string) (queueARN, handle string, err error)
+	// Detach undoes Attach and deletes the queue.
+	Detach(ctx context.Context, sourceARN, queueARN, handle string) error
+}
+
 // Options wire a Service to the runtime.
 type Options struct {
 	Queues Queues  // required to run pipes
 	Enrich Invoker // required for pipes with an enrichment
+	Feeds  Feeds   // required for pipes from a topic or a bus
 	// Poll is how long one receive waits for a message (default 1 s):
 	// how soon a stopped pipe notices, not a delay on delivery.
 	Poll time.Duration
@@ -149,8 +161,13 @@ func (s *Service) signal() {
 // exists, its target resolves.
 func (s *Service) checkEnds(sp *Spec) error {
 	a, _ := kernel.ParseARN(sp.Source)
-	if a.Service != "sqs" || s.opts.Queues == nil || !s.opts.Queues.Exists(sp.Source) {
-		return validation("Source %s is not a queue of this runtime (patternc pipes read local queues).", sp.Source)
+	switch {
+	case isFeed(a):
+		if _, err := s.env.Resolver.Resolve(sp.Source); err != nil || s.opts.Feeds == nil {
+			return validation("Source %s does not exist.", sp.Source)
+		}
+	case a.Service != "sqs" || s.opts.Queues == nil || !s.opts.Queues.Exists(sp.Source):
+		return validation("Source %s is not a queue, topic or bus of this runtime.", sp.Source)
 	}
 	if _, err := s.env.Resolver.Resolve(sp.Target); err != nil {
 		return validation("Target %s does not exist.", sp.Target)
@@ -159,6 +176,11 @@ func (s *Service) checkEnds(sp *Spec) error {
 		return validation("Enrichment %s cannot be called: this runtime has no enrichment invoker.", sp.Enrichment)
 	}
 	return nil
+}
+
+// isFeed reports whether a source is read through an internal queue.
+func isFeed(a kernel.ARN) bool {
+	return a.Service == "sns" || a.Service == "events" && strings.HasPrefix(a.Resource, "event-bus/")
 }
 
 // Create creates a pipe in state CREATING (Run settles it to RUNNING or
@@ -182,7 +204,17 @@ func (s *Service) Create(ctx context.Context, sp Spec) (Pipe, error) {
 	tags := sp.Tags
 	sp.Tags = nil
 	p := &Pipe{Spec: sp, Arn: s.ARN(sp.Name), CurrentState: Creating, CreationTime: now, LastModifiedTime: now}
+	if a, _ := kernel.ParseARN(sp.Source); isFeed(a) {
+		q, h, err := s.opts.Feeds.Attach(ctx, sp.Name, sp.Source)
+		if err != nil {
+			return Pipe{}, err
+		}
+		p.FeedQueue, p.FeedHandle = q, h
+	}
 	if err := s.save(ctx, sp.Name, p, tags); err != nil {
+		if p.FeedQueue != "" {
+			_ = s.opts.Feeds.Detach(ctx, sp.Source, p.FeedQueue, p.FeedHandle)
+		}
 		return Pipe{}, err
 	}
 	s.pipes[sp.Name], s.tags[sp.Name] = p, tags
@@ -413,6 +445,11 @@ func (s *Service) settle(ctx context.Context, name string, seen time.Time, seenS
 		return
 	}
 	if state == "" { // deleted
+		if p.FeedQueue != "" {
+			if err := s.opts.Feeds.Detach(ctx, p.Source, p.FeedQueue, p.FeedHandle); err != nil {
+				s.env.Logf("pipes: detaching %s from %s: %v", name, p.Source, err)
+			}
+		}
 		if err := s.save(ctx, name, nil, nil); err != nil {
 			s.env.Logf("pipes: deleting %s: %v", name, err)
 			return
