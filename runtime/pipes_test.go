@@ -16,6 +16,7 @@ import (
 	"github.com/patternc/patternc/runtime/events"
 	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/lambda"
+	"github.com/patternc/patternc/runtime/logs"
 	"github.com/patternc/patternc/runtime/pipes"
 	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
@@ -308,4 +309,48 @@ func TestPipeFromTopicAndBus(t *testing.T) {
 		names := strings.Join(rt.Queues.List(), ",")
 		return ruleErr != nil && len(subs) == 0 && !strings.Contains(names, "feed")
 	})
+}
+
+// TestPipeTargets: a topic target (each event a message, here to a raw
+// queue subscription) and a log group target (each event a log event).
+func TestPipeTargets(t *testing.T) {
+	st := testsupport.Bolt().Open(t, t.TempDir())
+	defer st.Close()
+	rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- rt.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	topic, _ := rt.Topics.CreateTopic(ctx, "fanout", nil)
+	sub, _ := rt.Queues.CreateQueue(ctx, "sub", nil)
+	if _, err := rt.Topics.Subscribe(ctx, topic, "sqs", sub, map[string]string{"RawMessageDelivery": "true"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Logs.CreateLogGroup(ctx, "/pipes/audit"); err != nil {
+		t.Fatal(err)
+	}
+	role := "arn:aws:iam::000000000000:role/p"
+	for _, c := range []struct{ name, target string }{{"to-topic", topic}, {"to-logs", rt.Logs.ARN("/pipes/audit")}} {
+		src, _ := rt.Queues.CreateQueue(ctx, c.name+"-src", nil)
+		if _, err := rt.Pipes.Create(ctx, pipes.Spec{Name: c.name, RoleArn: role, Source: src, Target: c.target,
+			TargetParameters: &pipes.TargetParameters{InputTemplate: `{"id": <$.body.id>, "via": <aws.pipes.pipe-name>}`}}); err != nil {
+			t.Fatal(err)
+		}
+		rt.Queues.SendMessage(ctx, c.name+"-src", sqs.SendInput{Body: `{"id":"x1"}`})
+	}
+	waitFor(t, 10*time.Second, "the topic's subscriber", func() bool { m, _ := rt.Queues.Messages(ctx, "sub"); return len(m) == 1 })
+	if m, _ := rt.Queues.Messages(ctx, "sub"); m[0].Body != `{"id": "x1", "via": "to-topic"}` {
+		t.Fatalf("via the topic: %s", m[0].Body)
+	}
+	var page logs.Page
+	waitFor(t, 10*time.Second, "the log event", func() bool {
+		page, _ = rt.Logs.Events(ctx, "/pipes/audit", logs.Query{})
+		return len(page.Events) == 1
+	})
+	if msg := page.Events[0].Message; !strings.Contains(msg, `"via": "to-logs"`) {
+		t.Fatalf("log event %s", msg)
+	}
 }
