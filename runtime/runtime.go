@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
@@ -54,10 +53,9 @@ var (
 	ErrNoResource = kernel.ErrNoResource
 )
 
-// Runtime owns the store, the clock and the services: event buses,
-// local queues, the async dispatcher, the schema registry, and any
-// service plugged in with Mount (topics). It resolves ARNs to sinks so
-// services hand messages to each other.
+// Runtime owns the store, the clock and the services: event buses, topics,
+// local queues, the async dispatcher and the schema registry. It resolves
+// ARNs to sinks so services hand messages to each other.
 type Runtime struct {
 	// Env is the environment every service was opened with (its Resolver
 	// is the Runtime).
@@ -71,18 +69,11 @@ type Runtime struct {
 	Schemas *schemas.Registry
 
 	ownStore bool
-	mu       sync.RWMutex
-	mounts   map[string]mount // ARN service ("sns", …) → resolver
-}
-
-type mount struct {
-	res kernel.Resolver
-	run func(ctx context.Context) error
 }
 
 // Open opens the store and the services on it.
 func Open(cfg Config) (*Runtime, error) {
-	r := &Runtime{mounts: map[string]mount{}}
+	r := &Runtime{}
 	switch {
 	case cfg.Store != nil:
 		r.Store = cfg.Store
@@ -149,16 +140,8 @@ func Open(cfg Config) (*Runtime, error) {
 	return r, nil
 }
 
-// Mount plugs in another service for the ARNs of one AWS service name: Resolve hands it those ARNs, and Run runs run (nil:
-// nothing to run).
-func (r *Runtime) Mount(service string, res kernel.Resolver, run func(ctx context.Context) error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.mounts[service] = mount{res, run}
-}
-
 // Resolve implements kernel.Resolver by the ARN's service: event buses,
-// local queues, functions, and mounted services.
+// topics, local queues and functions.
 func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 	a, err := kernel.ParseARN(arn)
 	if err != nil {
@@ -174,26 +157,14 @@ func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 	case "sns":
 		return r.Topics.Resolve(arn)
 	}
-	r.mu.RLock()
-	m, ok := r.mounts[a.Service]
-	r.mu.RUnlock()
-	if !ok {
-		return nil, fmt.Errorf("runtime: no service for %s: %w", arn, kernel.ErrNoResource)
-	}
-	return m.res.Resolve(arn)
+	return nil, fmt.Errorf("runtime: no service for %s: %w", arn, kernel.ErrNoResource)
 }
 
-// Run delivers: bus routing and targets, async invocations and mounted
-// services, until ctx is done. Pending work from before a restart resumes.
+// Run delivers: bus routing and targets, topic subscriptions and async
+// invocations, until ctx is done. Pending work from before a restart
+// resumes.
 func (r *Runtime) Run(ctx context.Context) error {
-	r.mu.RLock()
 	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run}
-	for _, m := range r.mounts {
-		if m.run != nil {
-			runs = append(runs, m.run)
-		}
-	}
-	r.mu.RUnlock()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, len(runs))
