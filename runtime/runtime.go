@@ -179,10 +179,15 @@ func (r *Runtime) Run(ctx context.Context) error {
 	return err
 }
 
-// Stats returns the runtime's named counters: the buses' (events.Service
-// Stats) and the topics' (prefixed "sns_").
+// Stats returns the runtime's named counters (docs/semantics/runtime.md
+// §8.7): the buses' (events.Service Stats), the topics' (prefixed "sns_")
+// and the async dispatcher's (lambda.Dispatcher Stats: invocations_*,
+// destination_delivery_failures, …).
 func (r *Runtime) Stats() map[string]int64 {
 	out := r.Events.Stats()
+	for k, v := range r.Lambda.Stats() {
+		out[k] = v
+	}
 	t := r.Topics.Stats()
 	out["sns_delivered"] = t.Delivered
 	out["sns_delivered_rejected"] = t.DeliveredRejected

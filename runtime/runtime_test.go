@@ -188,3 +188,30 @@ func TestSchemaEnforcementAndDiscovery(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsIncludeDispatcher: Runtime.Stats carries the async dispatcher's
+// counters with the buses' and the topics' (they were left out).
+func TestStatsIncludeDispatcher(t *testing.T) {
+	rt, err := runtime.Open(runtime.Config{Dir: t.TempDir(), Logger: testsupport.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- rt.Run(ctx) }()
+	defer func() { cancel(); <-done; rt.Close() }()
+	rt.Lambda.Register("fn", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, lambda.FunctionOptions{})
+	if _, err := rt.Lambda.Invoke(ctx, "fn", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	testsupport.Eventually(t, "the invocation to succeed", func() bool { return rt.Stats()["invocations_succeeded"] == 1 })
+	st := rt.Stats()
+	for _, k := range []string{"invocations_accepted", "invocation_retries", "destination_delivery_failures", "invocations_failed_to_dlq", "sns_delivered"} {
+		if _, ok := st[k]; !ok {
+			t.Errorf("Stats has no %s: %v", k, st)
+		}
+	}
+	if st["invocations_accepted"] != 1 {
+		t.Errorf("invocations_accepted = %d", st["invocations_accepted"])
+	}
+}
