@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
@@ -69,7 +70,14 @@ type Runtime struct {
 	Schemas *schemas.Registry
 
 	ownStore bool
+	runMu    sync.Mutex
+	closed   bool
+	stops    []context.CancelFunc // of the Runs in progress
+	runs     sync.WaitGroup
 }
+
+// ErrClosed is returned by Run after Close.
+var ErrClosed = errors.New("runtime: closed")
 
 // Open opens the store and the services on it.
 func Open(cfg Config) (*Runtime, error) {
@@ -164,9 +172,18 @@ func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 // invocations, until ctx is done. Pending work from before a restart
 // resumes.
 func (r *Runtime) Run(ctx context.Context) error {
-	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	r.runMu.Lock()
+	if r.closed {
+		r.runMu.Unlock()
+		return ErrClosed
+	}
+	r.stops = append(r.stops, cancel)
+	r.runs.Add(1)
+	r.runMu.Unlock()
+	defer r.runs.Done()
+	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run}
 	errc := make(chan error, len(runs))
 	for _, run := range runs {
 		go func() { errc <- run(ctx) }()
@@ -199,8 +216,19 @@ func (r *Runtime) Stats() map[string]int64 {
 	return out
 }
 
-// Close closes the store if Open opened it. Stop Run first.
+// Close stops any Run in progress and waits for it to return (deliveries
+// in flight finish or are handed out again after a restart), then closes
+// the store if Open opened it. So `defer rt.Close()` after `go rt.Run(ctx)`
+// never closes the store under running deliveries.
 func (r *Runtime) Close() error {
+	r.runMu.Lock()
+	r.closed = true
+	for _, stop := range r.stops {
+		stop()
+	}
+	r.stops = nil
+	r.runMu.Unlock()
+	r.runs.Wait()
 	if r.ownStore {
 		return r.Store.Close()
 	}
