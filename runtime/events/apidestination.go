@@ -20,6 +20,12 @@ type APIDestination struct {
 	Arn    string
 	Method string
 	URL    string
+	// ConnectionArn, Description, InvocationRateLimitPerSecond and
+	// CreationTime are kept and described (API-destination.go).
+	ConnectionArn                string    `json:",omitempty"`
+	Description                  string    `json:",omitempty"`
+	InvocationRateLimitPerSecond int       `json:",omitempty"`
+	CreationTime                 time.Time `json:",omitzero"`
 }
 
 // CreateAPIDestination registers an HTTP endpoint and returns its ARN,

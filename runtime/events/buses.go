@@ -22,6 +22,8 @@ type BusDef struct {
 	Name        string
 	Arn         string
 	Description string `json:",omitempty"`
+	// Policy is the bus's resource policy (PutPermission), JSON.
+	Policy string `json:",omitempty"`
 	// Schemas binds detail-types to registered schemas (docs/semantics/runtime.md §4.3).
 	Schemas []SchemaBinding `json:",omitempty"`
 }

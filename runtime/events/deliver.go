@@ -167,9 +167,11 @@ func (s *Service) send(ctx context.Context, d delivery, payload []byte) *failure
 		return classify(h(ctx, payload))
 	case dest != nil:
 		return s.sendHTTP(ctx, dest, payload)
-	case ours && a.ResourceType() == "event-bus":
+	case ours && a.ResourceType() == "event-bus" && s.env.Owns("events", a):
 		return s.forward(ctx, arn, d, payload)
 	}
+	// Anything else, including another account's bus, is the resolver's
+	// (which decides whether that account's policy lets this one in).
 	sk, err := s.env.Resolver.Resolve(arn)
 	if err == nil {
 		err = sk.Send(ctx, kernel.Message{Body: payload})
