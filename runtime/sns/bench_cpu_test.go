@@ -25,19 +25,7 @@ func BenchmarkPublishFilteredOut(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	const topics, perTopic = 5, 200
-	arns := make([]string, topics)
-	for t := range topics {
-		if arns[t], err = s.CreateTopic(ctx, fmt.Sprintf("t%d", t), nil); err != nil {
-			b.Fatal(err)
-		}
-		for i := range perTopic {
-			fn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:f%d-%d", region, acct, t, i)
-			if _, err := s.Subscribe(ctx, arns[t], "lambda", fn, map[string]string{"FilterPolicy": fmt.Sprintf(`{"customer":["c%d"]}`, i)}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	arns := benchTopics(b, s)
 	in := make([]PublishInput, 64)
 	for i := range in {
 		in[i] = PublishInput{TopicArn: arns[i%topics], Message: fmt.Sprintf(`{"order":%d}`, i),
