@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/internal/testsupport"
+	"github.com/patternc/patternc/runtime/kernel"
 )
 
 // TestObserve: observers hear every transition once, after commit, in
