@@ -40,9 +40,35 @@ func (d *dfa) run(s string) bool {
 	return d.accept[q]
 }
 
+// Boolean operations of product.
+const (
+	opAnd uint8 = iota + 1
+	opOr
+	opMinus
+)
+
 // product builds the pair automaton of a and b keeping the pairs where
-// keep(a accepts, b accepts) holds: intersection, union, difference.
-func product(a, b *dfa, keep func(x, y bool) bool, what string) *dfa {
+// the operation holds on (a accepts, b accepts): intersection, union,
+// difference. Results are interned and remembered (cache.go).
+func product(a, b *dfa, op uint8, what string) *dfa {
+	if d, ok := cachedProduct(a, b, op); ok {
+		return d
+	}
+	keep := func(x, y bool) bool {
+		switch op {
+		case opAnd:
+			return x && y
+		case opOr:
+			return x || y
+		}
+		return x && !y
+	}
+	d := productOf(a, b, keep, what)
+	storeProduct(a, b, op, d)
+	return d
+}
+
+func productOf(a, b *dfa, keep func(x, y bool) bool, what string) *dfa {
 	type pair struct{ x, y int32 }
 	ids := map[pair]int32{{0, 0}: 0}
 	queue := []pair{{0, 0}}
@@ -66,7 +92,7 @@ func product(a, b *dfa, keep func(x, y bool) bool, what string) *dfa {
 		}
 		out.next = append(out.next, row...)
 	}
-	return out.minimize()
+	return intern(out.minimize())
 }
 
 // minimize merges equivalent states (Moore's partition refinement) and
@@ -325,7 +351,14 @@ func (n *nfa) determinize(final int, what string) *dfa {
 		sort.Ints(out)
 		return out
 	}
-	key := func(set []int) string { return fmt.Sprint(set) }
+	var kb []byte
+	key := func(set []int) string {
+		kb = kb[:0]
+		for _, s := range set {
+			kb = appendInt32(kb, int32(s))
+		}
+		return string(kb)
+	}
 	start := closure([]int{0})
 	ids := map[string]int32{key(start): 0}
 	sets := [][]int{start}
@@ -362,5 +395,5 @@ func (n *nfa) determinize(final int, what string) *dfa {
 		}
 		out.next = append(out.next, row...)
 	}
-	return out.minimize()
+	return intern(out.minimize())
 }

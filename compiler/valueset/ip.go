@@ -90,6 +90,10 @@ func digitChars(d int) []byte {
 
 // CIDR is the language of a cidr condition on prefix p (host bits clear).
 func CIDR(p netip.Prefix) Lang {
+	return cachedShape("c\x00"+p.String(), func() Lang { return cidr(p) })
+}
+
+func cidr(p netip.Prefix) Lang {
 	bits := p.Bits()
 	addr := p.Addr().AsSlice()
 	n := &nfa{}
@@ -122,7 +126,7 @@ func CIDR(p netip.Prefix) Lang {
 		cur = nx
 	}
 	low := n.determinize(cur, "cidr")
-	low = product(low, utf8DFA, func(x, y bool) bool { return x && y }, "cidr")
+	low = product(low, utf8DFA, opAnd, "cidr")
 	if p.Addr().Is4() {
 		return exact(low)
 	}
@@ -133,7 +137,9 @@ func CIDR(p netip.Prefix) Lang {
 // address: four dot-separated digit runs, or hex digits and colons with
 // at least one colon. Real envelope fields (ids, ARNs, account numbers,
 // times, regions) never have this shape.
-func IPShaped() Lang {
+func IPShaped() Lang { return cachedShape("ip-shaped", ipShaped) }
+
+func ipShaped() Lang {
 	d := []piece{{alts: digits()}, {loop: digitClass}}
 	dot := lit(".")
 	four := shape("ip shape", d, dot, d, dot, d, dot, d)

@@ -1,6 +1,7 @@
 package valueset
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -56,15 +57,15 @@ func NoStrings() Lang { return exact(noStrings) }
 
 // Union, Intersect and Minus combine languages.
 func (l Lang) Union(o Lang) Lang {
-	return combine(l, o, func(x, y bool) bool { return x || y }, false, "union")
+	return combine(l, o, opOr, false, "union")
 }
 
 func (l Lang) Intersect(o Lang) Lang {
-	return combine(l, o, func(x, y bool) bool { return x && y }, false, "intersection")
+	return combine(l, o, opAnd, false, "intersection")
 }
 
 func (l Lang) Minus(o Lang) Lang {
-	return combine(l, o, func(x, y bool) bool { return x && !y }, true, "difference")
+	return combine(l, o, opMinus, true, "difference")
 }
 
 // Complement is every valid UTF-8 string not in l.
@@ -72,16 +73,16 @@ func (l Lang) Complement() Lang { return AllStrings().Minus(l) }
 
 // combine applies an operation to both bounds; anti means the operation
 // is antitone in its second argument (difference), so that bound swaps.
-func combine(a, b Lang, keep func(x, y bool) bool, anti bool, what string) Lang {
+func combine(a, b Lang, op uint8, anti bool, what string) Lang {
 	bl, bh := b.lo, b.hi
 	if anti {
 		bl, bh = bh, bl
 	}
-	lo := product(a.lo, bl, keep, what)
+	lo := product(a.lo, bl, op, what)
 	if a.lo == a.hi && b.lo == b.hi {
 		return Lang{lo, lo}
 	}
-	return Lang{lo, product(a.hi, bh, keep, what)}
+	return Lang{lo, product(a.hi, bh, op, what)}
 }
 
 // IsEmpty says whether the language is empty; known is false when the
@@ -175,7 +176,7 @@ func shape(what string, pieces ...[]piece) Lang {
 		}
 	}
 	d := n.determinize(cur, what)
-	return exact(product(d, utf8DFA, func(x, y bool) bool { return x && y }, what))
+	return exact(product(d, utf8DFA, opAnd, what))
 }
 
 // String constructors, one per string operator of the pattern language.
@@ -194,6 +195,10 @@ func SuffixIgnoreCase(s string) Lang {
 // Wildcard is the language of a parsed glob: its literal parts with any
 // bytes between them.
 func Wildcard(parts []string) Lang {
+	return cachedShape("*\x00"+strings.Join(parts, "\x00*"), func() Lang { return wildcard(parts) })
+}
+
+func wildcard(parts []string) Lang {
 	var ps [][]piece
 	for i, p := range parts {
 		if i > 0 {

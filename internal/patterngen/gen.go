@@ -17,6 +17,11 @@ import (
 // by one goroutine.
 type Gen struct {
 	R *rand.Rand
+	// Envelope adds EventBridge's envelope fields to the keys of patterns
+	// (top level) and gives events a real envelope (version "0", string
+	// fields from the vocabulary, resources, detail an object), so that
+	// patterns which no real event matches come up.
+	Envelope bool
 }
 
 // New returns a generator with its own source seeded by seed.
@@ -112,16 +117,38 @@ func (g *Gen) condition() string {
 	return g.str()
 }
 
-func (g *Gen) pattern(depth int) string {
+// Members returns the top-level members of a random pattern ("key":…),
+// for tests that build related patterns from the same parts; Join makes
+// them a pattern.
+func (g *Gen) Members() []string { return g.members(0, true) }
+
+// Join writes members as a pattern object.
+func Join(members []string) string { return "{" + strings.Join(members, ",") + "}" }
+
+func (g *Gen) pattern(depth int) string { return Join(g.members(depth, depth == 0)) }
+
+// EnvelopeKeys are the envelope fields Envelope mode adds to the keys.
+var EnvelopeKeys = []string{"source", "detail-type", "version", "detail", "resources", "account", "id"}
+
+func (g *Gen) key(top bool) string {
+	if g.Envelope && top && g.R.Intn(3) == 0 {
+		return g.pick(EnvelopeKeys)
+	}
+	return g.pick(Keys)
+}
+
+// members makes an object's members; top says whether they sit at the
+// event's top level (an $or branch sits where its parent does).
+func (g *Gen) members(depth int, top bool) []string {
 	n := 1 + g.R.Intn(3)
 	var members []string
 	for i := 0; i < n; i++ {
-		k := g.pick(Keys)
+		k := g.key(top)
 		switch {
 		case depth < 2 && g.R.Intn(4) == 0:
 			members = append(members, fmt.Sprintf("%q:%s", k, g.pattern(depth+1)))
 		case depth < 2 && g.R.Intn(8) == 0:
-			members = append(members, fmt.Sprintf(`"$or":[%s,%s]`, g.pattern(depth+1), g.pattern(depth+1)))
+			members = append(members, fmt.Sprintf(`"$or":[%s,%s]`, Join(g.members(depth+1, top)), Join(g.members(depth+1, top))))
 		default:
 			var conds []string
 			for j := 0; j < 1+g.R.Intn(3); j++ {
@@ -130,7 +157,7 @@ func (g *Gen) pattern(depth int) string {
 			members = append(members, fmt.Sprintf("%q:[%s]", k, strings.Join(conds, ",")))
 		}
 	}
-	return "{" + strings.Join(members, ",") + "}"
+	return members
 }
 
 func (g *Gen) value(depth int) string {
@@ -159,10 +186,29 @@ func (g *Gen) object(depth int) string {
 func (g *Gen) event() string {
 	body := g.object(0)
 	env := `"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d"`
+	if g.Envelope {
+		env = `"version":"0"`
+		for _, k := range []string{"id", "account", "source", "time", "region", "detail-type"} {
+			env += fmt.Sprintf(",%q:%s", k, g.envString())
+		}
+		env += `,"resources":[` + []string{"", g.envString()}[g.R.Intn(2)] + `],"detail":` + g.object(0)
+	}
 	if body == "{}" {
 		return "{" + env + "}"
 	}
 	return "{" + env + "," + body[1:]
+}
+
+// envString is a vocabulary string that can stand in an envelope field
+// (not shaped like an IP address).
+func (g *Gen) envString() string {
+	for {
+		s := g.pick(Strings)
+		if !strings.ContainsAny(s, ".:") || strings.ContainsAny(s, "/gl") {
+			b, _ := json.Marshal(s)
+			return string(b)
+		}
+	}
 }
 
 func (g *Gen) publish() string {
