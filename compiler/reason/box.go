@@ -19,6 +19,10 @@ import (
 type box struct {
 	d    compiler.Dialect
 	sets map[string]valueset.Set
+	// own are the paths the clause the box came from names; the others
+	// were added by subtraction, and an example leaves them out when it
+	// can (an absent field reads better than an odd value).
+	own map[string]bool
 }
 
 // MaxBoxes bounds the pieces a difference is cut into.
@@ -36,7 +40,7 @@ func (b box) get(path string) valueset.Set {
 }
 
 func (b box) with(path string, s valueset.Set) box {
-	n := box{d: b.d, sets: make(map[string]valueset.Set, len(b.sets)+1)}
+	n := box{d: b.d, sets: make(map[string]valueset.Set, len(b.sets)+1), own: b.own}
 	for k, v := range b.sets {
 		n.sets[k] = v
 	}
@@ -56,9 +60,10 @@ func (b box) paths() []string {
 // clauseBox reads a clause as a box within the envelope. dead is the
 // first field no real event can satisfy (nil if none).
 func clauseBox(d compiler.Dialect, cl *compiler.Clause) (b box, dead *compiler.Field, alone valueset.Set) {
-	b = box{d: d, sets: map[string]valueset.Set{}}
+	b = box{d: d, sets: map[string]valueset.Set{}, own: map[string]bool{}}
 	for i := range cl.Fields {
 		f := &cl.Fields[i]
+		b.own[f.Path] = true
 		s := valueset.OfField(f)
 		in := s.Intersect(domain(d, f.Path))
 		b.sets[f.Path] = in

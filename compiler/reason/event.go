@@ -16,6 +16,10 @@ import (
 func (b box) values() (map[string]valueset.Value, bool) {
 	out := map[string]valueset.Value{}
 	for _, p := range b.paths() {
+		if s := b.sets[p]; !b.own[p] && s.Absent {
+			out[p] = valueset.Value{Absent: true}
+			continue
+		}
 		v, ok := b.sets[p].Witness(exampleValue(p))
 		if !ok {
 			return nil, false
