@@ -59,6 +59,8 @@ const (
 	CodeNearMiss     = "L104" // a near-miss of an EventBridge envelope field
 	CodeUnsupported  = "L106" // an operator the target service does not support
 	CodeWildcardSNS  = "L107" // wildcard in SNS (AWS's answer unverified)
+	CodeOrSubsumed   = "L108" // an $or branch whose events another branch matches
+	CodeRuleSubsumed = "L109" // a rule whose events another rule with the same bus/topic and targets matches
 )
 
 // Options configure a run.
@@ -225,6 +227,12 @@ func Run(paths []string, opts Options) (*Result, error) {
 			}
 			res.Findings = append(res.Findings, f)
 		}
+	}
+	for _, f := range subsumedRules(res.Rules) {
+		if opts.Disable[f.Code] || cfgs.forPath(f.File, false).disables(f.Code) || suppressed(res.sources[f.File], f) {
+			continue
+		}
+		res.Findings = append(res.Findings, f)
 	}
 	for _, c := range cfgs.all() {
 		res.Findings = append(res.Findings, c.findings...)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/patternc/patternc/compiler"
 	"github.com/patternc/patternc/compiler/source"
+	"github.com/patternc/patternc/compiler/valueset"
 )
 
 // Example is an input that a clause of a pattern matches.
@@ -22,6 +23,14 @@ type Dead struct {
 	Path   string
 	Pos    source.Pos // where the field's first condition is written
 	Reason string
+	// Envelope is true when the field's conditions accept values, just
+	// not any a real event has there; false when they accept nothing.
+	Envelope bool
+}
+
+func deadClause(ci int, f *compiler.Field, alone valueset.Set) Dead {
+	e, k := alone.IsEmpty()
+	return Dead{Clause: ci, Path: f.Path, Pos: f.Conds[0].Pos, Reason: envelopeReason(f.Path, f, alone), Envelope: !(e && k)}
 }
 
 // Examples finds, for each clause of p (only the first that has one unless
@@ -34,7 +43,7 @@ func Examples(p *compiler.Pattern, all bool) (examples []Example, dead []Dead, e
 	for ci := range p.Clauses {
 		b, f, alone := clauseBox(p.Dialect, &p.Clauses[ci])
 		if f != nil {
-			dead = append(dead, Dead{Clause: ci, Path: f.Path, Pos: f.Conds[0].Pos, Reason: envelopeReason(f.Path, f, alone)})
+			dead = append(dead, deadClause(ci, f, alone))
 			continue
 		}
 		if len(examples) > 0 && !all {
@@ -67,7 +76,7 @@ func NeverMatches(p *compiler.Pattern) (dead []Dead, err error) {
 	for ci := range p.Clauses {
 		_, f, alone := clauseBox(p.Dialect, &p.Clauses[ci])
 		if f != nil {
-			dead = append(dead, Dead{Clause: ci, Path: f.Path, Pos: f.Conds[0].Pos, Reason: envelopeReason(f.Path, f, alone)})
+			dead = append(dead, deadClause(ci, f, alone))
 		}
 	}
 	return dead, nil
