@@ -38,6 +38,7 @@ func resetLocked() {
 func (d *dfa) hash() uint64 {
 	var h maphash.Hash
 	h.SetSeed(cache.seed)
+	h.Write(d.class[:])
 	if len(d.next) > 0 {
 		h.Write(unsafe.Slice((*byte)(unsafe.Pointer(&d.next[0])), len(d.next)*4))
 	}

@@ -19,18 +19,23 @@ func (e *BudgetError) Error() string {
 	return fmt.Sprintf("valueset: %s needs more than %d automaton states (patternc's budget)", e.What, MaxStates)
 }
 
-// dfa is a complete deterministic automaton over bytes: state 0 is the
-// start, next[s*256+b] the successor of s on byte b. Complete means every
-// byte has a successor, so complement is flipping accept (then keeping
-// valid UTF-8, see utf8Lang).
+// dfa is a complete deterministic automaton over bytes. Bytes that no
+// state tells apart share a class: class[b] is b's class, k the number of
+// classes, and next[s*k+c] the successor of state s on class c. State 0
+// is the start. Complete means every byte has a successor, so complement
+// is flipping accept (then keeping valid UTF-8, see utf8Lang). Minimised
+// automata number their states in breadth-first order and their classes
+// in byte order, so equal languages have identical tables.
 type dfa struct {
+	k      int
+	class  [256]uint8
 	next   []int32
 	accept []bool
 }
 
 func (d *dfa) states() int { return len(d.accept) }
 
-func (d *dfa) step(s int32, b byte) int32 { return d.next[int(s)*256+int(b)] }
+func (d *dfa) step(s int32, b byte) int32 { return d.next[int(s)*d.k+int(d.class[b])] }
 
 func (d *dfa) run(s string) bool {
 	q := int32(0)
@@ -69,16 +74,30 @@ func product(a, b *dfa, op uint8, what string) *dfa {
 }
 
 func productOf(a, b *dfa, keep func(x, y bool) bool, what string) *dfa {
+	// Joint classes: a pair of classes that some byte has.
+	out := &dfa{}
+	type cpair struct{ x, y uint8 }
+	cls := map[cpair]uint8{}
+	var repA, repB []uint8
+	for c := 0; c < 256; c++ {
+		pc := cpair{a.class[c], b.class[c]}
+		id, ok := cls[pc]
+		if !ok {
+			id = uint8(len(cls))
+			cls[pc] = id
+			repA, repB = append(repA, pc.x), append(repB, pc.y)
+		}
+		out.class[c] = id
+	}
+	out.k = len(cls)
 	type pair struct{ x, y int32 }
 	ids := map[pair]int32{{0, 0}: 0}
 	queue := []pair{{0, 0}}
-	out := &dfa{}
 	for i := 0; i < len(queue); i++ {
 		p := queue[i]
 		out.accept = append(out.accept, keep(a.accept[p.x], b.accept[p.y]))
-		row := make([]int32, 256)
-		for c := 0; c < 256; c++ {
-			q := pair{a.step(p.x, byte(c)), b.step(p.y, byte(c))}
+		for c := 0; c < out.k; c++ {
+			q := pair{a.next[int(p.x)*a.k+int(repA[c])], b.next[int(p.y)*b.k+int(repB[c])]}
 			id, ok := ids[q]
 			if !ok {
 				id = int32(len(queue))
@@ -88,27 +107,25 @@ func productOf(a, b *dfa, keep func(x, y bool) bool, what string) *dfa {
 				ids[q] = id
 				queue = append(queue, q)
 			}
-			row[c] = id
+			out.next = append(out.next, id)
 		}
-		out.next = append(out.next, row...)
 	}
 	return intern(out.minimize())
 }
 
-// minimize merges equivalent states (Moore's partition refinement) and
-// drops unreachable ones, so that automata stay small through long chains
-// of operations and an empty language is one rejecting state.
+// minimize merges equivalent states (Moore's partition refinement), drops
+// unreachable ones and merges classes no state tells apart, numbering
+// states breadth-first and classes by first byte: a canonical form.
 func (d *dfa) minimize() *dfa {
-	n := d.states()
-	// Reachable states only.
+	n, k := d.states(), d.k
 	reach := make([]bool, n)
 	reach[0] = true
 	stack := []int32{0}
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for c := 0; c < 256; c++ {
-			t := d.step(s, byte(c))
+		for c := 0; c < k; c++ {
+			t := d.next[int(s)*k+c]
 			if !reach[t] {
 				reach[t] = true
 				stack = append(stack, t)
@@ -122,18 +139,18 @@ func (d *dfa) minimize() *dfa {
 		}
 	}
 	classes := 0
+	key := make([]byte, 0, 4*(k+1))
 	for {
 		sig := map[string]int32{}
 		next := make([]int32, n)
-		key := make([]byte, 0, 4*257)
 		for s := 0; s < n; s++ {
 			if !reach[s] {
 				continue
 			}
 			key = key[:0]
 			key = appendInt32(key, class[s])
-			for c := 0; c < 256; c++ {
-				key = appendInt32(key, class[d.next[s*256+c]])
+			for c := 0; c < k; c++ {
+				key = appendInt32(key, class[d.next[s*k+c]])
 			}
 			id, ok := sig[string(key)]
 			if !ok {
@@ -148,24 +165,47 @@ func (d *dfa) minimize() *dfa {
 		classes = len(sig)
 		class = next
 	}
-	// Renumber so that the start's class is 0, in BFS order (canonical).
+	// Representatives in BFS order over bytes 0..255.
 	order := map[int32]int32{class[0]: 0}
 	rep := []int32{0}
 	for i := 0; i < len(rep); i++ {
 		s := rep[i]
-		for c := 0; c < 256; c++ {
-			t := d.next[int(s)*256+c]
+		for b := 0; b < 256; b++ {
+			t := d.next[int(s)*k+int(d.class[b])]
 			if _, ok := order[class[t]]; !ok {
 				order[class[t]] = int32(len(rep))
 				rep = append(rep, t)
 			}
 		}
 	}
-	out := &dfa{next: make([]int32, len(rep)*256), accept: make([]bool, len(rep))}
+	// Byte classes of the result: bytes whose columns agree.
+	out := &dfa{accept: make([]bool, len(rep))}
+	colID := map[string]uint8{}
+	var cols [][]int32
+	col := make([]int32, len(rep))
+	for b := 0; b < 256; b++ {
+		for i, s := range rep {
+			col[i] = order[class[d.next[int(s)*k+int(d.class[b])]]]
+		}
+		kb := key[:0]
+		for _, v := range col {
+			kb = appendInt32(kb, v)
+		}
+		id, ok := colID[string(kb)]
+		if !ok {
+			id = uint8(len(cols))
+			colID[string(kb)] = id
+			cols = append(cols, append([]int32(nil), col...))
+		}
+		out.class[b] = id
+		key = kb
+	}
+	out.k = len(cols)
+	out.next = make([]int32, len(rep)*out.k)
 	for i, s := range rep {
 		out.accept[i] = d.accept[s]
-		for c := 0; c < 256; c++ {
-			out.next[i*256+c] = order[class[d.next[int(s)*256+c]]]
+		for c := range cols {
+			out.next[i*out.k+c] = cols[c][i]
 		}
 	}
 	return out
@@ -181,16 +221,6 @@ func (d *dfa) empty() bool {
 	// exists iff the language is not empty.
 	for _, a := range d.accept {
 		if a {
-			return false
-		}
-	}
-	return true
-}
-
-// full reports whether every string over bytes is accepted.
-func (d *dfa) full() bool {
-	for _, a := range d.accept {
-		if !a {
 			return false
 		}
 	}
@@ -270,7 +300,7 @@ func (d *dfa) shortest() (string, bool) {
 // equal reports whether two minimised automata accept the same language
 // (their canonical BFS numbering makes this a comparison of tables).
 func (d *dfa) equal(o *dfa) bool {
-	if d.states() != o.states() {
+	if d.states() != o.states() || d.k != o.k || d.class != o.class {
 		return false
 	}
 	for i := range d.accept {
@@ -359,10 +389,25 @@ func (n *nfa) determinize(final int, what string) *dfa {
 		}
 		return string(kb)
 	}
+	// Byte classes: the intervals between edge boundaries.
+	var cut [257]bool
+	for _, es := range n.edges {
+		for _, e := range es {
+			cut[e.lo], cut[int(e.hi)+1] = true, true
+		}
+	}
+	out := &dfa{}
+	var reps []byte
+	for b := 0; b < 256; b++ {
+		if b == 0 || cut[b] {
+			reps = append(reps, byte(b))
+		}
+		out.class[b] = uint8(len(reps) - 1)
+	}
+	out.k = len(reps)
 	start := closure([]int{0})
 	ids := map[string]int32{key(start): 0}
 	sets := [][]int{start}
-	out := &dfa{}
 	for i := 0; i < len(sets); i++ {
 		set := sets[i]
 		acc := false
@@ -370,12 +415,12 @@ func (n *nfa) determinize(final int, what string) *dfa {
 			acc = acc || s == final
 		}
 		out.accept = append(out.accept, acc)
-		row := make([]int32, 256)
-		for c := 0; c < 256; c++ {
+		row := make([]int32, out.k)
+		for ci, c := range reps {
 			var move []int
 			for _, s := range set {
 				for _, e := range n.edges[s] {
-					if byte(c) >= e.lo && byte(c) <= e.hi {
+					if c >= e.lo && c <= e.hi {
 						move = append(move, e.to)
 					}
 				}
@@ -391,7 +436,7 @@ func (n *nfa) determinize(final int, what string) *dfa {
 				ids[k] = id
 				sets = append(sets, t)
 			}
-			row[c] = id
+			row[ci] = id
 		}
 		out.next = append(out.next, row...)
 	}

@@ -45,7 +45,7 @@ var utf8DFA = func() *dfa {
 	return n.determinize(s0, "UTF-8")
 }()
 
-var noStrings = &dfa{next: make([]int32, 256), accept: []bool{false}}
+var noStrings = &dfa{k: 1, next: []int32{0}, accept: []bool{false}}
 
 func exact(d *dfa) Lang { return Lang{d, d} }
 
