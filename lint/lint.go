@@ -61,6 +61,7 @@ const (
 	CodeWildcardSNS  = "L107" // wildcard in SNS (AWS's answer unverified)
 	CodeOrSubsumed   = "L108" // an $or branch whose events another branch matches
 	CodeRuleSubsumed = "L109" // a rule whose events another rule with the same bus/topic and targets matches
+	CodeRuleChanged  = "L110" // lint --diff: what a changed rule now matches or no longer matches
 )
 
 // Options configure a run.

@@ -107,3 +107,11 @@ func groupWhat(r Rule) string {
 	}
 	return "event bus and targets"
 }
+
+// Add records a finding made outside Run (lint --diff's notes on changed
+// rules) in its place in the order.
+func (r *Result) Add(f Finding) {
+	f.Level = f.Severity.String()
+	r.Findings = append(r.Findings, f)
+	sortFindings(r.Findings)
+}

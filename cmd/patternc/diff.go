@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -152,11 +153,11 @@ func printDiff(w io.Writer, res *reason.Diff, pad string) {
 	}
 	fmt.Fprintln(w, "different")
 	for _, side := range []struct {
-		title string
-		w     *reason.Witness
-	}{{"newly matches (matched by NEW, not by OLD):", res.Added}, {"no longer matches (matched by OLD, not by NEW):", res.Removed}} {
+		short, title string
+		w            *reason.Witness
+	}{{"newly matches", "newly matches (matched by NEW, not by OLD):", res.Added}, {"no longer matches", "no longer matches (matched by OLD, not by NEW):", res.Removed}} {
 		if side.w == nil {
-			fmt.Fprintf(w, "%s%s none\n", pad, strings.TrimSuffix(side.title, ":"))
+			fmt.Fprintf(w, "%s%s: nothing\n", pad, side.short)
 			continue
 		}
 		fmt.Fprintf(w, "%s%s\n", pad, side.title)
@@ -209,6 +210,7 @@ func writeJSON(w io.Writer, v any) {
 // tree.
 type ruleChange struct {
 	File, Name string
+	Path       string // the working tree's file as lint names it
 	Status     string // changed, unchanged, added, removed, skipped
 	Note       string
 	Diff       *reason.Diff
@@ -280,13 +282,13 @@ func gitChanges(rev string, paths []string) ([]ruleChange, error) {
 		c := ruleChange{File: file, Name: name}
 		switch {
 		case !hasOld:
-			c.Status, c.Line, c.Col = "added", n.Pos.Line, n.Pos.Col
+			c.Status, c.Line, c.Col, c.Path = "added", n.Pos.Line, n.Pos.Col, n.File
 		case !hasNew:
 			c.Status = "removed"
 		case o.Pattern == nil || n.Pattern == nil:
 			c.Status, c.Note = "skipped", "invalid or computed on one side"
 		default:
-			c.Line, c.Col = n.Pos.Line, n.Pos.Col
+			c.Line, c.Col, c.Path = n.Pos.Line, n.Pos.Col, n.File
 			res, err := reason.Compare(o.Pattern, n.Pattern)
 			if err != nil {
 				c.Status, c.Note = "skipped", err.Error()
@@ -378,4 +380,48 @@ func printChanges(w io.Writer, changes []ruleChange, format string) bool {
 		writeJSON(w, map[string]any{"rules": js})
 	}
 	return differ
+}
+
+// annotateChanges adds an L110 note to each rule under paths that matches
+// other events than it did at base: one event it newly matches and one it
+// no longer matches.
+func annotateChanges(res *lint.Result, base string, paths []string) error {
+	changes, err := gitChanges(base, paths)
+	if err != nil {
+		return err
+	}
+	compact := func(in []byte) string {
+		var b bytes.Buffer
+		if err := json.Compact(&b, in); err != nil {
+			return strings.TrimSpace(string(in))
+		}
+		return b.String()
+	}
+	for _, c := range changes {
+		if c.Path == "" {
+			continue
+		}
+		var msg string
+		switch c.Status {
+		case "added":
+			msg = fmt.Sprintf("rule %s is new since %s", c.Name, base)
+		case "changed":
+			var parts []string
+			if w := c.Diff.Added; w != nil {
+				parts = append(parts, "now also matches "+compact(w.Input))
+			}
+			if w := c.Diff.Removed; w != nil {
+				parts = append(parts, "no longer matches "+compact(w.Input))
+			}
+			if len(parts) == 0 {
+				parts = append(parts, "may match other events (undecided)")
+			}
+			msg = fmt.Sprintf("rule %s changed since %s: %s", c.Name, base, strings.Join(parts, "; "))
+		default:
+			continue
+		}
+		res.Add(lint.Finding{File: c.Path, Line: c.Line, Col: c.Col, Severity: compiler.SeverityInfo, Code: lint.CodeRuleChanged,
+			Message: msg, Hint: "patternc diff --git " + base + " -- " + c.Path + " explains both ways"})
+	}
+	return nil
 }
