@@ -16,19 +16,19 @@ import (
 )
 
 var (
-	nPatterns = flag.Int("patterns", 3000, "random patterns for TestExamplesSound (the acceptance run uses 100000)")
-	nPairs    = flag.Int("pairs", 3000, "random pattern pairs for TestCompareSound (the acceptance run uses 100000)")
+	nPatterns = flag.Int("patterns", 1500, "random patterns for TestSoundExamples (the acceptance run uses 100000)")
+	nPairs    = flag.Int("pairs", 1500, "random pattern pairs for TestSoundCompare (the acceptance run uses 100000)")
 	nEvents   = flag.Int("events", 10000, "random inputs on which patterns reported the same must agree")
 )
 
 var dialects = []compiler.Dialect{compiler.EventBridge, compiler.SNSAttributes, compiler.SNSBody}
 
-// TestExamplesSound: every example Examples gives is matched by
+// TestSoundExamples: every example Examples gives is matched by
 // compiler.Explain (checked here again, not only inside Examples); every
 // clause it calls dead is confirmed by a bounded brute-force search over
 // the generator's vocabulary and by random events, and its reason names
 // the envelope rule or the empty field.
-func TestExamplesSound(t *testing.T) {
+func TestSoundExamples(t *testing.T) {
 	seen, examples, dead, deadPatterns := 0, 0, 0, 0
 	for seed := int64(1); seen < *nPatterns; seed++ {
 		d := dialects[seed%3]
@@ -237,11 +237,11 @@ func pair(g *patterngen.Gen) (string, string, int) {
 	return p, p, mode
 }
 
-// TestCompareSound: every witness Compare gives is matched by one pattern
+// TestSoundCompare: every witness Compare gives is matched by one pattern
 // and not the other (by Explain); patterns reported the same agree on
 // random inputs (matched by the automaton, itself checked against Explain
 // by automaton's differential tests).
-func TestCompareSound(t *testing.T) {
+func TestSoundCompare(t *testing.T) {
 	seen, same, different, undecided, witnesses := 0, 0, 0, 0, 0
 	var sameSeeds []int64
 	for seed := int64(1); seen < *nPairs; seed++ {

@@ -44,9 +44,9 @@ func opFor(kind uint8, text string) stringOp {
 	}}
 }
 
-// shortStrings are every string of up to three runes over the texts'
+// shortStrings are every string of up to maxRunes runes over the texts'
 // runes plus a few others, and the texts themselves with a rune added.
-func shortStrings(texts ...string) []string {
+func shortStrings(maxRunes int, texts ...string) []string {
 	alpha := map[rune]bool{'x': true, 'K': true, 'é': true, '.': true, '1': true}
 	for _, t := range texts {
 		for _, r := range t {
@@ -61,7 +61,7 @@ func shortStrings(texts ...string) []string {
 	}
 	out := []string{""}
 	level := []string{""}
-	for n := 0; n < 3; n++ {
+	for n := 0; n < maxRunes; n++ {
 		var next []string
 		for _, s := range level {
 			for _, r := range runes {
@@ -96,7 +96,7 @@ func FuzzStringSets(f *testing.F) {
 		x, y := opFor(ka, a), opFor(kb, b)
 		and, or, minus, not := x.lang.Intersect(y.lang), x.lang.Union(y.lang), x.lang.Minus(y.lang), x.lang.Complement()
 		any := false
-		for _, s := range shortStrings(a, b) {
+		for _, s := range shortStrings(3, a, b) {
 			if !validText(s) {
 				continue
 			}
