@@ -254,7 +254,7 @@ var readable = func() []byte {
 			order = append(order, byte(c))
 		}
 	}
-	for c := 0; c < 0x21; c++ {
+	for c := 0; c < 0x100; c++ { // control bytes and DEL last
 		if !seen[c] {
 			seen[c] = true
 			order = append(order, byte(c))
