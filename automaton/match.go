@@ -27,6 +27,7 @@ type Matcher struct {
 	foldBuf  []byte
 	tmpBuf   []byte
 	numBuf   []byte
+	attrBuf  []byte       // MessageAttributes rendered as a flat event
 	numShape numShape     // of the number leaf being matched
 	curPM    *pathMatcher // the path of the leaf being matched
 	curKind  byte         // its kind
@@ -49,6 +50,10 @@ type Matcher struct {
 	absent []int32
 	budget int
 	err    error
+
+	trusted  bool // MatchTrusted: skip unvalidated, stop early
+	noStop   bool // an escape or dotted name ahead: read to the end
+	stopFrom int  // canStop found nothing from here on (-1: not yet)
 }
 
 type arrayStep struct {
@@ -131,6 +136,15 @@ func (m *Machine) MatchPublish(req []byte) ([]ID, error) {
 	return ids, err
 }
 
+// MatchMessage returns the ids of the SNS filter policies that a message
+// matches, given as its parsed attributes and body (Matcher.MatchMessage).
+func (m *Machine) MatchMessage(pub *compiler.Publish) ([]ID, error) {
+	mt := m.getMatcher()
+	ids, err := mt.MatchMessage(nil, pub)
+	m.matchers.Put(mt)
+	return ids, err
+}
+
 // Match appends the ids of the EventBridge patterns matching event to
 // dst[:0] and returns it. In steady state it allocates nothing.
 func (mt *Matcher) Match(dst []ID, event []byte) ([]ID, error) {
@@ -146,18 +160,37 @@ func (mt *Matcher) Match(dst []ID, event []byte) ([]ID, error) {
 // policies see the attributes (docs/semantics/filter-policies.md §3), MessageBody-scope
 // ones the Message parsed as a JSON object (not an object: no match).
 func (mt *Matcher) MatchPublish(dst []ID, req []byte) ([]ID, error) {
-	dst = dst[:0]
-	mt.begin()
 	pub, err := compiler.ParsePublish(req)
 	if err != nil {
-		return dst, err
+		return dst[:0], err
 	}
+	return mt.MatchMessage(dst, pub)
+}
+
+// MatchMessage is MatchPublish for a message already in hand, as a topic
+// holds it after Publish validated it: no request is written and read
+// back. The only error is ErrTooComplex (or an oversized message): a body
+// that is not a JSON object simply matches no MessageBody policy
+// (docs/semantics/filter-policies.md §4).
+func (mt *Matcher) MatchMessage(dst []ID, pub *compiler.Publish) ([]ID, error) {
+	dst = dst[:0]
+	mt.begin()
+	var err error
 	if mt.snap.sub[inputAttributes].count > 0 && pub.HasAttributes() {
-		if dst, err = mt.run(dst, inputAttributes, pub.AttributesEvent()); err != nil {
+		// The attributes event is written by the Publish model: valid JSON,
+		// so the trusted reading is exact and stops early.
+		mt.attrBuf = pub.AppendAttributesEvent(mt.attrBuf[:0])
+		mt.trusted, mt.noStop, mt.stopFrom = true, false, -1
+		dst, err = mt.run(dst, inputAttributes, mt.attrBuf)
+		mt.trusted = false
+		if err != nil {
 			return dst, err
 		}
 	}
 	if mt.snap.sub[inputBody].count > 0 {
+		if len(pub.Message) > mt.m.cfg.MaxEventSize {
+			return dst, fmt.Errorf("automaton: message is %d bytes, larger than the limit of %d", len(pub.Message), mt.m.cfg.MaxEventSize)
+		}
 		mt.epoch++ // a fresh event: leaves and hits of the attributes are gone
 		if mt.epoch == 0 {
 			mt.resetEpochs()

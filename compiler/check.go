@@ -177,7 +177,7 @@ func (c *checker) orShape(m *source.Member) *Diagnostic {
 // object nested in it (through member objects and the branches of nested
 // $or arrays, not through condition lists) that event-ruler reserves inside
 // an $or: its compiler checks the keys at every depth of a branch
-// (patterns.md §4.10). Nesting is bounded by the depth limit checked
+// (docs/semantics/patterns.md §4.10). Nesting is bounded by the depth limit checked
 // before.
 func reservedKeyIn(o *source.Value) *source.Member {
 	for i := range o.Members {
@@ -356,16 +356,13 @@ func (c *checker) matchExpr(v *source.Value) ([]Condition, *Diagnostic) {
 		if tooMany {
 			return nil, c.errorf(extra[0].KeyPos, CodeOneKey, "put each operator in an object of its own in the list", "Too many elements in numeric expression")
 		}
-		return nil, c.errorf(extra[0].KeyPos, CodeOneKey, "put each operator in an object of its own in the list: [{\"a\": …}, {\"b\": …}]", "Only one key allowed in match expression")
+		return nil, c.errorf(extra[0].KeyPos, CodeOneKey, oneKeyHint(c.d, v), "Only one key allowed in match expression")
 	}
 	return conds, nil
 }
 
 func (c *checker) unknownOp(op source.Member) *Diagnostic {
-	hint := "operators are prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists and cidr (case-sensitive)"
-	if c.d.IsSNS() {
-		hint = "SNS filter policies support prefix, suffix, equals-ignore-case, anything-but, numeric, exists and cidr (case-sensitive)"
-	}
+	hint := unknownOperatorHint(c.d, op.Key)
 	if lower := strings.ToLower(op.Key); lower != op.Key && (lower == "prefix" || lower == "suffix" || lower == "numeric" || lower == "exists" || lower == "anything-but" || lower == "cidr" || lower == "wildcard") {
 		hint = fmt.Sprintf("operator names are case-sensitive: write %q", lower)
 	}
@@ -474,7 +471,7 @@ func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *D
 
 // exclusionNumber reads a number excluded by anything-but. event-ruler
 // keeps exclusions in its comparable form only, so a number that is not
-// comparable (patterns.md §6) is an error, as inside numeric.
+// comparable (docs/semantics/patterns.md §6) is an error, as inside numeric.
 func (c *checker) exclusionNumber(v *source.Value) (Literal, *Diagnostic) {
 	lit := NumberLiteral(v.Text)
 	if !lit.Exact {
@@ -632,15 +629,15 @@ func (c *checker) numeric(op source.Member, pos source.Pos) ([]Condition, *Diagn
 		}
 		switch op0 {
 		case "=":
-			r = Range{Lo: n0, Hi: n0, HasLo: true, HasHi: true, LoIncl: true, HiIncl: true}
+			r = Range{Lo: n0, Hi: n0, HasLo: true, HasHi: true, LoIncl: true, HiIncl: true, LoText: el[1].Text, HiText: el[1].Text}
 		case "<":
-			r = Range{Hi: n0, HasHi: true}
+			r = Range{Hi: n0, HasHi: true, HiText: el[1].Text}
 		case "<=":
-			r = Range{Hi: n0, HasHi: true, HiIncl: true}
+			r = Range{Hi: n0, HasHi: true, HiIncl: true, HiText: el[1].Text}
 		}
 		return []Condition{{Op: OpNumeric, Range: r, Pos: pos}}, nil
 	}
-	r = Range{Lo: n0, HasLo: true, LoIncl: op0 == ">="}
+	r = Range{Lo: n0, HasLo: true, LoIncl: op0 == ">=", LoText: el[1].Text}
 	if len(el) > 2 {
 		if el[2].Kind != source.String {
 			return nil, c.errorf(el[2].Pos, CodeNumeric, hint, "Bad value in numeric range: %s", tokenText(el[2]))
@@ -659,7 +656,7 @@ func (c *checker) numeric(op source.Member, pos source.Pos) ([]Condition, *Diagn
 		if n0 >= n2 {
 			return nil, c.errorf(el[3].Pos, CodeNumeric, "the lower bound must be below the upper bound", "Bottom must be less than top")
 		}
-		r.Hi, r.HasHi, r.HiIncl = n2, true, op2 == "<="
+		r.Hi, r.HasHi, r.HiIncl, r.HiText = n2, true, op2 == "<=", el[3].Text
 	}
 	return []Condition{{Op: OpNumeric, Range: r, Pos: pos}}, nil
 }

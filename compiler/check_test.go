@@ -114,31 +114,37 @@ func TestErrors(t *testing.T) {
 }
 
 // TestWildcardComplexity pins event-ruler's reference figures
-// (docs/semantics/patterns.md §4.5).
+// (docs/semantics/patterns.md §4.5, §4.5.1).
 func TestWildcardComplexity(t *testing.T) {
 	tests := []struct {
-		globs []string
-		want  int
+		pattern string
+		want    int
 	}{
-		{[]string{"*-*-*-*-*-*-*"}, 13},
-		{[]string{"*/*/*/*/*/*.log"}, 11},
-		{[]string{"a*b*c*d*e*f"}, 6},
-		{[]string{"/home/*/src/*.go"}, 4},
-		{[]string{"*"}, 2},
-		{[]string{"/Users/*/dir/dir/dir/dir/dir/doc.txt"}, 7},
-		{[]string{"*/x/*", "*/y/*"}, 7},
+		{`{"a": [{"wildcard": "*-*-*-*-*-*-*"}]}`, 13},
+		{`{"a": [{"wildcard": "*/*/*/*/*/*.log"}]}`, 11},
+		{`{"a": [{"wildcard": "a*b*c*d*e*f"}]}`, 6},
+		{`{"a": [{"wildcard": "/home/*/src/*.go"}]}`, 4},
+		{`{"a": [{"wildcard": "*"}]}`, 2},
+		{`{"a": [{"wildcard": "/Users/*/dir/dir/dir/dir/dir/doc.txt"}]}`, 7},
+		{`{"a": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}`, 11},
+		{`{"a": [{"wildcard": "*o*"}, {"wildcard": "*p*"}, {"wildcard": "*q*"}, {"wildcard": "*r*"}]}`, 12},
+		{`{"a": [{"wildcard": "*o*"}, {"wildcard": "*o*"}, {"wildcard": "*o*"}, {"wildcard": "*o*"}]}`, 9},
+		{`{"a": [{"wildcard": "*-*"}, {"wildcard": "*-*"}, {"wildcard": "*-*"}, {"wildcard": "*-*"}]}`, 3},
+		{`{"a": [{"wildcard": "*o*"}, {"wildcard": "*p*"}]}`, 6},
+		{`{"a": [{"anything-but": {"wildcard": ["*o*", "*p*"]}}]}`, 4},
+		{`{"a": [{"anything-but": {"wildcard": "*o*"}}, {"wildcard": "*o*"}]}`, 6},
+		{`{"a": [{"wildcard": "*a*b*c*d*"}]}`, 6},
+		{`{"a": [{"wildcard": "*a*b*c*d*"}], "$or": [{"b": ["x"]}, {"c": ["y"]}]}`, 11},
+		{`{"$or": [{"b": ["x"], "z": [{"wildcard": "*a*b*c*d*"}]}, {"z": [{"wildcard": "*a*b*c*"}]}]}`, 6},
+		{`{"a": [{"prefix": "x"}, {"numeric": [">", 1]}]}`, 0},
 	}
 	for _, tc := range tests {
-		var gs []Glob
-		for _, s := range tc.globs {
-			g, reason := parseGlob(s)
-			if reason != "" {
-				t.Fatal(reason)
-			}
-			gs = append(gs, g)
+		p, err := Compile([]byte(tc.pattern), EventBridge, &Options{WildcardComplexity: ComplexityCap})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.pattern, err)
 		}
-		if got := wildcardComplexity(gs, 100); got != tc.want {
-			t.Errorf("%v: complexity %d, want %d", tc.globs, got, tc.want)
+		if got := WildcardComplexity(p, 0).Value; got != tc.want {
+			t.Errorf("%s: complexity %d, want %d", tc.pattern, got, tc.want)
 		}
 	}
 }

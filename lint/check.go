@@ -7,6 +7,7 @@ import (
 
 	"github.com/patternc/patternc/compiler"
 	"github.com/patternc/patternc/compiler/source"
+	"github.com/patternc/patternc/internal/suggest"
 )
 
 // checkPattern compiles one pattern found in a file and adds the compiler's
@@ -77,15 +78,11 @@ func nearMisses(fr *fileResult, v *source.Value, where string) {
 		if isEnvelope(m.Key) {
 			continue
 		}
-		norm := normalizeKey(m.Key)
-		for _, e := range envelope {
-			if norm == normalizeKey(e) || (len(m.Key) > 3 && editDistance(strings.ToLower(m.Key), e) <= 2) {
-				fr.add(Finding{Line: m.KeyPos.Line, Col: m.KeyPos.Col, Severity: compiler.SeverityWarning, Code: CodeNearMiss,
-					Message: fmt.Sprintf("%q is not an EventBridge envelope field; did you mean %q?", m.Key, e),
-					Hint:    "event field names are case-sensitive and use hyphens: detail-type, not detail_type or detailType",
-					Where:   where, pos: m.KeyPos})
-				break
-			}
+		if e := suggest.Closest(m.Key, envelope); e != "" {
+			fr.add(Finding{Line: m.KeyPos.Line, Col: m.KeyPos.Col, Severity: compiler.SeverityWarning, Code: CodeNearMiss,
+				Message: fmt.Sprintf("%q is not an EventBridge envelope field; did you mean %q?", m.Key, e),
+				Hint:    "event field names are case-sensitive and use hyphens: detail-type, not detail_type or detailType",
+				Where:   where, pos: m.KeyPos})
 		}
 	}
 }
@@ -97,30 +94,6 @@ func isEnvelope(k string) bool {
 		}
 	}
 	return false
-}
-
-func normalizeKey(k string) string {
-	return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(k))
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // duplicateKeys warns where a later key replaces an earlier condition list

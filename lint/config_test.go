@@ -87,7 +87,7 @@ terraform:
 	})
 	want := []string{"infra/policies/orders.json:1:40 E206", "infra/tf/main.tf:2:80 E208"}
 	for _, start := range []string{root, filepath.Join(root, "infra")} {
-		res, err := Run([]string{start}, Options{})
+		res, err := Run([]string{start}, Options{Rules: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,14 @@ terraform:
 			t.Errorf("from %s: orders.json was not read as an SNS body policy: %+v", start, res.Rules)
 		}
 	}
-	res, err := Run([]string{root}, Options{NoConfig: true})
+	res, err := Run([]string{filepath.Join(root, "infra/vendor/p.eventpattern.json"), filepath.Join(root, "infra/near.eventpattern.json")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 0 || res.Files != 1 {
+		t.Errorf("named files: excluded one linted, or L104 not disabled: %v", findingKeys(root, res))
+	}
+	res, err = Run([]string{root}, Options{NoConfig: true})
 	if err != nil {
 		t.Fatal(err)
 	}

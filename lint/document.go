@@ -19,6 +19,9 @@ type doc struct {
 	yamlOf map[*source.Value]*yaml.Node // YAML scalars, for their style
 	opaque map[*source.Value]intrinsic  // CloudFormation intrinsics (!Sub, Fn::Join, …)
 	b      *budget
+	// variables marks a Serverless file: a whole value written as one
+	// ${…} variable is computed too.
+	variables bool
 }
 
 // intrinsic is a CloudFormation intrinsic function standing where a value
@@ -34,8 +37,13 @@ func newDoc(src []byte, b *budget) *doc {
 
 // computed reports an intrinsic, for the stand-in pass.
 func (dc *doc) computed(v *source.Value) (string, bool) {
-	in, ok := dc.opaque[v]
-	return in.name, ok
+	if in, ok := dc.opaque[v]; ok {
+		return in.name, true
+	}
+	if dc.variables && v.Kind == source.String && strings.HasPrefix(v.Text, "${") && strings.HasSuffix(v.Text, "}") && strings.Count(v.Text, "${") == 1 {
+		return v.Text, true
+	}
+	return "", false
 }
 
 func member(v *source.Value, key string) *source.Value {
@@ -124,6 +132,7 @@ func (dc *doc) fromYAML(n *yaml.Node, depth int) *source.Value {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
 			if k.Value == "<<" && k.Tag == "!!merge" {
+				dc.merge(v, val, depth)
 				continue
 			}
 			v.Members = append(v.Members, source.Member{Key: k.Value, KeyPos: dc.ls.pos(k.Line, k.Column), Value: dc.fromYAML(val, depth+1)})
@@ -164,6 +173,24 @@ func (dc *doc) fromYAML(n *yaml.Node, depth int) *source.Value {
 		dc.opaque[v] = intrinsic{name, v}
 	}
 	return v
+}
+
+// merge applies a YAML merge key (<<: *base or <<: [*a, *b]): the merged
+// mappings' members come first, so the mapping's own keys win, as later
+// duplicate keys do in a pattern.
+func (dc *doc) merge(into *source.Value, val *yaml.Node, depth int) {
+	var sources []*yaml.Node
+	if val.Kind == yaml.SequenceNode {
+		sources = val.Content
+	} else {
+		sources = []*yaml.Node{val}
+	}
+	for _, src := range sources {
+		m := dc.fromYAML(src, depth+1)
+		if m.Kind == source.Object {
+			into.Members = append(into.Members, m.Members...)
+		}
+	}
 }
 
 // yamlNumber writes a YAML number as JSON number text where it differs

@@ -61,7 +61,6 @@ const (
 	CodeWildcardSNS  = "L107" // wildcard in SNS (AWS's answer unverified)
 	CodeOrSubsumed   = "L108" // an $or branch whose events another branch matches
 	CodeRuleSubsumed = "L109" // a rule whose events another rule with the same bus/topic and targets matches
-	CodeRuleChanged  = "L110" // lint --diff: what a changed rule now matches or no longer matches
 )
 
 // Options configure a run.
@@ -78,6 +77,10 @@ type Options struct {
 	FileBudget time.Duration
 	// NoConfig ignores .patternc.yaml files.
 	NoConfig bool
+	// Rules keeps every pattern found in Result.Rules (Load sets it); a
+	// plain lint run keeps only findings, so its memory does not grow
+	// with the number of patterns.
+	Rules bool
 }
 
 // DefaultFileBudget is the time one file may take before lint gives up on
@@ -89,7 +92,7 @@ type Result struct {
 	Findings []Finding
 	Files    int      // files examined
 	Patterns int      // patterns checked
-	Rules    []Rule   // every pattern found, in file order
+	Rules    []Rule   // with Options.Rules: every pattern found, in file order
 	Skipped  []string // files passed over, with the reason
 	// Config is the configuration of the first path (nil if none): the
 	// command line takes its fail level from it.
@@ -145,7 +148,9 @@ func Run(paths []string, opts Options) (*Result, error) {
 			res.Config = cfgs.forPath(p, info.IsDir())
 		}
 		if !info.IsDir() {
-			if !once(p) {
+			// A named file obeys the config's include/exclude too: the
+			// pre-commit hook names every changed file.
+			if c := cfgs.forPath(p, false); !once(p) || (c != nil && !c.includes(p)) {
 				continue
 			}
 			if isTerraformName(p) {
@@ -198,7 +203,25 @@ func Run(paths []string, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = lintUnit(units[i], &opts, cfgs)
+				rs := lintUnit(units[i], &opts, cfgs)
+				for _, fr := range rs {
+					// Keep only what the result needs, so memory does not
+					// grow with the size of the repository.
+					// Rules on a bus or topic with known targets stay
+					// for the cross-rule check (subsumedRules).
+					for _, r := range fr.rules {
+						if r.Group != "" && r.Pattern != nil && !r.Computed {
+							fr.grouped = append(fr.grouped, r)
+						}
+					}
+					if !opts.Rules {
+						fr.rules = nil
+					}
+					if len(fr.findings) == 0 && len(fr.rules) == 0 && len(fr.grouped) == 0 {
+						fr.src = nil
+					}
+				}
+				results[i] = rs
 			}
 		}()
 	}
@@ -212,6 +235,7 @@ func Run(paths []string, opts Options) (*Result, error) {
 		all = append(all, rs...)
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].file < all[j].file })
+	var grouped []Rule
 	for _, fr := range all {
 		res.Files++
 		if fr.skipped != "" {
@@ -219,17 +243,22 @@ func Run(paths []string, opts Options) (*Result, error) {
 			continue
 		}
 		res.Patterns += fr.patterns
-		res.sources[fr.file] = fr.src
 		res.Rules = append(res.Rules, fr.rules...)
+		grouped = append(grouped, fr.grouped...)
 		cfg := cfgs.forPath(fr.file, false)
+		kept := 0
 		for _, f := range fr.findings {
 			if opts.Disable[f.Code] || cfg.disables(f.Code) || suppressed(fr.src, f) {
 				continue
 			}
 			res.Findings = append(res.Findings, f)
+			kept++
+		}
+		if kept > 0 || len(fr.rules) > 0 || len(fr.grouped) > 0 {
+			res.sources[fr.file] = fr.src // for snippets and LoadError
 		}
 	}
-	for _, f := range subsumedRules(res.Rules) {
+	for _, f := range subsumedRules(grouped) {
 		if opts.Disable[f.Code] || cfgs.forPath(f.File, false).disables(f.Code) || suppressed(res.sources[f.File], f) {
 			continue
 		}
@@ -239,6 +268,7 @@ func Run(paths []string, opts Options) (*Result, error) {
 		res.Findings = append(res.Findings, c.findings...)
 	}
 	sortFindings(res.Findings)
+	res.Findings = dedupe(res.Findings)
 	return res, nil
 }
 
@@ -259,6 +289,22 @@ func sortFindings(fs []Finding) {
 		}
 		return a.Message < b.Message
 	})
+}
+
+// dedupe drops repeats of a finding (a YAML anchor merged into several
+// patterns is reported once, where it is written). fs is sorted.
+func dedupe(fs []Finding) []Finding {
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 {
+			p := fs[i-1]
+			if p.File == f.File && p.Line == f.Line && p.Col == f.Col && p.Code == f.Code && p.Message == f.Message {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // suppressed reports an inline `patternc:disable=CODE` (or a bare
@@ -294,6 +340,7 @@ type fileResult struct {
 	src      []byte
 	findings []Finding
 	rules    []Rule
+	grouped  []Rule // rules with a Group, kept for subsumedRules
 	patterns int
 	skipped  string
 	budget   *budget

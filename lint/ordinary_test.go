@@ -37,7 +37,7 @@ func TestOrdinaryRepoHasNoFindings(t *testing.T) {
 		"walk inside": {filepath.Join(ordinaryRepo, "eventbridge-app")},
 		"named":       allFiles(t, ordinaryRepo),
 	} {
-		res, err := Run(paths, Options{})
+		res, err := Run(paths, Options{Rules: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,11 @@ import (
 	"github.com/patternc/patternc/compiler/reason"
 )
 
+// CodeRuleChanged is lint --diff's note on a rule that matches other
+// events than at the base revision (see DiffCodes: it needs git history,
+// so no single file draws it).
+const CodeRuleChanged = "L110"
+
 // Warnings that need to know what patterns match (compiler/reason), over
 // the clauses as lowered, so an $or branch that names a sibling's path
 // (L102) is judged with the condition that replaced the sibling's.
@@ -90,9 +95,13 @@ func subsumedRules(rules []Rule) []Finding {
 						continue // the same events: report the later rule only
 					}
 				}
+				at := fmt.Sprintf("line %d, column %d", b.Pos.Line, b.Pos.Col)
+				if b.File != a.File {
+					at = fmt.Sprintf("%s:%d:%d", b.File, b.Pos.Line, b.Pos.Col)
+				}
 				out = append(out, Finding{File: a.File, Line: a.Pos.Line, Col: a.Pos.Col, Severity: compiler.SeverityWarning,
 					Level: compiler.SeverityWarning.String(), Code: CodeRuleSubsumed,
-					Message: fmt.Sprintf("every event rule %s matches is also matched by rule %s (%s:%d:%d), which has the same %s: its targets get each such event twice", a.Name, b.Name, b.File, b.Pos.Line, b.Pos.Col, groupWhat(a)),
+					Message: fmt.Sprintf("every event rule %s matches is also matched by rule %s (%s), which has the same %s: its targets get each such event twice", a.Name, b.Name, at, groupWhat(a)),
 					Hint:    "delete one of the rules, or narrow the other", Where: a.Where, pos: a.Pos})
 				break
 			}

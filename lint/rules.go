@@ -42,10 +42,9 @@ func (r Rule) JSON() []byte {
 // Loaded is the result of Load: the patterns ready to match, and those
 // left out because they are computed.
 type Loaded struct {
-	Rules    []Rule    // sorted by name
-	Computed []Rule    // patterns with computed parts, not loadable
-	Result   *Result   // the full lint result (findings, files, skipped)
-	Errors   []Finding // error findings: Load fails when there are any
+	Rules    []Rule  // sorted by name
+	Computed []Rule  // patterns with computed parts, not loadable
+	Result   *Result // the full lint result (warnings, notes, files, skipped)
 }
 
 // LoadError is returned by Load when some rule is invalid: the findings at
@@ -95,18 +94,20 @@ func (e *LoadError) Files() []string {
 // error finding makes Load fail with a *LoadError; two rules with one name
 // are an error too.
 func Load(paths []string, opts Options) (*Loaded, error) {
+	opts.Rules = true
 	res, err := Run(paths, opts)
 	if err != nil {
 		return nil, err
 	}
 	l := &Loaded{Result: res}
+	var errs []Finding
 	for _, f := range res.Findings {
 		if f.Severity == compiler.SeverityError {
-			l.Errors = append(l.Errors, f)
+			errs = append(errs, f)
 		}
 	}
-	if len(l.Errors) > 0 {
-		return nil, &LoadError{Findings: l.Errors, Result: res}
+	if len(errs) > 0 {
+		return nil, &LoadError{Findings: errs, Result: res}
 	}
 	seen := map[string]Rule{}
 	for _, r := range res.Rules {

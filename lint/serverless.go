@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/patternc/patternc/compiler"
 	"github.com/patternc/patternc/compiler/source"
@@ -15,15 +14,8 @@ import (
 // A whole value written as a Serverless variable (${self:custom.x},
 // ${param:y}) is computed, as an intrinsic is.
 func lintServerless(fr *fileResult, dc *doc) {
-	computed := func(v *source.Value) (string, bool) {
-		if name, ok := dc.computed(v); ok {
-			return name, true
-		}
-		if v.Kind == source.String && strings.HasPrefix(v.Text, "${") && strings.HasSuffix(v.Text, "}") && strings.Count(v.Text, "${") == 1 {
-			return v.Text, true
-		}
-		return "", false
-	}
+	dc.variables = true
+	computed := dc.computed
 	lintTemplate(fr, dc, member(member(dc.root, "resources"), "Resources"), "resources.Resources.")
 	fns := member(dc.root, "functions")
 	if fns == nil || fns.Kind != source.Object {

@@ -38,8 +38,9 @@ type tfModule struct {
 	locals  map[string]*hclsyntax.Attribute
 	vars    map[string]*hclsyntax.Attribute // variable defaults
 	cfgVars map[string]*source.Value
-	checked map[string]bool // locals and variables already checked as patterns
+	checked map[string]bool // locals, variables and files already checked as patterns
 	opaque  map[*source.Value]string
+	extra   []*tfFile // files read by file() and templatefile()
 }
 
 type tfFile struct {
@@ -125,7 +126,7 @@ func lintTerraformDir(u unit, cfgs *configs, b *budget) []*fileResult {
 			m.lintFile(tf)
 		}
 	}
-	for _, tf := range m.order {
+	for _, tf := range append(m.order, m.extra...) {
 		if tf.report || len(tf.fr.findings) > 0 || len(tf.fr.rules) > 0 {
 			out = append(out, tf.fr)
 		}
@@ -434,6 +435,9 @@ func (m *tfModule) pattern(e hclsyntax.Expression, s site, depth int) {
 	}
 	switch x := e.(type) {
 	case *hclsyntax.FunctionCallExpr:
+		if (x.Name == "file" || x.Name == "templatefile") && len(x.Args) >= 1 && m.fileCall(tf, x, s) {
+			return
+		}
 		if x.Name == "jsonencode" && len(x.Args) == 1 {
 			arg := x.Args[0]
 			if root, name, ok := reference(arg); ok && !(root == "var" && m.cfgVars[name] != nil) {
@@ -449,6 +453,10 @@ func (m *tfModule) pattern(e hclsyntax.Expression, s site, depth int) {
 				}
 			}
 			v := m.value(arg, 0)
+			if name, ok := m.computed(v); ok {
+				tf.fr.addAt(v.Pos, compiler.SeverityInfo, CodeUnchecked, s.where, "left unchecked: the pattern is %s", name)
+				return
+			}
 			tf.fr.checkPattern(v, s, m.computed)
 			return
 		}
@@ -465,6 +473,90 @@ func (m *tfModule) pattern(e hclsyntax.Expression, s site, depth int) {
 		return
 	}
 	tf.fr.embedded(val.AsString(), plainMap(tf.ls, tfPos(e.Range().Start)), s, nil)
+}
+
+// fileCall checks a pattern read with file("…") or templatefile("…",
+// {…}) in the file it names (path.module, path.root and path.cwd are the
+// module's directory); the findings belong to that file. It reports false
+// when the path cannot be evaluated or the file cannot be read.
+func (m *tfModule) fileCall(tf *tfFile, x *hclsyntax.FunctionCallExpr, s site) bool {
+	dir, err := filepath.Abs(filepath.Dir(tf.fr.file))
+	if err != nil {
+		return false
+	}
+	ctx := &hcl.EvalContext{Variables: map[string]cty.Value{
+		"path": cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(dir), "root": cty.StringVal(dir), "cwd": cty.StringVal(dir)}),
+	}}
+	val, diags := x.Args[0].Value(ctx)
+	if diags.HasErrors() || !val.IsWhollyKnown() || val.IsNull() || val.Type() != cty.String {
+		return false
+	}
+	p := val.AsString()
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	// Findings name the file as the module's files are named.
+	if rel, err := filepath.Rel(dir, p); err == nil {
+		p = filepath.Join(filepath.Dir(tf.fr.file), rel)
+	}
+	ext := m.files[p]
+	if ext == nil {
+		// Only a regular file (not a link) inside the repository: lint
+		// prints lines of what it reads, and a repository must not make it
+		// print files from elsewhere on the machine.
+		abs, err := filepath.Abs(p)
+		if err != nil || !insideRepo(dir, abs) {
+			return false
+		}
+		fr := &fileResult{file: p, budget: tf.fr.budget}
+		if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() || !fr.read() {
+			return false
+		}
+		ext = &tfFile{fr: fr, ls: newLineStarts(fr.src)}
+		m.files[p] = ext
+		m.extra = append(m.extra, ext)
+	}
+	key := x.Name + ":" + p
+	if m.checked[key] {
+		return true
+	}
+	m.checked[key] = true
+	if x.Name == "file" {
+		ext.fr.embedded(string(ext.fr.src), func(p source.Pos) source.Pos { return p }, s, nil)
+		return true
+	}
+	t, diags := hclsyntax.ParseTemplate(ext.fr.src, p, hcl.InitialPos)
+	if diags.HasErrors() {
+		return false
+	}
+	switch te := t.(type) {
+	case *hclsyntax.TemplateExpr:
+		m.template(ext, te, s)
+	case *hclsyntax.TemplateWrapExpr:
+		ext.fr.addAt(source.Pos{Line: 1, Col: 1, Offset: 0}, compiler.SeverityInfo, CodeUnchecked, s.where, "left unchecked: the template is one interpolation")
+	default:
+		return false
+	}
+	return true
+}
+
+// insideRepo reports whether file lies under the repository holding dir
+// (the nearest ancestor with .git), or under dir when there is none.
+func insideRepo(dir, file string) bool {
+	root := dir
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			root = d
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	rel, err := filepath.Rel(root, file)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // template checks a string or heredoc holding JSON; interpolations are

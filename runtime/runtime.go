@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
 	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/functions"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
+	"github.com/patternc/patternc/runtime/logs"
 	"github.com/patternc/patternc/runtime/schemas"
 	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
@@ -42,6 +45,21 @@ type Config struct {
 	// BaseURL is where `patternc serve` answers (SNS confirmation links).
 	BaseURL string
 	Logger  *slog.Logger // default slog.Default()
+	// Foreign, when set, resolves ARNs that name another account (a
+	// bus target in another account); it decides whether that account's
+	// policy lets this one deliver. Without it such ARNs resolve to
+	// nothing (NO_RESOURCE).
+	Foreign kernel.Resolver
+	// CodeDir is where function code is unpacked and the runtime clients
+	// live; default Dir/code. With neither, Functions is nil: only Go and
+	// HTTP handlers run.
+	CodeDir string
+	// Functions tunes the function processes (Dir and Dispatcher are set
+	// by Open).
+	Functions functions.Options
+	// LambdaRetryBase scales the async dispatcher's retry delays (default
+	// 60 s, as AWS).
+	LambdaRetryBase time.Duration
 }
 
 // The runtime's sentinels (kernel's, re-exported): ErrThrottled and
@@ -69,8 +87,13 @@ type Runtime struct {
 	Lambda  *lambda.Dispatcher
 	Topics  *sns.Service
 	Schemas *schemas.Registry
+	// Functions runs function code as processes (nil without a CodeDir);
+	// Logs holds log groups: function output and rule-target events.
+	Functions *functions.Service
+	Logs      *logs.Service
 
 	ownStore bool
+	foreign  kernel.Resolver
 	mu       sync.RWMutex
 	mounts   map[string]mount // ARN service ("sns", …) → resolver
 }
@@ -82,7 +105,7 @@ type mount struct {
 
 // Open opens the store and the services on it.
 func Open(cfg Config) (*Runtime, error) {
-	r := &Runtime{mounts: map[string]mount{}}
+	r := &Runtime{foreign: cfg.Foreign, mounts: map[string]mount{}}
 	switch {
 	case cfg.Store != nil:
 		r.Store = cfg.Store
@@ -115,8 +138,24 @@ func Open(cfg Config) (*Runtime, error) {
 	if r.Queues, err = sqs.New(env, sqs.Options{}); err != nil {
 		return fail(err)
 	}
-	if r.Lambda, err = lambda.New(env, lambda.Options{}); err != nil {
+	if r.Lambda, err = lambda.New(env, lambda.Options{RetryBaseDelay: cfg.LambdaRetryBase}); err != nil {
 		return fail(err)
+	}
+	if r.Logs, err = logs.New(env, logs.Options{}); err != nil {
+		return fail(err)
+	}
+	if cfg.CodeDir == "" && cfg.Dir != "" {
+		cfg.CodeDir = filepath.Join(cfg.Dir, "code")
+	}
+	if cfg.CodeDir != "" {
+		fo := cfg.Functions
+		fo.Dir, fo.Dispatcher = cfg.CodeDir, r.Lambda
+		if fo.Logs == nil {
+			fo.Logs = r.Logs
+		}
+		if r.Functions, err = functions.New(env, fo); err != nil {
+			return fail(err)
+		}
 	}
 	if r.Topics, err = sns.New(env, sns.Options{BaseURL: cfg.BaseURL}); err != nil {
 		return fail(err)
@@ -164,6 +203,9 @@ func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: %v: %w", err, kernel.ErrNoResource)
 	}
+	if r.foreign != nil && a.Account != "" && a.Account != r.Env.Account {
+		return r.foreign.Resolve(arn)
+	}
 	switch a.Service {
 	case "events":
 		return r.Events.Resolve(arn)
@@ -173,6 +215,8 @@ func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 		return r.Lambda.Resolve(arn)
 	case "sns":
 		return r.Topics.Resolve(arn)
+	case "logs":
+		return r.Logs.Resolve(arn)
 	}
 	r.mu.RLock()
 	m, ok := r.mounts[a.Service]
@@ -220,11 +264,26 @@ func (r *Runtime) Stats() map[string]int64 {
 	out["sns_dropped"] = t.Dropped
 	out["sns_filtered"] = t.Filtered
 	out["sns_duplicates"] = t.Duplicates
+	for k, v := range r.Lambda.Stats() {
+		out[k] = v
+	}
+	for k, v := range r.Logs.Stats() {
+		out[k] = v
+	}
+	if r.Functions != nil {
+		for k, v := range r.Functions.Stats() {
+			out[k] = v
+		}
+	}
 	return out
 }
 
-// Close closes the store if Open opened it. Stop Run first.
+// Close stops function processes and closes the store if Open opened
+// it. Stop Run first.
 func (r *Runtime) Close() error {
+	if r.Functions != nil {
+		r.Functions.Close()
+	}
 	if r.ownStore {
 		return r.Store.Close()
 	}

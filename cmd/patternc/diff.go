@@ -89,7 +89,7 @@ pattern too complex to compare.`,
 				return &exitError{code: 2, err: err}
 			}
 			if format == "json" {
-				writeJSON(out, diffJSON(res))
+				_ = writeJSON(out, diffJSON(res))
 			} else {
 				printDiff(out, res, "")
 			}
@@ -109,7 +109,7 @@ pattern too complex to compare.`,
 // of a file named after '#'.
 func loadSide(cmd *cobra.Command, arg string, d compiler.Dialect, forced bool) (*compiler.Pattern, error) {
 	if file, frag, ok := strings.Cut(arg, "#"); ok && !strings.HasPrefix(strings.TrimSpace(arg), "{") {
-		res, err := lint.Run([]string{file}, lint.Options{})
+		res, err := lint.Run([]string{file}, lint.Options{Rules: true})
 		if err != nil {
 			return nil, &exitError{code: 2, err: err}
 		}
@@ -197,13 +197,6 @@ func diffJSON(res *reason.Diff) diffOut {
 		return &witnessJSON{Input: json.RawMessage(w.Input), Old: explainJSON{w.Old.Matched, w.Old.Lines}, New: explainJSON{w.New.Matched, w.New.Lines}}
 	}
 	return diffOut{Verdict: res.Verdict.String(), Added: conv(res.Added), Removed: conv(res.Removed), Caveat: res.Caveat}
-}
-
-func writeJSON(w io.Writer, v any) {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
 }
 
 // ruleChange is one rule compared across a git revision and the working
@@ -316,7 +309,7 @@ func gitErr(err error) string {
 // rulesUnder lints paths and keys their rules by file (relative to base,
 // slash-separated) and name.
 func rulesUnder(base string, paths []string) (map[string]lint.Rule, error) {
-	res, err := lint.Run(paths, lint.Options{})
+	res, err := lint.Run(paths, lint.Options{Rules: true})
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +370,7 @@ func printChanges(w io.Writer, changes []ruleChange, format string) bool {
 		if js == nil {
 			js = []ruleOut{}
 		}
-		writeJSON(w, map[string]any{"rules": js})
+		_ = writeJSON(w, map[string]any{"rules": js})
 	}
 	return differ
 }

@@ -111,8 +111,9 @@ func TestGitHubAction(t *testing.T) {
 		} `yaml:"inputs"`
 		Runs struct {
 			Steps []struct {
-				Name string `yaml:"name"`
-				Run  string `yaml:"run"`
+				Name string            `yaml:"name"`
+				Run  string            `yaml:"run"`
+				Env  map[string]string `yaml:"env"`
 			} `yaml:"steps"`
 		} `yaml:"runs"`
 	}
@@ -120,9 +121,10 @@ func TestGitHubAction(t *testing.T) {
 		t.Fatal(err)
 	}
 	script := ""
+	var stepEnv map[string]string
 	for _, s := range action.Runs.Steps {
 		if s.Name == "Lint" {
-			script = s.Run
+			script, stepEnv = s.Run, s.Env
 		}
 	}
 	if script == "" {
@@ -131,15 +133,21 @@ func TestGitHubAction(t *testing.T) {
 	env := shim(t)
 	input := regexp.MustCompile(`\$\{\{\s*inputs\.([a-z-]+)\s*\}\}`)
 	step := func(dir string, set map[string]string) (string, error) {
-		s := input.ReplaceAllStringFunc(script, func(m string) string {
-			name := input.FindStringSubmatch(m)[1]
-			if v, ok := set[name]; ok {
-				return v
-			}
-			return action.Inputs[name].Default
-		})
-		cmd := exec.Command("bash", "-c", s)
+		fill := func(text string) string {
+			return input.ReplaceAllStringFunc(text, func(m string) string {
+				name := input.FindStringSubmatch(m)[1]
+				if v, ok := set[name]; ok {
+					return v
+				}
+				return action.Inputs[name].Default
+			})
+		}
+		cmd := exec.Command("bash", "-c", fill(script))
 		cmd.Dir, cmd.Env = dir, env
+		// The step's env: block, inputs filled in, as the runner sets it.
+		for k, v := range stepEnv {
+			cmd.Env = append(cmd.Env, k+"="+fill(v))
+		}
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}

@@ -7,13 +7,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/patternc/patternc/compiler"
+	"github.com/patternc/patternc/internal/buildinfo"
 	"github.com/patternc/patternc/lint"
 )
 
 func init() { subcommands = append(subcommands, newLintCmd) }
-
-// version is stamped into SARIF output.
-var version = "0.1.0-dev"
 
 func newLintCmd() *cobra.Command {
 	var format, failLevel, disable, dialect, scope string
@@ -53,7 +51,8 @@ include/exclude globs, patterns (dialect per glob), disable, fail-level,
 terraform.variables. See docs/lint.md.
 
 Disable a code with --disable L104,W103, in .patternc.yaml, or with a comment
-on the line or the line above: # patternc:disable=L104
+on the line or the line above: # patternc:disable=L104. Every code, with an
+example, is in docs/codes.md; an unknown code given to --disable is an error.
 
 Exit status: 0 clean, 1 findings at or above --fail-level, 2 usage or
 internal error.`,
@@ -67,8 +66,11 @@ internal error.`,
 			}
 			opts := lint.Options{Disable: map[string]bool{}}
 			for _, c := range strings.Split(disable, ",") {
-				if c = strings.TrimSpace(c); c != "" {
-					opts.Disable[strings.ToUpper(c)] = true
+				if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
+					if !lint.KnownCode(c) {
+						return &exitError{code: 2, err: fmt.Errorf("--disable %s: no such code (the codes are listed in docs/codes.md)", c)}
+					}
+					opts.Disable[c] = true
 				}
 			}
 			if dialect != "" {
@@ -115,7 +117,7 @@ internal error.`,
 					return &exitError{code: 2, err: err}
 				}
 			}
-			if err := res.Write(cmd.OutOrStdout(), format, version); err != nil {
+			if err := res.Write(cmd.OutOrStdout(), format, buildinfo.Read().Short()); err != nil {
 				return &exitError{code: 2, err: err}
 			}
 			if level != 0 && res.AtOrAbove(level) {

@@ -58,10 +58,10 @@ func TestShippedHooks(t *testing.T) {
 	if err := yaml.Unmarshal(data, &action); err != nil {
 		t.Fatal(err)
 	}
-	if action.Runs.Using != "composite" || len(action.Runs.Steps) != 3 || action.Inputs["format"] == nil || action.Inputs["fail-level"] == nil {
+	if action.Runs.Using != "composite" || len(action.Runs.Steps) < 2 || action.Inputs["format"] == nil || action.Inputs["fail-level"] == nil {
 		t.Fatalf("action.yml: %+v", action)
 	}
-	if run, _ := action.Runs.Steps[2]["run"].(string); !strings.Contains(run, "patternc lint --format") {
+	if run, _ := action.Runs.Steps[len(action.Runs.Steps)-1]["run"].(string); !strings.Contains(run, "patternc lint --format") {
 		t.Fatalf("action.yml does not run patternc lint: %q", run)
 	}
 }

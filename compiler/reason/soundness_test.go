@@ -16,9 +16,9 @@ import (
 )
 
 var (
-	nPatterns = flag.Int("patterns", 1500, "random patterns for TestSoundExamples (the acceptance run uses 100000)")
-	nPairs    = flag.Int("pairs", 1500, "random pattern pairs for TestSoundCompare (the acceptance run uses 100000)")
-	nEvents   = flag.Int("events", 10000, "random inputs on which patterns reported the same must agree")
+	nPatterns = flag.Int("patterns", 400, "random patterns for TestSoundExamples (the acceptance run uses 100000)")
+	nPairs    = flag.Int("pairs", 400, "random pattern pairs for TestSoundCompare (the acceptance run uses 100000)")
+	nEvents   = flag.Int("events", 2000, "random inputs on which patterns reported the same must agree (the acceptance run uses 10000)")
 )
 
 var dialects = []compiler.Dialect{compiler.EventBridge, compiler.SNSAttributes, compiler.SNSBody}

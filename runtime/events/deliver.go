@@ -70,13 +70,18 @@ type observed struct {
 // events ingested after the call returns.
 func (s *Service) plan(busName string, event []byte, ingested int64, rules []string) ([]queue.Item, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	b, ok := s.buses[busName]
+	s.mu.RUnlock()
 	if !ok {
 		s.count("events_dropped_unknown_bus", 1)
 		return nil, nil
 	}
-	ids, err := b.machine.Match(event)
+	// Every event here is an envelope the service built from validated
+	// parts (PutEvents checks the detail; replays and forwards re-use
+	// such envelopes): valid JSON, so the trusted path is exact. The
+	// machine's snapshot is immutable and its matching lock-free: no
+	// service lock is held while the event is matched.
+	ids, err := b.machine.MatchTrusted(event)
 	if err != nil {
 		s.env.Logf("events: event on bus %s cannot be matched: %v", busName, err)
 		s.count("events_unmatchable", 1)
@@ -86,24 +91,29 @@ func (s *Service) plan(busName string, event []byte, ingested int64, rules []str
 	for _, r := range rules {
 		allowed[r] = true
 	}
-	var items []queue.Item
+	var ds []delivery
+	s.mu.RLock()
 	for _, id := range ids {
 		r := b.rules[string(id)]
 		if r == nil || (len(allowed) > 0 && !allowed[r.Arn]) {
-			continue
+			continue // removed since the match, or not selected for a replay
 		}
 		if name, ok := strings.CutPrefix(r.ManagedBy, "archive:"); ok {
-			p, _ := json.Marshal(delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Archive: name, Event: event, Ingested: ingested})
-			items = append(items, queue.Item{Payload: p})
+			ds = append(ds, delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Archive: name, Event: event, Ingested: ingested})
 			continue
 		}
 		for _, t := range r.Targets {
-			p, err := json.Marshal(delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: event, Ingested: ingested})
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, queue.Item{Payload: p})
+			ds = append(ds, delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: event, Ingested: ingested})
 		}
+	}
+	s.mu.RUnlock()
+	items := make([]queue.Item, len(ds))
+	for i := range ds {
+		p, err := json.Marshal(ds[i])
+		if err != nil {
+			return nil, err
+		}
+		items[i] = queue.Item{Payload: p}
 	}
 	s.count("events_routed", 1)
 	if s.cfg.Observe != nil {
@@ -243,9 +253,11 @@ func (s *Service) send(ctx context.Context, d delivery, payload []byte) *failure
 		return classify(h(ctx, payload))
 	case dest != nil:
 		return s.sendHTTP(ctx, dest, payload)
-	case ours && a.ResourceType() == "event-bus":
+	case ours && a.ResourceType() == "event-bus" && s.env.Owns("events", a):
 		return s.forward(ctx, arn, d, payload)
 	}
+	// Anything else, including another account's bus, is the resolver's
+	// (which decides whether that account's policy lets this one in).
 	sk, err := s.env.Resolver.Resolve(arn)
 	if err == nil {
 		err = sk.Send(ctx, kernel.Message{Body: payload})
@@ -320,6 +332,12 @@ type APIDestination struct {
 	Arn    string
 	Method string
 	URL    string
+	// ConnectionArn, Description, InvocationRateLimitPerSecond and
+	// CreationTime are kept and described (API-destination.go).
+	ConnectionArn                string    `json:",omitempty"`
+	Description                  string    `json:",omitempty"`
+	InvocationRateLimitPerSecond int       `json:",omitempty"`
+	CreationTime                 time.Time `json:",omitzero"`
 }
 
 // CreateAPIDestination registers an HTTP endpoint and returns its ARN,

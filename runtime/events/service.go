@@ -78,6 +78,8 @@ type BusDef struct {
 	Name        string
 	Arn         string
 	Description string `json:",omitempty"`
+	// Policy is the bus's resource policy (PutPermission), JSON.
+	Policy string `json:",omitempty"`
 	// Schemas binds detail-types to registered schemas (docs/semantics/runtime.md §4.3).
 	Schemas []SchemaBinding `json:",omitempty"`
 }
@@ -461,14 +463,12 @@ func (s *Service) putRule(ctx context.Context, in PutRuleInput, managedBy string
 	if old != nil {
 		r.Targets = old.Targets
 	}
-	b.machine.Delete(automaton.ID(in.Name))
-	if state != "DISABLED" {
-		if err := b.machine.Add(automaton.ID(in.Name), p); err != nil {
-			if old != nil && old.State != "DISABLED" {
-				_ = b.machine.Add(automaton.ID(in.Name), old.pattern)
-			}
-			return "", apiErr("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
-		}
+	// Add replaces the old pattern in one snapshot (and on error keeps it):
+	// an event matched meanwhile sees the old rule or the new one.
+	if state == "DISABLED" {
+		b.machine.Delete(automaton.ID(in.Name))
+	} else if err := b.machine.Add(automaton.ID(in.Name), p); err != nil {
+		return "", apiErr("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
 	}
 	b.rules[in.Name] = r
 	if err := s.saveRule(ctx, b, r); err != nil {
@@ -552,11 +552,12 @@ func (s *Service) setState(ctx context.Context, busName, name, state string) err
 	if err != nil {
 		return err
 	}
-	b.machine.Delete(automaton.ID(name))
 	if state == "ENABLED" {
-		if err := b.machine.Add(automaton.ID(name), r.pattern); err != nil {
+		if err := b.machine.Add(automaton.ID(name), r.pattern); err != nil { // replaces: never absent meanwhile
 			return err
 		}
+	} else {
+		b.machine.Delete(automaton.ID(name))
 	}
 	r.State = state
 	return s.saveRule(ctx, b, r)

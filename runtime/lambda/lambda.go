@@ -84,6 +84,9 @@ type Dispatcher struct {
 	funcs map[string]*function
 
 	stats counters
+
+	observers atomic.Pointer[[]func(Change)]
+	idemMu    sync.Mutex // one keyed invoke at a time: check and record are one step
 }
 
 // counters are the dispatcher's named counters (docs/semantics/runtime.md §8.7), since start.
@@ -298,18 +301,27 @@ type job struct {
 // Invoke accepts an asynchronous invocation: once it returns the request
 // id, the event is committed to the store and will run at least once.
 func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (string, error) {
+	id, _, err := d.InvokeWith(ctx, name, payload, InvokeOptions{})
+	return id, err
+}
+
+// InvokeWith is Invoke with the client status API's options: a webhook
+// and an idempotency key. replay reports that the key was seen with the
+// same payload within the function's MaximumEventAge: id is then the
+// original invocation's and nothing new was queued.
+func (d *Dispatcher) InvokeWith(ctx context.Context, name string, payload []byte, opt InvokeOptions) (id string, replay bool, err error) {
 	f := d.function(name)
 	if f == nil {
-		return "", d.noFunction(name)
+		return "", false, d.noFunction(name)
 	}
 	if len(payload) > d.opts.PayloadLimit {
-		return "", kernel.Errorf("RequestTooLargeException", 413, "Request must be smaller than %d bytes for the Invoke operation", d.opts.PayloadLimit)
+		return "", false, kernel.Errorf("RequestTooLargeException", 413, "Request must be smaller than %d bytes for the Invoke operation", d.opts.PayloadLimit)
 	}
 	if len(payload) == 0 {
 		payload = []byte("{}")
 	}
 	if err := validJSON(payload); err != nil {
-		return "", kernel.Errorf("InvalidRequestContentException", 400, "Could not parse request body into json: %v", err)
+		return "", false, kernel.Errorf("InvalidRequestContentException", 400, "Could not parse request body into json: %v", err)
 	}
 	now := d.env.Clock.Now().UTC()
 	j := job{RequestID: uuid.NewString(), Function: name, Payload: append(json.RawMessage(nil), payload...), EnqueuedAt: now}
@@ -318,20 +330,39 @@ func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (s
 	st := &Status{InvocationID: j.RequestID, FunctionARN: d.FunctionARN(name), Status: StatusQueued, Revision: 1,
 		CreatedAt: stamp(now), UpdatedAt: stamp(now), MaxRetryAttempts: retries, MaxEventAgeSeconds: int(maxAge / time.Second)}
 	st.Delivery = d.deliveryPlan(f)
+	if opt.CallbackURL != "" {
+		st.Delivery.Callback = &Callback{URL: opt.CallbackURL, Events: opt.CallbackEvents, State: "pending"}
+	}
 	stData, err := json.Marshal(st)
 	if err != nil {
-		return "", kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
+		return "", false, kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
 	}
 	// The queue item and its status commit together (one fsync). Engines
 	// that apply op by op write the item first: a crash in between leaves
 	// an item that runs (and writes its status), never a status that lies.
 	var b store.Batch
 	b.Put(statusBucket, []byte(j.RequestID), stData)
+	if opt.IdempotencyKey != "" {
+		d.idemMu.Lock()
+		defer d.idemMu.Unlock()
+		orig, conflict, err := d.checkIdempotency(ctx, name, opt.IdempotencyKey, payload, now)
+		if err != nil {
+			return "", false, err
+		}
+		if orig != "" {
+			return orig, true, nil
+		}
+		if conflict {
+			return "", false, kernel.Errorf("IdempotencyKeyConflict", 409, "Idempotency-Key %q was used with a different payload", opt.IdempotencyKey)
+		}
+		d.recordIdempotency(&b, name, opt.IdempotencyKey, payload, j.RequestID, now.Add(maxAge))
+	}
 	if err := d.q.EnqueueWith(ctx, &b, queue.Item{ID: j.RequestID, Payload: data, Enqueued: now}); err != nil {
-		return "", kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
+		return "", false, kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
 	}
 	d.stats.accepted.Add(1)
-	return j.RequestID, nil
+	d.announce("", st)
+	return j.RequestID, false, nil
 }
 
 func validJSON(b []byte) error {
@@ -443,7 +474,7 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 		st.NextAttemptAt = stamp(now.Add(delay))
 		d.stats.retries.Add(1)
 		out := d.requeue(j, now.Add(delay))
-		out.Extra = d.advance(st, StatusRetrying, now)
+		out.Extra, out.Done = d.advance(st, StatusRetrying, now)
 		return out
 	}
 	return d.finishError(ctx, f, j, st, StatusFailed, "RetriesExhausted", runErr, now)
@@ -463,10 +494,10 @@ func (d *Dispatcher) throttle(ctx context.Context, f *function, j job, st *Statu
 	st.NextAttemptAt = stamp(now.Add(delay))
 	out := d.requeue(j, now.Add(delay))
 	if back != "" {
-		out.Extra = d.advance(st, back, now)
+		out.Extra, out.Done = d.advance(st, back, now)
 	} else {
 		st.Revision-- // not a transition: the document changes, the revision does not
-		out.Extra = d.advance(st, st.Status, now)
+		out.Extra, out.Done = d.advance(st, st.Status, now)
 	}
 	return out
 }
@@ -541,6 +572,7 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 	st.NextAttemptAt = ""
 	if f != nil {
 		rec := d.record(j, condition, response, ran, st.functionError, now)
+		st.record = rec
 		c := d.configOf(f)
 		dest := c.OnFailure
 		if status == StatusSucceeded {
@@ -566,7 +598,8 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 	case StatusExpired:
 		d.stats.expired.Add(1)
 	}
-	return queue.Outcome{Extra: d.advance(st, status, now)}
+	extra, done := d.advance(st, status, now)
+	return queue.Outcome{Extra: extra, Done: done}
 }
 
 // destinationBody is what a destination receives (docs/semantics/runtime.md §6.5): the record
@@ -676,6 +709,7 @@ type Status struct {
 	Delivery           Delivery        `json:"delivery"`
 
 	functionError string
+	record        []byte // the invocation record, once terminal
 }
 
 // ErrorInfo is the last error of an invocation.
@@ -690,6 +724,9 @@ type Delivery struct {
 	OnSuccess  *DeliveryTarget `json:"onSuccess"`
 	OnFailure  *DeliveryTarget `json:"onFailure"`
 	DeadLetter *DeliveryTarget `json:"deadLetter"`
+	// Callback is the invocation's webhook (patternc's client status API,
+	// runtime.md §7.4); the status API keeps its state.
+	Callback *Callback `json:"callback,omitempty"`
 }
 
 // DeliveryTarget is one destination and its state: pending, delivered or
@@ -706,25 +743,35 @@ func (s *Status) terminal() bool {
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func (d *Dispatcher) transition(ctx context.Context, st *Status, to string, now time.Time) {
+	prev := st.Status
 	st.Status = to
 	st.Revision++
 	st.UpdatedAt = stamp(now)
-	_ = d.saveStatus(ctx, st) // best effort: the queue item is the truth
+	if d.saveStatus(ctx, st) == nil { // best effort: the queue item is the truth
+		d.announce(prev, st)
+	}
 }
 
 // advance moves st to status to as a new revision and returns the batch
-// that stores it, for the queue to commit with the outcome.
-func (d *Dispatcher) advance(st *Status, to string, now time.Time) *store.Batch {
+// that stores it, for the queue to commit with the outcome, and what to
+// call once it is committed (observers hear of transitions only then; a
+// change that keeps the status is not a transition and is not announced).
+func (d *Dispatcher) advance(st *Status, to string, now time.Time) (*store.Batch, func()) {
+	prev := st.Status
 	st.Status = to
 	st.Revision++
 	st.UpdatedAt = stamp(now)
 	data, err := json.Marshal(st)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	var b store.Batch
 	b.Put(statusBucket, []byte(st.InvocationID), data)
-	return &b
+	if prev == to {
+		return &b, nil
+	}
+	snap := *st
+	return &b, func() { d.announce(prev, &snap) }
 }
 
 func (d *Dispatcher) saveStatus(ctx context.Context, st *Status) error {

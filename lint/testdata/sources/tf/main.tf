@@ -71,3 +71,7 @@ resource "aws_cloudwatch_event_rule" "heredoc_interp" {
 }
 EOT
 }
+
+resource "aws_cloudwatch_event_rule" "merged" {
+  event_pattern = jsonencode(merge(local.base, { source = ["x"] }))
+}
