@@ -41,9 +41,10 @@ With --git REV it compares every rule under the PATHs (default: the whole
 repository) as it stands at REV with the working tree, rules paired by file
 and name: a pull-request review of what each edited rule now matches.
 
-Exit status: 0 the patterns (every rule) match the same events; 1 some differ
-(or a rule was added or removed); 2 an invalid pattern, a usage error, or a
-pattern too complex to compare.`,
+Exit status: 0 the patterns (every rule) match the same events; 1 some differ,
+a rule was added or removed, or a difference could not be ruled out (an IPv6
+cidr's "::" forms, said as "undecided"); 2 an invalid pattern, a usage error,
+or a pattern too complex to compare within the budget.`,
 		Example: `  patternc diff old.json new.json
   patternc diff '{"source":["a"]}' '{"source":[{"prefix":"a"}]}'
   patternc diff template.yaml#Resources.OrderRule new-template.yaml#Resources.OrderRule
