@@ -42,9 +42,9 @@ repository) as it stands at REV with the working tree, rules paired by file
 and name: a pull-request review of what each edited rule now matches.
 
 Exit status: 0 the patterns (every rule) match the same events; 1 some differ,
-a rule was added or removed, or a difference could not be ruled out (an IPv6
-cidr's "::" forms, said as "undecided"); 2 an invalid pattern, a usage error,
-or a pattern too complex to compare within the budget.`,
+a rule was added or removed, or a difference could not be ruled out
+("undecided"); 2 an invalid pattern, a usage error, or a pattern too complex
+to compare within the budget.`,
 		Example: `  patternc diff old.json new.json
   patternc diff '{"source":["a"]}' '{"source":[{"prefix":"a"}]}'
   patternc diff template.yaml#Resources.OrderRule new-template.yaml#Resources.OrderRule
@@ -149,7 +149,7 @@ func printDiff(w io.Writer, res *reason.Diff, pad string) {
 		}
 		return
 	case reason.Undecided:
-		fmt.Fprintln(w, "undecided: a difference may lie in IPv6 address forms patternc does not spell out")
+		fmt.Fprintln(w, "undecided: a difference could not be ruled out or shown (an approximated value set)")
 		return
 	}
 	fmt.Fprintln(w, "different")

@@ -62,7 +62,7 @@ stderr); 2 the pattern is invalid, too complex to reason about, or a usage error
 					fmt.Fprintf(errOut, "%s:%d:%d: %s%s\n", name, dc.Pos.Line, dc.Pos.Col, clauseLabel(p, dc.Clause), dc.Reason)
 				}
 				if len(dead) == 0 {
-					return &exitError{code: 2, err: errors.New(name + ": no example found (an IPv6 cidr bound left it open)")}
+					return &exitError{code: 2, err: errors.New(name + ": no example found (an approximated value set left it open)")}
 				}
 				return &exitError{code: 1, err: fmt.Errorf("%s: no event can match this pattern", name)}
 			}

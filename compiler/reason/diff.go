@@ -15,7 +15,7 @@ const (
 	// Different: at least one witness shows a difference.
 	Different
 	// Undecided: a difference may exist but could not be shown (an
-	// approximated IPv6 cidr language left it open).
+	// approximated value set left it open; no operator makes one today).
 	Undecided
 )
 

@@ -16,7 +16,7 @@
 //
 // Everything is bounded: an automaton past MaxStates stops the operation
 // with a *BudgetError (as a panic that compiler/reason turns into an
-// error), never a hang. IPv6 cidr blocks, whose text has "::" forms this
-// package does not spell out, are known between two bounds (Lang.Exact
-// reports which); every operation keeps the bounds sound.
+// error), never a hang. A Lang carries a lower and an upper bound so that
+// an approximate language would stay sound; those the operators make today
+// are exact (Lang.Exact).
 package valueset

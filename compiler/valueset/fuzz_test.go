@@ -33,11 +33,14 @@ func opFor(kind uint8, text string) stringOp {
 		g := compiler.Glob{Parts: strings.Split(text, "*")}
 		return stringOp{Wildcard(g.Parts), g.Match}
 	}
-	// A cidr block from the text's bytes: an IPv4 /8../31 block.
-	var b [4]byte
+	// A cidr block from the text's bytes: an IPv4 /8../31 block, or for
+	// texts of odd length an IPv6 /16../127 one.
+	var b [16]byte
 	copy(b[:], text)
-	bits := 8 + len(text)%24
-	p, _ := netip.AddrFrom4(b).Prefix(bits)
+	p, _ := netip.AddrFrom4([4]byte(b[:4])).Prefix(8 + len(text)%24)
+	if len(text)%2 == 1 {
+		p, _ = netip.AddrFrom16(b).Prefix(16 + int(b[0])%112)
+	}
 	return stringOp{CIDR(p), func(s string) bool {
 		a, ok := compiler.ParseIP(s)
 		return ok && p.Contains(a)
@@ -47,7 +50,7 @@ func opFor(kind uint8, text string) stringOp {
 // shortStrings are every string of up to maxRunes runes over the texts'
 // runes plus a few others, and the texts themselves with a rune added.
 func shortStrings(maxRunes int, texts ...string) []string {
-	alpha := map[rune]bool{'x': true, 'K': true, 'é': true, '.': true, '1': true}
+	alpha := map[rune]bool{'x': true, 'K': true, 'é': true, '.': true, '1': true, ':': true}
 	for _, t := range texts {
 		for _, r := range t {
 			if len(alpha) < 9 {

@@ -5,12 +5,13 @@ import (
 )
 
 // The strings a cidr condition accepts are those compiler.ParseIP reads as
-// an address inside the block. For IPv4 that is an exact regular language:
-// four runs of 1 to 10 decimal digits (leading zeros allowed) whose values
-// lie in the block's per-octet ranges. IPv6 text has "::" compression,
-// which this package does not spell out: its language is bounded below by
-// the uncompressed forms (eight groups of 1 to 4 hex digits, any case)
-// and above by every IPv6-shaped string.
+// an address inside the block, an exact regular language. IPv4: four runs
+// of 1 to 10 decimal digits (leading zeros allowed) whose values lie in the
+// block's per-octet ranges. IPv6: eight groups of 1 to 4 hex digits in
+// either case, or fewer groups around one "::" standing for at least one
+// group of zeros (netip.ParseAddr's rules), each group's value in the
+// block's range for its position; a dotted IPv4 tail is not IP-shaped to
+// event-ruler, so no accepted address has one.
 
 var (
 	digitClass = [][2]byte{{'0', '9'}}
@@ -93,44 +94,85 @@ func CIDR(p netip.Prefix) Lang {
 	return cachedShape("c\x00"+p.String(), func() Lang { return cidr(p) })
 }
 
-func cidr(p netip.Prefix) Lang {
+// groupRanges splits a block into per-group value ranges: groups of 8 bits
+// for IPv4, 16 for IPv6.
+func groupRanges(p netip.Prefix, groups, groupBits int) (lo, hi []uint64) {
 	bits := p.Bits()
 	addr := p.Addr().AsSlice()
-	n := &nfa{}
-	cur := n.node()
-	groups, groupBits, base, width, sep := 4, 8, 10, 10, byte('.')
-	if p.Addr().Is6() {
-		groups, groupBits, base, width, sep = 8, 16, 16, 4, ':'
-	}
+	full := uint64(1)<<groupBits - 1
 	for g := 0; g < groups; g++ {
 		var v uint64
 		for k := 0; k < groupBits/8; k++ {
 			v = v<<8 | uint64(addr[g*groupBits/8+k])
 		}
-		full := uint64(1)<<groupBits - 1
-		lo, hi := uint64(0), full
+		l, h := uint64(0), full
 		switch fixed := bits - g*groupBits; {
 		case fixed >= groupBits:
-			lo, hi = v, v
+			l, h = v, v
 		case fixed > 0:
 			keep := full << (groupBits - fixed) & full
-			lo, hi = v&keep, v&keep|(full&^keep)
+			l, h = v&keep, v&keep|(full&^keep)
 		}
-		if g > 0 {
+		lo, hi = append(lo, l), append(hi, h)
+	}
+	return lo, hi
+}
+
+func cidr(p netip.Prefix) Lang {
+	n := &nfa{}
+	start := n.node()
+	end := n.node()
+	if p.Addr().Is4() {
+		lo, hi := groupRanges(p, 4, 8)
+		cur := start
+		for g := 0; g < 4; g++ {
+			if g > 0 {
+				nx := n.node()
+				n.byteRange(cur, nx, '.', '.')
+				cur = nx
+			}
 			nx := n.node()
-			n.byteRange(cur, nx, sep, sep)
+			numberRange(n, cur, nx, 10, 10, lo[g], hi[g])
 			cur = nx
 		}
-		nx := n.node()
-		numberRange(n, cur, nx, base, width, lo, hi)
-		cur = nx
+		n.epsilon(cur, end)
+	} else {
+		// Eight groups of 1 to 4 hex digits, or i groups, "::" standing for
+		// at least one group of zeros, and j groups (i+j <= 7), as
+		// netip.ParseAddr reads them.
+		lo, hi := groupRanges(p, 8, 16)
+		groups := func(cur int, from, to int) int {
+			for g := from; g < to; g++ {
+				if g > from {
+					nx := n.node()
+					n.byteRange(cur, nx, ':', ':')
+					cur = nx
+				}
+				nx := n.node()
+				numberRange(n, cur, nx, 16, 4, lo[g], hi[g])
+				cur = nx
+			}
+			return cur
+		}
+		n.epsilon(groups(start, 0, 8), end)
+		for i := 0; i <= 7; i++ {
+			for j := 0; i+j <= 7; j++ {
+				zeros := true
+				for g := i; g < 8-j; g++ {
+					zeros = zeros && lo[g] == 0
+				}
+				if !zeros {
+					continue
+				}
+				cur := groups(start, 0, i)
+				nx := n.node()
+				n.bytes(cur, nx, "::")
+				n.epsilon(groups(nx, 8-j, 8), end)
+			}
+		}
 	}
-	low := n.determinize(cur, "cidr")
-	low = product(low, utf8DFA, opAnd, "cidr")
-	if p.Addr().Is4() {
-		return exact(low)
-	}
-	return Lang{low, ipv6Shaped().lo}
+	d := n.determinize(end, "cidr")
+	return exact(product(d, utf8DFA, opAnd, "cidr"))
 }
 
 // IPShaped is every string compiler.ParseIP would try to read as an

@@ -7,11 +7,12 @@ import (
 )
 
 // Lang is a set of strings: the valid UTF-8 strings (event strings always
-// are) that a string condition accepts. Most languages are known exactly;
-// a few (an IPv6 cidr block, whose textual forms include "::" compression)
-// are known between two bounds, lo ⊆ L ⊆ hi. Every operation keeps the
-// bounds sound, complement swapping them, so that a witness drawn from lo
-// is always in L and a verdict "empty" drawn from hi is always right.
+// are) that a string condition accepts. Every language the pattern
+// operators make is known exactly; the type still carries two bounds,
+// lo ⊆ L ⊆ hi, so that a language known only approximately (a future
+// operator, or one cut short) keeps every operation sound: complement
+// swaps them, a witness drawn from lo is always in L and a verdict "empty"
+// drawn from hi is always right. For exact languages lo == hi.
 type Lang struct {
 	lo, hi *dfa
 }
