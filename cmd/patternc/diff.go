@@ -233,7 +233,17 @@ func gitChanges(rev string, paths []string) ([]ruleChange, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	for _, f := range strings.Split(strings.TrimSpace(string(list)), "\n") {
+	files := strings.Split(strings.TrimSpace(string(list)), "\n")
+	// The .patternc.yaml files of REV too, wherever they are: they decide
+	// how lint reads the files, at REV as in the working tree.
+	if all, err := exec.Command("git", "-C", root, "ls-tree", "-r", "--full-name", "--name-only", rev).Output(); err == nil {
+		for _, f := range strings.Split(string(all), "\n") {
+			if filepath.Base(f) == ".patternc.yaml" {
+				files = append(files, f)
+			}
+		}
+	}
+	for _, f := range files {
 		if f == "" {
 			continue
 		}
