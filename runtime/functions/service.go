@@ -55,6 +55,9 @@ type Service struct {
 
 	stats counters
 	done  chan struct{}
+
+	pythonOnce sync.Once
+	pythonPath string
 	wg    sync.WaitGroup
 }
 
