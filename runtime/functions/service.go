@@ -58,7 +58,7 @@ type Service struct {
 
 	pythonOnce sync.Once
 	pythonPath string
-	wg    sync.WaitGroup
+	wg         sync.WaitGroup
 }
 
 type counters struct {
