@@ -287,6 +287,38 @@ func TestAsyncOutcomesOverHTTP(t *testing.T) {
 	}
 }
 
+// TestSNSLambdaSubscription: a topic's lambda subscription invokes the
+// function through the async pipeline (a status document appears).
+func TestSNSLambdaSubscription(t *testing.T) {
+	r := newLambdaRig(t)
+	ctx := context.Background()
+	topic, _ := r.rt.Topics.CreateTopic(ctx, "orders", nil)
+	if _, err := r.rt.Topics.Subscribe(ctx, topic, "lambda", "arn:aws:lambda:us-east-1:000000000000:function:log", nil); err != nil {
+		t.Fatal(err)
+	}
+	if resp, out := r.do("POST", "/", "Action=Publish&Version=2010-03-31&TopicArn="+topic+"&Message=hello", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}); resp.StatusCode != 200 {
+		t.Fatalf("publish: %d %s", resp.StatusCode, out)
+	}
+	var list struct{ Invocations []struct{ InvocationID string } }
+	for deadline := time.Now().Add(20 * time.Second); len(list.Invocations) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		_, out := r.do("GET", "/v1/invocations?function=log", "", nil)
+		json.Unmarshal([]byte(out), &list)
+		if next, ok := r.clk.NextWait(); ok && next.Sub(r.clk.Now()) < time.Minute {
+			r.clk.Advance(next.Sub(r.clk.Now()))
+		}
+	}
+	if len(list.Invocations) != 1 {
+		t.Fatal("the subscription did not invoke the function")
+	}
+	if d := r.settle(list.Invocations[0].InvocationID); d.Status != "succeeded" {
+		t.Errorf("status %+v", d)
+	}
+	_, out := r.do("GET", "/v1/invocations/"+list.Invocations[0].InvocationID, "", nil)
+	if !strings.Contains(out, `"Type":"Notification"`) || !strings.Contains(out, `"Message":"hello"`) {
+		t.Errorf("the function did not get the SNS event: %s", out)
+	}
+}
+
 func TestLambdaAPIErrors(t *testing.T) {
 	r := newLambdaRig(t)
 	for _, c := range []struct {
@@ -315,6 +347,9 @@ func TestLambdaAPIErrors(t *testing.T) {
 		if resp.StatusCode != c.status || resp.Header.Get("X-Amzn-Errortype") != c.code || e.Message == "" {
 			t.Errorf("%s %s: %d %s %s", c.method, c.path, resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"), out)
 		}
+	}
+	if n := r.rt.Functions.Stats()["function_code_rejected"]; n != 1 {
+		t.Errorf("function_code_rejected = %d, want 1 (the zip-slip archive)", n)
 	}
 	// Sync invoke: a function error is 200 with X-Amz-Function-Error.
 	resp, out := r.do("POST", "/2015-03-31/functions/pay/invocations", `{"orderId":"ORD-001"}`, map[string]string{"X-Amz-Log-Type": "Tail"})
