@@ -299,7 +299,9 @@ func TestSNSLambdaSubscription(t *testing.T) {
 	if resp, out := r.do("POST", "/", "Action=Publish&Version=2010-03-31&TopicArn="+topic+"&Message=hello", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}); resp.StatusCode != 200 {
 		t.Fatalf("publish: %d %s", resp.StatusCode, out)
 	}
-	var list struct{ Invocations []struct{ InvocationID string } }
+	var list struct {
+		Invocations []struct{ InvocationID string }
+	}
 	for deadline := time.Now().Add(20 * time.Second); len(list.Invocations) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		_, out := r.do("GET", "/v1/invocations?function=log", "", nil)
 		json.Unmarshal([]byte(out), &list)
