@@ -61,8 +61,9 @@ func inputOf(d compiler.Dialect) (int, error) {
 // immutable snapshot. Add and Delete build the next snapshot and publish it
 // atomically; writers are serialised.
 type Machine struct {
-	cfg  Config
-	snap atomic.Pointer[snapshot]
+	cfg      Config
+	snap     atomic.Pointer[snapshot]
+	matchers sync.Pool // *Matcher of this machine, for Match and MatchPublish
 
 	mu       sync.Mutex // serialises writers; guards everything below
 	patterns map[ID]*patternRec
@@ -105,11 +106,19 @@ type subMachine struct {
 	// allows absence): they are candidates for every input.
 	always []*clauseRec
 	count  int // patterns
+	// For MatchTrusted's early stop (trusted.go): rootNeed is how many
+	// distinct member names of the event's top level lead to a pattern
+	// path; segments are the distinct segments of the pattern paths.
+	rootNeed int32
+	segments [][]byte
 }
 
 type pathEntry struct {
 	pm    *pathMatcher
 	below bool
+	// need: for a prefix, how many distinct member names of the object
+	// there lead further along a pattern path.
+	need int32
 }
 
 // pathMatcher is the value automaton of one path.
@@ -998,6 +1007,7 @@ func (t *tx) commit() {
 				e.below = true
 				s.index[k] = e
 			}
+			s.countNeeds()
 		}
 	}
 	s := t.snap

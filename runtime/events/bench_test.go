@@ -3,8 +3,8 @@ package events
 import (
 	"context"
 	"fmt"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,7 +23,7 @@ func BenchmarkBusThroughput(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	s, err := New(kernel.Env{Store: st, Logger: slog.New(slog.DiscardHandler)}, Options{Workers: 32, MaxRulesPerBus: 1000})
+	s, err := New(kernel.Env{Store: st, Logger: testsupport.Discard}, Options{Workers: 32, MaxRulesPerBus: 1000})
 	if err != nil {
 		b.Fatal(err)
 	}

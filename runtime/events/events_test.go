@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,12 +12,12 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
-var t0 = time.Date(2024, 6, 15, 10, 30, 0, 0, time.UTC)
+var t0 = testsupport.T0
 
 // recorder is a sink and a Go handler that records what it receives.
 type recorder struct {
@@ -77,7 +76,7 @@ type harness struct {
 
 // each runs f against both store engines.
 func each(t *testing.T, f func(t *testing.T, h *harness)) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			h := start(t, st, clock.NewFake(t0))
@@ -106,7 +105,7 @@ func startWith(t testing.TB, st store.Store, clk *clock.Fake, setup func(*Servic
 		}
 		return nil, kernel.ErrNoResource
 	})
-	svc, err := New(kernel.Env{Store: st, Clock: clk, Resolver: res, Logger: slog.New(slog.DiscardHandler)}, Options{})
+	svc, err := New(kernel.Env{Store: st, Clock: clk, Resolver: res, Logger: testsupport.Discard}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,9 +164,9 @@ func mustRule(t testing.TB, s *Service, bus, name, pattern string, targets ...Ta
 func intp(n int) *int { return &n }
 
 func TestPutEventsValidation(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Clock: clock.NewFake(t0), Logger: slog.New(slog.DiscardHandler)}, Options{})
+			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Clock: clock.NewFake(t0), Logger: testsupport.Discard}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -476,12 +475,12 @@ func TestArchiveAndReplay(t *testing.T) {
 }
 
 func TestResumeAfterRestart(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			st := e.Open(t, dir)
 			clk := clock.NewFake(t0)
-			s, err := New(kernel.Env{Store: st, Clock: clk, Logger: slog.New(slog.DiscardHandler)}, Options{})
+			s, err := New(kernel.Env{Store: st, Clock: clk, Logger: testsupport.Discard}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -501,9 +500,9 @@ func TestResumeAfterRestart(t *testing.T) {
 }
 
 func TestRulesAndTargetsAPI(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Logger: slog.New(slog.DiscardHandler)}, Options{})
+			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Logger: testsupport.Discard}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -579,7 +578,7 @@ func TestRulesAndTargetsAPI(t *testing.T) {
 // TestReplayCancelAndRestart: archive counts survive a restart, and a
 // cancelled replay ends CANCELLED.
 func TestReplayCancelAndRestart(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			clk := clock.NewFake(t0)
@@ -617,7 +616,7 @@ func TestReplayCancelAndRestart(t *testing.T) {
 }
 
 // TestTransformationFailed: a target whose shaping produces nothing is not
-// retried; its DLQ message carries the original event (§2.4, §2.6).
+// retried; its DLQ message carries the original event (docs/semantics/runtime.md §2.4, §2.6).
 func TestTransformationFailed(t *testing.T) {
 	each(t, func(t *testing.T, h *harness) {
 		got := &recorder{}

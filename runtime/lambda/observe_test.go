@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/patternc/patternc/runtime/kernel"
-	"github.com/patternc/patternc/runtime/store/storetest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
 // TestObserve: observers hear every transition once, after commit, in
 // revision order, with the record on the terminal one.
 func TestObserve(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
+	r := newRig(t, testsupport.Bolt())
 	var mu sync.Mutex
 	var seen []Change
 	r.d.Observe(func(c Change) {
@@ -51,7 +51,7 @@ func TestObserve(t *testing.T) {
 }
 
 func TestIdempotencyKey(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0])
+	r := newRig(t, testsupport.Bolt())
 	r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
 	ctx := context.Background()
 	opt := InvokeOptions{IdempotencyKey: "order-1"}
