@@ -128,7 +128,10 @@ func (r *lambdaRig) settle(id string) statusDoc {
 		case "succeeded", "failed", "expired":
 			return d
 		case "queued", "retrying":
-			if next, ok := r.clk.NextWait(); ok {
+			// Only the dispatcher's own waits (retries 60 s, 120 s;
+			// throttles ≤ 5 min): other services' long timers would age
+			// the invocation past its limit.
+			if next, ok := r.clk.NextWait(); ok && next.Sub(r.clk.Now()) <= 5*time.Minute {
 				r.clk.Advance(next.Sub(r.clk.Now()))
 			}
 		}
