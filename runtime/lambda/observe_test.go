@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/internal/testsupport"
+	"github.com/patternc/patternc/runtime/kernel"
 )
 
 // TestObserve: observers hear every transition once, after commit, in
