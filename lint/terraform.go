@@ -501,8 +501,15 @@ func (m *tfModule) fileCall(tf *tfFile, x *hclsyntax.FunctionCallExpr, s site) b
 	}
 	ext := m.files[p]
 	if ext == nil {
+		// Only a regular file (not a link) inside the repository: lint
+		// prints lines of what it reads, and a repository must not make it
+		// print files from elsewhere on the machine.
+		abs, err := filepath.Abs(p)
+		if err != nil || !insideRepo(dir, abs) {
+			return false
+		}
 		fr := &fileResult{file: p, budget: tf.fr.budget}
-		if info, err := os.Stat(p); err != nil || !info.Mode().IsRegular() || !fr.read() {
+		if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() || !fr.read() {
 			return false
 		}
 		ext = &tfFile{fr: fr, ls: newLineStarts(fr.src)}
@@ -531,6 +538,25 @@ func (m *tfModule) fileCall(tf *tfFile, x *hclsyntax.FunctionCallExpr, s site) b
 		return false
 	}
 	return true
+}
+
+// insideRepo reports whether file lies under the repository holding dir
+// (the nearest ancestor with .git), or under dir when there is none.
+func insideRepo(dir, file string) bool {
+	root := dir
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			root = d
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	rel, err := filepath.Rel(root, file)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // template checks a string or heredoc holding JSON; interpolations are
