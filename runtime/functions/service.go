@@ -101,6 +101,9 @@ type record struct {
 	LastModified string      `json:"lastModified"`
 	RevisionID   string      `json:"revisionId"`
 	Policy       []Statement `json:"policy,omitempty"`
+	// InvokeConfig is the async invoke config last set through this
+	// service (the dispatcher holds the live one).
+	InvokeConfig *lambda.EventInvokeConfig `json:"invokeConfig,omitempty"`
 }
 
 const bucket = "functions"

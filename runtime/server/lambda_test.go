@@ -381,3 +381,51 @@ func TestLambdaAPIErrors(t *testing.T) {
 		t.Errorf("delete: %d", resp.StatusCode)
 	}
 }
+
+// TestInvokeConfigSurvivesRestart: an event invoke config set over HTTP
+// is back after the server restarts on the same data directory.
+func TestInvokeConfigSurvivesRestart(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not on PATH: this test needs it")
+	}
+	dir := t.TempDir()
+	start := func() *Server {
+		s, err := New(Config{Listen: "127.0.0.1:0", DataDir: dir})
+		if err == nil {
+			err = s.Start()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	do := func(s *Server, method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, s.URL()+path, strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	s := start()
+	rt, _ := s.Runtime("000000000000")
+	rt.Queues.Create(context.Background(), "failed")
+	body, _ := json.Marshal(map[string]any{"FunctionName": "f", "Runtime": "python3.12", "Handler": "h.handler", "Role": "r",
+		"Code": map[string]any{"ZipFile": zipOf(map[string]string{"h.py": "def handler(e, c):\n    return 1\n"})}})
+	if code, out := do(s, "POST", "/2015-03-31/functions", string(body)); code != 201 {
+		t.Fatal(out)
+	}
+	cfg := `{"MaximumRetryAttempts":1,"DestinationConfig":{"OnFailure":{"Destination":"arn:aws:sqs:us-east-1:000000000000:failed"}}}`
+	if code, out := do(s, "PUT", "/2019-09-25/functions/f/event-invoke-config", cfg); code != 200 {
+		t.Fatal(out)
+	}
+	s.Shutdown(context.Background())
+	s = start()
+	defer s.Shutdown(context.Background())
+	code, out := do(s, "GET", "/2019-09-25/functions/f/event-invoke-config", "")
+	if code != 200 || !strings.Contains(out, `"MaximumRetryAttempts":1`) || !strings.Contains(out, `"OnFailure":{"Destination":"arn:aws:sqs:us-east-1:000000000000:failed"}`) {
+		t.Errorf("after restart: %d %s", code, out)
+	}
+}
