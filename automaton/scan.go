@@ -472,10 +472,52 @@ func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
 
 // scanNumber checks the JSON number grammar at d[i] and returns its end.
 // It is the scanner's hottest loop (a citylots event is mostly numbers
-// to skip), hence the unsigned digit tests.
+// to skip): numberEnd does the work with nothing to return but an index,
+// and scanNumberShape is called again only to explain a failure.
 func scanNumber(d []byte, i int) (int, error) {
+	if end := numberEnd(d, i); end >= 0 {
+		return end, nil
+	}
 	end, _, err := scanNumberShape(d, i)
 	return end, err
+}
+
+// numberEnd returns the end of the JSON number at d[i], or -1 where the
+// grammar (or the length limit) fails; the unsigned digit tests are one
+// comparison each.
+func numberEnd(d []byte, i int) int {
+	start := i
+	if d[i] == '-' {
+		if i++; i >= len(d) {
+			return -1
+		}
+	}
+	if c := d[i]; c == '0' {
+		i++
+	} else if c-'1' < 9 {
+		i = skipDigits(d, i+1)
+	} else {
+		return -1
+	}
+	if i < len(d) && d[i] == '.' {
+		if i++; i >= len(d) || d[i]-'0' >= 10 {
+			return -1
+		}
+		i = skipDigits(d, i+1)
+	}
+	if i < len(d) && d[i]|0x20 == 'e' {
+		if i++; i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || d[i]-'0' >= 10 {
+			return -1
+		}
+		i = skipDigits(d, i+1)
+	}
+	if i-start > 1024 {
+		return -1
+	}
+	return i
 }
 
 // numShape is what the scanner learns of a number's text on the way, so
