@@ -3,6 +3,7 @@ package automaton
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math/bits"
 	"unicode/utf8"
@@ -26,10 +27,20 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("automaton: event is not valid JSON at byte %d: %s", e.Offset, e.Msg)
 }
 
+// NotObjectError reports an event that is valid JSON but not an object
+// ([1,2], "text", 42): a different fault from malformed JSON, and said so.
+type NotObjectError struct {
+	Kind string // "an array", "a string", "a number", "a boolean", "null"
+}
+
+func (e *NotObjectError) Error() string {
+	return "automaton: the event is " + e.Kind + ", not a JSON object"
+}
+
 func (mt *Matcher) scan(d []byte) error {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '{' {
-		return &SyntaxError{i, "an event must be a JSON object"}
+		return notObject(d, i)
 	}
 	need := int32(0)
 	if mt.trusted {
@@ -46,6 +57,30 @@ func (mt *Matcher) scan(d []byte) error {
 		return &SyntaxError{i, "unexpected data after the end of the event"}
 	}
 	return nil
+}
+
+// notObject explains an event that does not start with '{': valid JSON of
+// another kind, or not JSON at all. Only this error path pays for the
+// validation.
+func notObject(d []byte, i int) error {
+	if i < len(d) && json.Valid(d) {
+		kind := "a number"
+		switch d[i] {
+		case '[':
+			kind = "an array"
+		case '"':
+			kind = "a string"
+		case 't', 'f':
+			kind = "a boolean"
+		case 'n':
+			kind = "null"
+		}
+		return &NotObjectError{Kind: kind}
+	}
+	if i >= len(d) {
+		return &SyntaxError{i, "the event is empty; an event must be a JSON object"}
+	}
+	return &SyntaxError{i, "an event must be a JSON object"}
 }
 
 func skipWS(d []byte, i int) int {
@@ -235,7 +270,10 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool, ne
 }
 
 // array reads an array at a pattern path: each element is a value of the
-// same path, and leaves inside carry (array, index) in their trail.
+// same path. Leaves inside an element that is an object or an array carry
+// (array, index) in their trail; a scalar element pins no index, so it
+// combines with leaves of any element (docs/semantics/patterns.md §5, as
+// event-ruler).
 func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (int, error) {
 	if depth+1 > mt.m.cfg.MaxDepth {
 		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
@@ -247,11 +285,16 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 		return i + 1, nil
 	}
 	for index := int32(0); ; index++ {
-		mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+		pin := i < len(d) && (d[i] == '{' || d[i] == '[')
+		if pin {
+			mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+		}
 		var err error
 		var open int
 		i, open, err = mt.value(d, i, depth+1, pm, below, 0) // more elements may follow
-		mt.stack = mt.stack[:len(mt.stack)-1]
+		if pin {
+			mt.stack = mt.stack[:len(mt.stack)-1]
+		}
 		if err != nil {
 			return i, err
 		}

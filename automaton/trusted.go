@@ -44,7 +44,7 @@ func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
 func (m *Machine) MatchTrusted(event []byte) ([]ID, error) {
 	mt := m.getMatcher()
 	ids, err := mt.MatchTrusted(nil, event)
-	matcherPool.Put(mt)
+	m.matchers.Put(mt)
 	return ids, err
 }
 

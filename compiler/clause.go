@@ -12,12 +12,15 @@ import (
 // distributed); a Clause is a conjunction of Fields with distinct paths; a
 // Field is a disjunction of Conditions on the leaves at one path.
 //
-// Matching semantics, shared by Explain and the automaton (patterns.md §1, §5):
+// Matching semantics, shared by Explain and the automaton (docs/semantics/patterns.md §1, §5):
 //
 //   - An event's leaves are its strings, numbers, true, false and null; a
 //     leaf's path is its object keys joined with "."; arrays add no segment
 //     and every element (recursively) is a leaf of the same path. Every leaf
-//     also carries the (array, index) pairs on its way from the root.
+//     also carries the (array, index) pairs of the array elements it lies
+//     in that are objects or arrays: a scalar element of an array pins no
+//     index and combines with leaves of any element (docs/semantics/patterns.md §5, as
+//     event-ruler).
 //   - A Clause matches iff there is one choice of leaves, one for each Field
 //     that needs a leaf (every Condition but Exists=false), such that the
 //     chosen leaf satisfies one of that Field's Conditions and no two chosen
@@ -46,7 +49,7 @@ type Literal struct {
 	Text string
 	// Num is the nearest binary64 of a LitNumber.
 	Num float64
-	// Exact reports whether a LitNumber is comparable (patterns.md §6): its
+	// Exact reports whether a LitNumber is comparable (docs/semantics/patterns.md §6): its
 	// exact decimal value equals that of the shortest round-trip form of Num.
 	// Comparable numbers compare by Num; others only by Text.
 	Exact bool
@@ -92,6 +95,10 @@ type Range struct {
 	Lo, Hi         float64
 	HasLo, HasHi   bool
 	LoIncl, HiIncl bool
+	// LoText and HiText are the bounds as the pattern wrote them
+	// (1048576, not 1.048576e+06), for explanations; empty for ranges
+	// built in code. Matching uses only Lo and Hi.
+	LoText, HiText string
 }
 
 // Exclusion says which leaves an anything-but excludes. Exactly one of
@@ -117,10 +124,10 @@ type Condition struct {
 	Exists     bool         // OpExists
 	Prefix     netip.Prefix // OpCIDR (host bits already masked)
 
-	// NonEmpty: SNS rule for exists:true (filter-policies.md §2).
+	// NonEmpty: SNS rule for exists:true (docs/semantics/filter-policies.md §2).
 	NonEmpty bool
 	// EveryValue: SNS String.Array rule for anything-but in the
-	// MessageAttributes scope (filter-policies.md §3.3): every leaf at the
+	// MessageAttributes scope (docs/semantics/filter-policies.md §3.3): every leaf at the
 	// path must be present and not excluded, not just one.
 	EveryValue bool
 

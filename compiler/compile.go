@@ -20,7 +20,8 @@ const (
 	// SNSMaxSize is the filter policy size limit, in bytes.
 	SNSMaxSize = 256 << 10
 	// DefaultWildcardComplexity is the largest accepted wildcard complexity
-	// (patterns.md §4.5): AWS accepted 7 and rejected 11.
+	// (docs/semantics/patterns.md §4.5): AWS accepted 7 and rejected 11, and
+	// event-ruler's README uses 10 as its example budget.
 	DefaultWildcardComplexity = 10
 	// DefaultMaxDepth bounds pattern nesting.
 	DefaultMaxDepth = 100
@@ -139,7 +140,7 @@ func CompileValue(v *source.Value, d Dialect, opts *Options) (*Pattern, ErrorLis
 		if n, sixth := snsKeyCount(v); n > SNSMaxKeys {
 			return fail(c.errorf(sixth, CodeSNSKeys, fmt.Sprintf("this policy has %d keys (the members of top-level $or branches count too); split it across subscriptions", n), "Filter policy can not have more than 5 keys"))
 		}
-		// Structure first, then combinations, then operators (filter-policies.md §5.4).
+		// Structure first, then combinations, then operators (docs/semantics/filter-policies.md §5.4).
 		if _, diag := c.object(v, 0); diag != nil {
 			return fail(diag)
 		}
@@ -159,8 +160,12 @@ func CompileValue(v *source.Value, d Dialect, opts *Options) (*Pattern, ErrorLis
 			Hint: "each $or multiplies the clauses of its siblings; factor common fields or split the rule"})
 	}
 	if d == EventBridge {
-		if diag := checkComplexity(clauses, o.WildcardComplexity); diag != nil {
+		diag, warning := checkComplexity(root, o.WildcardComplexity)
+		if diag != nil {
 			return fail(diag)
+		}
+		if warning != nil {
+			c.warnings = append(c.warnings, warning)
 		}
 	}
 	return &Pattern{Dialect: d, Clauses: clauses, Warnings: c.warnings, Root: root}, c.warnings
@@ -231,7 +236,7 @@ func quotedLen(s string) int {
 }
 
 // snsKeyCount counts the distinct names at the policy's top level, with the
-// members of top-level $or branches inlined (filter-policies.md §5.1), and
+// members of top-level $or branches inlined (docs/semantics/filter-policies.md §5.1), and
 // returns where the first key beyond the limit is written.
 func snsKeyCount(v *source.Value) (int, source.Pos) {
 	names := map[string]bool{}
@@ -269,7 +274,7 @@ func isOrArray(v *source.Value) bool {
 	return true
 }
 
-// snsCombinations is the weighted combination count of filter-policies.md
+// snsCombinations is the weighted combination count of docs/semantics/filter-policies.md
 // §5.2, saturating far above the limit.
 func snsCombinations(v *source.Value, depth int) float64 {
 	const ceiling = 1e12
@@ -378,57 +383,6 @@ func lower(root *Object, maxClauses int) ([]Clause, error) {
 		clauses = append(clauses, cl)
 	}
 	return clauses, nil
-}
-
-// checkComplexity applies EventBridge's wildcard complexity limit: at each
-// path, every wildcard and anything-but wildcard of every clause counts
-// (conditions shared by clauses through distribution count once).
-func checkComplexity(clauses []Clause, budget int) *Diagnostic {
-	type globAt struct {
-		pos  source.Pos
-		glob int
-	}
-	byPath := map[string][]Glob{}
-	seen := map[string]map[globAt]bool{}
-	firstPos := map[string]source.Pos{}
-	for _, cl := range clauses {
-		for _, f := range cl.Fields {
-			for _, cond := range f.Conds {
-				var globs []Glob
-				switch {
-				case cond.Op == OpWildcard:
-					globs = []Glob{cond.Glob}
-				case cond.Op == OpAnythingBut && cond.Exclude.Op == OpWildcard:
-					globs = cond.Exclude.Globs
-				}
-				for i, g := range globs {
-					if seen[f.Path] == nil {
-						seen[f.Path] = map[globAt]bool{}
-						firstPos[f.Path] = cond.Pos
-					}
-					k := globAt{cond.Pos, i}
-					if seen[f.Path][k] {
-						continue
-					}
-					seen[f.Path][k] = true
-					byPath[f.Path] = append(byPath[f.Path], g)
-				}
-			}
-		}
-	}
-	paths := make([]string, 0, len(byPath))
-	for p := range byPath {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		if n := wildcardComplexity(byPath[p], budget); n > budget {
-			return &Diagnostic{Pos: firstPos[p], Severity: SeverityError, Code: CodeComplexity,
-				Reason: "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character",
-				Hint:   fmt.Sprintf("wildcard complexity at %q is %d, above the limit of %d: use fewer stars, or prefix/suffix operators", p, n, budget)}
-		}
-	}
-	return nil
 }
 
 func netipPrefixOf(a netip.Addr) netip.Prefix {

@@ -2,8 +2,11 @@ package compiler
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/patternc/patternc/compiler/source"
 )
 
 // envelope wraps members into an event TestEventPattern accepts.
@@ -16,7 +19,7 @@ func envelope(members string) string {
 }
 
 // TestOperators pins each operator's matching rule on the values that
-// decide it (patterns.md §3, §4, §6), one table row per edge.
+// decide it (docs/semantics/patterns.md §3, §4, §6), one table row per edge.
 func TestOperators(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -24,7 +27,7 @@ func TestOperators(t *testing.T) {
 		event   string // members of the event besides the envelope
 		match   bool
 	}{
-		// §3 null vs missing vs empty.
+		// docs/semantics/patterns.md §3 null vs missing vs empty.
 		{"null matches null", `[null]`, `"f": null`, true},
 		{"null vs string null", `[null]`, `"f": "null"`, false},
 		{"null vs absent", `[null]`, ``, false},
@@ -47,7 +50,7 @@ func TestOperators(t *testing.T) {
 		{"true vs string", `[true]`, `"f": "true"`, false},
 		{"true", `[true]`, `"f": true`, true},
 		{"false", `[false]`, `"f": false`, true},
-		// §6 numbers by value; inexact ones by text.
+		// docs/semantics/patterns.md §6 numbers by value; inexact ones by text.
 		{"300 = 3e2", `[300]`, `"f": 3e2`, true},
 		{"300 = 300.0", `[300]`, `"f": 300.0`, true},
 		{"-0 = 0", `[0]`, `"f": -0`, true},
@@ -127,7 +130,7 @@ func TestOperators(t *testing.T) {
 	}
 }
 
-// TestKeys pins dotted paths and duplicate keys (patterns.md §7).
+// TestKeys pins dotted paths and duplicate keys (docs/semantics/patterns.md §7).
 func TestKeys(t *testing.T) {
 	tests := []struct {
 		pattern, event string
@@ -181,6 +184,10 @@ func TestExplainInputErrors(t *testing.T) {
 		{sns, `{"MessageAttributes": {"a": {"DataType": "Blob", "StringValue": "x"}}}`, "is not String, Number, Binary or String.Array"},
 		{sns, `{"MessageAttributes": {"a": {"StringValue": "x"}}}`, "has no DataType"},
 		{sns, `{"MessageAttributes": {"a": {"DataType": "String"}}}`, "has no value"},
+		// Not a Publish request at all: said so, never a silent no-match.
+		{sns, `{"store": "eu-1"}`, `not an SNS Publish request: it has neither "Message" nor "MessageAttributes"`},
+		{sns, `{"store": {"DataType": "String", "StringValue": "eu-1"}}`, "this is a bare MessageAttributes map"},
+		{sns, `[1]`, "must be a JSON object"},
 	}
 	for _, tc := range tests {
 		_, err := Explain(tc.p, []byte(tc.input))
@@ -239,5 +246,50 @@ func TestExplainBounded(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(ex.Lines, "\n"), "array consistency") {
 		t.Fatalf("explanation does not name array consistency: %v", ex.Lines)
+	}
+}
+
+// TestExplainNumbersAsWritten: explanations print numeric bounds as the
+// pattern wrote them, not in Go's %v float form (1.048576e+06).
+func TestExplainNumbersAsWritten(t *testing.T) {
+	p, err := Compile([]byte(`{"size": [{"numeric": [">=", 1048576, "<", 2e9]}], "n": [{"numeric": ["=", 3.0]}], "m": [{"numeric": ["<=", 0.1]}]}`), EventBridge, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := ExplainMatch(p, []byte(`{"size": 2097152, "n": 3, "m": 0}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(ex.Lines, "\n")
+	for _, want := range []string{`[">=", 1048576, "<", 2e9]`, `["=", 3.0]`, `["<=", 0.1]`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("explanation lacks %s:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "e+0") {
+		t.Errorf("explanation prints a number in %%v form:\n%s", got)
+	}
+	// Ranges built in code have no text: plain notation where it is short.
+	if s := DescribeCondition(&Condition{Op: OpNumeric, Range: Range{Lo: 1048576, HasLo: true}}); s != `{"numeric": [">", 1048576]}` {
+		t.Errorf("DescribeCondition = %s", s)
+	}
+}
+
+// TestFlattenPins pins which leaves carry an array's index (docs/semantics/patterns.md §5):
+// leaves inside an object or array element do, scalar elements do not.
+func TestFlattenPins(t *testing.T) {
+	v, err := source.ParseJSON([]byte(`{"b": ["x", {"a": "f"}, ["y"]]}`), source.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, l := range Flatten(v) {
+		got[l.Path+"="+l.Text] = fmt.Sprint(l.Arrays)
+	}
+	want := map[string]string{"b=x": "[]", "b.a=f": "[{0 1}]", "b=y": "[{0 2}]"}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: arrays %s, want %s", k, got[k], w)
+		}
 	}
 }

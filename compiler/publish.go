@@ -25,7 +25,7 @@ type Attribute struct {
 }
 
 // BaseType is the attribute's type without a custom label: "String",
-// "Number", "Binary" or "String.Array" (filter-policies.md §3.1).
+// "Number", "Binary" or "String.Array" (docs/semantics/filter-policies.md §3.1).
 func (a Attribute) BaseType() string {
 	if a.DataType == "String.Array" {
 		return "String.Array"
@@ -34,15 +34,27 @@ func (a Attribute) BaseType() string {
 	return base
 }
 
-// ParsePublish reads a Publish request. Anything that is not such a request
-// is an *InputError.
+// ParsePublish reads a Publish request, or the notification envelope SNS
+// delivers to SQS and HTTP subscribers, which names attribute fields Type
+// and Value:
+//
+//	{"Message": "...", "MessageAttributes": {"k": {"DataType": "String", "StringValue": "v"}}}
+//	{"Type": "Notification", "Message": "...", "MessageAttributes": {"k": {"Type": "String", "Value": "v"}}}
+//
+// Message or MessageAttributes must be present (Publish requires Message;
+// a request carrying only attributes is still plainly one). Anything else
+// (a raw message body, a bare attributes map) is an *InputError that names
+// the forms expected, never a silent "no match".
 func ParsePublish(req []byte) (*Publish, error) {
 	v, err := source.ParseJSON(req, source.Limits{MaxSize: 16 << 20})
 	if err != nil {
 		return nil, &InputError{Msg: "the Publish request is not valid JSON: " + err.Error()}
 	}
 	if v.Kind != source.Object {
-		return nil, &InputError{Msg: "the Publish request must be a JSON object with Message and MessageAttributes"}
+		return nil, &InputError{Msg: "the Publish request must be a JSON object: " + publishForms}
+	}
+	if err := needMessage(v); err != nil {
+		return nil, err
 	}
 	p := &Publish{}
 	for _, m := range v.Members {
@@ -80,6 +92,44 @@ func ParsePublish(req []byte) (*Publish, error) {
 	}
 	p.Attributes = kept
 	return p, nil
+}
+
+// publishForms names the accepted input forms in error messages.
+const publishForms = `expected a Publish request {"Message": "...", "MessageAttributes": {"name": {"DataType": "String", "StringValue": "..."}}} or an SNS notification envelope {"Type": "Notification", "Message": "...", "MessageAttributes": {"name": {"Type": "String", "Value": "..."}}}`
+
+// needMessage rejects an object with neither Message nor MessageAttributes, saying what it
+// looks like: a bare MessageAttributes map, or a message body that should
+// have been put in Message as a string.
+func needMessage(v *source.Value) error {
+	for _, m := range v.Members {
+		if m.Key == "Message" || m.Key == "MessageAttributes" {
+			return nil
+		}
+	}
+	attrs := len(v.Members) > 0
+	for _, m := range v.Members {
+		if !isAttributeShape(m.Value) {
+			attrs = false
+			break
+		}
+	}
+	if attrs {
+		return &InputError{Msg: `this is a bare MessageAttributes map, not a Publish request: wrap it as {"Message": "...", "MessageAttributes": {...}}`}
+	}
+	return &InputError{Msg: `not an SNS Publish request: it has neither "Message" nor "MessageAttributes" (for a MessageBody policy, put the body in "Message" as a JSON string); ` + publishForms}
+}
+
+// isAttributeShape reports whether v looks like one message attribute.
+func isAttributeShape(v *source.Value) bool {
+	if v.Kind != source.Object {
+		return false
+	}
+	for _, f := range v.Members {
+		if f.Key == "DataType" || f.Key == "Type" {
+			return true
+		}
+	}
+	return false
 }
 
 func readAttribute(m source.Member) (Attribute, error) {
@@ -129,7 +179,7 @@ func isJSONNumber(s string) bool {
 
 // HasAttributes reports whether the message carries an attribute that SNS
 // filters on (Binary attributes are ignored). A message without one never
-// matches a MessageAttributes policy (filter-policies.md §3.2).
+// matches a MessageAttributes policy (docs/semantics/filter-policies.md §3.2).
 func (p *Publish) HasAttributes() bool {
 	for _, a := range p.Attributes {
 		if a.BaseType() != "Binary" {
@@ -140,11 +190,15 @@ func (p *Publish) HasAttributes() bool {
 }
 
 // AttributesEvent writes the attributes as the flat JSON object that
-// MessageAttributes-scope policies are matched against (filter-policies.md
+// MessageAttributes-scope policies are matched against (docs/semantics/filter-policies.md
 // §3.1): String → string, Number → number with the value as literal text,
 // String.Array → the parsed array's scalar elements, Binary → omitted.
-func (p *Publish) AttributesEvent() []byte {
-	b := []byte{'{'}
+func (p *Publish) AttributesEvent() []byte { return p.AppendAttributesEvent(nil) }
+
+// AppendAttributesEvent is AttributesEvent appending to dst, so a caller
+// matching many messages reuses one buffer.
+func (p *Publish) AppendAttributesEvent(dst []byte) []byte {
+	b := append(dst, '{')
 	first := true
 	for _, a := range p.Attributes {
 		var val []byte

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/patternc/patternc/runtime"
@@ -14,7 +15,7 @@ import (
 func Example() {
 	dir, _ := os.MkdirTemp("", "patternc-runtime-*")
 	defer os.RemoveAll(dir)
-	rt, err := runtime.Open(runtime.Config{Dir: dir, Logf: func(string, ...any) {}})
+	rt, err := runtime.Open(runtime.Config{Dir: dir, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		panic(err)
 	}

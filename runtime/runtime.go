@@ -5,16 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log"
-	"strings"
+	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
 	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/schemas"
-	"github.com/patternc/patternc/runtime/sink"
 	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/store"
@@ -42,14 +41,17 @@ type Config struct {
 	Discovery bool
 	// BaseURL is where `patternc serve` answers (SNS confirmation links).
 	BaseURL string
-	Logf    func(format string, args ...any)
+	Logger  *slog.Logger // default slog.Default()
 }
 
-// ErrThrottled and ErrPermanent classify errors of Go handler targets:
-// throttled deliveries are retried, permanent ones go to the DLQ at once.
+// The runtime's sentinels (kernel's, re-exported): ErrThrottled and
+// ErrPermanent classify errors of Go handler targets (throttled deliveries
+// are retried, permanent ones go to the DLQ at once); ErrNoResource is an
+// ARN that names nothing.
 var (
-	ErrThrottled = events.ErrThrottled
-	ErrPermanent = events.ErrPermanent
+	ErrThrottled  = kernel.ErrThrottled
+	ErrPermanent  = kernel.ErrPermanent
+	ErrNoResource = kernel.ErrNoResource
 )
 
 // Runtime owns the store, the clock and the services: event buses,
@@ -57,6 +59,9 @@ var (
 // service plugged in with Mount (topics). It resolves ARNs to sinks so
 // services hand messages to each other.
 type Runtime struct {
+	// Env is the environment every service was opened with (its Resolver
+	// is the Runtime).
+	Env     kernel.Env
 	Store   store.Store
 	Clock   clock.Clock
 	Events  *events.Service
@@ -66,25 +71,18 @@ type Runtime struct {
 	Schemas *schemas.Registry
 
 	ownStore bool
-	region   string
-	account  string
 	mu       sync.RWMutex
 	mounts   map[string]mount // ARN service ("sns", …) → resolver
 }
 
 type mount struct {
-	res sink.Resolver
+	res kernel.Resolver
 	run func(ctx context.Context) error
 }
 
 // Open opens the store and the services on it.
 func Open(cfg Config) (*Runtime, error) {
-	cfg.Clock = clock.Or(cfg.Clock)
-	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
-	if cfg.Logf == nil {
-		cfg.Logf = log.Printf
-	}
-	r := &Runtime{Clock: cfg.Clock, region: cfg.Region, account: cfg.Account, mounts: map[string]mount{}}
+	r := &Runtime{mounts: map[string]mount{}}
 	switch {
 	case cfg.Store != nil:
 		r.Store = cfg.Store
@@ -109,37 +107,43 @@ func Open(cfg Config) (*Runtime, error) {
 		}
 		return nil, err
 	}
-	var err error
-	if r.Queues, err = sqs.New(r.Store, cfg.Clock, cfg.Region, cfg.Account); err != nil {
+	env, err := kernel.Env{Store: r.Store, Clock: cfg.Clock, Resolver: r, Region: cfg.Region, Account: cfg.Account, Logger: cfg.Logger}.WithDefaults()
+	if err != nil {
 		return fail(err)
 	}
-	if r.Lambda, err = lambda.New(lambda.Config{Store: r.Store, Clock: cfg.Clock, Resolver: r, Region: cfg.Region, Account: cfg.Account}); err != nil {
+	r.Env, r.Clock = env, env.Clock
+	if r.Queues, err = sqs.New(env, sqs.Options{}); err != nil {
 		return fail(err)
 	}
-	if r.Topics, err = sns.New(sns.Config{Store: r.Store, Clock: cfg.Clock, Resolver: r, Region: cfg.Region, Account: cfg.Account, BaseURL: cfg.BaseURL}); err != nil {
+	if r.Lambda, err = lambda.New(env, lambda.Options{}); err != nil {
 		return fail(err)
 	}
-	ecfg := events.Config{Store: r.Store, Clock: cfg.Clock, Resolver: r, Region: cfg.Region, Account: cfg.Account,
-		StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase, Logf: cfg.Logf}
-	r.Schemas = schemas.New(r.Store, cfg.Clock, func(detailType string, s schemas.Schema) {
+	if r.Topics, err = sns.New(env, sns.Options{BaseURL: cfg.BaseURL}); err != nil {
+		return fail(err)
+	}
+	eopts := events.Options{StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase}
+	r.Schemas, err = schemas.New(env, schemas.Options{Notify: func(detailType string, s schemas.Schema) {
 		if r.Events == nil {
 			return
 		}
 		detail, _ := json.Marshal(map[string]string{"SchemaName": s.SchemaName, "SchemaType": s.Type,
 			"RegistryName": s.RegistryName, "CreationDate": s.CreationDate.Format(time.RFC3339), "Version": s.Version})
 		if err := r.Events.PutSystemEvent(context.Background(), "aws.schemas", detailType, detail); err != nil {
-			cfg.Logf("runtime: emitting %s: %v", detailType, err)
+			env.Logf("runtime: emitting %s: %v", detailType, err)
 		}
-	})
-	ecfg.Schemas = r.Schemas
+	}})
+	if err != nil {
+		return fail(err)
+	}
+	eopts.Schemas = r.Schemas
 	if cfg.Discovery {
-		ecfg.Observe = func(bus string, event []byte) {
+		eopts.Observe = func(bus string, event []byte) {
 			if err := r.Schemas.Observe(context.Background(), event); err != nil {
-				cfg.Logf("runtime: schema discovery: %v", err)
+				env.Logf("runtime: schema discovery: %v", err)
 			}
 		}
 	}
-	if r.Events, err = events.New(ecfg); err != nil {
+	if r.Events, err = events.New(env, eopts); err != nil {
 		return fail(err)
 	}
 	return r, nil
@@ -147,20 +151,20 @@ func Open(cfg Config) (*Runtime, error) {
 
 // Mount plugs in another service for the ARNs of one AWS service name: Resolve hands it those ARNs, and Run runs run (nil:
 // nothing to run).
-func (r *Runtime) Mount(service string, res sink.Resolver, run func(ctx context.Context) error) {
+func (r *Runtime) Mount(service string, res kernel.Resolver, run func(ctx context.Context) error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.mounts[service] = mount{res, run}
 }
 
-// Resolve implements sink.Resolver by the ARN's service: event buses,
+// Resolve implements kernel.Resolver by the ARN's service: event buses,
 // local queues, functions, and mounted services.
-func (r *Runtime) Resolve(arn string) (sink.Sink, error) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return nil, fmt.Errorf("runtime: %q is not an ARN: %w", arn, sink.ErrNoResource)
+func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
+	a, err := kernel.ParseARN(arn)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: %v: %w", err, kernel.ErrNoResource)
 	}
-	switch parts[2] {
+	switch a.Service {
 	case "events":
 		return r.Events.Resolve(arn)
 	case "sqs":
@@ -171,10 +175,10 @@ func (r *Runtime) Resolve(arn string) (sink.Sink, error) {
 		return r.Topics.Resolve(arn)
 	}
 	r.mu.RLock()
-	m, ok := r.mounts[parts[2]]
+	m, ok := r.mounts[a.Service]
 	r.mu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("runtime: no service for %s: %w", arn, sink.ErrNoResource)
+		return nil, fmt.Errorf("runtime: no service for %s: %w", arn, kernel.ErrNoResource)
 	}
 	return m.res.Resolve(arn)
 }

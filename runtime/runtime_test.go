@@ -10,20 +10,20 @@ import (
 	"github.com/patternc/patternc/runtime"
 	"github.com/patternc/patternc/runtime/clock"
 	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/sqs"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
 // TestTargetsAcrossServices sends one event to a queue, a function, a topic
 // (with a queue subscription) and a missing topic with a queue DLQ, all
 // resolved by ARN through the Runtime, on both stores.
 func TestTargetsAcrossServices(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logf: func(string, ...any) {}})
+			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logger: testsupport.Discard})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,14 +114,14 @@ func TestOpenNeedsAStore(t *testing.T) {
 }
 
 // TestSchemaEnforcementAndDiscovery binds a bus to a registered schema in
-// enforce mode (§4.3) and checks discovery writes discovered-schemas and
+// enforce mode (docs/semantics/runtime.md §4.3) and checks discovery writes discovered-schemas and
 // emits "Schema Created" on the default bus.
 func TestSchemaEnforcementAndDiscovery(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logf: func(string, ...any) {}})
+			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logger: testsupport.Discard})
 			if err != nil {
 				t.Fatal(err)
 			}

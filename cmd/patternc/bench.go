@@ -60,6 +60,7 @@ full citylots size.`,
 			if format == "json" {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
 				return enc.Encode(rep)
 			}
 			rep.WriteTable(cmd.OutOrStdout())

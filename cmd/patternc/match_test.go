@@ -36,8 +36,8 @@ func TestMatchCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 1500 {
-		t.Fatalf("%d output lines, want 1500 (blank lines give none)", len(lines))
+	if len(lines) != 2000 {
+		t.Fatalf("%d output lines, want 2000 (one per input line, blank ones too)", len(lines))
 	}
 	prev := 0
 	for _, l := range lines {
@@ -71,16 +71,21 @@ func TestMatchCommand(t *testing.T) {
 				t.Fatalf("line %d: error %q", r.Line, r.Error)
 			}
 			continue
+		case 3:
+			if r.Error != "blank line: no event" {
+				t.Fatalf("line %d: blank line gave %q", r.Line, l)
+			}
+			continue
 		}
 		if got := fmt.Sprint(r.Matches); got != want {
 			t.Fatalf("line %d: matches %s, want %s", r.Line, got, want)
 		}
 	}
-	if !strings.Contains(stderr, "3 rules, 1500 events (500 with errors)") {
+	if !strings.Contains(stderr, "3 rules, 2000 events (1000 with errors)") {
 		t.Fatalf("summary missing: %q", stderr)
 	}
 
-	write("bad.json", `{"source": "x"}`)
+	write("bad.eventpattern.json", `{"source": "x"}`)
 	code, _, stderr = runCLI(t, "", "match", "--rules", dir)
 	if code != 2 || !strings.Contains(stderr, `"source" must be an object or an array`) {
 		t.Fatalf("bad rule: exit %d, %q", code, stderr)

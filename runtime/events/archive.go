@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -12,7 +11,7 @@ import (
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Archive is a pattern-filtered store of a bus's events (§3.1).
+// Archive is a pattern-filtered store of a bus's events (docs/semantics/runtime.md §3.1).
 type Archive struct {
 	ArchiveName    string
 	ArchiveArn     string
@@ -26,7 +25,7 @@ type Archive struct {
 	CreationTime   time.Time
 }
 
-// Replay is a replay of an archive's time window (§3.2).
+// Replay is a replay of an archive's time window (docs/semantics/runtime.md §3.2).
 type Replay struct {
 	ReplayName            string
 	ReplayArn             string
@@ -48,7 +47,7 @@ var archiveNameRE = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,48}$`)
 func archiveBucket(name string) string { return "events-archive/" + name }
 
 func (s *Service) archiveARN(name string) string {
-	return fmt.Sprintf("arn:aws:events:%s:%s:archive/%s", s.cfg.Region, s.cfg.Account, name)
+	return s.env.ARN("events", "archive/"+name).String()
 }
 
 // archivePattern adds "replay-name": [{"exists": false}] to the archive's
@@ -97,7 +96,7 @@ func (s *Service) CreateArchive(ctx context.Context, a Archive) (*Archive, error
 	a.ArchiveArn = s.archiveARN(a.ArchiveName)
 	a.EventSourceArn = s.BusARN(busName)
 	a.State = "ENABLED"
-	a.CreationTime = s.cfg.Clock.Now().UTC()
+	a.CreationTime = s.env.Clock.Now().UTC()
 	if _, err := s.putRule(ctx, PutRuleInput{Name: archiveRule + a.ArchiveName, EventBusName: busName, EventPattern: pat}, "archive:"+a.ArchiveName); err != nil {
 		return nil, err
 	}
@@ -111,7 +110,7 @@ func (s *Service) saveArchive(ctx context.Context, a *Archive) error {
 	val, _ := json.Marshal(a)
 	var b store.Batch
 	b.Put(configBucket, []byte("archive/"+a.ArchiveName), val)
-	if err := s.cfg.Store.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -170,12 +169,12 @@ func (s *Service) DeleteArchive(ctx context.Context, name string) error {
 	}
 	_ = s.deleteRule(ctx, a.EventSourceArn, archiveRule+name, "archive:"+name)
 	var b store.Batch
-	_ = s.cfg.Store.Scan(ctx, archiveBucket(name), nil, nil, func(k, v []byte) bool {
+	_ = s.env.Store.Scan(ctx, archiveBucket(name), nil, nil, func(k, v []byte) bool {
 		b.Delete(archiveBucket(name), append([]byte(nil), k...))
 		return true
 	})
 	b.Delete(configBucket, []byte("archive/"+name))
-	if err := s.cfg.Store.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -196,7 +195,7 @@ func (s *Service) archiveEvent(ctx context.Context, name string, event []byte, i
 	val, _ := json.Marshal(stored{Event: event, Ingested: ingested})
 	var b store.Batch
 	b.Put(archiveBucket(name), key, val)
-	if err := s.cfg.Store.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return err
 	}
 	size := entrySize(ev)
@@ -215,7 +214,7 @@ func (s *Service) archiveEvent(ctx context.Context, name string, event []byte, i
 func (s *Service) recountArchives(ctx context.Context) error {
 	for _, a := range s.archives {
 		a.EventCount, a.SizeBytes = 0, 0
-		err := s.cfg.Store.Scan(ctx, archiveBucket(a.ArchiveName), nil, nil, func(k, v []byte) bool {
+		err := s.env.Store.Scan(ctx, archiveBucket(a.ArchiveName), nil, nil, func(k, v []byte) bool {
 			var st stored
 			if json.Unmarshal(v, &st) != nil {
 				return true
@@ -246,7 +245,7 @@ func entrySize(ev *Event) int64 {
 func (s *Service) SweepArchives(ctx context.Context) error {
 	s.sweepMu.Lock()
 	defer s.sweepMu.Unlock()
-	now := s.cfg.Clock.Now()
+	now := s.env.Clock.Now()
 	s.mu.RLock()
 	var list []Archive
 	for _, a := range s.archives {
@@ -260,7 +259,7 @@ func (s *Service) SweepArchives(ctx context.Context) error {
 		cutoff := now.Add(-time.Duration(a.RetentionDays) * 24 * time.Hour).UnixNano()
 		var b store.Batch
 		var removed int64
-		err := s.cfg.Store.Scan(ctx, archiveBucket(a.ArchiveName), nil, nil, func(k, v []byte) bool {
+		err := s.env.Store.Scan(ctx, archiveBucket(a.ArchiveName), nil, nil, func(k, v []byte) bool {
 			var st stored
 			if json.Unmarshal(v, &st) == nil && st.Ingested < cutoff {
 				b.Delete(archiveBucket(a.ArchiveName), append([]byte(nil), k...))
@@ -272,7 +271,7 @@ func (s *Service) SweepArchives(ctx context.Context) error {
 			return err
 		}
 		if removed > 0 {
-			if err := s.cfg.Store.Apply(ctx, &b); err != nil {
+			if err := s.env.Store.Apply(ctx, &b); err != nil {
 				return err
 			}
 			s.mu.Lock()
@@ -331,10 +330,10 @@ func (s *Service) StartReplay(ctx context.Context, in StartReplayInput) (*Replay
 	if active >= 10 {
 		return nil, apiErr("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
 	}
-	r := &Replay{ReplayName: in.ReplayName, ReplayArn: fmt.Sprintf("arn:aws:events:%s:%s:replay/%s", s.cfg.Region, s.cfg.Account, in.ReplayName),
+	r := &Replay{ReplayName: in.ReplayName, ReplayArn: s.env.ARN("events", "replay/"+in.ReplayName).String(),
 		EventSourceArn: a.ArchiveArn, DestinationArn: s.BusARN(dest), FilterArns: in.FilterArns,
 		EventStartTime: in.EventStartTime.UTC(), EventEndTime: in.EventEndTime.UTC(), Description: in.Description,
-		State: "STARTING", ReplayStartTime: s.cfg.Clock.Now().UTC()}
+		State: "STARTING", ReplayStartTime: s.env.Clock.Now().UTC()}
 	if err := s.saveReplayLocked(ctx, r); err != nil {
 		return nil, err
 	}
@@ -349,7 +348,7 @@ func (s *Service) saveReplayLocked(ctx context.Context, r *Replay) error {
 	val, _ := json.Marshal(r)
 	var b store.Batch
 	b.Put(configBucket, []byte("replay/"+r.ReplayName), val)
-	return s.cfg.Store.Apply(ctx, &b)
+	return s.env.Store.Apply(ctx, &b)
 }
 
 // DescribeReplay returns a replay's state.
@@ -391,7 +390,7 @@ func (s *Service) kickReplays() {
 // runReplaysAndSweeps executes pending replays (also ones interrupted by a
 // crash) and sweeps archives hourly.
 func (s *Service) runReplaysAndSweeps(ctx context.Context) error {
-	sweep := s.cfg.Clock.After(time.Hour)
+	sweep := s.env.Clock.After(time.Hour)
 	for {
 		s.runPendingReplays(ctx)
 		select {
@@ -400,9 +399,9 @@ func (s *Service) runReplaysAndSweeps(ctx context.Context) error {
 		case <-s.replayKick:
 		case <-sweep:
 			if err := s.SweepArchives(ctx); err != nil {
-				s.cfg.Logf("events: archive sweep: %v", err)
+				s.env.Logf("events: archive sweep: %v", err)
 			}
-			sweep = s.cfg.Clock.After(time.Hour)
+			sweep = s.env.Clock.After(time.Hour)
 		}
 	}
 }
@@ -430,7 +429,7 @@ func (s *Service) setReplay(ctx context.Context, name string, fn func(r *Replay)
 	r := s.replays[name]
 	fn(r)
 	if err := s.saveReplayLocked(ctx, r); err != nil {
-		s.cfg.Logf("events: saving replay %s: %v", name, err)
+		s.env.Logf("events: saving replay %s: %v", name, err)
 	}
 	return *r
 }
@@ -458,7 +457,7 @@ func (s *Service) runReplay(ctx context.Context, name string) {
 		cancelled bool
 		failed    error
 	)
-	err := s.cfg.Store.Scan(ctx, archiveBucket(archName), from, to, func(k, v []byte) bool {
+	err := s.env.Store.Scan(ctx, archiveBucket(archName), from, to, func(k, v []byte) bool {
 		var st stored
 		if json.Unmarshal(v, &st) != nil {
 			return true
@@ -491,7 +490,7 @@ func (s *Service) runReplay(ctx context.Context, name string) {
 	if err != nil && ctx.Err() != nil {
 		return // shutting down: resume after restart
 	}
-	now := s.cfg.Clock.Now().UTC()
+	now := s.env.Clock.Now().UTC()
 	s.setReplay(ctx, name, func(r *Replay) {
 		if !last.IsZero() {
 			r.EventLastReplayedTime = last

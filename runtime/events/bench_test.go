@@ -3,6 +3,8 @@ package events
 import (
 	"context"
 	"fmt"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
+	"github.com/patternc/patternc/runtime/kernel"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,7 +23,7 @@ func BenchmarkBusThroughput(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	s, err := New(Config{Store: st, Workers: 32, MaxRulesPerBus: 1000, Logf: func(string, ...any) {}})
+	s, err := New(kernel.Env{Store: st, Logger: testsupport.Discard}, Options{Workers: 32, MaxRulesPerBus: 1000})
 	if err != nil {
 		b.Fatal(err)
 	}

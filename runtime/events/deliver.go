@@ -14,8 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
-	"github.com/patternc/patternc/runtime/sink"
 	"github.com/patternc/patternc/runtime/store"
 )
 
@@ -70,18 +70,20 @@ type observed struct {
 // events ingested after the call returns.
 func (s *Service) plan(busName string, event []byte, ingested int64, rules []string) ([]queue.Item, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	b, ok := s.buses[busName]
+	s.mu.RUnlock()
 	if !ok {
 		s.count("events_dropped_unknown_bus", 1)
 		return nil, nil
 	}
 	// Every event here is an envelope the service built from validated
 	// parts (PutEvents checks the detail; replays and forwards re-use
-	// such envelopes): valid JSON, so the trusted path is exact.
+	// such envelopes): valid JSON, so the trusted path is exact. The
+	// machine's snapshot is immutable and its matching lock-free: no
+	// service lock is held while the event is matched.
 	ids, err := b.machine.MatchTrusted(event)
 	if err != nil {
-		s.cfg.Logf("events: event on bus %s cannot be matched: %v", busName, err)
+		s.env.Logf("events: event on bus %s cannot be matched: %v", busName, err)
 		s.count("events_unmatchable", 1)
 		return nil, nil
 	}
@@ -89,24 +91,29 @@ func (s *Service) plan(busName string, event []byte, ingested int64, rules []str
 	for _, r := range rules {
 		allowed[r] = true
 	}
-	var items []queue.Item
+	var ds []delivery
+	s.mu.RLock()
 	for _, id := range ids {
 		r := b.rules[string(id)]
 		if r == nil || (len(allowed) > 0 && !allowed[r.Arn]) {
-			continue
+			continue // removed since the match, or not selected for a replay
 		}
 		if name, ok := strings.CutPrefix(r.ManagedBy, "archive:"); ok {
-			p, _ := json.Marshal(delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Archive: name, Event: event, Ingested: ingested})
-			items = append(items, queue.Item{Payload: p})
+			ds = append(ds, delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Archive: name, Event: event, Ingested: ingested})
 			continue
 		}
 		for _, t := range r.Targets {
-			p, err := json.Marshal(delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: event, Ingested: ingested})
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, queue.Item{Payload: p})
+			ds = append(ds, delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: event, Ingested: ingested})
 		}
+	}
+	s.mu.RUnlock()
+	items := make([]queue.Item, len(ds))
+	for i := range ds {
+		p, err := json.Marshal(ds[i])
+		if err != nil {
+			return nil, err
+		}
+		items[i] = queue.Item{Payload: p}
 	}
 	s.count("events_routed", 1)
 	if s.cfg.Observe != nil {
@@ -119,11 +126,11 @@ func (s *Service) plan(busName string, event []byte, ingested int64, rules []str
 }
 
 func (s *Service) retryLater(err error) queue.Outcome {
-	s.cfg.Logf("events: store write failed, retrying: %v", err)
-	return queue.Outcome{Retry: true, RetryAt: s.cfg.Clock.Now().Add(time.Second)}
+	s.env.Logf("events: store write failed, retrying: %v", err)
+	return queue.Outcome{Retry: true, RetryAt: s.env.Clock.Now().Add(time.Second)}
 }
 
-// failure is a classified delivery failure (§2.5).
+// failure is a classified delivery failure (docs/semantics/runtime.md §2.5).
 type failure struct {
 	code      string
 	message   string
@@ -133,7 +140,7 @@ type failure struct {
 func (s *Service) handleDelivery(ctx context.Context, it queue.Item) queue.Outcome {
 	var d delivery
 	if err := json.Unmarshal(it.Payload, &d); err != nil {
-		s.cfg.Logf("events: unreadable delivery %s: %v", it.ID, err)
+		s.env.Logf("events: unreadable delivery %s: %v", it.ID, err)
 		return queue.Outcome{}
 	}
 	if d.Archive != "" {
@@ -146,7 +153,7 @@ func (s *Service) handleDelivery(ctx context.Context, it queue.Item) queue.Outco
 	payload, err := shape(&d.Target, d.Event, shapeContext{ruleArn: d.RuleArn, ruleName: d.RuleName, ingested: ingested})
 	var f *failure
 	if err != nil {
-		s.cfg.Logf("events: rule %s target %s: %v", d.RuleName, d.Target.ID, err)
+		s.env.Logf("events: rule %s target %s: %v", d.RuleName, d.Target.ID, err)
 		f = &failure{code: "TRANSFORMATION_FAILED", message: err.Error()}
 		payload = d.Event
 	} else {
@@ -167,7 +174,7 @@ func (s *Service) handleDelivery(ctx context.Context, it queue.Item) queue.Outco
 	}
 	exhausted := ""
 	if f.retryable {
-		now := s.cfg.Clock.Now()
+		now := s.env.Clock.Now()
 		next := now.Add(s.backoff(it.Attempt + 1))
 		switch {
 		case it.Attempt >= maxAttempts:
@@ -198,7 +205,7 @@ func (s *Service) backoff(n int) time.Duration {
 
 func (s *Service) deadLetter(ctx context.Context, d delivery, payload []byte, f *failure, exhausted string, retries int) {
 	if d.Target.DeadLetterArn == "" {
-		s.cfg.Logf("events: delivery of rule %s to %s failed (%s: %s); no DLQ, dropped", d.RuleName, d.Target.Arn, f.code, f.message)
+		s.env.Logf("events: delivery of rule %s to %s failed (%s: %s); no DLQ, dropped", d.RuleName, d.Target.Arn, f.code, f.message)
 		s.count("deliveries_dropped", 1)
 		return
 	}
@@ -212,12 +219,12 @@ func (s *Service) deadLetter(ctx context.Context, d delivery, payload []byte, f 
 	if exhausted != "" {
 		attrs["EXHAUSTED_RETRY_CONDITION"] = exhausted
 	}
-	sk, err := s.cfg.Resolver.Resolve(d.Target.DeadLetterArn)
+	sk, err := s.env.Resolver.Resolve(d.Target.DeadLetterArn)
 	if err == nil {
-		err = sk.Send(ctx, sink.Message{Body: payload, Attributes: attrs})
+		err = sk.Send(ctx, kernel.Message{Body: payload, Attributes: attrs})
 	}
 	if err != nil {
-		s.cfg.Logf("events: writing DLQ %s failed: %v", d.Target.DeadLetterArn, err)
+		s.env.Logf("events: writing DLQ %s failed: %v", d.Target.DeadLetterArn, err)
 		s.count("invocations_failed_to_dlq", 1)
 		return
 	}
@@ -230,7 +237,10 @@ func (s *Service) send(ctx context.Context, d delivery, payload []byte) *failure
 	s.mu.RLock()
 	h := s.handlers[arn]
 	var dest *APIDestination
-	if name, ok := strings.CutPrefix(arnResource(arn), "api-destination/"); ok && strings.HasPrefix(arn, "arn:aws:events:") {
+	a, aerr := kernel.ParseARN(arn)
+	ours := aerr == nil && a.Service == "events"
+	if ours && a.ResourceType() == "api-destination" {
+		name := a.ResourceID()
 		dest = s.dests[name]
 		if dest == nil {
 			s.mu.RUnlock()
@@ -240,48 +250,40 @@ func (s *Service) send(ctx context.Context, d delivery, payload []byte) *failure
 	s.mu.RUnlock()
 	switch {
 	case h != nil:
-		err := h(ctx, payload)
-		switch {
-		case err == nil:
-			return nil
-		case errors.Is(err, ErrThrottled):
-			return &failure{"THROTTLING", err.Error(), true}
-		case errors.Is(err, ErrPermanent):
-			return &failure{"TARGET_CLIENT_ERROR", err.Error(), false}
-		case errors.Is(err, sink.ErrNoResource):
-			return &failure{"NO_RESOURCE", err.Error(), false}
-		}
-		return &failure{"TARGET_SERVER_ERROR", err.Error(), true}
+		return classify(h(ctx, payload))
 	case dest != nil:
 		return s.sendHTTP(ctx, dest, payload)
-	case strings.HasPrefix(arn, "arn:aws:events:") && strings.HasPrefix(arnResource(arn), "event-bus/"):
+	case ours && a.ResourceType() == "event-bus":
 		return s.forward(ctx, arn, d, payload)
 	}
-	sk, err := s.cfg.Resolver.Resolve(arn)
+	sk, err := s.env.Resolver.Resolve(arn)
 	if err == nil {
-		err = sk.Send(ctx, sink.Message{Body: payload})
+		err = sk.Send(ctx, kernel.Message{Body: payload})
 	}
+	return classify(err)
+}
+
+// classify maps a target's error to a delivery failure by the runtime's
+// sentinels, the same for Go handlers and for sinks of other services
+// (docs/semantics/runtime.md §2.5): throttles are retried as THROTTLING,
+// missing resources and permanent failures are not retried, anything else
+// is a retried TARGET_SERVER_ERROR.
+func classify(err error) *failure {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, sink.ErrNoResource):
-		return &failure{"NO_RESOURCE", err.Error(), false}
-	case errors.Is(err, sink.ErrThrottled):
+	case errors.Is(err, kernel.ErrThrottled):
 		return &failure{"THROTTLING", err.Error(), true}
+	case errors.Is(err, kernel.ErrNoResource):
+		return &failure{"NO_RESOURCE", err.Error(), false}
+	case errors.Is(err, kernel.ErrPermanent):
+		return &failure{"TARGET_CLIENT_ERROR", err.Error(), false}
 	}
 	return &failure{"TARGET_SERVER_ERROR", err.Error(), true}
 }
 
-func arnResource(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[5]
-}
-
 // forward re-ingests an event on another bus of this service: the event
-// keeps id, account, region and time (§1.1); a transformed payload must be
+// keeps id, account, region and time (docs/semantics/runtime.md §1.1); a transformed payload must be
 // a PutEvents entry.
 func (s *Service) forward(ctx context.Context, arn string, d delivery, payload []byte) *failure {
 	name := s.busName(arn)
@@ -315,7 +317,7 @@ func (s *Service) forward(ctx context.Context, arn string, d delivery, payload [
 
 // ingestRaw commits an already-built envelope on a bus (forwarding, replays).
 func (s *Service) ingestRaw(ctx context.Context, busName string, event []byte, rules []string) error {
-	items, err := s.plan(busName, event, s.cfg.Clock.Now().UnixNano(), rules)
+	items, err := s.plan(busName, event, s.env.Clock.Now().UnixNano(), rules)
 	if err != nil || len(items) == 0 {
 		return err
 	}
@@ -342,11 +344,11 @@ func (s *Service) CreateAPIDestination(ctx context.Context, name, method, url st
 	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
 		return "", validation("InvocationEndpoint %s must be an http(s) URL.", url)
 	}
-	d := &APIDestination{Name: name, Arn: fmt.Sprintf("arn:aws:events:%s:%s:api-destination/%s", s.cfg.Region, s.cfg.Account, name), Method: method, URL: url}
+	d := &APIDestination{Name: name, Arn: s.env.ARN("events", "api-destination/"+name).String(), Method: method, URL: url}
 	val, _ := json.Marshal(d)
 	var b store.Batch
 	b.Put(configBucket, []byte("dest/"+name), val)
-	if err := s.cfg.Store.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
@@ -399,13 +401,13 @@ func (s *Service) sendHTTP(ctx context.Context, d *APIDestination, payload []byt
 // Resolve makes buses sinks for other services (a topic subscription or a
 // destination that is a bus): the message body must be an event envelope
 // or a PutEvents entry.
-func (s *Service) Resolve(arn string) (sink.Sink, error) {
+func (s *Service) Resolve(arn string) (kernel.Sink, error) {
 	name := s.busName(arn)
 	s.mu.RLock()
 	_, ok := s.buses[name]
 	s.mu.RUnlock()
 	if !ok || arn != s.BusARN(name) {
-		return nil, fmt.Errorf("events: %s: %w", arn, sink.ErrNoResource)
+		return nil, fmt.Errorf("events: %s: %w", arn, kernel.ErrNoResource)
 	}
 	return busSink{s, name}, nil
 }
@@ -415,7 +417,7 @@ type busSink struct {
 	name string
 }
 
-func (b busSink) Send(ctx context.Context, m sink.Message) error {
+func (b busSink) Send(ctx context.Context, m kernel.Message) error {
 	var e Entry
 	if err := json.Unmarshal(m.Body, &e); err == nil && e.Source != "" {
 		e.EventBusName = b.name

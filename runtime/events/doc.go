@@ -1,8 +1,8 @@
-// Package events is patternc's EventBridge-like event buses (runtime.md
+// Package events is patternc's EventBridge-like event buses (docs/semantics/runtime.md
 // §1–§3): the default and custom buses, rules compiled into one
 // automaton.Machine per bus, up to five targets per rule (Go handlers,
 // API-destination HTTP endpoints, other buses, and topics, functions and
-// queues reached through a sink.Resolver), Input / InputPath /
+// queues reached through a kernel.Resolver), Input / InputPath /
 // InputTransformer shaping, per-target RetryPolicy with exponential
 // backoff and jitter, target dead-letter queues with AWS's attributes, and
 // pattern-filtered archives with retention and replays.

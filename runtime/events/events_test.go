@@ -12,21 +12,21 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
-var t0 = time.Date(2024, 6, 15, 10, 30, 0, 0, time.UTC)
+var t0 = testsupport.T0
 
 // recorder is a sink and a Go handler that records what it receives.
 type recorder struct {
 	mu   sync.Mutex
-	msgs []sink.Message
+	msgs []kernel.Message
 	fail func(n int) error // error for the n-th call (0-based), nil = accept
 }
 
-func (r *recorder) Send(ctx context.Context, m sink.Message) error {
+func (r *recorder) Send(ctx context.Context, m kernel.Message) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := len(r.msgs)
@@ -38,16 +38,16 @@ func (r *recorder) Send(ctx context.Context, m sink.Message) error {
 }
 
 func (r *recorder) handle(ctx context.Context, p []byte) error {
-	return r.Send(ctx, sink.Message{Body: append([]byte(nil), p...)})
+	return r.Send(ctx, kernel.Message{Body: append([]byte(nil), p...)})
 }
 
 // all returns the distinct messages received: delivery is at least once,
 // so a redelivered duplicate (same body and attributes) counts once.
-func (r *recorder) all() []sink.Message {
+func (r *recorder) all() []kernel.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	seen := map[string]bool{}
-	var out []sink.Message
+	var out []kernel.Message
 	for _, m := range r.msgs {
 		k, _ := json.Marshal(m)
 		if !seen[string(k)] {
@@ -76,7 +76,7 @@ type harness struct {
 
 // each runs f against both store engines.
 func each(t *testing.T, f func(t *testing.T, h *harness)) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			h := start(t, st, clock.NewFake(t0))
@@ -94,7 +94,7 @@ func start(t testing.TB, st store.Store, clk *clock.Fake) *harness {
 func startWith(t testing.TB, st store.Store, clk *clock.Fake, setup func(*Service)) *harness {
 	h := &harness{clk: clk, st: st, dlq: &recorder{}, sinks: map[string]*recorder{}}
 	var mu sync.Mutex
-	res := sink.ResolverFunc(func(arn string) (sink.Sink, error) {
+	res := kernel.ResolverFunc(func(arn string) (kernel.Sink, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if arn == "arn:aws:sqs:us-east-1:000000000000:dlq" {
@@ -103,9 +103,9 @@ func startWith(t testing.TB, st store.Store, clk *clock.Fake, setup func(*Servic
 		if r, ok := h.sinks[arn]; ok {
 			return r, nil
 		}
-		return nil, sink.ErrNoResource
+		return nil, kernel.ErrNoResource
 	})
-	svc, err := New(Config{Store: st, Clock: clk, Resolver: res, Logf: func(string, ...any) {}})
+	svc, err := New(kernel.Env{Store: st, Clock: clk, Resolver: res, Logger: testsupport.Discard}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,9 +164,9 @@ func mustRule(t testing.TB, s *Service, bus, name, pattern string, targets ...Ta
 func intp(n int) *int { return &n }
 
 func TestPutEventsValidation(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			s, err := New(Config{Store: e.Open(t, t.TempDir()), Clock: clock.NewFake(t0), Logf: func(string, ...any) {}})
+			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Clock: clock.NewFake(t0), Logger: testsupport.Discard}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -214,7 +214,7 @@ func TestPutEventsValidation(t *testing.T) {
 				t.Fatalf("11 entries: %v", err)
 			}
 			big := strings.Repeat("x", 262144-len("app")-len("t")-len(`{"a":""}`))
-			if _, err := s.PutEvents(context.Background(), []Entry{{Source: "app", DetailType: "t", Detail: `{"a":"` + big + `"}`}}); err == nil || err.(*Error).Message != "Total size of the entries in the request is over the limit." {
+			if _, err := s.PutEvents(context.Background(), []Entry{{Source: "app", DetailType: "t", Detail: `{"a":"` + big + `"}`}}); err == nil || err.((*kernel.Error)).Message != "Total size of the entries in the request is over the limit." {
 				t.Fatalf("oversize: %v", err)
 			}
 			if _, err := s.PutEvents(context.Background(), []Entry{{Source: "app", DetailType: "t", Detail: `{"a":"` + big[1:] + `"}`}}); err != nil {
@@ -276,7 +276,7 @@ func TestRetryAndDLQ(t *testing.T) {
 	each(t, func(t *testing.T, h *harness) {
 		flaky := &recorder{fail: func(n int) error {
 			if n < 2 {
-				return ErrThrottled
+				return kernel.ErrThrottled
 			}
 			return nil
 		}}
@@ -311,7 +311,7 @@ func TestRetryAndDLQ(t *testing.T) {
 }
 
 func TestBackoffBounds(t *testing.T) {
-	s := &Service{cfg: Config{RetryBase: time.Second}}
+	s := &Service{cfg: Options{RetryBase: time.Second}}
 	for n := 1; n < 30; n++ {
 		c := time.Duration(300) * time.Second
 		if n < 10 {
@@ -413,7 +413,7 @@ func TestArchiveAndReplay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := h.svc.CreateArchive(ctx, Archive{ArchiveName: "all", EventSourceArn: h.svc.BusARN("default")}); err == nil || err.(*Error).Message != "Archive all already exists." {
+		if _, err := h.svc.CreateArchive(ctx, Archive{ArchiveName: "all", EventSourceArn: h.svc.BusARN("default")}); err == nil || err.((*kernel.Error)).Message != "Archive all already exists." {
 			t.Fatalf("duplicate archive: %v", err)
 		}
 		t1 := t0.Add(time.Minute)
@@ -434,7 +434,7 @@ func TestArchiveAndReplay(t *testing.T) {
 		if err != nil || rp.State != "STARTING" {
 			t.Fatalf("start replay: %v %+v", err, rp)
 		}
-		if _, err := h.svc.StartReplay(ctx, StartReplayInput{ReplayName: "rp", EventSourceArn: a.ArchiveArn, EventStartTime: t1, EventEndTime: t2, DestinationArn: h.svc.BusARN("default")}); err == nil || err.(*Error).Message != "Replay rp already exists." {
+		if _, err := h.svc.StartReplay(ctx, StartReplayInput{ReplayName: "rp", EventSourceArn: a.ArchiveArn, EventStartTime: t1, EventEndTime: t2, DestinationArn: h.svc.BusARN("default")}); err == nil || err.((*kernel.Error)).Message != "Replay rp already exists." {
 			t.Fatalf("duplicate replay: %v", err)
 		}
 		eventually(t, h.clk, 0, func() bool { d, _ := h.svc.DescribeReplay("rp"); return d.State == "COMPLETED" })
@@ -457,7 +457,7 @@ func TestArchiveAndReplay(t *testing.T) {
 		if d, _ := h.svc.DescribeArchive("all"); d.EventCount != 2 {
 			t.Fatalf("replayed event archived again: %d", d.EventCount)
 		}
-		if _, err := h.svc.CancelReplay(ctx, "rp"); err == nil || err.(*Error).Code != "IllegalStatusException" {
+		if _, err := h.svc.CancelReplay(ctx, "rp"); err == nil || err.((*kernel.Error)).Code != "IllegalStatusException" {
 			t.Fatalf("cancel completed: %v", err)
 		}
 		// Retention sweep.
@@ -475,12 +475,12 @@ func TestArchiveAndReplay(t *testing.T) {
 }
 
 func TestResumeAfterRestart(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			st := e.Open(t, dir)
 			clk := clock.NewFake(t0)
-			s, err := New(Config{Store: st, Clock: clk, Logf: func(string, ...any) {}})
+			s, err := New(kernel.Env{Store: st, Clock: clk, Logger: testsupport.Discard}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -500,15 +500,15 @@ func TestResumeAfterRestart(t *testing.T) {
 }
 
 func TestRulesAndTargetsAPI(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			s, err := New(Config{Store: e.Open(t, t.TempDir()), Logf: func(string, ...any) {}})
+			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Logger: testsupport.Discard}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
 			code := func(err error) string {
-				var e *Error
+				var e (*kernel.Error)
 				if errors.As(err, &e) {
 					return e.Code + ": " + e.Message
 				}
@@ -578,7 +578,7 @@ func TestRulesAndTargetsAPI(t *testing.T) {
 // TestReplayCancelAndRestart: archive counts survive a restart, and a
 // cancelled replay ends CANCELLED.
 func TestReplayCancelAndRestart(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			clk := clock.NewFake(t0)
@@ -608,7 +608,7 @@ func TestReplayCancelAndRestart(t *testing.T) {
 			}
 			h2.svc.kickReplays()
 			eventually(t, clk, 0, func() bool { r, _ := h2.svc.DescribeReplay("held"); return r.State == "CANCELLED" })
-			if _, err := h2.svc.DescribeReplay("nope"); err == nil || err.(*Error).Message != "Replay nope does not exist." {
+			if _, err := h2.svc.DescribeReplay("nope"); err == nil || err.((*kernel.Error)).Message != "Replay nope does not exist." {
 				t.Fatal(err)
 			}
 		})
@@ -616,7 +616,7 @@ func TestReplayCancelAndRestart(t *testing.T) {
 }
 
 // TestTransformationFailed: a target whose shaping produces nothing is not
-// retried; its DLQ message carries the original event (§2.4, §2.6).
+// retried; its DLQ message carries the original event (docs/semantics/runtime.md §2.4, §2.6).
 func TestTransformationFailed(t *testing.T) {
 	each(t, func(t *testing.T, h *harness) {
 		got := &recorder{}

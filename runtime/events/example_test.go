@@ -3,6 +3,8 @@ package events_test
 import (
 	"context"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
+	"log/slog"
 	"os"
 
 	"github.com/patternc/patternc/runtime/events"
@@ -18,7 +20,7 @@ func Example() {
 		panic(err)
 	}
 	defer st.Close()
-	svc, err := events.New(events.Config{Store: st, Logf: func(string, ...any) {}})
+	svc, err := events.New(kernel.Env{Store: st, Logger: slog.New(slog.DiscardHandler)}, events.Options{})
 	if err != nil {
 		panic(err)
 	}

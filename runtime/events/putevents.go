@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -43,7 +44,7 @@ const (
 	maxDepth     = 1000
 )
 
-// EntrySize is an entry's size as AWS counts it (§1.2).
+// EntrySize is an entry's size as AWS counts it (docs/semantics/runtime.md §1.2).
 func EntrySize(e Entry) int {
 	n := len(e.Source) + len(e.DetailType) + len(e.Detail)
 	if e.Time != nil {
@@ -55,7 +56,7 @@ func EntrySize(e Entry) int {
 	return n
 }
 
-// PutEvents validates entries (§1.3), commits the accepted ones to the
+// PutEvents validates entries (docs/semantics/runtime.md §1.3), commits the accepted ones to the
 // store in one batch and returns per-entry results in request order.
 // Matching and delivery happen afterwards, in Run.
 func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOutput, error) {
@@ -81,7 +82,7 @@ func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOut
 		return nil, validation("Total size of the entries in the request is over the limit.")
 	}
 	out := &PutEventsOutput{Entries: make([]Result, len(entries))}
-	now := s.cfg.Clock.Now()
+	now := s.env.Clock.Now()
 	var items []queue.Item
 	var idx []int
 	for i, e := range entries {
@@ -99,7 +100,7 @@ func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOut
 				out.Entries[i] = Result{ErrorCode: "ResourceNotFoundException", ErrorMessage: fmt.Sprintf("Event bus %s does not exist.", busName)}
 				continue
 			}
-			s.cfg.Logf("events: PutEvents to unknown bus %s: event %s dropped", busName, ev.ID)
+			s.env.Logf("events: PutEvents to unknown bus %s: event %s dropped", busName, ev.ID)
 			s.count("events_dropped_unknown_bus", 1)
 			out.Entries[i] = Result{EventId: ev.ID}
 			continue
@@ -119,7 +120,7 @@ func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOut
 	}
 	if len(items) > 0 {
 		if err := s.deliver.Enqueue(ctx, items...); err != nil {
-			s.cfg.Logf("events: PutEvents commit failed: %v", err)
+			s.env.Logf("events: PutEvents commit failed: %v", err)
 			for _, i := range idx {
 				out.Entries[i] = Result{ErrorCode: "InternalFailure", ErrorMessage: "Internal Service Failure"}
 			}
@@ -134,25 +135,25 @@ func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOut
 	return out, nil
 }
 
-// check runs the entry-level checks 3–9 of §1.3 in order.
-func (s *Service) check(e Entry, now time.Time) (*Event, *Error) {
+// check runs the entry-level checks 3–9 of docs/semantics/runtime.md §1.3 in order.
+func (s *Service) check(e Entry, now time.Time) (*Event, *kernel.Error) {
 	switch {
 	case e.Source == "":
-		return nil, &Error{Code: "InvalidArgument", Message: "Parameter Source is not valid. Reason: Source is a required argument."}
+		return nil, &kernel.Error{Code: "InvalidArgument", Message: "Parameter Source is not valid. Reason: Source is a required argument."}
 	case e.DetailType == "":
-		return nil, &Error{Code: "InvalidArgument", Message: "Parameter DetailType is not valid. Reason: DetailType is a required argument."}
+		return nil, &kernel.Error{Code: "InvalidArgument", Message: "Parameter DetailType is not valid. Reason: DetailType is a required argument."}
 	case e.Detail == "":
-		return nil, &Error{Code: "InvalidArgument", Message: "Parameter Detail is not valid. Reason: Detail is a required argument."}
+		return nil, &kernel.Error{Code: "InvalidArgument", Message: "Parameter Detail is not valid. Reason: Detail is a required argument."}
 	case !checkDetail([]byte(e.Detail), maxDepth):
-		return nil, &Error{Code: "MalformedDetail", Message: "Detail is malformed."}
+		return nil, &kernel.Error{Code: "MalformedDetail", Message: "Detail is malformed."}
 	case utf8.RuneCountInString(e.DetailType) > 128:
-		return nil, &Error{Code: "InvalidArgument", Message: "Parameter DetailType is not valid. Reason: DetailType is longer than 128 characters."}
+		return nil, &kernel.Error{Code: "InvalidArgument", Message: "Parameter DetailType is not valid. Reason: DetailType is longer than 128 characters."}
 	case strings.HasPrefix(e.Source, "aws."):
-		return nil, &Error{Code: "NotAuthorizedForSourceException", Message: "Not authorized for the source."}
+		return nil, &kernel.Error{Code: "NotAuthorizedForSourceException", Message: "Not authorized for the source."}
 	}
 	var detail strings.Builder
 	if err := compactTo(&detail, e.Detail); err != nil {
-		return nil, &Error{Code: "MalformedDetail", Message: "Detail is malformed."}
+		return nil, &kernel.Error{Code: "MalformedDetail", Message: "Detail is malformed."}
 	}
 	t := now
 	if e.Time != nil {
@@ -162,11 +163,11 @@ func (s *Service) check(e Entry, now time.Time) (*Event, *Error) {
 	if res == nil {
 		res = []string{}
 	}
-	return &Event{ID: uuid.NewString(), DetailType: e.DetailType, Source: e.Source, Account: s.cfg.Account,
-		Time: t.UTC().Truncate(time.Second), Region: s.cfg.Region, Resources: res, Detail: json.RawMessage(detail.String()), Ingested: now}, nil
+	return &Event{ID: uuid.NewString(), DetailType: e.DetailType, Source: e.Source, Account: s.env.Account,
+		Time: t.UTC().Truncate(time.Second), Region: s.env.Region, Resources: res, Detail: json.RawMessage(detail.String()), Ingested: now}, nil
 }
 
-func (s *Service) checkSchema(busName string, ev *Event) *Error {
+func (s *Service) checkSchema(busName string, ev *Event) *kernel.Error {
 	if s.cfg.Schemas == nil {
 		return nil
 	}
@@ -183,12 +184,12 @@ func (s *Service) checkSchema(busName string, ev *Event) *Error {
 		}
 		msg := fmt.Sprintf("Event does not conform to schema %s/%s version %s: %v", b.Registry, b.Schema, v, err)
 		if b.Mode == "warn" {
-			s.cfg.Logf("events: %s", msg)
+			s.env.Logf("events: %s", msg)
 			s.count("schema_validation_warnings", 1)
 			continue
 		}
 		s.count("schema_validation_failures", 1)
-		return &Error{Code: "SchemaValidationFailed", Message: msg}
+		return &kernel.Error{Code: "SchemaValidationFailed", Message: msg}
 	}
 	return nil
 }
@@ -197,12 +198,12 @@ func (s *Service) checkSchema(busName string, ev *Event) *Error {
 // default bus, bypassing the "aws." source check that applies to
 // customers.
 func (s *Service) PutSystemEvent(ctx context.Context, source, detailType string, detail []byte) error {
-	now := s.cfg.Clock.Now()
+	now := s.env.Clock.Now()
 	var d strings.Builder
 	if err := compactTo(&d, string(detail)); err != nil {
 		return err
 	}
-	ev := &Event{ID: uuid.NewString(), DetailType: detailType, Source: source, Account: s.cfg.Account,
-		Time: now.UTC().Truncate(time.Second), Region: s.cfg.Region, Resources: []string{}, Detail: json.RawMessage(d.String())}
+	ev := &Event{ID: uuid.NewString(), DetailType: detailType, Source: source, Account: s.env.Account,
+		Time: now.UTC().Truncate(time.Second), Region: s.env.Region, Resources: []string{}, Detail: json.RawMessage(d.String())}
 	return s.ingestRaw(ctx, "default", ev.JSON(), nil)
 }

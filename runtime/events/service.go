@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log"
 	"net/http"
 	"regexp"
 	"sort"
@@ -15,19 +14,13 @@ import (
 
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
-	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
-	"github.com/patternc/patternc/runtime/sink"
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Config configures a Service. Store is required.
-type Config struct {
-	Store    store.Store
-	Clock    clock.Clock   // default: the wall clock
-	Resolver sink.Resolver // topics, functions, queues by ARN
-	Region   string        // default us-east-1
-	Account  string        // default 000000000000
+// Options tune a Service.
+type Options struct {
 	// StrictBus turns PutEvents to an unknown bus into an entry error.
 	StrictBus bool
 	// MaxBuses and MaxRulesPerBus are quotas (defaults 100 and 300).
@@ -40,9 +33,8 @@ type Config struct {
 	// HTTPClient sends API-destination requests (default: 5 s connect,
 	// 10 s response).
 	HTTPClient *http.Client
-	// Schemas, when set, checks events on buses bound to schemas (§4.3).
+	// Schemas, when set, checks events on buses bound to schemas (docs/semantics/runtime.md §4.3).
 	Schemas SchemaChecker
-	Logf    func(format string, args ...any)
 	// Observe, when set, sees every routed event (schema discovery).
 	Observe func(bus string, event []byte)
 }
@@ -58,7 +50,8 @@ type Handler func(ctx context.Context, payload []byte) error
 
 // Service is the event buses of one account and region.
 type Service struct {
-	cfg     Config
+	env     kernel.Env // Resolver reaches topics, functions, queues by ARN
+	cfg     Options
 	deliver *queue.Queue
 
 	mu       sync.RWMutex
@@ -85,7 +78,7 @@ type BusDef struct {
 	Name        string
 	Arn         string
 	Description string `json:",omitempty"`
-	// Schemas binds detail-types to registered schemas (§4.3).
+	// Schemas binds detail-types to registered schemas (docs/semantics/runtime.md §4.3).
 	Schemas []SchemaBinding `json:",omitempty"`
 }
 
@@ -123,7 +116,7 @@ type Target struct {
 	DeadLetterArn    string            `json:"DeadLetterArn,omitempty"`
 }
 
-// RetryPolicy bounds a target's retries (§2.5); nil fields take defaults.
+// RetryPolicy bounds a target's retries (docs/semantics/runtime.md §2.5); nil fields take defaults.
 type RetryPolicy struct {
 	MaximumRetryAttempts     *int `json:"MaximumRetryAttempts,omitempty"`
 	MaximumEventAgeInSeconds *int `json:"MaximumEventAgeInSeconds,omitempty"`
@@ -139,14 +132,13 @@ var (
 	ruleNameRE = regexp.MustCompile(`^[\.\-_A-Za-z0-9]{1,64}$`)
 )
 
-// New opens the buses, rules, archives and pending deliveries kept in the
-// store. Call Run to start delivering.
-func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil {
-		return nil, fmt.Errorf("events: Config.Store is required")
+// New opens the buses, rules, archives and pending deliveries kept in
+// env.Store. Call Run to start delivering.
+func New(env kernel.Env, cfg Options) (*Service, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
 	}
-	cfg.Clock = clock.Or(cfg.Clock)
-	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
 	if cfg.MaxBuses <= 0 {
 		cfg.MaxBuses = 100
 	}
@@ -162,18 +154,9 @@ func New(cfg Config) (*Service, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = defaultHTTPClient()
 	}
-	if cfg.Resolver == nil {
-		cfg.Resolver = sink.ResolverFunc(func(arn string) (sink.Sink, error) {
-			return nil, fmt.Errorf("%s: %w", arn, sink.ErrNoResource)
-		})
-	}
-	if cfg.Logf == nil {
-		cfg.Logf = log.Printf
-	}
-	s := &Service{cfg: cfg, buses: map[string]*bus{}, handlers: map[string]Handler{},
+	s := &Service{env: env, cfg: cfg, buses: map[string]*bus{}, handlers: map[string]Handler{},
 		dests: map[string]*APIDestination{}, archives: map[string]*Archive{}, replays: map[string]*Replay{}, replayKick: make(chan struct{}, 1), observed: make(chan observed, 64)}
-	var err error
-	if s.deliver, err = queue.Open(cfg.Store, "events-deliver", cfg.Clock); err != nil {
+	if s.deliver, err = queue.Open(env, "events-deliver"); err != nil {
 		return nil, err
 	}
 	if err := s.load(context.Background()); err != nil {
@@ -197,7 +180,7 @@ func (s *Service) newBus(d BusDef) *bus {
 
 func (s *Service) load(ctx context.Context) error {
 	var loadErr error
-	err := s.cfg.Store.Scan(ctx, configBucket, nil, nil, func(k, v []byte) bool {
+	err := s.env.Store.Scan(ctx, configBucket, nil, nil, func(k, v []byte) bool {
 		key := string(k)
 		switch {
 		case strings.HasPrefix(key, "bus/"):
@@ -263,7 +246,7 @@ func (s *Service) saveBus(ctx context.Context, b *bus) error {
 	}
 	var bt store.Batch
 	bt.Put(configBucket, []byte("bus/"+b.def.Name), val)
-	return s.cfg.Store.Apply(ctx, &bt)
+	return s.env.Store.Apply(ctx, &bt)
 }
 
 func ruleKey(busName, rule string) []byte { return []byte("rule/" + busName + "/" + rule) }
@@ -275,13 +258,13 @@ func (s *Service) saveRule(ctx context.Context, b *bus, r *Rule) error {
 	}
 	var bt store.Batch
 	bt.Put(configBucket, ruleKey(b.def.Name, r.Name), val)
-	return s.cfg.Store.Apply(ctx, &bt)
+	return s.env.Store.Apply(ctx, &bt)
 }
 
 func (s *Service) removeRule(ctx context.Context, b *bus, name string) error {
 	var bt store.Batch
 	bt.Delete(configBucket, ruleKey(b.def.Name, name))
-	return s.cfg.Store.Apply(ctx, &bt)
+	return s.env.Store.Apply(ctx, &bt)
 }
 
 func (s *Service) count(name string, n int64) {
@@ -303,14 +286,14 @@ func (s *Service) Stats() map[string]int64 {
 
 // BusARN is the ARN of the bus name.
 func (s *Service) BusARN(name string) string {
-	return fmt.Sprintf("arn:aws:events:%s:%s:event-bus/%s", s.cfg.Region, s.cfg.Account, name)
+	return s.env.ARN("events", "event-bus/"+name).String()
 }
 
 func (s *Service) ruleARN(busName, rule string) string {
 	if busName == "default" {
-		return fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", s.cfg.Region, s.cfg.Account, rule)
+		return s.env.ARN("events", "rule/"+rule).String()
 	}
-	return fmt.Sprintf("arn:aws:events:%s:%s:rule/%s/%s", s.cfg.Region, s.cfg.Account, busName, rule)
+	return s.env.ARN("events", "rule/"+busName+"/"+rule).String()
 }
 
 // busName accepts a bus name or ARN; "" is the default bus.
@@ -318,10 +301,8 @@ func (s *Service) busName(nameOrArn string) string {
 	if nameOrArn == "" {
 		return "default"
 	}
-	if strings.HasPrefix(nameOrArn, "arn:") {
-		if i := strings.Index(nameOrArn, ":event-bus/"); i >= 0 {
-			return nameOrArn[i+len(":event-bus/"):]
-		}
+	if a, err := kernel.ParseARN(nameOrArn); err == nil && a.Service == "events" && a.ResourceType() == "event-bus" {
+		return a.ResourceID()
 	}
 	return nameOrArn
 }
@@ -392,7 +373,7 @@ func (s *Service) DeleteEventBus(ctx context.Context, name string) error {
 		bt.Delete(configBucket, ruleKey(name, r))
 	}
 	bt.Delete(configBucket, []byte("bus/"+name))
-	if err := s.cfg.Store.Apply(ctx, &bt); err != nil {
+	if err := s.env.Store.Apply(ctx, &bt); err != nil {
 		return err
 	}
 	delete(s.buses, name)
@@ -480,14 +461,12 @@ func (s *Service) putRule(ctx context.Context, in PutRuleInput, managedBy string
 	if old != nil {
 		r.Targets = old.Targets
 	}
-	b.machine.Delete(automaton.ID(in.Name))
-	if state != "DISABLED" {
-		if err := b.machine.Add(automaton.ID(in.Name), p); err != nil {
-			if old != nil && old.State != "DISABLED" {
-				_ = b.machine.Add(automaton.ID(in.Name), old.pattern)
-			}
-			return "", apiErr("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
-		}
+	// Add replaces the old pattern in one snapshot (and on error keeps it):
+	// an event matched meanwhile sees the old rule or the new one.
+	if state == "DISABLED" {
+		b.machine.Delete(automaton.ID(in.Name))
+	} else if err := b.machine.Add(automaton.ID(in.Name), p); err != nil {
+		return "", apiErr("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
 	}
 	b.rules[in.Name] = r
 	if err := s.saveRule(ctx, b, r); err != nil {
@@ -503,15 +482,25 @@ func reason(err error) string {
 	return err.Error()
 }
 
-func (s *Service) rule(busName, name string) (*bus, *Rule, error) {
-	busName = s.busName(busName)
-	b, ok := s.buses[busName]
+// bus finds a bus by name or ARN; the caller holds s.mu.
+func (s *Service) bus(nameOrArn string) (*bus, error) {
+	name := s.busName(nameOrArn)
+	b, ok := s.buses[name]
 	if !ok {
-		return nil, nil, notFound("Event bus %s does not exist.", busName)
+		return nil, notFound("Event bus %s does not exist.", name)
+	}
+	return b, nil
+}
+
+// rule finds a rule of a bus; the caller holds s.mu.
+func (s *Service) rule(busName, name string) (*bus, *Rule, error) {
+	b, err := s.bus(busName)
+	if err != nil {
+		return nil, nil, err
 	}
 	r, ok := b.rules[name]
 	if !ok {
-		return nil, nil, notFound("Rule %s does not exist on EventBus %s.", name, busName)
+		return nil, nil, notFound("Rule %s does not exist on EventBus %s.", name, b.def.Name)
 	}
 	return b, r, nil
 }
@@ -561,11 +550,12 @@ func (s *Service) setState(ctx context.Context, busName, name, state string) err
 	if err != nil {
 		return err
 	}
-	b.machine.Delete(automaton.ID(name))
 	if state == "ENABLED" {
-		if err := b.machine.Add(automaton.ID(name), r.pattern); err != nil {
+		if err := b.machine.Add(automaton.ID(name), r.pattern); err != nil { // replaces: never absent meanwhile
 			return err
 		}
+	} else {
+		b.machine.Delete(automaton.ID(name))
 	}
 	r.State = state
 	return s.saveRule(ctx, b, r)
@@ -579,12 +569,13 @@ func (s *Service) DeleteRule(ctx context.Context, busName, name string) error {
 func (s *Service) deleteRule(ctx context.Context, busName, name, managedBy string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, r, err := s.rule(busName, name)
+	b, err := s.bus(busName)
 	if err != nil {
-		if e, ok := err.(*Error); ok && strings.HasPrefix(e.Message, "Rule ") {
-			return nil
-		}
 		return err
+	}
+	r, ok := b.rules[name]
+	if !ok {
+		return nil
 	}
 	if r.ManagedBy != managedBy {
 		return validation("Rule %s is managed by %s and cannot be changed.", name, r.ManagedBy)
@@ -690,8 +681,8 @@ func (s *Service) RemoveTargets(ctx context.Context, busName, ruleName string, i
 
 // RegisterHandler makes fn the target behind arn (any ARN the caller
 // chooses, e.g. arn:aws:lambda:…:function:local or a made-up
-// arn:patternc:go:…:handler/name). Errors wrapping ErrThrottled are
-// retried as THROTTLING, ErrPermanent goes straight to the DLQ, others
+// arn:patternc:go:…:handler/name). Errors wrapping kernel.ErrThrottled are
+// retried as THROTTLING, kernel.ErrPermanent goes straight to the DLQ, others
 // are retried as TARGET_SERVER_ERROR.
 func (s *Service) RegisterHandler(arn string, fn Handler) {
 	s.mu.Lock()

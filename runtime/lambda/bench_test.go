@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"github.com/patternc/patternc/runtime/kernel"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,7 +18,7 @@ func BenchmarkInvoke(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	d, _ := New(Config{Store: st, Workers: 16})
+	d, _ := New(kernel.Env{Store: st}, Options{Workers: 16})
 	var done atomic.Int64
 	all := make(chan struct{})
 	d.Register("noop", func(ctx context.Context, p []byte) ([]byte, error) {

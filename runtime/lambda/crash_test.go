@@ -3,17 +3,19 @@ package lambda
 import (
 	"context"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/patternc/patternc/internal/crashtest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
 
 // TestMain lets the test binary act as the crash test's child process.
-func TestMain(m *testing.M) { crashtest.Main(m, crashChild) }
+func TestMain(m *testing.M) { testsupport.MainCrash(m, crashChild) }
 
 const crashN = 300
 
@@ -29,7 +31,7 @@ func crashChild(mode, dir string) {
 	if err != nil {
 		os.Exit(3)
 	}
-	d, _ := New(Config{Store: st, Workers: 4, RetryBaseDelay: 10 * time.Millisecond})
+	d, _ := New(kernel.Env{Store: st}, Options{Workers: 4, RetryBaseDelay: 10 * time.Millisecond})
 	d.Register("work", func(ctx context.Context, p []byte) ([]byte, error) {
 		time.Sleep(40 * time.Millisecond) // deliveries take time: the kill lands mid-way
 		return nil, rec.Record(RequestIDFrom(ctx))

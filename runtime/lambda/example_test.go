@@ -3,6 +3,7 @@ package lambda_test
 import (
 	"context"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"os"
 	"time"
 
@@ -20,7 +21,7 @@ func Example() {
 		panic(err)
 	}
 	defer st.Close()
-	d, err := lambda.New(lambda.Config{Store: st})
+	d, err := lambda.New(kernel.Env{Store: st}, lambda.Options{})
 	if err != nil {
 		panic(err)
 	}

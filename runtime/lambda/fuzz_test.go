@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"errors"
+	"github.com/patternc/patternc/runtime/kernel"
 	"testing"
 
 	"github.com/patternc/patternc/runtime/store/boltstore"
@@ -19,13 +20,13 @@ func FuzzInvoke(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { st.Close() })
-	d, _ := New(Config{Store: st, PayloadLimit: 1 << 10})
+	d, _ := New(kernel.Env{Store: st}, Options{PayloadLimit: 1 << 10})
 	d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		ctx := context.Background()
 		id, err := d.Invoke(ctx, "f", payload)
 		if err != nil {
-			var apiErr *APIError
+			var apiErr *kernel.Error
 			if !errors.As(err, &apiErr) || apiErr.HTTPStatus < 400 {
 				t.Fatalf("untyped rejection: %v", err)
 			}

@@ -15,18 +15,13 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
-	"github.com/patternc/patternc/runtime/sink"
 	"github.com/patternc/patternc/runtime/store"
 )
 
 // Handler is a function's code.
 type Handler func(ctx context.Context, payload []byte) ([]byte, error)
-
-// ErrThrottled, returned (wrapped) by a handler, is a throttle: the event
-// is requeued without counting a run.
-var ErrThrottled = sink.ErrThrottled
 
 // FunctionError is an error with Lambda's errorType and errorMessage.
 type FunctionError struct {
@@ -37,23 +32,8 @@ type FunctionError struct {
 
 func (e *FunctionError) Error() string { return e.Type + ": " + e.Message }
 
-// APIError is a request-level error with AWS's code and HTTP status.
-type APIError struct {
-	Code        string
-	Message     string
-	HTTPStatus  int
-	SenderFault bool
-}
-
-func (e *APIError) Error() string { return e.Code + ": " + e.Message }
-
-// Config configures a Dispatcher.
-type Config struct {
-	Store    store.Store
-	Clock    clock.Clock   // default: the wall clock
-	Resolver sink.Resolver // finds destinations and DLQs by ARN
-	Region   string        // default us-east-1
-	Account  string        // default 000000000000
+// Options tune a Dispatcher.
+type Options struct {
 	// RetryBaseDelay is the delay before the second attempt (the third
 	// waits twice as long); default 60 s, as AWS.
 	RetryBaseDelay time.Duration
@@ -62,7 +42,7 @@ type Config struct {
 	// Workers run handlers concurrently; default 8.
 	Workers int
 	// StatusRetention is how long a status document is kept after its
-	// invocation ended (§7.1); default 24 h. Older ones read as not found
+	// invocation ended (docs/semantics/runtime.md §7.1); default 24 h. Older ones read as not found
 	// and are deleted when met.
 	StatusRetention time.Duration
 }
@@ -96,8 +76,9 @@ type function struct {
 
 // Dispatcher runs asynchronous invocations.
 type Dispatcher struct {
-	cfg Config
-	q   *queue.Queue
+	env  kernel.Env // Resolver finds destinations and DLQs by ARN
+	opts Options
+	q    *queue.Queue
 
 	mu    sync.RWMutex
 	funcs map[string]*function
@@ -105,7 +86,7 @@ type Dispatcher struct {
 	stats counters
 }
 
-// counters are the dispatcher's named counters (§8.7), since start.
+// counters are the dispatcher's named counters (docs/semantics/runtime.md §8.7), since start.
 type counters struct {
 	accepted, succeeded, failed, expired, retries, throttles,
 	destinationFailures, dlqFailures atomic.Int64
@@ -129,16 +110,15 @@ func (d *Dispatcher) Stats() map[string]int64 {
 
 const statusBucket = "lambda-status"
 
-// maxStatusResult is the largest result a status document holds (§7.1).
+// maxStatusResult is the largest result a status document holds (docs/semantics/runtime.md §7.1).
 const maxStatusResult = 64 << 10
 
-// New makes a dispatcher on cfg.Store; call Run to process invocations.
-func New(cfg Config) (*Dispatcher, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("lambda: Config.Store is required")
+// New makes a dispatcher on env.Store; call Run to process invocations.
+func New(env kernel.Env, cfg Options) (*Dispatcher, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("lambda: %w", err)
 	}
-	cfg.Clock = clock.Or(cfg.Clock)
-	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
 	if cfg.RetryBaseDelay <= 0 {
 		cfg.RetryBaseDelay = 60 * time.Second
 	}
@@ -151,21 +131,16 @@ func New(cfg Config) (*Dispatcher, error) {
 	if cfg.StatusRetention <= 0 {
 		cfg.StatusRetention = 24 * time.Hour
 	}
-	if cfg.Resolver == nil {
-		cfg.Resolver = sink.ResolverFunc(func(arn string) (sink.Sink, error) {
-			return nil, fmt.Errorf("%s: %w", arn, sink.ErrNoResource)
-		})
-	}
-	q, err := queue.Open(cfg.Store, "lambda-async", cfg.Clock)
+	q, err := queue.Open(env, "lambda-async")
 	if err != nil {
 		return nil, err
 	}
-	return &Dispatcher{cfg: cfg, q: q, funcs: map[string]*function{}}, nil
+	return &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}}, nil
 }
 
 // FunctionARN is the qualified ARN of a function.
 func (d *Dispatcher) FunctionARN(name string) string {
-	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:$LATEST", d.cfg.Region, d.cfg.Account, name)
+	return d.env.ARN("lambda", "function:"+name+":$LATEST").String()
 }
 
 // Register adds (or replaces) a function.
@@ -192,8 +167,13 @@ func (d *Dispatcher) function(name string) *function {
 	return d.funcs[name]
 }
 
-func invalid(msg string) *APIError {
-	return &APIError{Code: "InvalidParameterValueException", Message: msg, HTTPStatus: 400, SenderFault: true}
+func invalid(format string, args ...any) *kernel.Error {
+	return kernel.Errorf("InvalidParameterValueException", 400, format, args...)
+}
+
+// noFunction is Lambda's answer for a function that does not exist.
+func (d *Dispatcher) noFunction(name string) *kernel.Error {
+	return kernel.ResourceNotFound("Function not found: %s", d.FunctionARN(name)).WithStatus(404)
 }
 
 // PutEventInvokeConfig replaces a function's config (validated as AWS
@@ -201,29 +181,29 @@ func invalid(msg string) *APIError {
 func (d *Dispatcher) PutEventInvokeConfig(name string, c EventInvokeConfig) error {
 	f := d.function(name)
 	if f == nil {
-		return &APIError{Code: "ResourceNotFoundException", Message: "Function not found: " + d.FunctionARN(name), HTTPStatus: 404, SenderFault: true}
+		return d.noFunction(name)
 	}
 	if c.MaximumRetryAttempts == nil && c.MaximumEventAgeInSeconds == nil && c.OnSuccess == "" && c.OnFailure == "" {
 		return invalid("You must specify at least one of error handling or destination setting.")
 	}
 	if r := c.MaximumRetryAttempts; r != nil && (*r < 0 || *r > 2) {
-		return invalid(fmt.Sprintf("1 validation error detected: Value '%d' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2", *r))
+		return invalid("1 validation error detected: Value '%d' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2", *r)
 	}
 	if a := c.MaximumEventAgeInSeconds; a != nil && (*a < 60 || *a > 21600) {
-		return invalid(fmt.Sprintf("1 validation error detected: Value '%d' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value between 60 and 21600", *a))
+		return invalid("1 validation error detected: Value '%d' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value between 60 and 21600", *a)
 	}
 	for _, arn := range []string{c.OnSuccess, c.OnFailure} {
 		if arn == "" {
 			continue
 		}
-		if strings.HasPrefix(arn, fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", d.cfg.Region, d.cfg.Account, name)) {
+		if a, err := kernel.ParseARN(arn); err == nil && d.env.Owns("lambda", a) && functionName(a) == name {
 			return invalid("You can't specify the function as a destination for itself.")
 		}
 		if strings.HasSuffix(arn, ".fifo") {
-			return invalid(fmt.Sprintf("The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=%s), onFailure=null) is invalid.", arn))
+			return invalid("The provided destination config DestinationConfig(onSuccess=OnSuccess(destination=%s), onFailure=null) is invalid.", arn)
 		}
-		if _, err := d.cfg.Resolver.Resolve(arn); err != nil {
-			return invalid(fmt.Sprintf("The destination ARN %s is invalid.", arn))
+		if _, err := d.env.Resolver.Resolve(arn); err != nil {
+			return invalid("The destination ARN %s is invalid.", arn)
 		}
 	}
 	d.mu.Lock()
@@ -235,11 +215,13 @@ func (d *Dispatcher) PutEventInvokeConfig(name string, c EventInvokeConfig) erro
 // UpdateEventInvokeConfig merges the fields set in c into the function's
 // config (AWS's Update); the result is validated as Put validates.
 func (d *Dispatcher) UpdateEventInvokeConfig(name string, c EventInvokeConfig) error {
-	cur, err := d.GetEventInvokeConfig(name)
-	var apiErr *APIError
-	if err != nil && !(errors.As(err, &apiErr) && strings.Contains(apiErr.Message, "doesn't have an EventInvokeConfig")) {
-		return err
+	f := d.function(name)
+	if f == nil {
+		return d.noFunction(name)
 	}
+	d.mu.RLock()
+	cur := f.cfg // the zero config when the function has none yet
+	d.mu.RUnlock()
 	if c.MaximumRetryAttempts != nil {
 		cur.MaximumRetryAttempts = c.MaximumRetryAttempts
 	}
@@ -260,12 +242,12 @@ func (d *Dispatcher) UpdateEventInvokeConfig(name string, c EventInvokeConfig) e
 func (d *Dispatcher) GetEventInvokeConfig(name string) (EventInvokeConfig, error) {
 	f := d.function(name)
 	if f == nil {
-		return EventInvokeConfig{}, &APIError{Code: "ResourceNotFoundException", Message: "Function not found: " + d.FunctionARN(name), HTTPStatus: 404, SenderFault: true}
+		return EventInvokeConfig{}, d.noFunction(name)
 	}
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	if !f.hasCfg {
-		return EventInvokeConfig{}, &APIError{Code: "ResourceNotFoundException", Message: fmt.Sprintf("The function %s doesn't have an EventInvokeConfig", d.FunctionARN(name)), HTTPStatus: 404, SenderFault: true}
+		return EventInvokeConfig{}, kernel.ResourceNotFound("The function %s doesn't have an EventInvokeConfig", d.FunctionARN(name)).WithStatus(404)
 	}
 	return f.cfg, nil
 }
@@ -318,18 +300,18 @@ type job struct {
 func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (string, error) {
 	f := d.function(name)
 	if f == nil {
-		return "", &APIError{Code: "ResourceNotFoundException", Message: "Function not found: " + d.FunctionARN(name), HTTPStatus: 404, SenderFault: true}
+		return "", d.noFunction(name)
 	}
-	if len(payload) > d.cfg.PayloadLimit {
-		return "", &APIError{Code: "RequestTooLargeException", Message: fmt.Sprintf("Request must be smaller than %d bytes for the Invoke operation", d.cfg.PayloadLimit), HTTPStatus: 413, SenderFault: true}
+	if len(payload) > d.opts.PayloadLimit {
+		return "", kernel.Errorf("RequestTooLargeException", 413, "Request must be smaller than %d bytes for the Invoke operation", d.opts.PayloadLimit)
 	}
 	if len(payload) == 0 {
 		payload = []byte("{}")
 	}
 	if err := validJSON(payload); err != nil {
-		return "", &APIError{Code: "InvalidRequestContentException", Message: "Could not parse request body into json: " + err.Error(), HTTPStatus: 400, SenderFault: true}
+		return "", kernel.Errorf("InvalidRequestContentException", 400, "Could not parse request body into json: %v", err)
 	}
-	now := d.cfg.Clock.Now().UTC()
+	now := d.env.Clock.Now().UTC()
 	j := job{RequestID: uuid.NewString(), Function: name, Payload: append(json.RawMessage(nil), payload...), EnqueuedAt: now}
 	data, _ := json.Marshal(j)
 	retries, maxAge := d.limits(f)
@@ -338,7 +320,7 @@ func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (s
 	st.Delivery = d.deliveryPlan(f)
 	stData, err := json.Marshal(st)
 	if err != nil {
-		return "", &APIError{Code: "ServiceException", Message: "The dispatcher could not accept the event.", HTTPStatus: 503}
+		return "", kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
 	}
 	// The queue item and its status commit together (one fsync). Engines
 	// that apply op by op write the item first: a crash in between leaves
@@ -346,7 +328,7 @@ func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (s
 	var b store.Batch
 	b.Put(statusBucket, []byte(j.RequestID), stData)
 	if err := d.q.EnqueueWith(ctx, &b, queue.Item{ID: j.RequestID, Payload: data, Enqueued: now}); err != nil {
-		return "", &APIError{Code: "ServiceException", Message: "The dispatcher could not accept the event.", HTTPStatus: 503}
+		return "", kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
 	}
 	d.stats.accepted.Add(1)
 	return j.RequestID, nil
@@ -365,14 +347,18 @@ func validJSON(b []byte) error {
 }
 
 // Resolve makes functions reachable by ARN, as sinks (async invoke).
-func (d *Dispatcher) Resolve(arn string) (sink.Sink, error) {
-	prefix := fmt.Sprintf("arn:aws:lambda:%s:%s:function:", d.cfg.Region, d.cfg.Account)
-	rest, ok := strings.CutPrefix(arn, prefix)
-	name, _, _ := strings.Cut(rest, ":")
-	if !ok || d.function(name) == nil {
-		return nil, fmt.Errorf("%s: %w", arn, sink.ErrNoResource)
+func (d *Dispatcher) Resolve(arn string) (kernel.Sink, error) {
+	a, err := kernel.ParseARN(arn)
+	if err != nil || !d.env.Owns("lambda", a) || a.ResourceType() != "function" || d.function(functionName(a)) == nil {
+		return nil, fmt.Errorf("%s: %w", arn, kernel.ErrNoResource)
 	}
-	return funcSink{d, name}, nil
+	return funcSink{d, functionName(a)}, nil
+}
+
+// functionName is the function of a function ARN, without its qualifier.
+func functionName(a kernel.ARN) string {
+	name, _, _ := strings.Cut(a.ResourceID(), ":")
+	return name
 }
 
 type funcSink struct {
@@ -380,23 +366,23 @@ type funcSink struct {
 	name string
 }
 
-func (s funcSink) Send(ctx context.Context, m sink.Message) error {
+func (s funcSink) Send(ctx context.Context, m kernel.Message) error {
 	_, err := s.d.Invoke(ctx, s.name, m.Body)
 	return err
 }
 
 // Run processes invocations until ctx is done.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	return d.q.Run(ctx, d.cfg.Workers, d.process)
+	return d.q.Run(ctx, d.opts.Workers, d.process)
 }
 
-// process runs one attempt of a queued invocation (§6.3).
+// process runs one attempt of a queued invocation (docs/semantics/runtime.md §6.3).
 func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	var j job
 	if err := json.Unmarshal(it.Payload, &j); err != nil {
 		return queue.Outcome{} // unreadable: nothing can be done with it
 	}
-	now := d.cfg.Clock.Now().UTC()
+	now := d.env.Clock.Now().UTC()
 	st, err := d.loadStatus(ctx, j.RequestID)
 	if err != nil {
 		st = &Status{InvocationID: j.RequestID, FunctionARN: d.FunctionARN(j.Function), Status: StatusQueued, Revision: 1, CreatedAt: stamp(j.EnqueuedAt)}
@@ -429,10 +415,10 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	prev := st.Status
 	d.transition(ctx, st, StatusRunning, now)
 	result, runErr := runHandler(context.WithValue(ctx, requestIDKey{}, j.RequestID), f.handler, j.Payload)
-	now = d.cfg.Clock.Now().UTC()
+	now = d.env.Clock.Now().UTC()
 	age = now.Sub(j.EnqueuedAt)
 
-	if errors.Is(runErr, ErrThrottled) {
+	if errors.Is(runErr, kernel.ErrThrottled) {
 		// The handler said throttled: not a run. It had been shown as
 		// running, so it goes back to where it was as a new revision.
 		return d.throttle(ctx, f, j, st, now, age, maxAge, prev)
@@ -450,7 +436,7 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	}
 	st.LastError = errorInfo(runErr)
 	if j.Invokes <= retries {
-		delay := time.Duration(j.Invokes) * d.cfg.RetryBaseDelay
+		delay := time.Duration(j.Invokes) * d.opts.RetryBaseDelay
 		if age+delay >= maxAge { // 60 s max age: no retry at all
 			return d.finishError(ctx, f, j, st, StatusExpired, "EventAgeExceeded", runErr, now)
 		}
@@ -561,14 +547,14 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 			dest = c.OnSuccess
 		}
 		if dest != "" {
-			d.deliver(ctx, dest, sink.Message{Body: destinationBody(dest, d.FunctionARN(j.Function), rec, status == StatusSucceeded)}, st, status == StatusSucceeded, false)
+			d.deliver(ctx, dest, kernel.Message{Body: destinationBody(dest, d.FunctionARN(j.Function), rec, status == StatusSucceeded)}, st, status == StatusSucceeded, false)
 		}
 		if status != StatusSucceeded && f.opts.DeadLetterArn != "" {
 			msg := ""
 			if st.LastError != nil {
 				msg = st.LastError.ErrorMessage
 			}
-			d.deliver(ctx, f.opts.DeadLetterArn, sink.Message{Body: j.Payload,
+			d.deliver(ctx, f.opts.DeadLetterArn, kernel.Message{Body: j.Payload,
 				Attributes: map[string]string{"RequestID": j.RequestID, "ErrorCode": "200", "ErrorMessage": msg}}, st, false, true)
 		}
 	}
@@ -583,11 +569,11 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 	return queue.Outcome{Extra: d.advance(st, status, now)}
 }
 
-// destinationBody is what a destination receives (§6.5): the record
+// destinationBody is what a destination receives (docs/semantics/runtime.md §6.5): the record
 // itself, or for an event bus a PutEvents entry (source "lambda") whose
 // detail is the record.
 func destinationBody(dest, functionARN string, rec []byte, success bool) []byte {
-	if !strings.HasPrefix(dest, "arn:aws:events:") || !strings.Contains(dest, ":event-bus/") {
+	if a, err := kernel.ParseARN(dest); err != nil || a.Service != "events" || a.ResourceType() != "event-bus" {
 		return rec
 	}
 	detailType := "Lambda Function Invocation Result - Failure"
@@ -603,7 +589,7 @@ func destinationBody(dest, functionARN string, rec []byte, success bool) []byte 
 	return entry
 }
 
-// record is the invocation record of §6.4, keys in AWS's order.
+// record is the invocation record of docs/semantics/runtime.md §6.4, keys in AWS's order.
 func (d *Dispatcher) record(j job, condition string, response []byte, ran bool, functionError string, now time.Time) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, `{"version":"1.0","timestamp":%q,"requestContext":{"requestId":%q,"functionArn":%q,"condition":%q,"approximateInvokeCount":%d},"requestPayload":%s`,
@@ -620,9 +606,9 @@ func (d *Dispatcher) record(j job, condition string, response []byte, ran bool, 
 	return []byte(b.String())
 }
 
-func (d *Dispatcher) deliver(ctx context.Context, arn string, m sink.Message, st *Status, success, dlq bool) {
+func (d *Dispatcher) deliver(ctx context.Context, arn string, m kernel.Message, st *Status, success, dlq bool) {
 	state := "delivered"
-	s, err := d.cfg.Resolver.Resolve(arn)
+	s, err := d.env.Resolver.Resolve(arn)
 	if err == nil {
 		err = s.Send(ctx, m)
 	}
@@ -661,7 +647,7 @@ func (d *Dispatcher) deliveryPlan(f *function) Delivery {
 	return dl
 }
 
-// Status values (§7.1).
+// Status values (docs/semantics/runtime.md §7.1).
 const (
 	StatusQueued    = "queued"
 	StatusRunning   = "running"
@@ -748,11 +734,11 @@ func (d *Dispatcher) saveStatus(ctx context.Context, st *Status) error {
 	}
 	var b store.Batch
 	b.Put(statusBucket, []byte(st.InvocationID), data)
-	return d.cfg.Store.Apply(context.WithoutCancel(ctx), &b)
+	return d.env.Store.Apply(context.WithoutCancel(ctx), &b)
 }
 
 func (d *Dispatcher) loadStatus(ctx context.Context, id string) (*Status, error) {
-	data, err := d.cfg.Store.Get(ctx, statusBucket, []byte(id))
+	data, err := d.env.Store.Get(ctx, statusBucket, []byte(id))
 	if err != nil {
 		return nil, err
 	}
@@ -783,20 +769,20 @@ func (d *Dispatcher) retired(st *Status) bool {
 		return false
 	}
 	ended, err := time.Parse(time.RFC3339Nano, st.UpdatedAt)
-	return err == nil && d.cfg.Clock.Now().Sub(ended) > d.cfg.StatusRetention
+	return err == nil && d.env.Clock.Now().Sub(ended) > d.opts.StatusRetention
 }
 
 func (d *Dispatcher) forget(ctx context.Context, st *Status) {
 	var b store.Batch
 	b.Delete(statusBucket, []byte(st.InvocationID))
-	_ = d.cfg.Store.Apply(context.WithoutCancel(ctx), &b) // best effort: read as gone anyway
+	_ = d.env.Store.Apply(context.WithoutCancel(ctx), &b) // best effort: read as gone anyway
 }
 
 // List returns every status document still kept, sorted by creation
 // time.
 func (d *Dispatcher) List(ctx context.Context) ([]*Status, error) {
 	var out, old []*Status
-	err := d.cfg.Store.Scan(ctx, statusBucket, nil, nil, func(k, v []byte) bool {
+	err := d.env.Store.Scan(ctx, statusBucket, nil, nil, func(k, v []byte) bool {
 		var st Status
 		if json.Unmarshal(v, &st) != nil {
 			return true

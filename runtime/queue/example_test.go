@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
@@ -15,7 +15,7 @@ func Example() {
 	defer os.RemoveAll(dir)
 	st, _ := boltstore.Open(dir)
 	defer st.Close()
-	q, _ := queue.Open(st, "jobs", clock.Real{})
+	q, _ := queue.Open(kernel.Env{Store: st}, "jobs")
 	q.Enqueue(context.Background(), queue.Item{Payload: []byte("resize photo.jpg")})
 
 	ctx, cancel := context.WithCancel(context.Background())

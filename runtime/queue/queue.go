@@ -4,18 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Item is one unit of work.
+// Item is one unit of work. The JSON names are those of the version-0
+// record (record.go), still read from old data directories.
 type Item struct {
 	ID       string    `json:"id"`       // unique in the queue; Enqueue assigns a UUID when empty
 	Payload  []byte    `json:"payload"`  // opaque to the queue
@@ -60,13 +62,17 @@ type Queue struct {
 	wake    chan struct{}
 }
 
-// Open opens (creating if needed) the queue name in st.
-func Open(st store.Store, name string, clk clock.Clock) (*Queue, error) {
+// Open opens (creating if needed) the queue name in env.Store, on
+// env.Clock.
+func Open(env kernel.Env, name string) (*Queue, error) {
 	if name == "" {
 		return nil, errors.New("queue: empty name")
 	}
-	clk = clock.Or(clk)
-	return &Queue{st: st, bucket: "queue/" + name, clk: clk, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}, nil
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return &Queue{st: env.Store, bucket: "queue/" + name, clk: env.Clock, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}, nil
 }
 
 func key(due time.Time, id string) []byte {
@@ -97,11 +103,7 @@ func (q *Queue) EnqueueWith(ctx context.Context, extra *store.Batch, items ...It
 		if it.Enqueued.IsZero() {
 			it.Enqueued = now
 		}
-		val, err := json.Marshal(it)
-		if err != nil {
-			return err
-		}
-		b.Put(q.bucket, key(it.Due, it.ID), val)
+		b.Put(q.bucket, key(it.Due, it.ID), appendRecord(nil, it))
 	}
 	if extra != nil {
 		b.Ops = append(b.Ops, extra.Ops...)
@@ -125,6 +127,22 @@ func (q *Queue) Len(ctx context.Context) (int, error) {
 	n := 0
 	err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool { n++; return true })
 	return n, err
+}
+
+// Purge removes every item, waiting or in flight. An item whose handler is
+// running when Purge is called may come back if the handler retries it;
+// callers that own the handler stop it first (as a topic does when a
+// subscription goes).
+func (q *Queue) Purge(ctx context.Context) error {
+	var b store.Batch
+	err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
+		b.Delete(q.bucket, append([]byte(nil), k...))
+		return true
+	})
+	if err != nil || len(b.Ops) == 0 {
+		return err
+	}
+	return q.st.Apply(ctx, &b)
 }
 
 // Run hands due items to h on workers goroutines until ctx is done; it
@@ -151,8 +169,8 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 		now := q.clk.Now()
 		var due []storedItem
 		err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
-			var it Item
-			if json.Unmarshal(v, &it) != nil {
+			it, err := decodeRecord(v)
+			if err != nil {
 				return true // unreadable: skipped (never written by this package)
 			}
 			q.mu.Lock()
@@ -231,12 +249,8 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 		if out.Payload != nil {
 			it.Payload = out.Payload
 		}
-		val, err := json.Marshal(it)
-		if err != nil {
-			return
-		}
 		nk := key(it.Due, it.ID)
-		b.Put(q.bucket, nk, val)
+		b.Put(q.bucket, nk, appendRecord(nil, &it))
 		if bytes.Equal(nk, si.key) {
 			_ = q.st.Apply(context.WithoutCancel(ctx), &b)
 			return

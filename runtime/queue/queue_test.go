@@ -9,30 +9,20 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
 
 // TestQueue runs against both engines: delivery, delayed retries on the
 // fake clock, and redelivery of in-flight items after a restart.
 func TestQueue(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			st := e.Open(t, dir)
 			clk := clock.NewFake(time.Date(2024, 6, 15, 10, 0, 0, 0, time.UTC))
-			q, err := Open(st, "work", clk)
+			q, err := Open(kernel.Env{Store: st, Clock: clk}, "work")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +50,7 @@ func TestQueue(t *testing.T) {
 				t.Fatal(err)
 			}
 			count := func(p string) int { mu.Lock(); defer mu.Unlock(); return len(seen[p]) }
-			waitFor(t, "ten jobs and the first flaky attempt", func() bool {
+			testsupport.Eventually(t, "ten jobs and the first flaky attempt", func() bool {
 				for i := 0; i < 10; i++ {
 					if count(fmt.Sprint("job", i)) != 1 {
 						return false
@@ -75,7 +65,7 @@ func TestQueue(t *testing.T) {
 			// reads the clock after it records the attempt, so step the
 			// clock a minute at a time until the next attempt shows.
 			step := func(what string, n int) {
-				waitFor(t, what, func() bool {
+				testsupport.Eventually(t, what, func() bool {
 					if count("flaky") >= n {
 						return true
 					}
@@ -92,7 +82,7 @@ func TestQueue(t *testing.T) {
 				t.Fatalf("attempts %v", seen["flaky"])
 			}
 			mu.Unlock()
-			waitFor(t, "queue drained but for the later item", func() bool { n, _ := q.Len(context.Background()); return n == 1 })
+			testsupport.Eventually(t, "queue drained but for the later item", func() bool { n, _ := q.Len(context.Background()); return n == 1 })
 			cancel()
 			if err := <-done; err != context.Canceled {
 				t.Fatalf("Run returned %v", err)
@@ -101,7 +91,7 @@ func TestQueue(t *testing.T) {
 			st.Close()
 			st = e.Open(t, dir)
 			defer st.Close()
-			q, _ = Open(st, "work", clk)
+			q, _ = Open(kernel.Env{Store: st, Clock: clk}, "work")
 			clk.Advance(2000 * time.Hour)
 			got := make(chan string, 1)
 			ctx, cancel = context.WithCancel(context.Background())
@@ -122,11 +112,11 @@ func TestQueue(t *testing.T) {
 // TestInFlightSurvivesCrash: an item whose handler never finished (the
 // process died) is handed out again by a new queue on the same store.
 func TestInFlightSurvivesCrash(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			st := e.Open(t, dir)
-			q, _ := Open(st, "crash", clock.Real{})
+			q, _ := Open(kernel.Env{Store: st}, "crash")
 			q.Enqueue(context.Background(), Item{ID: "a", Payload: []byte("x")}, Item{ID: "b", Payload: []byte("y")})
 			started := make(chan string, 2)
 			block := make(chan struct{})
@@ -140,7 +130,7 @@ func TestInFlightSurvivesCrash(t *testing.T) {
 			<-started
 			// Crash: a second queue on the same store (as after a restart)
 			// sees both items still there.
-			q2, _ := Open(st, "crash", clock.Real{})
+			q2, _ := Open(kernel.Env{Store: st}, "crash")
 			var ids []string
 			ctx2, cancel2 := context.WithCancel(context.Background())
 			got := make(chan string, 2)
@@ -161,11 +151,11 @@ func TestInFlightSurvivesCrash(t *testing.T) {
 // TestExtraOps: EnqueueWith and Outcome.Extra commit the caller's records
 // with the queue's own ops.
 func TestExtraOps(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			q, _ := Open(st, "extra", clock.Real{})
+			q, _ := Open(kernel.Env{Store: st}, "extra")
 			ctx, cancel := context.WithCancel(context.Background())
 			var with store.Batch
 			with.Put("records", []byte("job"), []byte("queued"))
@@ -183,11 +173,46 @@ func TestExtraOps(t *testing.T) {
 					return Outcome{Extra: &b}
 				})
 			}()
-			waitFor(t, "the queue to drain", func() bool { n, _ := q.Len(ctx); return n == 0 })
+			testsupport.Eventually(t, "the queue to drain", func() bool { n, _ := q.Len(ctx); return n == 0 })
 			cancel()
 			<-done
 			if v, err := st.Get(context.Background(), "records", []byte("job")); err != nil || string(v) != "done" {
 				t.Fatalf("after the outcome: %q %v", v, err)
+			}
+		})
+	}
+}
+
+// TestPurge: the queue empties its own storage (a topic purges a removed
+// subscription's deliveries this way, instead of writing into the queue's
+// bucket itself).
+func TestPurge(t *testing.T) {
+	for _, e := range testsupport.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			st := e.Open(t, t.TempDir())
+			defer st.Close()
+			ctx := context.Background()
+			q, _ := Open(kernel.Env{Store: st}, "purge")
+			other, _ := Open(kernel.Env{Store: st}, "other")
+			for i := range 5 {
+				if err := q.Enqueue(ctx, Item{Payload: []byte{byte(i)}, Due: time.Now().Add(time.Duration(i) * time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := other.Enqueue(ctx, Item{Payload: []byte("keep")}); err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Purge(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := q.Len(ctx); err != nil || n != 0 {
+				t.Fatalf("after Purge: %d items, %v", n, err)
+			}
+			if n, _ := other.Len(ctx); n != 1 {
+				t.Fatalf("Purge reached another queue: %d items left there", n)
+			}
+			if err := q.Purge(ctx); err != nil {
+				t.Fatalf("Purge of an empty queue: %v", err)
 			}
 		})
 	}

@@ -14,17 +14,27 @@ import (
 	"unicode"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
-// Error is an API error with a code and message.
-type Error struct {
-	Code    string
-	Message string
+// The Schemas API's errors (a restJson service: the status is the code's).
+func badRequest(format string, args ...any) *kernel.Error {
+	return kernel.Errorf("BadRequestException", 400, format, args...)
 }
 
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
+func forbidden(format string, args ...any) *kernel.Error {
+	return kernel.Errorf("ForbiddenException", 403, format, args...)
+}
+
+func notFound(format string, args ...any) *kernel.Error {
+	return kernel.Errorf("NotFoundException", 404, format, args...)
+}
+
+func conflict(format string, args ...any) *kernel.Error {
+	return kernel.Errorf("ConflictException", 409, format, args...)
+}
 
 // Built-in registries.
 const (
@@ -46,18 +56,24 @@ type Schema struct {
 // emits "Schema Created" / "Schema Version Created" on the default bus.
 type Notify func(detailType string, s Schema)
 
+// Options tune a Registry.
+type Options struct {
+	// Notify, when set, is told of every schema and version created.
+	Notify Notify
+	// MinInterval is the least time between two discovery merges for one
+	// type (default 1 s): discovery is sampled, off the hot path.
+	MinInterval time.Duration
+}
+
 // Registry keeps registries, schemas and versions in a store.
 type Registry struct {
-	st     store.Store
-	clk    clock.Clock
-	notify Notify
+	st   store.Store
+	clk  clock.Clock
+	opts Options
 
 	mu       sync.Mutex
 	compiled map[string]*jsonschema.Schema // registry/name/version
 	inferred map[string]*discovery         // source + "\x00" + detail-type
-	// MinInterval is the least time between two merges for one type
-	// (default 1 s): discovery is sampled, off the hot path.
-	MinInterval time.Duration
 }
 
 type discovery struct {
@@ -67,11 +83,17 @@ type discovery struct {
 
 const bucket = "schemas"
 
-// New opens the registry kept in st.
-func New(st store.Store, clk clock.Clock, notify Notify) *Registry {
-	clk = clock.Or(clk)
-	return &Registry{st: st, clk: clk, notify: notify, compiled: map[string]*jsonschema.Schema{},
-		inferred: map[string]*discovery{}, MinInterval: time.Second}
+// New opens the registry kept in env.Store.
+func New(env kernel.Env, opts Options) (*Registry, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("schemas: %w", err)
+	}
+	if opts.MinInterval <= 0 {
+		opts.MinInterval = time.Second
+	}
+	return &Registry{st: env.Store, clk: env.Clock, opts: opts, compiled: map[string]*jsonschema.Schema{},
+		inferred: map[string]*discovery{}}, nil
 }
 
 var nameRE = regexp.MustCompile(`^[\.\-_@A-Za-z0-9]{1,385}$`)
@@ -84,13 +106,13 @@ func verKey(reg, name string, v int) []byte {
 // CreateRegistry creates a custom registry.
 func (r *Registry) CreateRegistry(ctx context.Context, name string) error {
 	if name == Discovered || name == AWSEvents {
-		return &Error{"ForbiddenException", fmt.Sprintf("Registry %s is managed by patternc.", name)}
+		return forbidden("Registry %s is managed by patternc.", name)
 	}
 	if !nameRE.MatchString(name) {
-		return &Error{"BadRequestException", fmt.Sprintf("Registry name %s is not valid.", name)}
+		return badRequest("Registry name %s is not valid.", name)
 	}
 	if _, err := r.st.Get(ctx, bucket, regKey(name)); err == nil {
-		return &Error{"ConflictException", fmt.Sprintf("Registry %s already exists.", name)}
+		return conflict("Registry %s already exists.", name)
 	}
 	var b store.Batch
 	b.Put(bucket, regKey(name), []byte("{}"))
@@ -109,31 +131,31 @@ func (r *Registry) registryExists(ctx context.Context, name string) bool {
 // a new version when the canonical content differs (UpdateSchema).
 func (r *Registry) CreateSchema(ctx context.Context, registry, name, typ, content string) (Schema, error) {
 	if registry == Discovered || registry == AWSEvents {
-		return Schema{}, &Error{"ForbiddenException", fmt.Sprintf("Registry %s is managed by patternc.", registry)}
+		return Schema{}, forbidden("Registry %s is managed by patternc.", registry)
 	}
 	return r.put(ctx, registry, name, typ, content)
 }
 
 func (r *Registry) put(ctx context.Context, registry, name, typ, content string) (Schema, error) {
 	if !r.registryExists(ctx, registry) {
-		return Schema{}, &Error{"NotFoundException", fmt.Sprintf("Registry %s does not exist.", registry)}
+		return Schema{}, notFound("Registry %s does not exist.", registry)
 	}
 	if !nameRE.MatchString(name) {
-		return Schema{}, &Error{"BadRequestException", fmt.Sprintf("Schema name %s is not valid.", name)}
+		return Schema{}, badRequest("Schema name %s is not valid.", name)
 	}
 	if typ != "JSONSchemaDraft4" && typ != "OpenApi3" {
-		return Schema{}, &Error{"BadRequestException", "Type must be JSONSchemaDraft4 or OpenApi3."}
+		return Schema{}, badRequest("Type must be JSONSchemaDraft4 or OpenApi3.")
 	}
 	if len(content) == 0 || len(content) > 100000 {
-		return Schema{}, &Error{"BadRequestException", "Content must be 1 to 100000 characters."}
+		return Schema{}, badRequest("Content must be 1 to 100000 characters.")
 	}
 	canon, err := canonical(content)
 	if err != nil {
-		return Schema{}, &Error{"BadRequestException", "Content is not valid JSON: " + err.Error()}
+		return Schema{}, badRequest("Content is not valid JSON: %v", err)
 	}
 	if typ == "JSONSchemaDraft4" {
 		if _, err := compile(canon); err != nil {
-			return Schema{}, &Error{"BadRequestException", "Content is not a valid JSON Schema: " + err.Error()}
+			return Schema{}, badRequest("Content is not a valid JSON Schema: %v", err)
 		}
 	}
 	latest, err := r.Describe(ctx, registry, name, "")
@@ -152,11 +174,11 @@ func (r *Registry) put(ctx context.Context, registry, name, typ, content string)
 	if err := r.st.Apply(ctx, &b); err != nil {
 		return Schema{}, err
 	}
-	if r.notify != nil {
+	if r.opts.Notify != nil {
 		if next == 1 {
-			r.notify("Schema Created", s)
+			r.opts.Notify("Schema Created", s)
 		} else {
-			r.notify("Schema Version Created", s)
+			r.opts.Notify("Schema Version Created", s)
 		}
 	}
 	return s, nil
@@ -181,7 +203,7 @@ func (r *Registry) Describe(ctx context.Context, registry, name, version string)
 		}
 	}
 	if found == nil {
-		return Schema{}, &Error{"NotFoundException", fmt.Sprintf("Schema %s/%s does not exist.", registry, name)}
+		return Schema{}, notFound("Schema %s/%s does not exist.", registry, name)
 	}
 	var s Schema
 	err := json.Unmarshal(found, &s)
@@ -308,7 +330,7 @@ func (r *Registry) Observe(ctx context.Context, event []byte) error {
 	if d == nil {
 		d = &discovery{n: newNode()}
 		r.inferred[key] = d
-	} else if now.Sub(d.last) < r.MinInterval {
+	} else if now.Sub(d.last) < r.opts.MinInterval {
 		r.mu.Unlock()
 		return nil
 	}

@@ -2,12 +2,14 @@ package schemas
 
 import (
 	"context"
+	"errors"
+	"github.com/patternc/patternc/runtime/kernel"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
-	"github.com/patternc/patternc/runtime/store/storetest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
 func TestInfer(t *testing.T) {
@@ -47,12 +49,17 @@ func TestSchemaName(t *testing.T) {
 const orderSchema = `{"$schema":"http://json-schema.org/draft-04/schema#","type":"object","required":["detail"],"properties":{"detail":{"type":"object","required":["orderId"],"properties":{"orderId":{"type":"string"}}}}}`
 
 func TestRegistryAndValidate(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			var notes []string
-			r := New(e.Open(t, t.TempDir()), clock.NewFake(time.Unix(0, 0)), func(dt string, s Schema) { notes = append(notes, dt+" "+s.SchemaName+" "+s.Version) })
-			if err := r.CreateRegistry(ctx, Discovered); err == nil || err.(*Error).Message != "Registry discovered-schemas is managed by patternc." {
+			r, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Clock: clock.NewFake(time.Unix(0, 0))},
+				Options{Notify: func(dt string, s Schema) { notes = append(notes, dt+" "+s.SchemaName+" "+s.Version) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var apiErr *kernel.Error
+			if err := r.CreateRegistry(ctx, Discovered); !errors.As(err, &apiErr) || apiErr.Code != "ForbiddenException" || apiErr.HTTPStatus != 403 || apiErr.Message != "Registry discovered-schemas is managed by patternc." {
 				t.Fatal(err)
 			}
 			if err := r.CreateRegistry(ctx, "mine"); err != nil {

@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
-	"github.com/patternc/patternc/runtime/sink"
 )
 
-// httpTimeout is how long an HTTP/S endpoint has to answer (§5.8).
+// httpTimeout is how long an HTTP/S endpoint has to answer (docs/semantics/runtime.md §5.8).
 const httpTimeout = 15 * time.Second
 
 const tsLayout = "2006-01-02T15:04:05.000Z"
@@ -58,7 +58,7 @@ func (s *Service) subQueue(subARN string) (*queue.Queue, error) {
 	if q := s.queues[subARN]; q != nil {
 		return q, nil
 	}
-	q, err := queue.Open(s.st, queueName(subARN), s.clk)
+	q, err := queue.Open(s.env, queueName(subARN))
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ func (s *Service) deliverStandard(subARN string) queue.Handler {
 			}
 			if d, ok := tg.sched.delay(it.Attempt + 1); ok {
 				s.stats.retries.Add(1)
-				return queue.Outcome{Retry: true, RetryAt: s.clk.Now().Add(d)}
+				return queue.Outcome{Retry: true, RetryAt: s.env.Clock.Now().Add(d)}
 			}
 		}
 		s.deadLetter(ctx, tg, &m)
@@ -205,7 +205,7 @@ func (s *Service) deliverFIFO(subARN string) queue.Handler {
 			case <-ctx.Done():
 				// Keep the item under its key (due zero): it resumes first.
 				return queue.Outcome{Retry: true, RetryAt: it.Due}
-			case <-s.clk.After(d):
+			case <-s.env.Clock.After(d):
 			}
 		}
 	}
@@ -217,7 +217,7 @@ func (s *Service) attempt(ctx context.Context, tg *target, m *message) attemptRe
 	case "http", "https":
 		return s.postHTTP(ctx, tg, m)
 	case "sqs", "lambda":
-		sk, err := s.cfg.Resolver.Resolve(tg.sub.Endpoint)
+		sk, err := s.env.Resolver.Resolve(tg.sub.Endpoint)
 		if err != nil {
 			return failedClient
 		}
@@ -230,7 +230,7 @@ func (s *Service) attempt(ctx context.Context, tg *target, m *message) attemptRe
 		case err == nil:
 			s.stats.delivered.Add(1)
 			return delivered
-		case errors.Is(err, sink.ErrNoResource):
+		case errors.Is(err, kernel.ErrNoResource):
 			return failedClient
 		}
 		return failedRetry
@@ -241,8 +241,8 @@ func (s *Service) attempt(ctx context.Context, tg *target, m *message) attemptRe
 // sinkMessage builds what a queue or function receives; client is true
 // when the message cannot be delivered at all (raw delivery of more than
 // 10 attributes to a queue).
-func (s *Service) sinkMessage(tg *target, m *message) (sink.Message, bool) {
-	msg := sink.Message{GroupID: m.GroupID, DedupID: m.DedupID}
+func (s *Service) sinkMessage(tg *target, m *message) (kernel.Message, bool) {
+	msg := kernel.Message{GroupID: m.GroupID, DedupID: m.DedupID}
 	text := m.text(tg.sub.Protocol)
 	switch {
 	case tg.sub.Protocol == "lambda":
@@ -350,7 +350,7 @@ func (s *Service) deadLetter(ctx context.Context, tg *target, m *message) {
 		s.stats.dropped.Add(1)
 		return
 	}
-	var msg sink.Message
+	var msg kernel.Message
 	if tg.sub.Protocol == "http" || tg.sub.Protocol == "https" {
 		text := m.text(tg.sub.Protocol)
 		msg.Body = []byte(text)
@@ -367,7 +367,7 @@ func (s *Service) deadLetter(ctx context.Context, tg *target, m *message) {
 	if !tg.topic.fifo {
 		msg.DedupID = ""
 	}
-	sk, err := s.cfg.Resolver.Resolve(tg.sub.dlq)
+	sk, err := s.env.Resolver.Resolve(tg.sub.dlq)
 	if err == nil {
 		err = sk.Send(ctx, msg)
 	}
@@ -409,10 +409,10 @@ func (o *jsonObject) bytes() []byte {
 }
 
 func (s *Service) unsubscribeURL(subARN string) string {
-	return s.cfg.BaseURL + "/sns/unsubscribe?SubscriptionArn=" + url.QueryEscape(subARN)
+	return s.opts.BaseURL + "/sns/unsubscribe?SubscriptionArn=" + url.QueryEscape(subARN)
 }
 
-func (s *Service) certURL() string { return s.cfg.BaseURL + "/sns/cert.pem" }
+func (s *Service) certURL() string { return s.opts.BaseURL + "/sns/cert.pem" }
 
 func sigVersion(t *topic) string {
 	if t.Attrs["SignatureVersion"] == "2" {
@@ -421,7 +421,7 @@ func sigVersion(t *topic) string {
 	return "1"
 }
 
-// notification renders the §5.7 Notification JSON.
+// notification renders the docs/semantics/runtime.md §5.7 Notification JSON.
 func (s *Service) notification(tg *target, m *message, text string) []byte {
 	ts := m.Timestamp.UTC().Format(tsLayout)
 	var o jsonObject
@@ -511,12 +511,12 @@ func (s *Service) lambdaRecord(tg *target, m *message, text string) []byte {
 // by ConfirmSubscription).
 func (s *Service) sendConfirmation(ctx context.Context, t *topic, sub *subscription, kind string) {
 	id := newID()
-	ts := s.clk.Now().UTC().Format(tsLayout)
+	ts := s.env.Clock.Now().UTC().Format(tsLayout)
 	text := fmt.Sprintf("You have chosen to subscribe to the topic %s.\nTo confirm the subscription, visit the SubscribeURL included in this message.", t.ARN)
 	if kind == "UnsubscribeConfirmation" {
 		text = fmt.Sprintf("You have chosen to deactivate subscription %s.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.", sub.ARN)
 	}
-	subURL := s.cfg.BaseURL + "/sns/confirm?TopicArn=" + url.QueryEscape(t.ARN) + "&Token=" + url.QueryEscape(sub.Token)
+	subURL := s.opts.BaseURL + "/sns/confirm?TopicArn=" + url.QueryEscape(t.ARN) + "&Token=" + url.QueryEscape(sub.Token)
 	v := sigVersion(t)
 	var o jsonObject
 	o.add("Type", kind)
@@ -607,7 +607,7 @@ func (s *Service) throttle(ctx context.Context, subARN string, rate int) bool {
 	if s.nextSlot == nil {
 		s.nextSlot = map[string]time.Time{}
 	}
-	now := s.clk.Now()
+	now := s.env.Clock.Now()
 	at := s.nextSlot[subARN]
 	if at.Before(now) {
 		at = now
@@ -618,7 +618,7 @@ func (s *Service) throttle(ctx context.Context, subARN string, rate int) bool {
 		select {
 		case <-ctx.Done():
 			return false
-		case <-s.clk.After(wait):
+		case <-s.env.Clock.After(wait):
 		}
 	}
 	return true

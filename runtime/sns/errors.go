@@ -1,31 +1,23 @@
 package sns
 
-import "fmt"
+import "github.com/patternc/patternc/runtime/kernel"
 
-// Error is an SNS API error: AWS's code and message, the HTTP status and
-// whether the caller is at fault.
-type Error struct {
-	Code        string
-	Message     string
-	HTTPStatus  int
-	SenderFault bool
+// SNS answers with its own codes (awsQuery protocol): InvalidParameter,
+// ParameterValueInvalid, NotFound (404), and the batch codes.
+
+func invalid(format string, a ...any) *kernel.Error {
+	return kernel.InvalidParameter(format, a...)
 }
 
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
-
-func invalid(format string, a ...any) *Error {
-	return &Error{Code: "InvalidParameter", Message: fmt.Sprintf(format, a...), HTTPStatus: 400, SenderFault: true}
+func paramValue(format string, a ...any) *kernel.Error {
+	return kernel.Errorf("ParameterValueInvalid", 400, format, a...)
 }
 
-func paramValue(format string, a ...any) *Error {
-	return &Error{Code: "ParameterValueInvalid", Message: fmt.Sprintf(format, a...), HTTPStatus: 400, SenderFault: true}
-}
-
-func batchErr(code, msg string) *Error {
-	return &Error{Code: code, Message: msg, HTTPStatus: 400, SenderFault: true}
+func batchErr(code, msg string) *kernel.Error {
+	return kernel.Errorf(code, 400, "%s", msg)
 }
 
 var (
-	errTopicNotFound = &Error{Code: "NotFound", Message: "Topic does not exist", HTTPStatus: 404, SenderFault: true}
-	errSubNotFound   = &Error{Code: "NotFound", Message: "Subscription does not exist", HTTPStatus: 404, SenderFault: true}
+	errTopicNotFound = kernel.Errorf("NotFound", 404, "Topic does not exist")
+	errSubNotFound   = kernel.Errorf("NotFound", 404, "Subscription does not exist")
 )

@@ -3,6 +3,7 @@ package sns_test
 import (
 	"context"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"os"
 
 	"github.com/patternc/patternc/runtime/sns"
@@ -18,7 +19,7 @@ func Example() {
 		return
 	}
 	defer st.Close()
-	svc, err := sns.New(sns.Config{Store: st, Account: "123456789012", Region: "us-east-1"})
+	svc, err := sns.New(kernel.Env{Store: st, Account: "123456789012", Region: "us-east-1"}, sns.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -18,19 +19,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
-	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
-	"github.com/patternc/patternc/runtime/sink"
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Config configures a Service.
-type Config struct {
-	Store    store.Store
-	Clock    clock.Clock   // default: the wall clock
-	Resolver sink.Resolver // reaches queues and functions by ARN
-	Account  string        // default 000000000000
-	Region   string        // default us-east-1
+// Options tune a Service.
+type Options struct {
 	// BaseURL is where `patternc serve` answers (certificate, unsubscribe
 	// and confirmation links); default http://127.0.0.1:4590.
 	BaseURL string
@@ -41,7 +36,7 @@ type Config struct {
 	AutoConfirmHTTP bool
 }
 
-// Stats are the delivery counters (runtime.md §8.7).
+// Stats are the delivery counters (docs/semantics/runtime.md §8.7).
 type Stats struct {
 	Delivered         int64 // deliveries accepted by the endpoint
 	DeliveredRejected int64 // HTTP 4xx: counted as delivered, not retried
@@ -54,9 +49,8 @@ type Stats struct {
 
 // Service is the set of topics of one account and region.
 type Service struct {
-	cfg  Config
-	st   store.Store
-	clk  clock.Clock
+	env  kernel.Env // Resolver reaches queues and functions by ARN
+	opts Options
 	http *http.Client
 	sign *signer
 
@@ -89,7 +83,41 @@ type topic struct {
 	groupDed bool // FifoThroughputScope=MessageGroup: dedup per group
 	policy   deliveryPolicy
 	machine  *automaton.Machine
-	pubMu    sync.Mutex // serialises FIFO publishes (dedup, sequence)
+	fan      atomic.Pointer[fanList] // who a publish goes to; see refreshFan
+	pubMu    sync.Mutex              // serialises FIFO publishes (dedup, sequence)
+}
+
+// fanList is a topic's confirmed subscriptions as fan-out needs them,
+// copied when they change so that Publish reads it without a lock.
+type fanList struct {
+	targets  []fanTarget // by ARN
+	filtered int         // how many have a filter policy
+}
+
+type fanTarget struct {
+	arn      string
+	filtered bool // has a filter policy: delivered only when it matches
+}
+
+// refreshFan publishes t's fan-out list from s.subs; the caller holds s.mu
+// and calls it after any change to a subscription of t (added, removed,
+// confirmed, policy set or removed). A policy being added is installed in
+// the machine before the list says "filtered", and one being removed
+// leaves the list before the machine, so a publish racing the change sees
+// the old state or the new one.
+func (s *Service) refreshFan(t *topic) {
+	l := &fanList{}
+	for _, sub := range s.subs {
+		if sub.TopicARN != t.ARN || sub.Pending {
+			continue
+		}
+		l.targets = append(l.targets, fanTarget{arn: sub.ARN, filtered: sub.hasPolicy})
+		if sub.hasPolicy {
+			l.filtered++
+		}
+	}
+	slices.SortFunc(l.targets, func(a, b fanTarget) int { return strings.Compare(a.arn, b.arn) })
+	t.fan.Store(l)
 }
 
 type subscription struct {
@@ -107,34 +135,27 @@ type subscription struct {
 	policy    deliveryPolicy
 }
 
-// New opens the topics and subscriptions kept in cfg.Store.
-func New(cfg Config) (*Service, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("sns: Config.Store is required")
+// New opens the topics and subscriptions kept in env.Store.
+func New(env kernel.Env, cfg Options) (*Service, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("sns: %w", err)
 	}
-	cfg.Clock = clock.Or(cfg.Clock)
-	cfg.Region, cfg.Account = sink.Place(cfg.Region, cfg.Account)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://127.0.0.1:4590"
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.Resolver == nil {
-		cfg.Resolver = sink.ResolverFunc(func(arn string) (sink.Sink, error) {
-			return nil, fmt.Errorf("%s: %w", arn, sink.ErrNoResource)
-		})
-	}
-	s := &Service{cfg: cfg, st: cfg.Store, clk: cfg.Clock, http: cfg.HTTPClient,
+	s := &Service{env: env, opts: cfg, http: cfg.HTTPClient,
 		topics: map[string]*topic{}, subs: map[string]*subscription{}, running: map[string]context.CancelFunc{}}
 	if s.http == nil {
 		s.http = &http.Client{Timeout: httpTimeout}
 	}
 	ctx := context.Background()
-	var err error
-	if s.sign, err = loadSigner(ctx, s.st); err != nil {
+	if s.sign, err = loadSigner(ctx, s.env.Store); err != nil {
 		return nil, err
 	}
 	var loadErr error
-	err = s.st.Scan(ctx, bucket, []byte("topic/"), []byte("topic0"), func(k, v []byte) bool {
+	err = s.env.Store.Scan(ctx, bucket, []byte("topic/"), []byte("topic0"), func(k, v []byte) bool {
 		t := &topic{}
 		if loadErr = json.Unmarshal(v, t); loadErr != nil {
 			return false
@@ -151,7 +172,7 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sns: loading topics: %w", err)
 	}
-	err = s.st.Scan(ctx, bucket, []byte("sub/"), []byte("sub0"), func(k, v []byte) bool {
+	err = s.env.Store.Scan(ctx, bucket, []byte("sub/"), []byte("sub0"), func(k, v []byte) bool {
 		sub := &subscription{}
 		if loadErr = json.Unmarshal(v, sub); loadErr != nil {
 			return false
@@ -173,6 +194,9 @@ func New(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sns: loading subscriptions: %w", err)
 	}
+	for _, t := range s.topics {
+		s.refreshFan(t)
+	}
 	return s, nil
 }
 
@@ -187,15 +211,15 @@ func (s *Service) Stats() Stats {
 
 // TopicARN returns the ARN of topic name.
 func (s *Service) TopicARN(name string) string {
-	return fmt.Sprintf("arn:aws:sns:%s:%s:%s", s.cfg.Region, s.cfg.Account, name)
+	return s.env.ARN("sns", name).String()
 }
 
 func topicName(arn string) string {
-	parts := strings.Split(arn, ":")
-	if len(parts) < 6 || parts[0] != "arn" || parts[2] != "sns" {
+	a, err := kernel.ParseARN(arn)
+	if err != nil || a.Service != "sns" {
 		return ""
 	}
-	return parts[5]
+	return a.Resource
 }
 
 var topicNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -310,7 +334,7 @@ func (s *Service) putJSON(ctx context.Context, key string, v any) error {
 	}
 	var b store.Batch
 	b.Put(bucket, []byte(key), val)
-	return s.st.Apply(ctx, &b)
+	return s.env.Store.Apply(ctx, &b)
 }
 
 func (s *Service) topicByARN(arn string) (*topic, error) {
@@ -366,7 +390,7 @@ func (s *Service) DeleteTopic(ctx context.Context, arn string) error {
 		}
 	}
 	b.Delete(bucket, []byte("topic/"+t.Name))
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		s.mu.Unlock()
 		return err
 	}
@@ -374,6 +398,7 @@ func (s *Service) DeleteTopic(ctx context.Context, arn string) error {
 		delete(s.subs, a)
 	}
 	delete(s.topics, t.Name)
+	t.fan.Store(&fanList{})
 	s.mu.Unlock()
 	for _, a := range gone {
 		s.stopWorker(a)
@@ -428,7 +453,7 @@ func (s *Service) Subscribe(ctx context.Context, topicARN, protocol, endpoint st
 		s.mu.Unlock()
 		return "", err
 	}
-	if (protocol == "http" || protocol == "https") && !s.cfg.AutoConfirmHTTP {
+	if (protocol == "http" || protocol == "https") && !s.opts.AutoConfirmHTTP {
 		sub.Pending = true
 		tok := make([]byte, 32)
 		_, _ = rand.Read(tok)
@@ -441,6 +466,7 @@ func (s *Service) Subscribe(ctx context.Context, topicARN, protocol, endpoint st
 		return "", err
 	}
 	s.subs[sub.ARN] = sub
+	s.refreshFan(t)
 	s.mu.Unlock()
 	s.startWorker(sub)
 	if sub.Pending {
@@ -564,8 +590,8 @@ func (s *Service) applySubAttrs(t *topic, sub *subscription, attrs map[string]st
 		if err := json.Unmarshal([]byte(v), &rp); err != nil {
 			return invalid("Invalid parameter: %sRedrivePolicy: failed to parse JSON. %v", prefix, err)
 		}
-		parts := strings.Split(rp.DeadLetterTargetArn, ":")
-		if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sqs" || parts[3] != s.cfg.Region || parts[4] != s.cfg.Account || parts[5] == "" {
+		a, err := kernel.ParseARN(rp.DeadLetterTargetArn)
+		if err != nil || !s.env.Owns("sqs", a) || a.Resource == "" || strings.Contains(a.Resource, ":") {
 			return invalid("Invalid parameter: %sRedrivePolicy: deadLetterTargetArn is an invalid arn", prefix)
 		}
 		if t.fifo && !strings.HasSuffix(rp.DeadLetterTargetArn, ".fifo") {
@@ -579,6 +605,10 @@ func (s *Service) applySubAttrs(t *topic, sub *subscription, attrs map[string]st
 			return invalid("Invalid parameter: %sFilterPolicy: %v", prefix, err)
 		}
 	} else {
+		if sub.hasPolicy {
+			sub.hasPolicy = false
+			s.refreshFan(t) // unfiltered first, then out of the machine
+		}
 		t.machine.Delete(automaton.ID(sub.ARN))
 	}
 	sub.hasPolicy = pat != nil
@@ -619,10 +649,12 @@ func (s *Service) SetSubscriptionAttributes(ctx context.Context, subARN, name, v
 	if err := s.applySubAttrs(t, sub, map[string]string{name: value}, ""); err != nil {
 		return err
 	}
+	s.refreshFan(t)
 	if err := s.putJSON(ctx, "sub/"+sub.ARN, sub); err != nil {
 		// Put the old policy back so memory matches the store.
 		*sub = old
 		_ = s.applySubAttrs(t, sub, nil, "")
+		s.refreshFan(t)
 		return err
 	}
 	return nil
@@ -680,6 +712,9 @@ func (s *Service) ConfirmSubscription(ctx context.Context, topicARN, token strin
 					sub.Pending = true
 					return "", err
 				}
+				if t, err := s.topicByARN(topicARN); err == nil {
+					s.refreshFan(t)
+				}
 			}
 			return sub.ARN, nil
 		}
@@ -698,13 +733,14 @@ func (s *Service) Unsubscribe(ctx context.Context, subARN string) error {
 	}
 	var b store.Batch
 	b.Delete(bucket, []byte("sub/"+subARN))
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		s.mu.Unlock()
 		return err
 	}
 	delete(s.subs, subARN)
 	t, _ := s.topicByARN(sub.TopicARN)
 	if t != nil {
+		s.refreshFan(t) // out of the list first, then out of the machine
 		t.machine.Delete(automaton.ID(subARN))
 	}
 	s.mu.Unlock()
@@ -717,11 +753,11 @@ func (s *Service) Unsubscribe(ctx context.Context, subARN string) error {
 }
 
 // Resolve finds the topic of an ARN as a sink (bus targets that are topics).
-func (s *Service) Resolve(arn string) (sink.Sink, error) {
+func (s *Service) Resolve(arn string) (kernel.Sink, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.topicByARN(arn); err != nil {
-		return nil, fmt.Errorf("sns: %s: %w", arn, sink.ErrNoResource)
+		return nil, fmt.Errorf("sns: %s: %w", arn, kernel.ErrNoResource)
 	}
 	return topicSink{s, arn}, nil
 }
@@ -733,7 +769,7 @@ type topicSink struct {
 
 // Send publishes m to the topic; string attributes become String message
 // attributes.
-func (ts topicSink) Send(ctx context.Context, m sink.Message) error {
+func (ts topicSink) Send(ctx context.Context, m kernel.Message) error {
 	in := PublishInput{TopicArn: ts.arn, Message: string(m.Body), MessageGroupId: m.GroupID, MessageDeduplicationId: m.DedupID}
 	if len(m.Attributes) > 0 {
 		in.MessageAttributes = map[string]Attribute{}
@@ -742,24 +778,21 @@ func (ts topicSink) Send(ctx context.Context, m sink.Message) error {
 		}
 	}
 	_, err := ts.s.Publish(ctx, in)
-	var se *Error
-	if errors.As(err, &se) && se.Code == "NotFound" {
-		return fmt.Errorf("%w: %v", sink.ErrNoResource, err)
-	}
-	return err
+	return err // a topic deleted meanwhile is NotFound: errors.Is(err, kernel.ErrNoResource)
 }
 
-// purge removes the pending deliveries of a removed subscription (the
-// queue package keeps a queue's items in bucket "queue/NAME"). Best
-// effort: leftovers are skipped by workers, as the subscription is gone.
+// purge removes the pending deliveries of a removed subscription (its
+// worker is stopped first). Best effort: a purge that fails leaves items
+// no worker will run again, as the subscription is gone; it is logged.
 func (s *Service) purge(ctx context.Context, subARN string) {
-	name := "queue/" + queueName(subARN)
-	var b store.Batch
-	_ = s.st.Scan(ctx, name, nil, nil, func(k, v []byte) bool {
-		b.Delete(name, append([]byte(nil), k...))
-		return true
-	})
-	if len(b.Ops) > 0 {
-		_ = s.st.Apply(ctx, &b)
+	q, err := s.subQueue(subARN)
+	if err == nil {
+		err = q.Purge(ctx)
+	}
+	s.runMu.Lock()
+	delete(s.queues, subARN)
+	s.runMu.Unlock()
+	if err != nil {
+		s.env.Logf("sns: purging the deliveries of %s: %v", subARN, err)
 	}
 }

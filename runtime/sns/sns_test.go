@@ -4,15 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"strings"
 	"testing"
 
-	"github.com/patternc/patternc/runtime/store/storetest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
-// §5.1 topics: names, idempotency, attributes, unknown topics.
+// docs/semantics/runtime.md §5.1 topics: names, idempotency, attributes, unknown topics.
 func TestTopics(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			ctx := context.Background()
@@ -46,7 +47,7 @@ func TestTopics(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = r.svc.Publish(ctx, PublishInput{TopicArn: arn + "x", Message: "m"})
-			var se *Error
+			var se *kernel.Error
 			if !errors.As(err, &se) || se.Code != "NotFound" || se.Message != "Topic does not exist" || se.HTTPStatus != 404 {
 				t.Fatalf("unknown topic: %v", err)
 			}
@@ -69,9 +70,9 @@ func TestTopics(t *testing.T) {
 	}
 }
 
-// §5.2 and §5.3: Publish validation with AWS's codes and messages.
+// docs/semantics/runtime.md §5.2 and §5.3: Publish validation with AWS's codes and messages.
 func TestPublishValidation(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			std := r.topic("std", nil)
@@ -127,9 +128,9 @@ func TestPublishValidation(t *testing.T) {
 	}
 }
 
-// §5.2 PublishBatch limits and per-entry results.
+// docs/semantics/runtime.md §5.2 PublishBatch limits and per-entry results.
 func TestPublishBatch(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "q")
 			ctx := context.Background()

@@ -6,26 +6,25 @@ import (
 	"os"
 	"time"
 
-	"github.com/patternc/patternc/runtime/clock"
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
 
 // A local queue as a dead-letter queue: other services send to it by ARN
-// (as a sink.Sink); a consumer receives and deletes.
+// (as a kernel.Sink); a consumer receives and deletes.
 func Example() {
 	dir, _ := os.MkdirTemp("", "patternc-example-*")
 	defer os.RemoveAll(dir)
 	st, _ := boltstore.Open(dir)
 	defer st.Close()
 	ctx := context.Background()
-	queues, _ := sqs.New(st, clock.Real{}, "us-east-1", "123456789012")
+	queues, _ := sqs.New(kernel.Env{Store: st, Region: "us-east-1", Account: "123456789012"}, sqs.Options{})
 	arn, _ := queues.Create(ctx, "failed-orders")
 	fmt.Println(arn)
 
 	dlq, _ := queues.Resolve(arn)
-	dlq.Send(ctx, sink.Message{Body: []byte(`{"orderId":"ORD-001"}`), Attributes: map[string]string{"ErrorMessage": "payment service down"}})
+	dlq.Send(ctx, kernel.Message{Body: []byte(`{"orderId":"ORD-001"}`), Attributes: map[string]string{"ErrorMessage": "payment service down"}})
 
 	msgs, _ := queues.Receive(ctx, "failed-orders", 10, 30*time.Second)
 	for _, m := range msgs {

@@ -13,8 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/patternc/patternc/runtime/clock"
-	"github.com/patternc/patternc/runtime/sink"
+	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 )
 
@@ -34,11 +33,17 @@ type Message struct {
 	ReceiptHandle string `json:"receiptHandle,omitempty"`
 }
 
+// Options tune a Service.
+type Options struct {
+	// Visibility is how long Receive hides a message when the caller
+	// names no visibility timeout; default 30 s, as SQS.
+	Visibility time.Duration
+}
+
 // Service is the set of local queues of one account and region.
 type Service struct {
-	st              store.Store
-	clk             clock.Clock
-	region, account string
+	env  kernel.Env
+	opts Options
 
 	mu     sync.Mutex
 	queues map[string]bool
@@ -47,11 +52,17 @@ type Service struct {
 
 const namesBucket = "sqs-queues"
 
-// New opens the queues kept in st.
-func New(st store.Store, clk clock.Clock, region, account string) (*Service, error) {
-	clk = clock.Or(clk)
-	s := &Service{st: st, clk: clk, region: region, account: account, queues: map[string]bool{}}
-	err := st.Scan(context.Background(), namesBucket, nil, nil, func(k, v []byte) bool {
+// New opens the queues kept in env.Store.
+func New(env kernel.Env, opts Options) (*Service, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("sqs: %w", err)
+	}
+	if opts.Visibility <= 0 {
+		opts.Visibility = 30 * time.Second
+	}
+	s := &Service{env: env, opts: opts, queues: map[string]bool{}}
+	err = env.Store.Scan(context.Background(), namesBucket, nil, nil, func(k, v []byte) bool {
 		s.queues[string(k)] = true
 		return true
 	})
@@ -60,17 +71,22 @@ func New(st store.Store, clk clock.Clock, region, account string) (*Service, err
 
 // ARN is the ARN of the queue name.
 func (s *Service) ARN(name string) string {
-	return fmt.Sprintf("arn:aws:sqs:%s:%s:%s", s.region, s.account, name)
+	return s.env.ARN("sqs", name).String()
+}
+
+// noQueue is SQS's answer for a queue that does not exist.
+func noQueue(name string) *kernel.Error {
+	return kernel.Errorf("AWS.SimpleQueueService.NonExistentQueue", 400, "The specified queue does not exist.")
 }
 
 // Create makes a queue (idempotent) and returns its ARN.
 func (s *Service) Create(ctx context.Context, name string) (string, error) {
 	if name == "" || len(name) > 80 || strings.ContainsAny(name, ":/ ") {
-		return "", fmt.Errorf("sqs: invalid queue name %q", name)
+		return "", kernel.Errorf("InvalidParameterValue", 400, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length (queue name %q)", name)
 	}
 	var b store.Batch
 	b.Put(namesBucket, []byte(name), []byte("{}"))
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
@@ -98,7 +114,7 @@ func (s *Service) DeleteQueue(ctx context.Context, name string) error {
 	}
 	var b store.Batch
 	b.Delete(namesBucket, []byte(name))
-	if err := s.st.Apply(ctx, &b); err != nil {
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -110,17 +126,17 @@ func (s *Service) DeleteQueue(ctx context.Context, name string) error {
 // Purge deletes every message on queue name.
 func (s *Service) Purge(ctx context.Context, name string) error {
 	if !s.exists(name) {
-		return fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+		return noQueue(name)
 	}
 	var b store.Batch
-	err := s.st.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
+	err := s.env.Store.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
 		b.Delete("sqs/"+name, k)
 		return true
 	})
 	if err != nil {
 		return err
 	}
-	return s.st.Apply(ctx, &b)
+	return s.env.Store.Apply(ctx, &b)
 }
 
 // Receive hands out up to max visible messages, oldest first, and hides
@@ -128,22 +144,22 @@ func (s *Service) Purge(ctx context.Context, name string) error {
 // Delete removes them first. Each carries a ReceiptHandle for Delete.
 func (s *Service) Receive(ctx context.Context, name string, max int, visibility time.Duration) ([]Message, error) {
 	if !s.exists(name) {
-		return nil, fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+		return nil, noQueue(name)
 	}
 	if max <= 0 || max > 10 {
-		return nil, fmt.Errorf("sqs: max messages %d: must be between 1 and 10", max)
+		return nil, kernel.Errorf("InvalidParameterValue", 400, "Value %d for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.", max)
 	}
 	if visibility <= 0 {
-		visibility = 30 * time.Second
+		visibility = s.opts.Visibility
 	}
 	// One receiver at a time, so two calls never hand out one message.
 	s.recvMu.Lock()
 	defer s.recvMu.Unlock()
-	now := s.clk.Now().UTC()
+	now := s.env.Clock.Now().UTC()
 	var out []Message
 	var b store.Batch
 	var bad error
-	err := s.st.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
+	err := s.env.Store.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
 		var m Message
 		if bad = json.Unmarshal(v, &m); bad != nil {
 			return false
@@ -168,7 +184,7 @@ func (s *Service) Receive(ctx context.Context, name string, max int, visibility 
 		err = bad
 	}
 	if err == nil {
-		err = s.st.Apply(ctx, &b)
+		err = s.env.Store.Apply(ctx, &b)
 	}
 	if err != nil {
 		return nil, err
@@ -179,15 +195,15 @@ func (s *Service) Receive(ctx context.Context, name string, max int, visibility 
 // Delete removes the message Receive handed out with receiptHandle.
 func (s *Service) Delete(ctx context.Context, name, receiptHandle string) error {
 	if !s.exists(name) {
-		return fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+		return noQueue(name)
 	}
 	k, err := hex.DecodeString(receiptHandle)
 	if err != nil || len(k) < 8 {
-		return fmt.Errorf("sqs: receipt handle %q is invalid", receiptHandle)
+		return kernel.Errorf("ReceiptHandleIsInvalid", 400, "The input receipt handle %q is not a valid receipt handle.", receiptHandle)
 	}
 	var b store.Batch
 	b.Delete("sqs/"+name, k)
-	return s.st.Apply(ctx, &b)
+	return s.env.Store.Apply(ctx, &b)
 }
 
 func (s *Service) exists(name string) bool {
@@ -197,11 +213,11 @@ func (s *Service) exists(name string) bool {
 }
 
 // Send stores a message on queue name.
-func (s *Service) Send(ctx context.Context, name string, m sink.Message) (string, error) {
+func (s *Service) Send(ctx context.Context, name string, m kernel.Message) (string, error) {
 	if !s.exists(name) {
-		return "", fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+		return "", noQueue(name)
 	}
-	msg := Message{ID: uuid.NewString(), Body: string(m.Body), Attributes: m.Attributes, GroupID: m.GroupID, DedupID: m.DedupID, SentAt: s.clk.Now().UTC()}
+	msg := Message{ID: uuid.NewString(), Body: string(m.Body), Attributes: m.Attributes, GroupID: m.GroupID, DedupID: m.DedupID, SentAt: s.env.Clock.Now().UTC()}
 	val, err := json.Marshal(msg)
 	if err != nil {
 		return "", err
@@ -209,17 +225,17 @@ func (s *Service) Send(ctx context.Context, name string, m sink.Message) (string
 	key := append(binary.BigEndian.AppendUint64(nil, uint64(msg.SentAt.UnixNano())), msg.ID...)
 	var b store.Batch
 	b.Put("sqs/"+name, key, val)
-	return msg.ID, s.st.Apply(ctx, &b)
+	return msg.ID, s.env.Store.Apply(ctx, &b)
 }
 
 // Messages lists the messages on queue name, oldest first.
 func (s *Service) Messages(ctx context.Context, name string) ([]Message, error) {
 	if !s.exists(name) {
-		return nil, fmt.Errorf("sqs: queue %s: %w", name, sink.ErrNoResource)
+		return nil, noQueue(name)
 	}
 	var out []Message
 	var bad error
-	err := s.st.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
+	err := s.env.Store.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
 		var m Message
 		if bad = json.Unmarshal(v, &m); bad != nil {
 			return false
@@ -234,13 +250,12 @@ func (s *Service) Messages(ctx context.Context, name string) ([]Message, error) 
 }
 
 // Resolve finds the queue of an ARN, as a sink.
-func (s *Service) Resolve(arn string) (sink.Sink, error) {
-	prefix := fmt.Sprintf("arn:aws:sqs:%s:%s:", s.region, s.account)
-	name, ok := strings.CutPrefix(arn, prefix)
-	if !ok || !s.exists(name) {
-		return nil, fmt.Errorf("sqs: %s: %w", arn, sink.ErrNoResource)
+func (s *Service) Resolve(arn string) (kernel.Sink, error) {
+	a, err := kernel.ParseARN(arn)
+	if err != nil || !s.env.Owns("sqs", a) || !s.exists(a.Resource) {
+		return nil, fmt.Errorf("sqs: %s: %w", arn, kernel.ErrNoResource)
 	}
-	return queueSink{s, name}, nil
+	return queueSink{s, a.Resource}, nil
 }
 
 type queueSink struct {
@@ -248,7 +263,7 @@ type queueSink struct {
 	name string
 }
 
-func (q queueSink) Send(ctx context.Context, m sink.Message) error {
+func (q queueSink) Send(ctx context.Context, m kernel.Message) error {
 	_, err := q.s.Send(ctx, q.name, m)
 	return err
 }

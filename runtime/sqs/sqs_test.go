@@ -7,18 +7,18 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
-	"github.com/patternc/patternc/runtime/sink"
-	"github.com/patternc/patternc/runtime/store/storetest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
+	"github.com/patternc/patternc/runtime/kernel"
 )
 
 func TestQueues(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
 			st := e.Open(t, dir)
 			clk := clock.NewFake(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
-			s, err := New(st, clk, "us-east-1", "123456789012")
+			s, err := New(kernel.Env{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012"}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -35,18 +35,18 @@ func TestQueues(t *testing.T) {
 			}
 			for _, body := range []string{"one", "two"} {
 				clk.Advance(time.Second)
-				if err := k.Send(ctx, sink.Message{Body: []byte(body), Attributes: map[string]string{"ErrorCode": "200"}}); err != nil {
+				if err := k.Send(ctx, kernel.Message{Body: []byte(body), Attributes: map[string]string{"ErrorCode": "200"}}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			if _, err := s.Resolve("arn:aws:sqs:us-east-1:123456789012:nope"); !errors.Is(err, sink.ErrNoResource) {
+			if _, err := s.Resolve("arn:aws:sqs:us-east-1:123456789012:nope"); !errors.Is(err, kernel.ErrNoResource) {
 				t.Fatalf("missing queue: %v", err)
 			}
 			// Reopen: queues and messages survive, in order.
 			st.Close()
 			st = e.Open(t, dir)
 			defer st.Close()
-			s, _ = New(st, clk, "us-east-1", "123456789012")
+			s, _ = New(kernel.Env{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012"}, Options{})
 			msgs, err := s.Messages(ctx, "dlq")
 			if err != nil || len(msgs) != 2 || msgs[0].Body != "one" || msgs[1].Body != "two" || msgs[0].Attributes["ErrorCode"] != "200" {
 				t.Fatalf("after reopen: %+v %v", msgs, err)
@@ -56,13 +56,13 @@ func TestQueues(t *testing.T) {
 }
 
 func TestReceiveDeletePurge(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
 			clk := clock.NewFake(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
-			s, _ := New(st, clk, "us-east-1", "123456789012")
+			s, _ := New(kernel.Env{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012"}, Options{})
 			for _, n := range []string{"work", "audit"} {
 				if _, err := s.Create(ctx, n); err != nil {
 					t.Fatal(err)
@@ -73,7 +73,7 @@ func TestReceiveDeletePurge(t *testing.T) {
 			}
 			for _, body := range []string{"a", "b", "c"} {
 				clk.Advance(time.Millisecond)
-				if _, err := s.Send(ctx, "work", sink.Message{Body: []byte(body)}); err != nil {
+				if _, err := s.Send(ctx, "work", kernel.Message{Body: []byte(body)}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -109,7 +109,7 @@ func TestReceiveDeletePurge(t *testing.T) {
 			if err := s.DeleteQueue(ctx, "audit"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Receive(ctx, "audit", 1, 0); !errors.Is(err, sink.ErrNoResource) {
+			if _, err := s.Receive(ctx, "audit", 1, 0); !errors.Is(err, kernel.ErrNoResource) {
 				t.Fatalf("deleted queue: %v", err)
 			}
 		})

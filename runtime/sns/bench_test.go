@@ -1,0 +1,81 @@
+package sns
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/patternc/patternc/runtime/kernel"
+	"github.com/patternc/patternc/runtime/store/boltstore"
+)
+
+// countSink counts what reaches a function endpoint.
+type countSink struct{ n *atomic.Int64 }
+
+func (c countSink) Send(context.Context, kernel.Message) error { c.n.Add(1); return nil }
+
+// BenchmarkPublishFanOut measures publishes/s into 5 topics holding 1 000
+// subscriptions (200 per topic, the quota, each with a filter policy on
+// one customer), from 2 goroutines publishing, on the bbolt store (every
+// commit fsynced, concurrent commits grouped). Each message matches exactly
+// one subscription, so the cost is choosing that one among the topic's 200
+// and committing one delivery; deliveries run while publishing goes on.
+func BenchmarkPublishFanOut(b *testing.B) {
+	st, err := boltstore.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	var delivered atomic.Int64
+	res := kernel.ResolverFunc(func(string) (kernel.Sink, error) { return countSink{&delivered}, nil })
+	s, err := New(kernel.Env{Store: st, Resolver: res, Account: acct, Region: region}, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = s.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	const topics, perTopic = 5, 200
+	arns := make([]string, topics)
+	for t := range topics {
+		if arns[t], err = s.CreateTopic(ctx, fmt.Sprintf("t%d", t), nil); err != nil {
+			b.Fatal(err)
+		}
+		for i := range perTopic {
+			fn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:f%d-%d", region, acct, t, i)
+			policy := fmt.Sprintf(`{"customer":["c%d"]}`, i)
+			if _, err := s.Subscribe(ctx, arns[t], "lambda", fn, map[string]string{"FilterPolicy": policy}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	start := time.Now()
+	const publishers = 2
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range publishers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				in := PublishInput{TopicArn: arns[i%topics], Message: fmt.Sprintf(`{"order":%d}`, i),
+					MessageAttributes: map[string]Attribute{"customer": {DataType: "String", StringValue: fmt.Sprintf("c%d", (i/topics)%perTopic)}}}
+				if _, err := s.Publish(context.Background(), in); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "publishes/s")
+}
