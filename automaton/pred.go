@@ -213,6 +213,17 @@ func boolByte(v bool) byte {
 	return 0
 }
 
+// anchorCost estimates the clauses evaluated per event if a new clause is
+// anchored on pw: the clauses it anchors, weighted by how often its
+// operator fires.
+func anchorCost(pw *predW) int64 {
+	w := int64(1)
+	if pw.rank > 0 {
+		w = 4
+	}
+	return w * int64(pw.uses+1)
+}
+
 // predRank guesses how often a field fires: a clause is anchored on its
 // most selective predicate.
 func predRank(f *compiler.Field) int {
@@ -235,9 +246,15 @@ func predRank(f *compiler.Field) int {
 }
 
 // chooseAnchor picks the field a new clause is anchored on: the required
-// predicate that is least likely to fire — by operator, then by how many
-// clauses already use it, then the deeper path (envelope fields like
-// "source" are shared by many rules). -1: no field is required.
+// predicate whose firing costs least — a predicate computed on demand
+// (anything-but, exists) only when nothing else is required; otherwise
+// the fewest clauses evaluated when it fires, weighing the clauses that
+// already use it by how often its operator fires (an exact value once, a
+// prefix, suffix, wildcard or range about four times as often), then the
+// deeper path (envelope fields like "source" are shared by many rules). A
+// thousand rules on {"prefix":"aws."} with a distinct numeric range each
+// are anchored on their ranges, not on the prefix every event has. -1: no
+// field is required.
 func chooseAnchor(fields []fieldRec, preds []*predW) int {
 	best := -1
 	for i, f := range fields {
@@ -250,13 +267,17 @@ func chooseAnchor(fields []fieldRec, preds []*predW) int {
 			continue
 		}
 		b := preds[best]
-		switch {
-		case pw.rank != b.rank:
+		switch pc, bc := anchorCost(pw), anchorCost(b); {
+		case (pw.rank == 3) != (b.rank == 3):
 			if pw.rank < b.rank {
 				best = i
 			}
-		case pw.uses != b.uses:
-			if pw.uses < b.uses {
+		case pc != bc:
+			if pc < bc {
+				best = i
+			}
+		case pw.rank != b.rank:
+			if pw.rank < b.rank {
 				best = i
 			}
 		case depth(pw.path) > depth(b.path):
