@@ -65,6 +65,9 @@ func measureRule(root *Object, limit int, quirk bool, work int) Complexity {
 	if limit <= 0 || limit > ComplexityCap {
 		limit = ComplexityCap
 	}
+	if !hasGlobs(root) {
+		return Complexity{} // nothing counts: most patterns stop here
+	}
 	r := &ruleModel{pats: map[string]*vpattern{}, budget: complexityStates, root: &nameState{}}
 	for _, sub := range subRules(root) {
 		lists := map[string][]*vpattern{}
@@ -120,6 +123,32 @@ func measureRule(root *Object, limit int, quirk bool, work int) Complexity {
 	}
 	walk(r.root, nil)
 	return best
+}
+
+// hasGlobs reports whether any condition of o counts for the measure: a
+// wildcard or an anything-but wildcard.
+func hasGlobs(o *Object) bool {
+	for _, m := range o.Members {
+		switch m.Kind {
+		case MemberLeaf:
+			for _, c := range m.Conds {
+				if c.Op == OpWildcard || c.Op == OpAnythingBut && c.Exclude.Op == OpWildcard {
+					return true
+				}
+			}
+		case MemberObject:
+			if hasGlobs(m.Object) {
+				return true
+			}
+		case MemberOr:
+			for _, b := range m.Branches {
+				if hasGlobs(b) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // nameState is a point in a rule's chain of fields: one value machine per

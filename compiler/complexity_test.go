@@ -119,7 +119,9 @@ func TestComplexityBounded(t *testing.T) {
 		if !errors.As(err, &el) || el[0].Code != CodeComplexity {
 			t.Errorf("%.60s…: %v, want E301", src, err)
 		}
-		if took > 5*time.Second {
+		// A hang detector, not a benchmark: CI machines are shared (a
+		// second or less is usual, see the log).
+		if took > 30*time.Second {
 			t.Errorf("%.60s…: measured in %v", src, took)
 		}
 		t.Logf("%d bytes judged in %v", len(src), took)

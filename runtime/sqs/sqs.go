@@ -22,9 +22,11 @@ type Message struct {
 	ID         string            `json:"id"`
 	Body       string            `json:"body"`
 	Attributes map[string]string `json:"attributes,omitempty"`
-	GroupID    string            `json:"groupId,omitempty"`
-	DedupID    string            `json:"dedupId,omitempty"`
-	SentAt     time.Time         `json:"sentAt"`
+	// MessageAttributes are typed attributes sent through the SQS API.
+	MessageAttributes map[string]MessageAttribute `json:"messageAttributes,omitempty"`
+	GroupID           string                      `json:"groupId,omitempty"`
+	DedupID           string                      `json:"dedupId,omitempty"`
+	SentAt            time.Time                   `json:"sentAt"`
 	// ReceiveCount is how many times Receive handed the message out.
 	ReceiveCount int `json:"receiveCount,omitempty"`
 	// VisibleAt hides a received message from Receive until then.
@@ -48,6 +50,9 @@ type Service struct {
 	mu     sync.Mutex
 	queues map[string]bool
 	recvMu sync.Mutex
+
+	waitMu  sync.Mutex
+	arrived chan struct{} // closed when a message arrives (long polls)
 }
 
 const namesBucket = "sqs-queues"
@@ -225,7 +230,11 @@ func (s *Service) Send(ctx context.Context, name string, m kernel.Message) (stri
 	key := append(binary.BigEndian.AppendUint64(nil, uint64(msg.SentAt.UnixNano())), msg.ID...)
 	var b store.Batch
 	b.Put("sqs/"+name, key, val)
-	return msg.ID, s.env.Store.Apply(ctx, &b)
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
+		return "", err
+	}
+	s.wake()
+	return msg.ID, nil
 }
 
 // Messages lists the messages on queue name, oldest first.

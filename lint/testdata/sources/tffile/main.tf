@@ -9,3 +9,7 @@ resource "aws_cloudwatch_event_rule" "from_file" {
 resource "aws_cloudwatch_event_rule" "from_template" {
   event_pattern = templatefile("${path.module}/patterns/staged.json.tpl", { stage = var.stage })
 }
+
+resource "aws_cloudwatch_event_rule" "outside" {
+  event_pattern = file("/etc/hostname")
+}

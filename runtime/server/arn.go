@@ -1,0 +1,5 @@
+package server
+
+import "github.com/google/uuid"
+
+func newRequestID() string { return uuid.NewString() }

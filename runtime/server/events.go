@@ -1,0 +1,947 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
+	"net/http"
+	"strings"
+
+	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/tags"
+)
+
+// The events adapter: EventBridge's awsJson1_1 shapes in, the runtime's
+// events.Service called, shapes out. Names and errors come from the
+// runtime; this file only translates.
+
+func eventsOps() map[string]opFunc {
+	return map[string]opFunc{
+		"CreateEventBus": evCreateEventBus, "DescribeEventBus": evDescribeEventBus, "ListEventBuses": evListEventBuses,
+		"DeleteEventBus": evDeleteEventBus, "PutRule": evPutRule, "DescribeRule": evDescribeRule, "ListRules": evListRules,
+		"ListRuleNamesByTarget": evListRuleNamesByTarget, "EnableRule": evEnableRule, "DisableRule": evDisableRule,
+		"DeleteRule": evDeleteRule, "PutTargets": evPutTargets, "RemoveTargets": evRemoveTargets,
+		"ListTargetsByRule": evListTargetsByRule, "PutEvents": evPutEvents, "TestEventPattern": evTestEventPattern,
+		"CreateArchive": evCreateArchive, "DescribeArchive": evDescribeArchive, "ListArchives": evListArchives,
+		"UpdateArchive": evUpdateArchive, "DeleteArchive": evDeleteArchive, "StartReplay": evStartReplay,
+		"DescribeReplay": evDescribeReplay, "ListReplays": evListReplays, "CancelReplay": evCancelReplay,
+		"CreateConnection": evCreateConnection, "DescribeConnection": evDescribeConnection,
+		"ListConnections": evListConnections, "DeleteConnection": evDeleteConnection,
+		"CreateApiDestination": evCreateAPIDestination, "DescribeApiDestination": evDescribeAPIDestination,
+		"ListApiDestinations": evListAPIDestinations, "DeleteApiDestination": evDeleteAPIDestination,
+		"PutPermission": evPutPermission, "RemovePermission": evRemovePermission,
+		"TagResource": evTagResource, "UntagResource": evUntagResource, "ListTagsForResource": evListTagsForResource,
+	}
+}
+
+func evErr(code, format string, args ...any) *apiError {
+	return errf(http.StatusBadRequest, code, format, args...)
+}
+
+func evTokenErr(err error) error {
+	if errors.Is(err, errBadToken) {
+		return evErr("ValidationException", "The NextToken provided is invalid.")
+	}
+	return err
+}
+
+type wireTag struct {
+	Key   string
+	Value string
+}
+
+type nameIn struct {
+	Name         string
+	EventBusName string
+}
+
+// --- buses ---
+
+func evCreateEventBus(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		Name, Description, EventSourceName, KmsKeyIdentifier string
+		Tags                                                 []wireTag
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	if in.EventSourceName != "" {
+		return nil, evErr("ValidationException", "Partner event sources are not supported by patternc.")
+	}
+	arn, err := c.acct.rt.Events.CreateEventBus(ctx, in.Name, in.Description)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Tags) > 0 {
+		if err := tagResource(ctx, c, arn, in.Tags); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{"EventBusArn": arn, "Description": omit(in.Description)}, nil
+}
+
+func busOut(d events.BusDef) map[string]any {
+	return map[string]any{"Name": d.Name, "Arn": d.Arn, "Description": omit(d.Description), "Policy": omit(d.Policy)}
+}
+
+func evDescribeEventBus(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ Name string }](c)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.acct.rt.Events.DescribeEventBus(busNameOf(in.Name))
+	if err != nil {
+		return nil, err
+	}
+	return busOut(d), nil
+}
+
+func evListEventBuses(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		NamePrefix, NextToken string
+		Limit                 int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]events.BusDef{}
+	var names []string
+	for _, d := range c.acct.rt.Events.ListEventBuses() {
+		byName[d.Name] = d
+		names = append(names, d.Name)
+	}
+	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
+	if err != nil {
+		return nil, evTokenErr(err)
+	}
+	out := []any{}
+	for _, n := range names {
+		out = append(out, busOut(byName[n]))
+	}
+	return map[string]any{"EventBuses": out, "NextToken": omit(next)}, nil
+}
+
+func evDeleteEventBus(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ Name string }](c)
+	if err != nil {
+		return nil, err
+	}
+	d, derr := c.acct.rt.Events.DescribeEventBus(in.Name)
+	if err := c.acct.rt.Events.DeleteEventBus(ctx, in.Name); err != nil {
+		return nil, err
+	}
+	if derr == nil {
+		_ = c.acct.tags().Drop(ctx, d.Arn)
+	}
+	return nil, nil
+}
+
+// busNameOf accepts a bus name or ARN, as the API does.
+func busNameOf(s string) string {
+	if a, err := kernel.ParseARN(s); err == nil && a.Service == "events" && a.ResourceType() == "event-bus" {
+		return a.ResourceID()
+	}
+	return s
+}
+
+// --- rules ---
+
+func evPutRule(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		Name, ScheduleExpression, EventPattern, State, Description, RoleArn, EventBusName string
+		Tags                                                                              []wireTag
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	arn, err := c.acct.rt.Events.PutRule(ctx, events.PutRuleInput{Name: in.Name, EventBusName: in.EventBusName,
+		EventPattern: in.EventPattern, State: in.State, Description: in.Description, ScheduleExpression: in.ScheduleExpression})
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Tags) > 0 {
+		if err := tagResource(ctx, c, arn, in.Tags); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{"RuleArn": arn}, nil
+}
+
+func ruleOut(r events.Rule) map[string]any {
+	return map[string]any{"Name": r.Name, "Arn": r.Arn, "EventPattern": omit(r.EventPattern), "State": r.State,
+		"Description": omit(r.Description), "EventBusName": r.EventBusName, "ManagedBy": omit(r.ManagedBy)}
+}
+
+func evDescribeRule(ctx context.Context, c *call) (any, error) {
+	in, err := decode[nameIn](c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.acct.rt.Events.DescribeRule(in.EventBusName, in.Name)
+	if err != nil {
+		return nil, err
+	}
+	out := ruleOut(r)
+	out["CreatedBy"] = c.acct.id
+	return out, nil
+}
+
+func evListRules(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		NamePrefix, EventBusName, NextToken string
+		Limit                               int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := c.acct.rt.Events.ListRules(in.EventBusName)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]events.Rule{}
+	var names []string
+	for _, r := range rules {
+		byName[r.Name] = r
+		names = append(names, r.Name)
+	}
+	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
+	if err != nil {
+		return nil, evTokenErr(err)
+	}
+	out := []any{}
+	for _, n := range names {
+		out = append(out, ruleOut(byName[n]))
+	}
+	return map[string]any{"Rules": out, "NextToken": omit(next)}, nil
+}
+
+func evListRuleNamesByTarget(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		TargetArn, EventBusName, NextToken string
+		Limit                              int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := c.acct.rt.Events.ListRules(in.EventBusName)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, r := range rules {
+		for _, t := range r.Targets {
+			if t.Arn == in.TargetArn {
+				names = append(names, r.Name)
+				break
+			}
+		}
+	}
+	names, next, err := page(names, in.NextToken, in.Limit, 100)
+	if err != nil {
+		return nil, evTokenErr(err)
+	}
+	return map[string]any{"RuleNames": append([]string{}, names...), "NextToken": omit(next)}, nil
+}
+
+func evEnableRule(ctx context.Context, c *call) (any, error) {
+	in, err := decode[nameIn](c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.acct.rt.Events.EnableRule(ctx, in.EventBusName, in.Name)
+}
+
+func evDisableRule(ctx context.Context, c *call) (any, error) {
+	in, err := decode[nameIn](c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.acct.rt.Events.DisableRule(ctx, in.EventBusName, in.Name)
+}
+
+func evDeleteRule(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		Name, EventBusName string
+		Force              bool
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	r, derr := c.acct.rt.Events.DescribeRule(in.EventBusName, in.Name)
+	if err := c.acct.rt.Events.DeleteRule(ctx, in.EventBusName, in.Name); err != nil {
+		return nil, err
+	}
+	if derr == nil {
+		_ = c.acct.tags().Drop(ctx, r.Arn)
+	}
+	return nil, nil
+}
+
+// --- targets ---
+
+type wireTarget struct {
+	Id, Arn, RoleArn, Input, InputPath string
+	InputTransformer                   *events.InputTransformer
+	RetryPolicy                        *events.RetryPolicy
+	DeadLetterConfig                   *struct{ Arn string }
+}
+
+func evPutTargets(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		Rule, EventBusName string
+		Targets            []wireTarget
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	ts := make([]events.Target, len(in.Targets))
+	for i, t := range in.Targets {
+		ts[i] = events.Target{ID: t.Id, Arn: t.Arn, Input: t.Input, InputPath: t.InputPath, InputTransformer: t.InputTransformer, RetryPolicy: t.RetryPolicy}
+		if t.DeadLetterConfig != nil {
+			ts[i].DeadLetterArn = t.DeadLetterConfig.Arn
+		}
+	}
+	if err := c.acct.rt.Events.PutTargets(ctx, in.EventBusName, in.Rule, ts); err != nil {
+		return nil, err
+	}
+	return map[string]any{"FailedEntryCount": 0, "FailedEntries": []any{}}, nil
+}
+
+func evRemoveTargets(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		Rule, EventBusName string
+		Ids                []string
+		Force              bool
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	failed, err := c.acct.rt.Events.RemoveTargets(ctx, in.EventBusName, in.Rule, in.Ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, f := range failed {
+		out = append(out, map[string]string{"TargetId": f.TargetID, "ErrorCode": f.ErrorCode, "ErrorMessage": f.ErrorMessage})
+	}
+	return map[string]any{"FailedEntryCount": len(out), "FailedEntries": out}, nil
+}
+
+func targetOut(t *events.Target) map[string]any {
+	out := map[string]any{"Id": t.ID, "Arn": t.Arn, "Input": omit(t.Input), "InputPath": omit(t.InputPath)}
+	if t.InputTransformer != nil {
+		out["InputTransformer"] = t.InputTransformer
+	}
+	if t.RetryPolicy != nil {
+		out["RetryPolicy"] = t.RetryPolicy
+	}
+	if t.DeadLetterArn != "" {
+		out["DeadLetterConfig"] = map[string]string{"Arn": t.DeadLetterArn}
+	}
+	return out
+}
+
+func evListTargetsByRule(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		Rule, EventBusName, NextToken string
+		Limit                         int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.acct.rt.Events.DescribeRule(in.EventBusName, in.Rule)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*events.Target{}
+	var ids []string
+	for _, t := range r.Targets {
+		byID[t.ID] = t
+		ids = append(ids, t.ID)
+	}
+	ids, next, err := page(ids, in.NextToken, in.Limit, 100)
+	if err != nil {
+		return nil, evTokenErr(err)
+	}
+	out := []any{}
+	for _, id := range ids {
+		out = append(out, targetOut(byID[id]))
+	}
+	return map[string]any{"Targets": out, "NextToken": omit(next)}, nil
+}
+
+// --- events ---
+
+type wireEntry struct {
+	Time                                                  *epoch
+	Source, DetailType, Detail, EventBusName, TraceHeader string
+	Resources                                             []string
+}
+
+// evPutEvents puts each entry on its bus. An entry naming another
+// account's bus by ARN goes to that account when its bus policy lets the
+// caller put events there, and fails with AccessDeniedException when not;
+// results keep request order.
+func evPutEvents(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		Entries    []wireEntry
+		EndpointId string
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Entries) == 0 {
+		return nil, evErr("ValidationException", "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	}
+	type group struct {
+		acct *account
+		idx  []int
+		ents []events.Entry
+	}
+	results := make([]events.Result, len(in.Entries))
+	groups := map[string]*group{}
+	var order []string
+	var all []events.Entry
+	for i, e := range in.Entries {
+		ent := events.Entry{Source: e.Source, DetailType: e.DetailType, Detail: e.Detail, Resources: e.Resources,
+			EventBusName: e.EventBusName, TraceHeader: e.TraceHeader}
+		if e.Time != nil {
+			t := e.Time.Time
+			ent.Time = &t
+		}
+		all = append(all, ent)
+		owner := c.acct.id
+		if a, err := kernel.ParseARN(e.EventBusName); err == nil && a.Account != "" {
+			owner = a.Account
+		}
+		if owner != c.acct.id {
+			target := c.s.accts.lookup(owner)
+			if target == nil || !target.rt.Events.AllowsPutEvents(busNameOf(e.EventBusName), c.acct.id) {
+				results[i] = events.Result{ErrorCode: "AccessDeniedException", ErrorMessage: fmt.Sprintf(
+					"User: arn:aws:iam::%s:root is not authorized to perform: events:PutEvents on resource: %s", c.acct.id, e.EventBusName)}
+				continue
+			}
+			ent.EventBusName = busNameOf(e.EventBusName)
+		}
+		g := groups[owner]
+		if g == nil {
+			g = &group{acct: c.s.accts.lookup(owner)}
+			groups[owner] = g
+			order = append(order, owner)
+		}
+		g.idx = append(g.idx, i)
+		g.ents = append(g.ents, ent)
+	}
+	// Request-level checks (count, total size) see the whole request.
+	if len(in.Entries) > 10 || totalSize(all) >= 262144 {
+		_, err := c.acct.rt.Events.PutEvents(ctx, all)
+		return nil, err
+	}
+	for _, owner := range order {
+		g := groups[owner]
+		out, err := g.acct.rt.Events.PutEvents(ctx, g.ents)
+		if err != nil {
+			return nil, err
+		}
+		for j, r := range out.Entries {
+			results[g.idx[j]] = r
+		}
+	}
+	failed := 0
+	for _, r := range results {
+		if r.ErrorCode != "" {
+			failed++
+		}
+	}
+	return map[string]any{"FailedEntryCount": failed, "Entries": results}, nil
+}
+
+func totalSize(es []events.Entry) int {
+	n := 0
+	for _, e := range es {
+		n += events.EntrySize(e)
+	}
+	return n
+}
+
+func evTestEventPattern(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ EventPattern, Event string }](c)
+	if err != nil {
+		return nil, err
+	}
+	ok, hint, err := events.TestEventPattern(in.EventPattern, in.Event)
+	if err != nil {
+		if hint != "" {
+			c.hint(hint)
+		}
+		return nil, err
+	}
+	return map[string]any{"Result": ok}, nil
+}
+
+// --- archives and replays ---
+
+func evCreateArchive(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		ArchiveName, EventSourceArn, Description, EventPattern, KmsKeyIdentifier string
+		RetentionDays                                                            int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	a, err := c.acct.rt.Events.CreateArchive(ctx, events.Archive{ArchiveName: in.ArchiveName, EventSourceArn: in.EventSourceArn,
+		Description: in.Description, EventPattern: in.EventPattern, RetentionDays: in.RetentionDays})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"ArchiveArn": a.ArchiveArn, "State": a.State, "CreationTime": epochOf(a.CreationTime)}, nil
+}
+
+func archiveOut(a events.Archive) map[string]any {
+	return map[string]any{"ArchiveName": a.ArchiveName, "ArchiveArn": a.ArchiveArn, "EventSourceArn": a.EventSourceArn,
+		"Description": omit(a.Description), "EventPattern": omit(a.EventPattern), "State": a.State, "RetentionDays": a.RetentionDays,
+		"SizeBytes": a.SizeBytes, "EventCount": a.EventCount, "CreationTime": epochOf(a.CreationTime)}
+}
+
+func evDescribeArchive(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ ArchiveName string }](c)
+	if err != nil {
+		return nil, err
+	}
+	a, err := c.acct.rt.Events.DescribeArchive(in.ArchiveName)
+	if err != nil {
+		return nil, err
+	}
+	return archiveOut(a), nil
+}
+
+func evListArchives(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		NamePrefix, EventSourceArn, State, NextToken string
+		Limit                                        int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]events.Archive{}
+	var names []string
+	for _, a := range c.acct.rt.Events.ListArchives() {
+		if (in.EventSourceArn != "" && a.EventSourceArn != in.EventSourceArn) || (in.State != "" && a.State != in.State) {
+			continue
+		}
+		byName[a.ArchiveName] = a
+		names = append(names, a.ArchiveName)
+	}
+	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
+	if err != nil {
+		return nil, evTokenErr(err)
+	}
+	out := []any{}
+	for _, n := range names {
+		a := archiveOut(byName[n])
+		delete(a, "ArchiveArn")
+		delete(a, "Description")
+		delete(a, "EventPattern")
+		out = append(out, a)
+	}
+	return map[string]any{"Archives": out, "NextToken": omit(next)}, nil
+}
+
+func evUpdateArchive(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		ArchiveName               string
+		Description, EventPattern *string
+		RetentionDays             *int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.acct.rt.Events.UpdateArchive(ctx, in.ArchiveName, in.EventPattern, in.RetentionDays, in.Description); err != nil {
+		return nil, err
+	}
+	a, err := c.acct.rt.Events.DescribeArchive(in.ArchiveName)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"ArchiveArn": a.ArchiveArn, "State": a.State, "CreationTime": epochOf(a.CreationTime)}, nil
+}
+
+func evDeleteArchive(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ ArchiveName string }](c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.acct.rt.Events.DeleteArchive(ctx, in.ArchiveName)
+}
+
+func evStartReplay(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		ReplayName, Description, EventSourceArn string
+		EventStartTime, EventEndTime            epoch
+		Destination                             struct {
+			Arn        string
+			FilterArns []string
+		}
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.acct.rt.Events.StartReplay(ctx, events.StartReplayInput{ReplayName: in.ReplayName, EventSourceArn: in.EventSourceArn,
+		EventStartTime: in.EventStartTime.Time, EventEndTime: in.EventEndTime.Time, DestinationArn: in.Destination.Arn,
+		FilterArns: in.Destination.FilterArns, Description: in.Description})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"ReplayArn": r.ReplayArn, "State": r.State, "ReplayStartTime": epochOf(r.ReplayStartTime)}, nil
+}
+
+func replayOut(r events.Replay) map[string]any {
+	dest := map[string]any{"Arn": r.DestinationArn}
+	if len(r.FilterArns) > 0 {
+		dest["FilterArns"] = r.FilterArns
+	}
+	return map[string]any{"ReplayName": r.ReplayName, "ReplayArn": r.ReplayArn, "Description": omit(r.Description),
+		"State": r.State, "StateReason": omit(r.StateReason), "EventSourceArn": r.EventSourceArn, "Destination": dest,
+		"EventStartTime": epochOf(r.EventStartTime), "EventEndTime": epochOf(r.EventEndTime),
+		"EventLastReplayedTime": epochOf(r.EventLastReplayedTime), "ReplayStartTime": epochOf(r.ReplayStartTime),
+		"ReplayEndTime": epochOf(r.ReplayEndTime)}
+}
+
+func evDescribeReplay(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ ReplayName string }](c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.acct.rt.Events.DescribeReplay(in.ReplayName)
+	if err != nil {
+		return nil, err
+	}
+	return replayOut(r), nil
+}
+
+func evListReplays(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		NamePrefix, State, EventSourceArn, NextToken string
+		Limit                                        int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]events.Replay{}
+	var names []string
+	for _, r := range c.acct.rt.Events.ListReplays() {
+		if (in.EventSourceArn != "" && r.EventSourceArn != in.EventSourceArn) || (in.State != "" && r.State != in.State) {
+			continue
+		}
+		byName[r.ReplayName] = r
+		names = append(names, r.ReplayName)
+	}
+	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
+	if err != nil {
+		return nil, evTokenErr(err)
+	}
+	out := []any{}
+	for _, n := range names {
+		r := replayOut(byName[n])
+		delete(r, "ReplayArn")
+		delete(r, "Description")
+		delete(r, "Destination")
+		out = append(out, r)
+	}
+	return map[string]any{"Replays": out, "NextToken": omit(next)}, nil
+}
+
+func evCancelReplay(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ ReplayName string }](c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.acct.rt.Events.CancelReplay(ctx, in.ReplayName)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"ReplayArn": r.ReplayArn, "State": r.State}, nil
+}
+
+// --- connections and API destinations ---
+
+func evCreateConnection(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		Name, Description, AuthorizationType, KmsKeyIdentifier string
+		AuthParameters, InvocationConnectivityParameters       json.RawMessage
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := c.acct.rt.Events.CreateConnection(ctx, events.Connection{Name: in.Name, Description: in.Description,
+		AuthorizationType: in.AuthorizationType, AuthParameters: in.AuthParameters})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"ConnectionArn": conn.ConnectionArn, "ConnectionState": conn.ConnectionState,
+		"CreationTime": epochOf(conn.CreationTime), "LastModifiedTime": epochOf(conn.LastModifiedTime)}, nil
+}
+
+func connOut(conn events.Connection) map[string]any {
+	return map[string]any{"ConnectionArn": conn.ConnectionArn, "Name": conn.Name, "Description": omit(conn.Description),
+		"ConnectionState": conn.ConnectionState, "AuthorizationType": conn.AuthorizationType,
+		"CreationTime": epochOf(conn.CreationTime), "LastModifiedTime": epochOf(conn.LastModifiedTime)}
+}
+
+func evDescribeConnection(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ Name string }](c)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := c.acct.rt.Events.DescribeConnection(ctx, in.Name)
+	if err != nil {
+		return nil, err
+	}
+	return connOut(conn), nil
+}
+
+func evListConnections(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		NamePrefix, ConnectionState, NextToken string
+		Limit                                  int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	conns, err := c.acct.rt.Events.ListConnections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]events.Connection{}
+	var names []string
+	for _, conn := range conns {
+		if in.ConnectionState != "" && conn.ConnectionState != in.ConnectionState {
+			continue
+		}
+		byName[conn.Name] = conn
+		names = append(names, conn.Name)
+	}
+	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
+	if err != nil {
+		return nil, evTokenErr(err)
+	}
+	out := []any{}
+	for _, n := range names {
+		o := connOut(byName[n])
+		delete(o, "Description")
+		out = append(out, o)
+	}
+	return map[string]any{"Connections": out, "NextToken": omit(next)}, nil
+}
+
+func evDeleteConnection(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ Name string }](c)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := c.acct.rt.Events.DeleteConnection(ctx, in.Name)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"ConnectionArn": conn.ConnectionArn, "ConnectionState": conn.ConnectionState,
+		"CreationTime": epochOf(conn.CreationTime), "LastModifiedTime": epochOf(conn.LastModifiedTime)}, nil
+}
+
+func evCreateAPIDestination(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		Name, Description, ConnectionArn, InvocationEndpoint, HttpMethod string
+		InvocationRateLimitPerSecond                                     int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.acct.rt.Events.PutAPIDestination(ctx, events.APIDestination{Name: in.Name, Description: in.Description,
+		ConnectionArn: in.ConnectionArn, URL: in.InvocationEndpoint, Method: in.HttpMethod, InvocationRateLimitPerSecond: in.InvocationRateLimitPerSecond})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"ApiDestinationArn": d.Arn, "ApiDestinationState": "ACTIVE",
+		"CreationTime": epochOf(d.CreationTime), "LastModifiedTime": epochOf(d.CreationTime)}, nil
+}
+
+func destOut(d events.APIDestination) map[string]any {
+	out := map[string]any{"ApiDestinationArn": d.Arn, "Name": d.Name, "Description": omit(d.Description),
+		"ApiDestinationState": "ACTIVE", "ConnectionArn": omit(d.ConnectionArn), "InvocationEndpoint": d.URL,
+		"HttpMethod": d.Method, "CreationTime": epochOf(d.CreationTime), "LastModifiedTime": epochOf(d.CreationTime)}
+	if d.InvocationRateLimitPerSecond > 0 {
+		out["InvocationRateLimitPerSecond"] = d.InvocationRateLimitPerSecond
+	}
+	return out
+}
+
+func evDescribeAPIDestination(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ Name string }](c)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.acct.rt.Events.DescribeAPIDestination(in.Name)
+	if err != nil {
+		return nil, err
+	}
+	return destOut(d), nil
+}
+
+func evListAPIDestinations(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		NamePrefix, ConnectionArn, NextToken string
+		Limit                                int
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]events.APIDestination{}
+	var names []string
+	for _, d := range c.acct.rt.Events.ListAPIDestinations() {
+		if in.ConnectionArn != "" && d.ConnectionArn != in.ConnectionArn {
+			continue
+		}
+		byName[d.Name] = d
+		names = append(names, d.Name)
+	}
+	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
+	if err != nil {
+		return nil, evTokenErr(err)
+	}
+	out := []any{}
+	for _, n := range names {
+		o := destOut(byName[n])
+		delete(o, "Description")
+		out = append(out, o)
+	}
+	return map[string]any{"ApiDestinations": out, "NextToken": omit(next)}, nil
+}
+
+func evDeleteAPIDestination(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ Name string }](c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.acct.rt.Events.DeleteAPIDestination(ctx, in.Name)
+}
+
+// --- permissions ---
+
+func evPutPermission(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		EventBusName, Action, Principal, StatementId, Policy string
+		Condition                                            json.RawMessage
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.acct.rt.Events.PutPermission(ctx, events.PermissionInput{EventBusName: in.EventBusName, StatementId: in.StatementId,
+		Action: in.Action, Principal: in.Principal, Condition: in.Condition, Policy: in.Policy})
+}
+
+func evRemovePermission(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		StatementId, EventBusName string
+		RemoveAllPermissions      bool
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.acct.rt.Events.RemovePermission(ctx, in.EventBusName, in.StatementId, in.RemoveAllPermissions)
+}
+
+// --- tags ---
+
+// eventsResourceExists reports whether arn names one of the caller's
+// buses or rules (tags only attach to existing resources).
+func eventsResourceExists(c *call, arn string) bool {
+	a, err := kernel.ParseARN(arn)
+	if err != nil || a.Account != c.acct.id || a.Service != "events" {
+		return false
+	}
+	ev := c.acct.rt.Events
+	switch {
+	case strings.HasPrefix(a.Resource, "event-bus/"):
+		_, err := ev.DescribeEventBus(strings.TrimPrefix(a.Resource, "event-bus/"))
+		return err == nil
+	case strings.HasPrefix(a.Resource, "rule/"):
+		bus, rule := "default", strings.TrimPrefix(a.Resource, "rule/")
+		if b, r, ok := strings.Cut(rule, "/"); ok {
+			bus, rule = b, r
+		}
+		_, err := ev.DescribeRule(bus, rule)
+		return err == nil
+	}
+	return false
+}
+
+func tagResource(ctx context.Context, c *call, arn string, ts []wireTag) error {
+	kv := map[string]string{}
+	for _, t := range ts {
+		kv[t.Key] = t.Value
+	}
+	err := c.acct.tags().Tag(ctx, arn, kv)
+	switch {
+	case errors.Is(err, tags.ErrTooMany):
+		return evErr("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
+	case errors.Is(err, tags.ErrInvalid):
+		return evErr("ValidationException", "%v", err)
+	}
+	return err
+}
+
+func evTagResource(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		ResourceARN string
+		Tags        []wireTag
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	if !eventsResourceExists(c, in.ResourceARN) {
+		return nil, evErr("ResourceNotFoundException", "Resource %s does not exist.", in.ResourceARN)
+	}
+	return nil, tagResource(ctx, c, in.ResourceARN, in.Tags)
+}
+
+func evUntagResource(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct {
+		ResourceARN string
+		TagKeys     []string
+	}](c)
+	if err != nil {
+		return nil, err
+	}
+	if !eventsResourceExists(c, in.ResourceARN) {
+		return nil, evErr("ResourceNotFoundException", "Resource %s does not exist.", in.ResourceARN)
+	}
+	return nil, c.acct.tags().Untag(ctx, in.ResourceARN, in.TagKeys)
+}
+
+func evListTagsForResource(ctx context.Context, c *call) (any, error) {
+	in, err := decode[struct{ ResourceARN string }](c)
+	if err != nil {
+		return nil, err
+	}
+	if !eventsResourceExists(c, in.ResourceARN) {
+		return nil, evErr("ResourceNotFoundException", "Resource %s does not exist.", in.ResourceARN)
+	}
+	kv, err := c.acct.tags().List(ctx, in.ResourceARN)
+	if err != nil {
+		return nil, err
+	}
+	out := []wireTag{}
+	for _, k := range tags.Keys(kv) {
+		out = append(out, wireTag{k, kv[k]})
+	}
+	return map[string]any{"Tags": out}, nil
+}
+
+// omit turns "" into nil, which the output encoders leave out.
+func omit(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
