@@ -44,7 +44,7 @@ func TestFunctions(t *testing.T) {
 			need(t, k.tool)
 			s, logs := newService(t, nil)
 			ctx := t.Context()
-			if _, err := s.Create(ctx, Spec{Name: "f", Runtime: k.runtime, Handler: k.handler, Timeout: 1, MemorySize: 256}, k.zip(t)); err != nil {
+			if _, err := s.Create(ctx, Spec{Name: "f", Runtime: k.runtime, Handler: k.handler, Timeout: 2, MemorySize: 256}, k.zip(t)); err != nil {
 				t.Fatal(err)
 			}
 			// Success, cold then warm.
@@ -110,12 +110,12 @@ func TestFunctions(t *testing.T) {
 
 			// A timeout kills the process: the next run is cold.
 			began := time.Now()
-			res = invoke(t, s, "f", `{"action":"sleep","sleepMs":5000}`)
+			res = invoke(t, s, "f", `{"action":"sleep","sleepMs":8000}`)
 			took := time.Since(began)
-			if res.Error == nil || res.Error.ErrorType != "Sandbox.Timedout" || !strings.HasSuffix(res.Error.ErrorMessage, res.RequestID+" Task timed out after 1.00 seconds") {
+			if res.Error == nil || res.Error.ErrorType != "Sandbox.Timedout" || !strings.HasSuffix(res.Error.ErrorMessage, res.RequestID+" Task timed out after 2.00 seconds") {
 				t.Errorf("timeout: %+v", res.Error)
 			}
-			if took < time.Second || took > 3*time.Second {
+			if took < 2*time.Second || took > 5*time.Second {
 				t.Errorf("the timeout took %v", took)
 			}
 			if res = invoke(t, s, "f", `{"action":"echo"}`); !res.Cold || res.Error != nil {
@@ -129,7 +129,7 @@ func TestFunctions(t *testing.T) {
 			}
 			lines, _ = logs.lines("/aws/lambda/f")
 			text = strings.Join(lines, "\n")
-			for _, want := range []string{"Task timed out after 1.00 seconds", "Runtime.ExitError"} {
+			for _, want := range []string{"Task timed out after 2.00 seconds", "Runtime.ExitError"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the log lacks %q", want)
 				}
