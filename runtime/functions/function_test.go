@@ -245,3 +245,21 @@ func TestGoPanic(t *testing.T) {
 		t.Errorf("after the panic: %s %+v", res.Payload, res.Error)
 	}
 }
+
+// TestNodeUncaught: an exception thrown outside the handler's promise
+// fails the invocation with that error, and the process is replaced.
+func TestNodeUncaught(t *testing.T) {
+	need(t, "node")
+	s, _ := newService(t, nil)
+	code := "exports.handler = async () => { setTimeout(() => { throw new RangeError('late'); }, 0); await new Promise((r) => setTimeout(r, 2000)); return 1; };"
+	if _, err := s.Create(t.Context(), Spec{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", Timeout: 10}, makeZip(t, zipFile{name: "index.js", body: code})); err != nil {
+		t.Fatal(err)
+	}
+	res := invoke(t, s, "f", `{}`)
+	if res.Error == nil || res.Error.ErrorType != "RangeError" || res.Error.ErrorMessage != "late" {
+		t.Fatalf("uncaught: %+v", res.Error)
+	}
+	if res = invoke(t, s, "f", `{}`); !res.Cold {
+		t.Error("the process that threw should have been replaced")
+	}
+}
