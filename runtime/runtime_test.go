@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -186,5 +187,63 @@ func TestSchemaEnforcementAndDiscovery(t *testing.T) {
 				t.Fatalf("Schema Created events: %v", created)
 			}
 		})
+	}
+}
+
+// TestStatsIncludeDispatcher: Runtime.Stats carries the async dispatcher's
+// counters with the buses' and the topics' (they were left out).
+func TestStatsIncludeDispatcher(t *testing.T) {
+	rt, err := runtime.Open(runtime.Config{Dir: t.TempDir(), Logger: testsupport.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- rt.Run(ctx) }()
+	defer func() { cancel(); <-done; rt.Close() }()
+	rt.Lambda.Register("fn", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, lambda.FunctionOptions{})
+	if _, err := rt.Lambda.Invoke(ctx, "fn", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	testsupport.Eventually(t, "the invocation to succeed", func() bool { return rt.Stats()["invocations_succeeded"] == 1 })
+	st := rt.Stats()
+	for _, k := range []string{"invocations_accepted", "invocation_retries", "destination_delivery_failures", "invocations_failed_to_dlq", "sns_delivered"} {
+		if _, ok := st[k]; !ok {
+			t.Errorf("Stats has no %s: %v", k, st)
+		}
+	}
+	if st["invocations_accepted"] != 1 {
+		t.Errorf("invocations_accepted = %d", st["invocations_accepted"])
+	}
+}
+
+// TestCloseStopsRun: Close while Run is delivering stops Run and waits for
+// it before closing the store (the README's `defer rt.Close()` with
+// `go rt.Run(ctx)` used to close the store under running deliveries).
+func TestCloseStopsRun(t *testing.T) {
+	rt, err := runtime.Open(runtime.Config{Dir: t.TempDir(), Logger: testsupport.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(context.Background()) }() // never cancelled
+	rt.Lambda.Register("fn", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, lambda.FunctionOptions{})
+	if _, err := rt.Lambda.Invoke(context.Background(), "fn", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	testsupport.Eventually(t, "Run to be delivering", func() bool { return rt.Stats()["invocations_succeeded"] == 1 })
+	if err := rt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Run returned %v, want context.Canceled", err)
+		}
+	default:
+		t.Fatal("Close returned while Run was still running")
+	}
+	if err := rt.Run(context.Background()); !errors.Is(err, runtime.ErrClosed) {
+		t.Errorf("Run after Close: %v", err)
 	}
 }

@@ -19,36 +19,18 @@ import (
 
 var t0 = testsupport.T0
 
-// recorder is a sink and a Go handler that records what it receives.
-type recorder struct {
-	mu   sync.Mutex
-	msgs []kernel.Message
-	fail func(n int) error // error for the n-th call (0-based), nil = accept
-}
+// recorder is the shared recording sink and Go handler, with the views
+// these tests read.
+type recorder struct{ testsupport.Recorder }
 
-func (r *recorder) Send(ctx context.Context, m kernel.Message) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := len(r.msgs)
-	r.msgs = append(r.msgs, m)
-	if r.fail != nil {
-		return r.fail(n)
-	}
-	return nil
-}
-
-func (r *recorder) handle(ctx context.Context, p []byte) error {
-	return r.Send(ctx, kernel.Message{Body: append([]byte(nil), p...)})
-}
+func (r *recorder) handle(ctx context.Context, p []byte) error { return r.Handle(ctx, p) }
 
 // all returns the distinct messages received: delivery is at least once,
 // so a redelivered duplicate (same body and attributes) counts once.
 func (r *recorder) all() []kernel.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	seen := map[string]bool{}
 	var out []kernel.Message
-	for _, m := range r.msgs {
+	for _, m := range r.Messages() {
 		k, _ := json.Marshal(m)
 		if !seen[string(k)] {
 			seen[string(k)] = true
@@ -59,11 +41,7 @@ func (r *recorder) all() []kernel.Message {
 }
 
 // calls counts every call, duplicates included.
-func (r *recorder) calls() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.msgs)
-}
+func (r *recorder) calls() int { return len(r.Messages()) }
 
 type harness struct {
 	svc   *Service
@@ -274,13 +252,13 @@ func TestDeliveryToHandler(t *testing.T) {
 
 func TestRetryAndDLQ(t *testing.T) {
 	each(t, func(t *testing.T, h *harness) {
-		flaky := &recorder{fail: func(n int) error {
+		flaky := &recorder{testsupport.Recorder{Fail: func(n int) error {
 			if n < 2 {
 				return kernel.ErrThrottled
 			}
 			return nil
-		}}
-		broken := &recorder{fail: func(int) error { return errors.New("boom") }}
+		}}}
+		broken := &recorder{testsupport.Recorder{Fail: func(int) error { return errors.New("boom") }}}
 		h.svc.RegisterHandler("arn:x:go:::flaky", flaky.handle)
 		h.svc.RegisterHandler("arn:x:go:::broken", broken.handle)
 		mustRule(t, h.svc, "", "r", `{"source":["app"]}`,

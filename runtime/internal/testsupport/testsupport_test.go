@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/patternc/patternc/runtime/store"
@@ -72,4 +73,34 @@ func batch(k, v string) *store.Batch {
 	var b store.Batch
 	b.Put("b", []byte(k), []byte(v))
 	return &b
+}
+
+func TestDrive(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	err := Drive(103, 4, 10, func(first, end int64) error {
+		mu.Lock()
+		defer mu.Unlock()
+		for i := first; i < end; i++ {
+			seen[i]++
+		}
+		return nil
+	})
+	if err != nil || len(seen) != 103 {
+		t.Fatalf("%d indexes, %v", len(seen), err)
+	}
+	for i, n := range seen {
+		if n != 1 || i < 0 || i >= 103 {
+			t.Fatalf("index %d seen %d times", i, n)
+		}
+	}
+	boom := errors.New("boom")
+	if err := Drive(1000, 3, 1, func(first, end int64) error {
+		if first == 7 {
+			return boom
+		}
+		return nil
+	}); err != boom {
+		t.Fatalf("Drive returned %v", err)
+	}
 }
