@@ -50,7 +50,7 @@ func bytesString(b []byte) string {
 }
 
 // parseNumber decides, for the literal text of a JSON number, its binary64
-// and whether it is comparable (patterns.md §6), without allocating.
+// and whether it is comparable (docs/semantics/patterns.md §6), without allocating.
 // Counting significant digits settles most numbers without the full test:
 // a decimal of at most 15 significant digits (in the normal range) is
 // always its own shortest round-trip form, and one of 18 or more never is

@@ -61,8 +61,9 @@ func inputOf(d compiler.Dialect) (int, error) {
 // immutable snapshot. Add and Delete build the next snapshot and publish it
 // atomically; writers are serialised.
 type Machine struct {
-	cfg  Config
-	snap atomic.Pointer[snapshot]
+	cfg      Config
+	snap     atomic.Pointer[snapshot]
+	matchers sync.Pool // *Matcher of this machine, for Match and MatchPublish
 
 	mu       sync.Mutex // serialises writers; guards everything below
 	patterns map[ID]*patternRec

@@ -3,7 +3,6 @@ package automaton
 import (
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -28,6 +27,7 @@ type Matcher struct {
 	foldBuf  []byte
 	tmpBuf   []byte
 	numBuf   []byte
+	attrBuf  []byte       // MessageAttributes rendered as a flat event
 	numShape numShape     // of the number leaf being matched
 	curPM    *pathMatcher // the path of the leaf being matched
 	curKind  byte         // its kind
@@ -103,14 +103,12 @@ var ErrTooComplex = errors.New("automaton: the event has too many array combinat
 // NewMatcher returns scratch memory bound to m.
 func (m *Machine) NewMatcher() *Matcher { return &Matcher{m: m} }
 
-var matcherPool = sync.Pool{}
-
+// getMatcher takes scratch from the machine's own pool: a Matcher is bound
+// to one machine, so one pool shared by every machine would hand back
+// Matchers of other machines, to be dropped.
 func (m *Machine) getMatcher() *Matcher {
-	if v := matcherPool.Get(); v != nil {
-		mt := v.(*Matcher)
-		if mt.m == m {
-			return mt
-		}
+	if v := m.matchers.Get(); v != nil {
+		return v.(*Matcher)
 	}
 	return m.NewMatcher()
 }
@@ -121,7 +119,7 @@ func (m *Machine) getMatcher() *Matcher {
 func (m *Machine) Match(event []byte) ([]ID, error) {
 	mt := m.getMatcher()
 	ids, err := mt.Match(nil, event)
-	matcherPool.Put(mt)
+	m.matchers.Put(mt)
 	return ids, err
 }
 
@@ -130,7 +128,16 @@ func (m *Machine) Match(event []byte) ([]ID, error) {
 func (m *Machine) MatchPublish(req []byte) ([]ID, error) {
 	mt := m.getMatcher()
 	ids, err := mt.MatchPublish(nil, req)
-	matcherPool.Put(mt)
+	m.matchers.Put(mt)
+	return ids, err
+}
+
+// MatchMessage returns the ids of the SNS filter policies that a message
+// matches, given as its parsed attributes and body (Matcher.MatchMessage).
+func (m *Machine) MatchMessage(pub *compiler.Publish) ([]ID, error) {
+	mt := m.getMatcher()
+	ids, err := mt.MatchMessage(nil, pub)
+	m.matchers.Put(mt)
 	return ids, err
 }
 
@@ -146,21 +153,35 @@ func (mt *Matcher) Match(dst []ID, event []byte) ([]ID, error) {
 }
 
 // MatchPublish is Match for SNS Publish requests: MessageAttributes-scope
-// policies see the attributes (filter-policies.md §3), MessageBody-scope
+// policies see the attributes (docs/semantics/filter-policies.md §3), MessageBody-scope
 // ones the Message parsed as a JSON object (not an object: no match).
 func (mt *Matcher) MatchPublish(dst []ID, req []byte) ([]ID, error) {
-	dst = dst[:0]
-	mt.begin()
 	pub, err := compiler.ParsePublish(req)
 	if err != nil {
-		return dst, err
+		return dst[:0], err
 	}
+	return mt.MatchMessage(dst, pub)
+}
+
+// MatchMessage is MatchPublish for a message already in hand, as a topic
+// holds it after Publish validated it: no request is written and read
+// back. The only error is ErrTooComplex (or an oversized message): a body
+// that is not a JSON object simply matches no MessageBody policy
+// (docs/semantics/filter-policies.md §4).
+func (mt *Matcher) MatchMessage(dst []ID, pub *compiler.Publish) ([]ID, error) {
+	dst = dst[:0]
+	mt.begin()
+	var err error
 	if mt.snap.sub[inputAttributes].count > 0 && pub.HasAttributes() {
-		if dst, err = mt.run(dst, inputAttributes, pub.AttributesEvent()); err != nil {
+		mt.attrBuf = pub.AppendAttributesEvent(mt.attrBuf[:0])
+		if dst, err = mt.run(dst, inputAttributes, mt.attrBuf); err != nil {
 			return dst, err
 		}
 	}
 	if mt.snap.sub[inputBody].count > 0 {
+		if len(pub.Message) > mt.m.cfg.MaxEventSize {
+			return dst, fmt.Errorf("automaton: message is %d bytes, larger than the limit of %d", len(pub.Message), mt.m.cfg.MaxEventSize)
+		}
 		mt.epoch++ // a fresh event: leaves and hits of the attributes are gone
 		if mt.epoch == 0 {
 			mt.resetEpochs()
@@ -171,7 +192,7 @@ func (mt *Matcher) MatchPublish(dst []ID, req []byte) ([]ID, error) {
 			return dst, bodyErr
 		}
 		// Any other error means the Message is not a JSON object: such a
-		// message is simply not delivered (filter-policies.md §4).
+		// message is simply not delivered (docs/semantics/filter-policies.md §4).
 	}
 	return dst, nil
 }

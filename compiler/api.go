@@ -17,7 +17,7 @@ type Options struct {
 	MaxDepth           int // nesting depth of the pattern document
 	MaxClauses         int // clauses after $or expansion
 	MaxSize            int // characters of compact pattern text (0: dialect default)
-	WildcardComplexity int // patterns.md §4.5; 0: the AWS-compatible default
+	WildcardComplexity int // docs/semantics/patterns.md §4.5; 0: the AWS-compatible default
 	// AllErrors reports every independent error (each member, each list
 	// entry) in document order instead of stopping at the first. The first
 	// entry is still the one AWS reports; the SNS order of checks (keys,

@@ -14,7 +14,7 @@ import (
 type checker struct {
 	d        Dialect
 	opts     Options
-	checkOps bool // false: SNS's structure-only pass (filter-policies.md §5.4)
+	checkOps bool // false: SNS's structure-only pass (docs/semantics/filter-policies.md §5.4)
 	warnings ErrorList
 	errs     ErrorList // Options.AllErrors: every error recorded so far
 }
@@ -45,7 +45,7 @@ func (c *checker) warn(pos source.Pos, code, hint, format string, args ...any) {
 }
 
 // reservedInOr are the names event-ruler refuses as keys inside an $or
-// branch (patterns.md §4.10).
+// branch (docs/semantics/patterns.md §4.10).
 var reservedInOr = map[string]bool{
 	"exactly": true, "equals-ignore-case": true, "prefix": true, "suffix": true,
 	"anything-but": true, "exists": true, "wildcard": true, "numeric": true,
@@ -116,7 +116,7 @@ func (c *checker) member(m *source.Member, nested int) (*Member, *Diagnostic) {
 }
 
 // or checks an $or member; when it is not a well-formed $or, AWS reads it as
-// an ordinary field name (patterns.md §4.10), and reports the $or error only
+// an ordinary field name (docs/semantics/patterns.md §4.10), and reports the $or error only
 // if that reading fails too.
 func (c *checker) or(m *source.Member, nested int) (*Member, *Diagnostic) {
 	orErr := c.orShape(m)
@@ -383,8 +383,8 @@ func (c *checker) wildcard(v *source.Value, pos source.Pos) ([]Condition, *Diagn
 
 const anythingButValue = "Value of anything-but must be an array or single string/number value."
 
-// anythingBut checks the anything-but operand (patterns.md §4.6, SNS
-// differences in filter-policies.md §2).
+// anythingBut checks the anything-but operand (docs/semantics/patterns.md §4.6, SNS
+// differences in docs/semantics/filter-policies.md §2).
 func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *Diagnostic) {
 	v := op.Value
 	cond := Condition{Op: OpAnythingBut, EveryValue: c.d == SNSAttributes, Pos: pos}

@@ -107,7 +107,7 @@ func TestErrors(t *testing.T) {
 }
 
 // TestWildcardComplexity pins event-ruler's reference figures
-// (patterns.md §4.5).
+// (docs/semantics/patterns.md §4.5).
 func TestWildcardComplexity(t *testing.T) {
 	tests := []struct {
 		globs []string
@@ -214,7 +214,7 @@ func TestFold(t *testing.T) {
 }
 
 // TestArrayConsistency pins the exists:false-per-choice rule of
-// patterns.md §5 where event-ruler's answer depends on key order.
+// docs/semantics/patterns.md §5 where event-ruler's answer depends on key order.
 func TestArrayConsistency(t *testing.T) {
 	event := `{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d",
 	  "detail":{"items":[{"a":"x"},{"a":"y","b":"z"}]}}`

@@ -12,7 +12,7 @@ import (
 // distributed); a Clause is a conjunction of Fields with distinct paths; a
 // Field is a disjunction of Conditions on the leaves at one path.
 //
-// Matching semantics, shared by Explain and the automaton (patterns.md §1, §5):
+// Matching semantics, shared by Explain and the automaton (docs/semantics/patterns.md §1, §5):
 //
 //   - An event's leaves are its strings, numbers, true, false and null; a
 //     leaf's path is its object keys joined with "."; arrays add no segment
@@ -46,7 +46,7 @@ type Literal struct {
 	Text string
 	// Num is the nearest binary64 of a LitNumber.
 	Num float64
-	// Exact reports whether a LitNumber is comparable (patterns.md §6): its
+	// Exact reports whether a LitNumber is comparable (docs/semantics/patterns.md §6): its
 	// exact decimal value equals that of the shortest round-trip form of Num.
 	// Comparable numbers compare by Num; others only by Text.
 	Exact bool
@@ -117,10 +117,10 @@ type Condition struct {
 	Exists     bool         // OpExists
 	Prefix     netip.Prefix // OpCIDR (host bits already masked)
 
-	// NonEmpty: SNS rule for exists:true (filter-policies.md §2).
+	// NonEmpty: SNS rule for exists:true (docs/semantics/filter-policies.md §2).
 	NonEmpty bool
 	// EveryValue: SNS String.Array rule for anything-but in the
-	// MessageAttributes scope (filter-policies.md §3.3): every leaf at the
+	// MessageAttributes scope (docs/semantics/filter-policies.md §3.3): every leaf at the
 	// path must be present and not excluded, not just one.
 	EveryValue bool
 

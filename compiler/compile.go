@@ -20,7 +20,7 @@ const (
 	// SNSMaxSize is the filter policy size limit, in bytes.
 	SNSMaxSize = 256 << 10
 	// DefaultWildcardComplexity is the largest accepted wildcard complexity
-	// (patterns.md §4.5): AWS accepted 7 and rejected 11.
+	// (docs/semantics/patterns.md §4.5): AWS accepted 7 and rejected 11.
 	DefaultWildcardComplexity = 10
 	// DefaultMaxDepth bounds pattern nesting.
 	DefaultMaxDepth = 100
@@ -139,7 +139,7 @@ func CompileValue(v *source.Value, d Dialect, opts *Options) (*Pattern, ErrorLis
 		if n, sixth := snsKeyCount(v); n > SNSMaxKeys {
 			return fail(c.errorf(sixth, CodeSNSKeys, fmt.Sprintf("this policy has %d keys (the members of top-level $or branches count too); split it across subscriptions", n), "Filter policy can not have more than 5 keys"))
 		}
-		// Structure first, then combinations, then operators (filter-policies.md §5.4).
+		// Structure first, then combinations, then operators (docs/semantics/filter-policies.md §5.4).
 		if _, diag := c.object(v, 0); diag != nil {
 			return fail(diag)
 		}
@@ -231,7 +231,7 @@ func quotedLen(s string) int {
 }
 
 // snsKeyCount counts the distinct names at the policy's top level, with the
-// members of top-level $or branches inlined (filter-policies.md §5.1), and
+// members of top-level $or branches inlined (docs/semantics/filter-policies.md §5.1), and
 // returns where the first key beyond the limit is written.
 func snsKeyCount(v *source.Value) (int, source.Pos) {
 	names := map[string]bool{}
@@ -269,7 +269,7 @@ func isOrArray(v *source.Value) bool {
 	return true
 }
 
-// snsCombinations is the weighted combination count of filter-policies.md
+// snsCombinations is the weighted combination count of docs/semantics/filter-policies.md
 // §5.2, saturating far above the limit.
 func snsCombinations(v *source.Value, depth int) float64 {
 	const ceiling = 1e12

@@ -78,7 +78,7 @@ func Explain(p *Pattern, input []byte) (*Explanation, error) {
 	return explainLeaves(p, Flatten(event))
 }
 
-// CheckEventEnvelope applies TestEventPattern's input rule (patterns.md
+// CheckEventEnvelope applies TestEventPattern's input rule (docs/semantics/patterns.md
 // §2): a JSON object with at least id, account, source, time, region and
 // detail-type.
 func CheckEventEnvelope(v *source.Value) error {
@@ -421,7 +421,7 @@ func excluded(ex *Exclusion, l *Leaf) bool {
 	return false
 }
 
-// literalEquals compares a pattern literal with a leaf (patterns.md §3, §6).
+// literalEquals compares a pattern literal with a leaf (docs/semantics/patterns.md §3, §6).
 func literalEquals(lit *Literal, l *Leaf) bool {
 	switch lit.Kind {
 	case LitString:

@@ -16,7 +16,7 @@ func envelope(members string) string {
 }
 
 // TestOperators pins each operator's matching rule on the values that
-// decide it (patterns.md §3, §4, §6), one table row per edge.
+// decide it (docs/semantics/patterns.md §3, §4, §6), one table row per edge.
 func TestOperators(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -24,7 +24,7 @@ func TestOperators(t *testing.T) {
 		event   string // members of the event besides the envelope
 		match   bool
 	}{
-		// §3 null vs missing vs empty.
+		// docs/semantics/patterns.md §3 null vs missing vs empty.
 		{"null matches null", `[null]`, `"f": null`, true},
 		{"null vs string null", `[null]`, `"f": "null"`, false},
 		{"null vs absent", `[null]`, ``, false},
@@ -47,7 +47,7 @@ func TestOperators(t *testing.T) {
 		{"true vs string", `[true]`, `"f": "true"`, false},
 		{"true", `[true]`, `"f": true`, true},
 		{"false", `[false]`, `"f": false`, true},
-		// §6 numbers by value; inexact ones by text.
+		// docs/semantics/patterns.md §6 numbers by value; inexact ones by text.
 		{"300 = 3e2", `[300]`, `"f": 3e2`, true},
 		{"300 = 300.0", `[300]`, `"f": 300.0`, true},
 		{"-0 = 0", `[0]`, `"f": -0`, true},
@@ -127,7 +127,7 @@ func TestOperators(t *testing.T) {
 	}
 }
 
-// TestKeys pins dotted paths and duplicate keys (patterns.md §7).
+// TestKeys pins dotted paths and duplicate keys (docs/semantics/patterns.md §7).
 func TestKeys(t *testing.T) {
 	tests := []struct {
 		pattern, event string

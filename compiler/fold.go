@@ -5,7 +5,7 @@ import (
 	"unicode/utf8"
 )
 
-// The equals-ignore-case rule (patterns.md §4.4): for each character c of
+// The equals-ignore-case rule (docs/semantics/patterns.md §4.4): for each character c of
 // the pattern, the value must have lower(c) or upper(c) at that place.
 // event-ruler works on UTF-16 units with Java's full case mappings; Go's
 // per-rune simple mappings differ only where a mapping changes the length

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// parseGlob reads a decoded wildcard value (patterns.md §4.5): `*` is a
+// parseGlob reads a decoded wildcard value (docs/semantics/patterns.md §4.5): `*` is a
 // wildcard, `\*` a literal star, `\\` a literal backslash. Positions in the
 // errors are 1 + the byte offset, as AWS reports them.
 func parseGlob(s string) (Glob, string) {

@@ -8,7 +8,7 @@ import (
 
 // ipShaped reports whether s looks like an address to event-ruler:
 // digits.digits.digits.digits, or hex digits and colons with at least one
-// colon (patterns.md §4.9).
+// colon (docs/semantics/patterns.md §4.9).
 func ipShaped(s string) (v4, v6 bool) {
 	if s == "" {
 		return false, false
@@ -91,7 +91,7 @@ func ParseIP(s string) (netip.Addr, bool) {
 	return netip.Addr{}, false
 }
 
-// parseCIDR checks a cidr operand (patterns.md §4.9) and returns the block
+// parseCIDR checks a cidr operand (docs/semantics/patterns.md §4.9) and returns the block
 // with host bits cleared, or AWS's reason.
 func parseCIDR(s string) (netip.Prefix, string) {
 	slash := strings.IndexByte(s, '/')

@@ -7,7 +7,7 @@ import (
 )
 
 // NumberLiteral turns JSON number text into a Literal, deciding whether it is
-// comparable (patterns.md §6): finite, and its exact decimal value equal to
+// comparable (docs/semantics/patterns.md §6): finite, and its exact decimal value equal to
 // that of the shortest round-trip form of its nearest binary64. Comparable
 // numbers compare by value; the rest only by their text.
 func NumberLiteral(text string) Literal {

@@ -25,7 +25,7 @@ type Attribute struct {
 }
 
 // BaseType is the attribute's type without a custom label: "String",
-// "Number", "Binary" or "String.Array" (filter-policies.md §3.1).
+// "Number", "Binary" or "String.Array" (docs/semantics/filter-policies.md §3.1).
 func (a Attribute) BaseType() string {
 	if a.DataType == "String.Array" {
 		return "String.Array"
@@ -129,7 +129,7 @@ func isJSONNumber(s string) bool {
 
 // HasAttributes reports whether the message carries an attribute that SNS
 // filters on (Binary attributes are ignored). A message without one never
-// matches a MessageAttributes policy (filter-policies.md §3.2).
+// matches a MessageAttributes policy (docs/semantics/filter-policies.md §3.2).
 func (p *Publish) HasAttributes() bool {
 	for _, a := range p.Attributes {
 		if a.BaseType() != "Binary" {
@@ -140,11 +140,15 @@ func (p *Publish) HasAttributes() bool {
 }
 
 // AttributesEvent writes the attributes as the flat JSON object that
-// MessageAttributes-scope policies are matched against (filter-policies.md
+// MessageAttributes-scope policies are matched against (docs/semantics/filter-policies.md
 // §3.1): String → string, Number → number with the value as literal text,
 // String.Array → the parsed array's scalar elements, Binary → omitted.
-func (p *Publish) AttributesEvent() []byte {
-	b := []byte{'{'}
+func (p *Publish) AttributesEvent() []byte { return p.AppendAttributesEvent(nil) }
+
+// AppendAttributesEvent is AttributesEvent appending to dst, so a caller
+// matching many messages reuses one buffer.
+func (p *Publish) AppendAttributesEvent(dst []byte) []byte {
+	b := append(dst, '{')
 	first := true
 	for _, a := range p.Attributes {
 		var val []byte

@@ -5,7 +5,7 @@ import (
 )
 
 // TestAttributesEvent pins the flat event built from message attributes
-// (filter-policies.md §3.1).
+// (docs/semantics/filter-policies.md §3.1).
 func TestAttributesEvent(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -43,7 +43,7 @@ func TestAttributesEvent(t *testing.T) {
 }
 
 // TestSNSMatching pins the SNS differences from EventBridge matching
-// (filter-policies.md §2, §3, §4).
+// (docs/semantics/filter-policies.md §2, §3, §4).
 func TestSNSMatching(t *testing.T) {
 	str := func(name, v string) string {
 		return `{"Message": "m", "MessageAttributes": {"` + name + `": {"DataType": "String", "StringValue": "` + v + `"}}}`
@@ -101,7 +101,7 @@ func TestSNSMatching(t *testing.T) {
 }
 
 // TestSNSLimits pins the key count and the weighted combination count
-// (filter-policies.md §5.1, §5.2) on the spec's own examples.
+// (docs/semantics/filter-policies.md §5.1, §5.2) on the spec's own examples.
 func TestSNSLimits(t *testing.T) {
 	vals := func(n int) string {
 		s := "["

@@ -5,5 +5,5 @@
 // SNS-like topics. A Runtime opens the store from its Config (bbolt in a
 // directory, or JetStream), owns the clock, and resolves ARNs to sinks so
 // a bus target can be a topic, a queue, a function or another bus without
-// the services importing each other. Semantics: docs runtime.md.
+// the services importing each other. Semantics: docs/semantics/runtime.md.
 package runtime

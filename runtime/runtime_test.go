@@ -115,7 +115,7 @@ func TestOpenNeedsAStore(t *testing.T) {
 }
 
 // TestSchemaEnforcementAndDiscovery binds a bus to a registered schema in
-// enforce mode (§4.3) and checks discovery writes discovered-schemas and
+// enforce mode (docs/semantics/runtime.md §4.3) and checks discovery writes discovered-schemas and
 // emits "Schema Created" on the default bus.
 func TestSchemaEnforcementAndDiscovery(t *testing.T) {
 	for _, e := range storetest.Engines() {

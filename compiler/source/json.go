@@ -29,7 +29,7 @@ type Error struct {
 	Pos Pos
 	Msg string
 	// Jackson is the message AWS's JSON parser (Jackson) gives for the same
-	// fault, for the faults whose AWS wording is known (patterns.md §8);
+	// fault, for the faults whose AWS wording is known (docs/semantics/patterns.md §8);
 	// empty otherwise.
 	Jackson string
 }

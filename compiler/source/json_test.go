@@ -82,7 +82,7 @@ func FuzzParseJSON(f *testing.F) {
 }
 
 // TestJacksonMessages pins the AWS (Jackson) wording kept beside our own
-// for the syntax faults whose AWS text is recorded (patterns.md §8).
+// for the syntax faults whose AWS text is recorded (docs/semantics/patterns.md §8).
 func TestJacksonMessages(t *testing.T) {
 	tests := []struct{ src, jackson string }{
 		{`this is not json`, "Unrecognized token 'this': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},

@@ -11,7 +11,7 @@ import (
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Archive is a pattern-filtered store of a bus's events (§3.1).
+// Archive is a pattern-filtered store of a bus's events (docs/semantics/runtime.md §3.1).
 type Archive struct {
 	ArchiveName    string
 	ArchiveArn     string
@@ -25,7 +25,7 @@ type Archive struct {
 	CreationTime   time.Time
 }
 
-// Replay is a replay of an archive's time window (§3.2).
+// Replay is a replay of an archive's time window (docs/semantics/runtime.md §3.2).
 type Replay struct {
 	ReplayName            string
 	ReplayArn             string

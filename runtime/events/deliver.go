@@ -70,12 +70,14 @@ type observed struct {
 // events ingested after the call returns.
 func (s *Service) plan(busName string, event []byte, ingested int64, rules []string) ([]queue.Item, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	b, ok := s.buses[busName]
+	s.mu.RUnlock()
 	if !ok {
 		s.count("events_dropped_unknown_bus", 1)
 		return nil, nil
 	}
+	// The machine's snapshot is immutable and its matching lock-free: no
+	// service lock is held while the event is matched.
 	ids, err := b.machine.Match(event)
 	if err != nil {
 		s.env.Logf("events: event on bus %s cannot be matched: %v", busName, err)
@@ -86,24 +88,29 @@ func (s *Service) plan(busName string, event []byte, ingested int64, rules []str
 	for _, r := range rules {
 		allowed[r] = true
 	}
-	var items []queue.Item
+	var ds []delivery
+	s.mu.RLock()
 	for _, id := range ids {
 		r := b.rules[string(id)]
 		if r == nil || (len(allowed) > 0 && !allowed[r.Arn]) {
-			continue
+			continue // removed since the match, or not selected for a replay
 		}
 		if name, ok := strings.CutPrefix(r.ManagedBy, "archive:"); ok {
-			p, _ := json.Marshal(delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Archive: name, Event: event, Ingested: ingested})
-			items = append(items, queue.Item{Payload: p})
+			ds = append(ds, delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Archive: name, Event: event, Ingested: ingested})
 			continue
 		}
 		for _, t := range r.Targets {
-			p, err := json.Marshal(delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: event, Ingested: ingested})
-			if err != nil {
-				return nil, err
-			}
-			items = append(items, queue.Item{Payload: p})
+			ds = append(ds, delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: event, Ingested: ingested})
 		}
+	}
+	s.mu.RUnlock()
+	items := make([]queue.Item, len(ds))
+	for i := range ds {
+		p, err := json.Marshal(ds[i])
+		if err != nil {
+			return nil, err
+		}
+		items[i] = queue.Item{Payload: p}
 	}
 	s.count("events_routed", 1)
 	if s.cfg.Observe != nil {
@@ -120,7 +127,7 @@ func (s *Service) retryLater(err error) queue.Outcome {
 	return queue.Outcome{Retry: true, RetryAt: s.env.Clock.Now().Add(time.Second)}
 }
 
-// failure is a classified delivery failure (§2.5).
+// failure is a classified delivery failure (docs/semantics/runtime.md §2.5).
 type failure struct {
 	code      string
 	message   string
@@ -275,7 +282,7 @@ func classify(err error) *failure {
 }
 
 // forward re-ingests an event on another bus of this service: the event
-// keeps id, account, region and time (§1.1); a transformed payload must be
+// keeps id, account, region and time (docs/semantics/runtime.md §1.1); a transformed payload must be
 // a PutEvents entry.
 func (s *Service) forward(ctx context.Context, arn string, d delivery, payload []byte) *failure {
 	name := s.busName(arn)

@@ -1,4 +1,4 @@
-// Package events is patternc's EventBridge-like event buses (runtime.md
+// Package events is patternc's EventBridge-like event buses (docs/semantics/runtime.md
 // §1–§3): the default and custom buses, rules compiled into one
 // automaton.Machine per bus, up to five targets per rule (Go handlers,
 // API-destination HTTP endpoints, other buses, and topics, functions and

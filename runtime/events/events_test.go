@@ -617,7 +617,7 @@ func TestReplayCancelAndRestart(t *testing.T) {
 }
 
 // TestTransformationFailed: a target whose shaping produces nothing is not
-// retried; its DLQ message carries the original event (§2.4, §2.6).
+// retried; its DLQ message carries the original event (docs/semantics/runtime.md §2.4, §2.6).
 func TestTransformationFailed(t *testing.T) {
 	each(t, func(t *testing.T, h *harness) {
 		got := &recorder{}

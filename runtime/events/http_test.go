@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// TestHTTPClassification maps HTTP outcomes to §2.5's error classes.
+// TestHTTPClassification maps HTTP outcomes to docs/semantics/runtime.md §2.5's error classes.
 func TestHTTPClassification(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {

@@ -12,7 +12,7 @@ import (
 	"github.com/valyala/fastjson"
 )
 
-// InputTransformer is a target's InputPathsMap and InputTemplate (§2.4).
+// InputTransformer is a target's InputPathsMap and InputTemplate (docs/semantics/runtime.md §2.4).
 type InputTransformer struct {
 	InputPathsMap map[string]string `json:"InputPathsMap,omitempty"`
 	InputTemplate string            `json:"InputTemplate"`
@@ -102,7 +102,7 @@ var predefined = map[string]bool{
 }
 
 // checkShaping validates a target's Input / InputPath / InputTransformer at
-// PutTargets (§2.3, §2.4).
+// PutTargets (docs/semantics/runtime.md §2.3, §2.4).
 func checkShaping(t *Target) *kernel.Error {
 	n := 0
 	if t.Input != "" {
@@ -162,7 +162,7 @@ type errTransform struct{ msg string }
 
 func (e errTransform) Error() string { return e.msg }
 
-// shape produces the payload delivered to t for event (§2.4).
+// shape produces the payload delivered to t for event (docs/semantics/runtime.md §2.4).
 func shape(t *Target, event []byte, sc shapeContext) ([]byte, error) {
 	switch {
 	case t.Input != "":

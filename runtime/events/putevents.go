@@ -44,7 +44,7 @@ const (
 	maxDepth     = 1000
 )
 
-// EntrySize is an entry's size as AWS counts it (§1.2).
+// EntrySize is an entry's size as AWS counts it (docs/semantics/runtime.md §1.2).
 func EntrySize(e Entry) int {
 	n := len(e.Source) + len(e.DetailType) + len(e.Detail)
 	if e.Time != nil {
@@ -56,7 +56,7 @@ func EntrySize(e Entry) int {
 	return n
 }
 
-// PutEvents validates entries (§1.3), commits the accepted ones to the
+// PutEvents validates entries (docs/semantics/runtime.md §1.3), commits the accepted ones to the
 // store in one batch and returns per-entry results in request order.
 // Matching and delivery happen afterwards, in Run.
 func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOutput, error) {
@@ -135,7 +135,7 @@ func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOut
 	return out, nil
 }
 
-// check runs the entry-level checks 3–9 of §1.3 in order.
+// check runs the entry-level checks 3–9 of docs/semantics/runtime.md §1.3 in order.
 func (s *Service) check(e Entry, now time.Time) (*Event, *kernel.Error) {
 	switch {
 	case e.Source == "":

@@ -33,7 +33,7 @@ type Options struct {
 	// HTTPClient sends API-destination requests (default: 5 s connect,
 	// 10 s response).
 	HTTPClient *http.Client
-	// Schemas, when set, checks events on buses bound to schemas (§4.3).
+	// Schemas, when set, checks events on buses bound to schemas (docs/semantics/runtime.md §4.3).
 	Schemas SchemaChecker
 	// Observe, when set, sees every routed event (schema discovery).
 	Observe func(bus string, event []byte)
@@ -80,7 +80,7 @@ type BusDef struct {
 	Description string `json:",omitempty"`
 	// Policy is the bus's resource policy (PutPermission), JSON.
 	Policy string `json:",omitempty"`
-	// Schemas binds detail-types to registered schemas (§4.3).
+	// Schemas binds detail-types to registered schemas (docs/semantics/runtime.md §4.3).
 	Schemas []SchemaBinding `json:",omitempty"`
 }
 
@@ -118,7 +118,7 @@ type Target struct {
 	DeadLetterArn    string            `json:"DeadLetterArn,omitempty"`
 }
 
-// RetryPolicy bounds a target's retries (§2.5); nil fields take defaults.
+// RetryPolicy bounds a target's retries (docs/semantics/runtime.md §2.5); nil fields take defaults.
 type RetryPolicy struct {
 	MaximumRetryAttempts     *int `json:"MaximumRetryAttempts,omitempty"`
 	MaximumEventAgeInSeconds *int `json:"MaximumEventAgeInSeconds,omitempty"`
@@ -463,14 +463,12 @@ func (s *Service) putRule(ctx context.Context, in PutRuleInput, managedBy string
 	if old != nil {
 		r.Targets = old.Targets
 	}
-	b.machine.Delete(automaton.ID(in.Name))
-	if state != "DISABLED" {
-		if err := b.machine.Add(automaton.ID(in.Name), p); err != nil {
-			if old != nil && old.State != "DISABLED" {
-				_ = b.machine.Add(automaton.ID(in.Name), old.pattern)
-			}
-			return "", apiErr("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
-		}
+	// Add replaces the old pattern in one snapshot (and on error keeps it):
+	// an event matched meanwhile sees the old rule or the new one.
+	if state == "DISABLED" {
+		b.machine.Delete(automaton.ID(in.Name))
+	} else if err := b.machine.Add(automaton.ID(in.Name), p); err != nil {
+		return "", apiErr("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
 	}
 	b.rules[in.Name] = r
 	if err := s.saveRule(ctx, b, r); err != nil {
@@ -554,11 +552,12 @@ func (s *Service) setState(ctx context.Context, busName, name, state string) err
 	if err != nil {
 		return err
 	}
-	b.machine.Delete(automaton.ID(name))
 	if state == "ENABLED" {
-		if err := b.machine.Add(automaton.ID(name), r.pattern); err != nil {
+		if err := b.machine.Add(automaton.ID(name), r.pattern); err != nil { // replaces: never absent meanwhile
 			return err
 		}
+	} else {
+		b.machine.Delete(automaton.ID(name))
 	}
 	r.State = state
 	return s.saveRule(ctx, b, r)

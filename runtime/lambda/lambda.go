@@ -42,7 +42,7 @@ type Options struct {
 	// Workers run handlers concurrently; default 8.
 	Workers int
 	// StatusRetention is how long a status document is kept after its
-	// invocation ended (§7.1); default 24 h. Older ones read as not found
+	// invocation ended (docs/semantics/runtime.md §7.1); default 24 h. Older ones read as not found
 	// and are deleted when met.
 	StatusRetention time.Duration
 }
@@ -86,7 +86,7 @@ type Dispatcher struct {
 	stats counters
 }
 
-// counters are the dispatcher's named counters (§8.7), since start.
+// counters are the dispatcher's named counters (docs/semantics/runtime.md §8.7), since start.
 type counters struct {
 	accepted, succeeded, failed, expired, retries, throttles,
 	destinationFailures, dlqFailures atomic.Int64
@@ -110,7 +110,7 @@ func (d *Dispatcher) Stats() map[string]int64 {
 
 const statusBucket = "lambda-status"
 
-// maxStatusResult is the largest result a status document holds (§7.1).
+// maxStatusResult is the largest result a status document holds (docs/semantics/runtime.md §7.1).
 const maxStatusResult = 64 << 10
 
 // New makes a dispatcher on env.Store; call Run to process invocations.
@@ -376,7 +376,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	return d.q.Run(ctx, d.opts.Workers, d.process)
 }
 
-// process runs one attempt of a queued invocation (§6.3).
+// process runs one attempt of a queued invocation (docs/semantics/runtime.md §6.3).
 func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 	var j job
 	if err := json.Unmarshal(it.Payload, &j); err != nil {
@@ -569,7 +569,7 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 	return queue.Outcome{Extra: d.advance(st, status, now)}
 }
 
-// destinationBody is what a destination receives (§6.5): the record
+// destinationBody is what a destination receives (docs/semantics/runtime.md §6.5): the record
 // itself, or for an event bus a PutEvents entry (source "lambda") whose
 // detail is the record.
 func destinationBody(dest, functionARN string, rec []byte, success bool) []byte {
@@ -589,7 +589,7 @@ func destinationBody(dest, functionARN string, rec []byte, success bool) []byte 
 	return entry
 }
 
-// record is the invocation record of §6.4, keys in AWS's order.
+// record is the invocation record of docs/semantics/runtime.md §6.4, keys in AWS's order.
 func (d *Dispatcher) record(j job, condition string, response []byte, ran bool, functionError string, now time.Time) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, `{"version":"1.0","timestamp":%q,"requestContext":{"requestId":%q,"functionArn":%q,"condition":%q,"approximateInvokeCount":%d},"requestPayload":%s`,
@@ -647,7 +647,7 @@ func (d *Dispatcher) deliveryPlan(f *function) Delivery {
 	return dl
 }
 
-// Status values (§7.1).
+// Status values (docs/semantics/runtime.md §7.1).
 const (
 	StatusQueued    = "queued"
 	StatusRunning   = "running"

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -17,7 +16,8 @@ import (
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Item is one unit of work.
+// Item is one unit of work. The JSON names are those of the version-0
+// record (record.go), still read from old data directories.
 type Item struct {
 	ID       string    `json:"id"`       // unique in the queue; Enqueue assigns a UUID when empty
 	Payload  []byte    `json:"payload"`  // opaque to the queue
@@ -103,11 +103,7 @@ func (q *Queue) EnqueueWith(ctx context.Context, extra *store.Batch, items ...It
 		if it.Enqueued.IsZero() {
 			it.Enqueued = now
 		}
-		val, err := json.Marshal(it)
-		if err != nil {
-			return err
-		}
-		b.Put(q.bucket, key(it.Due, it.ID), val)
+		b.Put(q.bucket, key(it.Due, it.ID), appendRecord(nil, it))
 	}
 	if extra != nil {
 		b.Ops = append(b.Ops, extra.Ops...)
@@ -131,6 +127,22 @@ func (q *Queue) Len(ctx context.Context) (int, error) {
 	n := 0
 	err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool { n++; return true })
 	return n, err
+}
+
+// Purge removes every item, waiting or in flight. An item whose handler is
+// running when Purge is called may come back if the handler retries it;
+// callers that own the handler stop it first (as a topic does when a
+// subscription goes).
+func (q *Queue) Purge(ctx context.Context) error {
+	var b store.Batch
+	err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
+		b.Delete(q.bucket, append([]byte(nil), k...))
+		return true
+	})
+	if err != nil || len(b.Ops) == 0 {
+		return err
+	}
+	return q.st.Apply(ctx, &b)
 }
 
 // Run hands due items to h on workers goroutines until ctx is done; it
@@ -157,8 +169,8 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 		now := q.clk.Now()
 		var due []storedItem
 		err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
-			var it Item
-			if json.Unmarshal(v, &it) != nil {
+			it, err := decodeRecord(v)
+			if err != nil {
 				return true // unreadable: skipped (never written by this package)
 			}
 			q.mu.Lock()
@@ -237,12 +249,8 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 		if out.Payload != nil {
 			it.Payload = out.Payload
 		}
-		val, err := json.Marshal(it)
-		if err != nil {
-			return
-		}
 		nk := key(it.Due, it.ID)
-		b.Put(q.bucket, nk, val)
+		b.Put(q.bucket, nk, appendRecord(nil, &it))
 		if bytes.Equal(nk, si.key) {
 			_ = q.st.Apply(context.WithoutCancel(ctx), &b)
 			return

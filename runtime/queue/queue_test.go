@@ -193,3 +193,38 @@ func TestExtraOps(t *testing.T) {
 		})
 	}
 }
+
+// TestPurge: the queue empties its own storage (a topic purges a removed
+// subscription's deliveries this way, instead of writing into the queue's
+// bucket itself).
+func TestPurge(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			st := e.Open(t, t.TempDir())
+			defer st.Close()
+			ctx := context.Background()
+			q, _ := Open(kernel.Env{Store: st}, "purge")
+			other, _ := Open(kernel.Env{Store: st}, "other")
+			for i := range 5 {
+				if err := q.Enqueue(ctx, Item{Payload: []byte{byte(i)}, Due: time.Now().Add(time.Duration(i) * time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := other.Enqueue(ctx, Item{Payload: []byte("keep")}); err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Purge(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := q.Len(ctx); err != nil || n != 0 {
+				t.Fatalf("after Purge: %d items, %v", n, err)
+			}
+			if n, _ := other.Len(ctx); n != 1 {
+				t.Fatalf("Purge reached another queue: %d items left there", n)
+			}
+			if err := q.Purge(ctx); err != nil {
+				t.Fatalf("Purge of an empty queue: %v", err)
+			}
+		})
+	}
+}

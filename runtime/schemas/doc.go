@@ -3,5 +3,5 @@
 // them (santhosh-tekuri/jsonschema), and discovery, which infers a schema
 // per (source, detail-type) from observed events and writes a new version
 // to the discovered-schemas registry whenever the shape changes
-// (runtime.md §4).
+// (docs/semantics/runtime.md §4).
 package schemas

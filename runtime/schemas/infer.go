@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// node is the merged shape of every value seen at one path (§4.4).
+// node is the merged shape of every value seen at one path (docs/semantics/runtime.md §4.4).
 type node struct {
 	types     map[string]bool
 	allDate   bool // every string seen is an RFC 3339 date-time
@@ -120,7 +120,7 @@ func (n *node) schema() map[string]any {
 	return out
 }
 
-// Infer returns the JSON Schema inferred from sample events (§4.4), with
+// Infer returns the JSON Schema inferred from sample events (docs/semantics/runtime.md §4.4), with
 // the root's x-amazon-events-source and x-amazon-events-detail-type.
 func Infer(events ...[]byte) ([]byte, error) {
 	n := newNode()

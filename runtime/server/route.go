@@ -121,6 +121,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := uuid.NewString()
 	svcName, op := "patternc", r.URL.Path
 	var proto protocol = fallbackJSON
+	var svc *service
 	defer func() {
 		if p := recover(); p != nil {
 			s.metrics.panics.Inc()
@@ -131,12 +132,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		d := time.Since(start)
-		s.metrics.observe(svcName, op, sw.status, d)
-		s.cfg.Logger.Info("request", "method", r.Method, "service", svcName, "operation", op, "status", sw.status, "duration", d)
+		// Metric labels name only operations of the models, so a client
+		// cannot grow the series without bound (or feed them bad text).
+		label := "unknown"
+		if svc != nil {
+			if _, ok := svc.model.Operations[op]; ok {
+				label = op
+			}
+		}
+		s.metrics.observe(svcName, label, sw.status, d)
+		s.cfg.Logger.Info("request", "method", r.Method, "service", svcName, "operation", strings.ToValidUTF8(op, "?"), "status", sw.status, "duration", d)
 	}()
 
 	target := r.Header.Get("X-Amz-Target")
-	var svc *service
 	switch {
 	case target != "":
 		prefix, name, _ := strings.Cut(target, ".")

@@ -18,7 +18,7 @@ import (
 	"github.com/patternc/patternc/runtime/queue"
 )
 
-// httpTimeout is how long an HTTP/S endpoint has to answer (§5.8).
+// httpTimeout is how long an HTTP/S endpoint has to answer (docs/semantics/runtime.md §5.8).
 const httpTimeout = 15 * time.Second
 
 const tsLayout = "2006-01-02T15:04:05.000Z"
@@ -421,7 +421,7 @@ func sigVersion(t *topic) string {
 	return "1"
 }
 
-// notification renders the §5.7 Notification JSON.
+// notification renders the docs/semantics/runtime.md §5.7 Notification JSON.
 func (s *Service) notification(tg *target, m *message, text string) []byte {
 	ts := m.Timestamp.UTC().Format(tsLayout)
 	var o jsonObject

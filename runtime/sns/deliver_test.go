@@ -17,7 +17,7 @@ import (
 	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
-// §5.5 subscriptions: protocols, filter policies and their error strings.
+// docs/semantics/runtime.md §5.5 subscriptions: protocols, filter policies and their error strings.
 func TestSubscribeValidation(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -77,7 +77,7 @@ func TestSubscribeValidation(t *testing.T) {
 	}
 }
 
-// §5.5/§5.6 filtering and fan-out to queues; §5.7 the queue envelope.
+// docs/semantics/runtime.md §5.5/§5.6 filtering and fan-out to queues; docs/semantics/runtime.md §5.7 the queue envelope.
 func TestFanOutWithFilters(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -100,7 +100,7 @@ func TestFanOutWithFilters(t *testing.T) {
 			if env["MessageId"] != out.MessageId || env["Subject"] != "New order" || env["Type"] != "Notification" {
 				t.Fatalf("envelope: %s", got[0].Body)
 			}
-			// Key order and attribute rendering (§5.7).
+			// Key order and attribute rendering (docs/semantics/runtime.md §5.7).
 			keys := []string{`"Type"`, `"MessageId"`, `"TopicArn"`, `"Subject"`, `"Message"`, `"Timestamp"`, `"SignatureVersion"`, `"Signature"`, `"SigningCertURL"`, `"UnsubscribeURL"`, `"MessageAttributes"`}
 			last := -1
 			for _, k := range keys {
@@ -146,7 +146,7 @@ func TestFanOutWithFilters(t *testing.T) {
 	}
 }
 
-// §5.2 MessageStructure json and §5.7 the Lambda record.
+// docs/semantics/runtime.md §5.2 MessageStructure json and docs/semantics/runtime.md §5.7 the Lambda record.
 func TestLambdaAndMessageStructure(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -187,7 +187,7 @@ func TestLambdaAndMessageStructure(t *testing.T) {
 	}
 }
 
-// §5.4 FIFO: order per group, dedup within 5 minutes, across a restart.
+// docs/semantics/runtime.md §5.4 FIFO: order per group, dedup within 5 minutes, across a restart.
 func TestFIFOOrderAndDedupAcrossRestart(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -276,8 +276,8 @@ func (h *httpSink) count() int {
 	return len(h.reqs)
 }
 
-// §5.7 HTTP deliveries over a real loopback server: headers, envelope,
-// signature, raw delivery; §5.5 the confirmation handshake.
+// docs/semantics/runtime.md §5.7 HTTP deliveries over a real loopback server: headers, envelope,
+// signature, raw delivery; docs/semantics/runtime.md §5.5 the confirmation handshake.
 func TestHTTPDelivery(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-// Package sns is patternc's SNS-like topic service (runtime.md §5):
+// Package sns is patternc's SNS-like topic service (docs/semantics/runtime.md §5):
 // standard and FIFO topics, subscriptions with filter policies compiled by
 // the compiler and matched by one automaton.Machine per topic, fan-out to
 // HTTP/S endpoints, local queues and functions, the notification envelope

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// RetryPolicy is an HTTP/S healthyRetryPolicy (runtime.md §5.8).
+// RetryPolicy is an HTTP/S healthyRetryPolicy (docs/semantics/runtime.md §5.8).
 type RetryPolicy struct {
 	NumRetries         int    `json:"numRetries"`
 	NumNoDelayRetries  int    `json:"numNoDelayRetries"`

@@ -3,18 +3,21 @@ package sns
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/patternc/patternc/automaton"
+	"github.com/patternc/patternc/compiler"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
 	"github.com/patternc/patternc/runtime/store"
@@ -176,7 +179,7 @@ func validate(t *topic, in *PublishInput, field string) (*message, error) {
 	return m, nil
 }
 
-// checkAttributes applies runtime.md §5.3 in a stable (sorted) order.
+// checkAttributes applies docs/semantics/runtime.md §5.3 in a stable (sorted) order.
 func checkAttributes(attrs map[string]Attribute, field string) error {
 	names := make([]string, 0, len(attrs))
 	for k := range attrs {
@@ -260,6 +263,25 @@ func checkAttributes(attrs map[string]Attribute, field string) error {
 		}
 	}
 	return nil
+}
+
+// jsonNumber writes a Number attribute value that SNS accepts (validNumber)
+// as JSON number text, which is how the matcher reads numbers: "5." is 5,
+// ".5" is 0.5.
+func jsonNumber(v string) string {
+	sign := ""
+	if rest, ok := strings.CutPrefix(v, "-"); ok {
+		sign, v = "-", rest
+	}
+	mant, exp, _ := strings.Cut(strings.ToLower(v), "e")
+	if strings.HasPrefix(mant, ".") {
+		mant = "0" + mant
+	}
+	mant = strings.TrimSuffix(mant, ".")
+	if exp != "" {
+		mant += "e" + exp
+	}
+	return sign + mant
 }
 
 var numberRE = regexp.MustCompile(`^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$`)
@@ -424,45 +446,41 @@ func (s *Service) nextSeq(ctx context.Context, t *topic) (string, error) {
 	return seq, nil
 }
 
-// fanOut enqueues m on every matching, confirmed subscription's queue.
+// fanOut enqueues m on every matching, confirmed subscription's queue. It
+// holds no service lock: the topic's subscription list and its automaton
+// are both published snapshots, so publishers never wait for each other's
+// matching.
 func (s *Service) fanOut(ctx context.Context, t *topic, m *message) error {
-	req, err := publishRequest(m)
-	if err != nil {
-		return err
+	fan := t.fan.Load()
+	if fan == nil || len(fan.targets) == 0 {
+		return nil
 	}
-	s.mu.Lock()
-	var targets []*subscription
-	var matched map[string]bool
-	for _, sub := range s.subs {
-		if sub.TopicARN != t.ARN || sub.Pending {
-			continue
-		}
-		if sub.hasPolicy && matched == nil {
-			ids, _ := t.machine.MatchPublish(req)
-			matched = map[string]bool{}
-			for _, id := range ids {
-				matched[string(id)] = true
+	var matched []automaton.ID
+	if fan.filtered > 0 {
+		var err error
+		if matched, err = t.machine.MatchMessage(m.publish()); err != nil {
+			if errors.Is(err, automaton.ErrTooComplex) {
+				return invalid("Invalid parameter: Message Reason: the message has too many array combinations to be matched against the topic's filter policies")
 			}
+			return kernel.Internal("sns: matching filter policies: %v", err)
 		}
-		if sub.hasPolicy && !matched[sub.ARN] {
-			s.stats.filtered.Add(1)
-			continue
-		}
-		targets = append(targets, sub)
 	}
-	s.mu.Unlock()
 	payload, err := json.Marshal(m)
 	if err != nil {
 		return err
 	}
-	for _, sub := range targets {
-		q, err := s.subQueue(sub.ARN)
+	id := m.MessageID
+	if m.Seq != "" {
+		id = m.Seq // sorts in publish order within the queue
+	}
+	for _, ft := range fan.targets {
+		if ft.filtered && !slices.Contains(matched, automaton.ID(ft.arn)) {
+			s.stats.filtered.Add(1)
+			continue
+		}
+		q, err := s.subQueue(ft.arn)
 		if err != nil {
 			return err
-		}
-		id := m.MessageID
-		if m.Seq != "" {
-			id = m.Seq // sorts in publish order within the queue
 		}
 		if err := q.Enqueue(ctx, queue.Item{ID: id, Payload: payload}); err != nil {
 			return err
@@ -471,26 +489,19 @@ func (s *Service) fanOut(ctx context.Context, t *topic, m *message) error {
 	return nil
 }
 
-// publishRequest renders m as the Publish request JSON the automaton's
-// MatchPublish reads.
-func publishRequest(m *message) ([]byte, error) {
-	type attr struct {
-		DataType    string
-		StringValue string `json:",omitempty"`
-		BinaryValue string `json:",omitempty"`
-	}
-	attrs := map[string]attr{}
-	for k, a := range m.Attrs {
-		at := attr{DataType: a.DataType, StringValue: a.StringValue}
-		if len(a.BinaryValue) > 0 {
-			at.BinaryValue = base64.StdEncoding.EncodeToString(a.BinaryValue)
+// publish is m as the automaton reads a message: the body and the
+// attributes by name (Binary ones too; the matcher ignores them).
+func (m *message) publish() *compiler.Publish {
+	p := &compiler.Publish{Message: m.Message, Attributes: make([]compiler.Attribute, 0, len(m.Attrs))}
+	for name, a := range m.Attrs {
+		v := a.StringValue
+		if strings.HasPrefix(a.DataType, "Number") {
+			v = jsonNumber(v)
 		}
-		attrs[k] = at
+		p.Attributes = append(p.Attributes, compiler.Attribute{Name: name, DataType: a.DataType, StringValue: v})
 	}
-	return json.Marshal(struct {
-		Message           string
-		MessageAttributes map[string]attr
-	}{m.Message, attrs})
+	slices.SortFunc(p.Attributes, func(a, b compiler.Attribute) int { return strings.Compare(a.Name, b.Name) })
+	return p
 }
 
 func queueName(subARN string) string {

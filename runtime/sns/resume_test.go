@@ -8,7 +8,7 @@ import (
 	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
-// §8.2: a message accepted while no deliverer runs (as after a crash
+// docs/semantics/runtime.md §8.2: a message accepted while no deliverer runs (as after a crash
 // between Publish and delivery) is delivered by the next service on the
 // same store.
 func TestDeliveriesResumeAfterRestart(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
-// §5.8 the schedules and backoff curves.
+// docs/semantics/runtime.md §5.8 the schedules and backoff curves.
 func TestSchedules(t *testing.T) {
 	sec := func(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
 	curve := func(fn string) []time.Duration {
@@ -82,7 +82,7 @@ func (r *rig) waitTimer(d time.Duration) {
 	r.clk.Advance(d)
 }
 
-// §5.8 HTTP retry policy on the fake clock, then §5.9 the DLQ.
+// docs/semantics/runtime.md §5.8 HTTP retry policy on the fake clock, then docs/semantics/runtime.md §5.9 the DLQ.
 func TestHTTPRetriesThenDLQ(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -120,7 +120,7 @@ func TestHTTPRetriesThenDLQ(t *testing.T) {
 	}
 }
 
-// §5.8: a 4xx counts as delivered (rejected): no retry, no DLQ.
+// docs/semantics/runtime.md §5.8: a 4xx counts as delivered (rejected): no retry, no DLQ.
 func TestHTTP4xxIsNotRetried(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -138,7 +138,7 @@ func TestHTTP4xxIsNotRetried(t *testing.T) {
 	}
 }
 
-// §5.9: a client-side error (queue gone) goes to the DLQ at once; without
+// docs/semantics/runtime.md §5.9: a client-side error (queue gone) goes to the DLQ at once; without
 // a DLQ the message is dropped and counted.
 func TestClientErrorGoesToDLQ(t *testing.T) {
 	for _, e := range storetest.Engines() {
@@ -167,7 +167,7 @@ func TestClientErrorGoesToDLQ(t *testing.T) {
 	}
 }
 
-// §5.6: a slow subscriber and a failing one never delay another.
+// docs/semantics/runtime.md §5.6: a slow subscriber and a failing one never delay another.
 func TestFanOutIsolation(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -205,7 +205,7 @@ func TestFanOutIsolation(t *testing.T) {
 	}
 }
 
-// §5.8 maxReceivesPerSecond spaces deliveries on the clock.
+// docs/semantics/runtime.md §5.8 maxReceivesPerSecond spaces deliveries on the clock.
 func TestThrottle(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -229,7 +229,7 @@ func TestThrottle(t *testing.T) {
 	}
 }
 
-// §5.4/§5.8: a FIFO subscription retries on the AWS-managed schedule
+// docs/semantics/runtime.md §5.4/§5.8: a FIFO subscription retries on the AWS-managed schedule
 // (3 immediate, then 1 s apart) and the rest of the group waits its turn.
 func TestFIFORetryKeepsOrder(t *testing.T) {
 	for _, e := range storetest.Engines() {

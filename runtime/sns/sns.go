@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -35,7 +36,7 @@ type Options struct {
 	AutoConfirmHTTP bool
 }
 
-// Stats are the delivery counters (runtime.md §8.7).
+// Stats are the delivery counters (docs/semantics/runtime.md §8.7).
 type Stats struct {
 	Delivered         int64 // deliveries accepted by the endpoint
 	DeliveredRejected int64 // HTTP 4xx: counted as delivered, not retried
@@ -82,7 +83,41 @@ type topic struct {
 	groupDed bool // FifoThroughputScope=MessageGroup: dedup per group
 	policy   deliveryPolicy
 	machine  *automaton.Machine
-	pubMu    sync.Mutex // serialises FIFO publishes (dedup, sequence)
+	fan      atomic.Pointer[fanList] // who a publish goes to; see refreshFan
+	pubMu    sync.Mutex              // serialises FIFO publishes (dedup, sequence)
+}
+
+// fanList is a topic's confirmed subscriptions as fan-out needs them,
+// copied when they change so that Publish reads it without a lock.
+type fanList struct {
+	targets  []fanTarget // by ARN
+	filtered int         // how many have a filter policy
+}
+
+type fanTarget struct {
+	arn      string
+	filtered bool // has a filter policy: delivered only when it matches
+}
+
+// refreshFan publishes t's fan-out list from s.subs; the caller holds s.mu
+// and calls it after any change to a subscription of t (added, removed,
+// confirmed, policy set or removed). A policy being added is installed in
+// the machine before the list says "filtered", and one being removed
+// leaves the list before the machine, so a publish racing the change sees
+// the old state or the new one.
+func (s *Service) refreshFan(t *topic) {
+	l := &fanList{}
+	for _, sub := range s.subs {
+		if sub.TopicARN != t.ARN || sub.Pending {
+			continue
+		}
+		l.targets = append(l.targets, fanTarget{arn: sub.ARN, filtered: sub.hasPolicy})
+		if sub.hasPolicy {
+			l.filtered++
+		}
+	}
+	slices.SortFunc(l.targets, func(a, b fanTarget) int { return strings.Compare(a.arn, b.arn) })
+	t.fan.Store(l)
 }
 
 type subscription struct {
@@ -158,6 +193,9 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sns: loading subscriptions: %w", err)
+	}
+	for _, t := range s.topics {
+		s.refreshFan(t)
 	}
 	return s, nil
 }
@@ -360,6 +398,7 @@ func (s *Service) DeleteTopic(ctx context.Context, arn string) error {
 		delete(s.subs, a)
 	}
 	delete(s.topics, t.Name)
+	t.fan.Store(&fanList{})
 	s.mu.Unlock()
 	for _, a := range gone {
 		s.stopWorker(a)
@@ -427,6 +466,7 @@ func (s *Service) Subscribe(ctx context.Context, topicARN, protocol, endpoint st
 		return "", err
 	}
 	s.subs[sub.ARN] = sub
+	s.refreshFan(t)
 	s.mu.Unlock()
 	s.startWorker(sub)
 	if sub.Pending {
@@ -565,6 +605,10 @@ func (s *Service) applySubAttrs(t *topic, sub *subscription, attrs map[string]st
 			return invalid("Invalid parameter: %sFilterPolicy: %v", prefix, err)
 		}
 	} else {
+		if sub.hasPolicy {
+			sub.hasPolicy = false
+			s.refreshFan(t) // unfiltered first, then out of the machine
+		}
 		t.machine.Delete(automaton.ID(sub.ARN))
 	}
 	sub.hasPolicy = pat != nil
@@ -605,10 +649,12 @@ func (s *Service) SetSubscriptionAttributes(ctx context.Context, subARN, name, v
 	if err := s.applySubAttrs(t, sub, map[string]string{name: value}, ""); err != nil {
 		return err
 	}
+	s.refreshFan(t)
 	if err := s.putJSON(ctx, "sub/"+sub.ARN, sub); err != nil {
 		// Put the old policy back so memory matches the store.
 		*sub = old
 		_ = s.applySubAttrs(t, sub, nil, "")
+		s.refreshFan(t)
 		return err
 	}
 	return nil
@@ -666,6 +712,9 @@ func (s *Service) ConfirmSubscription(ctx context.Context, topicARN, token strin
 					sub.Pending = true
 					return "", err
 				}
+				if t, err := s.topicByARN(topicARN); err == nil {
+					s.refreshFan(t)
+				}
 			}
 			return sub.ARN, nil
 		}
@@ -691,6 +740,7 @@ func (s *Service) Unsubscribe(ctx context.Context, subARN string) error {
 	delete(s.subs, subARN)
 	t, _ := s.topicByARN(sub.TopicARN)
 	if t != nil {
+		s.refreshFan(t) // out of the list first, then out of the machine
 		t.machine.Delete(automaton.ID(subARN))
 	}
 	s.mu.Unlock()
@@ -731,17 +781,18 @@ func (ts topicSink) Send(ctx context.Context, m kernel.Message) error {
 	return err // a topic deleted meanwhile is NotFound: errors.Is(err, kernel.ErrNoResource)
 }
 
-// purge removes the pending deliveries of a removed subscription (the
-// queue package keeps a queue's items in bucket "queue/NAME"). Best
-// effort: leftovers are skipped by workers, as the subscription is gone.
+// purge removes the pending deliveries of a removed subscription (its
+// worker is stopped first). Best effort: a purge that fails leaves items
+// no worker will run again, as the subscription is gone; it is logged.
 func (s *Service) purge(ctx context.Context, subARN string) {
-	name := "queue/" + queueName(subARN)
-	var b store.Batch
-	_ = s.env.Store.Scan(ctx, name, nil, nil, func(k, v []byte) bool {
-		b.Delete(name, append([]byte(nil), k...))
-		return true
-	})
-	if len(b.Ops) > 0 {
-		_ = s.env.Store.Apply(ctx, &b)
+	q, err := s.subQueue(subARN)
+	if err == nil {
+		err = q.Purge(ctx)
+	}
+	s.runMu.Lock()
+	delete(s.queues, subARN)
+	s.runMu.Unlock()
+	if err != nil {
+		s.env.Logf("sns: purging the deliveries of %s: %v", subARN, err)
 	}
 }

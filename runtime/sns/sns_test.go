@@ -11,7 +11,7 @@ import (
 	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
-// §5.1 topics: names, idempotency, attributes, unknown topics.
+// docs/semantics/runtime.md §5.1 topics: names, idempotency, attributes, unknown topics.
 func TestTopics(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -70,7 +70,7 @@ func TestTopics(t *testing.T) {
 	}
 }
 
-// §5.2 and §5.3: Publish validation with AWS's codes and messages.
+// docs/semantics/runtime.md §5.2 and §5.3: Publish validation with AWS's codes and messages.
 func TestPublishValidation(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
@@ -128,7 +128,7 @@ func TestPublishValidation(t *testing.T) {
 	}
 }
 
-// §5.2 PublishBatch limits and per-entry results.
+// docs/semantics/runtime.md §5.2 PublishBatch limits and per-entry results.
 func TestPublishBatch(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {

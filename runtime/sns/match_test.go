@@ -1,0 +1,64 @@
+package sns
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/patternc/patternc/runtime/kernel"
+	"github.com/patternc/patternc/runtime/store/storetest"
+)
+
+// TestNumberAttributesInSNSSyntax: SNS accepts Number values such as ".5"
+// and "5.", which are not JSON numbers. Publish used to write the request
+// as JSON, parse it back for matching and drop the parse error, so such a
+// message matched no policy at all. Attributes are now matched as held.
+func TestNumberAttributesInSNSSyntax(t *testing.T) {
+	r := newRig(t, storetest.Engines()[0], "half", "five")
+	arn := r.topic("readings", nil)
+	r.sub(arn, "sqs", qarn("half"), map[string]string{"FilterPolicy": `{"v": [{"numeric": ["<", 1]}]}`})
+	r.sub(arn, "sqs", qarn("five"), map[string]string{"FilterPolicy": `{"v": [5]}`})
+	for _, v := range []string{".5", "-.5", "5.", "5.0e0"} {
+		r.publish(PublishInput{TopicArn: arn, Message: v, MessageAttributes: map[string]Attribute{"v": {DataType: "Number", StringValue: v}}})
+	}
+	half := r.waitQueue("half", 2)
+	five := r.waitQueue("five", 2)
+	got := map[string]bool{}
+	for _, m := range append(half, five...) {
+		got[decode(t, m.Body)["Message"].(string)] = true
+	}
+	for _, v := range []string{".5", "-.5", "5.", "5.0e0"} {
+		if !got[v] {
+			t.Errorf("Number %q reached no subscription: %v", v, got)
+		}
+	}
+}
+
+// TestMatchErrorReachesPublisher: a body too complex to match against the
+// topic's MessageBody policies is an error for the publisher, not a message
+// silently left undelivered (the matcher's error used to be dropped).
+func TestMatchErrorReachesPublisher(t *testing.T) {
+	r := newRig(t, storetest.Engines()[0], "q")
+	arn := r.topic("deep", nil)
+	r.sub(arn, "sqs", qarn("q"), map[string]string{"FilterPolicyScope": "MessageBody",
+		"FilterPolicy": `{"a":{"x":["1"]},"b":{"y":["1"]},"c":{"z":["1"],"zz":["1"]}}`})
+	el := func(k string) string { return strings.Repeat(`{"`+k+`":"1"},`, 130) }
+	body := `{"a":[` + el("x") + `{}],"b":[` + el("y") + `{}],"c":[` + el("z") + `{"zz":"1"}]}`
+	_, err := r.svc.Publish(context.Background(), PublishInput{TopicArn: arn, Message: body})
+	var e *kernel.Error
+	if !errors.As(err, &e) || e.Code != "InvalidParameter" || !e.SenderFault {
+		t.Fatalf("Publish of an unmatchable body: %v", err)
+	}
+	if msgs, _ := r.q.Messages(context.Background(), "q"); len(msgs) != 0 {
+		t.Fatalf("%d messages delivered", len(msgs))
+	}
+}
+
+func TestJSONNumber(t *testing.T) {
+	for in, want := range map[string]string{".5": "0.5", "-.5": "-0.5", "5.": "5", "5.0": "5.0", "-5.E3": "-5e3", "1e-2": "1e-2", "42": "42"} {
+		if got := jsonNumber(in); got != want {
+			t.Errorf("jsonNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
