@@ -36,6 +36,8 @@ type Config struct {
 	StrictBus bool
 	// RetryBase scales bus target backoff (default 1 s).
 	RetryBase time.Duration
+	// MaxRulesPerBus is the rule quota of a bus (default 300, AWS's).
+	MaxRulesPerBus int
 	// Discovery infers schemas of every routed event into
 	// discovered-schemas.
 	Discovery bool
@@ -127,7 +129,7 @@ func Open(cfg Config) (*Runtime, error) {
 	if r.Topics, err = sns.New(env, sns.Options{BaseURL: cfg.BaseURL}); err != nil {
 		return fail(err)
 	}
-	eopts := events.Options{StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase}
+	eopts := events.Options{StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase, MaxRulesPerBus: cfg.MaxRulesPerBus}
 	r.Schemas, err = schemas.New(env, schemas.Options{Notify: func(detailType string, s schemas.Schema) {
 		if r.Events == nil {
 			return
