@@ -13,11 +13,12 @@ import (
 	"github.com/patternc/patternc/internal/crashtest"
 	"github.com/patternc/patternc/runtime"
 	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/lambda"
 )
 
 // TestMain lets the test binary act as the crash test's child process.
-func TestMain(m *testing.M) { crashtest.Main(m, crashChild) }
+func TestMain(m *testing.M) { testsupport.MainCrash(m, crashChild) }
 
 const crashItems = 150 // events, and as many invocations
 

@@ -61,10 +61,9 @@ var (
 	ErrNoResource = kernel.ErrNoResource
 )
 
-// Runtime owns the store, the clock and the services: event buses,
-// local queues, the async dispatcher, the schema registry, and any
-// service plugged in with Mount (topics). It resolves ARNs to sinks so
-// services hand messages to each other.
+// Runtime owns the store, the clock and the services: event buses, topics,
+// local queues, the async dispatcher and the schema registry. It resolves
+// ARNs to sinks so services hand messages to each other.
 type Runtime struct {
 	// Env is the environment every service was opened with (its Resolver
 	// is the Runtime).
@@ -79,18 +78,18 @@ type Runtime struct {
 
 	ownStore bool
 	foreign  kernel.Resolver
-	mu       sync.RWMutex
-	mounts   map[string]mount // ARN service ("sns", …) → resolver
+	runMu    sync.Mutex
+	closed   bool
+	stops    []context.CancelFunc // of the Runs in progress
+	runs     sync.WaitGroup
 }
 
-type mount struct {
-	res kernel.Resolver
-	run func(ctx context.Context) error
-}
+// ErrClosed is returned by Run after Close.
+var ErrClosed = errors.New("runtime: closed")
 
 // Open opens the store and the services on it.
 func Open(cfg Config) (*Runtime, error) {
-	r := &Runtime{foreign: cfg.Foreign, mounts: map[string]mount{}}
+	r := &Runtime{foreign: cfg.Foreign}
 	switch {
 	case cfg.Store != nil:
 		r.Store = cfg.Store
@@ -157,16 +156,8 @@ func Open(cfg Config) (*Runtime, error) {
 	return r, nil
 }
 
-// Mount plugs in another service for the ARNs of one AWS service name: Resolve hands it those ARNs, and Run runs run (nil:
-// nothing to run).
-func (r *Runtime) Mount(service string, res kernel.Resolver, run func(ctx context.Context) error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.mounts[service] = mount{res, run}
-}
-
 // Resolve implements kernel.Resolver by the ARN's service: event buses,
-// local queues, functions, and mounted services.
+// topics, local queues and functions.
 func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 	a, err := kernel.ParseARN(arn)
 	if err != nil {
@@ -185,28 +176,25 @@ func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 	case "sns":
 		return r.Topics.Resolve(arn)
 	}
-	r.mu.RLock()
-	m, ok := r.mounts[a.Service]
-	r.mu.RUnlock()
-	if !ok {
-		return nil, fmt.Errorf("runtime: no service for %s: %w", arn, kernel.ErrNoResource)
-	}
-	return m.res.Resolve(arn)
+	return nil, fmt.Errorf("runtime: no service for %s: %w", arn, kernel.ErrNoResource)
 }
 
-// Run delivers: bus routing and targets, async invocations and mounted
-// services, until ctx is done. Pending work from before a restart resumes.
+// Run delivers: bus routing and targets, topic subscriptions and async
+// invocations, until ctx is done. Pending work from before a restart
+// resumes.
 func (r *Runtime) Run(ctx context.Context) error {
-	r.mu.RLock()
-	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run}
-	for _, m := range r.mounts {
-		if m.run != nil {
-			runs = append(runs, m.run)
-		}
-	}
-	r.mu.RUnlock()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	r.runMu.Lock()
+	if r.closed {
+		r.runMu.Unlock()
+		return ErrClosed
+	}
+	r.stops = append(r.stops, cancel)
+	r.runs.Add(1)
+	r.runMu.Unlock()
+	defer r.runs.Done()
+	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run}
 	errc := make(chan error, len(runs))
 	for _, run := range runs {
 		go func() { errc <- run(ctx) }()
@@ -219,10 +207,15 @@ func (r *Runtime) Run(ctx context.Context) error {
 	return err
 }
 
-// Stats returns the runtime's named counters: the buses' (events.Service
-// Stats) and the topics' (prefixed "sns_").
+// Stats returns the runtime's named counters (docs/semantics/runtime.md
+// §8.7): the buses' (events.Service Stats), the topics' (prefixed "sns_")
+// and the async dispatcher's (lambda.Dispatcher Stats: invocations_*,
+// destination_delivery_failures, …).
 func (r *Runtime) Stats() map[string]int64 {
 	out := r.Events.Stats()
+	for k, v := range r.Lambda.Stats() {
+		out[k] = v
+	}
 	t := r.Topics.Stats()
 	out["sns_delivered"] = t.Delivered
 	out["sns_delivered_rejected"] = t.DeliveredRejected
@@ -234,8 +227,19 @@ func (r *Runtime) Stats() map[string]int64 {
 	return out
 }
 
-// Close closes the store if Open opened it. Stop Run first.
+// Close stops any Run in progress and waits for it to return (deliveries
+// in flight finish or are handed out again after a restart), then closes
+// the store if Open opened it. So `defer rt.Close()` after `go rt.Run(ctx)`
+// never closes the store under running deliveries.
 func (r *Runtime) Close() error {
+	r.runMu.Lock()
+	r.closed = true
+	for _, stop := range r.stops {
+		stop()
+	}
+	r.stops = nil
+	r.runMu.Unlock()
+	r.runs.Wait()
 	if r.ownStore {
 		return r.Store.Close()
 	}

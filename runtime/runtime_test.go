@@ -2,7 +2,7 @@ package runtime_test
 
 import (
 	"context"
-	"log/slog"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -11,20 +11,20 @@ import (
 	"github.com/patternc/patternc/runtime"
 	"github.com/patternc/patternc/runtime/clock"
 	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/sqs"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
 // TestTargetsAcrossServices sends one event to a queue, a function, a topic
 // (with a queue subscription) and a missing topic with a queue DLQ, all
 // resolved by ARN through the Runtime, on both stores.
 func TestTargetsAcrossServices(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logger: slog.New(slog.DiscardHandler)})
+			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logger: testsupport.Discard})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,11 +118,11 @@ func TestOpenNeedsAStore(t *testing.T) {
 // enforce mode (docs/semantics/runtime.md §4.3) and checks discovery writes discovered-schemas and
 // emits "Schema Created" on the default bus.
 func TestSchemaEnforcementAndDiscovery(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logger: slog.New(slog.DiscardHandler)})
+			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logger: testsupport.Discard})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -187,5 +187,63 @@ func TestSchemaEnforcementAndDiscovery(t *testing.T) {
 				t.Fatalf("Schema Created events: %v", created)
 			}
 		})
+	}
+}
+
+// TestStatsIncludeDispatcher: Runtime.Stats carries the async dispatcher's
+// counters with the buses' and the topics' (they were left out).
+func TestStatsIncludeDispatcher(t *testing.T) {
+	rt, err := runtime.Open(runtime.Config{Dir: t.TempDir(), Logger: testsupport.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- rt.Run(ctx) }()
+	defer func() { cancel(); <-done; rt.Close() }()
+	rt.Lambda.Register("fn", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, lambda.FunctionOptions{})
+	if _, err := rt.Lambda.Invoke(ctx, "fn", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	testsupport.Eventually(t, "the invocation to succeed", func() bool { return rt.Stats()["invocations_succeeded"] == 1 })
+	st := rt.Stats()
+	for _, k := range []string{"invocations_accepted", "invocation_retries", "destination_delivery_failures", "invocations_failed_to_dlq", "sns_delivered"} {
+		if _, ok := st[k]; !ok {
+			t.Errorf("Stats has no %s: %v", k, st)
+		}
+	}
+	if st["invocations_accepted"] != 1 {
+		t.Errorf("invocations_accepted = %d", st["invocations_accepted"])
+	}
+}
+
+// TestCloseStopsRun: Close while Run is delivering stops Run and waits for
+// it before closing the store (the README's `defer rt.Close()` with
+// `go rt.Run(ctx)` used to close the store under running deliveries).
+func TestCloseStopsRun(t *testing.T) {
+	rt, err := runtime.Open(runtime.Config{Dir: t.TempDir(), Logger: testsupport.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(context.Background()) }() // never cancelled
+	rt.Lambda.Register("fn", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, lambda.FunctionOptions{})
+	if _, err := rt.Lambda.Invoke(context.Background(), "fn", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	testsupport.Eventually(t, "Run to be delivering", func() bool { return rt.Stats()["invocations_succeeded"] == 1 })
+	if err := rt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Run returned %v, want context.Canceled", err)
+		}
+	default:
+		t.Fatal("Close returned while Run was still running")
+	}
+	if err := rt.Run(context.Background()); !errors.Is(err, runtime.ErrClosed) {
+		t.Errorf("Run after Close: %v", err)
 	}
 }

@@ -27,11 +27,18 @@ const (
 // Main runs the tests, or, in a child process, child(mode, dir) until the
 // parent kills it. Call it from TestMain.
 func Main(m *testing.M, child func(mode, dir string)) {
+	ServeChild(child)
+	os.Exit(m.Run())
+}
+
+// ServeChild, in a child process, runs child(mode, dir) until the parent
+// kills it, and never returns; in the parent it returns at once. TestMain
+// functions that do more than Main call it first.
+func ServeChild(child func(mode, dir string)) {
 	if mode := os.Getenv(envMode); mode != "" {
 		child(mode, os.Getenv(envDir))
 		select {} // run until killed
 	}
-	os.Exit(m.Run())
 }
 
 // Recorder appends delivered ids to the delivery log, fsynced, so what the

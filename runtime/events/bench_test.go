@@ -3,9 +3,8 @@ package events
 import (
 	"context"
 	"fmt"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
-	"log/slog"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,7 +22,7 @@ func BenchmarkBusThroughput(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	s, err := New(kernel.Env{Store: st, Logger: slog.New(slog.DiscardHandler)}, Options{Workers: 32, MaxRulesPerBus: 1000})
+	s, err := New(kernel.Env{Store: st, Logger: testsupport.Discard}, Options{Workers: 32, MaxRulesPerBus: 1000})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,29 +39,20 @@ func BenchmarkBusThroughput(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	const senders = 8
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range senders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				first := next.Add(10) - 10
-				if first >= int64(b.N) {
-					return
-				}
-				var batch []Entry
-				for i := first; i < first+10 && i < int64(b.N); i++ {
-					batch = append(batch, Entry{Source: "shop", DetailType: "Order", Detail: fmt.Sprintf(`{"customer":"c%d","total":%d}`, i%1000, i)})
-				}
-				if out, err := s.PutEvents(context.Background(), batch); err != nil || out.FailedEntryCount != 0 {
-					b.Error(out, err)
-					return
-				}
-			}
-		}()
+	err = testsupport.Drive(int64(b.N), senders, 10, func(first, end int64) error {
+		var batch []Entry
+		for i := first; i < end; i++ {
+			batch = append(batch, Entry{Source: "shop", DetailType: "Order", Detail: fmt.Sprintf(`{"customer":"c%d","total":%d}`, i%1000, i)})
+		}
+		out, err := s.PutEvents(context.Background(), batch)
+		if err == nil && out.FailedEntryCount != 0 {
+			err = fmt.Errorf("%d entries failed: %+v", out.FailedEntryCount, out.Entries)
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
-	wg.Wait()
 	for delivered.Load() < int64(b.N) {
 		time.Sleep(time.Millisecond)
 	}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
-	"github.com/patternc/patternc/runtime/store/boltstore"
 )
 
 // TestTargetErrorsClassifiedBySentinel: a Go handler and a sink of another
@@ -29,15 +29,7 @@ func TestTargetErrorsClassifiedBySentinel(t *testing.T) {
 		{kernel.Errorf("NotFound", 404, "Topic does not exist"), "NO_RESOURCE", false},
 		{errors.New("boom"), "TARGET_SERVER_ERROR", true},
 	}
-	st, err := boltstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s, err := New(kernel.Env{Store: st}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newBare(t)
 	for _, tt := range tests {
 		err := tt.err
 		s.RegisterHandler("arn:x:go:::h", func(context.Context, []byte) error { return err })
@@ -58,21 +50,25 @@ func (f failSink) Send(context.Context, kernel.Message) error { return f.err }
 // TestDeleteRuleMissing: an unknown rule is no error, an unknown bus is
 // ResourceNotFoundException; decided by lookup and code, not by message.
 func TestDeleteRuleMissing(t *testing.T) {
-	st, err := boltstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s, err := New(kernel.Env{Store: st}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newBare(t)
 	if err := s.DeleteRule(context.Background(), "", "never-made"); err != nil {
 		t.Errorf("unknown rule: %v", err)
 	}
-	err = s.DeleteRule(context.Background(), "no-such-bus", "r")
+	err := s.DeleteRule(context.Background(), "no-such-bus", "r")
 	var e *kernel.Error
 	if !errors.As(err, &e) || e.Code != "ResourceNotFoundException" || !errors.Is(err, kernel.ErrNoResource) {
 		t.Errorf("unknown bus: %v", err)
 	}
+}
+
+// newBare is a service on bbolt that nothing runs: for tests that call its
+// methods directly.
+func newBare(t *testing.T) *Service {
+	t.Helper()
+	env, _ := testsupport.Env(t, testsupport.Bolt(), "", "")
+	s, err := New(env, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

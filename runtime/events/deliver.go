@@ -1,22 +1,15 @@
 package events
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
-	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
-	"github.com/patternc/patternc/runtime/store"
 )
 
 // delivery is the payload of the delivery queue: one event for one target
@@ -44,82 +37,6 @@ func (s *Service) Run(ctx context.Context) error {
 	<-errc
 	<-errc
 	return err
-}
-
-// runObserver feeds routed events to Config.Observe off the hot path;
-// events arriving while it is busy are skipped (discovery is sampled).
-func (s *Service) runObserver(ctx context.Context) error {
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case o := <-s.observed:
-			s.cfg.Observe(o.bus, o.event)
-		}
-	}
-}
-
-type observed struct {
-	bus   string
-	event []byte
-}
-
-// plan matches one event against its bus's enabled rules (restricted to
-// rules when non-empty) and returns one delivery per target and one per
-// matching archive. Matching at ingestion makes a rule change apply to
-// events ingested after the call returns.
-func (s *Service) plan(busName string, event []byte, ingested int64, rules []string) ([]queue.Item, error) {
-	s.mu.RLock()
-	b, ok := s.buses[busName]
-	s.mu.RUnlock()
-	if !ok {
-		s.count("events_dropped_unknown_bus", 1)
-		return nil, nil
-	}
-	// The machine's snapshot is immutable and its matching lock-free: no
-	// service lock is held while the event is matched.
-	ids, err := b.machine.Match(event)
-	if err != nil {
-		s.env.Logf("events: event on bus %s cannot be matched: %v", busName, err)
-		s.count("events_unmatchable", 1)
-		return nil, nil
-	}
-	allowed := map[string]bool{}
-	for _, r := range rules {
-		allowed[r] = true
-	}
-	var ds []delivery
-	s.mu.RLock()
-	for _, id := range ids {
-		r := b.rules[string(id)]
-		if r == nil || (len(allowed) > 0 && !allowed[r.Arn]) {
-			continue // removed since the match, or not selected for a replay
-		}
-		if name, ok := strings.CutPrefix(r.ManagedBy, "archive:"); ok {
-			ds = append(ds, delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Archive: name, Event: event, Ingested: ingested})
-			continue
-		}
-		for _, t := range r.Targets {
-			ds = append(ds, delivery{Bus: busName, RuleName: r.Name, RuleArn: r.Arn, Target: *t, Event: event, Ingested: ingested})
-		}
-	}
-	s.mu.RUnlock()
-	items := make([]queue.Item, len(ds))
-	for i := range ds {
-		p, err := json.Marshal(ds[i])
-		if err != nil {
-			return nil, err
-		}
-		items[i] = queue.Item{Payload: p}
-	}
-	s.count("events_routed", 1)
-	if s.cfg.Observe != nil {
-		select {
-		case s.observed <- observed{busName, event}:
-		default:
-		}
-	}
-	return items, nil
 }
 
 func (s *Service) retryLater(err error) queue.Outcome {
@@ -321,122 +238,4 @@ func (s *Service) ingestRaw(ctx context.Context, busName string, event []byte, r
 		return err
 	}
 	return s.deliver.Enqueue(ctx, items...)
-}
-
-// APIDestination is an HTTP endpoint target.
-type APIDestination struct {
-	Name   string
-	Arn    string
-	Method string
-	URL    string
-	// ConnectionArn, Description, InvocationRateLimitPerSecond and
-	// CreationTime are kept and described (API-destination.go).
-	ConnectionArn                string    `json:",omitempty"`
-	Description                  string    `json:",omitempty"`
-	InvocationRateLimitPerSecond int       `json:",omitempty"`
-	CreationTime                 time.Time `json:",omitzero"`
-}
-
-// CreateAPIDestination registers an HTTP endpoint and returns its ARN,
-// usable as a target Arn.
-func (s *Service) CreateAPIDestination(ctx context.Context, name, method, url string) (string, error) {
-	if !ruleNameRE.MatchString(name) {
-		return "", validation("API destination name %s is not valid.", name)
-	}
-	if method == "" {
-		method = http.MethodPost
-	}
-	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-		return "", validation("InvocationEndpoint %s must be an http(s) URL.", url)
-	}
-	d := &APIDestination{Name: name, Arn: s.env.ARN("events", "api-destination/"+name).String(), Method: method, URL: url}
-	val, _ := json.Marshal(d)
-	var b store.Batch
-	b.Put(configBucket, []byte("dest/"+name), val)
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
-		return "", err
-	}
-	s.mu.Lock()
-	s.dests[name] = d
-	s.mu.Unlock()
-	return d.Arn, nil
-}
-
-func defaultHTTPClient() *http.Client {
-	return &http.Client{
-		Timeout: 10 * time.Second,
-		Transport: &http.Transport{
-			DialContext:           (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
-			ResponseHeaderTimeout: 10 * time.Second,
-		},
-	}
-}
-
-func (s *Service) sendHTTP(ctx context.Context, d *APIDestination, payload []byte) *failure {
-	req, err := http.NewRequestWithContext(ctx, d.Method, d.URL, bytes.NewReader(payload))
-	if err != nil {
-		return &failure{code: "TARGET_CLIENT_ERROR", message: err.Error()}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.cfg.HTTPClient.Do(req)
-	if err != nil {
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			return &failure{"TIMEOUT", err.Error(), true}
-		}
-		return &failure{"CONNECTION_FAILURE", err.Error(), true}
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	code := resp.StatusCode
-	msg := resp.Status
-	switch {
-	case code >= 200 && code < 300:
-		return nil
-	case code == 401 || code == 403:
-		return &failure{"NO_PERMISSIONS", msg, false}
-	case code == 429:
-		return &failure{"THROTTLING", msg, true}
-	case code >= 500:
-		return &failure{"TARGET_SERVER_ERROR", msg, true}
-	}
-	return &failure{"TARGET_CLIENT_ERROR", msg, false}
-}
-
-// Resolve makes buses sinks for other services (a topic subscription or a
-// destination that is a bus): the message body must be an event envelope
-// or a PutEvents entry.
-func (s *Service) Resolve(arn string) (kernel.Sink, error) {
-	name := s.busName(arn)
-	s.mu.RLock()
-	_, ok := s.buses[name]
-	s.mu.RUnlock()
-	if !ok || arn != s.BusARN(name) {
-		return nil, fmt.Errorf("events: %s: %w", arn, kernel.ErrNoResource)
-	}
-	return busSink{s, name}, nil
-}
-
-type busSink struct {
-	s    *Service
-	name string
-}
-
-func (b busSink) Send(ctx context.Context, m kernel.Message) error {
-	var e Entry
-	if err := json.Unmarshal(m.Body, &e); err == nil && e.Source != "" {
-		e.EventBusName = b.name
-		out, err := b.s.PutEvents(ctx, []Entry{e})
-		if err != nil {
-			return err
-		}
-		if r := out.Entries[0]; r.ErrorCode != "" {
-			return fmt.Errorf("%s: %s", r.ErrorCode, r.ErrorMessage)
-		}
-		return nil
-	}
-	if _, err := parseEnvelope(m.Body, time.Time{}); err != nil {
-		return fmt.Errorf("events: message is neither an event nor a PutEvents entry: %w", err)
-	}
-	return b.s.ingestRaw(ctx, b.name, m.Body, nil)
 }

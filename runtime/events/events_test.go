@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,43 +12,25 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
-var t0 = time.Date(2024, 6, 15, 10, 30, 0, 0, time.UTC)
+var t0 = testsupport.T0
 
-// recorder is a sink and a Go handler that records what it receives.
-type recorder struct {
-	mu   sync.Mutex
-	msgs []kernel.Message
-	fail func(n int) error // error for the n-th call (0-based), nil = accept
-}
+// recorder is the shared recording sink and Go handler, with the views
+// these tests read.
+type recorder struct{ testsupport.Recorder }
 
-func (r *recorder) Send(ctx context.Context, m kernel.Message) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := len(r.msgs)
-	r.msgs = append(r.msgs, m)
-	if r.fail != nil {
-		return r.fail(n)
-	}
-	return nil
-}
-
-func (r *recorder) handle(ctx context.Context, p []byte) error {
-	return r.Send(ctx, kernel.Message{Body: append([]byte(nil), p...)})
-}
+func (r *recorder) handle(ctx context.Context, p []byte) error { return r.Handle(ctx, p) }
 
 // all returns the distinct messages received: delivery is at least once,
 // so a redelivered duplicate (same body and attributes) counts once.
 func (r *recorder) all() []kernel.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	seen := map[string]bool{}
 	var out []kernel.Message
-	for _, m := range r.msgs {
+	for _, m := range r.Messages() {
 		k, _ := json.Marshal(m)
 		if !seen[string(k)] {
 			seen[string(k)] = true
@@ -60,11 +41,7 @@ func (r *recorder) all() []kernel.Message {
 }
 
 // calls counts every call, duplicates included.
-func (r *recorder) calls() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.msgs)
-}
+func (r *recorder) calls() int { return len(r.Messages()) }
 
 type harness struct {
 	svc   *Service
@@ -77,7 +54,7 @@ type harness struct {
 
 // each runs f against both store engines.
 func each(t *testing.T, f func(t *testing.T, h *harness)) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			h := start(t, st, clock.NewFake(t0))
@@ -106,7 +83,7 @@ func startWith(t testing.TB, st store.Store, clk *clock.Fake, setup func(*Servic
 		}
 		return nil, kernel.ErrNoResource
 	})
-	svc, err := New(kernel.Env{Store: st, Clock: clk, Resolver: res, Logger: slog.New(slog.DiscardHandler)}, Options{})
+	svc, err := New(kernel.Env{Store: st, Clock: clk, Resolver: res, Logger: testsupport.Discard}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,9 +142,9 @@ func mustRule(t testing.TB, s *Service, bus, name, pattern string, targets ...Ta
 func intp(n int) *int { return &n }
 
 func TestPutEventsValidation(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Clock: clock.NewFake(t0), Logger: slog.New(slog.DiscardHandler)}, Options{})
+			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Clock: clock.NewFake(t0), Logger: testsupport.Discard}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -275,13 +252,13 @@ func TestDeliveryToHandler(t *testing.T) {
 
 func TestRetryAndDLQ(t *testing.T) {
 	each(t, func(t *testing.T, h *harness) {
-		flaky := &recorder{fail: func(n int) error {
+		flaky := &recorder{testsupport.Recorder{Fail: func(n int) error {
 			if n < 2 {
 				return kernel.ErrThrottled
 			}
 			return nil
-		}}
-		broken := &recorder{fail: func(int) error { return errors.New("boom") }}
+		}}}
+		broken := &recorder{testsupport.Recorder{Fail: func(int) error { return errors.New("boom") }}}
 		h.svc.RegisterHandler("arn:x:go:::flaky", flaky.handle)
 		h.svc.RegisterHandler("arn:x:go:::broken", broken.handle)
 		mustRule(t, h.svc, "", "r", `{"source":["app"]}`,
@@ -476,12 +453,12 @@ func TestArchiveAndReplay(t *testing.T) {
 }
 
 func TestResumeAfterRestart(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			st := e.Open(t, dir)
 			clk := clock.NewFake(t0)
-			s, err := New(kernel.Env{Store: st, Clock: clk, Logger: slog.New(slog.DiscardHandler)}, Options{})
+			s, err := New(kernel.Env{Store: st, Clock: clk, Logger: testsupport.Discard}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -501,9 +478,9 @@ func TestResumeAfterRestart(t *testing.T) {
 }
 
 func TestRulesAndTargetsAPI(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Logger: slog.New(slog.DiscardHandler)}, Options{})
+			s, err := New(kernel.Env{Store: e.Open(t, t.TempDir()), Logger: testsupport.Discard}, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -579,7 +556,7 @@ func TestRulesAndTargetsAPI(t *testing.T) {
 // TestReplayCancelAndRestart: archive counts survive a restart, and a
 // cancelled replay ends CANCELLED.
 func TestReplayCancelAndRestart(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			clk := clock.NewFake(t0)

@@ -5,9 +5,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/patternc/patternc/runtime/kernel"
-	"github.com/patternc/patternc/runtime/store/boltstore"
 )
 
 // TestRuleChangeNeverDropsAMatch: events are matched outside the service
@@ -15,15 +12,7 @@ import (
 // or re-enabled must never be absent from the automaton in between. With
 // delete-then-add, an event routed at that moment found no rule.
 func TestRuleChangeNeverDropsAMatch(t *testing.T) {
-	st, err := boltstore.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s, err := New(kernel.Env{Store: st}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newBare(t)
 	s.RegisterHandler("arn:x:go:::h", func(context.Context, []byte) error { return nil })
 	mustRule(t, s, "", "r", `{"source":["shop"]}`, Target{ID: "t", Arn: "arn:x:go:::h"})
 	event := []byte(`{"version":"0","id":"1","detail-type":"d","source":"shop","account":"0","time":"t","region":"r","resources":[],"detail":{"n":1}}`)

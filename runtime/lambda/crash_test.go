@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/internal/crashtest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
 
 // TestMain lets the test binary act as the crash test's child process.
-func TestMain(m *testing.M) { crashtest.Main(m, crashChild) }
+func TestMain(m *testing.M) { testsupport.MainCrash(m, crashChild) }
 
 const crashN = 300
 

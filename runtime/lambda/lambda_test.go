@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/store"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
 type rig struct {
@@ -23,13 +23,11 @@ type rig struct {
 	q   *sqs.Service
 }
 
-var t0 = time.Date(2024, 6, 15, 10, 30, 0, 0, time.UTC)
+var t0 = testsupport.T0
 
-func newRig(t *testing.T, e storetest.Engine) *rig {
-	st := e.Open(t, t.TempDir())
-	t.Cleanup(func() { st.Close() })
-	clk := clock.NewFake(t0)
-	q, err := sqs.New(kernel.Env{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012"}, sqs.Options{})
+func newRig(t *testing.T, e testsupport.Engine) *rig {
+	env, clk := testsupport.Env(t, e, "us-east-1", "123456789012")
+	q, err := sqs.New(env, sqs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,12 +37,13 @@ func newRig(t *testing.T, e storetest.Engine) *rig {
 		}
 	}
 	r := &rig{clk: clk, q: q}
-	r.d, err = New(kernel.Env{Store: st, Clock: clk, Region: "us-east-1", Account: "123456789012", Resolver: kernel.ResolverFunc(func(arn string) (kernel.Sink, error) {
+	env.Resolver = kernel.ResolverFunc(func(arn string) (kernel.Sink, error) {
 		if strings.HasPrefix(arn, "arn:aws:lambda:") {
 			return r.d.Resolve(arn)
 		}
 		return q.Resolve(arn)
-	})}, Options{})
+	})
+	r.d, err = New(env, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +77,7 @@ func (r *rig) settle(t *testing.T, id, want string) *Status {
 func intp(i int) *int { return &i }
 
 func TestDispatcher(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Run("validation", func(t *testing.T) { testValidation(t, newRig(t, e)) })
 			t.Run("success", func(t *testing.T) { testSuccess(t, newRig(t, e)) })
@@ -246,7 +245,7 @@ func testThrottle(t *testing.T, r *rig) {
 // TestRestart: an invocation accepted before a shutdown runs after the
 // dispatcher reopens on the same store, and its status is kept.
 func TestRestart(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
@@ -299,7 +298,7 @@ func TestRestart(t *testing.T) {
 }
 
 func TestErrorKinds(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			ctx := context.Background()
@@ -348,7 +347,7 @@ func TestErrorKinds(t *testing.T) {
 // TestReservedConcurrency: with one slot, a second event waits as a
 // throttle (status unchanged, lastError throttle) until the slot frees.
 func TestReservedConcurrency(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			ctx := context.Background()
@@ -387,7 +386,7 @@ func TestReservedConcurrency(t *testing.T) {
 
 // TestStatusRetention: a status is kept 24 h after the end, then gone.
 func TestStatusRetention(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			ctx := context.Background()
@@ -410,7 +409,7 @@ func TestStatusRetention(t *testing.T) {
 }
 
 func TestEventInvokeConfigCRUD(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, FunctionOptions{})
@@ -458,7 +457,7 @@ func (c *captureSink) Send(ctx context.Context, m kernel.Message) error {
 // TestBusDestination: an event bus receives the record as the detail of
 // a "lambda" event whose resources are the bus and the function.
 func TestBusDestination(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
@@ -506,7 +505,7 @@ func TestBusDestination(t *testing.T) {
 // TestDeadLetterFailure: a DLQ that cannot take the message is shown as
 // failed in the status and counted, never silently ignored.
 func TestDeadLetterFailure(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			ctx := context.Background()
@@ -523,7 +522,7 @@ func TestDeadLetterFailure(t *testing.T) {
 }
 
 func TestLargeResultTruncated(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			big := []byte(`"` + strings.Repeat("x", 70<<10) + `"`)

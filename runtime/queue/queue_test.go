@@ -9,26 +9,15 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
 
 // TestQueue runs against both engines: delivery, delayed retries on the
 // fake clock, and redelivery of in-flight items after a restart.
 func TestQueue(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			st := e.Open(t, dir)
@@ -61,7 +50,7 @@ func TestQueue(t *testing.T) {
 				t.Fatal(err)
 			}
 			count := func(p string) int { mu.Lock(); defer mu.Unlock(); return len(seen[p]) }
-			waitFor(t, "ten jobs and the first flaky attempt", func() bool {
+			testsupport.Eventually(t, "ten jobs and the first flaky attempt", func() bool {
 				for i := 0; i < 10; i++ {
 					if count(fmt.Sprint("job", i)) != 1 {
 						return false
@@ -76,7 +65,7 @@ func TestQueue(t *testing.T) {
 			// reads the clock after it records the attempt, so step the
 			// clock a minute at a time until the next attempt shows.
 			step := func(what string, n int) {
-				waitFor(t, what, func() bool {
+				testsupport.Eventually(t, what, func() bool {
 					if count("flaky") >= n {
 						return true
 					}
@@ -93,7 +82,7 @@ func TestQueue(t *testing.T) {
 				t.Fatalf("attempts %v", seen["flaky"])
 			}
 			mu.Unlock()
-			waitFor(t, "queue drained but for the later item", func() bool { n, _ := q.Len(context.Background()); return n == 1 })
+			testsupport.Eventually(t, "queue drained but for the later item", func() bool { n, _ := q.Len(context.Background()); return n == 1 })
 			cancel()
 			if err := <-done; err != context.Canceled {
 				t.Fatalf("Run returned %v", err)
@@ -123,7 +112,7 @@ func TestQueue(t *testing.T) {
 // TestInFlightSurvivesCrash: an item whose handler never finished (the
 // process died) is handed out again by a new queue on the same store.
 func TestInFlightSurvivesCrash(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			st := e.Open(t, dir)
@@ -162,7 +151,7 @@ func TestInFlightSurvivesCrash(t *testing.T) {
 // TestExtraOps: EnqueueWith and Outcome.Extra commit the caller's records
 // with the queue's own ops.
 func TestExtraOps(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
@@ -184,7 +173,7 @@ func TestExtraOps(t *testing.T) {
 					return Outcome{Extra: &b}
 				})
 			}()
-			waitFor(t, "the queue to drain", func() bool { n, _ := q.Len(ctx); return n == 0 })
+			testsupport.Eventually(t, "the queue to drain", func() bool { n, _ := q.Len(ctx); return n == 0 })
 			cancel()
 			<-done
 			if v, err := st.Get(context.Background(), "records", []byte("job")); err != nil || string(v) != "done" {
@@ -198,7 +187,7 @@ func TestExtraOps(t *testing.T) {
 // subscription's deliveries this way, instead of writing into the queue's
 // bucket itself).
 func TestPurge(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()

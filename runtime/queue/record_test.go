@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"os"
 	"path/filepath"
 	"sync"
@@ -117,9 +118,9 @@ func TestReadsVersion0DataDirectory(t *testing.T) {
 			return Outcome{}
 		})
 	}()
-	waitFor(t, "the three due items", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 3 })
+	testsupport.Eventually(t, "the three due items", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 3 })
 	clk.Advance(3 * time.Hour)
-	waitFor(t, "the delayed item and the retry", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 5 })
+	testsupport.Eventually(t, "the delayed item and the retry", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 5 })
 	cancel()
 	<-done
 	want := map[string]Item{

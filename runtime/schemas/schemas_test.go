@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
-	"github.com/patternc/patternc/runtime/store/storetest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
 func TestInfer(t *testing.T) {
@@ -49,7 +49,7 @@ func TestSchemaName(t *testing.T) {
 const orderSchema = `{"$schema":"http://json-schema.org/draft-04/schema#","type":"object","required":["detail"],"properties":{"detail":{"type":"object","required":["orderId"],"properties":{"orderId":{"type":"string"}}}}}`
 
 func TestRegistryAndValidate(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			var notes []string

@@ -19,7 +19,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/patternc/patternc/internal/crashtest"
-	"github.com/patternc/patternc/runtime/store/jsstore"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
 // TestMain lets the test binary act as the crash test's child: a serve
@@ -107,7 +107,7 @@ func TestCrashOverHTTP(t *testing.T) {
 	}
 	t.Run("bbolt", func(t *testing.T) { crashOverHTTP(t, "bolt") })
 	t.Run("jetstream", func(t *testing.T) {
-		ns, err := jsstore.StartEmbedded(t.TempDir())
+		ns, err := testsupport.StartJetStream(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}

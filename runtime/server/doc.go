@@ -1,6 +1,6 @@
 // Package server is `patternc serve`: the runtime's buses, topics and
 // queues behind one HTTP port that speaks AWS's protocols, so the aws CLI
-// and the AWS SDKs use it unmodified (docs/serve.md).
+// and the AWS SDKs use it unmodified (docs/semantics/serve.md §1–§3, §5–§7).
 //
 // A request is routed by its X-Amz-Target header (AWSEvents.* → events,
 // awsJson1_1; AmazonSQS.* → sqs, awsJson1_0), else by a form body's Action

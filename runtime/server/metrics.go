@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics are the Prometheus series of serve.md §7: requests by service,
+// metrics are the Prometheus series of docs/semantics/serve.md §7: requests by service,
 // operation and status with their latency, the server's own counters,
 // and the runtime's counters read from each account's Stats() at scrape
 // time, so /metrics and Stats() can never disagree.

@@ -112,7 +112,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // fallbackJSON renders errors of requests whose service is unknown.
 var fallbackJSON = jsonProtocol{version: "1.1", model: &models.Model{Shapes: map[string]*models.Shape{}}}
 
-// ServeHTTP routes a request (serve.md §2): X-Amz-Target first, then a
+// ServeHTTP routes a request (docs/semantics/serve.md §2): X-Amz-Target first, then a
 // form body's Action and Version, then REST paths, then patternc's own
 // endpoints.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

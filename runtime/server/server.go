@@ -16,7 +16,7 @@ import (
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Config configures a Server (serve.md §1, §5, §6).
+// Config configures a Server (docs/semantics/serve.md §1, §5, §6).
 type Config struct {
 	// Listen is host:port (default 127.0.0.1:4590; port 0 picks one).
 	Listen string

@@ -3,11 +3,11 @@ package sns
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 )
@@ -56,26 +56,14 @@ func BenchmarkPublishFanOut(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	const publishers = 2
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range publishers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := next.Add(1) - 1
-				if i >= int64(b.N) {
-					return
-				}
-				in := PublishInput{TopicArn: arns[i%topics], Message: fmt.Sprintf(`{"order":%d}`, i),
-					MessageAttributes: map[string]Attribute{"customer": {DataType: "String", StringValue: fmt.Sprintf("c%d", (i/topics)%perTopic)}}}
-				if _, err := s.Publish(context.Background(), in); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
+	err = testsupport.Drive(int64(b.N), publishers, 1, func(i, _ int64) error {
+		in := PublishInput{TopicArn: arns[i%topics], Message: fmt.Sprintf(`{"order":%d}`, i),
+			MessageAttributes: map[string]Attribute{"customer": {DataType: "String", StringValue: fmt.Sprintf("c%d", (i/topics)%perTopic)}}}
+		_, err := s.Publish(context.Background(), in)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
-	wg.Wait()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "publishes/s")
 }

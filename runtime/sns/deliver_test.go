@@ -14,12 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/patternc/patternc/runtime/store/storetest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
 // docs/semantics/runtime.md §5.5 subscriptions: protocols, filter policies and their error strings.
 func TestSubscribeValidation(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "q", "q.fifo")
 			ctx := context.Background()
@@ -79,7 +79,7 @@ func TestSubscribeValidation(t *testing.T) {
 
 // docs/semantics/runtime.md §5.5/§5.6 filtering and fan-out to queues; docs/semantics/runtime.md §5.7 the queue envelope.
 func TestFanOutWithFilters(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "all", "billing", "body", "raw")
 			ctx := context.Background()
@@ -148,7 +148,7 @@ func TestFanOutWithFilters(t *testing.T) {
 
 // docs/semantics/runtime.md §5.2 MessageStructure json and docs/semantics/runtime.md §5.7 the Lambda record.
 func TestLambdaAndMessageStructure(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "q")
 			arn := r.topic("t", nil)
@@ -156,8 +156,8 @@ func TestLambdaAndMessageStructure(t *testing.T) {
 			r.sub(arn, "sqs", qarn("q"), map[string]string{"RawMessageDelivery": "true"})
 			r.publish(PublishInput{TopicArn: arn, MessageStructure: "json", Message: `{"default":"d","lambda":"for-fn","sqs":7}`,
 				MessageAttributes: map[string]Attribute{"n": {DataType: "Number", StringValue: "42"}}})
-			eventually(t, "lambda delivery", func() bool { return len(r.fn.got()) == 1 })
-			body := string(r.fn.got()[0].Body)
+			testsupport.Eventually(t, "lambda delivery", func() bool { return len(r.fn.Messages()) == 1 })
+			body := string(r.fn.Messages()[0].Body)
 			var rec struct {
 				Records []struct {
 					EventSource, EventVersion, EventSubscriptionArn string
@@ -189,7 +189,7 @@ func TestLambdaAndMessageStructure(t *testing.T) {
 
 // docs/semantics/runtime.md §5.4 FIFO: order per group, dedup within 5 minutes, across a restart.
 func TestFIFOOrderAndDedupAcrossRestart(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "out.fifo")
 			ctx := context.Background()
@@ -279,7 +279,7 @@ func (h *httpSink) count() int {
 // docs/semantics/runtime.md §5.7 HTTP deliveries over a real loopback server: headers, envelope,
 // signature, raw delivery; docs/semantics/runtime.md §5.5 the confirmation handshake.
 func TestHTTPDelivery(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			arn := r.topic("web", nil)
@@ -288,7 +288,7 @@ func TestHTTPDelivery(t *testing.T) {
 			sub := r.sub(arn, "http", h.srv.URL+"/hook", nil)
 			r.sub(arn, "http", raw.srv.URL, map[string]string{"RawMessageDelivery": "true"})
 			out := r.publish(PublishInput{TopicArn: arn, Message: "hello", MessageAttributes: map[string]Attribute{"k": {DataType: "String", StringValue: "v"}}})
-			eventually(t, "http deliveries", func() bool { return h.count() == 1 && raw.count() == 1 })
+			testsupport.Eventually(t, "http deliveries", func() bool { return h.count() == 1 && raw.count() == 1 })
 			req := h.reqs[0]
 			want := map[string]string{"x-amz-sns-message-type": "Notification", "x-amz-sns-message-id": out.MessageId,
 				"x-amz-sns-topic-arn": arn, "x-amz-sns-subscription-arn": sub, "Content-Type": "text/plain; charset=UTF-8",
@@ -312,7 +312,7 @@ func TestHTTPDelivery(t *testing.T) {
 }
 
 func TestHTTPConfirmation(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			r.stop()
@@ -331,7 +331,7 @@ func TestHTTPConfirmation(t *testing.T) {
 			if got != "pending confirmation" {
 				t.Fatalf("Subscribe returned %s", got)
 			}
-			eventually(t, "confirmation request", func() bool { return h.count() == 1 })
+			testsupport.Eventually(t, "confirmation request", func() bool { return h.count() == 1 })
 			env := decode(t, h.bodies[0])
 			if env["Type"] != "SubscriptionConfirmation" || h.reqs[0].Header.Get("x-amz-sns-subscription-arn") != "" ||
 				!strings.HasPrefix(env["Message"].(string), "You have chosen to subscribe to the topic "+arn+".\nTo confirm") {
@@ -349,7 +349,7 @@ func TestHTTPConfirmation(t *testing.T) {
 				t.Fatalf("confirm: %s %v", subARN, err)
 			}
 			r.publish(PublishInput{TopicArn: arn, Message: "after"})
-			eventually(t, "notification", func() bool { return h.count() == 2 })
+			testsupport.Eventually(t, "notification", func() bool { return h.count() == 2 })
 			if m := decode(t, h.bodies[1])["Message"]; m != "after" {
 				t.Fatalf("delivered %v (nothing may be delivered before confirmation)", m)
 			}
@@ -359,7 +359,7 @@ func TestHTTPConfirmation(t *testing.T) {
 			if _, err := r.svc.GetSubscriptionAttributes(subARN); errMsg(err) != "NotFound: Subscription does not exist" {
 				t.Fatalf("after Unsubscribe: %v", err)
 			}
-			eventually(t, "unsubscribe confirmation", func() bool { return h.count() == 3 })
+			testsupport.Eventually(t, "unsubscribe confirmation", func() bool { return h.count() == 3 })
 			if decode(t, h.bodies[2])["Type"] != "UnsubscribeConfirmation" {
 				t.Fatalf("unsubscribe: %s", h.bodies[2])
 			}

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
 // TestNumberAttributesInSNSSyntax: SNS accepts Number values such as ".5"
@@ -15,7 +15,7 @@ import (
 // as JSON, parse it back for matching and drop the parse error, so such a
 // message matched no policy at all. Attributes are now matched as held.
 func TestNumberAttributesInSNSSyntax(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0], "half", "five")
+	r := newRig(t, testsupport.Engines()[0], "half", "five")
 	arn := r.topic("readings", nil)
 	r.sub(arn, "sqs", qarn("half"), map[string]string{"FilterPolicy": `{"v": [{"numeric": ["<", 1]}]}`})
 	r.sub(arn, "sqs", qarn("five"), map[string]string{"FilterPolicy": `{"v": [5]}`})
@@ -39,7 +39,7 @@ func TestNumberAttributesInSNSSyntax(t *testing.T) {
 // topic's MessageBody policies is an error for the publisher, not a message
 // silently left undelivered (the matcher's error used to be dropped).
 func TestMatchErrorReachesPublisher(t *testing.T) {
-	r := newRig(t, storetest.Engines()[0], "q")
+	r := newRig(t, testsupport.Engines()[0], "q")
 	arn := r.topic("deep", nil)
 	r.sub(arn, "sqs", qarn("q"), map[string]string{"FilterPolicyScope": "MessageBody",
 		"FilterPolicy": `{"a":{"x":["1"]},"b":{"y":["1"]},"c":{"z":["1"],"zz":["1"]}}`})

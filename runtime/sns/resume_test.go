@@ -5,14 +5,14 @@ import (
 	"github.com/patternc/patternc/runtime/kernel"
 	"testing"
 
-	"github.com/patternc/patternc/runtime/store/storetest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
 // docs/semantics/runtime.md §8.2: a message accepted while no deliverer runs (as after a crash
 // between Publish and delivery) is delivered by the next service on the
 // same store.
 func TestDeliveriesResumeAfterRestart(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "q", "q.fifo")
 			arn := r.topic("t", nil)
@@ -51,7 +51,7 @@ func TestDeliveriesResumeAfterRestart(t *testing.T) {
 
 // Unsubscribe drops the subscription's pending deliveries with it.
 func TestUnsubscribePurgesPending(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			arn := r.topic("t", nil)
@@ -59,7 +59,7 @@ func TestUnsubscribePurgesPending(t *testing.T) {
 			h.status.Store(500)
 			sub := r.sub(arn, "http", h.srv.URL, nil)
 			r.publish(PublishInput{TopicArn: arn, Message: "m"})
-			eventually(t, "a retry timer", func() bool { return h.count() == 1 && r.clk.Waiters() > 0 })
+			testsupport.Eventually(t, "a retry timer", func() bool { return h.count() == 1 && r.clk.Waiters() > 0 })
 			q, err := r.svc.subQueue(sub)
 			if err != nil {
 				t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/patternc/patternc/runtime/store/storetest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
 // docs/semantics/runtime.md §5.8 the schedules and backoff curves.
@@ -75,7 +75,7 @@ func TestSchedules(t *testing.T) {
 // waitTimer waits until the fake clock has a timer d from now, then fires it.
 func (r *rig) waitTimer(d time.Duration) {
 	r.t.Helper()
-	eventually(r.t, fmt.Sprintf("a %v timer", d), func() bool {
+	testsupport.Eventually(r.t, fmt.Sprintf("a %v timer", d), func() bool {
 		at, ok := r.clk.NextWait()
 		return ok && at.Sub(r.clk.Now()) == d
 	})
@@ -84,7 +84,7 @@ func (r *rig) waitTimer(d time.Duration) {
 
 // docs/semantics/runtime.md §5.8 HTTP retry policy on the fake clock, then docs/semantics/runtime.md §5.9 the DLQ.
 func TestHTTPRetriesThenDLQ(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "dlq")
 			arn := r.topic("t", nil)
@@ -94,9 +94,9 @@ func TestHTTPRetriesThenDLQ(t *testing.T) {
 				"DeliveryPolicy": `{"healthyRetryPolicy":{"numRetries":3,"numNoDelayRetries":1,"minDelayTarget":10,"maxDelayTarget":40}}`,
 				"RedrivePolicy":  `{"deadLetterTargetArn":"` + qarn("dlq") + `"}`})
 			out := r.publish(PublishInput{TopicArn: arn, Message: "boom"})
-			eventually(t, "first attempt and the immediate retry", func() bool { return h.count() == 2 })
+			testsupport.Eventually(t, "first attempt and the immediate retry", func() bool { return h.count() == 2 })
 			r.waitTimer(10 * time.Second) // backoff retry 1 of 2: min
-			eventually(t, "third attempt", func() bool { return h.count() == 3 })
+			testsupport.Eventually(t, "third attempt", func() bool { return h.count() == 3 })
 			r.waitTimer(40 * time.Second) // backoff retry 2 of 2: max
 			dlq := r.waitQueue("dlq", 1)
 			if h.count() != 4 {
@@ -111,7 +111,7 @@ func TestHTTPRetriesThenDLQ(t *testing.T) {
 			if env["Message"] != "boom" || env["MessageId"] != out.MessageId {
 				t.Fatalf("DLQ body: %s", dlq[0].Body)
 			}
-			eventually(t, "the DLQ count", func() bool { return r.svc.Stats().DLQWrites == 1 })
+			testsupport.Eventually(t, "the DLQ count", func() bool { return r.svc.Stats().DLQWrites == 1 })
 			st := r.svc.Stats()
 			if st.Retries != 3 || st.DLQWrites != 1 || st.Dropped != 0 || st.Delivered != 0 {
 				t.Fatalf("stats %+v", st)
@@ -122,7 +122,7 @@ func TestHTTPRetriesThenDLQ(t *testing.T) {
 
 // docs/semantics/runtime.md §5.8: a 4xx counts as delivered (rejected): no retry, no DLQ.
 func TestHTTP4xxIsNotRetried(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "dlq")
 			arn := r.topic("t", nil)
@@ -130,7 +130,7 @@ func TestHTTP4xxIsNotRetried(t *testing.T) {
 			h.status.Store(404)
 			r.sub(arn, "http", h.srv.URL, map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + qarn("dlq") + `"}`})
 			r.publish(PublishInput{TopicArn: arn, Message: "m"})
-			eventually(t, "delivered-rejected", func() bool { return r.svc.Stats().DeliveredRejected == 1 })
+			testsupport.Eventually(t, "delivered-rejected", func() bool { return r.svc.Stats().DeliveredRejected == 1 })
 			if st := r.svc.Stats(); st.Retries != 0 || st.DLQWrites != 0 || h.count() != 1 {
 				t.Fatalf("stats %+v attempts %d", st, h.count())
 			}
@@ -141,7 +141,7 @@ func TestHTTP4xxIsNotRetried(t *testing.T) {
 // docs/semantics/runtime.md §5.9: a client-side error (queue gone) goes to the DLQ at once; without
 // a DLQ the message is dropped and counted.
 func TestClientErrorGoesToDLQ(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "gone", "gone2", "dlq")
 			ctx := context.Background()
@@ -155,11 +155,11 @@ func TestClientErrorGoesToDLQ(t *testing.T) {
 			}
 			r.publish(PublishInput{TopicArn: arn, Message: "orphan", MessageAttributes: map[string]Attribute{"k": {DataType: "String", StringValue: "v"}}})
 			dlq := r.waitQueue("dlq", 1)
-			eventually(t, "the DLQ count", func() bool { return r.svc.Stats().DLQWrites == 1 })
+			testsupport.Eventually(t, "the DLQ count", func() bool { return r.svc.Stats().DLQWrites == 1 })
 			if dlq[0].Body != "orphan" || dlq[0].Attributes["k"] != "v" {
 				t.Fatalf("DLQ message: %+v", dlq[0])
 			}
-			eventually(t, "drop", func() bool { return r.svc.Stats().Dropped == 1 })
+			testsupport.Eventually(t, "drop", func() bool { return r.svc.Stats().Dropped == 1 })
 			if st := r.svc.Stats(); st.Retries != 0 || st.DLQWrites != 1 {
 				t.Fatalf("stats %+v", st)
 			}
@@ -169,7 +169,7 @@ func TestClientErrorGoesToDLQ(t *testing.T) {
 
 // docs/semantics/runtime.md §5.6: a slow subscriber and a failing one never delay another.
 func TestFanOutIsolation(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "fast")
 			arn := r.topic("t", nil)
@@ -196,18 +196,18 @@ func TestFanOutIsolation(t *testing.T) {
 			// waits on retry timers the fake clock never reaches, yet the
 			// others get everything.
 			r.waitQueue("fast", 20)
-			eventually(t, "http deliveries", func() bool { return ok.count() == 20 })
+			testsupport.Eventually(t, "http deliveries", func() bool { return ok.count() == 20 })
 			t.Logf("ok endpoint: %d requests", ok.count())
 			// The failing endpoint got its first attempts too; its retries
 			// wait on timers the fake clock never reaches.
-			eventually(t, "first attempts at the failing endpoint", func() bool { return failing.count() >= 20 })
+			testsupport.Eventually(t, "first attempts at the failing endpoint", func() bool { return failing.count() >= 20 })
 		})
 	}
 }
 
 // docs/semantics/runtime.md §5.8 maxReceivesPerSecond spaces deliveries on the clock.
 func TestThrottle(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			arn := r.topic("t", nil)
@@ -216,15 +216,15 @@ func TestThrottle(t *testing.T) {
 			for i := 0; i < 3; i++ {
 				r.publish(PublishInput{TopicArn: arn, Message: fmt.Sprint("m", i)})
 			}
-			eventually(t, "the first delivery", func() bool { return h.count() == 1 })
+			testsupport.Eventually(t, "the first delivery", func() bool { return h.count() == 1 })
 			r.waitTimer(time.Second)
-			eventually(t, "the second delivery", func() bool { return h.count() == 2 })
+			testsupport.Eventually(t, "the second delivery", func() bool { return h.count() == 2 })
 			if h.count() != 2 {
 				t.Fatalf("%d deliveries after one second", h.count())
 			}
-			eventually(t, "the third slot", func() bool { return r.clk.Waiters() > 0 })
+			testsupport.Eventually(t, "the third slot", func() bool { return r.clk.Waiters() > 0 })
 			r.clk.Advance(time.Second)
-			eventually(t, "the third delivery", func() bool { return h.count() == 3 })
+			testsupport.Eventually(t, "the third delivery", func() bool { return h.count() == 3 })
 		})
 	}
 }
@@ -232,7 +232,7 @@ func TestThrottle(t *testing.T) {
 // docs/semantics/runtime.md §5.4/§5.8: a FIFO subscription retries on the AWS-managed schedule
 // (3 immediate, then 1 s apart) and the rest of the group waits its turn.
 func TestFIFORetryKeepsOrder(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "q.fifo")
 			arn := r.topic("t.fifo", map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"})

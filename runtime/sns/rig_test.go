@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/sqs"
 	"github.com/patternc/patternc/runtime/store"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
 const (
@@ -22,17 +22,18 @@ const (
 	region = "us-east-1"
 )
 
-var t0 = time.Date(2024, 6, 15, 10, 30, 0, 0, time.UTC)
+var t0 = testsupport.T0
 
 // rig is a service on one store with local queues and a recording
 // function kernel.
 type rig struct {
 	t    *testing.T
+	env  kernel.Env
 	st   store.Store
 	clk  *clock.Fake
 	q    *sqs.Service
 	svc  *Service
-	fn   *recorder
+	fn   *testsupport.Recorder
 	stop func()
 
 	sentMu sync.Mutex
@@ -71,37 +72,13 @@ func (r *rig) sentTo(arn string) []kernel.Message {
 	return append([]kernel.Message(nil), r.sent[arn]...)
 }
 
-type recorder struct {
-	mu   sync.Mutex
-	msgs []kernel.Message
-	fail error
-}
-
-func (r *recorder) Send(ctx context.Context, m kernel.Message) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.fail != nil {
-		return r.fail
-	}
-	r.msgs = append(r.msgs, m)
-	return nil
-}
-
-func (r *recorder) got() []kernel.Message {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]kernel.Message(nil), r.msgs...)
-}
-
-func newRig(t *testing.T, e storetest.Engine, queues ...string) *rig {
+func newRig(t *testing.T, e testsupport.Engine, queues ...string) *rig {
 	t.Helper()
-	dir := t.TempDir()
-	st := e.Open(t, dir)
-	t.Cleanup(func() { st.Close() })
-	seedSigningKey(t, st)
-	r := &rig{t: t, st: st, clk: clock.NewFake(t0), fn: &recorder{}, sent: map[string][]kernel.Message{}, fails: map[string]int{}}
+	env, clk := testsupport.Env(t, e, region, acct)
+	seedSigningKey(t, env.Store)
+	r := &rig{t: t, env: env, st: env.Store, clk: clk, fn: &testsupport.Recorder{}, sent: map[string][]kernel.Message{}, fails: map[string]int{}}
 	var err error
-	if r.q, err = sqs.New(kernel.Env{Store: st, Clock: r.clk, Region: region, Account: acct}, sqs.Options{}); err != nil {
+	if r.q, err = sqs.New(env, sqs.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range queues {
@@ -129,7 +106,9 @@ func (r *rig) resolver() kernel.Resolver {
 // start (re)opens the service on the rig's store and runs it.
 func (r *rig) start() {
 	var err error
-	r.svc, err = New(kernel.Env{Store: r.st, Clock: r.clk, Resolver: r.resolver(), Account: acct, Region: region}, Options{BaseURL: "http://127.0.0.1:4590", AutoConfirmHTTP: true})
+	env := r.env
+	env.Resolver = r.resolver()
+	r.svc, err = New(env, Options{BaseURL: "http://127.0.0.1:4590", AutoConfirmHTTP: true})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -188,18 +167,6 @@ func (r *rig) waitQueue(name string, n int) []sqs.Message {
 	}
 }
 
-// eventually polls cond (real time, bounded).
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
 func decode(t *testing.T, body string) map[string]any {
 	t.Helper()
 	var m map[string]any
@@ -223,7 +190,7 @@ func errMsg(err error) string {
 // waitSent waits until n messages were recorded as sent to arn, in order.
 func (r *rig) waitSent(arn string, n int) []kernel.Message {
 	r.t.Helper()
-	eventually(r.t, fmt.Sprintf("%d sends to %s", n, arn), func() bool { return len(r.sentTo(arn)) >= n })
+	testsupport.Eventually(r.t, fmt.Sprintf("%d sends to %s", n, arn), func() bool { return len(r.sentTo(arn)) >= n })
 	got := r.sentTo(arn)
 	if len(got) != n {
 		r.t.Fatalf("%d sends to %s, want %d", len(got), arn, n)

@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/patternc/patternc/runtime/store/storetest"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
 // docs/semantics/runtime.md §5.1 topics: names, idempotency, attributes, unknown topics.
 func TestTopics(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			ctx := context.Background()
@@ -72,7 +72,7 @@ func TestTopics(t *testing.T) {
 
 // docs/semantics/runtime.md §5.2 and §5.3: Publish validation with AWS's codes and messages.
 func TestPublishValidation(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e)
 			std := r.topic("std", nil)
@@ -130,7 +130,7 @@ func TestPublishValidation(t *testing.T) {
 
 // docs/semantics/runtime.md §5.2 PublishBatch limits and per-entry results.
 func TestPublishBatch(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			r := newRig(t, e, "q")
 			ctx := context.Background()

@@ -7,12 +7,12 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
-	"github.com/patternc/patternc/runtime/store/storetest"
 )
 
 func TestQueues(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
@@ -56,7 +56,7 @@ func TestQueues(t *testing.T) {
 }
 
 func TestReceiveDeletePurge(t *testing.T) {
-	for _, e := range storetest.Engines() {
+	for _, e := range testsupport.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			st := e.Open(t, t.TempDir())

@@ -3,8 +3,9 @@
 //
 // Production: run JetStream with `sync_interval: always` (fsync before
 // every acknowledgement, so "accepted" means on disk) and buckets with
-// replicas >= 3 (Config.Replicas), so a node loss loses nothing. The
-// embedded server of StartEmbedded sets SyncAlways for the same reason.
+// replicas >= 3 (Config.Replicas), so a node loss loses nothing. This
+// package is only a client: it does not link a NATS server (the tests run
+// one in-process from runtime/internal/testsupport, with SyncAlways).
 //
 // Keys are hex-encoded (JetStream keys allow only [-/_=.a-zA-Z0-9]); hex
 // keeps byte order, so Scan lists the keys, sorts and filters them: O(n)

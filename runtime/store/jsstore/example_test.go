@@ -5,16 +5,18 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/store"
 	"github.com/patternc/patternc/runtime/store/jsstore"
 )
 
-// An embedded JetStream server (file storage, fsync on every write) and a
-// store on it; in production, point Config.URL at a cluster instead.
+// A store on a JetStream server (here one the tests embed, with file
+// storage and fsync on every write; in production, point Config.URL at a
+// cluster run with sync_interval: always).
 func Example() {
 	dir, _ := os.MkdirTemp("", "patternc-example-*")
 	defer os.RemoveAll(dir)
-	srv, err := jsstore.StartEmbedded(dir)
+	srv, err := testsupport.StartJetStream(dir)
 	if err != nil {
 		panic(err)
 	}

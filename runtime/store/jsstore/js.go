@@ -8,9 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -191,23 +189,4 @@ func (s *Store) Apply(ctx context.Context, b *store.Batch) error {
 func (s *Store) Close() error {
 	s.nc.Close()
 	return nil
-}
-
-// StartEmbedded starts an in-process JetStream server storing in dir, on
-// a free loopback port, with fsync before every acknowledgement. It is
-// what tests and a single-process `patternc serve` use.
-func StartEmbedded(dir string) (*server.Server, error) {
-	s, err := server.NewServer(&server.Options{
-		Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: dir,
-		SyncAlways: true, NoLog: true, NoSigs: true,
-	})
-	if err != nil {
-		return nil, err
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		s.Shutdown()
-		return nil, errors.New("jsstore: embedded server did not start")
-	}
-	return s, nil
 }

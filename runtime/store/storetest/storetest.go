@@ -9,77 +9,17 @@ import (
 	"testing"
 
 	"github.com/patternc/patternc/runtime/store"
-	"github.com/patternc/patternc/runtime/store/boltstore"
-	"github.com/patternc/patternc/runtime/store/jsstore"
 )
 
-// Engine opens a store on a data directory; opening the same directory
+// Opener opens a store on a data directory; opening the same directory
 // again after Close must see every write that returned nil.
-type Engine struct {
-	Name string
-	Open func(t testing.TB, dir string) store.Store
-}
+type Opener func(t testing.TB, dir string) store.Store
 
-var (
-	jsOnce sync.Once
-	jsURL  string
-	jsErr  error
-)
-
-// Engines are bbolt and JetStream (an in-process server per test binary;
-// each store gets its own bucket prefix from the directory, so tests do not
-// see each other's data, and reopening the same directory sees its own).
-func Engines() []Engine {
-	return []Engine{
-		{Name: "bbolt", Open: func(t testing.TB, dir string) store.Store {
-			s, err := boltstore.Open(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}},
-		{Name: "jetstream", Open: func(t testing.TB, dir string) store.Store {
-			jsOnce.Do(func() {
-				srv, err := jsstore.StartEmbedded(tempDir())
-				if err != nil {
-					jsErr = err
-					return
-				}
-				jsURL = srv.ClientURL()
-			})
-			if jsErr != nil {
-				t.Fatal(jsErr)
-			}
-			s, err := jsstore.Open(jsstore.Config{URL: jsURL, Prefix: prefixFor(dir)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}},
-	}
-}
-
-var (
-	prefixMu sync.Mutex
-	prefixes = map[string]string{}
-)
-
-func prefixFor(dir string) string {
-	prefixMu.Lock()
-	defer prefixMu.Unlock()
-	p, ok := prefixes[dir]
-	if !ok {
-		p = fmt.Sprintf("t%d", len(prefixes))
-		prefixes[dir] = p
-	}
-	return p
-}
-
-// Run is the conformance suite.
-func Run(t *testing.T, e Engine) {
+// Run is the conformance suite, on stores that open opens.
+func Run(t *testing.T, open Opener) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := e.Open(t, dir)
+	s := open(t, dir)
 	if _, err := s.Get(ctx, "b", []byte("missing")); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Get on a missing bucket: %v, want ErrNotFound", err)
 	}
@@ -131,7 +71,7 @@ func Run(t *testing.T, e Engine) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s = e.Open(t, dir)
+	s = open(t, dir)
 	defer s.Close()
 	if got := keys(nil, nil); got != `["" "b" "c\x00" "d" "\xff"]` {
 		t.Fatalf("after reopen: %s", got)

@@ -1,0 +1,700 @@
+package automaton
+
+import (
+	"encoding/binary"
+	"slices"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// tx is one write: it copies what it changes and publishes at commit.
+type tx struct {
+	m      *Machine
+	snap   snapshot
+	subs   [numInputs]bool // sub copied
+	dirty  []*pathMatcher  // path matchers copied in this tx
+	preds  bool            // snap.preds.root copied
+	states int             // states created minus states pruned
+	gen    uint64
+
+	dropping int32 // the predicate put removes, or -1
+	*writeScratch
+}
+
+// writeScratch is memory writers reuse from one write to the next (they
+// are serialised by Machine.mu).
+type writeScratch struct {
+	keyBuf    []byte // a trie key being placed
+	internBuf []byte // a predicate's or clause's interning key
+	fields    []fieldRec
+	fpreds    []*predW
+}
+
+func (m *Machine) begin() *tx {
+	m.gen++
+	return &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dropping: -1, writeScratch: &m.scratch}
+}
+
+func (t *tx) sub(input int) *subMachine {
+	if !t.subs[input] {
+		old := t.snap.sub[input]
+		s := &subMachine{
+			paths:    make(map[string]*pathMatcher, len(old.paths)+1),
+			prefixes: old.prefixes,
+			always:   old.always,
+			count:    old.count,
+		}
+		for k, v := range old.paths {
+			s.paths[k] = v
+		}
+		t.snap.sub[input] = s
+		t.subs[input] = true
+	}
+	return t.snap.sub[input]
+}
+
+// path returns a writable copy of the path matcher for path.
+func (t *tx) path(input int, path string) *pathMatcher {
+	s := t.sub(input)
+	pm := s.paths[path]
+	if pm != nil && pm.gen == t.gen {
+		return pm
+	}
+	var c *pathMatcher
+	if pm == nil {
+		key := pathKey(input, path)
+		idx, ok := t.m.pathIdx[key]
+		if !ok {
+			idx = t.m.paths.get()
+			t.m.pathIdx[key] = idx
+		}
+		c = &pathMatcher{idx: idx}
+		t.addPrefixes(s, path)
+	} else {
+		cp := *pm
+		c = &cp
+	}
+	s.paths[path] = c
+	c.gen = t.gen
+	t.dirty = append(t.dirty, c)
+	return c
+}
+
+// inputPath names a path of one input for the writer's bookkeeping.
+type inputPath struct {
+	input int
+	path  string
+}
+
+func pathKey(input int, path string) inputPath { return inputPath{input, path} }
+
+// addPrefixes records every proper prefix of path at a '.' boundary.
+func (t *tx) addPrefixes(s *subMachine, path string) {
+	np := make(map[string]int, len(s.prefixes)+4)
+	for k, v := range s.prefixes {
+		np[k] = v
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] == '.' {
+			np[path[:i]]++
+		}
+	}
+	s.prefixes = np
+}
+
+func (t *tx) removePrefixes(s *subMachine, path string) {
+	np := make(map[string]int, len(s.prefixes))
+	for k, v := range s.prefixes {
+		np[k] = v
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] == '.' {
+			if np[path[:i]]--; np[path[:i]] <= 0 {
+				delete(np, path[:i])
+			}
+		}
+	}
+	s.prefixes = np
+}
+
+func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
+	switch kind {
+	case trieRev:
+		return &pm.rev
+	case trieFold:
+		return &pm.fold
+	case trieRevFold:
+		return &pm.revFold
+	}
+	return &pm.fwd
+}
+
+// put places mark mk at key in one of the path's tries — or, while a
+// predicate is being dropped (t.dropping >= 0), removes that predicate's
+// marks there: the same walk over a field's conditions adds and removes,
+// so the writer keeps no list of the keys it placed.
+func (t *tx) put(pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo, hi byte, mk mark) {
+	root := t.trie(pm, kind)
+	if t.dropping >= 0 {
+		removed := 0
+		*root = remove(*root, key, t.owned, t.gen, &removed)
+		t.states -= removed
+		return
+	}
+	*root = insert(*root, key, place, lo, hi, mk, t.gen, &t.states)
+}
+
+// owned selects the marks of the predicate being dropped.
+func (t *tx) owned(mk *mark) bool {
+	return mk.pred == t.dropping || (mk.ab != nil && mk.ab.pred == t.dropping)
+}
+
+// key returns a scratch buffer holding tag and the bytes of s, for put.
+func (t *tx) key(tag byte, s string) []byte {
+	t.keyBuf = append(append(t.keyBuf[:0], tag), s...)
+	return t.keyBuf
+}
+
+// setPred publishes rec (nil: none) as predicate id in the next snapshot,
+// copying each block on the way once per write.
+func (t *tx) setPred(id int32, rec *predRec) {
+	pt := &t.snap.preds
+	if !t.preds {
+		pt.root = append([]*predMid(nil), pt.root...)
+		t.preds = true
+	}
+	ri := int(id >> (2 * predBits))
+	for len(pt.root) <= ri {
+		pt.root = append(pt.root, &predMid{gen: t.gen})
+	}
+	mid := pt.root[ri]
+	if mid.gen != t.gen {
+		cp := *mid
+		cp.gen = t.gen
+		mid = &cp
+		pt.root[ri] = mid
+	}
+	li := id >> predBits & predMask
+	leaf := mid.leaves[li]
+	if leaf == nil {
+		leaf = &predLeaf{gen: t.gen}
+		mid.leaves[li] = leaf
+	} else if leaf.gen != t.gen {
+		cp := *leaf
+		cp.gen = t.gen
+		leaf = &cp
+		mid.leaves[li] = leaf
+	}
+	leaf.recs[id&predMask] = rec
+	if rec != nil {
+		t.m.preds[id].rec = rec
+	}
+}
+
+// ownPred returns a version of pw's record this write may change.
+func (t *tx) ownPred(pw *predW) *predRec {
+	if pw.rec.gen == t.gen {
+		return pw.rec
+	}
+	cp := *pw.rec
+	cp.gen = t.gen
+	cp.anchors = cp.anchors[:len(cp.anchors):len(cp.anchors)]
+	t.setPred(cp.id, &cp)
+	return &cp
+}
+
+// ownClause returns a version of cw's record this write may change, put
+// in place of the published one where Match finds it.
+func (t *tx) ownClause(cw *clauseW) *clauseRec {
+	old := cw.rec
+	if old.gen == t.gen {
+		return old
+	}
+	cp := *old
+	cp.gen = t.gen
+	cp.pats = cp.pats[:len(cp.pats):len(cp.pats)]
+	cw.rec = &cp
+	t.replaceClause(cw, old, &cp)
+	return &cp
+}
+
+// replaceClause swaps old for cl (nil: removes it) where Match finds it:
+// the anchor's list or the always list.
+func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
+	var list []*clauseRec
+	if cw.anchor != nil {
+		list = cw.anchor.rec.anchors
+	} else {
+		list = t.sub(cw.input).always
+	}
+	out := make([]*clauseRec, 0, len(list))
+	for _, c := range list {
+		if c == old {
+			if cl == nil {
+				continue
+			}
+			c = cl
+		}
+		out = append(out, c)
+	}
+	if cw.anchor != nil {
+		if t.ownPred(cw.anchor).anchors = out; len(out) == 0 && cw.anchor.rec.lazy() {
+			t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
+		}
+	} else {
+		t.sub(cw.input).always = out
+	}
+}
+
+// predAlloc and clauseAlloc put a new predicate's or clause's records in
+// one allocation: loading 100 000 rules is mostly allocation.
+type predAlloc struct {
+	w predW
+	r predRec
+	a [1]*clauseRec
+}
+
+type clauseAlloc struct {
+	w clauseW
+	r clauseRec
+	f [1]fieldRec
+	p [1]*patternRec
+}
+
+// addPattern compiles p into the machine; AddAll has checked it.
+func (t *tx) addPattern(id ID, p *compiler.Pattern) {
+	input, _ := inputOf(p.Dialect)
+	m := t.m
+	rec := &patternRec{id: id, idx: m.pats.get(), input: input}
+	rec.clauses, rec.paths = rec.clause1[:0], rec.path1[:0]
+	s := t.sub(input)
+	for ci := range p.Clauses {
+		cl := &p.Clauses[ci]
+		t.fields, t.fpreds = t.fields[:0], t.fpreds[:0]
+		full := len(cl.Fields) > 64
+		for fi := range cl.Fields {
+			f := &cl.Fields[fi]
+			allowAbsent := false
+			for i := range f.Conds {
+				if c := &f.Conds[i]; c.Op == compiler.OpExists && !c.Exists {
+					allowAbsent = true
+				}
+			}
+			rec.paths = append(rec.paths, f.Path)
+			m.pathRefs[pathKey(input, f.Path)]++
+			if allowAbsent {
+				full = true
+				rec.absent = append(rec.absent, f.Path)
+				t.path(input, f.Path).absent++
+			}
+			var ok bool
+			t.internBuf, ok = appendPredKey(t.internBuf[:0], input, f)
+			fr := fieldRec{pred: -1, allowAbsent: allowAbsent}
+			var pw *predW
+			if ok {
+				if pw = m.predKeys[string(t.internBuf)]; pw == nil {
+					pw = t.newPred(input, f, string(t.internBuf))
+				}
+				fr.pred, fr.pathIdx, fr.lazy = pw.rec.id, pw.rec.pathIdx, pw.rec.lazy()
+			} else {
+				fr.pathIdx = t.path(input, f.Path).idx
+			}
+			t.fields, t.fpreds = append(t.fields, fr), append(t.fpreds, pw)
+		}
+		// A clause of one required field is known by its predicate; others
+		// by a key of their fields.
+		single := len(t.fields) == 1 && t.fpreds[0] != nil && !full
+		var ckey []byte
+		var cw *clauseW
+		if single {
+			cw = t.fpreds[0].single
+		} else {
+			ckey = append(t.internBuf[:0], byte(input))
+			for i, fr := range t.fields {
+				ckey = binary.AppendUvarint(ckey, uint64(fr.pred+1))
+				if fr.pred < 0 {
+					ckey = appendStr(ckey, cl.Fields[i].Path)
+				}
+				ckey = append(ckey, boolByte(fr.allowAbsent))
+			}
+			t.internBuf = ckey
+			cw = m.clauses[string(ckey)]
+		}
+		if cw != nil {
+			if !slices.Contains(cw.rec.pats, rec) {
+				cr := t.ownClause(cw)
+				cr.pats = append(cr.pats, rec)
+				rec.clauses = append(rec.clauses, cw)
+			}
+			continue
+		}
+		ca := &clauseAlloc{}
+		cr, cw := &ca.r, &ca.w
+		ca.p[0] = rec
+		*cr = clauseRec{pats: ca.p[:], full: full, gen: t.gen}
+		if len(t.fields) == 1 {
+			ca.f[0] = t.fields[0]
+			cr.fields = ca.f[:]
+		} else {
+			cr.fields = append([]fieldRec(nil), t.fields...)
+		}
+		*cw = clauseW{rec: cr, input: input}
+		if single {
+			t.fpreds[0].single = cw
+		} else {
+			cw.key = string(ckey)
+			m.clauses[cw.key] = cw
+		}
+		for i, pw := range t.fpreds {
+			if pw != nil && !slices.Contains(t.fpreds[:i], pw) {
+				pw.uses++
+			}
+		}
+		if a := chooseAnchor(cr.fields, t.fpreds); a >= 0 {
+			cw.anchor = t.fpreds[a]
+			pr := t.ownPred(cw.anchor)
+			pr.anchors = append(pr.anchors, cr)
+			if pr.lazy() {
+				t.path(input, cw.anchor.path) // commit recomputes its eager list
+			}
+		} else {
+			s.always = append(s.always[:len(s.always):len(s.always)], cr)
+		}
+		rec.clauses = append(rec.clauses, cw)
+	}
+	s.count++
+	m.patterns[id] = rec
+}
+
+// newPred compiles a field's positive conditions into the path's automaton
+// as a new predicate.
+func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
+	m := t.m
+	id := m.predIDs.get()
+	pm := t.path(input, f.Path)
+	pa := &predAlloc{}
+	pw, pr := &pa.w, &pa.r
+	*pw = predW{key: key, input: input, path: f.Path, rank: predRank(f), conds: f.Conds}
+	*pr = predRec{id: id, pathIdx: pm.idx, gen: t.gen, anchors: pa.a[:0]}
+	for int(id) >= len(m.preds) {
+		m.preds = append(m.preds, nil)
+	}
+	m.preds[id] = pw
+	pw.rec = pr
+	for i := range f.Conds {
+		c := &f.Conds[i]
+		if c.Op == compiler.OpExists && !c.Exists {
+			continue
+		}
+		t.addCondition(pr, pm, c)
+	}
+	if pr.lazy() {
+		pm.lazy = append(pm.lazy[:len(pm.lazy):len(pm.lazy)], id)
+	}
+	m.predKeys[key] = pw
+	t.setPred(id, pr)
+	return pw
+}
+
+// addCondition compiles one condition of predicate pr into the path's
+// automaton.
+func (t *tx) addCondition(pr *predRec, pm *pathMatcher, c *compiler.Condition) {
+	var ex mark
+	switch c.Op {
+	case compiler.OpAnythingBut:
+		ab := &abCond{pred: pr.id, every: c.EveryValue}
+		pr.ab = append(pr.ab, ab)
+		ex = mark{pred: -1, ab: ab}
+	case compiler.OpNumeric:
+		if lo, hi, ok := rangeKeys(c.Range); ok {
+			pm.ranges = pm.ranges.with(rangeCond{lo: lo, hi: hi, pred: pr.id})
+		}
+	case compiler.OpExists:
+		pr.exists = append(pr.exists, existsCond{pred: pr.id, nonEmpty: c.NonEmpty})
+	case compiler.OpCIDR:
+		pm.cidrs++
+	}
+	t.placeCondition(pm, c, mark{pred: pr.id}, ex)
+}
+
+// placeCondition puts the trie marks of one condition: hit for positive
+// conditions, ex for the exclusions of an anything-but.
+func (t *tx) placeCondition(pm *pathMatcher, c *compiler.Condition, hit, ex mark) {
+	switch c.Op {
+	case compiler.OpEquals:
+		t.keyBuf = appendLiteralKey(t.keyBuf[:0], &c.Value)
+		t.put(pm, trieFwd, t.keyBuf, placeEnd, 0, 0, hit)
+	case compiler.OpPrefix:
+		if c.IgnoreCase {
+			hit.verify, hit.text = verifyFoldPrefix, c.Text
+			t.put(pm, trieFold, t.folded(c.Text), placePass, 0, 0, hit)
+		} else {
+			t.put(pm, trieFwd, t.key(tagString, c.Text), placePass, 0, 0, hit)
+		}
+	case compiler.OpSuffix:
+		if c.IgnoreCase {
+			hit.verify, hit.text = verifyFoldSuffix, c.Text
+			t.put(pm, trieRevFold, t.reversed(t.folded(c.Text)), placePass, 0, 0, hit)
+		} else {
+			t.put(pm, trieRev, t.reversed(t.key(tagString, c.Text)), placePass, 0, 0, hit)
+		}
+	case compiler.OpEqualsIgnoreCase:
+		hit.verify, hit.text = verifyFoldEqual, c.Text
+		t.put(pm, trieFold, t.folded(c.Text), placeEnd, 0, 0, hit)
+	case compiler.OpWildcard:
+		t.putGlob(pm, c.Glob, hit)
+	case compiler.OpAnythingBut:
+		switch c.Exclude.Op {
+		case compiler.OpEquals:
+			for i := range c.Exclude.Values {
+				t.keyBuf = appendLiteralKey(t.keyBuf[:0], &c.Exclude.Values[i])
+				t.put(pm, trieFwd, t.keyBuf, placeEnd, 0, 0, ex)
+			}
+		case compiler.OpPrefix:
+			for _, s := range c.Exclude.Texts {
+				t.put(pm, trieFwd, t.key(tagString, s), placePass, 0, 0, ex)
+			}
+		case compiler.OpSuffix:
+			for _, s := range c.Exclude.Texts {
+				t.put(pm, trieRev, t.reversed(t.key(tagString, s)), placePass, 0, 0, ex)
+			}
+		case compiler.OpEqualsIgnoreCase:
+			for _, s := range c.Exclude.Texts {
+				m := ex
+				m.verify, m.text = verifyFoldEqual, s
+				t.put(pm, trieFold, t.folded(s), placeEnd, 0, 0, m)
+			}
+		case compiler.OpWildcard:
+			for _, g := range c.Exclude.Globs {
+				t.putGlob(pm, g, ex)
+			}
+		}
+	case compiler.OpCIDR:
+		key, place, lo, hi := cidrKey(c)
+		t.put(pm, trieFwd, key, place, lo, hi, hit)
+	}
+}
+
+// folded returns the scratch key of s case-folded.
+func (t *tx) folded(s string) []byte {
+	t.keyBuf = appendFolded(append(t.keyBuf[:0], tagString), []byte(s))
+	return t.keyBuf
+}
+
+// reversed reverses a scratch key after its tag, in place.
+func (t *tx) reversed(key []byte) []byte {
+	slices.Reverse(key[1:])
+	return key
+}
+
+// putGlob puts a wildcard into the forward trie at its literal head; the
+// rest is checked when a value reaches it. A glob without a star is an
+// exact value.
+func (t *tx) putGlob(pm *pathMatcher, g compiler.Glob, mk mark) {
+	if len(g.Parts) == 1 {
+		t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placeEnd, 0, 0, mk)
+		return
+	}
+	mk.verify, mk.glob = verifyGlob, g
+	t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placePass, 0, 0, mk)
+}
+
+// appendLiteralKey appends the typed key of a pattern literal.
+func appendLiteralKey(dst []byte, l *compiler.Literal) []byte {
+	switch l.Kind {
+	case compiler.LitString:
+		return append(append(dst, tagString), l.Text...)
+	case compiler.LitNumber:
+		if l.Exact {
+			return appendNumberKey(dst, l.Num)
+		}
+		return append(append(dst, tagNumText), l.Text...)
+	case compiler.LitTrue:
+		return append(dst, tagTrue)
+	case compiler.LitFalse:
+		return append(dst, tagFalse)
+	}
+	return append(dst, tagNull)
+}
+
+// cidrKey places a block in the forward trie: full bytes of the mask are a
+// path, a partial last byte is a byte range.
+func cidrKey(c *compiler.Condition) ([]byte, markPlace, byte, byte) {
+	p := c.Prefix
+	var key []byte
+	if p.Addr().Is4() {
+		b := p.Addr().As4()
+		key = append([]byte{tagIPv4}, b[:]...)
+	} else {
+		b := p.Addr().As16()
+		key = append([]byte{tagIPv6}, b[:]...)
+	}
+	bits := p.Bits()
+	full := bits / 8
+	if bits%8 == 0 {
+		return key[:1+full], placePass, 0, 0
+	}
+	mask := byte(0xff << (8 - bits%8))
+	lo := key[1+full] & mask
+	return key[:1+full], placeRange, lo, lo | ^mask
+}
+
+// deletePattern removes rec from the machine.
+func (t *tx) deletePattern(rec *patternRec) {
+	m := t.m
+	s := t.sub(rec.input)
+	for _, cw := range rec.clauses {
+		if len(cw.rec.pats) > 1 {
+			cr := t.ownClause(cw)
+			pats := cr.pats[:0:0]
+			for _, p := range cr.pats {
+				if p != rec {
+					pats = append(pats, p)
+				}
+			}
+			cr.pats = pats
+			continue
+		}
+		t.replaceClause(cw, cw.rec, nil)
+		if cw.key != "" {
+			delete(m.clauses, cw.key)
+		} else {
+			m.preds[cw.rec.fields[0].pred].single = nil
+		}
+		seen := map[*predW]bool{}
+		for _, f := range cw.rec.fields {
+			if f.pred < 0 {
+				continue
+			}
+			pw := m.preds[f.pred]
+			if seen[pw] {
+				continue
+			}
+			seen[pw] = true
+			if pw.uses--; pw.uses == 0 {
+				t.dropPred(pw)
+			}
+		}
+	}
+	for _, path := range rec.absent {
+		t.path(rec.input, path).absent--
+	}
+	seen := map[string]bool{}
+	for _, path := range rec.paths {
+		key := pathKey(rec.input, path)
+		m.pathRefs[key]--
+		seen[path] = true
+	}
+	for path := range seen {
+		key := pathKey(rec.input, path)
+		if m.pathRefs[key] <= 0 {
+			delete(m.pathRefs, key)
+			delete(s.paths, path)
+			t.removePrefixes(s, path)
+			if idx, ok := m.pathIdx[key]; ok {
+				delete(m.pathIdx, key)
+				m.paths.put(idx)
+			}
+		}
+	}
+	m.pats.put(rec.idx)
+	s.count--
+	delete(m.patterns, rec.id)
+}
+
+// dropPred removes a predicate no clause uses any more.
+func (t *tx) dropPred(pw *predW) {
+	m := t.m
+	id := pw.rec.id
+	pm := t.path(pw.input, pw.path)
+	t.dropping = id
+	for i := range pw.conds {
+		t.placeCondition(pm, &pw.conds[i], mark{}, mark{})
+	}
+	t.dropping = -1
+	pm.lazy = filterIDs(pm.lazy, id)
+	pm.ranges = pm.ranges.without(id)
+	pm.cidrs = countCIDR(pm.fwd)
+	t.setPred(id, nil)
+	m.preds[id] = nil
+	m.predIDs.put(id)
+	delete(m.predKeys, pw.key)
+}
+
+func countCIDR(n *node) int {
+	c := 0
+	for _, tag := range []byte{tagIPv4, tagIPv6} {
+		if k := n.childOrNil(tag); k != nil {
+			c += countMarks(k)
+		}
+	}
+	return c
+}
+
+func (n *node) childOrNil(b byte) *node {
+	if n == nil {
+		return nil
+	}
+	return n.child(b)
+}
+
+func countMarks(n *node) int {
+	c := len(n.end) + len(n.pass) + len(n.rng)
+	for _, k := range n.kids {
+		c += countMarks(k)
+	}
+	return c
+}
+
+func filterIDs(list []int32, id int32) []int32 {
+	var out []int32
+	for _, x := range list {
+		if x != id {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (t *tx) commit() {
+	clear(t.fpreds) // keep no dropped predicate alive in the scratch
+	for _, pm := range t.dirty {
+		pm.ranges = pm.ranges.built()
+		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil
+		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
+		pm.eager = nil
+		for _, id := range pm.lazy {
+			if len(t.m.preds[id].rec.anchors) > 0 {
+				pm.eager = append(pm.eager, id)
+			}
+		}
+		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0
+	}
+	for i, changed := range t.subs {
+		if changed {
+			s := t.snap.sub[i]
+			s.index = make(map[string]pathEntry, len(s.paths)+len(s.prefixes))
+			s.lengths = 0
+			for k, pm := range s.paths {
+				s.index[k] = pathEntry{pm: pm}
+			}
+			for k := range s.prefixes {
+				s.lengths |= 1 << (len(k) & 63)
+			}
+			for k := range s.paths {
+				s.lengths |= 1 << (len(k) & 63)
+			}
+			for k := range s.prefixes {
+				e := s.index[k]
+				e.below = true
+				s.index[k] = e
+			}
+		}
+	}
+	s := t.snap
+	s.predCap = t.m.predIDs.next
+	s.patCap = t.m.pats.next
+	s.pathCap = t.m.paths.next
+	t.m.states += t.states
+	t.m.snap.Store(&s)
+}

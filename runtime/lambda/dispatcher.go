@@ -1,0 +1,127 @@
+package lambda
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/patternc/patternc/runtime/kernel"
+	"github.com/patternc/patternc/runtime/queue"
+)
+
+// Handler is a function's code.
+type Handler func(ctx context.Context, payload []byte) ([]byte, error)
+
+// Options tune a Dispatcher.
+type Options struct {
+	// RetryBaseDelay is the delay before the second attempt (the third
+	// waits twice as long); default 60 s, as AWS.
+	RetryBaseDelay time.Duration
+	// PayloadLimit caps payloads, in bytes; default 256 KB.
+	PayloadLimit int
+	// Workers run handlers concurrently; default 8.
+	Workers int
+	// StatusRetention is how long a status document is kept after its
+	// invocation ended (docs/semantics/runtime.md §7.1); default 24 h. Older ones read as not found
+	// and are deleted when met.
+	StatusRetention time.Duration
+}
+
+type function struct {
+	running atomic.Int64 // handler runs in progress
+	name    string
+	handler Handler
+	opts    FunctionOptions
+	cfg     EventInvokeConfig
+	hasCfg  bool
+}
+
+// Dispatcher runs asynchronous invocations.
+type Dispatcher struct {
+	env  kernel.Env // Resolver finds destinations and DLQs by ARN
+	opts Options
+	q    *queue.Queue
+
+	mu    sync.RWMutex
+	funcs map[string]*function
+
+	stats counters
+}
+
+// counters are the dispatcher's named counters (docs/semantics/runtime.md §8.7), since start.
+type counters struct {
+	accepted, succeeded, failed, expired, retries, throttles,
+	destinationFailures, dlqFailures atomic.Int64
+}
+
+// Stats returns the dispatcher's counters since it was made, by the names
+// GET /v1/metrics shows.
+func (d *Dispatcher) Stats() map[string]int64 {
+	c := &d.stats
+	return map[string]int64{
+		"invocations_accepted":          c.accepted.Load(),
+		"invocations_succeeded":         c.succeeded.Load(),
+		"invocations_failed":            c.failed.Load(),
+		"invocations_expired":           c.expired.Load(),
+		"invocation_retries":            c.retries.Load(),
+		"invocation_throttles":          c.throttles.Load(),
+		"destination_delivery_failures": c.destinationFailures.Load(),
+		"invocations_failed_to_dlq":     c.dlqFailures.Load(),
+	}
+}
+
+// New makes a dispatcher on env.Store; call Run to process invocations.
+func New(env kernel.Env, cfg Options) (*Dispatcher, error) {
+	env, err := env.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("lambda: %w", err)
+	}
+	if cfg.RetryBaseDelay <= 0 {
+		cfg.RetryBaseDelay = 60 * time.Second
+	}
+	if cfg.PayloadLimit <= 0 {
+		cfg.PayloadLimit = 256 << 10
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.StatusRetention <= 0 {
+		cfg.StatusRetention = 24 * time.Hour
+	}
+	q, err := queue.Open(env, "lambda-async")
+	if err != nil {
+		return nil, err
+	}
+	return &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}}, nil
+}
+
+// FunctionARN is the qualified ARN of a function.
+func (d *Dispatcher) FunctionARN(name string) string {
+	return d.env.ARN("lambda", "function:"+name+":$LATEST").String()
+}
+
+// Register adds (or replaces) a function.
+func (d *Dispatcher) Register(name string, h Handler, opts FunctionOptions) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := &function{name: name, handler: h, opts: opts}
+	if old, ok := d.funcs[name]; ok {
+		f.cfg, f.hasCfg = old.cfg, old.hasCfg
+	}
+	d.funcs[name] = f
+}
+
+// Unregister deletes a function; its queued events fail.
+func (d *Dispatcher) Unregister(name string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.funcs, name)
+}
+
+func (d *Dispatcher) function(name string) *function {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.funcs[name]
+}
