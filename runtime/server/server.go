@@ -24,7 +24,7 @@ type Config struct {
 	// ./.patternc-data); NATSURL, when set, uses JetStream instead.
 	DataDir string
 	NATSURL string
-	// Store, when set, opens each account's store (tests).
+	// Store, when set, opens each account's store (tests); serve closes it.
 	Store func(account string) (store.Store, error)
 	// Region and Account are the region, and the account of unsigned
 	// requests (auth none); defaults us-east-1 and 000000000000.

@@ -82,9 +82,7 @@ func (s *Service) CreateQueue(ctx context.Context, name string, attrs map[string
 	if fifo != strings.HasSuffix(name, ".fifo") {
 		return "", kernel.Errorf("InvalidParameterValue", 400, "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
 	}
-	if attrs == nil {
-		attrs = map[string]string{}
-	}
+	attrs = copyAttrs(attrs) // the caller's map stays as it was
 	if s.exists(name) {
 		cur, err := s.storedAttrs(ctx, name)
 		if err != nil {
@@ -376,4 +374,12 @@ func CheckReceipt(receiptHandle string) error {
 		return kernel.Errorf("ReceiptHandleIsInvalid", 400, "The input receipt handle \"%s\" is not a valid receipt handle.", receiptHandle)
 	}
 	return nil
+}
+
+func copyAttrs(in map[string]string) map[string]string {
+	out := make(map[string]string, len(in)+1)
+	for k, v := range in {
+		out[k] = v
+	}
+	return out
 }
