@@ -252,7 +252,7 @@ func (g *gen) publish() string {
 
 // differential compiles n random patterns into one machine per dialect
 // and checks events against Explain; it returns the pairs compared.
-func differential(t testing.TB, seed int64, patterns, events int) (compared, matched int) {
+func differential(t testing.TB, seed int64, patterns, events int) (compared, matched, trustedPairs int) {
 	g := &gen{r: rand.New(rand.NewSource(seed))}
 	for _, d := range []compiler.Dialect{compiler.EventBridge, compiler.SNSAttributes, compiler.SNSBody} {
 		m := New(Config{})
@@ -295,6 +295,21 @@ func differential(t testing.TB, seed int64, patterns, events int) (compared, mat
 				}
 				got[id] = true
 			}
+			// The trusted path on valid events must say exactly the same.
+			var trusted map[ID]bool
+			if d == compiler.EventBridge {
+				tdst, err := mt.MatchTrusted(nil, []byte(input))
+				if err != nil {
+					t.Fatalf("MatchTrusted %s: %v", input, err)
+				}
+				trusted = map[ID]bool{}
+				for _, id := range tdst {
+					trusted[id] = true
+				}
+				if len(tdst) != len(trusted) {
+					t.Fatalf("MatchTrusted reported an id twice: %v", tdst)
+				}
+			}
 			for i, p := range ps {
 				ex, err := compiler.Explain(p, []byte(input))
 				if err != nil {
@@ -307,26 +322,33 @@ func differential(t testing.TB, seed int64, patterns, events int) (compared, mat
 				if ex.Matched != got[ID(fmt.Sprint(i))] {
 					t.Fatalf("seed %d, %v: disagreement\npattern %s\ninput   %s\nExplain %v, automaton %v\n%s", seed, d, srcs[i], input, ex.Matched, !ex.Matched, strings.Join(ex.Lines, "\n"))
 				}
+				if trusted != nil {
+					trustedPairs++
+					if ex.Matched != trusted[ID(fmt.Sprint(i))] {
+						t.Fatalf("seed %d, %v: MatchTrusted disagrees\npattern %s\ninput   %s\nExplain %v, MatchTrusted %v\n%s", seed, d, srcs[i], input, ex.Matched, !ex.Matched, strings.Join(ex.Lines, "\n"))
+					}
+				}
 			}
 		}
 	}
-	return compared, matched
+	return compared, matched, trustedPairs
 }
 
-// TestDifferentialRandom compares the automaton with Explain on random
+// TestDifferentialRandom compares the automaton — Match, and MatchTrusted
+// on the EventBridge events — with Explain on random
 // pattern/event pairs. `go test ./automaton -run DifferentialRandom
-// -pairs=1000000` runs the full million.
+// -pairs=1000000` runs the full million on each path.
 func TestDifferentialRandom(t *testing.T) {
-	total, matches, seed := 0, 0, int64(1)
-	for total < *pairs {
-		c, m := differential(t, seed, 40, 60)
-		total, matches = total+c, matches+m
+	total, matches, trusted, seed := 0, 0, 0, int64(1)
+	for total < *pairs || trusted < *pairs {
+		c, m, tc := differential(t, seed, 40, 60)
+		total, matches, trusted = total+c, matches+m, trusted+tc
 		seed++
 	}
 	if matches == 0 || matches == total {
 		t.Fatalf("the generator is degenerate: %d of %d pairs match", matches, total)
 	}
-	t.Logf("%d pattern/event pairs agree, %d of them matches (%d seeds)", total, matches, seed-1)
+	t.Logf("%d pattern/event pairs agree on Match, %d of them matches; %d on MatchTrusted (%d seeds)", total, matches, trusted, seed-1)
 }
 
 func TestDeleteAndReplace(t *testing.T) {

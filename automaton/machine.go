@@ -104,11 +104,19 @@ type subMachine struct {
 	// allows absence): they are candidates for every input.
 	always []*clauseRec
 	count  int // patterns
+	// For MatchTrusted's early stop (trusted.go): rootNeed is how many
+	// distinct member names of the event's top level lead to a pattern
+	// path; segments are the distinct segments of the pattern paths.
+	rootNeed int32
+	segments [][]byte
 }
 
 type pathEntry struct {
 	pm    *pathMatcher
 	below bool
+	// need: for a prefix, how many distinct member names of the object
+	// there lead further along a pattern path.
+	need int32
 }
 
 // pathMatcher is the value automaton of one path.

@@ -50,6 +50,10 @@ type Matcher struct {
 	absent []int32
 	budget int
 	err    error
+
+	trusted  bool // MatchTrusted: skip unvalidated, stop early
+	noStop   bool // an escape or dotted name ahead: read to the end
+	stopFrom int  // canStop found nothing from here on (-1: not yet)
 }
 
 type arrayStep struct {
@@ -173,8 +177,13 @@ func (mt *Matcher) MatchMessage(dst []ID, pub *compiler.Publish) ([]ID, error) {
 	mt.begin()
 	var err error
 	if mt.snap.sub[inputAttributes].count > 0 && pub.HasAttributes() {
+		// The attributes event is written by the Publish model: valid JSON,
+		// so the trusted reading is exact and stops early.
 		mt.attrBuf = pub.AppendAttributesEvent(mt.attrBuf[:0])
-		if dst, err = mt.run(dst, inputAttributes, mt.attrBuf); err != nil {
+		mt.trusted, mt.noStop, mt.stopFrom = true, false, -1
+		dst, err = mt.run(dst, inputAttributes, mt.attrBuf)
+		mt.trusted = false
+		if err != nil {
 			return dst, err
 		}
 	}

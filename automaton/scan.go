@@ -1,7 +1,9 @@
 package automaton
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math/bits"
 	"unicode/utf8"
@@ -25,19 +27,60 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("automaton: event is not valid JSON at byte %d: %s", e.Offset, e.Msg)
 }
 
+// NotObjectError reports an event that is valid JSON but not an object
+// ([1,2], "text", 42): a different fault from malformed JSON, and said so.
+type NotObjectError struct {
+	Kind string // "an array", "a string", "a number", "a boolean", "null"
+}
+
+func (e *NotObjectError) Error() string {
+	return "automaton: the event is " + e.Kind + ", not a JSON object"
+}
+
 func (mt *Matcher) scan(d []byte) error {
 	i := skipWS(d, 0)
 	if i >= len(d) || d[i] != '{' {
-		return &SyntaxError{i, "an event must be a JSON object"}
+		return notObject(d, i)
 	}
-	i, err := mt.object(d, i, 1)
+	need := int32(0)
+	if mt.trusted {
+		need = mt.sub.rootNeed
+	}
+	i, open, err := mt.object(d, i, 1, need)
 	if err != nil {
 		return err
+	}
+	if open > 0 {
+		return nil // MatchTrusted stopped early: the rest is not read
 	}
 	if i = skipWS(d, i); i != len(d) {
 		return &SyntaxError{i, "unexpected data after the end of the event"}
 	}
 	return nil
+}
+
+// notObject explains an event that does not start with '{': valid JSON of
+// another kind, or not JSON at all. Only this error path pays for the
+// validation.
+func notObject(d []byte, i int) error {
+	if i < len(d) && json.Valid(d) {
+		kind := "a number"
+		switch d[i] {
+		case '[':
+			kind = "an array"
+		case '"':
+			kind = "a string"
+		case 't', 'f':
+			kind = "a boolean"
+		case 'n':
+			kind = "null"
+		}
+		return &NotObjectError{Kind: kind}
+	}
+	if i >= len(d) {
+		return &SyntaxError{i, "the event is empty; an event must be a JSON object"}
+	}
+	return &SyntaxError{i, "an event must be a JSON object"}
 }
 
 func skipWS(d []byte, i int) int {
@@ -55,26 +98,31 @@ func skipWS(d []byte, i int) int {
 	return i
 }
 
-// object reads the object at d[i] (a '{') along the pattern paths.
-func (mt *Matcher) object(d []byte, i, depth int) (int, error) {
+// object reads the object at d[i] (a '{') along the pattern paths. need
+// (MatchTrusted only; 0 for Match) is how many of its member names lead to
+// a pattern path when the object is the last thing its parents need:
+// MatchTrusted stops once it has passed them all, and returns the number
+// of objects it leaves open (0 when it read to the closing brace).
+func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) {
 	if depth > mt.m.cfg.MaxDepth {
-		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
+		return i, 0, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
 	}
 	i = skipWS(d, i+1)
 	if i < len(d) && d[i] == '}' {
-		return i + 1, nil
+		return i + 1, 0, nil
 	}
+	seen := int32(0)
 	for {
 		if i >= len(d) || d[i] != '"' {
-			return i, &SyntaxError{i, "expected a double-quoted member name"}
+			return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
 		}
 		key, next, err := mt.key(d, i)
 		if err != nil {
-			return next, err
+			return next, 0, err
 		}
 		i = skipWS(d, next)
 		if i >= len(d) || d[i] != ':' {
-			return i, &SyntaxError{i, "expected ':' after a member name"}
+			return i, 0, &SyntaxError{i, "expected ':' after a member name"}
 		}
 		i = skipWS(d, i+1)
 		plen := len(mt.path)
@@ -87,27 +135,51 @@ func (mt *Matcher) object(d []byte, i, depth int) (int, error) {
 		if ok {
 			e, ok = mt.sub.index[string(mt.path)]
 		}
-		pm, below := e.pm, e.below
-		if !ok {
+		open := 0
+		switch {
+		case ok:
+			// A member named with a dot reaches a pattern path without
+			// being one of the object's own names: it does not count.
+			// MatchTrusted may stop inside the member's value only when it
+			// is the last this object needs, and this object the last its
+			// parent needs, up to the top: elsewhere it reads on.
+			direct := need > 0 && bytes.IndexByte(key, '.') < 0
+			childNeed := int32(0)
+			if direct && seen+1 >= need {
+				childNeed = e.need
+			}
+			i, open, err = mt.value(d, i, depth, e.pm, e.below, childNeed)
+			if direct {
+				seen++
+			}
+		case mt.trusted:
+			i, err = skipTrusted(d, i)
+		default:
 			i, err = skipValue(d, i, depth)
-		} else {
-			i, err = mt.value(d, i, depth, pm, below)
 		}
 		mt.path = mt.path[:plen]
 		if err != nil {
-			return i, err
+			return i, 0, err
+		}
+		if need > 0 && seen >= need {
+			if open > 0 || mt.canStop(d, i) {
+				return i, open + 1, nil
+			}
+		}
+		if open > 0 {
+			i = finishTrusted(d, i, open)
 		}
 		i = skipWS(d, i)
 		if i >= len(d) {
-			return i, &SyntaxError{i, "unexpected end of input in an object"}
+			return i, 0, &SyntaxError{i, "unexpected end of input in an object"}
 		}
 		switch d[i] {
 		case ',':
 			i = skipWS(d, i+1)
 		case '}':
-			return i + 1, nil
+			return i + 1, 0, nil
 		default:
-			return i, &SyntaxError{i, "expected ',' or '}' in an object"}
+			return i, 0, &SyntaxError{i, "expected ',' or '}' in an object"}
 		}
 	}
 }
@@ -131,71 +203,77 @@ func (mt *Matcher) key(d []byte, i int) ([]byte, int, error) {
 
 // value reads the value at a pattern path (pm, may be nil) or leading to
 // one (below).
-func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool) (int, error) {
+func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool, need int32) (int, int, error) {
 	if i >= len(d) {
-		return i, &SyntaxError{i, "expected a value"}
+		return i, 0, &SyntaxError{i, "expected a value"}
 	}
 	switch c := d[i]; {
 	case c == '{':
 		if !below {
-			return skipValue(d, i, depth)
+			i, err := mt.skip(d, i, depth)
+			return i, 0, err
 		}
-		return mt.object(d, i, depth+1)
+		return mt.object(d, i, depth+1, need)
 	case c == '[':
-		return mt.array(d, i, depth, pm, below)
+		i, err := mt.array(d, i, depth, pm, below)
+		return i, 0, err
 	case c == '"':
 		if pm == nil {
-			return skipString(d, i)
+			i, err := mt.skip(d, i, depth)
+			return i, 0, err
 		}
 		start := i + 1
 		for j := stringStop(d, start); j < len(d); j++ {
 			switch c := d[j]; {
 			case c == '"':
 				val := d[start:j]
-				if !utf8.Valid(val) {
-					return j, &SyntaxError{start, "invalid UTF-8 in a string"}
+				if !mt.trusted && !utf8.Valid(val) {
+					return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
 				}
 				mt.addLeaf(pm, tagString, val)
-				return j + 1, nil
+				return j + 1, 0, nil
 			case c == '\\':
 				v0 := len(mt.valBuf)
 				buf, next, err := unescape(mt.valBuf, d, i)
 				if err != nil {
-					return next, err
+					return next, 0, err
 				}
 				mt.valBuf = buf
 				mt.addLeaf(pm, tagString, buf[v0:len(buf):len(buf)])
-				return next, nil
+				return next, 0, nil
 			case c < 0x20:
-				return j, &SyntaxError{j, "control character in a string"}
+				return j, 0, &SyntaxError{j, "control character in a string"}
 			}
 		}
-		return len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
+		return len(d), 0, &SyntaxError{len(d), "unexpected end of input in a string"}
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, sh, err := scanNumberShape(d, i)
 		if err != nil {
-			return end, err
+			return end, 0, err
 		}
 		if pm != nil {
 			mt.numShape = sh
 			mt.addLeaf(pm, tagNumber, d[i:end])
 		}
-		return end, nil
+		return end, 0, nil
 	case c == 't', c == 'f', c == 'n':
 		end, tag, err := scanLiteral(d, i)
 		if err != nil {
-			return end, err
+			return end, 0, err
 		}
 		if pm != nil {
 			mt.addLeaf(pm, tag, nil)
 		}
-		return end, nil
+		return end, 0, nil
 	}
-	return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
+	return i, 0, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
 }
 
 // array reads an array at a pattern path: each element is a value of the
-// same path, and leaves inside carry (array, index) in their trail.
+// same path. Leaves inside an element that is an object or an array carry
+// (array, index) in their trail; a scalar element pins no index, so it
+// combines with leaves of any element (docs/semantics/patterns.md §5, as
+// event-ruler).
 func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (int, error) {
 	if depth+1 > mt.m.cfg.MaxDepth {
 		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
@@ -207,12 +285,23 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 		return i + 1, nil
 	}
 	for index := int32(0); ; index++ {
-		mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+		pin := i < len(d) && (d[i] == '{' || d[i] == '[')
+		if pin {
+			mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+		}
 		var err error
-		i, err = mt.value(d, i, depth+1, pm, below)
-		mt.stack = mt.stack[:len(mt.stack)-1]
+		var open int
+		i, open, err = mt.value(d, i, depth+1, pm, below, 0) // more elements may follow
+		if pin {
+			mt.stack = mt.stack[:len(mt.stack)-1]
+		}
 		if err != nil {
 			return i, err
+		}
+		if open > 0 {
+			// An element object gave all it holds for the patterns; the
+			// next elements may give more.
+			i = finishTrusted(d, i, open)
 		}
 		i = skipWS(d, i)
 		if i >= len(d) {

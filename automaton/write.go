@@ -689,6 +689,7 @@ func (t *tx) commit() {
 				e.below = true
 				s.index[k] = e
 			}
+			s.countNeeds()
 		}
 	}
 	s := t.snap

@@ -45,39 +45,48 @@ func loadFamily(b *testing.B, name string, count int) (*automaton.Machine, [][]b
 	}
 	r := rand.New(rand.NewSource(1))
 	m := automaton.New(automaton.Config{})
+	ids := make([]automaton.ID, n)
+	ps := make([]*compiler.Pattern, n)
 	for i := 0; i < n; i++ {
 		p, err := compiler.Compile([]byte(fam.Make(r, i)), compiler.EventBridge, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := m.Add(automaton.ID(fmt.Sprint(i)), p); err != nil {
-			b.Fatal(err)
-		}
+		ids[i], ps[i] = automaton.ID(fmt.Sprint(i)), p
+	}
+	if err := m.AddAll(ids, ps); err != nil {
+		b.Fatal(err)
 	}
 	return m, evs, size
 }
 
-// BenchmarkFamilies matches each family's corpus; compare with
-// BenchmarkFastjson on the same events (benchstat shows the ratio).
+// BenchmarkFamilies matches each family's corpus, on both paths; compare
+// with BenchmarkFastjson on the same events (benchstat shows the ratio).
 func BenchmarkFamilies(b *testing.B) {
 	for _, fam := range Families {
-		b.Run(fam.Name, func(b *testing.B) {
-			m, evs, size := loadFamily(b, fam.Name, 5000)
-			mt := m.NewMatcher()
-			var dst []automaton.ID
-			b.SetBytes(int64(size / len(evs)))
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				dst, _ = mt.Match(dst, evs[i%len(evs)])
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
-		})
+		for _, path := range []string{"match", "trusted"} {
+			b.Run(fam.Name+"/"+path, func(b *testing.B) {
+				m, evs, size := loadFamily(b, fam.Name, 5000)
+				mt := m.NewMatcher()
+				match := mt.Match
+				if path == "trusted" {
+					match = mt.MatchTrusted
+				}
+				var dst []automaton.ID
+				b.SetBytes(int64(size / len(evs)))
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					dst, _ = match(dst, evs[i%len(evs)])
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			})
+		}
 	}
 }
 
 func BenchmarkFastjson(b *testing.B) {
-	for _, c := range []string{"citylots", "aws"} {
+	for _, c := range []string{"citylots", "aws", "geofirst", "cloudtrail", "intl", "mixed"} {
 		b.Run(c, func(b *testing.B) {
 			evs, size := events(c, 1, 5000)
 			var p fastjson.Parser

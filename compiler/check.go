@@ -162,15 +162,47 @@ func (c *checker) orShape(m *source.Member) *Diagnostic {
 		if el.Kind != source.Object {
 			return c.errorf(el.Pos, CodeOr, hint, "Only JSON object is allowed in array of $or relationship.")
 		}
-		for _, bm := range el.Members {
-			if reservedInOr[bm.Key] {
-				return c.errorf(bm.KeyPos, CodeOr, "operators belong inside a field's list, not directly in an $or branch",
-					"%s is Ruler reserved fieldName which cannot be used inside $or.", bm.Key)
-			}
+		if bm := reservedKeyIn(el); bm != nil {
+			return c.errorf(bm.KeyPos, CodeOr, "operators belong inside a field's list, not as keys of an $or branch or of objects nested in it",
+				"%s is Ruler reserved fieldName which cannot be used inside $or.", bm.Key)
 		}
 	}
 	if len(v.Elems) < 2 {
 		return c.errorf(v.Pos, CodeOr, hint, "There must have at least 2 Objects in $or relationship.")
+	}
+	return nil
+}
+
+// reservedKeyIn finds, in document order, the first key of o or of an
+// object nested in it (through member objects and the branches of nested
+// $or arrays, not through condition lists) that event-ruler reserves inside
+// an $or: its compiler checks the keys at every depth of a branch
+// (docs/semantics/patterns.md §4.10). Nesting is bounded by the depth limit checked
+// before.
+func reservedKeyIn(o *source.Value) *source.Member {
+	for i := range o.Members {
+		m := &o.Members[i]
+		if m.Key == "$or" {
+			if m.Value.Kind == source.Array {
+				for _, b := range m.Value.Elems {
+					if b.Kind != source.Object {
+						break
+					}
+					if r := reservedKeyIn(b); r != nil {
+						return r
+					}
+				}
+			}
+			continue
+		}
+		if reservedInOr[m.Key] {
+			return m
+		}
+		if m.Value.Kind == source.Object {
+			if r := reservedKeyIn(m.Value); r != nil {
+				return r
+			}
+		}
 	}
 	return nil
 }
@@ -324,16 +356,13 @@ func (c *checker) matchExpr(v *source.Value) ([]Condition, *Diagnostic) {
 		if tooMany {
 			return nil, c.errorf(extra[0].KeyPos, CodeOneKey, "put each operator in an object of its own in the list", "Too many elements in numeric expression")
 		}
-		return nil, c.errorf(extra[0].KeyPos, CodeOneKey, "put each operator in an object of its own in the list: [{\"a\": …}, {\"b\": …}]", "Only one key allowed in match expression")
+		return nil, c.errorf(extra[0].KeyPos, CodeOneKey, oneKeyHint(c.d, v), "Only one key allowed in match expression")
 	}
 	return conds, nil
 }
 
 func (c *checker) unknownOp(op source.Member) *Diagnostic {
-	hint := "operators are prefix, suffix, equals-ignore-case, wildcard, anything-but, numeric, exists and cidr (case-sensitive)"
-	if c.d.IsSNS() {
-		hint = "SNS filter policies support prefix, suffix, equals-ignore-case, anything-but, numeric, exists and cidr (case-sensitive)"
-	}
+	hint := unknownOperatorHint(c.d, op.Key)
 	if lower := strings.ToLower(op.Key); lower != op.Key && (lower == "prefix" || lower == "suffix" || lower == "numeric" || lower == "exists" || lower == "anything-but" || lower == "cidr" || lower == "wildcard") {
 		hint = fmt.Sprintf("operator names are case-sensitive: write %q", lower)
 	}
@@ -393,25 +422,39 @@ func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *D
 	case source.String:
 		cond.Exclude = Exclusion{Op: OpEquals, Values: []Literal{{Kind: LitString, Text: v.Text}}}
 	case source.Number:
-		cond.Exclude = Exclusion{Op: OpEquals, Values: []Literal{NumberLiteral(v.Text)}}
+		lit, diag := c.exclusionNumber(v)
+		if diag != nil {
+			return nil, diag
+		}
+		cond.Exclude = Exclusion{Op: OpEquals, Values: []Literal{lit}}
 	case source.Array:
 		if len(v.Elems) == 0 {
 			return nil, c.errorf(v.Pos, CodeAnythingBut, hint, "Inside anything but list, either all values are number or string, mixed type is not supported")
 		}
+		// event-ruler reads the list as a stream: a bad element or a
+		// number it cannot compare fails where it stands, mixed types
+		// only once the list is read.
 		ex := Exclusion{Op: OpEquals}
-		for i, el := range v.Elems {
-			if el.Kind != source.String && el.Kind != source.Number {
+		var mixed *source.Value
+		for _, el := range v.Elems {
+			switch el.Kind {
+			case source.String:
+				ex.Values = append(ex.Values, Literal{Kind: LitString, Text: el.Text})
+			case source.Number:
+				lit, diag := c.exclusionNumber(el)
+				if diag != nil {
+					return nil, diag
+				}
+				ex.Values = append(ex.Values, lit)
+			default:
 				return nil, c.errorf(el.Pos, CodeAnythingBut, hint, "Inside anything but list, start|null|boolean is not supported.")
 			}
-			if el.Kind != v.Elems[0].Kind {
-				return nil, c.errorf(el.Pos, CodeAnythingBut, "list only strings or only numbers", "Inside anything but list, either all values are number or string, mixed type is not supported")
+			if mixed == nil && el.Kind != v.Elems[0].Kind {
+				mixed = el
 			}
-			_ = i
-			if el.Kind == source.String {
-				ex.Values = append(ex.Values, Literal{Kind: LitString, Text: el.Text})
-			} else {
-				ex.Values = append(ex.Values, NumberLiteral(el.Text))
-			}
+		}
+		if mixed != nil {
+			return nil, c.errorf(mixed.Pos, CodeAnythingBut, "list only strings or only numbers", "Inside anything but list, either all values are number or string, mixed type is not supported")
 		}
 		cond.Exclude = ex
 	case source.Object:
@@ -424,6 +467,19 @@ func (c *checker) anythingBut(op source.Member, pos source.Pos) ([]Condition, *D
 		return nil, c.errorf(v.Pos, CodeAnythingBut, hint, anythingButValue)
 	}
 	return []Condition{cond}, nil
+}
+
+// exclusionNumber reads a number excluded by anything-but. event-ruler
+// keeps exclusions in its comparable form only, so a number that is not
+// comparable (docs/semantics/patterns.md §6) is an error, as inside numeric.
+func (c *checker) exclusionNumber(v *source.Value) (Literal, *Diagnostic) {
+	lit := NumberLiteral(v.Text)
+	if !lit.Exact {
+		return Literal{}, c.errorf(v.Pos, CodeNumberPrecision,
+			"anything-but compares numbers by value: give one exactly representable as a binary64 (at most 17 significant digits, |n| < 1.8e308), or exclude the text as a string",
+			"Cannot compare number : %s", v.Text)
+	}
+	return lit, nil
 }
 
 func (c *checker) anythingButObject(v *source.Value) (Exclusion, *Diagnostic) {
@@ -573,15 +629,15 @@ func (c *checker) numeric(op source.Member, pos source.Pos) ([]Condition, *Diagn
 		}
 		switch op0 {
 		case "=":
-			r = Range{Lo: n0, Hi: n0, HasLo: true, HasHi: true, LoIncl: true, HiIncl: true}
+			r = Range{Lo: n0, Hi: n0, HasLo: true, HasHi: true, LoIncl: true, HiIncl: true, LoText: el[1].Text, HiText: el[1].Text}
 		case "<":
-			r = Range{Hi: n0, HasHi: true}
+			r = Range{Hi: n0, HasHi: true, HiText: el[1].Text}
 		case "<=":
-			r = Range{Hi: n0, HasHi: true, HiIncl: true}
+			r = Range{Hi: n0, HasHi: true, HiIncl: true, HiText: el[1].Text}
 		}
 		return []Condition{{Op: OpNumeric, Range: r, Pos: pos}}, nil
 	}
-	r = Range{Lo: n0, HasLo: true, LoIncl: op0 == ">="}
+	r = Range{Lo: n0, HasLo: true, LoIncl: op0 == ">=", LoText: el[1].Text}
 	if len(el) > 2 {
 		if el[2].Kind != source.String {
 			return nil, c.errorf(el[2].Pos, CodeNumeric, hint, "Bad value in numeric range: %s", tokenText(el[2]))
@@ -600,7 +656,7 @@ func (c *checker) numeric(op source.Member, pos source.Pos) ([]Condition, *Diagn
 		if n0 >= n2 {
 			return nil, c.errorf(el[3].Pos, CodeNumeric, "the lower bound must be below the upper bound", "Bottom must be less than top")
 		}
-		r.Hi, r.HasHi, r.HiIncl = n2, true, op2 == "<="
+		r.Hi, r.HasHi, r.HiIncl, r.HiText = n2, true, op2 == "<=", el[3].Text
 	}
 	return []Condition{{Op: OpNumeric, Range: r, Pos: pos}}, nil
 }

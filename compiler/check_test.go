@@ -40,6 +40,13 @@ func TestErrors(t *testing.T) {
 		{EventBridge, `{"a": [{"$or": [1, 2]}]}`, CodeUnknownOperator, "Unrecognized match type $or"},
 		{EventBridge, `{"$or": "x"}`, CodeOr, "It must be an Array followed with $or."},
 		{EventBridge, `{"$or": [{"prefix": ["a"]}, {"b": ["c"]}]}`, CodeOr, "prefix is Ruler reserved fieldName which cannot be used inside $or."},
+		{EventBridge, `{"$or": [{"k": {"numeric": [1]}}, {"j": [2]}]}`, CodeOr, "numeric is Ruler reserved fieldName which cannot be used inside $or."},
+		{EventBridge, `{"$or": [{"a": ["x"]}, {"$or": [{"b": ["y"]}, {"c": {"d": {"wildcard": ["z"]}}}]}]}`, CodeOr, "wildcard is Ruler reserved fieldName which cannot be used inside $or."},
+		{EventBridge, `{"a": [{"anything-but": 12345678901234567890}]}`, CodeNumberPrecision, "Cannot compare number : 12345678901234567890"},
+		{EventBridge, `{"a": [{"anything-but": [1, 0.30000000000000001]}]}`, CodeNumberPrecision, "Cannot compare number : 0.30000000000000001"},
+		{EventBridge, `{"a": [{"anything-but": [1, "x", null]}]}`, CodeAnythingBut, "Inside anything but list, start|null|boolean is not supported."},
+		{EventBridge, `{"a": [{"anything-but": [1, "x"]}]}`, CodeAnythingBut, "mixed type is not supported"},
+		{SNSAttributes, `{"a": [{"anything-but": [1e400]}]}`, CodeNumberPrecision, "Cannot compare number : 1e400"},
 		{EventBridge, `{"$or": [{"a": ["x"]}, 5]}`, CodeOr, "Only JSON object is allowed in array of $or relationship."},
 		{EventBridge, `{"a": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}`, CodeComplexity, "Rule is too complex"},
 		{EventBridge, `{"$or": [{"a": [{"wildcard": "*a*b*c*d*e*f"}]}, {"a": [{"wildcard": "*a*b*c*d*e*f"}]}]}`, CodeComplexity, "Rule is too complex"},
@@ -107,31 +114,37 @@ func TestErrors(t *testing.T) {
 }
 
 // TestWildcardComplexity pins event-ruler's reference figures
-// (docs/semantics/patterns.md §4.5).
+// (docs/semantics/patterns.md §4.5, §4.5.1).
 func TestWildcardComplexity(t *testing.T) {
 	tests := []struct {
-		globs []string
-		want  int
+		pattern string
+		want    int
 	}{
-		{[]string{"*-*-*-*-*-*-*"}, 13},
-		{[]string{"*/*/*/*/*/*.log"}, 11},
-		{[]string{"a*b*c*d*e*f"}, 6},
-		{[]string{"/home/*/src/*.go"}, 4},
-		{[]string{"*"}, 2},
-		{[]string{"/Users/*/dir/dir/dir/dir/dir/doc.txt"}, 7},
-		{[]string{"*/x/*", "*/y/*"}, 7},
+		{`{"a": [{"wildcard": "*-*-*-*-*-*-*"}]}`, 13},
+		{`{"a": [{"wildcard": "*/*/*/*/*/*.log"}]}`, 11},
+		{`{"a": [{"wildcard": "a*b*c*d*e*f"}]}`, 6},
+		{`{"a": [{"wildcard": "/home/*/src/*.go"}]}`, 4},
+		{`{"a": [{"wildcard": "*"}]}`, 2},
+		{`{"a": [{"wildcard": "/Users/*/dir/dir/dir/dir/dir/doc.txt"}]}`, 7},
+		{`{"a": [{"wildcard": "*:*:*:*:*:event-bus/*"}]}`, 11},
+		{`{"a": [{"wildcard": "*o*"}, {"wildcard": "*p*"}, {"wildcard": "*q*"}, {"wildcard": "*r*"}]}`, 12},
+		{`{"a": [{"wildcard": "*o*"}, {"wildcard": "*o*"}, {"wildcard": "*o*"}, {"wildcard": "*o*"}]}`, 9},
+		{`{"a": [{"wildcard": "*-*"}, {"wildcard": "*-*"}, {"wildcard": "*-*"}, {"wildcard": "*-*"}]}`, 3},
+		{`{"a": [{"wildcard": "*o*"}, {"wildcard": "*p*"}]}`, 6},
+		{`{"a": [{"anything-but": {"wildcard": ["*o*", "*p*"]}}]}`, 4},
+		{`{"a": [{"anything-but": {"wildcard": "*o*"}}, {"wildcard": "*o*"}]}`, 6},
+		{`{"a": [{"wildcard": "*a*b*c*d*"}]}`, 6},
+		{`{"a": [{"wildcard": "*a*b*c*d*"}], "$or": [{"b": ["x"]}, {"c": ["y"]}]}`, 11},
+		{`{"$or": [{"b": ["x"], "z": [{"wildcard": "*a*b*c*d*"}]}, {"z": [{"wildcard": "*a*b*c*"}]}]}`, 6},
+		{`{"a": [{"prefix": "x"}, {"numeric": [">", 1]}]}`, 0},
 	}
 	for _, tc := range tests {
-		var gs []Glob
-		for _, s := range tc.globs {
-			g, reason := parseGlob(s)
-			if reason != "" {
-				t.Fatal(reason)
-			}
-			gs = append(gs, g)
+		p, err := Compile([]byte(tc.pattern), EventBridge, &Options{WildcardComplexity: ComplexityCap})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.pattern, err)
 		}
-		if got := wildcardComplexity(gs, 100); got != tc.want {
-			t.Errorf("%v: complexity %d, want %d", tc.globs, got, tc.want)
+		if got := WildcardComplexity(p, 0).Value; got != tc.want {
+			t.Errorf("%s: complexity %d, want %d", tc.pattern, got, tc.want)
 		}
 	}
 }

@@ -17,7 +17,10 @@ import (
 //   - An event's leaves are its strings, numbers, true, false and null; a
 //     leaf's path is its object keys joined with "."; arrays add no segment
 //     and every element (recursively) is a leaf of the same path. Every leaf
-//     also carries the (array, index) pairs on its way from the root.
+//     also carries the (array, index) pairs of the array elements it lies
+//     in that are objects or arrays: a scalar element of an array pins no
+//     index and combines with leaves of any element (docs/semantics/patterns.md §5, as
+//     event-ruler).
 //   - A Clause matches iff there is one choice of leaves, one for each Field
 //     that needs a leaf (every Condition but Exists=false), such that the
 //     chosen leaf satisfies one of that Field's Conditions and no two chosen
@@ -92,6 +95,10 @@ type Range struct {
 	Lo, Hi         float64
 	HasLo, HasHi   bool
 	LoIncl, HiIncl bool
+	// LoText and HiText are the bounds as the pattern wrote them
+	// (1048576, not 1.048576e+06), for explanations; empty for ranges
+	// built in code. Matching uses only Lo and Hi.
+	LoText, HiText string
 }
 
 // Exclusion says which leaves an anything-but excludes. Exactly one of

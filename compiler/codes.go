@@ -40,4 +40,7 @@ const (
 	WarnOrFallback  = "W102" // $or read as an ordinary field name
 	WarnNumberRange = "W103" // number outside AWS's documented range
 	WarnInexact     = "W104" // number literal not exactly representable
+	// WarnComplexityQuirk: over the wildcard complexity limit, but only
+	// event-ruler's exists:false quirk would keep AWS from rejecting it.
+	WarnComplexityQuirk = "W105"
 )

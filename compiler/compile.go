@@ -20,7 +20,8 @@ const (
 	// SNSMaxSize is the filter policy size limit, in bytes.
 	SNSMaxSize = 256 << 10
 	// DefaultWildcardComplexity is the largest accepted wildcard complexity
-	// (docs/semantics/patterns.md §4.5): AWS accepted 7 and rejected 11.
+	// (docs/semantics/patterns.md §4.5): AWS accepted 7 and rejected 11, and
+	// event-ruler's README uses 10 as its example budget.
 	DefaultWildcardComplexity = 10
 	// DefaultMaxDepth bounds pattern nesting.
 	DefaultMaxDepth = 100
@@ -159,8 +160,12 @@ func CompileValue(v *source.Value, d Dialect, opts *Options) (*Pattern, ErrorLis
 			Hint: "each $or multiplies the clauses of its siblings; factor common fields or split the rule"})
 	}
 	if d == EventBridge {
-		if diag := checkComplexity(clauses, o.WildcardComplexity); diag != nil {
+		diag, warning := checkComplexity(root, o.WildcardComplexity)
+		if diag != nil {
 			return fail(diag)
+		}
+		if warning != nil {
+			c.warnings = append(c.warnings, warning)
 		}
 	}
 	return &Pattern{Dialect: d, Clauses: clauses, Warnings: c.warnings, Root: root}, c.warnings
@@ -378,57 +383,6 @@ func lower(root *Object, maxClauses int) ([]Clause, error) {
 		clauses = append(clauses, cl)
 	}
 	return clauses, nil
-}
-
-// checkComplexity applies EventBridge's wildcard complexity limit: at each
-// path, every wildcard and anything-but wildcard of every clause counts
-// (conditions shared by clauses through distribution count once).
-func checkComplexity(clauses []Clause, budget int) *Diagnostic {
-	type globAt struct {
-		pos  source.Pos
-		glob int
-	}
-	byPath := map[string][]Glob{}
-	seen := map[string]map[globAt]bool{}
-	firstPos := map[string]source.Pos{}
-	for _, cl := range clauses {
-		for _, f := range cl.Fields {
-			for _, cond := range f.Conds {
-				var globs []Glob
-				switch {
-				case cond.Op == OpWildcard:
-					globs = []Glob{cond.Glob}
-				case cond.Op == OpAnythingBut && cond.Exclude.Op == OpWildcard:
-					globs = cond.Exclude.Globs
-				}
-				for i, g := range globs {
-					if seen[f.Path] == nil {
-						seen[f.Path] = map[globAt]bool{}
-						firstPos[f.Path] = cond.Pos
-					}
-					k := globAt{cond.Pos, i}
-					if seen[f.Path][k] {
-						continue
-					}
-					seen[f.Path][k] = true
-					byPath[f.Path] = append(byPath[f.Path], g)
-				}
-			}
-		}
-	}
-	paths := make([]string, 0, len(byPath))
-	for p := range byPath {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		if n := wildcardComplexity(byPath[p], budget); n > budget {
-			return &Diagnostic{Pos: firstPos[p], Severity: SeverityError, Code: CodeComplexity,
-				Reason: "Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character",
-				Hint:   fmt.Sprintf("wildcard complexity at %q is %d, above the limit of %d: use fewer stars, or prefix/suffix operators", p, n, budget)}
-		}
-	}
-	return nil
 }
 
 func netipPrefixOf(a netip.Addr) netip.Prefix {

@@ -1,6 +1,9 @@
 package compiler
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Dialect names the rule language and, for SNS, the filter policy scope.
 // The scope decides both what is checked (nesting is a MessageBody feature)
@@ -39,7 +42,9 @@ func (d Dialect) IsSNS() bool { return d == SNSAttributes || d == SNSBody }
 // names "sns-attributes" and "sns-body" used by the conformance files are
 // accepted as name too.
 func ParseDialect(name, scope string) (Dialect, error) {
-	switch name {
+	// The dialect is our own word, so its case does not matter; the scope
+	// is AWS's FilterPolicyScope value, which AWS matches exactly.
+	switch strings.ToLower(strings.TrimSpace(name)) {
 	case "eventbridge":
 		if scope != "" {
 			return 0, fmt.Errorf("--scope applies only to the sns dialect")

@@ -19,15 +19,15 @@
 // after $or distribution) and the AWS limits that can be raised (pattern
 // size, wildcard complexity).
 //
-// Codes: E0xx reading (E001 syntax, E002 too large, E003 too deep, E004
-// encoding), E1xx structure (E101 not an object, E102 scalar member, E103
-// empty object, E104 empty list, E105 nested list, E106 empty match
-// expression, E107 more than one key, E108 unknown operator, E109 $or,
-// E110 nesting in the MessageAttributes scope), E2xx operators (E201
-// prefix, E202 suffix, E203 equals-ignore-case, E204 wildcard, E205
-// anything-but, E206 numeric, E207 exists, E208 cidr, E209 exactly, E210
-// inexact number), E3xx limits (E301 wildcard complexity, E302 SNS keys,
-// E303 SNS combinations, E304 clause budget), W1xx warnings (W101 exactly,
-// W102 $or read as a field name, W103 number outside AWS's documented
-// range, W104 number not exactly representable).
+// Codes: E0xx reading, E1xx structure, E2xx operators, E3xx limits, W1xx
+// warnings. Codes lists every one with its meaning and a pattern that
+// draws it; docs/codes.md is generated from that table.
+//
+// Wildcard complexity (E301) is event-ruler's own measure, computed over a
+// model of the engine's automaton layout (complexity*.go): the $or
+// sub-rules in the engine's order, a chain of name states over each one's
+// sorted fields, one value machine per field laid out with the engine's
+// state-reuse rules, scored by a bounded subset traversal.
+// WildcardComplexity gives the figure and the field whose value machine
+// drives it; DefaultWildcardComplexity (10) is the limit.
 package compiler

@@ -2,6 +2,8 @@ package compiler
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/patternc/patternc/compiler/source"
@@ -39,6 +41,16 @@ const explainBudget = 2_000_000
 // "Parameter Event is not valid.", a malformed Publish request) is an
 // *InputError.
 func Explain(p *Pattern, input []byte) (*Explanation, error) {
+	return explain(p, input, true)
+}
+
+// ExplainMatch is Explain as a rule on a bus or the automaton sees an
+// event: any JSON object, without TestEventPattern's envelope fields.
+func ExplainMatch(p *Pattern, input []byte) (*Explanation, error) {
+	return explain(p, input, false)
+}
+
+func explain(p *Pattern, input []byte, envelope bool) (*Explanation, error) {
 	ex := &Explanation{Clause: -1}
 	var event *source.Value
 	switch p.Dialect {
@@ -47,8 +59,12 @@ func Explain(p *Pattern, input []byte) (*Explanation, error) {
 		if err != nil {
 			return nil, &InputError{Msg: "Parameter Event is not valid. (the event could not be read as JSON: " + err.Error() + ")"}
 		}
-		if err := CheckEventEnvelope(v); err != nil {
-			return nil, err
+		if envelope {
+			if err := CheckEventEnvelope(v); err != nil {
+				return nil, err
+			}
+		} else if v.Kind != source.Object {
+			return nil, &InputError{Msg: "the event is not a JSON object"}
 		}
 		event = v
 	case SNSAttributes, SNSBody:
@@ -136,7 +152,13 @@ func Flatten(v *source.Value) []Leaf {
 			id := arrays
 			arrays++
 			for i, e := range v.Elems {
-				s := append(append([]ArrayStep(nil), steps...), ArrayStep{id, i})
+				// Only an element that is an object or an array pins this
+				// array's index; a scalar element combines with leaves
+				// of any element (docs/semantics/patterns.md §5, as event-ruler).
+				s := steps
+				if e.Kind == source.Object || e.Kind == source.Array {
+					s = append(append([]ArrayStep(nil), steps...), ArrayStep{id, i})
+				}
 				walk(e, path, s)
 			}
 		default:
@@ -469,21 +491,21 @@ func DescribeCondition(c *Condition) string {
 		var parts []string
 		r := c.Range
 		if r.HasLo && r.HasHi && r.Lo == r.Hi && r.LoIncl && r.HiIncl {
-			return fmt.Sprintf("{\"numeric\": [\"=\", %v]}", r.Lo)
+			return fmt.Sprintf("{\"numeric\": [\"=\", %s]}", boundText(r.Lo, r.LoText))
 		}
 		if r.HasLo {
 			op := ">"
 			if r.LoIncl {
 				op = ">="
 			}
-			parts = append(parts, fmt.Sprintf("%q, %v", op, r.Lo))
+			parts = append(parts, fmt.Sprintf("%q, %s", op, boundText(r.Lo, r.LoText)))
 		}
 		if r.HasHi {
 			op := "<"
 			if r.HiIncl {
 				op = "<="
 			}
-			parts = append(parts, fmt.Sprintf("%q, %v", op, r.Hi))
+			parts = append(parts, fmt.Sprintf("%q, %s", op, boundText(r.Hi, r.HiText)))
 		}
 		return "{\"numeric\": [" + strings.Join(parts, ", ") + "]}"
 	case OpExists:
@@ -492,6 +514,19 @@ func DescribeCondition(c *Condition) string {
 		return fmt.Sprintf("{\"cidr\": %q}", c.Prefix.String())
 	}
 	return "?"
+}
+
+// boundText is a numeric bound as the pattern wrote it, or for a range
+// built in code the shortest text that reads back as f, in plain notation
+// where that is not absurdly long (1048576, not 1.048576e+06).
+func boundText(f float64, text string) string {
+	if text != "" {
+		return text
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 func describeLiteral(l *Literal) string {

@@ -2,8 +2,11 @@ package compiler
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/patternc/patternc/compiler/source"
 )
 
 // envelope wraps members into an event TestEventPattern accepts.
@@ -181,6 +184,10 @@ func TestExplainInputErrors(t *testing.T) {
 		{sns, `{"MessageAttributes": {"a": {"DataType": "Blob", "StringValue": "x"}}}`, "is not String, Number, Binary or String.Array"},
 		{sns, `{"MessageAttributes": {"a": {"StringValue": "x"}}}`, "has no DataType"},
 		{sns, `{"MessageAttributes": {"a": {"DataType": "String"}}}`, "has no value"},
+		// Not a Publish request at all: said so, never a silent no-match.
+		{sns, `{"store": "eu-1"}`, `not an SNS Publish request: it has neither "Message" nor "MessageAttributes"`},
+		{sns, `{"store": {"DataType": "String", "StringValue": "eu-1"}}`, "this is a bare MessageAttributes map"},
+		{sns, `[1]`, "must be a JSON object"},
 	}
 	for _, tc := range tests {
 		_, err := Explain(tc.p, []byte(tc.input))
@@ -239,5 +246,50 @@ func TestExplainBounded(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(ex.Lines, "\n"), "array consistency") {
 		t.Fatalf("explanation does not name array consistency: %v", ex.Lines)
+	}
+}
+
+// TestExplainNumbersAsWritten: explanations print numeric bounds as the
+// pattern wrote them, not in Go's %v float form (1.048576e+06).
+func TestExplainNumbersAsWritten(t *testing.T) {
+	p, err := Compile([]byte(`{"size": [{"numeric": [">=", 1048576, "<", 2e9]}], "n": [{"numeric": ["=", 3.0]}], "m": [{"numeric": ["<=", 0.1]}]}`), EventBridge, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := ExplainMatch(p, []byte(`{"size": 2097152, "n": 3, "m": 0}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(ex.Lines, "\n")
+	for _, want := range []string{`[">=", 1048576, "<", 2e9]`, `["=", 3.0]`, `["<=", 0.1]`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("explanation lacks %s:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "e+0") {
+		t.Errorf("explanation prints a number in %%v form:\n%s", got)
+	}
+	// Ranges built in code have no text: plain notation where it is short.
+	if s := DescribeCondition(&Condition{Op: OpNumeric, Range: Range{Lo: 1048576, HasLo: true}}); s != `{"numeric": [">", 1048576]}` {
+		t.Errorf("DescribeCondition = %s", s)
+	}
+}
+
+// TestFlattenPins pins which leaves carry an array's index (docs/semantics/patterns.md §5):
+// leaves inside an object or array element do, scalar elements do not.
+func TestFlattenPins(t *testing.T) {
+	v, err := source.ParseJSON([]byte(`{"b": ["x", {"a": "f"}, ["y"]]}`), source.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, l := range Flatten(v) {
+		got[l.Path+"="+l.Text] = fmt.Sprint(l.Arrays)
+	}
+	want := map[string]string{"b=x": "[]", "b.a=f": "[{0 1}]", "b=y": "[{0 2}]"}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: arrays %s, want %s", k, got[k], w)
+		}
 	}
 }

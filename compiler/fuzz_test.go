@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/patternc/patternc/compiler/source"
@@ -95,6 +97,49 @@ func FuzzParsePublish(f *testing.F) {
 		v, err := source.ParseJSON(ev, source.Limits{})
 		if err != nil || v.Kind != source.Object {
 			t.Fatalf("attribute event %q is not a JSON object: %v", ev, err)
+		}
+	})
+}
+
+// FuzzWildcardComplexity measures fuzzed globs laid out as event-ruler
+// would (lists, anything-but sets, $or copies, fields before them): the
+// measure never panics, stays within its bounds, and a limited measure is
+// the full measure cut at the limit.
+func FuzzWildcardComplexity(f *testing.F) {
+	f.Add("*o*", "*p*", uint8(0))
+	f.Add("*a*b*c*d*", "*a*b*c*", uint8(3))
+	f.Add("日a*é*\\**x", "a*b", uint8(5))
+	f.Fuzz(func(t *testing.T, g1, g2 string, shape uint8) {
+		q1, _ := json.Marshal(g1)
+		q2, _ := json.Marshal(g2)
+		var src string
+		switch shape % 6 {
+		case 0:
+			src = fmt.Sprintf(`{"a": [{"wildcard": %s}, {"wildcard": %s}]}`, q1, q2)
+		case 1:
+			src = fmt.Sprintf(`{"a": [{"anything-but": {"wildcard": [%s, %s]}}, {"wildcard": %s}]}`, q1, q2, q1)
+		case 2:
+			src = fmt.Sprintf(`{"a": [{"wildcard": %s}], "$or": [{"b": ["x"]}, {"c": ["y"], "a": [{"wildcard": %s}]}]}`, q1, q2)
+		case 3:
+			src = fmt.Sprintf(`{"$or": [{"b": ["x"], "z": [{"wildcard": %s}]}, {"z": [{"wildcard": %s}, {"equals-ignore-case": %s}]}]}`, q1, q2, q1)
+		case 4:
+			src = fmt.Sprintf(`{"a": [{"prefix": %s}, {"wildcard": %s}, {"suffix": {"equals-ignore-case": %s}}, {"wildcard": %s}]}`, q2, q1, q2, q1)
+		default:
+			src = fmt.Sprintf(`{"a": [{"exists": false}], "b": [{"wildcard": %s}, {"wildcard": %s}, {"wildcard": %s}]}`, q1, q2, q1)
+		}
+		p, err := Compile([]byte(src), EventBridge, &Options{WildcardComplexity: ComplexityCap - 1})
+		if err != nil {
+			return // a glob AWS rejects, or over even the widest limit
+		}
+		full := WildcardComplexity(p, 0)
+		if full.Value < 0 || full.Value > ComplexityCap || (full.Value > 0) != (full.Path != "") {
+			t.Fatalf("%s: measure %+v", src, full)
+		}
+		for _, limit := range []int{1, 5, 11} {
+			cut := WildcardComplexity(p, limit)
+			if !full.AtLeast && cut.Value != min(full.Value, limit) {
+				t.Fatalf("%s: measure %d, cut at %d gives %d", src, full.Value, limit, cut.Value)
+			}
 		}
 	})
 }

@@ -34,15 +34,27 @@ func (a Attribute) BaseType() string {
 	return base
 }
 
-// ParsePublish reads a Publish request. Anything that is not such a request
-// is an *InputError.
+// ParsePublish reads a Publish request, or the notification envelope SNS
+// delivers to SQS and HTTP subscribers, which names attribute fields Type
+// and Value:
+//
+//	{"Message": "...", "MessageAttributes": {"k": {"DataType": "String", "StringValue": "v"}}}
+//	{"Type": "Notification", "Message": "...", "MessageAttributes": {"k": {"Type": "String", "Value": "v"}}}
+//
+// Message or MessageAttributes must be present (Publish requires Message;
+// a request carrying only attributes is still plainly one). Anything else
+// (a raw message body, a bare attributes map) is an *InputError that names
+// the forms expected, never a silent "no match".
 func ParsePublish(req []byte) (*Publish, error) {
 	v, err := source.ParseJSON(req, source.Limits{MaxSize: 16 << 20})
 	if err != nil {
 		return nil, &InputError{Msg: "the Publish request is not valid JSON: " + err.Error()}
 	}
 	if v.Kind != source.Object {
-		return nil, &InputError{Msg: "the Publish request must be a JSON object with Message and MessageAttributes"}
+		return nil, &InputError{Msg: "the Publish request must be a JSON object: " + publishForms}
+	}
+	if err := needMessage(v); err != nil {
+		return nil, err
 	}
 	p := &Publish{}
 	for _, m := range v.Members {
@@ -80,6 +92,44 @@ func ParsePublish(req []byte) (*Publish, error) {
 	}
 	p.Attributes = kept
 	return p, nil
+}
+
+// publishForms names the accepted input forms in error messages.
+const publishForms = `expected a Publish request {"Message": "...", "MessageAttributes": {"name": {"DataType": "String", "StringValue": "..."}}} or an SNS notification envelope {"Type": "Notification", "Message": "...", "MessageAttributes": {"name": {"Type": "String", "Value": "..."}}}`
+
+// needMessage rejects an object with neither Message nor MessageAttributes, saying what it
+// looks like: a bare MessageAttributes map, or a message body that should
+// have been put in Message as a string.
+func needMessage(v *source.Value) error {
+	for _, m := range v.Members {
+		if m.Key == "Message" || m.Key == "MessageAttributes" {
+			return nil
+		}
+	}
+	attrs := len(v.Members) > 0
+	for _, m := range v.Members {
+		if !isAttributeShape(m.Value) {
+			attrs = false
+			break
+		}
+	}
+	if attrs {
+		return &InputError{Msg: `this is a bare MessageAttributes map, not a Publish request: wrap it as {"Message": "...", "MessageAttributes": {...}}`}
+	}
+	return &InputError{Msg: `not an SNS Publish request: it has neither "Message" nor "MessageAttributes" (for a MessageBody policy, put the body in "Message" as a JSON string); ` + publishForms}
+}
+
+// isAttributeShape reports whether v looks like one message attribute.
+func isAttributeShape(v *source.Value) bool {
+	if v.Kind != source.Object {
+		return false
+	}
+	for _, f := range v.Members {
+		if f.Key == "DataType" || f.Key == "Type" {
+			return true
+		}
+	}
+	return false
 }
 
 func readAttribute(m source.Member) (Attribute, error) {

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -36,7 +38,7 @@ func TestDeterministic(t *testing.T) {
 	if x != y {
 		t.Fatal("AWS events not deterministic")
 	}
-	for _, seq := range []func(func([]byte) bool){CityLots(3, 300), AWSEvents(3, 300)} {
+	for _, seq := range []func(func([]byte) bool){CityLots(3, 300), AWSEvents(3, 300), CityLotsGeometryFirst(3, 300), CloudTrail(3, 100), Intl(3, 300)} {
 		seq(func(ev []byte) bool {
 			var v map[string]any
 			if err := json.Unmarshal(ev, &v); err != nil {
@@ -44,5 +46,54 @@ func TestDeterministic(t *testing.T) {
 			}
 			return true
 		})
+	}
+}
+
+// TestNewCorpora: CloudTrail events are 2–10 KB; geometry-first lots are
+// the same lots reordered; Intl strings decode to the listed names.
+func TestNewCorpora(t *testing.T) {
+	CloudTrail(5, 500)(func(ev []byte) bool {
+		if len(ev) < 2000 || len(ev) > 10240 {
+			t.Fatalf("a CloudTrail event of %d bytes", len(ev))
+		}
+		return true
+	})
+	var a, b []map[string]any
+	CityLots(4, 50)(func(ev []byte) bool {
+		var v map[string]any
+		_ = json.Unmarshal(ev, &v)
+		a = append(a, v)
+		return true
+	})
+	CityLotsGeometryFirst(4, 50)(func(ev []byte) bool {
+		var v map[string]any
+		_ = json.Unmarshal(ev, &v)
+		b = append(b, v)
+		return true
+	})
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatal("geometry-first lots differ from the lots")
+	}
+	escapes, names := 0, map[string]bool{}
+	Intl(6, 200)(func(ev []byte) bool {
+		var v struct {
+			Detail struct{ Customer struct{ Name string } }
+		}
+		if err := json.Unmarshal(ev, &v); err != nil {
+			t.Fatal(err)
+		}
+		names[v.Detail.Customer.Name] = true
+		if strings.Contains(string(ev), `\u`) {
+			escapes++
+		}
+		return true
+	})
+	for n := range names {
+		if !slices.Contains(IntlNames, n) {
+			t.Fatalf("name %q decodes to no listed name", n)
+		}
+	}
+	if escapes == 0 || len(names) < 5 {
+		t.Fatalf("%d events with \\u escapes, %d names", escapes, len(names))
 	}
 }

@@ -7,31 +7,54 @@ import (
 
 	"github.com/patternc/patternc/compiler"
 	"github.com/patternc/patternc/compiler/source"
+	"github.com/patternc/patternc/internal/suggest"
 )
 
 // checkPattern compiles one pattern found in a file and adds the compiler's
-// findings and lint's own warnings.
-func (fr *fileResult) checkPattern(v *source.Value, target Target, d compiler.Dialect, where string) *compiler.Pattern {
+// findings and lint's own warnings. computed (may be nil) reports the
+// values lint cannot know; they get stand-ins (opaque.go).
+func (fr *fileResult) checkPattern(v *source.Value, s site, computed computedFunc) *compiler.Pattern {
+	open, si := openPattern(v, computed)
+	return fr.checkOpen(open, s, si)
+}
+
+// checkOpen checks a pattern whose computed values already have
+// stand-ins, drops what is said about the stand-ins, and records the
+// pattern as a Rule.
+func (fr *fileResult) checkOpen(v *source.Value, s site, si *standIns) *compiler.Pattern {
+	fr.budget.step()
 	fr.patterns++
-	p, diags := compiler.CompileValue(v, d, nil)
+	start := len(fr.findings)
+	p, diags := compiler.CompileValue(v, s.dialect, nil)
 	for _, dg := range diags {
-		if dg.Code == compiler.CodeUnknownOperator && d.IsSNS() && strings.HasSuffix(dg.Reason, " wildcard") {
+		if dg.Code == compiler.CodeUnknownOperator && s.dialect.IsSNS() && strings.HasSuffix(dg.Reason, " wildcard") {
 			dg.Hint += " (AWS's answer for wildcard in SNS is unverified; patternc rejects it)"
 		}
-		fr.addDiag(dg, where)
+		fr.addDiag(dg, s.where)
 	}
-	if p == nil {
-		return nil
+	if p != nil {
+		if s.dialect == compiler.EventBridge && v.Kind == source.Object {
+			nearMisses(fr, v, s.where)
+		}
+		duplicateKeys(fr, v, s.where)
+		orOverrides(fr, p.Root, "", s.where)
+		neverMatches(fr, p, s.where)
+		if s.target == TargetPipe || s.target == TargetESM {
+			unsupported(fr, p, s.target, s.where)
+		}
 	}
-	if d == compiler.EventBridge && v.Kind == source.Object {
-		nearMisses(fr, v, where)
+	if si != nil && len(si.names) > 0 {
+		kept := fr.findings[:start]
+		for _, f := range fr.findings[start:] {
+			if !si.isStandIn(f.pos) {
+				kept = append(kept, f)
+			}
+		}
+		fr.findings = kept
+		fr.addAt(si.first, compiler.SeverityInfo, CodeUnchecked, s.where, "checked around computed values: %s", si.summary())
 	}
-	duplicateKeys(fr, v, where)
-	orOverrides(fr, p.Root, "", where)
-	neverMatches(fr, p, where)
-	if target == TargetPipe || target == TargetESM {
-		unsupported(fr, p, target, where)
-	}
+	fr.rules = append(fr.rules, Rule{Name: s.name, File: fr.file, Pos: v.Pos, Where: s.where, Dialect: s.dialect, Target: s.target,
+		Pattern: p, Computed: si != nil && len(si.names) > 0, value: v})
 	return p
 }
 
@@ -53,15 +76,11 @@ func nearMisses(fr *fileResult, v *source.Value, where string) {
 		if isEnvelope(m.Key) {
 			continue
 		}
-		norm := normalizeKey(m.Key)
-		for _, e := range envelope {
-			if norm == normalizeKey(e) || (len(m.Key) > 3 && editDistance(strings.ToLower(m.Key), e) <= 2) {
-				fr.add(Finding{Line: m.KeyPos.Line, Col: m.KeyPos.Col, Severity: compiler.SeverityWarning, Code: CodeNearMiss,
-					Message: fmt.Sprintf("%q is not an EventBridge envelope field; did you mean %q?", m.Key, e),
-					Hint:    "event field names are case-sensitive and use hyphens: detail-type, not detail_type or detailType",
-					Where:   where, pos: m.KeyPos})
-				break
-			}
+		if e := suggest.Closest(m.Key, envelope); e != "" {
+			fr.add(Finding{Line: m.KeyPos.Line, Col: m.KeyPos.Col, Severity: compiler.SeverityWarning, Code: CodeNearMiss,
+				Message: fmt.Sprintf("%q is not an EventBridge envelope field; did you mean %q?", m.Key, e),
+				Hint:    "event field names are case-sensitive and use hyphens: detail-type, not detail_type or detailType",
+				Where:   where, pos: m.KeyPos})
 		}
 	}
 }
@@ -73,30 +92,6 @@ func isEnvelope(k string) bool {
 		}
 	}
 	return false
-}
-
-func normalizeKey(k string) string {
-	return strings.NewReplacer("-", "", "_", "", " ", "").Replace(strings.ToLower(k))
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // duplicateKeys warns where a later key replaces an earlier condition list
@@ -243,6 +238,13 @@ func unsupported(fr *fileResult, p *compiler.Pattern, target Target, where strin
 					continue
 				}
 				seen[c.Op] = true
+				if name == "cidr" && target == TargetESM {
+					// AWS's own published samples filter on cidr in event
+					// source mappings: say so, but do not warn.
+					fr.add(Finding{Line: c.Pos.Line, Col: c.Pos.Col, Severity: compiler.SeverityInfo, Code: CodeUnsupported,
+						Message: "cidr is not in the Lambda filter documentation's operator list, though AWS's published samples use it", Where: where, pos: c.Pos})
+					continue
+				}
 				fr.add(Finding{Line: c.Pos.Line, Col: c.Pos.Col, Severity: compiler.SeverityWarning, Code: CodeUnsupported,
 					Message: fmt.Sprintf("%s is not documented for a %s; the filter may be rejected or never match", name, target),
 					Hint:    "use equals, prefix, suffix, numeric, exists or anything-but here", Where: where, pos: c.Pos})

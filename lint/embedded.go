@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/patternc/patternc/compiler"
@@ -127,17 +128,28 @@ func remap(v *source.Value, m posMap) {
 }
 
 // embedded reads a pattern given as a JSON string and checks it; syntax
-// errors are reported at their place in the file.
-func (fr *fileResult) embedded(text string, m posMap, target Target, d compiler.Dialect, where string) {
+// errors are reported at their place in the file. si (may be nil) holds
+// stand-ins already written into text (Fn::Sub placeholders).
+func (fr *fileResult) embedded(text string, m posMap, s site, si *standIns) {
 	v, err := compiler.ReadJSON([]byte(text), 0)
 	if err != nil {
 		for _, dg := range err.(compiler.ErrorList) {
 			dg.Pos = m(dg.Pos)
-			fr.addDiag(dg, where)
+			fr.addDiag(dg, s.where)
 		}
 		fr.patterns++
+		fr.rules = append(fr.rules, Rule{Name: s.name, File: fr.file, Pos: m(source.Pos{Line: 1, Col: 1}), Where: s.where, Dialect: s.dialect, Target: s.target})
 		return
 	}
 	remap(v, m)
-	fr.checkPattern(v, target, d, where)
+	fr.checkOpen(v, s, si)
+}
+
+// posAt builds a full position from a byte offset.
+func (ls lineStarts) posAt(off int) source.Pos {
+	i := sort.Search(len(ls), func(i int) bool { return ls[i] > off }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return source.Pos{Offset: off, Line: i + 1, Col: off - ls[i] + 1}
 }

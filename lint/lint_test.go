@@ -60,13 +60,14 @@ func TestPositions(t *testing.T) {
 		"template.yaml:10:45 E206",            // YAML object
 		"template.yaml:17:43 E204",            // YAML block scalar JSON
 		"template.yaml:22:23 L104",            // YAML quoted JSON
-		"template.yaml:26:21 L001",            // !Sub: unchecked, not an error
+		"template.yaml:26:39 L001",            // !Sub: checked around its placeholder, not an error
+		"template.yaml:31:18 L001",            // !Ref as a list element: checked around it
 		"template.yaml:52:44 L106",            // Pipes filter, quoted
 		"template.yaml:59:32 L106",            // ESM filter, block
 		"cdk.out/App.template.json:6:80 E108", // JSON string in JSON (escaped quotes)
 		"main.tf:10:47 E205",                  // jsonencode object
 		"main.tf:20:31 E208",                  // heredoc
-		"main.tf:26:19 L001",                  // var reference
+		"main.tf:26:42 L001",                  // var reference: checked around it
 		"main.tf:34:63 E207",                  // quoted HCL string with escapes
 		"eventbridge/bad-or.json:4:6 L102",
 		"sns-body/nested.json:1:78 E102",

@@ -47,6 +47,7 @@ func (r *Result) Write(w io.Writer, format, version string) error {
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // messages quote patterns: keep <, > and & readable
 		errs, warns, infos := r.Counts()
 		return enc.Encode(struct {
 			Files    int       `json:"files"`
@@ -220,35 +221,22 @@ func (r *Result) writeSARIF(w io.Writer, version string) error {
 			Version: version, Rules: rules}}, Results: results}},
 	}
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)
 }
 
 // describeCode is the one-line description of a finding code.
+// describeCode is the one-line meaning of a code, from the code tables
+// that also write docs/codes.md.
 func describeCode(code string) string {
-	if d, ok := codeDescriptions[code]; ok {
-		return d
+	if ci, ok := compiler.LookupCode(code); ok {
+		return ci.Summary
+	}
+	for _, ci := range Codes {
+		if ci.Code == code {
+			return ci.Summary
+		}
 	}
 	return "patternc finding " + code
-}
-
-var codeDescriptions = map[string]string{
-	CodeUnchecked: "pattern left unchecked (built from references or intrinsics)", CodeReadError: "file could not be read or parsed",
-	CodeRuleFile: "rule file breaks its schema", CodeExample: "rule example has the wrong verdict",
-	CodeNeverMatches: "pattern can never match", CodeOrOverride: "$or branch replaces a sibling's condition",
-	CodeDuplicateKey: "duplicate key: the later list wins", CodeNearMiss: "near-miss of an EventBridge envelope field",
-	CodeUnsupported:     "operator not supported by the target service",
-	compiler.CodeSyntax: "pattern is not JSON", compiler.CodeTooLarge: "pattern too large", compiler.CodeTooDeep: "pattern nests too deep",
-	compiler.CodeNotObject: "pattern is not an object", compiler.CodeMemberScalar: "field value must be a list or an object",
-	compiler.CodeEmptyObject: "empty object", compiler.CodeEmptyArray: "empty list", compiler.CodeNestedValueList: "list inside a value list",
-	compiler.CodeNoMatchName: "empty match expression", compiler.CodeOneKey: "more than one operator in a match expression",
-	compiler.CodeUnknownOperator: "unknown operator", compiler.CodeOr: "malformed $or", compiler.CodeNestedScope: "nested policy in the MessageAttributes scope",
-	compiler.CodePrefix: "bad prefix operand", compiler.CodeSuffix: "bad suffix operand", compiler.CodeEqualsIgnore: "bad equals-ignore-case operand",
-	compiler.CodeWildcard: "bad wildcard", compiler.CodeAnythingBut: "bad anything-but operand", compiler.CodeNumeric: "bad numeric expression",
-	compiler.CodeExists: "bad exists operand", compiler.CodeCIDR: "bad CIDR block", compiler.CodeExactly: "bad exactly operand",
-	compiler.CodeNumberPrecision: "number not exactly representable in a numeric bound", compiler.CodeComplexity: "wildcard pattern too complex",
-	compiler.CodeSNSKeys: "filter policy has more than 5 keys", compiler.CodeSNSCombos: "filter policy has more than 150 combinations",
-	compiler.CodeTooManyRules: "too many clauses after $or expansion", compiler.WarnExactly: "undocumented exactly operator",
-	compiler.WarnOrFallback: "$or read as an ordinary field name", compiler.WarnNumberRange: "number outside AWS's documented numeric range",
-	compiler.WarnInexact: "number AWS cannot represent exactly",
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +41,38 @@ func ruleSchema() (*jsonschema.Schema, error) {
 	return schema, schemaErr
 }
 
+// validate checks a document against a schema and reports each failing
+// leaf at its place in the file, with a deterministic message.
+func validate(fr *fileResult, s *jsonschema.Schema, root *source.Value, code, what string) bool {
+	err := s.Validate(toAny(root))
+	if err == nil {
+		return true
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		fr.addAt(root.Pos, compiler.SeverityError, code, "", "%s: %v", what, err)
+		return false
+	}
+	for _, leaf := range leaves(ve) {
+		v := pointerValue(root, leaf.InstanceLocation)
+		fr.addAt(v.Pos, compiler.SeverityError, code, leaf.InstanceLocation, "%s: %s", what, sortQuoted(leaf.Message))
+	}
+	return false
+}
+
+// sortQuoted sorts a message's list of quoted names ("additionalProperties
+// 'b', 'a' not allowed"): the validator takes them from a map.
+func sortQuoted(msg string) string {
+	i := strings.IndexByte(msg, '\'')
+	j := strings.LastIndexByte(msg, '\'')
+	if i < 0 || j <= i {
+		return msg
+	}
+	names := strings.Split(msg[i:j+1], ", ")
+	sort.Strings(names)
+	return msg[:i] + strings.Join(names, ", ") + msg[j+1:]
+}
+
 // lintRuleFile validates a rule file against its schema, checks each
 // pattern, and runs its examples through the reference interpreter.
 func lintRuleFile(fr *fileResult, dc *doc) {
@@ -48,50 +81,33 @@ func lintRuleFile(fr *fileResult, dc *doc) {
 		fr.addAt(source.Pos{Line: 1, Col: 1}, compiler.SeverityError, CodeReadError, "", "internal: rule file schema: %v", err)
 		return
 	}
-	if err := s.Validate(toAny(dc.root)); err != nil {
-		var ve *jsonschema.ValidationError
-		if errors.As(err, &ve) {
-			for _, leaf := range leaves(ve) {
-				v := pointerValue(dc.root, leaf.InstanceLocation)
-				fr.addAt(v.Pos, compiler.SeverityError, CodeRuleFile, leaf.InstanceLocation, "rule file: %s", leaf.Message)
-			}
-			return
-		}
-		fr.addAt(dc.root.Pos, compiler.SeverityError, CodeRuleFile, "", "rule file: %v", err)
+	if !validate(fr, s, dc.root, CodeRuleFile, "rule file") {
 		return
 	}
 	for i, r := range member(dc.root, "rules").Elems {
 		name := memberText(r, "name")
-		where := fmt.Sprintf("rules[%d] (%s)", i, name)
-		d := compiler.EventBridge
-		target := TargetBus
+		st := site{name: name, where: fmt.Sprintf("rules[%d] (%s)", i, name), target: TargetBus, dialect: compiler.EventBridge}
 		if memberText(r, "dialect") == "sns" {
-			d, _ = compiler.ParseDialect("sns", memberText(r, "scope"))
-			target = TargetSNS
+			st.dialect, _ = compiler.ParseDialect("sns", memberText(r, "scope"))
+			st.target = TargetSNS
 		}
 		switch memberText(r, "target") {
 		case "pipe":
-			target = TargetPipe
+			st.target = TargetPipe
 		case "event-source-mapping":
-			target = TargetESM
+			st.target = TargetESM
 		}
 		pv := member(r, "pattern")
-		var p *compiler.Pattern
+		before := len(fr.rules)
 		if pv.Kind == source.String {
-			v, err := compiler.ReadJSON([]byte(pv.Text), 0)
-			m := dc.mapString(pv)
-			if err != nil {
-				fr.embedded(pv.Text, m, target, d, where)
-				continue
-			}
-			remap(v, m)
-			p = fr.checkPattern(v, target, d, where)
+			fr.embedded(pv.Text, dc.mapString(pv), st, nil)
 		} else {
-			p = fr.checkPattern(pv, target, d, where)
+			fr.checkPattern(pv, st, nil)
 		}
-		if p == nil {
+		if len(fr.rules) == before || fr.rules[len(fr.rules)-1].Pattern == nil {
 			continue
 		}
+		p := fr.rules[len(fr.rules)-1].Pattern
 		ex := member(r, "examples")
 		for _, want := range []string{"match", "no-match"} {
 			list := member(ex, want)
@@ -99,7 +115,7 @@ func lintRuleFile(fr *fileResult, dc *doc) {
 				continue
 			}
 			for k, e := range list.Elems {
-				runExample(fr, p, e, want == "match", fmt.Sprintf("%s.examples.%s[%d]", where, want, k))
+				runExample(fr, p, e, want == "match", fmt.Sprintf("%s.examples.%s[%d]", st.where, want, k))
 			}
 		}
 	}

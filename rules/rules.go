@@ -1,30 +1,34 @@
-// Package rules loads named rule sets from files for the matcher: a
-// directory of pattern files, one pattern file, or NDJSON rule lists.
+// Package rules loads named rule sets for the matcher, the way
+// `patternc lint` finds them (one loader for lint, match and library
+// users, see lint.Load): patternc rule files, CloudFormation/SAM/CDK
+// templates, Terraform, Serverless files, .jsonl rule lists and standalone
+// patterns, each with the dialect its source gives.
 package rules
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
+	"github.com/patternc/patternc/lint"
 )
 
-// Set is a loaded rule set, sorted by id.
+// Set is a loaded rule set for one kind of input, sorted by id: the
+// EventBridge rules for events, or the SNS filter policies (both scopes)
+// for Publish requests.
 type Set struct {
 	IDs      []automaton.ID
 	Patterns []*compiler.Pattern
+	Rules    []lint.Rule // the same rules, with file, position and dialect
+	// Other counts the rules found for the other kind of input, and
+	// Computed those left out because part of them is an intrinsic or a
+	// reference.
+	Other, Computed int
 }
 
-// FileError is the first invalid rule file, with its source for
-// diagnostics; Count says how many files were invalid.
+// FileError is the first file with invalid rules, with its source and
+// its diagnostics (positions in that file); Count says how many files had
+// errors.
 type FileError struct {
 	Name   string
 	Source []byte
@@ -34,112 +38,35 @@ type FileError struct {
 
 func (e *FileError) Error() string { return fmt.Sprintf("%s: %v", e.Name, e.Err) }
 
-// Line is one rule of an NDJSON rule list.
-type Line struct {
-	ID      string          `json:"id"`
-	Dialect string          `json:"dialect"`
-	Pattern json.RawMessage `json:"pattern"`
-}
-
-// Load reads path (a file or a directory, walked) with d as the default
-// dialect. A .json file is one pattern named after the file; .jsonl and
-// .ndjson files hold one Line per line. Duplicate ids are an error.
+// Load reads path (a file or a directory, walked) for inputs of dialect d.
+// A file named as path is a standalone pattern of dialect d unless its
+// content says otherwise (a template, a rule file, a rule list); files
+// found by walking are judged by their content and .patternc.yaml.
 func Load(path string, d compiler.Dialect) (*Set, error) {
-	info, err := os.Stat(path)
+	l, err := lint.Load([]string{path}, lint.Options{Dialect: d})
 	if err != nil {
+		if le, ok := err.(*lint.LoadError); ok {
+			files := le.Files()
+			return nil, &FileError{Name: files[0], Source: le.Result.Source(files[0]), Err: le.Diagnostics(files[0]), Count: len(files)}
+		}
 		return nil, err
 	}
-	var files []string
-	if info.IsDir() {
-		err = filepath.WalkDir(path, func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			switch strings.ToLower(filepath.Ext(p)) {
-			case ".json", ".jsonl", ".ndjson":
-				if !e.IsDir() {
-					files = append(files, p)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		files = []string{path}
-	}
-	sort.Strings(files)
-	set := &Set{}
-	seen := map[automaton.ID]string{}
-	var first *FileError
-	add := func(id automaton.ID, p *compiler.Pattern, where string) error {
-		if prev, ok := seen[id]; ok {
-			return fmt.Errorf("rule id %q is defined twice: %s and %s", id, prev, where)
-		}
-		seen[id] = where
-		set.IDs = append(set.IDs, id)
-		set.Patterns = append(set.Patterns, p)
-		return nil
-	}
-	fail := func(fe *FileError) {
-		if first == nil {
-			first = fe
-		}
-		first.Count++
-	}
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		ext := strings.ToLower(filepath.Ext(f))
-		if ext == ".json" {
-			p, err := compiler.Compile(src, d, nil)
-			if err != nil {
-				fail(&FileError{Name: f, Source: src, Err: err})
-				continue
-			}
-			if err := add(automaton.ID(strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))), p, f); err != nil {
-				return nil, err
-			}
+	set := &Set{Computed: len(l.Computed)}
+	for _, r := range l.Rules {
+		if r.Dialect.IsSNS() != d.IsSNS() {
+			set.Other++
 			continue
 		}
-		sc := bufio.NewScanner(bytes.NewReader(src))
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for n := 1; sc.Scan(); n++ {
-			line := bytes.TrimSpace(sc.Bytes())
-			if len(line) == 0 {
-				continue
-			}
-			where := fmt.Sprintf("%s:%d", f, n)
-			var l Line
-			if err := json.Unmarshal(line, &l); err != nil || l.ID == "" || len(l.Pattern) == 0 {
-				fail(&FileError{Name: where, Err: fmt.Errorf(`each line must be {"id": "...", "dialect": "...", "pattern": {...}}`)})
-				continue
-			}
-			ld := d
-			if l.Dialect != "" {
-				if ld, err = compiler.ParseDialect(l.Dialect, ""); err != nil {
-					fail(&FileError{Name: where, Err: err})
-					continue
-				}
-			}
-			p, err := compiler.Compile(l.Pattern, ld, nil)
-			if err != nil {
-				fail(&FileError{Name: where + " (rule " + l.ID + ")", Source: l.Pattern, Err: err})
-				continue
-			}
-			if err := add(automaton.ID(l.ID), p, where); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if first != nil {
-		return nil, first
+		set.IDs = append(set.IDs, automaton.ID(r.Name))
+		set.Patterns = append(set.Patterns, r.Pattern)
+		set.Rules = append(set.Rules, r)
 	}
 	if len(set.IDs) == 0 {
-		return nil, fmt.Errorf("no rules found in %s (expected .json pattern files or .jsonl rule lists)", path)
+		kind := "EventBridge patterns"
+		if d.IsSNS() {
+			kind = "SNS filter policies"
+		}
+		return nil, fmt.Errorf("no %s found in %s (%d rule(s) for the other dialect; see patternc lint -v %s)", kind, path, set.Other, path)
 	}
 	return set, nil
 }

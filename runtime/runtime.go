@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/patternc/patternc/runtime/clock"
 	"github.com/patternc/patternc/runtime/events"
+	"github.com/patternc/patternc/runtime/functions"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
+	"github.com/patternc/patternc/runtime/logs"
 	"github.com/patternc/patternc/runtime/schemas"
 	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
@@ -49,6 +52,16 @@ type Config struct {
 	// policy lets this one deliver. Without it such ARNs resolve to
 	// nothing (NO_RESOURCE).
 	Foreign kernel.Resolver
+	// CodeDir is where function code is unpacked and the runtime clients
+	// live; default Dir/code. With neither, Functions is nil: only Go and
+	// HTTP handlers run.
+	CodeDir string
+	// Functions tunes the function processes (Dir and Dispatcher are set
+	// by Open).
+	Functions functions.Options
+	// LambdaRetryBase scales the async dispatcher's retry delays (default
+	// 60 s, as AWS).
+	LambdaRetryBase time.Duration
 }
 
 // The runtime's sentinels (kernel's, re-exported): ErrThrottled and
@@ -75,6 +88,10 @@ type Runtime struct {
 	Lambda  *lambda.Dispatcher
 	Topics  *sns.Service
 	Schemas *schemas.Registry
+	// Functions runs function code as processes (nil without a CodeDir);
+	// Logs holds log groups: function output and rule-target events.
+	Functions *functions.Service
+	Logs      *logs.Service
 
 	ownStore bool
 	foreign  kernel.Resolver
@@ -122,8 +139,24 @@ func Open(cfg Config) (*Runtime, error) {
 	if r.Queues, err = sqs.New(env, sqs.Options{}); err != nil {
 		return fail(err)
 	}
-	if r.Lambda, err = lambda.New(env, lambda.Options{}); err != nil {
+	if r.Lambda, err = lambda.New(env, lambda.Options{RetryBaseDelay: cfg.LambdaRetryBase}); err != nil {
 		return fail(err)
+	}
+	if r.Logs, err = logs.New(env, logs.Options{}); err != nil {
+		return fail(err)
+	}
+	if cfg.CodeDir == "" && cfg.Dir != "" {
+		cfg.CodeDir = filepath.Join(cfg.Dir, "code")
+	}
+	if cfg.CodeDir != "" {
+		fo := cfg.Functions
+		fo.Dir, fo.Dispatcher = cfg.CodeDir, r.Lambda
+		if fo.Logs == nil {
+			fo.Logs = r.Logs
+		}
+		if r.Functions, err = functions.New(env, fo); err != nil {
+			return fail(err)
+		}
 	}
 	if r.Topics, err = sns.New(env, sns.Options{BaseURL: cfg.BaseURL}); err != nil {
 		return fail(err)
@@ -175,6 +208,8 @@ func (r *Runtime) Resolve(arn string) (kernel.Sink, error) {
 		return r.Lambda.Resolve(arn)
 	case "sns":
 		return r.Topics.Resolve(arn)
+	case "logs":
+		return r.Logs.Resolve(arn)
 	}
 	return nil, fmt.Errorf("runtime: no service for %s: %w", arn, kernel.ErrNoResource)
 }
@@ -224,12 +259,23 @@ func (r *Runtime) Stats() map[string]int64 {
 	out["sns_dropped"] = t.Dropped
 	out["sns_filtered"] = t.Filtered
 	out["sns_duplicates"] = t.Duplicates
+	for k, v := range r.Lambda.Stats() {
+		out[k] = v
+	}
+	for k, v := range r.Logs.Stats() {
+		out[k] = v
+	}
+	if r.Functions != nil {
+		for k, v := range r.Functions.Stats() {
+			out[k] = v
+		}
+	}
 	return out
 }
 
 // Close stops any Run in progress and waits for it to return (deliveries
-// in flight finish or are handed out again after a restart), then closes
-// the store if Open opened it. So `defer rt.Close()` after `go rt.Run(ctx)`
+// in flight finish or are handed out again after a restart), stops
+// function processes, then closes the store if Open opened it. So `defer rt.Close()` after `go rt.Run(ctx)`
 // never closes the store under running deliveries.
 func (r *Runtime) Close() error {
 	r.runMu.Lock()
@@ -240,6 +286,9 @@ func (r *Runtime) Close() error {
 	r.stops = nil
 	r.runMu.Unlock()
 	r.runs.Wait()
+	if r.Functions != nil {
+		r.Functions.Close() // function processes stop after delivery
+	}
 	if r.ownStore {
 		return r.Store.Close()
 	}

@@ -58,10 +58,42 @@ func TestShippedHooks(t *testing.T) {
 	if err := yaml.Unmarshal(data, &action); err != nil {
 		t.Fatal(err)
 	}
-	if action.Runs.Using != "composite" || len(action.Runs.Steps) != 3 || action.Inputs["format"] == nil || action.Inputs["fail-level"] == nil {
+	if action.Runs.Using != "composite" || len(action.Runs.Steps) < 2 || action.Inputs["format"] == nil || action.Inputs["fail-level"] == nil {
 		t.Fatalf("action.yml: %+v", action)
 	}
-	if run, _ := action.Runs.Steps[2]["run"].(string); !strings.Contains(run, "patternc lint --format") {
+	if run, _ := action.Runs.Steps[len(action.Runs.Steps)-1]["run"].(string); !strings.Contains(run, "patternc lint --format") {
 		t.Fatalf("action.yml does not run patternc lint: %q", run)
+	}
+}
+
+// TestLintClassification: a file named on the command line is judged by
+// its content (package.json is not a pattern) unless --dialect forces it;
+// the fail level comes from .patternc.yaml unless the flag is given.
+func TestLintClassification(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(dir+"/.git", 0o755)
+	os.WriteFile(dir+"/package.json", []byte(`{"name": "my-eventbridge-app", "version": "1.0.0"}`), 0o644)
+	os.WriteFile(dir+"/policy.json", []byte(`{"price": [{"numeric": [">", "x"]}]}`), 0o644)
+	code, out, _ := runCLI(t, "", "lint", dir+"/package.json", dir+"/policy.json")
+	if code != 0 || !strings.Contains(out, "0 patterns") {
+		t.Fatalf("named ordinary files: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "", "lint", "--dialect", "sns", dir+"/policy.json")
+	if code != 1 || !strings.Contains(out, "E206") {
+		t.Fatalf("--dialect sns: exit %d\n%s", code, out)
+	}
+	os.WriteFile(dir+"/near.eventpattern.json", []byte(`{"detail_type": ["x"]}`), 0o644)
+	if code, out, _ = runCLI(t, "", "lint", dir); code != 0 {
+		t.Fatalf("a warning at the default fail level: exit %d\n%s", code, out)
+	}
+	os.WriteFile(dir+"/.patternc.yaml", []byte("fail-level: warning\n"), 0o644)
+	if code, out, _ = runCLI(t, "", "lint", dir); code != 1 {
+		t.Fatalf("fail-level warning from .patternc.yaml: exit %d\n%s", code, out)
+	}
+	if code, _, _ = runCLI(t, "", "lint", "--fail-level", "error", dir); code != 0 {
+		t.Fatalf("--fail-level error over the config: exit %d", code)
+	}
+	if code, _, _ = runCLI(t, "", "lint", "--no-config", dir); code != 0 {
+		t.Fatalf("--no-config: exit %d", code)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/patternc/patternc/internal/buildinfo"
 )
 
 // exitError carries a process exit code out of a command; commands return it
@@ -38,7 +40,9 @@ subscription filter policies into one shared finite-state matcher, checks them
 exactly as AWS does (with better messages), and runs a local event runtime.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildinfo.Read().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	for _, mk := range subcommands {
 		root.AddCommand(mk())
 	}

@@ -36,8 +36,8 @@ func TestMatchCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 1500 {
-		t.Fatalf("%d output lines, want 1500 (blank lines give none)", len(lines))
+	if len(lines) != 2000 {
+		t.Fatalf("%d output lines, want 2000 (one per input line, blank ones too)", len(lines))
 	}
 	prev := 0
 	for _, l := range lines {
@@ -71,16 +71,21 @@ func TestMatchCommand(t *testing.T) {
 				t.Fatalf("line %d: error %q", r.Line, r.Error)
 			}
 			continue
+		case 3:
+			if r.Error != "blank line: no event" {
+				t.Fatalf("line %d: blank line gave %q", r.Line, l)
+			}
+			continue
 		}
 		if got := fmt.Sprint(r.Matches); got != want {
 			t.Fatalf("line %d: matches %s, want %s", r.Line, got, want)
 		}
 	}
-	if !strings.Contains(stderr, "3 rules, 1500 events (500 with errors)") {
+	if !strings.Contains(stderr, "3 rules, 2000 events (1000 with errors)") {
 		t.Fatalf("summary missing: %q", stderr)
 	}
 
-	write("bad.json", `{"source": "x"}`)
+	write("bad.eventpattern.json", `{"source": "x"}`)
 	code, _, stderr = runCLI(t, "", "match", "--rules", dir)
 	if code != 2 || !strings.Contains(stderr, `"source" must be an object or an array`) {
 		t.Fatalf("bad rule: exit %d, %q", code, stderr)
@@ -138,5 +143,31 @@ func TestMatchSamples(t *testing.T) {
 	want := `{"line":1,"matches":["store-filter"]}` + "\n" + `{"line":2,"matches":[]}` + "\n" + `{"line":3,"matches":[]}` + "\n"
 	if out != want {
 		t.Fatalf("sns output:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// TestMatchTrusted: --trusted answers as the validating run on valid
+// events, and answers (instead of an error) where the part it does not
+// read is broken.
+func TestMatchTrusted(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ec2.json"), []byte(`{"source":["aws.ec2"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := `{"source":"aws.ec2","detail":{"n":1}}` + "\n" + `{"detail":{},"source":"x"}` + "\n" + `{"source":"aws.ec2","detail":{"n":` + "\n"
+	_, valid, _ := runCLI(t, in, "match", "--rules", dir)
+	code, trusted, stderr := runCLI(t, in, "match", "--rules", dir, "--trusted")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	v, tr := strings.Split(strings.TrimSpace(valid), "\n"), strings.Split(strings.TrimSpace(trusted), "\n")
+	if len(v) != 3 || len(tr) != 3 || v[0] != tr[0] || v[1] != tr[1] {
+		t.Fatalf("validating:\n%s\ntrusted:\n%s", valid, trusted)
+	}
+	if !strings.Contains(v[2], `"error"`) || tr[2] != `{"line":3,"matches":["ec2"]}` {
+		t.Fatalf("the broken tail: validating %s, trusted %s", v[2], tr[2])
+	}
+	if code, _, _ := runCLI(t, "", "match", "--rules", dir, "--dialect", "sns", "--trusted"); code != 2 {
+		t.Fatalf("--trusted with sns: exit %d, want 2", code)
 	}
 }

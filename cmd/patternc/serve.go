@@ -18,13 +18,20 @@ func init() { subcommands = append(subcommands, newServeCmd) }
 
 func newServeCmd() *cobra.Command {
 	var f server.File
-	var configPath string
+	var configPath, callbackSecret string
+	var callbackHosts []string
 	cmd := &cobra.Command{
 		Use:   "serve [flags]",
 		Short: "Serve buses, topics and queues to the aws CLI and AWS SDKs on one local port",
 		Long: `serve runs the runtime behind one HTTP port that speaks AWS's protocols:
-EventBridge (awsJson1_1), SNS (awsQuery) and SQS (awsJson1_0 and awsQuery).
-Point any AWS client at it with --endpoint-url or AWS_ENDPOINT_URL.
+EventBridge (awsJson1_1), SNS (awsQuery), SQS (awsJson1_0 and awsQuery),
+Lambda (restJson1: functions run as local processes over the Lambda Runtime
+API) and CloudWatch Logs (awsJson1_1). Point any AWS client at it with
+--endpoint-url or AWS_ENDPOINT_URL.
+
+/v1/... is patternc's client status API for async invocations: status
+documents to poll, webhooks (signed with --callback-secret; loopback only
+unless --allow-callback-host) and WebSocket subscriptions.
 
 GET /health answers {"status":"ok"} once it is ready; GET /metrics is in the
 Prometheus text format. SIGINT or SIGTERM stops it gracefully (requests in
@@ -47,7 +54,7 @@ secret_access_key, account), one account per access key.`,
 				}
 				mergeFlags(cmd, &f, file)
 			}
-			return runServe(cmd, &f)
+			return runServe(cmd, &f, callbackSecret, callbackHosts)
 		},
 	}
 	fl := cmd.Flags()
@@ -62,6 +69,8 @@ secret_access_key, account), one account per access key.`,
 	fl.StringVar(&f.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fl.StringVar(&f.LogFormat, "log-format", "text", "text or json")
 	fl.StringVar(&configPath, "config", "", "YAML config file: the flags' settings plus resources to create")
+	fl.StringVar(&callbackSecret, "callback-secret", "", "HMAC-SHA256 secret signing status webhooks (X-Patternc-Signature)")
+	fl.StringSliceVar(&callbackHosts, "allow-callback-host", nil, "host a status webhook may target besides loopback (repeatable; * for any)")
 	return cmd
 }
 
@@ -88,7 +97,7 @@ func mergeFlags(cmd *cobra.Command, f, file *server.File) {
 	f.Resources = file.Resources
 }
 
-func runServe(cmd *cobra.Command, f *server.File) error {
+func runServe(cmd *cobra.Command, f *server.File, callbackSecret string, callbackHosts []string) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(f.LogLevel)); err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("--log-level %q: %v", f.LogLevel, err)}
@@ -104,7 +113,8 @@ func runServe(cmd *cobra.Command, f *server.File) error {
 		return &exitError{code: 2, err: fmt.Errorf("--log-format %q: want text or json", f.LogFormat)}
 	}
 	cfg := server.Config{Listen: f.Listen, DataDir: f.Data, NATSURL: f.NATS, Region: f.Region, Account: f.Account,
-		Auth: f.Auth, Insecure: f.Insecure, Logger: slog.New(h), Resources: f.Resources}
+		Auth: f.Auth, Insecure: f.Insecure, Logger: slog.New(h), Resources: f.Resources,
+		CallbackSecret: callbackSecret, AllowCallbackHosts: callbackHosts}
 	if f.Credentials != "" {
 		creds, err := server.LoadCredentials(f.Credentials)
 		if err != nil {

@@ -48,6 +48,9 @@ type Dispatcher struct {
 	funcs map[string]*function
 
 	stats counters
+
+	observers atomic.Pointer[[]func(Change)]
+	idemMu    sync.Mutex // one keyed invoke at a time: check and record are one step
 }
 
 // counters are the dispatcher's named counters (docs/semantics/runtime.md §8.7), since start.

@@ -27,18 +27,27 @@ type job struct {
 // Invoke accepts an asynchronous invocation: once it returns the request
 // id, the event is committed to the store and will run at least once.
 func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (string, error) {
+	id, _, err := d.InvokeWith(ctx, name, payload, InvokeOptions{})
+	return id, err
+}
+
+// InvokeWith is Invoke with the client status API's options: a webhook
+// and an idempotency key. replay reports that the key was seen with the
+// same payload within the function's MaximumEventAge: id is then the
+// original invocation's and nothing new was queued.
+func (d *Dispatcher) InvokeWith(ctx context.Context, name string, payload []byte, opt InvokeOptions) (id string, replay bool, err error) {
 	f := d.function(name)
 	if f == nil {
-		return "", d.noFunction(name)
+		return "", false, d.noFunction(name)
 	}
 	if len(payload) > d.opts.PayloadLimit {
-		return "", kernel.Errorf("RequestTooLargeException", 413, "Request must be smaller than %d bytes for the Invoke operation", d.opts.PayloadLimit)
+		return "", false, kernel.Errorf("RequestTooLargeException", 413, "Request must be smaller than %d bytes for the Invoke operation", d.opts.PayloadLimit)
 	}
 	if len(payload) == 0 {
 		payload = []byte("{}")
 	}
 	if err := validJSON(payload); err != nil {
-		return "", kernel.Errorf("InvalidRequestContentException", 400, "Could not parse request body into json: %v", err)
+		return "", false, kernel.Errorf("InvalidRequestContentException", 400, "Could not parse request body into json: %v", err)
 	}
 	now := d.env.Clock.Now().UTC()
 	j := job{RequestID: uuid.NewString(), Function: name, Payload: append(json.RawMessage(nil), payload...), EnqueuedAt: now}
@@ -47,20 +56,39 @@ func (d *Dispatcher) Invoke(ctx context.Context, name string, payload []byte) (s
 	st := &Status{InvocationID: j.RequestID, FunctionARN: d.FunctionARN(name), Status: StatusQueued, Revision: 1,
 		CreatedAt: stamp(now), UpdatedAt: stamp(now), MaxRetryAttempts: retries, MaxEventAgeSeconds: int(maxAge / time.Second)}
 	st.Delivery = d.deliveryPlan(f)
+	if opt.CallbackURL != "" {
+		st.Delivery.Callback = &Callback{URL: opt.CallbackURL, Events: opt.CallbackEvents, State: "pending"}
+	}
 	stData, err := json.Marshal(st)
 	if err != nil {
-		return "", kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
+		return "", false, kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
 	}
 	// The queue item and its status commit together (one fsync). Engines
 	// that apply op by op write the item first: a crash in between leaves
 	// an item that runs (and writes its status), never a status that lies.
 	var b store.Batch
 	b.Put(statusBucket, []byte(j.RequestID), stData)
+	if opt.IdempotencyKey != "" {
+		d.idemMu.Lock()
+		defer d.idemMu.Unlock()
+		orig, conflict, err := d.checkIdempotency(ctx, name, opt.IdempotencyKey, payload, now)
+		if err != nil {
+			return "", false, err
+		}
+		if orig != "" {
+			return orig, true, nil
+		}
+		if conflict {
+			return "", false, kernel.Errorf("IdempotencyKeyConflict", 409, "Idempotency-Key %q was used with a different payload", opt.IdempotencyKey)
+		}
+		d.recordIdempotency(&b, name, opt.IdempotencyKey, payload, j.RequestID, now.Add(maxAge))
+	}
 	if err := d.q.EnqueueWith(ctx, &b, queue.Item{ID: j.RequestID, Payload: data, Enqueued: now}); err != nil {
-		return "", kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
+		return "", false, kernel.Errorf("ServiceException", 503, "The dispatcher could not accept the event.")
 	}
 	d.stats.accepted.Add(1)
-	return j.RequestID, nil
+	d.announce("", st)
+	return j.RequestID, false, nil
 }
 
 func validJSON(b []byte) error {

@@ -85,7 +85,7 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 		st.NextAttemptAt = stamp(now.Add(delay))
 		d.stats.retries.Add(1)
 		out := d.requeue(j, now.Add(delay))
-		out.Extra = d.advance(st, StatusRetrying, now)
+		out.Extra, out.Done = d.advance(st, StatusRetrying, now)
 		return out
 	}
 	return d.finishError(ctx, f, j, st, StatusFailed, "RetriesExhausted", runErr, now)
@@ -105,10 +105,10 @@ func (d *Dispatcher) throttle(ctx context.Context, f *function, j job, st *Statu
 	st.NextAttemptAt = stamp(now.Add(delay))
 	out := d.requeue(j, now.Add(delay))
 	if back != "" {
-		out.Extra = d.advance(st, back, now)
+		out.Extra, out.Done = d.advance(st, back, now)
 	} else {
 		st.Revision-- // not a transition: the document changes, the revision does not
-		out.Extra = d.advance(st, st.Status, now)
+		out.Extra, out.Done = d.advance(st, st.Status, now)
 	}
 	return out
 }
@@ -183,6 +183,7 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 	st.NextAttemptAt = ""
 	if f != nil {
 		rec := d.record(j, condition, response, ran, st.functionError, now)
+		st.record = rec
 		c := d.configOf(f)
 		dest := c.OnFailure
 		if status == StatusSucceeded {
@@ -208,5 +209,6 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 	case StatusExpired:
 		d.stats.expired.Add(1)
 	}
-	return queue.Outcome{Extra: d.advance(st, status, now)}
+	extra, done := d.advance(st, status, now)
+	return queue.Outcome{Extra: extra, Done: done}
 }

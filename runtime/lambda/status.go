@@ -44,6 +44,7 @@ type Status struct {
 	Delivery           Delivery        `json:"delivery"`
 
 	functionError string
+	record        []byte // the invocation record, once terminal
 }
 
 // ErrorInfo is the last error of an invocation.
@@ -58,6 +59,9 @@ type Delivery struct {
 	OnSuccess  *DeliveryTarget `json:"onSuccess"`
 	OnFailure  *DeliveryTarget `json:"onFailure"`
 	DeadLetter *DeliveryTarget `json:"deadLetter"`
+	// Callback is the invocation's webhook (patternc's client status API,
+	// runtime.md §7.4); the status API keeps its state.
+	Callback *Callback `json:"callback,omitempty"`
 }
 
 // DeliveryTarget is one destination and its state: pending, delivered or
@@ -74,25 +78,35 @@ func (s *Status) terminal() bool {
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func (d *Dispatcher) transition(ctx context.Context, st *Status, to string, now time.Time) {
+	prev := st.Status
 	st.Status = to
 	st.Revision++
 	st.UpdatedAt = stamp(now)
-	_ = d.saveStatus(ctx, st) // best effort: the queue item is the truth
+	if d.saveStatus(ctx, st) == nil { // best effort: the queue item is the truth
+		d.announce(prev, st)
+	}
 }
 
 // advance moves st to status to as a new revision and returns the batch
-// that stores it, for the queue to commit with the outcome.
-func (d *Dispatcher) advance(st *Status, to string, now time.Time) *store.Batch {
+// that stores it, for the queue to commit with the outcome, and what to
+// call once it is committed (observers hear of transitions only then; a
+// change that keeps the status is not a transition and is not announced).
+func (d *Dispatcher) advance(st *Status, to string, now time.Time) (*store.Batch, func()) {
+	prev := st.Status
 	st.Status = to
 	st.Revision++
 	st.UpdatedAt = stamp(now)
 	data, err := json.Marshal(st)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	var b store.Batch
 	b.Put(statusBucket, []byte(st.InvocationID), data)
-	return &b
+	if prev == to {
+		return &b, nil
+	}
+	snap := *st
+	return &b, func() { d.announce(prev, &snap) }
 }
 
 func (d *Dispatcher) saveStatus(ctx context.Context, st *Status) error {

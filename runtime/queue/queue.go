@@ -40,6 +40,10 @@ type Outcome struct {
 	// engines that apply op by op a crash can leave the record without the
 	// outcome (the item is handed out again) but never the reverse.
 	Extra *store.Batch
+	// Done, when non-nil, is called once the outcome is committed (not
+	// when the commit failed: the item is then handed out again). What it
+	// announces is durable.
+	Done func()
 }
 
 // Handler handles one item. It must be safe for concurrent use when the
@@ -252,10 +256,14 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 		nk := key(it.Due, it.ID)
 		b.Put(q.bucket, nk, appendRecord(nil, &it))
 		if bytes.Equal(nk, si.key) {
-			_ = q.st.Apply(context.WithoutCancel(ctx), &b)
+			if q.st.Apply(context.WithoutCancel(ctx), &b) == nil && out.Done != nil {
+				out.Done()
+			}
 			return
 		}
 	}
 	b.Delete(q.bucket, si.key)
-	_ = q.st.Apply(context.WithoutCancel(ctx), &b)
+	if q.st.Apply(context.WithoutCancel(ctx), &b) == nil && out.Done != nil {
+		out.Done()
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/patternc/patternc/runtime"
+	clientstatus "github.com/patternc/patternc/runtime/status"
 	"github.com/patternc/patternc/runtime/store"
 	"github.com/patternc/patternc/runtime/store/boltstore"
 	"github.com/patternc/patternc/runtime/store/jsstore"
@@ -24,7 +25,8 @@ func (a *account) tags() *tags.Tags { return a.tg }
 type account struct {
 	id     string
 	rt     *runtime.Runtime
-	st     store.Store // closed after rt
+	st     store.Store          // closed after rt
+	status *clientstatus.Server // the client status API (/v1)
 	tg     *tags.Tags
 	cancel context.CancelFunc
 	done   chan error
@@ -67,6 +69,14 @@ func (as *accounts) get(id string) (*account, error) {
 	}
 	cfg.Store = timedStore{Store: st, observe: as.s.metrics.commits.WithLabelValues(id)}
 	cfg.Foreign = as.s.foreignResolver(id)
+	if cfg.CodeDir == "" {
+		cfg.CodeDir = filepath.Join(as.s.cfg.DataDir, id, "code")
+	}
+	// Function code that calls AWS comes back here.
+	cfg.Functions.Env = map[string]string{"AWS_ENDPOINT_URL": as.s.baseURL}
+	if as.s.cfg.Auth == "none" {
+		cfg.Functions.Env["AWS_ACCESS_KEY_ID"], cfg.Functions.Env["AWS_SECRET_ACCESS_KEY"] = "patternc", "patternc"
+	}
 	if as.s.cfg.Runtime != nil {
 		as.s.cfg.Runtime(&cfg)
 	}
@@ -75,8 +85,18 @@ func (as *accounts) get(id string) (*account, error) {
 		_ = st.Close()
 		return nil, fmt.Errorf("account %s: %w", id, err)
 	}
+	cs, err := clientstatus.New(rt.Env, clientstatus.Options{Dispatcher: rt.Lambda, Queues: rt.Queues,
+		CallbackSecret: as.s.cfg.CallbackSecret, AllowCallbackHosts: as.s.cfg.AllowCallbackHosts})
+	if err != nil {
+		rt.Close()
+		_ = st.Close()
+		return nil, fmt.Errorf("account %s: %w", id, err)
+	}
+	if err := cs.Resume(context.Background()); err != nil {
+		as.s.logf("account %s: resuming webhooks: %v", id, err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &account{id: id, rt: rt, st: st, tg: tags.New(rt.Store), cancel: cancel, done: make(chan error, 1)}
+	a := &account{id: id, rt: rt, st: st, status: cs, tg: tags.New(rt.Store), cancel: cancel, done: make(chan error, 1)}
 	go func() { a.done <- rt.Run(ctx) }()
 	as.m[id] = a
 	return a, nil
@@ -105,6 +125,7 @@ func (as *accounts) all() []*account {
 func (as *accounts) closeAll() error {
 	var first error
 	for _, a := range as.all() {
+		a.status.Close()
 		a.cancel()
 		<-a.done
 		if err := a.rt.Close(); err != nil && first == nil {

@@ -128,14 +128,15 @@ func TestBadInput(t *testing.T) {
 	if code != 400 || !strings.Contains(body, "Value null at 'messageAttributes.a.member.dataType'") {
 		t.Fatalf("missing DataType: %d %s", code, body)
 	}
-	// Lambda's REST paths: UnknownOperationException, not a 404 page.
-	resp, err := http.Post(s.URL()+"/2015-03-31/functions/f/invocations", "application/json", strings.NewReader("{}"))
+	// A Lambda REST path patternc does not implement: UnknownOperationException
+	// naming it, not a 404 page.
+	resp, err := http.Post(s.URL()+"/2015-03-31/functions/f/aliases", "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 400 || resp.Header.Get("X-Amzn-Errortype") != "UnknownOperationException" || !strings.Contains(string(b), "/2015-03-31/functions/f/invocations") {
+	if resp.StatusCode != 400 || resp.Header.Get("X-Amzn-Errortype") != "UnknownOperationException" || !strings.Contains(string(b), "/2015-03-31/functions/f/aliases") {
 		t.Fatalf("lambda path: %d %s", resp.StatusCode, b)
 	}
 }

@@ -1,262 +1,218 @@
 package server
 
 import (
-	"context"
+	"archive/zip"
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
-	evtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
-
 	"github.com/patternc/patternc/internal/crashtest"
-	"github.com/patternc/patternc/runtime/internal/testsupport"
+	"github.com/patternc/patternc/runtime"
 )
 
-// TestMain lets the test binary act as the crash test's child: a serve
-// process.
+// TestMain lets the test binary act as the crash test's child: a
+// `patternc serve` that is killed with SIGKILL and started again.
 func TestMain(m *testing.M) { crashtest.Main(m, serveChild) }
 
-// crashResources are declared in the child's config (and so re-applied,
-// idempotently, at every start): every event of source crash.test goes to
-// queue events-q, every message of topic crash to queue sns-q.
-const crashResources = `
-resources:
-  queues:
-    - name: events-q
-    - name: sns-q
-  topics:
-    - name: crash
-  subscriptions:
-    - topic: crash
-      protocol: sqs
-      endpoint: arn:aws:sqs:us-east-1:000000000000:sns-q
-  rules:
-    - name: all
-      pattern: {"source": ["crash.test"]}
-      targets:
-        - id: q
-          arn: arn:aws:sqs:us-east-1:000000000000:events-q
+// crashN async invocations are accepted over HTTP before and while the
+// server is killed.
+const crashN = 1000
+
+// crashHandler records each run durably in the delivery log (the
+// crashtest recorder's format), and fails the first run of every third
+// order, so that retries are pending when the kill lands.
+const crashHandler = `import os, time
+
+def handler(event, context):
+    n = event["n"]
+    with open(os.environ["DELIVERIES"], "a") as f:
+        f.write(context.aws_request_id + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    time.sleep(0.01)
+    marker = os.path.join(os.environ["MARKERS"], context.aws_request_id)
+    if n % 3 == 0 and not os.path.exists(marker):
+        open(marker, "w").close()
+        raise RuntimeError("first try of order %d fails" % n)
+    return {"n": n}
 `
 
-// serveChild runs a Server on dir's data (mode "bolt", or "js=URL" for
-// JetStream) and writes its address to dir/addr.
+// serveChild runs a server on dir; in mode "invoke" it creates the
+// function and sends crashN async invokes to itself over HTTP, printing
+// each acknowledged request id.
 func serveChild(mode, dir string) {
-	file, err := ParseFile([]byte(crashResources))
+	if mode == "bolt" || strings.HasPrefix(mode, "js=") {
+		loadChild(mode, dir) // TestCrashOverHTTP (crash_http_test.go)
+		return
+	}
+	markers := filepath.Join(dir, "markers")
+	os.MkdirAll(markers, 0o755)
+	s, err := New(Config{Listen: "127.0.0.1:0", DataDir: filepath.Join(dir, "data"), Runtime: func(c *runtime.Config) {
+		c.LambdaRetryBase = 50 * time.Millisecond
+		c.Functions.Env = map[string]string{"DELIVERIES": filepath.Join(dir, "deliveries.log"), "MARKERS": markers}
+	}})
+	if err == nil {
+		err = s.Start()
+	}
 	if err != nil {
-		fail(err)
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
 	}
-	cfg := Config{Listen: "127.0.0.1:0", DataDir: filepath.Join(dir, "data"), Resources: file.Resources}
-	if url, ok := strings.CutPrefix(mode, "js="); ok {
-		cfg.NATSURL = url
+	os.WriteFile(filepath.Join(dir, "url.tmp"), []byte(s.URL()), 0o644)
+	os.Rename(filepath.Join(dir, "url.tmp"), filepath.Join(dir, "url"))
+	if mode != "invoke" {
+		return
 	}
-	s, err := New(cfg)
-	if err != nil {
-		fail(err)
+	zip := zipOf(map[string]string{"handler.py": crashHandler})
+	body, _ := json.Marshal(map[string]any{"FunctionName": "orders", "Runtime": "python3.12", "Handler": "handler.handler",
+		"Role": "arn:aws:iam::000000000000:role/r", "Timeout": 30, "Code": map[string]any{"ZipFile": zip}})
+	resp, err := http.Post(s.URL()+"/2015-03-31/functions", "application/json", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 201 {
+		fmt.Fprintln(os.Stderr, "create-function:", err, resp)
+		os.Exit(3)
 	}
-	if err := s.Start(); err != nil {
-		fail(err)
-	}
-	tmp := filepath.Join(dir, "addr.tmp")
-	if err := os.WriteFile(tmp, []byte(s.URL()), 0o644); err != nil {
-		fail(err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, "addr")); err != nil {
-		fail(err)
-	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "serve child:", err)
-	os.Exit(3)
-}
-
-// childURL waits for a started child's address.
-func childURL(t *testing.T, dir string) string {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if b, err := os.ReadFile(filepath.Join(dir, "addr")); err == nil {
-			return string(b)
+	resp.Body.Close()
+	crashtest.Accept(8, crashN, func(i int) []string {
+		req, _ := http.NewRequest("POST", s.URL()+"/2015-03-31/functions/orders/invocations", strings.NewReader(fmt.Sprintf(`{"n":%d}`, i)))
+		req.Header.Set("X-Amz-Invocation-Type", "Event")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 202 {
+			fmt.Fprintln(os.Stderr, "invoke:", err, resp)
+			os.Exit(3)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("the serve child never wrote its address")
-	return ""
-}
-
-const crashN = 2000 // acknowledged items before the kill, at least
-
-// TestCrashOverHTTP: a serve child takes PutEvents (10 entries a request)
-// and Publish from two client goroutines through the AWS SDK; once at
-// least crashN items are acknowledged it is killed with SIGKILL, started
-// again on the same data, and every acknowledged event id and message id
-// must come out of the target queues (at least once).
-func TestCrashOverHTTP(t *testing.T) {
-	if os.Getenv("PATTERNC_CRASH_HTTP") == "" {
-		t.Skip("a 2-minute crash test: set PATTERNC_CRASH_HTTP=1 (.ci/run does)")
-	}
-	t.Run("bbolt", func(t *testing.T) { crashOverHTTP(t, "bolt") })
-	t.Run("jetstream", func(t *testing.T) {
-		ns, err := testsupport.StartJetStream(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ns.Shutdown()
-		crashOverHTTP(t, "js="+ns.ClientURL())
+		resp.Body.Close()
+		return []string{resp.Header.Get("X-Amzn-Requestid")}
 	})
 }
 
-func crashOverHTTP(t *testing.T, mode string) {
+// TestKill9 kills serve with SIGKILL while 1 000 async invocations of a
+// Python function are queued, running and retrying, starts it again on
+// the same data directory, and checks over HTTP that every acknowledged
+// invocation reaches a terminal status the spec allows (here: succeeded,
+// each failing order on its second run) and that its status document is
+// still served.
+func TestKill9(t *testing.T) {
+	if os.Getenv("PATTERNC_KILL9") == "" {
+		t.Skip("1 000 invocations across a SIGKILL take ~40 s: set PATTERNC_KILL9=1 (.ci/run does)")
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not on PATH: this test needs it")
+	}
 	dir := t.TempDir()
-	child := crashtest.Start(t, dir, mode)
-	url := childURL(t, dir)
-	c := clientsAt(url)
-	ctx := context.Background()
-	topic := "arn:aws:sns:us-east-1:000000000000:crash"
-
-	var mu sync.Mutex
-	events, messages := map[string]bool{}, map[string]bool{}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { // PutEvents, 10 entries a request
-		defer wg.Done()
-		for i := 0; ; i++ {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			entries := make([]evtypes.PutEventsRequestEntry, 10)
-			for j := range entries {
-				entries[j] = evtypes.PutEventsRequestEntry{Source: aws.String("crash.test"), DetailType: aws.String("Crash"), Detail: aws.String(fmt.Sprintf(`{"n":%d}`, i*10+j))}
-			}
-			out, err := c.ev.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: entries})
-			if err != nil {
-				return // the kill
-			}
-			mu.Lock()
-			for _, e := range out.Entries {
-				if e.EventId != nil {
-					events[*e.EventId] = true
-				}
-			}
-			mu.Unlock()
-		}
-	}()
-	go func() { // Publish
-		defer wg.Done()
-		for i := 0; ; i++ {
-			select {
-			case <-done:
-				return
-			default:
-			}
-			out, err := c.sns.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(fmt.Sprintf("m%d", i))})
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			messages[*out.MessageId] = true
-			mu.Unlock()
-		}
-	}()
-	for {
-		mu.Lock()
-		n, m := len(events), len(messages)
-		mu.Unlock()
-		if n+m >= crashN && m >= crashN/4 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
+	child := crashtest.Start(t, dir, "invoke")
+	child.ReadAccepted(crashN)
+	// Kill once some runs are done and retries are pending.
+	deadline := time.Now().Add(30 * time.Second)
+	for crashtest.Total(crashtest.Deliveries(dir)) < 50 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
 	}
-	child.Kill() // SIGKILL with requests in flight
-	close(done)
-	wg.Wait()
-	mu.Lock()
-	acked := len(events) + len(messages)
-	mu.Unlock()
-
-	_ = os.Remove(filepath.Join(dir, "addr"))
-	again := crashtest.Start(t, dir, mode)
+	child.Kill()
+	before := crashtest.Total(crashtest.Deliveries(dir))
+	accepted := len(child.Accepted)
+	if before >= accepted {
+		t.Fatalf("the kill came too late to test anything: %d runs for %d accepted", before, accepted)
+	}
+	os.Remove(filepath.Join(dir, "url"))
+	again := crashtest.Start(t, dir, "run")
 	defer again.Kill()
-	c = clientsAt(childURL(t, dir))
-	gotEvents := drainIDs(t, c, strings.TrimSuffix(childURL(t, dir), "/")+"/000000000000/events-q", "id", events)
-	gotMessages := drainIDs(t, c, strings.TrimSuffix(childURL(t, dir), "/")+"/000000000000/sns-q", "MessageId", messages)
-	delivered, deliveries, unacked := 0, 0, 0
-	for _, pair := range []struct {
-		got  map[string]int
-		want map[string]bool
-	}{{gotEvents, events}, {gotMessages, messages}} {
-		for id, n := range pair.got {
-			if pair.want[id] {
-				delivered++
-				deliveries += n
-			} else {
-				unacked++ // in flight at the kill: may or may not be kept
-			}
-		}
-	}
-	t.Logf("%s: N=%d acknowledged (%d events in PutEvents of 10, %d Publish) before SIGKILL; after restart delivered=%d (all), %d deliveries of them, duplicates=%d; %d unacknowledged items also delivered",
-		mode, acked, len(events), len(messages), delivered, deliveries, deliveries-delivered, unacked)
-}
-
-func clientsAt(url string) clients {
-	cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(url),
-		Credentials: aws.AnonymousCredentials{}, Retryer: func() aws.Retryer { return aws.NopRetryer{} }}
-	return clients{ev: eventbridge.NewFromConfig(cfg), sns: sns.NewFromConfig(cfg), sqs: sqs.NewFromConfig(cfg)}
-}
-
-// drainIDs reads queue qurl until every id of want arrived (the id is
-// the body's JSON member key), deleting what it reads, and returns how
-// often each id arrived.
-func drainIDs(t *testing.T, c clients, qurl, key string, want map[string]bool) map[string]int {
-	t.Helper()
-	ctx := context.Background()
-	got := map[string]int{}
-	deadline := time.Now().Add(3 * time.Minute)
-	missing := func() int {
-		n := 0
-		for id := range want {
-			if got[id] == 0 {
-				n++
-			}
-		}
-		return n
-	}
-	for missing() > 0 {
+	var url []byte
+	for deadline := time.Now().Add(30 * time.Second); len(url) == 0; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d of %d acknowledged ids never delivered", qurl, missing(), len(want))
+			t.Fatal("the restarted server never wrote its URL")
 		}
-		out, err := c.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(qurl), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
-		if err != nil {
-			t.Fatal(err)
+		url, _ = os.ReadFile(filepath.Join(dir, "url"))
+	}
+	// Every accepted invocation's document is served and becomes terminal.
+	type doc struct{ Status, InvocationID string }
+	pending := map[string]bool{}
+	for id := range child.Accepted {
+		pending[id] = true
+	}
+	statuses := map[string]string{}
+	for deadline := time.Now().Add(120 * time.Second); len(pending) > 0; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d invocations not terminal after restart", len(pending), accepted)
 		}
-		var del []sqstypes.DeleteMessageBatchRequestEntry
-		for i, m := range out.Messages {
-			var body map[string]any
-			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &body); err != nil {
-				t.Fatalf("body %q: %v", aws.ToString(m.Body), err)
-			}
-			id, _ := body[key].(string)
-			got[id]++
-			del = append(del, sqstypes.DeleteMessageBatchRequestEntry{Id: aws.String(fmt.Sprint(i)), ReceiptHandle: m.ReceiptHandle})
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		ids := make(chan string)
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for id := range ids {
+					resp, err := http.Get(string(url) + "/v1/invocations/" + id)
+					if err != nil {
+						continue
+					}
+					var d doc
+					json.NewDecoder(resp.Body).Decode(&d)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						t.Errorf("invocation %s: status %d after restart", id, resp.StatusCode)
+						continue
+					}
+					mu.Lock()
+					if d.Status == "succeeded" || d.Status == "failed" || d.Status == "expired" {
+						statuses[id] = d.Status
+						delete(pending, id)
+					}
+					mu.Unlock()
+				}
+			}()
 		}
-		if len(del) > 0 {
-			if _, err := c.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(qurl), Entries: del}); err != nil {
-				t.Fatal(err)
-			}
+		mu.Lock()
+		todo := make([]string, 0, len(pending))
+		for id := range pending {
+			todo = append(todo, id)
+		}
+		mu.Unlock()
+		for _, id := range todo {
+			ids <- id
+		}
+		close(ids)
+		wg.Wait()
+		if t.Failed() {
+			return
 		}
 	}
-	return got
+	runs := crashtest.Deliveries(dir)
+	for id, st := range statuses {
+		if st != "succeeded" {
+			t.Errorf("invocation %s ended %s", id, st)
+		}
+		if runs[id] == 0 {
+			t.Errorf("invocation %s succeeded without a recorded run", id)
+		}
+	}
+	marks, _ := os.ReadDir(filepath.Join(dir, "markers"))
+	failedFirst := len(marks)
+	expected := accepted + failedFirst // one run each, two for the orders that fail once
+	total := crashtest.Total(runs)
+	t.Logf("N=%d accepted, %d runs before SIGKILL, all %d succeeded after restart; %d handler runs for %d expected: %d duplicates from the kill",
+		accepted, before, len(statuses), total, expected, total-expected)
+	if total < expected {
+		t.Errorf("%d runs, fewer than the %d the retries need", total, expected)
+	}
+}
+
+// zipOf zips files (name → content) for a ZipFile field (base64 in JSON).
+func zipOf(files map[string]string) string {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range files {
+		w, _ := zw.Create(name)
+		w.Write([]byte(body))
+	}
+	zw.Close()
+	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"strings"
@@ -29,6 +30,10 @@ func (s *Server) own(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		acct, path = id, "/"+sub
+	}
+	if strings.HasPrefix(path, "/v1/") {
+		s.serveStatus(w, r, acct, path)
+		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		writeOwnError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "Use GET for "+path)
@@ -114,4 +119,35 @@ func xmlEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// serveStatus hands /v1 paths to the account's client status API. Under
+// --auth sigv4 the caller shows a credential of that account: a SigV4
+// signature, or "Authorization: Bearer {secret_access_key}" (serve.md §5).
+func (s *Server) serveStatus(w http.ResponseWriter, r *http.Request, acct, path string) {
+	if s.cfg.Auth == "sigv4" {
+		owner := ""
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			for _, c := range s.cfg.Credentials {
+				if subtle.ConstantTimeCompare([]byte(c.SecretAccessKey), []byte(tok)) == 1 {
+					owner = c.Account
+				}
+			}
+		} else if a, e := s.authenticate(r, nil, "json", "patternc"); e == nil {
+			owner = a.id
+		}
+		if owner == "" || owner != acct {
+			writeOwnError(w, http.StatusForbidden, "AccessDeniedException", "The /v1 API needs a signature or a bearer token of this account.")
+			return
+		}
+	}
+	a, err := s.accts.get(acct)
+	if err != nil {
+		writeOwnError(w, http.StatusNotFound, "NotFound", "No such account "+acct)
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = path
+	r2.URL.RawPath = ""
+	a.status.ServeHTTP(w, r2)
 }

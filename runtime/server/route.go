@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -66,7 +68,7 @@ func protoName(c *call) string {
 
 func newServices() (map[string]*service, error) {
 	out := map[string]*service{}
-	for _, name := range []string{"events", "sns", "sqs"} {
+	for _, name := range []string{"events", "sns", "sqs", "logs"} {
 		m, err := models.Get(name)
 		if err != nil {
 			return nil, err
@@ -80,6 +82,8 @@ func newServices() (map[string]*service, error) {
 	out["sqs"].json = jsonProtocol{version: "1.0", model: out["sqs"].model, queryCompat: true}
 	out["sqs"].query = queryProtocol{model: out["sqs"].model}
 	out["sqs"].ops = sqsOps()
+	out["logs"].json = jsonProtocol{version: "1.1", model: out["logs"].model}
+	out["logs"].ops = logsOps()
 	return out, nil
 }
 
@@ -101,6 +105,22 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Hijack hands the connection over (WebSocket upgrades of /v1/ws), as
+// the writer it wraps does.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("the response writer cannot hijack")
+	}
+	if w.status == 0 {
+		w.status = http.StatusSwitchingProtocols
+	}
+	return hj.Hijack()
+}
+
+// Unwrap lets http.ResponseController reach the writer underneath.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
@@ -154,21 +174,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			svc = s.services["events"]
 		case "AmazonSQS":
 			svc = s.services["sqs"]
+		case "Logs_20140328":
+			svc = s.services["logs"]
 		default:
 			svcName = "unknown"
 			proto.WriteError(sw, reqID, failureError(failUnknownOp, "", "json", fmt.Sprintf("Operation %s is not supported by patternc.", target)))
 			return
 		}
 		svcName, proto = svc.name, svc.json
+	case isStatusPath(r.URL.Path): // before the form check: curl -d sends a form content type
+		s.own(sw, r)
+		return
+	case isLambdaPath(r.URL.Path):
+		svcName = "lambda"
+		op = s.serveLambda(sw, r, reqID)
+		return
 	case isForm(r):
 		svcName, op = "query", "?"
 		proto = queryProtocol{model: s.services["sns"].model}
-	case strings.HasPrefix(r.URL.Path, "/2015-03-31/") || strings.HasPrefix(r.URL.Path, "/2019-09-25/") || strings.HasPrefix(r.URL.Path, "/2017-10-31/"):
-		svcName = "lambda"
-		e := failureError(failUnknownOp, "", "json", fmt.Sprintf("Operation %s %s is not implemented by patternc.", r.Method, r.URL.Path))
-		sw.Header().Set("X-Amzn-Errortype", e.Code)
-		writeOwnError(sw, e.HTTPStatus, e.Code, e.Message)
-		return
 	default:
 		s.own(sw, r)
 		return
@@ -284,6 +307,16 @@ func (s *Server) invoke(w http.ResponseWriter, r *http.Request, reqID string, sv
 	if err := proto.WriteOutput(w, reqID, op, data); err != nil {
 		s.cfg.Logger.Warn("writing output", "service", svc.name, "operation", op, "error", err)
 	}
+}
+
+// isStatusPath reports whether a path is patternc's client status API
+// (/v1/..., or /accounts/{id}/v1/... for other accounts).
+func isStatusPath(p string) bool {
+	if rest, ok := strings.CutPrefix(p, "/accounts/"); ok {
+		_, p, _ = strings.Cut(rest, "/")
+		p = "/" + p
+	}
+	return strings.HasPrefix(p, "/v1/")
 }
 
 func isForm(r *http.Request) bool {

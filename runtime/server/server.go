@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/patternc/patternc/runtime"
+	clientstatus "github.com/patternc/patternc/runtime/status"
 	"github.com/patternc/patternc/runtime/store"
 )
 
@@ -45,6 +46,10 @@ type Config struct {
 	Resources *Resources
 	// Runtime, when set, adjusts each account's runtime configuration.
 	Runtime func(*runtime.Config)
+	// CallbackSecret signs the client status API's webhooks;
+	// AllowCallbackHosts lets them go beyond loopback (runtime.md §7.4).
+	CallbackSecret     string
+	AllowCallbackHosts []string
 }
 
 // Server is `patternc serve`: one HTTP port in front of the runtime's
@@ -171,6 +176,7 @@ func (s *Server) Start() error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+		ConnContext:       clientstatus.ConnContext,
 	}
 	go func() { s.serveErr <- s.http.Serve(ln) }()
 	return nil
@@ -181,6 +187,15 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 
 // URL is the --endpoint-url clients use.
 func (s *Server) URL() string { return s.baseURL }
+
+// accountPath is the path prefix of an account's own endpoints: none
+// for the default account, /accounts/{id} for others.
+func (s *Server) accountPath(id string) string {
+	if id == s.cfg.Account {
+		return ""
+	}
+	return "/accounts/" + id
+}
 
 // accountBaseURL is where an account's SNS links point: the default
 // account at the root, others under /accounts/{id}.

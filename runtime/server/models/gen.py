@@ -10,7 +10,7 @@ Usage: python3 runtime/server/models/gen.py   (from the repository root)
 """
 import gzip, json, os, botocore
 
-SERVICES = {"events": "2015-10-07", "sns": "2010-03-31", "sqs": "2012-11-05"}
+SERVICES = {"events": "2015-10-07", "sns": "2010-03-31", "sqs": "2012-11-05", "logs": "2014-03-28"}
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 

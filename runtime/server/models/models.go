@@ -60,7 +60,7 @@ type ErrorTrait struct {
 	SenderFault bool   `json:"senderFault"`
 }
 
-//go:embed events.json sns.json sqs.json
+//go:embed events.json sns.json sqs.json logs.json
 var files embed.FS
 
 var (
@@ -69,11 +69,11 @@ var (
 	loadErr  error
 )
 
-// Get returns the model of service "events", "sns" or "sqs".
+// Get returns the model of service "events", "sns", "sqs" or "logs".
 func Get(service string) (*Model, error) {
 	loadOnce.Do(func() {
 		loaded = map[string]*Model{}
-		for _, name := range []string{"events", "sns", "sqs"} {
+		for _, name := range []string{"events", "sns", "sqs", "logs"} {
 			data, err := files.ReadFile(name + ".json")
 			if err != nil {
 				loadErr = err

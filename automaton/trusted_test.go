@@ -1,0 +1,107 @@
+package automaton
+
+import (
+	"slices"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// trustedPatterns name paths at several depths, through arrays, with
+// absence and dotted names: the cases where stopping early could go wrong.
+var trustedPatterns = []string{
+	`{"a":["x"]}`,
+	`{"b":{"c":[{"prefix":"v"}]}}`,
+	`{"b":{"d":{"e":[1,2]}}}`,
+	`{"a":["x"],"b":{"c":[{"exists":false}]}}`,
+	`{"l":{"k":["q"],"n":[{"numeric":[">",0]}]}}`,
+	`{"b.c":[{"anything-but":"v1"}]}`,
+}
+
+// TestTrustedAgrees: on valid events MatchTrusted answers exactly as
+// Match, whatever the order of members, and with dotted names, duplicate
+// names or escapes after the last pattern path.
+func TestTrustedAgrees(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge, trustedPatterns...)
+	events := []string{
+		`{"a":"x"}`,
+		`{"a":"x","b":{"c":"v1"}}`,
+		`{"b":{"c":"v1"},"a":"x","z":[1,2,{"q":"r"}]}`,
+		`{"a":"x","b":{"c":"w"},"b.c":"v2"}`,    // a dotted alias after the path
+		`{"b":{"d":{"e":2}},"b.d":{"e":3}}`,     // alias of a prefix
+		`{"b":{"d":{"e":3},"d.e":1}}`,           // alias one level down
+		`{"a":"x","b":{"d":{}},"b\u002ec":"w"}`, // an escaped alias
+		`{"b":{"c":"v9","x":1},"a":"x"}`,
+		`{"l":[{"k":"q","n":0},{"n":1,"k":"q","z":"tail"}]}`,
+		`{"l":[{"k":"q"},{"n":1}]}`,
+		`{"a":["y","x"],"q":{"a":"x"}}`,
+		`{"geometry":{"c":[[1.5,2,[3]],"]}\"["]},"a":"x"}`,
+		`{"a":"x","tail":"\u00e9\\\"}"}`,
+		`{"a":"y","b":{"c":"w"},"a":"x"}`,                // a duplicate name after the path
+		`{"b":{"d":{"e":3},"d":{"e":1}},"a":"x"}`,        // one level down
+		`{"l":{"k":"q"},"l":{"n":1},"b":{"c":"v1"}}`,     // duplicate objects merge
+		`{"a":"x","b":{"c":"v9"},"b":{"c":"v1","x":[]}}`, // and on the last member
+		`{"":1,"a":"x","b":{"":{"c":2},"c":"v"}}`,
+		`{}`,
+	}
+	mt := m.NewMatcher()
+	for _, ev := range events {
+		want, err := mt.Match(nil, []byte(ev))
+		if err != nil {
+			t.Fatalf("%s: %v", ev, err)
+		}
+		got, err := mt.MatchTrusted(nil, []byte(ev))
+		if err != nil {
+			t.Fatalf("%s: MatchTrusted: %v", ev, err)
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: MatchTrusted %v, Match %v", ev, got, want)
+		}
+	}
+}
+
+// TestTrustedStopsEarly shows the early stop: what follows the last
+// member on a pattern path is not read, so garbage there goes unseen,
+// while Match rejects it.
+func TestTrustedStopsEarly(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge, `{"p":{"s":["x"]}}`)
+	mt := m.NewMatcher()
+	for _, ev := range []string{
+		`{"t":"F","p":{"a":"1","s":"x","o":"E"},"g":{"c":[[1,2],[3,4` + "\xff",
+		`{"p":{"s":"x"} this is not JSON`,
+	} {
+		if _, err := mt.Match(nil, []byte(ev)); err == nil {
+			t.Fatalf("%q: Match accepted it", ev)
+		}
+		got, err := mt.MatchTrusted(nil, []byte(ev))
+		if err != nil || len(got) != 1 {
+			t.Errorf("%q: MatchTrusted %v, %v: want the match, the rest unread", ev, got, err)
+		}
+	}
+}
+
+// FuzzTrusted: on any input MatchTrusted ends without panicking; on input
+// Match accepts in valid UTF-8 it answers exactly as Match.
+func FuzzTrusted(f *testing.F) {
+	m := compileAll(f, compiler.EventBridge, trustedPatterns...)
+	f.Add([]byte(`{"a":"x","b":{"c":"v1","d":{"e":1}},"l":[{"k":"q","n":2}]}`))
+	f.Add([]byte(`{"b":{"d":{"e":2}},"b.d":{"e":3},"a":["x"]}`))
+	f.Add([]byte(`{"z":[{"q":"\ud83d\ude00"}],"a":[null], "n": -0.5e+3}`))
+	f.Add([]byte(`{"b":{"c":"v"`))
+	mt := m.NewMatcher()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, _ := mt.MatchTrusted(nil, data)
+		want, err := mt.Match(nil, data)
+		if err != nil || !utf8.Valid(data) {
+			return
+		}
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q: MatchTrusted %v, Match %v", data, got, want)
+		}
+	})
+}

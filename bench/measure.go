@@ -1,0 +1,224 @@
+package bench
+
+import (
+	"fmt"
+	"math/rand"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/patternc/patternc/automaton"
+	"github.com/patternc/patternc/compiler"
+)
+
+// The method: the contenders — a fastjson full parse (the baseline),
+// Match and MatchTrusted — take turns on chunks of a few thousand events,
+// in an order that rotates from chunk to chunk and round to round, so that
+// a slow spell of the shared machine falls on all of them alike. Each
+// round gives one ratio per contender (baseline time over its time); the
+// report keeps the median and the range. Garbage is collected between
+// rounds, outside the timed sections.
+
+// chunk is how many events one contender matches per turn.
+const chunk = 4096
+
+const (
+	cFastjson = iota
+	cMatch
+	cTrusted
+	contenders
+)
+
+// runFamily measures one family; it returns its row and the fastjson
+// events/s of its median round.
+func runFamily(fam Family, cfg Config, evs [][]byte, size int) (Result, float64, error) {
+	n := fam.Patterns
+	if n == 0 {
+		n = cfg.Patterns
+	}
+	r := rand.New(rand.NewSource(cfg.Seed))
+	ps := make([]*compiler.Pattern, n)
+	for i := range ps {
+		p, err := compiler.Compile([]byte(fam.Make(r, i)), compiler.EventBridge, nil)
+		if err != nil {
+			return Result{}, 0, fmt.Errorf("pattern %s: %w", fam.Make(rand.New(rand.NewSource(cfg.Seed)), i), err)
+		}
+		ps[i] = p
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ids := make([]automaton.ID, n)
+	for i := range ids {
+		ids[i] = automaton.ID(fmt.Sprint(i))
+	}
+	m := automaton.New(automaton.Config{})
+	start := time.Now()
+	if err := m.AddAll(ids, ps); err != nil {
+		return Result{}, 0, err
+	}
+	addTime := time.Since(start)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	res := Result{Family: fam.Name, Corpus: fam.Corpus, Patterns: n, Events: len(evs)}
+	res.AddedPerSec = float64(n) / addTime.Seconds()
+	res.BytesPerPat = max(0, float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n))
+	// Single Adds into the full machine (the figure a live system sees):
+	// up to 1000 more patterns of the family, one Add each, deleted again
+	// (untimed) before matching.
+	extra := min(n, 1000)
+	more := make([]*compiler.Pattern, extra)
+	for i := range more {
+		p, err := compiler.Compile([]byte(fam.Make(r, n+i)), compiler.EventBridge, nil)
+		if err != nil {
+			return Result{}, 0, err
+		}
+		more[i] = p
+	}
+	start = time.Now()
+	for i, p := range more {
+		if err := m.Add(automaton.ID(fmt.Sprint("extra-", i)), p); err != nil {
+			return Result{}, 0, err
+		}
+	}
+	res.AddedPerSecOne = float64(extra) / time.Since(start).Seconds()
+	for i := range more {
+		m.Delete(automaton.ID(fmt.Sprint("extra-", i)))
+	}
+
+	mt := m.NewMatcher()
+	var fp fastjson.Parser
+	// One untimed pass per path: warm the scratch, count matches (the two
+	// paths must agree) and allocations.
+	var err error
+	if res.Matches, res.AllocsPerEvent, err = countPass(mt, evs, false); err != nil {
+		return Result{}, 0, err
+	}
+	trustedMatches, trustedAllocs, err := countPass(mt, evs, true)
+	if err != nil {
+		return Result{}, 0, err
+	}
+	if trustedMatches != res.Matches {
+		return Result{}, 0, fmt.Errorf("MatchTrusted found %d matches, Match %d", trustedMatches, res.Matches)
+	}
+	res.TrustedAllocsPerEvent = trustedAllocs
+
+	var times [contenders][]time.Duration
+	for round := 0; round < cfg.Rounds; round++ {
+		runtime.GC()
+		var sum [contenders]time.Duration
+		for c, k := 0, 0; c < len(evs); c, k = c+chunk, k+1 {
+			part := evs[c:min(c+chunk, len(evs))]
+			for t := 0; t < contenders; t++ {
+				who := (t + k + round) % contenders
+				sum[who] += turn(who, &fp, mt, part)
+			}
+		}
+		for who := range sum {
+			times[who] = append(times[who], sum[who])
+		}
+	}
+	ratios := func(who int) (med, lo, hi float64, t time.Duration) {
+		var rs []float64
+		for i := range times[who] {
+			rs = append(rs, times[cFastjson][i].Seconds()/times[who][i].Seconds())
+		}
+		slices.Sort(rs)
+		ts := slices.Clone(times[who])
+		slices.Sort(ts)
+		return rs[len(rs)/2], rs[0], rs[len(rs)-1], ts[len(ts)/2]
+	}
+	var med time.Duration
+	res.Ratio, res.RatioMin, res.RatioMax, med = ratios(cMatch)
+	res.EventsPerSec = float64(len(evs)) / med.Seconds()
+	res.MBPerSec = float64(size) / med.Seconds() / 1e6
+	res.TrustedRatio, res.TrustedRatioMin, res.TrustedRatioMax, med = ratios(cTrusted)
+	res.TrustedEventsPerSec = float64(len(evs)) / med.Seconds()
+	_, _, _, base := ratios(cFastjson)
+	if cfg.Threads > 1 {
+		res.Threads = cfg.Threads
+		res.ThreadsEventsPerSec, res.ThreadsIdeal = threaded(m, evs, cfg.Threads)
+	}
+	return res, float64(len(evs)) / base.Seconds(), nil
+}
+
+// turn times one contender on a chunk of events.
+func turn(who int, fp *fastjson.Parser, mt *automaton.Matcher, evs [][]byte) time.Duration {
+	var dst []automaton.ID
+	start := time.Now()
+	switch who {
+	case cFastjson:
+		for _, ev := range evs {
+			if _, err := fp.ParseBytes(ev); err != nil {
+				panic(err) // the corpora are valid JSON
+			}
+		}
+	case cMatch:
+		for _, ev := range evs {
+			dst, _ = mt.Match(dst[:0], ev)
+		}
+	case cTrusted:
+		for _, ev := range evs {
+			dst, _ = mt.MatchTrusted(dst[:0], ev)
+		}
+	}
+	return time.Since(start)
+}
+
+// countPass matches every event once on one path and returns the matches
+// and the allocations per event.
+func countPass(mt *automaton.Matcher, evs [][]byte, trusted bool) (int, float64, error) {
+	var dst []automaton.ID
+	var err error
+	match := mt.Match
+	if trusted {
+		match = mt.MatchTrusted
+	}
+	for _, ev := range evs[:min(len(evs), 1000)] { // warm the scratch
+		dst, _ = match(dst, ev)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	matches := 0
+	for _, ev := range evs {
+		if dst, err = match(dst, ev); err != nil {
+			return 0, 0, err
+		}
+		matches += len(dst)
+	}
+	runtime.ReadMemStats(&after)
+	return matches, float64(after.Mallocs-before.Mallocs) / float64(len(evs)), nil
+}
+
+// threaded matches the corpus with n goroutines at once, one Matcher each,
+// and returns their events/s together and n times the events/s of one
+// goroutine doing the same alone just before.
+func threaded(m *automaton.Machine, evs [][]byte, n int) (together, ideal float64) {
+	run := func(g int) time.Duration {
+		var wg sync.WaitGroup
+		ready := make(chan struct{})
+		for i := 0; i < g; i++ {
+			mt := m.NewMatcher()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var dst []automaton.ID
+				<-ready
+				for _, ev := range evs {
+					dst, _ = mt.Match(dst[:0], ev)
+				}
+			}()
+		}
+		runtime.GC()
+		start := time.Now()
+		close(ready)
+		wg.Wait()
+		return time.Since(start)
+	}
+	one := run(1)
+	all := run(n)
+	return float64(n*len(evs)) / all.Seconds(), float64(n*len(evs)) / one.Seconds()
+}

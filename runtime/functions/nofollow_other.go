@@ -1,0 +1,5 @@
+//go:build !unix
+
+package functions
+
+const syscallNoFollow = 0

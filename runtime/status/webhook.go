@@ -1,0 +1,235 @@
+package status
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/patternc/patternc/runtime/store"
+)
+
+// webhookDelays are the waits before the retries of a notification
+// [runtime.md §7.4: 1 s, 5 s, 25 s, scaled by WebhookRetryBase].
+var webhookDelays = []time.Duration{1, 5, 25}
+
+const callbackBucket = "status-callbacks"
+
+// notification is one webhook POST: its body and delivery id are fixed
+// across retries.
+type notification struct {
+	url, deliveryID string
+	body            []byte
+	terminal        bool
+}
+
+// webhooks sends notifications, one invocation's in revision order (a
+// queue and one sender goroutine per invocation with work pending).
+type webhooks struct {
+	s      *Server
+	client *http.Client
+	secret []byte
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu     sync.Mutex
+	queues map[string][]notification // invocation → pending, in order
+	states map[string]string         // invocation → pending | delivered | failed
+	wg     sync.WaitGroup
+}
+
+func newWebhooks(s *Server) *webhooks {
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &webhooks{s: s, secret: []byte(s.opts.CallbackSecret), ctx: ctx, cancel: cancel,
+		queues: map[string][]notification{}, states: map[string]string{}}
+	dialer := &net.Dialer{Timeout: s.opts.WebhookTimeout}
+	if len(s.opts.AllowCallbackHosts) == 0 {
+		// Checked again at dial time, on the address actually dialled: a
+		// name that resolves off loopback is refused (DNS rebinding).
+		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+			host, _, _ := net.SplitHostPort(address)
+			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+				return fmt.Errorf("webhook address %s is not loopback", address)
+			}
+			return nil
+		}
+	}
+	h.client = &http.Client{Timeout: s.opts.WebhookTimeout, Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 4},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return h
+}
+
+func (h *webhooks) close() {
+	h.cancel()
+	h.wg.Wait()
+}
+
+// state is the callback's delivery state as the document shows it.
+func (h *webhooks) state(id, dflt string) string {
+	h.mu.Lock()
+	st, ok := h.states[id]
+	h.mu.Unlock()
+	if ok {
+		return st
+	}
+	if data, err := h.s.env.Store.Get(context.Background(), callbackBucket, []byte(id)); err == nil {
+		return string(data)
+	}
+	return dflt
+}
+
+type webhookBody struct {
+	Type           string          `json:"type"`
+	PreviousStatus *string         `json:"previousStatus"`
+	Invocation     json.RawMessage `json:"invocation"`
+	Record         json.RawMessage `json:"record,omitempty"`
+}
+
+// enqueue adds a notification for a transition; the invocation's sender
+// starts when none runs.
+func (h *webhooks) enqueue(id, url, prev string, doc, record json.RawMessage, terminal bool) {
+	b := webhookBody{Type: "invocation.status", Invocation: doc}
+	if prev != "" {
+		b.PreviousStatus = &prev
+	}
+	if terminal {
+		b.Record = record
+	}
+	body, _ := json.Marshal(b)
+	n := notification{url: url, deliveryID: uuid.NewString(), body: body, terminal: terminal}
+	h.mu.Lock()
+	q, running := h.queues[id]
+	h.queues[id] = append(q, n)
+	h.states[id] = "pending"
+	h.mu.Unlock()
+	if !running {
+		h.wg.Add(1)
+		go h.drain(id)
+	}
+}
+
+func (h *webhooks) drain(id string) {
+	defer h.wg.Done()
+	for {
+		h.mu.Lock()
+		q := h.queues[id]
+		if len(q) == 0 {
+			delete(h.queues, id)
+			h.mu.Unlock()
+			return
+		}
+		n := q[0]
+		h.mu.Unlock()
+		state := "failed"
+		if h.send(n) {
+			state = "delivered"
+		}
+		h.mu.Lock()
+		h.queues[id] = h.queues[id][1:]
+		if len(h.queues[id]) == 0 {
+			h.states[id] = state
+		}
+		h.mu.Unlock()
+		if n.terminal {
+			var b store.Batch
+			b.Put(callbackBucket, []byte(id), []byte(state))
+			if err := h.s.env.Store.Apply(context.Background(), &b); err != nil {
+				h.s.env.Logf("status: recording the webhook state of %s: %v", id, err)
+			} else {
+				h.mu.Lock()
+				if len(h.queues[id]) == 0 {
+					delete(h.states, id) // the store has it now
+				}
+				h.mu.Unlock()
+			}
+		}
+	}
+}
+
+// send posts n, retrying 3 times; 410 Gone stops the retries.
+func (h *webhooks) send(n notification) bool {
+	for attempt := 0; ; attempt++ {
+		code, err := h.post(n)
+		if err == nil && code >= 200 && code < 300 {
+			h.s.stats.webhookDelivered.Add(1)
+			return true
+		}
+		if code == http.StatusGone || attempt == len(webhookDelays) {
+			h.s.stats.webhookFailed.Add(1)
+			h.s.env.Logf("status: webhook %s to %s failed: status %d, %v", n.deliveryID, n.url, code, err)
+			return false
+		}
+		h.s.stats.webhookRetries.Add(1)
+		select {
+		case <-h.s.env.Clock.After(webhookDelays[attempt] * h.s.opts.WebhookRetryBase):
+		case <-h.ctx.Done():
+			return false
+		}
+	}
+}
+
+// Sign is the X-Patternc-Signature value for a body sent at ts (Unix
+// seconds): "sha256=" and the hex HMAC-SHA256 of "ts.body" [§7.4].
+func Sign(secret []byte, ts string, body []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(ts))
+	m.Write([]byte("."))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+func (h *webhooks) post(n notification) (int, error) {
+	req, err := http.NewRequestWithContext(h.ctx, http.MethodPost, n.url, bytes.NewReader(n.body))
+	if err != nil {
+		return 0, err
+	}
+	ts := strconv.FormatInt(h.s.env.Clock.Now().Unix(), 10)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Patternc-Event", "invocation.status")
+	req.Header.Set("X-Patternc-Delivery", n.deliveryID)
+	req.Header.Set("X-Patternc-Timestamp", ts)
+	if len(h.secret) > 0 {
+		req.Header.Set("X-Patternc-Signature", Sign(h.secret, ts, n.body))
+	}
+	resp, err := h.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// Resume resends the terminal webhook of every finished invocation whose
+// delivery was not recorded as done — what a restart interrupted. (The
+// invocation record is not kept, so those bodies carry no "record".)
+func (s *Server) Resume(ctx context.Context) error {
+	all, err := s.d.List(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range all {
+		cb := st.Delivery.Callback
+		if cb == nil || !terminal(st.Status) {
+			continue
+		}
+		if _, err := s.env.Store.Get(ctx, callbackBucket, []byte(st.InvocationID)); !errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		s.hooks.enqueue(st.InvocationID, cb.URL, "", s.document(st), nil, true)
+	}
+	return nil
+}
