@@ -243,9 +243,9 @@ func (r *Runtime) Run(ctx context.Context) error {
 }
 
 // Stats returns the runtime's named counters (docs/semantics/runtime.md
-// §8.7): the buses' (events.Service Stats), the topics' (prefixed "sns_")
-// and the async dispatcher's (lambda.Dispatcher Stats: invocations_*,
-// destination_delivery_failures, …).
+// §8.7): the buses' (events.Service Stats), the topics' (prefixed "sns_"),
+// the async dispatcher's (lambda.Dispatcher Stats: invocations_*,
+// destination_delivery_failures, …), the logs' and the functions'.
 func (r *Runtime) Stats() map[string]int64 {
 	out := r.Events.Stats()
 	for k, v := range r.Lambda.Stats() {
@@ -259,9 +259,6 @@ func (r *Runtime) Stats() map[string]int64 {
 	out["sns_dropped"] = t.Dropped
 	out["sns_filtered"] = t.Filtered
 	out["sns_duplicates"] = t.Duplicates
-	for k, v := range r.Lambda.Stats() {
-		out[k] = v
-	}
 	for k, v := range r.Logs.Stats() {
 		out[k] = v
 	}
@@ -275,8 +272,9 @@ func (r *Runtime) Stats() map[string]int64 {
 
 // Close stops any Run in progress and waits for it to return (deliveries
 // in flight finish or are handed out again after a restart), stops
-// function processes, then closes the store if Open opened it. So `defer rt.Close()` after `go rt.Run(ctx)`
-// never closes the store under running deliveries.
+// function processes, then closes the store if Open opened it. So
+// `defer rt.Close()` after `go rt.Run(ctx)` never closes the store under
+// running deliveries.
 func (r *Runtime) Close() error {
 	r.runMu.Lock()
 	r.closed = true

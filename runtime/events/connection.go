@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -47,7 +46,7 @@ func (s *Service) CreateConnection(ctx context.Context, c Connection) (*Connecti
 		return nil, apiErr("ResourceAlreadyExistsException", "Connection %s already exists.", c.Name)
 	}
 	now := s.env.Clock.Now().UTC()
-	c.ConnectionArn = fmt.Sprintf("arn:aws:events:%s:%s:connection/%s/%s", s.env.Region, s.env.Account, c.Name, uuid.NewString())
+	c.ConnectionArn = s.env.ARN("events", "connection/"+c.Name+"/"+uuid.NewString()).String()
 	c.ConnectionState = "AUTHORIZED"
 	c.CreationTime, c.LastModifiedTime = now, now
 	val, err := json.Marshal(c)

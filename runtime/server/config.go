@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"os"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -173,7 +174,7 @@ func (s *Server) apply(ctx context.Context, r *Resources) error {
 			return err
 		}
 		topic := sub.Topic
-		if _, perr := parseARN(topic); perr != nil {
+		if _, perr := kernel.ParseARN(topic); perr != nil {
 			topic = a.rt.Topics.TopicARN(topic)
 		}
 		if _, err := a.rt.Topics.Subscribe(ctx, topic, sub.Protocol, sub.Endpoint, sub.Attributes); err != nil {

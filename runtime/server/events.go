@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"net/http"
 	"strings"
 
@@ -139,8 +140,8 @@ func evDeleteEventBus(ctx context.Context, c *call) (any, error) {
 
 // busNameOf accepts a bus name or ARN, as the API does.
 func busNameOf(s string) string {
-	if i := strings.Index(s, ":event-bus/"); strings.HasPrefix(s, "arn:") && i >= 0 {
-		return s[i+len(":event-bus/"):]
+	if a, err := kernel.ParseARN(s); err == nil && a.Service == "events" && a.ResourceType() == "event-bus" {
+		return a.ResourceID()
 	}
 	return s
 }
@@ -412,7 +413,7 @@ func evPutEvents(ctx context.Context, c *call) (any, error) {
 		}
 		all = append(all, ent)
 		owner := c.acct.id
-		if a, err := parseARN(e.EventBusName); err == nil && a.Account != "" {
+		if a, err := kernel.ParseARN(e.EventBusName); err == nil && a.Account != "" {
 			owner = a.Account
 		}
 		if owner != c.acct.id {
@@ -855,7 +856,7 @@ func evRemovePermission(ctx context.Context, c *call) (any, error) {
 // eventsResourceExists reports whether arn names one of the caller's
 // buses or rules (tags only attach to existing resources).
 func eventsResourceExists(c *call, arn string) bool {
-	a, err := parseARN(arn)
+	a, err := kernel.ParseARN(arn)
 	if err != nil || a.Account != c.acct.id || a.Service != "events" {
 		return false
 	}

@@ -13,7 +13,7 @@ import (
 // account cannot reach into another's queues or topics.
 func (s *Server) foreignResolver(from string) kernel.Resolver {
 	return kernel.ResolverFunc(func(arnText string) (kernel.Sink, error) {
-		a, err := parseARN(arnText)
+		a, err := kernel.ParseARN(arnText)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", arnText, kernel.ErrNoResource)
 		}

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/subtle"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"net/http"
 	"strings"
 )
@@ -43,7 +44,7 @@ func (s *Server) own(w http.ResponseWriter, r *http.Request) {
 	switch path {
 	case "/sns/confirm":
 		topic := q.Get("TopicArn")
-		if a, err := parseARN(topic); err == nil {
+		if a, err := kernel.ParseARN(topic); err == nil {
 			acct = a.Account
 		}
 		a := s.accts.lookup(acct)
@@ -60,7 +61,7 @@ func (s *Server) own(w http.ResponseWriter, r *http.Request) {
 		s.snsLinkOK(w, "ConfirmSubscription", "<SubscriptionArn>"+xmlEscape(sub)+"</SubscriptionArn>")
 	case "/sns/unsubscribe":
 		subARN := q.Get("SubscriptionArn")
-		if a, err := parseARN(subARN); err == nil {
+		if a, err := kernel.ParseARN(subARN); err == nil {
 			acct = a.Account
 		}
 		a := s.accts.lookup(acct)

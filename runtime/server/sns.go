@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/patternc/patternc/runtime/kernel"
 	"net/http"
 	"strings"
 
@@ -39,7 +40,7 @@ var errSNSToken = snsErr(http.StatusBadRequest, "InvalidParameter", "Invalid par
 // by the caller: the caller's own, or another account whose topic Policy
 // allows the caller action (SNS:Publish, SNS:Subscribe, …) [AWS].
 func topicOwner(c *call, arn, action string) (*account, error) {
-	a, err := parseARN(arn)
+	a, err := kernel.ParseARN(arn)
 	if err != nil || a.Account == "" || a.Account == c.acct.id {
 		return c.acct, nil
 	}

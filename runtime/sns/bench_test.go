@@ -39,20 +39,7 @@ func BenchmarkPublishFanOut(b *testing.B) {
 	done := make(chan struct{})
 	go func() { _ = s.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	const topics, perTopic = 5, 200
-	arns := make([]string, topics)
-	for t := range topics {
-		if arns[t], err = s.CreateTopic(ctx, fmt.Sprintf("t%d", t), nil); err != nil {
-			b.Fatal(err)
-		}
-		for i := range perTopic {
-			fn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:f%d-%d", region, acct, t, i)
-			policy := fmt.Sprintf(`{"customer":["c%d"]}`, i)
-			if _, err := s.Subscribe(ctx, arns[t], "lambda", fn, map[string]string{"FilterPolicy": policy}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	arns := benchTopics(b, s)
 	b.ResetTimer()
 	start := time.Now()
 	const publishers = 2
@@ -66,4 +53,28 @@ func BenchmarkPublishFanOut(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "publishes/s")
+}
+
+// The benchmarks' topics: 5 topics of 200 subscriptions (the per-topic
+// quota of filter policies), each filtering on one customer c0…c199.
+const topics, perTopic = 5, 200
+
+func benchTopics(b *testing.B, s *Service) []string {
+	b.Helper()
+	ctx := context.Background()
+	arns := make([]string, topics)
+	for t := range topics {
+		var err error
+		if arns[t], err = s.CreateTopic(ctx, fmt.Sprintf("t%d", t), nil); err != nil {
+			b.Fatal(err)
+		}
+		for i := range perTopic {
+			fn := fmt.Sprintf("arn:aws:lambda:%s:%s:function:f%d-%d", region, acct, t, i)
+			policy := fmt.Sprintf(`{"customer":["c%d"]}`, i)
+			if _, err := s.Subscribe(ctx, arns[t], "lambda", fn, map[string]string{"FilterPolicy": policy}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return arns
 }

@@ -2,7 +2,9 @@ package sns
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -56,9 +58,30 @@ func TestMatchErrorReachesPublisher(t *testing.T) {
 }
 
 func TestJSONNumber(t *testing.T) {
-	for in, want := range map[string]string{".5": "0.5", "-.5": "-0.5", "5.": "5", "5.0": "5.0", "-5.E3": "-5e3", "1e-2": "1e-2", "42": "42"} {
+	for in, want := range map[string]string{".5": "0.5", "-.5": "-0.5", "5.": "5", "5.0": "5.0", "-5.E3": "-5e3", "1e-2": "1e-2", "42": "42", "007": "7", "00.5": "0.5", "0": "0", "-0": "-0", "000": "0", "0e5": "0e5"} {
 		if got := jsonNumber(in); got != want {
 			t.Errorf("jsonNumber(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzJSONNumber: every Number value Publish accepts becomes a JSON number
+// of the same value (the matcher reads the attributes event as valid JSON).
+func FuzzJSONNumber(f *testing.F) {
+	for _, s := range []string{".5", "5.", "007", "-0.0e-0", "1E9", "00.000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !validNumber(s) {
+			return
+		}
+		j := jsonNumber(s)
+		var v float64
+		if err := json.Unmarshal([]byte(j), &v); err != nil {
+			t.Fatalf("%q → %q is not JSON: %v", s, j, err)
+		}
+		if want, _ := strconv.ParseFloat(s, 64); want != v {
+			t.Fatalf("%q → %q: %v, want %v", s, j, v, want)
+		}
+	})
 }

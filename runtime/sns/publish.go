@@ -267,14 +267,15 @@ func checkAttributes(attrs map[string]Attribute, field string) error {
 
 // jsonNumber writes a Number attribute value that SNS accepts (validNumber)
 // as JSON number text, which is how the matcher reads numbers: "5." is 5,
-// ".5" is 0.5.
+// ".5" is 0.5, "007" is 7.
 func jsonNumber(v string) string {
 	sign := ""
 	if rest, ok := strings.CutPrefix(v, "-"); ok {
 		sign, v = "-", rest
 	}
 	mant, exp, _ := strings.Cut(strings.ToLower(v), "e")
-	if strings.HasPrefix(mant, ".") {
+	mant = strings.TrimLeft(mant, "0") // JSON allows no leading zeros
+	if mant == "" || strings.HasPrefix(mant, ".") {
 		mant = "0" + mant
 	}
 	mant = strings.TrimSuffix(mant, ".")

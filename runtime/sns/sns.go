@@ -481,10 +481,9 @@ func checkEndpoint(protocol, endpoint string) error {
 	switch protocol {
 	case "http", "https":
 		ok = strings.HasPrefix(endpoint, protocol+"://")
-	case "sqs":
-		ok = strings.HasPrefix(endpoint, "arn:aws:sqs:")
-	case "lambda":
-		ok = strings.HasPrefix(endpoint, "arn:aws:lambda:")
+	case "sqs", "lambda":
+		a, err := kernel.ParseARN(endpoint)
+		ok = err == nil && a.Service == protocol
 	}
 	if !ok {
 		return invalid("Invalid parameter: Endpoint")
