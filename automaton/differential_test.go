@@ -1,7 +1,6 @@
 package automaton
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/patternc/patternc/compiler"
 	"github.com/patternc/patternc/internal/conformance"
+	"github.com/patternc/patternc/internal/patterngen"
 )
 
 var pairs = flag.Int("pairs", 20000, "random pattern/event pairs for TestDifferentialRandom")
@@ -89,177 +89,16 @@ func matchInput(m *Machine, d compiler.Dialect, input []byte) ([]ID, error) {
 	return m.MatchPublish(input)
 }
 
-// gen makes random patterns and events over a small shared vocabulary, so
-// that they often almost match: the interesting cases.
-type gen struct {
-	r *rand.Rand
-}
-
-var (
-	genKeys    = []string{"a", "b", "c", "a.b", "d"}
-	genStrings = []string{"", "x", "xy", "Xy", "abc", "ABC", "été", "ÉTÉ", "10.0.0.1", "10.0.1.255", "2001:db8::1", "a*b", "logs/app.log", "k", "K", "ß"}
-	genNumbers = []string{"0", "-0", "1", "1.0", "3e2", "300", "-5.5", "1e-7", "12345678901234567890", "0.1", "1000000001"}
-)
-
-func (g *gen) pick(list []string) string { return list[g.r.Intn(len(list))] }
-
-func (g *gen) scalar() string {
-	switch g.r.Intn(6) {
-	case 0, 1:
-		b, _ := json.Marshal(g.pick(genStrings))
-		return string(b)
-	case 2, 3:
-		return g.pick(genNumbers)
-	case 4:
-		return []string{"true", "false"}[g.r.Intn(2)]
-	}
-	return "null"
-}
-
-func (g *gen) str() string {
-	b, _ := json.Marshal(g.pick(genStrings))
-	return string(b)
-}
-
-func (g *gen) condition() string {
-	switch g.r.Intn(14) {
-	case 0, 1:
-		return g.scalar()
-	case 2:
-		return `{"prefix":` + g.str() + `}`
-	case 3:
-		return `{"suffix":` + g.str() + `}`
-	case 4:
-		return `{"equals-ignore-case":` + g.str() + `}`
-	case 5:
-		return `{"prefix":{"equals-ignore-case":` + g.str() + `}}`
-	case 6:
-		return `{"suffix":{"equals-ignore-case":` + g.str() + `}}`
-	case 7:
-		return `{"wildcard":` + []string{`"*"`, `"a*"`, `"*b"`, `"x*y"`, `"*.log"`, `"é*"`, `"a*b*c"`, `"*\\**"`}[g.r.Intn(8)] + `}`
-	case 8:
-		switch g.r.Intn(5) {
-		case 0:
-			return `{"anything-but":` + g.str() + `}`
-		case 1:
-			return `{"anything-but":[` + g.pick(genNumbers) + `,` + g.pick(genNumbers) + `]}`
-		case 2:
-			return `{"anything-but":{"prefix":` + []string{`"a"`, `"x"`, `"1"`}[g.r.Intn(3)] + `}}`
-		case 3:
-			return `{"anything-but":{"suffix":` + []string{`"y"`, `"c"`, `".log"`}[g.r.Intn(3)] + `}}`
-		}
-		return `{"anything-but":{"equals-ignore-case":[` + g.str() + `]}}`
-	case 9:
-		ops := [][2]string{{`">"`, `"<"`}, {`">="`, `"<="`}}
-		o := ops[g.r.Intn(2)]
-		lo := []string{"-10", "0", "0.5", "1", "299.9"}[g.r.Intn(5)]
-		hi := []string{"1", "2", "300", "1e10"}[g.r.Intn(4)]
-		if g.r.Intn(3) == 0 {
-			return `{"numeric":["=",` + g.pick(genNumbers[:10]) + `]}`
-		}
-		if lo >= hi && lo != "-10" {
-			return `{"numeric":[` + o[0] + `,` + lo + `]}`
-		}
-		return `{"numeric":[` + o[0] + `,` + lo + `,` + o[1] + `,` + hi + `]}`
-	case 10:
-		return `{"exists":` + []string{"true", "false"}[g.r.Intn(2)] + `}`
-	case 11:
-		return `{"cidr":` + []string{`"10.0.0.0/24"`, `"10.0.0.0/8"`, `"2001:db8::/32"`, `"10.0.1.128/25"`}[g.r.Intn(4)] + `}`
-	case 12:
-		return `{"anything-but":{"wildcard":` + []string{`"*y"`, `"a*"`, `"*"`}[g.r.Intn(3)] + `}}`
-	}
-	return g.str()
-}
-
-func (g *gen) pattern(depth int) string {
-	n := 1 + g.r.Intn(3)
-	var members []string
-	for i := 0; i < n; i++ {
-		k := g.pick(genKeys)
-		switch {
-		case depth < 2 && g.r.Intn(4) == 0:
-			members = append(members, fmt.Sprintf("%q:%s", k, g.pattern(depth+1)))
-		case depth < 2 && g.r.Intn(8) == 0:
-			members = append(members, fmt.Sprintf(`"$or":[%s,%s]`, g.pattern(depth+1), g.pattern(depth+1)))
-		default:
-			var conds []string
-			for j := 0; j < 1+g.r.Intn(3); j++ {
-				conds = append(conds, g.condition())
-			}
-			members = append(members, fmt.Sprintf("%q:[%s]", k, strings.Join(conds, ",")))
-		}
-	}
-	return "{" + strings.Join(members, ",") + "}"
-}
-
-func (g *gen) value(depth int) string {
-	switch r := g.r.Intn(10); {
-	case depth < 3 && r < 2:
-		return g.object(depth + 1)
-	case depth < 3 && r < 4:
-		var els []string
-		for i := 0; i < g.r.Intn(4); i++ {
-			els = append(els, g.value(depth+1))
-		}
-		return "[" + strings.Join(els, ",") + "]"
-	}
-	return g.scalar()
-}
-
-func (g *gen) object(depth int) string {
-	var members []string
-	for i := 0; i < g.r.Intn(4); i++ {
-		members = append(members, fmt.Sprintf("%q:%s", g.pick(genKeys), g.value(depth)))
-	}
-	return "{" + strings.Join(members, ",") + "}"
-}
-
-// event wraps a random object in the envelope TestEventPattern requires.
-func (g *gen) event() string {
-	body := g.object(0)
-	env := `"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d"`
-	if body == "{}" {
-		return "{" + env + "}"
-	}
-	return "{" + env + "," + body[1:]
-}
-
-func (g *gen) publish() string {
-	var attrs []string
-	for i := 0; i < g.r.Intn(4); i++ {
-		k := g.pick(genKeys)
-		switch g.r.Intn(4) {
-		case 0:
-			v, _ := json.Marshal(g.pick(genStrings))
-			attrs = append(attrs, fmt.Sprintf(`%q:{"DataType":"String","StringValue":%s}`, k, v))
-		case 1:
-			attrs = append(attrs, fmt.Sprintf(`%q:{"DataType":"Number","StringValue":%q}`, k, g.pick(genNumbers)))
-		case 2:
-			arr := "[" + g.scalar() + "," + g.scalar() + "]"
-			b, _ := json.Marshal(arr)
-			attrs = append(attrs, fmt.Sprintf(`%q:{"DataType":"String.Array","StringValue":%s}`, k, b))
-		default:
-			attrs = append(attrs, fmt.Sprintf(`%q:{"DataType":"Binary","BinaryValue":"AAA="}`, k))
-		}
-	}
-	msg, _ := json.Marshal(g.object(0))
-	req := `{"Message":` + string(msg)
-	if len(attrs) > 0 {
-		req += `,"MessageAttributes":{` + strings.Join(attrs, ",") + `}`
-	}
-	return req + "}"
-}
-
 // differential compiles n random patterns into one machine per dialect
 // and checks events against Explain; it returns the pairs compared.
 func differential(t testing.TB, seed int64, patterns, events int) (compared, matched, trustedPairs int) {
-	g := &gen{r: rand.New(rand.NewSource(seed))}
+	g := patterngen.New(seed)
 	for _, d := range []compiler.Dialect{compiler.EventBridge, compiler.SNSAttributes, compiler.SNSBody} {
 		m := New(Config{})
 		var ps []*compiler.Pattern
 		var srcs []string
 		for len(ps) < patterns {
-			src := g.pattern(0)
+			src := g.Pattern()
 			p, err := compiler.Compile([]byte(src), d, nil)
 			if err != nil {
 				continue
@@ -275,9 +114,9 @@ func differential(t testing.TB, seed int64, patterns, events int) (compared, mat
 		for e := 0; e < events; e++ {
 			var input string
 			if d == compiler.EventBridge {
-				input = g.event()
+				input = g.Event()
 			} else {
-				input = g.publish()
+				input = g.Publish()
 			}
 			var err error
 			if d == compiler.EventBridge {
@@ -398,12 +237,12 @@ func TestDeleteAndReplace(t *testing.T) {
 // Explain after each round; deleting everything must leave nothing behind.
 func TestDifferentialChurn(t *testing.T) {
 	for seed := int64(1); seed <= 12; seed++ {
-		g := &gen{r: rand.New(rand.NewSource(seed))}
+		g := patterngen.New(seed)
 		d := []compiler.Dialect{compiler.EventBridge, compiler.SNSAttributes, compiler.SNSBody}[seed%3]
 		var pool []*compiler.Pattern
 		var srcs []string
 		for len(pool) < 12 {
-			src := g.pattern(0)
+			src := g.Pattern()
 			if p, err := compiler.Compile([]byte(src), d, nil); err == nil {
 				pool, srcs = append(pool, p), append(srcs, src)
 			}
@@ -414,13 +253,13 @@ func TestDifferentialChurn(t *testing.T) {
 		var dst []ID
 		for round := 0; round < 30; round++ {
 			for k := 0; k < 8; k++ {
-				id := ID(fmt.Sprint(g.r.Intn(20)))
-				if g.r.Intn(3) == 0 {
+				id := ID(fmt.Sprint(g.R.Intn(20)))
+				if g.R.Intn(3) == 0 {
 					m.Delete(id)
 					delete(live, id)
 					continue
 				}
-				i := g.r.Intn(len(pool))
+				i := g.R.Intn(len(pool))
 				if err := m.Add(id, pool[i]); err != nil {
 					t.Fatal(err)
 				}
@@ -430,10 +269,10 @@ func TestDifferentialChurn(t *testing.T) {
 				var input string
 				var err error
 				if d == compiler.EventBridge {
-					input = g.event()
+					input = g.Event()
 					dst, err = mt.Match(dst, []byte(input))
 				} else {
-					input = g.publish()
+					input = g.Publish()
 					dst, err = mt.MatchPublish(dst, []byte(input))
 				}
 				if err != nil {

@@ -39,6 +39,8 @@ func (fr *fileResult) checkOpen(v *source.Value, s site, si *standIns) *compiler
 		duplicateKeys(fr, v, s.where)
 		orOverrides(fr, p.Root, "", s.where)
 		neverMatches(fr, p, s.where)
+		deadClauses(fr, p, s.where)
+		redundantBranches(fr, p, s.where)
 		if s.target == TargetPipe || s.target == TargetESM {
 			unsupported(fr, p, s.target, s.where)
 		}
@@ -54,7 +56,7 @@ func (fr *fileResult) checkOpen(v *source.Value, s site, si *standIns) *compiler
 		fr.addAt(si.first, compiler.SeverityInfo, CodeUnchecked, s.where, "checked around computed values: %s", si.summary())
 	}
 	fr.rules = append(fr.rules, Rule{Name: s.name, File: fr.file, Pos: v.Pos, Where: s.where, Dialect: s.dialect, Target: s.target,
-		Pattern: p, Computed: si != nil && len(si.names) > 0, value: v})
+		Pattern: p, Computed: si != nil && len(si.names) > 0, Group: s.group, value: v})
 	return p
 }
 

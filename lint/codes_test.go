@@ -91,6 +91,9 @@ func TestCodesDoc(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | `%s`: %s | %s |\n", ci.Code, ci.Severity, cell(ci.Summary), ci.File, code(ci.Example), cell(f.Message))
 	}
+	for _, ci := range DiffCodes {
+		fmt.Fprintf(&b, "| %s | %s | %s | (git history: `patternc lint --diff BASE`) | see README, Reviewing rule changes |\n", ci.Code, ci.Severity, cell(ci.Summary))
+	}
 	got := b.String()
 	if *update {
 		if err := os.WriteFile(codesDoc, []byte(got), 0o644); err != nil {

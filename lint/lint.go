@@ -59,6 +59,8 @@ const (
 	CodeNearMiss     = "L104" // a near-miss of an EventBridge envelope field
 	CodeUnsupported  = "L106" // an operator the target service does not support
 	CodeWildcardSNS  = "L107" // wildcard in SNS (AWS's answer unverified)
+	CodeOrSubsumed   = "L108" // an $or branch whose events another branch matches
+	CodeRuleSubsumed = "L109" // a rule whose events another rule with the same bus/topic and targets matches
 )
 
 // Options configure a run.
@@ -205,10 +207,17 @@ func Run(paths []string, opts Options) (*Result, error) {
 				for _, fr := range rs {
 					// Keep only what the result needs, so memory does not
 					// grow with the size of the repository.
+					// Rules on a bus or topic with known targets stay
+					// for the cross-rule check (subsumedRules).
+					for _, r := range fr.rules {
+						if r.Group != "" && r.Pattern != nil && !r.Computed {
+							fr.grouped = append(fr.grouped, r)
+						}
+					}
 					if !opts.Rules {
 						fr.rules = nil
 					}
-					if len(fr.findings) == 0 && len(fr.rules) == 0 {
+					if len(fr.findings) == 0 && len(fr.rules) == 0 && len(fr.grouped) == 0 {
 						fr.src = nil
 					}
 				}
@@ -226,6 +235,7 @@ func Run(paths []string, opts Options) (*Result, error) {
 		all = append(all, rs...)
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].file < all[j].file })
+	var grouped []Rule
 	for _, fr := range all {
 		res.Files++
 		if fr.skipped != "" {
@@ -234,6 +244,7 @@ func Run(paths []string, opts Options) (*Result, error) {
 		}
 		res.Patterns += fr.patterns
 		res.Rules = append(res.Rules, fr.rules...)
+		grouped = append(grouped, fr.grouped...)
 		cfg := cfgs.forPath(fr.file, false)
 		kept := 0
 		for _, f := range fr.findings {
@@ -243,9 +254,15 @@ func Run(paths []string, opts Options) (*Result, error) {
 			res.Findings = append(res.Findings, f)
 			kept++
 		}
-		if kept > 0 || len(fr.rules) > 0 {
+		if kept > 0 || len(fr.rules) > 0 || len(fr.grouped) > 0 {
 			res.sources[fr.file] = fr.src // for snippets and LoadError
 		}
+	}
+	for _, f := range subsumedRules(grouped) {
+		if opts.Disable[f.Code] || cfgs.forPath(f.File, false).disables(f.Code) || suppressed(res.sources[f.File], f) {
+			continue
+		}
+		res.Findings = append(res.Findings, f)
 	}
 	for _, c := range cfgs.all() {
 		res.Findings = append(res.Findings, c.findings...)
@@ -323,6 +340,7 @@ type fileResult struct {
 	src      []byte
 	findings []Finding
 	rules    []Rule
+	grouped  []Rule // rules with a Group, kept for subsumedRules
 	patterns int
 	skipped  string
 	budget   *budget

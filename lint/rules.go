@@ -23,7 +23,11 @@ type Rule struct {
 	// Computed is true when part of the pattern is an intrinsic or a
 	// reference: it was checked around stand-ins and cannot be matched.
 	Computed bool
-	value    *source.Value // the checked tree, for JSON
+	// Group is the bus and targets of a CloudFormation rule, or the topic
+	// and endpoint of a subscription: rules with one Group deliver to the
+	// same places ("" when unknown).
+	Group string
+	value *source.Value // the checked tree, for JSON
 }
 
 // JSON returns the pattern as JSON text, numbers as written: what

@@ -47,11 +47,11 @@ func lintServerless(fr *fileResult, dc *doc) {
 			switch kind {
 			case "eventBridge":
 				if p := member(ev, "pattern"); p != nil {
-					check(p, site{name, where + "pattern", TargetBus, compiler.EventBridge})
+					check(p, site{name, where + "pattern", TargetBus, compiler.EventBridge, ""})
 				}
 			case "cloudwatchEvent":
 				if p := member(ev, "event"); p != nil {
-					check(p, site{name, where + "event", TargetBus, compiler.EventBridge})
+					check(p, site{name, where + "event", TargetBus, compiler.EventBridge, ""})
 				}
 			case "sns":
 				p := member(ev, "filterPolicy")
@@ -66,14 +66,14 @@ func lintServerless(fr *fileResult, dc *doc) {
 						continue
 					}
 				}
-				check(p, site{name, where + "filterPolicy", TargetSNS, d})
+				check(p, site{name, where + "filterPolicy", TargetSNS, d, ""})
 			case "sqs", "stream", "kafka", "msk", "activemq", "rabbitmq":
 				list := member(ev, "filterPatterns")
 				if list == nil || list.Kind != source.Array {
 					continue
 				}
 				for k, p := range list.Elems {
-					check(p, site{fmt.Sprintf("%s.filterPatterns[%d]", name, k), fmt.Sprintf("%sfilterPatterns[%d]", where, k), TargetESM, compiler.EventBridge})
+					check(p, site{fmt.Sprintf("%s.filterPatterns[%d]", name, k), fmt.Sprintf("%sfilterPatterns[%d]", where, k), TargetESM, compiler.EventBridge, ""})
 				}
 			}
 		}

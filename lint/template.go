@@ -45,11 +45,11 @@ func lintTemplate(fr *fileResult, dc *doc, res *source.Value, prefix string) {
 		switch typ {
 		case "AWS::Events::Rule":
 			if p := member(props, "EventPattern"); p != nil {
-				patternAt(fr, dc, p, site{name, base + "EventPattern", TargetBus, compiler.EventBridge})
+				patternAt(fr, dc, p, site{name, base + "EventPattern", TargetBus, compiler.EventBridge, ruleGroup(props)})
 			}
 		case "AWS::Events::Archive":
 			if p := member(props, "EventPattern"); p != nil {
-				patternAt(fr, dc, p, site{name, base + "EventPattern", TargetArchive, compiler.EventBridge})
+				patternAt(fr, dc, p, site{name, base + "EventPattern", TargetArchive, compiler.EventBridge, ""})
 			}
 		case "AWS::SNS::Subscription":
 			snsPolicy(fr, dc, props, name, base)
@@ -69,7 +69,7 @@ func lintTemplate(fr *fileResult, dc *doc, res *source.Value, prefix string) {
 				switch memberText(e.Value, "Type") {
 				case "EventBridgeRule", "CloudWatchEvent":
 					if p := member(eprops, "Pattern"); p != nil {
-						patternAt(fr, dc, p, site{ename, where + "Pattern", TargetBus, compiler.EventBridge})
+						patternAt(fr, dc, p, site{ename, where + "Pattern", TargetBus, compiler.EventBridge, ""})
 					}
 				case "SNS":
 					snsPolicy(fr, dc, eprops, ename, where)
@@ -98,7 +98,29 @@ func snsPolicy(fr *fileResult, dc *doc, props *source.Value, name, base string) 
 			}
 		}
 	}
-	patternAt(fr, dc, p, site{name, base + "FilterPolicy", TargetSNS, d})
+	patternAt(fr, dc, p, site{name, base + "FilterPolicy", TargetSNS, d, subscriptionGroup(props)})
+}
+
+// ruleGroup is a rule's bus and targets as text, "" without targets.
+func ruleGroup(props *source.Value) string {
+	targets := member(props, "Targets")
+	if targets == nil {
+		return ""
+	}
+	bus := `"default"`
+	if b := member(props, "EventBusName"); b != nil {
+		bus = string(toJSON(b))
+	}
+	return "bus " + bus + " targets " + string(toJSON(targets))
+}
+
+// subscriptionGroup is a subscription's topic, protocol and endpoint.
+func subscriptionGroup(props *source.Value) string {
+	topic, endpoint := member(props, "TopicArn"), member(props, "Endpoint")
+	if topic == nil || endpoint == nil {
+		return ""
+	}
+	return "topic " + string(toJSON(topic)) + " " + memberText(props, "Protocol") + " " + string(toJSON(endpoint))
 }
 
 // filters checks FilterCriteria.Filters[].Pattern (JSON strings).
@@ -109,7 +131,7 @@ func filters(fr *fileResult, dc *doc, fc *source.Value, target Target, name, whe
 	}
 	for i, f := range list.Elems {
 		if p := member(f, "Pattern"); p != nil {
-			patternAt(fr, dc, p, site{fmt.Sprintf("%s.Filters[%d]", name, i), fmt.Sprintf("%s.Filters[%d].Pattern", where, i), target, compiler.EventBridge})
+			patternAt(fr, dc, p, site{fmt.Sprintf("%s.Filters[%d]", name, i), fmt.Sprintf("%s.Filters[%d].Pattern", where, i), target, compiler.EventBridge, ""})
 		}
 	}
 }
@@ -121,6 +143,7 @@ type site struct {
 	where   string
 	target  Target
 	dialect compiler.Dialect
+	group   string // see Rule.Group
 }
 
 // patternAt checks a pattern given as an object, as a JSON string, or as
@@ -181,7 +204,7 @@ func lintJSONFile(fr *fileResult, cfg *Config, forced compiler.Dialect) {
 		if d.IsSNS() {
 			target = TargetSNS
 		}
-		fr.checkPattern(v, site{standaloneName(fr.file), "", target, d}, nil)
+		fr.checkPattern(v, site{standaloneName(fr.file), "", target, d, ""}, nil)
 	default:
 		fr.skipped = "JSON that is not a pattern, a template or a rule file"
 	}
@@ -227,7 +250,7 @@ func lintYAMLFile(fr *fileResult, cfg *Config, forced compiler.Dialect) {
 		if d.IsSNS() {
 			target = TargetSNS
 		}
-		patternAt(fr, dc, dc.root, site{standaloneName(fr.file), "", target, d})
+		patternAt(fr, dc, dc.root, site{standaloneName(fr.file), "", target, d, ""})
 	}
 }
 

@@ -157,11 +157,11 @@ func (m *tfModule) resource(tf *tfFile, b *hclsyntax.Block) {
 	switch b.Labels[0] {
 	case "aws_cloudwatch_event_rule":
 		if a := b.Body.Attributes["event_pattern"]; a != nil {
-			m.pattern(a.Expr, site{addr, addr + ".event_pattern", TargetBus, compiler.EventBridge}, 0)
+			m.pattern(a.Expr, site{addr, addr + ".event_pattern", TargetBus, compiler.EventBridge, ""}, 0)
 		}
 	case "aws_cloudwatch_event_archive":
 		if a := b.Body.Attributes["event_pattern"]; a != nil {
-			m.pattern(a.Expr, site{addr, addr + ".event_pattern", TargetArchive, compiler.EventBridge}, 0)
+			m.pattern(a.Expr, site{addr, addr + ".event_pattern", TargetArchive, compiler.EventBridge, ""}, 0)
 		}
 	case "aws_sns_topic_subscription":
 		a := b.Body.Attributes["filter_policy"]
@@ -173,7 +173,7 @@ func (m *tfModule) resource(tf *tfFile, b *hclsyntax.Block) {
 			scope = s.Expr
 		}
 		if d, ok := m.snsScope(scope, addr+".filter_policy_scope"); ok {
-			m.pattern(a.Expr, site{addr, addr + ".filter_policy", TargetSNS, d}, 0)
+			m.pattern(a.Expr, site{addr, addr + ".filter_policy", TargetSNS, d, ""}, 0)
 		}
 	case "aws_pipes_pipe":
 		m.dynamicNote(tf, b.Body, addr, "source_parameters")
@@ -244,7 +244,7 @@ func (m *tfModule) filterBlocks(tf *tfFile, fc *hclsyntax.Block, target Target, 
 	m.dynamicNote(tf, fc.Body, where, "filter")
 	for i, f := range blocks(fc.Body, "filter") {
 		if a := f.Body.Attributes["pattern"]; a != nil {
-			m.pattern(a.Expr, site{fmt.Sprintf("%s.filter[%d]", name, i), fmt.Sprintf("%s.filter[%d].pattern", where, i), target, compiler.EventBridge}, 0)
+			m.pattern(a.Expr, site{fmt.Sprintf("%s.filter[%d]", name, i), fmt.Sprintf("%s.filter[%d].pattern", where, i), target, compiler.EventBridge, ""}, 0)
 		}
 	}
 }
@@ -277,12 +277,12 @@ func (m *tfModule) module(tf *tfFile, b *hclsyntax.Block) {
 	case "eventbridge":
 		for _, it := range m.items(input("rules")) {
 			if p := m.field(it.val, "event_pattern"); p != nil {
-				m.pattern(p, site{addr + ".rules." + it.key, addr + ".rules." + it.key + ".event_pattern", TargetBus, compiler.EventBridge}, 0)
+				m.pattern(p, site{addr + ".rules." + it.key, addr + ".rules." + it.key + ".event_pattern", TargetBus, compiler.EventBridge, ""}, 0)
 			}
 		}
 		for _, it := range m.items(input("archives")) {
 			if p := m.field(it.val, "event_pattern"); p != nil {
-				m.pattern(p, site{addr + ".archives." + it.key, addr + ".archives." + it.key + ".event_pattern", TargetArchive, compiler.EventBridge}, 0)
+				m.pattern(p, site{addr + ".archives." + it.key, addr + ".archives." + it.key + ".event_pattern", TargetArchive, compiler.EventBridge, ""}, 0)
 			}
 		}
 		for _, it := range m.items(input("pipes")) {
@@ -290,7 +290,7 @@ func (m *tfModule) module(tf *tfFile, b *hclsyntax.Block) {
 			for _, f := range m.items(fc) {
 				if p := m.field(f.val, "pattern"); p != nil {
 					w := addr + ".pipes." + it.key + ".source_parameters.filter_criteria." + f.key
-					m.pattern(p, site{addr + ".pipes." + it.key + "." + f.key, w + ".pattern", TargetPipe, compiler.EventBridge}, 0)
+					m.pattern(p, site{addr + ".pipes." + it.key + "." + f.key, w + ".pattern", TargetPipe, compiler.EventBridge, ""}, 0)
 				}
 			}
 		}
@@ -302,7 +302,7 @@ func (m *tfModule) module(tf *tfFile, b *hclsyntax.Block) {
 			}
 			w := addr + ".subscriptions." + it.key
 			if d, ok := m.snsScope(m.field(it.val, "filter_policy_scope"), w+".filter_policy_scope"); ok {
-				m.pattern(p, site{w, w + ".filter_policy", TargetSNS, d}, 0)
+				m.pattern(p, site{w, w + ".filter_policy", TargetSNS, d, ""}, 0)
 			}
 		}
 	case "lambda":
@@ -313,12 +313,12 @@ func (m *tfModule) module(tf *tfFile, b *hclsyntax.Block) {
 			}
 			w := addr + ".event_source_mapping." + it.key + ".filter_criteria"
 			if p := m.field(fc, "pattern"); p != nil {
-				m.pattern(p, site{addr + ".event_source_mapping." + it.key, w + ".pattern", TargetESM, compiler.EventBridge}, 0)
+				m.pattern(p, site{addr + ".event_source_mapping." + it.key, w + ".pattern", TargetESM, compiler.EventBridge, ""}, 0)
 				continue
 			}
 			for _, f := range m.items(fc) {
 				if p := m.field(f.val, "pattern"); p != nil {
-					m.pattern(p, site{addr + ".event_source_mapping." + it.key + "[" + f.key + "]", w + "[" + f.key + "].pattern", TargetESM, compiler.EventBridge}, 0)
+					m.pattern(p, site{addr + ".event_source_mapping." + it.key + "[" + f.key + "]", w + "[" + f.key + "].pattern", TargetESM, compiler.EventBridge, ""}, 0)
 				}
 			}
 		}

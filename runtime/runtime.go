@@ -186,6 +186,10 @@ func Open(cfg Config) (*Runtime, error) {
 	if r.Events, err = events.New(env, eopts); err != nil {
 		return fail(err)
 	}
+	if r.Functions != nil {
+		// Destinations resolve now that every service is open.
+		r.Functions.RestoreInvokeConfigs()
+	}
 	return r, nil
 }
 

@@ -16,6 +16,7 @@ func init() { subcommands = append(subcommands, newLintCmd) }
 func newLintCmd() *cobra.Command {
 	var format, failLevel, disable, dialect, scope string
 	var verbose, noConfig bool
+	var diffBase string
 	cmd := &cobra.Command{
 		Use:   "lint [PATH...]",
 		Short: "Find and check every pattern and filter policy in a repository (for CI)",
@@ -56,6 +57,7 @@ example, is in docs/codes.md; an unknown code given to --disable is an error.
 Exit status: 0 clean, 1 findings at or above --fail-level, 2 usage or
 internal error.`,
 		Example: `  patternc lint ./corpus/samples
+  patternc lint --diff origin/main infra/      # notes on what edited rules now match
   patternc lint --format sarif infra/ > patternc.sarif
   patternc lint --format github --fail-level warning .`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -110,6 +112,11 @@ internal error.`,
 					fmt.Fprintln(cmd.ErrOrStderr(), "skipped", s)
 				}
 			}
+			if diffBase != "" {
+				if err := annotateChanges(res, diffBase, args); err != nil {
+					return &exitError{code: 2, err: err}
+				}
+			}
 			if err := res.Write(cmd.OutOrStdout(), format, buildinfo.Read().Short()); err != nil {
 				return &exitError{code: 2, err: err}
 			}
@@ -126,5 +133,6 @@ internal error.`,
 	cmd.Flags().BoolVar(&noConfig, "no-config", false, "ignore .patternc.yaml files")
 	cmd.Flags().StringVar(&scope, "scope", "", "with --dialect sns: MessageAttributes or MessageBody")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list the files passed over and why")
+	cmd.Flags().StringVar(&diffBase, "diff", "", "also note (L110) what each rule changed since this git revision newly matches and no longer matches")
 	return cmd
 }

@@ -228,3 +228,20 @@ func TestInitErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestGoPanic: a panicking aws-lambda-go handler is a function error, and
+// the function keeps serving.
+func TestGoPanic(t *testing.T) {
+	s, _ := newService(t, nil)
+	if _, err := s.Create(t.Context(), Spec{Name: "f", Runtime: "provided.al2023"}, goFunctionZip(t)); err != nil {
+		t.Fatal(err)
+	}
+	res := invoke(t, s, "f", `{"action":"panic","text":"boom"}`)
+	if res.Error == nil || !strings.Contains(res.Error.ErrorMessage, "boom") {
+		t.Fatalf("panic: %+v", res.Error)
+	}
+	t.Logf("a Go panic reads as %s: %s", res.Error.ErrorType, res.Error.ErrorMessage)
+	if res = invoke(t, s, "f", `{"action":"echo","text":"after"}`); res.Error != nil || !strings.Contains(string(res.Payload), `"echo":"after"`) {
+		t.Errorf("after the panic: %s %+v", res.Payload, res.Error)
+	}
+}

@@ -156,6 +156,11 @@ func (s *Service) Invoke(ctx context.Context, nameOrARN string, payload []byte, 
 func (s *Service) Handler(name string) lambda.Handler {
 	return func(ctx context.Context, payload []byte) ([]byte, error) {
 		res, err := s.Invoke(ctx, name, payload, InvokeOptions{RequestID: lambda.RequestIDFrom(ctx)})
+		if ctx.Err() != nil {
+			// The dispatcher is stopping: not a run of the function (the
+			// attempt is not counted; it runs again after the restart).
+			return nil, fmt.Errorf("functions: %s interrupted by shutdown: %w", name, kernel.ErrThrottled)
+		}
 		if err != nil {
 			return nil, err
 		}

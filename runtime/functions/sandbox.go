@@ -53,7 +53,7 @@ func (s *Service) command(fn *function) (*exec.Cmd, error) {
 		if err != nil {
 			return nil, err
 		}
-		return exec.Command(s.cfg.Python, "-u", client), nil
+		return exec.Command(s.python(), "-u", client), nil
 	case "nodejs":
 		client, err := s.clientPath("bootstrap.js")
 		if err != nil {

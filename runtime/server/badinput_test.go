@@ -128,8 +128,8 @@ func TestBadInput(t *testing.T) {
 	if code != 400 || !strings.Contains(body, "Value null at 'messageAttributes.a.member.dataType'") {
 		t.Fatalf("missing DataType: %d %s", code, body)
 	}
-	// A Lambda REST path patternc does not implement: UnknownOperationException
-	// naming it, not a 404 page.
+	// A Lambda REST path patternc does not implement (aliases):
+	// UnknownOperationException, not a 404 page.
 	resp, err := http.Post(s.URL()+"/2015-03-31/functions/f/aliases", "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)

@@ -72,6 +72,14 @@ func (c runtimeCollector) Collect(ch chan<- prometheus.Metric) {
 			desc := prometheus.NewDesc("patternc_runtime_"+metricName(name), "Runtime counter "+name+" (runtime Stats()).", []string{"account"}, nil)
 			ch <- prometheus.MustNewConstMetric(desc, prometheus.CounterValue, float64(v), a.id)
 		}
+		for name, v := range a.status.Stats() {
+			kind := prometheus.CounterValue
+			if name == "websocket_connections" {
+				kind = prometheus.GaugeValue
+			}
+			desc := prometheus.NewDesc("patternc_status_"+metricName(name), "Client status API counter "+name+".", []string{"account"}, nil)
+			ch <- prometheus.MustNewConstMetric(desc, kind, float64(v), a.id)
+		}
 		for name, depth := range queueDepths(a) {
 			desc := prometheus.NewDesc("patternc_queue_depth", "Messages on a runtime-local queue.", []string{"account", "queue"}, nil)
 			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(depth), a.id, name)

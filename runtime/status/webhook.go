@@ -136,6 +136,8 @@ func (h *webhooks) drain(id string) {
 		state := "failed"
 		if h.send(n) {
 			state = "delivered"
+		} else if h.ctx.Err() != nil {
+			return // stopped: nothing is recorded, so Resume sends it again
 		}
 		h.mu.Lock()
 		h.queues[id] = h.queues[id][1:]
