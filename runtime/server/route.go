@@ -159,6 +159,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if _, ok := svc.model.Operations[op]; ok {
 				label = op
 			}
+		} else if svcName == "lambda" && isLambdaOp(op) {
+			label = op
 		}
 		s.metrics.observe(svcName, label, sw.status, d)
 		s.cfg.Logger.Info("request", "method", r.Method, "service", svcName, "operation", strings.ToValidUTF8(op, "?"), "status", sw.status, "duration", d)
