@@ -16,6 +16,7 @@ import (
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/logs"
+	"github.com/patternc/patternc/runtime/pipes"
 	"github.com/patternc/patternc/runtime/schemas"
 	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
@@ -92,6 +93,9 @@ type Runtime struct {
 	// Logs holds log groups: function output and rule-target events.
 	Functions *functions.Service
 	Logs      *logs.Service
+	// Pipes move records from local queues through a filter, an
+	// enrichment and a template to a target.
+	Pipes *pipes.Service
 
 	ownStore bool
 	foreign  kernel.Resolver
@@ -176,14 +180,20 @@ func Open(cfg Config) (*Runtime, error) {
 		return fail(err)
 	}
 	eopts.Schemas = r.Schemas
-	if cfg.Discovery {
-		eopts.Observe = func(bus string, event []byte) {
-			if err := r.Schemas.Observe(context.Background(), event); err != nil {
-				env.Logf("runtime: schema discovery: %v", err)
-			}
+	// Discovery infers every bus's events (Config.Discovery) or those of
+	// the buses a STARTED discoverer watches (CreateDiscoverer).
+	eopts.Observe = func(bus string, event []byte) {
+		if !cfg.Discovery && !r.Schemas.Discovering(r.Events.BusARN(bus)) {
+			return
+		}
+		if err := r.Schemas.Observe(context.Background(), event); err != nil {
+			env.Logf("runtime: schema discovery: %v", err)
 		}
 	}
 	if r.Events, err = events.New(env, eopts); err != nil {
+		return fail(err)
+	}
+	if r.Pipes, err = pipes.New(env, pipes.Options{Queues: pipeQueues{r}, Enrich: pipeEnricher{r}, Feeds: pipeFeeds{r}}); err != nil {
 		return fail(err)
 	}
 	if r.Functions != nil {
@@ -233,7 +243,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 	r.runs.Add(1)
 	r.runMu.Unlock()
 	defer r.runs.Done()
-	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run}
+	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run, r.Pipes.Run}
 	errc := make(chan error, len(runs))
 	for _, run := range runs {
 		go func() { errc <- run(ctx) }()
@@ -264,6 +274,9 @@ func (r *Runtime) Stats() map[string]int64 {
 	out["sns_filtered"] = t.Filtered
 	out["sns_duplicates"] = t.Duplicates
 	for k, v := range r.Logs.Stats() {
+		out[k] = v
+	}
+	for k, v := range r.Pipes.Stats() {
 		out[k] = v
 	}
 	if r.Functions != nil {

@@ -184,6 +184,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		svcName, proto = svc.name, svc.json
+	case restServiceOf(r) != nil: // /v1/pipes, /v1/registries…: by SigV4 scope, before patternc's own /v1
+		rs := restServiceOf(r)
+		svcName = rs.name
+		op = s.serveRest(sw, r, reqID, rs)
+		return
 	case isStatusPath(r.URL.Path): // before the form check: curl -d sends a form content type
 		s.own(sw, r)
 		return
