@@ -17,7 +17,7 @@ import (
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Config configures a Server (serve.md §1, §5, §6).
+// Config configures a Server (docs/semantics/serve.md §1, §5, §6).
 type Config struct {
 	// Listen is host:port (default 127.0.0.1:4590; port 0 picks one).
 	Listen string
@@ -25,7 +25,7 @@ type Config struct {
 	// ./.patternc-data); NATSURL, when set, uses JetStream instead.
 	DataDir string
 	NATSURL string
-	// Store, when set, opens each account's store (tests).
+	// Store, when set, opens each account's store (tests); serve closes it.
 	Store func(account string) (store.Store, error)
 	// Region and Account are the region, and the account of unsigned
 	// requests (auth none); defaults us-east-1 and 000000000000.
