@@ -47,6 +47,26 @@ func evTokenErr(err error) error {
 	return err
 }
 
+// evListIn is the paging part of every events List* request.
+type evListIn struct {
+	NamePrefix, NextToken string
+	Limit                 int
+}
+
+// evList answers an events List* call: one page of items by name (after
+// in's prefix and token), each rendered by out, under member.
+func evList[T any](in evListIn, member string, items []T, name func(T) string, out func(T) map[string]any) (any, error) {
+	picked, next, err := pageOf(items, name, in.NamePrefix, in.NextToken, in.Limit, 100)
+	if err != nil {
+		return nil, evTokenErr(err)
+	}
+	list := []any{}
+	for _, it := range picked {
+		list = append(list, out(it))
+	}
+	return map[string]any{member: list, "NextToken": omit(next)}, nil
+}
+
 type wireTag struct {
 	Key   string
 	Value string
@@ -99,28 +119,11 @@ func evDescribeEventBus(ctx context.Context, c *call) (any, error) {
 }
 
 func evListEventBuses(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		NamePrefix, NextToken string
-		Limit                 int
-	}](c)
+	in, err := decode[evListIn](c)
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]events.BusDef{}
-	var names []string
-	for _, d := range c.acct.rt.Events.ListEventBuses() {
-		byName[d.Name] = d
-		names = append(names, d.Name)
-	}
-	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
-	if err != nil {
-		return nil, evTokenErr(err)
-	}
-	out := []any{}
-	for _, n := range names {
-		out = append(out, busOut(byName[n]))
-	}
-	return map[string]any{"EventBuses": out, "NextToken": omit(next)}, nil
+	return evList(*in, "EventBuses", c.acct.rt.Events.ListEventBuses(), func(d events.BusDef) string { return d.Name }, busOut)
 }
 
 func evDeleteEventBus(ctx context.Context, c *call) (any, error) {
@@ -190,8 +193,8 @@ func evDescribeRule(ctx context.Context, c *call) (any, error) {
 
 func evListRules(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
-		NamePrefix, EventBusName, NextToken string
-		Limit                               int
+		evListIn
+		EventBusName string
 	}](c)
 	if err != nil {
 		return nil, err
@@ -200,21 +203,7 @@ func evListRules(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]events.Rule{}
-	var names []string
-	for _, r := range rules {
-		byName[r.Name] = r
-		names = append(names, r.Name)
-	}
-	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
-	if err != nil {
-		return nil, evTokenErr(err)
-	}
-	out := []any{}
-	for _, n := range names {
-		out = append(out, ruleOut(byName[n]))
-	}
-	return map[string]any{"Rules": out, "NextToken": omit(next)}, nil
+	return evList(in.evListIn, "Rules", rules, func(r events.Rule) string { return r.Name }, ruleOut)
 }
 
 func evListRuleNamesByTarget(ctx context.Context, c *call) (any, error) {
@@ -355,21 +344,7 @@ func evListTargetsByRule(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]*events.Target{}
-	var ids []string
-	for _, t := range r.Targets {
-		byID[t.ID] = t
-		ids = append(ids, t.ID)
-	}
-	ids, next, err := page(ids, in.NextToken, in.Limit, 100)
-	if err != nil {
-		return nil, evTokenErr(err)
-	}
-	out := []any{}
-	for _, id := range ids {
-		out = append(out, targetOut(byID[id]))
-	}
-	return map[string]any{"Targets": out, "NextToken": omit(next)}, nil
+	return evList(evListIn{NextToken: in.NextToken, Limit: in.Limit}, "Targets", r.Targets, func(t *events.Target) string { return t.ID }, targetOut)
 }
 
 // --- events ---
@@ -519,34 +494,18 @@ func evDescribeArchive(ctx context.Context, c *call) (any, error) {
 
 func evListArchives(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
-		NamePrefix, EventSourceArn, State, NextToken string
-		Limit                                        int
+		evListIn
+		EventSourceArn, State string
 	}](c)
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]events.Archive{}
-	var names []string
-	for _, a := range c.acct.rt.Events.ListArchives() {
-		if (in.EventSourceArn != "" && a.EventSourceArn != in.EventSourceArn) || (in.State != "" && a.State != in.State) {
-			continue
-		}
-		byName[a.ArchiveName] = a
-		names = append(names, a.ArchiveName)
-	}
-	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
-	if err != nil {
-		return nil, evTokenErr(err)
-	}
-	out := []any{}
-	for _, n := range names {
-		a := archiveOut(byName[n])
-		delete(a, "ArchiveArn")
-		delete(a, "Description")
-		delete(a, "EventPattern")
-		out = append(out, a)
-	}
-	return map[string]any{"Archives": out, "NextToken": omit(next)}, nil
+	kept := keep(c.acct.rt.Events.ListArchives(), func(a events.Archive) bool {
+		return (in.EventSourceArn == "" || a.EventSourceArn == in.EventSourceArn) && (in.State == "" || a.State == in.State)
+	})
+	return evList(in.evListIn, "Archives", kept, func(a events.Archive) string { return a.ArchiveName }, func(a events.Archive) map[string]any {
+		return without(archiveOut(a), "ArchiveArn", "Description", "EventPattern")
+	})
 }
 
 func evUpdateArchive(ctx context.Context, c *call) (any, error) {
@@ -623,34 +582,18 @@ func evDescribeReplay(ctx context.Context, c *call) (any, error) {
 
 func evListReplays(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
-		NamePrefix, State, EventSourceArn, NextToken string
-		Limit                                        int
+		evListIn
+		State, EventSourceArn string
 	}](c)
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]events.Replay{}
-	var names []string
-	for _, r := range c.acct.rt.Events.ListReplays() {
-		if (in.EventSourceArn != "" && r.EventSourceArn != in.EventSourceArn) || (in.State != "" && r.State != in.State) {
-			continue
-		}
-		byName[r.ReplayName] = r
-		names = append(names, r.ReplayName)
-	}
-	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
-	if err != nil {
-		return nil, evTokenErr(err)
-	}
-	out := []any{}
-	for _, n := range names {
-		r := replayOut(byName[n])
-		delete(r, "ReplayArn")
-		delete(r, "Description")
-		delete(r, "Destination")
-		out = append(out, r)
-	}
-	return map[string]any{"Replays": out, "NextToken": omit(next)}, nil
+	kept := keep(c.acct.rt.Events.ListReplays(), func(r events.Replay) bool {
+		return (in.EventSourceArn == "" || r.EventSourceArn == in.EventSourceArn) && (in.State == "" || r.State == in.State)
+	})
+	return evList(in.evListIn, "Replays", kept, func(r events.Replay) string { return r.ReplayName }, func(r events.Replay) map[string]any {
+		return without(replayOut(r), "ReplayArn", "Description", "Destination")
+	})
 }
 
 func evCancelReplay(ctx context.Context, c *call) (any, error) {
@@ -704,8 +647,8 @@ func evDescribeConnection(ctx context.Context, c *call) (any, error) {
 
 func evListConnections(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
-		NamePrefix, ConnectionState, NextToken string
-		Limit                                  int
+		evListIn
+		ConnectionState string
 	}](c)
 	if err != nil {
 		return nil, err
@@ -714,26 +657,12 @@ func evListConnections(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]events.Connection{}
-	var names []string
-	for _, conn := range conns {
-		if in.ConnectionState != "" && conn.ConnectionState != in.ConnectionState {
-			continue
-		}
-		byName[conn.Name] = conn
-		names = append(names, conn.Name)
-	}
-	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
-	if err != nil {
-		return nil, evTokenErr(err)
-	}
-	out := []any{}
-	for _, n := range names {
-		o := connOut(byName[n])
-		delete(o, "Description")
-		out = append(out, o)
-	}
-	return map[string]any{"Connections": out, "NextToken": omit(next)}, nil
+	kept := keep(conns, func(conn events.Connection) bool {
+		return in.ConnectionState == "" || conn.ConnectionState == in.ConnectionState
+	})
+	return evList(in.evListIn, "Connections", kept, func(conn events.Connection) string { return conn.Name }, func(conn events.Connection) map[string]any {
+		return without(connOut(conn), "Description")
+	})
 }
 
 func evDeleteConnection(ctx context.Context, c *call) (any, error) {
@@ -790,32 +719,18 @@ func evDescribeAPIDestination(ctx context.Context, c *call) (any, error) {
 
 func evListAPIDestinations(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
-		NamePrefix, ConnectionArn, NextToken string
-		Limit                                int
+		evListIn
+		ConnectionArn string
 	}](c)
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]events.APIDestination{}
-	var names []string
-	for _, d := range c.acct.rt.Events.ListAPIDestinations() {
-		if in.ConnectionArn != "" && d.ConnectionArn != in.ConnectionArn {
-			continue
-		}
-		byName[d.Name] = d
-		names = append(names, d.Name)
-	}
-	names, next, err := page(withPrefix(names, in.NamePrefix), in.NextToken, in.Limit, 100)
-	if err != nil {
-		return nil, evTokenErr(err)
-	}
-	out := []any{}
-	for _, n := range names {
-		o := destOut(byName[n])
-		delete(o, "Description")
-		out = append(out, o)
-	}
-	return map[string]any{"ApiDestinations": out, "NextToken": omit(next)}, nil
+	kept := keep(c.acct.rt.Events.ListAPIDestinations(), func(d events.APIDestination) bool {
+		return in.ConnectionArn == "" || d.ConnectionArn == in.ConnectionArn
+	})
+	return evList(in.evListIn, "ApiDestinations", kept, func(d events.APIDestination) string { return d.Name }, func(d events.APIDestination) map[string]any {
+		return without(destOut(d), "Description")
+	})
 }
 
 func evDeleteAPIDestination(ctx context.Context, c *call) (any, error) {

@@ -114,3 +114,45 @@ func withPrefix(names []string, prefix string) []string {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// pageOf is page over items named by name: one page of those whose
+// names start with prefix, sorted by name, after token, at most limit
+// (0: def), and the token of the next page.
+func pageOf[T any](items []T, name func(T) string, prefix, token string, limit, def int) ([]T, string, error) {
+	byName := make(map[string]T, len(items))
+	names := make([]string, 0, len(items))
+	for _, it := range items {
+		n := name(it)
+		byName[n] = it
+		names = append(names, n)
+	}
+	names, next, err := page(withPrefix(names, prefix), token, limit, def)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]T, len(names))
+	for i, n := range names {
+		out[i] = byName[n]
+	}
+	return out, next, nil
+}
+
+// keep returns the items for which ok holds.
+func keep[T any](items []T, ok func(T) bool) []T {
+	var out []T
+	for _, it := range items {
+		if ok(it) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// without deletes keys from m (a list entry that leaves out members its
+// Describe form has) and returns it.
+func without(m map[string]any, keys ...string) map[string]any {
+	for _, k := range keys {
+		delete(m, k)
+	}
+	return m
+}
