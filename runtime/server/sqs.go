@@ -53,6 +53,25 @@ func (c *call) queueURL(name string) string {
 	return "http://" + c.r.Host + "/" + c.acct.id + "/" + name
 }
 
+// queueIn is the QueueUrl member every per-queue request carries.
+type queueIn struct{ QueueUrl string }
+
+func (q queueIn) url() string { return q.QueueUrl }
+
+// decodeQueue decodes a per-queue request and resolves its QueueUrl to
+// the caller's queue (queueName).
+func decodeQueue[T interface{ url() string }](c *call) (*T, string, error) {
+	in, err := decode[T](c)
+	if err != nil {
+		return nil, "", err
+	}
+	name, err := queueName(c, (*in).url())
+	if err != nil {
+		return nil, "", err
+	}
+	return in, name, nil
+}
+
 // queueName reads a QueueUrl (or a bare name) and checks it is the
 // caller's existing queue.
 func queueName(c *call, queueURL string) (string, error) {
@@ -139,14 +158,10 @@ func sqsListQueues(ctx context.Context, c *call) (any, error) {
 }
 
 func sqsGetQueueAttributes(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		QueueUrl       string
+	in, name, err := decodeQueue[struct {
+		queueIn
 		AttributeNames []string
 	}](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -173,14 +188,10 @@ func sqsGetQueueAttributes(ctx context.Context, c *call) (any, error) {
 }
 
 func sqsSetQueueAttributes(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		QueueUrl   string
+	in, name, err := decodeQueue[struct {
+		queueIn
 		Attributes map[string]string
 	}](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -188,11 +199,7 @@ func sqsSetQueueAttributes(ctx context.Context, c *call) (any, error) {
 }
 
 func sqsDeleteQueue(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ QueueUrl string }](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
+	_, name, err := decodeQueue[queueIn](c)
 	if err != nil {
 		return nil, err
 	}
@@ -204,11 +211,7 @@ func sqsDeleteQueue(ctx context.Context, c *call) (any, error) {
 }
 
 func sqsPurgeQueue(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ QueueUrl string }](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
+	_, name, err := decodeQueue[queueIn](c)
 	if err != nil {
 		return nil, err
 	}
@@ -303,14 +306,10 @@ func attributesMD5(attrs map[string]sqs.MessageAttribute) string {
 }
 
 func sqsSendMessage(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		QueueUrl string
+	in, name, err := decodeQueue[struct {
+		queueIn
 		wireSend
 	}](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -350,15 +349,18 @@ func checkBatch(ids []string) error {
 	return nil
 }
 
+// batchFailure is a batch's Failed entry for the entry id that failed
+// with err.
+func batchFailure(id string, err error) map[string]any {
+	ae, _ := apiErrorOf(mapSQS(err))
+	return map[string]any{"Id": id, "Code": ae.Code, "Message": ae.Message, "SenderFault": ae.Sender}
+}
+
 func sqsSendMessageBatch(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		QueueUrl string
-		Entries  []wireSend
+	in, name, err := decodeQueue[struct {
+		queueIn
+		Entries []wireSend
 	}](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -382,8 +384,7 @@ func sqsSendMessageBatch(ctx context.Context, c *call) (any, error) {
 			m, err = c.acct.rt.Queues.SendMessage(ctx, name, si)
 		}
 		if err != nil {
-			ae, _ := apiErrorOf(mapSQS(err))
-			failed = append(failed, map[string]any{"Id": e.Id, "Code": ae.Code, "Message": ae.Message, "SenderFault": ae.Sender})
+			failed = append(failed, batchFailure(e.Id, err))
 			continue
 		}
 		ok = append(ok, map[string]any{"Id": e.Id, "MessageId": m.ID, "MD5OfMessageBody": md5Hex([]byte(m.Body)),
@@ -404,18 +405,14 @@ func wanted(list []string, name string) bool {
 }
 
 func sqsReceiveMessage(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		QueueUrl                                    string
+	in, name, err := decodeQueue[struct {
+		queueIn
 		AttributeNames, MessageSystemAttributeNames []string
 		MessageAttributeNames                       []string
 		MaxNumberOfMessages, VisibilityTimeout      *int
 		WaitTimeSeconds                             *int
 		ReceiveRequestAttemptId                     string
 	}](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -505,11 +502,10 @@ func sqsReceiveMessage(ctx context.Context, c *call) (any, error) {
 }
 
 func sqsDeleteMessage(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ QueueUrl, ReceiptHandle string }](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
+	in, name, err := decodeQueue[struct {
+		queueIn
+		ReceiptHandle string
+	}](c)
 	if err != nil {
 		return nil, err
 	}
@@ -520,14 +516,10 @@ func sqsDeleteMessage(ctx context.Context, c *call) (any, error) {
 }
 
 func sqsDeleteMessageBatch(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		QueueUrl string
-		Entries  []struct{ Id, ReceiptHandle string }
+	in, name, err := decodeQueue[struct {
+		queueIn
+		Entries []struct{ Id, ReceiptHandle string }
 	}](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -545,8 +537,7 @@ func sqsDeleteMessageBatch(ctx context.Context, c *call) (any, error) {
 			err = c.acct.rt.Queues.Delete(ctx, name, e.ReceiptHandle)
 		}
 		if err != nil {
-			ae, _ := apiErrorOf(mapSQS(err))
-			failed = append(failed, map[string]any{"Id": e.Id, "Code": ae.Code, "Message": ae.Message, "SenderFault": ae.Sender})
+			failed = append(failed, batchFailure(e.Id, err))
 			continue
 		}
 		ok = append(ok, map[string]any{"Id": e.Id})
@@ -555,14 +546,11 @@ func sqsDeleteMessageBatch(ctx context.Context, c *call) (any, error) {
 }
 
 func sqsChangeMessageVisibility(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		QueueUrl, ReceiptHandle string
-		VisibilityTimeout       int
+	in, name, err := decodeQueue[struct {
+		queueIn
+		ReceiptHandle     string
+		VisibilityTimeout int
 	}](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -583,14 +571,10 @@ func sqsTagErr(err error) error {
 }
 
 func sqsTagQueue(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		QueueUrl string
-		Tags     map[string]string
+	in, name, err := decodeQueue[struct {
+		queueIn
+		Tags map[string]string
 	}](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -598,14 +582,10 @@ func sqsTagQueue(ctx context.Context, c *call) (any, error) {
 }
 
 func sqsUntagQueue(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		QueueUrl string
-		TagKeys  []string
+	in, name, err := decodeQueue[struct {
+		queueIn
+		TagKeys []string
 	}](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
 	if err != nil {
 		return nil, err
 	}
@@ -613,11 +593,7 @@ func sqsUntagQueue(ctx context.Context, c *call) (any, error) {
 }
 
 func sqsListQueueTags(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ QueueUrl string }](c)
-	if err != nil {
-		return nil, err
-	}
-	name, err := queueName(c, in.QueueUrl)
+	_, name, err := decodeQueue[queueIn](c)
 	if err != nil {
 		return nil, err
 	}
