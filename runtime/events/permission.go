@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"strings"
+
+	"github.com/patternc/patternc/runtime/kernel"
 )
 
 // A bus's resource policy says which other accounts may put events on it
@@ -155,53 +156,5 @@ func (s *Service) AllowsPutEvents(busName, account string) bool {
 		policy = b.def.Policy
 	}
 	s.mu.RUnlock()
-	if policy == "" {
-		return false
-	}
-	var doc policyDoc
-	if json.Unmarshal([]byte(policy), &doc) != nil {
-		return false
-	}
-	for _, st := range doc.Statement {
-		if st.Effect == "Allow" && grantsAction(st.Action) && grantsPrincipal(st.Principal, account) {
-			return true
-		}
-	}
-	return false
-}
-
-// strings of a policy value that is a string or a list of strings.
-func policyStrings(raw json.RawMessage) []string {
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		return []string{one}
-	}
-	var many []string
-	_ = json.Unmarshal(raw, &many)
-	return many
-}
-
-func grantsAction(raw json.RawMessage) bool {
-	for _, a := range policyStrings(raw) {
-		if a == "*" || a == "events:*" || strings.EqualFold(a, "events:PutEvents") {
-			return true
-		}
-	}
-	return false
-}
-
-func grantsPrincipal(raw json.RawMessage, account string) bool {
-	names := policyStrings(raw)
-	var obj struct {
-		AWS json.RawMessage `json:"AWS"`
-	}
-	if len(names) == 0 && json.Unmarshal(raw, &obj) == nil && obj.AWS != nil {
-		names = policyStrings(obj.AWS)
-	}
-	for _, p := range names {
-		if p == "*" || p == account || p == "arn:aws:iam::"+account+":root" {
-			return true
-		}
-	}
-	return false
+	return kernel.PolicyAllows(policy, account, "events:PutEvents")
 }

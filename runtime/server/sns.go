@@ -3,12 +3,10 @@ package server
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/patternc/patternc/runtime/kernel"
 	"net/http"
-	"strings"
 
 	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/tags"
@@ -46,75 +44,12 @@ func topicOwner(c *call, arn, action string) (*account, error) {
 	}
 	owner := c.s.accts.lookup(a.Account)
 	if owner != nil {
-		if attrs, err := owner.rt.Topics.GetTopicAttributes(arn); err == nil && policyAllows(attrs["Policy"], c.acct.id, action) {
+		if attrs, err := owner.rt.Topics.GetTopicAttributes(arn); err == nil && kernel.PolicyAllows(attrs["Policy"], c.acct.id, action) {
 			return owner, nil
 		}
 	}
 	return nil, snsErr(http.StatusForbidden, "AuthorizationError",
 		"User: arn:aws:iam::%s:root is not authorized to perform: %s on resource: %s", c.acct.id, action, arn)
-}
-
-// policyAllows reports whether a resource policy (IAM JSON) has an Allow
-// statement for account (or "*") covering action (or service:* or *).
-func policyAllows(policy, account, action string) bool {
-	if policy == "" {
-		return false
-	}
-	var doc struct {
-		Statement json.RawMessage
-	}
-	if json.Unmarshal([]byte(policy), &doc) != nil {
-		return false
-	}
-	var sts []struct {
-		Effect    string
-		Principal json.RawMessage
-		Action    json.RawMessage
-	}
-	if json.Unmarshal(doc.Statement, &sts) != nil {
-		var one struct {
-			Effect    string
-			Principal json.RawMessage
-			Action    json.RawMessage
-		}
-		if json.Unmarshal(doc.Statement, &one) != nil {
-			return false
-		}
-		sts = append(sts, one)
-	}
-	service, _, _ := strings.Cut(action, ":")
-	for _, st := range sts {
-		if st.Effect != "Allow" {
-			continue
-		}
-		okAction := false
-		for _, a := range stringsOf(st.Action) {
-			if a == "*" || strings.EqualFold(a, action) || strings.EqualFold(a, service+":*") {
-				okAction = true
-			}
-		}
-		principals := stringsOf(st.Principal)
-		var obj struct{ AWS json.RawMessage }
-		if len(principals) == 0 && json.Unmarshal(st.Principal, &obj) == nil {
-			principals = stringsOf(obj.AWS)
-		}
-		for _, p := range principals {
-			if okAction && (p == "*" || p == account || p == "arn:aws:iam::"+account+":root") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func stringsOf(raw json.RawMessage) []string {
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		return []string{one}
-	}
-	var many []string
-	_ = json.Unmarshal(raw, &many)
-	return many
 }
 
 func snsCreateTopic(ctx context.Context, c *call) (any, error) {
