@@ -7,37 +7,10 @@
 # discoverer, an event, the discovered schema described and exported.
 # Usage: pipes_walkthrough.sh  (PATTERNC=path/to/binary)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../../.." && pwd)
-for tool in aws python3 curl; do
-  command -v $tool >/dev/null 2>&1 || { echo "SKIP pipes walkthrough: $tool is not installed"; exit 0; }
-done
-work=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; wait $p 2>/dev/null || true; done; rm -rf "$work"' EXIT
-bin=${PATTERNC:-}
-if [ -z "$bin" ]; then
-  bin=$work/patternc
-  (cd "$root" && go build -o "$bin" ./cmd/patternc)
-fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-export AWS_ACCESS_KEY_ID=anything AWS_SECRET_ACCESS_KEY=anything
-"$bin" serve --listen 127.0.0.1:$port --data "$work/data" >"$work/serve.out" 2>"$work/serve.log" &
-pids+=($!)
-for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-E=(--endpoint-url "http://127.0.0.1:$port")
-step=0
-check() {
-  step=$((step+1))
-  if ! python3 -c "import json,sys; j=json.loads(sys.argv[1] or 'null'); sys.exit(0 if ($3) else 1)" "$2"; then
-    echo "FAIL step $step ($1): $3"; echo "output: $2"; tail -20 "$work/serve.log"; exit 1
-  fi
-  echo "ok $step - $1"
-}
+. "$(dirname "$0")/lib.sh"
+need "pipes walkthrough" aws python3 curl
+setup
+start_serve
 acct=arn:aws:sqs:us-east-1:000000000000
 
 # --- Pipes -------------------------------------------------------------

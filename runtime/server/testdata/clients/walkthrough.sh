@@ -4,21 +4,10 @@
 # not arrive. Usage: walkthrough.sh [none|sigv4]  (PATTERNC=path/to/binary)
 set -euo pipefail
 mode=${1:-none}
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../../.." && pwd)
-if ! command -v aws >/dev/null 2>&1; then
-  echo "SKIP walkthrough: the aws CLI is not installed (pip install awscli)"; exit 0
-fi
-work=$(mktemp -d)
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-bin=${PATTERNC:-}
-if [ -z "$bin" ]; then
-  bin=$work/patternc
-  (cd "$root" && go build -o "$bin" ./cmd/patternc)
-fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export AWS_DEFAULT_REGION=us-east-1 AWS_PAGER="" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-args=(serve --listen 127.0.0.1:$port --data "$work/data")
+. "$(dirname "$0")/lib.sh"
+need walkthrough aws python3 curl
+setup
+args=()
 acct=000000000000
 if [ "$mode" = sigv4 ]; then
   cat > "$work/creds.yaml" <<CREDS
@@ -29,27 +18,9 @@ CREDS
   args+=(--auth sigv4 --credentials "$work/creds.yaml")
   export AWS_ACCESS_KEY_ID=AKIDWALKTHROUGH AWS_SECRET_ACCESS_KEY=walkthrough-secret
   acct=123456789012
-else
-  export AWS_ACCESS_KEY_ID=anything AWS_SECRET_ACCESS_KEY=anything
 fi
-"$bin" "${args[@]}" >"$work/serve.out" 2>"$work/serve.log" &
-pid=$!
-for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_serve "${args[@]}"
 grep -q "listening on 127.0.0.1:$port (use --endpoint-url http://127.0.0.1:$port)" "$work/serve.out" || { echo "FAIL: start-up line"; cat "$work/serve.out" "$work/serve.log"; exit 1; }
-E=(--endpoint-url "http://127.0.0.1:$port")
-step=0
-# check NAME OUTPUT PYTHON-EXPR: the expression, over j (the output as
-# JSON), must be true.
-check() {
-  step=$((step+1))
-  if ! python3 -c "import json,sys; j=json.loads(sys.argv[1] or 'null'); sys.exit(0 if ($3) else 1)" "$2"; then
-    echo "FAIL step $step ($1): $3"; echo "output: $2"; tail -20 "$work/serve.log"; exit 1
-  fi
-  echo "ok $step - $1"
-}
 
 out=$(aws "${E[@]}" events create-event-bus --name demo-orders-bus)
 check create-event-bus "$out" "j['EventBusArn']=='arn:aws:events:us-east-1:$acct:event-bus/demo-orders-bus'"
@@ -114,5 +85,5 @@ if [ "$mode" = sigv4 ]; then
   set -e
   check wrong-secret "\"$rc\"" "j!='0' and 'InvalidSignatureException' in '''$err'''"
 fi
-kill -TERM $pid; wait $pid; pid=
+stop_serve
 echo "PASS walkthrough ($mode): $step checks"
