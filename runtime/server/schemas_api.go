@@ -49,17 +49,22 @@ func schemaBadRequest(format string, args ...any) *kernel.Error {
 	return kernel.Errorf("BadRequestException", 400, format, args...)
 }
 
-// scPage pages names with the Schemas API's limit and nextToken.
-func scPage(c *restCall, names []string) ([]string, string, error) {
+// scList answers a Schemas List* call: one page (the query's limit and
+// nextToken) of items by name, each rendered by out, under member.
+func scList[T any](c *restCall, member string, items []T, name func(T) string, out func(T) map[string]any) (int, any, error) {
 	limit, err := intParam(c.query, "limit")
 	if err != nil {
-		return nil, "", schemaBadRequest("limit must be a positive integer.")
+		return 0, nil, schemaBadRequest("limit must be a positive integer.")
 	}
-	picked, next, err := page(names, c.query.Get("nextToken"), limit, 100)
+	picked, next, err := pageOf(items, name, "", c.query.Get("nextToken"), limit, 100)
 	if err != nil {
-		return nil, "", schemaBadRequest("The nextToken is not valid.")
+		return 0, nil, schemaBadRequest("The nextToken is not valid.")
 	}
-	return picked, next, nil
+	list := []any{}
+	for _, it := range picked {
+		list = append(list, out(it))
+	}
+	return http.StatusOK, withNext(map[string]any{member: list}, next), nil
 }
 
 func withNext(out map[string]any, next string) map[string]any {
@@ -88,27 +93,13 @@ func scListRegistries(ctx context.Context, c *restCall) (int, any, error) {
 		return 0, nil, err
 	}
 	scope := c.query.Get("scope")
-	byName := map[string]schemas.RegistryInfo{}
-	var names []string
-	for _, r := range all {
+	kept := keep(all, func(r schemas.RegistryInfo) bool {
 		aws := r.Name == schemas.AWSEvents
-		if (scope == "AWS" && !aws) || (scope == "LOCAL" && aws) || !strings.HasPrefix(r.Name, c.query.Get("registryNamePrefix")) {
-			continue
-		}
-		byName[r.Name] = r
-		names = append(names, r.Name)
-	}
-	picked, next, err := scPage(c, names)
-	if err != nil {
-		return 0, nil, err
-	}
-	list := []any{}
-	for _, n := range picked {
-		o := registryOut(ctx, c, byName[n])
-		delete(o, "Description")
-		list = append(list, o)
-	}
-	return http.StatusOK, withNext(map[string]any{"Registries": list}, next), nil
+		return !(scope == "AWS" && !aws) && !(scope == "LOCAL" && aws) && strings.HasPrefix(r.Name, c.query.Get("registryNamePrefix"))
+	})
+	return scList(c, "Registries", kept, func(r schemas.RegistryInfo) string { return r.Name }, func(r schemas.RegistryInfo) map[string]any {
+		return without(registryOut(ctx, c, r), "Description")
+	})
 }
 
 func scCreateRegistry(ctx context.Context, c *restCall) (int, any, error) {
@@ -180,28 +171,16 @@ func scListSchemas(ctx context.Context, c *restCall) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	byName := map[string]schemas.Schema{}
-	var names []string
-	for _, sc := range all {
-		if strings.HasPrefix(sc.SchemaName, c.query.Get("schemaNamePrefix")) {
-			byName[sc.SchemaName] = sc
-			names = append(names, sc.SchemaName)
-		}
-	}
-	picked, next, err := scPage(c, names)
-	if err != nil {
-		return 0, nil, err
-	}
-	list := []any{}
-	for _, n := range picked {
-		sc := byName[n]
+	kept := keep(all, func(sc schemas.Schema) bool { return strings.HasPrefix(sc.SchemaName, c.query.Get("schemaNamePrefix")) })
+	return scList(c, "Schemas", kept, schemaName, func(sc schemas.Schema) map[string]any {
 		vs, _ := s.Versions(ctx, sc.RegistryName, sc.SchemaName)
 		arn := s.SchemaARN(sc.RegistryName, sc.SchemaName)
-		list = append(list, map[string]any{"SchemaName": sc.SchemaName, "SchemaArn": arn, "LastModified": iso(sc.CreationDate),
-			"VersionCount": len(vs), "tags": tagsOf(ctx, c, arn)})
-	}
-	return http.StatusOK, withNext(map[string]any{"Schemas": list}, next), nil
+		return map[string]any{"SchemaName": sc.SchemaName, "SchemaArn": arn, "LastModified": iso(sc.CreationDate),
+			"VersionCount": len(vs), "tags": tagsOf(ctx, c, arn)}
+	})
 }
+
+func schemaName(sc schemas.Schema) string { return sc.SchemaName }
 
 func scSearchSchemas(ctx context.Context, c *restCall) (int, any, error) {
 	kw := c.query.Get("keywords")
@@ -216,24 +195,15 @@ func scSearchSchemas(ctx context.Context, c *restCall) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	var names []string
-	for _, sc := range found {
-		names = append(names, sc.SchemaName)
-	}
-	picked, next, err := scPage(c, names)
-	if err != nil {
-		return 0, nil, err
-	}
-	list := []any{}
-	for _, n := range picked {
+	return scList(c, "Schemas", found, schemaName, func(sc schemas.Schema) map[string]any {
+		n := sc.SchemaName
 		vs, _ := s.Versions(ctx, c.params[0], n)
 		var versions []any
 		for i := len(vs) - 1; i >= 0; i-- { // newest first
 			versions = append(versions, map[string]any{"SchemaVersion": vs[i].Version, "Type": vs[i].Type, "CreatedDate": iso(vs[i].CreationDate)})
 		}
-		list = append(list, map[string]any{"RegistryName": c.params[0], "SchemaName": n, "SchemaArn": s.SchemaARN(c.params[0], n), "SchemaVersions": versions})
-	}
-	return http.StatusOK, withNext(map[string]any{"Schemas": list}, next), nil
+		return map[string]any{"RegistryName": c.params[0], "SchemaName": n, "SchemaArn": s.SchemaARN(c.params[0], n), "SchemaVersions": versions}
+	})
 }
 
 func schemaOut(ctx context.Context, c *restCall, sc schemas.Schema, content bool) map[string]any {
@@ -333,23 +303,10 @@ func scListSchemaVersions(ctx context.Context, c *restCall) (int, any, error) {
 	}
 	// Versions page in number order; tokens are zero-padded so that the
 	// page helper's sort keeps it.
-	var keys []string
-	byKey := map[string]schemas.Schema{}
-	for _, v := range vs {
-		k := strings.Repeat("0", 10-len(v.Version)) + v.Version
-		keys = append(keys, k)
-		byKey[k] = v
-	}
-	picked, next, err := scPage(c, keys)
-	if err != nil {
-		return 0, nil, err
-	}
-	list := []any{}
-	for _, k := range picked {
-		v := byKey[k]
-		list = append(list, map[string]any{"SchemaName": v.SchemaName, "SchemaArn": s.SchemaARN(v.RegistryName, v.SchemaName), "SchemaVersion": v.Version, "Type": v.Type})
-	}
-	return http.StatusOK, withNext(map[string]any{"SchemaVersions": list}, next), nil
+	byNumber := func(v schemas.Schema) string { return strings.Repeat("0", 10-len(v.Version)) + v.Version }
+	return scList(c, "SchemaVersions", vs, byNumber, func(v schemas.Schema) map[string]any {
+		return map[string]any{"SchemaName": v.SchemaName, "SchemaArn": s.SchemaARN(v.RegistryName, v.SchemaName), "SchemaVersion": v.Version, "Type": v.Type}
+	})
 }
 
 func scDeleteSchemaVersion(ctx context.Context, c *restCall) (int, any, error) {
@@ -419,25 +376,12 @@ func scCreateDiscoverer(ctx context.Context, c *restCall) (int, any, error) {
 }
 
 func scListDiscoverers(ctx context.Context, c *restCall) (int, any, error) {
-	byID := map[string]schemas.Discoverer{}
-	var ids []string
-	for _, d := range c.acct.rt.Schemas.ListDiscoverers() {
-		if strings.HasPrefix(d.DiscovererId, c.query.Get("discovererIdPrefix")) && strings.HasPrefix(d.SourceArn, c.query.Get("sourceArnPrefix")) {
-			byID[d.DiscovererId] = d
-			ids = append(ids, d.DiscovererId)
-		}
-	}
-	picked, next, err := scPage(c, ids)
-	if err != nil {
-		return 0, nil, err
-	}
-	list := []any{}
-	for _, id := range picked {
-		o := discovererOut(ctx, c, byID[id])
-		delete(o, "Description")
-		list = append(list, o)
-	}
-	return http.StatusOK, withNext(map[string]any{"Discoverers": list}, next), nil
+	kept := keep(c.acct.rt.Schemas.ListDiscoverers(), func(d schemas.Discoverer) bool {
+		return strings.HasPrefix(d.DiscovererId, c.query.Get("discovererIdPrefix")) && strings.HasPrefix(d.SourceArn, c.query.Get("sourceArnPrefix"))
+	})
+	return scList(c, "Discoverers", kept, func(d schemas.Discoverer) string { return d.DiscovererId }, func(d schemas.Discoverer) map[string]any {
+		return without(discovererOut(ctx, c, d), "Description")
+	})
 }
 
 func scDescribeDiscoverer(ctx context.Context, c *restCall) (int, any, error) {
