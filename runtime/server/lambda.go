@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -95,35 +94,12 @@ func matchLambda(method, path string) (*lambdaRoute, []string) {
 		if rt.method != method {
 			continue
 		}
-		want := strings.Split(rt.pattern, "/")
-		if len(want) != len(segs) {
-			continue
-		}
-		var names []string
-		ok := true
-		for j, w := range want {
-			if w == "{}" {
-				n, err := urlUnescape(segs[j])
-				if err != nil || n == "" {
-					ok = false
-					break
-				}
-				names = append(names, n)
-			} else if w != segs[j] {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if names, ok := matchPath(rt.pattern, segs); ok {
 			return rt, names
 		}
 	}
 	return nil, nil
 }
-
-// urlUnescape reads a path segment: names and ARNs arrive escaped (":"
-// as %3A).
-func urlUnescape(s string) (string, error) { return url.PathUnescape(s) }
 
 // writeRestError writes an error in restJson1's shape.
 func writeRestError(w http.ResponseWriter, reqID string, e *apiError) {

@@ -84,25 +84,7 @@ func matchRest(routes []restRoute, method, escapedPath string) (*restRoute, []st
 	pathKnown := false
 	for i := range routes {
 		rt := &routes[i]
-		want := strings.Split(rt.pattern, "/")
-		if len(want) != len(segs) {
-			continue
-		}
-		var params []string
-		ok := true
-		for j, w := range want {
-			if w == "{}" {
-				n, err := url.PathUnescape(segs[j])
-				if err != nil || n == "" {
-					ok = false
-					break
-				}
-				params = append(params, n)
-			} else if w != segs[j] {
-				ok = false
-				break
-			}
-		}
+		params, ok := matchPath(rt.pattern, segs)
 		if !ok {
 			continue
 		}
@@ -112,6 +94,30 @@ func matchRest(routes []restRoute, method, escapedPath string) (*restRoute, []st
 		}
 	}
 	return nil, nil, pathKnown
+}
+
+// matchPath matches a path's segments against a route pattern whose
+// "{}" segments each take one non-empty name, and returns the names
+// (unescaped: names and ARNs arrive escaped, ":" as %3A). The Lambda and
+// the restJson1 routers both match paths this way.
+func matchPath(pattern string, segs []string) ([]string, bool) {
+	want := strings.Split(pattern, "/")
+	if len(want) != len(segs) {
+		return nil, false
+	}
+	var names []string
+	for j, w := range want {
+		if w == "{}" {
+			n, err := url.PathUnescape(segs[j])
+			if err != nil || n == "" {
+				return nil, false
+			}
+			names = append(names, n)
+		} else if w != segs[j] {
+			return nil, false
+		}
+	}
+	return names, true
 }
 
 // serveRest answers a request of a scope-routed restJson1 service.
