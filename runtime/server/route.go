@@ -236,40 +236,38 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		svcName, proto = svc.name, svc.query
-		acct, e := s.authenticate(r, body, "query", svc.name)
-		if e != nil {
-			proto.WriteError(sw, reqID, e)
-			return
-		}
-		o, ok := s.operation(svc, op, "query")
-		if !ok {
-			proto.WriteError(sw, reqID, failureError(failUnknownOp, svc.name, "query", unknownOpMessage(svc, op)))
-			return
-		}
-		input, e := readQueryInput(svc.name, svc.model, svc.model.Operations[op].Input, form)
-		if e != nil {
-			proto.WriteError(sw, reqID, e)
-			return
-		}
-		s.invoke(sw, r, reqID, svc, proto, acct, op, o, input)
+		s.dispatch(sw, r, reqID, svc, proto, op, body, func(shape string) ([]byte, *apiError) {
+			return readQueryInput(svc.name, svc.model, shape, form)
+		})
 		return
 	}
-	acct, e := s.authenticate(r, body, "json", svc.name)
+	s.dispatch(sw, r, reqID, svc, proto, op, body, func(shape string) ([]byte, *apiError) {
+		return readJSONInput(svc.name, svc.model, shape, body)
+	})
+}
+
+// dispatch runs operation op of svc for a request whose body is read:
+// it authenticates the caller, finds the operation, reads its input
+// (read: the protocol's way, given the model's input shape) and invokes
+// it; each failure is written in proto's shape.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, reqID string, svc *service, proto protocol, op string, body []byte,
+	read func(inputShape string) ([]byte, *apiError)) {
+	acct, e := s.authenticate(r, body, proto.Name(), svc.name)
 	if e != nil {
-		proto.WriteError(sw, reqID, e)
+		proto.WriteError(w, reqID, e)
 		return
 	}
-	o, ok := s.operation(svc, op, "json")
+	o, ok := s.operation(svc, op, proto.Name())
 	if !ok {
-		proto.WriteError(sw, reqID, failureError(failUnknownOp, svc.name, "json", unknownOpMessage(svc, op)))
+		proto.WriteError(w, reqID, failureError(failUnknownOp, svc.name, proto.Name(), unknownOpMessage(svc, op)))
 		return
 	}
-	input, e := readJSONInput(svc.name, svc.model, svc.model.Operations[op].Input, body)
+	input, e := read(svc.model.Operations[op].Input)
 	if e != nil {
-		proto.WriteError(sw, reqID, e)
+		proto.WriteError(w, reqID, e)
 		return
 	}
-	s.invoke(sw, r, reqID, svc, proto, acct, op, o, input)
+	s.invoke(w, r, reqID, svc, proto, acct, op, o, input)
 }
 
 func unknownOpMessage(svc *service, op string) string {
