@@ -75,22 +75,15 @@ func lgDescribeLogGroups(ctx context.Context, c *call) (any, error) {
 	}
 	lg := c.acct.rt.Logs
 	all := lg.DescribeLogGroups(in.LogGroupNamePrefix)
-	byName := map[string]logs.Group{}
-	names := make([]string, 0, len(all))
-	for _, g := range all {
-		byName[g.Name] = g
-		names = append(names, g.Name)
-	}
 	if in.Limit < 0 || in.Limit > 50 {
 		return nil, lgInvalid("1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value between 1 and 50")
 	}
-	picked, next, err := page(names, in.NextToken, in.Limit, 50)
+	picked, next, err := pageOf(all, func(g logs.Group) string { return g.Name }, "", in.NextToken, in.Limit, 50)
 	if err != nil {
 		return nil, lgInvalid("The specified nextToken is not valid.")
 	}
 	out := []map[string]any{}
-	for _, name := range picked {
-		g := byName[name]
+	for _, g := range picked {
 		m := map[string]any{"logGroupName": g.Name, "creationTime": g.CreationTime, "storedBytes": g.StoredBytes,
 			"arn": lg.ARN(g.Name), "logGroupArn": strings.TrimSuffix(lg.ARN(g.Name), ":*"), "metricFilterCount": 0}
 		if g.RetentionInDays != nil {
@@ -105,6 +98,17 @@ func lgDescribeLogGroups(ctx context.Context, c *call) (any, error) {
 	return res, nil
 }
 
+// groupIn names a log group by name or by identifier (a name or an ARN).
+type groupIn struct{ LogGroupName, LogGroupIdentifier string }
+
+func (g groupIn) group() string {
+	if g.LogGroupName != "" {
+		return g.LogGroupName
+	}
+	name, _ := logs.GroupOf(g.LogGroupIdentifier)
+	return name
+}
+
 func lgCreateLogStream(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct{ LogGroupName, LogStreamName string }](c)
 	if err != nil {
@@ -115,17 +119,15 @@ func lgCreateLogStream(ctx context.Context, c *call) (any, error) {
 
 func lgDescribeLogStreams(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
-		LogGroupName, LogGroupIdentifier, LogStreamNamePrefix, OrderBy, NextToken string
-		Descending                                                                bool
-		Limit                                                                     int
+		groupIn
+		LogStreamNamePrefix, OrderBy, NextToken string
+		Descending                              bool
+		Limit                                   int
 	}](c)
 	if err != nil {
 		return nil, err
 	}
-	group := in.LogGroupName
-	if group == "" {
-		group, _ = logs.GroupOf(in.LogGroupIdentifier)
-	}
+	group := in.group()
 	byTime := in.OrderBy == "LastEventTime"
 	if byTime && in.LogStreamNamePrefix != "" {
 		return nil, lgInvalid("Cannot order by LastEventTime with a logStreamNamePrefix.")
@@ -191,18 +193,16 @@ func lgPutLogEvents(ctx context.Context, c *call) (any, error) {
 
 func lgGetLogEvents(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
-		LogGroupName, LogGroupIdentifier, LogStreamName, NextToken string
-		StartTime, EndTime                                         int64
-		Limit                                                      int
-		StartFromHead                                              *bool
+		groupIn
+		LogStreamName, NextToken string
+		StartTime, EndTime       int64
+		Limit                    int
+		StartFromHead            *bool
 	}](c)
 	if err != nil {
 		return nil, err
 	}
-	group := in.LogGroupName
-	if group == "" {
-		group, _ = logs.GroupOf(in.LogGroupIdentifier)
-	}
+	group := in.group()
 	token, _ := strings.CutPrefix(strings.TrimPrefix(in.NextToken, "f/"), "b/")
 	fromHead := in.StartFromHead != nil && *in.StartFromHead
 	p, err := c.acct.rt.Logs.Events(ctx, group, logs.Query{Streams: []string{in.LogStreamName}, StartTime: in.StartTime, EndTime: in.EndTime,
@@ -227,18 +227,16 @@ func lgGetLogEvents(ctx context.Context, c *call) (any, error) {
 
 func lgFilterLogEvents(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
-		LogGroupName, LogGroupIdentifier, LogStreamNamePrefix, FilterPattern, NextToken string
-		LogStreamNames                                                                  []string
-		StartTime, EndTime                                                              int64
-		Limit                                                                           int
+		groupIn
+		LogStreamNamePrefix, FilterPattern, NextToken string
+		LogStreamNames                                []string
+		StartTime, EndTime                            int64
+		Limit                                         int
 	}](c)
 	if err != nil {
 		return nil, err
 	}
-	group := in.LogGroupName
-	if group == "" {
-		group, _ = logs.GroupOf(in.LogGroupIdentifier)
-	}
+	group := in.group()
 	if len(in.LogStreamNames) > 0 && in.LogStreamNamePrefix != "" {
 		return nil, lgInvalid("You cannot specify both LogStreamNames and LogStreamNamePrefix.")
 	}
