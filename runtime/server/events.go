@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/patternc/patternc/runtime/events"
-	"github.com/patternc/patternc/runtime/tags"
 )
 
 // The events adapter: EventBridge's awsJson1_1 shapes in, the runtime's
@@ -32,7 +31,8 @@ func eventsOps() map[string]opFunc {
 		"CreateApiDestination": evCreateAPIDestination, "DescribeApiDestination": evDescribeAPIDestination,
 		"ListApiDestinations": evListAPIDestinations, "DeleteApiDestination": evDeleteAPIDestination,
 		"PutPermission": evPutPermission, "RemovePermission": evRemovePermission,
-		"TagResource": evTagResource, "UntagResource": evUntagResource, "ListTagsForResource": evListTagsForResource,
+		"TagResource": eventsTags.tagResource, "UntagResource": eventsTags.untagResource,
+		"ListTagsForResource": eventsTags.listTagsForResource,
 	}
 }
 
@@ -95,7 +95,7 @@ func evCreateEventBus(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	if len(in.Tags) > 0 {
-		if err := tagResource(ctx, c, arn, in.Tags); err != nil {
+		if err := eventsTags.put(ctx, c, arn, in.Tags); err != nil {
 			return nil, err
 		}
 	}
@@ -165,7 +165,7 @@ func evPutRule(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	if len(in.Tags) > 0 {
-		if err := tagResource(ctx, c, arn, in.Tags); err != nil {
+		if err := eventsTags.put(ctx, c, arn, in.Tags); err != nil {
 			return nil, err
 		}
 	}
@@ -768,6 +768,19 @@ func evRemovePermission(ctx context.Context, c *call) (any, error) {
 
 // --- tags ---
 
+var eventsTags = resourceTags{
+	missing: func(c *call, arn string) error {
+		if !eventsResourceExists(c, arn) {
+			return evErr("ResourceNotFoundException", "Resource %s does not exist.", arn)
+		}
+		return nil
+	},
+	tooMany: func() error {
+		return evErr("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
+	},
+	invalid: func(err error) error { return evErr("ValidationException", "%v", err) },
+}
+
 // eventsResourceExists reports whether arn names one of the caller's
 // buses or rules (tags only attach to existing resources).
 func eventsResourceExists(c *call, arn string) bool {
@@ -789,68 +802,6 @@ func eventsResourceExists(c *call, arn string) bool {
 		return err == nil
 	}
 	return false
-}
-
-func tagResource(ctx context.Context, c *call, arn string, ts []wireTag) error {
-	kv := map[string]string{}
-	for _, t := range ts {
-		kv[t.Key] = t.Value
-	}
-	err := c.acct.tags().Tag(ctx, arn, kv)
-	switch {
-	case errors.Is(err, tags.ErrTooMany):
-		return evErr("LimitExceededException", "The requested resource exceeds the maximum number allowed.")
-	case errors.Is(err, tags.ErrInvalid):
-		return evErr("ValidationException", "%v", err)
-	}
-	return err
-}
-
-func evTagResource(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		ResourceARN string
-		Tags        []wireTag
-	}](c)
-	if err != nil {
-		return nil, err
-	}
-	if !eventsResourceExists(c, in.ResourceARN) {
-		return nil, evErr("ResourceNotFoundException", "Resource %s does not exist.", in.ResourceARN)
-	}
-	return nil, tagResource(ctx, c, in.ResourceARN, in.Tags)
-}
-
-func evUntagResource(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		ResourceARN string
-		TagKeys     []string
-	}](c)
-	if err != nil {
-		return nil, err
-	}
-	if !eventsResourceExists(c, in.ResourceARN) {
-		return nil, evErr("ResourceNotFoundException", "Resource %s does not exist.", in.ResourceARN)
-	}
-	return nil, c.acct.tags().Untag(ctx, in.ResourceARN, in.TagKeys)
-}
-
-func evListTagsForResource(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ ResourceARN string }](c)
-	if err != nil {
-		return nil, err
-	}
-	if !eventsResourceExists(c, in.ResourceARN) {
-		return nil, evErr("ResourceNotFoundException", "Resource %s does not exist.", in.ResourceARN)
-	}
-	kv, err := c.acct.tags().List(ctx, in.ResourceARN)
-	if err != nil {
-		return nil, err
-	}
-	out := []wireTag{}
-	for _, k := range tags.Keys(kv) {
-		out = append(out, wireTag{k, kv[k]})
-	}
-	return map[string]any{"Tags": out}, nil
 }
 
 // omit turns "" into nil, which the output encoders leave out.

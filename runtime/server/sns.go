@@ -3,13 +3,11 @@ package server
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"github.com/patternc/patternc/runtime/kernel"
 	"net/http"
 
 	"github.com/patternc/patternc/runtime/sns"
-	"github.com/patternc/patternc/runtime/tags"
 )
 
 // The sns adapter: awsQuery parameters (already read into the model's
@@ -24,7 +22,7 @@ func snsOps() map[string]opFunc {
 		"GetSubscriptionAttributes": snsGetSubscriptionAttributes, "SetSubscriptionAttributes": snsSetSubscriptionAttributes,
 		"ListSubscriptions": snsListSubscriptions, "ListSubscriptionsByTopic": snsListSubscriptionsByTopic,
 		"Publish": snsPublish, "PublishBatch": snsPublishBatch,
-		"TagResource": snsTagResource, "UntagResource": snsUntagResource, "ListTagsForResource": snsListTagsForResource,
+		"TagResource": snsTags.tagResource, "UntagResource": snsTags.untagResource, "ListTagsForResource": snsTags.listTagsForResource,
 	}
 }
 
@@ -67,7 +65,7 @@ func snsCreateTopic(ctx context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	if len(in.Tags) > 0 {
-		if err := snsTag(ctx, c, arn, in.Tags); err != nil {
+		if err := snsTags.put(ctx, c, arn, in.Tags); err != nil {
 			return nil, err
 		}
 	}
@@ -391,71 +389,17 @@ func snsPublishBatch(ctx context.Context, c *call) (any, error) {
 
 // --- tags ---
 
-func snsTag(ctx context.Context, c *call, arn string, ts []wireTag) error {
-	kv := map[string]string{}
-	for _, t := range ts {
-		kv[t.Key] = t.Value
-	}
-	err := c.acct.tags().Tag(ctx, arn, kv)
-	switch {
-	case errors.Is(err, tags.ErrTooMany):
+var snsTags = resourceTags{
+	missing: func(c *call, arn string) error {
+		if _, err := c.acct.rt.Topics.GetTopicAttributes(arn); err != nil {
+			return snsErr(http.StatusNotFound, "ResourceNotFound", "Resource does not exist")
+		}
+		return nil
+	},
+	tooMany: func() error {
 		return snsErr(http.StatusBadRequest, "TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded")
-	case errors.Is(err, tags.ErrInvalid):
+	},
+	invalid: func(err error) error {
 		return snsErr(http.StatusBadRequest, "InvalidParameter", "Invalid parameter: Tags Reason: %v", err)
-	}
-	return err
-}
-
-func snsTopicExists(c *call, arn string) error {
-	if _, err := c.acct.rt.Topics.GetTopicAttributes(arn); err != nil {
-		return snsErr(http.StatusNotFound, "ResourceNotFound", "Resource does not exist")
-	}
-	return nil
-}
-
-func snsTagResource(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		ResourceArn string
-		Tags        []wireTag
-	}](c)
-	if err != nil {
-		return nil, err
-	}
-	if err := snsTopicExists(c, in.ResourceArn); err != nil {
-		return nil, err
-	}
-	return nil, snsTag(ctx, c, in.ResourceArn, in.Tags)
-}
-
-func snsUntagResource(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		ResourceArn string
-		TagKeys     []string
-	}](c)
-	if err != nil {
-		return nil, err
-	}
-	if err := snsTopicExists(c, in.ResourceArn); err != nil {
-		return nil, err
-	}
-	return nil, c.acct.tags().Untag(ctx, in.ResourceArn, in.TagKeys)
-}
-
-func snsListTagsForResource(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ ResourceArn string }](c)
-	if err != nil {
-		return nil, err
-	}
-	if err := snsTopicExists(c, in.ResourceArn); err != nil {
-		return nil, err
-	}
-	kv, err := c.acct.tags().List(ctx, in.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	out := []wireTag{}
-	for _, k := range tags.Keys(kv) {
-		out = append(out, wireTag{k, kv[k]})
-	}
-	return map[string]any{"Tags": out}, nil
+	},
 }
