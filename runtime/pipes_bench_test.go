@@ -1,7 +1,6 @@
 package runtime_test
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -23,14 +22,8 @@ func BenchmarkPipe(b *testing.B) {
 		b.Run(e.Name, func(b *testing.B) {
 			st := e.Open(b, b.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
-			if err != nil {
-				b.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error)
-			go func() { done <- rt.Run(ctx) }()
-			defer func() { cancel(); <-done }()
+			rt, ctx, stop := runRuntime(b, runtime.Config{Store: st})
+			defer stop()
 			src, _ := rt.Queues.CreateQueue(ctx, "src", nil)
 			dst, _ := rt.Queues.CreateQueue(ctx, "dst", nil)
 			var wg sync.WaitGroup
@@ -53,7 +46,7 @@ func BenchmarkPipe(b *testing.B) {
 			wg.Wait()
 			b.ResetTimer()
 			start := time.Now()
-			_, err = rt.Pipes.Create(ctx, pipes.Spec{Name: "bench", RoleArn: "arn:aws:iam::000000000000:role/p", Source: src, Target: dst,
+			_, err := rt.Pipes.Create(ctx, pipes.Spec{Name: "bench", RoleArn: "arn:aws:iam::000000000000:role/p", Source: src, Target: dst,
 				SourceParameters: &pipes.SourceParameters{
 					FilterCriteria:     &pipes.FilterCriteria{Filters: []pipes.Filter{{Pattern: `{"body":{"kind":["order"]}}`}}},
 					SqsQueueParameters: &pipes.SqsQueueParameters{BatchSize: intp(10)}},

@@ -46,14 +46,8 @@ func TestPipeFilterEnrichTemplate(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error)
-			go func() { done <- rt.Run(ctx) }()
-			defer func() { cancel(); <-done }()
+			rt, ctx, stop := runRuntime(t, runtime.Config{Store: st})
+			defer stop()
 
 			dlq, _ := rt.Queues.CreateQueue(ctx, "dlq", nil)
 			redrive := map[string]string{"VisibilityTimeout": "1",
@@ -211,14 +205,8 @@ func TestPipeEnrichAPIDestination(t *testing.T) {
 	defer srv.Close()
 	st := testsupport.Bolt().Open(t, t.TempDir())
 	defer st.Close()
-	rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- rt.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	rt, ctx, stop := runRuntime(t, runtime.Config{Store: st})
+	defer stop()
 	dlq, _ := rt.Queues.CreateQueue(ctx, "dlq", nil)
 	src, _ := rt.Queues.CreateQueue(ctx, "src", map[string]string{"VisibilityTimeout": "1",
 		"RedrivePolicy": fmt.Sprintf(`{"deadLetterTargetArn":%q,"maxReceiveCount":1}`, dlq)})
@@ -251,14 +239,8 @@ func TestPipeEnrichAPIDestination(t *testing.T) {
 func TestPipeFromTopicAndBus(t *testing.T) {
 	st := testsupport.Bolt().Open(t, t.TempDir())
 	defer st.Close()
-	rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- rt.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	rt, ctx, stop := runRuntime(t, runtime.Config{Store: st})
+	defer stop()
 	topic, _ := rt.Topics.CreateTopic(ctx, "news", nil)
 	bus, err := rt.Events.CreateEventBus(ctx, "orders", "")
 	if err != nil {
@@ -316,14 +298,8 @@ func TestPipeFromTopicAndBus(t *testing.T) {
 func TestPipeTargets(t *testing.T) {
 	st := testsupport.Bolt().Open(t, t.TempDir())
 	defer st.Close()
-	rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- rt.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	rt, ctx, stop := runRuntime(t, runtime.Config{Store: st})
+	defer stop()
 	topic, _ := rt.Topics.CreateTopic(ctx, "fanout", nil)
 	sub, _ := rt.Queues.CreateQueue(ctx, "sub", nil)
 	if _, err := rt.Topics.Subscribe(ctx, topic, "sqs", sub, map[string]string{"RawMessageDelivery": "true"}); err != nil {

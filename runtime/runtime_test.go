@@ -24,14 +24,8 @@ func TestTargetsAcrossServices(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)), Logger: testsupport.Discard})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error)
-			go func() { done <- rt.Run(ctx) }()
-			defer func() { cancel(); <-done }()
+			rt, ctx, stop := runRuntime(t, runtime.Config{Store: st, Clock: clock.NewFake(time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC))})
+			defer stop()
 
 			qArn, err := rt.Queues.Create(ctx, "inbox")
 			if err != nil {
@@ -122,14 +116,8 @@ func TestSchemaEnforcementAndDiscovery(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			st := e.Open(t, t.TempDir())
 			defer st.Close()
-			rt, err := runtime.Open(runtime.Config{Store: st, Discovery: true, Logger: testsupport.Discard})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error)
-			go func() { done <- rt.Run(ctx) }()
-			defer func() { cancel(); <-done }()
+			rt, ctx, stop := runRuntime(t, runtime.Config{Store: st, Discovery: true})
+			defer stop()
 
 			var mu sync.Mutex
 			var created []string
@@ -193,14 +181,8 @@ func TestSchemaEnforcementAndDiscovery(t *testing.T) {
 // TestStatsIncludeDispatcher: Runtime.Stats carries the async dispatcher's
 // counters with the buses' and the topics' (they were left out).
 func TestStatsIncludeDispatcher(t *testing.T) {
-	rt, err := runtime.Open(runtime.Config{Dir: t.TempDir(), Logger: testsupport.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- rt.Run(ctx) }()
-	defer func() { cancel(); <-done; rt.Close() }()
+	rt, ctx, stop := runRuntime(t, runtime.Config{Dir: t.TempDir()})
+	defer func() { stop(); rt.Close() }()
 	rt.Lambda.Register("fn", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, lambda.FunctionOptions{})
 	if _, err := rt.Lambda.Invoke(ctx, "fn", []byte(`{}`)); err != nil {
 		t.Fatal(err)
