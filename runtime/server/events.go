@@ -480,6 +480,17 @@ func archiveOut(a events.Archive) map[string]any {
 		"SizeBytes": a.SizeBytes, "EventCount": a.EventCount, "CreationTime": epochOf(a.CreationTime)}
 }
 
+// evSourceStateIn is a ListArchives or ListReplays request: by name,
+// source bus and state.
+type evSourceStateIn struct {
+	evListIn
+	EventSourceArn, State string
+}
+
+func (in evSourceStateIn) keeps(source, state string) bool {
+	return (in.EventSourceArn == "" || source == in.EventSourceArn) && (in.State == "" || state == in.State)
+}
+
 func evDescribeArchive(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct{ ArchiveName string }](c)
 	if err != nil {
@@ -493,16 +504,11 @@ func evDescribeArchive(ctx context.Context, c *call) (any, error) {
 }
 
 func evListArchives(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		evListIn
-		EventSourceArn, State string
-	}](c)
+	in, err := decode[evSourceStateIn](c)
 	if err != nil {
 		return nil, err
 	}
-	kept := keep(c.acct.rt.Events.ListArchives(), func(a events.Archive) bool {
-		return (in.EventSourceArn == "" || a.EventSourceArn == in.EventSourceArn) && (in.State == "" || a.State == in.State)
-	})
+	kept := keep(c.acct.rt.Events.ListArchives(), func(a events.Archive) bool { return in.keeps(a.EventSourceArn, a.State) })
 	return evList(in.evListIn, "Archives", kept, func(a events.Archive) string { return a.ArchiveName }, func(a events.Archive) map[string]any {
 		return without(archiveOut(a), "ArchiveArn", "Description", "EventPattern")
 	})
@@ -581,16 +587,11 @@ func evDescribeReplay(ctx context.Context, c *call) (any, error) {
 }
 
 func evListReplays(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct {
-		evListIn
-		State, EventSourceArn string
-	}](c)
+	in, err := decode[evSourceStateIn](c)
 	if err != nil {
 		return nil, err
 	}
-	kept := keep(c.acct.rt.Events.ListReplays(), func(r events.Replay) bool {
-		return (in.EventSourceArn == "" || r.EventSourceArn == in.EventSourceArn) && (in.State == "" || r.State == in.State)
-	})
+	kept := keep(c.acct.rt.Events.ListReplays(), func(r events.Replay) bool { return in.keeps(r.EventSourceArn, r.State) })
 	return evList(in.evListIn, "Replays", kept, func(r events.Replay) string { return r.ReplayName }, func(r events.Replay) map[string]any {
 		return without(replayOut(r), "ReplayArn", "Description", "Destination")
 	})
