@@ -22,18 +22,6 @@ import (
 	"github.com/patternc/patternc/runtime/sqs"
 )
 
-// waitFor polls cond until it holds or d passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestPipeFilterEnrichTemplate: a pipe from a queue with a filter, an
 // enrichment function and a template delivers exactly the matching
 // records, transformed, to a bus whose rule forwards them to a queue;
@@ -63,27 +51,9 @@ func TestPipeFilterEnrichTemplate(t *testing.T) {
 			if err := rt.Events.PutTargets(ctx, "", "from-pipe", []events.Target{{ID: "out", Arn: outArn}}); err != nil {
 				t.Fatal(err)
 			}
-			// The enrichment reads the records and answers one event per
-			// record: the body parsed, a tier looked up.
-			rt.Lambda.Register("enrich", func(ctx context.Context, p []byte) ([]byte, error) {
-				var recs []struct{ Body string }
-				if err := json.Unmarshal(p, &recs); err != nil {
-					return nil, err
-				}
-				var out []map[string]any
-				for _, r := range recs {
-					var body map[string]any
-					if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
-						return nil, err
-					}
-					tier := "standard"
-					if body["amount"].(float64) > 100 {
-						tier = "gold"
-					}
-					out = append(out, map[string]any{"body": body, "tier": tier})
-				}
-				return json.Marshal(out)
-			}, lambda.FunctionOptions{})
+			// The enrichment answers one event per record: the body
+			// parsed, a tier looked up.
+			rt.Lambda.Register("enrich", testsupport.EnrichOrders, lambda.FunctionOptions{})
 			rt.Lambda.Register("broken", func(ctx context.Context, p []byte) ([]byte, error) {
 				return nil, &lambda.FunctionError{Type: "Boom", Message: "enrichment is down"}
 			}, lambda.FunctionOptions{})
@@ -101,7 +71,7 @@ func TestPipeFilterEnrichTemplate(t *testing.T) {
 				t.Fatalf("created: %s/%s", p.CurrentState, p.DesiredState)
 			}
 			state := func(name string) string { p, _ := rt.Pipes.Describe(name); return p.CurrentState }
-			waitFor(t, 5*time.Second, "RUNNING", func() bool { return state("orders-pipe") == pipes.Running })
+			testsupport.Within(t, 5*time.Second, "RUNNING", func() bool { return state("orders-pipe") == pipes.Running })
 
 			bodies := []string{`{"kind":"order","id":"o1","amount":50}`, `{"kind":"ping","id":"p1","amount":1}`,
 				`{"kind":"order","id":"o2","amount":500}`, `not json at all`, `{"kind":"order","id":"o3","amount":101}`,
@@ -112,8 +82,8 @@ func TestPipeFilterEnrichTemplate(t *testing.T) {
 				}
 			}
 			msgs := func(name string) []sqs.Message { m, _ := rt.Queues.Messages(ctx, name); return m }
-			waitFor(t, 10*time.Second, "three events on out", func() bool { return len(msgs("out")) >= 3 })
-			waitFor(t, 5*time.Second, "the source drained", func() bool { return len(msgs("orders")) == 0 })
+			testsupport.Within(t, 10*time.Second, "three events on out", func() bool { return len(msgs("out")) >= 3 })
+			testsupport.Within(t, 5*time.Second, "the source drained", func() bool { return len(msgs("orders")) == 0 })
 			time.Sleep(300 * time.Millisecond) // nothing more arrives
 			var got []string
 			for _, m := range msgs("out") {
@@ -141,7 +111,7 @@ func TestPipeFilterEnrichTemplate(t *testing.T) {
 			if p, err = rt.Pipes.Stop(ctx, "orders-pipe"); err != nil || p.CurrentState != pipes.Stopping {
 				t.Fatalf("stop: %s %v", p.CurrentState, err)
 			}
-			waitFor(t, 5*time.Second, "STOPPED", func() bool { return state("orders-pipe") == pipes.Stopped })
+			testsupport.Within(t, 5*time.Second, "STOPPED", func() bool { return state("orders-pipe") == pipes.Stopped })
 			rt.Queues.SendMessage(ctx, "orders", sqs.SendInput{Body: `{"kind":"order","id":"o4","amount":7}`})
 			time.Sleep(1500 * time.Millisecond)
 			if n := len(msgs("orders")); n != 1 {
@@ -150,16 +120,16 @@ func TestPipeFilterEnrichTemplate(t *testing.T) {
 			if p, err = rt.Pipes.Start(ctx, "orders-pipe"); err != nil || p.CurrentState != pipes.Starting {
 				t.Fatalf("start: %s %v", p.CurrentState, err)
 			}
-			waitFor(t, 10*time.Second, "o4 delivered", func() bool { return len(msgs("out")) == 4 })
+			testsupport.Within(t, 10*time.Second, "o4 delivered", func() bool { return len(msgs("out")) == 4 })
 
 			// A failing enrichment: the batch goes back to the source, and
 			// after maxReceiveCount (2) receipts to the DLQ.
 			if _, err := rt.Pipes.Update(ctx, pipes.Spec{Name: "orders-pipe", Enrichment: rt.Lambda.FunctionARN("broken")}); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, 5*time.Second, "RUNNING after the update", func() bool { return state("orders-pipe") == pipes.Running })
+			testsupport.Within(t, 5*time.Second, "RUNNING after the update", func() bool { return state("orders-pipe") == pipes.Running })
 			rt.Queues.SendMessage(ctx, "orders", sqs.SendInput{Body: `{"kind":"order","id":"o5","amount":7}`})
-			waitFor(t, 15*time.Second, "o5 on the DLQ", func() bool { return len(msgs("dlq")) == 1 })
+			testsupport.Within(t, 15*time.Second, "o5 on the DLQ", func() bool { return len(msgs("dlq")) == 1 })
 			d := msgs("dlq")[0]
 			if !strings.Contains(d.Body, `"o5"`) || d.ReceiveCount != 2 || len(msgs("orders")) != 0 || len(msgs("out")) != 4 {
 				t.Fatalf("dlq %+v, source %d, out %d", d, len(msgs("orders")), len(msgs("out")))
@@ -172,7 +142,7 @@ func TestPipeFilterEnrichTemplate(t *testing.T) {
 			if p, err = rt.Pipes.Delete(ctx, "orders-pipe"); err != nil || p.CurrentState != pipes.Deleting {
 				t.Fatalf("delete: %s %v", p.CurrentState, err)
 			}
-			waitFor(t, 5*time.Second, "the pipe removed", func() bool {
+			testsupport.Within(t, 5*time.Second, "the pipe removed", func() bool {
 				_, err := rt.Pipes.Describe("orders-pipe")
 				var ke interface{ NotFound() bool }
 				return errors.As(err, &ke) && ke.NotFound()
@@ -221,13 +191,13 @@ func TestPipeEnrichAPIDestination(t *testing.T) {
 	}
 	rt.Queues.SendMessage(ctx, "src", sqs.SendInput{Body: `{"id":"a"}`})
 	msgs := func(name string) []sqs.Message { m, _ := rt.Queues.Messages(ctx, name); return m }
-	waitFor(t, 10*time.Second, "the enriched record", func() bool { return len(msgs("dst")) == 1 })
+	testsupport.Within(t, 10*time.Second, "the enriched record", func() bool { return len(msgs("dst")) == 1 })
 	if got := msgs("dst")[0].Body; got != `{"id": "a", "via": "PUT"}` {
 		t.Fatalf("delivered %s", got)
 	}
 	close(failing)
 	rt.Queues.SendMessage(ctx, "src", sqs.SendInput{Body: `{"id":"b"}`})
-	waitFor(t, 10*time.Second, "the record on the DLQ", func() bool { return len(msgs("dlq")) == 1 })
+	testsupport.Within(t, 10*time.Second, "the record on the DLQ", func() bool { return len(msgs("dlq")) == 1 })
 	if len(msgs("dst")) != 1 || !strings.Contains(msgs("dlq")[0].Body, `"b"`) {
 		t.Fatalf("dst %v, dlq %v", msgs("dst"), msgs("dlq"))
 	}
@@ -272,7 +242,7 @@ func TestPipeFromTopicAndBus(t *testing.T) {
 		t.Fatal(out, err)
 	}
 	msgs := func(name string) []sqs.Message { m, _ := rt.Queues.Messages(ctx, name); return m }
-	waitFor(t, 10*time.Second, "one record on each target", func() bool { return len(msgs("t-out")) == 1 && len(msgs("b-out")) == 1 })
+	testsupport.Within(t, 10*time.Second, "one record on each target", func() bool { return len(msgs("t-out")) == 1 && len(msgs("b-out")) == 1 })
 	time.Sleep(300 * time.Millisecond)
 	if a, b := msgs("t-out"), msgs("b-out"); len(a) != 1 || a[0].Body != "news n1" || len(b) != 1 || b[0].Body != `{"id": "e1"}` {
 		t.Fatalf("topic pipe %+v, bus pipe %+v", a, b)
@@ -285,7 +255,7 @@ func TestPipeFromTopicAndBus(t *testing.T) {
 	}
 	rt.Pipes.Delete(ctx, "from.topic")
 	rt.Pipes.Delete(ctx, "from-bus")
-	waitFor(t, 5*time.Second, "the feeds removed", func() bool {
+	testsupport.Within(t, 5*time.Second, "the feeds removed", func() bool {
 		_, ruleErr := rt.Events.DescribeRule("orders", "Pipe-from-bus")
 		subs, _ := rt.Topics.ListSubscriptionsByTopic(topic)
 		names := strings.Join(rt.Queues.List(), ",")
@@ -317,12 +287,12 @@ func TestPipeTargets(t *testing.T) {
 		}
 		rt.Queues.SendMessage(ctx, c.name+"-src", sqs.SendInput{Body: `{"id":"x1"}`})
 	}
-	waitFor(t, 10*time.Second, "the topic's subscriber", func() bool { m, _ := rt.Queues.Messages(ctx, "sub"); return len(m) == 1 })
+	testsupport.Within(t, 10*time.Second, "the topic's subscriber", func() bool { m, _ := rt.Queues.Messages(ctx, "sub"); return len(m) == 1 })
 	if m, _ := rt.Queues.Messages(ctx, "sub"); m[0].Body != `{"id": "x1", "via": "to-topic"}` {
 		t.Fatalf("via the topic: %s", m[0].Body)
 	}
 	var page logs.Page
-	waitFor(t, 10*time.Second, "the log event", func() bool {
+	testsupport.Within(t, 10*time.Second, "the log event", func() bool {
 		page, _ = rt.Logs.Events(ctx, "/pipes/audit", logs.Query{})
 		return len(page.Events) == 1
 	})
@@ -368,11 +338,11 @@ func TestPipeReopen(t *testing.T) {
 			if err != nil || got.Arn != p.Arn || got.Description != "survives" || got.Tags["k"] != "v" || got.DesiredState != pipes.Stopped {
 				t.Fatalf("after reopen: %+v %v", got, err)
 			}
-			waitFor(t, 5*time.Second, "STOPPED", func() bool { p, _ := rt.Pipes.Describe("kept"); return p.CurrentState == pipes.Stopped })
+			testsupport.Within(t, 5*time.Second, "STOPPED", func() bool { p, _ := rt.Pipes.Describe("kept"); return p.CurrentState == pipes.Stopped })
 			if _, err := rt.Pipes.Start(ctx, "kept"); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, 10*time.Second, "the record delivered", func() bool { m, _ := rt.Queues.Messages(ctx, "dst"); return len(m) == 1 })
+			testsupport.Within(t, 10*time.Second, "the record delivered", func() bool { m, _ := rt.Queues.Messages(ctx, "dst"); return len(m) == 1 })
 		})
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/lambda"
 )
 
@@ -36,39 +37,10 @@ func registerEnrichments(t *testing.T, s *Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt.Lambda.Register("enrich", func(ctx context.Context, p []byte) ([]byte, error) {
-		var recs []struct{ Body string }
-		if err := json.Unmarshal(p, &recs); err != nil {
-			return nil, err
-		}
-		var out []map[string]any
-		for _, r := range recs {
-			var body map[string]any
-			if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
-				return nil, err
-			}
-			tier := "standard"
-			if body["amount"].(float64) > 100 {
-				tier = "gold"
-			}
-			out = append(out, map[string]any{"body": body, "tier": tier})
-		}
-		return json.Marshal(out)
-	}, lambda.FunctionOptions{})
+	rt.Lambda.Register("enrich", testsupport.EnrichOrders, lambda.FunctionOptions{})
 	rt.Lambda.Register("broken", func(ctx context.Context, p []byte) ([]byte, error) {
 		return nil, &lambda.FunctionError{Type: "Boom", Message: "enrichment is down"}
 	}, lambda.FunctionOptions{})
-}
-
-func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // TestPipesSDK drives every Pipes operation with the AWS SDK for Go v2,
@@ -143,7 +115,7 @@ func TestPipesSDK(t *testing.T) {
 			d := must[*pipes.DescribePipeOutput](t)(pc.DescribePipe(ctx, &pipes.DescribePipeInput{Name: aws.String("orders-pipe")}))
 			return d.CurrentState
 		}
-		waitUntil(t, 5*time.Second, "RUNNING", func() bool { return state() == ptypes.PipeStateRunning })
+		testsupport.Within(t, 5*time.Second, "RUNNING", func() bool { return state() == ptypes.PipeStateRunning })
 		d := must[*pipes.DescribePipeOutput](t)(pc.DescribePipe(ctx, &pipes.DescribePipeInput{Name: aws.String("orders-pipe")}))
 		if *d.Source != *in.Source || *d.Enrichment != *in.Enrichment || d.Tags["team"] != "billing" || *d.Description != "orders to the bus" ||
 			*d.SourceParameters.FilterCriteria.Filters[0].Pattern != `{"body":{"kind":["order"]}}` ||
@@ -182,19 +154,19 @@ func TestPipesSDK(t *testing.T) {
 				AttributeNames: []sqstypes.QueueAttributeName{"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"}}))
 			return a.Attributes["ApproximateNumberOfMessages"] + "/" + a.Attributes["ApproximateNumberOfMessagesNotVisible"]
 		}
-		waitUntil(t, 5*time.Second, "the filtered-out records deleted", func() bool { return depth(srcURL) == "0/0" })
+		testsupport.Within(t, 5*time.Second, "the filtered-out records deleted", func() bool { return depth(srcURL) == "0/0" })
 
 		// Stop, Start, Update, tags, List.
 		st := must[*pipes.StopPipeOutput](t)(pc.StopPipe(ctx, &pipes.StopPipeInput{Name: aws.String("orders-pipe")}))
 		if st.CurrentState != ptypes.PipeStateStopping || st.DesiredState != ptypes.RequestedPipeStateStopped {
 			t.Fatalf("StopPipe: %+v", st)
 		}
-		waitUntil(t, 5*time.Second, "STOPPED", func() bool { return state() == ptypes.PipeStateStopped })
+		testsupport.Within(t, 5*time.Second, "STOPPED", func() bool { return state() == ptypes.PipeStateStopped })
 		sp := must[*pipes.StartPipeOutput](t)(pc.StartPipe(ctx, &pipes.StartPipeInput{Name: aws.String("orders-pipe")}))
 		if sp.CurrentState != ptypes.PipeStateStarting {
 			t.Fatalf("StartPipe: %+v", sp)
 		}
-		waitUntil(t, 5*time.Second, "RUNNING again", func() bool { return state() == ptypes.PipeStateRunning })
+		testsupport.Within(t, 5*time.Second, "RUNNING again", func() bool { return state() == ptypes.PipeStateRunning })
 		must[*pipes.TagResourceOutput](t)(pc.TagResource(ctx, &pipes.TagResourceInput{ResourceArn: created.Arn, Tags: map[string]string{"env": "dev"}}))
 		must[*pipes.UntagResourceOutput](t)(pc.UntagResource(ctx, &pipes.UntagResourceInput{ResourceArn: created.Arn, TagKeys: []string{"team"}}))
 		tags := must[*pipes.ListTagsForResourceOutput](t)(pc.ListTagsForResource(ctx, &pipes.ListTagsForResourceInput{ResourceArn: created.Arn}))
@@ -225,7 +197,7 @@ func TestPipesSDK(t *testing.T) {
 		}
 		_, err = pc.UpdatePipe(ctx, &pipes.UpdatePipeInput{Name: aws.String("nope"), RoleArn: role})
 		wantAPIError(t, err, "NotFoundException", "")
-		waitUntil(t, 5*time.Second, "RUNNING after the update", func() bool { return state() == ptypes.PipeStateRunning })
+		testsupport.Within(t, 5*time.Second, "RUNNING after the update", func() bool { return state() == ptypes.PipeStateRunning })
 		must[*sqs.SendMessageOutput](t)(c.sqs.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(srcURL), MessageBody: aws.String(`{"kind":"order","id":"o9","amount":1}`)}))
 		var dead []sqstypes.Message
 		deadline = time.Now().Add(15 * time.Second)
@@ -244,7 +216,7 @@ func TestPipesSDK(t *testing.T) {
 		if del.CurrentState != ptypes.PipeStateDeleting {
 			t.Fatalf("DeletePipe: %+v", del)
 		}
-		waitUntil(t, 5*time.Second, "the pipe gone", func() bool {
+		testsupport.Within(t, 5*time.Second, "the pipe gone", func() bool {
 			_, err := pc.DescribePipe(ctx, &pipes.DescribePipeInput{Name: aws.String("orders-pipe")})
 			return err != nil && strings.Contains(err.Error(), "NotFoundException")
 		})

@@ -13,6 +13,8 @@ import (
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/schemas"
 	stypes "github.com/aws/aws-sdk-go-v2/service/schemas/types"
+
+	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
 const orderSchema = `{"$schema":"http://json-schema.org/draft-04/schema#","type":"object","properties":{"id":{"type":"string"}},"required":["id"]}`
@@ -164,7 +166,7 @@ func TestSchemasSDK(t *testing.T) {
 		must[*eventbridge.PutEventsOutput](t)(c.ev.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{
 			Source: aws.String("mystore"), DetailType: aws.String("Review Created"), Detail: aws.String(`{"stars":5,"text":"good"}`)}}}))
 		var disc *schemas.DescribeSchemaOutput
-		waitUntil(t, 10*time.Second, "the discovered schema", func() bool {
+		testsupport.Within(t, 10*time.Second, "the discovered schema", func() bool {
 			disc, err = sc.DescribeSchema(ctx, &schemas.DescribeSchemaInput{RegistryName: aws.String("discovered-schemas"), SchemaName: aws.String("mystore@ReviewCreated")})
 			return err == nil
 		})
