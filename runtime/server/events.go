@@ -47,6 +47,22 @@ func evTokenErr(err error) error {
 	return err
 }
 
+// evDescribe makes a Describe* operation: the resource named by the
+// request's member (a string), described and rendered by out.
+func evDescribe[T any](member string, describe func(ctx context.Context, c *call, name string) (T, error), out func(T) map[string]any) opFunc {
+	return func(ctx context.Context, c *call) (any, error) {
+		in, err := decode[map[string]string](c)
+		if err != nil {
+			return nil, err
+		}
+		v, err := describe(ctx, c, (*in)[member])
+		if err != nil {
+			return nil, err
+		}
+		return out(v), nil
+	}
+}
+
 // evListIn is the paging part of every events List* request.
 type evListIn struct {
 	NamePrefix, NextToken string
@@ -106,17 +122,9 @@ func busOut(d events.BusDef) map[string]any {
 	return map[string]any{"Name": d.Name, "Arn": d.Arn, "Description": omit(d.Description), "Policy": omit(d.Policy)}
 }
 
-func evDescribeEventBus(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ Name string }](c)
-	if err != nil {
-		return nil, err
-	}
-	d, err := c.acct.rt.Events.DescribeEventBus(busNameOf(in.Name))
-	if err != nil {
-		return nil, err
-	}
-	return busOut(d), nil
-}
+var evDescribeEventBus = evDescribe("Name", func(ctx context.Context, c *call, name string) (events.BusDef, error) {
+	return c.acct.rt.Events.DescribeEventBus(busNameOf(name))
+}, busOut)
 
 func evListEventBuses(ctx context.Context, c *call) (any, error) {
 	in, err := decode[evListIn](c)
@@ -491,17 +499,9 @@ func (in evSourceStateIn) keeps(source, state string) bool {
 	return (in.EventSourceArn == "" || source == in.EventSourceArn) && (in.State == "" || state == in.State)
 }
 
-func evDescribeArchive(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ ArchiveName string }](c)
-	if err != nil {
-		return nil, err
-	}
-	a, err := c.acct.rt.Events.DescribeArchive(in.ArchiveName)
-	if err != nil {
-		return nil, err
-	}
-	return archiveOut(a), nil
-}
+var evDescribeArchive = evDescribe("ArchiveName", func(ctx context.Context, c *call, name string) (events.Archive, error) {
+	return c.acct.rt.Events.DescribeArchive(name)
+}, archiveOut)
 
 func evListArchives(ctx context.Context, c *call) (any, error) {
 	in, err := decode[evSourceStateIn](c)
@@ -574,17 +574,9 @@ func replayOut(r events.Replay) map[string]any {
 		"ReplayEndTime": epochOf(r.ReplayEndTime)}
 }
 
-func evDescribeReplay(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ ReplayName string }](c)
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.acct.rt.Events.DescribeReplay(in.ReplayName)
-	if err != nil {
-		return nil, err
-	}
-	return replayOut(r), nil
-}
+var evDescribeReplay = evDescribe("ReplayName", func(ctx context.Context, c *call, name string) (events.Replay, error) {
+	return c.acct.rt.Events.DescribeReplay(name)
+}, replayOut)
 
 func evListReplays(ctx context.Context, c *call) (any, error) {
 	in, err := decode[evSourceStateIn](c)
@@ -634,17 +626,9 @@ func connOut(conn events.Connection) map[string]any {
 		"CreationTime": epochOf(conn.CreationTime), "LastModifiedTime": epochOf(conn.LastModifiedTime)}
 }
 
-func evDescribeConnection(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ Name string }](c)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := c.acct.rt.Events.DescribeConnection(ctx, in.Name)
-	if err != nil {
-		return nil, err
-	}
-	return connOut(conn), nil
-}
+var evDescribeConnection = evDescribe("Name", func(ctx context.Context, c *call, name string) (events.Connection, error) {
+	return c.acct.rt.Events.DescribeConnection(ctx, name)
+}, connOut)
 
 func evListConnections(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
@@ -706,17 +690,9 @@ func destOut(d events.APIDestination) map[string]any {
 	return out
 }
 
-func evDescribeAPIDestination(ctx context.Context, c *call) (any, error) {
-	in, err := decode[struct{ Name string }](c)
-	if err != nil {
-		return nil, err
-	}
-	d, err := c.acct.rt.Events.DescribeAPIDestination(in.Name)
-	if err != nil {
-		return nil, err
-	}
-	return destOut(d), nil
-}
+var evDescribeAPIDestination = evDescribe("Name", func(ctx context.Context, c *call, name string) (events.APIDestination, error) {
+	return c.acct.rt.Events.DescribeAPIDestination(name)
+}, destOut)
 
 func evListAPIDestinations(ctx context.Context, c *call) (any, error) {
 	in, err := decode[struct {
