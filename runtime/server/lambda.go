@@ -123,14 +123,12 @@ func (s *Server) serveLambda(w http.ResponseWriter, r *http.Request, reqID strin
 		writeRestError(w, reqID, failureError(failUnknownOp, "lambda", "json", fmt.Sprintf("Operation %s %s is not implemented by patternc.", r.Method, r.URL.Path)))
 		return r.URL.Path
 	}
-	select {
-	case s.sem <- struct{}{}:
-		defer func() { <-s.sem }()
-	default:
-		s.metrics.throttled.Inc()
+	release := s.admit()
+	if release == nil {
 		writeRestError(w, reqID, &apiError{Code: "TooManyRequestsException", Message: "Rate exceeded", HTTPStatus: 429, Sender: true})
 		return rt.op
 	}
+	defer release()
 	var body []byte
 	if rt.limit > 0 {
 		if r.ContentLength > rt.limit {

@@ -127,11 +127,8 @@ func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, reqID string,
 		svc.writeError(w, reqID, failureError(failUnknownOp, svc.name, "json", fmt.Sprintf("Operation %s %s of %s is not implemented by patternc.", r.Method, r.URL.Path, svc.name)))
 		return r.URL.Path
 	}
-	select {
-	case s.sem <- struct{}{}:
-		defer func() { <-s.sem }()
-	default:
-		s.metrics.throttled.Inc()
+	release := s.admit()
+	if release == nil {
 		code := "ThrottlingException"
 		if svc.name == "schemas" {
 			code = "TooManyRequestsException"
@@ -139,6 +136,7 @@ func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, reqID string,
 		svc.writeError(w, reqID, errf(http.StatusTooManyRequests, code, "Rate exceeded"))
 		return rt.op
 	}
+	defer release()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError

@@ -204,14 +204,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	select {
-	case s.sem <- struct{}{}:
-		defer func() { <-s.sem }()
-	default:
-		s.metrics.throttled.Inc()
+	release := s.admit()
+	if release == nil {
 		proto.WriteError(sw, reqID, failureError(failThrottled, svcName, proto.Name(), "Rate exceeded"))
 		return
 	}
+	defer release()
 
 	body, e := readBody(sw, r, svcName, proto.Name())
 	if e != nil {
@@ -268,6 +266,19 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, reqID string, 
 		return
 	}
 	s.invoke(w, r, reqID, svc, proto, acct, op, o, input)
+}
+
+// admit takes one of the slots that bound the requests in flight and
+// returns its release; nil when all are taken, the request counted as
+// throttled (each front door answers in its own protocol's words).
+func (s *Server) admit() (release func()) {
+	select {
+	case s.sem <- struct{}{}:
+		return func() { <-s.sem }
+	default:
+		s.metrics.throttled.Inc()
+		return nil
+	}
 }
 
 func unknownOpMessage(svc *service, op string) string {
