@@ -19,6 +19,7 @@ import (
 var (
 	nPatterns = flag.Int("patterns", 400, "random patterns for TestSoundExamples (the acceptance run uses 100000)")
 	nPairs    = flag.Int("pairs", 400, "random pattern pairs for TestSoundCompare (the acceptance run uses 100000)")
+	bruteMax  = flag.Int("brute", 4000, "assignments the brute-force search tries per never-matching pattern")
 	firstSeed = flag.Int64("seed0", 1, "first generator seed (to split a long run across processes)")
 	nEvents   = flag.Int("events", 2000, "random inputs on which patterns reported the same must agree (the acceptance run uses 10000)")
 )
@@ -100,18 +101,18 @@ func bruteForceNoMatch(t *testing.T, g *patterngen.Gen, p *compiler.Pattern, src
 	total := 1
 	for range paths {
 		total *= len(vocab)
-		if total > 4000 {
+		if total > *bruteMax {
 			break
 		}
 	}
 	r := rand.New(rand.NewSource(int64(len(src))))
-	tries := min(total, 4000)
+	tries := min(total, *bruteMax)
 	for i := 0; i < tries; i++ {
 		vals := map[string]string{}
 		k := i
 		for _, path := range paths {
 			var v string
-			if total <= 4000 {
+			if total <= *bruteMax {
 				v = vocab[k%len(vocab)]
 				k /= len(vocab)
 			} else {
