@@ -76,7 +76,7 @@ func TestSoundExamples(t *testing.T) {
 }
 
 // bruteForceNoMatch tries every assignment of vocabulary values to the
-// pattern's paths (random ones past 4000 assignments), in real-envelope
+// pattern's paths (random ones past -brute assignments), in real-envelope
 // events, and 300 random events, and fails if Explain matches any.
 func bruteForceNoMatch(t *testing.T, g *patterngen.Gen, p *compiler.Pattern, src string) {
 	t.Helper()
