@@ -24,6 +24,11 @@
 // where two fields' leaves lie in arrays (semantics in compiler/clause.go;
 // compiler.Explain is the reference it is tested against).
 //
+// MatchTrusted is the same for events known to be valid JSON: it skips
+// without validating and stops once every member leading to a pattern
+// path has been passed, unless the unread rest could still reach one
+// (through a dotted, duplicate or escaped name).
+//
 // Add and Delete copy what they change and publish the next snapshot with
 // one atomic pointer store, so matching never locks. A Matcher carries one
 // goroutine's scratch memory and allocates nothing in steady state.

@@ -144,13 +144,15 @@ type pathMatcher struct {
 // patternRec is the writer's record of a pattern, to delete it again.
 type patternRec struct {
 	id      ID
-	idx     int32
-	input   int
 	clauses []*clauseW
 	paths   []string // a path per field, for pathRefs
-	absent  []string // paths of fields allowing absence
+	// absent: paths of fields allowing absence, nil for most patterns
+	// (a pointer keeps the record in a smaller size class).
+	absent  *[]string
 	clause1 [1]*clauseW
 	path1   [1]string
+	idx     int32
+	input   int8
 }
 
 type trieKind uint8
@@ -246,7 +248,17 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 		// once instead of rehashing them as they grow.
 		m.patterns = make(map[ID]*patternRec, len(ps))
 		m.predKeys = make(map[string]*predW, len(ps))
-		m.clauses = make(map[string]*clauseW, len(ps))
+		// Clauses of one field are known by their predicate, not by a
+		// key: only the others need room here.
+		keyed := 0
+		for _, p := range ps {
+			for ci := range p.Clauses {
+				if len(p.Clauses[ci].Fields) > 1 {
+					keyed++
+				}
+			}
+		}
+		m.clauses = make(map[string]*clauseW, keyed)
 	}
 	tx := m.begin()
 	for i, p := range ps {

@@ -445,13 +445,13 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 		var ok bool
 		switch mk.verify {
 		case verifyFoldEqual:
-			ok = compiler.EqualFold(mk.text, s)
+			ok = compiler.EqualFold(mk.check.text, s)
 		case verifyFoldPrefix:
-			ok = compiler.HasPrefixFold(s, mk.text)
+			ok = compiler.HasPrefixFold(s, mk.check.text)
 		case verifyFoldSuffix:
-			ok = compiler.HasSuffixFold(s, mk.text)
+			ok = compiler.HasSuffixFold(s, mk.check.text)
 		case verifyGlob:
-			ok = mk.glob.Match(s)
+			ok = mk.check.glob.Match(s)
 		}
 		if !ok {
 			return
@@ -506,8 +506,11 @@ func (mt *Matcher) lazy(p int32) {
 	if mt.pathLeaves[idx].epoch != mt.epoch {
 		return // no leaves: neither exists nor anything-but holds
 	}
-	for i := range pr.exists {
-		ec := &pr.exists[i]
+	if pr.lz == nil {
+		return
+	}
+	for i := range pr.lz.exists {
+		ec := &pr.lz.exists[i]
 		for li := mt.pathLeaves[idx].head; li >= 0; li = mt.leaves[li].next {
 			l := &mt.leaves[li]
 			if ec.nonEmpty && (l.kind == tagNull || (l.kind == tagString && len(l.val) == 0)) {
@@ -516,7 +519,7 @@ func (mt *Matcher) lazy(p int32) {
 			mt.hit(p, li)
 		}
 	}
-	for _, ab := range pr.ab {
+	for _, ab := range pr.lz.ab {
 		if ab.every {
 			ok := true
 			for li := mt.pathLeaves[idx].head; li >= 0; li = mt.leaves[li].next {

@@ -476,12 +476,22 @@ func isHex(c byte) bool {
 }
 
 // unescape decodes the string at d[i] (a '"') onto dst, exactly as the
-// compiler's reader does (a lone surrogate becomes U+FFFD).
+// compiler's reader does (a lone surrogate becomes U+FFFD). Plain runs
+// between escapes are found eight bytes at a time and copied whole.
 func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
 	j := i + 1
 	for j < len(d) {
-		c := d[j]
-		switch {
+		if k := stringStop(d, j); k > j {
+			run := d[j:k]
+			if !utf8.Valid(run) {
+				return dst, j + invalidUTF8(run), &SyntaxError{j + invalidUTF8(run), "invalid UTF-8 in a string"}
+			}
+			dst = append(dst, run...)
+			if j = k; j >= len(d) {
+				break
+			}
+		}
+		switch c := d[j]; {
 		case c == '"':
 			return dst, j + 1, nil
 		case c == '\\':
@@ -496,29 +506,73 @@ func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
 				return dst, j, &SyntaxError{j, "invalid escape"}
 			}
 			j += n
-		case c < 0x20:
-			return dst, j, &SyntaxError{j, "control character in a string"}
-		case c < utf8.RuneSelf:
-			dst = append(dst, c)
-			j++
 		default:
-			r, size := utf8.DecodeRune(d[j:])
-			if r == utf8.RuneError && size <= 1 {
-				return dst, j, &SyntaxError{j, "invalid UTF-8 in a string"}
-			}
-			dst = append(dst, d[j:j+size]...)
-			j += size
+			return dst, j, &SyntaxError{j, "control character in a string"}
 		}
 	}
 	return dst, len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
 }
 
+// invalidUTF8 returns the offset of the first invalid sequence in b.
+func invalidUTF8(b []byte) int {
+	for k := 0; k < len(b); {
+		r, size := utf8.DecodeRune(b[k:])
+		if r == utf8.RuneError && size <= 1 {
+			return k
+		}
+		k += size
+	}
+	return len(b)
+}
+
 // scanNumber checks the JSON number grammar at d[i] and returns its end.
 // It is the scanner's hottest loop (a citylots event is mostly numbers
-// to skip), hence the unsigned digit tests.
+// to skip): numberEnd does the work with nothing to return but an index,
+// and scanNumberShape is called again only to explain a failure.
 func scanNumber(d []byte, i int) (int, error) {
+	if end := numberEnd(d, i); end >= 0 {
+		return end, nil
+	}
 	end, _, err := scanNumberShape(d, i)
 	return end, err
+}
+
+// numberEnd returns the end of the JSON number at d[i], or -1 where the
+// grammar (or the length limit) fails; the unsigned digit tests are one
+// comparison each.
+func numberEnd(d []byte, i int) int {
+	start := i
+	if d[i] == '-' {
+		if i++; i >= len(d) {
+			return -1
+		}
+	}
+	if c := d[i]; c == '0' {
+		i++
+	} else if c-'1' < 9 {
+		i = skipDigits(d, i+1)
+	} else {
+		return -1
+	}
+	if i < len(d) && d[i] == '.' {
+		if i++; i >= len(d) || d[i]-'0' >= 10 {
+			return -1
+		}
+		i = skipDigits(d, i+1)
+	}
+	if i < len(d) && d[i]|0x20 == 'e' {
+		if i++; i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || d[i]-'0' >= 10 {
+			return -1
+		}
+		i = skipDigits(d, i+1)
+	}
+	if i-start > 1024 {
+		return -1
+	}
+	return i
 }
 
 // numShape is what the scanner learns of a number's text on the way, so

@@ -50,10 +50,16 @@ const (
 // predicate, or is excluded by an anything-but condition (ab set).
 type mark struct {
 	pred   int32
-	ab     *abCond
 	verify verify
-	text   string        // pattern text for fold verification
-	glob   compiler.Glob // for verifyGlob
+	ab     *abCond
+	check  *markCheck // what verify compares with; nil for verifyNone
+}
+
+// markCheck is the pattern side of a mark's verification, kept apart so
+// that the common mark (an exact value) is 24 bytes, not 64.
+type markCheck struct {
+	text string        // pattern text for fold verification
+	glob compiler.Glob // for verifyGlob
 }
 
 // child returns the target of byte b, or nil.

@@ -1,9 +1,13 @@
 package automaton
 
 import (
+	"bytes"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -102,6 +106,43 @@ func FuzzTrusted(f *testing.F) {
 		slices.Sort(got)
 		if !slices.Equal(got, want) {
 			t.Fatalf("%q: MatchTrusted %v, Match %v", data, got, want)
+		}
+	})
+}
+
+// FuzzSkippers checks the word-at-a-time skippers against plain
+// definitions: numberEnd against the shape-reporting number scanner,
+// structStop against a byte loop, and finishTrusted against fastjson (on
+// a valid container it ends exactly at the container's end).
+func FuzzSkippers(f *testing.F) {
+	f.Add([]byte(`-122.420866806231434`))
+	f.Add([]byte(`{"a":[1,2,{"b":"]}\"["}],"c":null}`))
+	f.Add([]byte(`[[[-1e+5,0.0],[3,4]],"Y_y{"]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		end, _, err := scanNumberShape(data, 0)
+		if got := numberEnd(data, 0); (err == nil) != (got >= 0) || (err == nil && got != end) {
+			t.Fatalf("%q: numberEnd %d, scanNumberShape %d %v", data, got, end, err)
+		}
+		for i := 0; i <= len(data); i++ {
+			want := i
+			for want < len(data) && !strings.ContainsRune(`"[]{}`, rune(data[want])) {
+				want++
+			}
+			got := structStop(data, i)
+			for got < want && data[got]|0x26 == 0x7F { // Y, _, y, DEL: plain bytes to the caller
+				got = structStop(data, got+1)
+			}
+			if got != want {
+				t.Fatalf("%q from %d: structStop %d, want %d", data, i, got, want)
+			}
+		}
+		if (data[0] == '{' || data[0] == '[') && fastjson.ValidateBytes(data) == nil {
+			if got := finishTrusted(data, 1, 1); got != len(bytes.TrimRight(data, " \t\r\n")) {
+				t.Fatalf("%q: finishTrusted ends at %d", data, got)
+			}
 		}
 	})
 }

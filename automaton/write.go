@@ -265,7 +265,7 @@ type clauseAlloc struct {
 func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 	input, _ := inputOf(p.Dialect)
 	m := t.m
-	rec := &patternRec{id: id, idx: m.pats.get(), input: input}
+	rec := &patternRec{id: id, idx: m.pats.get(), input: int8(input)}
 	rec.clauses, rec.paths = rec.clause1[:0], rec.path1[:0]
 	s := t.sub(input)
 	for ci := range p.Clauses {
@@ -284,7 +284,10 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			m.pathRefs[pathKey(input, f.Path)]++
 			if allowAbsent {
 				full = true
-				rec.absent = append(rec.absent, f.Path)
+				if rec.absent == nil {
+					rec.absent = new([]string)
+				}
+				*rec.absent = append(*rec.absent, f.Path)
 				t.path(input, f.Path).absent++
 			}
 			var ok bool
@@ -374,7 +377,7 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 	pm := t.path(input, f.Path)
 	pa := &predAlloc{}
 	pw, pr := &pa.w, &pa.r
-	*pw = predW{key: key, input: input, path: f.Path, rank: predRank(f), conds: f.Conds}
+	*pw = predW{key: key, input: input, path: f.Path, rank: int8(predRank(f)), conds: f.Conds}
 	*pr = predRec{id: id, pathIdx: pm.idx, gen: t.gen, anchors: pa.a[:0]}
 	for int(id) >= len(m.preds) {
 		m.preds = append(m.preds, nil)
@@ -403,14 +406,16 @@ func (t *tx) addCondition(pr *predRec, pm *pathMatcher, c *compiler.Condition) {
 	switch c.Op {
 	case compiler.OpAnythingBut:
 		ab := &abCond{pred: pr.id, every: c.EveryValue}
-		pr.ab = append(pr.ab, ab)
+		lz := pr.lazyConds()
+		lz.ab = append(lz.ab, ab)
 		ex = mark{pred: -1, ab: ab}
 	case compiler.OpNumeric:
 		if lo, hi, ok := rangeKeys(c.Range); ok {
 			pm.ranges = pm.ranges.with(rangeCond{lo: lo, hi: hi, pred: pr.id})
 		}
 	case compiler.OpExists:
-		pr.exists = append(pr.exists, existsCond{pred: pr.id, nonEmpty: c.NonEmpty})
+		lz := pr.lazyConds()
+		lz.exists = append(lz.exists, existsCond{pred: pr.id, nonEmpty: c.NonEmpty})
 	case compiler.OpCIDR:
 		pm.cidrs++
 	}
@@ -426,20 +431,20 @@ func (t *tx) placeCondition(pm *pathMatcher, c *compiler.Condition, hit, ex mark
 		t.put(pm, trieFwd, t.keyBuf, placeEnd, 0, 0, hit)
 	case compiler.OpPrefix:
 		if c.IgnoreCase {
-			hit.verify, hit.text = verifyFoldPrefix, c.Text
+			hit.verify, hit.check = verifyFoldPrefix, &markCheck{text: c.Text}
 			t.put(pm, trieFold, t.folded(c.Text), placePass, 0, 0, hit)
 		} else {
 			t.put(pm, trieFwd, t.key(tagString, c.Text), placePass, 0, 0, hit)
 		}
 	case compiler.OpSuffix:
 		if c.IgnoreCase {
-			hit.verify, hit.text = verifyFoldSuffix, c.Text
+			hit.verify, hit.check = verifyFoldSuffix, &markCheck{text: c.Text}
 			t.put(pm, trieRevFold, t.reversed(t.folded(c.Text)), placePass, 0, 0, hit)
 		} else {
 			t.put(pm, trieRev, t.reversed(t.key(tagString, c.Text)), placePass, 0, 0, hit)
 		}
 	case compiler.OpEqualsIgnoreCase:
-		hit.verify, hit.text = verifyFoldEqual, c.Text
+		hit.verify, hit.check = verifyFoldEqual, &markCheck{text: c.Text}
 		t.put(pm, trieFold, t.folded(c.Text), placeEnd, 0, 0, hit)
 	case compiler.OpWildcard:
 		t.putGlob(pm, c.Glob, hit)
@@ -461,7 +466,7 @@ func (t *tx) placeCondition(pm *pathMatcher, c *compiler.Condition, hit, ex mark
 		case compiler.OpEqualsIgnoreCase:
 			for _, s := range c.Exclude.Texts {
 				m := ex
-				m.verify, m.text = verifyFoldEqual, s
+				m.verify, m.check = verifyFoldEqual, &markCheck{text: s}
 				t.put(pm, trieFold, t.folded(s), placeEnd, 0, 0, m)
 			}
 		case compiler.OpWildcard:
@@ -495,7 +500,7 @@ func (t *tx) putGlob(pm *pathMatcher, g compiler.Glob, mk mark) {
 		t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placeEnd, 0, 0, mk)
 		return
 	}
-	mk.verify, mk.glob = verifyGlob, g
+	mk.verify, mk.check = verifyGlob, &markCheck{glob: g}
 	t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placePass, 0, 0, mk)
 }
 
@@ -542,7 +547,7 @@ func cidrKey(c *compiler.Condition) ([]byte, markPlace, byte, byte) {
 // deletePattern removes rec from the machine.
 func (t *tx) deletePattern(rec *patternRec) {
 	m := t.m
-	s := t.sub(rec.input)
+	s := t.sub(int(rec.input))
 	for _, cw := range rec.clauses {
 		if len(cw.rec.pats) > 1 {
 			cr := t.ownClause(cw)
@@ -576,17 +581,19 @@ func (t *tx) deletePattern(rec *patternRec) {
 			}
 		}
 	}
-	for _, path := range rec.absent {
-		t.path(rec.input, path).absent--
+	if rec.absent != nil {
+		for _, path := range *rec.absent {
+			t.path(int(rec.input), path).absent--
+		}
 	}
 	seen := map[string]bool{}
 	for _, path := range rec.paths {
-		key := pathKey(rec.input, path)
+		key := pathKey(int(rec.input), path)
 		m.pathRefs[key]--
 		seen[path] = true
 	}
 	for path := range seen {
-		key := pathKey(rec.input, path)
+		key := pathKey(int(rec.input), path)
 		if m.pathRefs[key] <= 0 {
 			delete(m.pathRefs, key)
 			delete(s.paths, path)

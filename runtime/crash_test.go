@@ -32,6 +32,10 @@ func fail(what string, err error) {
 // each logging its id durably after a pause, so a kill lands mid-delivery.
 // Mode "accept" also accepts new items and prints each acknowledged id.
 func crashChild(mode, dir string) {
+	if strings.HasPrefix(mode, "pipe-") {
+		pipeCrashChild(strings.TrimPrefix(mode, "pipe-"), dir)
+		return
+	}
 	rt, err := runtime.Open(runtime.Config{Dir: filepath.Join(dir, "data"), RetryBase: 10 * time.Millisecond})
 	if err != nil {
 		fail("open", err)

@@ -16,6 +16,7 @@ import (
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/logs"
+	"github.com/patternc/patternc/runtime/pipes"
 	"github.com/patternc/patternc/runtime/schemas"
 	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
@@ -39,6 +40,8 @@ type Config struct {
 	StrictBus bool
 	// RetryBase scales bus target backoff (default 1 s).
 	RetryBase time.Duration
+	// MaxRulesPerBus is the rule quota of a bus (default 300, AWS's).
+	MaxRulesPerBus int
 	// Discovery infers schemas of every routed event into
 	// discovered-schemas.
 	Discovery bool
@@ -90,6 +93,9 @@ type Runtime struct {
 	// Logs holds log groups: function output and rule-target events.
 	Functions *functions.Service
 	Logs      *logs.Service
+	// Pipes move records from local queues through a filter, an
+	// enrichment and a template to a target.
+	Pipes *pipes.Service
 
 	ownStore bool
 	foreign  kernel.Resolver
@@ -159,7 +165,7 @@ func Open(cfg Config) (*Runtime, error) {
 	if r.Topics, err = sns.New(env, sns.Options{BaseURL: cfg.BaseURL}); err != nil {
 		return fail(err)
 	}
-	eopts := events.Options{StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase}
+	eopts := events.Options{StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase, MaxRulesPerBus: cfg.MaxRulesPerBus}
 	r.Schemas, err = schemas.New(env, schemas.Options{Notify: func(detailType string, s schemas.Schema) {
 		if r.Events == nil {
 			return
@@ -174,15 +180,25 @@ func Open(cfg Config) (*Runtime, error) {
 		return fail(err)
 	}
 	eopts.Schemas = r.Schemas
-	if cfg.Discovery {
-		eopts.Observe = func(bus string, event []byte) {
-			if err := r.Schemas.Observe(context.Background(), event); err != nil {
-				env.Logf("runtime: schema discovery: %v", err)
-			}
+	// Discovery infers every bus's events (Config.Discovery) or those of
+	// the buses a STARTED discoverer watches (CreateDiscoverer).
+	eopts.Observe = func(bus string, event []byte) {
+		if !cfg.Discovery && !r.Schemas.Discovering(r.Events.BusARN(bus)) {
+			return
+		}
+		if err := r.Schemas.Observe(context.Background(), event); err != nil {
+			env.Logf("runtime: schema discovery: %v", err)
 		}
 	}
 	if r.Events, err = events.New(env, eopts); err != nil {
 		return fail(err)
+	}
+	if r.Pipes, err = pipes.New(env, pipes.Options{Queues: pipeQueues{r}, Enrich: pipeEnricher{r}, Feeds: pipeFeeds{r}}); err != nil {
+		return fail(err)
+	}
+	if r.Functions != nil {
+		// Destinations resolve now that every service is open.
+		r.Functions.RestoreInvokeConfigs()
 	}
 	return r, nil
 }
@@ -227,7 +243,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 	r.runs.Add(1)
 	r.runMu.Unlock()
 	defer r.runs.Done()
-	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run}
+	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run, r.Pipes.Run}
 	errc := make(chan error, len(runs))
 	for _, run := range runs {
 		go func() { errc <- run(ctx) }()
@@ -260,6 +276,9 @@ func (r *Runtime) Stats() map[string]int64 {
 	for k, v := range r.Logs.Stats() {
 		out[k] = v
 	}
+	for k, v := range r.Pipes.Stats() {
+		out[k] = v
+	}
 	if r.Functions != nil {
 		for k, v := range r.Functions.Stats() {
 			out[k] = v
@@ -283,7 +302,7 @@ func (r *Runtime) Close() error {
 	r.runMu.Unlock()
 	r.runs.Wait()
 	if r.Functions != nil {
-		r.Functions.Close()
+		r.Functions.Close() // function processes stop after delivery
 	}
 	if r.ownStore {
 		return r.Store.Close()

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"github.com/patternc/patternc/runtime/kernel"
@@ -185,11 +186,49 @@ func shape(t *Target, event []byte, sc shapeContext) ([]byte, error) {
 }
 
 func transform(tr *InputTransformer, event []byte, sc shapeContext) ([]byte, error) {
+	return RenderTemplate(tr.InputTemplate, event, func(name string, root *fastjson.Value) *fastjson.Value {
+		return lookup(name, tr, root, sc)
+	})
+}
+
+// Placeholders returns the names of the <placeholders> of an input
+// template, in order: what a caller checks against the names it can
+// resolve before it accepts the template.
+func Placeholders(tpl string) []string {
+	var out []string
+	for _, m := range placeholderRE.FindAllStringSubmatch(tpl, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// SelectPath returns the value at path ("$.detail.id", "$.items[0]") in
+// root, or nil when the path is not valid or selects nothing.
+func SelectPath(root *fastjson.Value, path string) *fastjson.Value {
+	steps, err := parsePath(path)
+	if err != nil {
+		return nil
+	}
+	return selectPath(root, steps)
+}
+
+// ValidPath reports whether path is an input path this package reads.
+func ValidPath(path string) bool {
+	_, err := parsePath(path)
+	return err == nil
+}
+
+// RenderTemplate fills the <placeholders> of an input template with the
+// values resolve finds for their names in event (nil: the placeholder is
+// empty), with InputTransformer's rules for quoting: a template that is a
+// JSON object gets JSON values (strings quoted outside string literals),
+// any other template gets text. EventBridge targets and Pipes share it;
+// each resolves its own predefined names.
+func RenderTemplate(tpl string, event []byte, resolve func(name string, root *fastjson.Value) *fastjson.Value) ([]byte, error) {
 	root, err := fastjson.ParseBytes(event)
 	if err != nil {
 		return nil, errTransform{"event is not JSON: " + err.Error()}
 	}
-	tpl := tr.InputTemplate
 	jsonMode := strings.HasPrefix(strings.TrimSpace(tpl), "{")
 	var out []byte
 	inString := false
@@ -198,7 +237,7 @@ func transform(tr *InputTransformer, event []byte, sc shapeContext) ([]byte, err
 		if c == '<' {
 			if loc := placeholderRE.FindStringSubmatchIndex(tpl[i:]); loc != nil && loc[0] == 0 {
 				name := tpl[i+loc[2] : i+loc[3]]
-				out = appendValue(out, lookup(name, tr, root, sc), jsonMode, inString)
+				out = appendValue(out, resolve(name, root), jsonMode, inString)
 				i += loc[1]
 				continue
 			}
@@ -265,16 +304,60 @@ func appendValue(out []byte, v *fastjson.Value, jsonMode, inString bool) []byte 
 	case fastjson.TypeString:
 		s := v.GetStringBytes()
 		if jsonMode && !inString {
-			out = append(out, '"')
-			out = append(out, s...)
-			return append(out, '"')
+			return appendJSON(out, v)
 		}
 		return append(out, s...)
 	case fastjson.TypeObject, fastjson.TypeArray:
 		if jsonMode {
-			return v.MarshalTo(out)
+			return appendJSON(out, v)
 		}
-		return append(out, strings.ReplaceAll(string(v.MarshalTo(nil)), `"`, "")...)
+		return append(out, strings.ReplaceAll(string(appendJSON(nil, v)), `"`, "")...)
+	default:
+		return v.MarshalTo(out)
+	}
+}
+
+// appendQuoted writes s as a JSON string, as encoding/json quotes it but
+// without its HTML escapes (a "<" stays "<").
+func appendQuoted(out, s []byte) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(string(s)) // a string cannot fail
+	return append(out, bytes.TrimSuffix(b.Bytes(), []byte("\n"))...)
+}
+
+// appendJSON writes v as JSON. fastjson's MarshalTo quotes strings with
+// Go's rules (a NUL becomes \x00, which JSON does not have); strings here
+// are quoted by encoding/json, so the output is always valid JSON.
+func appendJSON(out []byte, v *fastjson.Value) []byte {
+	switch v.Type() {
+	case fastjson.TypeString:
+		return appendQuoted(out, v.GetStringBytes())
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		out = append(out, '{')
+		first := true
+		o.Visit(func(k []byte, e *fastjson.Value) {
+			if !first {
+				out = append(out, ',')
+			}
+			first = false
+			out = appendQuoted(out, k)
+			out = append(out, ':')
+			out = appendJSON(out, e)
+		})
+		return append(out, '}')
+	case fastjson.TypeArray:
+		a, _ := v.Array()
+		out = append(out, '[')
+		for i, e := range a {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			out = appendJSON(out, e)
+		}
+		return append(out, ']')
 	default:
 		return v.MarshalTo(out)
 	}

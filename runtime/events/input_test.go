@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/valyala/fastjson"
 )
 
 const sampleEvent = `{"version":"0","id":"e1","detail-type":"Order","source":"shop","account":"1","time":"2024-06-15T10:30:00Z","region":"r","resources":["arn:a"],"detail":{"payload":{"acc_id":"0a78","sf_id":"baz"},"state":"RUNNING","n":42,"list":["ACTIVE","INACTIVE"],"q":"say \"hi\""}}`
@@ -77,4 +79,18 @@ func FuzzCheckDetail(f *testing.F) {
 			t.Fatalf("accepted invalid JSON %q", d)
 		}
 	})
+}
+
+// TestRenderTemplateQuotes: values are written as valid JSON whatever
+// they hold (fastjson's own quoting writes a NUL as \x00), and without
+// HTML escapes.
+func TestRenderTemplateQuotes(t *testing.T) {
+	event := []byte(`{"s":"a\u0000b<c>\"q\"","o":{"k":"\u0001"},"a":["\u0000"]}`)
+	got, err := RenderTemplate(`{"s": <$.s>, "o": <$.o>, "a": <$.a>}`, event, func(name string, root *fastjson.Value) *fastjson.Value {
+		return SelectPath(root, name)
+	})
+	want := `{"s": "a\u0000b<c>\"q\"", "o": {"k":"\u0001"}, "a": ["\u0000"]}`
+	if err != nil || string(got) != want {
+		t.Fatalf("got %s, %v\nwant %s", got, err, want)
+	}
 }

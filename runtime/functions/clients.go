@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"embed"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // The runtime clients of python3.x and nodejs* functions: small programs
@@ -45,4 +47,19 @@ func (s *Service) writeClients() error {
 		}
 	}
 	return nil
+}
+
+// python is the interpreter python3.x functions run on: Options.Python,
+// resolved once to the executable it names (sys.executable), so that a
+// launcher such as a pyenv shim — a script that takes most of a second —
+// is not paid on every cold start.
+func (s *Service) python() string {
+	s.pythonOnce.Do(func() {
+		s.pythonPath = s.cfg.Python
+		out, err := exec.Command(s.cfg.Python, "-c", "import sys; print(sys.executable)").Output()
+		if p := strings.TrimSpace(string(out)); err == nil && filepath.IsAbs(p) {
+			s.pythonPath = p
+		}
+	})
+	return s.pythonPath
 }

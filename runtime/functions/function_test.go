@@ -44,7 +44,7 @@ func TestFunctions(t *testing.T) {
 			need(t, k.tool)
 			s, logs := newService(t, nil)
 			ctx := t.Context()
-			if _, err := s.Create(ctx, Spec{Name: "f", Runtime: k.runtime, Handler: k.handler, Timeout: 1, MemorySize: 256}, k.zip(t)); err != nil {
+			if _, err := s.Create(ctx, Spec{Name: "f", Runtime: k.runtime, Handler: k.handler, Timeout: 2, MemorySize: 256}, k.zip(t)); err != nil {
 				t.Fatal(err)
 			}
 			// Success, cold then warm.
@@ -110,12 +110,12 @@ func TestFunctions(t *testing.T) {
 
 			// A timeout kills the process: the next run is cold.
 			began := time.Now()
-			res = invoke(t, s, "f", `{"action":"sleep","sleepMs":5000}`)
+			res = invoke(t, s, "f", `{"action":"sleep","sleepMs":8000}`)
 			took := time.Since(began)
-			if res.Error == nil || res.Error.ErrorType != "Sandbox.Timedout" || !strings.HasSuffix(res.Error.ErrorMessage, res.RequestID+" Task timed out after 1.00 seconds") {
+			if res.Error == nil || res.Error.ErrorType != "Sandbox.Timedout" || !strings.HasSuffix(res.Error.ErrorMessage, res.RequestID+" Task timed out after 2.00 seconds") {
 				t.Errorf("timeout: %+v", res.Error)
 			}
-			if took < time.Second || took > 3*time.Second {
+			if took < 2*time.Second || took > 5*time.Second {
 				t.Errorf("the timeout took %v", took)
 			}
 			if res = invoke(t, s, "f", `{"action":"echo"}`); !res.Cold || res.Error != nil {
@@ -129,7 +129,7 @@ func TestFunctions(t *testing.T) {
 			}
 			lines, _ = logs.lines("/aws/lambda/f")
 			text = strings.Join(lines, "\n")
-			for _, want := range []string{"Task timed out after 1.00 seconds", "Runtime.ExitError"} {
+			for _, want := range []string{"Task timed out after 2.00 seconds", "Runtime.ExitError"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the log lacks %q", want)
 				}
@@ -226,5 +226,40 @@ func TestInitErrors(t *testing.T) {
 				t.Errorf("%d processes left after an init error", total)
 			}
 		})
+	}
+}
+
+// TestGoPanic: a panicking aws-lambda-go handler is a function error, and
+// the function keeps serving.
+func TestGoPanic(t *testing.T) {
+	s, _ := newService(t, nil)
+	if _, err := s.Create(t.Context(), Spec{Name: "f", Runtime: "provided.al2023"}, goFunctionZip(t)); err != nil {
+		t.Fatal(err)
+	}
+	res := invoke(t, s, "f", `{"action":"panic","text":"boom"}`)
+	if res.Error == nil || !strings.Contains(res.Error.ErrorMessage, "boom") {
+		t.Fatalf("panic: %+v", res.Error)
+	}
+	t.Logf("a Go panic reads as %s: %s", res.Error.ErrorType, res.Error.ErrorMessage)
+	if res = invoke(t, s, "f", `{"action":"echo","text":"after"}`); res.Error != nil || !strings.Contains(string(res.Payload), `"echo":"after"`) {
+		t.Errorf("after the panic: %s %+v", res.Payload, res.Error)
+	}
+}
+
+// TestNodeUncaught: an exception thrown outside the handler's promise
+// fails the invocation with that error, and the process is replaced.
+func TestNodeUncaught(t *testing.T) {
+	need(t, "node")
+	s, _ := newService(t, nil)
+	code := "exports.handler = async () => { setTimeout(() => { throw new RangeError('late'); }, 0); await new Promise((r) => setTimeout(r, 2000)); return 1; };"
+	if _, err := s.Create(t.Context(), Spec{Name: "f", Runtime: "nodejs20.x", Handler: "index.handler", Timeout: 10}, makeZip(t, zipFile{name: "index.js", body: code})); err != nil {
+		t.Fatal(err)
+	}
+	res := invoke(t, s, "f", `{}`)
+	if res.Error == nil || res.Error.ErrorType != "RangeError" || res.Error.ErrorMessage != "late" {
+		t.Fatalf("uncaught: %+v", res.Error)
+	}
+	if res = invoke(t, s, "f", `{}`); !res.Cold {
+		t.Error("the process that threw should have been replaced")
 	}
 }

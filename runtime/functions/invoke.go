@@ -76,22 +76,6 @@ func (s *Service) Invoke(ctx context.Context, nameOrARN string, payload []byte, 
 	if limit == 0 {
 		return nil, s.throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
 	}
-	sb, startNew := fn.pool.acquire(limit)
-	if sb == nil && !startNew {
-		return nil, s.throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
-	}
-	if startNew {
-		if sb, err = s.startSandbox(fn); err != nil {
-			fn.pool.cancelStart()
-			var eb *ErrorBody
-			if errors.As(err, &eb) {
-				s.stats.invocations.Add(1)
-				s.stats.errors.Add(1)
-				return &Result{RequestID: opt.RequestID, Payload: eb.JSON(), Error: eb}, nil
-			}
-			return nil, apiErr("ServiceException", fmt.Sprintf("could not start the function's process: %v", err), 500)
-		}
-	}
 	id := opt.RequestID
 	if id == "" {
 		id = uuid.NewString()
@@ -100,12 +84,44 @@ func (s *Service) Invoke(ctx context.Context, nameOrARN string, payload []byte, 
 	inv := &invocation{id: id, payload: payload, functionARN: s.ARN(fn.Spec.Name),
 		traceID:       "Root=1-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:24] + ";Sampled=0",
 		clientContext: opt.ClientContext, result: make(chan answer, 1)}
-	cold := !sb.warm
-	began := time.Now()
-	ans, initDur, fail := sb.invoke(ctx, inv, time.Duration(fn.Spec.Timeout)*time.Second)
+	var (
+		sb      *sandbox
+		cold    bool
+		began   time.Time
+		ans     answer
+		initDur time.Duration
+		fail    *failure
+	)
+	// A warm process found dead at hand-over did not fail this invocation:
+	// it goes to another process, once.
+	for try := 0; try < 2; try++ {
+		var startNew bool
+		sb, startNew = fn.pool.acquire(limit)
+		if sb == nil && !startNew {
+			return nil, s.throttled("ReservedFunctionConcurrentInvocationLimitExceeded")
+		}
+		if startNew {
+			if sb, err = s.startSandbox(fn); err != nil {
+				fn.pool.cancelStart()
+				var eb *ErrorBody
+				if errors.As(err, &eb) {
+					s.stats.errors.Add(1)
+					return &Result{RequestID: id, Payload: eb.JSON(), Error: eb}, nil
+				}
+				return nil, apiErr("ServiceException", fmt.Sprintf("could not start the function's process: %v", err), 500)
+			}
+		}
+		cold = !sb.warm
+		began = time.Now()
+		ans, initDur, fail = sb.invoke(ctx, inv, time.Duration(fn.Spec.Timeout)*time.Second)
+		if fail == nil || !fail.stale {
+			break
+		}
+		fn.pool.release(sb, false)
+	}
 	res := &Result{RequestID: id, Cold: cold, InitDuration: initDur, Duration: max(time.Since(began)-initDur, 0)}
 	if fail != nil {
-		if sb.current != id { // failed before START: the lines still frame it
+		if cur, _ := sb.current.Load().(string); cur != id { // failed before START: the lines still frame it
 			sb.out.begin()
 			sb.out.platform(startLine(id))
 		}
@@ -156,6 +172,11 @@ func (s *Service) Invoke(ctx context.Context, nameOrARN string, payload []byte, 
 func (s *Service) Handler(name string) lambda.Handler {
 	return func(ctx context.Context, payload []byte) ([]byte, error) {
 		res, err := s.Invoke(ctx, name, payload, InvokeOptions{RequestID: lambda.RequestIDFrom(ctx)})
+		if ctx.Err() != nil {
+			// The dispatcher is stopping: not a run of the function (the
+			// attempt is not counted; it runs again after the restart).
+			return nil, fmt.Errorf("functions: %s interrupted by shutdown: %w", name, kernel.ErrThrottled)
+		}
 		if err != nil {
 			return nil, err
 		}

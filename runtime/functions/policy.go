@@ -35,7 +35,7 @@ func (s *Service) AddPermission(ctx context.Context, nameOrARN string, st Statem
 	next := cur.record
 	next.Policy = append(append([]Statement(nil), cur.Policy...), st)
 	next.RevisionID = uuid.NewString()
-	_, err = s.replacePolicy(ctx, cur, next)
+	_, err = s.replaceRecord(ctx, cur, next)
 	return st, err
 }
 
@@ -56,7 +56,7 @@ func (s *Service) RemovePermission(ctx context.Context, nameOrARN, sid string) e
 		return apiErr("ResourceNotFoundException", fmt.Sprintf("Statement %s is not found in resource policy.", sid), 404)
 	}
 	next.RevisionID = uuid.NewString()
-	_, err = s.replacePolicy(ctx, cur, next)
+	_, err = s.replaceRecord(ctx, cur, next)
 	return err
 }
 
@@ -73,9 +73,9 @@ func (s *Service) Policy(nameOrARN string) (string, string, error) {
 	return string(doc), cur.RevisionID, nil
 }
 
-// replacePolicy stores a policy change; the processes keep running (the
-// code and settings did not change).
-func (s *Service) replacePolicy(ctx context.Context, cur *function, next record) (Function, error) {
+// replaceRecord stores a change of policy or invoke config; the processes
+// keep running (the code and settings did not change).
+func (s *Service) replaceRecord(ctx context.Context, cur *function, next record) (Function, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.funcs[cur.Spec.Name] != cur {

@@ -87,3 +87,13 @@ func (p *pool) counts() (idle, total int) {
 	defer p.mu.Unlock()
 	return len(p.idle), p.total
 }
+
+// StopIdle stops a function's idle processes (its next invocation starts
+// cold) and returns how many it stopped.
+func (s *Service) StopIdle(nameOrARN string) int {
+	fn, err := s.lookup(nameOrARN)
+	if err != nil {
+		return 0
+	}
+	return fn.pool.reap(time.Time{}, true)
+}

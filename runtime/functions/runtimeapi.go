@@ -49,6 +49,7 @@ type invocation struct {
 	traceID       string
 	clientContext string
 	result        chan answer // buffered: the first answer is the one that counts
+	taken         func()      // called when a process takes it, before it gets the payload
 }
 
 // answer is what the process said about an invocation.
@@ -112,6 +113,9 @@ func (a *runtimeAPI) getNext(w http.ResponseWriter, r *http.Request) {
 	a.mu.Lock()
 	a.current = inv
 	a.mu.Unlock()
+	if inv.taken != nil {
+		inv.taken()
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)

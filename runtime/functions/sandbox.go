@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,8 +34,8 @@ type sandbox struct {
 	exited  chan struct{}
 	exitErr error
 
-	warm     bool   // has answered an invocation
-	current  string // the invocation whose START line was written last
+	warm     bool         // has answered an invocation
+	current  atomic.Value // string: the invocation whose START line was written last
 	lastUsed time.Time
 	stopOnce sync.Once
 }
@@ -53,7 +54,7 @@ func (s *Service) command(fn *function) (*exec.Cmd, error) {
 		if err != nil {
 			return nil, err
 		}
-		return exec.Command(s.cfg.Python, "-u", client), nil
+		return exec.Command(s.python(), "-u", client), nil
 	case "nodejs":
 		client, err := s.clientPath("bootstrap.js")
 		if err != nil {
@@ -155,6 +156,7 @@ type failure struct {
 	body  ErrorBody
 	log   string // the platform line to log
 	fatal bool   // the process is gone or must go
+	stale bool   // the process was gone before it took the invocation
 }
 
 // invoke runs one invocation on the sandbox: it waits for the process to
@@ -178,9 +180,13 @@ func (sb *sandbox) invoke(ctx context.Context, inv *invocation, timeout time.Dur
 				ErrorMessage: fmt.Sprintf("RequestId: %s Error: the runtime did not ask for work within %s", inv.id, initTimeout)}}
 		}
 	}
-	sb.out.begin()
-	sb.out.platform(startLine(inv.id))
-	sb.current = inv.id
+	// START is written when the process takes the invocation (before it
+	// gets the payload, so before anything it prints for it).
+	inv.taken = func() {
+		sb.out.begin()
+		sb.out.platform(startLine(inv.id))
+		sb.current.Store(inv.id)
+	}
 	inv.deadline = time.Now().Add(timeout)
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
@@ -193,7 +199,11 @@ func (sb *sandbox) invoke(ctx context.Context, inv *invocation, timeout time.Dur
 	case e := <-api.initErr:
 		return answer{}, initDur, &failure{body: e, fatal: true}
 	case <-sb.exited:
-		return answer{}, initDur, sb.exitFailure(inv.id)
+		f := sb.exitFailure(inv.id)
+		// A warm process that ended while idle (aws-lambda-go exits after
+		// reporting a panic) never saw this invocation: not its failure.
+		f.stale = !cold
+		return answer{}, initDur, f
 	case <-timer.C:
 		return answer{}, initDur, timedOut()
 	case <-ctx.Done():

@@ -55,12 +55,15 @@ type Service struct {
 
 	stats counters
 	done  chan struct{}
-	wg    sync.WaitGroup
+
+	pythonOnce sync.Once
+	pythonPath string
+	wg         sync.WaitGroup
 }
 
 type counters struct {
 	invocations, errors, timeouts, crashes, throttles, starts, stops,
-	outputDropped, logFailures atomic.Int64
+	outputDropped, logFailures, codeRejected atomic.Int64
 }
 
 // Stats returns the service's counters.
@@ -76,6 +79,7 @@ func (s *Service) Stats() map[string]int64 {
 		"function_process_stops":        c.stops.Load(),
 		"function_output_dropped_bytes": c.outputDropped.Load(),
 		"function_log_failures":         c.logFailures.Load(),
+		"function_code_rejected":        c.codeRejected.Load(),
 	}
 }
 
@@ -97,6 +101,9 @@ type record struct {
 	LastModified string      `json:"lastModified"`
 	RevisionID   string      `json:"revisionId"`
 	Policy       []Statement `json:"policy,omitempty"`
+	// InvokeConfig is the async invoke config last set through this
+	// service (the dispatcher holds the live one).
+	InvokeConfig *lambda.EventInvokeConfig `json:"invokeConfig,omitempty"`
 }
 
 const bucket = "functions"
@@ -271,6 +278,7 @@ func (s *Service) unpack(name string, zip []byte) (rel, sha string, err error) {
 	if _, err := Extract(zip, filepath.Join(s.cfg.Dir, rel)); err != nil {
 		var ce *CodeError
 		if errors.As(err, &ce) {
+			s.stats.codeRejected.Add(1)
 			if ce.TooLarge {
 				return "", "", apiErr("RequestEntityTooLargeException", ce.Message, 413)
 			}

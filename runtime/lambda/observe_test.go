@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/patternc/patternc/runtime/internal/testsupport"
 	"github.com/patternc/patternc/runtime/kernel"
@@ -34,6 +35,16 @@ func TestObserve(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.settle(t, id, StatusSucceeded)
+	// The last change is announced just after its commit, which settle
+	// may see first.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		mu.Lock()
+		n := len(seen)
+		mu.Unlock()
+		if n >= 5 {
+			break
+		}
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	want := []string{"/queued", "queued/running", "running/retrying", "retrying/running", "running/succeeded"}

@@ -67,6 +67,7 @@ type Options struct {
 
 // Registry keeps registries, schemas and versions in a store.
 type Registry struct {
+	env  kernel.Env // ARNs of registries, schemas and discoverers
 	st   store.Store
 	clk  clock.Clock
 	opts Options
@@ -74,6 +75,8 @@ type Registry struct {
 	mu       sync.Mutex
 	compiled map[string]*jsonschema.Schema // registry/name/version
 	inferred map[string]*discovery         // source + "\x00" + detail-type
+	// discoverers by id; their buses' events are inferred when STARTED.
+	discoverers map[string]*Discoverer
 }
 
 type discovery struct {
@@ -92,8 +95,12 @@ func New(env kernel.Env, opts Options) (*Registry, error) {
 	if opts.MinInterval <= 0 {
 		opts.MinInterval = time.Second
 	}
-	return &Registry{st: env.Store, clk: env.Clock, opts: opts, compiled: map[string]*jsonschema.Schema{},
-		inferred: map[string]*discovery{}}, nil
+	r := &Registry{env: env, st: env.Store, clk: env.Clock, opts: opts, compiled: map[string]*jsonschema.Schema{},
+		inferred: map[string]*discovery{}, discoverers: map[string]*Discoverer{}}
+	if err := r.loadDiscoverers(context.Background()); err != nil {
+		return nil, fmt.Errorf("schemas: loading discoverers: %w", err)
+	}
+	return r, nil
 }
 
 var nameRE = regexp.MustCompile(`^[\.\-_@A-Za-z0-9]{1,385}$`)
@@ -105,6 +112,11 @@ func verKey(reg, name string, v int) []byte {
 
 // CreateRegistry creates a custom registry.
 func (r *Registry) CreateRegistry(ctx context.Context, name string) error {
+	return r.CreateRegistryWith(ctx, name, "")
+}
+
+// CreateRegistryWith creates a custom registry with a description.
+func (r *Registry) CreateRegistryWith(ctx context.Context, name, description string) error {
 	if name == Discovered || name == AWSEvents {
 		return forbidden("Registry %s is managed by patternc.", name)
 	}
@@ -114,8 +126,12 @@ func (r *Registry) CreateRegistry(ctx context.Context, name string) error {
 	if _, err := r.st.Get(ctx, bucket, regKey(name)); err == nil {
 		return conflict("Registry %s already exists.", name)
 	}
+	if len(description) > 256 {
+		return badRequest("Description must be at most 256 characters.")
+	}
+	val, _ := json.Marshal(registryDoc{Description: description})
 	var b store.Batch
-	b.Put(bucket, regKey(name), []byte("{}"))
+	b.Put(bucket, regKey(name), val)
 	return r.st.Apply(ctx, &b)
 }
 

@@ -128,14 +128,15 @@ func TestBadInput(t *testing.T) {
 	if code != 400 || !strings.Contains(body, "Value null at 'messageAttributes.a.member.dataType'") {
 		t.Fatalf("missing DataType: %d %s", code, body)
 	}
-	// Lambda's REST paths: UnknownOperationException, not a 404 page.
-	resp, err := http.Post(s.URL()+"/2015-03-31/functions/f/invocations", "application/json", strings.NewReader("{}"))
+	// A Lambda REST path patternc does not implement (aliases):
+	// UnknownOperationException, not a 404 page.
+	resp, err := http.Post(s.URL()+"/2015-03-31/functions/f/aliases", "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 400 || resp.Header.Get("X-Amzn-Errortype") != "UnknownOperationException" || !strings.Contains(string(b), "/2015-03-31/functions/f/invocations") {
+	if resp.StatusCode != 400 || resp.Header.Get("X-Amzn-Errortype") != "UnknownOperationException" || !strings.Contains(string(b), "/2015-03-31/functions/f/aliases") {
 		t.Fatalf("lambda path: %d %s", resp.StatusCode, b)
 	}
 }
@@ -251,6 +252,9 @@ func TestHealthAndMetrics(t *testing.T) {
 	want := fmt.Sprintf(`patternc_runtime_events_put{account="000000000000"} %d`, rt.Stats()["events_put"])
 	if rt.Stats()["events_put"] != 3 || !strings.Contains(m, want) {
 		t.Fatalf("Stats events_put=%d; metrics:\n%s", rt.Stats()["events_put"], grepLines(m, "events_put"))
+	}
+	if !strings.Contains(m, `patternc_store_commit_seconds_count{account="000000000000"}`) {
+		t.Fatalf("store commit latency missing:\n%s", grepLines(m, "store_commit"))
 	}
 	if resp, _ := http.Get(s.URL() + "/nowhere"); resp.StatusCode != 404 {
 		t.Fatalf("/nowhere: %d", resp.StatusCode)

@@ -44,6 +44,17 @@ type lambdaCall struct {
 	body      []byte
 }
 
+// isLambdaOp reports whether op names a route of lambdaRoutes (metric
+// labels take only those, never a client's path).
+func isLambdaOp(op string) bool {
+	for i := range lambdaRoutes {
+		if lambdaRoutes[i].op == op {
+			return true
+		}
+	}
+	return false
+}
+
 var lambdaRoutes = []lambdaRoute{
 	{"POST", "/2015-03-31/functions", "CreateFunction", maxCodeBody, lmCreateFunction},
 	{"GET", "/2015-03-31/functions", "ListFunctions", 0, lmListFunctions},
@@ -527,7 +538,7 @@ func lmPutEventInvokeConfig(ctx context.Context, c *lambdaCall) (int, any, error
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := c.acct.rt.Lambda.PutEventInvokeConfig(c.name, in.config()); err != nil {
+	if err := invokeConfigs(c).PutEventInvokeConfig(ctx, c.name, in.config()); err != nil {
 		return 0, nil, err
 	}
 	return eventInvokeConfigOut(c, c.name)
@@ -538,7 +549,7 @@ func lmUpdateEventInvokeConfig(ctx context.Context, c *lambdaCall) (int, any, er
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := c.acct.rt.Lambda.UpdateEventInvokeConfig(c.name, in.config()); err != nil {
+	if err := invokeConfigs(c).UpdateEventInvokeConfig(ctx, c.name, in.config()); err != nil {
 		return 0, nil, err
 	}
 	return eventInvokeConfigOut(c, c.name)
@@ -549,7 +560,39 @@ func lmGetEventInvokeConfig(ctx context.Context, c *lambdaCall) (int, any, error
 }
 
 func lmDeleteEventInvokeConfig(ctx context.Context, c *lambdaCall) (int, any, error) {
-	return 204, nil, c.acct.rt.Lambda.DeleteEventInvokeConfig(c.name)
+	return 204, nil, invokeConfigs(c).DeleteEventInvokeConfig(ctx, c.name)
+}
+
+// invokeConfigSetter changes an async invoke config: the functions
+// service (which also records it across restarts) for functions it runs,
+// the dispatcher itself for Go and HTTP handlers.
+type invokeConfigSetter interface {
+	PutEventInvokeConfig(ctx context.Context, name string, c lambda.EventInvokeConfig) error
+	UpdateEventInvokeConfig(ctx context.Context, name string, c lambda.EventInvokeConfig) error
+	DeleteEventInvokeConfig(ctx context.Context, name string) error
+}
+
+type dispatcherConfigs struct{ d *lambda.Dispatcher }
+
+func (d dispatcherConfigs) PutEventInvokeConfig(_ context.Context, name string, c lambda.EventInvokeConfig) error {
+	return d.d.PutEventInvokeConfig(name, c)
+}
+
+func (d dispatcherConfigs) UpdateEventInvokeConfig(_ context.Context, name string, c lambda.EventInvokeConfig) error {
+	return d.d.UpdateEventInvokeConfig(name, c)
+}
+
+func (d dispatcherConfigs) DeleteEventInvokeConfig(_ context.Context, name string) error {
+	return d.d.DeleteEventInvokeConfig(name)
+}
+
+func invokeConfigs(c *lambdaCall) invokeConfigSetter {
+	if f := c.acct.rt.Functions; f != nil {
+		if _, err := f.Get(c.name); err == nil {
+			return f
+		}
+	}
+	return dispatcherConfigs{c.acct.rt.Lambda}
 }
 
 func lmListEventInvokeConfigs(ctx context.Context, c *lambdaCall) (int, any, error) {

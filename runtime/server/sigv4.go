@@ -182,7 +182,14 @@ func canonicalRequest(r *http.Request, in *sigInput, payloadHash string) string 
 	var b strings.Builder
 	b.WriteString(r.Method)
 	b.WriteByte('\n')
-	path := r.URL.EscapedPath()
+	// The canonical URI of every service but S3 is the escaped path
+	// escaped once more, segment by segment [AWS SigV4]: an ARN in a path
+	// (/tags/arn%3Aaws%3A…) is signed as arn%253Aaws%253A….
+	segs := strings.Split(r.URL.EscapedPath(), "/")
+	for i, seg := range segs {
+		segs[i] = uriEncode(seg)
+	}
+	path := strings.Join(segs, "/")
 	if path == "" {
 		path = "/"
 	}

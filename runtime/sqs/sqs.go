@@ -161,6 +161,7 @@ func (s *Service) Receive(ctx context.Context, name string, max int, visibility 
 	s.recvMu.Lock()
 	defer s.recvMu.Unlock()
 	now := s.env.Clock.Now().UTC()
+	rd := s.redriveOf(ctx, name)
 	var out []Message
 	var b store.Batch
 	var bad error
@@ -171,6 +172,10 @@ func (s *Service) Receive(ctx context.Context, name string, max int, visibility 
 		}
 		if m.VisibleAt.After(now) {
 			return true
+		}
+		if rd.max > 0 && m.ReceiveCount >= rd.max {
+			bad = rd.moveToDLQ(&b, name, k, m)
+			return bad == nil
 		}
 		m.ReceiveCount++
 		m.VisibleAt = now.Add(visibility)

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -467,5 +468,51 @@ func TestHTTPFunctionAndConfig(t *testing.T) {
 	}
 	if resp, _ := r.do(t, "DELETE", "/v1/functions/web/event-invoke-config", "", nil); resp.StatusCode != 204 {
 		t.Errorf("delete config: %d", resp.StatusCode)
+	}
+}
+
+// TestWebhookResume: a terminal webhook that a stop interrupted is sent
+// again by the next server's Resume (without the record, which is not
+// kept), and then recorded so it is not sent a third time.
+func TestWebhookResume(t *testing.T) {
+	r := newRig(t, func(o *Options) { o.WebhookTimeout, o.WebhookRetryBase = time.Second, time.Hour })
+	r.d.Register("f", func(ctx context.Context, p []byte) ([]byte, error) { return nil, nil }, lambda.FunctionOptions{})
+	h := newHook(t, "")
+	var failing atomic.Bool
+	failing.Store(true)
+	h.answer = func(int) int {
+		if failing.Load() {
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusOK
+	}
+	r.run()
+	id := r.invoke(t, "f", `{}`, map[string]string{"X-Patternc-Callback-Url": h.srv.URL})
+	for deadline := time.Now().Add(10 * time.Second); r.s.Stats()["webhook_retries"] == 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.s.Close() // the retry, an hour away, is abandoned: as a crash would
+	failing.Store(false)
+	s2, err := New(r.s.env, Options{Dispatcher: r.d, Queues: r.q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if err := s2.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); s2.hooks.state(id, "") != "delivered" && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	got := h.seen()
+	if len(got) != 1 || got[0].status != "succeeded" || got[0].hasRecord {
+		t.Fatalf("resumed webhooks: %+v", got)
+	}
+	if err := s2.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := len(h.seen()); n != 1 {
+		t.Errorf("a delivered webhook was resumed again: %d deliveries", n)
 	}
 }

@@ -77,6 +77,16 @@ func (h *webhooks) close() {
 	h.wg.Wait()
 }
 
+// known reports whether this server has notifications of id queued or a
+// state for it not yet in the store.
+func (h *webhooks) known(id string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, queued := h.queues[id]
+	_, stated := h.states[id]
+	return queued || stated
+}
+
 // state is the callback's delivery state as the document shows it.
 func (h *webhooks) state(id, dflt string) string {
 	h.mu.Lock()
@@ -136,6 +146,8 @@ func (h *webhooks) drain(id string) {
 		state := "failed"
 		if h.send(n) {
 			state = "delivered"
+		} else if h.ctx.Err() != nil {
+			return // stopped: nothing is recorded, so Resume sends it again
 		}
 		h.mu.Lock()
 		h.queues[id] = h.queues[id][1:]
@@ -228,6 +240,9 @@ func (s *Server) Resume(ctx context.Context) error {
 		}
 		if _, err := s.env.Store.Get(ctx, callbackBucket, []byte(st.InvocationID)); !errors.Is(err, store.ErrNotFound) {
 			continue
+		}
+		if s.hooks.known(st.InvocationID) {
+			continue // this server is sending or has just sent it
 		}
 		s.hooks.enqueue(st.InvocationID, cb.URL, "", s.document(st), nil, true)
 	}

@@ -23,15 +23,19 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 function request(method, p, body, headers) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: HOST, port: PORT, path: BASE + p, method, agent, headers: headers || {} }, (res) => {
+    headers = headers || {};
+    if (body !== undefined) {
+      body = Buffer.from(body);
+      headers['Content-Length'] = body.length;
+    }
+    const req = http.request({ host: HOST, port: PORT, path: BASE + p, method, agent, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
     req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
+    req.end(body); // headers and body in one write: no Nagle wait between them
   });
 }
 

@@ -115,5 +115,8 @@ for _ in $(seq 50); do [ "$(wc -l < "$work/hook.log" 2>/dev/null || echo 0)" -ge
 check "webhook: three signed notifications in revision order" "$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read().split(chr(10))[:-1]))' "$work/hook.log")" \
   "j==['sig-ok queued 1','sig-ok running 2','sig-ok succeeded 3']"
 out=$(curl -sS "$base/metrics")
-echo "$out" | grep -q 'patternc_request_duration_seconds_count{operation="Invoke",service="lambda"' || { echo "FAIL: no Invoke metrics"; exit 1; }
+for m in 'patternc_request_duration_seconds_count{operation="Invoke",service="lambda"' 'patternc_runtime_function_invocations{account="000000000000"}' \
+  'patternc_status_webhook_deliveries{account="000000000000"} 3' 'patternc_runtime_invocations_succeeded{account="000000000000"}'; do
+  echo "$out" | grep -qF "$m" || { echo "FAIL: /metrics lacks $m"; exit 1; }
+done
 echo "ok - functions walkthrough ($step checks)"

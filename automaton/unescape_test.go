@@ -1,0 +1,69 @@
+package automaton
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	"testing"
+
+	"github.com/patternc/patternc/compiler/source"
+)
+
+// unescapeBytewise is the byte-at-a-time decoder unescape replaced, kept
+// as the reference FuzzUnescape compares it with. It decodes the string at d[i] (a '"') onto dst, exactly as the
+// compiler's reader does (a lone surrogate becomes U+FFFD).
+func unescapeBytewise(dst []byte, d []byte, i int) ([]byte, int, error) {
+	j := i + 1
+	for j < len(d) {
+		c := d[j]
+		switch {
+		case c == '"':
+			return dst, j + 1, nil
+		case c == '\\':
+			var n int
+			var bad source.EscapeError
+			switch dst, n, bad = source.AppendEscape(dst, d, j); bad {
+			case source.EscapeTruncated:
+				return dst, len(d), &SyntaxError{j, "unexpected end of input in an escape"}
+			case source.EscapeBadUnicode:
+				return dst, j, &SyntaxError{j, "invalid \\u escape"}
+			case source.EscapeUnknown:
+				return dst, j, &SyntaxError{j, "invalid escape"}
+			}
+			j += n
+		case c < 0x20:
+			return dst, j, &SyntaxError{j, "control character in a string"}
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			j++
+		default:
+			r, size := utf8.DecodeRune(d[j:])
+			if r == utf8.RuneError && size <= 1 {
+				return dst, j, &SyntaxError{j, "invalid UTF-8 in a string"}
+			}
+			dst = append(dst, d[j:j+size]...)
+			j += size
+		}
+	}
+	return dst, len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
+}
+
+// FuzzUnescape: the run-at-a-time decoder agrees with the bytewise one on
+// the bytes, the end and the error of every input.
+func FuzzUnescape(f *testing.F) {
+	f.Add([]byte(`"plain"`))
+	f.Add([]byte(`"Jos\u00e9 \"Pepe\" N\u00fa\u00f1ez \ud83d\ude00\/x\n"`))
+	f.Add([]byte("\"Z\xc3\xab \xff\""))
+	f.Add([]byte(`"\ud800\u0041\q"`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 || data[0] != '"' {
+			data = append([]byte{'"'}, data...)
+		}
+		got, gend, gerr := unescape(nil, data, 0)
+		want, wend, werr := unescapeBytewise(nil, data, 0)
+		if (gerr == nil) != (werr == nil) || gend != wend || (gerr == nil && !bytes.Equal(got, want)) ||
+			(gerr != nil && gerr.Error() != werr.Error()) {
+			t.Fatalf("%q: got %q %d %v, want %q %d %v", data, got, gend, gerr, want, wend, werr)
+		}
+	})
+}
