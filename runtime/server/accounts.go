@@ -77,7 +77,7 @@ func (as *accounts) get(id string) (*account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("account %s: %w", id, err)
 	}
-	st, err := clientstatus.New(rt.Env, clientstatus.Options{Dispatcher: rt.Lambda, Queues: rt.Queues,
+	st, err := clientstatus.New(rt.Env, clientstatus.Options{Dispatcher: rt.Lambda, Queues: rt.Queues, Buses: rt.Events, Topics: rt.Topics,
 		CallbackSecret: as.s.cfg.CallbackSecret, AllowCallbackHosts: as.s.cfg.AllowCallbackHosts})
 	if err != nil {
 		rt.Close()

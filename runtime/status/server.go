@@ -11,8 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/patternc/patternc/runtime/events"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
+	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
 )
 
@@ -20,6 +22,10 @@ import (
 type Options struct {
 	Dispatcher *lambda.Dispatcher // required
 	Queues     *sqs.Service       // serves /v1/queues; nil: 404
+	// Buses and Topics feed the bus and topic subscriptions of the
+	// WebSocket (§7.5); nil: those subscriptions answer an error.
+	Buses  *events.Service
+	Topics *sns.Service
 	// CallbackSecret signs webhooks (X-Patternc-Signature); empty: unsigned.
 	CallbackSecret string
 	// AllowCallbackHosts widens webhook targets beyond loopback: host
@@ -54,6 +60,7 @@ type Server struct {
 	hub   hub
 	hooks *webhooks
 	stats counters
+	stops []func() // bus and topic watchers
 }
 
 type counters struct {
@@ -111,6 +118,12 @@ func New(env kernel.Env, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.d.Observe(s.observe)
+	if opts.Buses != nil {
+		s.stops = append(s.stops, opts.Buses.Watch(s.observeBus))
+	}
+	if opts.Topics != nil {
+		s.stops = append(s.stops, opts.Topics.Watch(s.observeTopic))
+	}
 	s.routes()
 	return s, nil
 }
@@ -148,6 +161,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Close stops webhook deliveries in progress.
 func (s *Server) Close() error {
+	for _, stop := range s.stops {
+		stop()
+	}
 	s.hooks.close()
 	s.hub.closeAll()
 	return nil
@@ -208,6 +224,8 @@ type hub struct {
 	waiters map[string]chan struct{} // invocation → closed at its next transition
 	byInv   map[string]map[*wsConn]bool
 	byFn    map[string]map[*wsConn]bool
+	byBus   map[string]map[*wsConn]bool // bus name → subscribers
+	byTopic map[string]map[*wsConn]bool // topic ARN → subscribers
 	conns   map[*wsConn]bool
 }
 
@@ -215,6 +233,8 @@ func (h *hub) init() {
 	h.waiters = map[string]chan struct{}{}
 	h.byInv = map[string]map[*wsConn]bool{}
 	h.byFn = map[string]map[*wsConn]bool{}
+	h.byBus = map[string]map[*wsConn]bool{}
+	h.byTopic = map[string]map[*wsConn]bool{}
 	h.conns = map[*wsConn]bool{}
 }
 
