@@ -293,6 +293,11 @@ func (s *Server) observe(c lambda.Change) {
 			targets = append(targets, conn)
 		}
 	}
+	for conn := range h.byFn["*"] { // every function's invocations
+		if !h.byInv[id][conn] && !h.byFn[fn][conn] {
+			targets = append(targets, conn)
+		}
+	}
 	h.mu.Unlock()
 	for _, conn := range targets {
 		conn.push(id, c.Status.Revision, frame)

@@ -232,7 +232,7 @@ func (c *wsConn) subscribe(ctx context.Context, m Message) {
 		return
 	}
 	for _, st := range all {
-		if functionName(st.FunctionARN) == m.Function && !terminal(st.Status) {
+		if (m.Function == "*" || functionName(st.FunctionARN) == m.Function) && !terminal(st.Status) {
 			c.snapshot(st)
 		}
 	}
