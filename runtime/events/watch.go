@@ -79,4 +79,3 @@ func (s *Service) watchDelivery(d *delivery, state string, attempt int, f *failu
 	}
 	s.watchers.Emit(a)
 }
-
