@@ -58,12 +58,15 @@ async function signIn() {
 }
 
 function renderBuses(buses) {
+  const rule = (r) => el("li", {},
+    el("span", { class: "rule" }, r.name), " ",
+    badge(r.state === "ENABLED" ? "delivered" : "dropped", r.state.toLowerCase()),
+    el("pre", {}, r.eventPattern),
+    el("ul", {}, ...r.targets.map((t) => el("li", {},
+      t.id + " → " + t.arn + (t.deadLetterArn ? " (DLQ " + t.deadLetterArn.split(":").pop() + ")" : "")))));
   document.getElementById("buses").replaceChildren(...buses.map((b) => el("details", { open: "" },
     el("summary", {}, b.name, " ", el("span", { class: "count" }, `${b.rules.length} rules`)),
-    el("ul", {}, ...b.rules.map((r) => el("li", {},
-      el("span", { class: "rule" }, r.name), " ", badge(r.state === "ENABLED" ? "delivered" : "dropped", r.state.toLowerCase()),
-      el("pre", {}, r.eventPattern),
-      el("ul", {}, ...r.targets.map((t) => el("li", {}, t.id + " → " + t.arn + (t.deadLetterArn ? " (DLQ " + t.deadLetterArn.split(":").pop() + ")" : "")))))))))));
+    el("ul", {}, ...b.rules.map(rule)))));
 }
 
 function renderTopics(topics) {
