@@ -119,7 +119,9 @@ func TestConsoleBrowser(t *testing.T) {
 	big := putShop(t, c, "shop", 250)
 	small := putShop(t, c, "shop", 5)
 	other := putShop(t, c, "bank", 999)
-	row := func(id string) string { return fmt.Sprintf(`(document.querySelector('tr[data-event-id=%q]')||{innerText:""}).innerText`, id) }
+	row := func(id string) string {
+		return fmt.Sprintf(`(document.querySelector('tr[data-event-id=%q]')||{innerText:""}).innerText`, id)
+	}
 	p.waitFor("the big order with both rules delivered", row(big)+`.includes("big-orders") && `+row(big)+`.includes("all-shop") && !`+row(big)+`.includes("pending")`, 15*time.Second)
 	p.waitFor("the small order", row(small)+`.includes("all-shop")`, 10*time.Second)
 	if txt := p.eval(row(small)); strings.Contains(txt, "big-orders") {

@@ -142,6 +142,7 @@ function replayForm() {
 }
 
 async function refresh() {
+  if (document.hidden) return;
   let o;
   try { o = await api("GET", "overview"); } catch { return; }
   state.overview = o;
@@ -167,7 +168,7 @@ async function main() {
   });
   state.feed.subscribe({ function: "*" });
   replayForm();
-  setInterval(refresh, 3000);
+  setInterval(refresh, 5000);
 }
 
 main();
