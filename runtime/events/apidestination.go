@@ -21,7 +21,7 @@ type APIDestination struct {
 	Method string
 	URL    string
 	// ConnectionArn, Description, InvocationRateLimitPerSecond and
-	// CreationTime are kept and described (API-destination.go).
+	// CreationTime are kept and described (connection.go).
 	ConnectionArn                string    `json:",omitempty"`
 	Description                  string    `json:",omitempty"`
 	InvocationRateLimitPerSecond int       `json:",omitempty"`
