@@ -150,3 +150,47 @@ func (p tab) shoot(name string, w, h int64, mobile bool) {
 		p.t.Fatal(err)
 	}
 }
+
+// a11yProbe lists what fails basic accessibility checks on the visible
+// page: a form control without a label, a button without a name, and
+// text whose contrast with its background is under WCAG AA's 4.5:1.
+const a11yProbe = `(() => {
+  const bad = [];
+  const visible = (e) => e.offsetParent !== null || e.getClientRects().length > 0;
+  for (const e of document.querySelectorAll("input, select, textarea")) {
+    if (visible(e) && e.labels.length === 0 && !e.getAttribute("aria-label")) bad.push("no label: #" + e.id);
+  }
+  for (const e of document.querySelectorAll("button")) {
+    if (visible(e) && !(e.innerText.trim() || e.getAttribute("aria-label"))) bad.push("unnamed button");
+  }
+  const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const bg = (e) => {
+    for (; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const e = n.parentElement;
+    if (!n.textContent.trim() || seen.has(e) || !visible(e)) continue;
+    seen.add(e);
+    const a = lum(rgb(getComputedStyle(e).color).slice(0, 3)), b = lum(bg(e));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) bad.push("contrast " + ratio.toFixed(2) + ": " + e.tagName + " " + n.textContent.trim().slice(0, 30));
+  }
+  return bad.join("\n");
+})()`
+
+// accessible fails the test for each control without a label and each
+// text under 4.5:1 contrast on the page as it is now.
+func (p tab) accessible() {
+	p.t.Helper()
+	if bad := p.eval(a11yProbe); bad != "" {
+		p.t.Errorf("accessibility:\n%s", bad)
+	}
+}

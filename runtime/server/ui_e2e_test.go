@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	prt "github.com/patternc/patternc/runtime"
 )
@@ -114,6 +115,15 @@ func TestConsoleBrowser(t *testing.T) {
 	}
 	p.waitFor("the feed", `document.getElementById("conn").dataset.state === "open"`, 15*time.Second)
 	p.waitFor("the rules listed", `document.getElementById("buses").innerText.includes("big-orders")`, 10*time.Second)
+	p.accessible()
+	// The probe does see faint text and unlabeled fields.
+	// (Built through the DOM: the page's CSP refuses inline style attributes.)
+	p.do(`(() => { const d = document.createElement("div"); d.id = "probe-check"; const f = document.createElement("p"); f.textContent = "faint"; f.style.color = "#bbb";
+		const i = document.createElement("input"); i.id = "nolabel"; d.append(f, i); document.body.append(d); })()`)
+	if bad := p.eval(a11yProbe); !strings.Contains(bad, "faint") || !strings.Contains(bad, "#nolabel") {
+		t.Errorf("the accessibility probe missed faint text or an unlabeled field: %q", bad)
+	}
+	p.do(`document.getElementById("probe-check").remove()`)
 
 	// Events put while the page is open, with their rule matches.
 	big := putShop(t, c, "shop", 250)
@@ -154,8 +164,14 @@ func TestConsoleBrowser(t *testing.T) {
 	p.shoot("live-1280x800.png", 1280, 800, false)
 	p.shoot("live-phone.png", 390, 844, true)
 
-	// The sandbox: a caret under the offending character.
-	p.do(`document.getElementById("tab-sandbox").click()`)
+	// The sandbox, reached from the keyboard: a caret under the offending
+	// character.
+	p.do(`document.getElementById("tab-live").focus()`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowRight)); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor("the sandbox tab from the arrow key", `!document.getElementById("sandbox").hidden && document.getElementById("tab-sandbox").getAttribute("aria-selected") === "true" && document.getElementById("tab-sandbox").tabIndex === 0 && document.getElementById("tab-live").tabIndex === -1`, 5*time.Second)
+	p.accessible()
 	p.do(`document.getElementById("sb-pattern").value = "{\n  \"source\": [\"shop\",]\n}"; document.getElementById("sandbox-form").requestSubmit()`)
 	p.waitFor("a diagnostic", `document.querySelector("#sb-diags .diag")`, 10*time.Second)
 	diag := p.eval(`document.querySelector("#sb-diags .diag").innerText`)

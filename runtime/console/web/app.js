@@ -15,6 +15,7 @@ function tabs() {
     for (const t of tabs) {
       const on = t === tab;
       t.setAttribute("aria-selected", String(on));
+      t.tabIndex = on ? 0 : -1; // arrow keys move between tabs, Tab leaves the list
       document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
     }
     location.hash = tab.getAttribute("aria-controls");
@@ -24,6 +25,7 @@ function tabs() {
     t.addEventListener("keydown", (e) => {
       const i = tabs.indexOf(t);
       if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+        e.preventDefault();
         const n = tabs[(i + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
         n.focus();
         show(n);
