@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	snstypes "github.com/aws/aws-sdk-go-v2/service/sns/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -95,6 +97,20 @@ func TestFeedBusAndTopic(t *testing.T) {
 			t.Fatalf("delivery frame: %+v", f)
 		}
 		delivered[f.Rule] = true
+	}
+	// A target that cannot be reached ends in its DLQ, and the feed says so.
+	ctx := context.Background()
+	must[*sqs.CreateQueueOutput](t)(c.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("dead")}))
+	must[*eventbridge.PutRuleOutput](t)(c.ev.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("to-nowhere"), EventPattern: aws.String(`{"source":["lost"]}`)}))
+	must[*eventbridge.PutTargetsOutput](t)(c.ev.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("to-nowhere"), Targets: []ebtypes.Target{{
+		Id: aws.String("gone"), Arn: aws.String("arn:aws:sqs:us-east-1:000000000000:no-such-queue"),
+		DeadLetterConfig: &ebtypes.DeadLetterConfig{Arn: aws.String("arn:aws:sqs:us-east-1:000000000000:dead")}}}}))
+	lost := putShop(t, c, "lost", 1)
+	if f := readFeed(t, ws); f.Op != "event" || f.Event.ID != lost || len(f.Rules) != 1 || f.Rules[0].Rule != "to-nowhere" {
+		t.Fatalf("lost event frame: %+v", f)
+	}
+	if f := readFeed(t, ws); f.Op != "delivery" || f.EventID != lost || f.Target != "gone" || f.State != "dead-lettered" {
+		t.Fatalf("lost delivery frame: %+v", f)
 	}
 	sendFeed(t, ws, `{"op":"unsubscribe","bus":"default"}`)
 
