@@ -77,6 +77,13 @@ func TestFeedBusAndTopic(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.CloseNow()
+	acct, err := s.accts.get("000000000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, tp := acct.status.Watching(); b || tp {
+		t.Fatalf("watching buses %v, topics %v before any subscription", b, tp)
+	}
 	sendFeed(t, ws, `{"op":"subscribe","bus":"nope"}`)
 	if f := readFeed(t, ws); f.Op != "error" || f.Code != "BusNotFound" {
 		t.Fatalf("unknown bus: %+v", f)
@@ -112,6 +119,9 @@ func TestFeedBusAndTopic(t *testing.T) {
 	if f := readFeed(t, ws); f.Op != "delivery" || f.EventID != lost || f.Target != "gone" || f.State != "dead-lettered" {
 		t.Fatalf("lost delivery frame: %+v", f)
 	}
+	if b, _ := acct.status.Watching(); !b {
+		t.Error("not watching buses with a bus subscribed")
+	}
 	sendFeed(t, ws, `{"op":"unsubscribe","bus":"default"}`)
 
 	sendFeed(t, ws, `{"op":"subscribe","topic":"shipments"}`)
@@ -137,6 +147,22 @@ func TestFeedBusAndTopic(t *testing.T) {
 				t.Fatalf("topic delivery: %+v", d)
 			}
 		}
+	}
+	if b, tp := acct.status.Watching(); b || !tp {
+		t.Errorf("watching buses %v, topics %v: want topics only after the bus unsubscribe", b, tp)
+	}
+	// Nobody left: the watchers stop, so routing does no work for them.
+	ws.Close(websocket.StatusNormalClosure, "")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, tp := acct.status.Watching()
+		if !b && !tp {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still watching buses %v, topics %v after the socket closed", b, tp)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

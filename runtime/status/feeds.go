@@ -234,6 +234,7 @@ func (c *wsConn) subscribeFeed(ctx context.Context, m Message) {
 	}
 	set[key][c] = true
 	mine[key] = true
+	c.s.syncWatchers()
 	h.mu.Unlock()
 	frame, _ := json.Marshal(snap)
 	c.send(frame)
@@ -245,29 +246,65 @@ func (c *wsConn) unsubscribeFeed(m Message) {
 	defer c.mu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	defer c.s.syncWatchers()
 	if m.Bus != "" {
-		delete(h.byBus[m.Bus], c)
+		drop(h.byBus, m.Bus, c)
 		delete(c.buses, m.Bus)
 		return
 	}
 	arn := c.s.topicARN(m.Topic)
-	delete(h.byTopic[arn], c)
+	drop(h.byTopic, arn, c)
 	delete(c.topics, arn)
+}
+
+// drop removes c from m[key], and key from m once nobody is left.
+func drop(m map[string]map[*wsConn]bool, key string, c *wsConn) {
+	delete(m[key], c)
+	if len(m[key]) == 0 {
+		delete(m, key)
+	}
+}
+
+// syncWatchers starts the bus and topic watchers when the first
+// subscription to a bus or topic arrives and stops them when the last
+// leaves; the caller holds s.hub.mu.
+func (s *Server) syncWatchers() {
+	h := &s.hub
+	if s.opts.Buses != nil {
+		switch {
+		case len(h.byBus) > 0 && s.busStop == nil:
+			s.busStop = s.opts.Buses.Watch(s.observeBus)
+		case len(h.byBus) == 0 && s.busStop != nil:
+			s.busStop()
+			s.busStop = nil
+		}
+	}
+	if s.opts.Topics != nil {
+		switch {
+		case len(h.byTopic) > 0 && s.topicStop == nil:
+			s.topicStop = s.opts.Topics.Watch(s.observeTopic)
+		case len(h.byTopic) == 0 && s.topicStop != nil:
+			s.topicStop()
+			s.topicStop = nil
+		}
+	}
+}
+
+// Watching reports whether the bus and topic watchers run (tests).
+func (s *Server) Watching() (buses, topics bool) {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.busStop != nil, s.topicStop != nil
 }
 
 // leaveFeeds drops c's bus and topic subscriptions; the caller holds c.mu
 // and h.mu.
 func (c *wsConn) leaveFeeds(h *hub) {
 	for b := range c.buses {
-		delete(h.byBus[b], c)
-		if len(h.byBus[b]) == 0 {
-			delete(h.byBus, b)
-		}
+		drop(h.byBus, b, c)
 	}
 	for t := range c.topics {
-		delete(h.byTopic[t], c)
-		if len(h.byTopic[t]) == 0 {
-			delete(h.byTopic, t)
-		}
+		drop(h.byTopic, t, c)
 	}
+	c.s.syncWatchers()
 }

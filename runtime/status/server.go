@@ -60,7 +60,10 @@ type Server struct {
 	hub   hub
 	hooks *webhooks
 	stats counters
-	stops []func() // bus and topic watchers
+	// busStop and topicStop stop the bus and topic watchers, which run
+	// only while a WebSocket subscribes to a bus or a topic (under
+	// hub.mu): with nobody watching, routing and fan-out do no extra work.
+	busStop, topicStop func()
 }
 
 type counters struct {
@@ -118,12 +121,6 @@ func New(env kernel.Env, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.d.Observe(s.observe)
-	if opts.Buses != nil {
-		s.stops = append(s.stops, opts.Buses.Watch(s.observeBus))
-	}
-	if opts.Topics != nil {
-		s.stops = append(s.stops, opts.Topics.Watch(s.observeTopic))
-	}
 	s.routes()
 	return s, nil
 }
@@ -161,9 +158,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Close stops webhook deliveries in progress.
 func (s *Server) Close() error {
-	for _, stop := range s.stops {
-		stop()
+	s.hub.mu.Lock()
+	for _, stop := range []func(){s.busStop, s.topicStop} {
+		if stop != nil {
+			stop()
+		}
 	}
+	s.busStop, s.topicStop = nil, nil
+	s.hub.mu.Unlock()
 	s.hooks.close()
 	s.hub.closeAll()
 	return nil
