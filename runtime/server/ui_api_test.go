@@ -194,6 +194,9 @@ func TestConsoleAPIAuth(t *testing.T) {
 	if r := call("GET", "/ui/api/overview", "", nil); r.StatusCode != 401 {
 		t.Errorf("overview without a session: %d, want 401", r.StatusCode)
 	}
+	if r := call("POST", "/ui/api/sandbox", `{"pattern":"{}"}`, console); r.StatusCode != 401 {
+		t.Errorf("sandbox without a session: %d, want 401", r.StatusCode)
+	}
 	if r := call("POST", "/ui/api/session", `{"token":"alice-secret"}`, nil); r.StatusCode != 403 {
 		t.Errorf("sign-in without the console header: %d, want 403", r.StatusCode)
 	}
@@ -213,6 +216,9 @@ func TestConsoleAPIAuth(t *testing.T) {
 	}
 	if r := call("GET", "/ui/api/v1/invocations", "", nil); r.StatusCode != 200 {
 		t.Errorf("status API through the console: %d", r.StatusCode)
+	}
+	if r := call("POST", "/ui/api/sandbox", `{"pattern":"{\"a\":[1]}"}`, console); r.StatusCode != 200 {
+		t.Errorf("sandbox with a session: %d", r.StatusCode)
 	}
 	if r := call("POST", "/ui/api/replays", `{}`, nil); r.StatusCode != 403 {
 		t.Errorf("a change without the console header: %d, want 403", r.StatusCode)
