@@ -161,6 +161,26 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Errorf("attempts %s, want 2", a)
 	}
 	p.waitFor("the queue depth", `document.querySelector('tr[data-queue="orders"] .depth').innerText !== "0"`, 10*time.Second)
+
+	// DLQ redrive and an archive replay, from the page's buttons.
+	must[*sqs.CreateQueueOutput](t)(c.sqs.CreateQueue(context.Background(), &sqs.CreateQueueInput{QueueName: aws.String("orders-dlq")}))
+	must[*sqs.CreateQueueOutput](t)(c.sqs.CreateQueue(context.Background(), &sqs.CreateQueueInput{QueueName: aws.String("work"), Attributes: map[string]string{
+		"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:orders-dlq","maxReceiveCount":"3"}`}}))
+	for range 2 {
+		must[*sqs.SendMessageOutput](t)(c.sqs.SendMessage(context.Background(), &sqs.SendMessageInput{QueueUrl: aws.String(s.URL() + "/000000000000/orders-dlq"), MessageBody: aws.String("retry me")}))
+	}
+	if err := createArchive(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	redrive := `document.querySelector('tr[data-queue="orders-dlq"] button[aria-label^="Redrive"]')`
+	p.waitFor("the DLQ's redrive button", redrive, 15*time.Second)
+	p.do(redrive + `.click()`)
+	p.waitFor("the redrive", `document.getElementById("viewer-h").innerText === "moved 2 messages from orders-dlq to work"`, 10*time.Second)
+	p.waitFor("the archive", `[...document.getElementById("replay-archive").options].some(o => o.value === "all")`, 15*time.Second)
+	p.do(`document.getElementById("replay-archive").value = "all"; document.getElementById("replay-form").requestSubmit()`)
+	p.waitFor("the replay", `document.getElementById("replay-result").innerText.startsWith("replay console-")`, 10*time.Second)
+	p.waitFor("the replay listed", `document.getElementById("replays").innerText.includes("console-")`, 10*time.Second)
+
 	p.shoot("live-1280x800.png", 1280, 800, false)
 	p.shoot("live-phone.png", 390, 844, true)
 
