@@ -9,8 +9,8 @@ import { el, badge } from "./api.js";
 
 export const MAX_ROWS = 200;
 const MAX_INVOCATIONS = 200;
-const FLUSH_HZ = 10;       // DOM updates per second, at most
-const ROWS_PER_FLUSH = 25; // new event rows per update, at most
+const FLUSH_HZ = 5;        // DOM updates per second, at most
+const ROWS_PER_FLUSH = 20; // new event rows per update, at most
 const MAX_MESSAGES = 100;
 
 export class Live {
