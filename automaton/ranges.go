@@ -42,6 +42,27 @@ func rangeKeys(r compiler.Range) (lo, hi uint64, ok bool) {
 	return lo, hi, lo <= hi
 }
 
+// rangeOverlap counts the ranges of conds that share a number with a
+// numeric condition of fc (saturating), for the anchor's cost.
+func rangeOverlap(conds []rangeCond, fc []compiler.Condition) uint16 {
+	n := 0
+	for i := range fc {
+		if fc[i].Op != compiler.OpNumeric {
+			continue
+		}
+		lo, hi, ok := rangeKeys(fc[i].Range)
+		if !ok {
+			continue
+		}
+		for _, c := range conds {
+			if c.lo <= hi && lo <= c.hi {
+				n++
+			}
+		}
+	}
+	return uint16(min(n, math.MaxUint16))
+}
+
 // rangeIndex is immutable once built; with/without return new values.
 type rangeIndex struct {
 	conds []rangeCond

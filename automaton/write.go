@@ -384,6 +384,9 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 	}
 	m.preds[id] = pw
 	pw.rec = pr
+	if pw.rank == 2 {
+		pw.overlap = rangeOverlap(pm.ranges.conds, f.Conds)
+	}
 	for i := range f.Conds {
 		c := &f.Conds[i]
 		if c.Op == compiler.OpExists && !c.Exists {
