@@ -1,8 +1,9 @@
 package automaton
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -64,16 +65,27 @@ func rangeOverlap(conds []rangeCond, fc []compiler.Condition) uint16 {
 }
 
 // rangeIndex is immutable once built; with/without return new values.
+// Built, it is a centred interval tree over the keys: a number finds every
+// range holding it in O(log n + hits), and the tree takes O(n) memory and
+// O(n log n) to build. (Elementary segments with a cover list each took
+// O(n²) for nested ranges — a thousand {"numeric":[">",N]} rules on one
+// path — and every Add at the path rebuilt them.)
 type rangeIndex struct {
 	conds []rangeCond
-	// bounds are the sorted distinct segment starts; cover[i] lists the
-	// conditions holding every key in [bounds[i], bounds[i+1]).
-	bounds []uint64
-	cover  [][]int32
-	ready  bool
+	// nodes[0] is the root; byLo and byHi hold, for each node, the
+	// conditions containing its centre, by ascending lo and descending hi.
+	nodes      []rangeNode
+	byLo, byHi []int32
+	ready      bool
 	// min and max bound every range: the hull a number must be in.
 	min, max uint64
 	bounded  bool // min and max are set
+}
+
+type rangeNode struct {
+	center      uint64
+	left, right int32 // child nodes, -1: none
+	from, to    int32 // its conditions in byLo and byHi
 }
 
 func (ri rangeIndex) with(c rangeCond) rangeIndex {
@@ -96,8 +108,8 @@ func (ri rangeIndex) without(pred int32) rangeIndex {
 	return rangeIndex{conds: out}
 }
 
-// built returns the index with its segments computed. Up to a handful of
-// ranges a linear scan is faster than segments, so none are built.
+// built returns the index with its tree computed. Up to a handful of
+// ranges a linear scan is faster than a tree, so none is built.
 func (ri rangeIndex) built() rangeIndex {
 	if ri.ready {
 		return ri
@@ -107,52 +119,96 @@ func (ri rangeIndex) built() rangeIndex {
 		ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
 	}
 	ri.bounded = len(ri.conds) > 0
+	ri.ready = true
 	if len(ri.conds) <= 8 {
-		ri.ready = true
 		return ri
 	}
-	starts := make([]uint64, 0, 2*len(ri.conds)+1)
-	starts = append(starts, 0)
-	for _, c := range ri.conds {
-		starts = append(starts, c.lo)
-		if c.hi != math.MaxUint64 {
-			starts = append(starts, c.hi+1)
-		}
+	all := make([]int32, len(ri.conds))
+	for i := range all {
+		all[i] = int32(i)
 	}
-	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
-	bounds := starts[:1]
-	for _, s := range starts[1:] {
-		if s != bounds[len(bounds)-1] {
-			bounds = append(bounds, s)
-		}
-	}
-	cover := make([][]int32, len(bounds))
-	for ci, c := range ri.conds {
-		i := sort.Search(len(bounds), func(i int) bool { return bounds[i] >= c.lo })
-		for ; i < len(bounds) && bounds[i] <= c.hi; i++ {
-			cover[i] = append(cover[i], int32(ci))
-		}
-	}
-	ri.bounds, ri.cover, ri.ready = bounds, cover, true
+	ri.byLo = make([]int32, 0, len(ri.conds))
+	ri.byHi = make([]int32, 0, len(ri.conds))
+	ri.buildNode(all, make([]uint64, 0, 2*len(ri.conds)))
 	return ri
 }
 
-// segment returns the conditions holding key as indexes into conds, or
-// all=true when the index is a plain list to scan.
-func (ri *rangeIndex) segment(key uint64) (cover []int32, all bool) {
-	if ri.bounds == nil {
-		return nil, true
+// buildNode adds the subtree over the conditions in set and returns its
+// node's index. The centre is the median endpoint of the set, which lies
+// in at least one of its ranges, so every level takes some and the depth
+// stays logarithmic.
+func (ri *rangeIndex) buildNode(set []int32, ends []uint64) int32 {
+	if len(set) == 0 {
+		return -1
 	}
-	lo, hi := 0, len(ri.bounds)
-	for lo < hi { // first bound > key
-		mid := int(uint(lo+hi) >> 1)
-		if ri.bounds[mid] > key {
-			hi = mid
-		} else {
-			lo = mid + 1
+	ends = ends[:0]
+	for _, ci := range set {
+		ends = append(ends, ri.conds[ci].lo, ri.conds[ci].hi)
+	}
+	slices.Sort(ends)
+	center := ends[len(ends)/2]
+	var left, right, here []int32
+	for _, ci := range set {
+		switch c := ri.conds[ci]; {
+		case c.hi < center:
+			left = append(left, ci)
+		case c.lo > center:
+			right = append(right, ci)
+		default:
+			here = append(here, ci)
 		}
 	}
-	return ri.cover[lo-1], false
+	at := int32(len(ri.nodes))
+	ri.nodes = append(ri.nodes, rangeNode{center: center, from: int32(len(ri.byLo)), to: int32(len(ri.byLo) + len(here))})
+	lo := append([]int32(nil), here...)
+	slices.SortFunc(lo, func(a, b int32) int { return cmp.Compare(ri.conds[a].lo, ri.conds[b].lo) })
+	slices.SortFunc(here, func(a, b int32) int { return cmp.Compare(ri.conds[b].hi, ri.conds[a].hi) })
+	ri.byLo = append(ri.byLo, lo...)
+	ri.byHi = append(ri.byHi, here...)
+	l := ri.buildNode(left, ends)
+	r := ri.buildNode(right, ends)
+	ri.nodes[at].left, ri.nodes[at].right = l, r
+	return at
+}
+
+// stab records a hit of the leaf val for every condition holding key.
+func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
+	if ri.nodes == nil {
+		for i := range ri.conds {
+			if c := &ri.conds[i]; c.lo <= key && key <= c.hi {
+				mt.hit(c.pred, mt.leafNow(val))
+			}
+		}
+		return
+	}
+	for at := int32(0); at >= 0; {
+		n := &ri.nodes[at]
+		switch {
+		case key < n.center:
+			for _, ci := range ri.byLo[n.from:n.to] {
+				c := &ri.conds[ci]
+				if c.lo > key {
+					break
+				}
+				mt.hit(c.pred, mt.leafNow(val))
+			}
+			at = n.left
+		case key > n.center:
+			for _, ci := range ri.byHi[n.from:n.to] {
+				c := &ri.conds[ci]
+				if c.hi < key {
+					break
+				}
+				mt.hit(c.pred, mt.leafNow(val))
+			}
+			at = n.right
+		default:
+			for _, ci := range ri.byLo[n.from:n.to] {
+				mt.hit(ri.conds[ci].pred, mt.leafNow(val))
+			}
+			return
+		}
+	}
 }
 
 // integerBounds bounds a number written without exponent by its integer
