@@ -76,7 +76,11 @@ type rangeIndex struct {
 	// conditions containing its centre, by ascending lo and descending hi.
 	nodes      []rangeNode
 	byLo, byHi []int32
-	ready      bool
+	// treeN: conds[:treeN] are in the tree; the few added since it was
+	// built are scanned one by one, so a single Add does not rebuild the
+	// tree (it is rebuilt once they are more than pendingMax).
+	treeN int
+	ready bool
 	// min and max bound every range: the hull a number must be in.
 	min, max uint64
 	bounded  bool // min and max are set
@@ -88,8 +92,14 @@ type rangeNode struct {
 	from, to    int32 // its conditions in byLo and byHi
 }
 
+// with appends in place when the array has room: a published index
+// reads only its own length of it, and writers are serialised, so the
+// slot past that length is nobody's yet (copying every condition of the
+// path per Add was most of an Add's bytes at a path with thousands).
 func (ri rangeIndex) with(c rangeCond) rangeIndex {
-	return rangeIndex{conds: append(ri.conds[:len(ri.conds):len(ri.conds)], c)}
+	ri.conds = append(ri.conds, c)
+	ri.ready = false
+	return ri
 }
 
 func (ri rangeIndex) without(pred int32) rangeIndex {
@@ -108,12 +118,23 @@ func (ri rangeIndex) without(pred int32) rangeIndex {
 	return rangeIndex{conds: out}
 }
 
+// pendingMax is how many ranges may wait outside the tree.
+const pendingMax = 32
+
 // built returns the index with its tree computed. Up to a handful of
 // ranges a linear scan is faster than a tree, so none is built.
 func (ri rangeIndex) built() rangeIndex {
 	if ri.ready {
 		return ri
 	}
+	if ri.nodes != nil && len(ri.conds)-ri.treeN <= pendingMax {
+		for _, c := range ri.conds[ri.treeN:] {
+			ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
+		}
+		ri.ready = true
+		return ri
+	}
+	ri.nodes, ri.byLo, ri.byHi, ri.treeN = nil, nil, nil, 0
 	ri.min, ri.max = math.MaxUint64, 0
 	for _, c := range ri.conds {
 		ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
@@ -123,62 +144,74 @@ func (ri rangeIndex) built() rangeIndex {
 	if len(ri.conds) <= 8 {
 		return ri
 	}
+	ri.treeN = len(ri.conds)
 	all := make([]int32, len(ri.conds))
 	for i := range all {
 		all[i] = int32(i)
 	}
+	slices.SortFunc(all, func(a, b int32) int { return cmp.Compare(ri.conds[a].lo, ri.conds[b].lo) })
 	ri.byLo = make([]int32, 0, len(ri.conds))
 	ri.byHi = make([]int32, 0, len(ri.conds))
-	ri.buildNode(all, make([]uint64, 0, 2*len(ri.conds)))
+	ri.nodes = make([]rangeNode, 0, len(ri.conds)/4+1)
+	ri.buildNode(all, make([]int32, len(ri.conds)))
 	return ri
 }
 
-// buildNode adds the subtree over the conditions in set and returns its
-// node's index. The centre is the median endpoint of the set, which lies
-// in at least one of its ranges, so every level takes some and the depth
-// stays logarithmic.
-func (ri *rangeIndex) buildNode(set []int32, ends []uint64) int32 {
+// buildNode adds the subtree over the conditions in set, sorted by lo,
+// and returns its node's index. The centre is the median lo, which lies
+// in that range, so each node takes at least one range and either side
+// gets at most half: the depth is logarithmic, and a stable partition
+// keeps both sides sorted, so only byHi needs a sort per node.
+func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
 	if len(set) == 0 {
 		return -1
 	}
-	ends = ends[:0]
+	center := ri.conds[set[len(set)/2]].lo
+	// Stable three-way partition: [left | here | right].
+	nl, nh := 0, 0
 	for _, ci := range set {
-		ends = append(ends, ri.conds[ci].lo, ri.conds[ci].hi)
-	}
-	slices.Sort(ends)
-	center := ends[len(ends)/2]
-	var left, right, here []int32
-	for _, ci := range set {
-		switch c := ri.conds[ci]; {
-		case c.hi < center:
-			left = append(left, ci)
-		case c.lo > center:
-			right = append(right, ci)
-		default:
-			here = append(here, ci)
+		if ri.conds[ci].hi < center {
+			nl++
+		} else if ri.conds[ci].lo <= center {
+			nh++
 		}
 	}
+	l, h, r := 0, nl, nl+nh
+	for _, ci := range set {
+		switch c := &ri.conds[ci]; {
+		case c.hi < center:
+			scratch[l] = ci
+			l++
+		case c.lo <= center:
+			scratch[h] = ci
+			h++
+		default:
+			scratch[r] = ci
+			r++
+		}
+	}
+	copy(set, scratch[:len(set)])
+	here := set[nl : nl+nh]
 	at := int32(len(ri.nodes))
-	ri.nodes = append(ri.nodes, rangeNode{center: center, from: int32(len(ri.byLo)), to: int32(len(ri.byLo) + len(here))})
-	lo := append([]int32(nil), here...)
-	slices.SortFunc(lo, func(a, b int32) int { return cmp.Compare(ri.conds[a].lo, ri.conds[b].lo) })
-	slices.SortFunc(here, func(a, b int32) int { return cmp.Compare(ri.conds[b].hi, ri.conds[a].hi) })
-	ri.byLo = append(ri.byLo, lo...)
+	from := len(ri.byLo)
+	ri.nodes = append(ri.nodes, rangeNode{center: center, from: int32(from), to: int32(from + len(here))})
+	ri.byLo = append(ri.byLo, here...)
 	ri.byHi = append(ri.byHi, here...)
-	l := ri.buildNode(left, ends)
-	r := ri.buildNode(right, ends)
-	ri.nodes[at].left, ri.nodes[at].right = l, r
+	slices.SortFunc(ri.byHi[from:], func(a, b int32) int { return cmp.Compare(ri.conds[b].hi, ri.conds[a].hi) })
+	left := ri.buildNode(set[:nl], scratch)
+	right := ri.buildNode(set[nl+nh:], scratch)
+	ri.nodes[at].left, ri.nodes[at].right = left, right
 	return at
 }
 
 // stab records a hit of the leaf val for every condition holding key.
 func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
-	if ri.nodes == nil {
-		for i := range ri.conds {
-			if c := &ri.conds[i]; c.lo <= key && key <= c.hi {
-				mt.hit(c.pred, mt.leafNow(val))
-			}
+	for i := ri.treeN; i < len(ri.conds); i++ {
+		if c := &ri.conds[i]; c.lo <= key && key <= c.hi {
+			mt.hit(c.pred, mt.leafNow(val))
 		}
+	}
+	if ri.nodes == nil {
 		return
 	}
 	for at := int32(0); at >= 0; {

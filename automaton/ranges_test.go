@@ -19,7 +19,7 @@ func TestRangeTree(t *testing.T) {
 		m := New(Config{})
 		n := 9 + r.Intn(120)
 		pats := map[ID]*compiler.Pattern{}
-		for i := 0; i < n; i++ {
+		add := func(i int) {
 			var src string
 			a, b := r.Intn(100)-50, r.Intn(100)-50
 			if a > b {
@@ -40,10 +40,16 @@ func TestRangeTree(t *testing.T) {
 			}
 			pats[id] = p
 		}
+		for i := 0; i < n; i++ { // one Add each: most wait outside the tree
+			add(i)
+		}
 		for i := 0; i < n/3; i++ { // delete some: the tree is rebuilt without them
 			id := ID(fmt.Sprint(r.Intn(n)))
 			m.Delete(id)
 			delete(pats, id)
+		}
+		for i := n; i < n+r.Intn(50); i++ { // and add again
+			add(i)
 		}
 		for v := -60.0; v <= 60; v += 0.5 {
 			ev := []byte(fmt.Sprintf(`{"x":[%g, "s"]}`, v))
