@@ -10,8 +10,8 @@ import (
 
 // Numeric ranges live in the comparable key space of key.go, where numeric
 // order is unsigned integer order: a range is an interval of keys, and the
-// ranges of one path are cut into elementary segments so a number finds
-// every range holding it with one binary search.
+// ranges of one path form an interval tree, so a number finds every range
+// holding it in logarithmic time plus one step per range found.
 
 type rangeCond struct {
 	lo, hi uint64 // inclusive keys

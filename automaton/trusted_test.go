@@ -23,11 +23,38 @@ var trustedPatterns = []string{
 	`{"b.c":[{"anything-but":"v1"}]}`,
 }
 
+// fewSegments name at most segmentSearchMax distinct path segments, so
+// the early stop searches the rest segment by segment; fiveSegments name
+// more, so it reads the rest string by string. (trustedPatterns need "l"
+// at the top, which most events lack: they test reading to the end.)
+var (
+	fewSegments = []string{
+		`{"a":["x"]}`,
+		`{"b":{"c":[{"prefix":"v"}]}}`,
+		`{"b.c":[{"anything-but":"v1"}]}`,
+	}
+	fiveSegments = []string{
+		`{"a":["x"]}`,
+		`{"b":{"c":[{"prefix":"v"}]}}`,
+		`{"b":{"d":{"e":[1,2]}}}`,
+		`{"a":["x"],"b":{"d":{"e":[{"exists":false}]}}}`,
+	}
+)
+
 // TestTrustedAgrees: on valid events MatchTrusted answers exactly as
 // Match, whatever the order of members, and with dotted names, duplicate
-// names or escapes after the last pattern path.
+// names or escapes after the last pattern path; with both ways of
+// checking the unread rest.
 func TestTrustedAgrees(t *testing.T) {
-	m := compileAll(t, compiler.EventBridge, trustedPatterns...)
+	for _, set := range [][]string{trustedPatterns, fewSegments, fiveSegments} {
+		testTrustedAgrees(t, compileAll(t, compiler.EventBridge, set...))
+	}
+}
+
+func testTrustedAgrees(t *testing.T, m *Machine) {
+	if n := len(m.snap.Load().sub[inputEvent].segments); n == 0 {
+		t.Fatal("no segments")
+	}
 	events := []string{
 		`{"a":"x"}`,
 		`{"a":"x","b":{"c":"v1"}}`,
@@ -47,6 +74,15 @@ func TestTrustedAgrees(t *testing.T) {
 		`{"l":{"k":"q"},"l":{"n":1},"b":{"c":"v1"}}`,     // duplicate objects merge
 		`{"a":"x","b":{"c":"v9"},"b":{"c":"v1","x":[]}}`, // and on the last member
 		`{"":1,"a":"x","b":{"":{"c":2},"c":"v"}}`,
+		`{"a":"x","b":{"c":"w","d":{"e":1}},"b.c":"v2"}`,     // stops, then an alias
+		`{"a":"x","b":{"c":"w","d":{"e":1}},"b.d":{"e":2}}`,  // of a prefix
+		`{"a":"x","b":{"c":"w","d":{"e":7}},"b":{"c":"v1"}}`, // a duplicate
+		`{"b":{"d":{"e":1},"c":"w"},"a":"y","z":[{"a":1}],"a":"x"}`,
+		`{"a":"x","b":{"d":{"e":5},"c":"w","d.e":2}}`,         // alias one level down
+		`{"a":"x","b":{"c":"w","d":{"e":1}},"t":"\u0062"}`,    // an escape in a value
+		`{"a":"x","b":{"c":"w","d":{"e":1}},"z":{"q":"b.c"}}`, // a dotted value, not a name
+		`{"a":"x","b":{"c":"v","d":{"e":1}},"g":[[1.5,2],[3,4]]}`,
+		`{"a":"y","b":{"c":"w","d":{"e":1}},"\u0061":"x"}`, // an escaped duplicate
 		`{}`,
 	}
 	mt := m.NewMatcher()
@@ -91,21 +127,27 @@ func TestTrustedStopsEarly(t *testing.T) {
 // Match accepts in valid UTF-8 it answers exactly as Match.
 func FuzzTrusted(f *testing.F) {
 	m := compileAll(f, compiler.EventBridge, trustedPatterns...)
+	few := compileAll(f, compiler.EventBridge, fewSegments...).NewMatcher()
+	five := compileAll(f, compiler.EventBridge, fiveSegments...).NewMatcher()
 	f.Add([]byte(`{"a":"x","b":{"c":"v1","d":{"e":1}},"l":[{"k":"q","n":2}]}`))
 	f.Add([]byte(`{"b":{"d":{"e":2}},"b.d":{"e":3},"a":["x"]}`))
 	f.Add([]byte(`{"z":[{"q":"\ud83d\ude00"}],"a":[null], "n": -0.5e+3}`))
 	f.Add([]byte(`{"b":{"c":"v"`))
+	f.Add([]byte(`{"a":"x","b":{"c":"w","d":{"e":1}},"b.c":"v2"}`))
+	f.Add([]byte(`{"a":"x","b":{"c":"v","d":{"e":1}},"g":[[1.5,2],{"b":"c"}]}`))
 	mt := m.NewMatcher()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, _ := mt.MatchTrusted(nil, data)
-		want, err := mt.Match(nil, data)
-		if err != nil || !utf8.Valid(data) {
-			return
-		}
-		slices.Sort(want)
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Fatalf("%q: MatchTrusted %v, Match %v", data, got, want)
+		for _, mt := range []*Matcher{mt, few, five} {
+			got, _ := mt.MatchTrusted(nil, data)
+			want, err := mt.Match(nil, data)
+			if err != nil || !utf8.Valid(data) {
+				return
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%q: MatchTrusted %v, Match %v", data, got, want)
+			}
 		}
 	})
 }
