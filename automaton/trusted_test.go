@@ -154,12 +154,13 @@ func FuzzTrusted(f *testing.F) {
 
 // FuzzSkippers checks the word-at-a-time skippers against plain
 // definitions: numberEnd against the shape-reporting number scanner,
-// structStop against a byte loop, and finishTrusted against fastjson (on
+// structStop and stringStopASCII against byte loops, and finishTrusted against fastjson (on
 // a valid container it ends exactly at the container's end).
 func FuzzSkippers(f *testing.F) {
 	f.Add([]byte(`-122.420866806231434`))
 	f.Add([]byte(`{"a":[1,2,{"b":"]}\"["}],"c":null}`))
 	f.Add([]byte(`[[[-1e+5,0.0],[3,4]],"Y_y{"]`))
+	f.Add([]byte("S\xc3\xa3o Paulo, Jo\xc3\xa3o\"\\\x01 \xff\xfe plain ascii run"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return
@@ -179,6 +180,16 @@ func FuzzSkippers(f *testing.F) {
 			}
 			if got != want {
 				t.Fatalf("%q from %d: structStop %d, want %d", data, i, got, want)
+			}
+		}
+		for i := 0; i <= len(data); i++ {
+			want, ascii := i, true
+			for want < len(data) && data[want] != '"' && data[want] != '\\' && data[want] >= 0x20 {
+				ascii = ascii && data[want] < 0x80
+				want++
+			}
+			if got, gotASCII := stringStopASCII(data, i); got != want || gotASCII != ascii {
+				t.Fatalf("%q from %d: stringStopASCII %d %v, want %d %v", data, i, got, gotASCII, want, ascii)
 			}
 		}
 		if (data[0] == '{' || data[0] == '[') && fastjson.ValidateBytes(data) == nil {
