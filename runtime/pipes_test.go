@@ -354,3 +354,49 @@ func TestPipeTargets(t *testing.T) {
 		t.Fatalf("log event %s", msg)
 	}
 }
+
+// TestPipeReopen: pipes, their states and tags live in the store; a
+// runtime reopened on it runs them (both stores).
+func TestPipeReopen(t *testing.T) {
+	for _, e := range testsupport.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			dir := t.TempDir()
+			ctx := context.Background()
+			st := e.Open(t, dir)
+			rt, err := runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, _ := rt.Queues.CreateQueue(ctx, "src", nil)
+			dst, _ := rt.Queues.CreateQueue(ctx, "dst", nil)
+			p, err := rt.Pipes.Create(ctx, pipes.Spec{Name: "kept", RoleArn: "arn:aws:iam::000000000000:role/p", Source: src, Target: dst,
+				DesiredState: pipes.Stopped, Description: "survives", Tags: map[string]string{"k": "v"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rt.Queues.SendMessage(ctx, "src", sqs.SendInput{Body: "hello"})
+			rt.Close()
+			st.Close()
+
+			st = e.Open(t, dir)
+			defer st.Close()
+			rt, err = runtime.Open(runtime.Config{Store: st, Logger: testsupport.Discard})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rctx, cancel := context.WithCancel(ctx)
+			done := make(chan error)
+			go func() { done <- rt.Run(rctx) }()
+			defer func() { cancel(); <-done }()
+			got, err := rt.Pipes.Describe("kept")
+			if err != nil || got.Arn != p.Arn || got.Description != "survives" || got.Tags["k"] != "v" || got.DesiredState != pipes.Stopped {
+				t.Fatalf("after reopen: %+v %v", got, err)
+			}
+			waitFor(t, 5*time.Second, "STOPPED", func() bool { p, _ := rt.Pipes.Describe("kept"); return p.CurrentState == pipes.Stopped })
+			if _, err := rt.Pipes.Start(ctx, "kept"); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, 10*time.Second, "the record delivered", func() bool { m, _ := rt.Queues.Messages(ctx, "dst"); return len(m) == 1 })
+		})
+	}
+}

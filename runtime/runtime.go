@@ -40,6 +40,8 @@ type Config struct {
 	StrictBus bool
 	// RetryBase scales bus target backoff (default 1 s).
 	RetryBase time.Duration
+	// MaxRulesPerBus is the rule quota of a bus (default 300, AWS's).
+	MaxRulesPerBus int
 	// Discovery infers schemas of every routed event into
 	// discovered-schemas.
 	Discovery bool
@@ -163,7 +165,7 @@ func Open(cfg Config) (*Runtime, error) {
 	if r.Topics, err = sns.New(env, sns.Options{BaseURL: cfg.BaseURL}); err != nil {
 		return fail(err)
 	}
-	eopts := events.Options{StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase}
+	eopts := events.Options{StrictBus: cfg.StrictBus, RetryBase: cfg.RetryBase, MaxRulesPerBus: cfg.MaxRulesPerBus}
 	r.Schemas, err = schemas.New(env, schemas.Options{Notify: func(detailType string, s schemas.Schema) {
 		if r.Events == nil {
 			return
@@ -300,7 +302,7 @@ func (r *Runtime) Close() error {
 	r.runMu.Unlock()
 	r.runs.Wait()
 	if r.Functions != nil {
-		r.Functions.Close()
+		r.Functions.Close() // function processes stop after delivery
 	}
 	if r.ownStore {
 		return r.Store.Close()

@@ -10,6 +10,9 @@ import (
 
 	"github.com/patternc/patternc/runtime"
 	clientstatus "github.com/patternc/patternc/runtime/status"
+	"github.com/patternc/patternc/runtime/store"
+	"github.com/patternc/patternc/runtime/store/boltstore"
+	"github.com/patternc/patternc/runtime/store/jsstore"
 	"github.com/patternc/patternc/runtime/tags"
 )
 
@@ -22,6 +25,7 @@ func (a *account) tags() *tags.Tags { return a.tg }
 type account struct {
 	id     string
 	rt     *runtime.Runtime
+	st     store.Store          // closed after rt
 	status *clientstatus.Server // the client status API (/v1)
 	tg     *tags.Tags
 	cancel context.CancelFunc
@@ -45,22 +49,25 @@ func (as *accounts) get(id string) (*account, error) {
 		as.m = map[string]*account{}
 	}
 	cfg := runtime.Config{Region: as.s.cfg.Region, Account: id, BaseURL: as.s.accountBaseURL(id), Logger: as.s.cfg.Logger}
+	// serve opens each account's store itself, so its commits are timed
+	// for /metrics; it closes them in closeAll.
+	var st store.Store
+	var err error
 	switch {
 	case as.s.cfg.Store != nil:
-		st, err := as.s.cfg.Store(id)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Store = st
+		st, err = as.s.cfg.Store(id)
 	case as.s.cfg.NATSURL != "":
-		cfg.NATSURL = as.s.cfg.NATSURL
-		cfg.NATSPrefix = "patternc-" + id
+		st, err = jsstore.Open(jsstore.Config{URL: as.s.cfg.NATSURL, Prefix: "patternc-" + id})
 	default:
-		cfg.Dir = filepath.Join(as.s.cfg.DataDir, id)
-		if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
-			return nil, err
+		dir := filepath.Join(as.s.cfg.DataDir, id)
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			st, err = boltstore.Open(dir)
 		}
 	}
+	if err != nil {
+		return nil, fmt.Errorf("account %s: opening its store: %w", id, err)
+	}
+	cfg.Store = timedStore{Store: st, observe: as.s.metrics.commits.WithLabelValues(id)}
 	cfg.Foreign = as.s.foreignResolver(id)
 	if cfg.CodeDir == "" {
 		cfg.CodeDir = filepath.Join(as.s.cfg.DataDir, id, "code")
@@ -75,19 +82,21 @@ func (as *accounts) get(id string) (*account, error) {
 	}
 	rt, err := runtime.Open(cfg)
 	if err != nil {
+		_ = st.Close()
 		return nil, fmt.Errorf("account %s: %w", id, err)
 	}
-	st, err := clientstatus.New(rt.Env, clientstatus.Options{Dispatcher: rt.Lambda, Queues: rt.Queues,
+	cs, err := clientstatus.New(rt.Env, clientstatus.Options{Dispatcher: rt.Lambda, Queues: rt.Queues, Buses: rt.Events, Topics: rt.Topics,
 		CallbackSecret: as.s.cfg.CallbackSecret, AllowCallbackHosts: as.s.cfg.AllowCallbackHosts})
 	if err != nil {
 		rt.Close()
+		_ = st.Close()
 		return nil, fmt.Errorf("account %s: %w", id, err)
 	}
-	if err := st.Resume(context.Background()); err != nil {
+	if err := cs.Resume(context.Background()); err != nil {
 		as.s.logf("account %s: resuming webhooks: %v", id, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &account{id: id, rt: rt, status: st, tg: tags.New(rt.Store), cancel: cancel, done: make(chan error, 1)}
+	a := &account{id: id, rt: rt, st: st, status: cs, tg: tags.New(rt.Store), cancel: cancel, done: make(chan error, 1)}
 	go func() { a.done <- rt.Run(ctx) }()
 	as.m[id] = a
 	return a, nil
@@ -120,6 +129,9 @@ func (as *accounts) closeAll() error {
 		a.cancel()
 		<-a.done
 		if err := a.rt.Close(); err != nil && first == nil {
+			first = err
+		}
+		if err := a.st.Close(); err != nil && first == nil {
 			first = err
 		}
 	}

@@ -253,6 +253,9 @@ func TestHealthAndMetrics(t *testing.T) {
 	if rt.Stats()["events_put"] != 3 || !strings.Contains(m, want) {
 		t.Fatalf("Stats events_put=%d; metrics:\n%s", rt.Stats()["events_put"], grepLines(m, "events_put"))
 	}
+	if !strings.Contains(m, `patternc_store_commit_seconds_count{account="000000000000"}`) {
+		t.Fatalf("store commit latency missing:\n%s", grepLines(m, "store_commit"))
+	}
 	if resp, _ := http.Get(s.URL() + "/nowhere"); resp.StatusCode != 404 {
 		t.Fatalf("/nowhere: %d", resp.StatusCode)
 	}

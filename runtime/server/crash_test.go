@@ -50,6 +50,10 @@ def handler(event, context):
 // function and sends crashN async invokes to itself over HTTP, printing
 // each acknowledged request id.
 func serveChild(mode, dir string) {
+	if mode == "bolt" || strings.HasPrefix(mode, "js=") {
+		loadChild(mode, dir) // TestCrashOverHTTP (crash_http_test.go)
+		return
+	}
 	markers := filepath.Join(dir, "markers")
 	os.MkdirAll(markers, 0o755)
 	s, err := New(Config{Listen: "127.0.0.1:0", DataDir: filepath.Join(dir, "data"), Runtime: func(c *runtime.Config) {

@@ -44,6 +44,17 @@ type lambdaCall struct {
 	body      []byte
 }
 
+// isLambdaOp reports whether op names a route of lambdaRoutes (metric
+// labels take only those, never a client's path).
+func isLambdaOp(op string) bool {
+	for i := range lambdaRoutes {
+		if lambdaRoutes[i].op == op {
+			return true
+		}
+	}
+	return false
+}
+
 var lambdaRoutes = []lambdaRoute{
 	{"POST", "/2015-03-31/functions", "CreateFunction", maxCodeBody, lmCreateFunction},
 	{"GET", "/2015-03-31/functions", "ListFunctions", 0, lmListFunctions},

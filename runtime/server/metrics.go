@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics are the Prometheus series of serve.md §7: requests by service,
+// metrics are the Prometheus series of docs/semantics/serve.md §7: requests by service,
 // operation and status with their latency, the server's own counters,
 // and the runtime's counters read from each account's Stats() at scrape
 // time, so /metrics and Stats() can never disagree.
@@ -19,6 +19,7 @@ type metrics struct {
 	latency   *prometheus.HistogramVec
 	panics    prometheus.Counter
 	throttled prometheus.Counter
+	commits   *prometheus.HistogramVec
 	handler   http.Handler
 }
 
@@ -39,7 +40,11 @@ func newMetrics(s *Server) *metrics {
 			Name: "patternc_throttled_requests_total", Help: "Requests refused because too many were in flight.",
 		}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.panics, m.throttled, runtimeCollector{s})
+	m.commits = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "patternc_store_commit_seconds", Help: "Latency of durable store commits, by account.",
+		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
+	}, []string{"account"})
+	reg.MustRegister(m.requests, m.latency, m.panics, m.throttled, m.commits, runtimeCollector{s})
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	return m
 }

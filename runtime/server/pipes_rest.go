@@ -31,9 +31,10 @@ type restRoute struct {
 // restCall is one authenticated request to a restJson1 adapter.
 type restCall struct {
 	*call
-	params []string   // the path parameters, unescaped, in order
-	query  url.Values // the query string
-	body   []byte
+	service string     // "pipes" or "schemas"
+	params  []string   // the path parameters, unescaped, in order
+	query   url.Values // the query string
+	body    []byte
 }
 
 // restService is a restJson1 service served by scope.
@@ -147,7 +148,7 @@ func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, reqID string,
 		svc.writeError(w, reqID, e)
 		return rt.op
 	}
-	c := &restCall{call: &call{s: s, acct: acct, op: rt.op, input: body, r: r}, params: params, query: r.URL.Query(), body: body}
+	c := &restCall{call: &call{s: s, acct: acct, op: rt.op, input: body, r: r}, service: svc.name, params: params, query: r.URL.Query(), body: body}
 	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
 	defer cancel()
 	status, out, err := rt.fn(ctx, c)
@@ -177,12 +178,17 @@ func (s *Server) serveRest(w http.ResponseWriter, r *http.Request, reqID string,
 }
 
 // decodeRest reads a JSON body into v; an empty body is an empty input.
+// A body that is not the input's JSON is the service's bad-request error
+// (Pipes: ValidationException; Schemas: BadRequestException).
 func decodeRest[T any](c *restCall) (*T, error) {
 	v := new(T)
 	if len(c.body) == 0 {
 		return v, nil
 	}
 	if err := json.Unmarshal(c.body, v); err != nil {
+		if c.service == "schemas" {
+			return nil, kernel.Errorf("BadRequestException", 400, "Could not parse the request body: %v", err)
+		}
 		return nil, kernel.Validation("Could not parse the request body: %v", err)
 	}
 	return v, nil

@@ -132,7 +132,7 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // fallbackJSON renders errors of requests whose service is unknown.
 var fallbackJSON = jsonProtocol{version: "1.1", model: &models.Model{Shapes: map[string]*models.Shape{}}}
 
-// ServeHTTP routes a request (serve.md §2): X-Amz-Target first, then a
+// ServeHTTP routes a request (docs/semantics/serve.md §2): X-Amz-Target first, then a
 // form body's Action and Version, then REST paths, then patternc's own
 // endpoints.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -141,6 +141,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := uuid.NewString()
 	svcName, op := "patternc", r.URL.Path
 	var proto protocol = fallbackJSON
+	var svc *service
 	defer func() {
 		if p := recover(); p != nil {
 			s.metrics.panics.Inc()
@@ -151,12 +152,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		d := time.Since(start)
-		s.metrics.observe(svcName, op, sw.status, d)
-		s.cfg.Logger.Info("request", "method", r.Method, "service", svcName, "operation", op, "status", sw.status, "duration", d)
+		// Metric labels name only operations of the models, so a client
+		// cannot grow the series without bound (or feed them bad text).
+		label := "unknown"
+		if svc != nil {
+			if _, ok := svc.model.Operations[op]; ok {
+				label = op
+			}
+		} else if svcName == "lambda" && isLambdaOp(op) {
+			label = op
+		}
+		s.metrics.observe(svcName, label, sw.status, d)
+		s.cfg.Logger.Info("request", "method", r.Method, "service", svcName, "operation", strings.ToValidUTF8(op, "?"), "status", sw.status, "duration", d)
 	}()
 
 	target := r.Header.Get("X-Amz-Target")
-	var svc *service
 	switch {
 	case target != "":
 		prefix, name, _ := strings.Cut(target, ".")
@@ -178,6 +188,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rs := restServiceOf(r)
 		svcName = rs.name
 		op = s.serveRest(sw, r, reqID, rs)
+		return
+	case isUIPath(r.URL.Path): // the web console (ui.go)
+		svcName = "console"
+		s.serveUI(sw, r)
 		return
 	case isStatusPath(r.URL.Path): // before the form check: curl -d sends a form content type
 		s.own(sw, r)

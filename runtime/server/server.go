@@ -17,7 +17,7 @@ import (
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Config configures a Server (serve.md §1, §5, §6).
+// Config configures a Server (docs/semantics/serve.md §1, §5, §6).
 type Config struct {
 	// Listen is host:port (default 127.0.0.1:4590; port 0 picks one).
 	Listen string
@@ -25,7 +25,7 @@ type Config struct {
 	// ./.patternc-data); NATSURL, when set, uses JetStream instead.
 	DataDir string
 	NATSURL string
-	// Store, when set, opens each account's store (tests).
+	// Store, when set, opens each account's store (tests); serve closes it.
 	Store func(account string) (store.Store, error)
 	// Region and Account are the region, and the account of unsigned
 	// requests (auth none); defaults us-east-1 and 000000000000.
@@ -40,6 +40,9 @@ type Config struct {
 	// MaxInFlight bounds requests being served at once (default 256);
 	// more get a throttling error.
 	MaxInFlight int
+	// MaxConns bounds the connections held open at once (default 1024);
+	// beyond it new clients wait in the listen backlog.
+	MaxConns int
 	// Now is the clock SigV4 checks dates against (default time.Now).
 	Now func() time.Time
 	// Resources are created at start, idempotently (the config file).
@@ -65,6 +68,7 @@ type Server struct {
 	ln       net.Listener
 	baseURL  string
 
+	ui        uiState // the web console's sessions (ui_session.go)
 	serveErr  chan error
 	closeOnce sync.Once
 	closeErr  error
@@ -92,6 +96,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = 256
+	}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = 1024
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -145,6 +152,7 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	ln = limitConns(ln, s.cfg.MaxConns)
 	s.ln = ln
 	s.baseURL = "http://" + ln.Addr().String()
 	ids := []string{s.cfg.Account}

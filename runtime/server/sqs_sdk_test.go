@@ -212,3 +212,31 @@ func TestSQSQuery(t *testing.T) {
 		t.Fatalf("unknown action: %d %s", code, body)
 	}
 }
+
+// TestSQSRedrive: a message received maxReceiveCount times moves to the
+// dead-letter queue; a bad RedrivePolicy is AWS's error.
+func TestSQSRedrive(t *testing.T) {
+	s := startServer(t, "none", nil)
+	c := alice(s)
+	ctx := context.Background()
+	dlq := must[*sqs.CreateQueueOutput](t)(c.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("dead")}))
+	src := must[*sqs.CreateQueueOutput](t)(c.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("work"), Attributes: map[string]string{
+		"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dead","maxReceiveCount":"2"}`, "VisibilityTimeout": "0"}}))
+	_, err := c.sqs.SetQueueAttributes(ctx, &sqs.SetQueueAttributesInput{QueueUrl: src.QueueUrl, Attributes: map[string]string{
+		"RedrivePolicy": `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dead","maxReceiveCount":0}`}})
+	wantAPIError(t, err, "InvalidParameterValue", "")
+	must[*sqs.SendMessageOutput](t)(c.sqs.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: src.QueueUrl, MessageBody: aws.String("poison")}))
+	for i := 1; i <= 2; i++ { // received twice (visibility 0), never deleted
+		out := must[*sqs.ReceiveMessageOutput](t)(c.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: src.QueueUrl}))
+		if len(out.Messages) != 1 {
+			t.Fatalf("receive %d: %d messages", i, len(out.Messages))
+		}
+	}
+	if out := must[*sqs.ReceiveMessageOutput](t)(c.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: src.QueueUrl})); len(out.Messages) != 0 {
+		t.Fatalf("third receive from the source got %q, want nothing (redriven)", aws.ToString(out.Messages[0].Body))
+	}
+	out := must[*sqs.ReceiveMessageOutput](t)(c.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 1}))
+	if len(out.Messages) != 1 || aws.ToString(out.Messages[0].Body) != "poison" {
+		t.Fatalf("dead-letter queue got %+v", out.Messages)
+	}
+}

@@ -112,3 +112,5 @@ func withPrefix(names []string, prefix string) []string {
 	}
 	return out
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

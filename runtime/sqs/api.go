@@ -19,8 +19,10 @@ import (
 
 // The SQS API over local queues [AWS SQS semantics, trimmed]: queue
 // attributes, typed message attributes, delays, long polls, visibility
-// changes. FIFO queues keep send order (one receiver at a time) and
-// require a MessageGroupId; deduplication is not implemented.
+// changes, redrive. FIFO queues keep send order (one receiver at a time)
+// and require a MessageGroupId; deduplication is not implemented. A
+// RedrivePolicy moves messages received maxReceiveCount times to the
+// dead-letter queue before the next receive.
 
 // MessageAttribute is one typed SQS message attribute.
 type MessageAttribute struct {
@@ -78,13 +80,16 @@ func (s *Service) CreateQueue(ctx context.Context, name string, attrs map[string
 	if err := checkAttrs(attrs); err != nil {
 		return "", err
 	}
+	if rp := attrs["RedrivePolicy"]; rp != "" {
+		if _, _, err := s.parseRedrive(rp); err != nil {
+			return "", err
+		}
+	}
 	fifo := strings.EqualFold(attrs["FifoQueue"], "true")
 	if fifo != strings.HasSuffix(name, ".fifo") {
 		return "", kernel.Errorf("InvalidParameterValue", 400, "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")
 	}
-	if attrs == nil {
-		attrs = map[string]string{}
-	}
+	attrs = copyAttrs(attrs) // the caller's map stays as it was
 	if s.exists(name) {
 		cur, err := s.storedAttrs(ctx, name)
 		if err != nil {
@@ -191,6 +196,11 @@ func (s *Service) SetAttributes(ctx context.Context, name string, attrs map[stri
 	}
 	if _, ok := attrs["FifoQueue"]; ok {
 		return kernel.Errorf("InvalidAttributeName", 400, "Invalid attribute name FifoQueue.")
+	}
+	if rp := attrs["RedrivePolicy"]; rp != "" {
+		if _, _, err := s.parseRedrive(rp); err != nil {
+			return err
+		}
 	}
 	cur, err := s.storedAttrs(ctx, name)
 	if err != nil {
@@ -304,6 +314,9 @@ func (s *Service) ReceiveWait(ctx context.Context, name string, max int, visibil
 	deadline := s.env.Clock.Now().Add(wait)
 	for {
 		ch := s.arrival()
+		if err := s.redrive(ctx, name, attrs); err != nil {
+			return nil, err
+		}
 		msgs, err := s.Receive(ctx, name, max, vis)
 		if err != nil || len(msgs) > 0 || wait <= 0 {
 			return msgs, err
@@ -375,5 +388,92 @@ func CheckReceipt(receiptHandle string) error {
 	if err != nil || len(k) < 8 {
 		return kernel.Errorf("ReceiptHandleIsInvalid", 400, "The input receipt handle \"%s\" is not a valid receipt handle.", receiptHandle)
 	}
+	return nil
+}
+
+func copyAttrs(in map[string]string) map[string]string {
+	out := make(map[string]string, len(in)+1)
+	for k, v := range in {
+		out[k] = v
+	}
+	return out
+}
+
+// redrivePolicy is a queue's RedrivePolicy attribute [AWS]: after
+// maxReceiveCount receives, a message moves to the dead-letter queue.
+type redrivePolicy struct {
+	DeadLetterTargetArn string      `json:"deadLetterTargetArn"`
+	MaxReceiveCount     json.Number `json:"maxReceiveCount"`
+}
+
+// parseRedrive reads a RedrivePolicy; it must name a queue of this
+// account and region and a count of 1 to 1000.
+func (s *Service) parseRedrive(text string) (dlq string, max int, err error) {
+	bad := func(reason string) error {
+		return kernel.Errorf("InvalidParameterValue", 400, "Value %s for parameter RedrivePolicy is invalid. Reason: %s", text, reason)
+	}
+	var p redrivePolicy
+	if json.Unmarshal([]byte(text), &p) != nil {
+		return "", 0, bad("Invalid JSON.")
+	}
+	n, nerr := strconv.Atoi(p.MaxReceiveCount.String())
+	if nerr != nil || n < 1 || n > 1000 {
+		return "", 0, bad("Invalid value for maxReceiveCount: " + p.MaxReceiveCount.String() + ", valid values are from 1 to 1000 both inclusive.")
+	}
+	prefix := s.ARN("")
+	name, ok := strings.CutPrefix(p.DeadLetterTargetArn, prefix)
+	if !ok || name == "" {
+		return "", 0, bad("Dead-letter target owner should be same as the source.")
+	}
+	return name, n, nil
+}
+
+// redrive moves the visible messages of queue name received
+// maxReceiveCount times or more to its dead-letter queue, so Receive
+// never hands them out again. A missing dead-letter queue leaves them
+// where they are.
+func (s *Service) redrive(ctx context.Context, name string, attrs map[string]string) error {
+	text := attrs["RedrivePolicy"]
+	if text == "" {
+		return nil
+	}
+	dlq, max, err := s.parseRedrive(text)
+	if err != nil || !s.exists(dlq) || dlq == name {
+		return nil
+	}
+	s.recvMu.Lock()
+	defer s.recvMu.Unlock()
+	now := s.env.Clock.Now()
+	var b store.Batch
+	var bad error
+	err = s.env.Store.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
+		var m Message
+		if bad = json.Unmarshal(v, &m); bad != nil {
+			return false
+		}
+		if m.VisibleAt.After(now) || m.ReceiveCount < max {
+			return true
+		}
+		m.ReceiveCount, m.VisibleAt, m.ReceiptHandle = 0, time.Time{}, ""
+		val, err := json.Marshal(m)
+		if err != nil {
+			bad = err
+			return false
+		}
+		key := append([]byte(nil), k...)
+		b.Put("sqs/"+dlq, key, val) // written before the delete: at least once
+		b.Delete("sqs/"+name, key)
+		return true
+	})
+	if err == nil {
+		err = bad
+	}
+	if err != nil || len(b.Ops) == 0 {
+		return err
+	}
+	if err := s.env.Store.Apply(ctx, &b); err != nil {
+		return err
+	}
+	s.wake()
 	return nil
 }
