@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -57,6 +59,34 @@ func putShop(t *testing.T, c clients, source string, total int) string {
 		t.Fatalf("PutEvents: %v %+v", err, out)
 	}
 	return *out.Entries[0].EventId
+}
+
+// putWithCLI puts one event from source "shop" with the aws CLI (as a
+// developer with the page open would) and returns its id; "" when the CLI
+// is not installed.
+func putWithCLI(t *testing.T, s *Server, total int) string {
+	t.Helper()
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Logf("aws CLI not found: the page is fed by the SDK only")
+		return ""
+	}
+	entries := fmt.Sprintf(`[{"Source":"shop","DetailType":"OrderPlaced","Detail":"{\"total\":%d}"}]`, total)
+	cmd := exec.Command("aws", "events", "put-events", "--endpoint-url", s.URL(), "--output", "json", "--entries", entries)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=console-test", "AWS_SECRET_ACCESS_KEY=console-test", "AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("aws events put-events: %v\n%s%s", err, out, stderr.String())
+	}
+	var res struct {
+		FailedEntryCount int
+		Entries          []struct{ EventId string }
+	}
+	if err := json.Unmarshal(out, &res); err != nil || res.FailedEntryCount != 0 || len(res.Entries) != 1 || res.Entries[0].EventId == "" {
+		t.Fatalf("aws events put-events: %v %s", err, out)
+	}
+	return res.Entries[0].EventId
 }
 
 // setUpShop makes a queue, two rules on the default bus that send to it,
@@ -138,6 +168,9 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Errorf("the small order shows big-orders: %q", txt)
 	}
 	p.waitFor("the unmatched event", row(other)+`.includes("no rule matched")`, 10*time.Second)
+	if cli := putWithCLI(t, s, 300); cli != "" {
+		p.waitFor("the event put with the aws CLI", row(cli)+`.includes("big-orders") && `+row(cli)+`.includes("all-shop")`, 15*time.Second)
+	}
 	if txt := p.eval(row(big)); !strings.Contains(txt, "orders-queue: delivered") {
 		t.Errorf("big order row %q: want orders-queue: delivered", txt)
 	}
