@@ -314,9 +314,6 @@ func (s *Service) ReceiveWait(ctx context.Context, name string, max int, visibil
 	deadline := s.env.Clock.Now().Add(wait)
 	for {
 		ch := s.arrival()
-		if err := s.redrive(ctx, name, attrs); err != nil {
-			return nil, err
-		}
 		msgs, err := s.Receive(ctx, name, max, vis)
 		if err != nil || len(msgs) > 0 || wait <= 0 {
 			return msgs, err
@@ -428,52 +425,3 @@ func (s *Service) parseRedrive(text string) (dlq string, max int, err error) {
 	return name, n, nil
 }
 
-// redrive moves the visible messages of queue name received
-// maxReceiveCount times or more to its dead-letter queue, so Receive
-// never hands them out again. A missing dead-letter queue leaves them
-// where they are.
-func (s *Service) redrive(ctx context.Context, name string, attrs map[string]string) error {
-	text := attrs["RedrivePolicy"]
-	if text == "" {
-		return nil
-	}
-	dlq, max, err := s.parseRedrive(text)
-	if err != nil || !s.exists(dlq) || dlq == name {
-		return nil
-	}
-	s.recvMu.Lock()
-	defer s.recvMu.Unlock()
-	now := s.env.Clock.Now()
-	var b store.Batch
-	var bad error
-	err = s.env.Store.Scan(ctx, "sqs/"+name, nil, nil, func(k, v []byte) bool {
-		var m Message
-		if bad = json.Unmarshal(v, &m); bad != nil {
-			return false
-		}
-		if m.VisibleAt.After(now) || m.ReceiveCount < max {
-			return true
-		}
-		m.ReceiveCount, m.VisibleAt, m.ReceiptHandle = 0, time.Time{}, ""
-		val, err := json.Marshal(m)
-		if err != nil {
-			bad = err
-			return false
-		}
-		key := append([]byte(nil), k...)
-		b.Put("sqs/"+dlq, key, val) // written before the delete: at least once
-		b.Delete("sqs/"+name, key)
-		return true
-	})
-	if err == nil {
-		err = bad
-	}
-	if err != nil || len(b.Ops) == 0 {
-		return err
-	}
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
-		return err
-	}
-	s.wake()
-	return nil
-}

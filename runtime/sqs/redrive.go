@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"strconv"
 	"time"
 
-	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 )
 
@@ -19,31 +17,19 @@ type redrive struct {
 	max int
 }
 
-// redriveOf reads the queue's RedrivePolicy; a missing or unreadable one
-// (or one naming a queue that does not exist) is no redrive.
+// redriveOf reads the queue's RedrivePolicy (parseRedrive, the check
+// CreateQueue and SetQueueAttributes make); a missing one, or one naming
+// a queue that does not exist, is no redrive.
 func (s *Service) redriveOf(ctx context.Context, name string) redrive {
 	attrs, err := s.storedAttrs(ctx, name)
 	if err != nil || attrs["RedrivePolicy"] == "" {
 		return redrive{}
 	}
-	var p struct {
-		DeadLetterTargetArn string
-		MaxReceiveCount     json.RawMessage
-	}
-	if json.Unmarshal([]byte(attrs["RedrivePolicy"]), &p) != nil {
+	dlq, max, err := s.parseRedrive(attrs["RedrivePolicy"])
+	if err != nil || dlq == name || !s.exists(dlq) {
 		return redrive{}
 	}
-	// AWS writes maxReceiveCount as a number or a string of one.
-	var txt string
-	if json.Unmarshal(p.MaxReceiveCount, &txt) != nil {
-		txt = string(p.MaxReceiveCount)
-	}
-	n, err := strconv.Atoi(txt)
-	a, aerr := kernel.ParseARN(p.DeadLetterTargetArn)
-	if err != nil || n < 1 || aerr != nil || !s.env.Owns("sqs", a) || !s.exists(a.Resource) {
-		return redrive{}
-	}
-	return redrive{dlq: a.Resource, max: n}
+	return redrive{dlq: dlq, max: max}
 }
 
 // moveToDLQ adds to b the writes that move m (stored at key on queue
