@@ -424,4 +424,3 @@ func (s *Service) parseRedrive(text string) (dlq string, max int, err error) {
 	}
 	return name, n, nil
 }
-
