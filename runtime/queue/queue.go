@@ -64,6 +64,11 @@ type Queue struct {
 	scanGen uint64
 	done    map[string]uint64
 	wake    chan struct{}
+
+	// claims, on engines shared by several processes (JetStream), makes
+	// each item worked by one process at a time (claim.go); nil on bbolt.
+	claims store.Claimer
+	stats  Stats
 }
 
 // Open opens (creating if needed) the queue name in env.Store, on
@@ -76,7 +81,9 @@ func Open(env kernel.Env, name string) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return &Queue{st: env.Store, bucket: "queue/" + name, clk: env.Clock, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}, nil
+	q := &Queue{st: env.Store, bucket: "queue/" + name, clk: env.Clock, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}
+	q.claims, _ = env.Store.(store.Claimer)
+	return q, nil
 }
 
 func key(due time.Time, id string) []byte {
@@ -191,12 +198,24 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 			if len(due) >= cap(slots) {
 				return false
 			}
-			due = append(due, storedItem{key: k, item: it})
+			k = append([]byte(nil), k...)
+			c, ok := q.claim(ctx, k)
+			if !ok {
+				return true // another process works it, or finished it
+			}
+			due = append(due, storedItem{key: k, item: it, claim: c})
 			return true
 		})
 		if err != nil && ctx.Err() == nil {
 			// The store is unavailable: try again shortly.
 			next = now.Add(time.Second)
+		}
+		if q.claims != nil {
+			// Other processes enqueue and finish items, and their claims
+			// lapse, without waking this one: look again soon.
+			if p := now.Add(q.pollEvery()); next.IsZero() || p.Before(next) {
+				next = p
+			}
 		}
 		for _, si := range due {
 			select {
@@ -228,8 +247,9 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 }
 
 type storedItem struct {
-	key  []byte
-	item Item
+	key   []byte
+	item  Item
+	claim store.Claim // nil without claims
 }
 
 // handle runs one item and commits its outcome. If the commit fails the
@@ -241,7 +261,9 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 		q.done[si.item.ID] = q.scanGen
 		q.mu.Unlock()
 	}()
+	stopRenew := q.keepClaim(ctx, si.claim)
 	out := h(ctx, si.item)
+	stopRenew()
 	var b store.Batch
 	if out.Extra != nil {
 		b.Ops = append(b.Ops, out.Extra.Ops...)
@@ -256,14 +278,18 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 		nk := key(it.Due, it.ID)
 		b.Put(q.bucket, nk, appendRecord(nil, &it))
 		if bytes.Equal(nk, si.key) {
-			if q.st.Apply(context.WithoutCancel(ctx), &b) == nil && out.Done != nil {
+			err := q.st.Apply(context.WithoutCancel(ctx), &b)
+			q.settleClaim(ctx, si.claim, false) // the same key is worked again
+			if err == nil && out.Done != nil {
 				out.Done()
 			}
 			return
 		}
 	}
 	b.Delete(q.bucket, si.key)
-	if q.st.Apply(context.WithoutCancel(ctx), &b) == nil && out.Done != nil {
+	err := q.st.Apply(context.WithoutCancel(ctx), &b)
+	q.settleClaim(ctx, si.claim, err == nil)
+	if err == nil && out.Done != nil {
 		out.Done()
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -20,6 +23,9 @@ type Config struct {
 	URL      string // nats:// URL (default nats.DefaultURL)
 	Prefix   string // bucket name prefix (default "patternc")
 	Replicas int    // bucket replicas (default 1; use >= 3 in production)
+	// LeaseTTL is how long a queue item's claim lives without renewal
+	// (default 30 s): a dead instance's items are taken over after it.
+	LeaseTTL time.Duration
 }
 
 // Store is a store.Store on JetStream.
@@ -27,6 +33,8 @@ type Store struct {
 	cfg Config
 	nc  *nats.Conn
 	js  jetstream.JetStream
+
+	owner string // this process's name in claims (claim.go)
 
 	mu  sync.Mutex
 	kvs map[string]jetstream.KeyValue
@@ -43,6 +51,9 @@ func Open(cfg Config) (*Store, error) {
 	if cfg.Replicas <= 0 {
 		cfg.Replicas = 1
 	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = defaultLeaseTTL
+	}
 	nc, err := nats.Connect(cfg.URL, nats.MaxReconnects(-1))
 	if err != nil {
 		return nil, fmt.Errorf("jsstore: connect %s: %w", cfg.URL, err)
@@ -52,7 +63,7 @@ func Open(cfg Config) (*Store, error) {
 		nc.Close()
 		return nil, err
 	}
-	return &Store{cfg: cfg, nc: nc, js: js, kvs: map[string]jetstream.KeyValue{}}, nil
+	return &Store{cfg: cfg, nc: nc, js: js, owner: uuid.NewString(), kvs: map[string]jetstream.KeyValue{}}, nil
 }
 
 // bucketName maps a store bucket to a JetStream bucket name
