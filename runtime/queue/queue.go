@@ -210,13 +210,7 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 			// The store is unavailable: try again shortly.
 			next = now.Add(time.Second)
 		}
-		if q.claims != nil {
-			// Other processes enqueue and finish items, and their claims
-			// lapse, without waking this one: look again soon.
-			if p := now.Add(q.pollEvery()); next.IsZero() || p.Before(next) {
-				next = p
-			}
-		}
+
 		for _, si := range due {
 			select {
 			case slots <- struct{}{}:
@@ -233,15 +227,22 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 				q.handle(ctx, si, h)
 			}(si)
 		}
-		var timer <-chan time.Time
+		var timer, poll <-chan time.Time
 		if !next.IsZero() {
 			timer = q.clk.After(next.Sub(now))
+		}
+		if q.claims != nil {
+			// Other processes enqueue and finish items, and their claims
+			// lapse (in wall time), without waking this one: look again
+			// soon.
+			poll = time.After(q.pollEvery())
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-q.wake:
 		case <-timer:
+		case <-poll:
 		}
 	}
 }

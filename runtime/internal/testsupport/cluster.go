@@ -1,6 +1,7 @@
 package testsupport
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/url"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // Cluster is an in-process JetStream cluster: n nats-server nodes routed on
@@ -60,21 +63,32 @@ func StartCluster(t testing.TB, n int) *Cluster {
 			t.Fatal("testsupport: cluster node did not start")
 		}
 	}
+	// Ready means an R(n) stream can be placed: every node has joined the
+	// meta group (a leader alone is not enough).
+	nc, err := nats.Connect(c.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		ready := false
-		for _, s := range c.Nodes {
-			if s.JetStreamIsLeader() {
-				ready = true
-			}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "patternc-probe", Replicas: n, Storage: jetstream.MemoryStorage, Subjects: []string{"patternc-probe"}})
+		if err == nil {
+			err = js.DeleteStream(ctx, "patternc-probe")
 		}
-		if ready {
+		cancel()
+		if err == nil {
 			return c
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("testsupport: cluster elected no JetStream leader in 30 s")
+			t.Fatalf("testsupport: cluster cannot place an R%d stream after 30 s: %v", n, err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -179,21 +179,45 @@ func (s *Store) Scan(ctx context.Context, bucket string, from, to []byte, fn fun
 // Apply writes b op by op; each write is acknowledged by JetStream (and
 // on disk with sync_interval: always) before the next.
 func (s *Store) Apply(ctx context.Context, b *store.Batch) error {
+	_, err := s.ApplyRevisions(ctx, b)
+	return err
+}
+
+// ApplyRevisions is Apply that also returns each op's revision (its
+// stream sequence, which Watch reports with the change).
+func (s *Store) ApplyRevisions(ctx context.Context, b *store.Batch) ([]uint64, error) {
+	revs := make([]uint64, 0, len(b.Ops))
 	for _, op := range b.Ops {
 		kv, err := s.kv(ctx, op.Bucket, true)
 		if err != nil {
-			return err
+			return revs, err
 		}
+		var rev uint64
 		if op.Val == nil {
-			err = kv.Purge(ctx, encodeKey(op.Key))
+			rev, err = s.purge(ctx, op.Bucket, encodeKey(op.Key))
 		} else {
-			_, err = kv.Put(ctx, encodeKey(op.Key), op.Val)
+			rev, err = kv.Put(ctx, encodeKey(op.Key), op.Val)
 		}
 		if err != nil {
-			return fmt.Errorf("jsstore: %s/%x: %w", op.Bucket, op.Key, err)
+			return revs, fmt.Errorf("jsstore: %s/%x: %w", op.Bucket, op.Key, err)
 		}
+		revs = append(revs, rev)
 	}
-	return nil
+	return revs, nil
+}
+
+// purge writes the KV purge marker of key (what KeyValue.Purge writes:
+// the key reads as deleted and its older revisions go) and returns its
+// revision, which KeyValue.Purge does not.
+func (s *Store) purge(ctx context.Context, bucket, key string) (uint64, error) {
+	m := nats.NewMsg("$KV." + s.bucketName(bucket) + "." + key)
+	m.Header.Set("KV-Operation", "PURGE")
+	m.Header.Set(jetstream.MsgRollup, jetstream.MsgRollupSubject)
+	ack, err := s.js.PublishMsg(ctx, m)
+	if err != nil {
+		return 0, err
+	}
+	return ack.Sequence, nil
 }
 
 // Close closes the connection.
