@@ -95,3 +95,60 @@ func (q *Queue) settleClaim(ctx context.Context, c store.Claim, finished bool) {
 	}
 	_ = c.Release(ctx)
 }
+
+// RunOrdered is Run with one worker for queues whose items must be worked
+// in key order (a FIFO subscription): on a shared store one process at a
+// time owns the whole queue, by a lease like an item's claim, and a scan
+// stops at the first item it cannot take, so an item whose claim is still
+// lapsing after a take-over is never overtaken by the next one.
+func (q *Queue) RunOrdered(ctx context.Context, h Handler) error {
+	q.ordered = true
+	if q.claims != nil {
+		q.owner = &queueOwner{q: q}
+		defer q.owner.release()
+	}
+	return q.Run(ctx, 1, h)
+}
+
+// ownerKey is the claim key of a whole ordered queue: item keys start with
+// eight bytes of due time, so a shorter key never collides with one.
+var ownerKey = []byte("owner")
+
+// queueOwner is a process's hold on an ordered queue.
+type queueOwner struct {
+	q       *Queue
+	c       store.Claim
+	renewed time.Time
+}
+
+// hold reports whether this process owns the queue now, taking the lease
+// when it is free and renewing it every third of the lease.
+func (o *queueOwner) hold(ctx context.Context) bool {
+	ttl := o.q.claims.LeaseTTL()
+	if o.c != nil {
+		if time.Since(o.renewed) < ttl/3 {
+			return true
+		}
+		if err := o.c.Renew(ctx); err == nil {
+			o.renewed = time.Now()
+			return true
+		}
+		o.q.stats.Lost.Add(1)
+		o.c = nil // lost: take it again below, or leave it to its new owner
+	}
+	c, ok, err := o.q.claims.Claim(ctx, o.q.bucket, ownerKey)
+	if err != nil || !ok {
+		return false
+	}
+	if c.TookOver() {
+		o.q.stats.TakenOver.Add(1)
+	}
+	o.c, o.renewed = c, time.Now()
+	return true
+}
+
+func (o *queueOwner) release() {
+	if o.c != nil {
+		_ = o.c.Release(context.Background())
+	}
+}

@@ -69,6 +69,10 @@ type Queue struct {
 	// each item worked by one process at a time (claim.go); nil on bbolt.
 	claims store.Claimer
 	stats  Stats
+	// ordered (RunOrdered): one process at a time works the queue, and a
+	// scan stops at the first item it cannot take.
+	ordered bool
+	owner   *queueOwner
 }
 
 // Open opens (creating if needed) the queue name in env.Store, on
@@ -179,7 +183,11 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 		var next time.Time
 		now := q.clk.Now()
 		var due []storedItem
-		err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
+		var err error
+		if q.owner != nil && !q.owner.hold(ctx) {
+			goto wait // another process works this ordered queue
+		}
+		err = q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
 			it, err := decodeRecord(v)
 			if err != nil {
 				return true // unreadable: skipped (never written by this package)
@@ -201,7 +209,9 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 			k = append([]byte(nil), k...)
 			c, ok := q.claim(ctx, k)
 			if !ok {
-				return true // another process works it, or finished it
+				// Another process works it, or finished it. An ordered
+				// queue takes nothing behind an item it cannot take.
+				return !q.ordered
 			}
 			due = append(due, storedItem{key: k, item: it, claim: c})
 			return true
@@ -227,6 +237,7 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 				q.handle(ctx, si, h)
 			}(si)
 		}
+	wait:
 		var timer, poll <-chan time.Time
 		if !next.IsZero() {
 			timer = q.clk.After(next.Sub(now))
