@@ -25,6 +25,9 @@ type Config struct {
 	// ./.patternc-data); NATSURL, when set, uses JetStream instead.
 	DataDir string
 	NATSURL string
+	// NATSReplicas is the replica count of the JetStream buckets serve
+	// creates (default 1; 3 on a 3-node cluster: docs/deployment.md).
+	NATSReplicas int
 	// Store, when set, opens each account's store (tests); serve closes it.
 	Store func(account string) (store.Store, error)
 	// Region and Account are the region, and the account of unsigned

@@ -98,7 +98,7 @@ func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.K
 		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, err)
+		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
 	}
 	s.kvs[bucket] = kv
 	return kv, nil
@@ -128,7 +128,7 @@ func (s *Store) Get(ctx context.Context, bucket string, key []byte) ([]byte, err
 		return nil, store.ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	return e.Value(), nil
 }
@@ -144,7 +144,7 @@ func (s *Store) Scan(ctx context.Context, bucket string, from, to []byte, fn fun
 		return nil
 	}
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
 	lo, hi := "", ""
 	if from != nil {
@@ -167,7 +167,7 @@ func (s *Store) Scan(ctx context.Context, bucket string, from, to []byte, fn fun
 			continue // deleted since the listing
 		}
 		if err != nil {
-			return err
+			return unavailable(err)
 		}
 		if !fn(key, e.Value()) {
 			return nil
@@ -199,7 +199,7 @@ func (s *Store) ApplyRevisions(ctx context.Context, b *store.Batch) ([]uint64, e
 			rev, err = kv.Put(ctx, encodeKey(op.Key), op.Val)
 		}
 		if err != nil {
-			return revs, fmt.Errorf("jsstore: %s/%x: %w", op.Bucket, op.Key, err)
+			return revs, fmt.Errorf("jsstore: %s/%x: %w", op.Bucket, op.Key, unavailable(err))
 		}
 		revs = append(revs, rev)
 	}
