@@ -67,7 +67,7 @@ func (as *accounts) get(id string) (*account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("account %s: opening its store: %w", id, err)
 	}
-	cfg.Store = timedStore{Store: st, observe: as.s.metrics.commits.WithLabelValues(id)}
+	cfg.Store = timed(st, as.s.metrics.commits.WithLabelValues(id))
 	cfg.Foreign = as.s.foreignResolver(id)
 	if cfg.CodeDir == "" {
 		cfg.CodeDir = filepath.Join(as.s.cfg.DataDir, id, "code")

@@ -55,6 +55,9 @@ func loadChild(mode, dir string) {
 	if url, ok := strings.CutPrefix(mode, "js="); ok {
 		cfg.NATSURL = url
 	}
+	if url, ok := strings.CutPrefix(mode, "cluster="); ok {
+		cfg.NATSURL, cfg.NATSReplicas = url, 3 // TestServeCluster (cluster_test.go)
+	}
 	s, err := New(cfg)
 	if err != nil {
 		childFail(err)

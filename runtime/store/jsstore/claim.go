@@ -53,8 +53,11 @@ func (s *Store) claimsKV(ctx context.Context, bucket string) (jetstream.KeyValue
 		}
 		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage, TTL: age})
 	}
+	if err == nil {
+		kv, err = s.leaderReads(ctx, name, kv)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("jsstore: claims of %q: %w", bucket, err)
+		return nil, fmt.Errorf("jsstore: claims of %q: %w", bucket, unavailable(err))
 	}
 	s.kvs[id] = kv
 	return kv, nil

@@ -100,8 +100,37 @@ func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.K
 	if err != nil {
 		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
 	}
+	if kv, err = s.leaderReads(ctx, name, kv); err != nil {
+		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
+	}
 	s.kvs[bucket] = kv
 	return kv, nil
+}
+
+// leaderReads turns off direct gets on a replicated bucket's stream and
+// returns a handle that reads through the stream leader. KV buckets allow
+// direct gets, which any replica answers, also one that has not applied
+// the latest writes yet: a Get right after an acknowledged Put or delete
+// could read the old value (a deleted SQS message handed out again and
+// written back). The leader has applied every write it acknowledged, so
+// reads through it see them: the store's read-your-writes, as on bbolt.
+func (s *Store) leaderReads(ctx context.Context, name string, kv jetstream.KeyValue) (jetstream.KeyValue, error) {
+	if s.cfg.Replicas <= 1 {
+		return kv, nil // one copy: nothing to lag behind
+	}
+	st, err := s.js.Stream(ctx, "KV_"+name)
+	if err != nil {
+		return nil, err
+	}
+	cfg := st.CachedInfo().Config
+	if !cfg.AllowDirect {
+		return kv, nil
+	}
+	cfg.AllowDirect = false
+	if _, err := s.js.UpdateStream(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return s.js.KeyValue(ctx, name)
 }
 
 func encodeKey(k []byte) string { return "k" + hex.EncodeToString(k) }
