@@ -80,12 +80,22 @@ func Compare(old, new *compiler.Pattern) (d *Diff, err error) {
 			undecided = true
 		}
 	}
+	// Differences that only arrays of objects show (arrays.go).
+	if d.Added == nil {
+		d.Added, _ = arrayWitness(new, old, true)
+	}
+	if d.Removed == nil {
+		d.Removed, _ = arrayWitness(old, new, false)
+	}
 	switch {
 	case d.Added != nil || d.Removed != nil:
 		d.Verdict = Different
 	case undecided:
 		d.Verdict = Undecided
 	default:
+		if hasSharedArrays(old) || hasSharedArrays(new) {
+			d.Caveat = "for events whose arrays of objects do not separate the fields of a clause: {\"exists\": false} is judged within the array element the other fields use, and no such event told the patterns apart"
+		}
 		for _, bs := range [][]box{ob, nb} {
 			for _, b := range bs {
 				for _, s := range b.sets {
@@ -126,7 +136,18 @@ func Subsumes(b, a *compiler.Pattern) (yes, known bool, err error) {
 	if err != nil {
 		return false, false, err
 	}
-	return subsumedRest(rest)
+	yes, known, err = subsumedRest(rest)
+	if !yes || err != nil {
+		return yes, known, err
+	}
+	// Arrays of objects can separate what one-value events cannot.
+	if _, found := arrayWitness(a, b, true); found {
+		return false, true, nil
+	}
+	if hasSharedArrays(a) || hasSharedArrays(b) {
+		return false, false, nil
+	}
+	return true, true, nil
 }
 
 func subsumedRest(rest []box) (yes, known bool, err error) {

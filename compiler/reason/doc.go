@@ -13,7 +13,7 @@
 // asks for something else is dead, with the rule that kills it as reason.
 //
 // Why events with one value per path suffice (for events without arrays of
-// objects; docs/reasoning.md says how arrays are covered by tests): a field
+// objects; arrays.go handles what array consistency adds): a field
 // of a clause asks for one leaf at its path (or for none). Take an event
 // that one pattern matches and the other does not; keep, at each path, one
 // value (the one the matching clause used, else any). The matching clause

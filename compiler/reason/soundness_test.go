@@ -19,6 +19,7 @@ import (
 var (
 	nPatterns = flag.Int("patterns", 400, "random patterns for TestSoundExamples (the acceptance run uses 100000)")
 	nPairs    = flag.Int("pairs", 400, "random pattern pairs for TestSoundCompare (the acceptance run uses 100000)")
+	bruteMax  = flag.Int("brute", 4000, "assignments the brute-force search tries per never-matching pattern")
 	firstSeed = flag.Int64("seed0", 1, "first generator seed (to split a long run across processes)")
 	nEvents   = flag.Int("events", 2000, "random inputs on which patterns reported the same must agree (the acceptance run uses 10000)")
 )
@@ -75,7 +76,7 @@ func TestSoundExamples(t *testing.T) {
 }
 
 // bruteForceNoMatch tries every assignment of vocabulary values to the
-// pattern's paths (random ones past 4000 assignments), in real-envelope
+// pattern's paths (random ones past -brute assignments), in real-envelope
 // events, and 300 random events, and fails if Explain matches any.
 func bruteForceNoMatch(t *testing.T, g *patterngen.Gen, p *compiler.Pattern, src string) {
 	t.Helper()
@@ -100,18 +101,18 @@ func bruteForceNoMatch(t *testing.T, g *patterngen.Gen, p *compiler.Pattern, src
 	total := 1
 	for range paths {
 		total *= len(vocab)
-		if total > 4000 {
+		if total > *bruteMax {
 			break
 		}
 	}
 	r := rand.New(rand.NewSource(int64(len(src))))
-	tries := min(total, 4000)
+	tries := min(total, *bruteMax)
 	for i := 0; i < tries; i++ {
 		vals := map[string]string{}
 		k := i
 		for _, path := range paths {
 			var v string
-			if total <= 4000 {
+			if total <= *bruteMax {
 				v = vocab[k%len(vocab)]
 				k /= len(vocab)
 			} else {
@@ -244,7 +245,7 @@ func pair(g *patterngen.Gen) (string, string, int) {
 // random inputs (matched by the automaton, itself checked against Explain
 // by automaton's differential tests).
 func TestSoundCompare(t *testing.T) {
-	seen, same, different, undecided, witnesses, budget := 0, 0, 0, 0, 0, 0
+	seen, same, different, undecided, witnesses, budget, caveated := 0, 0, 0, 0, 0, 0, 0
 	var sameSeeds []int64
 	for seed := *firstSeed; seen < *nPairs; seed++ {
 		d := dialects[seed%3]
@@ -282,7 +283,12 @@ func TestSoundCompare(t *testing.T) {
 		switch diff.Verdict {
 		case Same:
 			same++
-			agree(t, inputPool(d, g.Envelope), pa, pb, a, b, diff.Caveat != "")
+			pool := inputPool(d, g.Envelope)
+			if strings.Contains(diff.Caveat, "arrays of objects") {
+				caveated++
+				pool = withoutPinningArrays(pool)
+			}
+			agree(t, pool, pa, pb, a, b, strings.Contains(diff.Caveat, "String.Array"))
 			sameSeeds = append(sameSeeds, seed)
 		case Different:
 			different++
@@ -293,7 +299,7 @@ func TestSoundCompare(t *testing.T) {
 	if same == 0 || different == 0 {
 		t.Fatalf("degenerate run: %d same, %d different", same, different)
 	}
-	t.Logf("%d pairs: %d different (%d witnesses confirmed by Explain), %d same (%d of them checked on %d random inputs each), %d undecided, %d over the budget", seen, different, witnesses, same, len(sameSeeds), *nEvents, undecided, budget)
+	t.Logf("%d pairs: %d different (%d witnesses confirmed by Explain), %d same (%d of them checked on %d random inputs each; %d of those said same only where arrays of objects do not separate fields, checked on the %d inputs without such arrays), %d undecided, %d over the budget", seen, different, witnesses, same, len(sameSeeds), *nEvents, caveated, len(withoutPinningArrays(inputPool(compiler.EventBridge, false))), undecided, budget)
 }
 
 // pools are the random inputs same-verdict pairs are checked on, drawn
@@ -317,6 +323,56 @@ func inputPool(d compiler.Dialect, envelope bool) []string {
 	}
 	pools[k] = p
 	return p
+}
+
+// withoutPinningArrays keeps the inputs in which no array has an object or
+// array element (so array consistency never applies), memoised per pool.
+func withoutPinningArrays(pool []string) []string {
+	k := fmt.Sprintf("%p", &pool[0])
+	if p, ok := filtered[k]; ok {
+		return p
+	}
+	var out []string
+	for _, in := range pool {
+		var v any
+		if err := json.Unmarshal([]byte(in), &v); err != nil {
+			continue
+		}
+		if m, ok := v.(map[string]any); ok {
+			if msg, ok := m["Message"].(string); ok {
+				var body any
+				if json.Unmarshal([]byte(msg), &body) == nil && pins(body) {
+					continue
+				}
+			}
+		}
+		if !pins(v) {
+			out = append(out, in)
+		}
+	}
+	filtered[k] = out
+	return out
+}
+
+var filtered = map[string][]string{}
+
+func pins(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			if pins(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			switch e.(type) {
+			case map[string]any, []any:
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func agree(t *testing.T, pool []string, pa, pb *compiler.Pattern, a, b string, oneValue bool) {

@@ -69,6 +69,11 @@ func (s *Service) sendHTTP(ctx context.Context, d *APIDestination, payload []byt
 		return &failure{code: "TARGET_CLIENT_ERROR", message: err.Error()}
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if d.ConnectionArn != "" {
+		if f := s.authorize(ctx, d.ConnectionArn, req); f != nil {
+			return f
+		}
+	}
 	resp, err := s.cfg.HTTPClient.Do(req)
 	if err != nil {
 		var ne net.Error

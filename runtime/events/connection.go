@@ -12,9 +12,10 @@ import (
 	"github.com/patternc/patternc/runtime/store"
 )
 
-// Connection holds the authorization of API destinations [AWS]. patternc
-// keeps it and describes it; it does not add its credentials to the
-// requests it sends (local endpoints need none).
+// Connection holds the authorization of API destinations [AWS]: each
+// request to an API destination that names it carries its BASIC or
+// API_KEY credentials, or a client-credentials OAuth token, and its
+// InvocationHttpParameters headers and query parameters (connauth.go).
 type Connection struct {
 	Name              string
 	ConnectionArn     string
