@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	evtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/patternc/patternc/internal/crashtest"
 	"github.com/patternc/patternc/runtime/internal/testsupport"
@@ -108,6 +110,31 @@ func TestServeCluster(t *testing.T) {
 			mu.Unlock()
 		}
 	}()
+	// FIFO: three groups published in turn, each publish through the next
+	// instance; acknowledged order per group is publish order.
+	fifoTopic := "arn:aws:sns:us-east-1:000000000000:crash.fifo"
+	fifoAcked := map[string][]string{}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for n := 0; n < rounds/2; n++ {
+			c, ok := pick(n + 2)
+			if !ok {
+				continue
+			}
+			g := fmt.Sprintf("g%d", n%3)
+			body := fmt.Sprintf("%s-%04d", g, n)
+			_, err := c.sns.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(fifoTopic), Message: aws.String(body),
+				MessageGroupId: aws.String(g), MessageDeduplicationId: aws.String(body)})
+			mu.Lock()
+			if err != nil {
+				failed++
+			} else {
+				fifoAcked[g] = append(fifoAcked[g], body)
+			}
+			mu.Unlock()
+		}
+	}()
 	waitAcked := func(n int) {
 		for {
 			mu.Lock()
@@ -136,6 +163,7 @@ func TestServeCluster(t *testing.T) {
 	base := strings.TrimSuffix(urls[1], "/")
 	gotEvents := drainIDs(t, c, base+"/000000000000/events-q", "id", events)
 	gotMessages := drainIDs(t, c, base+"/000000000000/sns-q", "MessageId", messages)
+	fifoN, fifoDups := checkFIFO(t, c, base+"/000000000000/fifo-q.fifo", fifoAcked)
 	deliveries, dups := 0, 0
 	for _, got := range []map[string]int{gotEvents, gotMessages} {
 		for _, n := range got {
@@ -143,6 +171,64 @@ func TestServeCluster(t *testing.T) {
 			dups += n - 1
 		}
 	}
-	t.Logf("serve cluster: %d instances, N=%d acknowledged (%d events, %d messages), %d requests refused; instance 0 killed at N≈%d, NATS node stopped at N≈%d; all delivered in %v (load %v); deliveries %d, duplicates %d",
-		instances, acked, len(events), len(messages), failed, rounds/2, rounds, time.Since(begin).Round(time.Millisecond), loaded.Round(time.Millisecond), deliveries, dups)
+	t.Logf("serve cluster: %d instances, N=%d acknowledged (%d events, %d messages, %d FIFO in 3 groups), %d requests refused; instance 0 killed at N≈%d, NATS node stopped at N≈%d; all delivered in %v (load %v); deliveries %d, duplicates %d; FIFO in order, duplicates %d",
+		instances, acked+fifoN, len(events), len(messages), fifoN, failed, rounds/2, rounds, time.Since(begin).Round(time.Millisecond), loaded.Round(time.Millisecond), deliveries, dups, fifoDups)
+}
+
+// checkFIFO drains the FIFO queue qurl until every acknowledged message
+// arrived and checks each group's first arrivals keep publish order; it
+// returns how many were acknowledged and how many arrived again.
+func checkFIFO(t *testing.T, c clients, qurl string, acked map[string][]string) (n, dups int) {
+	t.Helper()
+	ctx := context.Background()
+	want := map[string]bool{}
+	for _, ms := range acked {
+		n += len(ms)
+		for _, m := range ms {
+			want[m] = true
+		}
+	}
+	seen := map[string]int{}
+	var order []string
+	deadline := time.Now().Add(2 * time.Minute)
+	for len(want) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d of %d acknowledged FIFO messages never delivered", qurl, len(want), n)
+		}
+		out, err := c.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(qurl), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
+		if unavailable(err) {
+			time.Sleep(200 * time.Millisecond) // a cluster electing a leader: retry, as SDKs do
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range out.Messages {
+			var env struct{ Message string }
+			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &env); err != nil {
+				t.Fatalf("body %q: %v", aws.ToString(m.Body), err)
+			}
+			if seen[env.Message]++; seen[env.Message] == 1 {
+				order = append(order, env.Message)
+			} else {
+				dups++
+			}
+			delete(want, env.Message)
+			if _, err := c.sqs.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(qurl), ReceiptHandle: m.ReceiptHandle}); err != nil && !unavailable(err) {
+				t.Fatal(err) // unavailable: the message comes again (a duplicate)
+			}
+		}
+	}
+	pos := map[string]int{}
+	for i, m := range order {
+		pos[m] = i
+	}
+	for g, ms := range acked {
+		for i := 1; i < len(ms); i++ {
+			if pos[ms[i-1]] > pos[ms[i]] {
+				t.Errorf("group %s: %s arrived before %s", g, ms[i], ms[i-1])
+			}
+		}
+	}
+	return n, dups
 }
