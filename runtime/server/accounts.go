@@ -57,7 +57,7 @@ func (as *accounts) get(id string) (*account, error) {
 	case as.s.cfg.Store != nil:
 		st, err = as.s.cfg.Store(id)
 	case as.s.cfg.NATSURL != "":
-		st, err = jsstore.Open(jsstore.Config{URL: as.s.cfg.NATSURL, Prefix: "patternc-" + id, Replicas: as.s.cfg.NATSReplicas})
+		st, err = jsstore.Open(jsstore.Config{URL: as.s.cfg.NATSURL, Prefix: "patternc-" + id, Replicas: as.s.cfg.NATSReplicas, LeaseTTL: as.s.cfg.NATSLease})
 	default:
 		dir := filepath.Join(as.s.cfg.DataDir, id)
 		if err = os.MkdirAll(dir, 0o755); err == nil {
