@@ -170,3 +170,50 @@ func TestClusterSharedQueue(t *testing.T) {
 		t.Errorf("only %d of %d enqueues acknowledged while the cluster kept its quorum", len(acked), items)
 	}
 }
+
+// TestClusterSplit: two instances, no failure, items enqueued through both:
+// each instance works a share (the split is logged; each must take at
+// least a fifth).
+func TestClusterSplit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cluster test")
+	}
+	const items = 200
+	cl := testsupport.StartCluster(t, 3)
+	var counts [2]atomic.Int64
+	var qs [2]*queue.Queue
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); wg.Wait() }()
+	for i := range qs {
+		st, err := jsstore.Open(jsstore.Config{URL: cl.URL(), Prefix: "split", Replicas: 3, LeaseTTL: 2 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if qs[i], err = queue.Open(kernel.Env{Store: st}, "work"); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = qs[i].Run(ctx, 4, func(ctx context.Context, it queue.Item) queue.Outcome {
+				time.Sleep(20 * time.Millisecond) // a delivery's round trip
+				counts[i].Add(1)
+				return queue.Outcome{}
+			})
+		}()
+	}
+	begin := time.Now()
+	for n := 0; n < items; n++ {
+		if err := qs[n%2].Enqueue(context.Background(), queue.Item{ID: fmt.Sprintf("s-%04d", n)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testsupport.Eventually(t, "every item worked", func() bool { return counts[0].Load()+counts[1].Load() >= items })
+	a, b := counts[0].Load(), counts[1].Load()
+	t.Logf("split over 2 instances: %d / %d of %d (%v)", a, b, items, time.Since(begin).Round(time.Millisecond))
+	if a < items/5 || b < items/5 {
+		t.Errorf("work not shared: %d / %d", a, b)
+	}
+}
