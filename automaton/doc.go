@@ -9,7 +9,7 @@
 // address), with reversed tries for suffixes, case-folded tries for the
 // ignore-case operators, byte ranges for CIDR blocks whose mask ends inside
 // a byte, wildcards anchored at their literal head, and numeric ranges as
-// intervals of number keys cut into segments.
+// intervals of number keys in a centred interval tree.
 //
 // Trie marks fire predicates, not rules: a predicate is one field's
 // conditions at one path, interned, so a thousand rules on "source":

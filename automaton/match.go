@@ -365,19 +365,7 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 		mt.walk(pm.fwd, tagNumber, mt.tmpBuf[1:], val, false)
 	}
 	if needR {
-		key := numberKey(f)
-		cover, all := pm.ranges.segment(key)
-		if all {
-			for i := range pm.ranges.conds {
-				if c := &pm.ranges.conds[i]; c.lo <= key && key <= c.hi {
-					mt.hit(c.pred, mt.leafNow(val))
-				}
-			}
-		} else {
-			for _, ci := range cover {
-				mt.hit(pm.ranges.conds[ci].pred, mt.leafNow(val))
-			}
-		}
+		mt.stab(&pm.ranges, numberKey(f), val)
 	}
 }
 

@@ -115,6 +115,9 @@ type predW struct {
 	input int
 	uses  int32 // distinct clauses with a field on it
 	rank  int8  // how unselective: 0 exact, 1 pattern, 2 numeric, 3 lazy
+	// overlap counts the ranges already at the path that share a number
+	// with this predicate's ranges, when it was made: they fire with it.
+	overlap uint16
 	// conds are the field's conditions, to find the marks again on drop.
 	conds []compiler.Condition
 	// single is the clause whose only field this is, if any: such clauses
@@ -215,13 +218,17 @@ func boolByte(v bool) byte {
 
 // anchorCost estimates the clauses evaluated per event if a new clause is
 // anchored on pw: the clauses it anchors, weighted by how often its
-// operator fires.
+// operator fires. A range counts the ranges it overlaps at its path as
+// well: a thousand rules with {"numeric":[">",N]} and distinct N each fire
+// for about half of all numbers, so anchoring every one of them on its
+// range would evaluate hundreds of clauses per event; after a few dozen,
+// the rules' other fields (a bucket, a key prefix) are the better anchor.
 func anchorCost(pw *predW) int64 {
 	w := int64(1)
 	if pw.rank > 0 {
 		w = 4
 	}
-	return w * int64(pw.uses+1)
+	return w * (int64(pw.uses) + 1 + int64(pw.overlap))
 }
 
 // predRank guesses how often a field fires: a clause is anchored on its

@@ -1,16 +1,17 @@
 package automaton
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/patternc/patternc/compiler"
 )
 
 // Numeric ranges live in the comparable key space of key.go, where numeric
 // order is unsigned integer order: a range is an interval of keys, and the
-// ranges of one path are cut into elementary segments so a number finds
-// every range holding it with one binary search.
+// ranges of one path form an interval tree, so a number finds every range
+// holding it in logarithmic time plus one step per range found.
 
 type rangeCond struct {
 	lo, hi uint64 // inclusive keys
@@ -42,21 +43,63 @@ func rangeKeys(r compiler.Range) (lo, hi uint64, ok bool) {
 	return lo, hi, lo <= hi
 }
 
+// rangeOverlap counts the ranges of conds that share a number with a
+// numeric condition of fc (saturating), for the anchor's cost.
+func rangeOverlap(conds []rangeCond, fc []compiler.Condition) uint16 {
+	n := 0
+	for i := range fc {
+		if fc[i].Op != compiler.OpNumeric {
+			continue
+		}
+		lo, hi, ok := rangeKeys(fc[i].Range)
+		if !ok {
+			continue
+		}
+		for _, c := range conds {
+			if c.lo <= hi && lo <= c.hi {
+				n++
+			}
+		}
+	}
+	return uint16(min(n, math.MaxUint16))
+}
+
 // rangeIndex is immutable once built; with/without return new values.
+// Built, it is a centred interval tree over the keys: a number finds every
+// range holding it in O(log n + hits), and the tree takes O(n) memory and
+// O(n log n) to build. (Elementary segments with a cover list each took
+// O(n²) for nested ranges — a thousand {"numeric":[">",N]} rules on one
+// path — and every Add at the path rebuilt them.)
 type rangeIndex struct {
 	conds []rangeCond
-	// bounds are the sorted distinct segment starts; cover[i] lists the
-	// conditions holding every key in [bounds[i], bounds[i+1]).
-	bounds []uint64
-	cover  [][]int32
-	ready  bool
+	// nodes[0] is the root; byLo and byHi hold, for each node, the
+	// conditions containing its centre, by ascending lo and descending hi.
+	nodes      []rangeNode
+	byLo, byHi []int32
+	// treeN: conds[:treeN] are in the tree; the few added since it was
+	// built are scanned one by one, so a single Add does not rebuild the
+	// tree (it is rebuilt once they are more than pendingMax).
+	treeN int
+	ready bool
 	// min and max bound every range: the hull a number must be in.
 	min, max uint64
 	bounded  bool // min and max are set
 }
 
+type rangeNode struct {
+	center      uint64
+	left, right int32 // child nodes, -1: none
+	from, to    int32 // its conditions in byLo and byHi
+}
+
+// with appends in place when the array has room: a published index
+// reads only its own length of it, and writers are serialised, so the
+// slot past that length is nobody's yet (copying every condition of the
+// path per Add was most of an Add's bytes at a path with thousands).
 func (ri rangeIndex) with(c rangeCond) rangeIndex {
-	return rangeIndex{conds: append(ri.conds[:len(ri.conds):len(ri.conds)], c)}
+	ri.conds = append(ri.conds, c)
+	ri.ready = false
+	return ri
 }
 
 func (ri rangeIndex) without(pred int32) rangeIndex {
@@ -75,63 +118,130 @@ func (ri rangeIndex) without(pred int32) rangeIndex {
 	return rangeIndex{conds: out}
 }
 
-// built returns the index with its segments computed. Up to a handful of
-// ranges a linear scan is faster than segments, so none are built.
+// pendingMax is how many ranges may wait outside the tree.
+const pendingMax = 32
+
+// built returns the index with its tree computed. Up to a handful of
+// ranges a linear scan is faster than a tree, so none is built.
 func (ri rangeIndex) built() rangeIndex {
 	if ri.ready {
 		return ri
 	}
+	if ri.nodes != nil && len(ri.conds)-ri.treeN <= pendingMax {
+		for _, c := range ri.conds[ri.treeN:] {
+			ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
+		}
+		ri.ready = true
+		return ri
+	}
+	ri.nodes, ri.byLo, ri.byHi, ri.treeN = nil, nil, nil, 0
 	ri.min, ri.max = math.MaxUint64, 0
 	for _, c := range ri.conds {
 		ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
 	}
 	ri.bounded = len(ri.conds) > 0
+	ri.ready = true
 	if len(ri.conds) <= 8 {
-		ri.ready = true
 		return ri
 	}
-	starts := make([]uint64, 0, 2*len(ri.conds)+1)
-	starts = append(starts, 0)
-	for _, c := range ri.conds {
-		starts = append(starts, c.lo)
-		if c.hi != math.MaxUint64 {
-			starts = append(starts, c.hi+1)
-		}
+	ri.treeN = len(ri.conds)
+	all := make([]int32, len(ri.conds))
+	for i := range all {
+		all[i] = int32(i)
 	}
-	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
-	bounds := starts[:1]
-	for _, s := range starts[1:] {
-		if s != bounds[len(bounds)-1] {
-			bounds = append(bounds, s)
-		}
-	}
-	cover := make([][]int32, len(bounds))
-	for ci, c := range ri.conds {
-		i := sort.Search(len(bounds), func(i int) bool { return bounds[i] >= c.lo })
-		for ; i < len(bounds) && bounds[i] <= c.hi; i++ {
-			cover[i] = append(cover[i], int32(ci))
-		}
-	}
-	ri.bounds, ri.cover, ri.ready = bounds, cover, true
+	slices.SortFunc(all, func(a, b int32) int { return cmp.Compare(ri.conds[a].lo, ri.conds[b].lo) })
+	ri.byLo = make([]int32, 0, len(ri.conds))
+	ri.byHi = make([]int32, 0, len(ri.conds))
+	ri.nodes = make([]rangeNode, 0, len(ri.conds)/4+1)
+	ri.buildNode(all, make([]int32, len(ri.conds)))
 	return ri
 }
 
-// segment returns the conditions holding key as indexes into conds, or
-// all=true when the index is a plain list to scan.
-func (ri *rangeIndex) segment(key uint64) (cover []int32, all bool) {
-	if ri.bounds == nil {
-		return nil, true
+// buildNode adds the subtree over the conditions in set, sorted by lo,
+// and returns its node's index. The centre is the median lo, which lies
+// in that range, so each node takes at least one range and either side
+// gets at most half: the depth is logarithmic, and a stable partition
+// keeps both sides sorted, so only byHi needs a sort per node.
+func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
+	if len(set) == 0 {
+		return -1
 	}
-	lo, hi := 0, len(ri.bounds)
-	for lo < hi { // first bound > key
-		mid := int(uint(lo+hi) >> 1)
-		if ri.bounds[mid] > key {
-			hi = mid
-		} else {
-			lo = mid + 1
+	center := ri.conds[set[len(set)/2]].lo
+	// Stable three-way partition: [left | here | right].
+	nl, nh := 0, 0
+	for _, ci := range set {
+		if ri.conds[ci].hi < center {
+			nl++
+		} else if ri.conds[ci].lo <= center {
+			nh++
 		}
 	}
-	return ri.cover[lo-1], false
+	l, h, r := 0, nl, nl+nh
+	for _, ci := range set {
+		switch c := &ri.conds[ci]; {
+		case c.hi < center:
+			scratch[l] = ci
+			l++
+		case c.lo <= center:
+			scratch[h] = ci
+			h++
+		default:
+			scratch[r] = ci
+			r++
+		}
+	}
+	copy(set, scratch[:len(set)])
+	here := set[nl : nl+nh]
+	at := int32(len(ri.nodes))
+	from := len(ri.byLo)
+	ri.nodes = append(ri.nodes, rangeNode{center: center, from: int32(from), to: int32(from + len(here))})
+	ri.byLo = append(ri.byLo, here...)
+	ri.byHi = append(ri.byHi, here...)
+	slices.SortFunc(ri.byHi[from:], func(a, b int32) int { return cmp.Compare(ri.conds[b].hi, ri.conds[a].hi) })
+	left := ri.buildNode(set[:nl], scratch)
+	right := ri.buildNode(set[nl+nh:], scratch)
+	ri.nodes[at].left, ri.nodes[at].right = left, right
+	return at
+}
+
+// stab records a hit of the leaf val for every condition holding key.
+func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
+	for i := ri.treeN; i < len(ri.conds); i++ {
+		if c := &ri.conds[i]; c.lo <= key && key <= c.hi {
+			mt.hit(c.pred, mt.leafNow(val))
+		}
+	}
+	if ri.nodes == nil {
+		return
+	}
+	for at := int32(0); at >= 0; {
+		n := &ri.nodes[at]
+		switch {
+		case key < n.center:
+			for _, ci := range ri.byLo[n.from:n.to] {
+				c := &ri.conds[ci]
+				if c.lo > key {
+					break
+				}
+				mt.hit(c.pred, mt.leafNow(val))
+			}
+			at = n.left
+		case key > n.center:
+			for _, ci := range ri.byHi[n.from:n.to] {
+				c := &ri.conds[ci]
+				if c.hi < key {
+					break
+				}
+				mt.hit(c.pred, mt.leafNow(val))
+			}
+			at = n.right
+		default:
+			for _, ci := range ri.byLo[n.from:n.to] {
+				mt.hit(ri.conds[ci].pred, mt.leafNow(val))
+			}
+			return
+		}
+	}
 }
 
 // integerBounds bounds a number written without exponent by its integer

@@ -223,11 +223,12 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool, ne
 			return i, 0, err
 		}
 		start := i + 1
-		for j := stringStop(d, start); j < len(d); j++ {
+		j, ascii := stringStopASCII(d, start)
+		for ; j < len(d); j++ {
 			switch c := d[j]; {
 			case c == '"':
 				val := d[start:j]
-				if !mt.trusted && !utf8.Valid(val) {
+				if !mt.trusted && !ascii && !utf8.Valid(val) {
 					return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
 				}
 				mt.addLeaf(pm, tagString, val)
@@ -656,6 +657,36 @@ func stringStop(d []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// stringStopASCII is stringStop that also tells whether every byte
+// before the stop is ASCII, so the run needs no UTF-8 check: the high
+// bits of the words it reads anyway, below the stop byte.
+func stringStopASCII(d []byte, i int) (int, bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	var hi uint64
+	for i+8 <= len(d) {
+		x := binary.LittleEndian.Uint64(d[i:])
+		q := x ^ (ones * '"')
+		b := x ^ (ones * '\\')
+		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
+		if m &= highs; m != 0 {
+			stop := bits.TrailingZeros64(m) // the stop byte's high bit
+			hi |= x & highs & (1<<stop - 1)
+			return i + stop/8, hi == 0
+		}
+		hi |= x & highs
+		i += 8
+	}
+	for i < len(d) {
+		c := d[i]
+		if c == '"' || c == '\\' || c < 0x20 {
+			return i, hi == 0
+		}
+		hi |= uint64(c & 0x80)
+		i++
+	}
+	return i, hi == 0
 }
 
 func skipDigits(d []byte, i int) int {

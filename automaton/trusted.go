@@ -52,10 +52,15 @@ func (m *Machine) MatchTrusted(event []byte) ([]ID, error) {
 // more. The caller has passed every member name that leads to one; what
 // is left could still matter only through a member named with an escape,
 // with a dotted name ({"a.b":1} is {"a":{"b":1}}), or with a name seen
-// before (a duplicate): so the rest must hold no backslash and no segment
-// of a pattern path followed by a quote or a dot. Any hit, even inside a
-// value, only costs the early stop. The answer is kept for the rest of
-// the event (a later position sees less).
+// before (a duplicate). With few segments, the rest is searched for a
+// backslash and for each segment followed by a quote or a dot. With more,
+// it is read string by string, from quote to quote (one vectorised search
+// each; the numbers between cost nothing): a string holding a backslash,
+// or a member name that is a segment of a pattern path or has one as a
+// dotted component, forbids the stop. (In valid JSON a backslash occurs
+// only inside strings, and until the first one every quote found
+// delimits a string.) The answer is kept for the rest of the event (a
+// later position sees less).
 func (mt *Matcher) canStop(d []byte, i int) bool {
 	if mt.noStop {
 		return false
@@ -64,11 +69,55 @@ func (mt *Matcher) canStop(d []byte, i int) bool {
 		return true
 	}
 	rest := d[i:]
-	if bytes.IndexByte(rest, '\\') >= 0 {
-		mt.noStop = true
-		return false
+	if len(mt.sub.segments) <= segmentSearchMax {
+		if restReachesSegment(rest, mt.sub.segments) {
+			mt.noStop = true
+			return false
+		}
+		mt.stopFrom = i
+		return true
 	}
-	for _, seg := range mt.sub.segments {
+	for k := 0; k < len(rest); {
+		q := bytes.IndexByte(rest[k:], '"')
+		if q < 0 {
+			break
+		}
+		a := k + q + 1
+		e := bytes.IndexByte(rest[a:], '"')
+		if e < 0 {
+			break // not valid JSON: the contract allows any answer
+		}
+		b := a + e
+		body := rest[a:b]
+		if bytes.IndexByte(body, '\\') >= 0 {
+			mt.noStop = true
+			return false
+		}
+		if j := skipWS(rest, b+1); j < len(rest) && rest[j] == ':' && mt.sub.namesSegment(body) {
+			mt.noStop = true
+			return false
+		}
+		k = b + 1
+	}
+	mt.stopFrom = i
+	return true
+}
+
+// segmentSearchMax: with up to this many segments, canStop searches the
+// rest once per segment and once for a backslash instead of string by
+// string: a few vectorised passes beat stopping at every string of the
+// rest (citylots after "STREET": 2 segments, some 20 strings; callgrind,
+// 2 000 events: 11.7 M instructions this way, 13.7 M string by string,
+// while multi-field's 20 segments take 30.6 M this way, 28.4 M the other).
+const segmentSearchMax = 4
+
+// restReachesSegment is the search by segments: a backslash anywhere, or
+// any segment followed by a quote or a dot, may reach a pattern path.
+func restReachesSegment(rest []byte, segments [][]byte) bool {
+	if bytes.IndexByte(rest, '\\') >= 0 {
+		return true
+	}
+	for _, seg := range segments {
 		for from := 0; ; {
 			k := bytes.Index(rest[from:], seg)
 			if k < 0 {
@@ -76,14 +125,34 @@ func (mt *Matcher) canStop(d []byte, i int) bool {
 			}
 			end := from + k + len(seg)
 			if end < len(rest) && (rest[end] == '"' || rest[end] == '.') {
-				mt.noStop = true
-				return false
+				return true
 			}
 			from = end
 		}
 	}
-	mt.stopFrom = i
-	return true
+	return false
+}
+
+// namesSegment tells whether a member name, or a component of a dotted
+// one, is a segment of some pattern path.
+func (s *subMachine) namesSegment(name []byte) bool {
+	for {
+		part := name
+		dot := bytes.IndexByte(name, '.')
+		if dot >= 0 {
+			part, name = name[:dot], name[dot+1:]
+		}
+		if s.segLens&(1<<(len(part)&63)) != 0 {
+			for _, seg := range s.segments {
+				if string(seg) == string(part) {
+					return true
+				}
+			}
+		}
+		if dot < 0 {
+			return false
+		}
+	}
 }
 
 // countNeeds derives what MatchTrusted's early stop needs from the index:
@@ -93,6 +162,7 @@ func (mt *Matcher) canStop(d []byte, i int) bool {
 func (s *subMachine) countNeeds() {
 	s.rootNeed = 0
 	s.segments = s.segments[:0:0]
+	s.segLens = 0
 	seen := map[string]bool{}
 	for k := range s.index {
 		j := strings.LastIndexByte(k, '.')
@@ -112,6 +182,7 @@ func (s *subMachine) countNeeds() {
 		} else if !seen[seg] {
 			seen[seg] = true
 			s.segments = append(s.segments, []byte(seg))
+			s.segLens |= 1 << (len(seg) & 63)
 		}
 	}
 }

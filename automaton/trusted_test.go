@@ -23,11 +23,38 @@ var trustedPatterns = []string{
 	`{"b.c":[{"anything-but":"v1"}]}`,
 }
 
+// fewSegments name at most segmentSearchMax distinct path segments, so
+// the early stop searches the rest segment by segment; fiveSegments name
+// more, so it reads the rest string by string. (trustedPatterns need "l"
+// at the top, which most events lack: they test reading to the end.)
+var (
+	fewSegments = []string{
+		`{"a":["x"]}`,
+		`{"b":{"c":[{"prefix":"v"}]}}`,
+		`{"b.c":[{"anything-but":"v1"}]}`,
+	}
+	fiveSegments = []string{
+		`{"a":["x"]}`,
+		`{"b":{"c":[{"prefix":"v"}]}}`,
+		`{"b":{"d":{"e":[1,2]}}}`,
+		`{"a":["x"],"b":{"d":{"e":[{"exists":false}]}}}`,
+	}
+)
+
 // TestTrustedAgrees: on valid events MatchTrusted answers exactly as
 // Match, whatever the order of members, and with dotted names, duplicate
-// names or escapes after the last pattern path.
+// names or escapes after the last pattern path; with both ways of
+// checking the unread rest.
 func TestTrustedAgrees(t *testing.T) {
-	m := compileAll(t, compiler.EventBridge, trustedPatterns...)
+	for _, set := range [][]string{trustedPatterns, fewSegments, fiveSegments} {
+		testTrustedAgrees(t, compileAll(t, compiler.EventBridge, set...))
+	}
+}
+
+func testTrustedAgrees(t *testing.T, m *Machine) {
+	if n := len(m.snap.Load().sub[inputEvent].segments); n == 0 {
+		t.Fatal("no segments")
+	}
 	events := []string{
 		`{"a":"x"}`,
 		`{"a":"x","b":{"c":"v1"}}`,
@@ -47,6 +74,15 @@ func TestTrustedAgrees(t *testing.T) {
 		`{"l":{"k":"q"},"l":{"n":1},"b":{"c":"v1"}}`,     // duplicate objects merge
 		`{"a":"x","b":{"c":"v9"},"b":{"c":"v1","x":[]}}`, // and on the last member
 		`{"":1,"a":"x","b":{"":{"c":2},"c":"v"}}`,
+		`{"a":"x","b":{"c":"w","d":{"e":1}},"b.c":"v2"}`,     // stops, then an alias
+		`{"a":"x","b":{"c":"w","d":{"e":1}},"b.d":{"e":2}}`,  // of a prefix
+		`{"a":"x","b":{"c":"w","d":{"e":7}},"b":{"c":"v1"}}`, // a duplicate
+		`{"b":{"d":{"e":1},"c":"w"},"a":"y","z":[{"a":1}],"a":"x"}`,
+		`{"a":"x","b":{"d":{"e":5},"c":"w","d.e":2}}`,         // alias one level down
+		`{"a":"x","b":{"c":"w","d":{"e":1}},"t":"\u0062"}`,    // an escape in a value
+		`{"a":"x","b":{"c":"w","d":{"e":1}},"z":{"q":"b.c"}}`, // a dotted value, not a name
+		`{"a":"x","b":{"c":"v","d":{"e":1}},"g":[[1.5,2],[3,4]]}`,
+		`{"a":"y","b":{"c":"w","d":{"e":1}},"\u0061":"x"}`, // an escaped duplicate
 		`{}`,
 	}
 	mt := m.NewMatcher()
@@ -91,33 +127,40 @@ func TestTrustedStopsEarly(t *testing.T) {
 // Match accepts in valid UTF-8 it answers exactly as Match.
 func FuzzTrusted(f *testing.F) {
 	m := compileAll(f, compiler.EventBridge, trustedPatterns...)
+	few := compileAll(f, compiler.EventBridge, fewSegments...).NewMatcher()
+	five := compileAll(f, compiler.EventBridge, fiveSegments...).NewMatcher()
 	f.Add([]byte(`{"a":"x","b":{"c":"v1","d":{"e":1}},"l":[{"k":"q","n":2}]}`))
 	f.Add([]byte(`{"b":{"d":{"e":2}},"b.d":{"e":3},"a":["x"]}`))
 	f.Add([]byte(`{"z":[{"q":"\ud83d\ude00"}],"a":[null], "n": -0.5e+3}`))
 	f.Add([]byte(`{"b":{"c":"v"`))
+	f.Add([]byte(`{"a":"x","b":{"c":"w","d":{"e":1}},"b.c":"v2"}`))
+	f.Add([]byte(`{"a":"x","b":{"c":"v","d":{"e":1}},"g":[[1.5,2],{"b":"c"}]}`))
 	mt := m.NewMatcher()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, _ := mt.MatchTrusted(nil, data)
-		want, err := mt.Match(nil, data)
-		if err != nil || !utf8.Valid(data) {
-			return
-		}
-		slices.Sort(want)
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Fatalf("%q: MatchTrusted %v, Match %v", data, got, want)
+		for _, mt := range []*Matcher{mt, few, five} {
+			got, _ := mt.MatchTrusted(nil, data)
+			want, err := mt.Match(nil, data)
+			if err != nil || !utf8.Valid(data) {
+				return
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%q: MatchTrusted %v, Match %v", data, got, want)
+			}
 		}
 	})
 }
 
 // FuzzSkippers checks the word-at-a-time skippers against plain
 // definitions: numberEnd against the shape-reporting number scanner,
-// structStop against a byte loop, and finishTrusted against fastjson (on
+// structStop and stringStopASCII against byte loops, and finishTrusted against fastjson (on
 // a valid container it ends exactly at the container's end).
 func FuzzSkippers(f *testing.F) {
 	f.Add([]byte(`-122.420866806231434`))
 	f.Add([]byte(`{"a":[1,2,{"b":"]}\"["}],"c":null}`))
 	f.Add([]byte(`[[[-1e+5,0.0],[3,4]],"Y_y{"]`))
+	f.Add([]byte("S\xc3\xa3o Paulo, Jo\xc3\xa3o\"\\\x01 \xff\xfe plain ascii run"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 {
 			return
@@ -137,6 +180,16 @@ func FuzzSkippers(f *testing.F) {
 			}
 			if got != want {
 				t.Fatalf("%q from %d: structStop %d, want %d", data, i, got, want)
+			}
+		}
+		for i := 0; i <= len(data); i++ {
+			want, ascii := i, true
+			for want < len(data) && data[want] != '"' && data[want] != '\\' && data[want] >= 0x20 {
+				ascii = ascii && data[want] < 0x80
+				want++
+			}
+			if got, gotASCII := stringStopASCII(data, i); got != want || gotASCII != ascii {
+				t.Fatalf("%q from %d: stringStopASCII %d %v, want %d %v", data, i, got, gotASCII, want, ascii)
 			}
 		}
 		if (data[0] == '{' || data[0] == '[') && fastjson.ValidateBytes(data) == nil {

@@ -159,6 +159,10 @@ func (t *tx) key(tag byte, s string) []byte {
 // copying each block on the way once per write.
 func (t *tx) setPred(id int32, rec *predRec) {
 	pt := &t.snap.preds
+	if id >= t.snap.predCap {
+		t.setFreshPred(id, rec)
+		return
+	}
 	if !t.preds {
 		pt.root = append([]*predMid(nil), pt.root...)
 		t.preds = true
@@ -183,6 +187,32 @@ func (t *tx) setPred(id int32, rec *predRec) {
 		cp := *leaf
 		cp.gen = t.gen
 		leaf = &cp
+		mid.leaves[li] = leaf
+	}
+	leaf.recs[id&predMask] = rec
+	if rec != nil {
+		t.m.preds[id].rec = rec
+	}
+}
+
+// setFreshPred sets a predicate id that no published snapshot has ever
+// used (at or above its predCap) without copying the blocks on the way:
+// readers of published snapshots never look at that slot (nor at the
+// root beyond their length), so writing it in place changes nothing they
+// can see, and the atomic store of the new snapshot publishes it. Single
+// Add into 100 000 patterns made one new predicate each and copied a mid
+// and a leaf block (about 1.3 KB) for it.
+func (t *tx) setFreshPred(id int32, rec *predRec) {
+	pt := &t.snap.preds
+	ri := int(id >> (2 * predBits))
+	for len(pt.root) <= ri {
+		pt.root = append(pt.root, &predMid{gen: t.gen})
+	}
+	mid := pt.root[ri]
+	li := id >> predBits & predMask
+	leaf := mid.leaves[li]
+	if leaf == nil {
+		leaf = &predLeaf{gen: t.gen}
 		mid.leaves[li] = leaf
 	}
 	leaf.recs[id&predMask] = rec
@@ -384,6 +414,9 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 	}
 	m.preds[id] = pw
 	pw.rec = pr
+	if pw.rank == 2 {
+		pw.overlap = rangeOverlap(pm.ranges.conds, f.Conds)
+	}
 	for i := range f.Conds {
 		c := &f.Conds[i]
 		if c.Op == compiler.OpExists && !c.Exists {

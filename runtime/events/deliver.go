@@ -63,6 +63,7 @@ func (s *Service) handleDelivery(ctx context.Context, it queue.Item) queue.Outco
 		if err := s.archiveEvent(ctx, d.Archive, d.Event, d.Ingested); err != nil {
 			return s.retryLater(err)
 		}
+		s.watchDelivery(&d, "archived", it.Attempt+1, nil)
 		return queue.Outcome{}
 	}
 	ingested := time.Unix(0, d.Ingested)
@@ -77,6 +78,7 @@ func (s *Service) handleDelivery(ctx context.Context, it queue.Item) queue.Outco
 	}
 	if f == nil {
 		s.count("deliveries_ok", 1)
+		s.watchDelivery(&d, "delivered", it.Attempt+1, nil)
 		return queue.Outcome{}
 	}
 	maxAttempts, maxAge := 185, 86400*time.Second
@@ -99,11 +101,17 @@ func (s *Service) handleDelivery(ctx context.Context, it queue.Item) queue.Outco
 			exhausted = "MaximumEventAgeInSeconds"
 		default:
 			s.count("deliveries_retried", 1)
+			s.watchDelivery(&d, "retrying", it.Attempt+1, f)
 			return queue.Outcome{Retry: true, RetryAt: next}
 		}
 	}
 	s.count("deliveries_failed", 1)
+	state := "dead-lettered"
+	if d.Target.DeadLetterArn == "" {
+		state = "dropped"
+	}
 	s.deadLetter(ctx, d, payload, f, exhausted, it.Attempt)
+	s.watchDelivery(&d, state, it.Attempt+1, f)
 	return queue.Outcome{}
 }
 

@@ -69,6 +69,9 @@ func (s *Service) plan(busName string, event []byte, ingested int64, rules []str
 		}
 	}
 	s.mu.RUnlock()
+	if s.watchers.Active() {
+		s.watchRouted(busName, event, ds)
+	}
 	items := make([]queue.Item, len(ds))
 	for i := range ds {
 		p, err := json.Marshal(ds[i])

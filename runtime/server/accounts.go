@@ -85,7 +85,7 @@ func (as *accounts) get(id string) (*account, error) {
 		_ = st.Close()
 		return nil, fmt.Errorf("account %s: %w", id, err)
 	}
-	cs, err := clientstatus.New(rt.Env, clientstatus.Options{Dispatcher: rt.Lambda, Queues: rt.Queues,
+	cs, err := clientstatus.New(rt.Env, clientstatus.Options{Dispatcher: rt.Lambda, Queues: rt.Queues, Buses: rt.Events, Topics: rt.Topics,
 		CallbackSecret: as.s.cfg.CallbackSecret, AllowCallbackHosts: as.s.cfg.AllowCallbackHosts})
 	if err != nil {
 		rt.Close()

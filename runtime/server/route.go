@@ -189,6 +189,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		svcName = rs.name
 		op = s.serveRest(sw, r, reqID, rs)
 		return
+	case isUIPath(r.URL.Path): // the web console (ui.go)
+		svcName = "console"
+		s.serveUI(sw, r)
+		return
 	case isStatusPath(r.URL.Path): // before the form check: curl -d sends a form content type
 		s.own(sw, r)
 		return

@@ -74,6 +74,7 @@ type Server struct {
 	ln       net.Listener
 	baseURL  string
 
+	ui        uiState // the web console's sessions (ui_session.go)
 	serveErr  chan error
 	closeOnce sync.Once
 	closeErr  error

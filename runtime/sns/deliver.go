@@ -162,6 +162,7 @@ func (s *Service) deliverStandard(subARN string) queue.Handler {
 		}
 		switch s.attempt(ctx, tg, &m) {
 		case delivered:
+			s.watchDelivery(subARN, &m, "delivered")
 			return queue.Outcome{}
 		case failedRetry:
 			if ctx.Err() != nil {
@@ -169,10 +170,12 @@ func (s *Service) deliverStandard(subARN string) queue.Handler {
 			}
 			if d, ok := tg.sched.delay(it.Attempt + 1); ok {
 				s.stats.retries.Add(1)
+				s.watchDelivery(subARN, &m, "retrying")
 				return queue.Outcome{Retry: true, RetryAt: s.env.Clock.Now().Add(d)}
 			}
 		}
 		s.deadLetter(ctx, tg, &m)
+		s.watchDelivery(subARN, &m, deadState(tg))
 		return queue.Outcome{}
 	}
 }
@@ -191,17 +194,21 @@ func (s *Service) deliverFIFO(subARN string) queue.Handler {
 			}
 			switch s.attempt(ctx, tg, &m) {
 			case delivered:
+				s.watchDelivery(subARN, &m, "delivered")
 				return queue.Outcome{}
 			case failedClient:
 				s.deadLetter(ctx, tg, &m)
+				s.watchDelivery(subARN, &m, deadState(tg))
 				return queue.Outcome{}
 			}
 			d, ok := tg.sched.delay(n)
 			if !ok {
 				s.deadLetter(ctx, tg, &m)
+				s.watchDelivery(subARN, &m, deadState(tg))
 				return queue.Outcome{}
 			}
 			s.stats.retries.Add(1)
+			s.watchDelivery(subARN, &m, "retrying")
 			select {
 			case <-ctx.Done():
 				// Keep the item under its key (due zero): it resumes first.

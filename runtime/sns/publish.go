@@ -479,9 +479,14 @@ func (s *Service) fanOut(ctx context.Context, t *topic, m *message) error {
 	if m.Seq != "" {
 		id = m.Seq // sorts in publish order within the queue
 	}
+	watched := s.watchers.Active()
+	var receivers, filtered []string
 	for _, ft := range fan.targets {
 		if ft.filtered && !slices.Contains(matched, automaton.ID(ft.arn)) {
 			s.stats.filtered.Add(1)
+			if watched {
+				filtered = append(filtered, ft.arn)
+			}
 			continue
 		}
 		q, err := s.subQueue(ft.arn)
@@ -491,6 +496,12 @@ func (s *Service) fanOut(ctx context.Context, t *topic, m *message) error {
 		if err := q.Enqueue(ctx, queue.Item{ID: id, Payload: payload}); err != nil {
 			return err
 		}
+		if watched {
+			receivers = append(receivers, ft.arn)
+		}
+	}
+	if watched {
+		s.watchMessage(m, receivers, filtered)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
+	"github.com/patternc/patternc/runtime/internal/watch"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
 	"github.com/patternc/patternc/runtime/store"
@@ -61,6 +62,7 @@ type Service struct {
 	stats struct {
 		delivered, rejected, retries, dlq, dropped, filtered, dups atomic.Int64
 	}
+	watchers watch.List[Activity]
 
 	runMu   sync.Mutex
 	runCtx  context.Context

@@ -10,11 +10,14 @@ import (
 
 // Message is one client → server WebSocket message (runtime.md §7.5):
 // {"op":"subscribe","invocationId":"…"}, {"op":"subscribe","function":"…"},
-// the same with "unsubscribe", or {"op":"ping"}.
+// {"op":"subscribe","bus":"…"}, {"op":"subscribe","topic":"…"} (a name or
+// an ARN), the same with "unsubscribe", or {"op":"ping"}.
 type Message struct {
 	Op           string `json:"op"`
 	InvocationID string `json:"invocationId,omitempty"`
 	Function     string `json:"function,omitempty"`
+	Bus          string `json:"bus,omitempty"`
+	Topic        string `json:"topic,omitempty"`
 }
 
 // MaxMessageBytes bounds a client message [P]; a larger frame closes the
@@ -37,22 +40,28 @@ func DecodeMessage(data []byte) (Message, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return Message{}, fmt.Errorf("the message is not a JSON object of op, invocationId and function: %v", err)
+		return Message{}, fmt.Errorf("the message is not a JSON object of op, invocationId, function, bus and topic: %v", err)
 	}
 	if dec.More() {
 		return Message{}, errors.New("the message holds more than one JSON value")
 	}
-	if len(m.InvocationID) > maxIDLen || len(m.Function) > maxIDLen {
-		return Message{}, fmt.Errorf("invocationId and function are at most %d bytes", maxIDLen)
+	if len(m.InvocationID) > maxIDLen || len(m.Function) > maxIDLen || len(m.Bus) > maxIDLen || len(m.Topic) > maxIDLen {
+		return Message{}, fmt.Errorf("invocationId, function, bus and topic are at most %d bytes", maxIDLen)
+	}
+	keys := 0
+	for _, k := range []string{m.InvocationID, m.Function, m.Bus, m.Topic} {
+		if k != "" {
+			keys++
+		}
 	}
 	switch m.Op {
 	case "ping":
-		if m.InvocationID != "" || m.Function != "" {
-			return Message{}, errors.New("ping takes no invocationId or function")
+		if keys != 0 {
+			return Message{}, errors.New("ping takes no invocationId, function, bus or topic")
 		}
 	case "subscribe", "unsubscribe":
-		if (m.InvocationID == "") == (m.Function == "") {
-			return Message{}, fmt.Errorf("%s needs exactly one of invocationId and function", m.Op)
+		if keys != 1 {
+			return Message{}, fmt.Errorf("%s needs exactly one of invocationId, function, bus and topic", m.Op)
 		}
 	case "":
 		return Message{}, errors.New(`the message has no "op"`)

@@ -26,6 +26,12 @@ func TestDecodeMessage(t *testing.T) {
 		{`{"op":"subscribe","function":"` + strings.Repeat("f", 300) + `"}`, Message{}, "at most 256"},
 		{strings.Repeat(" ", MaxMessageBytes+1), Message{}, "at most 4096"},
 		{`{"op":"ping","function":"f"}`, Message{}, "ping takes"},
+		{`{"op":"subscribe","bus":"default"}`, Message{Op: "subscribe", Bus: "default"}, ""},
+		{`{"op":"unsubscribe","topic":"arn:aws:sns:us-east-1:000000000000:t"}`, Message{Op: "unsubscribe", Topic: "arn:aws:sns:us-east-1:000000000000:t"}, ""},
+		{`{"op":"subscribe","function":"*"}`, Message{Op: "subscribe", Function: "*"}, ""},
+		{`{"op":"subscribe","bus":"b","topic":"t"}`, Message{}, "exactly one"},
+		{`{"op":"ping","bus":"b"}`, Message{}, "ping takes"},
+		{`{"op":"subscribe","topic":"` + strings.Repeat("t", 300) + `"}`, Message{}, "at most 256"},
 	}
 	for _, c := range cases {
 		got, err := DecodeMessage([]byte(c.in))
@@ -42,7 +48,7 @@ func TestDecodeMessage(t *testing.T) {
 }
 
 func FuzzDecodeMessage(f *testing.F) {
-	for _, s := range []string{`{"op":"subscribe","invocationId":"x"}`, `{"op":"ping"}`, `{"op":"unsubscribe","function":"f"}`, `{`, `"\ud800"`} {
+	for _, s := range []string{`{"op":"subscribe","invocationId":"x"}`, `{"op":"ping"}`, `{"op":"unsubscribe","function":"f"}`, `{"op":"subscribe","bus":"b"}`, `{"op":"subscribe","topic":"t"}`, `{`, `"\ud800"`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -53,7 +59,13 @@ func FuzzDecodeMessage(f *testing.F) {
 		switch m.Op {
 		case "ping":
 		case "subscribe", "unsubscribe":
-			if (m.InvocationID == "") == (m.Function == "") {
+			n := 0
+			for _, k := range []string{m.InvocationID, m.Function, m.Bus, m.Topic} {
+				if k != "" {
+					n++
+				}
+			}
+			if n != 1 {
 				t.Fatalf("accepted %q without exactly one key", data)
 			}
 		default:

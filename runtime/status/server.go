@@ -11,8 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/patternc/patternc/runtime/events"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
+	"github.com/patternc/patternc/runtime/sns"
 	"github.com/patternc/patternc/runtime/sqs"
 )
 
@@ -20,6 +22,10 @@ import (
 type Options struct {
 	Dispatcher *lambda.Dispatcher // required
 	Queues     *sqs.Service       // serves /v1/queues; nil: 404
+	// Buses and Topics feed the bus and topic subscriptions of the
+	// WebSocket (§7.5); nil: those subscriptions answer an error.
+	Buses  *events.Service
+	Topics *sns.Service
 	// CallbackSecret signs webhooks (X-Patternc-Signature); empty: unsigned.
 	CallbackSecret string
 	// AllowCallbackHosts widens webhook targets beyond loopback: host
@@ -54,6 +60,10 @@ type Server struct {
 	hub   hub
 	hooks *webhooks
 	stats counters
+	// busStop and topicStop stop the bus and topic watchers, which run
+	// only while a WebSocket subscribes to a bus or a topic (under
+	// hub.mu): with nobody watching, routing and fan-out do no extra work.
+	busStop, topicStop func()
 }
 
 type counters struct {
@@ -148,6 +158,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Close stops webhook deliveries in progress.
 func (s *Server) Close() error {
+	s.hub.mu.Lock()
+	for _, stop := range []func(){s.busStop, s.topicStop} {
+		if stop != nil {
+			stop()
+		}
+	}
+	s.busStop, s.topicStop = nil, nil
+	s.hub.mu.Unlock()
 	s.hooks.close()
 	s.hub.closeAll()
 	return nil
@@ -208,6 +226,8 @@ type hub struct {
 	waiters map[string]chan struct{} // invocation → closed at its next transition
 	byInv   map[string]map[*wsConn]bool
 	byFn    map[string]map[*wsConn]bool
+	byBus   map[string]map[*wsConn]bool // bus name → subscribers
+	byTopic map[string]map[*wsConn]bool // topic ARN → subscribers
 	conns   map[*wsConn]bool
 }
 
@@ -215,6 +235,8 @@ func (h *hub) init() {
 	h.waiters = map[string]chan struct{}{}
 	h.byInv = map[string]map[*wsConn]bool{}
 	h.byFn = map[string]map[*wsConn]bool{}
+	h.byBus = map[string]map[*wsConn]bool{}
+	h.byTopic = map[string]map[*wsConn]bool{}
 	h.conns = map[*wsConn]bool{}
 }
 
@@ -270,6 +292,11 @@ func (s *Server) observe(c lambda.Change) {
 	}
 	for conn := range h.byFn[fn] {
 		if !h.byInv[id][conn] {
+			targets = append(targets, conn)
+		}
+	}
+	for conn := range h.byFn["*"] { // every function's invocations
+		if !h.byInv[id][conn] && !h.byFn[fn][conn] {
 			targets = append(targets, conn)
 		}
 	}

@@ -40,6 +40,8 @@ type wsConn struct {
 	lastRev map[string]int
 	invs    map[string]bool
 	fns     map[string]bool
+	buses   map[string]bool
+	topics  map[string]bool
 }
 
 // serveWS upgrades to a WebSocket (§7.5); pre names an invocation to
@@ -62,7 +64,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, pre string) {
 		}
 	}
 	conn := &wsConn{s: s, c: c, out: make(chan []byte, s.opts.MaxQueuedFrames), done: make(chan struct{}),
-		lastRev: map[string]int{}, invs: map[string]bool{}, fns: map[string]bool{}}
+		lastRev: map[string]int{}, invs: map[string]bool{}, fns: map[string]bool{}, buses: map[string]bool{}, topics: map[string]bool{}}
 	s.stats.wsOpen.Add(1)
 	s.hub.mu.Lock()
 	s.hub.conns[conn] = true
@@ -99,9 +101,17 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request, pre string) {
 		case "ping":
 			conn.send([]byte(`{"op":"pong"}`))
 		case "subscribe":
-			conn.subscribe(ctx, m)
+			if m.Bus != "" || m.Topic != "" {
+				conn.subscribeFeed(ctx, m)
+			} else {
+				conn.subscribe(ctx, m)
+			}
 		case "unsubscribe":
-			conn.unsubscribe(m)
+			if m.Bus != "" || m.Topic != "" {
+				conn.unsubscribeFeed(m)
+			} else {
+				conn.unsubscribe(m)
+			}
 		}
 	}
 }
@@ -123,6 +133,7 @@ func (c *wsConn) leave() {
 			delete(h.byFn, fn)
 		}
 	}
+	c.leaveFeeds(h)
 	h.mu.Unlock()
 	c.mu.Unlock()
 	c.s.stats.wsOpen.Add(-1)
@@ -221,7 +232,7 @@ func (c *wsConn) subscribe(ctx context.Context, m Message) {
 		return
 	}
 	for _, st := range all {
-		if functionName(st.FunctionARN) == m.Function && !terminal(st.Status) {
+		if (m.Function == "*" || functionName(st.FunctionARN) == m.Function) && !terminal(st.Status) {
 			c.snapshot(st)
 		}
 	}
