@@ -60,7 +60,8 @@ secret_access_key, account), one account per access key.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.Listen, "listen", "127.0.0.1:4590", "address to listen on")
 	fl.StringVar(&f.Data, "data", ".patternc-data", "data directory (bbolt, one directory per account)")
-	fl.StringVar(&f.NATS, "nats", "", "NATS JetStream URL to store in instead of --data")
+	fl.StringVar(&f.NATS, "nats", "", "NATS JetStream URL to store in instead of --data (comma-separated: every node of a cluster)")
+	fl.IntVar(&f.NATSReplicas, "nats-replicas", 1, "replicas of the JetStream buckets serve creates (3 on a 3-node cluster)")
 	fl.StringVar(&f.Region, "region", "us-east-1", "region of the resources")
 	fl.StringVar(&f.Account, "account", "000000000000", "account of unsigned requests (--auth none)")
 	fl.StringVar(&f.Auth, "auth", "none", "none (loopback only) or sigv4")
@@ -91,6 +92,9 @@ func mergeFlags(cmd *cobra.Command, f, file *server.File) {
 	set("credentials", &f.Credentials, file.Credentials)
 	set("log-level", &f.LogLevel, file.LogLevel)
 	set("log-format", &f.LogFormat, file.LogFormat)
+	if file.NATSReplicas != 0 && !cmd.Flags().Changed("nats-replicas") {
+		f.NATSReplicas = file.NATSReplicas
+	}
 	if file.Insecure && !cmd.Flags().Changed("insecure") {
 		f.Insecure = true
 	}
@@ -112,7 +116,7 @@ func runServe(cmd *cobra.Command, f *server.File, callbackSecret string, callbac
 	default:
 		return &exitError{code: 2, err: fmt.Errorf("--log-format %q: want text or json", f.LogFormat)}
 	}
-	cfg := server.Config{Listen: f.Listen, DataDir: f.Data, NATSURL: f.NATS, Region: f.Region, Account: f.Account,
+	cfg := server.Config{Listen: f.Listen, DataDir: f.Data, NATSURL: f.NATS, NATSReplicas: f.NATSReplicas, Region: f.Region, Account: f.Account,
 		Auth: f.Auth, Insecure: f.Insecure, Logger: slog.New(h), Resources: f.Resources,
 		CallbackSecret: callbackSecret, AllowCallbackHosts: callbackHosts}
 	if f.Credentials != "" {

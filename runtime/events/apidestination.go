@@ -44,7 +44,7 @@ func (s *Service) CreateAPIDestination(ctx context.Context, name, method, url st
 	val, _ := json.Marshal(d)
 	var b store.Batch
 	b.Put(configBucket, []byte("dest/"+name), val)
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.apply(ctx, &b); err != nil {
 		return "", err
 	}
 	s.mu.Lock()

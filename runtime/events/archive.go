@@ -110,7 +110,7 @@ func (s *Service) saveArchive(ctx context.Context, a *Archive) error {
 	val, _ := json.Marshal(a)
 	var b store.Batch
 	b.Put(configBucket, []byte("archive/"+a.ArchiveName), val)
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.apply(ctx, &b); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -174,7 +174,7 @@ func (s *Service) DeleteArchive(ctx context.Context, name string) error {
 		return true
 	})
 	b.Delete(configBucket, []byte("archive/"+name))
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.apply(ctx, &b); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -195,7 +195,7 @@ func (s *Service) archiveEvent(ctx context.Context, name string, event []byte, i
 	val, _ := json.Marshal(stored{Event: event, Ingested: ingested})
 	var b store.Batch
 	b.Put(archiveBucket(name), key, val)
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.apply(ctx, &b); err != nil {
 		return err
 	}
 	size := entrySize(ev)
@@ -271,7 +271,7 @@ func (s *Service) SweepArchives(ctx context.Context) error {
 			return err
 		}
 		if removed > 0 {
-			if err := s.env.Store.Apply(ctx, &b); err != nil {
+			if err := s.apply(ctx, &b); err != nil {
 				return err
 			}
 			s.mu.Lock()
@@ -348,7 +348,7 @@ func (s *Service) saveReplayLocked(ctx context.Context, r *Replay) error {
 	val, _ := json.Marshal(r)
 	var b store.Batch
 	b.Put(configBucket, []byte("replay/"+r.ReplayName), val)
-	return s.env.Store.Apply(ctx, &b)
+	return s.apply(ctx, &b)
 }
 
 // DescribeReplay returns a replay's state.

@@ -50,7 +50,7 @@ func (s *Service) saveBus(ctx context.Context, b *bus) error {
 	}
 	var bt store.Batch
 	bt.Put(configBucket, []byte("bus/"+b.def.Name), val)
-	return s.env.Store.Apply(ctx, &bt)
+	return s.apply(ctx, &bt)
 }
 
 // BusARN is the ARN of the bus name.
@@ -135,7 +135,7 @@ func (s *Service) DeleteEventBus(ctx context.Context, name string) error {
 		bt.Delete(configBucket, ruleKey(name, r))
 	}
 	bt.Delete(configBucket, []byte("bus/"+name))
-	if err := s.env.Store.Apply(ctx, &bt); err != nil {
+	if err := s.apply(ctx, &bt); err != nil {
 		return err
 	}
 	delete(s.buses, name)

@@ -56,7 +56,7 @@ func (s *Service) CreateConnection(ctx context.Context, c Connection) (*Connecti
 	}
 	var b store.Batch
 	b.Put(connBucket, []byte(c.Name), val)
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.apply(ctx, &b); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -102,7 +102,7 @@ func (s *Service) DeleteConnection(ctx context.Context, name string) (Connection
 	var b store.Batch
 	b.Delete(connBucket, []byte(name))
 	c.ConnectionState = "DELETING"
-	return c, s.env.Store.Apply(ctx, &b)
+	return c, s.apply(ctx, &b)
 }
 
 // PutAPIDestination creates an API destination with all its fields; the
@@ -134,7 +134,7 @@ func (s *Service) PutAPIDestination(ctx context.Context, d APIDestination) (*API
 	s.mu.Unlock()
 	var b store.Batch
 	b.Put(configBucket, []byte("dest/"+d.Name), val)
-	return &cp, s.env.Store.Apply(ctx, &b)
+	return &cp, s.apply(ctx, &b)
 }
 
 // DescribeAPIDestination returns an API destination.
@@ -169,7 +169,7 @@ func (s *Service) DeleteAPIDestination(ctx context.Context, name string) error {
 	}
 	var b store.Batch
 	b.Delete(configBucket, []byte("dest/"+name))
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.apply(ctx, &b); err != nil {
 		return err
 	}
 	delete(s.dests, name)

@@ -29,11 +29,13 @@ type delivery struct {
 // Run delivers routed events to targets and archives until ctx is done;
 // deliveries pending in the store (from before a crash) resume.
 func (s *Service) Run(ctx context.Context) error {
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	go func() { errc <- s.deliver.Run(ctx, s.cfg.Workers, s.handleDelivery) }()
 	go func() { errc <- s.runReplaysAndSweeps(ctx) }()
 	go func() { errc <- s.runObserver(ctx) }()
+	go func() { errc <- s.watchConfig(ctx) }()
 	err := <-errc
+	<-errc
 	<-errc
 	<-errc
 	return err

@@ -33,13 +33,13 @@ func (s *Service) saveRule(ctx context.Context, b *bus, r *Rule) error {
 	}
 	var bt store.Batch
 	bt.Put(configBucket, ruleKey(b.def.Name, r.Name), val)
-	return s.env.Store.Apply(ctx, &bt)
+	return s.apply(ctx, &bt)
 }
 
 func (s *Service) removeRule(ctx context.Context, b *bus, name string) error {
 	var bt store.Batch
 	bt.Delete(configBucket, ruleKey(b.def.Name, name))
-	return s.env.Store.Apply(ctx, &bt)
+	return s.apply(ctx, &bt)
 }
 
 func (s *Service) ruleARN(busName, rule string) string {

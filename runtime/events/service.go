@@ -65,6 +65,8 @@ type Service struct {
 	observed   chan observed
 	sweepMu    sync.Mutex // one archive sweep at a time
 	watchers   watch.List[Activity]
+
+	shared mirror // the config bucket as watched, on shared stores (shared.go)
 }
 
 const (
@@ -101,6 +103,7 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 	}
 	s := &Service{env: env, cfg: cfg, buses: map[string]*bus{}, handlers: map[string]Handler{},
 		dests: map[string]*APIDestination{}, archives: map[string]*Archive{}, replays: map[string]*Replay{}, replayKick: make(chan struct{}, 1), observed: make(chan observed, 64)}
+	s.startShared()
 	if s.deliver, err = queue.Open(env, "events-deliver"); err != nil {
 		return nil, err
 	}
@@ -119,9 +122,37 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 	return s, nil
 }
 
+// configSnapshot is the configuration read from the store.
+type configSnapshot struct {
+	buses    map[string]*bus
+	dests    map[string]*APIDestination
+	archives map[string]*Archive
+	replays  map[string]*Replay
+}
+
 func (s *Service) load(ctx context.Context) error {
+	c, err := s.scanConfig(ctx)
+	if err != nil {
+		return err
+	}
+	s.buses, s.dests, s.archives, s.replays = c.buses, c.dests, c.archives, c.replays
+	return nil
+}
+
+// scanConfig reads buses, rules, destinations, archives and replays into
+// fresh maps, compiling each enabled rule into its bus's machine.
+func (s *Service) scanConfig(ctx context.Context) (*configSnapshot, error) {
+	return s.readConfig(func(fn func(k, v []byte) bool) error {
+		return s.env.Store.Scan(ctx, configBucket, nil, nil, fn)
+	})
+}
+
+// readConfig builds a snapshot from scan, which visits the config records
+// in ascending key order (buses before their rules).
+func (s *Service) readConfig(scan func(fn func(k, v []byte) bool) error) (*configSnapshot, error) {
+	c := &configSnapshot{buses: map[string]*bus{}, dests: map[string]*APIDestination{}, archives: map[string]*Archive{}, replays: map[string]*Replay{}}
 	var loadErr error
-	err := s.env.Store.Scan(ctx, configBucket, nil, nil, func(k, v []byte) bool {
+	err := scan(func(k, v []byte) bool {
 		key := string(k)
 		switch {
 		case strings.HasPrefix(key, "bus/"):
@@ -129,13 +160,13 @@ func (s *Service) load(ctx context.Context) error {
 			if loadErr = json.Unmarshal(v, &d); loadErr != nil {
 				return false
 			}
-			s.buses[d.Name] = s.newBus(d)
+			c.buses[d.Name] = s.newBus(d)
 		case strings.HasPrefix(key, "rule/"):
 			var r Rule
 			if loadErr = json.Unmarshal(v, &r); loadErr != nil {
 				return false
 			}
-			b := s.buses[r.EventBusName]
+			b := c.buses[r.EventBusName]
 			if b == nil {
 				return true // its bus was deleted
 			}
@@ -156,26 +187,26 @@ func (s *Service) load(ctx context.Context) error {
 			if loadErr = json.Unmarshal(v, &a); loadErr != nil {
 				return false
 			}
-			s.archives[a.ArchiveName] = &a
+			c.archives[a.ArchiveName] = &a
 		case strings.HasPrefix(key, "replay/"):
 			var r Replay
 			if loadErr = json.Unmarshal(v, &r); loadErr != nil {
 				return false
 			}
-			s.replays[r.ReplayName] = &r
+			c.replays[r.ReplayName] = &r
 		case strings.HasPrefix(key, "dest/"):
 			var d APIDestination
 			if loadErr = json.Unmarshal(v, &d); loadErr != nil {
 				return false
 			}
-			s.dests[d.Name] = &d
+			c.dests[d.Name] = &d
 		}
 		return true
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return loadErr
+	return c, loadErr
 }
 
 func (s *Service) count(name string, n int64) {

@@ -9,4 +9,10 @@
 // nanoseconds) + item id, so a Scan from the start lists due items first.
 // A retry writes the item under its new key before deleting the old one,
 // which is safe for engines that apply batches op by op.
+//
+// On a store several processes share (store.Claimer: JetStream), each item
+// is claimed before it is handed out, so one process works it at a time;
+// a dead process's claims lapse after the lease and others take its items
+// over (claim.go). RunOrdered makes one process at a time own a whole
+// queue (FIFO subscriptions). On bbolt nothing of this runs.
 package queue

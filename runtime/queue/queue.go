@@ -64,6 +64,15 @@ type Queue struct {
 	scanGen uint64
 	done    map[string]uint64
 	wake    chan struct{}
+
+	// claims, on engines shared by several processes (JetStream), makes
+	// each item worked by one process at a time (claim.go); nil on bbolt.
+	claims store.Claimer
+	stats  Stats
+	// ordered (RunOrdered): one process at a time works the queue, and a
+	// scan stops at the first item it cannot take.
+	ordered bool
+	owner   *queueOwner
 }
 
 // Open opens (creating if needed) the queue name in env.Store, on
@@ -76,7 +85,9 @@ func Open(env kernel.Env, name string) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
-	return &Queue{st: env.Store, bucket: "queue/" + name, clk: env.Clock, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}, nil
+	q := &Queue{st: env.Store, bucket: "queue/" + name, clk: env.Clock, inflight: map[string]bool{}, done: map[string]uint64{}, wake: make(chan struct{}, 1)}
+	q.claims, _ = env.Store.(store.Claimer)
+	return q, nil
 }
 
 func key(due time.Time, id string) []byte {
@@ -172,7 +183,11 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 		var next time.Time
 		now := q.clk.Now()
 		var due []storedItem
-		err := q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
+		var err error
+		if q.owner != nil && !q.owner.hold(ctx) {
+			goto wait // another process works this ordered queue
+		}
+		err = q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
 			it, err := decodeRecord(v)
 			if err != nil {
 				return true // unreadable: skipped (never written by this package)
@@ -191,13 +206,21 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 			if len(due) >= cap(slots) {
 				return false
 			}
-			due = append(due, storedItem{key: k, item: it})
+			k = append([]byte(nil), k...)
+			c, ok := q.claim(ctx, k)
+			if !ok {
+				// Another process works it, or finished it. An ordered
+				// queue takes nothing behind an item it cannot take.
+				return !q.ordered
+			}
+			due = append(due, storedItem{key: k, item: it, claim: c})
 			return true
 		})
 		if err != nil && ctx.Err() == nil {
 			// The store is unavailable: try again shortly.
 			next = now.Add(time.Second)
 		}
+
 		for _, si := range due {
 			select {
 			case slots <- struct{}{}:
@@ -214,22 +237,31 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 				q.handle(ctx, si, h)
 			}(si)
 		}
-		var timer <-chan time.Time
+	wait:
+		var timer, poll <-chan time.Time
 		if !next.IsZero() {
 			timer = q.clk.After(next.Sub(now))
+		}
+		if q.claims != nil {
+			// Other processes enqueue and finish items, and their claims
+			// lapse (in wall time), without waking this one: look again
+			// soon.
+			poll = time.After(q.pollEvery())
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-q.wake:
 		case <-timer:
+		case <-poll:
 		}
 	}
 }
 
 type storedItem struct {
-	key  []byte
-	item Item
+	key   []byte
+	item  Item
+	claim store.Claim // nil without claims
 }
 
 // handle runs one item and commits its outcome. If the commit fails the
@@ -241,7 +273,9 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 		q.done[si.item.ID] = q.scanGen
 		q.mu.Unlock()
 	}()
+	stopRenew := q.keepClaim(ctx, si.claim)
 	out := h(ctx, si.item)
+	stopRenew()
 	var b store.Batch
 	if out.Extra != nil {
 		b.Ops = append(b.Ops, out.Extra.Ops...)
@@ -256,14 +290,18 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 		nk := key(it.Due, it.ID)
 		b.Put(q.bucket, nk, appendRecord(nil, &it))
 		if bytes.Equal(nk, si.key) {
-			if q.st.Apply(context.WithoutCancel(ctx), &b) == nil && out.Done != nil {
+			err := q.st.Apply(context.WithoutCancel(ctx), &b)
+			q.settleClaim(ctx, si.claim, false) // the same key is worked again
+			if err == nil && out.Done != nil {
 				out.Done()
 			}
 			return
 		}
 	}
 	b.Delete(q.bucket, si.key)
-	if q.st.Apply(context.WithoutCancel(ctx), &b) == nil && out.Done != nil {
+	err := q.st.Apply(context.WithoutCancel(ctx), &b)
+	q.settleClaim(ctx, si.claim, err == nil)
+	if err == nil && out.Done != nil {
 		out.Done()
 	}
 }

@@ -57,7 +57,7 @@ func (as *accounts) get(id string) (*account, error) {
 	case as.s.cfg.Store != nil:
 		st, err = as.s.cfg.Store(id)
 	case as.s.cfg.NATSURL != "":
-		st, err = jsstore.Open(jsstore.Config{URL: as.s.cfg.NATSURL, Prefix: "patternc-" + id})
+		st, err = jsstore.Open(jsstore.Config{URL: as.s.cfg.NATSURL, Prefix: "patternc-" + id, Replicas: as.s.cfg.NATSReplicas, LeaseTTL: as.s.cfg.NATSLease})
 	default:
 		dir := filepath.Join(as.s.cfg.DataDir, id)
 		if err = os.MkdirAll(dir, 0o755); err == nil {
@@ -67,7 +67,7 @@ func (as *accounts) get(id string) (*account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("account %s: opening its store: %w", id, err)
 	}
-	cfg.Store = timedStore{Store: st, observe: as.s.metrics.commits.WithLabelValues(id)}
+	cfg.Store = timed(st, as.s.metrics.commits.WithLabelValues(id))
 	cfg.Foreign = as.s.foreignResolver(id)
 	if cfg.CodeDir == "" {
 		cfg.CodeDir = filepath.Join(as.s.cfg.DataDir, id, "code")

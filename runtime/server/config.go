@@ -17,17 +17,20 @@ import (
 // settings as the flags (flags given on the command line win), plus
 // resources to create at start.
 type File struct {
-	Listen      string     `yaml:"listen"`
-	Data        string     `yaml:"data"`
-	NATS        string     `yaml:"nats"`
-	Region      string     `yaml:"region"`
-	Account     string     `yaml:"account"`
-	Auth        string     `yaml:"auth"`
-	Credentials string     `yaml:"credentials"`
-	Insecure    bool       `yaml:"insecure"`
-	LogLevel    string     `yaml:"log_level"`
-	LogFormat   string     `yaml:"log_format"`
-	Resources   *Resources `yaml:"resources"`
+	Listen string `yaml:"listen"`
+	Data   string `yaml:"data"`
+	NATS   string `yaml:"nats"`
+	// NATSReplicas is the replica count of JetStream buckets (3 on a
+	// 3-node cluster).
+	NATSReplicas int        `yaml:"nats_replicas"`
+	Region       string     `yaml:"region"`
+	Account      string     `yaml:"account"`
+	Auth         string     `yaml:"auth"`
+	Credentials  string     `yaml:"credentials"`
+	Insecure     bool       `yaml:"insecure"`
+	LogLevel     string     `yaml:"log_level"`
+	LogFormat    string     `yaml:"log_format"`
+	Resources    *Resources `yaml:"resources"`
 }
 
 // Resources are created at start, declaratively: what exists is left as

@@ -50,7 +50,7 @@ def handler(event, context):
 // function and sends crashN async invokes to itself over HTTP, printing
 // each acknowledged request id.
 func serveChild(mode, dir string) {
-	if mode == "bolt" || strings.HasPrefix(mode, "js=") {
+	if mode == "bolt" || strings.HasPrefix(mode, "js=") || strings.HasPrefix(mode, "cluster=") {
 		loadChild(mode, dir) // TestCrashOverHTTP (crash_http_test.go)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/patternc/patternc/runtime/kernel"
+	"github.com/patternc/patternc/runtime/store"
 )
 
 // apiError is an error as the wire shows it: AWS's code and message, the
@@ -35,6 +36,11 @@ func apiErrorOf(err error) (*apiError, bool) {
 	var ke *kernel.Error
 	if errors.As(err, &ke) {
 		return &apiError{Code: ke.Code, Message: ke.Message, HTTPStatus: status(ke.HTTPStatus), Sender: ke.SenderFault}, true
+	}
+	if errors.Is(err, store.ErrUnavailable) {
+		// The JetStream cluster has no quorum (or the connection is moving
+		// to another node): nothing was acknowledged; SDKs retry 503s.
+		return &apiError{Code: "ServiceUnavailable", Message: "The store is unavailable (no JetStream quorum); retry.", HTTPStatus: http.StatusServiceUnavailable}, false
 	}
 	return &apiError{Code: "InternalFailure", Message: "The request processing has failed because of an unknown error, exception or failure.", HTTPStatus: http.StatusInternalServerError}, false
 }

@@ -25,6 +25,12 @@ type Config struct {
 	// ./.patternc-data); NATSURL, when set, uses JetStream instead.
 	DataDir string
 	NATSURL string
+	// NATSReplicas is the replica count of the JetStream buckets serve
+	// creates (default 1; 3 on a 3-node cluster: docs/deployment.md).
+	NATSReplicas int
+	// NATSLease is how long a dead instance's queue claims hold before
+	// another instance takes its work over (default 30 s; tests shorten it).
+	NATSLease time.Duration
 	// Store, when set, opens each account's store (tests); serve closes it.
 	Store func(account string) (store.Store, error)
 	// Region and Account are the region, and the account of unsigned

@@ -84,15 +84,16 @@ func (s *Service) startWorker(sub *subscription) {
 	s.mu.Lock()
 	fifo := s.topics[topicName(sub.TopicARN)] != nil && s.topics[topicName(sub.TopicARN)].fifo
 	s.mu.Unlock()
-	workers, h := 8, s.deliverStandard(sub.ARN)
-	if fifo {
-		// One at a time, in sequence order; retries wait in place.
-		workers, h = 1, s.deliverFIFO(sub.ARN)
-	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		_ = q.Run(ctx, workers, once(h))
+		if fifo {
+			// One at a time, in sequence order; retries wait in place. On
+			// a shared store one instance at a time owns the subscription.
+			_ = q.RunOrdered(ctx, once(s.deliverFIFO(sub.ARN)))
+			return
+		}
+		_ = q.Run(ctx, 8, once(s.deliverStandard(sub.ARN)))
 	}()
 }
 

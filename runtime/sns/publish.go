@@ -394,6 +394,11 @@ func (s *Service) accept(ctx context.Context, t *topic, m *message) (PublishOutp
 	}
 	t.pubMu.Lock()
 	defer t.pubMu.Unlock()
+	release, err := s.lockPublish(ctx, t)
+	if err != nil {
+		return PublishOutput{}, err
+	}
+	defer release()
 	dkey := "dedup/" + t.Name + "/"
 	if t.groupDed {
 		dkey += m.GroupID + "/"

@@ -45,3 +45,8 @@ func (b *Batch) Put(bucket string, key, val []byte) {
 func (b *Batch) Delete(bucket string, key []byte) {
 	b.Ops = append(b.Ops, Op{Bucket: bucket, Key: key})
 }
+
+// ErrUnavailable wraps an engine error that says the store cannot commit or
+// read right now (a JetStream cluster without quorum, a connection being
+// re-established): nothing was acknowledged, and the request may be retried.
+var ErrUnavailable = errors.New("store: unavailable, retry")

@@ -12,6 +12,12 @@
 // in the bucket, fine for a local runtime, documented for larger ones.
 // A batch is applied op by op (see store.Store.Apply).
 //
+// Several processes may share one store (serve instances on one cluster,
+// docs/deployment.md): the Store is a store.Claimer (queue items claimed
+// by KV compare-and-set leases, claim.go) and a store.Watcher (KV watches,
+// watch.go); replicated buckets are read through the stream leader, and
+// errors that mean "no quorum, retry" wrap store.ErrUnavailable.
+//
 // A production server configuration (nats-server.conf):
 //
 //	jetstream {

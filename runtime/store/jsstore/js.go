@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -20,6 +23,9 @@ type Config struct {
 	URL      string // nats:// URL (default nats.DefaultURL)
 	Prefix   string // bucket name prefix (default "patternc")
 	Replicas int    // bucket replicas (default 1; use >= 3 in production)
+	// LeaseTTL is how long a queue item's claim lives without renewal
+	// (default 30 s): a dead instance's items are taken over after it.
+	LeaseTTL time.Duration
 }
 
 // Store is a store.Store on JetStream.
@@ -27,6 +33,8 @@ type Store struct {
 	cfg Config
 	nc  *nats.Conn
 	js  jetstream.JetStream
+
+	owner string // this process's name in claims (claim.go)
 
 	mu  sync.Mutex
 	kvs map[string]jetstream.KeyValue
@@ -43,6 +51,9 @@ func Open(cfg Config) (*Store, error) {
 	if cfg.Replicas <= 0 {
 		cfg.Replicas = 1
 	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = defaultLeaseTTL
+	}
 	nc, err := nats.Connect(cfg.URL, nats.MaxReconnects(-1))
 	if err != nil {
 		return nil, fmt.Errorf("jsstore: connect %s: %w", cfg.URL, err)
@@ -52,7 +63,7 @@ func Open(cfg Config) (*Store, error) {
 		nc.Close()
 		return nil, err
 	}
-	return &Store{cfg: cfg, nc: nc, js: js, kvs: map[string]jetstream.KeyValue{}}, nil
+	return &Store{cfg: cfg, nc: nc, js: js, owner: uuid.NewString(), kvs: map[string]jetstream.KeyValue{}}, nil
 }
 
 // bucketName maps a store bucket to a JetStream bucket name
@@ -87,10 +98,39 @@ func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.K
 		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, err)
+		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
+	}
+	if kv, err = s.leaderReads(ctx, name, kv); err != nil {
+		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
 	}
 	s.kvs[bucket] = kv
 	return kv, nil
+}
+
+// leaderReads turns off direct gets on a replicated bucket's stream and
+// returns a handle that reads through the stream leader. KV buckets allow
+// direct gets, which any replica answers, also one that has not applied
+// the latest writes yet: a Get right after an acknowledged Put or delete
+// could read the old value (a deleted SQS message handed out again and
+// written back). The leader has applied every write it acknowledged, so
+// reads through it see them: the store's read-your-writes, as on bbolt.
+func (s *Store) leaderReads(ctx context.Context, name string, kv jetstream.KeyValue) (jetstream.KeyValue, error) {
+	if s.cfg.Replicas <= 1 {
+		return kv, nil // one copy: nothing to lag behind
+	}
+	st, err := s.js.Stream(ctx, "KV_"+name)
+	if err != nil {
+		return nil, err
+	}
+	cfg := st.CachedInfo().Config
+	if !cfg.AllowDirect {
+		return kv, nil
+	}
+	cfg.AllowDirect = false
+	if _, err := s.js.UpdateStream(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return s.js.KeyValue(ctx, name)
 }
 
 func encodeKey(k []byte) string { return "k" + hex.EncodeToString(k) }
@@ -117,7 +157,7 @@ func (s *Store) Get(ctx context.Context, bucket string, key []byte) ([]byte, err
 		return nil, store.ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	return e.Value(), nil
 }
@@ -133,7 +173,7 @@ func (s *Store) Scan(ctx context.Context, bucket string, from, to []byte, fn fun
 		return nil
 	}
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
 	lo, hi := "", ""
 	if from != nil {
@@ -156,7 +196,7 @@ func (s *Store) Scan(ctx context.Context, bucket string, from, to []byte, fn fun
 			continue // deleted since the listing
 		}
 		if err != nil {
-			return err
+			return unavailable(err)
 		}
 		if !fn(key, e.Value()) {
 			return nil
@@ -168,21 +208,45 @@ func (s *Store) Scan(ctx context.Context, bucket string, from, to []byte, fn fun
 // Apply writes b op by op; each write is acknowledged by JetStream (and
 // on disk with sync_interval: always) before the next.
 func (s *Store) Apply(ctx context.Context, b *store.Batch) error {
+	_, err := s.ApplyRevisions(ctx, b)
+	return err
+}
+
+// ApplyRevisions is Apply that also returns each op's revision (its
+// stream sequence, which Watch reports with the change).
+func (s *Store) ApplyRevisions(ctx context.Context, b *store.Batch) ([]uint64, error) {
+	revs := make([]uint64, 0, len(b.Ops))
 	for _, op := range b.Ops {
 		kv, err := s.kv(ctx, op.Bucket, true)
 		if err != nil {
-			return err
+			return revs, err
 		}
+		var rev uint64
 		if op.Val == nil {
-			err = kv.Purge(ctx, encodeKey(op.Key))
+			rev, err = s.purge(ctx, op.Bucket, encodeKey(op.Key))
 		} else {
-			_, err = kv.Put(ctx, encodeKey(op.Key), op.Val)
+			rev, err = kv.Put(ctx, encodeKey(op.Key), op.Val)
 		}
 		if err != nil {
-			return fmt.Errorf("jsstore: %s/%x: %w", op.Bucket, op.Key, err)
+			return revs, fmt.Errorf("jsstore: %s/%x: %w", op.Bucket, op.Key, unavailable(err))
 		}
+		revs = append(revs, rev)
 	}
-	return nil
+	return revs, nil
+}
+
+// purge writes the KV purge marker of key (what KeyValue.Purge writes:
+// the key reads as deleted and its older revisions go) and returns its
+// revision, which KeyValue.Purge does not.
+func (s *Store) purge(ctx context.Context, bucket, key string) (uint64, error) {
+	m := nats.NewMsg("$KV." + s.bucketName(bucket) + "." + key)
+	m.Header.Set("KV-Operation", "PURGE")
+	m.Header.Set(jetstream.MsgRollup, jetstream.MsgRollupSubject)
+	ack, err := s.js.PublishMsg(ctx, m)
+	if err != nil {
+		return 0, err
+	}
+	return ack.Sequence, nil
 }
 
 // Close closes the connection.
