@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Event is an accepted event: its envelope fields and the detail bytes as
@@ -103,9 +104,12 @@ func parseEnvelope(raw []byte, ingested time.Time) (*Event, error) {
 }
 
 // checkDetail reports whether detail is a JSON object within the limits:
-// nesting ≤ maxDepth, integer literals within int64.
+// nesting ≤ maxDepth, integer literals within int64. It must be valid
+// UTF-8 too (json.Valid lets invalid bytes through): buses match the
+// envelopes built from it on the automaton's trusted path, whose
+// contract is valid JSON.
 func checkDetail(detail []byte, maxDepth int) bool {
-	if !json.Valid(detail) {
+	if !utf8.Valid(detail) || !json.Valid(detail) {
 		return false
 	}
 	t := bytes.TrimLeft(detail, " \t\r\n")

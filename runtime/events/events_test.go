@@ -164,6 +164,7 @@ func TestPutEventsValidation(t *testing.T) {
 				{"broken", Entry{Source: "s", DetailType: "t", Detail: "{{}"}, "MalformedDetail", "Detail is malformed."},
 				{"string", Entry{Source: "s", DetailType: "t", Detail: `"\"NotJSON\""`}, "MalformedDetail", "Detail is malformed."},
 				{"int64 overflow", Entry{Source: "s", DetailType: "t", Detail: `{"n":9223372036854775808}`}, "MalformedDetail", "Detail is malformed."},
+				{"invalid UTF-8", Entry{Source: "s", DetailType: "t", Detail: "{\"k\":\"\xff\"}"}, "MalformedDetail", "Detail is malformed."},
 				{"int64 max ok", Entry{Source: "s", DetailType: "t", Detail: `{"n":9223372036854775807,"f":1e400}`}, "", ""},
 				{"too deep", Entry{Source: "s", DetailType: "t", Detail: "{\"a\":" + strings.Repeat("[", 1000) + strings.Repeat("]", 1000) + "}"}, "MalformedDetail", "Detail is malformed."},
 				{"deep ok", Entry{Source: "s", DetailType: "t", Detail: "{\"a\":" + strings.Repeat("[", 999) + strings.Repeat("]", 999) + "}"}, "", ""},
