@@ -248,8 +248,9 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool, ne
 		}
 		return len(d), 0, &SyntaxError{len(d), "unexpected end of input in a string"}
 	case c == '-' || (c >= '0' && c <= '9'):
-		end, sh, err := scanNumberShape(d, i)
-		if err != nil {
+		end, sh := numberShape(d, i)
+		if end < 0 {
+			end, err := scanNumber(d, i)
 			return end, 0, err
 		}
 		if pm != nil {
@@ -317,129 +318,6 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 			return i, &SyntaxError{i, "expected ',' or ']' in an array"}
 		}
 	}
-}
-
-// skipValue validates and skips the value at d[i] without building it.
-func skipValue(d []byte, i, depth int) (int, error) {
-	if i >= len(d) {
-		return i, &SyntaxError{i, "expected a value"}
-	}
-	switch c := d[i]; {
-	case c == '"':
-		return skipString(d, i)
-	case c == '{' || c == '[':
-		return skipContainer(d, i, depth)
-	case c == '-' || (c >= '0' && c <= '9'):
-		return scanNumber(d, i)
-	case c == 't', c == 'f', c == 'n':
-		end, _, err := scanLiteral(d, i)
-		return end, err
-	}
-	return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
-}
-
-// skipContainer skips an object or array iteratively, checking its grammar
-// with a small state machine and a bit stack of open containers instead of
-// recursion.
-func skipContainer(d []byte, i, depth int) (int, error) {
-	var stack [16]uint64 // bit set = object; 1024 levels
-	level := 0
-	inObj := false
-	var err error
-	for {
-		// At a value.
-		switch c := d[i]; {
-		case c == '{' || c == '[':
-			if depth+level >= 1000 || level >= 16*64 {
-				return i, &SyntaxError{i, "nesting deeper than the limit of 1000 levels"}
-			}
-			if inObj {
-				stack[level>>6] |= 1 << (level & 63)
-			} else {
-				stack[level>>6] &^= 1 << (level & 63)
-			}
-			level++
-			inObj = c == '{'
-			i = skipWS(d, i+1)
-			if i >= len(d) {
-				return i, &SyntaxError{i, "unexpected end of input"}
-			}
-			if (inObj && d[i] == '}') || (!inObj && d[i] == ']') {
-				i++
-				level--
-				inObj = stack[level>>6]&(1<<(level&63)) != 0
-				break
-			}
-			if inObj {
-				if i, err = skipMemberName(d, i); err != nil {
-					return i, err
-				}
-			}
-			continue
-		case c == '"':
-			if i, err = skipString(d, i); err != nil {
-				return i, err
-			}
-		case c == '-' || c-'0' < 10:
-			if i, err = scanNumber(d, i); err != nil {
-				return i, err
-			}
-		case c == 't' || c == 'f' || c == 'n':
-			if i, _, err = scanLiteral(d, i); err != nil {
-				return i, err
-			}
-		default:
-			return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", c)}
-		}
-		// After a value: close containers or move to the next element.
-		for {
-			if level == 0 {
-				return i, nil
-			}
-			i = skipWS(d, i)
-			if i >= len(d) {
-				return i, &SyntaxError{i, "unexpected end of input"}
-			}
-			if d[i] == ',' {
-				i = skipWS(d, i+1)
-				if inObj {
-					if i, err = skipMemberName(d, i); err != nil {
-						return i, err
-					}
-				} else if i >= len(d) {
-					return i, &SyntaxError{i, "unexpected end of input in an array"}
-				}
-				break
-			}
-			if (inObj && d[i] == '}') || (!inObj && d[i] == ']') {
-				i++
-				level--
-				inObj = stack[level>>6]&(1<<(level&63)) != 0
-				continue
-			}
-			return i, &SyntaxError{i, "expected ',' or a closing bracket"}
-		}
-	}
-}
-
-// skipMemberName skips `"name" :` and the spaces after it.
-func skipMemberName(d []byte, i int) (int, error) {
-	if i >= len(d) || d[i] != '"' {
-		return i, &SyntaxError{i, "expected a double-quoted member name"}
-	}
-	i, err := skipString(d, i)
-	if err != nil {
-		return i, err
-	}
-	i = skipWS(d, i)
-	if i >= len(d) || d[i] != ':' {
-		return i, &SyntaxError{i, "expected ':' after a member name"}
-	}
-	i = skipWS(d, i+1)
-	if i >= len(d) {
-		return i, &SyntaxError{i, "expected a value"}
-	}
-	return i, nil
 }
 
 func skipString(d []byte, i int) (int, error) {
@@ -524,56 +402,6 @@ func invalidUTF8(b []byte) int {
 		k += size
 	}
 	return len(b)
-}
-
-// scanNumber checks the JSON number grammar at d[i] and returns its end.
-// It is the scanner's hottest loop (a citylots event is mostly numbers
-// to skip): numberEnd does the work with nothing to return but an index,
-// and scanNumberShape is called again only to explain a failure.
-func scanNumber(d []byte, i int) (int, error) {
-	if end := numberEnd(d, i); end >= 0 {
-		return end, nil
-	}
-	end, _, err := scanNumberShape(d, i)
-	return end, err
-}
-
-// numberEnd returns the end of the JSON number at d[i], or -1 where the
-// grammar (or the length limit) fails; the unsigned digit tests are one
-// comparison each.
-func numberEnd(d []byte, i int) int {
-	start := i
-	if d[i] == '-' {
-		if i++; i >= len(d) {
-			return -1
-		}
-	}
-	if c := d[i]; c == '0' {
-		i++
-	} else if c-'1' < 9 {
-		i = skipDigits(d, i+1)
-	} else {
-		return -1
-	}
-	if i < len(d) && d[i] == '.' {
-		if i++; i >= len(d) || d[i]-'0' >= 10 {
-			return -1
-		}
-		i = skipDigits(d, i+1)
-	}
-	if i < len(d) && d[i]|0x20 == 'e' {
-		if i++; i < len(d) && (d[i] == '+' || d[i] == '-') {
-			i++
-		}
-		if i >= len(d) || d[i]-'0' >= 10 {
-			return -1
-		}
-		i = skipDigits(d, i+1)
-	}
-	if i-start > 1024 {
-		return -1
-	}
-	return i
 }
 
 // numShape is what the scanner learns of a number's text on the way, so
