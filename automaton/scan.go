@@ -125,14 +125,20 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 			return i, 0, &SyntaxError{i, "expected ':' after a member name"}
 		}
 		i = skipWS(d, i+1)
+		// The member's path is written out only when a pattern path has
+		// its length: most members are skipped without it.
 		plen := len(mt.path)
+		n := plen + len(key)
 		if plen > 0 {
-			mt.path = append(mt.path, '.')
+			n++
 		}
-		mt.path = append(mt.path, key...)
 		var e pathEntry
-		ok := mt.sub.lengths&(1<<(len(mt.path)&63)) != 0
+		ok := mt.sub.lengths&(1<<(n&63)) != 0
 		if ok {
+			if plen > 0 {
+				mt.path = append(mt.path, '.')
+			}
+			mt.path = append(mt.path, key...)
 			e, ok = mt.sub.index[string(mt.path)]
 		}
 		open := 0
@@ -154,6 +160,12 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 			}
 		case mt.trusted:
 			i, err = skipTrusted(d, i)
+		case i < len(d) && d[i] == '"':
+			if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+				i = j + 1
+			} else {
+				i, err = skipString(d, i)
+			}
 		default:
 			i, err = skipValue(d, i, depth)
 		}

@@ -147,19 +147,26 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 				}
 				end := -1
 				if j+16 <= len(d) {
-					x := binary.LittleEndian.Uint64(d[j:])
+					x := load64(d, j)
 					k := bits.TrailingZeros64(nonDigits(x)) >> 3
 					if uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
 						if c := byte(x >> (k * 8)); c != '.' {
 							if c|0x20 != 'e' {
 								end = j + k
 							}
-						} else if q := j + k + 1; d[q]-'0' < 10 {
-							// The fraction: its digits a word at a time.
-							for q+8 <= len(d) {
-								if m := nonDigits(binary.LittleEndian.Uint64(d[q:])); m != 0 {
-									if q += bits.TrailingZeros64(m) >> 3; d[q]|0x20 != 'e' {
-										end = q
+						} else if m := nonDigits(x + 2<<(k*8)); m != 0 {
+							// The point made a digit ('.'+2 is '0'), the
+							// lowest flag left ends the fraction.
+							if f := bits.TrailingZeros64(m); f>>3 > k+1 && byte(x>>(f&^7))|0x20 != 'e' {
+								end = j + f>>3
+							}
+						} else if q := j + 8; k < 7 || d[q]-'0' < 10 {
+							// The fraction goes on: a word at a time.
+							for q+8 <= len(d) && q-i < 1024 {
+								y := load64(d, q)
+								if m := nonDigits(y); m != 0 {
+									if f := bits.TrailingZeros64(m); byte(y>>(f&^7))|0x20 != 'e' {
+										end = q + f>>3
 									}
 									break
 								}

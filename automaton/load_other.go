@@ -1,0 +1,11 @@
+//go:build !(amd64 || arm64)
+
+package automaton
+
+import "encoding/binary"
+
+// load64 reads the eight bytes d[i:i+8] as a little-endian word (the
+// portable form of load_le.go's).
+func load64(d []byte, i int) uint64 {
+	return binary.LittleEndian.Uint64(d[i:])
+}
