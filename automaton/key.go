@@ -62,10 +62,10 @@ func parseNumber(text []byte, scratch []byte) (f float64, exact bool, _ []byte) 
 }
 
 // readNumber is parseNumber with an early way out: when the number is
-// parsed but its comparability is still open (16 or 17 digits), skip(f)
+// parsed but its comparability is still open (16 or 17 digits), skip(lo, hi)
 // may say that nothing at the path could use the answer; it then reports
 // inexact without the costly test.
-func readNumber(text []byte, sh numShape, scratch []byte, skip func(float64) bool) (f float64, exact bool, _ []byte) {
+func readNumber(text []byte, sh numShape, scratch []byte, skip func(lo, hi float64) bool) (f float64, exact bool, _ []byte) {
 	if len(text) <= 15 { // at most 15 digits: exact in a float64
 		neg, i := false, 0
 		if text[0] == '-' {
@@ -118,7 +118,7 @@ func readNumber(text []byte, sh numShape, scratch []byte, skip func(float64) boo
 		if d.neg {
 			est = -est
 		}
-		if skip(est*(1+1e-12)) && skip(est*(1-1e-12)) {
+		if lo, hi := est*(1-1e-12), est*(1+1e-12); skip(min(lo, hi), max(lo, hi)) {
 			return est, false, scratch
 		}
 	}
@@ -130,7 +130,7 @@ func readNumber(text []byte, sh numShape, scratch []byte, skip func(float64) boo
 	if d.sig <= 15 && d.mag > -290 && d.mag < 290 {
 		return f, true, scratch
 	}
-	if skip != nil && skip(f) {
+	if skip != nil && skip(f, f) {
 		return f, false, scratch
 	}
 	scratch = strconv.AppendFloat(scratch[:0], f, 'g', -1, 64)

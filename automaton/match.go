@@ -31,6 +31,7 @@ type Matcher struct {
 	numShape numShape     // of the number leaf being matched
 	curPM    *pathMatcher // the path of the leaf being matched
 	curKind  byte         // its kind
+	hull     hullCache    // integer parts outside a path's ranges (hull.go)
 	cur      int32        // its index once recorded, else -1
 
 	pathLeaves []pathState // by path index
@@ -209,6 +210,9 @@ func (mt *Matcher) MatchMessage(dst []ID, pub *compiler.Publish) ([]ID, error) {
 // begin loads the current snapshot and sizes the scratch for it.
 func (mt *Matcher) begin() {
 	s := mt.m.snap.Load()
+	if s != mt.snap {
+		mt.hull = hullCache{}
+	}
 	mt.snap = s
 	if int(s.predCap) > len(mt.pred) {
 		n := int(s.predCap) + int(s.predCap)/4 + 16
@@ -348,7 +352,7 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	if !needN && !needT && pm.ranges.bounded {
 		// Only ranges here: the integer part alone often shows the number
 		// is outside all of them, with no parse at all.
-		if lo, hi, ok := integerBounds(val, mt.numShape); ok && (numberKey(hi) < pm.ranges.min || numberKey(lo) > pm.ranges.max) {
+		if mt.outsideHull(pm, val, mt.numShape) {
 			return
 		}
 	}
@@ -369,15 +373,16 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	}
 }
 
-// skipNumber tells readNumber that a number cannot matter at the current
-// path: no literal number keys, and outside the hull of its ranges.
-func (mt *Matcher) skipNumber(f float64) bool {
+// skipNumber tells readNumber that a number in [lo, hi] cannot matter at
+// the current path: no literal number keys, and no range overlaps
+// [lo, hi]. (Testing the ranges themselves, not their hull, spares the
+// costly comparability test of a 16- or 17-digit number between them.)
+func (mt *Matcher) skipNumber(lo, hi float64) bool {
 	pm := mt.curPM
 	if pm.numKeys || pm.numText {
 		return false
 	}
-	k := numberKey(f)
-	return k < pm.ranges.min || k > pm.ranges.max
+	return !pm.ranges.overlaps(numberKey(lo), numberKey(hi))
 }
 
 // walk runs a value through a trie (backwards when rev), firing the marks
