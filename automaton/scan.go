@@ -299,18 +299,37 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 		return i + 1, nil
 	}
 	for index := int32(0); ; index++ {
-		pin := i < len(d) && (d[i] == '{' || d[i] == '[')
-		if pin {
-			mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+		if i >= len(d) {
+			return i, &SyntaxError{i, "expected a value"}
 		}
-		var err error
 		var open int
-		i, open, err = mt.value(d, i, depth+1, pm, below, 0) // more elements may follow
-		if pin {
-			mt.stack = mt.stack[:len(mt.stack)-1]
-		}
-		if err != nil {
-			return i, err
+		if c := d[i]; pm != nil && (c == '-' || c-'0' < 10) {
+			// A number element, the bulk of a coordinate array: read
+			// here, without value's dispatch. It pins no index.
+			end, sh := numberShape(d, i)
+			if end < 0 {
+				return scanNumber(d, i)
+			}
+			// At a path with only ranges, most numbers are outside
+			// their hull: that is settled here, before any bookkeeping.
+			if pm.recordAll || pm.numKeys || pm.numText || !pm.ranges.bounded || !mt.outsideHull(pm, d[i:end], sh) {
+				mt.numShape = sh
+				mt.addLeaf(pm, tagNumber, d[i:end])
+			}
+			i = end
+		} else {
+			pin := c == '{' || c == '['
+			if pin {
+				mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+			}
+			var err error
+			i, open, err = mt.value(d, i, depth+1, pm, below, 0) // more elements may follow
+			if pin {
+				mt.stack = mt.stack[:len(mt.stack)-1]
+			}
+			if err != nil {
+				return i, err
+			}
 		}
 		if open > 0 {
 			// An element object gave all it holds for the patterns; the

@@ -29,52 +29,64 @@ func nonDigits(x uint64) uint64 {
 }
 
 // numberShape returns the end of the JSON number at d[i] (i < len(d)) and
-// its shape, or -1 where the grammar or the length limit fails. The usual
-// number — a sign, up to seven integer digits, a fraction — is read from
-// one word at the integer: the flags of nonDigits show where the integer
-// ends, and, with the point made a digit, where the fraction ends or that
-// it goes on into the next words. Anything else goes to scanNumberShape.
+// its shape, or -1 where the grammar or the length limit fails: the usual
+// number by numberWords, any other by scanNumberShape.
 func numberShape(d []byte, i int) (int, numShape) {
-	start := i
-	if d[i] == '-' {
-		i++
+	if end, intEnd := numberWords(d, i); end >= 0 {
+		return end, numShape{intEnd: intEnd - i, frac: intEnd < end}
 	}
-	if i+8 > len(d) {
-		return numberShapeSlow(d, start)
+	return numberShapeSlow(d, i)
+}
+
+// numberWords reads the usual number at d[i] — a sign, one to seven
+// integer digits, maybe a fraction, no exponent — a word at a time, and
+// returns its end and the end of its integer digits; for any other it
+// returns -1 (numberShapeSlow reads those). The flags of nonDigits on the
+// word at the integer show where the integer ends; with the point made a
+// digit ('.'+2 is '0'), where the fraction ends, or that it goes on into
+// the next words. (Clearing the point's flag would not do: its borrow can
+// flag the zeros after it.)
+func numberWords(d []byte, i int) (end, intEnd int) {
+	j := i
+	if d[j] == '-' {
+		j++
 	}
-	x := binary.LittleEndian.Uint64(d[i:])
-	nd := nonDigits(x)
-	k := bits.TrailingZeros64(nd) >> 3 // integer digits in the word; 8 when all are
-	if k == 0 || k == 8 || (byte(x) == '0' && k > 1) {
-		return numberShapeSlow(d, start) // no digit, a long integer, or a leading zero
+	if j+16 > len(d) {
+		return -1, 0
 	}
-	sh := numShape{intEnd: i + k - start}
-	if byte(x>>(k*8)) == '.' {
-		sh.frac = true
-		// The point's byte made a digit ('.'+2 is '0'): the lowest flag
-		// left is the fraction's end. (Clearing the point's flag would not
-		// do: its borrow can flag the zeros after it.)
-		if rest := nonDigits(x + 2<<(k*8)); rest != 0 {
-			f := bits.TrailingZeros64(rest) >> 3
-			if f == k+1 {
-				return -1, sh // no digit after the point
-			}
-			i += f
-		} else if k < 7 {
-			i = skipDigits(d, i+8) // the fraction fills the word and goes on
-		} else {
-			return numberShapeSlow(d, start) // the point is the word's last byte
+	x := load64(d, j)
+	k := bits.TrailingZeros64(nonDigits(x)) >> 3
+	if uint(k-1) >= 7 || byte(x) == '0' && k > 1 {
+		return -1, 0 // no digit, eight or more, or a leading zero
+	}
+	intEnd = j + k
+	if c := byte(x >> (k * 8)); c != '.' {
+		if c|0x20 == 'e' {
+			return -1, 0
 		}
-	} else {
-		i += k
+		return intEnd, intEnd
 	}
-	if i < len(d) && d[i]|0x20 == 'e' {
-		return numberShapeSlow(d, start)
+	if m := nonDigits(x + 2<<(k*8)); m != 0 {
+		if f := bits.TrailingZeros64(m); f>>3 > k+1 && byte(x>>(f&^7))|0x20 != 'e' {
+			return j + f>>3, intEnd
+		}
+		return -1, 0 // no digit after the point, or an exponent
 	}
-	if i-start > 1024 {
-		return -1, sh
+	q := j + 8
+	if k == 7 && d[q]-'0' >= 10 {
+		return -1, 0 // the point was the word's last byte, no digit follows
 	}
-	return i, sh
+	for q+8 <= len(d) && q-i < 1024 {
+		y := load64(d, q)
+		if m := nonDigits(y); m != 0 {
+			if f := bits.TrailingZeros64(m); byte(y>>(f&^7))|0x20 != 'e' {
+				return q + f>>3, intEnd
+			}
+			return -1, 0
+		}
+		q += 8
+	}
+	return -1, 0
 }
 
 // numberShapeSlow is numberShape by the byte-wise definition.
@@ -134,50 +146,11 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 		// At a value: i < len(d).
 		switch c := d[i]; {
 		case c == '-' || c-'0' < 10:
-			// Numbers, and in an array the numbers that follow: the usual
-			// ones are read here, with everything in registers (a call
-			// costs the loop its registers); numberShape reads the rest.
+			// Numbers, and in an array the numbers that follow.
 			for {
-				// The usual number — a sign, one to seven integer digits,
-				// maybe a fraction, no exponent — is read here a word at a
-				// time; numberShape reads the rest.
-				j := i
-				if d[j] == '-' {
-					j++
-				}
-				end := -1
-				if j+16 <= len(d) {
-					x := load64(d, j)
-					k := bits.TrailingZeros64(nonDigits(x)) >> 3
-					if uint(k-1) < 7 && (byte(x) != '0' || k == 1) {
-						if c := byte(x >> (k * 8)); c != '.' {
-							if c|0x20 != 'e' {
-								end = j + k
-							}
-						} else if m := nonDigits(x + 2<<(k*8)); m != 0 {
-							// The point made a digit ('.'+2 is '0'), the
-							// lowest flag left ends the fraction.
-							if f := bits.TrailingZeros64(m); f>>3 > k+1 && byte(x>>(f&^7))|0x20 != 'e' {
-								end = j + f>>3
-							}
-						} else if q := j + 8; k < 7 || d[q]-'0' < 10 {
-							// The fraction goes on: a word at a time.
-							for q+8 <= len(d) && q-i < 1024 {
-								y := load64(d, q)
-								if m := nonDigits(y); m != 0 {
-									if f := bits.TrailingZeros64(m); byte(y>>(f&^7))|0x20 != 'e' {
-										end = q + f>>3
-									}
-									break
-								}
-								q += 8
-							}
-						}
-					}
-				}
-				j = end
+				j, _ := numberWords(d, i)
 				if j < 0 {
-					if j, _ = numberShape(d, i); j < 0 {
+					if j, _ = numberShapeSlow(d, i); j < 0 {
 						return scanNumber(d, i)
 					}
 				}
