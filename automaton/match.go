@@ -32,6 +32,7 @@ type Matcher struct {
 	curPM    *pathMatcher // the path of the leaf being matched
 	curKind  byte         // its kind
 	hull     hullCache    // integer parts outside a path's ranges (hull.go)
+	inHull   bool         // the number leaf being matched is inside its path's hull
 	cur      int32        // its index once recorded, else -1
 
 	pathLeaves []pathState // by path index
@@ -344,12 +345,14 @@ func (mt *Matcher) leafNow(val []byte) int32 {
 // ranges, or its text when it is not comparable. Work nothing at the path
 // can use is skipped.
 func (mt *Matcher) number(pm *pathMatcher, val []byte) {
+	inHull := mt.inHull
+	mt.inHull = false
 	needN, needT := pm.numKeys, pm.numText
 	needR := len(pm.ranges.conds) > 0
 	if !needN && !needT && !needR {
 		return
 	}
-	if !needN && !needT && pm.ranges.bounded {
+	if !needN && !needT && pm.ranges.bounded && !inHull {
 		// Only ranges here: the integer part alone often shows the number
 		// is outside all of them, with no parse at all.
 		if mt.outsideHull(pm, val, mt.numShape) {

@@ -312,8 +312,11 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 			}
 			// At a path with only ranges, most numbers are outside
 			// their hull: that is settled here, before any bookkeeping.
-			if pm.recordAll || pm.numKeys || pm.numText || !pm.ranges.bounded || !mt.outsideHull(pm, d[i:end], sh) {
-				mt.numShape = sh
+			mt.numShape = sh
+			if pm.recordAll || pm.numKeys || pm.numText || !pm.ranges.bounded {
+				mt.addLeaf(pm, tagNumber, d[i:end])
+			} else if !mt.outsideHull(pm, d[i:end], sh) {
+				mt.inHull = true // number() need not test it again
 				mt.addLeaf(pm, tagNumber, d[i:end])
 			}
 			i = end
