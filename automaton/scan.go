@@ -2,7 +2,6 @@ package automaton
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math/bits"
@@ -501,14 +500,12 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 // can misfire only in bytes after a true hit, so the lowest flagged byte
 // is exact.)
 func stringStop(d []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for i+8 <= len(d) {
-		x := binary.LittleEndian.Uint64(d[i:])
+		x := load64(d, i)
 		q := x ^ (ones * '"')
 		b := x ^ (ones * '\\')
-		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
-		if m &= highs; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+		if m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x); m&highs != 0 {
+			return i + bits.TrailingZeros64(m&highs)>>3
 		}
 		i += 8
 	}
@@ -525,10 +522,9 @@ func stringStop(d []byte, i int) int {
 // before the stop is ASCII, so the run needs no UTF-8 check: the high
 // bits of the words it reads anyway, below the stop byte.
 func stringStopASCII(d []byte, i int) (int, bool) {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	var hi uint64
 	for i+8 <= len(d) {
-		x := binary.LittleEndian.Uint64(d[i:])
+		x := load64(d, i)
 		q := x ^ (ones * '"')
 		b := x ^ (ones * '\\')
 		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
@@ -553,9 +549,8 @@ func stringStopASCII(d []byte, i int) (int, bool) {
 
 func skipDigits(d []byte, i int) int {
 	for i+8 <= len(d) {
-		x := binary.LittleEndian.Uint64(d[i:])
-		if m := ((x - 0x3030303030303030) | (x + 0x4646464646464646)) & 0x8080808080808080; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+		if m := nonDigits(load64(d, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
 	}
