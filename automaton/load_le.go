@@ -12,3 +12,8 @@ import "unsafe"
 func load64(d []byte, i int) uint64 {
 	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d)), i))
 }
+
+// load32 is load64 for the four bytes d[i:i+4].
+func load32(d []byte, i int) uint32 {
+	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d)), i))
+}

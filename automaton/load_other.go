@@ -9,3 +9,8 @@ import "encoding/binary"
 func load64(d []byte, i int) uint64 {
 	return binary.LittleEndian.Uint64(d[i:])
 }
+
+// load32 is load64 for the four bytes d[i:i+4].
+func load32(d []byte, i int) uint32 {
+	return binary.LittleEndian.Uint32(d[i:])
+}

@@ -155,13 +155,25 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 					}
 				}
 				i = j
-				if inObj || i+1 >= len(d) || d[i] != ',' {
+				if inObj || i+4 > len(d) {
 					break
 				}
-				if c := d[i+1]; c != '-' && c-'0' >= 10 {
+				if d[i] == ',' {
+					if c := d[i+1]; c == '-' || c-'0' < 10 {
+						i++
+						continue
+					}
 					break
 				}
-				i++
+				// "],[" and a number: the next array of numbers in the
+				// same array, as in coordinate lists; the level is the
+				// same, and the parent must be an array.
+				w := load32(d, i)
+				if c := byte(w >> 24); w&0xFFFFFF != ']'|','<<8|'['<<16 || c != '-' && c-'0' >= 10 ||
+					level < 2 || stack[(level-1)>>6]&(1<<((level-1)&63)) != 0 {
+					break
+				}
+				i += 3
 			}
 		case c == '"':
 			if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
