@@ -314,7 +314,9 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 			mt.numShape = sh
 			if pm.recordAll || pm.numKeys || pm.numText || !pm.ranges.bounded {
 				mt.addLeaf(pm, tagNumber, d[i:end])
-			} else if !mt.outsideHull(pm, d[i:end], sh) {
+			} else if !mt.outsideHull(pm, d[i:end], sh) && !longMantissa(d[i:end], sh) {
+				// (18 significant digits or more: never comparable, so
+				// no range can match it.)
 				mt.inHull = true // number() need not test it again
 				mt.addLeaf(pm, tagNumber, d[i:end])
 			}
