@@ -1,15 +1,15 @@
 package automaton
 
-// hullCache remembers, for the last two integer parts seen at a path
+// hullCache remembers, for the last four integer parts seen at paths
 // whose only number conditions are ranges, whether every number with
 // that integer part lies outside the hull of the ranges. Coordinates
-// alternate between two integer parts ("-122." and "37." in citylots), so
-// the integer bounds are worked out twice per event instead of once per
-// number. The cache is cleared when the Matcher moves to another snapshot
+// cycle through a few integer parts ("-122", "37" and "0" in citylots),
+// so the integer bounds are worked out a few times per event instead of
+// once per number. The cache is cleared when the Matcher moves to another snapshot
 // (a path of the new one may reuse an old path's memory).
 type hullCache struct {
-	e    [2]hullEntry
-	last uint8 // the entry used last
+	e    [4]hullEntry
+	next uint8 // the entry written last
 }
 
 type hullEntry struct {
@@ -24,29 +24,26 @@ type hullEntry struct {
 // when that does not settle it.
 func (mt *Matcher) outsideHull(pm *pathMatcher, val []byte, sh numShape) bool {
 	n := sh.intEnd
-	if sh.exponent || n >= 8 || len(val) < 8 {
+	if sh.exponent || n >= 8 {
 		return outsideByBounds(pm, val, sh)
 	}
-	w := load64(val, 0) & (1<<(8*n) - 1)
+	var w uint64
+	if len(val) >= 8 {
+		w = load64(val, 0) & (1<<(8*n) - 1)
+	} else {
+		for k := n - 1; k >= 0; k-- { // a short number: "0.0"
+			w = w<<8 | uint64(val[k])
+		}
+	}
 	c := &mt.hull
-	if e := &c.e[0]; e.word == w && e.n == n && e.pm == pm {
-		c.last = 0
-		return e.out
+	for k := range c.e {
+		if e := &c.e[k]; e.word == w && e.n == n && e.pm == pm {
+			return e.out
+		}
 	}
-	if e := &c.e[1]; e.word == w && e.n == n && e.pm == pm {
-		c.last = 1
-		return e.out
-	}
-	return mt.hullMiss(pm, val, sh, w)
-}
-
-// hullMiss works the answer out and keeps it in the entry used less
-// recently.
-func (mt *Matcher) hullMiss(pm *pathMatcher, val []byte, sh numShape, w uint64) bool {
 	out := outsideByBounds(pm, val, sh)
-	c := &mt.hull
-	c.last ^= 1
-	c.e[c.last] = hullEntry{pm: pm, word: w, n: sh.intEnd, out: out}
+	c.next = (c.next + 1) % uint8(len(c.e))
+	c.e[c.next] = hullEntry{pm: pm, word: w, n: n, out: out}
 	return out
 }
 
