@@ -115,11 +115,14 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 		if i >= len(d) || d[i] != '"' {
 			return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
 		}
-		key, next, err := mt.key(d, i)
-		if err != nil {
-			return next, 0, err
+		var key []byte
+		var err error
+		if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+			key, i = d[i+1:j], j+1 // the usual name: no escape
+		} else if key, i, err = mt.key(d, i); err != nil {
+			return i, 0, err
 		}
-		i = skipWS(d, next)
+		i = skipWS(d, i)
 		if i >= len(d) || d[i] != ':' {
 			return i, 0, &SyntaxError{i, "expected ':' after a member name"}
 		}
