@@ -393,7 +393,7 @@ func (r *ruleModel) pattern(kind string, values []string, counted bool, chars fu
 	if p, ok := r.pats[key]; ok {
 		return p
 	}
-	p := &vpattern{key: key, counted: counted}
+	p := &vpattern{key: key, counted: counted, suffix: suffixKinds[kind]}
 	if chars != nil {
 		for _, v := range values {
 			p.values = append(p.values, chars(v))
@@ -402,6 +402,11 @@ func (r *ruleModel) pattern(kind string, values []string, counted bool, chars fu
 	r.pats[key] = p
 	return p
 }
+
+// suffixKinds are the pattern types that event-ruler counts in its
+// machine's hasSuffix (addMatchReferences): once one is in a machine, later
+// values are laid out with its suffix-aware reuse check (converges).
+var suffixKinds = map[string]bool{"suffix": true, "suffix-equals-ignore-case": true, "anything-but-suffix": true}
 
 func quoteAll(texts []string, before, after string) []string {
 	out := make([]string, len(texts))
