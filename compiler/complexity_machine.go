@@ -69,7 +69,7 @@ type valueMachine struct {
 	states  int
 	matches map[matchKey]*vmatch
 	other   map[string]*nameState // patterns not laid out: their name state
-	budget  *int                  // states left for the whole rule
+	effort  *effort               // the whole measure's budget
 	// hasSuffix is event-ruler's per-machine hasSuffix counter, as a flag:
 	// set once a suffix-type pattern's terminal edge is in the machine.
 	hasSuffix bool
@@ -80,15 +80,15 @@ type matchKey struct {
 	next *nameState
 }
 
-func newValueMachine(path string, budget *int) *valueMachine {
-	vm := &valueMachine{path: path, matches: map[matchKey]*vmatch{}, other: map[string]*nameState{}, budget: budget}
+func newValueMachine(path string, e *effort) *valueMachine {
+	vm := &valueMachine{path: path, matches: map[matchKey]*vmatch{}, other: map[string]*nameState{}, effort: e}
 	vm.start = vm.newState(false)
 	return vm
 }
 
 func (vm *valueMachine) newState(indet bool) *vstate {
 	vm.states++
-	*vm.budget--
+	vm.effort.states--
 	return &vstate{id: vm.states, indet: indet, edges: map[byte][]elem{}}
 }
 
@@ -349,6 +349,7 @@ func (vm *valueMachine) insertMatch(chars []inChar, i int, s *vstate, ns *nameSt
 // step lists the targets of s on one character: a byte's own targets and
 // the star targets; for a case set, the targets every spelling reaches.
 func (vm *valueMachine) step(s *vstate, c inChar) []elem {
+	vm.effort.spend(1 + len(s.star) + len(s.edges[c.b]))
 	switch c.kind {
 	case inStar:
 		return s.star

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
 // complexityCase is one line of testdata/wildcard-complexity.jsonl: a
@@ -105,10 +104,12 @@ func TestComplexitySuffixMachine(t *testing.T) {
 }
 
 // TestComplexityBounded measures hostile patterns: many stars, letters
-// after stars that fork on every copy, and $or branches that each re-add
-// the field's globs. Each must be judged quickly and rejected, also with
-// size and clause budgets far above AWS's, where the state and work caps
-// of the measure are what keeps it bounded.
+// after stars that fork on every copy, $or branches that each re-add the
+// field's globs, many distinct globs. Each must be rejected, also with size
+// and clause budgets far above AWS's, where the measure's effort budget
+// (complexity_effort.go) is what keeps it bounded. The bound is asserted
+// on the steps and states counted, not on a clock, so a loaded machine
+// cannot fail it and a slow one cannot hide a runaway.
 func TestComplexityBounded(t *testing.T) {
 	glob := func(n int, sep string) string {
 		var b strings.Builder
@@ -122,33 +123,55 @@ func TestComplexityBounded(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		branches = append(branches, fmt.Sprintf(`{"k%d": ["v"], "z": [{"wildcard": %q}, {"wildcard": %q}]}`, i, glob(30, ""), glob(30, "/")))
 	}
-	var list []string
+	var list, distinct []string
 	for i := 0; i < 200; i++ {
 		list = append(list, fmt.Sprintf(`{"wildcard": %q}`, glob(20, "")))
 	}
-	patterns := []string{
-		`{"a": [{"wildcard": "` + strings.Repeat("*a", 500) + `*"}]}`,
-		`{"a": [` + strings.Join(list, ",") + `]}`,
-		`{"$or": [` + strings.Join(branches, ",") + `]}`,
+	for i := 0; i < 4000; i++ {
+		distinct = append(distinct, fmt.Sprintf(`{"wildcard": "%04d-abcdefghijklmnopqrstu*"}`, i))
+	}
+	patterns := []struct {
+		name, src string
+		outOf     bool // the verdict's measure must run out of effort
+	}{
+		{"one glob of 500 stars", `{"a": [{"wildcard": "` + strings.Repeat("*a", 500) + `*"}]}`, false},
+		{"200 copies forking at every letter", `{"a": [` + strings.Join(list, ",") + `]}`, false},
+		{"40 $or branches re-adding globs", `{"$or": [` + strings.Join(branches, ",") + `]}`, false},
+		{"4000 distinct globs, over the states budget", `{"a": [` + strings.Join(distinct, ",") + `]}`, true},
 	}
 	opts := &Options{MaxSize: 1 << 20, MaxClauses: 1 << 12}
-	for _, src := range patterns {
-		start := time.Now()
-		_, err := Compile([]byte(src), EventBridge, opts)
-		took := time.Since(start)
+	// One check measures at most three times (the verdict, the figure for
+	// the message, the exists:false quirk); each stops once its budget is
+	// gone, overshooting by at most what one set or one value costs.
+	maxSteps := 2*complexitySteps + complexityMessageSteps + complexityOvershoot
+	for _, c := range patterns {
+		var efforts []*effort
+		onEffort = func(e *effort) { efforts = append(efforts, e) }
+		_, err := Compile([]byte(c.src), EventBridge, opts)
+		onEffort = nil
 		var el ErrorList
 		if !errors.As(err, &el) || el[0].Code != CodeComplexity {
-			t.Errorf("%.60s…: %v, want E301", src, err)
+			t.Errorf("%s: %v, want E301", c.name, err)
 		}
-		// A hang detector, not a benchmark: CI machines are shared (a
-		// second or less is usual, see the log).
-		if took > 30*time.Second {
-			t.Errorf("%.60s…: measured in %v", src, took)
+		if len(efforts) == 0 {
+			t.Fatalf("%s: no effort counted", c.name)
 		}
-		t.Logf("%d bytes judged in %v", len(src), took)
+		steps, states, out := 0, 0, efforts[0].out()
+		for _, e := range efforts {
+			steps += e.spent
+			states += complexityStates - e.states
+			t.Logf("%s: measure spent %d steps, %d states, out: %v", c.name, e.spent, complexityStates-e.states, e.out())
+		}
+		if steps > maxSteps || states > 3*complexityStates+complexityOvershoot {
+			t.Errorf("%s: %d steps and %d states, want at most %d and %d", c.name, steps, states, maxSteps, 3*complexityStates+complexityOvershoot)
+		}
+		if out != c.outOf {
+			t.Errorf("%s: ran out of effort: %v, want %v", c.name, out, c.outOf)
+		}
+		t.Logf("%s: %d bytes judged in %d steps, %d states, %d measures", c.name, len(c.src), steps, states, len(efforts))
 	}
 	// The uncapped measure of the worst of them stops at the cap.
-	p, err := Compile([]byte(patterns[1]), EventBridge, &Options{MaxSize: 1 << 20, WildcardComplexity: ComplexityCap})
+	p, err := Compile([]byte(patterns[1].src), EventBridge, &Options{MaxSize: 1 << 20, WildcardComplexity: ComplexityCap})
 	if err == nil || p != nil {
 		t.Fatalf("want the pattern rejected even at the cap")
 	}
