@@ -275,6 +275,11 @@ func (vm *valueMachine) endOfValue(s, prev *vstate, chars []inChar, j int, p *vp
 		prev, s = s, n
 	}
 	for ; j < last; j++ {
+		if vm.effort.out() {
+			// The measure is over (judged over any limit): a long value
+			// must not outgrow the states budget before it is checked.
+			return ns
+		}
 		n := vm.nextState(s, prev, chars, j)
 		prev, s = s, n
 	}

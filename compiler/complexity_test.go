@@ -135,6 +135,7 @@ func TestComplexityBounded(t *testing.T) {
 		outOf     bool // the verdict's measure must run out of effort
 	}{
 		{"one glob of 500 stars", `{"a": [{"wildcard": "` + strings.Repeat("*a", 500) + `*"}]}`, false},
+		{"one glob of 400 000 bytes", `{"a": [{"wildcard": "*` + strings.Repeat("ab", 200000) + `"}]}`, true},
 		{"200 copies forking at every letter", `{"a": [` + strings.Join(list, ",") + `]}`, false},
 		{"40 $or branches re-adding globs", `{"$or": [` + strings.Join(branches, ",") + `]}`, false},
 		{"4000 distinct globs, over the states budget", `{"a": [` + strings.Join(distinct, ",") + `]}`, true},
