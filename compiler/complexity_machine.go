@@ -219,7 +219,10 @@ func (vm *valueMachine) converges(s *vstate, chars []inChar, i int) bool {
 	} else {
 		// event-ruler takes one, two or three bytes by the lead byte.
 		n := min(utf8Len(c.b), 3)
-		for k := 0; k < n && i+k < len(chars) && chars[i+k].kind == inByte; k++ {
+		for k := 0; k < n; k++ {
+			if i+k >= len(chars) || chars[i+k].kind != inByte {
+				return true // event-ruler throws here (never in valid UTF-8)
+			}
 			buf = append(buf, chars[i+k].b)
 		}
 	}
