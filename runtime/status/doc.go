@@ -9,10 +9,10 @@
 //     answers 202 with its id and status URL; an Idempotency-Key header
 //     makes a retried POST return the first invocation instead of a
 //     second one.
-//   - GET /v1/invocations/{id} returns the status document, with an ETag;
-//     If-None-Match turns it into a long poll (304 on timeout, the next
-//     revision as soon as it exists) and Retry-After says when to ask
-//     again.
+//   - GET /v1/invocations/{id} returns the status document with an ETag
+//     (304 on a matching If-None-Match); ?waitSeconds=N holds the request
+//     until the next revision or N seconds, and an unfinished document
+//     carries Retry-After, when to ask again.
 //   - A callback URL given at invocation gets one signed POST per
 //     transition, in revision order, retried on 1 s, 5 s and 25 s; Sign is
 //     the signature, so a receiver can check it in constant time with
