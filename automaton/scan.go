@@ -306,24 +306,34 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (i
 		}
 		var open int
 		if c := d[i]; pm != nil && (c == '-' || c-'0' < 10) {
-			// A number element, the bulk of a coordinate array: read
-			// here, without value's dispatch. It pins no index.
-			end, sh := numberShape(d, i)
-			if end < 0 {
-				return scanNumber(d, i)
+			// Number elements, the bulk of a coordinate array: read here,
+			// one after the other, without value's dispatch. They pin no
+			// index. At a path with only ranges, most numbers are outside
+			// their hull, or never comparable (18 significant digits or
+			// more): that is settled before any bookkeeping.
+			rangesOnly := !pm.recordAll && !pm.numKeys && !pm.numText && pm.ranges.bounded
+			for {
+				end, sh := numberShape(d, i)
+				if end < 0 {
+					return scanNumber(d, i)
+				}
+				if val := d[i:end]; !rangesOnly {
+					mt.numShape = sh
+					mt.addLeaf(pm, tagNumber, val)
+				} else if !mt.outsideHull(pm, val, sh) && !longMantissa(val, sh) {
+					mt.numShape = sh
+					mt.inHull = true // number() need not test it again
+					mt.addLeaf(pm, tagNumber, val)
+				}
+				if i = end; i+1 >= len(d) || d[i] != ',' {
+					break
+				}
+				if c := d[i+1]; c != '-' && c-'0' >= 10 {
+					break
+				}
+				i++
+				index++
 			}
-			// At a path with only ranges, most numbers are outside
-			// their hull: that is settled here, before any bookkeeping.
-			mt.numShape = sh
-			if pm.recordAll || pm.numKeys || pm.numText || !pm.ranges.bounded {
-				mt.addLeaf(pm, tagNumber, d[i:end])
-			} else if !mt.outsideHull(pm, d[i:end], sh) && !longMantissa(d[i:end], sh) {
-				// (18 significant digits or more: never comparable, so
-				// no range can match it.)
-				mt.inHull = true // number() need not test it again
-				mt.addLeaf(pm, tagNumber, d[i:end])
-			}
-			i = end
 		} else {
 			pin := c == '{' || c == '['
 			if pin {
