@@ -133,8 +133,42 @@ func readNumber(text []byte, sh numShape, scratch []byte, skip func(lo, hi float
 	if skip != nil && skip(f, f) {
 		return f, false, scratch
 	}
-	scratch = strconv.AppendFloat(scratch[:0], f, 'g', -1, 64)
-	return f, compiler.SameDecimal(s, bytesString(scratch)), scratch
+	// 16 or 17 digits: comparable when they are f's shortest form. Its
+	// digits and exponent are compared with the text's as read, which
+	// costs a fraction of comparing two texts as decimals.
+	scratch = strconv.AppendFloat(scratch[:0], f, 'e', -1, 64)
+	return f, shortestIs(scratch, d), scratch
+}
+
+// shortestIs tells whether e, a float's shortest form as AppendFloat's
+// 'e' format writes it ("-d.ddde-xx"), has the significant digits and
+// the magnitude of d (neither has trailing zeros: d's are dropped by
+// decimalOf, and a shortest form has none).
+func shortestIs(e []byte, d numberText) bool {
+	k := 0
+	if k < len(e) && e[k] == '-' {
+		k++
+	}
+	var mant uint64
+	sig := 0
+	for ; k < len(e) && e[k] != 'e'; k++ {
+		if e[k] != '.' {
+			mant = mant*10 + uint64(e[k]-'0')
+			sig++
+		}
+	}
+	if k+2 >= len(e) || sig > 19 {
+		return false
+	}
+	neg := e[k+1] == '-'
+	exp := 0
+	for k += 2; k < len(e); k++ {
+		exp = exp*10 + int(e[k]-'0')
+	}
+	if neg {
+		exp = -exp
+	}
+	return sig == d.sig && mant == d.mant && exp+1 == d.mag
 }
 
 // longMantissa reports, without a loop over the digits, whether a number
