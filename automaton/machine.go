@@ -128,8 +128,16 @@ type pathMatcher struct {
 	rev     *node // reversed strings: suffixes
 	fold    *node // case-folded strings: equals-ignore-case, ignore-case prefix
 	revFold *node // reversed case-folded strings: ignore-case suffix
-	ranges  rangeIndex
-	lazy    []int32 // predicates with anything-but or exists conditions
+	ranges  rangeIndex // ranges of the predicates that anchor a clause
+	// rangePreds are the predicates with ranges here; lazyRanges is set
+	// when one of them anchors nothing (its ranges are computed on
+	// demand, from the recorded leaves), and hullLo/hullHi bound every
+	// range ever put here, in the index or not.
+	rangePreds     []int32
+	lazyRanges     bool
+	hullLo, hullHi uint64
+	hull           bool
+	lazy           []int32 // predicates with anything-but or exists conditions
 	cidrs   int     // CIDR conditions: the string leaves must be read as addresses
 	absent  int     // clause fields here that allow absence: every leaf counts
 	// Derived at commit, so matching does not work them out per value:

@@ -64,7 +64,9 @@ type arrayStep struct {
 type leafRec struct {
 	pathIdx  int32
 	kind     byte // a tag of key.go
+	numOK    bool // num is the comparable key of an exact number
 	val      []byte
+	num      uint64
 	tr0, tr1 int32 // trail in Matcher.trails
 	next     int32 // next leaf at the same path
 	excl     int32 // first exclusion record
@@ -341,14 +343,14 @@ func (mt *Matcher) leafNow(val []byte) int32 {
 // can use is skipped.
 func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	needN, needT := pm.numKeys, pm.numText
-	needR := len(pm.ranges.conds) > 0
+	needR := len(pm.ranges.conds) > 0 || pm.lazyRanges
 	if !needN && !needT && !needR {
 		return
 	}
-	if !needN && !needT && pm.ranges.bounded {
+	if !needN && !needT && pm.hull {
 		// Only ranges here: the integer part alone often shows the number
 		// is outside all of them, with no parse at all.
-		if lo, hi, ok := integerBounds(val, mt.numShape); ok && (numberKey(hi) < pm.ranges.min || numberKey(lo) > pm.ranges.max) {
+		if lo, hi, ok := integerBounds(val, mt.numShape); ok && (numberKey(hi) < pm.hullLo || numberKey(lo) > pm.hullHi) {
 			return
 		}
 	}
@@ -365,7 +367,15 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 		mt.walk(pm.fwd, tagNumber, mt.tmpBuf[1:], val, false)
 	}
 	if needR {
-		mt.stab(&pm.ranges, numberKey(f), val)
+		key := numberKey(f)
+		if len(pm.ranges.conds) > 0 {
+			mt.stab(&pm.ranges, key, val)
+		}
+		if mt.cur >= 0 {
+			// Recorded: ranges computed on demand read its key (lazy).
+			l := &mt.leaves[mt.cur]
+			l.num, l.numOK = key, true
+		}
 	}
 }
 
@@ -377,7 +387,7 @@ func (mt *Matcher) skipNumber(f float64) bool {
 		return false
 	}
 	k := numberKey(f)
-	return k < pm.ranges.min || k > pm.ranges.max
+	return k < pm.hullLo || k > pm.hullHi
 }
 
 // walk runs a value through a trie (backwards when rev), firing the marks
@@ -507,6 +517,22 @@ func (mt *Matcher) lazy(p int32) {
 			mt.hit(p, li)
 		}
 	}
+	if len(pr.lz.ranges) > 0 && len(pr.anchors) == 0 {
+		// Ranges that anchor nothing are not in the path's index: the
+		// numbers recorded at the path are tested here.
+		for li := mt.pathLeaves[idx].head; li >= 0; li = mt.leaves[li].next {
+			l := &mt.leaves[li]
+			if !l.numOK {
+				continue
+			}
+			for _, r := range pr.lz.ranges {
+				if r.lo <= l.num && l.num <= r.hi {
+					mt.hit(p, li)
+					break
+				}
+			}
+		}
+	}
 	for _, ab := range pr.lz.ab {
 		if ab.every {
 			ok := true
@@ -540,16 +566,10 @@ func (mt *Matcher) excluded(li int32, ab *abCond) bool {
 // evaluate decides one candidate clause and appends the ids of its
 // patterns not yet matched.
 func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
-	pending := false
-	for _, pat := range cl.pats {
-		if mt.patEpoch[pat.idx] != mt.epoch {
-			pending = true
-			break
-		}
-	}
-	if !pending {
-		return dst
-	}
+	// The fields come first: most candidates fail on one of them, and
+	// they are read from the clause and the predicate scratch, where the
+	// patterns still matched would be read from their records (a cache
+	// miss each at ten thousand rules).
 	inArrays := 0
 	for i := range cl.fields {
 		f := &cl.fields[i]
@@ -568,6 +588,16 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		if mt.pred[f.pred].arr == mt.epoch {
 			inArrays++
 		}
+	}
+	pending := false
+	for _, pat := range cl.pats {
+		if mt.patEpoch[pat.idx] != mt.epoch {
+			pending = true
+			break
+		}
+	}
+	if !pending {
+		return dst
 	}
 	// Leaves of different fields can only be inconsistent when two of
 	// them lie in arrays; absence needs the search whatever the arrays.
