@@ -124,10 +124,10 @@ type pathEntry struct {
 // pathMatcher is the value automaton of one path.
 type pathMatcher struct {
 	idx     int32
-	fwd     *node // typed keys: exact values, prefixes, wildcard heads, IPs
-	rev     *node // reversed strings: suffixes
-	fold    *node // case-folded strings: equals-ignore-case, ignore-case prefix
-	revFold *node // reversed case-folded strings: ignore-case suffix
+	fwd     *node      // typed keys: exact values, prefixes, wildcard heads, IPs
+	rev     *node      // reversed strings: suffixes
+	fold    *node      // case-folded strings: equals-ignore-case, ignore-case prefix
+	revFold *node      // reversed case-folded strings: ignore-case suffix
 	ranges  rangeIndex // ranges of the predicates that anchor a clause
 	// rangePreds are the predicates with ranges here; lazyRanges is set
 	// when one of them anchors nothing (its ranges are computed on
@@ -138,8 +138,8 @@ type pathMatcher struct {
 	hullLo, hullHi uint64
 	hull           bool
 	lazy           []int32 // predicates with anything-but or exists conditions
-	cidrs   int     // CIDR conditions: the string leaves must be read as addresses
-	absent  int     // clause fields here that allow absence: every leaf counts
+	cidrs          int     // CIDR conditions: the string leaves must be read as addresses
+	absent         int     // clause fields here that allow absence: every leaf counts
 	// Derived at commit, so matching does not work them out per value:
 	// numKeys/numText: the forward trie holds number literals (comparable
 	// keys or text); eager: the lazy predicates that anchor a clause, so
