@@ -100,6 +100,8 @@ type subMachine struct {
 	// lengths has bit len%64 set for the length of every index key: most
 	// members of an event are ruled out without hashing their path.
 	lengths uint64
+	// root is the scope of the event's top level (members.go).
+	root *scope
 	// always lists the clauses with no required field (every field
 	// allows absence): they are candidates for every input.
 	always []*clauseRec
@@ -116,6 +118,7 @@ type subMachine struct {
 type pathEntry struct {
 	pm    *pathMatcher
 	below bool
+	sc    *scope // the object's scope, for a prefix
 	// need: for a prefix, how many distinct member names of the object
 	// there lead further along a pattern path.
 	need int32

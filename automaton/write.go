@@ -757,6 +757,7 @@ func (t *tx) commit() {
 				s.index[k] = e
 			}
 			s.countNeeds()
+			s.buildScopes()
 		}
 	}
 	s := t.snap
