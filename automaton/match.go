@@ -322,18 +322,21 @@ func (mt *Matcher) leafNow(val []byte) int32 {
 	pm := mt.curPM
 	li := int32(len(mt.leaves))
 	tr0 := int32(len(mt.trails))
-	mt.trails = append(mt.trails, mt.stack...)
+	if len(mt.stack) > 0 { // most leaves are in no array
+		mt.trails = append(mt.trails, mt.stack...)
+	}
 	mt.leaves = append(mt.leaves, leafRec{pathIdx: pm.idx, kind: mt.curKind, val: val, tr0: tr0, tr1: int32(len(mt.trails)), next: -1, excl: -1})
 	idx := pm.idx
-	if mt.pathLeaves[idx].epoch != mt.epoch {
-		mt.pathLeaves[idx].epoch = mt.epoch
-		mt.pathLeaves[idx].head = li
-		mt.pathLeaves[idx].pm = pm
+	ps := &mt.pathLeaves[idx]
+	if ps.epoch != mt.epoch {
+		ps.epoch = mt.epoch
+		ps.head = li
+		ps.pm = pm
 		mt.paths = append(mt.paths, idx)
 	} else {
-		mt.leaves[mt.pathLeaves[idx].tail].next = li
+		mt.leaves[ps.tail].next = li
 	}
-	mt.pathLeaves[idx].tail = li
+	ps.tail = li
 	mt.cur = li
 	return li
 }
@@ -467,18 +470,19 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 
 // hit records that leaf li satisfies predicate p.
 func (mt *Matcher) hit(p int32, li int32) {
-	if mt.pred[p].epoch != mt.epoch {
-		mt.pred[p].epoch = mt.epoch
-		mt.pred[p].head = -1
+	ps := &mt.pred[p]
+	if ps.epoch != mt.epoch {
+		ps.epoch = mt.epoch
+		ps.head = -1
 		mt.fired = append(mt.fired, p)
-	} else if mt.hits[mt.pred[p].head].leaf == li {
+	} else if mt.hits[ps.head].leaf == li {
 		return // another condition of the field, same leaf
 	}
 	if l := &mt.leaves[li]; l.tr1 > l.tr0 {
-		mt.pred[p].arr = mt.epoch // a hit inside an array: consistency matters
+		ps.arr = mt.epoch // a hit inside an array: consistency matters
 	}
-	mt.hits = append(mt.hits, hitRec{leaf: li, next: mt.pred[p].head})
-	mt.pred[p].head = int32(len(mt.hits) - 1)
+	mt.hits = append(mt.hits, hitRec{leaf: li, next: ps.head})
+	ps.head = int32(len(mt.hits) - 1)
 }
 
 // postPass computes the lazy predicates that anchor clauses, at the paths
@@ -571,6 +575,7 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 	// patterns still matched would be read from their records (a cache
 	// miss each at ten thousand rules).
 	inArrays := 0
+	epoch := mt.epoch
 	for i := range cl.fields {
 		f := &cl.fields[i]
 		if f.pred < 0 {
@@ -579,13 +584,14 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		if f.lazy {
 			mt.lazy(f.pred)
 		}
-		if mt.pred[f.pred].epoch != mt.epoch {
+		ps := &mt.pred[f.pred]
+		if ps.epoch != epoch {
 			if !f.allowAbsent {
 				return dst
 			}
 			continue
 		}
-		if mt.pred[f.pred].arr == mt.epoch {
+		if ps.arr == epoch {
 			inArrays++
 		}
 	}
