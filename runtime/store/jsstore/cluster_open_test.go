@@ -65,4 +65,3 @@ func TestClusterBucketOpenRace(t *testing.T) {
 		t.Fatalf("B reads %q, %v right after A's write", v, err)
 	}
 }
-
