@@ -276,6 +276,7 @@ func (r *Runtime) Stats() map[string]int64 {
 	out["sns_dropped"] = t.Dropped
 	out["sns_filtered"] = t.Filtered
 	out["sns_duplicates"] = t.Duplicates
+	out["sns_taken_over"] = t.TakenOver
 	for k, v := range r.Logs.Stats() {
 		out[k] = v
 	}

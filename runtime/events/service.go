@@ -224,6 +224,8 @@ func (s *Service) Stats() map[string]int64 {
 		out[k.(string)] = v.(*atomic.Int64).Load()
 		return true
 	})
+	// taken from a dead instance's lapsed lease (shared stores)
+	out["deliveries_taken_over"] = s.deliver.Stats().TakenOver.Load()
 	return out
 }
 

@@ -82,6 +82,8 @@ func (d *Dispatcher) Stats() map[string]int64 {
 		"invocation_throttles":          c.throttles.Load(),
 		"destination_delivery_failures": c.destinationFailures.Load(),
 		"invocations_failed_to_dlq":     c.dlqFailures.Load(),
+		// taken from a dead instance's lapsed lease (shared stores)
+		"invocations_taken_over": d.q.Stats().TakenOver.Load(),
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/patternc/patternc/internal/crashtest"
+	"github.com/patternc/patternc/runtime"
 	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
@@ -66,7 +67,14 @@ func loadChild(mode, dir string) {
 	if url, ok := strings.CutPrefix(mode, "cluster="); ok {
 		// TestServeCluster (cluster_test.go): R3, and a dead instance's
 		// work taken over after 3 s rather than 30.
-		cfg.NATSURL, cfg.NATSReplicas, cfg.NATSLease = url, 3, 3*time.Second
+		cfg.NATSURL, cfg.NATSReplicas, cfg.NATSLease = url, 3, clusterLease
+		// Async invokes: the function records each run in one file all
+		// instances share, with the instance that ran it.
+		instance := filepath.Base(dir)
+		cfg.Runtime = func(c *runtime.Config) {
+			c.LambdaRetryBase = 50 * time.Millisecond
+			c.Functions.Env = map[string]string{"RUNS": os.Getenv(clusterRunsEnv), "INSTANCE": instance}
+		}
 	}
 	s, err := New(cfg)
 	if err != nil {
@@ -231,6 +239,15 @@ func clientsAt(url string) clients {
 // often each id arrived.
 func drainIDs(t *testing.T, c clients, qurl, key string, want map[string]bool) map[string]int {
 	t.Helper()
+	got, err := drain(c, qurl, key, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// drain is drainIDs for any goroutine: it returns what went wrong.
+func drain(c clients, qurl, key string, want map[string]bool) (map[string]int, error) {
 	ctx := context.Background()
 	got := map[string]int{}
 	deadline := time.Now().Add(3 * time.Minute)
@@ -245,7 +262,7 @@ func drainIDs(t *testing.T, c clients, qurl, key string, want map[string]bool) m
 	}
 	for missing() > 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d of %d acknowledged ids never delivered", qurl, missing(), len(want))
+			return got, fmt.Errorf("%s: %d of %d acknowledged ids never delivered", qurl, missing(), len(want))
 		}
 		out, err := c.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(qurl), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
 		if unavailable(err) {
@@ -253,13 +270,13 @@ func drainIDs(t *testing.T, c clients, qurl, key string, want map[string]bool) m
 			continue
 		}
 		if err != nil {
-			t.Fatal(err)
+			return got, err
 		}
 		var del []sqstypes.DeleteMessageBatchRequestEntry
 		for i, m := range out.Messages {
 			var body map[string]any
 			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &body); err != nil {
-				t.Fatalf("body %q: %v", aws.ToString(m.Body), err)
+				return got, fmt.Errorf("body %q: %v", aws.ToString(m.Body), err)
 			}
 			id, _ := body[key].(string)
 			got[id]++
@@ -267,11 +284,11 @@ func drainIDs(t *testing.T, c clients, qurl, key string, want map[string]bool) m
 		}
 		if len(del) > 0 {
 			if _, err := c.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(qurl), Entries: del}); err != nil && !unavailable(err) {
-				t.Fatal(err) // unavailable: the messages come again (duplicates)
+				return got, err // unavailable: the messages come again (duplicates)
 			}
 		}
 	}
-	return got
+	return got, nil
 }
 
 // unavailable reports a 503 ServiceUnavailable: the store had no quorum or

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/patternc/patternc/automaton"
 
 	"github.com/patternc/patternc/runtime/store"
@@ -45,6 +47,23 @@ func (s *Service) lockPublish(ctx context.Context, t *topic) (release func(), er
 		wait = min(2*wait, 50*time.Millisecond)
 	}
 }
+
+// subscriptionID is the id part of a new subscription's ARN: random, as
+// in AWS, on one process. On a shared store it is derived from the topic,
+// protocol and endpoint instead: Subscribe is idempotent for those, and
+// two instances subscribing one endpoint at once (every instance applying
+// the same --config at start) must make one subscription, not two that
+// each deliver every message. The price: a subscription made again after
+// an unsubscribe gets its old ARN back.
+func (s *Service) subscriptionID(topicARN, protocol, endpoint string) string {
+	if !s.shared.On() {
+		return uuid.NewString()
+	}
+	return uuid.NewSHA1(subscriptionSpace, []byte(topicARN+"\x00"+protocol+"\x00"+endpoint)).String()
+}
+
+// subscriptionSpace is the UUID namespace of derived subscription ids.
+var subscriptionSpace = uuid.MustParse("6f1d3c2e-8a4b-5c7d-9e0f-1a2b3c4d5e6f")
 
 // isConfigKey picks the sns bucket's configuration (topics,
 // subscriptions) from what shares it (dedup records, sequence numbers,

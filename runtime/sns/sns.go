@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
 	"github.com/patternc/patternc/runtime/internal/mirror"
@@ -47,6 +46,7 @@ type Stats struct {
 	Dropped           int64 // messages given up on without a DLQ (or DLQ failed)
 	Filtered          int64 // (message, subscription) pairs the filter policy dropped
 	Duplicates        int64 // FIFO publishes dropped as duplicates
+	TakenOver         int64 // deliveries taken from a dead instance's lapsed lease (shared stores)
 }
 
 // Service is the set of topics of one account and region.
@@ -211,10 +211,16 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 
 // Stats returns a snapshot of the counters.
 func (s *Service) Stats() Stats {
+	var taken int64
+	s.runMu.Lock()
+	for _, q := range s.queues {
+		taken += q.Stats().TakenOver.Load()
+	}
+	s.runMu.Unlock()
 	return Stats{
 		Delivered: s.stats.delivered.Load(), DeliveredRejected: s.stats.rejected.Load(),
 		Retries: s.stats.retries.Load(), DLQWrites: s.stats.dlq.Load(), Dropped: s.stats.dropped.Load(),
-		Filtered: s.stats.filtered.Load(), Duplicates: s.stats.dups.Load(),
+		Filtered: s.stats.filtered.Load(), Duplicates: s.stats.dups.Load(), TakenOver: taken,
 	}
 }
 
@@ -457,7 +463,7 @@ func (s *Service) Subscribe(ctx context.Context, topicARN, protocol, endpoint st
 			return old.ARN, nil
 		}
 	}
-	sub := &subscription{ARN: topicARN + ":" + uuid.NewString(), TopicARN: topicARN, Protocol: protocol, Endpoint: endpoint, Attrs: map[string]string{}}
+	sub := &subscription{ARN: topicARN + ":" + s.subscriptionID(topicARN, protocol, endpoint), TopicARN: topicARN, Protocol: protocol, Endpoint: endpoint, Attrs: map[string]string{}}
 	if err := s.applySubAttrs(t, sub, attrs, "Attributes Reason: "); err != nil {
 		s.mu.Unlock()
 		return "", err

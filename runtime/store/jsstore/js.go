@@ -105,15 +105,15 @@ func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.K
 
 // openKV looks bucket cfg.Bucket up, creating it with cfg when create is
 // set (nil, nil: it does not exist), and returns a handle that reads
-// through the stream leader. Each attempt has its own deadline (1, 2, 4,
-// then 8 s); one that timed out is tried again: a lookup racing another
-// instance's creation of the bucket can go unanswered.
+// through the stream leader. Each attempt has its own deadline (0.25 s,
+// doubling up to 8 s); one that timed out is tried again: a lookup
+// racing another instance's creation of the bucket can go unanswered.
 func (s *Store) openKV(ctx context.Context, cfg jetstream.KeyValueConfig, create bool) (jetstream.KeyValue, error) {
 	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, time.Second<<(attempt-1))
+		actx, cancel := context.WithTimeout(ctx, 250*time.Millisecond<<(attempt-1))
 		kv, err := s.openKVOnce(actx, cfg, create)
 		cancel()
-		if err == nil || ctx.Err() != nil || attempt == 4 || !errors.Is(err, context.DeadlineExceeded) {
+		if err == nil || ctx.Err() != nil || attempt == 6 || !errors.Is(err, context.DeadlineExceeded) {
 			return kv, err
 		}
 	}
