@@ -50,7 +50,7 @@ func (mt *Matcher) outsideHull(pm *pathMatcher, val []byte, sh numShape) bool {
 // outsideByBounds is outsideHull without the cache.
 func outsideByBounds(pm *pathMatcher, val []byte, sh numShape) bool {
 	lo, hi, ok := integerBounds(val, sh)
-	return ok && (numberKey(hi) < pm.ranges.min || numberKey(lo) > pm.ranges.max)
+	return ok && (numberKey(hi) < pm.hullLo || numberKey(lo) > pm.hullHi)
 }
 
 // overlaps tells whether some range of ri overlaps [lo, hi] (keys).
