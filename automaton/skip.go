@@ -98,12 +98,6 @@ func numberShapeSlow(d []byte, i int) (int, numShape) {
 	return end, sh
 }
 
-// numberEnd returns the end of the JSON number at d[i], or -1.
-func numberEnd(d []byte, i int) int {
-	end, _ := numberShape(d, i)
-	return end
-}
-
 // scanNumber checks the JSON number grammar at d[i] and returns its end;
 // scanNumberShape is called again only to explain a failure.
 func scanNumber(d []byte, i int) (int, error) {
