@@ -581,10 +581,10 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		if f.pred < 0 {
 			continue
 		}
-		if f.lazy {
+		ps := &mt.pred[f.pred]
+		if f.lazy && ps.lazy != epoch { // not computed yet in this input
 			mt.lazy(f.pred)
 		}
-		ps := &mt.pred[f.pred]
 		if ps.epoch != epoch {
 			if !f.allowAbsent {
 				return dst

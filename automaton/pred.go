@@ -1,8 +1,10 @@
 package automaton
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math"
+	"slices"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -317,4 +319,52 @@ func depth(path string) int {
 		}
 	}
 	return n
+}
+
+// orderFields puts a new clause's fields in the order evaluate checks
+// them: the most selective first (the cheapest to anchor on, as
+// chooseAnchor weighs them), predicates computed on demand and fields
+// that only allow absence after them, and the anchor last (it has fired
+// when the clause is evaluated). Most candidates then fail on their first
+// field: at ten thousand rules an EC2 rule anchored on its state was
+// checked on region before its instance-id prefix. Fields are decided
+// independently and the consistency search tries every order, so the
+// order changes no answer. preds are aligned with fields; anchor indexes
+// both, before the reordering.
+func orderFields(fields []fieldRec, preds []*predW, anchor int) {
+	if len(fields) < 2 || len(fields) > 16 {
+		return
+	}
+	key := func(i int) (int, int64) {
+		switch pw := preds[i]; {
+		case i == anchor:
+			return 3, 0
+		case pw == nil || fields[i].allowAbsent:
+			return 2, 0
+		case pw.rank == 3:
+			return 1, anchorCost(pw)
+		default:
+			return 0, anchorCost(pw)
+		}
+	}
+	type item struct {
+		f    fieldRec
+		cls  int
+		cost int64
+	}
+	var buf [16]item
+	items := buf[:0]
+	for i, f := range fields {
+		c, k := key(i)
+		items = append(items, item{f, c, k})
+	}
+	slices.SortStableFunc(items, func(a, b item) int {
+		if a.cls != b.cls {
+			return a.cls - b.cls
+		}
+		return cmp.Compare(a.cost, b.cost)
+	})
+	for i := range items {
+		fields[i] = items[i].f
+	}
 }
