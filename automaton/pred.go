@@ -87,6 +87,12 @@ type clauseRec struct {
 	// full: some field allows absence, so the search must also check that
 	// the path has no consistent leaf.
 	full bool
+	// need has bit id%32 set for each predicate the clause requires that
+	// fires during the scan (not computed on demand): evaluate rejects
+	// most candidates by comparing it with the bits of the predicates
+	// fired in the input, before reading a field. (It fits in the padding
+	// after full: a clause record stays 64 bytes.)
+	need uint32
 	gen  uint64
 }
 
@@ -367,4 +373,15 @@ func orderFields(fields []fieldRec, preds []*predW, anchor int) {
 	for i := range items {
 		fields[i] = items[i].f
 	}
+}
+
+// needMask is a clause's need (see clauseRec).
+func needMask(fields []fieldRec) uint32 {
+	var m uint32
+	for _, f := range fields {
+		if f.pred >= 0 && !f.lazy && !f.allowAbsent {
+			m |= 1 << (f.pred & 31)
+		}
+	}
+	return m
 }
