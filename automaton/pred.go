@@ -138,8 +138,9 @@ type predW struct {
 	input int
 	uses  int32 // distinct clauses with a field on it
 	rank  int8  // how unselective: 0 exact, 1 pattern, 2 numeric, 3 lazy
-	// overlap counts the ranges already at the path that share a number
-	// with this predicate's ranges, when it was made: they fire with it.
+	// overlap counts the ranges in the path's index (those of anchoring
+	// predicates: the others fire nothing) that share a number with this
+	// predicate's ranges, when it was made: they fire with it.
 	overlap uint16
 	// conds are the field's conditions, to find the marks again on drop.
 	conds []compiler.Condition
