@@ -40,8 +40,10 @@ type Matcher struct {
 
 	pred  []predState // by predicate id
 	fired []int32     // predicates with hits, in order
-	hits  []hitRec
-	excls []exclRec
+	// firedBits has bit id%32 set for each predicate in fired.
+	firedBits uint32
+	hits      []hitRec
+	excls     []exclRec
 
 	patEpoch []uint32
 
@@ -252,6 +254,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.valBuf = mt.valBuf[:0]
 	mt.paths = mt.paths[:0]
 	mt.fired = mt.fired[:0]
+	mt.firedBits = 0
 	mt.hits = mt.hits[:0]
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
@@ -268,8 +271,12 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	// Predicates fired while clauses are decided (lazy ones, computed on
 	// demand) anchor nothing, so the list is walked as it stood.
 	fired := len(mt.fired)
+	bits := mt.firedBits
 	for i := 0; i < fired; i++ {
 		for _, cl := range preds.get(mt.fired[i]).anchors {
+			if cl.need&^bits != 0 {
+				continue // a predicate it requires has not fired
+			}
 			dst = mt.evaluate(dst, cl)
 		}
 	}
@@ -488,6 +495,7 @@ func (mt *Matcher) hit(p int32, li int32) {
 		ps.epoch = mt.epoch
 		ps.head = -1
 		mt.fired = append(mt.fired, p)
+		mt.firedBits |= 1 << (p & 31)
 	} else if mt.hits[ps.head].leaf == li {
 		return // another condition of the field, same leaf
 	}
@@ -587,6 +595,9 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 	// they are read from the clause and the predicate scratch, where the
 	// patterns still matched would be read from their records (a cache
 	// miss each at ten thousand rules).
+	if cl.need&^mt.firedBits != 0 {
+		return dst // a predicate it requires has not fired
+	}
 	inArrays := 0
 	epoch := mt.epoch
 	for i := range cl.fields {
@@ -594,10 +605,10 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		if f.pred < 0 {
 			continue
 		}
-		if f.lazy {
+		ps := &mt.pred[f.pred]
+		if f.lazy && ps.lazy != epoch { // not computed yet in this input
 			mt.lazy(f.pred)
 		}
-		ps := &mt.pred[f.pred]
 		if ps.epoch != epoch {
 			if !f.allowAbsent {
 				return dst
