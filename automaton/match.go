@@ -44,6 +44,9 @@ type Matcher struct {
 	firedBits uint32
 	hits      []hitRec
 	excls     []exclRec
+	// abEx[p] is the epoch in which a leaf fired an exclusion of the
+	// anything-but of predicate p (abfirst.go).
+	abEx []uint32
 
 	patEpoch []uint32
 
@@ -222,6 +225,7 @@ func (mt *Matcher) begin() {
 	if int(s.predCap) > len(mt.pred) {
 		n := int(s.predCap) + int(s.predCap)/4 + 16
 		mt.pred = make([]predState, n)
+		mt.abEx = make([]uint32, n)
 	}
 	if int(s.pathCap) > len(mt.pathLeaves) {
 		n := int(s.pathCap) + 16
@@ -238,6 +242,7 @@ func (mt *Matcher) begin() {
 
 func (mt *Matcher) resetEpochs() {
 	clear(mt.pred)
+	clear(mt.abEx)
 	clear(mt.pathLeaves)
 	clear(mt.patEpoch)
 	mt.epoch = 1
@@ -273,9 +278,16 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	fired := len(mt.fired)
 	bits := mt.firedBits
 	for i := 0; i < fired; i++ {
-		for _, cl := range preds.get(mt.fired[i]).anchors {
+		p := mt.fired[i]
+		for _, cl := range preds.get(p).anchors {
 			if cl.need&^bits != 0 {
 				continue // a predicate it requires has not fired
+			}
+			if cl.abFirst {
+				var ok bool
+				if dst, ok = mt.abFirst(dst, cl, p); ok {
+					continue
+				}
 			}
 			dst = mt.evaluate(dst, cl)
 		}
@@ -483,6 +495,7 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 		mt.hit(mk.pred, li)
 		return
 	}
+	mt.abEx[mk.ab.pred] = mt.epoch
 	l := &mt.leaves[li]
 	mt.excls = append(mt.excls, exclRec{ab: mk.ab, next: l.excl})
 	l.excl = int32(len(mt.excls) - 1)

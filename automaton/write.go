@@ -390,6 +390,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		if a := chooseAnchor(cr.fields, t.fpreds); a >= 0 {
 			cw.anchor = t.fpreds[a]
 			orderFields(cr.fields, t.fpreds, a)
+			cr.abFirst = abFirstShape(cr.fields, m.preds, full)
 			pr := t.ownPred(cw.anchor)
 			pr.anchors = append(pr.anchors, cr)
 			if pr.lazy() {
