@@ -37,17 +37,18 @@ func TestMatchAllocs(t *testing.T) {
 	event := []byte(`{"source":"aws.ec2","detail-type":"EC2 Instance State-change","resources":["arn:1","arn:2"],
 		"detail":{"state":"Running","n":42.5,"ip":"10.0.3.7","path":"logs/app.log","tags":[{"k":"env","v":"prod"},{"k":"team","v":"A"}],"esc":"a\"b\u00e9"}}`)
 	families := map[string][]string{
-		"exact":       {`{"source":["aws.ec2"]}`, `{"detail":{"esc":["a\"bé"]}}`},
-		"prefix":      {`{"detail-type":[{"prefix":"EC2"}]}`},
-		"suffix":      {`{"detail":{"path":[{"suffix":".log"}]}}`},
-		"ignore-case": {`{"detail":{"state":[{"equals-ignore-case":"running"}]}}`, `{"detail":{"state":[{"prefix":{"equals-ignore-case":"RUN"}}]}}`},
-		"wildcard":    {`{"detail":{"path":[{"wildcard":"logs/*.log"}]}}`},
-		"numeric":     {`{"detail":{"n":[{"numeric":[">",40,"<=",50]}]}}`},
-		"anything":    {`{"detail":{"state":[{"anything-but":["Stopped","Pending"]}]}}`},
-		"exists":      {`{"detail":{"missing":[{"exists":false}],"state":[{"exists":true}]}}`},
-		"cidr":        {`{"detail":{"ip":[{"cidr":"10.0.0.0/16"}]}}`},
-		"arrays":      {`{"detail":{"tags":{"k":["env"],"v":["prod"]}}}`},
-		"or":          {`{"$or":[{"source":["x"]},{"detail":{"n":[42.5]}}]}`},
+		"exact":                    {`{"source":["aws.ec2"]}`, `{"detail":{"esc":["a\"bé"]}}`},
+		"prefix":                   {`{"detail-type":[{"prefix":"EC2"}]}`},
+		"suffix":                   {`{"detail":{"path":[{"suffix":".log"}]}}`},
+		"ignore-case":              {`{"detail":{"state":[{"equals-ignore-case":"running"}]}}`, `{"detail":{"state":[{"prefix":{"equals-ignore-case":"RUN"}}]}}`},
+		"wildcard":                 {`{"detail":{"path":[{"wildcard":"logs/*.log"}]}}`},
+		"numeric":                  {`{"detail":{"n":[{"numeric":[">",40,"<=",50]}]}}`},
+		"anything":                 {`{"detail":{"state":[{"anything-but":["Stopped","Pending"]}]}}`},
+		"anything-but with anchor": {`{"source":["aws.ec2"],"detail":{"state":[{"anything-but":["Stopped"]}]}}`, `{"source":["aws.ec2"],"detail":{"state":[{"anything-but":{"prefix":"Pend"}}]}}`},
+		"exists":                   {`{"detail":{"missing":[{"exists":false}],"state":[{"exists":true}]}}`},
+		"cidr":                     {`{"detail":{"ip":[{"cidr":"10.0.0.0/16"}]}}`},
+		"arrays":                   {`{"detail":{"tags":{"k":["env"],"v":["prod"]}}}`},
+		"or":                       {`{"$or":[{"source":["x"]},{"detail":{"n":[42.5]}}]}`},
 	}
 	for name, srcs := range families {
 		t.Run(name, func(t *testing.T) {
