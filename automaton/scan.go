@@ -375,9 +375,9 @@ func isHex(c byte) bool {
 func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
 	j := i + 1
 	for j < len(d) {
-		if k := stringStop(d, j); k > j {
+		if k, ascii := stringStopASCII(d, j); k > j {
 			run := d[j:k]
-			if !utf8.Valid(run) {
+			if !ascii && !utf8.Valid(run) {
 				return dst, j + invalidUTF8(run), &SyntaxError{j + invalidUTF8(run), "invalid UTF-8 in a string"}
 			}
 			dst = append(dst, run...)
