@@ -10,11 +10,12 @@ import "github.com/patternc/patternc/compiler"
 // instructions, for a clause that nearly always matches. The clause is
 // decided here instead, when its anything-but path has a single leaf that
 // lies in no array: the clause holds unless that leaf fired the exclusion,
-// which fire stamped in Matcher.abEx. Everything else (no leaf, several
-// leaves, a leaf in an array) goes through evaluate.
+// which fire stamped in Matcher.abEx; with no leaf, it fails. Several
+// leaves, or a leaf in an array, go through evaluate. (Matcher.run does
+// this, for the clauses an anchor nominates.)
 
 // abFirstShape tells whether a clause, its fields in evaluation order,
-// can be decided by abFirst: two required fields, the first a predicate
+// can be decided so: two required fields, the first a predicate
 // whose one condition is an anything-but (no other condition fires it).
 func abFirstShape(fields []fieldRec, preds []*predW, full bool) bool {
 	if full || len(fields) != 2 {
@@ -32,32 +33,30 @@ func abFirstShape(fields []fieldRec, preds []*predW, full bool) bool {
 	return lz != nil && len(lz.ab) == 1 && len(lz.exists) == 0 && len(lz.ranges) == 0
 }
 
-// abFirst decides clause cl of shape abFirstShape, evaluated because its
-// predicate anchor fired; ok is false when evaluate must decide it.
-func (mt *Matcher) abFirst(dst []ID, cl *clauseRec, anchor int32) (_ []ID, ok bool) {
-	f0 := &cl.fields[0]
-	if cl.fields[1].pred != anchor {
-		return dst, false
+// abLeaves classes the leaves at an anything-but path for the clauses
+// of abFirstShape.
+type abLeafClass uint8
+
+const (
+	abFallback abLeafClass = iota // several leaves, or one in an array: evaluate decides
+	abNone                        // no leaf: the anything-but does not hold
+	abSingle                      // one leaf in no array: abEx decides
+)
+
+// abLeaves tells how the clauses of abFirstShape whose anything-but is at
+// path idx are decided in this input. Their anchor (the clause's other
+// field) has fired; with one leaf in no array at idx, the two fields
+// cannot be inconsistent, so the clause holds unless that leaf fired the
+// anything-but's exclusion, which fire stamped in abEx.
+func (mt *Matcher) abLeaves(idx int32) abLeafClass {
+	ps := &mt.pathLeaves[idx]
+	switch {
+	case ps.epoch != mt.epoch:
+		return abNone
+	case ps.head != ps.tail:
+		return abFallback
+	case mt.leaves[ps.head].tr1 > mt.leaves[ps.head].tr0:
+		return abFallback
 	}
-	epoch := mt.epoch
-	ps := &mt.pathLeaves[f0.pathIdx]
-	if ps.epoch != epoch {
-		return dst, true // no leaf: no anything-but holds
-	}
-	if ps.head != ps.tail {
-		return dst, false
-	}
-	if l := &mt.leaves[ps.head]; l.tr1 > l.tr0 {
-		return dst, false
-	}
-	if mt.abEx[f0.pred] == epoch {
-		return dst, true // the leaf is excluded
-	}
-	for _, pat := range cl.pats {
-		if mt.patEpoch[pat.idx] != epoch {
-			mt.patEpoch[pat.idx] = epoch
-			dst = append(dst, pat.id)
-		}
-	}
-	return dst, true
+	return abSingle
 }

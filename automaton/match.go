@@ -277,15 +277,34 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	// demand) anchor nothing, so the list is walked as it stood.
 	fired := len(mt.fired)
 	bits := mt.firedBits
+	epoch := mt.epoch
 	for i := 0; i < fired; i++ {
 		p := mt.fired[i]
+		// The anything-but path of the last abFirst clause and what its
+		// leaves allow (abfirst.go): the clauses of one anchor mostly
+		// share it.
+		abPath, abLeaves := int32(-1), abFallback
 		for _, cl := range preds.get(p).anchors {
 			if cl.need&^bits != 0 {
 				continue // a predicate it requires has not fired
 			}
-			if cl.abFirst {
-				var ok bool
-				if dst, ok = mt.abFirst(dst, cl, p); ok {
+			if cl.abFirst && cl.fields[1].pred == p {
+				f0 := &cl.fields[0]
+				if f0.pathIdx != abPath {
+					abPath, abLeaves = f0.pathIdx, mt.abLeaves(f0.pathIdx)
+				}
+				switch {
+				case abLeaves == abNone:
+					continue // no leaf: no anything-but holds
+				case abLeaves == abSingle:
+					if mt.abEx[f0.pred] != epoch { // the leaf is not excluded
+						for _, pat := range cl.pats {
+							if mt.patEpoch[pat.idx] != epoch {
+								mt.patEpoch[pat.idx] = epoch
+								dst = append(dst, pat.id)
+							}
+						}
+					}
 					continue
 				}
 			}

@@ -87,7 +87,7 @@ type clauseRec struct {
 	// full: some field allows absence, so the search must also check that
 	// the path has no consistent leaf.
 	full bool
-	// abFirst: the clause has the shape abFirst decides (abfirst.go).
+	// abFirst: the clause has abFirstShape (abfirst.go).
 	abFirst bool
 	// need has bit id%32 set for each predicate the clause requires that
 	// fires during the scan (not computed on demand): evaluate rejects
