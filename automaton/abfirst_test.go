@@ -32,6 +32,11 @@ var abFirstPatterns = []struct {
 	{`{"k":["E"],"s":[{"anything-but":["a"]}],"t":[{"exists":false}]}`, compiler.EventBridge, false},
 	{`{"k":["E"],"s":[{"anything-but":["a"]},{"exists":true}]}`, compiler.EventBridge, false},
 	{`{"k":["E"],"s":[{"anything-but":["a","b"]}]}`, compiler.SNSBody, true},
+	// The same anchor with its anything-but at other paths: the leaves
+	// of each path decide its own clauses.
+	{`{"k":["E"],"t":[{"anything-but":["x"]}]}`, compiler.EventBridge, true},
+	{`{"k":["E"],"u":[{"anything-but":["x"]}]}`, compiler.EventBridge, true},
+	{`{"k":["E"],"s":[{"anything-but":["q"]}]}`, compiler.EventBridge, true},
 }
 
 var abFirstEvents = []string{
@@ -65,6 +70,10 @@ var abFirstEvents = []string{
 	`{"k":"E","s":"a","t":"x"}`,
 	`{"k":"E","s":"c","t":"y"}`,
 	`{"s":"c"}`,
+	`{"k":"E","t":"y"}`,
+	`{"k":"E","u":"x","s":"c"}`,
+	`{"k":"E","t":["x","y"],"u":"y"}`,
+	`{"k":"E","t":"x","u":["y"]}`,
 	`{"x":[{"k":"E","s":"a"},{"k":"F","s":"c"}]}`,
 	`{"o":[{"k":"E","s":"a"},{"k":"E","s":"c"}]}`,
 	`{"o":[{"k":"E","s":"a"},{"k":"F","s":"c"}]}`,
