@@ -9,6 +9,7 @@ import (
 
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
+	"github.com/patternc/patternc/runtime/store"
 )
 
 // Handler is a function's code.
@@ -50,7 +51,10 @@ type Dispatcher struct {
 	stats counters
 
 	observers atomic.Pointer[[]func(Change)]
-	idemMu    sync.Mutex // one keyed invoke at a time: check and record are one step
+	// shared is the store as a Follower when several processes share it
+	// (follow.go); nil on bbolt.
+	shared store.Follower
+	idemMu sync.Mutex // one keyed invoke at a time: check and record are one step
 }
 
 // counters are the dispatcher's named counters (docs/semantics/runtime.md §8.7), since start.
@@ -97,7 +101,9 @@ func New(env kernel.Env, cfg Options) (*Dispatcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}}, nil
+	d := &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}}
+	d.shared, _ = env.Store.(store.Follower)
+	return d, nil
 }
 
 // FunctionARN is the qualified ARN of a function.
