@@ -13,6 +13,8 @@ type Follower interface {
 	// before it were not seen: re-read what matters), then with each later
 	// write or delete by any process, this one included, in commit order,
 	// until ctx is done. It returns ctx's error, or the engine's when the
-	// follow breaks (the caller follows again).
+	// follow breaks (the caller follows again). A bucket keeps one value
+	// per key: a write overwritten before the follow delivered it may be
+	// skipped, and the later one is delivered.
 	Follow(ctx context.Context, bucket string, fn func(WatchEvent)) error
 }

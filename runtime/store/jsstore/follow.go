@@ -17,7 +17,18 @@ func (s *Store) Follow(ctx context.Context, bucket string, fn func(store.WatchEv
 	if err != nil {
 		return err
 	}
-	w, err := kv.WatchAll(ctx, jetstream.UpdatesOnly())
+	// From the sequence after the stream's last, not "deliver new": the
+	// ordered consumer is set up after WatchAll returns, and a write in
+	// between would be missed.
+	st, err := s.js.Stream(ctx, "KV_"+s.bucketName(bucket))
+	if err != nil {
+		return fmt.Errorf("jsstore: follow %q: %w", bucket, unavailable(err))
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("jsstore: follow %q: %w", bucket, unavailable(err))
+	}
+	w, err := kv.WatchAll(ctx, jetstream.ResumeFromRevision(info.State.LastSeq+1))
 	if err != nil {
 		return fmt.Errorf("jsstore: follow %q: %w", bucket, unavailable(err))
 	}
