@@ -89,22 +89,102 @@ func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.K
 	if kv, ok := s.kvs[bucket]; ok {
 		return kv, nil
 	}
-	name := s.bucketName(bucket)
-	kv, err := s.js.KeyValue(ctx, name)
-	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		if !create {
-			return nil, nil
-		}
-		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage})
+	kv, err := s.openKV(ctx, s.bucketName(bucket), 0, create)
+	if kv == nil && err == nil {
+		return nil, nil // not made yet, and not to be made by a read
 	}
 	if err != nil {
 		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
 	}
-	if kv, err = s.leaderReads(ctx, name, kv); err != nil {
-		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
-	}
 	s.kvs[bucket] = kv
 	return kv, nil
+}
+
+// openKV looks bucket name up and, when it is not found and create is
+// set, creates it with the age limit ttl (0: none). It returns nil, nil
+// for a bucket not found and not to be created.
+func (s *Store) openKV(ctx context.Context, name string, ttl time.Duration, create bool) (jetstream.KeyValue, error) {
+	// A short deadline: a look-up while another process creates the
+	// bucket may go unanswered; createKV then settles it.
+	actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	kv, err := s.js.KeyValue(actx, name)
+	cancel()
+	switch {
+	case err == nil:
+		return s.leaderReads(ctx, name, kv) // made by an older version, maybe
+	case !errors.Is(err, jetstream.ErrBucketNotFound) && (!errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil):
+		return nil, err
+	case !create && errors.Is(err, jetstream.ErrBucketNotFound):
+		return nil, nil
+	case !create:
+		return nil, err
+	}
+	return s.createKV(ctx, name, ttl) // made for leader reads
+}
+
+// createKV creates a bucket that was not found, as the KV stream
+// CreateKeyValue would make, except that a replicated bucket is made
+// with direct gets off from the start (leaderReads says why). Several
+// processes may create one bucket at once (instances starting together, a
+// queue first used by two): each sends the same create, which the server
+// answers for each of them. Creating the KV way and then updating the
+// stream (to turn direct gets off) raced: a create arriving while another
+// process updated the new stream went unanswered until its deadline (5 s)
+// on a replicated cluster, and so did the update.
+func (s *Store) createKV(ctx context.Context, name string, ttl time.Duration) (jetstream.KeyValue, error) {
+	dup := 2 * time.Minute // the server's default duplicate window, capped by the age limit as KV buckets do
+	if ttl > 0 && ttl < dup {
+		dup = ttl
+	}
+	cfg := jetstream.StreamConfig{
+		Name: "KV_" + name, Subjects: []string{"$KV." + name + ".>"},
+		MaxMsgsPerSubject: 1, MaxBytes: -1, MaxMsgs: -1, MaxMsgSize: -1, MaxConsumers: -1, MaxAge: ttl,
+		Storage: jetstream.FileStorage, Replicas: s.cfg.Replicas,
+		AllowRollup: true, DenyDelete: true, Duplicates: dup, Discard: jetstream.DiscardNew,
+		AllowDirect: s.cfg.Replicas <= 1,
+	}
+	// Short deadlines, and a look for the bucket after each try: a create
+	// racing with another process's may go unanswered (until the client's
+	// 5 s default) although the other one made the bucket.
+	var err error
+	deadline := time.Now().Add(15 * time.Second)
+	for try := 0; ; try++ {
+		actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		_, err = s.js.CreateStream(actx, cfg)
+		cancel()
+		if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) && !errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
+		actx, cancel = context.WithTimeout(ctx, time.Second)
+		kv, kerr := s.js.KeyValue(actx, name) // made now, by this process or another
+		cancel()
+		if kerr == nil {
+			if s.cfg.Replicas > 1 {
+				s.awaitAnswers(ctx, kv)
+			}
+			return kv, nil
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			return nil, errors.Join(err, kerr)
+		}
+		time.Sleep(time.Duration(25<<min(try, 5)) * time.Millisecond)
+	}
+}
+
+// awaitAnswers waits (up to 10 s, or ctx) until a read of the new
+// replicated bucket kv is answered: for a moment after a create, a
+// stream's leader may not answer yet, and a request would hang until its
+// deadline (5 s) instead.
+func (s *Store) awaitAnswers(ctx context.Context, kv jetstream.KeyValue) {
+	deadline := time.Now().Add(10 * time.Second)
+	for ctx.Err() == nil && time.Now().Before(deadline) {
+		actx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		_, err := kv.Get(actx, "probe")
+		cancel()
+		if err == nil || errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+			return
+		}
+	}
 }
 
 // leaderReads turns off direct gets on a replicated bucket's stream and
