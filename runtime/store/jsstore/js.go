@@ -104,14 +104,25 @@ func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.K
 // set, creates it with the age limit ttl (0: none). It returns nil, nil
 // for a bucket not found and not to be created.
 func (s *Store) openKV(ctx context.Context, name string, ttl time.Duration, create bool) (jetstream.KeyValue, error) {
-	// A short deadline: a look-up while another process creates the
-	// bucket may go unanswered; createKV then settles it.
-	actx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	kv, err := s.js.KeyValue(actx, name)
-	cancel()
+	// Short deadlines, tried again: a look-up while another process
+	// creates the bucket goes unanswered until the new stream runs
+	// (createKV settles a bucket that stays silent).
+	var kv jetstream.KeyValue
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		actx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+		kv, err = s.js.KeyValue(actx, name)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil || time.Now().After(deadline) {
+			break
+		}
+	}
 	switch {
 	case err == nil:
-		return s.leaderReads(ctx, name, kv) // made by an older version, maybe
+		if kv, err = s.leaderReads(ctx, name, kv); err == nil && s.cfg.Replicas > 1 {
+			s.awaitAnswers(ctx, kv) // it may have been made a moment ago
+		}
+		return kv, err
 	case !errors.Is(err, jetstream.ErrBucketNotFound) && (!errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil):
 		return nil, err
 	case !create && errors.Is(err, jetstream.ErrBucketNotFound):
@@ -171,10 +182,10 @@ func (s *Store) createKV(ctx context.Context, name string, ttl time.Duration) (j
 	}
 }
 
-// awaitAnswers waits (up to 10 s, or ctx) until a read of the new
-// replicated bucket kv is answered: for a moment after a create, a
-// stream's leader may not answer yet, and a request would hang until its
-// deadline (5 s) instead.
+// awaitAnswers waits (up to 10 s, or ctx) until a read of the replicated
+// bucket kv is answered: for a moment after a create, a stream's leader
+// may not answer yet, and a request would hang until its deadline (5 s)
+// instead. Once per bucket and process: a read of a key nobody writes.
 func (s *Store) awaitAnswers(ctx context.Context, kv jetstream.KeyValue) {
 	deadline := time.Now().Add(10 * time.Second)
 	for ctx.Err() == nil && time.Now().Before(deadline) {
