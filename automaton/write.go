@@ -269,7 +269,11 @@ func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
 	}
 	if cw.anchor != nil {
 		if t.ownPred(cw.anchor).anchors = out; len(out) == 0 && cw.anchor.rec.lazy() {
-			t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
+			pm := t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
+			if len(cw.anchor.rec.lz.ranges) > 0 {
+				// It starts nothing any more: its ranges are computed on demand.
+				pm.ranges = pm.ranges.without(cw.anchor.rec.id)
+			}
 		}
 	} else {
 		t.sub(cw.input).always = out
@@ -388,7 +392,13 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			pr := t.ownPred(cw.anchor)
 			pr.anchors = append(pr.anchors, cr)
 			if pr.lazy() {
-				t.path(input, cw.anchor.path) // commit recomputes its eager list
+				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
+				if len(pr.anchors) == 1 {
+					// Its first clause: its ranges must now start evaluations.
+					for _, r := range pr.lz.ranges {
+						pm.ranges = pm.ranges.with(rangeCond{lo: r.lo, hi: r.hi, pred: pr.id})
+					}
+				}
 			}
 		} else {
 			s.always = append(s.always[:len(s.always):len(s.always)], cr)
@@ -424,7 +434,7 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 		}
 		t.addCondition(pr, pm, c)
 	}
-	if pr.lazy() {
+	if pr.listed() {
 		pm.lazy = append(pm.lazy[:len(pm.lazy):len(pm.lazy)], id)
 	}
 	m.predKeys[key] = pw
@@ -444,7 +454,16 @@ func (t *tx) addCondition(pr *predRec, pm *pathMatcher, c *compiler.Condition) {
 		ex = mark{pred: -1, ab: ab}
 	case compiler.OpNumeric:
 		if lo, hi, ok := rangeKeys(c.Range); ok {
-			pm.ranges = pm.ranges.with(rangeCond{lo: lo, hi: hi, pred: pr.id})
+			// Into the index once the predicate anchors a clause (addPattern).
+			lz := pr.lazyConds()
+			if len(lz.ranges) == 0 {
+				pm.rangePreds = append(pm.rangePreds[:len(pm.rangePreds):len(pm.rangePreds)], pr.id)
+			}
+			lz.ranges = append(lz.ranges, keyRange{lo, hi})
+			if !pm.hull {
+				pm.hullLo, pm.hullHi, pm.hull = lo, hi, true
+			}
+			pm.hullLo, pm.hullHi = min(pm.hullLo, lo), max(pm.hullHi, hi)
 		}
 	case compiler.OpExists:
 		lz := pr.lazyConds()
@@ -654,6 +673,7 @@ func (t *tx) dropPred(pw *predW) {
 	t.dropping = -1
 	pm.lazy = filterIDs(pm.lazy, id)
 	pm.ranges = pm.ranges.without(id)
+	pm.rangePreds = filterIDs(pm.rangePreds, id)
 	pm.cidrs = countCIDR(pm.fwd)
 	t.setPred(id, nil)
 	m.preds[id] = nil
@@ -708,7 +728,14 @@ func (t *tx) commit() {
 				pm.eager = append(pm.eager, id)
 			}
 		}
-		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0
+		pm.lazyRanges = false
+		for _, id := range pm.rangePreds {
+			if len(t.m.preds[id].rec.anchors) == 0 {
+				pm.lazyRanges = true
+				break
+			}
+		}
+		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0 || pm.lazyRanges
 	}
 	for i, changed := range t.subs {
 		if changed {
@@ -730,6 +757,7 @@ func (t *tx) commit() {
 				s.index[k] = e
 			}
 			s.countNeeds()
+			s.buildScopes()
 		}
 	}
 	s := t.snap

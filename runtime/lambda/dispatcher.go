@@ -30,6 +30,11 @@ type Options struct {
 	StatusRetention time.Duration
 }
 
+// unknownGrace is how long, on a shared store, an invocation of a
+// function this instance does not know waits for its definition to
+// arrive before it fails as deleted.
+const unknownGrace = 30 * time.Second
+
 type function struct {
 	running atomic.Int64 // handler runs in progress
 	name    string
@@ -50,11 +55,15 @@ type Dispatcher struct {
 
 	stats counters
 
+	// shared: the store is shared with other instances (they accept
+	// invocations this one may claim).
+	shared bool
+
 	observers atomic.Pointer[[]func(Change)]
-	// shared is the store as a Follower when several processes share it
+	// follower is the store as a Follower when several processes share it
 	// (follow.go); nil on bbolt.
-	shared store.Follower
-	idemMu sync.Mutex // one keyed invoke at a time: check and record are one step
+	follower store.Follower
+	idemMu   sync.Mutex // one keyed invoke at a time: check and record are one step
 }
 
 // counters are the dispatcher's named counters (docs/semantics/runtime.md §8.7), since start.
@@ -76,6 +85,8 @@ func (d *Dispatcher) Stats() map[string]int64 {
 		"invocation_throttles":          c.throttles.Load(),
 		"destination_delivery_failures": c.destinationFailures.Load(),
 		"invocations_failed_to_dlq":     c.dlqFailures.Load(),
+		// taken from a dead instance's lapsed lease (shared stores)
+		"invocations_taken_over": d.q.Stats().TakenOver.Load(),
 	}
 }
 
@@ -101,8 +112,9 @@ func New(env kernel.Env, cfg Options) (*Dispatcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}}
-	d.shared, _ = env.Store.(store.Follower)
+	_, shared := env.Store.(store.Watcher)
+	d := &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}, shared: shared}
+	d.follower, _ = env.Store.(store.Follower)
 	return d, nil
 }
 

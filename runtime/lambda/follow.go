@@ -18,7 +18,7 @@ const maxSharedRecord = 256 << 10
 // processes (serve instances on one JetStream cluster): another process
 // may run an invocation accepted here, and Observe hears only of the
 // transitions this process makes. Follow hears of all of them.
-func (d *Dispatcher) Shared() bool { return d.shared != nil }
+func (d *Dispatcher) Shared() bool { return d.follower != nil }
 
 // Follow calls fn with each status change any process sharing the store
 // commits (a transition, or a rewrite of the same revision, which
@@ -28,10 +28,10 @@ func (d *Dispatcher) Shared() bool { return d.shared != nil }
 // once, nil, on a store that is not shared (Observe sees everything there).
 // A broken follow returns the engine's error; the caller follows again.
 func (d *Dispatcher) Follow(ctx context.Context, fn func(Change), restart func()) error {
-	if d.shared == nil {
+	if d.follower == nil {
 		return nil
 	}
-	return d.shared.Follow(ctx, statusBucket, func(ev store.WatchEvent) {
+	return d.follower.Follow(ctx, statusBucket, func(ev store.WatchEvent) {
 		if ev.Reset {
 			restart()
 			return
