@@ -130,6 +130,16 @@ func (h *webhooks) settledThrough(ctx context.Context, id string) int {
 	return rev
 }
 
+// longest is the longest a notification can take: every attempt timing
+// out, and the retry delays between them (and a second to spare).
+func (h *webhooks) longest() time.Duration {
+	d := time.Duration(len(webhookDelays)+1)*h.s.opts.WebhookTimeout + time.Second
+	for _, w := range webhookDelays {
+		d += w * h.s.opts.WebhookRetryBase
+	}
+	return d
+}
+
 // gate holds n until the notification of the revision before it is
 // settled, on a shared store where another instance may have made that
 // transition and be retrying its webhook: notifications of one invocation
@@ -141,11 +151,7 @@ func (h *webhooks) gate(n notification, id string) {
 	if !n.all || n.rev <= 1 || !h.s.d.Shared() {
 		return
 	}
-	longest := time.Duration(len(webhookDelays)+1)*h.s.opts.WebhookTimeout + time.Second
-	for _, d := range webhookDelays {
-		longest += d * h.s.opts.WebhookRetryBase
-	}
-	deadline := time.Now().Add(longest)
+	deadline := time.Now().Add(h.longest())
 	for h.settledThrough(h.ctx, id) < n.rev-1 && time.Now().Before(deadline) {
 		h.s.stats.webhookGated.Add(1)
 		select {
@@ -286,7 +292,10 @@ func (h *webhooks) post(n notification) (int, error) {
 
 // Resume resends the terminal webhook of every finished invocation whose
 // delivery was not recorded as done — what a restart interrupted. (The
-// invocation record is not kept, so those bodies carry no "record".)
+// invocation record is kept only on a shared store, up to 256 KB; other
+// bodies carry no "record".) On a shared store an invocation that ended
+// less than a notification's longest span ago is left to the instance
+// that ended it, which may be sending it still.
 func (s *Server) Resume(ctx context.Context) error {
 	all, err := s.d.List(ctx)
 	if err != nil {
@@ -307,6 +316,10 @@ func (s *Server) Resume(ctx context.Context) error {
 		}
 		if s.hooks.known(st.InvocationID) {
 			continue // this server is sending or has just sent it
+		}
+		if ended, err := time.Parse(time.RFC3339Nano, st.UpdatedAt); err == nil && s.d.Shared() &&
+			s.env.Clock.Now().Sub(ended) < s.hooks.longest() {
+			continue // the instance that finished it may be sending it still
 		}
 		s.hooks.enqueue(st.InvocationID, cb.URL, st.Previous, s.document(st), st.Record, st.Revision, cb.Events == "all", true)
 	}
