@@ -300,10 +300,17 @@ func (s *Server) observe(c lambda.Change) {
 // route wakes the long polls of the invocation and pushes the change to
 // its WebSocket subscribers (who drop a revision they already have).
 func (s *Server) route(c lambda.Change) {
-	doc := s.document(&c.Status)
-	frame, _ := json.Marshal(statusFrame{Op: "status", PreviousStatus: c.Previous, Invocation: doc, Record: c.Record})
 	id, fn := c.Status.InvocationID, functionName(c.Status.FunctionARN)
 	h := &s.hub
+	h.mu.Lock()
+	_, waited := h.waiters[id]
+	watched := waited || len(h.byInv[id]) > 0 || len(h.byFn[fn]) > 0 || len(h.byFn["*"]) > 0
+	h.mu.Unlock()
+	if !watched {
+		return // nobody here waits on it (on a shared store, most of what the follow brings)
+	}
+	doc := s.document(&c.Status)
+	frame, _ := json.Marshal(statusFrame{Op: "status", PreviousStatus: c.Previous, Invocation: doc, Record: c.Record})
 	h.mu.Lock()
 	if ch, ok := h.waiters[id]; ok {
 		close(ch)
