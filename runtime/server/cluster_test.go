@@ -67,11 +67,7 @@ func TestServeCluster(t *testing.T) {
 	phases := &phaseClock{start: begin}
 	runs := filepath.Join(t.TempDir(), "runs")
 	t.Setenv(clusterRunsEnv, runs)
-	start := testsupport.StartCluster
-	if os.Getenv("PATTERNC_CLUSTER_NOFSYNC") != "" {
-		start = testsupport.StartClusterNoFsync
-	}
-	cl := start(t, 3)
+	cl := testsupport.StartCluster(t, 3)
 	phases.mark("cluster")
 	const instances = 3
 	var (

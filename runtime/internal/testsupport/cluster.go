@@ -25,16 +25,7 @@ type Cluster struct {
 
 // StartCluster starts an n-node cluster and waits until it has a
 // JetStream meta leader. The nodes stop when the test ends.
-func StartCluster(t testing.TB, n int) *Cluster { return startCluster(t, n, true) }
-
-// StartClusterNoFsync is StartCluster with the nodes' default sync
-// interval (a timed flush) instead of an fsync per write: for tests whose
-// failures are processes killed and nodes stopped, never a machine
-// losing power, where an fsync per write only makes them slower (the
-// page cache survives both).
-func StartClusterNoFsync(t testing.TB, n int) *Cluster { return startCluster(t, n, false) }
-
-func startCluster(t testing.TB, n int, fsync bool) *Cluster {
+func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
 	ports := make([]int, n)
 	for i := range ports {
@@ -50,7 +41,7 @@ func startCluster(t testing.TB, n int, fsync bool) *Cluster {
 		s, err := server.NewServer(&server.Options{
 			ServerName: fmt.Sprintf("n%d", i),
 			Host:       "127.0.0.1", Port: -1,
-			JetStream: true, StoreDir: filepath.Join(base, fmt.Sprintf("n%d", i)), SyncAlways: fsync,
+			JetStream: true, StoreDir: filepath.Join(base, fmt.Sprintf("n%d", i)), SyncAlways: true,
 			Cluster: server.ClusterOpts{Name: "patternc", Host: "127.0.0.1", Port: ports[i]},
 			Routes:  routes,
 			NoLog:   true, NoSigs: true,
