@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -80,6 +81,9 @@ func readRuns(t testing.TB, path string) []run {
 func TestSharedAcrossInstances(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cluster test")
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not on PATH: the functions need it")
 	}
 	cl := testsupport.StartCluster(t, 3)
 	e := testsupport.SharedEngine(cl, "rt-shared")
