@@ -222,7 +222,7 @@ func TestDeleteAndReplace(t *testing.T) {
 	m.Delete("c")
 	s := m.snap.Load()
 	for i, sub := range s.sub {
-		if len(sub.paths) != 0 || len(sub.prefixes) != 0 || len(sub.always) != 0 || sub.count != 0 {
+		if len(sub.index) != 0 || len(m.prefixes[i]) != 0 || len(sub.always) != 0 || sub.count != 0 {
 			t.Fatalf("input %d not empty after deleting everything: %+v", i, sub)
 		}
 	}
@@ -307,7 +307,7 @@ func TestDifferentialChurn(t *testing.T) {
 		}
 		s := m.snap.Load()
 		for i, sub := range s.sub {
-			if len(sub.paths) != 0 || len(sub.always) != 0 || sub.count != 0 {
+			if len(sub.index) != 0 || len(m.prefixes[i]) != 0 || len(sub.always) != 0 || sub.count != 0 {
 				t.Fatalf("seed %d: input %d not empty", seed, i)
 			}
 		}

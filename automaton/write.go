@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"encoding/binary"
+	"maps"
 	"slices"
 
 	"github.com/patternc/patternc/compiler"
@@ -9,13 +10,15 @@ import (
 
 // tx is one write: it copies what it changes and publishes at commit.
 type tx struct {
-	m      *Machine
-	snap   snapshot
-	subs   [numInputs]bool // sub copied
-	dirty  []*pathMatcher  // path matchers copied in this tx
-	preds  bool            // snap.preds.root copied
-	states int             // states created minus states pruned
-	gen    uint64
+	m    *Machine
+	snap snapshot
+	subs [numInputs]bool // sub copied
+	// reindex: the input's set of paths changed, its index is rebuilt
+	reindex [numInputs]bool
+	dirty   []*pathMatcher // path matchers copied in this tx
+	preds   bool           // snap.preds.root copied
+	states  int            // states created minus states pruned
+	gen     uint64
 
 	dropping int32 // the predicate put removes, or -1
 	*writeScratch
@@ -37,17 +40,15 @@ func (m *Machine) begin() *tx {
 
 func (t *tx) sub(input int) *subMachine {
 	if !t.subs[input] {
-		old := t.snap.sub[input]
-		s := &subMachine{
-			paths:    make(map[string]*pathMatcher, len(old.paths)+1),
-			prefixes: old.prefixes,
-			always:   old.always,
-			count:    old.count,
+		// The index is the only map a snapshot has: it is cloned, and
+		// its entries are changed in place by this write; everything
+		// derived from its keys carries over unless the set of paths
+		// changes (t.reindex).
+		s := *t.snap.sub[input]
+		if s.index = maps.Clone(s.index); s.index == nil {
+			s.index = map[string]pathEntry{}
 		}
-		for k, v := range old.paths {
-			s.paths[k] = v
-		}
-		t.snap.sub[input] = s
+		t.snap.sub[input] = &s
 		t.subs[input] = true
 	}
 	return t.snap.sub[input]
@@ -56,7 +57,8 @@ func (t *tx) sub(input int) *subMachine {
 // path returns a writable copy of the path matcher for path.
 func (t *tx) path(input int, path string) *pathMatcher {
 	s := t.sub(input)
-	pm := s.paths[path]
+	e, ok := s.index[path]
+	pm := e.pm
 	if pm != nil && pm.gen == t.gen {
 		return pm
 	}
@@ -69,15 +71,31 @@ func (t *tx) path(input int, path string) *pathMatcher {
 			t.m.pathIdx[key] = idx
 		}
 		c = &pathMatcher{idx: idx}
-		t.addPrefixes(s, path)
+		t.addPrefixes(input, path)
+		t.reindex[input] = true
 	} else {
 		cp := *pm
 		c = &cp
 	}
-	s.paths[path] = c
+	if !ok {
+		e = pathEntry{}
+	}
+	e.pm = c
+	s.index[path] = e
 	c.gen = t.gen
 	t.dirty = append(t.dirty, c)
 	return c
+}
+
+// removePath takes a path matcher out of the next snapshot.
+func (t *tx) removePath(input int, path string) {
+	s := t.sub(input)
+	if e, ok := s.index[path]; ok && e.pm != nil {
+		e.pm = nil
+		s.index[path] = e
+		t.removePrefixes(input, path)
+		t.reindex[input] = true
+	}
 }
 
 // inputPath names a path of one input for the writer's bookkeeping.
@@ -88,25 +106,19 @@ type inputPath struct {
 
 func pathKey(input int, path string) inputPath { return inputPath{input, path} }
 
-// addPrefixes records every proper prefix of path at a '.' boundary.
-func (t *tx) addPrefixes(s *subMachine, path string) {
-	np := make(map[string]int, len(s.prefixes)+4)
-	for k, v := range s.prefixes {
-		np[k] = v
-	}
+// addPrefixes counts every proper prefix of path at a '.' boundary: the
+// scanner descends into an object only along these.
+func (t *tx) addPrefixes(input int, path string) {
+	np := t.m.prefixes[input]
 	for i := 0; i < len(path); i++ {
 		if path[i] == '.' {
 			np[path[:i]]++
 		}
 	}
-	s.prefixes = np
 }
 
-func (t *tx) removePrefixes(s *subMachine, path string) {
-	np := make(map[string]int, len(s.prefixes))
-	for k, v := range s.prefixes {
-		np[k] = v
-	}
+func (t *tx) removePrefixes(input int, path string) {
+	np := t.m.prefixes[input]
 	for i := 0; i < len(path); i++ {
 		if path[i] == '.' {
 			if np[path[:i]]--; np[path[:i]] <= 0 {
@@ -114,7 +126,6 @@ func (t *tx) removePrefixes(s *subMachine, path string) {
 			}
 		}
 	}
-	s.prefixes = np
 }
 
 func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
@@ -155,14 +166,15 @@ func (t *tx) key(tag byte, s string) []byte {
 	return t.keyBuf
 }
 
-// setPred publishes rec (nil: none) as predicate id in the next snapshot,
-// copying each block on the way once per write.
+// setPred publishes rec (nil: none) as predicate id in the next snapshot.
+// A slot that is empty in the published snapshot is written in place (see
+// setEmptyPred); otherwise each block on the way is copied once per write.
 func (t *tx) setPred(id int32, rec *predRec) {
-	pt := &t.snap.preds
-	if id >= t.snap.predCap {
-		t.setFreshPred(id, rec)
+	if rec != nil && t.emptyPredSlot(id) {
+		t.setEmptyPred(id, rec)
 		return
 	}
+	pt := &t.snap.preds
 	if !t.preds {
 		pt.root = append([]*predMid(nil), pt.root...)
 		t.preds = true
@@ -195,14 +207,34 @@ func (t *tx) setPred(id int32, rec *predRec) {
 	}
 }
 
-// setFreshPred sets a predicate id that no published snapshot has ever
-// used (at or above its predCap) without copying the blocks on the way:
-// readers of published snapshots never look at that slot (nor at the
-// root beyond their length), so writing it in place changes nothing they
-// can see, and the atomic store of the new snapshot publishes it. Single
-// Add into 100 000 patterns made one new predicate each and copied a mid
-// and a leaf block (about 1.3 KB) for it.
-func (t *tx) setFreshPred(id int32, rec *predRec) {
+// emptyPredSlot reports whether predicate id has no record in the
+// published snapshot: at or above its predCap (never used), or freed by
+// an earlier write.
+func (t *tx) emptyPredSlot(id int32) bool {
+	pub := t.m.snap.Load()
+	if id >= pub.predCap {
+		return true
+	}
+	pt := &pub.preds
+	ri := int(id >> (2 * predBits))
+	if ri >= len(pt.root) {
+		return true
+	}
+	leaf := pt.root[ri].leaves[id>>predBits&predMask]
+	return leaf == nil || leaf.recs[id&predMask] == nil
+}
+
+// setEmptyPred sets a predicate id whose slot is empty in the published
+// snapshot without copying the blocks on the way: no published snapshot
+// reads that slot (a snapshot reads a predicate only through its own
+// trie marks, clause anchors and lazy lists, and none names an id it has
+// no record for; snapshots older than the one that freed the id have their
+// own copies of the blocks), nor the root beyond its length, so writing it
+// in place changes nothing any reader can see, and the atomic store of the
+// new snapshot publishes it. Single Add into 100 000 patterns made one
+// new predicate each and copied a mid and a leaf block (about 1.3 KB) for
+// it; after a Delete freed an id, the Add that reused it did the same.
+func (t *tx) setEmptyPred(id int32, rec *predRec) {
 	pt := &t.snap.preds
 	ri := int(id >> (2 * predBits))
 	for len(pt.root) <= ri {
@@ -216,9 +248,7 @@ func (t *tx) setFreshPred(id int32, rec *predRec) {
 		mid.leaves[li] = leaf
 	}
 	leaf.recs[id&predMask] = rec
-	if rec != nil {
-		t.m.preds[id].rec = rec
-	}
+	t.m.preds[id].rec = rec
 }
 
 // ownPred returns a version of pw's record this write may change.
@@ -629,8 +659,7 @@ func (t *tx) deletePattern(rec *patternRec) {
 		key := pathKey(int(rec.input), path)
 		if m.pathRefs[key] <= 0 {
 			delete(m.pathRefs, key)
-			delete(s.paths, path)
-			t.removePrefixes(s, path)
+			t.removePath(int(rec.input), path)
 			if idx, ok := m.pathIdx[key]; ok {
 				delete(m.pathIdx, key)
 				m.paths.put(idx)
@@ -710,26 +739,9 @@ func (t *tx) commit() {
 		}
 		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0
 	}
-	for i, changed := range t.subs {
+	for i, changed := range t.reindex {
 		if changed {
-			s := t.snap.sub[i]
-			s.index = make(map[string]pathEntry, len(s.paths)+len(s.prefixes))
-			s.lengths = 0
-			for k, pm := range s.paths {
-				s.index[k] = pathEntry{pm: pm}
-			}
-			for k := range s.prefixes {
-				s.lengths |= 1 << (len(k) & 63)
-			}
-			for k := range s.paths {
-				s.lengths |= 1 << (len(k) & 63)
-			}
-			for k := range s.prefixes {
-				e := s.index[k]
-				e.below = true
-				s.index[k] = e
-			}
-			s.countNeeds()
+			t.rebuildIndex(i)
 		}
 	}
 	s := t.snap
@@ -738,4 +750,28 @@ func (t *tx) commit() {
 	s.pathCap = t.m.paths.next
 	t.m.states += t.states
 	t.m.snap.Store(&s)
+}
+
+// rebuildIndex makes the index of an input anew after its set of paths
+// changed: the paths, then every proper prefix of one, and what is derived
+// from the keys (length bits, early-stop counts).
+func (t *tx) rebuildIndex(input int) {
+	s := t.snap.sub[input]
+	old := s.index
+	prefixes := t.m.prefixes[input]
+	s.index = make(map[string]pathEntry, len(old)+len(prefixes))
+	s.lengths = 0
+	for k, e := range old {
+		if e.pm != nil {
+			s.index[k] = pathEntry{pm: e.pm}
+			s.lengths |= 1 << (len(k) & 63)
+		}
+	}
+	for k := range prefixes {
+		e := s.index[k]
+		e.below = true
+		s.index[k] = e
+		s.lengths |= 1 << (len(k) & 63)
+	}
+	s.countNeeds()
 }
