@@ -708,7 +708,7 @@ func (n *node) childOrNil(b byte) *node {
 }
 
 func countMarks(n *node) int {
-	c := len(n.end) + len(n.pass) + len(n.rng)
+	c := len(n.end) + len(n.passMarks()) + len(n.rangeMarks())
 	for _, k := range n.kids {
 		c += countMarks(k)
 	}
