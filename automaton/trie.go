@@ -151,15 +151,6 @@ func (n *node) ownMore(gen uint64) *moreMarks {
 	return n.more
 }
 
-// setKid points kids[i] at kid, copying a shared kids array first.
-func (n *node) setKid(i int, kid *node) {
-	if n.gen&kidsShared != 0 {
-		n.kids = append([]*node(nil), n.kids...)
-		n.gen &^= kidsShared
-	}
-	n.kids[i] = kid
-}
-
 func (n *node) empty() bool {
 	return n == nil || (len(n.keys) == 0 && len(n.end) == 0 && len(n.passMarks()) == 0 && len(n.rangeMarks()) == 0)
 }
@@ -179,9 +170,10 @@ const (
 func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen uint64, created *int) *node {
 	if root == nil {
 		*created++
+		root = &node{gen: gen}
 	}
-	n := root.own(gen)
 	if len(key) == 0 {
+		n := root.own(gen)
 		switch place {
 		case placeEnd:
 			n.end = append(n.end, m)
@@ -195,36 +187,60 @@ func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen ui
 		return n
 	}
 	b, rest := key[0], key[1:]
-	i := keyIndex(n.keys, b)
-	if i < len(n.keys) && n.keys[i] == b {
-		kid := insertBelow(n.kids[i], rest, place, lo, hi, m, gen, created)
-		if kid != n.kids[i] {
-			n.setKid(i, kid)
+	i := keyIndex(root.keys, b)
+	if i < len(root.keys) && root.keys[i] == b {
+		kid := insertBelow(root.kids[i], rest, place, lo, hi, m, gen, created)
+		if kid == root.kids[i] && root.gen == gen {
+			return root // changed below, in place
 		}
+		n := root.ownKids(gen, 0)
+		n.kids[i] = kid
 		return n
 	}
 	// A new branch: the whole rest of the key is one node.
-	kid := insert(nil, nil, place, lo, hi, m, gen, created)
-	kid.seg = string(rest)
+	var kid *node
+	*created++
+	if place == placeEnd {
+		kid = newLeaf(rest, m, gen)
+	} else {
+		kid = insert(&node{gen: gen, seg: string(rest)}, nil, place, lo, hi, m, gen, created)
+	}
+	n := root.ownKids(gen, 1)
 	keys := make([]byte, len(n.keys)+1)
 	copy(keys, n.keys[:i])
 	keys[i] = b
 	copy(keys[i+1:], n.keys[i:])
 	n.keys = bytesString(keys)
-	if n.gen&kidsShared != 0 {
-		// The published array is not grown in place: copy it with room
-		// for the new kid.
-		kids := make([]*node, len(n.kids)+1)
-		copy(kids, n.kids[:i])
-		copy(kids[i+1:], n.kids[i:])
-		n.kids = kids
-		n.gen &^= kidsShared
-	} else {
-		n.kids = append(n.kids, nil)
-		copy(n.kids[i+1:], n.kids[i:])
-	}
+	n.kids = append(n.kids, nil)
+	copy(n.kids[i+1:], n.kids[i:])
 	n.kids[i] = kid
 	return n
+}
+
+// ownKids is own for a change to the kids: the copy of a node the write
+// does not own gets its own kids array, in the same allocation, with room
+// for grow more kids; a node it owns copies a shared array.
+func (n *node) ownKids(gen uint64, grow int) *node {
+	switch n.gen {
+	case gen:
+		return n
+	case gen | kidsShared:
+		kids := make([]*node, len(n.kids), len(n.kids)+grow)
+		copy(kids, n.kids)
+		n.kids = kids
+		n.gen = gen
+		return n
+	}
+	c := newNode(len(n.kids) + grow)
+	kids := c.kids[:len(n.kids)]
+	copy(kids, n.kids)
+	*c = *n
+	c.kids = kids
+	c.gen = gen
+	// end is shared with the published node: cap it so appends copy
+	// instead of writing into its array.
+	c.end = c.end[:len(c.end):len(c.end)]
+	return c
 }
 
 // insertBelow inserts rest into kid, whose seg comes first: where the key
