@@ -3,6 +3,7 @@ package automaton
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -251,6 +252,7 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 		// once instead of rehashing them as they grow.
 		m.patterns = make(map[ID]*patternRec, len(ps))
 		m.predKeys = make(map[string]*predW, len(ps))
+		m.preds = slices.Grow(m.preds, len(ps))
 		// Clauses of one field are known by their predicate, not by a
 		// key: only the others need room here.
 		keyed := 0

@@ -23,6 +23,14 @@ type tx struct {
 	// spare: the pattern being added has its records in one allocation;
 	// the predicate and the clause it makes take theirs from it.
 	spare *patternAlloc
+	// The path matcher path returned last, while this write owns it.
+	lastInput int
+	lastPath  string
+	lastPM    *pathMatcher
+	// A run of refN fields at one path, not yet in pathRefs.
+	refInput int
+	refAt    string
+	refN     int
 	*writeScratch
 }
 
@@ -60,10 +68,14 @@ func (t *tx) sub(input int) *subMachine {
 
 // path returns a writable copy of the path matcher for path.
 func (t *tx) path(input int, path string) *pathMatcher {
+	if t.lastPM != nil && t.lastInput == input && t.lastPath == path {
+		return t.lastPM // AddAll: most patterns name the path the last one did
+	}
 	s := t.sub(input)
 	e, ok := s.index[path]
 	pm := e.pm
 	if pm != nil && pm.gen == t.gen {
+		t.lastInput, t.lastPath, t.lastPM = input, path, pm
 		return pm
 	}
 	var c *pathMatcher
@@ -88,12 +100,35 @@ func (t *tx) path(input int, path string) *pathMatcher {
 	s.index[path] = e
 	c.gen = t.gen
 	t.dirty = append(t.dirty, c)
+	t.lastInput, t.lastPath, t.lastPM = input, path, c
 	return c
+}
+
+// refPath counts a field at path in pathRefs. Runs of fields at one path
+// (AddAll of a family of patterns) are counted here and added at once.
+func (t *tx) refPath(input int, path string) {
+	if t.refN > 0 && t.refInput == input && t.refAt == path {
+		t.refN++
+		return
+	}
+	t.flushRefs()
+	t.refInput, t.refAt, t.refN = input, path, 1
+}
+
+// flushRefs adds the counted run of fields to pathRefs.
+func (t *tx) flushRefs() {
+	if t.refN > 0 {
+		t.m.pathRefs[pathKey(t.refInput, t.refAt)] += t.refN
+		t.refN = 0
+	}
 }
 
 // removePath takes a path matcher out of the next snapshot.
 func (t *tx) removePath(input int, path string) {
 	s := t.sub(input)
+	if t.lastPM != nil && t.lastInput == input && t.lastPath == path {
+		t.lastPM = nil
+	}
 	if e, ok := s.index[path]; ok && e.pm != nil {
 		e.pm = nil
 		s.index[path] = e
@@ -348,7 +383,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 					allowAbsent = true
 				}
 			}
-			m.pathRefs[pathKey(input, f.Path)]++
+			t.refPath(input, f.Path)
 			if allowAbsent {
 				full = true
 				t.path(input, f.Path).absent++
@@ -653,6 +688,7 @@ func cidrKey(c *compiler.Condition) ([]byte, markPlace, byte, byte) {
 // deletePattern removes rec from the machine.
 func (t *tx) deletePattern(rec *patternRec) {
 	m := t.m
+	t.flushRefs()
 	s := t.sub(int(rec.input))
 	for _, cw := range rec.clauses {
 		if len(cw.rec.pats) > 1 {
@@ -769,6 +805,7 @@ func filterIDs(list []int32, id int32) []int32 {
 }
 
 func (t *tx) commit() {
+	t.flushRefs()
 	clear(t.fpreds) // keep no dropped predicate alive in the scratch
 	for _, pm := range t.dirty {
 		pm.ranges = pm.ranges.built()
