@@ -73,7 +73,10 @@ type Machine struct {
 	pats     idAllocator
 	scratch  writeScratch
 	pathIdx  map[inputPath]int32 // stable index of a path for matcher scratch
-	pathRefs map[inputPath]int   // live fields per path
+	// By path index: the live fields at each path (of each pattern's
+	// clauses), and the path.
+	pathRefs  []int32
+	pathNames []inputPath
 	// prefixes counts, per input, the pattern paths below each proper
 	// prefix of one (see subMachine.index).
 	prefixes [numInputs]map[string]int
@@ -148,12 +151,10 @@ type pathMatcher struct {
 type patternRec struct {
 	id      ID
 	clauses []*clauseW
-	paths   []string // a path per field, for pathRefs
 	// absent: paths of fields allowing absence, nil for most patterns
 	// (a pointer keeps the record in a smaller size class).
 	absent  *[]string
 	clause1 [1]*clauseW
-	path1   [1]string
 	idx     int32
 	input   int8
 }
@@ -198,7 +199,7 @@ func New(cfg Config) *Machine {
 		cfg.MaxEventSize = DefaultMaxEventSize
 	}
 	m := &Machine{cfg: cfg, patterns: map[ID]*patternRec{}, predKeys: map[string]*predW{}, clauses: map[string]*clauseW{},
-		pathIdx: map[inputPath]int32{}, pathRefs: map[inputPath]int{}}
+		pathIdx: map[inputPath]int32{}}
 	s := &snapshot{}
 	for i := range s.sub {
 		s.sub[i] = &subMachine{}

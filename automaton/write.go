@@ -27,10 +27,6 @@ type tx struct {
 	lastInput int
 	lastPath  string
 	lastPM    *pathMatcher
-	// A run of refN fields at one path, not yet in pathRefs.
-	refInput int
-	refAt    string
-	refN     int
 	*writeScratch
 }
 
@@ -85,6 +81,11 @@ func (t *tx) path(input int, path string) *pathMatcher {
 		if !ok {
 			idx = t.m.paths.get()
 			t.m.pathIdx[key] = idx
+			for int(idx) >= len(t.m.pathNames) {
+				t.m.pathNames = append(t.m.pathNames, inputPath{})
+				t.m.pathRefs = append(t.m.pathRefs, 0)
+			}
+			t.m.pathNames[idx] = key
 		}
 		c = &pathMatcher{idx: idx}
 		t.addPrefixes(input, path)
@@ -104,22 +105,11 @@ func (t *tx) path(input int, path string) *pathMatcher {
 	return c
 }
 
-// refPath counts a field at path in pathRefs. Runs of fields at one path
-// (AddAll of a family of patterns) are counted here and added at once.
-func (t *tx) refPath(input int, path string) {
-	if t.refN > 0 && t.refInput == input && t.refAt == path {
-		t.refN++
-		return
-	}
-	t.flushRefs()
-	t.refInput, t.refAt, t.refN = input, path, 1
-}
-
-// flushRefs adds the counted run of fields to pathRefs.
-func (t *tx) flushRefs() {
-	if t.refN > 0 {
-		t.m.pathRefs[pathKey(t.refInput, t.refAt)] += t.refN
-		t.refN = 0
+// refFields counts (by is 1) or uncounts (-1) a pattern's clause's fields
+// at their paths: a path goes when its count is 0.
+func (t *tx) refFields(fields []fieldRec, by int32) {
+	for _, f := range fields {
+		t.m.pathRefs[f.pathIdx] += by
 	}
 }
 
@@ -383,7 +373,6 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 					allowAbsent = true
 				}
 			}
-			t.refPath(input, f.Path)
 			if allowAbsent {
 				full = true
 				t.path(input, f.Path).absent++
@@ -407,7 +396,6 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			if rec == nil {
 				rec = newPatternRec(&patternRec{}, id, m.pats.get(), input)
 			}
-			rec.paths = append(rec.paths, f.Path)
 			if allowAbsent {
 				if rec.absent == nil {
 					rec.absent = new([]string)
@@ -440,6 +428,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				cr := t.ownClause(cw)
 				cr.pats = append(cr.pats, rec)
 				rec.clauses = append(rec.clauses, cw)
+				t.refFields(cr.fields, 1)
 			}
 			continue
 		}
@@ -481,6 +470,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			s.always = append(s.always[:len(s.always):len(s.always)], cr)
 		}
 		rec.clauses = append(rec.clauses, cw)
+		t.refFields(cr.fields, 1)
 	}
 	t.spare = nil
 	s.count++
@@ -498,7 +488,7 @@ type patternAlloc struct {
 
 func newPatternRec(rec *patternRec, id ID, idx int32, input int) *patternRec {
 	*rec = patternRec{id: id, idx: idx, input: int8(input)}
-	rec.clauses, rec.paths = rec.clause1[:0], rec.path1[:0]
+	rec.clauses = rec.clause1[:0]
 	return rec
 }
 
@@ -688,7 +678,6 @@ func cidrKey(c *compiler.Condition) ([]byte, markPlace, byte, byte) {
 // deletePattern removes rec from the machine.
 func (t *tx) deletePattern(rec *patternRec) {
 	m := t.m
-	t.flushRefs()
 	s := t.sub(int(rec.input))
 	for _, cw := range rec.clauses {
 		if len(cw.rec.pats) > 1 {
@@ -708,16 +697,11 @@ func (t *tx) deletePattern(rec *patternRec) {
 		} else {
 			m.preds[cw.rec.fields[0].pred].single = nil
 		}
-		seen := map[*predW]bool{}
-		for _, f := range cw.rec.fields {
-			if f.pred < 0 {
-				continue
+		for i, f := range cw.rec.fields {
+			if f.pred < 0 || slices.ContainsFunc(cw.rec.fields[:i], func(g fieldRec) bool { return g.pred == f.pred }) {
+				continue // a predicate counts a clause once
 			}
 			pw := m.preds[f.pred]
-			if seen[pw] {
-				continue
-			}
-			seen[pw] = true
 			if pw.uses--; pw.uses == 0 {
 				t.dropPred(pw)
 			}
@@ -728,20 +712,16 @@ func (t *tx) deletePattern(rec *patternRec) {
 			t.path(int(rec.input), path).absent--
 		}
 	}
-	seen := map[string]bool{}
-	for _, path := range rec.paths {
-		key := pathKey(int(rec.input), path)
-		m.pathRefs[key]--
-		seen[path] = true
+	for _, cw := range rec.clauses {
+		t.refFields(cw.rec.fields, -1)
 	}
-	for path := range seen {
-		key := pathKey(int(rec.input), path)
-		if m.pathRefs[key] <= 0 {
-			delete(m.pathRefs, key)
-			t.removePath(int(rec.input), path)
-			if idx, ok := m.pathIdx[key]; ok {
+	for _, cw := range rec.clauses {
+		for _, f := range cw.rec.fields {
+			if key := m.pathNames[f.pathIdx]; m.pathRefs[f.pathIdx] == 0 && key.input >= 0 {
+				t.removePath(key.input, key.path)
 				delete(m.pathIdx, key)
-				m.paths.put(idx)
+				m.paths.put(f.pathIdx)
+				m.pathNames[f.pathIdx] = inputPath{input: -1}
 			}
 		}
 	}
@@ -805,7 +785,6 @@ func filterIDs(list []int32, id int32) []int32 {
 }
 
 func (t *tx) commit() {
-	t.flushRefs()
 	clear(t.fpreds) // keep no dropped predicate alive in the scratch
 	for _, pm := range t.dirty {
 		pm.ranges = pm.ranges.built()
