@@ -130,9 +130,10 @@ func (n *node) own(gen uint64) *node {
 	}
 	c := *n
 	c.gen = gen | kidsShared
-	// end is shared with the published node: cap it so appends copy
-	// instead of writing into its array.
-	c.end = c.end[:len(c.end):len(c.end)]
+	// end stays shared with the published node, whose readers read only
+	// its length: appends go in place while the array has room (see
+	// "Appending in place" in write.go). kids is copied before a change,
+	// as its elements change.
 	return &c
 }
 
@@ -143,9 +144,7 @@ func (n *node) ownMore(gen uint64) *moreMarks {
 		n.more = &moreMarks{gen: gen}
 	} else if n.more.gen != gen {
 		c := *n.more
-		c.gen = gen
-		c.pass = c.pass[:len(c.pass):len(c.pass)]
-		c.rng = c.rng[:len(c.rng):len(c.rng)]
+		c.gen = gen // pass and rng are appended in place
 		n.more = &c
 	}
 	return n.more
@@ -237,9 +236,6 @@ func (n *node) ownKids(gen uint64, grow int) *node {
 	*c = *n
 	c.kids = kids
 	c.gen = gen
-	// end is shared with the published node: cap it so appends copy
-	// instead of writing into its array.
-	c.end = c.end[:len(c.end):len(c.end)]
 	return c
 }
 

@@ -30,6 +30,17 @@ type tx struct {
 	*writeScratch
 }
 
+// Appending in place: a slice that a published snapshot holds (a
+// predicate's anchors, a clause's patterns, a path's lazy list, the always
+// list, a trie node's marks) is read by that snapshot only up to its own
+// length. Writers are serialised, each write starts from the latest
+// snapshot, whose versions are the only ones a write copies, and no write
+// shortens such a slice in place (removals build a new one): so the array
+// past a published length belongs to no reader, and a write may append
+// there in place; append copies only when the array is full. Capping the
+// slices made every Add copy the whole list it grew (a predicate that
+// anchors a thousand clauses copied a thousand pointers per Add).
+
 // writeScratch is memory writers reuse from one write to the next (they
 // are serialised by Machine.mu).
 type writeScratch struct {
@@ -286,8 +297,7 @@ func (t *tx) ownPred(pw *predW) *predRec {
 		return pw.rec
 	}
 	cp := *pw.rec
-	cp.gen = t.gen
-	cp.anchors = cp.anchors[:len(cp.anchors):len(cp.anchors)]
+	cp.gen = t.gen // anchors are appended in place (see above)
 	t.setPred(cp.id, &cp)
 	return &cp
 }
@@ -300,8 +310,7 @@ func (t *tx) ownClause(cw *clauseW) *clauseRec {
 		return old
 	}
 	cp := *old
-	cp.gen = t.gen
-	cp.pats = cp.pats[:len(cp.pats):len(cp.pats)]
+	cp.gen = t.gen // pats are appended in place (see above)
 	cw.rec = &cp
 	t.replaceClause(cw, old, &cp)
 	return &cp
@@ -467,7 +476,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				t.path(input, cw.anchor.path) // commit recomputes its eager list
 			}
 		} else {
-			s.always = append(s.always[:len(s.always):len(s.always)], cr)
+			s.always = append(s.always, cr) // in place (see above)
 		}
 		rec.clauses = append(rec.clauses, cw)
 		t.refFields(cr.fields, 1)
@@ -523,7 +532,7 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 		t.addCondition(pr, pm, c)
 	}
 	if pr.lazy() {
-		pm.lazy = append(pm.lazy[:len(pm.lazy):len(pm.lazy)], id)
+		pm.lazy = append(pm.lazy, id) // in place (see above)
 	}
 	m.predKeys[key] = pw
 	t.setPred(id, pr)
