@@ -104,6 +104,8 @@ type subMachine struct {
 	// lengths has bit len%64 set for the length of every index key: most
 	// members of an event are ruled out without hashing their path.
 	lengths uint64
+	// root is the scope of the event's top level (members.go).
+	root *scope
 	// always lists the clauses with no required field (every field
 	// allows absence): they are candidates for every input.
 	always []*clauseRec
@@ -120,6 +122,7 @@ type subMachine struct {
 type pathEntry struct {
 	pm    *pathMatcher
 	below bool
+	sc    *scope // the object's scope, for a prefix
 	// need: for a prefix, how many distinct member names of the object
 	// there lead further along a pattern path.
 	need int32
@@ -128,14 +131,22 @@ type pathEntry struct {
 // pathMatcher is the value automaton of one path.
 type pathMatcher struct {
 	idx     int32
-	fwd     *node // typed keys: exact values, prefixes, wildcard heads, IPs
-	rev     *node // reversed strings: suffixes
-	fold    *node // case-folded strings: equals-ignore-case, ignore-case prefix
-	revFold *node // reversed case-folded strings: ignore-case suffix
-	ranges  rangeIndex
-	lazy    []int32 // predicates with anything-but or exists conditions
-	cidrs   int     // CIDR conditions: the string leaves must be read as addresses
-	absent  int     // clause fields here that allow absence: every leaf counts
+	fwd     *node      // typed keys: exact values, prefixes, wildcard heads, IPs
+	rev     *node      // reversed strings: suffixes
+	fold    *node      // case-folded strings: equals-ignore-case, ignore-case prefix
+	revFold *node      // reversed case-folded strings: ignore-case suffix
+	ranges  rangeIndex // ranges of the predicates that anchor a clause
+	// rangePreds are the predicates with ranges here; lazyRanges is set
+	// when one of them anchors nothing (its ranges are computed on
+	// demand, from the recorded leaves), and hullLo/hullHi bound every
+	// range ever put here, in the index or not.
+	rangePreds     []int32
+	lazyRanges     bool
+	hullLo, hullHi uint64
+	hull           bool
+	lazy           []int32 // predicates with anything-but or exists conditions
+	cidrs          int     // CIDR conditions: the string leaves must be read as addresses
+	absent         int     // clause fields here that allow absence: every leaf counts
 	// Derived at commit, so matching does not work them out per value:
 	// numKeys/numText: the forward trie holds number literals (comparable
 	// keys or text); eager: the lazy predicates that anchor a clause, so

@@ -64,7 +64,9 @@ type arrayStep struct {
 type leafRec struct {
 	pathIdx  int32
 	kind     byte // a tag of key.go
+	numOK    bool // num is the comparable key of an exact number
 	val      []byte
+	num      uint64
 	tr0, tr1 int32 // trail in Matcher.trails
 	next     int32 // next leaf at the same path
 	excl     int32 // first exclusion record
@@ -320,18 +322,21 @@ func (mt *Matcher) leafNow(val []byte) int32 {
 	pm := mt.curPM
 	li := int32(len(mt.leaves))
 	tr0 := int32(len(mt.trails))
-	mt.trails = append(mt.trails, mt.stack...)
+	if len(mt.stack) > 0 { // most leaves are in no array
+		mt.trails = append(mt.trails, mt.stack...)
+	}
 	mt.leaves = append(mt.leaves, leafRec{pathIdx: pm.idx, kind: mt.curKind, val: val, tr0: tr0, tr1: int32(len(mt.trails)), next: -1, excl: -1})
 	idx := pm.idx
-	if mt.pathLeaves[idx].epoch != mt.epoch {
-		mt.pathLeaves[idx].epoch = mt.epoch
-		mt.pathLeaves[idx].head = li
-		mt.pathLeaves[idx].pm = pm
+	ps := &mt.pathLeaves[idx]
+	if ps.epoch != mt.epoch {
+		ps.epoch = mt.epoch
+		ps.head = li
+		ps.pm = pm
 		mt.paths = append(mt.paths, idx)
 	} else {
-		mt.leaves[mt.pathLeaves[idx].tail].next = li
+		mt.leaves[ps.tail].next = li
 	}
-	mt.pathLeaves[idx].tail = li
+	ps.tail = li
 	mt.cur = li
 	return li
 }
@@ -341,14 +346,14 @@ func (mt *Matcher) leafNow(val []byte) int32 {
 // can use is skipped.
 func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	needN, needT := pm.numKeys, pm.numText
-	needR := len(pm.ranges.conds) > 0
+	needR := len(pm.ranges.conds) > 0 || pm.lazyRanges
 	if !needN && !needT && !needR {
 		return
 	}
-	if !needN && !needT && pm.ranges.bounded {
+	if !needN && !needT && pm.hull {
 		// Only ranges here: the integer part alone often shows the number
 		// is outside all of them, with no parse at all.
-		if lo, hi, ok := integerBounds(val, mt.numShape); ok && (numberKey(hi) < pm.ranges.min || numberKey(lo) > pm.ranges.max) {
+		if lo, hi, ok := integerBounds(val, mt.numShape); ok && (numberKey(hi) < pm.hullLo || numberKey(lo) > pm.hullHi) {
 			return
 		}
 	}
@@ -365,7 +370,15 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 		mt.walk(pm.fwd, tagNumber, mt.tmpBuf[1:], val, false)
 	}
 	if needR {
-		mt.stab(&pm.ranges, numberKey(f), val)
+		key := numberKey(f)
+		if len(pm.ranges.conds) > 0 {
+			mt.stab(&pm.ranges, key, val)
+		}
+		if mt.cur >= 0 {
+			// Recorded: ranges computed on demand read its key (lazy).
+			l := &mt.leaves[mt.cur]
+			l.num, l.numOK = key, true
+		}
 	}
 }
 
@@ -377,7 +390,7 @@ func (mt *Matcher) skipNumber(f float64) bool {
 		return false
 	}
 	k := numberKey(f)
-	return k < pm.ranges.min || k > pm.ranges.max
+	return k < pm.hullLo || k > pm.hullHi
 }
 
 // walk runs a value through a trie (backwards when rev), firing the marks
@@ -462,18 +475,19 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 
 // hit records that leaf li satisfies predicate p.
 func (mt *Matcher) hit(p int32, li int32) {
-	if mt.pred[p].epoch != mt.epoch {
-		mt.pred[p].epoch = mt.epoch
-		mt.pred[p].head = -1
+	ps := &mt.pred[p]
+	if ps.epoch != mt.epoch {
+		ps.epoch = mt.epoch
+		ps.head = -1
 		mt.fired = append(mt.fired, p)
-	} else if mt.hits[mt.pred[p].head].leaf == li {
+	} else if mt.hits[ps.head].leaf == li {
 		return // another condition of the field, same leaf
 	}
 	if l := &mt.leaves[li]; l.tr1 > l.tr0 {
-		mt.pred[p].arr = mt.epoch // a hit inside an array: consistency matters
+		ps.arr = mt.epoch // a hit inside an array: consistency matters
 	}
-	mt.hits = append(mt.hits, hitRec{leaf: li, next: mt.pred[p].head})
-	mt.pred[p].head = int32(len(mt.hits) - 1)
+	mt.hits = append(mt.hits, hitRec{leaf: li, next: ps.head})
+	ps.head = int32(len(mt.hits) - 1)
 }
 
 // postPass computes the lazy predicates that anchor clauses, at the paths
@@ -512,6 +526,22 @@ func (mt *Matcher) lazy(p int32) {
 			mt.hit(p, li)
 		}
 	}
+	if len(pr.lz.ranges) > 0 && len(pr.anchors) == 0 {
+		// Ranges that anchor nothing are not in the path's index: the
+		// numbers recorded at the path are tested here.
+		for li := mt.pathLeaves[idx].head; li >= 0; li = mt.leaves[li].next {
+			l := &mt.leaves[li]
+			if !l.numOK {
+				continue
+			}
+			for _, r := range pr.lz.ranges {
+				if r.lo <= l.num && l.num <= r.hi {
+					mt.hit(p, li)
+					break
+				}
+			}
+		}
+	}
 	for _, ab := range pr.lz.ab {
 		if ab.every {
 			ok := true
@@ -545,6 +575,31 @@ func (mt *Matcher) excluded(li int32, ab *abCond) bool {
 // evaluate decides one candidate clause and appends the ids of its
 // patterns not yet matched.
 func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
+	// The fields come first: most candidates fail on one of them, and
+	// they are read from the clause and the predicate scratch, where the
+	// patterns still matched would be read from their records (a cache
+	// miss each at ten thousand rules).
+	inArrays := 0
+	epoch := mt.epoch
+	for i := range cl.fields {
+		f := &cl.fields[i]
+		if f.pred < 0 {
+			continue
+		}
+		if f.lazy {
+			mt.lazy(f.pred)
+		}
+		ps := &mt.pred[f.pred]
+		if ps.epoch != epoch {
+			if !f.allowAbsent {
+				return dst
+			}
+			continue
+		}
+		if ps.arr == epoch {
+			inArrays++
+		}
+	}
 	pending := false
 	for _, pat := range cl.pats {
 		if mt.patEpoch[pat.idx] != mt.epoch {
@@ -554,25 +609,6 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 	}
 	if !pending {
 		return dst
-	}
-	inArrays := 0
-	for i := range cl.fields {
-		f := &cl.fields[i]
-		if f.pred < 0 {
-			continue
-		}
-		if f.lazy {
-			mt.lazy(f.pred)
-		}
-		if mt.pred[f.pred].epoch != mt.epoch {
-			if !f.allowAbsent {
-				return dst
-			}
-			continue
-		}
-		if mt.pred[f.pred].arr == mt.epoch {
-			inArrays++
-		}
 	}
 	// Leaves of different fields can only be inconsistent when two of
 	// them lie in arrays; absence needs the search whatever the arrays.

@@ -71,3 +71,105 @@ func TestRangeTree(t *testing.T) {
 		}
 	}
 }
+
+// TestLazyRanges: ranges whose predicate anchors no clause are left out of
+// the path's index and computed when a clause asks; adds and deletes move
+// predicates between the two states. Every answer must still be
+// Explain's, on both paths, in and out of arrays.
+func TestLazyRanges(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	var pool []*compiler.Pattern
+	var srcs []string
+	add := func(src string) {
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		pool, srcs = append(pool, p), append(srcs, src)
+	}
+	for i := 0; i < 40; i++ {
+		lo := r.Intn(100)
+		switch i % 4 {
+		case 0: // anchored on the exact field once many share the range path
+			add(fmt.Sprintf(`{"s":["x%d"],"o":{"n":[{"numeric":[">",%d]}]}}`, i%3, lo))
+		case 1:
+			add(fmt.Sprintf(`{"s":["x%d"],"o":{"n":[{"numeric":[">=",%d,"<",%d]}, %d]}}`, i%3, lo, lo+30, lo+1))
+		case 2: // a range and an exact value in one field
+			add(fmt.Sprintf(`{"o":{"n":[{"numeric":["<",%d]}],"k":["a"]}}`, lo))
+		default: // alone: always anchored on its range
+			add(fmt.Sprintf(`{"o":{"n":[{"numeric":[">",%d,"<=",%d]}]}}`, lo, lo+10))
+		}
+	}
+	events := func() []string {
+		var out []string
+		for k := 0; k < 30; k++ {
+			n1, n2 := r.Intn(130)-10, r.Intn(130)-10
+			s := fmt.Sprintf("x%d", r.Intn(3))
+			switch k % 3 {
+			case 0:
+				out = append(out, fmt.Sprintf(`{"s":%q,"o":{"n":%d,"k":"a"}}`, s, n1))
+			case 1:
+				out = append(out, fmt.Sprintf(`{"s":%q,"o":[{"n":%d,"k":"b"},{"n":%d,"k":"a"}]}`, s, n1, n2))
+			default:
+				out = append(out, fmt.Sprintf(`{"s":[%q,"x9"],"o":{"n":[%d,%d.5,"%d"]}}`, s, n1, n2, n1))
+			}
+		}
+		return out
+	}
+	m := New(Config{})
+	mt := m.NewMatcher()
+	live := map[ID]int{}
+	sawLazy, sawFlip := false, false
+	wasLazy := map[int32]bool{}
+	for round := 0; round < 60; round++ {
+		for k := 0; k < 6; k++ {
+			id := ID(fmt.Sprint(r.Intn(30)))
+			if r.Intn(3) == 0 {
+				m.Delete(id)
+				delete(live, id)
+				continue
+			}
+			i := r.Intn(len(pool))
+			if err := m.Add(id, pool[i]); err != nil {
+				t.Fatal(err)
+			}
+			live[id] = i
+		}
+		if pm := m.snap.Load().sub[inputEvent].index["o.n"].pm; pm != nil {
+			sawLazy = sawLazy || pm.lazyRanges
+			for _, id := range pm.rangePreds {
+				lazy := len(m.snap.Load().preds.get(id).anchors) == 0
+				if was, ok := wasLazy[id]; ok && was != lazy {
+					sawFlip = true
+				}
+				wasLazy[id] = lazy
+			}
+		}
+		for _, ev := range events() {
+			for _, trusted := range []bool{false, true} {
+				var got []ID
+				var err error
+				if trusted {
+					got, err = mt.MatchTrusted(nil, []byte(ev))
+				} else {
+					got, err = mt.Match(nil, []byte(ev))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				for id, i := range live {
+					ex, err := compiler.ExplainMatch(pool[i], []byte(ev))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ex.Matched != slices.Contains(got, id) {
+						t.Fatalf("round %d trusted=%v: %s on %s: Explain %v", round, trusted, srcs[i], ev, ex.Matched)
+					}
+				}
+			}
+		}
+	}
+	if !sawLazy || !sawFlip {
+		t.Fatalf("the test never had a lazy range (%v) or a predicate changing state (%v)", sawLazy, sawFlip)
+	}
+}

@@ -1,7 +1,6 @@
 package automaton
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -46,7 +45,11 @@ func (mt *Matcher) scan(d []byte) error {
 	if mt.trusted {
 		need = mt.sub.rootNeed
 	}
-	i, open, err := mt.object(d, i, 1, need)
+	root := mt.sub.root
+	if root == nil {
+		root = &noScope
+	}
+	i, open, err := mt.object(d, i, 1, need, root)
 	if err != nil {
 		return err
 	}
@@ -103,7 +106,7 @@ func skipWS(d []byte, i int) int {
 // a pattern path when the object is the last thing its parents need:
 // MatchTrusted stops once it has passed them all, and returns the number
 // of objects it leaves open (0 when it read to the closing brace).
-func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) {
+func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, int, error) {
 	if depth > mt.m.cfg.MaxDepth {
 		return i, 0, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
 	}
@@ -116,7 +119,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 		if i >= len(d) || d[i] != '"' {
 			return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
 		}
-		key, next, err := mt.key(d, i)
+		key, next, dotted, err := mt.memberName(d, i)
 		if err != nil {
 			return next, 0, err
 		}
@@ -125,16 +128,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 			return i, 0, &SyntaxError{i, "expected ':' after a member name"}
 		}
 		i = skipWS(d, i+1)
-		plen := len(mt.path)
-		if plen > 0 {
-			mt.path = append(mt.path, '.')
-		}
-		mt.path = append(mt.path, key...)
-		var e pathEntry
-		ok := mt.sub.lengths&(1<<(len(mt.path)&63)) != 0
-		if ok {
-			e, ok = mt.sub.index[string(mt.path)]
-		}
+		e, ok, direct := mt.member(sc, key, dotted)
 		open := 0
 		switch {
 		case ok:
@@ -143,12 +137,12 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 			// MatchTrusted may stop inside the member's value only when it
 			// is the last this object needs, and this object the last its
 			// parent needs, up to the top: elsewhere it reads on.
-			direct := need > 0 && bytes.IndexByte(key, '.') < 0
+			direct = direct && need > 0
 			childNeed := int32(0)
 			if direct && seen+1 >= need {
 				childNeed = e.need
 			}
-			i, open, err = mt.value(d, i, depth, e.pm, e.below, childNeed)
+			i, open, err = mt.value(d, i, depth, e.pm, e.sc, childNeed)
 			if direct {
 				seen++
 			}
@@ -157,7 +151,6 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 		default:
 			i, err = skipValue(d, i, depth)
 		}
-		mt.path = mt.path[:plen]
 		if err != nil {
 			return i, 0, err
 		}
@@ -184,36 +177,19 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32) (int, int, error) 
 	}
 }
 
-// key reads a member name; escapes are decoded into keyBuf.
-func (mt *Matcher) key(d []byte, i int) ([]byte, int, error) {
-	start := i + 1
-	j := stringStop(d, start)
-	switch {
-	case j >= len(d):
-		return nil, len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
-	case d[j] == '"':
-		return d[start:j], j + 1, nil
-	case d[j] == '\\':
-		buf, next, err := unescape(mt.keyBuf[:0], d, i)
-		mt.keyBuf = buf
-		return buf, next, err
-	}
-	return nil, j, &SyntaxError{j, "control character in a string"}
-}
-
 // value reads the value at a pattern path (pm, may be nil) or leading to
 // one (below).
-func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool, need int32) (int, int, error) {
+func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, need int32) (int, int, error) {
 	if i >= len(d) {
 		return i, 0, &SyntaxError{i, "expected a value"}
 	}
 	switch c := d[i]; {
 	case c == '{':
-		if !below {
+		if below == nil {
 			i, err := mt.skip(d, i, depth)
 			return i, 0, err
 		}
-		return mt.object(d, i, depth+1, need)
+		return mt.object(d, i, depth+1, need, below)
 	case c == '[':
 		i, err := mt.array(d, i, depth, pm, below)
 		return i, 0, err
@@ -275,7 +251,7 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below bool, ne
 // (array, index) in their trail; a scalar element pins no index, so it
 // combines with leaves of any element (docs/semantics/patterns.md §5, as
 // event-ruler).
-func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below bool) (int, error) {
+func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below *scope) (int, error) {
 	if depth+1 > mt.m.cfg.MaxDepth {
 		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
 	}

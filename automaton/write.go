@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -49,11 +50,13 @@ type writeScratch struct {
 	fields    []fieldRec
 	fpreds    []*predW
 	dirty     []*pathMatcher // path matchers copied in this write
+	dirtyAt   []inputPath    // and their paths
+	scopes    map[string]*scope
 }
 
 func (m *Machine) begin() *tx {
 	m.gen++
-	m.scratch.dirty = m.scratch.dirty[:0]
+	m.scratch.dirty, m.scratch.dirtyAt = m.scratch.dirty[:0], m.scratch.dirtyAt[:0]
 	return &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dropping: -1, writeScratch: &m.scratch}
 }
 
@@ -112,6 +115,7 @@ func (t *tx) path(input int, path string) *pathMatcher {
 	s.index[path] = e
 	c.gen = t.gen
 	t.dirty = append(t.dirty, c)
+	t.dirtyAt = append(t.dirtyAt, inputPath{input, path})
 	t.lastInput, t.lastPath, t.lastPM = input, path, c
 	return c
 }
@@ -337,7 +341,11 @@ func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
 	}
 	if cw.anchor != nil {
 		if t.ownPred(cw.anchor).anchors = out; len(out) == 0 && cw.anchor.rec.lazy() {
-			t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
+			pm := t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
+			if len(cw.anchor.rec.lz.ranges) > 0 {
+				// It starts nothing any more: its ranges are computed on demand.
+				pm.ranges = pm.ranges.without(cw.anchor.rec.id)
+			}
 		}
 	} else {
 		t.sub(cw.input).always = out
@@ -473,7 +481,13 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			pr := t.ownPred(cw.anchor)
 			pr.anchors = append(pr.anchors, cr)
 			if pr.lazy() {
-				t.path(input, cw.anchor.path) // commit recomputes its eager list
+				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
+				if len(pr.anchors) == 1 {
+					// Its first clause: its ranges must now start evaluations.
+					for _, r := range pr.lz.ranges {
+						pm.ranges = pm.ranges.with(rangeCond{lo: r.lo, hi: r.hi, pred: pr.id})
+					}
+				}
 			}
 		} else {
 			s.always = append(s.always, cr) // in place (see above)
@@ -531,7 +545,7 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 		}
 		t.addCondition(pr, pm, c)
 	}
-	if pr.lazy() {
+	if pr.listed() {
 		pm.lazy = append(pm.lazy, id) // in place (see above)
 	}
 	m.predKeys[key] = pw
@@ -551,7 +565,16 @@ func (t *tx) addCondition(pr *predRec, pm *pathMatcher, c *compiler.Condition) {
 		ex = mark{pred: -1, ab: ab}
 	case compiler.OpNumeric:
 		if lo, hi, ok := rangeKeys(c.Range); ok {
-			pm.ranges = pm.ranges.with(rangeCond{lo: lo, hi: hi, pred: pr.id})
+			// Into the index once the predicate anchors a clause (addPattern).
+			lz := pr.lazyConds()
+			if len(lz.ranges) == 0 {
+				pm.rangePreds = append(pm.rangePreds[:len(pm.rangePreds):len(pm.rangePreds)], pr.id)
+			}
+			lz.ranges = append(lz.ranges, keyRange{lo, hi})
+			if !pm.hull {
+				pm.hullLo, pm.hullHi, pm.hull = lo, hi, true
+			}
+			pm.hullLo, pm.hullHi = min(pm.hullLo, lo), max(pm.hullHi, hi)
 		}
 	case compiler.OpExists:
 		lz := pr.lazyConds()
@@ -751,6 +774,7 @@ func (t *tx) dropPred(pw *predW) {
 	t.dropping = -1
 	pm.lazy = filterIDs(pm.lazy, id)
 	pm.ranges = pm.ranges.without(id)
+	pm.rangePreds = filterIDs(pm.rangePreds, id)
 	pm.cidrs = countCIDR(pm.fwd)
 	t.setPred(id, nil)
 	m.preds[id] = nil
@@ -805,11 +829,20 @@ func (t *tx) commit() {
 				pm.eager = append(pm.eager, id)
 			}
 		}
-		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0
+		pm.lazyRanges = false
+		for _, id := range pm.rangePreds {
+			if len(t.m.preds[id].rec.anchors) == 0 {
+				pm.lazyRanges = true
+				break
+			}
+		}
+		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0 || pm.lazyRanges
 	}
 	for i, changed := range t.reindex {
 		if changed {
 			t.rebuildIndex(i)
+		} else if t.subs[i] {
+			t.updateScopes(i)
 		}
 	}
 	s := t.snap
@@ -819,6 +852,7 @@ func (t *tx) commit() {
 	t.m.states += t.states
 	t.m.snap.Store(&s)
 	clear(t.dirty) // nor a path matcher of an old snapshot
+	clear(t.scopes)
 }
 
 // rebuildIndex makes the index of an input anew after its set of paths
@@ -843,4 +877,73 @@ func (t *tx) rebuildIndex(input int) {
 		s.lengths |= 1 << (len(k) & 63)
 	}
 	s.countNeeds()
+	s.buildScopes()
+}
+
+// updateScopes puts the path matchers this write copied into the scopes
+// of an input whose set of paths stayed the same: a scope holds its
+// names' index entries, so each scope on the way from a changed path to
+// the top is copied once per write and its entry replaced, and the
+// index entry of the object above it pointed at the copy. (Rebuilding
+// every scope from the index was an Add's cost in proportion to all the
+// machine's paths.)
+func (t *tx) updateScopes(input int) {
+	s := t.snap.sub[input]
+	clear(t.scopes)
+	for k, at := range t.dirtyAt {
+		if at.input != input || t.dirty[k] != s.index[at.path].pm {
+			continue // removed again in this write, or not this input
+		}
+		child := at.path
+		for {
+			parent, name := "", child
+			if j := strings.LastIndexByte(child, '.'); j >= 0 {
+				parent, name = child[:j], child[j+1:]
+			}
+			sc := t.ownScope(s, parent)
+			setScopeEntry(sc, name, s.index[child])
+			if parent == "" {
+				s.root = sc
+				break
+			}
+			e := s.index[parent]
+			e.sc = sc
+			s.index[parent] = e
+			child = parent
+		}
+	}
+}
+
+// setScopeEntry replaces the entry of a name the scope has.
+func setScopeEntry(sc *scope, name string, e pathEntry) {
+	for k := range sc.names {
+		if sc.names[k].name == name {
+			sc.names[k].e = e
+		}
+	}
+	if sc.byName != nil {
+		sc.byName[name] = e
+	}
+}
+
+// ownScope returns a copy of the scope of the object at path that this
+// write may change.
+func (t *tx) ownScope(s *subMachine, path string) *scope {
+	if sc, ok := t.scopes[path]; ok {
+		return sc
+	}
+	old := s.root
+	if path != "" {
+		old = s.index[path].sc
+	}
+	c := *old
+	c.names = slices.Clone(c.names)
+	if c.byName != nil {
+		c.byName = maps.Clone(c.byName)
+	}
+	if t.scopes == nil {
+		t.scopes = map[string]*scope{}
+	}
+	t.scopes[path] = &c
+	return &c
 }

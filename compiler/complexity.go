@@ -16,18 +16,9 @@ import (
 // value machine per field (complexity_machine.go), measured by a subset
 // construction (complexity_eval.go).
 
-const (
-	// ComplexityCap is where event-ruler's evaluator stops counting
-	// (MachineComplexityEvaluator(100)): a measure is exact up to it.
-	ComplexityCap = 100
-	// complexityWork bounds the sets of states one measure visits and
-	// complexityStates the states its model lays out, so a hostile pattern
-	// is measured in bounded time and memory. Both are far above what a
-	// pattern within AWS's size quota needs to be judged against the limit;
-	// a pattern that exhausts them is judged over any limit.
-	complexityWork   = 1 << 17
-	complexityStates = 1 << 16
-)
+// ComplexityCap is where event-ruler's evaluator stops counting
+// (MachineComplexityEvaluator(100)): a measure is exact up to it.
+const ComplexityCap = 100
 
 // Complexity is a pattern's wildcard complexity and the value machine that
 // gives it.
@@ -35,7 +26,7 @@ type Complexity struct {
 	// Value is the complexity, at most the limit it was measured with.
 	Value int
 	// AtLeast is set when the measure stopped early, at the limit or out of
-	// work: Value is then a lower bound.
+	// effort (complexity_effort.go): Value is then a lower bound.
 	AtLeast bool
 	// Path is the field whose value machine gives Value ("" when Value is
 	// 0); After lists the fields the rule must match first to reach that
@@ -54,22 +45,25 @@ func WildcardComplexity(p *Pattern, limit int) Complexity {
 	if p == nil || p.Root == nil {
 		return Complexity{}
 	}
-	return measureRule(p.Root, limit, false, complexityWork)
+	return measureRule(p.Root, limit, false, newEffort(complexitySteps))
 }
 
 // measureRule measures a rule up to limit. With quirk it measures as
 // event-ruler does: a field whose list is only {"exists": false} is a link
 // its evaluator never follows, so the fields sorting after it in that
 // sub-rule are not measured.
-func measureRule(root *Object, limit int, quirk bool, work int) Complexity {
+func measureRule(root *Object, limit int, quirk bool, e *effort) Complexity {
 	if limit <= 0 || limit > ComplexityCap {
 		limit = ComplexityCap
 	}
 	if !hasGlobs(root) {
 		return Complexity{} // nothing counts: most patterns stop here
 	}
-	r := &ruleModel{pats: map[string]*vpattern{}, budget: complexityStates, root: &nameState{}}
+	r := &ruleModel{pats: map[string]*vpattern{}, effort: e, root: &nameState{}}
 	for _, sub := range subRules(root) {
+		if e.spend(1 + len(sub)); e.out() {
+			return Complexity{Value: limit, AtLeast: true}
+		}
 		lists := map[string][]*vpattern{}
 		keys := make([]string, 0, len(sub))
 		for k, conds := range sub {
@@ -90,7 +84,7 @@ func measureRule(root *Object, limit int, quirk bool, work int) Complexity {
 			continue
 		}
 		r.addStep(r.root, keys, 0, lists)
-		if r.budget <= 0 {
+		if e.out() {
 			return Complexity{Value: limit, AtLeast: true}
 		}
 	}
@@ -104,7 +98,7 @@ func measureRule(root *Object, limit int, quirk bool, work int) Complexity {
 		seen[ns] = true
 		for _, k := range ns.keys {
 			vm := ns.machines[k]
-			n, out := measureMachine(vm, limit, &work)
+			n, out := measureMachine(vm, limit, e)
 			if n > best.Value || out {
 				best = Complexity{Value: max(n, best.Value), Path: k, After: append([]string(nil), after...)}
 			}
@@ -192,7 +186,7 @@ func (vm *valueMachine) nextStates() []*nameState {
 type ruleModel struct {
 	root   *nameState
 	pats   map[string]*vpattern // one pattern per key, so equal means same
-	budget int
+	effort *effort
 }
 
 // addStep adds key keys[i] of one sub-rule at name state ns, then the
@@ -200,13 +194,14 @@ type ruleModel struct {
 // GenericMachine.addStep): each value after the first is offered the name
 // state of the value before it.
 func (r *ruleModel) addStep(ns *nameState, keys []string, i int, lists map[string][]*vpattern) {
+	r.effort.spend(1)
 	key := keys[i]
 	if ns.machines == nil {
 		ns.machines = map[string]*valueMachine{}
 	}
 	vm := ns.machines[key]
 	if vm == nil {
-		vm = newValueMachine(key, &r.budget)
+		vm = newValueMachine(key, r.effort)
 		ns.machines[key] = vm
 		ns.keys = append(ns.keys, key)
 	}
@@ -217,7 +212,7 @@ func (r *ruleModel) addStep(ns *nameState, keys []string, i int, lists map[strin
 		if !containsState(next, last) {
 			next = append(next, last)
 		}
-		if r.budget <= 0 {
+		if r.effort.out() {
 			return
 		}
 	}
@@ -393,7 +388,7 @@ func (r *ruleModel) pattern(kind string, values []string, counted bool, chars fu
 	if p, ok := r.pats[key]; ok {
 		return p
 	}
-	p := &vpattern{key: key, counted: counted}
+	p := &vpattern{key: key, counted: counted, suffix: suffixKinds[kind]}
 	if chars != nil {
 		for _, v := range values {
 			p.values = append(p.values, chars(v))
@@ -402,6 +397,11 @@ func (r *ruleModel) pattern(kind string, values []string, counted bool, chars fu
 	r.pats[key] = p
 	return p
 }
+
+// suffixKinds are the pattern types that event-ruler counts in its
+// machine's hasSuffix (addMatchReferences): once one is in a machine, later
+// values are laid out with its suffix-aware reuse check (converges).
+var suffixKinds = map[string]bool{"suffix": true, "suffix-equals-ignore-case": true, "anything-but-suffix": true}
 
 func quoteAll(texts []string, before, after string) []string {
 	out := make([]string, len(texts))

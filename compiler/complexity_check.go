@@ -17,11 +17,11 @@ const complexityReason = "Rule is too complex - try using fewer wildcard charact
 // instead: AWS may accept it.
 func checkComplexity(root *Object, limit int) (diag, warning *Diagnostic) {
 	limit = min(limit, ComplexityCap-1)
-	c := measureRule(root, limit+1, false, complexityWork)
+	c := measureRule(root, limit+1, false, newEffort(complexitySteps))
 	if c.Value <= limit && !c.AtLeast {
 		return nil, nil
 	}
-	if exact := measureRule(root, ComplexityCap, false, complexityMessageWork); exact.Value >= c.Value {
+	if exact := measureRule(root, ComplexityCap, false, newEffort(complexityMessageSteps)); exact.Value >= c.Value {
 		c = exact
 	}
 	pos := root.Pos
@@ -34,7 +34,7 @@ func checkComplexity(root *Object, limit int) (diag, warning *Diagnostic) {
 			}
 		}
 	}
-	if q := measureRule(root, limit+1, true, complexityWork); q.Value <= limit && !q.AtLeast {
+	if q := measureRule(root, limit+1, true, newEffort(complexitySteps)); q.Value <= limit && !q.AtLeast {
 		return nil, &Diagnostic{Pos: pos, Severity: SeverityWarning, Code: WarnComplexityQuirk,
 			Reason: fmt.Sprintf("wildcard complexity %s, limit %d, but AWS may accept this rule: its engine scores 0 the fields that sort after an {\"exists\": false} field", complexityFigure(c, limit), limit),
 			Hint:   complexityHint(c)}
@@ -42,10 +42,6 @@ func checkComplexity(root *Object, limit int) (diag, warning *Diagnostic) {
 	return &Diagnostic{Pos: pos, Severity: SeverityError, Code: CodeComplexity, Reason: complexityReason,
 		Hint: fmt.Sprintf("complexity %s, limit %d; %s", complexityFigure(c, limit), limit, complexityHint(c))}, nil
 }
-
-// complexityMessageWork bounds the second measure, which only sharpens the
-// figure in the message of a pattern already judged over the limit.
-const complexityMessageWork = 1 << 14
 
 func complexityFigure(c Complexity, limit int) string {
 	switch {

@@ -10,22 +10,30 @@ import (
 // one value machine, scoring each set of elements one input can reach.
 
 // measureMachine returns the complexity of one value machine, or cap as
-// soon as some set scores cap or more. work counts the sets visited for the
-// whole rule; when it runs out, measureMachine returns the best score so
-// far and out.
-func measureMachine(vm *valueMachine, cap int, work *int) (n int, out bool) {
-	w := weighMachine(vm)
+// soon as some set scores cap or more. It spends e's steps (an element
+// touched is a step); when they run out, it returns the best score so far
+// and out.
+func measureMachine(vm *valueMachine, cap int, e *effort) (n int, out bool) {
+	w := weighMachine(vm, e)
+	if e.out() {
+		return 0, true
+	}
 	if len(w.weight) == 0 {
 		return 0, false
 	}
+	w.effort = e
 	best := 0
 	seen := map[string]bool{}
 	var key []byte
 	scratch := make([]bool, len(w.weight))
 	queue := w.successors([]int{-1}, nil, scratch)
 	for len(queue) > 0 {
+		if e.out() {
+			return best, true
+		}
 		t := queue[0]
 		queue = queue[1:]
+		e.spend(1 + len(t))
 		key = key[:0]
 		for _, id := range t {
 			key = append(key, byte(id), byte(id>>8), byte(id>>16))
@@ -34,9 +42,6 @@ func measureMachine(vm *valueMachine, cap int, work *int) (n int, out bool) {
 			continue
 		}
 		seen[string(key)] = true
-		if *work--; *work <= 0 {
-			return best, true
-		}
 		if s := w.score(t, scratch); s >= cap {
 			return cap, false
 		} else if s > best {
@@ -53,6 +58,7 @@ func measureMachine(vm *valueMachine, cap int, work *int) (n int, out bool) {
 // the traversal leaves them out. Elements are numbered; for each, the
 // weighted targets of its state per byte and on every byte.
 type weighed struct {
+	effort *effort
 	weight []int
 	edges  [][]byteTargets // by element id; nil for a bare match
 	star   [][]int         // by element id: weighted star targets
@@ -65,7 +71,7 @@ type byteTargets struct {
 	ids []int
 }
 
-func weighMachine(vm *valueMachine) *weighed {
+func weighMachine(vm *valueMachine, e *effort) *weighed {
 	// Number the counted patterns of this machine.
 	pidx := map[*vpattern]int{}
 	for _, m := range vm.matches {
@@ -94,13 +100,14 @@ func weighMachine(vm *valueMachine) *weighed {
 			return r
 		}
 		onPath[s] = true
-		visit := func(e elem) {
-			if e.m != nil && e.m.pat.counted {
-				i := pidx[e.m.pat]
+		visit := func(t elem) {
+			e.spend(words)
+			if t.m != nil && t.m.pat.counted {
+				i := pidx[t.m.pat]
 				r[i/64] |= 1 << (i % 64)
 			}
-			if e.st != nil && e.st != s {
-				for i, x := range reachOf(e.st) {
+			if t.st != nil && t.st != s {
+				for i, x := range reachOf(t.st) {
 					r[i] |= x
 				}
 			}
@@ -154,6 +161,7 @@ func weighMachine(vm *valueMachine) *weighed {
 	}
 	targets := func(s *vstate) ([]byteTargets, []int) {
 		var bt []byteTargets
+		e.spend(1 + len(s.order) + len(s.star))
 		for _, b := range s.order {
 			var list []int
 			for _, e := range s.edges[b] {
@@ -195,7 +203,9 @@ func (w *weighed) score(t []int, in []bool) int {
 		in[id] = true
 	}
 	n := 0
+	w.effort.spend(len(t))
 	for _, id := range t {
+		w.effort.spend(len(w.star[id]))
 		n += w.weight[id]
 		for _, s := range w.star[id] {
 			if !in[s] {
@@ -224,6 +234,7 @@ func (w *weighed) successors(t []int, queue [][]int, in []bool) [][]int {
 	var order []byte
 	for _, id := range t {
 		bt, st := edgesOf(id)
+		w.effort.spend(1 + len(st) + len(bt))
 		for _, x := range st {
 			if !in[x] {
 				in[x] = true
@@ -242,15 +253,18 @@ func (w *weighed) successors(t []int, queue [][]int, in []bool) [][]int {
 	}
 	for _, b := range order {
 		next := append([]int(nil), stars...)
+		w.effort.spend(1 + len(stars))
 		for _, x := range next {
 			in[x] = true
 		}
 		for _, id := range t {
 			bt, _ := edgesOf(id)
+			w.effort.spend(1 + len(bt))
 			for _, e := range bt {
 				if e.b != b {
 					continue
 				}
+				w.effort.spend(len(e.ids))
 				for _, x := range e.ids {
 					if !in[x] {
 						in[x] = true

@@ -52,10 +52,13 @@ type elem struct {
 }
 
 // vpattern is one event-ruler pattern (type and value text), counted when
-// it is a wildcard or an anything-but wildcard.
+// it is a wildcard or an anything-but wildcard; suffix marks the types read
+// from the end of the value (suffix, suffix equals-ignore-case,
+// anything-but suffix).
 type vpattern struct {
 	key     string
 	counted bool
+	suffix  bool
 	values  [][]inChar // laid out in this order; nil for patterns not laid out
 }
 
@@ -66,7 +69,10 @@ type valueMachine struct {
 	states  int
 	matches map[matchKey]*vmatch
 	other   map[string]*nameState // patterns not laid out: their name state
-	budget  *int                  // states left for the whole rule
+	effort  *effort               // the whole measure's budget
+	// hasSuffix is event-ruler's per-machine hasSuffix counter, as a flag:
+	// set once a suffix-type pattern's terminal edge is in the machine.
+	hasSuffix bool
 }
 
 type matchKey struct {
@@ -74,15 +80,15 @@ type matchKey struct {
 	next *nameState
 }
 
-func newValueMachine(path string, budget *int) *valueMachine {
-	vm := &valueMachine{path: path, matches: map[matchKey]*vmatch{}, other: map[string]*nameState{}, budget: budget}
+func newValueMachine(path string, e *effort) *valueMachine {
+	vm := &valueMachine{path: path, matches: map[matchKey]*vmatch{}, other: map[string]*nameState{}, effort: e}
 	vm.start = vm.newState(false)
 	return vm
 }
 
 func (vm *valueMachine) newState(indet bool) *vstate {
 	vm.states++
-	*vm.budget--
+	vm.effort.states--
 	return &vstate{id: vm.states, indet: indet, edges: map[byte][]elem{}}
 }
 
@@ -153,30 +159,81 @@ func (vm *valueMachine) canReuse(s, next *vstate, chars []inChar, i int) bool {
 	return !vm.converges(s, chars, i)
 }
 
-// converges is true when s may have two ways on chars[i] that meet again:
-// a star edge to another state (the star may match the byte or nothing),
-// or a character with distinct lower and upper case.
+// converges is event-ruler's doMultipleTransitionsConvergeForInputByte:
+// true when s may have two ways on the character starting at chars[i] that
+// meet again, either a star edge to another state (the star may match the
+// byte or nothing) or a character with distinct lower and upper case.
+//
+// A character starts at a byte that is not a UTF-8 continuation byte. Once
+// the machine holds a suffix-type pattern, a continuation byte right after a
+// non-continuation byte starts one too, read backwards as in a reversed
+// suffix value: that byte, the continuation bytes after it and the first
+// byte that is not one, in reverse order. In a forward value that is the
+// second byte of a multi-byte character, and the "character" decoded is
+// mostly the next one: in `日a` it is `a`, so a second copy of a glob
+// forks inside `日` where, without a suffix in the machine, it would share.
+//
+// Where event-ruler's check reads a star or a case set as a byte it throws
+// (a ClassCastException, the rule is not stored); the model forks there,
+// the costlier layout.
 func (vm *valueMachine) converges(s *vstate, chars []inChar, i int) bool {
 	c := chars[i]
-	if c.kind != inByte || (c.b >= 0x80 && c.b <= 0xBF) {
+	if c.kind != inByte {
 		return false
+	}
+	backward := false
+	if isContinuation(c.b) {
+		if !vm.hasSuffix {
+			return false
+		}
+		if i > 0 {
+			prev := chars[i-1]
+			if prev.kind != inByte {
+				return true // event-ruler throws here
+			}
+			if isContinuation(prev.b) {
+				return false // inside a character
+			}
+		}
+		backward = true
 	}
 	for _, e := range s.star {
 		if e.st != s || e.m != nil {
 			return true
 		}
 	}
-	n := utf8Len(c.b)
-	var buf [4]byte
-	k := 0
-	for ; k < n && i+k < len(chars) && chars[i+k].kind == inByte; k++ {
-		buf[k] = chars[i+k].b
+	var buf []byte
+	if backward {
+		for k := i; k < len(chars); k++ {
+			if chars[k].kind != inByte {
+				return true // event-ruler throws here
+			}
+			buf = append(buf, chars[k].b)
+			if !isContinuation(chars[k].b) {
+				break
+			}
+		}
+		for l, r := 0, len(buf)-1; l < r; l, r = l+1, r-1 {
+			buf[l], buf[r] = buf[r], buf[l]
+		}
+	} else {
+		// event-ruler takes one, two or three bytes by the lead byte.
+		n := min(utf8Len(c.b), 3)
+		for k := 0; k < n; k++ {
+			if i+k >= len(chars) || chars[i+k].kind != inByte {
+				return true // event-ruler throws here (never in valid UTF-8)
+			}
+			buf = append(buf, chars[i+k].b)
+		}
 	}
 	// event-ruler asks whether its equals-ignore-case parser gives the
-	// character two spellings; the transition it then looks up is never
-	// null, so the answer does not depend on the machine.
-	return len(caseSet(string(buf[:k]))) > 1
+	// first character two spellings; the transition it then looks up is
+	// never null, so the answer does not depend on the machine.
+	return len(caseSet(string(buf))) > 1
 }
+
+// isContinuation reports a UTF-8 continuation byte (10xxxxxx).
+func isContinuation(b byte) bool { return b >= 0x80 && b <= 0xBF }
 
 func utf8Len(b byte) int {
 	switch {
@@ -221,6 +278,11 @@ func (vm *valueMachine) endOfValue(s, prev *vstate, chars []inChar, j int, p *vp
 		prev, s = s, n
 	}
 	for ; j < last; j++ {
+		if vm.effort.out() {
+			// The measure is over (judged over any limit): a long value
+			// must not outgrow the states budget before it is checked.
+			return ns
+		}
 		n := vm.nextState(s, prev, chars, j)
 		prev, s = s, n
 	}
@@ -282,6 +344,9 @@ func (vm *valueMachine) insertMatch(chars []inChar, i int, s *vstate, ns *nameSt
 		}
 	}
 	m := elem{m: vm.match(p, ns)}
+	if p.suffix {
+		vm.hasSuffix = true
+	}
 	vm.link(s, c, m)
 	if prev != nil && i == len(chars)-1 && i > 0 && chars[i-1].kind == inStar {
 		vm.link(prev, c, m)
@@ -292,6 +357,7 @@ func (vm *valueMachine) insertMatch(chars []inChar, i int, s *vstate, ns *nameSt
 // step lists the targets of s on one character: a byte's own targets and
 // the star targets; for a case set, the targets every spelling reaches.
 func (vm *valueMachine) step(s *vstate, c inChar) []elem {
+	vm.effort.spend(1 + len(s.star) + len(s.edges[c.b]))
 	switch c.kind {
 	case inStar:
 		return s.star

@@ -109,11 +109,13 @@ func FuzzWildcardComplexity(f *testing.F) {
 	f.Add("*o*", "*p*", uint8(0))
 	f.Add("*a*b*c*d*", "*a*b*c*", uint8(3))
 	f.Add("日a*é*\\**x", "a*b", uint8(5))
+	f.Add("*日a日*", "x", uint8(6))
+	f.Add("*日*", "日é", uint8(7))
 	f.Fuzz(func(t *testing.T, g1, g2 string, shape uint8) {
 		q1, _ := json.Marshal(g1)
 		q2, _ := json.Marshal(g2)
 		var src string
-		switch shape % 6 {
+		switch shape % 8 {
 		case 0:
 			src = fmt.Sprintf(`{"a": [{"wildcard": %s}, {"wildcard": %s}]}`, q1, q2)
 		case 1:
@@ -124,10 +126,23 @@ func FuzzWildcardComplexity(f *testing.F) {
 			src = fmt.Sprintf(`{"$or": [{"b": ["x"], "z": [{"wildcard": %s}]}, {"z": [{"wildcard": %s}, {"equals-ignore-case": %s}]}]}`, q1, q2, q1)
 		case 4:
 			src = fmt.Sprintf(`{"a": [{"prefix": %s}, {"wildcard": %s}, {"suffix": {"equals-ignore-case": %s}}, {"wildcard": %s}]}`, q2, q1, q2, q1)
-		default:
+		case 5:
 			src = fmt.Sprintf(`{"a": [{"exists": false}], "b": [{"wildcard": %s}, {"wildcard": %s}, {"wildcard": %s}]}`, q1, q2, q1)
+		case 6:
+			// A suffix in the machine changes how later copies share.
+			src = fmt.Sprintf(`{"a": [{"suffix": %s}, {"wildcard": %s}, {"wildcard": %s}]}`, q2, q1, q1)
+		default:
+			src = fmt.Sprintf(`{"a": [{"anything-but": {"suffix": %s}}, {"suffix": {"equals-ignore-case": %s}}, {"suffix": {"equals-ignore-case": %s}}, {"wildcard": %s}, {"wildcard": %s}]}`, q2, q2, q2, q1, q1)
 		}
+		var efforts []*effort
+		onEffort = func(e *effort) { efforts = append(efforts, e) }
+		defer func() { onEffort = nil }()
 		p, err := Compile([]byte(src), EventBridge, &Options{WildcardComplexity: ComplexityCap - 1})
+		for _, e := range efforts {
+			if e.spent > max(complexitySteps, complexityMessageSteps)+complexityOvershoot || complexityStates-e.states > complexityStates+complexityOvershoot {
+				t.Fatalf("%s: a measure spent %d steps and %d states", src, e.spent, complexityStates-e.states)
+			}
+		}
 		if err != nil {
 			return // a glob AWS rejects, or over even the widest limit
 		}

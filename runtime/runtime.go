@@ -243,7 +243,10 @@ func (r *Runtime) Run(ctx context.Context) error {
 	r.runs.Add(1)
 	r.runMu.Unlock()
 	defer r.runs.Done()
-	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run, r.Pipes.Run}
+	runs := []func(context.Context) error{r.Events.Run, r.Lambda.Run, r.Topics.Run, r.Pipes.Run, r.Schemas.Run, r.Queues.Run}
+	if r.Functions != nil {
+		runs = append(runs, r.Functions.Run)
+	}
 	errc := make(chan error, len(runs))
 	for _, run := range runs {
 		go func() { errc <- run(ctx) }()
@@ -273,6 +276,7 @@ func (r *Runtime) Stats() map[string]int64 {
 	out["sns_dropped"] = t.Dropped
 	out["sns_filtered"] = t.Filtered
 	out["sns_duplicates"] = t.Duplicates
+	out["sns_taken_over"] = t.TakenOver
 	for k, v := range r.Logs.Stats() {
 		out[k] = v
 	}

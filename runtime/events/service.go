@@ -13,6 +13,7 @@ import (
 
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
+	"github.com/patternc/patternc/runtime/internal/mirror"
 	"github.com/patternc/patternc/runtime/internal/watch"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
@@ -66,7 +67,7 @@ type Service struct {
 	sweepMu    sync.Mutex // one archive sweep at a time
 	watchers   watch.List[Activity]
 
-	shared mirror // the config bucket as watched, on shared stores (shared.go)
+	shared *mirror.Mirror // the config bucket as watched, on shared stores (shared.go)
 }
 
 const (
@@ -223,6 +224,8 @@ func (s *Service) Stats() map[string]int64 {
 		out[k.(string)] = v.(*atomic.Int64).Load()
 		return true
 	})
+	// taken from a dead instance's lapsed lease (shared stores)
+	out["deliveries_taken_over"] = s.deliver.Stats().TakenOver.Load()
 	return out
 }
 

@@ -92,9 +92,5 @@ func TestSharedConfigPropagates(t *testing.T) {
 }
 
 func dumpMirror(s *Service, key string) string {
-	m := &s.shared
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, pok := m.pending[key]
-	return fmt.Sprintf("ready=%v val=%q pending=%v %d localVer=%d rebuilds=%d", m.ready, m.vals[key], pok, p, m.localVer, s.Stats()["config_rebuilds"])
+	return fmt.Sprintf("%s rebuilds=%d", s.shared.Describe(key), s.Stats()["config_rebuilds"])
 }

@@ -81,7 +81,7 @@ func (s *Service) replaceRecord(ctx context.Context, cur *function, next record)
 	if s.funcs[cur.Spec.Name] != cur {
 		return Function{}, apiErr("ResourceConflictException", "The function was changed by another request; try again.", 409)
 	}
-	if err := s.save(ctx, next); err != nil {
+	if err := s.save(ctx, nil, next); err != nil {
 		return Function{}, err
 	}
 	fn := &function{record: next, codeDir: cur.codeDir, pool: cur.pool} // same code, same processes

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/patternc/patternc/runtime/internal/mirror"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/lambda"
 	"github.com/patternc/patternc/runtime/store"
@@ -52,6 +53,9 @@ type Service struct {
 
 	mu    sync.RWMutex
 	funcs map[string]*function
+	// shared mirrors the definitions other instances write on a shared
+	// store (shared.go); its Apply is every definition write.
+	shared *mirror.Mirror
 
 	stats counters
 	done  chan struct{}
@@ -138,7 +142,8 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 	if cfg.OutputLimit <= 0 {
 		cfg.OutputLimit = 1 << 20
 	}
-	s := &Service{env: env, cfg: cfg, funcs: map[string]*function{}, done: make(chan struct{})}
+	s := &Service{env: env, cfg: cfg, funcs: map[string]*function{}, done: make(chan struct{}),
+		shared: mirror.New(env.Store, bucket, nil)}
 	if err := s.writeClients(); err != nil {
 		return nil, err
 	}
@@ -150,6 +155,7 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 		}
 		fn := &function{record: r, codeDir: filepath.Join(cfg.Dir, r.CodePath), pool: &pool{}}
 		s.funcs[r.Spec.Name] = fn
+		s.shared.Seed(k, v)
 		s.register(fn)
 		return true
 	})
@@ -291,14 +297,18 @@ func (s *Service) unpack(name string, zip []byte) (rel, sha string, err error) {
 
 func lastModified() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000+0000") }
 
-func (s *Service) save(ctx context.Context, r record) error {
+// save writes r, after the code ops already in b (nil: none). Callers
+// hold s.mu (see syncShared).
+func (s *Service) save(ctx context.Context, b *store.Batch, r record) error {
 	data, err := json.Marshal(r)
 	if err != nil {
 		return err
 	}
-	var b store.Batch
+	if b == nil {
+		b = &store.Batch{}
+	}
 	b.Put(bucket, []byte(r.Spec.Name), data)
-	return s.env.Store.Apply(ctx, &b)
+	return s.shared.Apply(ctx, b)
 }
 
 // Create makes a function from a spec and a zip archive of its code.
@@ -323,7 +333,9 @@ func (s *Service) Create(ctx context.Context, sp Spec, zip []byte) (Function, er
 		os.RemoveAll(filepath.Join(s.cfg.Dir, rel))
 		return Function{}, apiErr("ResourceConflictException", "Function already exist: "+sp.Name, 409)
 	}
-	if err := s.save(ctx, r); err != nil {
+	var b store.Batch
+	s.putCode(&b, rel, zip)
+	if err := s.save(ctx, &b, r); err != nil {
 		s.mu.Unlock()
 		os.RemoveAll(filepath.Join(s.cfg.Dir, rel))
 		return Function{}, err
@@ -337,13 +349,21 @@ func (s *Service) Create(ctx context.Context, sp Spec, zip []byte) (Function, er
 
 // replace installs next in place of cur (same name) and retires cur: its
 // idle processes stop now, busy ones when they finish.
-func (s *Service) replace(ctx context.Context, cur *function, next record) (Function, error) {
+// zip, when non-nil, is next's new code.
+func (s *Service) replace(ctx context.Context, cur *function, next record, zip []byte) (Function, error) {
 	s.mu.Lock()
 	if s.funcs[next.Spec.Name] != cur {
 		s.mu.Unlock()
 		return Function{}, apiErr("ResourceConflictException", "The function was changed by another request; try again.", 409)
 	}
-	if err := s.save(ctx, next); err != nil {
+	var b store.Batch
+	if zip != nil {
+		s.putCode(&b, next.CodePath, zip)
+	}
+	if cur.CodePath != next.CodePath {
+		s.dropCode(&b, cur.record)
+	}
+	if err := s.save(ctx, &b, next); err != nil {
 		s.mu.Unlock()
 		return Function{}, err
 	}
@@ -384,7 +404,7 @@ func (s *Service) UpdateCode(ctx context.Context, nameOrARN string, zip []byte) 
 	next := cur.record
 	next.CodePath, next.CodeSha256, next.CodeSize = rel, sha, int64(len(zip))
 	next.LastModified, next.RevisionID = lastModified(), uuid.NewString()
-	out, err := s.replace(ctx, cur, next)
+	out, err := s.replace(ctx, cur, next, zip)
 	if err != nil {
 		os.RemoveAll(filepath.Join(s.cfg.Dir, rel))
 	}
@@ -406,7 +426,7 @@ func (s *Service) UpdateConfig(ctx context.Context, nameOrARN string, change fun
 		return Function{}, err
 	}
 	next.LastModified, next.RevisionID = lastModified(), uuid.NewString()
-	return s.replace(ctx, cur, next)
+	return s.replace(ctx, cur, next, nil)
 }
 
 func maps(m map[string]string) map[string]string {
@@ -432,8 +452,9 @@ func (s *Service) Delete(ctx context.Context, nameOrARN string) error {
 		return apiErr("ResourceConflictException", "The function was changed by another request; try again.", 409)
 	}
 	var b store.Batch
+	s.dropCode(&b, cur.record)
 	b.Delete(bucket, []byte(cur.Spec.Name))
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.shared.Apply(ctx, &b); err != nil {
 		s.mu.Unlock()
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
+	"github.com/patternc/patternc/runtime/store"
 )
 
 // Handler is a function's code.
@@ -29,6 +30,11 @@ type Options struct {
 	StatusRetention time.Duration
 }
 
+// unknownGrace is how long, on a shared store, an invocation of a
+// function this instance does not know waits for its definition to
+// arrive before it fails as deleted.
+const unknownGrace = 30 * time.Second
+
 type function struct {
 	running atomic.Int64 // handler runs in progress
 	name    string
@@ -48,6 +54,10 @@ type Dispatcher struct {
 	funcs map[string]*function
 
 	stats counters
+
+	// shared: the store is shared with other instances (they accept
+	// invocations this one may claim).
+	shared bool
 
 	observers atomic.Pointer[[]func(Change)]
 	idemMu    sync.Mutex // one keyed invoke at a time: check and record are one step
@@ -72,6 +82,8 @@ func (d *Dispatcher) Stats() map[string]int64 {
 		"invocation_throttles":          c.throttles.Load(),
 		"destination_delivery_failures": c.destinationFailures.Load(),
 		"invocations_failed_to_dlq":     c.dlqFailures.Load(),
+		// taken from a dead instance's lapsed lease (shared stores)
+		"invocations_taken_over": d.q.Stats().TakenOver.Load(),
 	}
 }
 
@@ -97,7 +109,8 @@ func New(env kernel.Env, cfg Options) (*Dispatcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}}, nil
+	_, shared := env.Store.(store.Watcher)
+	return &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}, shared: shared}, nil
 }
 
 // FunctionARN is the qualified ARN of a function.

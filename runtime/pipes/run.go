@@ -22,6 +22,9 @@ type worker struct {
 // source only after the target accepted them, so a pipe stopped or killed
 // mid-batch delivers that batch again (at least once).
 func (s *Service) Run(ctx context.Context) error {
+	mirrored := make(chan struct{})
+	go func() { defer close(mirrored); _ = s.shared.Run(ctx, s.env.Logf, s.syncShared) }()
+	defer func() { <-mirrored }()
 	workers := map[string]*worker{}
 	stop := func(name string) {
 		if w, ok := workers[name]; ok {

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/patternc/patternc/runtime/internal/mirror"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 )
@@ -68,6 +69,9 @@ type Service struct {
 	pipes map[string]*Pipe
 	tags  map[string]map[string]string // by pipe name
 	wake  chan struct{}
+	// shared mirrors the pipes other instances write on a shared store
+	// (shared.go); its Apply is every pipe write. Callers of save hold mu.
+	shared *mirror.Mirror
 
 	stats counters
 }
@@ -92,7 +96,8 @@ func New(env kernel.Env, opts Options) (*Service, error) {
 	if opts.Poll <= 0 {
 		opts.Poll = time.Second
 	}
-	s := &Service{env: env, opts: opts, pipes: map[string]*Pipe{}, tags: map[string]map[string]string{}, wake: make(chan struct{}, 1)}
+	s := &Service{env: env, opts: opts, pipes: map[string]*Pipe{}, tags: map[string]map[string]string{}, wake: make(chan struct{}, 1),
+		shared: mirror.New(env.Store, bucket, nil)}
 	var bad error
 	err = env.Store.Scan(context.Background(), bucket, nil, nil, func(k, v []byte) bool {
 		var st stored
@@ -102,6 +107,7 @@ func New(env kernel.Env, opts Options) (*Service, error) {
 		p := st.Pipe
 		s.pipes[p.Name] = &p
 		s.tags[p.Name] = st.Tags
+		s.shared.Seed(k, v)
 		return true
 	})
 	if err == nil {
@@ -143,7 +149,7 @@ func (s *Service) save(ctx context.Context, name string, p *Pipe, tags map[strin
 		}
 		b.Put(bucket, []byte(name), val)
 	}
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.shared.Apply(ctx, &b); err != nil {
 		return err
 	}
 	s.signal()

@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"sort"
@@ -38,6 +39,7 @@ func (r *Registry) loadDiscoverers(ctx context.Context) error {
 			return false
 		}
 		r.discoverers[d.DiscovererId] = &d
+		r.shared.Seed(k, v)
 		return true
 	})
 	if err == nil {
@@ -50,7 +52,7 @@ func (r *Registry) saveDiscoverer(ctx context.Context, d *Discoverer) error {
 	val, _ := json.Marshal(d)
 	var b store.Batch
 	b.Put(bucket, discKey(d.DiscovererId), val)
-	return r.st.Apply(ctx, &b)
+	return r.shared.Apply(ctx, &b)
 }
 
 // discovererID is AWS's id for a bus's discoverer: "events-event-bus-"
@@ -159,7 +161,7 @@ func (r *Registry) DeleteDiscoverer(ctx context.Context, id string) error {
 	}
 	var b store.Batch
 	b.Delete(bucket, discKey(id))
-	if err := r.st.Apply(ctx, &b); err != nil {
+	if err := r.shared.Apply(ctx, &b); err != nil {
 		return err
 	}
 	delete(r.discoverers, id)
@@ -177,4 +179,36 @@ func (r *Registry) Discovering(busArn string) bool {
 	defer r.mu.Unlock()
 	d, ok := r.discoverers[discovererID(a)]
 	return ok && d.State == DiscovererStarted
+}
+
+// Registries, schemas and versions are read from the store on every
+// call, so every instance sharing it sees them at once. Discoverers are
+// held in memory (Discovering runs for every routed event): on a shared
+// store they are mirrored (runtime/internal/mirror) and Run applies what
+// other instances write.
+
+func isDiscovererKey(k []byte) bool { return bytes.HasPrefix(k, []byte("disc/")) }
+
+// Run keeps the discoverers in step with those other instances write, on
+// a shared store, until ctx is done.
+func (r *Registry) Run(ctx context.Context) error {
+	return r.shared.Run(ctx, r.env.Logf, r.syncShared)
+}
+
+func (r *Registry) syncShared() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, c := range r.shared.Changes() {
+		id := strings.TrimPrefix(c.Key, "disc/")
+		if c.Val == nil {
+			delete(r.discoverers, id)
+			continue
+		}
+		var d Discoverer
+		if err := json.Unmarshal(c.Val, &d); err != nil {
+			r.env.Logf("schemas: discoverer %s written by another instance: %v", id, err)
+			continue
+		}
+		r.discoverers[id] = &d
+	}
 }

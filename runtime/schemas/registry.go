@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/patternc/patternc/runtime/clock"
+	"github.com/patternc/patternc/runtime/internal/mirror"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -77,6 +78,7 @@ type Registry struct {
 	inferred map[string]*discovery         // source + "\x00" + detail-type
 	// discoverers by id; their buses' events are inferred when STARTED.
 	discoverers map[string]*Discoverer
+	shared      *mirror.Mirror // discoverers written by other instances (discoverer.go)
 }
 
 type discovery struct {
@@ -96,7 +98,7 @@ func New(env kernel.Env, opts Options) (*Registry, error) {
 		opts.MinInterval = time.Second
 	}
 	r := &Registry{env: env, st: env.Store, clk: env.Clock, opts: opts, compiled: map[string]*jsonschema.Schema{},
-		inferred: map[string]*discovery{}, discoverers: map[string]*Discoverer{}}
+		inferred: map[string]*discovery{}, discoverers: map[string]*Discoverer{}, shared: mirror.New(env.Store, bucket, isDiscovererKey)}
 	if err := r.loadDiscoverers(context.Background()); err != nil {
 		return nil, fmt.Errorf("schemas: loading discoverers: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/patternc/patternc/internal/crashtest"
+	"github.com/patternc/patternc/runtime"
 	"github.com/patternc/patternc/runtime/internal/testsupport"
 )
 
@@ -66,7 +67,14 @@ func loadChild(mode, dir string) {
 	if url, ok := strings.CutPrefix(mode, "cluster="); ok {
 		// TestServeCluster (cluster_test.go): R3, and a dead instance's
 		// work taken over after 3 s rather than 30.
-		cfg.NATSURL, cfg.NATSReplicas, cfg.NATSLease = url, 3, 3*time.Second
+		cfg.NATSURL, cfg.NATSReplicas, cfg.NATSLease = url, 3, clusterLease
+		// Async invokes: the function records each run in one file all
+		// instances share, with the instance that ran it.
+		instance := filepath.Base(dir)
+		cfg.Runtime = func(c *runtime.Config) {
+			c.LambdaRetryBase = 50 * time.Millisecond
+			c.Functions.Env = map[string]string{"RUNS": os.Getenv(clusterRunsEnv), "INSTANCE": instance}
+		}
 	}
 	s, err := New(cfg)
 	if err != nil {
@@ -231,21 +239,47 @@ func clientsAt(url string) clients {
 // often each id arrived.
 func drainIDs(t *testing.T, c clients, qurl, key string, want map[string]bool) map[string]int {
 	t.Helper()
+	got, _, err := collect(c, qurl, jsonMember(key), func(got map[string]int) bool { return allIn(want, got) }, time.Now().Add(3*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// jsonMember reads the id of a message from its body's JSON member key.
+func jsonMember(key string) func(body string) (string, error) {
+	return func(body string) (string, error) {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(body), &m); err != nil {
+			return "", fmt.Errorf("body %q: %v", body, err)
+		}
+		id, _ := m[key].(string)
+		return id, nil
+	}
+}
+
+// allIn reports whether every id of want is in got.
+func allIn(want map[string]bool, got map[string]int) bool {
+	for id := range want {
+		if got[id] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// collect reads queue qurl, deleting what it reads, until done (asked
+// after every receive with how often each id arrived so far) holds, and
+// returns those counts and the ids in order of first arrival. It runs on
+// any goroutine (errors are returned) and may start while the items are
+// still being sent: done decides when nothing more is due.
+func collect(c clients, qurl string, idOf func(body string) (string, error), done func(got map[string]int) bool, deadline time.Time) (map[string]int, []string, error) {
 	ctx := context.Background()
 	got := map[string]int{}
-	deadline := time.Now().Add(3 * time.Minute)
-	missing := func() int {
-		n := 0
-		for id := range want {
-			if got[id] == 0 {
-				n++
-			}
-		}
-		return n
-	}
-	for missing() > 0 {
+	var order []string
+	for !done(got) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d of %d acknowledged ids never delivered", qurl, missing(), len(want))
+			return got, order, fmt.Errorf("%s: not everything acknowledged arrived (%d ids did)", qurl, len(got))
 		}
 		out, err := c.sqs.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(qurl), MaxNumberOfMessages: 10, WaitTimeSeconds: 1})
 		if unavailable(err) {
@@ -253,25 +287,26 @@ func drainIDs(t *testing.T, c clients, qurl, key string, want map[string]bool) m
 			continue
 		}
 		if err != nil {
-			t.Fatal(err)
+			return got, order, err
 		}
 		var del []sqstypes.DeleteMessageBatchRequestEntry
 		for i, m := range out.Messages {
-			var body map[string]any
-			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &body); err != nil {
-				t.Fatalf("body %q: %v", aws.ToString(m.Body), err)
+			id, err := idOf(aws.ToString(m.Body))
+			if err != nil {
+				return got, order, err
 			}
-			id, _ := body[key].(string)
-			got[id]++
+			if got[id]++; got[id] == 1 {
+				order = append(order, id)
+			}
 			del = append(del, sqstypes.DeleteMessageBatchRequestEntry{Id: aws.String(fmt.Sprint(i)), ReceiptHandle: m.ReceiptHandle})
 		}
 		if len(del) > 0 {
 			if _, err := c.sqs.DeleteMessageBatch(ctx, &sqs.DeleteMessageBatchInput{QueueUrl: aws.String(qurl), Entries: del}); err != nil && !unavailable(err) {
-				t.Fatal(err) // unavailable: the messages come again (duplicates)
+				return got, order, err // unavailable: the messages come again (duplicates)
 			}
 		}
 	}
-	return got
+	return got, order, nil
 }
 
 // unavailable reports a 503 ServiceUnavailable: the store had no quorum or

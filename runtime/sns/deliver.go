@@ -45,6 +45,11 @@ func (s *Service) Run(ctx context.Context) error {
 	for _, sub := range subs {
 		s.startWorker(sub)
 	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		_ = s.shared.Run(ctx, s.env.Logf, s.syncShared)
+	}()
 	<-ctx.Done()
 	s.wg.Wait()
 	return ctx.Err()

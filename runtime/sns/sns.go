@@ -16,9 +16,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/compiler"
+	"github.com/patternc/patternc/runtime/internal/mirror"
 	"github.com/patternc/patternc/runtime/internal/watch"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/queue"
@@ -46,6 +46,7 @@ type Stats struct {
 	Dropped           int64 // messages given up on without a DLQ (or DLQ failed)
 	Filtered          int64 // (message, subscription) pairs the filter policy dropped
 	Duplicates        int64 // FIFO publishes dropped as duplicates
+	TakenOver         int64 // deliveries taken from a dead instance's lapsed lease (shared stores)
 }
 
 // Service is the set of topics of one account and region.
@@ -63,6 +64,9 @@ type Service struct {
 		delivered, rejected, retries, dlq, dropped, filtered, dups atomic.Int64
 	}
 	watchers watch.List[Activity]
+	// shared mirrors topics and subscriptions written by other instances
+	// on a shared store (shared.go); its Apply is every config write.
+	shared *mirror.Mirror
 
 	runMu   sync.Mutex
 	runCtx  context.Context
@@ -148,7 +152,8 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Service{env: env, opts: cfg, http: cfg.HTTPClient,
-		topics: map[string]*topic{}, subs: map[string]*subscription{}, running: map[string]context.CancelFunc{}}
+		topics: map[string]*topic{}, subs: map[string]*subscription{}, running: map[string]context.CancelFunc{},
+		shared: mirror.New(env.Store, bucket, isConfigKey)}
 	if s.http == nil {
 		s.http = &http.Client{Timeout: httpTimeout}
 	}
@@ -166,6 +171,7 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 			return false
 		}
 		s.topics[t.Name] = t
+		s.shared.Seed(k, v)
 		return true
 	})
 	if err == nil {
@@ -188,6 +194,7 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 			return false
 		}
 		s.subs[sub.ARN] = sub
+		s.shared.Seed(k, v)
 		return true
 	})
 	if err == nil {
@@ -204,10 +211,16 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 
 // Stats returns a snapshot of the counters.
 func (s *Service) Stats() Stats {
+	var taken int64
+	s.runMu.Lock()
+	for _, q := range s.queues {
+		taken += q.Stats().TakenOver.Load()
+	}
+	s.runMu.Unlock()
 	return Stats{
 		Delivered: s.stats.delivered.Load(), DeliveredRejected: s.stats.rejected.Load(),
 		Retries: s.stats.retries.Load(), DLQWrites: s.stats.dlq.Load(), Dropped: s.stats.dropped.Load(),
-		Filtered: s.stats.filtered.Load(), Duplicates: s.stats.dups.Load(),
+		Filtered: s.stats.filtered.Load(), Duplicates: s.stats.dups.Load(), TakenOver: taken,
 	}
 }
 
@@ -336,7 +349,7 @@ func (s *Service) putJSON(ctx context.Context, key string, v any) error {
 	}
 	var b store.Batch
 	b.Put(bucket, []byte(key), val)
-	return s.env.Store.Apply(ctx, &b)
+	return s.shared.Apply(ctx, &b)
 }
 
 func (s *Service) topicByARN(arn string) (*topic, error) {
@@ -392,7 +405,7 @@ func (s *Service) DeleteTopic(ctx context.Context, arn string) error {
 		}
 	}
 	b.Delete(bucket, []byte("topic/"+t.Name))
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.shared.Apply(ctx, &b); err != nil {
 		s.mu.Unlock()
 		return err
 	}
@@ -450,7 +463,7 @@ func (s *Service) Subscribe(ctx context.Context, topicARN, protocol, endpoint st
 			return old.ARN, nil
 		}
 	}
-	sub := &subscription{ARN: topicARN + ":" + uuid.NewString(), TopicARN: topicARN, Protocol: protocol, Endpoint: endpoint, Attrs: map[string]string{}}
+	sub := &subscription{ARN: topicARN + ":" + s.subscriptionID(topicARN, protocol, endpoint), TopicARN: topicARN, Protocol: protocol, Endpoint: endpoint, Attrs: map[string]string{}}
 	if err := s.applySubAttrs(t, sub, attrs, "Attributes Reason: "); err != nil {
 		s.mu.Unlock()
 		return "", err
@@ -734,7 +747,7 @@ func (s *Service) Unsubscribe(ctx context.Context, subARN string) error {
 	}
 	var b store.Batch
 	b.Delete(bucket, []byte("sub/"+subARN))
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.shared.Apply(ctx, &b); err != nil {
 		s.mu.Unlock()
 		return err
 	}

@@ -64,8 +64,13 @@ func (s *Service) SetTopicAttributes(ctx context.Context, arn, name, value strin
 	if err := s.putJSON(ctx, "topic/"+t.Name, next); err != nil {
 		return err
 	}
-	// Publishes hold pointers to t: change it in place, under s.mu.
+	t.adopt(next)
+	return nil
+}
+
+// adopt takes next's attributes (checked by next.init) into t. Publishes
+// hold pointers to t: it changes in place, under s.mu.
+func (t *topic) adopt(next *topic) {
 	t.Attrs = next.Attrs
 	t.fifo, t.contentD, t.groupDed, t.policy = next.fifo, next.contentD, next.groupDed, next.policy
-	return nil
 }

@@ -132,7 +132,7 @@ func (s *Service) putAttrs(ctx context.Context, name string, attrs map[string]st
 	}
 	var b store.Batch
 	b.Put(namesBucket, []byte(name), val)
-	return s.env.Store.Apply(ctx, &b)
+	return s.shared.Apply(ctx, &b)
 }
 
 // Attributes returns a queue's attributes with defaults filled in, its

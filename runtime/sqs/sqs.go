@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/patternc/patternc/runtime/internal/mirror"
 	"github.com/patternc/patternc/runtime/kernel"
 	"github.com/patternc/patternc/runtime/store"
 )
@@ -49,6 +50,9 @@ type Service struct {
 
 	mu     sync.Mutex
 	queues map[string]bool
+	// shared mirrors the queues other instances create and delete on a
+	// shared store; its Apply is every write of namesBucket.
+	shared *mirror.Mirror
 	recvMu sync.Mutex
 
 	waitMu  sync.Mutex
@@ -66,9 +70,10 @@ func New(env kernel.Env, opts Options) (*Service, error) {
 	if opts.Visibility <= 0 {
 		opts.Visibility = 30 * time.Second
 	}
-	s := &Service{env: env, opts: opts, queues: map[string]bool{}}
+	s := &Service{env: env, opts: opts, queues: map[string]bool{}, shared: mirror.New(env.Store, namesBucket, nil)}
 	err = env.Store.Scan(context.Background(), namesBucket, nil, nil, func(k, v []byte) bool {
 		s.queues[string(k)] = true
+		s.shared.Seed(k, v)
 		return true
 	})
 	return s, err
@@ -91,7 +96,7 @@ func (s *Service) Create(ctx context.Context, name string) (string, error) {
 	}
 	var b store.Batch
 	b.Put(namesBucket, []byte(name), []byte("{}"))
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.shared.Apply(ctx, &b); err != nil {
 		return "", err
 	}
 	s.mu.Lock()
@@ -119,7 +124,7 @@ func (s *Service) DeleteQueue(ctx context.Context, name string) error {
 	}
 	var b store.Batch
 	b.Delete(namesBucket, []byte(name))
-	if err := s.env.Store.Apply(ctx, &b); err != nil {
+	if err := s.shared.Apply(ctx, &b); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -280,4 +285,22 @@ type queueSink struct {
 func (q queueSink) Send(ctx context.Context, m kernel.Message) error {
 	_, err := q.s.Send(ctx, q.name, m)
 	return err
+}
+
+// Run keeps the queue names in step with those other instances create
+// and delete, on a shared store (serve instances on one JetStream
+// cluster), until ctx is done. Messages and attributes are read from the
+// store on every call, so only the names need this.
+func (s *Service) Run(ctx context.Context) error {
+	return s.shared.Run(ctx, s.env.Logf, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, c := range s.shared.Changes() {
+			if c.Val == nil {
+				delete(s.queues, c.Key)
+			} else {
+				s.queues[c.Key] = true
+			}
+		}
+	})
 }

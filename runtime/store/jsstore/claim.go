@@ -45,17 +45,11 @@ func (s *Store) claimsKV(ctx context.Context, bucket string) (jetstream.KeyValue
 		return kv, nil
 	}
 	name := s.bucketName("claims/" + bucket)
-	kv, err := s.js.KeyValue(ctx, name)
-	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		age := claimMarkAge
-		if t := 4 * s.cfg.LeaseTTL; t > age {
-			age = t
-		}
-		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage, TTL: age})
+	age := claimMarkAge
+	if t := 4 * s.cfg.LeaseTTL; t > age {
+		age = t
 	}
-	if err == nil {
-		kv, err = s.leaderReads(ctx, name, kv)
-	}
+	kv, err := s.openKV(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage, TTL: age}, true)
 	if err != nil {
 		return nil, fmt.Errorf("jsstore: claims of %q: %w", bucket, unavailable(err))
 	}

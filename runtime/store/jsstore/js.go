@@ -90,21 +90,49 @@ func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.K
 		return kv, nil
 	}
 	name := s.bucketName(bucket)
-	kv, err := s.js.KeyValue(ctx, name)
+	// Instances start together: one may look a bucket up while another
+	// is creating it (openKV retries).
+	kv, err := s.openKV(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage}, create)
+	if err != nil {
+		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
+	}
+	if kv == nil {
+		return nil, nil
+	}
+	s.kvs[bucket] = kv
+	return kv, nil
+}
+
+// openKV looks bucket cfg.Bucket up, creating it with cfg when create is
+// set (nil, nil: it does not exist), and returns a handle that reads
+// through the stream leader. Each attempt has its own deadline (0.25 s,
+// doubling up to 8 s); one that timed out is tried again: a lookup
+// racing another instance's creation of the bucket can go unanswered.
+func (s *Store) openKV(ctx context.Context, cfg jetstream.KeyValueConfig, create bool) (jetstream.KeyValue, error) {
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, 250*time.Millisecond<<(attempt-1))
+		kv, err := s.openKVOnce(actx, cfg, create)
+		cancel()
+		if err == nil || ctx.Err() != nil || attempt == 6 || !errors.Is(err, context.DeadlineExceeded) {
+			return kv, err
+		}
+	}
+}
+
+func (s *Store) openKVOnce(ctx context.Context, cfg jetstream.KeyValueConfig, create bool) (jetstream.KeyValue, error) {
+	kv, err := s.js.KeyValue(ctx, cfg.Bucket)
+	created := false
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
 		if !create {
 			return nil, nil
 		}
-		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage})
+		kv, err = s.js.CreateOrUpdateKeyValue(ctx, cfg)
+		created = true
 	}
 	if err != nil {
-		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
+		return nil, err
 	}
-	if kv, err = s.leaderReads(ctx, name, kv); err != nil {
-		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
-	}
-	s.kvs[bucket] = kv
-	return kv, nil
+	return s.leaderReads(ctx, cfg.Bucket, kv, created)
 }
 
 // leaderReads turns off direct gets on a replicated bucket's stream and
@@ -114,23 +142,41 @@ func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.K
 // could read the old value (a deleted SQS message handed out again and
 // written back). The leader has applied every write it acknowledged, so
 // reads through it see them: the store's read-your-writes, as on bbolt.
-func (s *Store) leaderReads(ctx context.Context, name string, kv jetstream.KeyValue) (jetstream.KeyValue, error) {
+//
+// The instance that created the bucket turns direct gets off; another
+// that finds them on waits for that (two updates of a stream whose group
+// is still forming stall each other), and turns them off itself only
+// when they stay on (a bucket made by something else).
+func (s *Store) leaderReads(ctx context.Context, name string, kv jetstream.KeyValue, created bool) (jetstream.KeyValue, error) {
 	if s.cfg.Replicas <= 1 {
 		return kv, nil // one copy: nothing to lag behind
 	}
-	st, err := s.js.Stream(ctx, "KV_"+name)
-	if err != nil {
-		return nil, err
+	waitUntil := time.Now().Add(2 * time.Second)
+	for waited := false; ; waited = true {
+		st, err := s.js.Stream(ctx, "KV_"+name)
+		if err != nil {
+			return nil, err
+		}
+		cfg := st.CachedInfo().Config
+		if !cfg.AllowDirect {
+			if waited { // kv was opened for direct gets
+				return s.js.KeyValue(ctx, name)
+			}
+			return kv, nil
+		}
+		if created || time.Now().After(waitUntil) {
+			cfg.AllowDirect = false
+			if _, err := s.js.UpdateStream(ctx, cfg); err != nil {
+				return nil, err
+			}
+			return s.js.KeyValue(ctx, name)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
-	cfg := st.CachedInfo().Config
-	if !cfg.AllowDirect {
-		return kv, nil
-	}
-	cfg.AllowDirect = false
-	if _, err := s.js.UpdateStream(ctx, cfg); err != nil {
-		return nil, err
-	}
-	return s.js.KeyValue(ctx, name)
 }
 
 func encodeKey(k []byte) string { return "k" + hex.EncodeToString(k) }
