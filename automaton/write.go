@@ -51,7 +51,7 @@ type writeScratch struct {
 	fpreds    []*predW
 	dirty     []*pathMatcher // path matchers copied in this write
 	dirtyAt   []inputPath    // and their paths
-	scopes    map[string]*scope
+	scopes    []ownedScope   // scopes copied by updateScopes
 }
 
 func (m *Machine) begin() *tx {
@@ -852,7 +852,6 @@ func (t *tx) commit() {
 	t.m.states += t.states
 	t.m.snap.Store(&s)
 	clear(t.dirty) // nor a path matcher of an old snapshot
-	clear(t.scopes)
 }
 
 // rebuildIndex makes the index of an input anew after its set of paths
@@ -889,10 +888,14 @@ func (t *tx) rebuildIndex(input int) {
 // machine's paths.)
 func (t *tx) updateScopes(input int) {
 	s := t.snap.sub[input]
-	clear(t.scopes)
+	t.scopes = t.scopes[:0]
 	for k, at := range t.dirtyAt {
-		if at.input != input || t.dirty[k] != s.index[at.path].pm {
-			continue // removed again in this write, or not this input
+		if at.input != input {
+			continue
+		}
+		e := s.index[at.path]
+		if e.pm != t.dirty[k] {
+			continue // removed again in this write
 		}
 		child := at.path
 		for {
@@ -900,18 +903,25 @@ func (t *tx) updateScopes(input int) {
 			if j := strings.LastIndexByte(child, '.'); j >= 0 {
 				parent, name = child[:j], child[j+1:]
 			}
-			sc := t.ownScope(s, parent)
-			setScopeEntry(sc, name, s.index[child])
+			var up pathEntry
+			if parent != "" {
+				up = s.index[parent]
+			}
+			sc := t.ownScope(s, parent, up.sc)
+			setScopeEntry(sc, name, e)
 			if parent == "" {
 				s.root = sc
 				break
 			}
-			e := s.index[parent]
-			e.sc = sc
-			s.index[parent] = e
-			child = parent
+			if up.sc == sc {
+				break // the way up was taken by an earlier path of this write
+			}
+			up.sc = sc
+			s.index[parent] = up
+			child, e = parent, up
 		}
 	}
+	clear(t.scopes[:cap(t.scopes)])
 }
 
 // setScopeEntry replaces the entry of a name the scope has.
@@ -926,24 +936,27 @@ func setScopeEntry(sc *scope, name string, e pathEntry) {
 	}
 }
 
-// ownScope returns a copy of the scope of the object at path that this
-// write may change.
-func (t *tx) ownScope(s *subMachine, path string) *scope {
-	if sc, ok := t.scopes[path]; ok {
-		return sc
+// ownScope returns a copy of the scope of the object at path (old: the
+// published one, nil at the top) that this write may change.
+func (t *tx) ownScope(s *subMachine, path string, old *scope) *scope {
+	for _, o := range t.scopes {
+		if o.path == path {
+			return o.sc
+		}
 	}
-	old := s.root
-	if path != "" {
-		old = s.index[path].sc
+	if path == "" {
+		old = s.root
 	}
 	c := *old
 	c.names = slices.Clone(c.names)
 	if c.byName != nil {
 		c.byName = maps.Clone(c.byName)
 	}
-	if t.scopes == nil {
-		t.scopes = map[string]*scope{}
-	}
-	t.scopes[path] = &c
+	t.scopes = append(t.scopes, ownedScope{path, &c})
 	return &c
+}
+
+type ownedScope struct {
+	path string
+	sc   *scope
 }
