@@ -62,10 +62,10 @@ func parseNumber(text []byte, scratch []byte) (f float64, exact bool, _ []byte) 
 }
 
 // readNumber is parseNumber with an early way out: when the number is
-// parsed but its comparability is still open (16 or 17 digits), skip(f)
+// parsed but its comparability is still open (16 or 17 digits), skip(lo, hi)
 // may say that nothing at the path could use the answer; it then reports
 // inexact without the costly test.
-func readNumber(text []byte, sh numShape, scratch []byte, skip func(float64) bool) (f float64, exact bool, _ []byte) {
+func readNumber(text []byte, sh numShape, scratch []byte, skip func(lo, hi float64) bool) (f float64, exact bool, _ []byte) {
 	if len(text) <= 15 { // at most 15 digits: exact in a float64
 		neg, i := false, 0
 		if text[0] == '-' {
@@ -118,7 +118,7 @@ func readNumber(text []byte, sh numShape, scratch []byte, skip func(float64) boo
 		if d.neg {
 			est = -est
 		}
-		if skip(est*(1+1e-12)) && skip(est*(1-1e-12)) {
+		if lo, hi := est*(1-1e-12), est*(1+1e-12); skip(min(lo, hi), max(lo, hi)) {
 			return est, false, scratch
 		}
 	}
@@ -130,11 +130,45 @@ func readNumber(text []byte, sh numShape, scratch []byte, skip func(float64) boo
 	if d.sig <= 15 && d.mag > -290 && d.mag < 290 {
 		return f, true, scratch
 	}
-	if skip != nil && skip(f) {
+	if skip != nil && skip(f, f) {
 		return f, false, scratch
 	}
-	scratch = strconv.AppendFloat(scratch[:0], f, 'g', -1, 64)
-	return f, compiler.SameDecimal(s, bytesString(scratch)), scratch
+	// 16 or 17 digits: comparable when they are f's shortest form. Its
+	// digits and exponent are compared with the text's as read, which
+	// costs a fraction of comparing two texts as decimals.
+	scratch = strconv.AppendFloat(scratch[:0], f, 'e', -1, 64)
+	return f, shortestIs(scratch, d), scratch
+}
+
+// shortestIs tells whether e, a float's shortest form as AppendFloat's
+// 'e' format writes it ("-d.ddde-xx"), has the significant digits and
+// the magnitude of d (neither has trailing zeros: d's are dropped by
+// decimalOf, and a shortest form has none).
+func shortestIs(e []byte, d numberText) bool {
+	k := 0
+	if k < len(e) && e[k] == '-' {
+		k++
+	}
+	var mant uint64
+	sig := 0
+	for ; k < len(e) && e[k] != 'e'; k++ {
+		if e[k] != '.' {
+			mant = mant*10 + uint64(e[k]-'0')
+			sig++
+		}
+	}
+	if k+2 >= len(e) || sig > 19 {
+		return false
+	}
+	neg := e[k+1] == '-'
+	exp := 0
+	for k += 2; k < len(e); k++ {
+		exp = exp*10 + int(e[k]-'0')
+	}
+	if neg {
+		exp = -exp
+	}
+	return sig == d.sig && mant == d.mant && exp+1 == d.mag
 }
 
 // longMantissa reports, without a loop over the digits, whether a number

@@ -31,6 +31,8 @@ type Matcher struct {
 	numShape numShape     // of the number leaf being matched
 	curPM    *pathMatcher // the path of the leaf being matched
 	curKind  byte         // its kind
+	hull     hullCache    // integer parts outside a path's ranges (hull.go)
+	inHull   bool         // the number leaf being matched is inside its path's hull
 	cur      int32        // its index once recorded, else -1
 
 	pathLeaves []pathState // by path index
@@ -38,8 +40,10 @@ type Matcher struct {
 
 	pred  []predState // by predicate id
 	fired []int32     // predicates with hits, in order
-	hits  []hitRec
-	excls []exclRec
+	// firedBits has bit id%32 set for each predicate in fired.
+	firedBits uint32
+	hits      []hitRec
+	excls     []exclRec
 
 	patEpoch []uint32
 
@@ -211,6 +215,9 @@ func (mt *Matcher) MatchMessage(dst []ID, pub *compiler.Publish) ([]ID, error) {
 // begin loads the current snapshot and sizes the scratch for it.
 func (mt *Matcher) begin() {
 	s := mt.m.snap.Load()
+	if s != mt.snap {
+		mt.hull = hullCache{}
+	}
 	mt.snap = s
 	if int(s.predCap) > len(mt.pred) {
 		n := int(s.predCap) + int(s.predCap)/4 + 16
@@ -247,6 +254,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.valBuf = mt.valBuf[:0]
 	mt.paths = mt.paths[:0]
 	mt.fired = mt.fired[:0]
+	mt.firedBits = 0
 	mt.hits = mt.hits[:0]
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
@@ -263,8 +271,12 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	// Predicates fired while clauses are decided (lazy ones, computed on
 	// demand) anchor nothing, so the list is walked as it stood.
 	fired := len(mt.fired)
+	bits := mt.firedBits
 	for i := 0; i < fired; i++ {
 		for _, cl := range preds.get(mt.fired[i]).anchors {
+			if cl.need&^bits != 0 {
+				continue // a predicate it requires has not fired
+			}
 			dst = mt.evaluate(dst, cl)
 		}
 	}
@@ -345,15 +357,17 @@ func (mt *Matcher) leafNow(val []byte) int32 {
 // ranges, or its text when it is not comparable. Work nothing at the path
 // can use is skipped.
 func (mt *Matcher) number(pm *pathMatcher, val []byte) {
+	inHull := mt.inHull
+	mt.inHull = false
 	needN, needT := pm.numKeys, pm.numText
 	needR := len(pm.ranges.conds) > 0 || pm.lazyRanges
 	if !needN && !needT && !needR {
 		return
 	}
-	if !needN && !needT && pm.hull {
+	if !needN && !needT && pm.hull && !inHull {
 		// Only ranges here: the integer part alone often shows the number
 		// is outside all of them, with no parse at all.
-		if lo, hi, ok := integerBounds(val, mt.numShape); ok && (numberKey(hi) < pm.hullLo || numberKey(lo) > pm.hullHi) {
+		if mt.outsideHull(pm, val, mt.numShape) {
 			return
 		}
 	}
@@ -382,15 +396,21 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	}
 }
 
-// skipNumber tells readNumber that a number cannot matter at the current
-// path: no literal number keys, and outside the hull of its ranges.
-func (mt *Matcher) skipNumber(f float64) bool {
+// skipNumber tells readNumber that a number in [lo, hi] cannot matter at
+// the current path: no literal number keys, and no range overlaps
+// [lo, hi]. (Testing the ranges themselves, not their hull, spares the
+// costly comparability test of a 16- or 17-digit number between them.)
+func (mt *Matcher) skipNumber(lo, hi float64) bool {
 	pm := mt.curPM
 	if pm.numKeys || pm.numText {
 		return false
 	}
-	k := numberKey(f)
-	return k < pm.hullLo || k > pm.hullHi
+	if pm.lazyRanges {
+		// Some ranges are not in the index (their predicates anchor no
+		// clause): only the hull bounds them all.
+		return numberKey(hi) < pm.hullLo || numberKey(lo) > pm.hullHi
+	}
+	return !pm.ranges.overlaps(numberKey(lo), numberKey(hi))
 }
 
 // walk runs a value through a trie (backwards when rev), firing the marks
@@ -480,6 +500,7 @@ func (mt *Matcher) hit(p int32, li int32) {
 		ps.epoch = mt.epoch
 		ps.head = -1
 		mt.fired = append(mt.fired, p)
+		mt.firedBits |= 1 << (p & 31)
 	} else if mt.hits[ps.head].leaf == li {
 		return // another condition of the field, same leaf
 	}
@@ -579,6 +600,9 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 	// they are read from the clause and the predicate scratch, where the
 	// patterns still matched would be read from their records (a cache
 	// miss each at ten thousand rules).
+	if cl.need&^mt.firedBits != 0 {
+		return dst // a predicate it requires has not fired
+	}
 	inArrays := 0
 	epoch := mt.epoch
 	for i := range cl.fields {
@@ -586,10 +610,10 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		if f.pred < 0 {
 			continue
 		}
-		if f.lazy {
+		ps := &mt.pred[f.pred]
+		if f.lazy && ps.lazy != epoch { // not computed yet in this input
 			mt.lazy(f.pred)
 		}
-		ps := &mt.pred[f.pred]
 		if ps.epoch != epoch {
 			if !f.allowAbsent {
 				return dst

@@ -55,6 +55,11 @@ func (s *scope) lookup(key []byte) (pathEntry, bool) {
 			}
 			continue // a name 64 bytes shorter or longer
 		}
+		// Names of one length mostly differ in their first byte: that
+		// compare costs no call.
+		if len(key) > 0 && n.name[0] != key[0] {
+			continue
+		}
 		if n.name == string(key) {
 			return n.e, true
 		}

@@ -1,7 +1,6 @@
 package automaton
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math/bits"
@@ -148,6 +147,12 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			}
 		case mt.trusted:
 			i, err = skipTrusted(d, i)
+		case i < len(d) && d[i] == '"':
+			if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+				i = j + 1
+			} else {
+				i, err = skipString(d, i)
+			}
 		default:
 			i, err = skipValue(d, i, depth)
 		}
@@ -224,8 +229,9 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 		}
 		return len(d), 0, &SyntaxError{len(d), "unexpected end of input in a string"}
 	case c == '-' || (c >= '0' && c <= '9'):
-		end, sh, err := scanNumberShape(d, i)
-		if err != nil {
+		end, sh := numberShape(d, i)
+		if end < 0 {
+			end, err := scanNumber(d, i)
 			return end, 0, err
 		}
 		if pm != nil {
@@ -262,18 +268,52 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below *scope) 
 		return i + 1, nil
 	}
 	for index := int32(0); ; index++ {
-		pin := i < len(d) && (d[i] == '{' || d[i] == '[')
-		if pin {
-			mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+		if i >= len(d) {
+			return i, &SyntaxError{i, "expected a value"}
 		}
-		var err error
 		var open int
-		i, open, err = mt.value(d, i, depth+1, pm, below, 0) // more elements may follow
-		if pin {
-			mt.stack = mt.stack[:len(mt.stack)-1]
-		}
-		if err != nil {
-			return i, err
+		if c := d[i]; pm != nil && (c == '-' || c-'0' < 10) {
+			// Number elements, the bulk of a coordinate array: read here,
+			// one after the other, without value's dispatch. They pin no
+			// index. At a path with only ranges, most numbers are outside
+			// their hull, or never comparable (18 significant digits or
+			// more): that is settled before any bookkeeping.
+			rangesOnly := !pm.recordAll && !pm.numKeys && !pm.numText && pm.hull
+			for {
+				end, sh := numberShape(d, i)
+				if end < 0 {
+					return scanNumber(d, i)
+				}
+				if val := d[i:end]; !rangesOnly {
+					mt.numShape = sh
+					mt.addLeaf(pm, tagNumber, val)
+				} else if !mt.outsideHull(pm, val, sh) && !longMantissa(val, sh) {
+					mt.numShape = sh
+					mt.inHull = true // number() need not test it again
+					mt.addLeaf(pm, tagNumber, val)
+				}
+				if i = end; i+1 >= len(d) || d[i] != ',' {
+					break
+				}
+				if c := d[i+1]; c != '-' && c-'0' >= 10 {
+					break
+				}
+				i++
+				index++
+			}
+		} else {
+			pin := c == '{' || c == '['
+			if pin {
+				mt.stack = append(mt.stack, arrayStep{array: id, index: index})
+			}
+			var err error
+			i, open, err = mt.value(d, i, depth+1, pm, below, 0) // more elements may follow
+			if pin {
+				mt.stack = mt.stack[:len(mt.stack)-1]
+			}
+			if err != nil {
+				return i, err
+			}
 		}
 		if open > 0 {
 			// An element object gave all it holds for the patterns; the
@@ -293,129 +333,6 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below *scope) 
 			return i, &SyntaxError{i, "expected ',' or ']' in an array"}
 		}
 	}
-}
-
-// skipValue validates and skips the value at d[i] without building it.
-func skipValue(d []byte, i, depth int) (int, error) {
-	if i >= len(d) {
-		return i, &SyntaxError{i, "expected a value"}
-	}
-	switch c := d[i]; {
-	case c == '"':
-		return skipString(d, i)
-	case c == '{' || c == '[':
-		return skipContainer(d, i, depth)
-	case c == '-' || (c >= '0' && c <= '9'):
-		return scanNumber(d, i)
-	case c == 't', c == 'f', c == 'n':
-		end, _, err := scanLiteral(d, i)
-		return end, err
-	}
-	return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
-}
-
-// skipContainer skips an object or array iteratively, checking its grammar
-// with a small state machine and a bit stack of open containers instead of
-// recursion.
-func skipContainer(d []byte, i, depth int) (int, error) {
-	var stack [16]uint64 // bit set = object; 1024 levels
-	level := 0
-	inObj := false
-	var err error
-	for {
-		// At a value.
-		switch c := d[i]; {
-		case c == '{' || c == '[':
-			if depth+level >= 1000 || level >= 16*64 {
-				return i, &SyntaxError{i, "nesting deeper than the limit of 1000 levels"}
-			}
-			if inObj {
-				stack[level>>6] |= 1 << (level & 63)
-			} else {
-				stack[level>>6] &^= 1 << (level & 63)
-			}
-			level++
-			inObj = c == '{'
-			i = skipWS(d, i+1)
-			if i >= len(d) {
-				return i, &SyntaxError{i, "unexpected end of input"}
-			}
-			if (inObj && d[i] == '}') || (!inObj && d[i] == ']') {
-				i++
-				level--
-				inObj = stack[level>>6]&(1<<(level&63)) != 0
-				break
-			}
-			if inObj {
-				if i, err = skipMemberName(d, i); err != nil {
-					return i, err
-				}
-			}
-			continue
-		case c == '"':
-			if i, err = skipString(d, i); err != nil {
-				return i, err
-			}
-		case c == '-' || c-'0' < 10:
-			if i, err = scanNumber(d, i); err != nil {
-				return i, err
-			}
-		case c == 't' || c == 'f' || c == 'n':
-			if i, _, err = scanLiteral(d, i); err != nil {
-				return i, err
-			}
-		default:
-			return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", c)}
-		}
-		// After a value: close containers or move to the next element.
-		for {
-			if level == 0 {
-				return i, nil
-			}
-			i = skipWS(d, i)
-			if i >= len(d) {
-				return i, &SyntaxError{i, "unexpected end of input"}
-			}
-			if d[i] == ',' {
-				i = skipWS(d, i+1)
-				if inObj {
-					if i, err = skipMemberName(d, i); err != nil {
-						return i, err
-					}
-				} else if i >= len(d) {
-					return i, &SyntaxError{i, "unexpected end of input in an array"}
-				}
-				break
-			}
-			if (inObj && d[i] == '}') || (!inObj && d[i] == ']') {
-				i++
-				level--
-				inObj = stack[level>>6]&(1<<(level&63)) != 0
-				continue
-			}
-			return i, &SyntaxError{i, "expected ',' or a closing bracket"}
-		}
-	}
-}
-
-// skipMemberName skips `"name" :` and the spaces after it.
-func skipMemberName(d []byte, i int) (int, error) {
-	if i >= len(d) || d[i] != '"' {
-		return i, &SyntaxError{i, "expected a double-quoted member name"}
-	}
-	i, err := skipString(d, i)
-	if err != nil {
-		return i, err
-	}
-	i = skipWS(d, i)
-	if i >= len(d) || d[i] != ':' {
-		return i, &SyntaxError{i, "expected ':' after a member name"}
-	}
-	i = skipWS(d, i+1)
-	if i >= len(d) {
-		return i, &SyntaxError{i, "expected a value"}
-	}
-	return i, nil
 }
 
 func skipString(d []byte, i int) (int, error) {
@@ -502,56 +419,6 @@ func invalidUTF8(b []byte) int {
 	return len(b)
 }
 
-// scanNumber checks the JSON number grammar at d[i] and returns its end.
-// It is the scanner's hottest loop (a citylots event is mostly numbers
-// to skip): numberEnd does the work with nothing to return but an index,
-// and scanNumberShape is called again only to explain a failure.
-func scanNumber(d []byte, i int) (int, error) {
-	if end := numberEnd(d, i); end >= 0 {
-		return end, nil
-	}
-	end, _, err := scanNumberShape(d, i)
-	return end, err
-}
-
-// numberEnd returns the end of the JSON number at d[i], or -1 where the
-// grammar (or the length limit) fails; the unsigned digit tests are one
-// comparison each.
-func numberEnd(d []byte, i int) int {
-	start := i
-	if d[i] == '-' {
-		if i++; i >= len(d) {
-			return -1
-		}
-	}
-	if c := d[i]; c == '0' {
-		i++
-	} else if c-'1' < 9 {
-		i = skipDigits(d, i+1)
-	} else {
-		return -1
-	}
-	if i < len(d) && d[i] == '.' {
-		if i++; i >= len(d) || d[i]-'0' >= 10 {
-			return -1
-		}
-		i = skipDigits(d, i+1)
-	}
-	if i < len(d) && d[i]|0x20 == 'e' {
-		if i++; i < len(d) && (d[i] == '+' || d[i] == '-') {
-			i++
-		}
-		if i >= len(d) || d[i]-'0' >= 10 {
-			return -1
-		}
-		i = skipDigits(d, i+1)
-	}
-	if i-start > 1024 {
-		return -1
-	}
-	return i
-}
-
 // numShape is what the scanner learns of a number's text on the way, so
 // the matcher need not read it again: where its integer digits end and
 // whether it has a fraction or an exponent.
@@ -615,14 +482,12 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 // can misfire only in bytes after a true hit, so the lowest flagged byte
 // is exact.)
 func stringStop(d []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for i+8 <= len(d) {
-		x := binary.LittleEndian.Uint64(d[i:])
+		x := load64(d, i)
 		q := x ^ (ones * '"')
 		b := x ^ (ones * '\\')
-		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
-		if m &= highs; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+		if m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x); m&highs != 0 {
+			return i + bits.TrailingZeros64(m&highs)>>3
 		}
 		i += 8
 	}
@@ -639,10 +504,9 @@ func stringStop(d []byte, i int) int {
 // before the stop is ASCII, so the run needs no UTF-8 check: the high
 // bits of the words it reads anyway, below the stop byte.
 func stringStopASCII(d []byte, i int) (int, bool) {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	var hi uint64
 	for i+8 <= len(d) {
-		x := binary.LittleEndian.Uint64(d[i:])
+		x := load64(d, i)
 		q := x ^ (ones * '"')
 		b := x ^ (ones * '\\')
 		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
@@ -667,9 +531,8 @@ func stringStopASCII(d []byte, i int) (int, bool) {
 
 func skipDigits(d []byte, i int) int {
 	for i+8 <= len(d) {
-		x := binary.LittleEndian.Uint64(d[i:])
-		if m := ((x - 0x3030303030303030) | (x + 0x4646464646464646)) & 0x8080808080808080; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+		if m := nonDigits(load64(d, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
 	}

@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -153,11 +154,16 @@ func FuzzTrusted(f *testing.F) {
 }
 
 // FuzzSkippers checks the word-at-a-time skippers against plain
-// definitions: numberEnd against the shape-reporting number scanner,
+// definitions: numberShape against the byte-wise number scanner,
+// skipContainer against its byte-wise definition and fastjson,
 // structStop and stringStopASCII against byte loops, and finishTrusted against fastjson (on
 // a valid container it ends exactly at the container's end).
 func FuzzSkippers(f *testing.F) {
 	f.Add([]byte(`-122.420866806231434`))
+	f.Add([]byte(`[-122.0001,37.0e5,0.0,1234567.05,100,-0,0.01e-2,true,false,null,"x\\u00e9",{"a":{}},[]]`))
+	f.Add([]byte(`{"a" : [ 1 , 2.5 ] , "b" :{"c":"d"}}  `))
+	f.Add([]byte(`[[[-122.422003528252475,37.808480096967251,0.0],[-122.4220035282524750,37.8,0.0]],[[1234567.5,-0.25e3]],{"x":[1,2]}]`))
+	f.Add([]byte(`[[[-122.422003528252475,37.80848009696725.1,0.0],[-122.422003528252475,037.8]]]`))
 	f.Add([]byte(`{"a":[1,2,{"b":"]}\"["}],"c":null}`))
 	f.Add([]byte(`[[[-1e+5,0.0],[3,4]],"Y_y{"]`))
 	f.Add([]byte("S\xc3\xa3o Paulo, Jo\xc3\xa3o\"\\\x01 \xff\xfe plain ascii run"))
@@ -165,9 +171,25 @@ func FuzzSkippers(f *testing.F) {
 		if len(data) == 0 {
 			return
 		}
-		end, _, err := scanNumberShape(data, 0)
-		if got := numberEnd(data, 0); (err == nil) != (got >= 0) || (err == nil && got != end) {
-			t.Fatalf("%q: numberEnd %d, scanNumberShape %d %v", data, got, end, err)
+		for i := range min(len(data), 12) {
+			end, sh, err := scanNumberShape(data, i)
+			got, gotSh := numberShape(data, i)
+			if (err == nil) != (got >= 0) || (err == nil && (got != end || gotSh != sh)) {
+				t.Fatalf("%q from %d: numberShape %d %+v, scanNumberShape %d %+v %v", data, i, got, gotSh, end, sh, err)
+			}
+		}
+		if c := data[0]; c == '{' || c == '[' {
+			end, err := skipContainer(data, 0, 0)
+			refEnd, refErr := skipContainerRef(data, 0, 0)
+			if end != refEnd || fmt.Sprint(err) != fmt.Sprint(refErr) {
+				t.Fatalf("%q: skipContainer %d %v, byte-wise %d %v", data, end, err, refEnd, refErr)
+			}
+			if err == nil && fastjson.ValidateBytes(data[:end]) != nil {
+				t.Fatalf("%q: skipContainer accepts %q, fastjson does not", data, data[:end])
+			}
+			if err != nil && validForScanner(data) && fastjson.ValidateBytes(data) == nil {
+				t.Fatalf("%q: skipContainer %v, fastjson accepts it", data, err)
+			}
 		}
 		for i := 0; i <= len(data); i++ {
 			want := i
@@ -198,4 +220,16 @@ func FuzzSkippers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// validForScanner tells whether fastjson's verdict on data is the
+// scanner's: fastjson lets control characters into strings and checks
+// escapes only when it decodes, and it nests at most 300 levels.
+func validForScanner(data []byte) bool {
+	for _, c := range data {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == '\\' {
+			return false
+		}
+	}
+	return bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) < 250
 }

@@ -457,7 +457,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		}
 		cr, cw := &ca.r, &ca.w
 		ca.p[0] = rec
-		*cr = clauseRec{pats: ca.p[:], full: full, gen: t.gen}
+		*cr = clauseRec{pats: ca.p[:], full: full, need: needMask(t.fields), gen: t.gen}
 		if len(t.fields) == 1 {
 			ca.f[0] = t.fields[0]
 			cr.fields = ca.f[:]
@@ -478,6 +478,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		}
 		if a := chooseAnchor(cr.fields, t.fpreds); a >= 0 {
 			cw.anchor = t.fpreds[a]
+			orderFields(cr.fields, t.fpreds, a)
 			pr := t.ownPred(cw.anchor)
 			pr.anchors = append(pr.anchors, cr)
 			if pr.lazy() {

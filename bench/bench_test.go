@@ -32,7 +32,7 @@ func TestReport(t *testing.T) {
 	}
 }
 
-func loadFamily(b *testing.B, name string, count int) (*automaton.Machine, [][]byte, int) {
+func loadFamily(b testing.TB, name string, count int) (*automaton.Machine, [][]byte, int) {
 	var fam Family
 	for _, f := range Families {
 		if f.Name == name {

@@ -1,0 +1,19 @@
+//go:build amd64 || arm64
+
+package automaton
+
+import "unsafe"
+
+// load64 reads the eight bytes d[i:i+8] as a little-endian word. The
+// caller has checked i+8 <= len(d): the skipping loops test the bound
+// once for several loads, where binary.LittleEndian would test it for
+// each (and the slice expression before it again). Little-endian targets
+// read the word as it lies; load_other.go is the portable fallback.
+func load64(d []byte, i int) uint64 {
+	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d)), i))
+}
+
+// load32 is load64 for the four bytes d[i:i+4].
+func load32(d []byte, i int) uint32 {
+	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d)), i))
+}

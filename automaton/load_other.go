@@ -1,0 +1,16 @@
+//go:build !(amd64 || arm64)
+
+package automaton
+
+import "encoding/binary"
+
+// load64 reads the eight bytes d[i:i+8] as a little-endian word (the
+// portable form of load_le.go's).
+func load64(d []byte, i int) uint64 {
+	return binary.LittleEndian.Uint64(d[i:])
+}
+
+// load32 is load64 for the four bytes d[i:i+4].
+func load32(d []byte, i int) uint32 {
+	return binary.LittleEndian.Uint32(d[i:])
+}

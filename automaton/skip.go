@@ -1,0 +1,292 @@
+package automaton
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+)
+
+// The skipping validator: what no pattern names is checked and passed over
+// here, in as few steps as the grammar allows. Numbers are read a word at
+// a time (a citylots event is mostly coordinates to skip); strings with
+// stringStop; containers iteratively, with a bit stack for the open ones.
+// scan.go's byte-wise scanners (scanNumberShape, skipString, scanLiteral)
+// are the definitions: the fuzz tests hold these to them and to fastjson,
+// and they alone write the error messages.
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// nonDigits flags (high bit) every byte of x that is not an ASCII digit:
+// subtracting '0' borrows from it, or adding 0x46 carries into its high
+// bit. Borrows and carries move upwards only, so the lowest flag is exact
+// (bytes above it may be flagged wrongly; callers look at the lowest, or
+// turn it into a digit and look again).
+func nonDigits(x uint64) uint64 {
+	return ((x - ones*'0') | (x + ones*0x46)) & highs
+}
+
+// numberShape returns the end of the JSON number at d[i] (i < len(d)) and
+// its shape, or -1 where the grammar or the length limit fails: the usual
+// number by numberWords, any other by scanNumberShape.
+func numberShape(d []byte, i int) (int, numShape) {
+	if end, intEnd := numberWords(d, i); end >= 0 {
+		return end, numShape{intEnd: intEnd - i, frac: intEnd < end}
+	}
+	return numberShapeSlow(d, i)
+}
+
+// numberWords reads the usual number at d[i] — a sign, one to seven
+// integer digits, maybe a fraction, no exponent — a word at a time, and
+// returns its end and the end of its integer digits; for any other it
+// returns -1 (numberShapeSlow reads those). The flags of nonDigits on the
+// word at the integer show where the integer ends; with the point made a
+// digit ('.'+2 is '0'), where the fraction ends, or that it goes on into
+// the next words. (Clearing the point's flag would not do: its borrow can
+// flag the zeros after it.)
+func numberWords(d []byte, i int) (end, intEnd int) {
+	j := i
+	if d[j] == '-' {
+		j++
+	}
+	if j+16 > len(d) {
+		return -1, 0
+	}
+	x := load64(d, j)
+	k := bits.TrailingZeros64(nonDigits(x)) >> 3
+	if uint(k-1) >= 7 || byte(x) == '0' && k > 1 {
+		return -1, 0 // no digit, eight or more, or a leading zero
+	}
+	intEnd = j + k
+	if c := byte(x >> (k * 8)); c != '.' {
+		if c|0x20 == 'e' {
+			return -1, 0
+		}
+		return intEnd, intEnd
+	}
+	if m := nonDigits(x + 2<<(k*8)); m != 0 {
+		if f := bits.TrailingZeros64(m); f>>3 > k+1 && byte(x>>(f&^7))|0x20 != 'e' {
+			return j + f>>3, intEnd
+		}
+		return -1, 0 // no digit after the point, or an exponent
+	}
+	q := j + 8
+	if k == 7 && d[q]-'0' >= 10 {
+		return -1, 0 // the point was the word's last byte, no digit follows
+	}
+	for q+8 <= len(d) && q-i < 1024 {
+		y := load64(d, q)
+		if m := nonDigits(y); m != 0 {
+			if f := bits.TrailingZeros64(m); byte(y>>(f&^7))|0x20 != 'e' {
+				return q + f>>3, intEnd
+			}
+			return -1, 0
+		}
+		q += 8
+	}
+	return -1, 0
+}
+
+// numberShapeSlow is numberShape by the byte-wise definition.
+func numberShapeSlow(d []byte, i int) (int, numShape) {
+	end, sh, err := scanNumberShape(d, i)
+	if err != nil {
+		return -1, sh
+	}
+	return end, sh
+}
+
+// scanNumber checks the JSON number grammar at d[i] and returns its end;
+// scanNumberShape is called again only to explain a failure.
+func scanNumber(d []byte, i int) (int, error) {
+	if end, _ := numberShape(d, i); end >= 0 {
+		return end, nil
+	}
+	end, _, err := scanNumberShape(d, i)
+	return end, err
+}
+
+// skipValue validates and skips the value at d[i] without building it.
+func skipValue(d []byte, i, depth int) (int, error) {
+	if i >= len(d) {
+		return i, &SyntaxError{i, "expected a value"}
+	}
+	switch c := d[i]; {
+	case c == '"':
+		return skipString(d, i)
+	case c == '{' || c == '[':
+		return skipContainer(d, i, depth)
+	case c == '-' || c-'0' < 10:
+		return scanNumber(d, i)
+	case c == 't', c == 'f', c == 'n':
+		end, _, err := scanLiteral(d, i)
+		return end, err
+	}
+	return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
+}
+
+// skipContainer skips an object or array at d[i] iteratively, checking its
+// grammar with a small state machine and a bit stack of open containers
+// instead of recursion. The bytes after a value are tested directly
+// before any call: in compact JSON a ',' or a bracket follows at once.
+func skipContainer(d []byte, i, depth int) (int, error) {
+	var stack [16]uint64 // bit set = object; 1024 levels
+	level := 0
+	inObj := false
+	var err error
+	for {
+		// At a value: i < len(d).
+		switch c := d[i]; {
+		case c == '-' || c-'0' < 10:
+			// Numbers, and in an array the numbers that follow.
+			for {
+				j, _ := numberWords(d, i)
+				if j < 0 {
+					if j, _ = numberShapeSlow(d, i); j < 0 {
+						return scanNumber(d, i)
+					}
+				}
+				i = j
+				if inObj || i+4 > len(d) {
+					break
+				}
+				if d[i] == ',' {
+					if c := d[i+1]; c == '-' || c-'0' < 10 {
+						i++
+						continue
+					}
+					break
+				}
+				// "],[" and a number: the next array of numbers in the
+				// same array, as in coordinate lists; the level is the
+				// same, and the parent must be an array.
+				w := load32(d, i)
+				if c := byte(w >> 24); w&0xFFFFFF != ']'|','<<8|'['<<16 || c != '-' && c-'0' >= 10 ||
+					level < 2 || stack[(level-1)>>6]&(1<<((level-1)&63)) != 0 {
+					break
+				}
+				i += 3
+			}
+		case c == '"':
+			if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+				i = j + 1
+			} else if i, err = skipString(d, i); err != nil {
+				return i, err
+			}
+		case c == '{' || c == '[':
+			if depth+level >= 1000 || level >= 16*64 {
+				return i, &SyntaxError{i, "nesting deeper than the limit of 1000 levels"}
+			}
+			if inObj {
+				stack[level>>6] |= 1 << (level & 63)
+			} else {
+				stack[level>>6] &^= 1 << (level & 63)
+			}
+			level++
+			inObj = c == '{'
+			if i++; i < len(d) && d[i] <= ' ' {
+				i = skipWS(d, i)
+			}
+			if i >= len(d) {
+				return i, &SyntaxError{i, "unexpected end of input"}
+			}
+			if d[i] == c+2 { // '{'+2 is '}', '['+2 is ']'
+				i++
+				level--
+				inObj = stack[level>>6]&(1<<(level&63)) != 0
+				break
+			}
+			if inObj {
+				if i, err = skipMemberName(d, i); err != nil {
+					return i, err
+				}
+			}
+			continue
+		case c == 't' || c == 'f' || c == 'n':
+			if i, err = skipLiteral(d, i); err != nil {
+				return i, err
+			}
+		default:
+			return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", c)}
+		}
+		// After a value: close containers or move to the next element.
+		for level > 0 {
+			if i < len(d) && d[i] <= ' ' {
+				i = skipWS(d, i)
+			}
+			if i >= len(d) {
+				return i, &SyntaxError{i, "unexpected end of input"}
+			}
+			c := d[i]
+			if c == ',' {
+				if i++; i < len(d) && d[i] <= ' ' {
+					i = skipWS(d, i)
+				}
+				if inObj {
+					if i, err = skipMemberName(d, i); err != nil {
+						return i, err
+					}
+				} else if i >= len(d) {
+					return i, &SyntaxError{i, "unexpected end of input in an array"}
+				}
+				break
+			}
+			if (inObj && c == '}') || (!inObj && c == ']') {
+				i++
+				level--
+				inObj = stack[level>>6]&(1<<(level&63)) != 0
+				continue
+			}
+			return i, &SyntaxError{i, "expected ',' or a closing bracket"}
+		}
+		if level == 0 {
+			return i, nil
+		}
+	}
+}
+
+// skipLiteral skips true, false or null at d[i], comparing whole words.
+func skipLiteral(d []byte, i int) (int, error) {
+	if len(d)-i >= 4 {
+		switch binary.LittleEndian.Uint32(d[i:]) {
+		case 't' | 'r'<<8 | 'u'<<16 | 'e'<<24, 'n' | 'u'<<8 | 'l'<<16 | 'l'<<24:
+			return i + 4, nil
+		case 'f' | 'a'<<8 | 'l'<<16 | 's'<<24:
+			if len(d)-i >= 5 && d[i+4] == 'e' {
+				return i + 5, nil
+			}
+		}
+	}
+	end, _, err := scanLiteral(d, i)
+	return end, err
+}
+
+// skipMemberName skips `"name" :` and the spaces after it.
+func skipMemberName(d []byte, i int) (int, error) {
+	if i >= len(d) || d[i] != '"' {
+		return i, &SyntaxError{i, "expected a double-quoted member name"}
+	}
+	if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+		i = j + 1
+	} else {
+		var err error
+		if i, err = skipString(d, i); err != nil {
+			return i, err
+		}
+	}
+	if i < len(d) && d[i] <= ' ' {
+		i = skipWS(d, i)
+	}
+	if i >= len(d) || d[i] != ':' {
+		return i, &SyntaxError{i, "expected ':' after a member name"}
+	}
+	if i++; i < len(d) && d[i] <= ' ' {
+		i = skipWS(d, i)
+	}
+	if i >= len(d) {
+		return i, &SyntaxError{i, "expected a value"}
+	}
+	return i, nil
+}

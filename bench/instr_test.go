@@ -1,0 +1,67 @@
+package bench
+
+import (
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/patternc/patternc/automaton"
+)
+
+// TestInstructions is a harness for counting instructions under callgrind,
+// which are repeatable where wall-clock time on a shared machine is not.
+// PATTERNC_INSTR=family:path:passes (path match, trusted or fastjson)
+// loads the family's 5000 events, then matches every event passes times
+// with the collector off. Run it with passes P and 2P and subtract the two
+// totals: the setup cancels, and what remains is P passes of the corpus:
+//
+//	GOGC=off valgrind --tool=callgrind ./bench.test -test.run=TestInstructions
+//
+// Without the variable the test only checks that its setup works.
+func TestInstructions(t *testing.T) {
+	spec := os.Getenv("PATTERNC_INSTR")
+	if spec == "" {
+		spec = "exact:match:1"
+	}
+	parts := strings.Split(spec, ":")
+	if len(parts) != 3 {
+		t.Fatalf("PATTERNC_INSTR=%q: want family:path:passes", spec)
+	}
+	passes, err := strconv.Atoi(parts[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, evs, _ := loadFamily(t, parts[0], 5000)
+	debug.SetGCPercent(-1)
+	runtime.GC()
+	var dst []automaton.ID
+	var p fastjson.Parser
+	mt := m.NewMatcher()
+	matched := 0
+	for range passes {
+		for _, ev := range evs {
+			switch parts[1] {
+			case "fastjson":
+				if _, err := p.ParseBytes(ev); err != nil {
+					t.Fatal(err)
+				}
+			case "trusted":
+				dst, err = mt.MatchTrusted(dst, ev)
+			default:
+				dst, err = mt.Match(dst, ev)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			matched += len(dst)
+		}
+	}
+	if parts[1] != "fastjson" && passes > 0 && matched == 0 {
+		t.Errorf("%s: no event matched", parts[0])
+	}
+}
