@@ -254,7 +254,8 @@ func insertBelow(kid *node, rest []byte, place markPlace, lo, hi byte, m mark, g
 	*created++
 	low := kid.own(gen)
 	low.seg = seg[c+1:]
-	mid := &node{gen: gen, seg: seg[:c], keys: seg[c : c+1], kids: []*node{low}}
+	mid := newNode(1) // with its kids array
+	mid.gen, mid.seg, mid.keys, mid.kids[0] = gen, seg[:c], seg[c:c+1], low
 	return insert(mid, rest[c:], place, lo, hi, m, gen, created)
 }
 
