@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -222,7 +223,7 @@ func TestDeleteAndReplace(t *testing.T) {
 	m.Delete("c")
 	s := m.snap.Load()
 	for i, sub := range s.sub {
-		if len(sub.paths) != 0 || len(sub.prefixes) != 0 || len(sub.always) != 0 || sub.count != 0 {
+		if len(sub.index) != 0 || len(m.prefixes[i]) != 0 || len(sub.always) != 0 || sub.count != 0 {
 			t.Fatalf("input %d not empty after deleting everything: %+v", i, sub)
 		}
 	}
@@ -302,12 +303,12 @@ func TestDifferentialChurn(t *testing.T) {
 		for id := range live {
 			m.Delete(id)
 		}
-		if m.states != 0 || len(m.predKeys) != 0 || len(m.clauses) != 0 || len(m.pathRefs) != 0 {
-			t.Fatalf("seed %d: left behind %d states, %d predicates, %d clauses, %d paths", seed, m.states, len(m.predKeys), len(m.clauses), len(m.pathRefs))
+		if m.states != 0 || len(m.predKeys) != 0 || len(m.clauses) != 0 || len(m.pathIdx) != 0 || slices.ContainsFunc(m.pathRefs, func(n int32) bool { return n != 0 }) {
+			t.Fatalf("seed %d: left behind %d states, %d predicates, %d clauses, %d paths (fields %v)", seed, m.states, len(m.predKeys), len(m.clauses), len(m.pathIdx), m.pathRefs)
 		}
 		s := m.snap.Load()
 		for i, sub := range s.sub {
-			if len(sub.paths) != 0 || len(sub.always) != 0 || sub.count != 0 {
+			if len(sub.index) != 0 || len(m.prefixes[i]) != 0 || len(sub.always) != 0 || sub.count != 0 {
 				t.Fatalf("seed %d: input %d not empty", seed, i)
 			}
 		}

@@ -3,6 +3,7 @@ package automaton
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -72,7 +73,13 @@ type Machine struct {
 	pats     idAllocator
 	scratch  writeScratch
 	pathIdx  map[inputPath]int32 // stable index of a path for matcher scratch
-	pathRefs map[inputPath]int   // live fields per path
+	// By path index: the live fields at each path (of each pattern's
+	// clauses), and the path.
+	pathRefs  []int32
+	pathNames []inputPath
+	// prefixes counts, per input, the pattern paths below each proper
+	// prefix of one (see subMachine.index).
+	prefixes [numInputs]map[string]int
 	paths    idAllocator
 	states   int
 	gen      uint64 // numbers writes, for trie node ownership
@@ -89,13 +96,10 @@ type snapshot struct {
 
 // subMachine is the automaton for one kind of input.
 type subMachine struct {
-	// paths maps a dotted path to its value automaton.
-	paths map[string]*pathMatcher
-	// prefixes holds every proper prefix (at a '.' boundary) of a pattern
-	// path: the scanner descends into an object only along these.
-	prefixes map[string]int
-	// index joins paths and prefixes for the scanner: one lookup per
-	// member tells whether it is a pattern path, leads to one, or neither.
+	// index maps every pattern path (a dotted path) to its value
+	// automaton, and every proper prefix of one (at a '.' boundary) to
+	// below: one lookup per member tells the scanner whether it is a
+	// pattern path, leads to one, or neither.
 	index map[string]pathEntry
 	// lengths has bit len%64 set for the length of every index key: most
 	// members of an event are ruled out without hashing their path.
@@ -158,12 +162,10 @@ type pathMatcher struct {
 type patternRec struct {
 	id      ID
 	clauses []*clauseW
-	paths   []string // a path per field, for pathRefs
 	// absent: paths of fields allowing absence, nil for most patterns
 	// (a pointer keeps the record in a smaller size class).
 	absent  *[]string
 	clause1 [1]*clauseW
-	path1   [1]string
 	idx     int32
 	input   int8
 }
@@ -208,10 +210,11 @@ func New(cfg Config) *Machine {
 		cfg.MaxEventSize = DefaultMaxEventSize
 	}
 	m := &Machine{cfg: cfg, patterns: map[ID]*patternRec{}, predKeys: map[string]*predW{}, clauses: map[string]*clauseW{},
-		pathIdx: map[inputPath]int32{}, pathRefs: map[inputPath]int{}}
+		pathIdx: map[inputPath]int32{}}
 	s := &snapshot{}
 	for i := range s.sub {
-		s.sub[i] = &subMachine{paths: map[string]*pathMatcher{}, prefixes: map[string]int{}}
+		s.sub[i] = &subMachine{}
+		m.prefixes[i] = map[string]int{}
 	}
 	m.snap.Store(s)
 	return m
@@ -261,6 +264,7 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 		// once instead of rehashing them as they grow.
 		m.patterns = make(map[ID]*patternRec, len(ps))
 		m.predKeys = make(map[string]*predW, len(ps))
+		m.preds = slices.Grow(m.preds, len(ps))
 		// Clauses of one field are known by their predicate, not by a
 		// key: only the others need room here.
 		keyed := 0
@@ -353,10 +357,21 @@ func (m *Machine) String() string {
 	s := m.snap.Load()
 	var b strings.Builder
 	for i, sub := range s.sub {
-		fmt.Fprintf(&b, "input %d: %d patterns, %d paths; ", i, sub.count, len(sub.paths))
+		fmt.Fprintf(&b, "input %d: %d patterns, %d paths; ", i, sub.count, sub.pathCount())
 	}
 	m.mu.Lock()
 	fmt.Fprintf(&b, "%d states", m.states)
 	m.mu.Unlock()
 	return b.String()
+}
+
+// pathCount counts the pattern paths of the input.
+func (s *subMachine) pathCount() int {
+	n := 0
+	for _, e := range s.index {
+		if e.pm != nil {
+			n++
+		}
+	}
+	return n
 }

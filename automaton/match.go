@@ -458,18 +458,21 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 				return
 			}
 			if rev {
-				for k, c := range seg {
-					if val[len(val)-1-i-k] != c {
+				for k := 0; k < len(seg); k++ {
+					if val[len(val)-1-i-k] != seg[k] {
 						return
 					}
 				}
-			} else if string(val[i:i+len(seg)]) != string(seg) {
+			} else if string(val[i:i+len(seg)]) != seg {
 				return
 			}
 			i += len(seg)
 		}
-		for k := range n.pass {
-			mt.fire(&n.pass[k], orig)
+		more := n.more
+		if more != nil {
+			for k := range more.pass {
+				mt.fire(&more.pass[k], orig)
+			}
 		}
 		if i == len(val) {
 			for k := range n.end {
@@ -481,9 +484,11 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 		if rev {
 			b = val[len(val)-1-i]
 		}
-		for k := range n.rng {
-			if r := &n.rng[k]; r.lo <= b && b <= r.hi {
-				mt.fire(&r.m, orig)
+		if more != nil {
+			for k := range more.rng {
+				if r := &more.rng[k]; r.lo <= b && b <= r.hi {
+					mt.fire(&r.m, orig)
+				}
 			}
 		}
 		n = n.child(b)

@@ -28,7 +28,14 @@ func TestPoolPerMachine(t *testing.T) {
 			t.Fatalf("b: %v %v", ids, err)
 		}
 	})
-	if allocs > alone {
-		t.Errorf("alternating two machines: %.1f allocations per pair of matches, want ≤ %.1f (each alone)", allocs, alone)
+	limit := alone
+	if raceEnabled {
+		// The race detector's pool drops a random quarter of the Matchers
+		// put back, alone and alternating alike; one shared pool would
+		// still build a Matcher (many allocations) on nearly every call.
+		limit = alone*1.5 + 1
+	}
+	if allocs > limit {
+		t.Errorf("alternating two machines: %.1f allocations per pair of matches, want ≤ %.1f (each alone: %.1f)", allocs, limit, alone)
 	}
 }

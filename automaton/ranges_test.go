@@ -135,7 +135,7 @@ func TestLazyRanges(t *testing.T) {
 			}
 			live[id] = i
 		}
-		if pm := m.snap.Load().sub[inputEvent].paths["o.n"]; pm != nil {
+		if pm := m.snap.Load().sub[inputEvent].index["o.n"].pm; pm != nil {
 			sawLazy = sawLazy || pm.lazyRanges
 			for _, id := range pm.rangePreds {
 				lazy := len(m.snap.Load().preds.get(id).anchors) == 0

@@ -1,30 +1,54 @@
 package automaton
 
-import (
-	"sort"
-
-	"github.com/patternc/patternc/compiler"
-)
+import "github.com/patternc/patternc/compiler"
 
 // A node is a state of a persistent byte trie: the value automaton of one
 // path. Values are typed keys (see key.go); a transition consumes one byte.
 // Nodes are never changed once a snapshot is published: an update copies
 // the nodes on its way (copy-on-write), so matchers read without locks.
+// A node is 96 bytes: a single Add copies one per byte of trie depth, and
+// most nodes are leaves of exact values that need only seg and end.
 type node struct {
 	// seg is a run of bytes the value must continue with, after the byte
 	// that led here, before anything below applies: chains of single-child
 	// nodes without marks are stored as one node (a radix trie), so long
 	// unique keys cost one node, not one per byte.
-	seg  []byte
-	keys []byte  // sorted transition bytes
+	seg  string
+	keys string  // sorted transition bytes
 	kids []*node // kids[i] is the target on keys[i]
 	end  []mark  // the value ends exactly here
-	pass []mark  // the value reached here (prefix)
+	more *moreMarks
+	// gen is the write that created this node (it may change it in
+	// place), with kidsShared set while kids is still the published
+	// node's array: it is copied before the first change in place.
+	gen uint64
+}
+
+// kidsShared marks a node's gen while its kids array is shared.
+const kidsShared = 1 << 63
+
+// moreMarks holds the marks of prefixes and byte ranges, which few nodes
+// have.
+type moreMarks struct {
+	pass []mark // the value reached here (prefix)
 	rng  []rangeMark
-	gen  uint64 // the write that created this node; it may change it in place
-	// shared: kids may still be the published node's array; copy it
-	// before the first in-place change.
-	shared bool
+	gen  uint64 // the write that created it may change it in place
+}
+
+// passMarks returns the node's prefix marks.
+func (n *node) passMarks() []mark {
+	if n.more == nil {
+		return nil
+	}
+	return n.more.pass
+}
+
+// rangeMarks returns the node's byte range marks.
+func (n *node) rangeMarks() []rangeMark {
+	if n.more == nil {
+		return nil
+	}
+	return n.more.rng
 }
 
 // rangeMark fires when the value continues with a byte in [lo, hi]: a CIDR
@@ -67,15 +91,23 @@ func (n *node) child(b byte) *node {
 	keys := n.keys
 	// Small fan-out is the common case: a linear scan beats a binary search.
 	if len(keys) <= 8 {
-		for i, k := range keys {
-			if k == b {
+		for i := 0; i < len(keys); i++ {
+			if keys[i] == b {
 				return n.kids[i]
 			}
 		}
 		return nil
 	}
+	if lo := keyIndex(keys, b); lo < len(keys) && keys[lo] == b {
+		return n.kids[lo]
+	}
+	return nil
+}
+
+// keyIndex returns the index of the first key >= b.
+func keyIndex(keys string, b byte) int {
 	lo, hi := 0, len(keys)
-	for lo < hi { // first key >= b
+	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		if keys[mid] < b {
 			lo = mid + 1
@@ -83,10 +115,7 @@ func (n *node) child(b byte) *node {
 			hi = mid
 		}
 	}
-	if lo < len(keys) && keys[lo] == b {
-		return n.kids[lo]
-	}
-	return nil
+	return lo
 }
 
 // own returns n itself when the current write (gen) created it, else a
@@ -96,24 +125,33 @@ func (n *node) own(gen uint64) *node {
 	if n == nil {
 		return &node{gen: gen}
 	}
-	if n.gen == gen {
+	if n.gen&^kidsShared == gen {
 		return n
 	}
 	c := *n
-	c.gen = gen
-	// The slices are shared with the published node: cap them so appends
-	// copy instead of writing into its arrays.
-	c.keys = c.keys[:len(c.keys):len(c.keys)]
-	c.kids = c.kids[:len(c.kids):len(c.kids)]
-	c.end = c.end[:len(c.end):len(c.end)]
-	c.pass = c.pass[:len(c.pass):len(c.pass)]
-	c.rng = c.rng[:len(c.rng):len(c.rng)]
-	c.shared = true
+	c.gen = gen | kidsShared
+	// end stays shared with the published node, whose readers read only
+	// its length: appends go in place while the array has room (see
+	// "Appending in place" in write.go). kids is copied before a change,
+	// as its elements change.
 	return &c
 }
 
+// ownMore returns the node's prefix and range marks in a version the
+// write may change.
+func (n *node) ownMore(gen uint64) *moreMarks {
+	if n.more == nil {
+		n.more = &moreMarks{gen: gen}
+	} else if n.more.gen != gen {
+		c := *n.more
+		c.gen = gen // pass and rng are appended in place
+		n.more = &c
+	}
+	return n.more
+}
+
 func (n *node) empty() bool {
-	return n == nil || (len(n.keys) == 0 && len(n.end) == 0 && len(n.pass) == 0 && len(n.rng) == 0)
+	return n == nil || (len(n.keys) == 0 && len(n.end) == 0 && len(n.passMarks()) == 0 && len(n.rangeMarks()) == 0)
 }
 
 // markPlace says which list of the final node a mark goes to.
@@ -131,43 +169,74 @@ const (
 func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen uint64, created *int) *node {
 	if root == nil {
 		*created++
+		root = &node{gen: gen}
 	}
-	n := root.own(gen)
 	if len(key) == 0 {
+		n := root.own(gen)
 		switch place {
 		case placeEnd:
 			n.end = append(n.end, m)
 		case placePass:
-			n.pass = append(n.pass, m)
+			mm := n.ownMore(gen)
+			mm.pass = append(mm.pass, m)
 		case placeRange:
-			n.rng = append(n.rng, rangeMark{lo, hi, m})
+			mm := n.ownMore(gen)
+			mm.rng = append(mm.rng, rangeMark{lo, hi, m})
 		}
 		return n
 	}
 	b, rest := key[0], key[1:]
-	i := sort.Search(len(n.keys), func(i int) bool { return n.keys[i] >= b })
-	if i < len(n.keys) && n.keys[i] == b {
-		kid := insertBelow(n.kids[i], rest, place, lo, hi, m, gen, created)
-		if kid != n.kids[i] {
-			if n.shared {
-				n.kids = append([]*node(nil), n.kids...)
-				n.shared = false
-			}
-			n.kids[i] = kid
+	i := keyIndex(root.keys, b)
+	if i < len(root.keys) && root.keys[i] == b {
+		kid := insertBelow(root.kids[i], rest, place, lo, hi, m, gen, created)
+		if kid == root.kids[i] && root.gen == gen {
+			return root // changed below, in place
 		}
+		n := root.ownKids(gen, 0)
+		n.kids[i] = kid
 		return n
 	}
 	// A new branch: the whole rest of the key is one node.
-	kid := insert(nil, nil, place, lo, hi, m, gen, created)
-	kid.seg = append([]byte(nil), rest...)
-	n.keys = append(n.keys, 0)
-	copy(n.keys[i+1:], n.keys[i:])
-	n.keys[i] = b
+	var kid *node
+	*created++
+	if place == placeEnd {
+		kid = newLeaf(rest, m, gen)
+	} else {
+		kid = insert(&node{gen: gen, seg: string(rest)}, nil, place, lo, hi, m, gen, created)
+	}
+	n := root.ownKids(gen, 1)
+	keys := make([]byte, len(n.keys)+1)
+	copy(keys, n.keys[:i])
+	keys[i] = b
+	copy(keys[i+1:], n.keys[i:])
+	n.keys = bytesString(keys)
 	n.kids = append(n.kids, nil)
 	copy(n.kids[i+1:], n.kids[i:])
 	n.kids[i] = kid
-	n.shared = false // append copied the capped array
 	return n
+}
+
+// ownKids is own for a change to the kids: the copy of a node the write
+// does not own gets its own kids array, in the same allocation, with room
+// for grow more kids; a node it owns copies a shared array.
+func (n *node) ownKids(gen uint64, grow int) *node {
+	switch n.gen {
+	case gen:
+		return n
+	case gen | kidsShared:
+		kids := make([]*node, len(n.kids), len(n.kids)+grow)
+		copy(kids, n.kids)
+		n.kids = kids
+		n.gen = gen
+		return n
+	}
+	c := newNode(len(n.kids) + grow)
+	kids := c.kids[:len(n.kids)]
+	copy(kids, n.kids)
+	*c = *n
+	c.kids = kids
+	c.gen = gen
+	return c
 }
 
 // insertBelow inserts rest into kid, whose seg comes first: where the key
@@ -185,7 +254,8 @@ func insertBelow(kid *node, rest []byte, place markPlace, lo, hi byte, m mark, g
 	*created++
 	low := kid.own(gen)
 	low.seg = seg[c+1:]
-	mid := &node{gen: gen, seg: seg[:c], keys: []byte{seg[c]}, kids: []*node{low}}
+	mid := newNode(1) // with its kids array
+	mid.gen, mid.seg, mid.keys, mid.kids[0] = gen, seg[:c], seg[c:c+1], low
 	return insert(mid, rest[c:], place, lo, hi, m, gen, created)
 }
 
@@ -203,45 +273,50 @@ func removeAt(root *node, key []byte, drop func(*mark) bool, gen uint64, removed
 	n := root.own(gen)
 	if len(key) == 0 {
 		n.end = filterMarks(n.end, drop)
-		n.pass = filterMarks(n.pass, drop)
-		var rng []rangeMark
-		for _, r := range n.rng {
-			if !drop(&r.m) {
-				rng = append(rng, r)
+		if n.more != nil {
+			mm := n.ownMore(gen)
+			mm.pass = filterMarks(mm.pass, drop)
+			var rng []rangeMark
+			for _, r := range mm.rng {
+				if !drop(&r.m) {
+					rng = append(rng, r)
+				}
+			}
+			mm.rng = rng
+			if len(mm.pass) == 0 && len(mm.rng) == 0 {
+				n.more = nil
 			}
 		}
-		n.rng = rng
 	} else {
 		b := key[0]
-		i := sort.Search(len(n.keys), func(i int) bool { return n.keys[i] >= b })
+		i := keyIndex(n.keys, b)
 		if i < len(n.keys) && n.keys[i] == b {
 			old := n.kids[i]
 			rest := key[1:]
-			if len(rest) < len(old.seg) || string(rest[:len(old.seg)]) != string(old.seg) {
+			if len(rest) < len(old.seg) || string(rest[:len(old.seg)]) != old.seg {
 				return n // the key is not in the trie
 			}
 			kid := removeAt(old, rest[len(old.seg):], drop, gen, removed, false)
 			if kid.empty() {
-				n.keys = append(append([]byte(nil), n.keys[:i]...), n.keys[i+1:]...)
+				n.keys = n.keys[:i] + n.keys[i+1:]
 				n.kids = append(append([]*node(nil), n.kids[:i]...), n.kids[i+1:]...)
 			} else {
 				kids := append([]*node(nil), n.kids...)
 				kids[i] = kid
 				n.kids = kids
 			}
-			n.shared = false
+			n.gen &^= kidsShared
 		}
 	}
 	if n.empty() {
 		*removed++
 		return nil
 	}
-	if !top && len(n.keys) == 1 && len(n.end) == 0 && len(n.pass) == 0 && len(n.rng) == 0 {
+	if !top && len(n.keys) == 1 && len(n.end) == 0 && n.more == nil {
 		// Only a path through: fold this node into its child.
 		*removed++
 		kid := n.kids[0].own(gen)
-		seg := make([]byte, 0, len(n.seg)+1+len(kid.seg))
-		kid.seg = append(append(append(seg, n.seg...), n.keys[0]), kid.seg...)
+		kid.seg = n.seg + n.keys + kid.seg
 		return kid
 	}
 	return n

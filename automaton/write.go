@@ -2,24 +2,45 @@ package automaton
 
 import (
 	"encoding/binary"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/patternc/patternc/compiler"
 )
 
 // tx is one write: it copies what it changes and publishes at commit.
 type tx struct {
-	m      *Machine
-	snap   snapshot
-	subs   [numInputs]bool // sub copied
-	dirty  []*pathMatcher  // path matchers copied in this tx
-	preds  bool            // snap.preds.root copied
-	states int             // states created minus states pruned
-	gen    uint64
+	m    *Machine
+	snap snapshot
+	subs [numInputs]bool // sub copied
+	// reindex: the input's set of paths changed, its index is rebuilt
+	reindex [numInputs]bool
+	preds   bool // snap.preds.root copied
+	states  int  // states created minus states pruned
+	gen     uint64
 
 	dropping int32 // the predicate put removes, or -1
+	// spare: the pattern being added has its records in one allocation;
+	// the predicate and the clause it makes take theirs from it.
+	spare *patternAlloc
+	// The path matcher path returned last, while this write owns it.
+	lastInput int
+	lastPath  string
+	lastPM    *pathMatcher
 	*writeScratch
 }
+
+// Appending in place: a slice that a published snapshot holds (a
+// predicate's anchors, a clause's patterns, a path's lazy list, the always
+// list, a trie node's marks) is read by that snapshot only up to its own
+// length. Writers are serialised, each write starts from the latest
+// snapshot, whose versions are the only ones a write copies, and no write
+// shortens such a slice in place (removals build a new one): so the array
+// past a published length belongs to no reader, and a write may append
+// there in place; append copies only when the array is full. Capping the
+// slices made every Add copy the whole list it grew (a predicate that
+// anchors a thousand clauses copied a thousand pointers per Add).
 
 // writeScratch is memory writers reuse from one write to the next (they
 // are serialised by Machine.mu).
@@ -28,26 +49,28 @@ type writeScratch struct {
 	internBuf []byte // a predicate's or clause's interning key
 	fields    []fieldRec
 	fpreds    []*predW
+	dirty     []*pathMatcher // path matchers copied in this write
+	dirtyAt   []inputPath    // and their paths
+	scopes    []ownedScope   // scopes copied by updateScopes
 }
 
 func (m *Machine) begin() *tx {
 	m.gen++
+	m.scratch.dirty, m.scratch.dirtyAt = m.scratch.dirty[:0], m.scratch.dirtyAt[:0]
 	return &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dropping: -1, writeScratch: &m.scratch}
 }
 
 func (t *tx) sub(input int) *subMachine {
 	if !t.subs[input] {
-		old := t.snap.sub[input]
-		s := &subMachine{
-			paths:    make(map[string]*pathMatcher, len(old.paths)+1),
-			prefixes: old.prefixes,
-			always:   old.always,
-			count:    old.count,
+		// The index is the only map a snapshot has: it is cloned, and
+		// its entries are changed in place by this write; everything
+		// derived from its keys carries over unless the set of paths
+		// changes (t.reindex).
+		s := *t.snap.sub[input]
+		if s.index = maps.Clone(s.index); s.index == nil {
+			s.index = map[string]pathEntry{}
 		}
-		for k, v := range old.paths {
-			s.paths[k] = v
-		}
-		t.snap.sub[input] = s
+		t.snap.sub[input] = &s
 		t.subs[input] = true
 	}
 	return t.snap.sub[input]
@@ -55,9 +78,14 @@ func (t *tx) sub(input int) *subMachine {
 
 // path returns a writable copy of the path matcher for path.
 func (t *tx) path(input int, path string) *pathMatcher {
+	if t.lastPM != nil && t.lastInput == input && t.lastPath == path {
+		return t.lastPM // AddAll: most patterns name the path the last one did
+	}
 	s := t.sub(input)
-	pm := s.paths[path]
+	e, ok := s.index[path]
+	pm := e.pm
 	if pm != nil && pm.gen == t.gen {
+		t.lastInput, t.lastPath, t.lastPM = input, path, pm
 		return pm
 	}
 	var c *pathMatcher
@@ -67,17 +95,51 @@ func (t *tx) path(input int, path string) *pathMatcher {
 		if !ok {
 			idx = t.m.paths.get()
 			t.m.pathIdx[key] = idx
+			for int(idx) >= len(t.m.pathNames) {
+				t.m.pathNames = append(t.m.pathNames, inputPath{})
+				t.m.pathRefs = append(t.m.pathRefs, 0)
+			}
+			t.m.pathNames[idx] = key
 		}
 		c = &pathMatcher{idx: idx}
-		t.addPrefixes(s, path)
+		t.addPrefixes(input, path)
+		t.reindex[input] = true
 	} else {
 		cp := *pm
 		c = &cp
 	}
-	s.paths[path] = c
+	if !ok {
+		e = pathEntry{}
+	}
+	e.pm = c
+	s.index[path] = e
 	c.gen = t.gen
 	t.dirty = append(t.dirty, c)
+	t.dirtyAt = append(t.dirtyAt, inputPath{input, path})
+	t.lastInput, t.lastPath, t.lastPM = input, path, c
 	return c
+}
+
+// refFields counts (by is 1) or uncounts (-1) a pattern's clause's fields
+// at their paths: a path goes when its count is 0.
+func (t *tx) refFields(fields []fieldRec, by int32) {
+	for _, f := range fields {
+		t.m.pathRefs[f.pathIdx] += by
+	}
+}
+
+// removePath takes a path matcher out of the next snapshot.
+func (t *tx) removePath(input int, path string) {
+	s := t.sub(input)
+	if t.lastPM != nil && t.lastInput == input && t.lastPath == path {
+		t.lastPM = nil
+	}
+	if e, ok := s.index[path]; ok && e.pm != nil {
+		e.pm = nil
+		s.index[path] = e
+		t.removePrefixes(input, path)
+		t.reindex[input] = true
+	}
 }
 
 // inputPath names a path of one input for the writer's bookkeeping.
@@ -88,25 +150,19 @@ type inputPath struct {
 
 func pathKey(input int, path string) inputPath { return inputPath{input, path} }
 
-// addPrefixes records every proper prefix of path at a '.' boundary.
-func (t *tx) addPrefixes(s *subMachine, path string) {
-	np := make(map[string]int, len(s.prefixes)+4)
-	for k, v := range s.prefixes {
-		np[k] = v
-	}
+// addPrefixes counts every proper prefix of path at a '.' boundary: the
+// scanner descends into an object only along these.
+func (t *tx) addPrefixes(input int, path string) {
+	np := t.m.prefixes[input]
 	for i := 0; i < len(path); i++ {
 		if path[i] == '.' {
 			np[path[:i]]++
 		}
 	}
-	s.prefixes = np
 }
 
-func (t *tx) removePrefixes(s *subMachine, path string) {
-	np := make(map[string]int, len(s.prefixes))
-	for k, v := range s.prefixes {
-		np[k] = v
-	}
+func (t *tx) removePrefixes(input int, path string) {
+	np := t.m.prefixes[input]
 	for i := 0; i < len(path); i++ {
 		if path[i] == '.' {
 			if np[path[:i]]--; np[path[:i]] <= 0 {
@@ -114,7 +170,6 @@ func (t *tx) removePrefixes(s *subMachine, path string) {
 			}
 		}
 	}
-	s.prefixes = np
 }
 
 func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
@@ -155,14 +210,15 @@ func (t *tx) key(tag byte, s string) []byte {
 	return t.keyBuf
 }
 
-// setPred publishes rec (nil: none) as predicate id in the next snapshot,
-// copying each block on the way once per write.
+// setPred publishes rec (nil: none) as predicate id in the next snapshot.
+// A slot that is empty in the published snapshot is written in place (see
+// setEmptyPred); otherwise each block on the way is copied once per write.
 func (t *tx) setPred(id int32, rec *predRec) {
-	pt := &t.snap.preds
-	if id >= t.snap.predCap {
-		t.setFreshPred(id, rec)
+	if rec != nil && t.emptyPredSlot(id) {
+		t.setEmptyPred(id, rec)
 		return
 	}
+	pt := &t.snap.preds
 	if !t.preds {
 		pt.root = append([]*predMid(nil), pt.root...)
 		t.preds = true
@@ -195,14 +251,34 @@ func (t *tx) setPred(id int32, rec *predRec) {
 	}
 }
 
-// setFreshPred sets a predicate id that no published snapshot has ever
-// used (at or above its predCap) without copying the blocks on the way:
-// readers of published snapshots never look at that slot (nor at the
-// root beyond their length), so writing it in place changes nothing they
-// can see, and the atomic store of the new snapshot publishes it. Single
-// Add into 100 000 patterns made one new predicate each and copied a mid
-// and a leaf block (about 1.3 KB) for it.
-func (t *tx) setFreshPred(id int32, rec *predRec) {
+// emptyPredSlot reports whether predicate id has no record in the
+// published snapshot: at or above its predCap (never used), or freed by
+// an earlier write.
+func (t *tx) emptyPredSlot(id int32) bool {
+	pub := t.m.snap.Load()
+	if id >= pub.predCap {
+		return true
+	}
+	pt := &pub.preds
+	ri := int(id >> (2 * predBits))
+	if ri >= len(pt.root) {
+		return true
+	}
+	leaf := pt.root[ri].leaves[id>>predBits&predMask]
+	return leaf == nil || leaf.recs[id&predMask] == nil
+}
+
+// setEmptyPred sets a predicate id whose slot is empty in the published
+// snapshot without copying the blocks on the way: no published snapshot
+// reads that slot (a snapshot reads a predicate only through its own
+// trie marks, clause anchors and lazy lists, and none names an id it has
+// no record for; snapshots older than the one that freed the id have their
+// own copies of the blocks), nor the root beyond its length, so writing it
+// in place changes nothing any reader can see, and the atomic store of the
+// new snapshot publishes it. Single Add into 100 000 patterns made one
+// new predicate each and copied a mid and a leaf block (about 1.3 KB) for
+// it; after a Delete freed an id, the Add that reused it did the same.
+func (t *tx) setEmptyPred(id int32, rec *predRec) {
 	pt := &t.snap.preds
 	ri := int(id >> (2 * predBits))
 	for len(pt.root) <= ri {
@@ -216,9 +292,7 @@ func (t *tx) setFreshPred(id int32, rec *predRec) {
 		mid.leaves[li] = leaf
 	}
 	leaf.recs[id&predMask] = rec
-	if rec != nil {
-		t.m.preds[id].rec = rec
-	}
+	t.m.preds[id].rec = rec
 }
 
 // ownPred returns a version of pw's record this write may change.
@@ -227,8 +301,7 @@ func (t *tx) ownPred(pw *predW) *predRec {
 		return pw.rec
 	}
 	cp := *pw.rec
-	cp.gen = t.gen
-	cp.anchors = cp.anchors[:len(cp.anchors):len(cp.anchors)]
+	cp.gen = t.gen // anchors are appended in place (see above)
 	t.setPred(cp.id, &cp)
 	return &cp
 }
@@ -241,8 +314,7 @@ func (t *tx) ownClause(cw *clauseW) *clauseRec {
 		return old
 	}
 	cp := *old
-	cp.gen = t.gen
-	cp.pats = cp.pats[:len(cp.pats):len(cp.pats)]
+	cp.gen = t.gen // pats are appended in place (see above)
 	cw.rec = &cp
 	t.replaceClause(cw, old, &cp)
 	return &cp
@@ -299,8 +371,12 @@ type clauseAlloc struct {
 func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 	input, _ := inputOf(p.Dialect)
 	m := t.m
-	rec := &patternRec{id: id, idx: m.pats.get(), input: int8(input)}
-	rec.clauses, rec.paths = rec.clause1[:0], rec.path1[:0]
+	// The record of a pattern of one field is made once its predicate is
+	// known: with a new predicate, the three come in one allocation.
+	var rec *patternRec
+	if len(p.Clauses) != 1 || len(p.Clauses[0].Fields) != 1 {
+		rec = newPatternRec(&patternRec{}, id, m.pats.get(), input)
+	}
 	s := t.sub(input)
 	for ci := range p.Clauses {
 		cl := &p.Clauses[ci]
@@ -314,14 +390,8 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 					allowAbsent = true
 				}
 			}
-			rec.paths = append(rec.paths, f.Path)
-			m.pathRefs[pathKey(input, f.Path)]++
 			if allowAbsent {
 				full = true
-				if rec.absent == nil {
-					rec.absent = new([]string)
-				}
-				*rec.absent = append(*rec.absent, f.Path)
 				t.path(input, f.Path).absent++
 			}
 			var ok bool
@@ -330,11 +400,24 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			var pw *predW
 			if ok {
 				if pw = m.predKeys[string(t.internBuf)]; pw == nil {
+					if rec == nil {
+						t.spare = &patternAlloc{}
+						rec = newPatternRec(&t.spare.rec, id, m.pats.get(), input)
+					}
 					pw = t.newPred(input, f, string(t.internBuf))
 				}
 				fr.pred, fr.pathIdx, fr.lazy = pw.rec.id, pw.rec.pathIdx, pw.rec.lazy()
 			} else {
 				fr.pathIdx = t.path(input, f.Path).idx
+			}
+			if rec == nil {
+				rec = newPatternRec(&patternRec{}, id, m.pats.get(), input)
+			}
+			if allowAbsent {
+				if rec.absent == nil {
+					rec.absent = new([]string)
+				}
+				*rec.absent = append(*rec.absent, f.Path)
 			}
 			t.fields, t.fpreds = append(t.fields, fr), append(t.fpreds, pw)
 		}
@@ -362,10 +445,16 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				cr := t.ownClause(cw)
 				cr.pats = append(cr.pats, rec)
 				rec.clauses = append(rec.clauses, cw)
+				t.refFields(cr.fields, 1)
 			}
 			continue
 		}
-		ca := &clauseAlloc{}
+		var ca *clauseAlloc
+		if t.spare != nil {
+			ca, t.spare = &t.spare.clause, nil
+		} else {
+			ca = &clauseAlloc{}
+		}
 		cr, cw := &ca.r, &ca.w
 		ca.p[0] = rec
 		*cr = clauseRec{pats: ca.p[:], full: full, need: needMask(t.fields), gen: t.gen}
@@ -403,12 +492,29 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				}
 			}
 		} else {
-			s.always = append(s.always[:len(s.always):len(s.always)], cr)
+			s.always = append(s.always, cr) // in place (see above)
 		}
 		rec.clauses = append(rec.clauses, cw)
+		t.refFields(cr.fields, 1)
 	}
+	t.spare = nil
 	s.count++
 	m.patterns[id] = rec
+}
+
+// patternAlloc is a pattern of one field with a new predicate, so a new
+// clause: its records in one allocation (loading 100 000 such patterns
+// made three times as many allocations).
+type patternAlloc struct {
+	rec    patternRec
+	pred   predAlloc
+	clause clauseAlloc
+}
+
+func newPatternRec(rec *patternRec, id ID, idx int32, input int) *patternRec {
+	*rec = patternRec{id: id, idx: idx, input: int8(input)}
+	rec.clauses = rec.clause1[:0]
+	return rec
 }
 
 // newPred compiles a field's positive conditions into the path's automaton
@@ -417,7 +523,12 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 	m := t.m
 	id := m.predIDs.get()
 	pm := t.path(input, f.Path)
-	pa := &predAlloc{}
+	var pa *predAlloc
+	if t.spare != nil {
+		pa = &t.spare.pred
+	} else {
+		pa = &predAlloc{}
+	}
 	pw, pr := &pa.w, &pa.r
 	*pw = predW{key: key, input: input, path: f.Path, rank: int8(predRank(f)), conds: f.Conds}
 	*pr = predRec{id: id, pathIdx: pm.idx, gen: t.gen, anchors: pa.a[:0]}
@@ -437,7 +548,7 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 		t.addCondition(pr, pm, c)
 	}
 	if pr.listed() {
-		pm.lazy = append(pm.lazy[:len(pm.lazy):len(pm.lazy)], id)
+		pm.lazy = append(pm.lazy, id) // in place (see above)
 	}
 	m.predKeys[key] = pw
 	t.setPred(id, pr)
@@ -620,16 +731,11 @@ func (t *tx) deletePattern(rec *patternRec) {
 		} else {
 			m.preds[cw.rec.fields[0].pred].single = nil
 		}
-		seen := map[*predW]bool{}
-		for _, f := range cw.rec.fields {
-			if f.pred < 0 {
-				continue
+		for i, f := range cw.rec.fields {
+			if f.pred < 0 || slices.ContainsFunc(cw.rec.fields[:i], func(g fieldRec) bool { return g.pred == f.pred }) {
+				continue // a predicate counts a clause once
 			}
 			pw := m.preds[f.pred]
-			if seen[pw] {
-				continue
-			}
-			seen[pw] = true
 			if pw.uses--; pw.uses == 0 {
 				t.dropPred(pw)
 			}
@@ -640,21 +746,16 @@ func (t *tx) deletePattern(rec *patternRec) {
 			t.path(int(rec.input), path).absent--
 		}
 	}
-	seen := map[string]bool{}
-	for _, path := range rec.paths {
-		key := pathKey(int(rec.input), path)
-		m.pathRefs[key]--
-		seen[path] = true
+	for _, cw := range rec.clauses {
+		t.refFields(cw.rec.fields, -1)
 	}
-	for path := range seen {
-		key := pathKey(int(rec.input), path)
-		if m.pathRefs[key] <= 0 {
-			delete(m.pathRefs, key)
-			delete(s.paths, path)
-			t.removePrefixes(s, path)
-			if idx, ok := m.pathIdx[key]; ok {
+	for _, cw := range rec.clauses {
+		for _, f := range cw.rec.fields {
+			if key := m.pathNames[f.pathIdx]; m.pathRefs[f.pathIdx] == 0 && key.input >= 0 {
+				t.removePath(key.input, key.path)
 				delete(m.pathIdx, key)
-				m.paths.put(idx)
+				m.paths.put(f.pathIdx)
+				m.pathNames[f.pathIdx] = inputPath{input: -1}
 			}
 		}
 	}
@@ -701,7 +802,7 @@ func (n *node) childOrNil(b byte) *node {
 }
 
 func countMarks(n *node) int {
-	c := len(n.end) + len(n.pass) + len(n.rng)
+	c := len(n.end) + len(n.passMarks()) + len(n.rangeMarks())
 	for _, k := range n.kids {
 		c += countMarks(k)
 	}
@@ -739,27 +840,11 @@ func (t *tx) commit() {
 		}
 		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0 || pm.lazyRanges
 	}
-	for i, changed := range t.subs {
+	for i, changed := range t.reindex {
 		if changed {
-			s := t.snap.sub[i]
-			s.index = make(map[string]pathEntry, len(s.paths)+len(s.prefixes))
-			s.lengths = 0
-			for k, pm := range s.paths {
-				s.index[k] = pathEntry{pm: pm}
-			}
-			for k := range s.prefixes {
-				s.lengths |= 1 << (len(k) & 63)
-			}
-			for k := range s.paths {
-				s.lengths |= 1 << (len(k) & 63)
-			}
-			for k := range s.prefixes {
-				e := s.index[k]
-				e.below = true
-				s.index[k] = e
-			}
-			s.countNeeds()
-			s.buildScopes()
+			t.rebuildIndex(i)
+		} else if t.subs[i] {
+			t.updateScopes(i)
 		}
 	}
 	s := t.snap
@@ -768,4 +853,112 @@ func (t *tx) commit() {
 	s.pathCap = t.m.paths.next
 	t.m.states += t.states
 	t.m.snap.Store(&s)
+	clear(t.dirty) // nor a path matcher of an old snapshot
+}
+
+// rebuildIndex makes the index of an input anew after its set of paths
+// changed: the paths, then every proper prefix of one, and what is derived
+// from the keys (length bits, early-stop counts).
+func (t *tx) rebuildIndex(input int) {
+	s := t.snap.sub[input]
+	old := s.index
+	prefixes := t.m.prefixes[input]
+	s.index = make(map[string]pathEntry, len(old)+len(prefixes))
+	s.lengths = 0
+	for k, e := range old {
+		if e.pm != nil {
+			s.index[k] = pathEntry{pm: e.pm}
+			s.lengths |= 1 << (len(k) & 63)
+		}
+	}
+	for k := range prefixes {
+		e := s.index[k]
+		e.below = true
+		s.index[k] = e
+		s.lengths |= 1 << (len(k) & 63)
+	}
+	s.countNeeds()
+	s.buildScopes()
+}
+
+// updateScopes puts the path matchers this write copied into the scopes
+// of an input whose set of paths stayed the same: a scope holds its
+// names' index entries, so each scope on the way from a changed path to
+// the top is copied once per write and its entry replaced, and the
+// index entry of the object above it pointed at the copy. (Rebuilding
+// every scope from the index was an Add's cost in proportion to all the
+// machine's paths.)
+func (t *tx) updateScopes(input int) {
+	s := t.snap.sub[input]
+	t.scopes = t.scopes[:0]
+	for k, at := range t.dirtyAt {
+		if at.input != input {
+			continue
+		}
+		e := s.index[at.path]
+		if e.pm != t.dirty[k] {
+			continue // removed again in this write
+		}
+		child := at.path
+		for {
+			parent, name := "", child
+			if j := strings.LastIndexByte(child, '.'); j >= 0 {
+				parent, name = child[:j], child[j+1:]
+			}
+			var up pathEntry
+			if parent != "" {
+				up = s.index[parent]
+			}
+			sc := t.ownScope(s, parent, up.sc)
+			setScopeEntry(sc, name, e)
+			if parent == "" {
+				s.root = sc
+				break
+			}
+			if up.sc == sc {
+				break // the way up was taken by an earlier path of this write
+			}
+			up.sc = sc
+			s.index[parent] = up
+			child, e = parent, up
+		}
+	}
+	clear(t.scopes[:cap(t.scopes)])
+}
+
+// setScopeEntry replaces the entry of a name the scope has.
+func setScopeEntry(sc *scope, name string, e pathEntry) {
+	for k := range sc.names {
+		if sc.names[k].name == name {
+			sc.names[k].e = e
+		}
+	}
+	if sc.byName != nil {
+		sc.byName[name] = e
+	}
+}
+
+// ownScope returns a copy of the scope of the object at path (old: the
+// published one, nil at the top) that this write may change.
+func (t *tx) ownScope(s *subMachine, path string, old *scope) *scope {
+	for _, o := range t.scopes {
+		if o.path == path {
+			return o.sc
+		}
+	}
+	if path == "" {
+		old = s.root
+	}
+	c := *old
+	c.names = slices.Clone(c.names)
+	if c.byName != nil {
+		c.byName = maps.Clone(c.byName)
+	}
+	t.scopes = append(t.scopes, ownedScope{path, &c})
+	return &c
+}
+
+type ownedScope struct {
+	path string
+	sc   *scope
 }

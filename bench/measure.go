@@ -77,24 +77,26 @@ func runFamily(fam Family, cfg Config, evs [][]byte, size int) (Result, float64,
 	// Single Adds into the full machine (the figure a live system sees):
 	// up to 1000 more patterns of the family, one Add each, deleted again
 	// (untimed) before matching.
+	// Their ids are made beforehand, as the AddAll ids are.
 	extra := min(n, 1000)
 	more := make([]*compiler.Pattern, extra)
+	moreIDs := make([]automaton.ID, extra)
 	for i := range more {
 		p, err := compiler.Compile([]byte(fam.Make(r, n+i)), compiler.EventBridge, nil)
 		if err != nil {
 			return Result{}, 0, err
 		}
-		more[i] = p
+		more[i], moreIDs[i] = p, automaton.ID(fmt.Sprint("extra-", i))
 	}
 	start = time.Now()
 	for i, p := range more {
-		if err := m.Add(automaton.ID(fmt.Sprint("extra-", i)), p); err != nil {
+		if err := m.Add(moreIDs[i], p); err != nil {
 			return Result{}, 0, err
 		}
 	}
 	res.AddedPerSecOne = float64(extra) / time.Since(start).Seconds()
-	for i := range more {
-		m.Delete(automaton.ID(fmt.Sprint("extra-", i)))
+	for _, id := range moreIDs {
+		m.Delete(id)
 	}
 
 	mt := m.NewMatcher()
