@@ -55,9 +55,8 @@ type Matcher struct {
 	budget int
 	err    error
 
-	trusted  bool // MatchTrusted: skip unvalidated, stop early
-	noStop   bool // an escape or dotted name ahead: read to the end
-	stopFrom int  // canStop found nothing from here on (-1: not yet)
+	trusted bool // MatchTrusted: skip unvalidated, stop early
+	check   trustCheck
 }
 
 type arrayStep struct {
@@ -186,7 +185,7 @@ func (mt *Matcher) MatchMessage(dst []ID, pub *compiler.Publish) ([]ID, error) {
 		// The attributes event is written by the Publish model: valid JSON,
 		// so the trusted reading is exact and stops early.
 		mt.attrBuf = pub.AppendAttributesEvent(mt.attrBuf[:0])
-		mt.trusted, mt.noStop, mt.stopFrom = true, false, -1
+		mt.trusted = true
 		dst, err = mt.run(dst, inputAttributes, mt.attrBuf)
 		mt.trusted = false
 		if err != nil {
