@@ -72,6 +72,15 @@ func TestMatchAllocs(t *testing.T) {
 			if allocs != 0 {
 				t.Fatalf("%v allocations per MatchTrusted, want 0", allocs)
 			}
+			if err := mt.CheckTrusted(event); err != nil {
+				t.Fatal(err)
+			}
+			allocs = testing.AllocsPerRun(200, func() {
+				err = mt.CheckTrusted(event)
+			})
+			if allocs != 0 {
+				t.Fatalf("%v allocations per CheckTrusted, want 0", allocs)
+			}
 		})
 	}
 }
