@@ -39,13 +39,16 @@ func (mt *Matcher) CheckTrusted(event []byte) error {
 		return &SyntaxError{k, "invalid UTF-8"}
 	}
 	c := &mt.check
-	c.names, c.members = c.names[:0], c.members[:0]
+	c.names, c.members, c.twin = c.names[:0], c.members[:0], nil
 	i, err := c.value(event, i, 1, mt.m.cfg.MaxDepth)
 	if err != nil {
 		return err
 	}
 	if i = skipWS(event, i); i != len(event) {
 		return &SyntaxError{i, "unexpected data after the end of the event"}
+	}
+	if c.twin != nil {
+		return c.twin // only now: a syntax error later in the event comes first
 	}
 	return nil
 }
@@ -64,7 +67,8 @@ func (m *Machine) CheckTrusted(event []byte) error {
 type trustCheck struct {
 	names   []byte
 	members []trustMember
-	scratch []byte // a name with escapes, decoded
+	scratch []byte      // a name with escapes, decoded
+	twin    *TrustError // the first member named twice
 }
 
 type trustMember struct {
@@ -162,9 +166,11 @@ func (c *trustCheck) object(d []byte, i, depth, maxDepth int) (int, error) {
 		case ',':
 			i = skipWS(d, i+1)
 		case '}':
-			err := c.twice(base)
+			if c.twin == nil {
+				c.twin = c.twice(base)
+			}
 			c.names, c.members = c.names[:nameBase], c.members[:base]
-			return i + 1, err
+			return i + 1, nil
 		default:
 			return i, &SyntaxError{i, "expected ',' or '}' in an object"}
 		}
@@ -176,7 +182,7 @@ func (c *trustCheck) object(d []byte, i, depth, maxDepth int) (int, error) {
 // share a first part: {"a.b":1,"a.c":2} is {"a":{"b":1,"c":2}}.) The
 // members are sorted by first part, undotted first, and each run of
 // equal parts checked.
-func (c *trustCheck) twice(base int) error {
+func (c *trustCheck) twice(base int) *TrustError {
 	ms := c.members[base:]
 	if len(ms) < 2 {
 		return nil
