@@ -183,9 +183,12 @@ func (mt *Matcher) MatchMessage(dst []ID, pub *compiler.Publish) ([]ID, error) {
 	var err error
 	if mt.snap.sub[inputAttributes].count > 0 && pub.HasAttributes() {
 		// The attributes event is written by the Publish model: valid JSON,
-		// so the trusted reading is exact and stops early.
+		// but attributes named "a" and "a.b" (or a String.Array holding
+		// objects that name a member twice) break the trusted contract,
+		// and MatchTrusted could stop before "a.b". The event is small:
+		// it is checked, and read trusted only when it meets the contract.
 		mt.attrBuf = pub.AppendAttributesEvent(mt.attrBuf[:0])
-		mt.trusted = true
+		mt.trusted = mt.CheckTrusted(mt.attrBuf) == nil
 		dst, err = mt.run(dst, inputAttributes, mt.attrBuf)
 		mt.trusted = false
 		if err != nil {

@@ -239,3 +239,18 @@ func validForScanner(data []byte) bool {
 	}
 	return bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) < 250
 }
+
+// TestMessageAttributesTwin: attributes named "a" and "a.b" make an
+// attributes event outside the trusted contract; MatchMessage reads it
+// to the end and still finds "a.b".
+func TestMessageAttributesTwin(t *testing.T) {
+	m := compileAll(t, compiler.SNSAttributes, `{"a":["x"]}`, `{"a.b":["y"]}`)
+	req := []byte(`{"Message":"m","MessageAttributes":{"a":{"DataType":"String","StringValue":"x"},"a.b":{"DataType":"String","StringValue":"y"}}}`)
+	got, err := m.NewMatcher().MatchPublish(nil, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("matched %v, want both policies", got)
+	}
+}
