@@ -60,7 +60,10 @@ type Dispatcher struct {
 	shared bool
 
 	observers atomic.Pointer[[]func(Change)]
-	idemMu    sync.Mutex // one keyed invoke at a time: check and record are one step
+	// follower is the store as a Follower when several processes share it
+	// (follow.go); nil on bbolt.
+	follower store.Follower
+	idemMu   sync.Mutex // one keyed invoke at a time: check and record are one step
 }
 
 // counters are the dispatcher's named counters (docs/semantics/runtime.md §8.7), since start.
@@ -110,7 +113,9 @@ func New(env kernel.Env, cfg Options) (*Dispatcher, error) {
 		return nil, err
 	}
 	_, shared := env.Store.(store.Watcher)
-	return &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}, shared: shared}, nil
+	d := &Dispatcher{env: env, opts: cfg, q: q, funcs: map[string]*function{}, shared: shared}
+	d.follower, _ = env.Store.(store.Follower)
+	return d, nil
 }
 
 // FunctionARN is the qualified ARN of a function.

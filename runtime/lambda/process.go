@@ -189,6 +189,9 @@ func (d *Dispatcher) finish(ctx context.Context, f *function, j job, st *Status,
 	if f != nil {
 		rec := d.record(j, condition, response, ran, st.functionError, now)
 		st.record = rec
+		if d.follower != nil && len(rec) <= maxSharedRecord {
+			st.Record = rec
+		}
 		c := d.configOf(f)
 		dest := c.OnFailure
 		if status == StatusSucceeded {

@@ -43,6 +43,15 @@ type Status struct {
 	ResultTruncated    bool            `json:"resultTruncated,omitempty"`
 	Delivery           Delivery        `json:"delivery"`
 
+	// Previous is the status this revision left ("" at revision 1) and
+	// Record the invocation record once terminal, when it fits in
+	// maxSharedRecord and the store is shared: they are stored with the
+	// document so that the other instances following the status bucket can
+	// tell of the transition as the instance that made it can (runtime.md
+	// §7.4, §7.5). They are not part of the document clients see.
+	Previous string          `json:"previousStatus,omitempty"`
+	Record   json.RawMessage `json:"record,omitempty"`
+
 	functionError string
 	record        []byte // the invocation record, once terminal
 }
@@ -79,7 +88,7 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z
 
 func (d *Dispatcher) transition(ctx context.Context, st *Status, to string, now time.Time) {
 	prev := st.Status
-	st.Status = to
+	st.Status, st.Previous = to, prev
 	st.Revision++
 	st.UpdatedAt = stamp(now)
 	if d.saveStatus(ctx, st) == nil { // best effort: the queue item is the truth
@@ -93,6 +102,9 @@ func (d *Dispatcher) transition(ctx context.Context, st *Status, to string, now 
 // change that keeps the status is not a transition and is not announced).
 func (d *Dispatcher) advance(st *Status, to string, now time.Time) (*store.Batch, func()) {
 	prev := st.Status
+	if prev != to {
+		st.Previous = prev
+	}
 	st.Status = to
 	st.Revision++
 	st.UpdatedAt = stamp(now)

@@ -91,7 +91,7 @@ func TestClusterOrderedQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	testsupport.Eventually(t, "every item delivered", func() bool {
+	testsupport.Within(t, 60*time.Second, "every item delivered", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(first) == items

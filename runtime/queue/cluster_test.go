@@ -210,7 +210,7 @@ func TestClusterSplit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	testsupport.Eventually(t, "every item worked", func() bool { return counts[0].Load()+counts[1].Load() >= items })
+	testsupport.Within(t, 60*time.Second, "every item worked", func() bool { return counts[0].Load()+counts[1].Load() >= items })
 	a, b := counts[0].Load(), counts[1].Load()
 	t.Logf("split over 2 instances: %d / %d of %d (%v)", a, b, items, time.Since(begin).Round(time.Millisecond))
 	if a < items/5 || b < items/5 {

@@ -184,8 +184,17 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 		now := q.clk.Now()
 		var due []storedItem
 		var err error
+		// Take only what a free worker can start now: an item taken for a
+		// busy worker would wait here under this process's claim while
+		// another process with an idle worker could have worked it. With
+		// no worker free, a finishing one wakes this loop (an ordered
+		// queue's owner lease is renewed first, on every pass).
+		free := cap(slots) - len(slots)
 		if q.owner != nil && !q.owner.hold(ctx) {
 			goto wait // another process works this ordered queue
+		}
+		if free == 0 {
+			goto wait
 		}
 		err = q.st.Scan(ctx, q.bucket, nil, nil, func(k, v []byte) bool {
 			it, err := decodeRecord(v)
@@ -203,7 +212,7 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 				next = it.Due
 				return false
 			}
-			if len(due) >= cap(slots) {
+			if len(due) >= free {
 				return false
 			}
 			k = append([]byte(nil), k...)

@@ -25,5 +25,8 @@
 //
 // The documents come from the dispatcher (runtime/lambda); on a shared
 // JetStream store every instance follows the status records, so a client
-// connected to one instance sees transitions made by another.
+// connected to one instance sees transitions made by another; a webhook is
+// sent once, by the instance that made the transition, after the
+// invocation's earlier notifications, whichever instance sent them
+// (docs/deployment.md).
 package status

@@ -64,10 +64,12 @@ type Server struct {
 	// only while a WebSocket subscribes to a bus or a topic (under
 	// hub.mu): with nobody watching, routing and fan-out do no extra work.
 	busStop, topicStop func()
+	// followStop stops following the shared status bucket (follow.go).
+	followStop func()
 }
 
 type counters struct {
-	webhookDelivered, webhookFailed, webhookRetries, webhookRejected,
+	webhookDelivered, webhookFailed, webhookRetries, webhookRejected, webhookGated,
 	wsOpen, wsSlowClosed, wsBadMessages, wsFrames, longPolls atomic.Int64
 }
 
@@ -79,6 +81,7 @@ func (s *Server) Stats() map[string]int64 {
 		"webhook_failures":             c.webhookFailed.Load(),
 		"webhook_retries":              c.webhookRetries.Load(),
 		"webhook_rejected_urls":        c.webhookRejected.Load(),
+		"webhook_gate_waits":           c.webhookGated.Load(),
 		"websocket_connections":        c.wsOpen.Load(),
 		"websocket_slow_consumer_kick": c.wsSlowClosed.Load(),
 		"websocket_bad_messages":       c.wsBadMessages.Load(),
@@ -120,7 +123,16 @@ func New(env kernel.Env, opts Options) (*Server, error) {
 	if err := s.loadHTTPFunctions(context.Background()); err != nil {
 		return nil, err
 	}
-	s.d.Observe(s.observe)
+	if s.d.Shared() {
+		// Another instance may run an invocation a client of this one
+		// waits on: transitions reach long polls and sockets through the
+		// shared status bucket (follow.go), each instance's own included;
+		// webhooks go from the instance that made the transition.
+		s.d.Observe(s.notify)
+		s.startFollow()
+	} else {
+		s.d.Observe(s.observe)
+	}
 	s.routes()
 	return s, nil
 }
@@ -166,6 +178,9 @@ func (s *Server) Close() error {
 	}
 	s.busStop, s.topicStop = nil, nil
 	s.hub.mu.Unlock()
+	if s.followStop != nil {
+		s.followStop()
+	}
 	s.hooks.close()
 	s.hub.closeAll()
 	return nil
@@ -274,13 +289,28 @@ func (h *hub) closeAll() {
 	}
 }
 
-// observe is the dispatcher's observer: it wakes long polls, pushes the
-// transition to subscribers and queues webhooks. It never blocks.
+// observe is the dispatcher's observer on a store of one process: it
+// wakes long polls, pushes the transition to subscribers and queues
+// webhooks. It never blocks.
 func (s *Server) observe(c lambda.Change) {
-	doc := s.document(&c.Status)
-	frame, _ := json.Marshal(statusFrame{Op: "status", PreviousStatus: c.Previous, Invocation: doc, Record: c.Record})
+	s.route(c)
+	s.notify(c)
+}
+
+// route wakes the long polls of the invocation and pushes the change to
+// its WebSocket subscribers (who drop a revision they already have).
+func (s *Server) route(c lambda.Change) {
 	id, fn := c.Status.InvocationID, functionName(c.Status.FunctionARN)
 	h := &s.hub
+	h.mu.Lock()
+	_, waited := h.waiters[id]
+	watched := waited || len(h.byInv[id]) > 0 || len(h.byFn[fn]) > 0 || len(h.byFn["*"]) > 0
+	h.mu.Unlock()
+	if !watched {
+		return // nobody here waits on it (on a shared store, most of what the follow brings)
+	}
+	doc := s.document(&c.Status)
+	frame, _ := json.Marshal(statusFrame{Op: "status", PreviousStatus: c.Previous, Invocation: doc, Record: c.Record})
 	h.mu.Lock()
 	if ch, ok := h.waiters[id]; ok {
 		close(ch)
@@ -304,8 +334,13 @@ func (s *Server) observe(c lambda.Change) {
 	for _, conn := range targets {
 		conn.push(id, c.Status.Revision, frame)
 	}
+}
+
+// notify queues the webhook of a transition this process made, when the
+// invocation's callback selects it.
+func (s *Server) notify(c lambda.Change) {
 	if cb := c.Status.Delivery.Callback; cb != nil && (cb.Events == "all" || terminal(c.Status.Status)) {
-		s.hooks.enqueue(id, cb.URL, c.Previous, doc, c.Record, terminal(c.Status.Status))
+		s.hooks.enqueue(c.Status.InvocationID, cb.URL, c.Previous, s.document(&c.Status), c.Record, c.Status.Revision, cb.Events == "all", terminal(c.Status.Status))
 	}
 }
 
@@ -324,6 +359,7 @@ type statusFrame struct {
 // webhook's delivery state this server keeps.
 func (s *Server) document(st *lambda.Status) json.RawMessage {
 	cp := *st
+	cp.Previous, cp.Record = "", nil // stored for other instances, not served
 	if cb := cp.Delivery.Callback; cb != nil {
 		c := *cb
 		c.State = s.hooks.state(cp.InvocationID, cb.State)

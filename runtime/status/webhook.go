@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -33,7 +34,11 @@ const callbackBucket = "status-callbacks"
 type notification struct {
 	url, deliveryID string
 	body            []byte
-	terminal        bool
+	rev             int
+	// all: the callback selects every transition, so each revision before
+	// rev had its notification (runtime.md §7.4), which on a shared store
+	// another instance may still be sending (gate).
+	all, terminal bool
 }
 
 // webhooks sends notifications, one invocation's in revision order (a
@@ -96,9 +101,65 @@ func (h *webhooks) state(id, dflt string) string {
 		return st
 	}
 	if data, err := h.s.env.Store.Get(context.Background(), callbackBucket, []byte(id)); err == nil {
-		return string(data)
+		st, _ := parseCursor(data)
+		return st
 	}
 	return dflt
+}
+
+// The callback record of an invocation (callbackBucket) is its webhook
+// cursor: the state of the last notification settled and its revision,
+// "delivered 4". Records written before revisions were kept hold the state
+// alone (revision 0, read as "the terminal one").
+func cursor(state string, rev int) []byte { return []byte(state + " " + strconv.Itoa(rev)) }
+
+func parseCursor(v []byte) (state string, rev int) {
+	st, r, _ := strings.Cut(string(v), " ")
+	rev, _ = strconv.Atoi(r)
+	return st, rev
+}
+
+// settledThrough is the revision of the invocation's last settled
+// notification, from its cursor (0 when there is none).
+func (h *webhooks) settledThrough(ctx context.Context, id string) int {
+	data, err := h.s.env.Store.Get(ctx, callbackBucket, []byte(id))
+	if err != nil {
+		return 0
+	}
+	_, rev := parseCursor(data)
+	return rev
+}
+
+// longest is the longest a notification can take: every attempt timing
+// out, and the retry delays between them (and a second to spare).
+func (h *webhooks) longest() time.Duration {
+	d := time.Duration(len(webhookDelays)+1)*h.s.opts.WebhookTimeout + time.Second
+	for _, w := range webhookDelays {
+		d += w * h.s.opts.WebhookRetryBase
+	}
+	return d
+}
+
+// gate holds n until the notification of the revision before it is
+// settled, on a shared store where another instance may have made that
+// transition and be retrying its webhook: notifications of one invocation
+// go in revision order whichever instance sends them. The wait is bounded
+// by the longest a notification can take (every attempt timing out, and
+// the retry delays): past it, the earlier sender is gone (an instance
+// killed before it settled) and n goes.
+func (h *webhooks) gate(n notification, id string) {
+	if !n.all || n.rev <= 1 || !h.s.d.Shared() {
+		return
+	}
+	deadline := time.Now().Add(h.longest())
+	for h.settledThrough(h.ctx, id) < n.rev-1 && time.Now().Before(deadline) {
+		h.s.stats.webhookGated.Add(1)
+		select {
+		case <-time.After(50 * time.Millisecond):
+		case <-h.ctx.Done():
+			return
+		}
+	}
 }
 
 type webhookBody struct {
@@ -110,7 +171,7 @@ type webhookBody struct {
 
 // enqueue adds a notification for a transition; the invocation's sender
 // starts when none runs.
-func (h *webhooks) enqueue(id, url, prev string, doc, record json.RawMessage, terminal bool) {
+func (h *webhooks) enqueue(id, url, prev string, doc, record json.RawMessage, rev int, all, terminal bool) {
 	b := webhookBody{Type: "invocation.status", Invocation: doc}
 	if prev != "" {
 		b.PreviousStatus = &prev
@@ -119,7 +180,7 @@ func (h *webhooks) enqueue(id, url, prev string, doc, record json.RawMessage, te
 		b.Record = record
 	}
 	body, _ := json.Marshal(b)
-	n := notification{url: url, deliveryID: uuid.NewString(), body: body, terminal: terminal}
+	n := notification{url: url, deliveryID: uuid.NewString(), body: body, rev: rev, all: all, terminal: terminal}
 	h.mu.Lock()
 	q, running := h.queues[id]
 	h.queues[id] = append(q, n)
@@ -143,6 +204,7 @@ func (h *webhooks) drain(id string) {
 		}
 		n := q[0]
 		h.mu.Unlock()
+		h.gate(n, id)
 		state := "failed"
 		if h.send(n) {
 			state = "delivered"
@@ -155,9 +217,12 @@ func (h *webhooks) drain(id string) {
 			h.states[id] = state
 		}
 		h.mu.Unlock()
-		if n.terminal {
+		// The terminal state is recorded for the document and Resume; on a
+		// shared store every settled notification moves the cursor that
+		// gates the next one, which another instance may send.
+		if n.terminal || (n.all && h.s.d.Shared()) {
 			var b store.Batch
-			b.Put(callbackBucket, []byte(id), []byte(state))
+			b.Put(callbackBucket, []byte(id), cursor(state, n.rev))
 			if err := h.s.env.Store.Apply(context.Background(), &b); err != nil {
 				h.s.env.Logf("status: recording the webhook state of %s: %v", id, err)
 			} else {
@@ -227,7 +292,10 @@ func (h *webhooks) post(n notification) (int, error) {
 
 // Resume resends the terminal webhook of every finished invocation whose
 // delivery was not recorded as done — what a restart interrupted. (The
-// invocation record is not kept, so those bodies carry no "record".)
+// invocation record is kept only on a shared store, up to 256 KB; other
+// bodies carry no "record".) On a shared store an invocation that ended
+// less than a notification's longest span ago is left to the instance
+// that ended it, which may be sending it still.
 func (s *Server) Resume(ctx context.Context) error {
 	all, err := s.d.List(ctx)
 	if err != nil {
@@ -238,13 +306,22 @@ func (s *Server) Resume(ctx context.Context) error {
 		if cb == nil || !terminal(st.Status) {
 			continue
 		}
-		if _, err := s.env.Store.Get(ctx, callbackBucket, []byte(st.InvocationID)); !errors.Is(err, store.ErrNotFound) {
+		data, err := s.env.Store.Get(ctx, callbackBucket, []byte(st.InvocationID))
+		if err == nil {
+			if _, rev := parseCursor(data); rev == 0 || rev >= st.Revision {
+				continue // the terminal notification was settled
+			}
+		} else if !errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if s.hooks.known(st.InvocationID) {
 			continue // this server is sending or has just sent it
 		}
-		s.hooks.enqueue(st.InvocationID, cb.URL, "", s.document(st), nil, true)
+		if ended, err := time.Parse(time.RFC3339Nano, st.UpdatedAt); err == nil && s.d.Shared() &&
+			s.env.Clock.Now().Sub(ended) < s.hooks.longest() {
+			continue // the instance that finished it may be sending it still
+		}
+		s.hooks.enqueue(st.InvocationID, cb.URL, st.Previous, s.document(st), st.Record, st.Revision, cb.Events == "all", true)
 	}
 	return nil
 }

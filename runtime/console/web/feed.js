@@ -1,6 +1,10 @@
 // feed.js: the WebSocket feed (runtime.md §7.5) with reconnection. The
 // subscriptions asked for are remembered and sent again on every new
-// connection, so a restarted server feeds the page as before.
+// connection, so a restarted server feeds the page as before. The feed
+// says "open" only once the server has answered every bus and topic
+// subscription sent on connecting (its snapshot or its error): before
+// that, an event put on a bus would not reach the page, and the page
+// would claim to be live while missing it.
 
 export class Feed {
   constructor(url, onFrame, onState) {
@@ -17,14 +21,30 @@ export class Feed {
     this.onState("connecting");
     const ws = new WebSocket(this.url);
     this.ws = ws;
+    let pending = 0; // bus and topic subscriptions not yet answered
+    let announced = false;
+    const announce = () => {
+      if (announced || this.ws !== ws) return;
+      announced = true;
+      this.onState("open");
+    };
     ws.onopen = () => {
       this.delay = 250;
-      this.onState("open");
-      for (const m of this.subs.values()) ws.send(JSON.stringify(m));
+      for (const m of this.subs.values()) {
+        if (m.bus || m.topic) pending++;
+        ws.send(JSON.stringify(m));
+      }
+      if (pending === 0) announce();
+      // A server that never answers still gets the page going.
+      else setTimeout(announce, 5000);
     };
     ws.onmessage = (e) => {
       let f;
       try { f = JSON.parse(e.data); } catch { return; }
+      if (!announced && ((f.op === "snapshot" && (f.bus || f.topic)) ||
+          (f.op === "error" && (f.code === "BusNotFound" || f.code === "TopicNotFound")))) {
+        if (--pending <= 0) announce();
+      }
       this.onFrame(f);
     };
     ws.onclose = () => {

@@ -44,12 +44,11 @@ func (s *Store) claimsKV(ctx context.Context, bucket string) (jetstream.KeyValue
 	if kv, ok := s.kvs[id]; ok {
 		return kv, nil
 	}
-	name := s.bucketName("claims/" + bucket)
 	age := claimMarkAge
 	if t := 4 * s.cfg.LeaseTTL; t > age {
 		age = t
 	}
-	kv, err := s.openKV(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage, TTL: age}, true)
+	kv, err := s.openKV(ctx, s.bucketName("claims/"+bucket), age, true)
 	if err != nil {
 		return nil, fmt.Errorf("jsstore: claims of %q: %w", bucket, unavailable(err))
 	}
@@ -89,8 +88,11 @@ func (s *Store) Claim(ctx context.Context, bucket string, key []byte) (store.Cla
 	switch {
 	case errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted):
 		rev, err := kv.Create(ctx, k, s.claimValue())
-		if errors.Is(err, jetstream.ErrKeyExists) {
-			return nil, false, nil // another process won the race
+		if errors.Is(err, jetstream.ErrKeyExists) || isConflict(err) {
+			// Another process won the race. (Create over a deleted key
+			// is an update on the delete marker's revision, whose conflict
+			// is not reported as ErrKeyExists.)
+			return nil, false, nil
 		}
 		if err != nil {
 			return nil, false, err
@@ -113,9 +115,16 @@ func (s *Store) Claim(ctx context.Context, bucket string, key []byte) (store.Cla
 	return &claim{s: s, kv: kv, key: k, rev: rev, tookOver: owner != s.owner}, true, nil
 }
 
+// isConflict reports a compare-and-set conflict: the key's revision was
+// not the one read. Replicated (R3) streams report it with their own code
+// (10164), single-replica ones with 10071.
 func isConflict(err error) bool {
+	if errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+		return true
+	}
 	var apiErr *jetstream.APIError
-	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
+		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
 }
 
 type claim struct {

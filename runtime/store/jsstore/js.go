@@ -89,50 +89,113 @@ func (s *Store) kv(ctx context.Context, bucket string, create bool) (jetstream.K
 	if kv, ok := s.kvs[bucket]; ok {
 		return kv, nil
 	}
-	name := s.bucketName(bucket)
-	// Instances start together: one may look a bucket up while another
-	// is creating it (openKV retries).
-	kv, err := s.openKV(ctx, jetstream.KeyValueConfig{Bucket: name, Replicas: s.cfg.Replicas, Storage: jetstream.FileStorage}, create)
+	kv, err := s.openKV(ctx, s.bucketName(bucket), 0, create)
+	if kv == nil && err == nil {
+		return nil, nil // not made yet, and not to be made by a read
+	}
 	if err != nil {
 		return nil, fmt.Errorf("jsstore: bucket %q: %w", bucket, unavailable(err))
-	}
-	if kv == nil {
-		return nil, nil
 	}
 	s.kvs[bucket] = kv
 	return kv, nil
 }
 
-// openKV looks bucket cfg.Bucket up, creating it with cfg when create is
-// set (nil, nil: it does not exist), and returns a handle that reads
-// through the stream leader. Each attempt has its own deadline (0.25 s,
-// doubling up to 8 s); one that timed out is tried again: a lookup
-// racing another instance's creation of the bucket can go unanswered.
-func (s *Store) openKV(ctx context.Context, cfg jetstream.KeyValueConfig, create bool) (jetstream.KeyValue, error) {
-	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, 250*time.Millisecond<<(attempt-1))
-		kv, err := s.openKVOnce(actx, cfg, create)
+// openKV looks bucket name up and, when it is not found and create is
+// set, creates it with the age limit ttl (0: none). It returns nil, nil
+// for a bucket not found and not to be created.
+func (s *Store) openKV(ctx context.Context, name string, ttl time.Duration, create bool) (jetstream.KeyValue, error) {
+	// Short deadlines, tried again: a look-up while another process
+	// creates the bucket goes unanswered until the new stream runs
+	// (createKV settles a bucket that stays silent).
+	var kv jetstream.KeyValue
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		actx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+		kv, err = s.js.KeyValue(actx, name)
 		cancel()
-		if err == nil || ctx.Err() != nil || attempt == 6 || !errors.Is(err, context.DeadlineExceeded) {
-			return kv, err
+		if !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil || time.Now().After(deadline) {
+			break
 		}
+	}
+	switch {
+	case err == nil:
+		if kv, err = s.leaderReads(ctx, name, kv); err == nil && s.cfg.Replicas > 1 {
+			s.awaitAnswers(ctx, kv) // it may have been made a moment ago
+		}
+		return kv, err
+	case !errors.Is(err, jetstream.ErrBucketNotFound) && (!errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil):
+		return nil, err
+	case !create && errors.Is(err, jetstream.ErrBucketNotFound):
+		return nil, nil
+	case !create:
+		return nil, err
+	}
+	return s.createKV(ctx, name, ttl) // made for leader reads
+}
+
+// createKV creates a bucket that was not found, as the KV stream
+// CreateKeyValue would make, except that a replicated bucket is made
+// with direct gets off from the start (leaderReads says why). Several
+// processes may create one bucket at once (instances starting together, a
+// queue first used by two): each sends the same create, which the server
+// answers for each of them. Creating the KV way and then updating the
+// stream (to turn direct gets off) raced: a create arriving while another
+// process updated the new stream went unanswered until its deadline (5 s)
+// on a replicated cluster, and so did the update.
+func (s *Store) createKV(ctx context.Context, name string, ttl time.Duration) (jetstream.KeyValue, error) {
+	dup := 2 * time.Minute // the server's default duplicate window, capped by the age limit as KV buckets do
+	if ttl > 0 && ttl < dup {
+		dup = ttl
+	}
+	cfg := jetstream.StreamConfig{
+		Name: "KV_" + name, Subjects: []string{"$KV." + name + ".>"},
+		MaxMsgsPerSubject: 1, MaxBytes: -1, MaxMsgs: -1, MaxMsgSize: -1, MaxConsumers: -1, MaxAge: ttl,
+		Storage: jetstream.FileStorage, Replicas: s.cfg.Replicas,
+		AllowRollup: true, DenyDelete: true, Duplicates: dup, Discard: jetstream.DiscardNew,
+		AllowDirect: s.cfg.Replicas <= 1,
+	}
+	// Short deadlines, and a look for the bucket after each try: a create
+	// racing with another process's may go unanswered (until the client's
+	// 5 s default) although the other one made the bucket.
+	var err error
+	deadline := time.Now().Add(15 * time.Second)
+	for try := 0; ; try++ {
+		actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		_, err = s.js.CreateStream(actx, cfg)
+		cancel()
+		if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) && !errors.Is(err, context.DeadlineExceeded) {
+			return nil, err
+		}
+		actx, cancel = context.WithTimeout(ctx, time.Second)
+		kv, kerr := s.js.KeyValue(actx, name) // made now, by this process or another
+		cancel()
+		if kerr == nil {
+			if s.cfg.Replicas > 1 {
+				s.awaitAnswers(ctx, kv)
+			}
+			return kv, nil
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			return nil, errors.Join(err, kerr)
+		}
+		time.Sleep(time.Duration(25<<min(try, 5)) * time.Millisecond)
 	}
 }
 
-func (s *Store) openKVOnce(ctx context.Context, cfg jetstream.KeyValueConfig, create bool) (jetstream.KeyValue, error) {
-	kv, err := s.js.KeyValue(ctx, cfg.Bucket)
-	created := false
-	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		if !create {
-			return nil, nil
+// awaitAnswers waits (up to 10 s, or ctx) until a read of the replicated
+// bucket kv is answered: for a moment after a create, a stream's leader
+// may not answer yet, and a request would hang until its deadline (5 s)
+// instead. Once per bucket and process: a read of a key nobody writes.
+func (s *Store) awaitAnswers(ctx context.Context, kv jetstream.KeyValue) {
+	deadline := time.Now().Add(10 * time.Second)
+	for ctx.Err() == nil && time.Now().Before(deadline) {
+		actx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		_, err := kv.Get(actx, "probe")
+		cancel()
+		if err == nil || errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+			return
 		}
-		kv, err = s.js.CreateOrUpdateKeyValue(ctx, cfg)
-		created = true
 	}
-	if err != nil {
-		return nil, err
-	}
-	return s.leaderReads(ctx, cfg.Bucket, kv, created)
 }
 
 // leaderReads turns off direct gets on a replicated bucket's stream and
@@ -142,41 +205,23 @@ func (s *Store) openKVOnce(ctx context.Context, cfg jetstream.KeyValueConfig, cr
 // could read the old value (a deleted SQS message handed out again and
 // written back). The leader has applied every write it acknowledged, so
 // reads through it see them: the store's read-your-writes, as on bbolt.
-//
-// The instance that created the bucket turns direct gets off; another
-// that finds them on waits for that (two updates of a stream whose group
-// is still forming stall each other), and turns them off itself only
-// when they stay on (a bucket made by something else).
-func (s *Store) leaderReads(ctx context.Context, name string, kv jetstream.KeyValue, created bool) (jetstream.KeyValue, error) {
+func (s *Store) leaderReads(ctx context.Context, name string, kv jetstream.KeyValue) (jetstream.KeyValue, error) {
 	if s.cfg.Replicas <= 1 {
 		return kv, nil // one copy: nothing to lag behind
 	}
-	waitUntil := time.Now().Add(2 * time.Second)
-	for waited := false; ; waited = true {
-		st, err := s.js.Stream(ctx, "KV_"+name)
-		if err != nil {
-			return nil, err
-		}
-		cfg := st.CachedInfo().Config
-		if !cfg.AllowDirect {
-			if waited { // kv was opened for direct gets
-				return s.js.KeyValue(ctx, name)
-			}
-			return kv, nil
-		}
-		if created || time.Now().After(waitUntil) {
-			cfg.AllowDirect = false
-			if _, err := s.js.UpdateStream(ctx, cfg); err != nil {
-				return nil, err
-			}
-			return s.js.KeyValue(ctx, name)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
+	st, err := s.js.Stream(ctx, "KV_"+name)
+	if err != nil {
+		return nil, err
 	}
+	cfg := st.CachedInfo().Config
+	if !cfg.AllowDirect {
+		return kv, nil
+	}
+	cfg.AllowDirect = false
+	if _, err := s.js.UpdateStream(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return s.js.KeyValue(ctx, name)
 }
 
 func encodeKey(k []byte) string { return "k" + hex.EncodeToString(k) }
