@@ -96,7 +96,12 @@ func (c *trustCheck) value(d []byte, i, depth, maxDepth int) (int, error) {
 		}
 		for {
 			var err error
-			if i, err = c.value(d, i, depth+1, maxDepth); err != nil {
+			if i < len(d) && (d[i] == '-' || d[i]-'0' < 10) {
+				i, err = scanNumber(d, i) // most arrays hold numbers (a polygon)
+			} else {
+				i, err = c.value(d, i, depth+1, maxDepth)
+			}
+			if err != nil {
 				return i, err
 			}
 			i = skipWS(d, i)
