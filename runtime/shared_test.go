@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -81,6 +82,9 @@ func TestSharedAcrossInstances(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cluster test")
 	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not on PATH: the functions need it")
+	}
 	cl := testsupport.StartCluster(t, 3)
 	e := testsupport.SharedEngine(cl, "rt-shared")
 	runs := filepath.Join(t.TempDir(), "runs")
@@ -100,6 +104,12 @@ func TestSharedAcrossInstances(t *testing.T) {
 		return functions.Spec{Name: name, Runtime: "python3.12", Handler: "handler.handler", Timeout: 30, Role: "arn:aws:iam::123456789012:role/r"}
 	}
 
+	// Both instances opened their buckets at once, racing to create them
+	// (slow under -race): propagation is measured once their watches run.
+	if _, err := a.Functions.Create(ctx, spec("warm"), code); err != nil {
+		t.Fatal(err)
+	}
+	testsupport.Within(t, time.Minute, "B's functions watch", func() bool { _, err := b.Functions.Get("warm"); return err == nil })
 	t.Run("functions", func(t *testing.T) {
 		var created, updated, deleted testsupport.Propagation
 		for i := 0; i < 10; i++ {

@@ -143,12 +143,15 @@ func New(env kernel.Env, cfg Options) (*Service, error) {
 		cfg.OutputLimit = 1 << 20
 	}
 	s := &Service{env: env, cfg: cfg, funcs: map[string]*function{}, done: make(chan struct{}),
-		shared: mirror.New(env.Store, bucket, nil)}
+		shared: mirror.New(env.Store, bucket, isDefinition)}
 	if err := s.writeClients(); err != nil {
 		return nil, err
 	}
 	var loadErr error
 	err = env.Store.Scan(context.Background(), bucket, nil, nil, func(k, v []byte) bool {
+		if !isDefinition(k) {
+			return true // code kept for other instances (shared.go)
+		}
 		var r record
 		if loadErr = json.Unmarshal(v, &r); loadErr != nil {
 			return false

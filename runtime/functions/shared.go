@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -18,20 +19,29 @@ import (
 // any, and its async invocations run on whichever instance claims them.
 // So every instance needs the definition (mirrored, runtime/internal/
 // mirror) and the code: on a shared store the zip is kept in the store
-// too (codeBucket, in chunks, written with the definition in one batch
-// and before it), and an instance that learns of a version it has not
-// unpacked fetches and unpacks it. On bbolt (one process) none of this
-// runs and code lives only under Options.Dir.
+// too (in chunks under codePrefix of the functions bucket, written with
+// the definition in one batch and before it), and an instance that learns
+// of a version it has not unpacked fetches and unpacks it. On bbolt (one
+// process) none of this runs and code lives only under Options.Dir.
+//
+// The chunks share the definitions' bucket (function names have no "/")
+// rather than having one of their own: the bucket exists and every
+// instance has it open before the first function is made, so no instance
+// looks a bucket up while another is still creating it.
 
-// codeBucket holds the zips of function versions on a shared store,
-// keyed by the version's CodePath and a chunk number.
-const codeBucket = "functions-code"
+// codePrefix starts the keys of code chunks in the functions bucket:
+// codePrefix, the version's CodePath, "/" and a chunk number.
+const codePrefix = "code/"
+
+// isDefinition picks definitions (keyed by function name) from the
+// bucket's keys.
+func isDefinition(k []byte) bool { return !bytes.HasPrefix(k, []byte(codePrefix)) }
 
 // codeChunk bounds one stored value (JetStream's default message limit
 // is 1 MB).
 const codeChunk = 256 << 10
 
-func chunkKey(rel string, i int) []byte { return fmt.Appendf(nil, "%s/%05d", rel, i) }
+func chunkKey(rel string, i int) []byte { return fmt.Appendf(nil, "%s%s/%05d", codePrefix, rel, i) }
 
 // putCode adds the shared copy of a version's code to b.
 func (s *Service) putCode(b *store.Batch, rel string, zip []byte) {
@@ -39,7 +49,7 @@ func (s *Service) putCode(b *store.Batch, rel string, zip []byte) {
 		return
 	}
 	for i := 0; i == 0 || i*codeChunk < len(zip); i++ {
-		b.Put(codeBucket, chunkKey(rel, i), zip[i*codeChunk:min((i+1)*codeChunk, len(zip))])
+		b.Put(bucket, chunkKey(rel, i), zip[i*codeChunk:min((i+1)*codeChunk, len(zip))])
 	}
 }
 
@@ -49,7 +59,7 @@ func (s *Service) dropCode(b *store.Batch, r record) {
 		return
 	}
 	for i := 0; i == 0 || int64(i*codeChunk) < r.CodeSize; i++ {
-		b.Delete(codeBucket, chunkKey(r.CodePath, i))
+		b.Delete(bucket, chunkKey(r.CodePath, i))
 	}
 }
 
@@ -62,7 +72,7 @@ func (s *Service) fetchCode(ctx context.Context, r record) error {
 	}
 	var zip []byte
 	for i := 0; i == 0 || int64(len(zip)) < r.CodeSize; i++ {
-		part, err := s.env.Store.Get(ctx, codeBucket, chunkKey(r.CodePath, i))
+		part, err := s.env.Store.Get(ctx, bucket, chunkKey(r.CodePath, i))
 		if err != nil {
 			return fmt.Errorf("code %s part %d: %w", r.CodePath, i, err)
 		}

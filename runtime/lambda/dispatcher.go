@@ -31,8 +31,8 @@ type Options struct {
 }
 
 // unknownGrace is how long, on a shared store, an invocation of a
-// function this instance does not know waits for its definition to
-// arrive before it fails as deleted.
+// function this instance has never known waits for its definition to
+// arrive before it fails as deleted (one deleted here fails at once).
 const unknownGrace = 30 * time.Second
 
 type function struct {
@@ -52,6 +52,7 @@ type Dispatcher struct {
 
 	mu    sync.RWMutex
 	funcs map[string]*function
+	gone  map[string]bool // unregistered here: deleted, not on its way
 
 	stats counters
 
@@ -132,6 +133,7 @@ func (d *Dispatcher) Register(name string, h Handler, opts FunctionOptions) {
 		f.cfg, f.hasCfg = old.cfg, old.hasCfg
 	}
 	d.funcs[name] = f
+	delete(d.gone, name)
 }
 
 // Unregister deletes a function; its queued events fail.
@@ -139,6 +141,18 @@ func (d *Dispatcher) Unregister(name string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.funcs, name)
+	if d.gone == nil {
+		d.gone = map[string]bool{}
+	}
+	d.gone[name] = true
+}
+
+// removed reports whether name was unregistered here (and not since
+// registered again).
+func (d *Dispatcher) removed(name string) bool {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.gone[name]
 }
 
 func (d *Dispatcher) function(name string) *function {

@@ -33,7 +33,7 @@ func (d *Dispatcher) process(ctx context.Context, it queue.Item) queue.Outcome {
 		return queue.Outcome{} // already decided (a redelivery after a crash)
 	}
 	f := d.function(j.Function)
-	if f == nil && d.shared && now.Sub(j.EnqueuedAt) < unknownGrace {
+	if f == nil && d.shared && !d.removed(j.Function) && now.Sub(j.EnqueuedAt) < unknownGrace {
 		// Accepted by another instance that knew the function: its
 		// definition is on its way here (milliseconds). Not an attempt.
 		return queue.Outcome{Retry: true, RetryAt: now.Add(250 * time.Millisecond)}

@@ -137,6 +137,7 @@ func TestServeCluster(t *testing.T) {
 		got   map[string]int
 		order []string
 		err   error
+		at    time.Time // when the last one arrived
 	}
 	readers := make([]collected, 3)
 	var read sync.WaitGroup
@@ -149,6 +150,7 @@ func TestServeCluster(t *testing.T) {
 		r.got, r.order, r.err = collect(cs[1], queueURL(1, "events-q"), jsonMember("id"), func(got map[string]int) bool {
 			return settled(func() int { return len(events) }, got, func(id string) bool { return events[id] })
 		}, deadline)
+		r.at = time.Now()
 	}()
 	go func() {
 		defer read.Done()
@@ -156,6 +158,7 @@ func TestServeCluster(t *testing.T) {
 		r.got, r.order, r.err = collect(cs[2], queueURL(2, "sns-q"), jsonMember("MessageId"), func(got map[string]int) bool {
 			return settled(func() int { return len(messages) }, got, func(id string) bool { return messages[id] })
 		}, deadline)
+		r.at = time.Now()
 	}()
 	fifoTopic := "arn:aws:sns:us-east-1:000000000000:crash.fifo"
 	fifoAcked := map[string][]string{}
@@ -166,51 +169,57 @@ func TestServeCluster(t *testing.T) {
 		r.got, r.order, r.err = collect(cs[1], queueURL(1, "fifo-q.fifo"), envelopeMessage, func(got map[string]int) bool {
 			return settled(func() int { return len(fifoWant) }, got, func(id string) bool { return fifoWant[id] })
 		}, deadline)
+		r.at = time.Now()
 	}()
+	// PutEvents and Publish come from two clients each (as from several
+	// users), FIFO publishes from one (a group's order is its publisher's).
+	const clients = 2
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		for n := 0; n < rounds; n++ {
-			c, _, ok := pick(n)
-			if !ok {
-				continue
-			}
-			entries := make([]evtypes.PutEventsRequestEntry, 5)
-			for j := range entries {
-				entries[j] = evtypes.PutEventsRequestEntry{Source: aws.String("crash.test"), DetailType: aws.String("Cluster"), Detail: aws.String(fmt.Sprintf(`{"n":%d}`, n*5+j))}
-			}
-			out, err := c.ev.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: entries})
-			mu.Lock()
-			if err != nil {
-				failed++ // the kill, or a node going: not acknowledged
-			} else {
-				for _, e := range out.Entries {
-					if e.EventId != nil {
-						events[*e.EventId] = true
+	wg.Add(2 * clients)
+	for w := 0; w < clients; w++ {
+		go func() {
+			defer wg.Done()
+			for n := w; n < rounds; n += clients {
+				c, _, ok := pick(n)
+				if !ok {
+					continue
+				}
+				entries := make([]evtypes.PutEventsRequestEntry, 5)
+				for j := range entries {
+					entries[j] = evtypes.PutEventsRequestEntry{Source: aws.String("crash.test"), DetailType: aws.String("Cluster"), Detail: aws.String(fmt.Sprintf(`{"n":%d}`, n*5+j))}
+				}
+				out, err := c.ev.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: entries})
+				mu.Lock()
+				if err != nil {
+					failed++ // the kill, or a node going: not acknowledged
+				} else {
+					for _, e := range out.Entries {
+						if e.EventId != nil {
+							events[*e.EventId] = true
+						}
 					}
 				}
+				mu.Unlock()
 			}
-			mu.Unlock()
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		for n := 0; n < rounds; n++ {
-			c, _, ok := pick(n + 1)
-			if !ok {
-				continue
+		}()
+		go func() {
+			defer wg.Done()
+			for n := w; n < rounds; n += clients {
+				c, _, ok := pick(n + 1)
+				if !ok {
+					continue
+				}
+				out, err := c.sns.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(fmt.Sprintf("m%d", n))})
+				mu.Lock()
+				if err != nil {
+					failed++
+				} else {
+					messages[*out.MessageId] = true
+				}
+				mu.Unlock()
 			}
-			out, err := c.sns.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(topic), Message: aws.String(fmt.Sprintf("m%d", n))})
-			mu.Lock()
-			if err != nil {
-				failed++
-			} else {
-				messages[*out.MessageId] = true
-			}
-			mu.Unlock()
-		}
-	}()
+		}()
+	}
 	// FIFO: three groups published in turn, each publish through the next
 	// instance; acknowledged order per group is publish order.
 	wg.Add(1)
@@ -255,6 +264,8 @@ func TestServeCluster(t *testing.T) {
 			mu.Unlock()
 		}
 	}()
+	sent := make(chan struct{})
+	go func() { wg.Wait(); close(sent) }()
 	waitAcked := func(n int) {
 		for {
 			mu.Lock()
@@ -263,7 +274,12 @@ func TestServeCluster(t *testing.T) {
 			if k >= n {
 				return
 			}
-			time.Sleep(5 * time.Millisecond)
+			select {
+			case <-sent: // every request made: fewer acknowledged than n
+				t.Logf("only %d acknowledged of the %d awaited", k, n)
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
 		}
 	}
 	waitAcked(rounds / 2)
@@ -290,6 +306,11 @@ func TestServeCluster(t *testing.T) {
 		}
 	}
 	phases.mark("queues read")
+	var lastIn []string
+	for i, q := range []string{"events", "messages", "FIFO"} {
+		lastIn = append(lastIn, fmt.Sprintf("%s %v", q, readers[i].at.Sub(begin).Round(100*time.Millisecond)))
+	}
+	phases.parts = append(phases.parts, "all in at "+strings.Join(lastIn, ", "))
 	gotEvents, gotMessages := readers[0].got, readers[1].got
 	fifoDups := 0
 	for _, k := range readers[2].got {
@@ -390,12 +411,16 @@ func createClusterFunction(t *testing.T, urls []string) {
 	}
 }
 
+// invokeClient gives up on an invoke after a minute (a hung request
+// fails the test's accounting as refused, not the test).
+var invokeClient = &http.Client{Timeout: time.Minute}
+
 // invokeEvent invokes fn asynchronously with {"n": n} through the
 // instance at u and returns the request id it acknowledged.
 func invokeEvent(u, fn string, n int) (string, error) {
 	req, _ := http.NewRequest("POST", u+"/2015-03-31/functions/"+fn+"/invocations", strings.NewReader(fmt.Sprintf(`{"n":%d}`, n)))
 	req.Header.Set("X-Amz-Invocation-Type", "Event")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := invokeClient.Do(req)
 	if err != nil {
 		return "", err
 	}

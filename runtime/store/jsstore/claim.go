@@ -84,6 +84,8 @@ func (s *Store) Claim(ctx context.Context, bucket string, key []byte) (store.Cla
 		return nil, false, err
 	}
 	k := encodeKey(key)
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	e, err := kv.Get(ctx, k)
 	switch {
 	case errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted):
@@ -138,6 +140,8 @@ type claim struct {
 func (c *claim) TookOver() bool { return c.tookOver }
 
 func (c *claim) Renew(ctx context.Context) error {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	rev, err := c.kv.Update(ctx, c.key, c.s.claimValue(), c.rev)
 	if err != nil {
 		return fmt.Errorf("jsstore: claim lost: %w", err)
@@ -147,6 +151,8 @@ func (c *claim) Renew(ctx context.Context) error {
 }
 
 func (c *claim) Finish(ctx context.Context) error {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	rev, err := c.kv.Update(ctx, c.key, []byte("d"), c.rev)
 	if err == nil {
 		c.rev = rev
@@ -155,5 +161,7 @@ func (c *claim) Finish(ctx context.Context) error {
 }
 
 func (c *claim) Release(ctx context.Context) error {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	return c.kv.Delete(ctx, c.key, jetstream.LastRevision(c.rev))
 }

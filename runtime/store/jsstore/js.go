@@ -243,6 +243,8 @@ func (s *Store) Get(ctx context.Context, bucket string, key []byte) ([]byte, err
 	if kv == nil {
 		return nil, store.ErrNotFound
 	}
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	e, err := kv.Get(ctx, encodeKey(key))
 	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
 		return nil, store.ErrNotFound
@@ -259,7 +261,9 @@ func (s *Store) Scan(ctx context.Context, bucket string, from, to []byte, fn fun
 	if err != nil || kv == nil {
 		return err
 	}
-	names, err := kv.Keys(ctx)
+	lctx, cancel := bounded(ctx)
+	names, err := kv.Keys(lctx)
+	cancel()
 	if errors.Is(err, jetstream.ErrNoKeysFound) {
 		return nil
 	}
@@ -282,7 +286,9 @@ func (s *Store) Scan(ctx context.Context, bucket string, from, to []byte, fn fun
 		if !ok {
 			continue
 		}
-		e, err := kv.Get(ctx, n)
+		gctx, cancel := bounded(ctx)
+		e, err := kv.Get(gctx, n)
+		cancel()
 		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
 			continue // deleted since the listing
 		}
@@ -313,11 +319,13 @@ func (s *Store) ApplyRevisions(ctx context.Context, b *store.Batch) ([]uint64, e
 			return revs, err
 		}
 		var rev uint64
+		octx, cancel := bounded(ctx)
 		if op.Val == nil {
-			rev, err = s.purge(ctx, op.Bucket, encodeKey(op.Key))
+			rev, err = s.purge(octx, op.Bucket, encodeKey(op.Key))
 		} else {
-			rev, err = kv.Put(ctx, encodeKey(op.Key), op.Val)
+			rev, err = kv.Put(octx, encodeKey(op.Key), op.Val)
 		}
+		cancel()
 		if err != nil {
 			return revs, fmt.Errorf("jsstore: %s/%x: %w", op.Bucket, op.Key, unavailable(err))
 		}
@@ -338,6 +346,21 @@ func (s *Store) purge(ctx context.Context, bucket, key string) (uint64, error) {
 		return 0, err
 	}
 	return ack.Sequence, nil
+}
+
+// opTimeout bounds one JetStream request. A request's own deadline can be
+// far away (a Lambda invoke allows 15 minutes), and a write whose
+// acknowledgement was lost (its node stopped, its stream changed leader)
+// would wait for all of it: the caller instead fails with ErrUnavailable
+// after opTimeout (JetStream's default request timeout) and may retry.
+const opTimeout = 5 * time.Second
+
+// bounded is ctx with a deadline at most opTimeout away.
+func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok && time.Until(d) <= opTimeout {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, opTimeout)
 }
 
 // Close closes the connection.
