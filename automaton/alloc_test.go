@@ -35,7 +35,7 @@ func compileAll(t testing.TB, d compiler.Dialect, srcs ...string) *Machine {
 // every operator family.
 func TestMatchAllocs(t *testing.T) {
 	event := []byte(`{"source":"aws.ec2","detail-type":"EC2 Instance State-change","resources":["arn:1","arn:2"],
-		"detail":{"state":"Running","n":42.5,"ip":"10.0.3.7","path":"logs/app.log","tags":[{"k":"env","v":"prod"},{"k":"team","v":"A"}],"esc":"a\"b\u00e9"}}`)
+		"detail":{"state":"Running","n":42.5,"ip":"10.0.3.7","path":"logs/app.log","tags":[{"k":"env","v":"prod"},{"k":"team","v":"A"}],"esc":"a\"b\u00e9","e\u0073c2":1}}`)
 	families := map[string][]string{
 		"exact":                    {`{"source":["aws.ec2"]}`, `{"detail":{"esc":["a\"bé"]}}`},
 		"prefix":                   {`{"detail-type":[{"prefix":"EC2"}]}`},
@@ -72,6 +72,15 @@ func TestMatchAllocs(t *testing.T) {
 			})
 			if allocs != 0 {
 				t.Fatalf("%v allocations per MatchTrusted, want 0", allocs)
+			}
+			if err := mt.CheckTrusted(event); err != nil {
+				t.Fatal(err)
+			}
+			allocs = testing.AllocsPerRun(200, func() {
+				err = mt.CheckTrusted(event)
+			})
+			if allocs != 0 {
+				t.Fatalf("%v allocations per CheckTrusted, want 0", allocs)
 			}
 		})
 	}

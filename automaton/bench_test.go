@@ -155,3 +155,22 @@ func BenchmarkAddAll(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "patterns/s")
 }
+
+// BenchmarkCheckTrusted is the cost of checking an event against the
+// trusted contract, to compare with BenchmarkMatchFamilies/exact and
+// BenchmarkFastjsonParse: a caller pays it once where events enter.
+func BenchmarkCheckTrusted(b *testing.B) {
+	mt := New(Config{}).NewMatcher()
+	var size int
+	for _, e := range benchEvents {
+		size += len(e)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(size / len(benchEvents)))
+	for i := 0; i < b.N; i++ {
+		if err := mt.CheckTrusted(benchEvents[i%len(benchEvents)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}

@@ -135,9 +135,10 @@ func differential(t testing.TB, seed int64, patterns, events int) (compared, mat
 				}
 				got[id] = true
 			}
-			// The trusted path on valid events must say exactly the same.
+			// The trusted path on events that meet its contract (no
+			// member named twice) must say exactly the same.
 			var trusted map[ID]bool
-			if d == compiler.EventBridge {
+			if d == compiler.EventBridge && mt.CheckTrusted([]byte(input)) == nil {
 				tdst, err := mt.MatchTrusted(nil, []byte(input))
 				if err != nil {
 					t.Fatalf("MatchTrusted %s: %v", input, err)
@@ -175,7 +176,7 @@ func differential(t testing.TB, seed int64, patterns, events int) (compared, mat
 }
 
 // TestDifferentialRandom compares the automaton — Match, and MatchTrusted
-// on the EventBridge events — with Explain on random
+// on the EventBridge events that meet its contract — with Explain on random
 // pattern/event pairs. `go test ./automaton -run DifferentialRandom
 // -pairs=1000000` runs the full million on each path.
 func TestDifferentialRandom(t *testing.T) {

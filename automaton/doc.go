@@ -24,10 +24,10 @@
 // where two fields' leaves lie in arrays (semantics in compiler/clause.go;
 // compiler.Explain is the reference it is tested against).
 //
-// MatchTrusted is the same for events known to be valid JSON: it skips
-// without validating and stops once every member leading to a pattern
-// path has been passed, unless the unread rest could still reach one
-// (through a dotted, duplicate or escaped name).
+// MatchTrusted is the same for events known to meet its contract (valid
+// JSON in which no object names a member twice, a dotted name counting
+// as its first part; CheckTrusted tells): it skips without validating and
+// stops once every member leading to a pattern path has been passed.
 //
 // Add and Delete copy what they change and publish the next snapshot with
 // one atomic pointer store, so matching never locks. A Matcher carries one

@@ -112,11 +112,8 @@ type subMachine struct {
 	count  int // patterns
 	// For MatchTrusted's early stop (trusted.go): rootNeed is how many
 	// distinct member names of the event's top level lead to a pattern
-	// path; segments are the distinct segments of the pattern paths, and
-	// segLens has bit len%64 set for each of their lengths.
+	// path.
 	rootNeed int32
-	segments [][]byte
-	segLens  uint64
 }
 
 type pathEntry struct {

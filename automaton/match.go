@@ -58,9 +58,8 @@ type Matcher struct {
 	budget int
 	err    error
 
-	trusted  bool // MatchTrusted: skip unvalidated, stop early
-	noStop   bool // an escape or dotted name ahead: read to the end
-	stopFrom int  // canStop found nothing from here on (-1: not yet)
+	trusted bool // MatchTrusted: skip unvalidated, stop early
+	check   trustCheck
 }
 
 type arrayStep struct {
@@ -187,9 +186,12 @@ func (mt *Matcher) MatchMessage(dst []ID, pub *compiler.Publish) ([]ID, error) {
 	var err error
 	if mt.snap.sub[inputAttributes].count > 0 && pub.HasAttributes() {
 		// The attributes event is written by the Publish model: valid JSON,
-		// so the trusted reading is exact and stops early.
+		// but attributes named "a" and "a.b" (or a String.Array holding
+		// objects that name a member twice) break the trusted contract,
+		// and MatchTrusted could stop before "a.b". The event is small:
+		// it is checked, and read trusted only when it meets the contract.
 		mt.attrBuf = pub.AppendAttributesEvent(mt.attrBuf[:0])
-		mt.trusted, mt.noStop, mt.stopFrom = true, false, -1
+		mt.trusted = mt.CheckTrusted(mt.attrBuf) == nil
 		dst, err = mt.run(dst, inputAttributes, mt.attrBuf)
 		mt.trusted = false
 		if err != nil {

@@ -160,9 +160,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			return i, 0, err
 		}
 		if need > 0 && seen >= need {
-			if open > 0 || mt.canStop(d, i) {
-				return i, open + 1, nil
-			}
+			return i, open + 1, nil
 		}
 		if open > 0 {
 			i = finishTrusted(d, i, open)

@@ -1,39 +1,42 @@
 package automaton
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"strings"
 )
 
-// MatchTrusted is Match for events already known to be valid JSON
-// objects — events a bus or topic has
-// validated on the way in, or a stream its user declares trusted. It
-// reads the event only as far as the patterns need: once every member
-// that leads to a path some pattern of the snapshot names has been
-// passed, it stops, and what it skips on the way it does not validate.
+// MatchTrusted is Match for events already known to meet the trusted
+// contract — events a bus has checked on the way in, or a stream its user
+// declares trusted. It reads the event only as far as the patterns need:
+// once every member that leads to a path some pattern of the snapshot
+// names has been passed, it stops, and what it skips on the way it does
+// not validate.
 //
-// The contract: on valid JSON it answers exactly as Match does. On any
-// other input it may answer instead of reporting an error, and the answer
-// may be wrong; but it never reads out of bounds, never panics and always
-// ends (every step moves forward).
+// The contract (CheckTrusted tells whether an event meets it):
+//   - the event is valid JSON in valid UTF-8, within the machine's limits
+//     (Config.MaxEventSize and MaxDepth), as Match would accept it;
+//   - no two members of one object name the same member, compared after
+//     unescaping names and with a dotted name standing for the member its
+//     first dot-separated part names: {"a":1,"\u0061":2} breaks it, and
+//     so do {"a":{"b":1},"a.b":2} and {"a":{"c":1},"a.b":2}, since
+//     {"a.b":2} is {"a":{"b":2}}. Dotted names that only share a prefix
+//     ({"a.b":1,"a.c":2}) keep it.
 //
-// The early stop is exact: a later member could still reach a pattern
-// path through a dotted name ({"a.b":1} is {"a":{"b":1}}), a duplicate
-// name or an escape, so before stopping the unread rest is searched for
-// any backslash and any segment of a pattern path followed by a quote or
-// a dot; where one may be, the event is read to its end. Where the rest
-// is mostly numbers (a polygon, say) that search runs many times faster
-// than reading would.
+// On an event that meets it, MatchTrusted answers exactly as Match does:
+// a member it skips could reach a pattern path only as a second member
+// for a name already passed. On any other input it may answer instead of
+// reporting an error, and the answer may differ from Match's; but it
+// never reads out of bounds, never panics and always ends (every step
+// moves forward).
 func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
 	dst = dst[:0]
 	mt.begin()
 	if len(event) > mt.m.cfg.MaxEventSize {
 		return dst, fmt.Errorf("automaton: event is %d bytes, larger than the limit of %d", len(event), mt.m.cfg.MaxEventSize)
 	}
-	mt.trusted, mt.noStop, mt.stopFrom = true, false, -1
+	mt.trusted = true
 	dst, err := mt.run(dst, inputEvent, event)
 	mt.trusted = false
 	return dst, err
@@ -48,124 +51,11 @@ func (m *Machine) MatchTrusted(event []byte) ([]ID, error) {
 	return ids, err
 }
 
-// canStop tells whether nothing in d[i:] can reach a pattern path any
-// more. The caller has passed every member name that leads to one; what
-// is left could still matter only through a member named with an escape,
-// with a dotted name ({"a.b":1} is {"a":{"b":1}}), or with a name seen
-// before (a duplicate). With few segments, the rest is searched for a
-// backslash and for each segment followed by a quote or a dot. With more,
-// it is read string by string, from quote to quote (one vectorised search
-// each; the numbers between cost nothing): a string holding a backslash,
-// or a member name that is a segment of a pattern path or has one as a
-// dotted component, forbids the stop. (In valid JSON a backslash occurs
-// only inside strings, and until the first one every quote found
-// delimits a string.) The answer is kept for the rest of the event (a
-// later position sees less).
-func (mt *Matcher) canStop(d []byte, i int) bool {
-	if mt.noStop {
-		return false
-	}
-	if mt.stopFrom >= 0 && i >= mt.stopFrom {
-		return true
-	}
-	rest := d[i:]
-	if len(mt.sub.segments) <= segmentSearchMax {
-		if restReachesSegment(rest, mt.sub.segments) {
-			mt.noStop = true
-			return false
-		}
-		mt.stopFrom = i
-		return true
-	}
-	for k := 0; k < len(rest); {
-		q := bytes.IndexByte(rest[k:], '"')
-		if q < 0 {
-			break
-		}
-		a := k + q + 1
-		b := stringStop(rest, a) // the closing quote, unless an escape
-		if b >= len(rest) {
-			break // not valid JSON: the contract allows any answer
-		}
-		if rest[b] != '"' {
-			mt.noStop = true // an escape (or a control byte: not valid JSON)
-			return false
-		}
-		body := rest[a:b]
-		if j := skipWS(rest, b+1); j < len(rest) && rest[j] == ':' && mt.sub.namesSegment(body) {
-			mt.noStop = true
-			return false
-		}
-		k = b + 1
-	}
-	mt.stopFrom = i
-	return true
-}
-
-// segmentSearchMax: with up to this many segments, canStop searches the
-// rest once per segment and once for a backslash instead of string by
-// string: a few vectorised passes beat stopping at every string of the
-// rest (callgrind, instructions per event on the trusted path: citylots
-// exact, 2 segments, 5.2 k this way and 6.1 k string by string; $or, 4
-// segments, 7.5 k this way and 7.0 k string by string; multi-field's 20
-// segments the same either way). String by string, each string costs one
-// vectorised search for its opening quote and one eight-byte scan of its
-// body, which finds an escape on the way.
-const segmentSearchMax = 3
-
-// restReachesSegment is the search by segments: a backslash anywhere, or
-// any segment followed by a quote or a dot, may reach a pattern path.
-func restReachesSegment(rest []byte, segments [][]byte) bool {
-	if bytes.IndexByte(rest, '\\') >= 0 {
-		return true
-	}
-	for _, seg := range segments {
-		for from := 0; ; {
-			k := bytes.Index(rest[from:], seg)
-			if k < 0 {
-				break
-			}
-			end := from + k + len(seg)
-			if end < len(rest) && (rest[end] == '"' || rest[end] == '.') {
-				return true
-			}
-			from = end
-		}
-	}
-	return false
-}
-
-// namesSegment tells whether a member name, or a component of a dotted
-// one, is a segment of some pattern path.
-func (s *subMachine) namesSegment(name []byte) bool {
-	for {
-		part := name
-		dot := bytes.IndexByte(name, '.')
-		if dot >= 0 {
-			part, name = name[:dot], name[dot+1:]
-		}
-		if s.segLens&(1<<(len(part)&63)) != 0 {
-			for _, seg := range s.segments {
-				if string(seg) == string(part) {
-					return true
-				}
-			}
-		}
-		if dot < 0 {
-			return false
-		}
-	}
-}
-
 // countNeeds derives what MatchTrusted's early stop needs from the index:
 // per prefix, the number of distinct member names below it on the way to
-// a pattern path; the same for the top level; and every distinct segment
-// of the paths, which canStop looks for.
+// a pattern path, and the same for the top level.
 func (s *subMachine) countNeeds() {
 	s.rootNeed = 0
-	s.segments = s.segments[:0:0]
-	s.segLens = 0
-	seen := map[string]bool{}
 	for k := range s.index {
 		j := strings.LastIndexByte(k, '.')
 		if j < 0 {
@@ -177,14 +67,6 @@ func (s *subMachine) countNeeds() {
 			// Cannot happen (every proper prefix is indexed); if it did,
 			// the top level could never count as passed.
 			s.rootNeed = 1 << 30
-		}
-		if seg := k[j+1:]; seg == "" {
-			// A member named "" cannot be searched for: no early stop.
-			s.rootNeed = 1 << 30
-		} else if !seen[seg] {
-			seen[seg] = true
-			s.segments = append(s.segments, []byte(seg))
-			s.segLens |= 1 << (len(seg) & 63)
 		}
 	}
 }

@@ -65,9 +65,13 @@ left out and counted on stderr, never silently never matched.
 --explain-rule ID explains rule ID on every line, matching or not. --stats
 prints each rule's match count to stderr at the end.
 
---trusted (EventBridge events only) declares the stream valid JSON: each event
-is then read only as far as the rules need and what is skipped is not
-validated; an invalid line may get an answer instead of an error.
+--trusted (EventBridge events only) declares that every event meets the
+trusted contract: valid JSON, and no object naming one member twice, compared
+after unescaping names, a dotted name counting as its first part
+({"a":1,"\u0061":2} and {"a":{"b":1},"a.b":2} break it; {"a.b":1,"a.c":2}
+does not). Each event is then read only as far as the rules need and what is
+skipped is not validated; a line outside the contract may get an answer
+instead of an error, or a different answer (docs/automaton.md).
 
 Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 		Example: `  patternc match --rules corpus/samples/eventbridge < corpus/samples/events/aws.jsonl
@@ -142,7 +146,7 @@ Exit status: 0 done (even if some lines had errors), 2 bad rules or usage.`,
 	cmd.Flags().BoolVar(&explain, "explain", false, "add the reasons each matching rule matched")
 	cmd.Flags().StringArrayVar(&explainRules, "explain-rule", nil, "explain rule ID on every line, matching or not (repeatable)")
 	cmd.Flags().BoolVar(&stats, "stats", false, "print each rule's match count to stderr at the end")
-	cmd.Flags().BoolVar(&trusted, "trusted", false, "the events are known to be valid JSON: skip validation and stop reading each one once the rules are answered (invalid input may get an answer instead of an error)")
+	cmd.Flags().BoolVar(&trusted, "trusted", false, "the events meet the trusted contract (valid JSON, no object naming a member twice, a dotted name counting as its first part): skip validation and stop reading each one once the rules are answered (input outside the contract may get a wrong answer instead of an error)")
 	return cmd
 }
 

@@ -45,7 +45,7 @@ func BenchmarkRoute(b *testing.B) {
 	b.ResetTimer()
 	err = testsupport.Drive(int64(b.N), 2, 16, func(first, end int64) error {
 		for i := first; i < end; i++ {
-			if _, err := s.plan("default", events[i%64], 0, nil); err != nil {
+			if _, err := s.plan("default", events[i%64], 0, nil, true); err != nil {
 				return err
 			}
 		}

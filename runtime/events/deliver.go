@@ -243,7 +243,8 @@ func (s *Service) forward(ctx context.Context, arn string, d delivery, payload [
 
 // ingestRaw commits an already-built envelope on a bus (forwarding, replays).
 func (s *Service) ingestRaw(ctx context.Context, busName string, event []byte, rules []string) error {
-	items, err := s.plan(busName, event, s.env.Clock.Now().UnixNano(), rules)
+	// Its detail was not checked here: the validating Match reads it.
+	items, err := s.plan(busName, event, s.env.Clock.Now().UnixNano(), rules, false)
 	if err != nil || len(items) == 0 {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/patternc/patternc/automaton"
 )
 
 // Event is an accepted event: its envelope fields and the detail bytes as
@@ -101,6 +103,19 @@ func parseEnvelope(raw []byte, ingested time.Time) (*Event, error) {
 	}
 	return &Event{ID: w.ID, DetailType: w.DetailType, Source: w.Source, Account: w.Account, Time: t,
 		Region: w.Region, ReplayName: w.ReplayName, Resources: w.Resources, Detail: d.Bytes(), Ingested: ingested}, nil
+}
+
+// detailChecker checks details against the automaton's trusted contract.
+// Its depth limit is one below the buses' machines': the envelope nests
+// the detail one level deeper.
+var detailChecker = automaton.New(automaton.Config{MaxDepth: automaton.DefaultMaxDepth - 1})
+
+// trustedDetail tells whether an envelope around detail (built by the
+// service, whose own members are distinct) meets the trusted contract, so
+// that the buses may match it with MatchTrusted: the detail names no
+// member twice in one object ({"a":1,"a":2}, {"a":{"b":1},"a.b":2}).
+func trustedDetail(detail []byte) bool {
+	return detailChecker.CheckTrusted(detail) == nil
 }
 
 // checkDetail reports whether detail is a JSON object within the limits:

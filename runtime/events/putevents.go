@@ -109,7 +109,7 @@ func (s *Service) PutEvents(ctx context.Context, entries []Entry) (*PutEventsOut
 			out.Entries[i] = Result{ErrorCode: e.Code, ErrorMessage: e.Message}
 			continue
 		}
-		planned, perr := s.plan(busName, ev.JSON(), now.UnixNano(), nil)
+		planned, perr := s.plan(busName, ev.JSON(), now.UnixNano(), nil, trustedDetail(ev.Detail))
 		if perr != nil {
 			out.Entries[i] = Result{ErrorCode: "InternalFailure", ErrorMessage: "Internal Service Failure"}
 			continue

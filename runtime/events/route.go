@@ -30,7 +30,14 @@ type observed struct {
 // rules when non-empty) and returns one delivery per target and one per
 // matching archive. Matching at ingestion makes a rule change apply to
 // events ingested after the call returns.
-func (s *Service) plan(busName string, event []byte, ingested int64, rules []string) ([]queue.Item, error) {
+//
+// trusted says the event meets the automaton's trusted contract
+// (automaton.Machine.MatchTrusted: valid JSON, no member named twice in
+// one object, dotted names counted by their first part): PutEvents checks
+// each detail for it (trustedDetail). Other events — forwarded,
+// replayed, or a detail that names a member twice — are matched by the
+// validating Match, so every event is matched exactly.
+func (s *Service) plan(busName string, event []byte, ingested int64, rules []string, trusted bool) ([]queue.Item, error) {
 	s.mu.RLock()
 	b, ok := s.buses[busName]
 	s.mu.RUnlock()
@@ -38,12 +45,13 @@ func (s *Service) plan(busName string, event []byte, ingested int64, rules []str
 		s.count("events_dropped_unknown_bus", 1)
 		return nil, nil
 	}
-	// Every event here is an envelope the service built from validated
-	// parts (PutEvents checks the detail; replays and forwards re-use
-	// such envelopes): valid JSON, so the trusted path is exact. The
-	// machine's snapshot is immutable and its matching lock-free: no
+	// The machine's snapshot is immutable and its matching lock-free: no
 	// service lock is held while the event is matched.
-	ids, err := b.machine.MatchTrusted(event)
+	match := b.machine.Match
+	if trusted {
+		match = b.machine.MatchTrusted
+	}
+	ids, err := match(event)
 	if err != nil {
 		s.env.Logf("events: event on bus %s cannot be matched: %v", busName, err)
 		s.count("events_unmatchable", 1)
