@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"testing"
 	"time"
 
 	"github.com/patternc/patternc/automaton"
 	"github.com/patternc/patternc/runtime/internal/testsupport"
-	"github.com/patternc/patternc/runtime/store"
-	"github.com/patternc/patternc/runtime/store/jsstore"
 )
 
 // matches reports whether rule of the default bus of s matches event.
@@ -32,29 +29,20 @@ func TestSharedConfigPropagates(t *testing.T) {
 		t.Skip("cluster test")
 	}
 	cl := testsupport.StartCluster(t, 3)
-	cluster := testsupport.Engine{Name: "cluster", Open: func(t testing.TB, dir string) store.Store {
-		st, err := jsstore.Open(jsstore.Config{URL: cl.URL(), Prefix: "shared", Replicas: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}}
+	cluster := testsupport.SharedEngine(cl, "shared")
 	open := func() *Service {
 		env, _ := testsupport.Env(t, cluster, "", "")
 		s, err := New(env, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { defer close(done); _ = s.Run(ctx) }()
-		t.Cleanup(func() { cancel(); <-done })
+		testsupport.Serve(t, s.Run)
 		return s
 	}
 	a, b := open(), open()
 	ctx := context.Background()
 	const rounds = 40
-	var delays []time.Duration
+	var delays testsupport.Propagation
 	for i := 0; i < rounds; i++ {
 		rule := fmt.Sprintf("r%d", i%5)
 		src := fmt.Sprintf("src-%d", i)
@@ -66,13 +54,7 @@ func TestSharedConfigPropagates(t *testing.T) {
 		if !matches(a, rule, event) {
 			t.Fatalf("round %d: A does not match its own rule %s at once", i, rule)
 		}
-		for !matches(b, rule, event) {
-			if time.Since(start) > 10*time.Second {
-				t.Fatalf("round %d: B never matched rule %s written through A", i, rule)
-			}
-			time.Sleep(time.Millisecond)
-		}
-		delays = append(delays, time.Since(start))
+		delays.Await(t, fmt.Sprintf("round %d: rule %s written through A, matched by B", i, rule), start, func() bool { return matches(b, rule, event) })
 	}
 	// A delete through B reaches A.
 	if err := b.DeleteRule(ctx, "default", "r0"); err != nil {
@@ -86,9 +68,7 @@ func TestSharedConfigPropagates(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
-	p := func(q float64) time.Duration { return delays[int(q*float64(len(delays)-1))] }
-	t.Logf("rule change through A matched by B: n=%d p50=%v p99=%v max=%v (PutRule on R3 included)", len(delays), p(0.5), p(0.99), delays[len(delays)-1])
+	delays.Report(t, "PutRule through A matched by B")
 }
 
 func dumpMirror(s *Service, key string) string {

@@ -52,10 +52,7 @@ func TestSharedTopicsPropagate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { defer close(done); _ = s.Run(ctx) }()
-		t.Cleanup(func() { cancel(); <-done })
+		testsupport.Serve(t, s.Run)
 		return s
 	}
 	a, b := open(), open()

@@ -1,6 +1,7 @@
 package testsupport
 
 import (
+	"context"
 	"sort"
 	"testing"
 	"time"
@@ -51,4 +52,13 @@ func (p *Propagation) Report(t testing.TB, name string) {
 	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 	q := func(f float64) time.Duration { return d[int(f*float64(len(d)-1))].Round(10 * time.Microsecond) }
 	t.Logf("propagation %s: n=%d p50=%v p99=%v max=%v (the write on R3 included)", name, len(d), q(0.5), q(0.99), d[len(d)-1].Round(10*time.Microsecond))
+}
+
+// Serve runs run (a service's Run loop) until the test ends, and waits
+// for it to return then.
+func Serve(t testing.TB, run func(context.Context) error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
 }
