@@ -2,7 +2,6 @@ package automaton
 
 import (
 	"bytes"
-	"encoding/binary"
 	"math/bits"
 	"sort"
 	"strings"
@@ -149,7 +148,7 @@ func (mt *Matcher) memberName(d []byte, i int) (key []byte, next int, dotted boo
 	j := start
 	var dots uint64
 	for ; j+8 <= len(d); j += 8 {
-		x := binary.LittleEndian.Uint64(d[j:])
+		x := load64(d, j) // j+8 <= len(d)
 		q := x ^ (ones * '"')
 		b := x ^ (ones * '\\')
 		p := x ^ (ones * '.')
