@@ -34,26 +34,5 @@ func (s *Store) Follow(ctx context.Context, bucket string, fn func(store.WatchEv
 	}
 	defer w.Stop()
 	fn(store.WatchEvent{Reset: true, Settled: true})
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case e, ok := <-w.Updates():
-			if !ok {
-				return fmt.Errorf("jsstore: follow %q ended", bucket)
-			}
-			if e == nil {
-				continue
-			}
-			key, ok := decodeKey(e.Key())
-			if !ok {
-				continue
-			}
-			ev := store.WatchEvent{Key: key, Rev: e.Revision(), Settled: e.Delta() == 0}
-			if e.Operation() == jetstream.KeyValuePut {
-				ev.Val = e.Value()
-			}
-			fn(ev)
-		}
-	}
+	return pump(ctx, w, "follow", bucket, false, fn)
 }

@@ -24,18 +24,27 @@ func (s *Store) Watch(ctx context.Context, bucket string, fn func(store.WatchEve
 	}
 	defer w.Stop()
 	fn(store.WatchEvent{Reset: true})
-	initial := true
+	return pump(ctx, w, "watch", bucket, true, fn)
+}
+
+// pump hands a KV watcher's updates to fn until ctx ends or the watcher
+// does. With initial, the first values are the bucket's current ones, up
+// to the nil marker, which becomes a Settled event; a later write is
+// Settled when nothing is pending behind it (delta 0).
+func pump(ctx context.Context, w jetstream.KeyWatcher, what, bucket string, initial bool, fn func(store.WatchEvent)) error {
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case e, ok := <-w.Updates():
 			if !ok {
-				return fmt.Errorf("jsstore: watch %q ended", bucket)
+				return fmt.Errorf("jsstore: %s %q ended", what, bucket)
 			}
 			if e == nil { // the current values are all in
-				initial = false
-				fn(store.WatchEvent{Settled: true})
+				if initial {
+					initial = false
+					fn(store.WatchEvent{Settled: true})
+				}
 				continue
 			}
 			key, ok := decodeKey(e.Key())
