@@ -188,12 +188,11 @@ func (mt *Matcher) MatchMessage(dst []ID, pub *compiler.Publish) ([]ID, error) {
 		// The attributes event is written by the Publish model: valid JSON,
 		// but attributes named "a" and "a.b" (or a String.Array holding
 		// objects that name a member twice) break the trusted contract,
-		// and MatchTrusted could stop before "a.b". The event is small:
-		// it is checked, and read trusted only when it meets the contract.
+		// and MatchTrusted could stop before "a.b". The event is small and
+		// read once, validating: checking the contract first and then
+		// reading it trusted would read it twice.
 		mt.attrBuf = pub.AppendAttributesEvent(mt.attrBuf[:0])
-		mt.trusted = mt.CheckTrusted(mt.attrBuf) == nil
 		dst, err = mt.run(dst, inputAttributes, mt.attrBuf)
-		mt.trusted = false
 		if err != nil {
 			return dst, err
 		}
