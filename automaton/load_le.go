@@ -17,3 +17,9 @@ func load64(d []byte, i int) uint64 {
 func load32(d []byte, i int) uint32 {
 	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d)), i))
 }
+
+// store64 writes x as the eight bytes b[i:i+8], little-endian, the
+// inverse of load64. The caller has checked i+8 <= len(b).
+func store64(b []byte, i int, x uint64) {
+	*(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i)) = x
+}

@@ -14,3 +14,9 @@ func load64(d []byte, i int) uint64 {
 func load32(d []byte, i int) uint32 {
 	return binary.LittleEndian.Uint32(d[i:])
 }
+
+// store64 writes x as the eight bytes b[i:i+8], little-endian (the
+// portable form of load_le.go's).
+func store64(b []byte, i int, x uint64) {
+	binary.LittleEndian.PutUint64(b[i:], x)
+}

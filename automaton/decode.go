@@ -1,0 +1,233 @@
+package automaton
+
+import (
+	"math/bits"
+	"unicode/utf8"
+)
+
+// Decoding the strings at pattern paths. A value with escapes must be
+// matched as the text it stands for, so it is decoded; most have a few
+// escapes among runs of plain text (a city written as S\u00e3o Paulo, a
+// note with \n and \" in it). decodeString reads and copies the runs a
+// word at a time in one pass — each word is stored whole at the output's
+// end before its stop is known, and only the bytes up to the stop count —
+// and decodes the escapes inline. It answers only whether the string is
+// well formed; where it is not, unescape's byte-wise definition
+// (unescapeSlow) is run again from the start to write the error, so the
+// errors and their offsets are those of the definition by construction.
+
+// escByte maps the character after a backslash to the byte it stands
+// for; 0 marks 'u' and the characters that may not follow a backslash.
+var escByte = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// hexVal maps a hex digit to its value and any other byte to 0xF0, whose
+// high nibble survives an OR of four of them.
+var hexVal = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= '0' && c <= '9':
+			t[c] = byte(c - '0')
+		case c >= 'a' && c <= 'f':
+			t[c] = byte(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			t[c] = byte(c - 'A' + 10)
+		default:
+			t[c] = 0xF0
+		}
+	}
+	return t
+}()
+
+// hex4At reads the four hex digits at d[i:i+4] (the caller has checked
+// the bound); ok is false when one is not a hex digit.
+func hex4At(d []byte, i int) (rune, bool) {
+	a, b, c, e := hexVal[d[i]], hexVal[d[i+1]], hexVal[d[i+2]], hexVal[d[i+3]]
+	return rune(a)<<12 | rune(b)<<8 | rune(c)<<4 | rune(e), (a|b|c|e)&0xF0 == 0
+}
+
+// decodeString decodes the JSON string whose text continues at d[j] (past
+// the opening quote and whatever plain prefix the caller has already put
+// on dst) onto dst, and returns the end past the closing quote, or -1
+// where the string is not well formed: an unknown or cut escape, a
+// control character, no closing quote. raw has a high bit set if the
+// string's raw text had a non-ASCII byte (or, rarely, the bytes just past
+// its end); then the caller that validates
+// checks the decoded text with utf8.Valid. That is the check of the raw
+// runs: every escape decodes to a whole character, which neither
+// completes a raw run's cut sequence nor continues one, so the decoded
+// text is valid UTF-8 iff every raw run is. (Few parameters and results:
+// the word loop needs the registers.)
+func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64) {
+	w := len(dst)
+	var hi uint64 // the raw bytes ORed, of which the high bits count
+	buf := dst[:cap(dst)]
+	for {
+		// Plain text a word at a time, up to where the input ends or the
+		// room on buf does: a word is stored whole, and past its stop
+		// (at most 7 bytes on) there is room for a decoded escape.
+		lim := min(len(d), j+len(buf)-w-16)
+		for j+8 <= lim {
+			x := load64(d, j)
+			store64(buf, w, x)
+			// The bytes past a stop count too: they are the string's or,
+			// past its end, at worst cost the caller a needless check.
+			hi |= x
+			q := x ^ (ones * '"')
+			b := x ^ (ones * '\\')
+			if m := (((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)) & highs; m != 0 {
+				n := bits.TrailingZeros64(m) >> 3
+				w += n
+				j += n
+				goto stopped
+			}
+			w += 8
+			j += 8
+		}
+		if j+8 <= len(d) || len(buf)-w < 16 {
+			// Out of room (for the words, or for the last bytes and an
+			// escape).
+			buf = grow(buf, w)
+			continue
+		}
+		// The last bytes of the input, one at a time (fewer than 8).
+		for j < len(d) {
+			c := d[j]
+			if c == '"' || c == '\\' || c < 0x20 {
+				goto stopped
+			}
+			hi |= uint64(c)
+			buf[w] = c
+			w++
+			j++
+		}
+		return nil, -1, 0
+	stopped:
+		// Escapes, as long as they follow each other.
+		for {
+			switch c := d[j]; {
+			case c == '"':
+				return buf[:w], j + 1, hi & highs
+			case c != '\\' || j+1 >= len(d):
+				return nil, -1, 0 // a control character, or a cut escape
+			}
+			if len(buf)-w < 4 {
+				buf = grow(buf, w)
+			}
+			if e := escByte[d[j+1]]; e != 0 {
+				buf[w] = e
+				w++
+				j += 2
+			} else if d[j+1] != 'u' || j+6 > len(d) {
+				return nil, -1, 0
+			} else if r, ok := hex4At(d, j+2); !ok {
+				return nil, -1, 0
+			} else {
+				j += 6
+				switch {
+				case r < 0x80:
+					buf[w] = byte(r)
+					w++
+				case r < 0x800:
+					buf[w] = 0xC0 | byte(r>>6)
+					buf[w+1] = 0x80 | byte(r)&0x3F
+					w += 2
+				case r&0xF800 != 0xD800: // not a surrogate
+					buf[w] = 0xE0 | byte(r>>12)
+					buf[w+1] = 0x80 | byte(r>>6)&0x3F
+					buf[w+2] = 0x80 | byte(r)&0x3F
+					w += 3
+				default:
+					// A high surrogate followed by an escaped low one is
+					// one character; any other surrogate stands alone,
+					// for U+FFFD.
+					if r < 0xDC00 && j+6 <= len(d) && d[j] == '\\' && d[j+1] == 'u' {
+						if lo, ok := hex4At(d, j+2); ok && lo&0xFC00 == 0xDC00 {
+							r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
+							j += 6
+						}
+					}
+					if r > 0xFFFF {
+						buf[w] = 0xF0 | byte(r>>18)
+						buf[w+1] = 0x80 | byte(r>>12)&0x3F
+						buf[w+2] = 0x80 | byte(r>>6)&0x3F
+						buf[w+3] = 0x80 | byte(r)&0x3F
+						w += 4
+					} else {
+						w += copy(buf[w:], "\uFFFD")
+					}
+				}
+			}
+			if j >= len(d) || d[j] != '\\' && d[j] != '"' {
+				break
+			}
+		}
+	}
+}
+
+// grow extends buf (in use up to w) to its whole, larger capacity. (Not
+// inlined: the rare call would take the word loop's registers.)
+//
+//go:noinline
+func grow(buf []byte, w int) []byte {
+	buf = append(buf[:w], make([]byte, 32+w/2)...)
+	return buf[:cap(buf)]
+}
+
+// stringValue reads the string at d[i] (a '"') at pattern path pm and
+// runs it through the path's automaton. A string without escapes is
+// matched where it lies; one with escapes is decoded onto valBuf, its
+// plain prefix first.
+func (mt *Matcher) stringValue(d []byte, i int, pm *pathMatcher) (int, int, error) {
+	start := i + 1
+	j, ascii := start, true
+	if mt.trusted {
+		j = quoteOrBackslash(d, start)
+	} else {
+		j, ascii = stringStopASCII(d, start)
+	}
+	if j >= len(d) {
+		return len(d), 0, &SyntaxError{len(d), "unexpected end of input in a string"}
+	}
+	switch d[j] {
+	case '"':
+		val := d[start:j]
+		if !ascii && !utf8.Valid(val) {
+			return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
+		}
+		mt.addLeaf(pm, tagString, val)
+		return j + 1, 0, nil
+	case '\\':
+		v0 := len(mt.valBuf)
+		buf, next, raw := decodeString(append(mt.valBuf, d[start:j]...), d, j)
+		if next < 0 || !mt.trusted && (!ascii || raw != 0) && !utf8.Valid(buf[v0:]) {
+			_, next, err := unescapeSlow(mt.valBuf, d, i)
+			if err == nil { // unreachable: the two read alike
+				err = &SyntaxError{i, "malformed string"}
+			}
+			return next, 0, err
+		}
+		mt.valBuf = buf
+		mt.addLeaf(pm, tagString, buf[v0:len(buf):len(buf)])
+		return next, 0, nil
+	}
+	return j, 0, &SyntaxError{j, "control character in a string"}
+}
+
+// quoteOrBackslash is stringStop for the trusted path, which need not
+// look for control characters: the index of the first '"' or '\\' at or
+// after d[i], or len(d).
+func quoteOrBackslash(d []byte, i int) int {
+	for i+8 <= len(d) {
+		x := load64(d, i)
+		q := x ^ (ones * '"')
+		b := x ^ (ones * '\\')
+		if m := (((q - ones) &^ q) | ((b - ones) &^ b)) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	for i < len(d) && d[i] != '"' && d[i] != '\\' {
+		i++
+	}
+	return i
+}
