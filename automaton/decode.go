@@ -38,11 +38,21 @@ var hexVal = func() (t [256]byte) {
 	return t
 }()
 
-// hex4At reads the four hex digits at d[i:i+4] (the caller has checked
-// the bound); ok is false when one is not a hex digit.
-func hex4At(d []byte, i int) (rune, bool) {
-	a, b, c, e := hexVal[d[i]], hexVal[d[i+1]], hexVal[d[i+2]], hexVal[d[i+3]]
+// hex4 reads the four hex digits of x (as load32 reads them); ok is
+// false when one is not a hex digit.
+func hex4(x uint32) (rune, bool) {
+	a, b, c, e := hexVal[byte(x)], hexVal[byte(x>>8)], hexVal[byte(x>>16)], hexVal[x>>24]
 	return rune(a)<<12 | rune(b)<<8 | rune(c)<<4 | rune(e), (a|b|c|e)&0xF0 == 0
+}
+
+// utf8Wide encodes r (a valid rune from U+0800 on, not a surrogate) in
+// UTF-8 as the little-endian word of its n bytes, to be stored whole.
+func utf8Wide(r rune) (x uint32, n int) {
+	u := uint32(r)
+	if u < 0x10000 {
+		return 0xE0 | u>>12 | (0x80|u>>6&0x3F)<<8 | (0x80|u&0x3F)<<16, 3
+	}
+	return 0xF0 | u>>18 | (0x80|u>>12&0x3F)<<8 | (0x80|u>>6&0x3F)<<16 | (0x80|u&0x3F)<<24, 4
 }
 
 // decodeString decodes the JSON string whose text continues at d[j] (past
@@ -113,49 +123,43 @@ func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64)
 			if len(buf)-w < 4 {
 				buf = grow(buf, w)
 			}
+			// The room checked, each escape is stored as a word of up to
+			// four bytes, of which its length counts.
 			if e := escByte[d[j+1]]; e != 0 {
-				buf[w] = e
+				store32(buf, w, uint32(e))
 				w++
 				j += 2
 			} else if d[j+1] != 'u' || j+6 > len(d) {
 				return nil, -1, 0
-			} else if r, ok := hex4At(d, j+2); !ok {
+			} else if r, ok := hex4(load32(d, j+2)); !ok {
 				return nil, -1, 0
 			} else {
 				j += 6
-				switch {
-				case r < 0x80:
-					buf[w] = byte(r)
-					w++
-				case r < 0x800:
-					buf[w] = 0xC0 | byte(r>>6)
-					buf[w+1] = 0x80 | byte(r)&0x3F
-					w += 2
-				case r&0xF800 != 0xD800: // not a surrogate
-					buf[w] = 0xE0 | byte(r>>12)
-					buf[w+1] = 0x80 | byte(r>>6)&0x3F
-					buf[w+2] = 0x80 | byte(r)&0x3F
-					w += 3
-				default:
+				if r&0xF800 == 0xD800 {
 					// A high surrogate followed by an escaped low one is
 					// one character; any other surrogate stands alone,
 					// for U+FFFD.
+					lo, ok := rune(0), false
 					if r < 0xDC00 && j+6 <= len(d) && d[j] == '\\' && d[j+1] == 'u' {
-						if lo, ok := hex4At(d, j+2); ok && lo&0xFC00 == 0xDC00 {
-							r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
-							j += 6
-						}
+						lo, ok = hex4(load32(d, j+2))
 					}
-					if r > 0xFFFF {
-						buf[w] = 0xF0 | byte(r>>18)
-						buf[w+1] = 0x80 | byte(r>>12)&0x3F
-						buf[w+2] = 0x80 | byte(r>>6)&0x3F
-						buf[w+3] = 0x80 | byte(r)&0x3F
-						w += 4
+					if ok && lo&0xFC00 == 0xDC00 {
+						r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
+						j += 6
 					} else {
-						w += copy(buf[w:], "\uFFFD")
+						r = utf8.RuneError
 					}
 				}
+				// One and two bytes here, the rest by utf8Wide (the
+				// inliner counts).
+				x, n := uint32(r), 1
+				if r >= 0x800 {
+					x, n = utf8Wide(r)
+				} else if r >= 0x80 {
+					x, n = 0xC0|x>>6|(0x80|x&0x3F)<<8, 2
+				}
+				store32(buf, w, x)
+				w += n
 			}
 			if j >= len(d) || d[j] != '\\' && d[j] != '"' {
 				break

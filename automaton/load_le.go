@@ -23,3 +23,8 @@ func load32(d []byte, i int) uint32 {
 func store64(b []byte, i int, x uint64) {
 	*(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i)) = x
 }
+
+// store32 is store64 for the four bytes b[i:i+4].
+func store32(b []byte, i int, x uint32) {
+	*(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i)) = x
+}

@@ -20,3 +20,8 @@ func load32(d []byte, i int) uint32 {
 func store64(b []byte, i int, x uint64) {
 	binary.LittleEndian.PutUint64(b[i:], x)
 }
+
+// store32 is store64 for the four bytes b[i:i+4].
+func store32(b []byte, i int, x uint32) {
+	binary.LittleEndian.PutUint32(b[i:], x)
+}
