@@ -24,7 +24,7 @@ func TestAppendFolded(t *testing.T) {
 		{"@[`{AZaz09", "@[`{azaz09"},
 		{"PHOTOS/2024/A.JPG and more", "photos/2024/a.jpg and more"},
 		{"zürich Straße", "zÜrich straße"}, // an orbit folds to its smallest member
-		{"\u212a KELVIN", "k kelvin"}, // K folds with k
+		{"\u212a KELVIN", "k kelvin"},      // K folds with k
 		{"ab\xffCD", "ab\uFFFDcd"},
 	} {
 		if got := appendFolded([]byte("x"), []byte(tc.in)); string(got) != "x"+tc.want {
