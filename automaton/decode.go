@@ -62,7 +62,7 @@ func utf8Wide(r rune) (x uint32, n int) {
 // control character, no closing quote. raw has a high bit set if the
 // string's raw text had a non-ASCII byte (or, rarely, the bytes just past
 // its end); then the caller that validates
-// checks the decoded text with utf8.Valid. That is the check of the raw
+// checks the decoded text with validUTF8. That is the check of the raw
 // runs: every escape decodes to a whole character, which neither
 // completes a raw run's cut sequence nor continues one, so the decoded
 // text is valid UTF-8 iff every raw run is. (Few parameters and results:
@@ -195,7 +195,7 @@ func (mt *Matcher) stringValue(d []byte, i int, pm *pathMatcher) (int, int, erro
 	switch d[j] {
 	case '"':
 		val := d[start:j]
-		if !ascii && !utf8.Valid(val) {
+		if !ascii && !validUTF8(val) {
 			return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
 		}
 		mt.addLeaf(pm, tagString, val)
@@ -203,7 +203,7 @@ func (mt *Matcher) stringValue(d []byte, i int, pm *pathMatcher) (int, int, erro
 	case '\\':
 		v0 := len(mt.valBuf)
 		buf, next, raw := decodeString(append(mt.valBuf, d[start:j]...), d, j)
-		if next < 0 || !mt.trusted && (!ascii || raw != 0) && !utf8.Valid(buf[v0:]) {
+		if next < 0 || !mt.trusted && (!ascii || raw != 0) && !validUTF8(buf[v0:]) {
 			_, next, err := unescapeSlow(mt.valBuf, d, i)
 			if err == nil { // unreachable: the two read alike
 				err = &SyntaxError{i, "malformed string"}
@@ -234,4 +234,53 @@ func quoteOrBackslash(d []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// validUTF8 is utf8.Valid for the text of string values, which is often
+// all two-byte characters (Cyrillic, Greek, accented Latin) with ASCII
+// between: two- and three-byte characters are checked inline, ASCII runs
+// a word at a time, four-byte ones by utf8.DecodeRune. (utf8.Valid goes
+// byte by byte, through its tables, from the first non-ASCII byte on.)
+func validUTF8(s []byte) bool {
+	n := len(s)
+	for i := 0; i < n; {
+		c := s[i]
+		switch {
+		case c < 0x80:
+			i++
+			for i+8 <= n {
+				if m := load64(s, i) & highs; m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				i += 8
+			}
+		case c < 0xE0:
+			if c < 0xC2 || i+1 >= n || s[i+1]&0xC0 != 0x80 {
+				return false
+			}
+			i += 2
+		case c < 0xF0:
+			if i+2 >= n {
+				return false
+			}
+			lo, hi := byte(0x80), byte(0xBF) // no overlong form, no surrogate
+			if c == 0xE0 {
+				lo = 0xA0
+			} else if c == 0xED {
+				hi = 0x9F
+			}
+			if c1 := s[i+1]; c1 < lo || c1 > hi || s[i+2]&0xC0 != 0x80 {
+				return false
+			}
+			i += 3
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return false
+			}
+			i += size
+		}
+	}
+	return true
 }

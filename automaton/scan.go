@@ -348,7 +348,7 @@ func isHex(c byte) bool {
 // a word at a time, and unescapeSlow for the error where the string is
 // not well formed.
 func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
-	if out, end, raw := decodeString(dst, d, i+1); end >= 0 && (raw == 0 || utf8.Valid(out[len(dst):])) {
+	if out, end, raw := decodeString(dst, d, i+1); end >= 0 && (raw == 0 || validUTF8(out[len(dst):])) {
 		return out, end, nil
 	}
 	return unescapeSlow(dst, d, i)

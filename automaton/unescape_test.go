@@ -90,3 +90,14 @@ func FuzzUnescape(f *testing.F) {
 		}
 	})
 }
+
+// FuzzValidUTF8: the string validator agrees with utf8.Valid.
+func FuzzValidUTF8(f *testing.F) {
+	f.Add([]byte("Мария Иванова, São Paulo, 東京, \U0001F600 plain ascii text"))
+	f.Add([]byte("\xc0\x80 \xc2\x7f \xe0\x9f\xbf \xed\xa0\x80 \xf4\x90\x80\x80 \xef\xbf"))
+	f.Fuzz(func(t *testing.T, s []byte) {
+		if got, want := validUTF8(s), utf8.Valid(s); got != want {
+			t.Fatalf("validUTF8(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
