@@ -31,6 +31,11 @@ func HasPrefixFold(s, pattern string) bool {
 
 // HasSuffixFold reports whether s ends with pattern ignoring case.
 func HasSuffixFold(s, pattern string) bool {
+	if isASCII(pattern) {
+		// Each pattern byte matches one ASCII byte only, so the last
+		// len(pattern) runes of a match are its last len(pattern) bytes.
+		return len(s) >= len(pattern) && EqualFold(pattern, s[len(s)-len(pattern):])
+	}
 	pn := utf8.RuneCountInString(pattern)
 	// Walk back pn runes from the end of s.
 	i := len(s)
@@ -67,6 +72,16 @@ func foldPrefixLen(pattern, s string) (int, bool) {
 		}
 		i += 8
 	}
+	// Then byte by byte while the pattern is ASCII (one index for both).
+	for n := min(len(pattern), len(s)); i < n; i++ {
+		p, v := pattern[i], s[i]
+		if p >= utf8.RuneSelf {
+			break
+		}
+		if v != p && (v|0x20 != p|0x20 || p|0x20-'a' >= 26) {
+			return 0, false
+		}
+	}
 	for k := i; k < len(pattern); {
 		if p := pattern[k]; p < utf8.RuneSelf {
 			if i >= len(s) {
@@ -101,4 +116,20 @@ func le64(s string, i int) uint64 {
 	s = s[i : i+8]
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if le64(s, i)&highBits != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

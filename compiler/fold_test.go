@@ -63,3 +63,32 @@ func FuzzFoldPrefixLen(f *testing.F) {
 		}
 	})
 }
+
+// hasSuffixFoldRunes is HasSuffixFold by its definition: the pattern
+// against the value's last as many runes.
+func hasSuffixFoldRunes(s, pattern string) bool {
+	pn := utf8.RuneCountInString(pattern)
+	i := len(s)
+	for k := 0; k < pn; k++ {
+		if i == 0 {
+			return false
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	n, ok := foldPrefixLenRunes(pattern, s[i:])
+	return ok && n == len(s)-i
+}
+
+// FuzzHasSuffixFold: the ASCII fast path agrees with the rune-wise rule.
+func FuzzHasSuffixFold(f *testing.F) {
+	f.Add("photos/2024/A.JPG", ".jpg")
+	f.Add("x\u00e9.JPG", "\u00c9.jpg")
+	f.Add("ab\xe9", "b\xe9")
+	f.Add("Zürich", "RICH")
+	f.Fuzz(func(t *testing.T, s, pattern string) {
+		if got, want := HasSuffixFold(s, pattern), hasSuffixFoldRunes(s, pattern); got != want {
+			t.Fatalf("HasSuffixFold(%q, %q) = %v, want %v", s, pattern, got, want)
+		}
+	})
+}
