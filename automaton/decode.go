@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"math/bits"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -69,14 +70,18 @@ func utf8Wide(r rune) (x uint32, n int) {
 // the word loop needs the registers.)
 func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64) {
 	w := len(dst)
-	var hi uint64 // the raw bytes ORed, of which the high bits count
+	// A string decodes to at most as many bytes as it is written with, so
+	// with room for the rest of the input and a word more, no store
+	// below needs a check: a word is stored whole at w, and a decoded
+	// escape as a word of four bytes, of which their lengths count. (On
+	// the matcher's buffers, the room for the longest event is made once.)
+	if cap(dst)-w < len(d)-j+16 {
+		dst = slices.Grow(dst, len(d)-j+16)
+	}
 	buf := dst[:cap(dst)]
+	var hi uint64 // the raw bytes ORed, of which the high bits count
 	for {
-		// Plain text a word at a time, up to where the input ends or the
-		// room on buf does: a word is stored whole, and past its stop
-		// (at most 7 bytes on) there is room for a decoded escape.
-		lim := min(len(d), j+len(buf)-w-16)
-		for j+8 <= lim {
+		for j+8 <= len(d) {
 			x := load64(d, j)
 			store64(buf, w, x)
 			// The bytes past a stop count too: they are the string's or,
@@ -92,12 +97,6 @@ func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64)
 			}
 			w += 8
 			j += 8
-		}
-		if j+8 <= len(d) || len(buf)-w < 16 {
-			// Out of room (for the words, or for the last bytes and an
-			// escape).
-			buf = grow(buf, w)
-			continue
 		}
 		// The last bytes of the input, one at a time (fewer than 8).
 		for j < len(d) {
@@ -120,11 +119,6 @@ func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64)
 			case c != '\\' || j+1 >= len(d):
 				return nil, -1, 0 // a control character, or a cut escape
 			}
-			if len(buf)-w < 4 {
-				buf = grow(buf, w)
-			}
-			// The room checked, each escape is stored as a word of up to
-			// four bytes, of which its length counts.
 			if e := escByte[d[j+1]]; e != 0 {
 				store32(buf, w, uint32(e))
 				w++
@@ -166,15 +160,6 @@ func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64)
 			}
 		}
 	}
-}
-
-// grow extends buf (in use up to w) to its whole, larger capacity. (Not
-// inlined: the rare call would take the word loop's registers.)
-//
-//go:noinline
-func grow(buf []byte, w int) []byte {
-	buf = append(buf[:w], make([]byte, 32+w/2)...)
-	return buf[:cap(buf)]
 }
 
 // stringValue reads the string at d[i] (a '"') at pattern path pm and
