@@ -162,29 +162,19 @@ func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64)
 	}
 }
 
-// stringValue reads the string at d[i] (a '"') at pattern path pm and
-// runs it through the path's automaton. A string without escapes is
-// matched where it lies; one with escapes is decoded onto valBuf, its
-// plain prefix first.
-func (mt *Matcher) stringValue(d []byte, i int, pm *pathMatcher) (int, int, error) {
+// stringValue reads the string at d[i] (a '"') at pattern path pm past
+// its first stop d[j] that is not a closing quote of valid text (value
+// has found it; ascii: no byte before it is over 0x7F): the string is
+// decoded onto valBuf, its plain prefix first, and run through the path's
+// automaton; or its error is written.
+func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) (int, int, error) {
 	start := i + 1
-	j, ascii := start, true
-	if mt.trusted {
-		j = quoteOrBackslash(d, start)
-	} else {
-		j, ascii = stringStopASCII(d, start)
-	}
 	if j >= len(d) {
 		return len(d), 0, &SyntaxError{len(d), "unexpected end of input in a string"}
 	}
 	switch d[j] {
 	case '"':
-		val := d[start:j]
-		if !ascii && !validUTF8(val) {
-			return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
-		}
-		mt.addLeaf(pm, tagString, val)
-		return j + 1, 0, nil
+		return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
 	case '\\':
 		v0 := len(mt.valBuf)
 		buf, next, raw := decodeString(append(mt.valBuf, d[start:j]...), d, j)

@@ -201,7 +201,21 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 			i, err := mt.skip(d, i, depth)
 			return i, 0, err
 		}
-		return mt.stringValue(d, i, pm)
+		// The usual string, without escapes, is matched where it lies;
+		// stringValue reads the others. (The trusted path need not look
+		// for control characters or non-ASCII bytes.)
+		start := i + 1
+		j, ascii := start, true
+		if mt.trusted {
+			j = quoteOrBackslash(d, start)
+		} else {
+			j, ascii = stringStopASCII(d, start)
+		}
+		if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
+			mt.addLeaf(pm, tagString, d[start:j])
+			return j + 1, 0, nil
+		}
+		return mt.stringValue(d, i, j, ascii, pm)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, sh := numberShape(d, i)
 		if end < 0 {
