@@ -253,7 +253,8 @@ func (mt *Matcher) resetEpochs() {
 func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	sub := mt.snap.sub[input]
 	mt.sub = sub
-	mt.leaves = mt.leaves[:0]
+	// Leaf 0 is the free leaf and hit 0 its hit (see leafNow).
+	mt.leaves = append(mt.leaves[:0], leafRec{next: -1, excl: -1})
 	mt.trails = mt.trails[:0]
 	mt.stack = mt.stack[:0]
 	mt.path = mt.path[:0]
@@ -261,7 +262,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.paths = mt.paths[:0]
 	mt.fired = mt.fired[:0]
 	mt.firedBits = 0
-	mt.hits = mt.hits[:0]
+	mt.hits = append(mt.hits[:0], hitRec{leaf: 0, next: -1})
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
 	mt.err = nil
@@ -359,11 +360,22 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 
 // leafNow records the current leaf (once) and returns its index; val is
 // its value as read (string bytes or number text).
+//
+// A leaf in no array at a path that does not record all its leaves is
+// not recorded: it is leaf 0, the free leaf. Nothing reads such a leaf
+// but the consistency search, and a leaf in no array is consistent with
+// every choice, as leaf 0 is (it has no trail); the path's list of
+// leaves is read only at paths that record all of them (lazy
+// predicates, absence, the anything-but fast path). Most hits of the
+// usual rules (source, detail-type, a state) so cost no record.
 func (mt *Matcher) leafNow(val []byte) int32 {
 	if mt.cur >= 0 {
 		return mt.cur
 	}
 	pm := mt.curPM
+	if len(mt.stack) == 0 && !pm.recordAll {
+		return 0
+	}
 	li := int32(len(mt.leaves))
 	tr0 := int32(len(mt.trails))
 	if len(mt.stack) > 0 { // most leaves are in no array
@@ -531,9 +543,13 @@ func (mt *Matcher) hit(p int32, li int32) {
 	ps := &mt.pred[p]
 	if ps.epoch != mt.epoch {
 		ps.epoch = mt.epoch
-		ps.head = -1
 		mt.fired = append(mt.fired, p)
 		mt.firedBits |= 1 << (p & 31)
+		if li == 0 {
+			ps.head = 0 // hit 0: the free leaf alone, no record
+			return
+		}
+		ps.head = -1
 	} else if mt.hits[ps.head].leaf == li {
 		return // another condition of the field, same leaf
 	}

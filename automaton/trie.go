@@ -98,6 +98,15 @@ func (n *node) child(b byte) *node {
 		}
 		return nil
 	}
+	// Wide nodes are mostly runs of consecutive bytes (the digits of a
+	// block number, hex, letters): b's offset from the first key finds
+	// it, and a miss in a run needs no search.
+	if d := int(b) - int(keys[0]); uint(d) < uint(len(keys)) && keys[d] == b {
+		return n.kids[d]
+	}
+	if int(keys[len(keys)-1])-int(keys[0]) == len(keys)-1 {
+		return nil
+	}
 	if lo := keyIndex(keys, b); lo < len(keys) && keys[lo] == b {
 		return n.kids[lo]
 	}
