@@ -74,8 +74,10 @@ type Machine struct {
 	scratch  writeScratch
 	pathIdx  map[inputPath]int32 // stable index of a path for matcher scratch
 	// By path index: the live fields at each path (of each pattern's
-	// clauses), and the path.
+	// clauses), the distinct values its tries hold (see insert), and the
+	// path.
 	pathRefs  []int32
+	pathVals  []int32
 	pathNames []inputPath
 	// prefixes counts, per input, the pattern paths below each proper
 	// prefix of one (see subMachine.index).
