@@ -53,6 +53,7 @@ type Matcher struct {
 	// array-consistency search
 	pairs  []int32 // leaves per field, back to back
 	starts []int32
+	sf     []int32 // the fields searched, by index in the clause
 	choice []arrayStep
 	absent []int32
 	budget int
@@ -700,13 +701,29 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 }
 
 // search looks for one array-consistent choice of leaves for cl, the
-// semantics of compiler/clause.go.
+// semantics of compiler/clause.go. A field whose predicate has a hit in
+// no array is left out: that leaf is consistent with any choice, so the
+// field holds whatever the others choose (absence too is then ruled
+// out). The usual case left, two fields with hits in arrays
+// (items[].sku with items[].qty), is a loop over their pairs.
 func (mt *Matcher) search(cl *clauseRec) bool {
 	mt.pairs = mt.pairs[:0]
 	mt.starts = mt.starts[:0]
+	mt.sf = mt.sf[:0]
+	absent := false
 	for i := range cl.fields {
+		f := &cl.fields[i]
+		p := f.pred
+		if p >= 0 && mt.pred[p].epoch == mt.epoch {
+			if mt.pred[p].arr != mt.epoch {
+				continue // a hit in no array
+			}
+		} else if !f.allowAbsent {
+			return false // evaluate has seen it fire; kept for safety
+		}
+		absent = absent || f.allowAbsent
+		mt.sf = append(mt.sf, int32(i))
 		mt.starts = append(mt.starts, int32(len(mt.pairs)))
-		p := cl.fields[i].pred
 		if p < 0 || mt.pred[p].epoch != mt.epoch {
 			continue
 		}
@@ -715,18 +732,56 @@ func (mt *Matcher) search(cl *clauseRec) bool {
 		}
 	}
 	mt.starts = append(mt.starts, int32(len(mt.pairs)))
+	if len(mt.sf) == 2 && !absent {
+		return mt.searchPair()
+	}
 	mt.choice = mt.choice[:0]
 	mt.absent = mt.absent[:0]
 	return mt.choose(cl, 0)
 }
 
+// searchPair is search for two fields that must both hold: some leaf of
+// the first and some leaf of the second agree on every array both lie in.
+func (mt *Matcher) searchPair() bool {
+	for ka := mt.starts[0]; ka < mt.starts[1]; ka++ {
+		la := &mt.leaves[mt.pairs[ka]]
+		ta := mt.trails[la.tr0:la.tr1]
+		for kb := mt.starts[1]; kb < mt.starts[2]; kb++ {
+			mt.budget--
+			if mt.budget < 0 {
+				mt.err = ErrTooComplex
+				return false
+			}
+			lb := &mt.leaves[mt.pairs[kb]]
+			if agree(ta, mt.trails[lb.tr0:lb.tr1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// agree tells whether two trails take the same index in every array
+// they share.
+func agree(ta, tb []arrayStep) bool {
+	for _, s := range ta {
+		for _, u := range tb {
+			if s.array == u.array && s.index != u.index {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// choose decides field mt.sf[f] and those after it.
 func (mt *Matcher) choose(cl *clauseRec, f int) bool {
 	mt.budget--
 	if mt.budget < 0 {
 		mt.err = ErrTooComplex
 		return false
 	}
-	if f == len(cl.fields) {
+	if f == len(mt.sf) {
 		for _, af := range mt.absent {
 			idx := cl.fields[af].pathIdx
 			if mt.pathLeaves[idx].epoch != mt.epoch {
@@ -762,8 +817,8 @@ func (mt *Matcher) choose(cl *clauseRec, f int) bool {
 			return false
 		}
 	}
-	if cl.fields[f].allowAbsent {
-		mt.absent = append(mt.absent, int32(f))
+	if fi := mt.sf[f]; cl.fields[fi].allowAbsent {
+		mt.absent = append(mt.absent, fi)
 		if mt.choose(cl, f+1) {
 			return true
 		}
