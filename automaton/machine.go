@@ -154,7 +154,13 @@ type pathMatcher struct {
 	numKeys, numText bool
 	eager            []int32
 	recordAll        bool
-	gen              uint64 // the write that copied it may change it
+	// str is the forward trie's node for strings (its tagString child),
+	// and strMore tells that a string needs more than a walk from it
+	// (suffixes, folded text, CIDR blocks): the usual string leaf costs
+	// one walk and one test.
+	str     *node
+	strMore bool
+	gen     uint64 // the write that copied it may change it
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.

@@ -333,7 +333,10 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	}
 	switch kind {
 	case tagString:
-		mt.walk(pm.fwd, tagString, val, val, false)
+		mt.walkFrom(pm.str, val, val, false)
+		if !pm.strMore {
+			return // the forward trie is all a string meets here
+		}
 		if pm.rev != nil {
 			mt.walk(pm.rev, tagString, val, val, true)
 		}
@@ -464,7 +467,11 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 	if root == nil {
 		return
 	}
-	n := root.child(tag)
+	mt.walkFrom(root.child(tag), val, orig, rev)
+}
+
+// walkFrom is walk from n, the node a value's tag leads to.
+func (mt *Matcher) walkFrom(n *node, val, orig []byte, rev bool) {
 	i := 0
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
@@ -483,14 +490,12 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 			i += len(seg)
 		}
 		more := n.more
-		if more != nil {
-			for k := range more.pass {
-				mt.fire(&more.pass[k], orig)
-			}
+		if more != nil && len(more.pass) > 0 {
+			mt.fireAll(more.pass, orig)
 		}
 		if i == len(val) {
-			for k := range n.end {
-				mt.fire(&n.end[k], orig)
+			if len(n.end) > 0 {
+				mt.fireAll(n.end, orig)
 			}
 			return
 		}
@@ -507,6 +512,32 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 		}
 		n = n.child(b)
 		i++
+	}
+}
+
+// fireAll fires the marks of one trie position. The usual mark (a value,
+// no verification, no exclusion) of a leaf that is not recorded (the
+// free leaf, see leafNow) only stamps its predicate, done here without
+// a call per mark: a state named in a dozen rules' lists fires a dozen
+// predicates.
+func (mt *Matcher) fireAll(marks []mark, orig []byte) {
+	free := mt.cur < 0 && len(mt.stack) == 0 && !mt.curPM.recordAll
+	epoch := mt.epoch
+	for k := range marks {
+		mk := &marks[k]
+		if !free || mk.verify != verifyNone || mk.ab != nil {
+			mt.fire(mk, orig)
+			continue
+		}
+		// hit(mk.pred, 0), inline
+		ps := &mt.pred[mk.pred]
+		if ps.epoch != epoch {
+			ps.epoch, ps.head = epoch, 0
+			mt.fired = append(mt.fired, mk.pred)
+			mt.firedBits |= 1 << (mk.pred & 31)
+		} else if mt.hits[ps.head].leaf != 0 {
+			mt.hit(mk.pred, 0)
+		}
 	}
 }
 

@@ -833,6 +833,8 @@ func (t *tx) commit() {
 		pm.ranges = pm.ranges.built()
 		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
+		pm.str = pm.fwd.childOrNil(tagString)
+		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.cidrs > 0
 		pm.eager = nil
 		for _, id := range pm.lazy {
 			if len(t.m.preds[id].rec.anchors) > 0 {
