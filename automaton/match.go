@@ -301,12 +301,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 					continue // no leaf: no anything-but holds
 				case abLeaves == abSingle:
 					if mt.abEx[f0.pred] != epoch { // the leaf is not excluded
-						for _, pat := range cl.pats {
-							if mt.patEpoch[pat.idx] != epoch {
-								mt.patEpoch[pat.idx] = epoch
-								dst = append(dst, pat.id)
-							}
-						}
+						dst = mt.appendPats(dst, cl)
 					}
 					continue
 				}
@@ -705,14 +700,7 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 			inArrays++
 		}
 	}
-	pending := false
-	for _, pat := range cl.pats {
-		if mt.patEpoch[pat.idx] != mt.epoch {
-			pending = true
-			break
-		}
-	}
-	if !pending {
+	if !cl.once && !mt.pending(cl) {
 		return dst
 	}
 	// Leaves of different fields can only be inconsistent when two of
@@ -721,6 +709,28 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		if !mt.search(cl) {
 			return dst
 		}
+	}
+	return mt.appendPats(dst, cl)
+}
+
+// pending tells whether a pattern of cl has not matched yet.
+func (mt *Matcher) pending(cl *clauseRec) bool {
+	for _, pat := range cl.pats {
+		if mt.patEpoch[pat.idx] != mt.epoch {
+			return true
+		}
+	}
+	return false
+}
+
+// appendPats appends the ids of the patterns of cl, which holds, that
+// have not matched yet.
+func (mt *Matcher) appendPats(dst []ID, cl *clauseRec) []ID {
+	if cl.once {
+		for _, pat := range cl.pats {
+			dst = append(dst, pat.id)
+		}
+		return dst
 	}
 	for _, pat := range cl.pats {
 		if mt.patEpoch[pat.idx] != mt.epoch {

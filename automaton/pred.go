@@ -89,6 +89,10 @@ type clauseRec struct {
 	full bool
 	// abFirst: the clause has abFirstShape (abfirst.go).
 	abFirst bool
+	// once: each of its patterns has this one clause, so none of them
+	// can have matched before the clause is decided (a clause is decided
+	// once per input): they are appended without the duplicate check.
+	once bool
 	// need has bit id%32 set for each predicate the clause requires that
 	// fires during the scan (not computed on demand): evaluate rejects
 	// most candidates by comparing it with the bits of the predicates

@@ -448,6 +448,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			if !slices.Contains(cw.rec.pats, rec) {
 				cr := t.ownClause(cw)
 				cr.pats = append(cr.pats, rec)
+				cr.once = cr.once && len(p.Clauses) == 1
 				rec.clauses = append(rec.clauses, cw)
 				t.refFields(cr.fields, 1)
 			}
@@ -461,7 +462,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		}
 		cr, cw := &ca.r, &ca.w
 		ca.p[0] = rec
-		*cr = clauseRec{pats: ca.p[:], full: full, need: needMask(t.fields), gen: t.gen}
+		*cr = clauseRec{pats: ca.p[:], full: full, once: len(p.Clauses) == 1, need: needMask(t.fields), gen: t.gen}
 		if len(t.fields) == 1 {
 			ca.f[0] = t.fields[0]
 			cr.fields = ca.f[:]
