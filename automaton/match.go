@@ -748,10 +748,29 @@ func (mt *Matcher) appendPats(dst []ID, cl *clauseRec) []ID {
 // out). The usual case left, two fields with hits in arrays
 // (items[].sku with items[].qty), is a loop over their pairs.
 func (mt *Matcher) search(cl *clauseRec) bool {
+	// The usual case first: two fields with hits in arrays, no absence.
+	fa, fb, n := int32(-1), int32(-1), 0
+	for i := range cl.fields {
+		f := &cl.fields[i]
+		if f.allowAbsent {
+			n = 3 // the general search
+			break
+		}
+		if f.pred >= 0 && mt.pred[f.pred].arr != mt.epoch {
+			continue // a hit in no array (evaluate has seen it fire)
+		}
+		if n++; n == 1 {
+			fa = f.pred
+		} else {
+			fb = f.pred
+		}
+	}
+	if n == 2 {
+		return mt.searchPair(mt.pred[fa].head, mt.pred[fb].head)
+	}
 	mt.pairs = mt.pairs[:0]
 	mt.starts = mt.starts[:0]
 	mt.sf = mt.sf[:0]
-	absent := false
 	for i := range cl.fields {
 		f := &cl.fields[i]
 		p := f.pred
@@ -762,7 +781,6 @@ func (mt *Matcher) search(cl *clauseRec) bool {
 		} else if !f.allowAbsent {
 			return false // evaluate has seen it fire; kept for safety
 		}
-		absent = absent || f.allowAbsent
 		mt.sf = append(mt.sf, int32(i))
 		mt.starts = append(mt.starts, int32(len(mt.pairs)))
 		if p < 0 || mt.pred[p].epoch != mt.epoch {
@@ -773,27 +791,25 @@ func (mt *Matcher) search(cl *clauseRec) bool {
 		}
 	}
 	mt.starts = append(mt.starts, int32(len(mt.pairs)))
-	if len(mt.sf) == 2 && !absent {
-		return mt.searchPair()
-	}
 	mt.choice = mt.choice[:0]
 	mt.absent = mt.absent[:0]
 	return mt.choose(cl, 0)
 }
 
-// searchPair is search for two fields that must both hold: some leaf of
-// the first and some leaf of the second agree on every array both lie in.
-func (mt *Matcher) searchPair() bool {
-	for ka := mt.starts[0]; ka < mt.starts[1]; ka++ {
-		la := &mt.leaves[mt.pairs[ka]]
+// searchPair is search for two fields that must both hold, given their
+// hit lists: some leaf of the first and some leaf of the second agree on
+// every array both lie in.
+func (mt *Matcher) searchPair(ha, hb int32) bool {
+	for ; ha >= 0; ha = mt.hits[ha].next {
+		la := &mt.leaves[mt.hits[ha].leaf]
 		ta := mt.trails[la.tr0:la.tr1]
-		for kb := mt.starts[1]; kb < mt.starts[2]; kb++ {
+		for h := hb; h >= 0; h = mt.hits[h].next {
 			mt.budget--
 			if mt.budget < 0 {
 				mt.err = ErrTooComplex
 				return false
 			}
-			lb := &mt.leaves[mt.pairs[kb]]
+			lb := &mt.leaves[mt.hits[h].leaf]
 			if agree(ta, mt.trails[lb.tr0:lb.tr1]) {
 				return true
 			}
