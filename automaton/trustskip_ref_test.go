@@ -1,0 +1,121 @@
+package automaton
+
+import (
+	"math/rand"
+	"testing"
+)
+
+// The byte-wise definitions the trusted skipper is held to: one byte at a
+// time, a backslash in a string escaping the byte after it, brackets
+// counted outside strings.
+
+// skipStringTrustedRef is skipStringTrusted by definition.
+func skipStringTrustedRef(d []byte, i int) int {
+	for i < len(d) {
+		switch d[i] {
+		case '"':
+			return i + 1
+		case '\\':
+			i += 2
+		default:
+			i++
+		}
+	}
+	return len(d)
+}
+
+// finishTrustedRef is finishTrusted by definition.
+func finishTrustedRef(d []byte, i, open int) int {
+	for i < len(d) {
+		switch d[i] {
+		case '"':
+			i = skipStringTrustedRef(d, i+1)
+			continue
+		case '{', '[':
+			open++
+		case '}', ']':
+			if open--; open == 0 {
+				return i + 1
+			}
+		}
+		i++
+	}
+	return len(d)
+}
+
+// checkTrustedSkipper compares the skipper with its definitions from
+// every start in data (up to limit starts) and for a few counts of open
+// containers, including ones the matcher never passes (0, negative).
+func checkTrustedSkipper(t *testing.T, data []byte, limit int) {
+	t.Helper()
+	for i := 0; i <= len(data) && i < limit; i++ {
+		if got, want := skipStringTrusted(data, i), skipStringTrustedRef(data, i); got != want {
+			t.Fatalf("%q from %d: skipStringTrusted %d, want %d", data, i, got, want)
+		}
+		for _, open := range []int{1, 2, 3, 7, 0, -1} {
+			if got, want := finishTrusted(data, i, open), finishTrustedRef(data, i, open); got != want {
+				t.Fatalf("%q from %d, %d open: finishTrusted %d, want %d", data, i, open, got, want)
+			}
+		}
+	}
+}
+
+// FuzzTrustedSkipper: on any input, from any start, the word-wise
+// skipper ends where the byte-wise definition does.
+func FuzzTrustedSkipper(f *testing.F) {
+	f.Add([]byte(`{"a":[1,2,{"b":"]}\"["}],"c":null}`))
+	f.Add([]byte(`"abc\\\"def{\\\\"}]]}}`))
+	f.Add([]byte(`{"k":"v","l":[{"m":"}}}}}}}}"},[[[[]]]]],"n":"\\\\\\\\\\\\\\\\\"}"}`))
+	f.Add([]byte(`Y_y{` + "\x7f" + `}"[` + "\x00\xff" + `"]\`))
+	f.Add([]byte(`"0123456789abcdef\`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkTrustedSkipper(t, data, 40)
+	})
+}
+
+// TestTrustedSkipperRandom feeds the skipper dense random mixes of the
+// bytes it cares about, in lengths around the word size and beyond, so
+// that strings, escapes and closing brackets fall on every position of a
+// word and across word boundaries.
+func TestTrustedSkipperRandom(t *testing.T) {
+	const alphabet = `"\{}[]ax:,Y_y` + "\x7f\x00\xff\x20"
+	r := rand.New(rand.NewSource(13))
+	for n := 0; n < 20000; n++ {
+		data := make([]byte, r.Intn(80))
+		// Mostly plain bytes, with the chance of a special one varying
+		// per input: sparse and dense structure both.
+		dense := r.Intn(8) + 1
+		for k := range data {
+			if r.Intn(dense) == 0 {
+				data[k] = alphabet[r.Intn(len(alphabet))]
+			} else {
+				data[k] = 'a' + byte(r.Intn(26))
+			}
+		}
+		checkTrustedSkipper(t, data, 24)
+	}
+}
+
+// TestTrustedSkipperCases: the ends of hand-made inputs, both skippers.
+func TestTrustedSkipperCases(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		from int
+		want int
+	}{
+		{`{}`, 1, 2},
+		{`{"a":{"b":[1,2,{"c":"}"}]},"d":"\"}"} tail`, 1, 37},
+		{`{"long":"0123456789012345678901234567890123456789"}`, 1, 51},
+		{`{"esc":"\\\\\\\\\\\\\\\\\\\\"},"x":1}`, 1, 30},
+		{`{"unterminated":"\`, 1, 18},
+		{`{"open":[[[[`, 1, 12},
+		{`["a","b"],["c"]`, 1, 9},
+	} {
+		if got := finishTrusted([]byte(tc.in), tc.from, 1); got != tc.want {
+			t.Errorf("finishTrusted(%q, %d, 1) = %d, want %d", tc.in, tc.from, got, tc.want)
+		}
+		if got := finishTrustedRef([]byte(tc.in), tc.from, 1); got != tc.want {
+			t.Errorf("finishTrustedRef(%q, %d, 1) = %d, want %d", tc.in, tc.from, got, tc.want)
+		}
+	}
+}
