@@ -89,9 +89,34 @@ func skipStringTrusted(d []byte, i int) int {
 // finishTrusted returns the position after the open containers that d[i]
 // is inside of (open of them; d[i] is outside any string), counting
 // brackets outside strings, or len(d) where they do not all close.
+// Where finishBlocks is built (trustblocks_amd64.s) it takes 64 bytes at
+// a step and hands back the blocks with a backslash and the last bytes;
+// finishWords takes those, and everything elsewhere.
 func finishTrusted(d []byte, i, open int) int {
 	var in uint64 // all ones when d[i] is inside a string, else zero
-	for i+8 <= len(d) {
+	for {
+		var done bool
+		if haveBlocks && len(d)-i >= 64 {
+			if i, open, in, done = finishBlocks(d, i, open, in); done {
+				return i
+			}
+		}
+		end := len(d)
+		if haveBlocks {
+			end = min(i+64, end)
+		}
+		if i, open, in, done = finishWords(d, i, end, open, in); done || i >= len(d) {
+			return min(i, len(d))
+		}
+	}
+}
+
+// finishWords is finishTrusted from d[i] (inside a string when in is all
+// ones) to end (at most len(d)) or one byte past it (an escaped byte),
+// eight bytes at a time, or to the position after the bracket that
+// closes the last open container (done).
+func finishWords(d []byte, i, end, open int, in uint64) (int, int, uint64, bool) {
+	for i+8 <= end {
 		x := load64(d, i)
 		if b := x ^ (ones * '\\'); (b-ones)&^b&highs != 0 {
 			// An escape: which quotes it hides would take a run of
@@ -100,7 +125,7 @@ func finishTrusted(d []byte, i, open int) int {
 			// past it), then words again.
 			var done bool
 			if i, open, in, done = finishBytes(d, i, i+8, open, in); done {
-				return i
+				return i, open, in, true
 			}
 			continue
 		}
@@ -135,14 +160,13 @@ func finishTrusted(d []byte, i, open int) int {
 				if c&m&-m == 0 {
 					open++
 				} else if open--; open == 0 {
-					return i + bits.TrailingZeros64(m)>>3 + 1
+					return i + bits.TrailingZeros64(m)>>3 + 1, open, in, true
 				}
 			}
 		}
 		i += 8
 	}
-	i, _, _, _ = finishBytes(d, i, len(d), open, in)
-	return min(i, len(d))
+	return finishBytes(d, i, end, open, in)
 }
 
 // finishBytes is finishTrusted's byte-wise step, for words with a

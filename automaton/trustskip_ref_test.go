@@ -45,7 +45,8 @@ func finishTrustedRef(d []byte, i, open int) int {
 
 // checkTrustedSkipper compares the skipper with its definitions from
 // every start in data (up to limit starts) and for a few counts of open
-// containers, including ones the matcher never passes (0, negative).
+// containers, including ones the matcher never passes (0, negative):
+// finishTrusted as built, and finishWords, the pure-Go skipper.
 func checkTrustedSkipper(t *testing.T, data []byte, limit int) {
 	t.Helper()
 	for i := 0; i <= len(data) && i < limit; i++ {
@@ -53,8 +54,13 @@ func checkTrustedSkipper(t *testing.T, data []byte, limit int) {
 			t.Fatalf("%q from %d: skipStringTrusted %d, want %d", data, i, got, want)
 		}
 		for _, open := range []int{1, 2, 3, 7, 0, -1} {
-			if got, want := finishTrusted(data, i, open), finishTrustedRef(data, i, open); got != want {
+			want := finishTrustedRef(data, i, open)
+			if got := finishTrusted(data, i, open); got != want {
 				t.Fatalf("%q from %d, %d open: finishTrusted %d, want %d", data, i, open, got, want)
+			}
+			// The pure-Go skipper alone, as where no block kernel is built.
+			if got, _, _, _ := finishWords(data, i, len(data), open, 0); min(got, len(data)) != want {
+				t.Fatalf("%q from %d, %d open: finishWords %d, want %d", data, i, open, got, want)
 			}
 		}
 	}
@@ -81,7 +87,7 @@ func TestTrustedSkipperRandom(t *testing.T) {
 	const alphabet = `"\{}[]ax:,Y_y` + "\x7f\x00\xff\x20"
 	r := rand.New(rand.NewSource(13))
 	for n := 0; n < 20000; n++ {
-		data := make([]byte, r.Intn(80))
+		data := make([]byte, r.Intn(80+n%4*100))
 		// Mostly plain bytes, with the chance of a special one varying
 		// per input: sparse and dense structure both.
 		dense := r.Intn(8) + 1

@@ -1,0 +1,21 @@
+//go:build amd64 && !purego
+
+package automaton
+
+// haveBlocks: finishBlocks is the SSE2 kernel of trustblocks_amd64.s
+// (SSE2 is part of every amd64 processor, so nothing is detected at run
+// time). The build tag purego selects the pure-Go skipper instead.
+const haveBlocks = true
+
+// finishBlocks is finishTrusted 64 bytes at a step: from d[i] (inside a
+// string when in is all ones, else zero) it classifies each block's
+// bytes with SSE2 compares — quotes, backslashes, opening and closing
+// brackets, one bit per byte — marks the bytes inside strings by a
+// prefix XOR of the quote bits, and walks the brackets outside strings
+// in order. It returns the position after the bracket that closes the
+// last open container (done), or, not done, the start of the first block
+// with a backslash or with fewer than 64 bytes left, with the count and
+// the state there: finishWords takes it from there.
+//
+//go:noescape
+func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)

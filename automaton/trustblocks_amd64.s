@@ -1,0 +1,183 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
+//
+// Registers: SI the data, DX its length, AX the position, BX the count of
+// open containers, R8 the in-string state (all ones or zero). X8..X12
+// hold '"', '\\', 0x20, '{' and '}' in every byte.
+TEXT ·finishBlocks(SB), NOSPLIT, $0-73
+	MOVQ d_base+0(FP), SI
+	MOVQ d_len+8(FP), DX
+	MOVQ i+24(FP), AX
+	MOVQ open+32(FP), BX
+	MOVQ in+40(FP), R8
+
+	MOVQ $0x2222222222222222, CX
+	MOVQ CX, X8
+	PUNPCKLQDQ X8, X8
+	MOVQ $0x5c5c5c5c5c5c5c5c, CX
+	MOVQ CX, X9
+	PUNPCKLQDQ X9, X9
+	MOVQ $0x2020202020202020, CX
+	MOVQ CX, X10
+	PUNPCKLQDQ X10, X10
+	MOVQ $0x7b7b7b7b7b7b7b7b, CX
+	MOVQ CX, X11
+	PUNPCKLQDQ X11, X11
+	MOVQ $0x7d7d7d7d7d7d7d7d, CX
+	MOVQ CX, X12
+	PUNPCKLQDQ X12, X12
+
+block:
+	LEAQ 64(AX), CX
+	CMPQ CX, DX
+	JGT  handback // fewer than 64 bytes left
+
+	MOVOU 0(SI)(AX*1), X0
+	MOVOU 16(SI)(AX*1), X1
+	MOVOU 32(SI)(AX*1), X2
+	MOVOU 48(SI)(AX*1), X3
+
+	// A backslash anywhere in the block: finishWords takes it.
+	MOVOU   X0, X4
+	PCMPEQB X9, X4
+	MOVOU   X1, X5
+	PCMPEQB X9, X5
+	POR     X5, X4
+	MOVOU   X2, X5
+	PCMPEQB X9, X5
+	POR     X5, X4
+	MOVOU   X3, X5
+	PCMPEQB X9, X5
+	POR     X5, X4
+	PMOVMSKB X4, CX
+	TESTL   CX, CX
+	JNZ     handback
+
+	// R9: the quotes, one bit per byte.
+	MOVOU    X0, X4
+	PCMPEQB  X8, X4
+	PMOVMSKB X4, R9
+	MOVOU    X1, X4
+	PCMPEQB  X8, X4
+	PMOVMSKB X4, CX
+	SHLQ     $16, CX
+	ORQ      CX, R9
+	MOVOU    X2, X4
+	PCMPEQB  X8, X4
+	PMOVMSKB X4, CX
+	SHLQ     $32, CX
+	ORQ      CX, R9
+	MOVOU    X3, X4
+	PCMPEQB  X8, X4
+	PMOVMSKB X4, CX
+	SHLQ     $48, CX
+	ORQ      CX, R9
+
+	// R10, R11: the opening and the closing brackets ('[' and ']' with
+	// 0x20 set are '{' and '}').
+	POR      X10, X0
+	MOVOU    X0, X4
+	PCMPEQB  X11, X4
+	PMOVMSKB X4, R10
+	PCMPEQB  X12, X0
+	PMOVMSKB X0, R11
+	POR      X10, X1
+	MOVOU    X1, X4
+	PCMPEQB  X11, X4
+	PMOVMSKB X4, CX
+	SHLQ     $16, CX
+	ORQ      CX, R10
+	PCMPEQB  X12, X1
+	PMOVMSKB X1, CX
+	SHLQ     $16, CX
+	ORQ      CX, R11
+	POR      X10, X2
+	MOVOU    X2, X4
+	PCMPEQB  X11, X4
+	PMOVMSKB X4, CX
+	SHLQ     $32, CX
+	ORQ      CX, R10
+	PCMPEQB  X12, X2
+	PMOVMSKB X2, CX
+	SHLQ     $32, CX
+	ORQ      CX, R11
+	POR      X10, X3
+	MOVOU    X3, X4
+	PCMPEQB  X11, X4
+	PMOVMSKB X4, CX
+	SHLQ     $48, CX
+	ORQ      CX, R10
+	PCMPEQB  X12, X3
+	PMOVMSKB X3, CX
+	SHLQ     $48, CX
+	ORQ      CX, R11
+
+	// R9 becomes the bytes inside strings: the prefix XOR of the quote
+	// bits (an opening quote flagged, a closing one not), flipped when
+	// the block starts inside a string. Its top bit is the state after
+	// the block.
+	MOVQ R9, CX
+	SHLQ $1, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $2, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $4, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $8, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $16, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $32, CX
+	XORQ CX, R9
+	XORQ R8, R9
+	MOVQ R9, R8
+	SARQ $63, R8
+
+	// The brackets outside strings, walked in order (they are few).
+	NOTQ R9
+	ANDQ R9, R10
+	ANDQ R9, R11
+	MOVQ R10, R12
+	ORQ  R11, R12
+
+walk:
+	TESTQ R12, R12
+	JZ    next
+	MOVQ  R12, R13
+	NEGQ  R13
+	ANDQ  R12, R13 // the lowest bracket
+	XORQ  R13, R12
+	TESTQ R13, R11
+	JNZ   closing
+	INCQ  BX
+	JMP   walk
+
+closing:
+	DECQ BX
+	JNZ  walk
+	BSFQ R13, CX
+	LEAQ 1(AX)(CX*1), AX
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $1, done+72(FP)
+	RET
+
+next:
+	ADDQ $64, AX
+	JMP  block
+
+handback:
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $0, done+72(FP)
+	RET
