@@ -181,3 +181,53 @@ handback:
 	MOVQ R8, in2+64(FP)
 	MOVB $0, done+72(FP)
 	RET
+
+// func stringBlocks(d []byte, i int) (end int, done bool)
+//
+// X8 and X9 hold '"' and '\\' in every byte.
+TEXT ·stringBlocks(SB), NOSPLIT, $0-41
+	MOVQ d_base+0(FP), SI
+	MOVQ d_len+8(FP), DX
+	MOVQ i+24(FP), AX
+
+	MOVQ $0x2222222222222222, CX
+	MOVQ CX, X8
+	PUNPCKLQDQ X8, X8
+	MOVQ $0x5c5c5c5c5c5c5c5c, CX
+	MOVQ CX, X9
+	PUNPCKLQDQ X9, X9
+
+chunk:
+	LEAQ 16(AX), CX
+	CMPQ CX, DX
+	JGT  rest // fewer than 16 bytes left
+	MOVOU    0(SI)(AX*1), X0
+	MOVOU    X0, X1
+	PCMPEQB  X8, X0
+	PCMPEQB  X9, X1
+	POR      X1, X0
+	PMOVMSKB X0, CX
+	TESTL    CX, CX
+	JNZ      stop
+	ADDQ     $16, AX
+	JMP      chunk
+
+stop:
+	BSFL  CX, CX
+	ADDQ  CX, AX
+	MOVB  0(SI)(AX*1), CL
+	CMPB  CL, $0x22
+	JEQ   quote
+	ADDQ  $2, AX // a backslash: the byte after it is escaped
+	JMP   chunk
+
+quote:
+	INCQ AX
+	MOVQ AX, end+32(FP)
+	MOVB $1, done+40(FP)
+	RET
+
+rest:
+	MOVQ AX, end+32(FP)
+	MOVB $0, done+40(FP)
+	RET

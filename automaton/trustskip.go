@@ -56,6 +56,12 @@ func skipTrusted(d []byte, i int) (int, error) {
 // d[i], taking every backslash to escape the byte after it; a control
 // byte is not ours to judge, so unlike stringStop it does not stop there.
 func skipStringTrusted(d []byte, i int) int {
+	if haveBlocks {
+		var done bool
+		if i, done = stringBlocks(d, i); done {
+			return i
+		}
+	}
 	for i+8 <= len(d) {
 		x := load64(d, i)
 		q := x ^ (ones * '"')
