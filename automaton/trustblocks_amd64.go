@@ -12,10 +12,12 @@ const haveBlocks = true
 // bytes with SSE2 compares — quotes, backslashes, opening and closing
 // brackets, one bit per byte — marks the bytes inside strings by a
 // prefix XOR of the quote bits, and walks the brackets outside strings
-// in order. It returns the position after the bracket that closes the
-// last open container (done), or, not done, the start of the first block
-// with a backslash or with fewer than 64 bytes left, with the count and
-// the state there: finishWords takes it from there.
+// in order; the last bytes, fewer than 64, are the last 64 bytes of the
+// input with those read already masked off. It returns the position
+// after the bracket that closes the last open container (done), or, not
+// done, the start of the first block with a backslash, or len(d), or i
+// of an input shorter than a block, with the count and the state there:
+// finishWords takes it from there.
 //
 //go:noescape
 func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)

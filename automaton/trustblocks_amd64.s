@@ -2,6 +2,30 @@
 
 #include "textflag.h"
 
+// MASK64 sets dst to the bytes of X0..X3 equal to those of xc, one bit
+// per byte; CX and X4 are scratch.
+#define MASK64(xc, dst) \
+	MOVOU X0, X4; PCMPEQB xc, X4; PMOVMSKB X4, dst; \
+	MOVOU X1, X4; PCMPEQB xc, X4; PMOVMSKB X4, CX; SHLQ $16, CX; ORQ CX, dst; \
+	MOVOU X2, X4; PCMPEQB xc, X4; PMOVMSKB X4, CX; SHLQ $32, CX; ORQ CX, dst; \
+	MOVOU X3, X4; PCMPEQB xc, X4; PMOVMSKB X4, CX; SHLQ $48, CX; ORQ CX, dst
+
+// BRACKETS1 adds the opening and the closing brackets of Xn to R10 and
+// R11 at shift ('[' and ']' with 0x20 set are '{' and '}'); it
+// overwrites Xn.
+#define BRACKETS1(xn, shift) \
+	POR X10, xn; MOVOU xn, X4; \
+	PCMPEQB X11, X4; PMOVMSKB X4, CX; SHLQ $shift, CX; ORQ CX, R10; \
+	PCMPEQB X12, xn; PMOVMSKB xn, CX; SHLQ $shift, CX; ORQ CX, R11
+
+// BRACKETS sets R10 and R11 to the opening and the closing brackets of
+// X0..X3, overwriting them.
+#define BRACKETS \
+	POR X10, X0; MOVOU X0, X4; \
+	PCMPEQB X11, X4; PMOVMSKB X4, R10; \
+	PCMPEQB X12, X0; PMOVMSKB X0, R11; \
+	BRACKETS1(X1, 16); BRACKETS1(X2, 32); BRACKETS1(X3, 48)
+
 // func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
 // Registers: SI the data, DX its length, AX the position, BX the count of
@@ -33,7 +57,7 @@ TEXT ·finishBlocks(SB), NOSPLIT, $0-73
 block:
 	LEAQ 64(AX), CX
 	CMPQ CX, DX
-	JGT  handback // fewer than 64 bytes left
+	JGT  last // fewer than 64 bytes left
 
 	MOVOU 0(SI)(AX*1), X0
 	MOVOU 16(SI)(AX*1), X1
@@ -41,80 +65,25 @@ block:
 	MOVOU 48(SI)(AX*1), X3
 
 	// A backslash anywhere in the block: finishWords takes it.
-	MOVOU   X0, X4
-	PCMPEQB X9, X4
-	MOVOU   X1, X5
-	PCMPEQB X9, X5
-	POR     X5, X4
-	MOVOU   X2, X5
-	PCMPEQB X9, X5
-	POR     X5, X4
-	MOVOU   X3, X5
-	PCMPEQB X9, X5
-	POR     X5, X4
-	PMOVMSKB X4, CX
-	TESTL   CX, CX
-	JNZ     handback
-
-	// R9: the quotes, one bit per byte.
 	MOVOU    X0, X4
-	PCMPEQB  X8, X4
-	PMOVMSKB X4, R9
-	MOVOU    X1, X4
-	PCMPEQB  X8, X4
+	PCMPEQB  X9, X4
+	MOVOU    X1, X5
+	PCMPEQB  X9, X5
+	POR      X5, X4
+	MOVOU    X2, X5
+	PCMPEQB  X9, X5
+	POR      X5, X4
+	MOVOU    X3, X5
+	PCMPEQB  X9, X5
+	POR      X5, X4
 	PMOVMSKB X4, CX
-	SHLQ     $16, CX
-	ORQ      CX, R9
-	MOVOU    X2, X4
-	PCMPEQB  X8, X4
-	PMOVMSKB X4, CX
-	SHLQ     $32, CX
-	ORQ      CX, R9
-	MOVOU    X3, X4
-	PCMPEQB  X8, X4
-	PMOVMSKB X4, CX
-	SHLQ     $48, CX
-	ORQ      CX, R9
+	TESTL    CX, CX
+	JNZ      handback
 
-	// R10, R11: the opening and the closing brackets ('[' and ']' with
-	// 0x20 set are '{' and '}').
-	POR      X10, X0
-	MOVOU    X0, X4
-	PCMPEQB  X11, X4
-	PMOVMSKB X4, R10
-	PCMPEQB  X12, X0
-	PMOVMSKB X0, R11
-	POR      X10, X1
-	MOVOU    X1, X4
-	PCMPEQB  X11, X4
-	PMOVMSKB X4, CX
-	SHLQ     $16, CX
-	ORQ      CX, R10
-	PCMPEQB  X12, X1
-	PMOVMSKB X1, CX
-	SHLQ     $16, CX
-	ORQ      CX, R11
-	POR      X10, X2
-	MOVOU    X2, X4
-	PCMPEQB  X11, X4
-	PMOVMSKB X4, CX
-	SHLQ     $32, CX
-	ORQ      CX, R10
-	PCMPEQB  X12, X2
-	PMOVMSKB X2, CX
-	SHLQ     $32, CX
-	ORQ      CX, R11
-	POR      X10, X3
-	MOVOU    X3, X4
-	PCMPEQB  X11, X4
-	PMOVMSKB X4, CX
-	SHLQ     $48, CX
-	ORQ      CX, R10
-	PCMPEQB  X12, X3
-	PMOVMSKB X3, CX
-	SHLQ     $48, CX
-	ORQ      CX, R11
+	MASK64(X8, R9) // the quotes
+	BRACKETS
 
+inblock:
 	// R9 becomes the bytes inside strings: the prefix XOR of the quote
 	// bits (an opening quote flagged, a closing one not), flipped when
 	// the block starts inside a string. Its top bit is the state after
@@ -174,6 +143,35 @@ closing:
 next:
 	ADDQ $64, AX
 	JMP  block
+
+last:
+	// Fewer than 64 bytes left: the last 64 bytes of the input are a
+	// block that starts at len-64 (if the input has that many), with
+	// the bytes before AX, read already, masked off.
+	MOVQ  DX, CX
+	SUBQ  AX, CX
+	JLE   handback // nothing left
+	CMPQ  DX, $64
+	JLT   handback // a short input: finishWords reads it
+	LEAQ  -64(DX), CX
+	NEGQ  CX
+	ADDQ  AX, CX // the bytes read already: 1..63
+	MOVQ  $-1, R13
+	SHLQ  CX, R13 // the bytes to read
+	MOVOU -64(SI)(DX*1), X0
+	MOVOU -48(SI)(DX*1), X1
+	MOVOU -32(SI)(DX*1), X2
+	MOVOU -16(SI)(DX*1), X3
+	MASK64(X9, R9) // the backslashes
+	ANDQ  R13, R9
+	JNZ   handback
+	MASK64(X8, R9) // the quotes
+	BRACKETS
+	ANDQ  R13, R9
+	ANDQ  R13, R10
+	ANDQ  R13, R11
+	LEAQ  -64(DX), AX
+	JMP   inblock
 
 handback:
 	MOVQ AX, end+48(FP)

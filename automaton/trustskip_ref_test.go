@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
 )
 
@@ -43,6 +44,22 @@ func finishTrustedRef(d []byte, i, open int) int {
 	return len(d)
 }
 
+// skipTrustedRef is skipTrusted by definition (its end; the error is
+// only for an empty rest).
+func skipTrustedRef(d []byte, i int) int {
+	switch {
+	case i >= len(d):
+		return i
+	case d[i] == '"':
+		return skipStringTrustedRef(d, i+1)
+	case d[i] == '{' || d[i] == '[':
+		return finishTrustedRef(d, i+1, 1)
+	}
+	for i++; i < len(d) && !strings.ContainsRune(",}] \t\r\n", rune(d[i])) && d[i] > ' '; i++ {
+	}
+	return i
+}
+
 // checkTrustedSkipper compares the skipper with its definitions from
 // every start in data (up to limit starts) and for a few counts of open
 // containers, including ones the matcher never passes (0, negative):
@@ -50,6 +67,9 @@ func finishTrustedRef(d []byte, i, open int) int {
 func checkTrustedSkipper(t *testing.T, data []byte, limit int) {
 	t.Helper()
 	for i := 0; i <= len(data) && i < limit; i++ {
+		if got, err := skipTrusted(data, i); got != skipTrustedRef(data, i) || (err != nil) != (i == len(data)) {
+			t.Fatalf("%q from %d: skipTrusted %d %v, want %d", data, i, got, err, skipTrustedRef(data, i))
+		}
 		if got, want := skipStringTrusted(data, i), skipStringTrustedRef(data, i); got != want {
 			t.Fatalf("%q from %d: skipStringTrusted %d, want %d", data, i, got, want)
 		}
