@@ -2,6 +2,27 @@
 
 #include "textflag.h"
 
+// Sixteen bytes of one value each, for the compares.
+DATA quotes<>+0(SB)/8, $0x2222222222222222
+DATA quotes<>+8(SB)/8, $0x2222222222222222
+GLOBL quotes<>(SB), RODATA|NOPTR, $16
+
+DATA backslashes<>+0(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA backslashes<>+8(SB)/8, $0x5c5c5c5c5c5c5c5c
+GLOBL backslashes<>(SB), RODATA|NOPTR, $16
+
+DATA bit5<>+0(SB)/8, $0x2020202020202020
+DATA bit5<>+8(SB)/8, $0x2020202020202020
+GLOBL bit5<>(SB), RODATA|NOPTR, $16
+
+DATA opens<>+0(SB)/8, $0x7b7b7b7b7b7b7b7b
+DATA opens<>+8(SB)/8, $0x7b7b7b7b7b7b7b7b
+GLOBL opens<>(SB), RODATA|NOPTR, $16
+
+DATA closes<>+0(SB)/8, $0x7d7d7d7d7d7d7d7d
+DATA closes<>+8(SB)/8, $0x7d7d7d7d7d7d7d7d
+GLOBL closes<>(SB), RODATA|NOPTR, $16
+
 // MASK64 sets dst to the bytes of X0..X3 equal to those of xc, one bit
 // per byte; CX and X4 are scratch.
 #define MASK64(xc, dst) \
@@ -38,21 +59,11 @@ TEXT ·finishBlocks(SB), NOSPLIT, $0-73
 	MOVQ open+32(FP), BX
 	MOVQ in+40(FP), R8
 
-	MOVQ $0x2222222222222222, CX
-	MOVQ CX, X8
-	PUNPCKLQDQ X8, X8
-	MOVQ $0x5c5c5c5c5c5c5c5c, CX
-	MOVQ CX, X9
-	PUNPCKLQDQ X9, X9
-	MOVQ $0x2020202020202020, CX
-	MOVQ CX, X10
-	PUNPCKLQDQ X10, X10
-	MOVQ $0x7b7b7b7b7b7b7b7b, CX
-	MOVQ CX, X11
-	PUNPCKLQDQ X11, X11
-	MOVQ $0x7d7d7d7d7d7d7d7d, CX
-	MOVQ CX, X12
-	PUNPCKLQDQ X12, X12
+	MOVOU quotes<>(SB), X8
+	MOVOU backslashes<>(SB), X9
+	MOVOU bit5<>(SB), X10
+	MOVOU opens<>(SB), X11
+	MOVOU closes<>(SB), X12
 
 block:
 	LEAQ 64(AX), CX
@@ -188,12 +199,8 @@ TEXT ·stringBlocks(SB), NOSPLIT, $0-41
 	MOVQ d_len+8(FP), DX
 	MOVQ i+24(FP), AX
 
-	MOVQ $0x2222222222222222, CX
-	MOVQ CX, X8
-	PUNPCKLQDQ X8, X8
-	MOVQ $0x5c5c5c5c5c5c5c5c, CX
-	MOVQ CX, X9
-	PUNPCKLQDQ X9, X9
+	MOVOU quotes<>(SB), X8
+	MOVOU backslashes<>(SB), X9
 
 chunk:
 	LEAQ 16(AX), CX

@@ -94,6 +94,7 @@ func FuzzTrustedSkipper(f *testing.F) {
 	f.Add([]byte(`{"k":"v","l":[{"m":"}}}}}}}}"},[[[[]]]]],"n":"\\\\\\\\\\\\\\\\\"}"}`))
 	f.Add([]byte(`Y_y{` + "\x7f" + `}"[` + "\x00\xff" + `"]\`))
 	f.Add([]byte(`"0123456789abcdef\`))
+	f.Add([]byte(`{"items":[{"imageId":"ami-0123456789abcdef0","minCount":1,"blockDeviceMapping":{"items":[{"deviceName":"/dev/xvda","ebs":{"volumeSize":8}}]}},{"tags":[{"key":"a\"]}","value":"b\\"}]}],"groupSet":{},"n":[[[1,2],[3,4]]]} "rest"]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkTrustedSkipper(t, data, 40)
 	})
