@@ -2,9 +2,12 @@
 
 package automaton
 
-// haveBlocks: finishBlocks is the SSE2 kernel of trustblocks_amd64.s
-// (SSE2 is part of every amd64 processor, so nothing is detected at run
-// time). The build tag purego selects the pure-Go skipper instead.
+import "golang.org/x/sys/cpu"
+
+// haveBlocks: finishBlocks and stringBlocks are the kernels of
+// trustblocks_amd64.s: SSE2, part of every amd64 processor, and AVX2
+// where the processor has it. The build tag purego selects the pure-Go
+// skipper instead.
 const haveBlocks = true
 
 // finishBlocks is finishTrusted 64 bytes at a step: from d[i] (inside a
@@ -19,8 +22,24 @@ const haveBlocks = true
 // of an input shorter than a block, with the count and the state there:
 // finishWords takes it from there.
 //
+// finishBlocksAVX2 does it with 32-byte compares and the prefix XOR as a
+// carry-less multiplication, where the processor has both (blocksAVX2);
+// finishBlocksSSE2 on any amd64.
+func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool) {
+	if blocksAVX2 {
+		return finishBlocksAVX2(d, i, open, in)
+	}
+	return finishBlocksSSE2(d, i, open, in)
+}
+
+// blocksAVX2 selects finishBlocksAVX2 (tests set it to try both).
+var blocksAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ
+
 //go:noescape
-func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
+func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
+
+//go:noescape
+func finishBlocksAVX2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 
 // stringBlocks is skipStringTrusted 16 bytes at a step: from d[i], in a
 // string, it returns the position after the closing quote (done), or,

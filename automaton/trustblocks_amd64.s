@@ -2,26 +2,36 @@
 
 #include "textflag.h"
 
-// Sixteen bytes of one value each, for the compares.
+// 32 bytes of one value each, for the compares (SSE2 uses 16).
 DATA quotes<>+0(SB)/8, $0x2222222222222222
 DATA quotes<>+8(SB)/8, $0x2222222222222222
-GLOBL quotes<>(SB), RODATA|NOPTR, $16
+DATA quotes<>+16(SB)/8, $0x2222222222222222
+DATA quotes<>+24(SB)/8, $0x2222222222222222
+GLOBL quotes<>(SB), RODATA|NOPTR, $32
 
 DATA backslashes<>+0(SB)/8, $0x5c5c5c5c5c5c5c5c
 DATA backslashes<>+8(SB)/8, $0x5c5c5c5c5c5c5c5c
-GLOBL backslashes<>(SB), RODATA|NOPTR, $16
+DATA backslashes<>+16(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA backslashes<>+24(SB)/8, $0x5c5c5c5c5c5c5c5c
+GLOBL backslashes<>(SB), RODATA|NOPTR, $32
 
 DATA bit5<>+0(SB)/8, $0x2020202020202020
 DATA bit5<>+8(SB)/8, $0x2020202020202020
-GLOBL bit5<>(SB), RODATA|NOPTR, $16
+DATA bit5<>+16(SB)/8, $0x2020202020202020
+DATA bit5<>+24(SB)/8, $0x2020202020202020
+GLOBL bit5<>(SB), RODATA|NOPTR, $32
 
 DATA opens<>+0(SB)/8, $0x7b7b7b7b7b7b7b7b
 DATA opens<>+8(SB)/8, $0x7b7b7b7b7b7b7b7b
-GLOBL opens<>(SB), RODATA|NOPTR, $16
+DATA opens<>+16(SB)/8, $0x7b7b7b7b7b7b7b7b
+DATA opens<>+24(SB)/8, $0x7b7b7b7b7b7b7b7b
+GLOBL opens<>(SB), RODATA|NOPTR, $32
 
 DATA closes<>+0(SB)/8, $0x7d7d7d7d7d7d7d7d
 DATA closes<>+8(SB)/8, $0x7d7d7d7d7d7d7d7d
-GLOBL closes<>(SB), RODATA|NOPTR, $16
+DATA closes<>+16(SB)/8, $0x7d7d7d7d7d7d7d7d
+DATA closes<>+24(SB)/8, $0x7d7d7d7d7d7d7d7d
+GLOBL closes<>(SB), RODATA|NOPTR, $32
 
 // MASK64 sets dst to the bytes of X0..X3 equal to those of xc, one bit
 // per byte; CX and X4 are scratch.
@@ -47,12 +57,12 @@ GLOBL closes<>(SB), RODATA|NOPTR, $16
 	PCMPEQB X12, X0; PMOVMSKB X0, R11; \
 	BRACKETS1(X1, 16); BRACKETS1(X2, 32); BRACKETS1(X3, 48)
 
-// func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
+// func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
 // Registers: SI the data, DX its length, AX the position, BX the count of
 // open containers, R8 the in-string state (all ones or zero). X8..X12
 // hold '"', '\\', 0x20, '{' and '}' in every byte.
-TEXT ·finishBlocks(SB), NOSPLIT, $0-73
+TEXT ·finishBlocksSSE2(SB), NOSPLIT, $0-73
 	MOVQ d_base+0(FP), SI
 	MOVQ d_len+8(FP), DX
 	MOVQ i+24(FP), AX
@@ -235,4 +245,145 @@ quote:
 rest:
 	MOVQ AX, end+32(FP)
 	MOVB $0, done+40(FP)
+	RET
+
+// func finishBlocksAVX2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
+//
+// finishBlocksSSE2 with AVX2 compares, 32 bytes each, and the prefix XOR
+// of the quote bits as one carry-less multiplication by all ones (bit k
+// of the product is the XOR of bits 0..k). Registers as there; Y8..Y12
+// hold the constants, X13 all ones.
+TEXT ·finishBlocksAVX2(SB), NOSPLIT, $0-73
+	MOVQ d_base+0(FP), SI
+	MOVQ d_len+8(FP), DX
+	MOVQ i+24(FP), AX
+	MOVQ open+32(FP), BX
+	MOVQ in+40(FP), R8
+
+	VMOVDQU  quotes<>(SB), Y8
+	VMOVDQU  backslashes<>(SB), Y9
+	VMOVDQU  bit5<>(SB), Y10
+	VMOVDQU  opens<>(SB), Y11
+	VMOVDQU  closes<>(SB), Y12
+	VPCMPEQB X13, X13, X13
+	MOVQ     $-1, R13
+
+vblock:
+	LEAQ 64(AX), CX
+	CMPQ CX, DX
+	JGT  vlast // fewer than 64 bytes left
+
+	VMOVDQU 0(SI)(AX*1), Y0
+	VMOVDQU 32(SI)(AX*1), Y1
+
+	// A backslash anywhere in the block: finishWords takes it.
+	VPCMPEQB  Y9, Y0, Y2
+	VPCMPEQB  Y9, Y1, Y3
+	VPOR      Y2, Y3, Y2
+	VPMOVMSKB Y2, CX
+	TESTL     CX, CX
+	JNZ       vhandback
+
+vclassify:
+	// R9 the quotes, R10 and R11 the opening and the closing brackets
+	// ('[' and ']' with 0x20 set are '{' and '}'), one bit per byte.
+	VPCMPEQB  Y8, Y0, Y2
+	VPMOVMSKB Y2, R9
+	VPCMPEQB  Y8, Y1, Y3
+	VPMOVMSKB Y3, CX
+	SHLQ      $32, CX
+	ORQ       CX, R9
+	VPOR      Y10, Y0, Y0
+	VPOR      Y10, Y1, Y1
+	VPCMPEQB  Y11, Y0, Y2
+	VPMOVMSKB Y2, R10
+	VPCMPEQB  Y11, Y1, Y3
+	VPMOVMSKB Y3, CX
+	SHLQ      $32, CX
+	ORQ       CX, R10
+	VPCMPEQB  Y12, Y0, Y2
+	VPMOVMSKB Y2, R11
+	VPCMPEQB  Y12, Y1, Y3
+	VPMOVMSKB Y3, CX
+	SHLQ      $32, CX
+	ORQ       CX, R11
+	ANDQ      R13, R9 // R13: the bytes not read yet (all of a full block)
+	ANDQ      R13, R10
+	ANDQ      R13, R11
+
+	// R9 becomes the bytes inside strings (see finishBlocksSSE2).
+	VMOVQ      R9, X5
+	VPCLMULQDQ $0, X13, X5, X5
+	VMOVQ      X5, R9
+	XORQ       R8, R9
+	MOVQ       R9, R8
+	SARQ       $63, R8
+
+	// The brackets outside strings, walked in order.
+	NOTQ R9
+	ANDQ R9, R10
+	ANDQ R9, R11
+	MOVQ R10, R12
+	ORQ  R11, R12
+
+vwalk:
+	TESTQ R12, R12
+	JZ    vnext
+	MOVQ  R12, R9
+	NEGQ  R9
+	ANDQ  R12, R9 // the lowest bracket
+	XORQ  R9, R12
+	TESTQ R9, R11
+	JNZ   vclosing
+	INCQ  BX
+	JMP   vwalk
+
+vclosing:
+	DECQ BX
+	JNZ  vwalk
+	BSFQ R9, CX
+	LEAQ 1(AX)(CX*1), AX
+	VZEROUPPER
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $1, done+72(FP)
+	RET
+
+vnext:
+	ADDQ $64, AX
+	MOVQ $-1, R13
+	JMP  vblock
+
+vlast:
+	// The last bytes, as in finishBlocksSSE2.
+	MOVQ    DX, CX
+	SUBQ    AX, CX
+	JLE     vhandback // nothing left
+	CMPQ    DX, $64
+	JLT     vhandback // a short input: finishWords reads it
+	LEAQ    -64(DX), CX
+	NEGQ    CX
+	ADDQ    AX, CX // the bytes read already: 1..63
+	MOVQ    $-1, R13
+	SHLQ    CX, R13 // the bytes to read
+	VMOVDQU -64(SI)(DX*1), Y0
+	VMOVDQU -32(SI)(DX*1), Y1
+	VPCMPEQB  Y9, Y0, Y2
+	VPMOVMSKB Y2, R9
+	VPCMPEQB  Y9, Y1, Y3
+	VPMOVMSKB Y3, CX
+	SHLQ      $32, CX
+	ORQ       CX, R9
+	ANDQ      R13, R9
+	JNZ       vhandback
+	LEAQ      -64(DX), AX
+	JMP       vclassify
+
+vhandback:
+	VZEROUPPER
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $0, done+72(FP)
 	RET

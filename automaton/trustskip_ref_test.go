@@ -66,6 +66,11 @@ func skipTrustedRef(d []byte, i int) int {
 // finishTrusted as built, and finishWords, the pure-Go skipper.
 func checkTrustedSkipper(t *testing.T, data []byte, limit int) {
 	t.Helper()
+	forEachKernel(func() { checkTrustedSkipperOnce(t, data, limit) })
+}
+
+func checkTrustedSkipperOnce(t *testing.T, data []byte, limit int) {
+	t.Helper()
 	for i := 0; i <= len(data) && i < limit; i++ {
 		if got, err := skipTrusted(data, i); got != skipTrustedRef(data, i) || (err != nil) != (i == len(data)) {
 			t.Fatalf("%q from %d: skipTrusted %d %v, want %d", data, i, got, err, skipTrustedRef(data, i))
