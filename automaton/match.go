@@ -40,8 +40,8 @@ type Matcher struct {
 
 	pred  []predState // by predicate id
 	fired []int32     // predicates with hits, in order
-	// firedBits has bit id%32 set for each predicate in fired.
-	firedBits uint32
+	// firedBits has bit id%64 set for each predicate in fired.
+	firedBits uint64
 	hits      []hitRec
 	excls     []exclRec
 	// abEx[p] is the epoch in which a leaf fired an exclusion of the
@@ -529,7 +529,7 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
 			mt.fired = append(mt.fired, mk.pred)
-			mt.firedBits |= 1 << (mk.pred & 31)
+			mt.firedBits |= 1 << (mk.pred & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(mk.pred, 0)
 		}
@@ -571,7 +571,7 @@ func (mt *Matcher) hit(p int32, li int32) {
 	if ps.epoch != mt.epoch {
 		ps.epoch = mt.epoch
 		mt.fired = append(mt.fired, p)
-		mt.firedBits |= 1 << (p & 31)
+		mt.firedBits |= 1 << (p & 63)
 		if li == 0 {
 			ps.head = 0 // hit 0: the free leaf alone, no record
 			return

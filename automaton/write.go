@@ -314,11 +314,11 @@ func (t *tx) ownPred(pw *predW) *predRec {
 // in place of the published one where Match finds it.
 func (t *tx) ownClause(cw *clauseW) *clauseRec {
 	old := cw.rec
-	if old.gen == t.gen {
+	if cw.gen == t.gen {
 		return old
 	}
 	cp := *old
-	cp.gen = t.gen // pats are appended in place (see above)
+	cw.gen = t.gen // pats are appended in place (see above)
 	cw.rec = &cp
 	t.replaceClause(cw, old, &cp)
 	return &cp
@@ -462,14 +462,14 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		}
 		cr, cw := &ca.r, &ca.w
 		ca.p[0] = rec
-		*cr = clauseRec{pats: ca.p[:], full: full, once: len(p.Clauses) == 1, need: needMask(t.fields), gen: t.gen}
+		*cr = clauseRec{pats: ca.p[:], full: full, once: len(p.Clauses) == 1, need: needMask(t.fields)}
 		if len(t.fields) == 1 {
 			ca.f[0] = t.fields[0]
 			cr.fields = ca.f[:]
 		} else {
 			cr.fields = append([]fieldRec(nil), t.fields...)
 		}
-		*cw = clauseW{rec: cr, input: input}
+		*cw = clauseW{rec: cr, gen: t.gen, input: input}
 		if single {
 			t.fpreds[0].single = cw
 		} else {
