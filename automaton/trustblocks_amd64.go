@@ -22,9 +22,11 @@ const haveBlocks = true
 // of an input shorter than a block, with the count and the state there:
 // finishWords takes it from there.
 //
-// finishBlocksAVX2 does it with 32-byte compares and the prefix XOR as a
-// carry-less multiplication, where the processor has both (blocksAVX2);
-// finishBlocksSSE2 on any amd64.
+// finishBlocksAVX2 does it with 32-byte compares, the prefix XOR as a
+// carry-less multiplication, and reads escapes in the block (a block with
+// a backslash goes to finishWords only if the backslash is outside a
+// string, which valid JSON never has), where the processor has AVX2,
+// PCLMULQDQ and BMI1 (blocksAVX2); finishBlocksSSE2 on any amd64.
 func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool) {
 	if blocksAVX2 {
 		return finishBlocksAVX2(d, i, open, in)
@@ -33,7 +35,7 @@ func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64,
 }
 
 // blocksAVX2 selects finishBlocksAVX2 (tests set it to try both).
-var blocksAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ
+var blocksAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI1
 
 //go:noescape
 func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
