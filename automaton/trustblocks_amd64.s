@@ -33,6 +33,11 @@ DATA closes<>+16(SB)/8, $0x7d7d7d7d7d7d7d7d
 DATA closes<>+24(SB)/8, $0x7d7d7d7d7d7d7d7d
 GLOBL closes<>(SB), RODATA|NOPTR, $32
 
+// The odd bits, for telling the runs of backslashes that start at an odd
+// byte from those that start at an even one.
+DATA oddbits<>+0(SB)/8, $0xaaaaaaaaaaaaaaaa
+GLOBL oddbits<>(SB), RODATA|NOPTR, $8
+
 // MASK64 sets dst to the bytes of X0..X3 equal to those of xc, one bit
 // per byte; CX and X4 are scratch.
 #define MASK64(xc, dst) \
@@ -57,11 +62,27 @@ GLOBL closes<>(SB), RODATA|NOPTR, $32
 	PCMPEQB X12, X0; PMOVMSKB X0, R11; \
 	BRACKETS1(X1, 16); BRACKETS1(X2, 32); BRACKETS1(X3, 48)
 
+// PREFIX turns the quote bits in R9 into the bytes inside strings: their
+// prefix XOR (an opening quote flagged, a closing one not), flipped by R8
+// when the block starts inside a string. CX is scratch.
+#define PREFIX \
+	MOVQ R9, CX; SHLQ $1, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $2, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $4, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $8, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $16, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $32, CX; XORQ CX, R9; \
+	XORQ R8, R9
+
 // func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
-// Registers: SI the data, DX its length, AX the position, BX the count of
-// open containers, R8 the in-string state (all ones or zero). X8..X12
-// hold '"', '\\', 0x20, '{' and '}' in every byte.
+// finishBlocksAVX2 (which see) with 16-byte compares, the prefix XOR of
+// the quote bits as six shifts, and no ANDN. Registers: SI the data, DX
+// its length, AX the position, BX the count of open containers, R8 the
+// in-string state (all ones or zero), DI the escape carried into the next
+// block (0 or 1), R13 the bytes of the block not read yet (all but in the
+// last, short one). X8..X12 hold '"', '\\', 0x20, '{' and '}' in every
+// byte.
 TEXT ·finishBlocksSSE2(SB), NOSPLIT, $0-73
 	MOVQ d_base+0(FP), SI
 	MOVQ d_len+8(FP), DX
@@ -74,6 +95,8 @@ TEXT ·finishBlocksSSE2(SB), NOSPLIT, $0-73
 	MOVOU bit5<>(SB), X10
 	MOVOU opens<>(SB), X11
 	MOVOU closes<>(SB), X12
+	MOVQ  $-1, R13
+	XORL  DI, DI
 
 block:
 	LEAQ 64(AX), CX
@@ -84,54 +107,60 @@ block:
 	MOVOU 16(SI)(AX*1), X1
 	MOVOU 32(SI)(AX*1), X2
 	MOVOU 48(SI)(AX*1), X3
+	MASK64(X9, R12) // the backslashes
+	MOVQ  DI, R10   // the first byte escaped, or none
 
-	// A backslash anywhere in the block: finishWords takes it.
-	MOVOU    X0, X4
-	PCMPEQB  X9, X4
-	MOVOU    X1, X5
-	PCMPEQB  X9, X5
-	POR      X5, X4
-	MOVOU    X2, X5
-	PCMPEQB  X9, X5
-	POR      X5, X4
-	MOVOU    X3, X5
-	PCMPEQB  X9, X5
-	POR      X5, X4
-	PMOVMSKB X4, CX
-	TESTL    CX, CX
-	JNZ      handback
+classify:
+	// In: R12 the backslashes, R10 the byte escaped by the block before.
+	MASK64(X8, R9)
+	ANDQ R13, R9 // the quotes
+	MOVQ R12, CX
+	ORQ  R10, CX
+	JZ   plain
 
-	MASK64(X8, R9) // the quotes
-	BRACKETS
+	// Escapes, as in finishBlocksAVX2.
+	NOTQ R10
+	ANDQ R10, R12
+	NOTQ R10
+	MOVQ R12, R11
+	SHLQ $1, R11
+	NOTQ R11
+	ANDQ R12, R11
+	MOVQ R11, CX
+	ANDQ oddbits<>(SB), CX // the starts at odd bytes
+	XORQ CX, R11           // the starts at even bytes
+	ADDQ R12, CX
+	SBBQ DI, DI            // an odd run to the block's end
+	ADDQ R12, R11
+	NOTQ R12
+	ANDQ R12, CX           // X: after the runs that start at odd bytes
+	ANDQ R12, R11          // Y: after those that start at even bytes
+	NOTQ R12
+	XORQ CX, R11
+	ANDQ oddbits<>(SB), R11
+	XORQ CX, R11           // X at even bytes, Y at odd ones
+	ORQ  R10, R11          // the escaped bytes
+	NOTQ R11
+	ANDQ R11, R9           // the quotes not escaped
+	NEGQ DI
+	PREFIX
+	MOVQ R9, CX
+	NOTQ CX
+	ANDQ R12, CX
+	JNZ  escaped // a backslash outside a string
+	JMP  state
 
-inblock:
-	// R9 becomes the bytes inside strings: the prefix XOR of the quote
-	// bits (an opening quote flagged, a closing one not), flipped when
-	// the block starts inside a string. Its top bit is the state after
-	// the block.
-	MOVQ R9, CX
-	SHLQ $1, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $2, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $4, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $8, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $16, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $32, CX
-	XORQ CX, R9
-	XORQ R8, R9
+plain:
+	PREFIX
+
+state:
 	MOVQ R9, R8
 	SARQ $63, R8
 
-	// The brackets outside strings, walked in order (they are few).
+	// The brackets outside strings, walked in order.
+	BRACKETS
+	ANDQ R13, R10
+	ANDQ R13, R11
 	NOTQ R9
 	ANDQ R9, R10
 	ANDQ R9, R11
@@ -141,11 +170,11 @@ inblock:
 walk:
 	TESTQ R12, R12
 	JZ    next
-	MOVQ  R12, R13
-	NEGQ  R13
-	ANDQ  R12, R13 // the lowest bracket
-	XORQ  R13, R12
-	TESTQ R13, R11
+	MOVQ  R12, R9
+	NEGQ  R9
+	ANDQ  R12, R9 // the lowest bracket
+	XORQ  R9, R12
+	TESTQ R9, R11
 	JNZ   closing
 	INCQ  BX
 	JMP   walk
@@ -153,7 +182,7 @@ walk:
 closing:
 	DECQ BX
 	JNZ  walk
-	BSFQ R13, CX
+	BSFQ R9, CX
 	LEAQ 1(AX)(CX*1), AX
 	MOVQ AX, end+48(FP)
 	MOVQ BX, open2+56(FP)
@@ -163,12 +192,14 @@ closing:
 
 next:
 	ADDQ $64, AX
+	MOVQ $-1, R13
 	JMP  block
 
 last:
 	// Fewer than 64 bytes left: the last 64 bytes of the input are a
 	// block that starts at len-64 (if the input has that many), with
-	// the bytes before AX, read already, masked off.
+	// the bytes before AX, read already, masked off; the escape carried
+	// in falls on the first byte not read yet.
 	MOVQ  DX, CX
 	SUBQ  AX, CX
 	JLE   handback // nothing left
@@ -179,22 +210,31 @@ last:
 	ADDQ  AX, CX // the bytes read already: 1..63
 	MOVQ  $-1, R13
 	SHLQ  CX, R13 // the bytes to read
+	MOVQ  DI, R10
+	SHLQ  CX, R10
 	MOVOU -64(SI)(DX*1), X0
 	MOVOU -48(SI)(DX*1), X1
 	MOVOU -32(SI)(DX*1), X2
 	MOVOU -16(SI)(DX*1), X3
-	MASK64(X9, R9) // the backslashes
-	ANDQ  R13, R9
-	JNZ   handback
-	MASK64(X8, R9) // the quotes
-	BRACKETS
-	ANDQ  R13, R9
-	ANDQ  R13, R10
-	ANDQ  R13, R11
+	MASK64(X9, R12)
+	ANDQ  R13, R12
 	LEAQ  -64(DX), AX
-	JMP   inblock
+	JMP   classify
+
+escaped:
+	// finishWords takes the block from its first byte not read yet,
+	// past the one escaped from the block before.
+	BSFQ  R13, CX
+	ADDQ  CX, AX
+	TESTQ R10, R10
+	JZ    return
+	INCQ  AX
+	JMP   return
 
 handback:
+	ADDQ DI, AX // past an escaped byte
+
+return:
 	MOVQ AX, end+48(FP)
 	MOVQ BX, open2+56(FP)
 	MOVQ R8, in2+64(FP)
@@ -247,23 +287,20 @@ rest:
 	MOVB $0, done+40(FP)
 	RET
 
-// The odd bits, for telling the runs of backslashes that start at an odd
-// byte from those that start at an even one.
-DATA oddbits<>+0(SB)/8, $0xaaaaaaaaaaaaaaaa
-GLOBL oddbits<>(SB), RODATA|NOPTR, $8
-
 // func finishBlocksAVX2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
-// finishBlocksSSE2 with AVX2 compares, 32 bytes each, the prefix XOR of
-// the quote bits as one carry-less multiplication by all ones (bit k of
-// the product is the XOR of bits 0..k), and escapes read in the block:
-// a run of backslashes escapes the byte after it when it is odd, its
-// first backslash not escaped itself. So that this agrees with the
-// byte-wise definition, where a backslash outside a string escapes
-// nothing, a block with a backslash outside strings is handed back to
-// finishWords. Registers as there, and DI the escape carried into the
-// next block (0 or 1), R13 the bytes of the block not read yet (all but
-// in the last, short one); Y8..Y12 hold the constants, X13 all ones.
+// finishBlocks (trustblocks_amd64.go) with AVX2 compares, 32 bytes each,
+// and the prefix XOR of the quote bits as one carry-less multiplication
+// by all ones (bit k of the product is the XOR of bits 0..k). Escapes are
+// read in the block: a run of backslashes escapes the byte after it when
+// it is odd, its first backslash not escaped itself. So that this agrees
+// with the byte-wise definition, where a backslash outside a string
+// escapes nothing, a block with a backslash outside strings is handed
+// back to finishWords. Registers: SI the data, DX its length, AX the
+// position, BX the count of open containers, R8 the in-string state (all
+// ones or zero), DI the escape carried into the next block (0 or 1), R13
+// the bytes of the block not read yet (all but in the last, short one);
+// Y8..Y12 hold '"', '\\', 0x20, '{' and '}' in every byte, X13 all ones.
 TEXT ·finishBlocksAVX2(SB), NOSPLIT, $0-73
 	MOVQ d_base+0(FP), SI
 	MOVQ d_len+8(FP), DX
