@@ -46,7 +46,7 @@ func (mt *Matcher) scan(d []byte) error {
 	}
 	root := mt.sub.root
 	if root == nil {
-		root = &noScope
+		root = noScope
 	}
 	i, open, err := mt.object(d, i, 1, need, root)
 	if err != nil {
@@ -113,30 +113,69 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 	if i < len(d) && d[i] == '}' {
 		return i + 1, 0, nil
 	}
+	// A name is read by words while a whole word fits in the input, and
+	// looked up by the words read: one shorter than eight bytes (most)
+	// here, a longer one by readLong. memberName, the byte-wise
+	// definition, reads the others, and every name with an escape or a
+	// control character, and so reports every error in a name. (Tests
+	// set byteNames to hold the two to each other.)
+	wordEnd := len(d) - 8
+	if mt.byteNames {
+		wordEnd = -1
+	}
 	seen := int32(0)
 	for {
 		if i >= len(d) || d[i] != '"' {
 			return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
 		}
-		key, next, dotted, err := mt.memberName(d, i)
-		if err != nil {
-			return next, 0, err
+		var e *pathEntry
+		j := -1
+		if start := i + 1; start <= wordEnd {
+			x := load64(d, start) // start+8 <= len(d)
+			k := -1
+			if m := nameStops(x); m != 0 {
+				n := bits.TrailingZeros64(m) >> 3
+				if j = start + n; d[j] != '"' {
+					j = -1
+				} else if sc.has(n) {
+					k = sc.find(x&(1<<(8*n)-1), 0, n)
+				}
+			} else {
+				k, j = sc.readLong(d, start, x)
+			}
+			if k >= 0 {
+				e = &sc.names[k].e
+			} else if j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
+				e = mt.dottedMember(sc, d[start:j])
+			}
 		}
-		i = skipWS(d, next)
-		if i >= len(d) || d[i] != ':' {
-			return i, 0, &SyntaxError{i, "expected ':' after a member name"}
+		if j >= 0 {
+			i = j + 1
+		} else {
+			var err error
+			if e, i, err = mt.memberAt(d, i, sc); err != nil {
+				return i, 0, err
+			}
 		}
-		i = skipWS(d, i+1)
-		e, ok, direct := mt.member(sc, key, dotted)
+		if i < len(d) && d[i] == ':' {
+			i++
+		} else {
+			if i = skipWS(d, i); i >= len(d) || d[i] != ':' {
+				return i, 0, &SyntaxError{i, "expected ':' after a member name"}
+			}
+			i++
+		}
+		i = skipWS(d, i)
 		open := 0
+		var err error
 		switch {
-		case ok:
+		case e != nil:
 			// A member named with a dot reaches a pattern path without
 			// being one of the object's own names: it does not count.
 			// MatchTrusted may stop inside the member's value only when it
 			// is the last this object needs, and this object the last its
 			// parent needs, up to the top: elsewhere it reads on.
-			direct = direct && need > 0
+			direct := need > 0 && e != &mt.dotEntry
 			childNeed := int32(0)
 			if direct && seen+1 >= need {
 				childNeed = e.need
@@ -148,7 +187,18 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		case mt.trusted:
 			i, err = skipTrusted(d, i)
 		case i < len(d) && d[i] == '"':
-			if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+			// A plain string, the usual value of a member nobody
+			// matches, is skipped here by words, as stringStop would;
+			// skipString reads the rest of any other.
+			j := i + 1
+			for j+8 <= len(d) {
+				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				j += 8
+			}
+			if j < len(d) && d[j] == '"' {
 				i = j + 1
 			} else {
 				i, err = skipString(d, i)
@@ -164,6 +214,11 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		}
 		if open > 0 {
 			i = finishTrusted(d, i, open)
+		}
+		// The usual ',"' after a value needs no call.
+		if i+1 < len(d) && d[i] == ',' && d[i+1] == '"' {
+			i++
+			continue
 		}
 		i = skipWS(d, i)
 		if i >= len(d) {

@@ -928,13 +928,8 @@ func (t *tx) updateScopes(input int) {
 
 // setScopeEntry replaces the entry of a name the scope has.
 func setScopeEntry(sc *scope, name string, e pathEntry) {
-	for k := range sc.names {
-		if sc.names[k].name == name {
-			sc.names[k].e = e
-		}
-	}
-	if sc.byName != nil {
-		sc.byName[name] = e
+	if p := sc.entry([]byte(name)); p != nil {
+		*p = e
 	}
 }
 
@@ -950,10 +945,7 @@ func (t *tx) ownScope(s *subMachine, path string, old *scope) *scope {
 		old = s.root
 	}
 	c := *old
-	c.names = slices.Clone(c.names)
-	if c.byName != nil {
-		c.byName = maps.Clone(c.byName)
-	}
+	c.names = slices.Clone(c.names) // the table, positions in names, is shared
 	t.scopes = append(t.scopes, ownedScope{path, &c})
 	return &c
 }
