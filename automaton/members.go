@@ -224,11 +224,13 @@ func (sc *scope) readLong(d []byte, start int, x uint64) (k, j int) {
 
 // nameStops flags the high bit of each byte of x that is a quote, a
 // backslash or a control character, and maybe of bytes above the first
-// such byte.
+// such byte. Flipping bit 1 moves the quote (0x22) to 0x20 and keeps
+// the control characters below it, so one less-than-0x21 test finds
+// both.
 func nameStops(x uint64) uint64 {
-	q := x ^ (ones * '"')
+	q := x ^ (ones * 0x02)
 	b := x ^ (ones * '\\')
-	return ((q-ones)&^q | (b-ones)&^b | (x-ones*0x20)&^x) & highs
+	return ((q-ones*0x21)&^q | (b-ones)&^b) & highs
 }
 
 // mayLead tells whether key, a name that is none of the scope's, may

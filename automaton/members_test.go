@@ -3,6 +3,7 @@ package automaton
 import (
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"math/rand"
 	"slices"
 	"strings"
@@ -259,4 +260,46 @@ func FuzzWordNames(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		matchBothWays(t, mt, data)
 	})
+}
+
+// TestNameStops holds nameStops to its byte-wise definition: the lowest
+// flagged byte of any word is its first quote, backslash or control
+// character (none flagged when it has none).
+func TestNameStops(t *testing.T) {
+	first := func(b []byte) int {
+		for k, c := range b {
+			if c == '"' || c == '\\' || c < 0x20 {
+				return k
+			}
+		}
+		return 8
+	}
+	check := func(b []byte) {
+		got := 8
+		if m := nameStops(load64(b, 0)); m != 0 {
+			got = bits.TrailingZeros64(m) >> 3
+		}
+		if want := first(b); got != want {
+			t.Fatalf("% x: nameStops says byte %d, the first stop is byte %d", b, got, want)
+		}
+	}
+	b := make([]byte, 8)
+	for p := 0; p < 8; p++ {
+		for c := 0; c < 256; c++ {
+			for fill := 0; fill < 256; fill += 17 {
+				for k := range b {
+					b[k] = byte(fill)
+				}
+				b[p] = byte(c)
+				check(b)
+			}
+		}
+	}
+	r := rand.New(rand.NewSource(5))
+	for n := 0; n < 200000; n++ {
+		for k := range b {
+			b[k] = "\x00\x1f !\"#\\]a\x7f\x80\xa2\xdc\xff"[r.Intn(14)]
+		}
+		check(b)
+	}
 }
