@@ -128,6 +128,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		if i >= len(d) || d[i] != '"' {
 			return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
 		}
+	member: // at a '"'
 		var e *pathEntry
 		j := -1
 		if start := i + 1; start <= wordEnd {
@@ -215,10 +216,10 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		if open > 0 {
 			i = finishTrusted(d, i, open)
 		}
-		// The usual ',"' after a value needs no call.
-		if i+1 < len(d) && d[i] == ',' && d[i+1] == '"' {
+		// The usual ',"' after a value is read as one word.
+		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
 			i++
-			continue
+			goto member
 		}
 		i = skipWS(d, i)
 		if i >= len(d) {
