@@ -49,10 +49,9 @@ type scopeName struct {
 }
 
 // A nameSlot holds one name of a scope by the words the scanner reads:
-// w0 is its first eight bytes (zero above its length when shorter), w1
-// its last eight when it is longer than eight (else 0). Names of up to 16
-// bytes are compared whole by the two words and the length; a longer one
-// also by the bytes between.
+// w0 is its first eight bytes and w1 the next eight, each zero above the
+// name's length when it is shorter. Names of up to 16 bytes are compared
+// whole by the two words and the length; a longer one also by the rest.
 type nameSlot struct {
 	w0, w1 uint64
 	n      int32 // the name's length; -1 in an empty slot
@@ -71,12 +70,11 @@ func nameHash(w0 uint64, n int) uint64 {
 
 // nameWords returns the words a slot holds for name.
 func nameWords(name []byte) (w0, w1 uint64) {
-	for k := 0; k < len(name) && k < 8; k++ {
-		w0 |= uint64(name[k]) << (8 * k)
-	}
-	if len(name) > 8 {
-		for k := 0; k < 8; k++ {
-			w1 |= uint64(name[len(name)-8+k]) << (8 * k)
+	for k := 0; k < len(name) && k < 16; k++ {
+		if k < 8 {
+			w0 |= uint64(name[k]) << (8 * k)
+		} else {
+			w1 |= uint64(name[k]) << (8 * (k - 8))
 		}
 	}
 	return w0, w1
@@ -192,31 +190,27 @@ func (sc *scope) entry(key []byte) *pathEntry {
 }
 
 // readLong reads by words the rest of a member name whose body starts
-// at d[start] with the word x (no stop in it), while a word fits in the
-// input, and looks it up: it returns the name's position in names (or
-// -1) and the index of its closing quote, or j = -1 where it stopped at
-// anything else (an escape, a control character, the end of the input)
-// for memberName to read. (object reads names shorter than eight bytes
-// itself.) A stop is found as in stringStop: the lowest flagged byte is
-// exact.
-func (sc *scope) readLong(d []byte, start int, x uint64) (k, j int) {
-	for j = start + 8; j+8 <= len(d); j += 8 {
+// at d[start] with the words x and y (no stop in them), while a word
+// fits in the input, and looks it up: it returns the name's position in
+// names (or -1) and the index of its closing quote, or j = -1 where it
+// stopped at anything else (an escape, a control character, the end of
+// the input) for memberName to read. (object reads names shorter than 16
+// bytes itself.) A stop is found as in stringStop: the lowest flagged
+// byte is exact.
+func (sc *scope) readLong(d []byte, start int, x, y uint64) (k, j int) {
+	for j = start + 16; j+8 <= len(d); j += 8 {
 		if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
 			j += bits.TrailingZeros64(m) >> 3
 			if d[j] != '"' {
 				return -1, -1
 			}
-			n, w1 := j-start, uint64(0)
-			if !sc.has(n) {
+			if !sc.has(j - start) {
 				return -1, j
 			}
-			if n > 8 {
-				w1 = load64(d, j-8) // start <= j-8
+			if j-start == 16 {
+				return sc.find(x, y, 16), j
 			}
-			if n <= 16 {
-				return sc.find(x, w1, n), j
-			}
-			return sc.findLong(x, w1, d[start:j]), j
+			return sc.findLong(x, y, d[start:j]), j
 		}
 	}
 	return -1, -1

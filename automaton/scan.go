@@ -114,8 +114,8 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		return i + 1, 0, nil
 	}
 	// A name is read by words while a whole word fits in the input, and
-	// looked up by the words read: one shorter than eight bytes (most)
-	// here, a longer one by readLong. memberName, the byte-wise
+	// looked up by the words read: one shorter than 16 bytes (most) here,
+	// a longer one by readLong. memberName, the byte-wise
 	// definition, reads the others, and every name with an escape or a
 	// control character, and so reports every error in a name. (Tests
 	// set byteNames to hold the two to each other.)
@@ -141,8 +141,18 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				} else if sc.has(n) {
 					k = sc.find(x&(1<<(8*n)-1), 0, n)
 				}
-			} else {
-				k, j = sc.readLong(d, start, x)
+			} else if start+16 <= len(d) {
+				y := load64(d, start+8) // start+16 <= len(d)
+				if m := nameStops(y); m != 0 {
+					n := bits.TrailingZeros64(m) >> 3
+					if j = start + 8 + n; d[j] != '"' {
+						j = -1
+					} else if sc.has(8 + n) {
+						k = sc.find(x, y&(1<<(8*n)-1), 8+n)
+					}
+				} else {
+					k, j = sc.readLong(d, start, x, y)
+				}
 			}
 			if k >= 0 {
 				e = &sc.names[k].e
