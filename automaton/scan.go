@@ -177,8 +177,9 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			i++
 		}
 		i = skipWS(d, i)
-		open := 0
-		var err error
+		// Each way through the switch checks its own error: only a member
+		// that leads to a pattern path can count towards need or leave
+		// objects open.
 		switch {
 		case e != nil:
 			// A member named with a dot reaches a pattern path without
@@ -186,17 +187,28 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			// MatchTrusted may stop inside the member's value only when it
 			// is the last this object needs, and this object the last its
 			// parent needs, up to the top: elsewhere it reads on.
-			direct := need > 0 && e != &mt.dotEntry
 			childNeed := int32(0)
-			if direct && seen+1 >= need {
+			if need > 0 && seen+1 >= need && e != &mt.dotEntry {
 				childNeed = e.need
 			}
-			i, open, err = mt.value(d, i, depth, e.pm, e.sc, childNeed)
-			if direct {
-				seen++
+			var open int
+			var err error
+			if i, open, err = mt.value(d, i, depth, e.pm, e.sc, childNeed); err != nil {
+				return i, 0, err
+			}
+			if need > 0 && e != &mt.dotEntry {
+				if seen++; seen >= need {
+					return i, open + 1, nil
+				}
+			}
+			if open > 0 {
+				i = finishTrusted(d, i, open)
 			}
 		case mt.trusted:
-			i, err = skipTrusted(d, i)
+			var err error
+			if i, err = skipTrusted(d, i); err != nil {
+				return i, 0, err
+			}
 		case i < len(d) && d[i] == '"':
 			// A plain string, the usual value of a member nobody
 			// matches, is skipped here by words, as stringStop would;
@@ -212,19 +224,16 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			if j < len(d) && d[j] == '"' {
 				i = j + 1
 			} else {
-				i, err = skipString(d, i)
+				var err error
+				if i, err = skipString(d, i); err != nil {
+					return i, 0, err
+				}
 			}
 		default:
-			i, err = skipValue(d, i, depth)
-		}
-		if err != nil {
-			return i, 0, err
-		}
-		if need > 0 && seen >= need {
-			return i, open + 1, nil
-		}
-		if open > 0 {
-			i = finishTrusted(d, i, open)
+			var err error
+			if i, err = skipValue(d, i, depth); err != nil {
+				return i, 0, err
+			}
 		}
 		// The usual ',"' after a value is read as one word.
 		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
