@@ -204,15 +204,11 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			if open > 0 {
 				i = finishTrusted(d, i, open)
 			}
-		case mt.trusted:
-			var err error
-			if i, err = skipTrusted(d, i); err != nil {
-				return i, 0, err
-			}
 		case i < len(d) && d[i] == '"':
 			// A plain string, the usual value of a member nobody
-			// matches, is skipped here by words, as stringStop would;
-			// skipString reads the rest of any other.
+			// matches, is skipped here by words, as stringStop would, on
+			// both paths; skipString (skipTrusted on the trusted path)
+			// reads the rest of any other.
 			j := i + 1
 			for j+8 <= len(d) {
 				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
@@ -225,9 +221,19 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				i = j + 1
 			} else {
 				var err error
-				if i, err = skipString(d, i); err != nil {
+				if mt.trusted {
+					i, err = skipTrusted(d, i)
+				} else {
+					i, err = skipString(d, i)
+				}
+				if err != nil {
 					return i, 0, err
 				}
+			}
+		case mt.trusted:
+			var err error
+			if i, err = skipTrusted(d, i); err != nil {
+				return i, 0, err
 			}
 		default:
 			var err error
