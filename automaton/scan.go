@@ -187,22 +187,16 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			// MatchTrusted may stop inside the member's value only when it
 			// is the last this object needs, and this object the last its
 			// parent needs, up to the top: elsewhere it reads on.
-			childNeed := int32(0)
-			if need > 0 && seen+1 >= need && e != &mt.dotEntry {
-				childNeed = e.need
+			var err error
+			if need == 0 { // Match, or nothing to stop for
+				if i, _, err = mt.value(d, i, depth, e.pm, e.sc, 0); err != nil {
+					return i, 0, err
+				}
+				break
 			}
 			var open int
-			var err error
-			if i, open, err = mt.value(d, i, depth, e.pm, e.sc, childNeed); err != nil {
-				return i, 0, err
-			}
-			if need > 0 && e != &mt.dotEntry {
-				if seen++; seen >= need {
-					return i, open + 1, nil
-				}
-			}
-			if open > 0 {
-				i = finishTrusted(d, i, open)
+			if i, open, err = mt.countedValue(d, i, depth, e, need, &seen); err != nil || open > 0 {
+				return i, open, err
 			}
 		case i < len(d) && d[i] == '"':
 			// A plain string, the usual value of a member nobody
@@ -259,6 +253,34 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			return i, 0, &SyntaxError{i, "expected ',' or '}' in an object"}
 		}
 	}
+}
+
+// countedValue is value for MatchTrusted, in an object of which it needs
+// need members and has seen seen: a member named with a dot reaches a
+// pattern path without being one of the object's own names, and does not
+// count. MatchTrusted may stop inside the member's value only when it is
+// the last this object needs, and this object the last its parent needs,
+// up to the top: elsewhere it reads on. It returns the objects it leaves
+// open when it stops (0: read on).
+func (mt *Matcher) countedValue(d []byte, i, depth int, e *pathEntry, need int32, seen *int32) (int, int, error) {
+	direct := e != &mt.dotEntry
+	childNeed := int32(0)
+	if direct && *seen+1 >= need {
+		childNeed = e.need
+	}
+	i, open, err := mt.value(d, i, depth, e.pm, e.sc, childNeed)
+	if err != nil {
+		return i, 0, err
+	}
+	if direct {
+		if *seen++; *seen >= need {
+			return i, open + 1, nil
+		}
+	}
+	if open > 0 {
+		i = finishTrusted(d, i, open)
+	}
+	return i, 0, nil
 }
 
 // value reads the value at a pattern path (pm, may be nil) or leading to
