@@ -22,8 +22,8 @@ type scope struct {
 	// slots is the table of names: a power of two long, at least twice
 	// as long as names (so a search ends at an empty slot within a few
 	// steps), found from a name's first word and length by nameHash
-	// shifted right by shift. Scopes copied for a write share it: it
-	// holds positions in names, which a write does not move.
+	// shifted right by shift. A scope copied for a write copies it and
+	// points it at its own names (ownScope).
 	slots []nameSlot
 	shift uint8
 	lens  uint64 // bit len%64 of every name
@@ -54,8 +54,9 @@ type scopeName struct {
 // whole by the two words and the length; a longer one also by the rest.
 type nameSlot struct {
 	w0, w1 uint64
-	n      int32 // the name's length; -1 in an empty slot
-	k      int32 // its position in names
+	n      int32      // the name's length; -1 in an empty slot
+	k      int32      // its position in names
+	e      *pathEntry // its entry there, &names[k].e
 }
 
 // hashMul is an odd constant with well-spread bits (2^64/φ): the top bits
@@ -112,7 +113,7 @@ func (sc *scope) setNames(names []scopeName) {
 		for sc.slots[h&uint(size-1)].n >= 0 {
 			h++
 		}
-		sc.slots[h&uint(size-1)] = nameSlot{w0: w0, w1: w1, n: int32(len(nm.name)), k: int32(k)}
+		sc.slots[h&uint(size-1)] = nameSlot{w0: w0, w1: w1, n: int32(len(nm.name)), k: int32(k), e: &names[k].e}
 		sc.lens |= 1 << (len(nm.name) & 63)
 		if nm.e.below {
 			if len(nm.name) < 64 {
@@ -136,35 +137,35 @@ func (sc *scope) has(n int) bool {
 	return sc.lens&(1<<(n&63)) != 0
 }
 
-// find returns the position in names of the name of length n (at most
-// 16) whose words are w0 and w1 (as nameWords gives them), or -1.
-func (sc *scope) find(w0, w1 uint64, n int) int {
+// find returns the entry of the name of length n (at most 16) whose
+// words are w0 and w1 (as nameWords gives them), or nil.
+func (sc *scope) find(w0, w1 uint64, n int) *pathEntry {
 	mask := uint(len(sc.slots) - 1)
 	h := uint(nameHash(w0, n) >> (sc.shift & 63))
 	for {
 		s := &sc.slots[h&mask]
 		if s.w0 == w0 && s.w1 == w1 && int(s.n) == n {
-			return int(s.k)
+			return s.e
 		}
 		if s.n < 0 {
-			return -1
+			return nil
 		}
 		h++
 	}
 }
 
 // findLong is find for a name longer than 16 bytes: names that share its
-// words and length are told apart by the bytes between.
-func (sc *scope) findLong(w0, w1 uint64, key []byte) int {
+// words and length are told apart by the rest.
+func (sc *scope) findLong(w0, w1 uint64, key []byte) *pathEntry {
 	mask := uint(len(sc.slots) - 1)
 	h := uint(nameHash(w0, len(key)) >> (sc.shift & 63))
 	for {
 		s := &sc.slots[h&mask]
 		if s.w0 == w0 && s.w1 == w1 && int(s.n) == len(key) && sc.names[s.k].name == string(key) {
-			return int(s.k)
+			return s.e
 		}
 		if s.n < 0 {
-			return -1
+			return nil
 		}
 		h++
 	}
@@ -177,35 +178,29 @@ func (sc *scope) entry(key []byte) *pathEntry {
 		return nil
 	}
 	w0, w1 := nameWords(key)
-	k := -1
 	if len(key) <= 16 {
-		k = sc.find(w0, w1, len(key))
-	} else {
-		k = sc.findLong(w0, w1, key)
+		return sc.find(w0, w1, len(key))
 	}
-	if k < 0 {
-		return nil
-	}
-	return &sc.names[k].e
+	return sc.findLong(w0, w1, key)
 }
 
 // readLong reads by words the rest of a member name whose body starts
 // at d[start] with the words x and y (no stop in them), while a word
-// fits in the input, and looks it up: it returns the name's position in
-// names (or -1) and the index of its closing quote, or j = -1 where it
-// stopped at anything else (an escape, a control character, the end of
-// the input) for memberName to read. (object reads names shorter than 16
-// bytes itself.) A stop is found as in stringStop: the lowest flagged
-// byte is exact.
-func (sc *scope) readLong(d []byte, start int, x, y uint64) (k, j int) {
+// fits in the input, and looks it up: it returns the name's entry (or
+// nil) and the index of its closing quote, or j = -1 where it stopped at
+// anything else (an escape, a control character, the end of the input)
+// for memberName to read. (object reads names shorter than 16 bytes
+// itself.) A stop is found as in stringStop: the lowest flagged byte is
+// exact.
+func (sc *scope) readLong(d []byte, start int, x, y uint64) (e *pathEntry, j int) {
 	for j = start + 16; j+8 <= len(d); j += 8 {
 		if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
 			j += bits.TrailingZeros64(m) >> 3
 			if d[j] != '"' {
-				return -1, -1
+				return nil, -1
 			}
 			if !sc.has(j - start) {
-				return -1, j
+				return nil, j
 			}
 			if j-start == 16 {
 				return sc.find(x, y, 16), j
@@ -213,7 +208,7 @@ func (sc *scope) readLong(d []byte, start int, x, y uint64) (k, j int) {
 			return sc.findLong(x, y, d[start:j]), j
 		}
 	}
-	return -1, -1
+	return nil, -1
 }
 
 // nameStops flags the high bit of each byte of x that is a quote, a

@@ -133,13 +133,12 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		j := -1
 		if start := i + 1; start <= wordEnd {
 			x := load64(d, start) // start+8 <= len(d)
-			k := -1
 			if m := nameStops(x); m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				if j = start + n; d[j] != '"' {
 					j = -1
 				} else if sc.has(n) {
-					k = sc.find(x&(1<<(8*n)-1), 0, n)
+					e = sc.find(x&(1<<(8*n)-1), 0, n)
 				}
 			} else if start+16 <= len(d) {
 				y := load64(d, start+8) // start+16 <= len(d)
@@ -148,15 +147,13 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 					if j = start + 8 + n; d[j] != '"' {
 						j = -1
 					} else if sc.has(8 + n) {
-						k = sc.find(x, y&(1<<(8*n)-1), 8+n)
+						e = sc.find(x, y&(1<<(8*n)-1), 8+n)
 					}
 				} else {
-					k, j = sc.readLong(d, start, x, y)
+					e, j = sc.readLong(d, start, x, y)
 				}
 			}
-			if k >= 0 {
-				e = &sc.names[k].e
-			} else if j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
+			if e == nil && j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
 				e = mt.dottedMember(sc, d[start:j])
 			}
 		}

@@ -945,7 +945,13 @@ func (t *tx) ownScope(s *subMachine, path string, old *scope) *scope {
 		old = s.root
 	}
 	c := *old
-	c.names = slices.Clone(c.names) // the table, positions in names, is shared
+	c.names = slices.Clone(c.names)
+	c.slots = slices.Clone(c.slots)
+	for k := range c.slots {
+		if s := &c.slots[k]; s.n >= 0 {
+			s.e = &c.names[s.k].e
+		}
+	}
 	t.scopes = append(t.scopes, ownedScope{path, &c})
 	return &c
 }
