@@ -186,7 +186,14 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			// parent needs, up to the top: elsewhere it reads on.
 			var err error
 			if need == 0 { // Match, or nothing to stop for
-				if i, _, err = mt.value(d, i, depth, e.pm, e.sc, 0); err != nil {
+				if e.sc != nil && i < len(d) && d[i] == '{' {
+					// An object on the way to pattern paths, without
+					// value's dispatch.
+					i, _, err = mt.object(d, i, depth+1, 0, e.sc)
+				} else {
+					i, _, err = mt.value(d, i, depth, e.pm, e.sc, 0)
+				}
+				if err != nil {
 					return i, 0, err
 				}
 				break
