@@ -49,6 +49,12 @@ func bytesString(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
+// stringBytes is the bytes of s, to be read only (the trie's sorted keys,
+// loaded eight at a time).
+func stringBytes(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
 // parseNumber decides, for the literal text of a JSON number, its binary64
 // and whether it is comparable (docs/semantics/patterns.md §6), without allocating.
 // Counting significant digits settles most numbers without the full test:

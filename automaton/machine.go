@@ -74,8 +74,10 @@ type Machine struct {
 	scratch  writeScratch
 	pathIdx  map[inputPath]int32 // stable index of a path for matcher scratch
 	// By path index: the live fields at each path (of each pattern's
-	// clauses), and the path.
+	// clauses), the distinct values its tries hold (see insert), and the
+	// path.
 	pathRefs  []int32
+	pathVals  []int32
 	pathNames []inputPath
 	// prefixes counts, per input, the pattern paths below each proper
 	// prefix of one (see subMachine.index).
@@ -152,7 +154,13 @@ type pathMatcher struct {
 	numKeys, numText bool
 	eager            []int32
 	recordAll        bool
-	gen              uint64 // the write that copied it may change it
+	// str is the forward trie's node for strings (its tagString child),
+	// and strMore tells that a string needs more than a walk from it
+	// (suffixes, folded text, CIDR blocks): the usual string leaf costs
+	// one walk and one test.
+	str     *node
+	strMore bool
+	gen     uint64 // the write that copied it may change it
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.

@@ -53,6 +53,7 @@ type Matcher struct {
 	// array-consistency search
 	pairs  []int32 // leaves per field, back to back
 	starts []int32
+	sf     []int32 // the fields searched, by index in the clause
 	choice []arrayStep
 	absent []int32
 	budget int
@@ -258,7 +259,8 @@ func (mt *Matcher) resetEpochs() {
 func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	sub := mt.snap.sub[input]
 	mt.sub = sub
-	mt.leaves = mt.leaves[:0]
+	// Leaf 0 is the free leaf and hit 0 its hit (see leafNow).
+	mt.leaves = append(mt.leaves[:0], leafRec{next: -1, excl: -1})
 	mt.trails = mt.trails[:0]
 	mt.stack = mt.stack[:0]
 	mt.path = mt.path[:0]
@@ -266,7 +268,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.paths = mt.paths[:0]
 	mt.fired = mt.fired[:0]
 	mt.firedBits = 0
-	mt.hits = mt.hits[:0]
+	mt.hits = append(mt.hits[:0], hitRec{leaf: 0, next: -1})
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
 	mt.err = nil
@@ -304,12 +306,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 					continue // no leaf: no anything-but holds
 				case abLeaves == abSingle:
 					if mt.abEx[f0.pred] != epoch { // the leaf is not excluded
-						for _, pat := range cl.pats {
-							if mt.patEpoch[pat.idx] != epoch {
-								mt.patEpoch[pat.idx] = epoch
-								dst = append(dst, pat.id)
-							}
-						}
+						dst = mt.appendPats(dst, cl)
 					}
 					continue
 				}
@@ -336,7 +333,10 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	}
 	switch kind {
 	case tagString:
-		mt.walk(pm.fwd, tagString, val, val, false)
+		mt.walkFrom(pm.str, val, val, false)
+		if !pm.strMore {
+			return // the forward trie is all a string meets here
+		}
 		if pm.rev != nil {
 			mt.walk(pm.rev, tagString, val, val, true)
 		}
@@ -364,11 +364,22 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 
 // leafNow records the current leaf (once) and returns its index; val is
 // its value as read (string bytes or number text).
+//
+// A leaf in no array at a path that does not record all its leaves is
+// not recorded: it is leaf 0, the free leaf. Nothing reads such a leaf
+// but the consistency search, and a leaf in no array is consistent with
+// every choice, as leaf 0 is (it has no trail); the path's list of
+// leaves is read only at paths that record all of them (lazy
+// predicates, absence, the anything-but fast path). Most hits of the
+// usual rules (source, detail-type, a state) so cost no record.
 func (mt *Matcher) leafNow(val []byte) int32 {
 	if mt.cur >= 0 {
 		return mt.cur
 	}
 	pm := mt.curPM
+	if len(mt.stack) == 0 && !pm.recordAll {
+		return 0
+	}
 	li := int32(len(mt.leaves))
 	tr0 := int32(len(mt.trails))
 	if len(mt.stack) > 0 { // most leaves are in no array
@@ -456,7 +467,11 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 	if root == nil {
 		return
 	}
-	n := root.child(tag)
+	mt.walkFrom(root.child(tag), val, orig, rev)
+}
+
+// walkFrom is walk from n, the node a value's tag leads to.
+func (mt *Matcher) walkFrom(n *node, val, orig []byte, rev bool) {
 	i := 0
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
@@ -475,14 +490,12 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 			i += len(seg)
 		}
 		more := n.more
-		if more != nil {
-			for k := range more.pass {
-				mt.fire(&more.pass[k], orig)
-			}
+		if more != nil && len(more.pass) > 0 {
+			mt.fireAll(more.pass, orig)
 		}
 		if i == len(val) {
-			for k := range n.end {
-				mt.fire(&n.end[k], orig)
+			if len(n.end) > 0 {
+				mt.fireAll(n.end, orig)
 			}
 			return
 		}
@@ -499,6 +512,32 @@ func (mt *Matcher) walk(root *node, tag byte, val, orig []byte, rev bool) {
 		}
 		n = n.child(b)
 		i++
+	}
+}
+
+// fireAll fires the marks of one trie position. The usual mark (a value,
+// no verification, no exclusion) of a leaf that is not recorded (the
+// free leaf, see leafNow) only stamps its predicate, done here without
+// a call per mark: a state named in a dozen rules' lists fires a dozen
+// predicates.
+func (mt *Matcher) fireAll(marks []mark, orig []byte) {
+	free := mt.cur < 0 && len(mt.stack) == 0 && !mt.curPM.recordAll
+	epoch := mt.epoch
+	for k := range marks {
+		mk := &marks[k]
+		if !free || mk.verify != verifyNone || mk.ab != nil {
+			mt.fire(mk, orig)
+			continue
+		}
+		// hit(mk.pred, 0), inline
+		ps := &mt.pred[mk.pred]
+		if ps.epoch != epoch {
+			ps.epoch, ps.head = epoch, 0
+			mt.fired = append(mt.fired, mk.pred)
+			mt.firedBits |= 1 << (mk.pred & 31)
+		} else if mt.hits[ps.head].leaf != 0 {
+			mt.hit(mk.pred, 0)
+		}
 	}
 }
 
@@ -536,9 +575,13 @@ func (mt *Matcher) hit(p int32, li int32) {
 	ps := &mt.pred[p]
 	if ps.epoch != mt.epoch {
 		ps.epoch = mt.epoch
-		ps.head = -1
 		mt.fired = append(mt.fired, p)
 		mt.firedBits |= 1 << (p & 31)
+		if li == 0 {
+			ps.head = 0 // hit 0: the free leaf alone, no record
+			return
+		}
+		ps.head = -1
 	} else if mt.hits[ps.head].leaf == li {
 		return // another condition of the field, same leaf
 	}
@@ -662,14 +705,7 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 			inArrays++
 		}
 	}
-	pending := false
-	for _, pat := range cl.pats {
-		if mt.patEpoch[pat.idx] != mt.epoch {
-			pending = true
-			break
-		}
-	}
-	if !pending {
+	if !cl.once && !mt.pending(cl) {
 		return dst
 	}
 	// Leaves of different fields can only be inconsistent when two of
@@ -678,6 +714,28 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		if !mt.search(cl) {
 			return dst
 		}
+	}
+	return mt.appendPats(dst, cl)
+}
+
+// pending tells whether a pattern of cl has not matched yet.
+func (mt *Matcher) pending(cl *clauseRec) bool {
+	for _, pat := range cl.pats {
+		if mt.patEpoch[pat.idx] != mt.epoch {
+			return true
+		}
+	}
+	return false
+}
+
+// appendPats appends the ids of the patterns of cl, which holds, that
+// have not matched yet.
+func (mt *Matcher) appendPats(dst []ID, cl *clauseRec) []ID {
+	if cl.once {
+		for _, pat := range cl.pats {
+			dst = append(dst, pat.id)
+		}
+		return dst
 	}
 	for _, pat := range cl.pats {
 		if mt.patEpoch[pat.idx] != mt.epoch {
@@ -689,13 +747,47 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 }
 
 // search looks for one array-consistent choice of leaves for cl, the
-// semantics of compiler/clause.go.
+// semantics of compiler/clause.go. A field whose predicate has a hit in
+// no array is left out: that leaf is consistent with any choice, so the
+// field holds whatever the others choose (absence too is then ruled
+// out). The usual case left, two fields with hits in arrays
+// (items[].sku with items[].qty), is a loop over their pairs.
 func (mt *Matcher) search(cl *clauseRec) bool {
+	// The usual case first: two fields with hits in arrays, no absence.
+	fa, fb, n := int32(-1), int32(-1), 0
+	for i := range cl.fields {
+		f := &cl.fields[i]
+		if f.allowAbsent {
+			n = 3 // the general search
+			break
+		}
+		if f.pred >= 0 && mt.pred[f.pred].arr != mt.epoch {
+			continue // a hit in no array (evaluate has seen it fire)
+		}
+		if n++; n == 1 {
+			fa = f.pred
+		} else {
+			fb = f.pred
+		}
+	}
+	if n == 2 {
+		return mt.searchPair(mt.pred[fa].head, mt.pred[fb].head)
+	}
 	mt.pairs = mt.pairs[:0]
 	mt.starts = mt.starts[:0]
+	mt.sf = mt.sf[:0]
 	for i := range cl.fields {
+		f := &cl.fields[i]
+		p := f.pred
+		if p >= 0 && mt.pred[p].epoch == mt.epoch {
+			if mt.pred[p].arr != mt.epoch {
+				continue // a hit in no array
+			}
+		} else if !f.allowAbsent {
+			return false // evaluate has seen it fire; kept for safety
+		}
+		mt.sf = append(mt.sf, int32(i))
 		mt.starts = append(mt.starts, int32(len(mt.pairs)))
-		p := cl.fields[i].pred
 		if p < 0 || mt.pred[p].epoch != mt.epoch {
 			continue
 		}
@@ -709,13 +801,49 @@ func (mt *Matcher) search(cl *clauseRec) bool {
 	return mt.choose(cl, 0)
 }
 
+// searchPair is search for two fields that must both hold, given their
+// hit lists: some leaf of the first and some leaf of the second agree on
+// every array both lie in.
+func (mt *Matcher) searchPair(ha, hb int32) bool {
+	for ; ha >= 0; ha = mt.hits[ha].next {
+		la := &mt.leaves[mt.hits[ha].leaf]
+		ta := mt.trails[la.tr0:la.tr1]
+		for h := hb; h >= 0; h = mt.hits[h].next {
+			mt.budget--
+			if mt.budget < 0 {
+				mt.err = ErrTooComplex
+				return false
+			}
+			lb := &mt.leaves[mt.hits[h].leaf]
+			if agree(ta, mt.trails[lb.tr0:lb.tr1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// agree tells whether two trails take the same index in every array
+// they share.
+func agree(ta, tb []arrayStep) bool {
+	for _, s := range ta {
+		for _, u := range tb {
+			if s.array == u.array && s.index != u.index {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// choose decides field mt.sf[f] and those after it.
 func (mt *Matcher) choose(cl *clauseRec, f int) bool {
 	mt.budget--
 	if mt.budget < 0 {
 		mt.err = ErrTooComplex
 		return false
 	}
-	if f == len(cl.fields) {
+	if f == len(mt.sf) {
 		for _, af := range mt.absent {
 			idx := cl.fields[af].pathIdx
 			if mt.pathLeaves[idx].epoch != mt.epoch {
@@ -751,8 +879,8 @@ func (mt *Matcher) choose(cl *clauseRec, f int) bool {
 			return false
 		}
 	}
-	if cl.fields[f].allowAbsent {
-		mt.absent = append(mt.absent, int32(f))
+	if fi := mt.sf[f]; cl.fields[fi].allowAbsent {
+		mt.absent = append(mt.absent, fi)
 		if mt.choose(cl, f+1) {
 			return true
 		}

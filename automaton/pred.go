@@ -89,6 +89,10 @@ type clauseRec struct {
 	full bool
 	// abFirst: the clause has abFirstShape (abfirst.go).
 	abFirst bool
+	// once: each of its patterns has this one clause, so none of them
+	// can have matched before the clause is decided (a clause is decided
+	// once per input): they are appended without the duplicate check.
+	once bool
 	// need has bit id%32 set for each predicate the clause requires that
 	// fires during the scan (not computed on demand): evaluate rejects
 	// most candidates by comparing it with the bits of the predicates
@@ -242,19 +246,41 @@ func boolByte(v bool) byte {
 	return 0
 }
 
-// anchorCost estimates the clauses evaluated per event if a new clause is
-// anchored on pw: the clauses it anchors, weighted by how often its
-// operator fires. A range counts the ranges it overlaps at its path as
-// well: a thousand rules with {"numeric":[">",N]} and distinct N each fire
-// for about half of all numbers, so anchoring every one of them on its
-// range would evaluate hundreds of clauses per event; after a few dozen,
-// the rules' other fields (a bucket, a key prefix) are the better anchor.
-func anchorCost(pw *predW) int64 {
-	w := int64(1)
-	if pw.rank > 0 {
-		w = 4
+// anchorCost estimates how often pw fires, so how often a clause
+// anchored on it is evaluated: how often its path is present, guessed
+// from the clause fields that name it (rules name the paths of the
+// events they are written for: "source" is in every rule, a customer's
+// country only in the order rules), times the share of the path's
+// distinct values that the predicate names. A value among fifty user
+// names fires far less often than one of four regions, and a state
+// named with another of six states fires for a third of the events that
+// have one, though it is used by fewer rules. A prefix, suffix or
+// wildcard covers more values than the one key it puts in the trie, and
+// a range more numbers than one (counted with the ranges at the path
+// that overlap it, which fire with it): they count four times. Only the
+// order of costs matters.
+func (m *Machine) anchorCost(pw *predW) float64 {
+	idx := pw.rec.pathIdx
+	present := float64(m.pathRefs[idx] + 1)
+	vals := float64(max(m.pathVals[idx], 1))
+	n := 0
+	for i := range pw.conds {
+		switch pw.conds[i].Op {
+		case compiler.OpAnythingBut, compiler.OpExists:
+		default:
+			n++
+		}
 	}
-	return w * (int64(pw.uses) + 1 + int64(pw.overlap))
+	share := float64(max(n, 1))
+	switch pw.rank {
+	case 1:
+		share *= 4
+	case 2:
+		share = 4 * (1 + float64(pw.overlap))
+	case 3:
+		share = vals
+	}
+	return present * min(1, share/vals)
 }
 
 // predRank guesses how often a field fires: a clause is anchored on its
@@ -279,17 +305,15 @@ func predRank(f *compiler.Field) int {
 }
 
 // chooseAnchor picks the field a new clause is anchored on: the required
-// predicate whose firing costs least — a predicate computed on demand
-// (anything-but, exists) only when nothing else is required; otherwise
-// the fewest clauses evaluated when it fires, weighing the clauses that
-// already use it by how often its operator fires (an exact value once, a
-// prefix, suffix, wildcard or range about four times as often), then the
-// deeper path (envelope fields like "source" are shared by many rules). A
-// thousand rules on {"prefix":"aws."} with a distinct numeric range each
-// are anchored on their ranges, not on the prefix every event has. -1: no
+// predicate that fires least often (anchorCost) — a predicate computed
+// on demand (anything-but, exists) only when nothing else is required;
+// on a tie, the more exact operator, then the deeper path. A thousand
+// rules on {"prefix":"aws."} with a distinct numeric range each are
+// anchored on their ranges, not on the prefix every event has. -1: no
 // field is required.
-func chooseAnchor(fields []fieldRec, preds []*predW) int {
+func (m *Machine) chooseAnchor(fields []fieldRec, preds []*predW) int {
 	best := -1
+	var bc float64
 	for i, f := range fields {
 		pw := preds[i]
 		if pw == nil || f.allowAbsent {
@@ -300,21 +324,26 @@ func chooseAnchor(fields []fieldRec, preds []*predW) int {
 			continue
 		}
 		b := preds[best]
-		switch pc, bc := anchorCost(pw), anchorCost(b); {
-		case (pw.rank == 3) != (b.rank == 3):
+		if (pw.rank == 3) != (b.rank == 3) {
 			if pw.rank < b.rank {
-				best = i
+				best, bc = i, 0
 			}
+			continue
+		}
+		if bc == 0 {
+			bc = m.anchorCost(b)
+		}
+		switch pc := m.anchorCost(pw); {
 		case pc != bc:
 			if pc < bc {
-				best = i
+				best, bc = i, pc
 			}
 		case pw.rank != b.rank:
 			if pw.rank < b.rank {
-				best = i
+				best, bc = i, pc
 			}
 		case depth(pw.path) > depth(b.path):
-			best = i
+			best, bc = i, pc
 		}
 	}
 	return best
@@ -340,26 +369,26 @@ func depth(path string) int {
 // independently and the consistency search tries every order, so the
 // order changes no answer. preds are aligned with fields; anchor indexes
 // both, before the reordering.
-func orderFields(fields []fieldRec, preds []*predW, anchor int) {
+func (m *Machine) orderFields(fields []fieldRec, preds []*predW, anchor int) {
 	if len(fields) < 2 || len(fields) > 16 {
 		return
 	}
-	key := func(i int) (int, int64) {
+	key := func(i int) (int, float64) {
 		switch pw := preds[i]; {
 		case i == anchor:
 			return 3, 0
 		case pw == nil || fields[i].allowAbsent:
 			return 2, 0
 		case pw.rank == 3:
-			return 1, anchorCost(pw)
+			return 1, m.anchorCost(pw)
 		default:
-			return 0, anchorCost(pw)
+			return 0, m.anchorCost(pw)
 		}
 	}
 	type item struct {
 		f    fieldRec
 		cls  int
-		cost int64
+		cost float64
 	}
 	var buf [16]item
 	items := buf[:0]

@@ -1,6 +1,10 @@
 package automaton
 
-import "github.com/patternc/patternc/compiler"
+import (
+	"math/bits"
+
+	"github.com/patternc/patternc/compiler"
+)
 
 // A node is a state of a persistent byte trie: the value automaton of one
 // path. Values are typed keys (see key.go); a transition consumes one byte.
@@ -98,8 +102,32 @@ func (n *node) child(b byte) *node {
 		}
 		return nil
 	}
-	if lo := keyIndex(keys, b); lo < len(keys) && keys[lo] == b {
-		return n.kids[lo]
+	// Wide nodes are mostly runs of consecutive bytes (the digits of a
+	// block number, hex, letters): b's offset from the first key finds
+	// it, and a miss in a run needs no search.
+	if d := int(b) - int(keys[0]); uint(d) < uint(len(keys)) && keys[d] == b {
+		return n.kids[d]
+	}
+	if int(keys[len(keys)-1])-int(keys[0]) == len(keys)-1 {
+		return nil
+	}
+	// Otherwise eight keys at a time: the lowest byte of the word equal
+	// to b is the first key that is b (the zero-byte test can flag bytes
+	// above a true zero, never below one). A binary search over the
+	// twenty first letters of street names took five dependent steps.
+	kb := stringBytes(keys)
+	want := uint64(b) * 0x0101010101010101
+	i := 0
+	for ; i+8 <= len(kb); i += 8 {
+		x := load64(kb, i) ^ want
+		if m := (x - 0x0101010101010101) &^ x & 0x8080808080808080; m != 0 {
+			return n.kids[i+bits.TrailingZeros64(m)/8]
+		}
+	}
+	for ; i < len(kb); i++ {
+		if kb[i] == b {
+			return n.kids[i]
+		}
 	}
 	return nil
 }
@@ -165,8 +193,9 @@ const (
 
 // insert returns a root with m added at key; nodes the write gen does not
 // own are copied on the way, the rest shared. created counts new nodes,
-// for the state budget.
-func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen uint64, created *int) *node {
+// for the state budget; nkeys counts a key's first end or prefix mark,
+// the distinct values a path's patterns name (what anchoring weighs).
+func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen uint64, created, nkeys *int) *node {
 	if root == nil {
 		*created++
 		root = &node{gen: gen}
@@ -175,9 +204,15 @@ func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen ui
 		n := root.own(gen)
 		switch place {
 		case placeEnd:
+			if len(n.end) == 0 {
+				*nkeys++
+			}
 			n.end = append(n.end, m)
 		case placePass:
 			mm := n.ownMore(gen)
+			if len(mm.pass) == 0 {
+				*nkeys++
+			}
 			mm.pass = append(mm.pass, m)
 		case placeRange:
 			mm := n.ownMore(gen)
@@ -188,7 +223,7 @@ func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen ui
 	b, rest := key[0], key[1:]
 	i := keyIndex(root.keys, b)
 	if i < len(root.keys) && root.keys[i] == b {
-		kid := insertBelow(root.kids[i], rest, place, lo, hi, m, gen, created)
+		kid := insertBelow(root.kids[i], rest, place, lo, hi, m, gen, created, nkeys)
 		if kid == root.kids[i] && root.gen == gen {
 			return root // changed below, in place
 		}
@@ -201,8 +236,9 @@ func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen ui
 	*created++
 	if place == placeEnd {
 		kid = newLeaf(rest, m, gen)
+		*nkeys++
 	} else {
-		kid = insert(&node{gen: gen, seg: string(rest)}, nil, place, lo, hi, m, gen, created)
+		kid = insert(&node{gen: gen, seg: string(rest)}, nil, place, lo, hi, m, gen, created, nkeys)
 	}
 	n := root.ownKids(gen, 1)
 	keys := make([]byte, len(n.keys)+1)
@@ -241,14 +277,14 @@ func (n *node) ownKids(gen uint64, grow int) *node {
 
 // insertBelow inserts rest into kid, whose seg comes first: where the key
 // leaves the seg, the seg is split at a new node.
-func insertBelow(kid *node, rest []byte, place markPlace, lo, hi byte, m mark, gen uint64, created *int) *node {
+func insertBelow(kid *node, rest []byte, place markPlace, lo, hi byte, m mark, gen uint64, created, nkeys *int) *node {
 	seg := kid.seg
 	c := 0
 	for c < len(seg) && c < len(rest) && seg[c] == rest[c] {
 		c++
 	}
 	if c == len(seg) {
-		return insert(kid, rest[c:], place, lo, hi, m, gen, created) // own keeps the seg
+		return insert(kid, rest[c:], place, lo, hi, m, gen, created, nkeys) // own keeps the seg
 	}
 	// Split: a new node holds seg[:c]; kid keeps seg[c+1:] below byte seg[c].
 	*created++
@@ -256,26 +292,33 @@ func insertBelow(kid *node, rest []byte, place markPlace, lo, hi byte, m mark, g
 	low.seg = seg[c+1:]
 	mid := newNode(1) // with its kids array
 	mid.gen, mid.seg, mid.keys, mid.kids[0] = gen, seg[:c], seg[c:c+1], low
-	return insert(mid, rest[c:], place, lo, hi, m, gen, created)
+	return insert(mid, rest[c:], place, lo, hi, m, gen, created, nkeys)
 }
 
 // remove returns a new root without the marks at key that drop selects,
 // pruning nodes left empty and merging a node left with one child and no
-// marks into that child. removed counts nodes gone.
-func remove(root *node, key []byte, drop func(*mark) bool, gen uint64, removed *int) *node {
-	return removeAt(root, key, drop, gen, removed, true)
+// marks into that child. removed counts nodes gone, nkeys the end or
+// prefix lists left empty (insert counts them).
+func remove(root *node, key []byte, drop func(*mark) bool, gen uint64, removed, nkeys *int) *node {
+	return removeAt(root, key, drop, gen, removed, nkeys, true)
 }
 
-func removeAt(root *node, key []byte, drop func(*mark) bool, gen uint64, removed *int, top bool) *node {
+func removeAt(root *node, key []byte, drop func(*mark) bool, gen uint64, removed, nkeys *int, top bool) *node {
 	if root == nil {
 		return nil
 	}
 	n := root.own(gen)
 	if len(key) == 0 {
-		n.end = filterMarks(n.end, drop)
+		had := len(n.end) > 0
+		if n.end = filterMarks(n.end, drop); had && len(n.end) == 0 {
+			*nkeys++
+		}
 		if n.more != nil {
 			mm := n.ownMore(gen)
-			mm.pass = filterMarks(mm.pass, drop)
+			had := len(mm.pass) > 0
+			if mm.pass = filterMarks(mm.pass, drop); had && len(mm.pass) == 0 {
+				*nkeys++
+			}
 			var rng []rangeMark
 			for _, r := range mm.rng {
 				if !drop(&r.m) {
@@ -296,7 +339,7 @@ func removeAt(root *node, key []byte, drop func(*mark) bool, gen uint64, removed
 			if len(rest) < len(old.seg) || string(rest[:len(old.seg)]) != old.seg {
 				return n // the key is not in the trie
 			}
-			kid := removeAt(old, rest[len(old.seg):], drop, gen, removed, false)
+			kid := removeAt(old, rest[len(old.seg):], drop, gen, removed, nkeys, false)
 			if kid.empty() {
 				n.keys = n.keys[:i] + n.keys[i+1:]
 				n.kids = append(append([]*node(nil), n.kids[:i]...), n.kids[i+1:]...)

@@ -1,9 +1,7 @@
 package automaton
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math/bits"
 	"strings"
 )
 
@@ -78,97 +76,4 @@ func (mt *Matcher) skip(d []byte, i, depth int) (int, error) {
 		return skipTrusted(d, i)
 	}
 	return skipValue(d, i, depth)
-}
-
-// skipTrusted returns the end of the value at d[i] of trusted input,
-// reading no more than it takes to find it.
-func skipTrusted(d []byte, i int) (int, error) {
-	if i >= len(d) {
-		return i, &SyntaxError{i, "expected a value"}
-	}
-	switch d[i] {
-	case '"':
-		return skipStringTrusted(d, i+1), nil
-	case '{', '[':
-		return finishTrusted(d, i+1, 1), nil
-	}
-	// A number or a literal: up to the next delimiter.
-	j := i + 1
-	for j < len(d) {
-		if c := d[j]; c == ',' || c == '}' || c == ']' || c <= ' ' {
-			break
-		}
-		j++
-	}
-	return j, nil
-}
-
-// skipStringTrusted returns the end of a string whose body starts at
-// d[i], taking every backslash to escape the byte after it.
-func skipStringTrusted(d []byte, i int) int {
-	for i < len(d) {
-		i = stringStop(d, i)
-		if i >= len(d) {
-			break
-		}
-		switch d[i] {
-		case '"':
-			return i + 1
-		case '\\':
-			i += 2
-		default:
-			i++ // a control byte: not ours to judge
-		}
-	}
-	return len(d)
-}
-
-// finishTrusted returns the position after the open containers that d[i]
-// is inside of (open of them), counting brackets outside strings.
-func finishTrusted(d []byte, i, open int) int {
-	for i < len(d) {
-		i = structStop(d, i)
-		if i >= len(d) {
-			break
-		}
-		switch d[i] {
-		case '"':
-			i = skipStringTrusted(d, i+1)
-			continue
-		case '{', '[':
-			open++
-		case '}', ']':
-			if open--; open == 0 {
-				return i + 1
-			}
-		}
-		i++
-	}
-	return len(d)
-}
-
-// structStop returns the index of the first byte at or after d[i] that
-// may be structural outside strings — a quote or a bracket — or len(d);
-// eight bytes at a time. Brackets are found as the bytes b with
-// b|0x26 == 0x7F, which also lets through Y, _, y and DEL: the caller
-// treats those as the plain bytes they are.
-func structStop(d []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for i+8 <= len(d) {
-		x := binary.LittleEndian.Uint64(d[i:])
-		q := x ^ (ones * '"')
-		b := (x | ones*0x26) ^ (ones * 0x7F)
-		m := ((q - ones) &^ q) | ((b - ones) &^ b)
-		if m &= highs; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
-		i += 8
-	}
-	for i < len(d) {
-		if c := d[i]; c == '"' || c|0x26 == 0x7F {
-			return i
-		}
-		i++
-	}
-	return i
 }

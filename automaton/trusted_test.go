@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/valyala/fastjson"
@@ -162,8 +161,9 @@ func FuzzTrusted(f *testing.F) {
 // FuzzSkippers checks the word-at-a-time skippers against plain
 // definitions: numberShape against the byte-wise number scanner,
 // skipContainer against its byte-wise definition and fastjson,
-// structStop and stringStopASCII against byte loops, and finishTrusted against fastjson (on
-// a valid container it ends exactly at the container's end).
+// stringStopASCII against a byte loop, the trusted skipper against its
+// byte-wise definitions (trustskip_ref_test.go), and finishTrusted against
+// fastjson (on a valid container it ends exactly at the container's end).
 func FuzzSkippers(f *testing.F) {
 	f.Add([]byte(`-122.420866806231434`))
 	f.Add([]byte(`[-122.0001,37.0e5,0.0,1234567.05,100,-0,0.01e-2,true,false,null,"x\\u00e9",{"a":{}},[]]`))
@@ -197,19 +197,7 @@ func FuzzSkippers(f *testing.F) {
 				t.Fatalf("%q: skipContainer %v, fastjson accepts it", data, err)
 			}
 		}
-		for i := 0; i <= len(data); i++ {
-			want := i
-			for want < len(data) && !strings.ContainsRune(`"[]{}`, rune(data[want])) {
-				want++
-			}
-			got := structStop(data, i)
-			for got < want && data[got]|0x26 == 0x7F { // Y, _, y, DEL: plain bytes to the caller
-				got = structStop(data, got+1)
-			}
-			if got != want {
-				t.Fatalf("%q from %d: structStop %d, want %d", data, i, got, want)
-			}
-		}
+		checkTrustedSkipper(t, data, 12)
 		for i := 0; i <= len(data); i++ {
 			want, ascii := i, true
 			for want < len(data) && data[want] != '"' && data[want] != '\\' && data[want] >= 0x20 {

@@ -98,6 +98,7 @@ func (t *tx) path(input int, path string) *pathMatcher {
 			for int(idx) >= len(t.m.pathNames) {
 				t.m.pathNames = append(t.m.pathNames, inputPath{})
 				t.m.pathRefs = append(t.m.pathRefs, 0)
+				t.m.pathVals = append(t.m.pathVals, 0)
 			}
 			t.m.pathNames[idx] = key
 		}
@@ -190,13 +191,16 @@ func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
 // so the writer keeps no list of the keys it placed.
 func (t *tx) put(pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo, hi byte, mk mark) {
 	root := t.trie(pm, kind)
+	keys := 0
 	if t.dropping >= 0 {
 		removed := 0
-		*root = remove(*root, key, t.owned, t.gen, &removed)
+		*root = remove(*root, key, t.owned, t.gen, &removed, &keys)
 		t.states -= removed
+		t.m.pathVals[pm.idx] -= int32(keys)
 		return
 	}
-	*root = insert(*root, key, place, lo, hi, mk, t.gen, &t.states)
+	*root = insert(*root, key, place, lo, hi, mk, t.gen, &t.states, &keys)
+	t.m.pathVals[pm.idx] += int32(keys)
 }
 
 // owned selects the marks of the predicate being dropped.
@@ -444,6 +448,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			if !slices.Contains(cw.rec.pats, rec) {
 				cr := t.ownClause(cw)
 				cr.pats = append(cr.pats, rec)
+				cr.once = cr.once && len(p.Clauses) == 1
 				rec.clauses = append(rec.clauses, cw)
 				t.refFields(cr.fields, 1)
 			}
@@ -457,7 +462,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		}
 		cr, cw := &ca.r, &ca.w
 		ca.p[0] = rec
-		*cr = clauseRec{pats: ca.p[:], full: full, need: needMask(t.fields), gen: t.gen}
+		*cr = clauseRec{pats: ca.p[:], full: full, once: len(p.Clauses) == 1, need: needMask(t.fields), gen: t.gen}
 		if len(t.fields) == 1 {
 			ca.f[0] = t.fields[0]
 			cr.fields = ca.f[:]
@@ -476,9 +481,9 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				pw.uses++
 			}
 		}
-		if a := chooseAnchor(cr.fields, t.fpreds); a >= 0 {
+		if a := m.chooseAnchor(cr.fields, t.fpreds); a >= 0 {
 			cw.anchor = t.fpreds[a]
-			orderFields(cr.fields, t.fpreds, a)
+			m.orderFields(cr.fields, t.fpreds, a)
 			cr.abFirst = abFirstShape(cr.fields, m.preds, full)
 			pr := t.ownPred(cw.anchor)
 			pr.anchors = append(pr.anchors, cr)
@@ -571,6 +576,7 @@ func (t *tx) addCondition(pr *predRec, pm *pathMatcher, c *compiler.Condition) {
 			lz := pr.lazyConds()
 			if len(lz.ranges) == 0 {
 				pm.rangePreds = append(pm.rangePreds[:len(pm.rangePreds):len(pm.rangePreds)], pr.id)
+				t.m.pathVals[pm.idx]++ // a value of the path, for anchorCost
 			}
 			lz.ranges = append(lz.ranges, keyRange{lo, hi})
 			if !pm.hull {
@@ -774,6 +780,9 @@ func (t *tx) dropPred(pw *predW) {
 		t.placeCondition(pm, &pw.conds[i], mark{}, mark{})
 	}
 	t.dropping = -1
+	if lz := pw.rec.lz; lz != nil && len(lz.ranges) > 0 {
+		m.pathVals[pm.idx]--
+	}
 	pm.lazy = filterIDs(pm.lazy, id)
 	pm.ranges = pm.ranges.without(id)
 	pm.rangePreds = filterIDs(pm.rangePreds, id)
@@ -825,6 +834,8 @@ func (t *tx) commit() {
 		pm.ranges = pm.ranges.built()
 		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
+		pm.str = pm.fwd.childOrNil(tagString)
+		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.cidrs > 0
 		pm.eager = nil
 		for _, id := range pm.lazy {
 			if len(t.m.preds[id].rec.anchors) > 0 {

@@ -1,0 +1,389 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// 32 bytes of one value each, for the compares (SSE2 uses 16).
+DATA quotes<>+0(SB)/8, $0x2222222222222222
+DATA quotes<>+8(SB)/8, $0x2222222222222222
+DATA quotes<>+16(SB)/8, $0x2222222222222222
+DATA quotes<>+24(SB)/8, $0x2222222222222222
+GLOBL quotes<>(SB), RODATA|NOPTR, $32
+
+DATA backslashes<>+0(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA backslashes<>+8(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA backslashes<>+16(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA backslashes<>+24(SB)/8, $0x5c5c5c5c5c5c5c5c
+GLOBL backslashes<>(SB), RODATA|NOPTR, $32
+
+DATA bit5<>+0(SB)/8, $0x2020202020202020
+DATA bit5<>+8(SB)/8, $0x2020202020202020
+DATA bit5<>+16(SB)/8, $0x2020202020202020
+DATA bit5<>+24(SB)/8, $0x2020202020202020
+GLOBL bit5<>(SB), RODATA|NOPTR, $32
+
+DATA opens<>+0(SB)/8, $0x7b7b7b7b7b7b7b7b
+DATA opens<>+8(SB)/8, $0x7b7b7b7b7b7b7b7b
+DATA opens<>+16(SB)/8, $0x7b7b7b7b7b7b7b7b
+DATA opens<>+24(SB)/8, $0x7b7b7b7b7b7b7b7b
+GLOBL opens<>(SB), RODATA|NOPTR, $32
+
+DATA closes<>+0(SB)/8, $0x7d7d7d7d7d7d7d7d
+DATA closes<>+8(SB)/8, $0x7d7d7d7d7d7d7d7d
+DATA closes<>+16(SB)/8, $0x7d7d7d7d7d7d7d7d
+DATA closes<>+24(SB)/8, $0x7d7d7d7d7d7d7d7d
+GLOBL closes<>(SB), RODATA|NOPTR, $32
+
+// MASK64 sets dst to the bytes of X0..X3 equal to those of xc, one bit
+// per byte; CX and X4 are scratch.
+#define MASK64(xc, dst) \
+	MOVOU X0, X4; PCMPEQB xc, X4; PMOVMSKB X4, dst; \
+	MOVOU X1, X4; PCMPEQB xc, X4; PMOVMSKB X4, CX; SHLQ $16, CX; ORQ CX, dst; \
+	MOVOU X2, X4; PCMPEQB xc, X4; PMOVMSKB X4, CX; SHLQ $32, CX; ORQ CX, dst; \
+	MOVOU X3, X4; PCMPEQB xc, X4; PMOVMSKB X4, CX; SHLQ $48, CX; ORQ CX, dst
+
+// BRACKETS1 adds the opening and the closing brackets of Xn to R10 and
+// R11 at shift ('[' and ']' with 0x20 set are '{' and '}'); it
+// overwrites Xn.
+#define BRACKETS1(xn, shift) \
+	POR X10, xn; MOVOU xn, X4; \
+	PCMPEQB X11, X4; PMOVMSKB X4, CX; SHLQ $shift, CX; ORQ CX, R10; \
+	PCMPEQB X12, xn; PMOVMSKB xn, CX; SHLQ $shift, CX; ORQ CX, R11
+
+// BRACKETS sets R10 and R11 to the opening and the closing brackets of
+// X0..X3, overwriting them.
+#define BRACKETS \
+	POR X10, X0; MOVOU X0, X4; \
+	PCMPEQB X11, X4; PMOVMSKB X4, R10; \
+	PCMPEQB X12, X0; PMOVMSKB X0, R11; \
+	BRACKETS1(X1, 16); BRACKETS1(X2, 32); BRACKETS1(X3, 48)
+
+// func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
+//
+// Registers: SI the data, DX its length, AX the position, BX the count of
+// open containers, R8 the in-string state (all ones or zero). X8..X12
+// hold '"', '\\', 0x20, '{' and '}' in every byte.
+TEXT ·finishBlocksSSE2(SB), NOSPLIT, $0-73
+	MOVQ d_base+0(FP), SI
+	MOVQ d_len+8(FP), DX
+	MOVQ i+24(FP), AX
+	MOVQ open+32(FP), BX
+	MOVQ in+40(FP), R8
+
+	MOVOU quotes<>(SB), X8
+	MOVOU backslashes<>(SB), X9
+	MOVOU bit5<>(SB), X10
+	MOVOU opens<>(SB), X11
+	MOVOU closes<>(SB), X12
+
+block:
+	LEAQ 64(AX), CX
+	CMPQ CX, DX
+	JGT  last // fewer than 64 bytes left
+
+	MOVOU 0(SI)(AX*1), X0
+	MOVOU 16(SI)(AX*1), X1
+	MOVOU 32(SI)(AX*1), X2
+	MOVOU 48(SI)(AX*1), X3
+
+	// A backslash anywhere in the block: finishWords takes it.
+	MOVOU    X0, X4
+	PCMPEQB  X9, X4
+	MOVOU    X1, X5
+	PCMPEQB  X9, X5
+	POR      X5, X4
+	MOVOU    X2, X5
+	PCMPEQB  X9, X5
+	POR      X5, X4
+	MOVOU    X3, X5
+	PCMPEQB  X9, X5
+	POR      X5, X4
+	PMOVMSKB X4, CX
+	TESTL    CX, CX
+	JNZ      handback
+
+	MASK64(X8, R9) // the quotes
+	BRACKETS
+
+inblock:
+	// R9 becomes the bytes inside strings: the prefix XOR of the quote
+	// bits (an opening quote flagged, a closing one not), flipped when
+	// the block starts inside a string. Its top bit is the state after
+	// the block.
+	MOVQ R9, CX
+	SHLQ $1, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $2, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $4, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $8, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $16, CX
+	XORQ CX, R9
+	MOVQ R9, CX
+	SHLQ $32, CX
+	XORQ CX, R9
+	XORQ R8, R9
+	MOVQ R9, R8
+	SARQ $63, R8
+
+	// The brackets outside strings, walked in order (they are few).
+	NOTQ R9
+	ANDQ R9, R10
+	ANDQ R9, R11
+	MOVQ R10, R12
+	ORQ  R11, R12
+
+walk:
+	TESTQ R12, R12
+	JZ    next
+	MOVQ  R12, R13
+	NEGQ  R13
+	ANDQ  R12, R13 // the lowest bracket
+	XORQ  R13, R12
+	TESTQ R13, R11
+	JNZ   closing
+	INCQ  BX
+	JMP   walk
+
+closing:
+	DECQ BX
+	JNZ  walk
+	BSFQ R13, CX
+	LEAQ 1(AX)(CX*1), AX
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $1, done+72(FP)
+	RET
+
+next:
+	ADDQ $64, AX
+	JMP  block
+
+last:
+	// Fewer than 64 bytes left: the last 64 bytes of the input are a
+	// block that starts at len-64 (if the input has that many), with
+	// the bytes before AX, read already, masked off.
+	MOVQ  DX, CX
+	SUBQ  AX, CX
+	JLE   handback // nothing left
+	CMPQ  DX, $64
+	JLT   handback // a short input: finishWords reads it
+	LEAQ  -64(DX), CX
+	NEGQ  CX
+	ADDQ  AX, CX // the bytes read already: 1..63
+	MOVQ  $-1, R13
+	SHLQ  CX, R13 // the bytes to read
+	MOVOU -64(SI)(DX*1), X0
+	MOVOU -48(SI)(DX*1), X1
+	MOVOU -32(SI)(DX*1), X2
+	MOVOU -16(SI)(DX*1), X3
+	MASK64(X9, R9) // the backslashes
+	ANDQ  R13, R9
+	JNZ   handback
+	MASK64(X8, R9) // the quotes
+	BRACKETS
+	ANDQ  R13, R9
+	ANDQ  R13, R10
+	ANDQ  R13, R11
+	LEAQ  -64(DX), AX
+	JMP   inblock
+
+handback:
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $0, done+72(FP)
+	RET
+
+// func stringBlocks(d []byte, i int) (end int, done bool)
+//
+// X8 and X9 hold '"' and '\\' in every byte.
+TEXT ·stringBlocks(SB), NOSPLIT, $0-41
+	MOVQ d_base+0(FP), SI
+	MOVQ d_len+8(FP), DX
+	MOVQ i+24(FP), AX
+
+	MOVOU quotes<>(SB), X8
+	MOVOU backslashes<>(SB), X9
+
+chunk:
+	LEAQ 16(AX), CX
+	CMPQ CX, DX
+	JGT  rest // fewer than 16 bytes left
+	MOVOU    0(SI)(AX*1), X0
+	MOVOU    X0, X1
+	PCMPEQB  X8, X0
+	PCMPEQB  X9, X1
+	POR      X1, X0
+	PMOVMSKB X0, CX
+	TESTL    CX, CX
+	JNZ      stop
+	ADDQ     $16, AX
+	JMP      chunk
+
+stop:
+	BSFL  CX, CX
+	ADDQ  CX, AX
+	MOVB  0(SI)(AX*1), CL
+	CMPB  CL, $0x22
+	JEQ   quote
+	ADDQ  $2, AX // a backslash: the byte after it is escaped
+	JMP   chunk
+
+quote:
+	INCQ AX
+	MOVQ AX, end+32(FP)
+	MOVB $1, done+40(FP)
+	RET
+
+rest:
+	MOVQ AX, end+32(FP)
+	MOVB $0, done+40(FP)
+	RET
+
+// func finishBlocksAVX2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
+//
+// finishBlocksSSE2 with AVX2 compares, 32 bytes each, and the prefix XOR
+// of the quote bits as one carry-less multiplication by all ones (bit k
+// of the product is the XOR of bits 0..k). Registers as there; Y8..Y12
+// hold the constants, X13 all ones.
+TEXT ·finishBlocksAVX2(SB), NOSPLIT, $0-73
+	MOVQ d_base+0(FP), SI
+	MOVQ d_len+8(FP), DX
+	MOVQ i+24(FP), AX
+	MOVQ open+32(FP), BX
+	MOVQ in+40(FP), R8
+
+	VMOVDQU  quotes<>(SB), Y8
+	VMOVDQU  backslashes<>(SB), Y9
+	VMOVDQU  bit5<>(SB), Y10
+	VMOVDQU  opens<>(SB), Y11
+	VMOVDQU  closes<>(SB), Y12
+	VPCMPEQB X13, X13, X13
+	MOVQ     $-1, R13
+
+vblock:
+	LEAQ 64(AX), CX
+	CMPQ CX, DX
+	JGT  vlast // fewer than 64 bytes left
+
+	VMOVDQU 0(SI)(AX*1), Y0
+	VMOVDQU 32(SI)(AX*1), Y1
+
+	// A backslash anywhere in the block: finishWords takes it.
+	VPCMPEQB  Y9, Y0, Y2
+	VPCMPEQB  Y9, Y1, Y3
+	VPOR      Y2, Y3, Y2
+	VPMOVMSKB Y2, CX
+	TESTL     CX, CX
+	JNZ       vhandback
+
+vclassify:
+	// R9 the quotes, R10 and R11 the opening and the closing brackets
+	// ('[' and ']' with 0x20 set are '{' and '}'), one bit per byte.
+	VPCMPEQB  Y8, Y0, Y2
+	VPMOVMSKB Y2, R9
+	VPCMPEQB  Y8, Y1, Y3
+	VPMOVMSKB Y3, CX
+	SHLQ      $32, CX
+	ORQ       CX, R9
+	VPOR      Y10, Y0, Y0
+	VPOR      Y10, Y1, Y1
+	VPCMPEQB  Y11, Y0, Y2
+	VPMOVMSKB Y2, R10
+	VPCMPEQB  Y11, Y1, Y3
+	VPMOVMSKB Y3, CX
+	SHLQ      $32, CX
+	ORQ       CX, R10
+	VPCMPEQB  Y12, Y0, Y2
+	VPMOVMSKB Y2, R11
+	VPCMPEQB  Y12, Y1, Y3
+	VPMOVMSKB Y3, CX
+	SHLQ      $32, CX
+	ORQ       CX, R11
+	ANDQ      R13, R9 // R13: the bytes not read yet (all of a full block)
+	ANDQ      R13, R10
+	ANDQ      R13, R11
+
+	// R9 becomes the bytes inside strings (see finishBlocksSSE2).
+	VMOVQ      R9, X5
+	VPCLMULQDQ $0, X13, X5, X5
+	VMOVQ      X5, R9
+	XORQ       R8, R9
+	MOVQ       R9, R8
+	SARQ       $63, R8
+
+	// The brackets outside strings, walked in order.
+	NOTQ R9
+	ANDQ R9, R10
+	ANDQ R9, R11
+	MOVQ R10, R12
+	ORQ  R11, R12
+
+vwalk:
+	TESTQ R12, R12
+	JZ    vnext
+	MOVQ  R12, R9
+	NEGQ  R9
+	ANDQ  R12, R9 // the lowest bracket
+	XORQ  R9, R12
+	TESTQ R9, R11
+	JNZ   vclosing
+	INCQ  BX
+	JMP   vwalk
+
+vclosing:
+	DECQ BX
+	JNZ  vwalk
+	BSFQ R9, CX
+	LEAQ 1(AX)(CX*1), AX
+	VZEROUPPER
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $1, done+72(FP)
+	RET
+
+vnext:
+	ADDQ $64, AX
+	MOVQ $-1, R13
+	JMP  vblock
+
+vlast:
+	// The last bytes, as in finishBlocksSSE2.
+	MOVQ    DX, CX
+	SUBQ    AX, CX
+	JLE     vhandback // nothing left
+	CMPQ    DX, $64
+	JLT     vhandback // a short input: finishWords reads it
+	LEAQ    -64(DX), CX
+	NEGQ    CX
+	ADDQ    AX, CX // the bytes read already: 1..63
+	MOVQ    $-1, R13
+	SHLQ    CX, R13 // the bytes to read
+	VMOVDQU -64(SI)(DX*1), Y0
+	VMOVDQU -32(SI)(DX*1), Y1
+	VPCMPEQB  Y9, Y0, Y2
+	VPMOVMSKB Y2, R9
+	VPCMPEQB  Y9, Y1, Y3
+	VPMOVMSKB Y3, CX
+	SHLQ      $32, CX
+	ORQ       CX, R9
+	ANDQ      R13, R9
+	JNZ       vhandback
+	LEAQ      -64(DX), AX
+	JMP       vclassify
+
+vhandback:
+	VZEROUPPER
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $0, done+72(FP)
+	RET

@@ -1,0 +1,206 @@
+package automaton
+
+import "math/bits"
+
+// The trusted skipper: how MatchTrusted passes over what no pattern names.
+// It only has to find where a value ends, so it looks for nothing but
+// quotes, backslashes and brackets, and at many bytes at once: a mask per
+// kind of byte, the bytes inside strings as a prefix XOR of the quote
+// mask, the brackets outside strings counted. finishWords does it a word
+// of eight bytes at a time in plain Go; on amd64 finishBlocks and
+// stringBlocks (trustblocks_amd64.s) do it 64 and 16 bytes at a time with
+// SSE2 and leave finishWords the blocks with a backslash. Only a word with
+// a backslash (rare in events) and the last few bytes go byte by byte.
+// The byte-wise definitions the tests and fuzz targets hold all of these
+// to are in trustskip_ref_test.go.
+
+// lows7 is 0x7F in every byte.
+const lows7 = ones * 0x7F
+
+// flagCount is the number of bytes of x flagged in their high bit (x has
+// no other bits): the multiplication adds the flags, as ones and zeros,
+// into the top byte. No popcount instruction needs to be there.
+func flagCount(x uint64) int {
+	return int((x >> 7) * ones >> 56)
+}
+
+// skipTrusted returns the end of the value at d[i] of trusted input,
+// reading no more than it takes to find it.
+func skipTrusted(d []byte, i int) (int, error) {
+	if i >= len(d) {
+		return i, &SyntaxError{i, "expected a value"}
+	}
+	switch d[i] {
+	case '"':
+		return skipStringTrusted(d, i+1), nil
+	case '{', '[':
+		if i+1 < len(d) && d[i+1] == d[i]+2 {
+			return i + 2, nil // {} or [], as "resources":[] in most events
+		}
+		return finishTrusted(d, i+1, 1), nil
+	}
+	// A number or a literal: up to the next delimiter.
+	j := i + 1
+	for j < len(d) {
+		if c := d[j]; c == ',' || c == '}' || c == ']' || c <= ' ' {
+			break
+		}
+		j++
+	}
+	return j, nil
+}
+
+// skipStringTrusted returns the end of a string whose body starts at
+// d[i], taking every backslash to escape the byte after it; a control
+// byte is not ours to judge, so unlike stringStop it does not stop there.
+func skipStringTrusted(d []byte, i int) int {
+	if haveBlocks {
+		var done bool
+		if i, done = stringBlocks(d, i); done {
+			return i
+		}
+	}
+	for i+8 <= len(d) {
+		x := load64(d, i)
+		q := x ^ (ones * '"')
+		b := x ^ (ones * '\\')
+		// The lowest flag is exact (borrows only move up), which is all
+		// that is used.
+		m := ((q-ones)&^q | (b-ones)&^b) & highs
+		if m == 0 {
+			i += 8
+			continue
+		}
+		i += bits.TrailingZeros64(m) >> 3
+		if d[i] == '"' {
+			return i + 1
+		}
+		i += 2
+	}
+	for i < len(d) {
+		switch d[i] {
+		case '"':
+			return i + 1
+		case '\\':
+			i += 2
+		default:
+			i++
+		}
+	}
+	return len(d)
+}
+
+// finishTrusted returns the position after the open containers that d[i]
+// is inside of (open of them; d[i] is outside any string), counting
+// brackets outside strings, or len(d) where they do not all close.
+// Where finishBlocks is built (trustblocks_amd64.s) it takes 64 bytes at
+// a step and hands back the blocks with a backslash (and inputs shorter
+// than a block); finishWords takes those, and everything elsewhere.
+func finishTrusted(d []byte, i, open int) int {
+	var in uint64 // all ones when d[i] is inside a string, else zero
+	for {
+		var done bool
+		if haveBlocks && len(d)-i >= 64 {
+			if i, open, in, done = finishBlocks(d, i, open, in); done {
+				return i
+			}
+		}
+		end := len(d)
+		if haveBlocks {
+			end = min(i+64, end)
+		}
+		if i, open, in, done = finishWords(d, i, end, open, in); done || i >= len(d) {
+			return min(i, len(d))
+		}
+	}
+}
+
+// finishWords is finishTrusted from d[i] (inside a string when in is all
+// ones) to end (at most len(d)) or one byte past it (an escaped byte),
+// eight bytes at a time, or to the position after the bracket that
+// closes the last open container (done).
+func finishWords(d []byte, i, end, open int, in uint64) (int, int, uint64, bool) {
+	for i+8 <= end {
+		x := load64(d, i)
+		if b := x ^ (ones * '\\'); (b-ones)&^b&highs != 0 {
+			// An escape: which quotes it hides would take a run of
+			// backslashes to tell, and the escaped byte may be in the
+			// next word. Byte by byte to the end of the word (or one
+			// past it), then words again.
+			var done bool
+			if i, open, in, done = finishBytes(d, i, i+8, open, in); done {
+				return i, open, in, true
+			}
+			continue
+		}
+		// Exactly the quotes, the opening and the closing brackets have
+		// their high bit clear in nq, no and nc: adding 0x7F to the low
+		// seven bits of a byte sets its high bit unless they are zero,
+		// and no byte carries into the next.
+		tq := x ^ (ones * '"')
+		nq := (tq&lows7 + lows7) | tq
+		y := x | ones*0x20 // '[' and ']' become '{' and '}'
+		to := y ^ (ones * '{')
+		no := (to&lows7 + lows7) | to
+		tc := y ^ (ones * '}')
+		nc := (tc&lows7 + lows7) | tc
+		// p flags the bytes in a string: those after an odd number of
+		// quotes (this word's, counted from its first byte, and the
+		// string the word starts in). An opening quote is flagged, a
+		// closing one not; neither is a bracket.
+		p := highs &^ nq
+		p ^= p << 8
+		p ^= p << 16
+		p ^= p << 32
+		p ^= in
+		in = uint64(int64(p) >> 63)
+		o := highs &^ (no | p)
+		c := highs &^ (nc | p)
+		if c == 0 {
+			open += flagCount(o)
+		} else if n := flagCount(c); n < open {
+			open += flagCount(o) - n
+		} else {
+			// The count may reach zero in this word: bracket by bracket.
+			for m := o | c; m != 0; m &= m - 1 {
+				if c&m&-m == 0 {
+					open++
+				} else if open--; open == 0 {
+					return i + bits.TrailingZeros64(m)>>3 + 1, open, in, true
+				}
+			}
+		}
+		i += 8
+	}
+	return finishBytes(d, i, end, open, in)
+}
+
+// finishBytes is finishTrusted's byte-wise step, for words with a
+// backslash and the last bytes of the input: from d[i] (inside a string
+// when in is all ones) to end or one byte past it (an escaped byte), or
+// to the position after the bracket that closes the last open container
+// (done). It never reads at or past len(d).
+func finishBytes(d []byte, i, end, open int, in uint64) (int, int, uint64, bool) {
+	end = min(end, len(d))
+	for i < end {
+		c := d[i]
+		i++
+		switch {
+		case in != 0:
+			if c == '"' {
+				in = 0
+			} else if c == '\\' {
+				i++
+			}
+		case c == '"':
+			in = ^uint64(0)
+		case c == '{' || c == '[':
+			open++
+		case c == '}' || c == ']':
+			if open--; open == 0 {
+				return i, open, in, true
+			}
+		}
+	}
+	return i, open, in, false
+}
