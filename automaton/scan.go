@@ -85,11 +85,14 @@ func notObject(d []byte, i int) error {
 	return &SyntaxError{i, "an event must be a JSON object"}
 }
 
+// skipWS returns the index of the first byte at or after d[i] that is
+// not white space. (The unsigned compares let the compiler drop the
+// bounds checks; i is never negative.)
 func skipWS(d []byte, i int) int {
-	if i < len(d) && d[i] > ' ' {
+	if uint(i) < uint(len(d)) && d[i] > ' ' {
 		return i
 	}
-	for i < len(d) {
+	for uint(i) < uint(len(d)) {
 		switch d[i] {
 		case ' ', '\t', '\n', '\r':
 			i++
@@ -115,10 +118,10 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 	}
 	// A name is read by words while a whole word fits in the input, and
 	// looked up by the words read: one shorter than 16 bytes (most) here,
-	// a longer one by readLong. memberName, the byte-wise
-	// definition, reads the others, and every name with an escape or a
-	// control character, and so reports every error in a name. (Tests
-	// set byteNames to hold the two to each other.)
+	// a longer one by readLong. memberName, the byte-wise definition,
+	// reads the others, and every name with an escape or a control
+	// character, and so reports every error in a name. (Tests set
+	// byteNames to hold the two to each other.)
 	wordEnd := len(d) - 8
 	if mt.byteNames {
 		wordEnd = -1
@@ -165,7 +168,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				return i, 0, err
 			}
 		}
-		if i < len(d) && d[i] == ':' {
+		if uint(i) < uint(len(d)) && d[i] == ':' {
 			i++
 		} else {
 			if i = skipWS(d, i); i >= len(d) || d[i] != ':' {
@@ -179,11 +182,6 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		// objects open.
 		switch {
 		case e != nil:
-			// A member named with a dot reaches a pattern path without
-			// being one of the object's own names: it does not count.
-			// MatchTrusted may stop inside the member's value only when it
-			// is the last this object needs, and this object the last its
-			// parent needs, up to the top: elsewhere it reads on.
 			var err error
 			if need == 0 { // Match, or nothing to stop for
 				if e.sc != nil && i < len(d) && d[i] == '{' {
@@ -202,7 +200,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			if i, open, err = mt.countedValue(d, i, depth, e, need, &seen); err != nil || open > 0 {
 				return i, open, err
 			}
-		case i < len(d) && d[i] == '"':
+		case uint(i) < uint(len(d)) && d[i] == '"':
 			// A plain string, the usual value of a member nobody
 			// matches, is skipped here by words, as stringStop would, on
 			// both paths; skipString (skipTrusted on the trusted path)
@@ -215,7 +213,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				}
 				j += 8
 			}
-			if j < len(d) && d[j] == '"' {
+			if uint(j) < uint(len(d)) && d[j] == '"' {
 				i = j + 1
 			} else {
 				var err error
