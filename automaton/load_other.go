@@ -14,3 +14,8 @@ func load64(d []byte, i int) uint64 {
 func load32(d []byte, i int) uint32 {
 	return binary.LittleEndian.Uint32(d[i:])
 }
+
+// load16 is load64 for the two bytes d[i:i+2].
+func load16(d []byte, i int) uint16 {
+	return binary.LittleEndian.Uint16(d[i:])
+}
