@@ -306,31 +306,21 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 			i, err := mt.skip(d, i, depth)
 			return i, 0, err
 		}
+		// The usual string, without escapes, is matched where it lies;
+		// stringValue reads the others. (The trusted path need not look
+		// for control characters or non-ASCII bytes.)
 		start := i + 1
-		j, ascii := stringStopASCII(d, start)
-		for ; j < len(d); j++ {
-			switch c := d[j]; {
-			case c == '"':
-				val := d[start:j]
-				if !mt.trusted && !ascii && !utf8.Valid(val) {
-					return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
-				}
-				mt.addLeaf(pm, tagString, val)
-				return j + 1, 0, nil
-			case c == '\\':
-				v0 := len(mt.valBuf)
-				buf, next, err := unescape(mt.valBuf, d, i)
-				if err != nil {
-					return next, 0, err
-				}
-				mt.valBuf = buf
-				mt.addLeaf(pm, tagString, buf[v0:len(buf):len(buf)])
-				return next, 0, nil
-			case c < 0x20:
-				return j, 0, &SyntaxError{j, "control character in a string"}
-			}
+		j, ascii := start, true
+		if mt.trusted {
+			j = quoteOrBackslash(d, start)
+		} else {
+			j, ascii = stringStopASCII(d, start)
 		}
-		return len(d), 0, &SyntaxError{len(d), "unexpected end of input in a string"}
+		if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
+			mt.addLeaf(pm, tagString, d[start:j])
+			return j + 1, 0, nil
+		}
+		return mt.stringValue(d, i, j, ascii, pm)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, sh := numberShape(d, i)
 		if end < 0 {
@@ -473,9 +463,20 @@ func isHex(c byte) bool {
 }
 
 // unescape decodes the string at d[i] (a '"') onto dst, exactly as the
-// compiler's reader does (a lone surrogate becomes U+FFFD). Plain runs
-// between escapes are found eight bytes at a time and copied whole.
+// compiler's reader does (a lone surrogate becomes U+FFFD): decodeString
+// a word at a time, and unescapeSlow for the error where the string is
+// not well formed.
 func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
+	if out, end, raw := decodeString(dst, d, i+1); end >= 0 && (raw == 0 || validUTF8(out[len(dst):])) {
+		return out, end, nil
+	}
+	return unescapeSlow(dst, d, i)
+}
+
+// unescapeSlow is unescape run by run: plain runs between escapes are
+// found eight bytes at a time and copied whole, each escape is decoded by
+// source.AppendEscape. It writes unescape's errors.
+func unescapeSlow(dst []byte, d []byte, i int) ([]byte, int, error) {
 	j := i + 1
 	for j < len(d) {
 		if k, ascii := stringStopASCII(d, j); k > j {
