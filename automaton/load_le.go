@@ -18,6 +18,11 @@ func load32(d []byte, i int) uint32 {
 	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d)), i))
 }
 
+// load16 is load64 for the two bytes d[i:i+2].
+func load16(d []byte, i int) uint16 {
+	return *(*uint16)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d)), i))
+}
+
 // store64 writes x as the eight bytes b[i:i+8], little-endian, the
 // inverse of load64. The caller has checked i+8 <= len(b).
 func store64(b []byte, i int, x uint64) {
