@@ -60,7 +60,12 @@ type Matcher struct {
 	err    error
 
 	trusted bool // MatchTrusted: skip unvalidated, stop early
-	check   trustCheck
+	// dotEntry is the entry a member named with a dot leads to (member).
+	dotEntry pathEntry
+	// byteNames makes object read every member name with memberName
+	// (tests of the word-wise reader).
+	byteNames bool
+	check     trustCheck
 }
 
 type arrayStep struct {

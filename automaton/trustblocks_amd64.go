@@ -12,19 +12,25 @@ const haveBlocks = true
 
 // finishBlocks is finishTrusted 64 bytes at a step: from d[i] (inside a
 // string when in is all ones, else zero) it classifies each block's
-// bytes with SSE2 compares — quotes, backslashes, opening and closing
-// brackets, one bit per byte — marks the bytes inside strings by a
-// prefix XOR of the quote bits, and walks the brackets outside strings
-// in order; the last bytes, fewer than 64, are the last 64 bytes of the
+// bytes with SIMD compares — quotes, backslashes, opening and closing
+// brackets, one bit per byte — finds the bytes escaped by odd runs of
+// backslashes (adding a run's first bit to the run carries onto the byte
+// after it; where the run started, at an odd or an even byte, tells its
+// parity from where the carry lands; an escape at a block's end carries
+// into the next), marks the bytes inside strings by a prefix XOR of the
+// quote bits not escaped, and walks the brackets outside strings in
+// order. The last bytes, fewer than 64, are the last 64 bytes of the
 // input with those read already masked off. It returns the position
 // after the bracket that closes the last open container (done), or, not
-// done, the start of the first block with a backslash, or len(d), or i
-// of an input shorter than a block, with the count and the state there:
-// finishWords takes it from there.
+// done, the start of the first block with a backslash outside a string
+// (the byte-wise definition has no escape there, so finishWords reads
+// it; valid JSON never has one), or len(d), or i of an input shorter
+// than a block, with the count and the state there, past a byte escaped
+// from the block before.
 //
 // finishBlocksAVX2 does it with 32-byte compares and the prefix XOR as a
-// carry-less multiplication, where the processor has both (blocksAVX2);
-// finishBlocksSSE2 on any amd64.
+// carry-less multiplication, where the processor has AVX2, PCLMULQDQ and
+// BMI1 (blocksAVX2); finishBlocksSSE2 on any amd64.
 func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool) {
 	if blocksAVX2 {
 		return finishBlocksAVX2(d, i, open, in)
@@ -33,7 +39,7 @@ func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64,
 }
 
 // blocksAVX2 selects finishBlocksAVX2 (tests set it to try both).
-var blocksAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ
+var blocksAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI1
 
 //go:noescape
 func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)

@@ -33,6 +33,11 @@ DATA closes<>+16(SB)/8, $0x7d7d7d7d7d7d7d7d
 DATA closes<>+24(SB)/8, $0x7d7d7d7d7d7d7d7d
 GLOBL closes<>(SB), RODATA|NOPTR, $32
 
+// The odd bits, for telling the runs of backslashes that start at an odd
+// byte from those that start at an even one.
+DATA oddbits<>+0(SB)/8, $0xaaaaaaaaaaaaaaaa
+GLOBL oddbits<>(SB), RODATA|NOPTR, $8
+
 // MASK64 sets dst to the bytes of X0..X3 equal to those of xc, one bit
 // per byte; CX and X4 are scratch.
 #define MASK64(xc, dst) \
@@ -57,11 +62,27 @@ GLOBL closes<>(SB), RODATA|NOPTR, $32
 	PCMPEQB X12, X0; PMOVMSKB X0, R11; \
 	BRACKETS1(X1, 16); BRACKETS1(X2, 32); BRACKETS1(X3, 48)
 
+// PREFIX turns the quote bits in R9 into the bytes inside strings: their
+// prefix XOR (an opening quote flagged, a closing one not), flipped by R8
+// when the block starts inside a string. CX is scratch.
+#define PREFIX \
+	MOVQ R9, CX; SHLQ $1, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $2, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $4, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $8, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $16, CX; XORQ CX, R9; \
+	MOVQ R9, CX; SHLQ $32, CX; XORQ CX, R9; \
+	XORQ R8, R9
+
 // func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
-// Registers: SI the data, DX its length, AX the position, BX the count of
-// open containers, R8 the in-string state (all ones or zero). X8..X12
-// hold '"', '\\', 0x20, '{' and '}' in every byte.
+// finishBlocksAVX2 (which see) with 16-byte compares, the prefix XOR of
+// the quote bits as six shifts, and no ANDN. Registers: SI the data, DX
+// its length, AX the position, BX the count of open containers, R8 the
+// in-string state (all ones or zero), DI the escape carried into the next
+// block (0 or 1), R13 the bytes of the block not read yet (all but in the
+// last, short one). X8..X12 hold '"', '\\', 0x20, '{' and '}' in every
+// byte.
 TEXT ·finishBlocksSSE2(SB), NOSPLIT, $0-73
 	MOVQ d_base+0(FP), SI
 	MOVQ d_len+8(FP), DX
@@ -74,6 +95,8 @@ TEXT ·finishBlocksSSE2(SB), NOSPLIT, $0-73
 	MOVOU bit5<>(SB), X10
 	MOVOU opens<>(SB), X11
 	MOVOU closes<>(SB), X12
+	MOVQ  $-1, R13
+	XORL  DI, DI
 
 block:
 	LEAQ 64(AX), CX
@@ -84,54 +107,60 @@ block:
 	MOVOU 16(SI)(AX*1), X1
 	MOVOU 32(SI)(AX*1), X2
 	MOVOU 48(SI)(AX*1), X3
+	MASK64(X9, R12) // the backslashes
+	MOVQ  DI, R10   // the first byte escaped, or none
 
-	// A backslash anywhere in the block: finishWords takes it.
-	MOVOU    X0, X4
-	PCMPEQB  X9, X4
-	MOVOU    X1, X5
-	PCMPEQB  X9, X5
-	POR      X5, X4
-	MOVOU    X2, X5
-	PCMPEQB  X9, X5
-	POR      X5, X4
-	MOVOU    X3, X5
-	PCMPEQB  X9, X5
-	POR      X5, X4
-	PMOVMSKB X4, CX
-	TESTL    CX, CX
-	JNZ      handback
+classify:
+	// In: R12 the backslashes, R10 the byte escaped by the block before.
+	MASK64(X8, R9)
+	ANDQ R13, R9 // the quotes
+	MOVQ R12, CX
+	ORQ  R10, CX
+	JZ   plain
 
-	MASK64(X8, R9) // the quotes
-	BRACKETS
+	// Escapes, as in finishBlocksAVX2.
+	NOTQ R10
+	ANDQ R10, R12
+	NOTQ R10
+	MOVQ R12, R11
+	SHLQ $1, R11
+	NOTQ R11
+	ANDQ R12, R11
+	MOVQ R11, CX
+	ANDQ oddbits<>(SB), CX // the starts at odd bytes
+	XORQ CX, R11           // the starts at even bytes
+	ADDQ R12, CX
+	SBBQ DI, DI            // an odd run to the block's end
+	ADDQ R12, R11
+	NOTQ R12
+	ANDQ R12, CX           // X: after the runs that start at odd bytes
+	ANDQ R12, R11          // Y: after those that start at even bytes
+	NOTQ R12
+	XORQ CX, R11
+	ANDQ oddbits<>(SB), R11
+	XORQ CX, R11           // X at even bytes, Y at odd ones
+	ORQ  R10, R11          // the escaped bytes
+	NOTQ R11
+	ANDQ R11, R9           // the quotes not escaped
+	NEGQ DI
+	PREFIX
+	MOVQ R9, CX
+	NOTQ CX
+	ANDQ R12, CX
+	JNZ  escaped // a backslash outside a string
+	JMP  state
 
-inblock:
-	// R9 becomes the bytes inside strings: the prefix XOR of the quote
-	// bits (an opening quote flagged, a closing one not), flipped when
-	// the block starts inside a string. Its top bit is the state after
-	// the block.
-	MOVQ R9, CX
-	SHLQ $1, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $2, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $4, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $8, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $16, CX
-	XORQ CX, R9
-	MOVQ R9, CX
-	SHLQ $32, CX
-	XORQ CX, R9
-	XORQ R8, R9
+plain:
+	PREFIX
+
+state:
 	MOVQ R9, R8
 	SARQ $63, R8
 
-	// The brackets outside strings, walked in order (they are few).
+	// The brackets outside strings, walked in order.
+	BRACKETS
+	ANDQ R13, R10
+	ANDQ R13, R11
 	NOTQ R9
 	ANDQ R9, R10
 	ANDQ R9, R11
@@ -141,11 +170,11 @@ inblock:
 walk:
 	TESTQ R12, R12
 	JZ    next
-	MOVQ  R12, R13
-	NEGQ  R13
-	ANDQ  R12, R13 // the lowest bracket
-	XORQ  R13, R12
-	TESTQ R13, R11
+	MOVQ  R12, R9
+	NEGQ  R9
+	ANDQ  R12, R9 // the lowest bracket
+	XORQ  R9, R12
+	TESTQ R9, R11
 	JNZ   closing
 	INCQ  BX
 	JMP   walk
@@ -153,7 +182,7 @@ walk:
 closing:
 	DECQ BX
 	JNZ  walk
-	BSFQ R13, CX
+	BSFQ R9, CX
 	LEAQ 1(AX)(CX*1), AX
 	MOVQ AX, end+48(FP)
 	MOVQ BX, open2+56(FP)
@@ -163,12 +192,14 @@ closing:
 
 next:
 	ADDQ $64, AX
+	MOVQ $-1, R13
 	JMP  block
 
 last:
 	// Fewer than 64 bytes left: the last 64 bytes of the input are a
 	// block that starts at len-64 (if the input has that many), with
-	// the bytes before AX, read already, masked off.
+	// the bytes before AX, read already, masked off; the escape carried
+	// in falls on the first byte not read yet.
 	MOVQ  DX, CX
 	SUBQ  AX, CX
 	JLE   handback // nothing left
@@ -179,22 +210,31 @@ last:
 	ADDQ  AX, CX // the bytes read already: 1..63
 	MOVQ  $-1, R13
 	SHLQ  CX, R13 // the bytes to read
+	MOVQ  DI, R10
+	SHLQ  CX, R10
 	MOVOU -64(SI)(DX*1), X0
 	MOVOU -48(SI)(DX*1), X1
 	MOVOU -32(SI)(DX*1), X2
 	MOVOU -16(SI)(DX*1), X3
-	MASK64(X9, R9) // the backslashes
-	ANDQ  R13, R9
-	JNZ   handback
-	MASK64(X8, R9) // the quotes
-	BRACKETS
-	ANDQ  R13, R9
-	ANDQ  R13, R10
-	ANDQ  R13, R11
+	MASK64(X9, R12)
+	ANDQ  R13, R12
 	LEAQ  -64(DX), AX
-	JMP   inblock
+	JMP   classify
+
+escaped:
+	// finishWords takes the block from its first byte not read yet,
+	// past the one escaped from the block before.
+	BSFQ  R13, CX
+	ADDQ  CX, AX
+	TESTQ R10, R10
+	JZ    return
+	INCQ  AX
+	JMP   return
 
 handback:
+	ADDQ DI, AX // past an escaped byte
+
+return:
 	MOVQ AX, end+48(FP)
 	MOVQ BX, open2+56(FP)
 	MOVQ R8, in2+64(FP)
@@ -249,10 +289,18 @@ rest:
 
 // func finishBlocksAVX2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
-// finishBlocksSSE2 with AVX2 compares, 32 bytes each, and the prefix XOR
-// of the quote bits as one carry-less multiplication by all ones (bit k
-// of the product is the XOR of bits 0..k). Registers as there; Y8..Y12
-// hold the constants, X13 all ones.
+// finishBlocks (trustblocks_amd64.go) with AVX2 compares, 32 bytes each,
+// and the prefix XOR of the quote bits as one carry-less multiplication
+// by all ones (bit k of the product is the XOR of bits 0..k). Escapes are
+// read in the block: a run of backslashes escapes the byte after it when
+// it is odd, its first backslash not escaped itself. So that this agrees
+// with the byte-wise definition, where a backslash outside a string
+// escapes nothing, a block with a backslash outside strings is handed
+// back to finishWords. Registers: SI the data, DX its length, AX the
+// position, BX the count of open containers, R8 the in-string state (all
+// ones or zero), DI the escape carried into the next block (0 or 1), R13
+// the bytes of the block not read yet (all but in the last, short one);
+// Y8..Y12 hold '"', '\\', 0x20, '{' and '}' in every byte, X13 all ones.
 TEXT ·finishBlocksAVX2(SB), NOSPLIT, $0-73
 	MOVQ d_base+0(FP), SI
 	MOVQ d_len+8(FP), DX
@@ -267,32 +315,81 @@ TEXT ·finishBlocksAVX2(SB), NOSPLIT, $0-73
 	VMOVDQU  closes<>(SB), Y12
 	VPCMPEQB X13, X13, X13
 	MOVQ     $-1, R13
+	XORL     DI, DI
 
 vblock:
 	LEAQ 64(AX), CX
 	CMPQ CX, DX
 	JGT  vlast // fewer than 64 bytes left
 
-	VMOVDQU 0(SI)(AX*1), Y0
-	VMOVDQU 32(SI)(AX*1), Y1
-
-	// A backslash anywhere in the block: finishWords takes it.
+	VMOVDQU   0(SI)(AX*1), Y0
+	VMOVDQU   32(SI)(AX*1), Y1
 	VPCMPEQB  Y9, Y0, Y2
+	VPMOVMSKB Y2, R12
 	VPCMPEQB  Y9, Y1, Y3
-	VPOR      Y2, Y3, Y2
-	VPMOVMSKB Y2, CX
-	TESTL     CX, CX
-	JNZ       vhandback
+	VPMOVMSKB Y3, CX
+	SHLQ      $32, CX
+	ORQ       CX, R12 // the backslashes
+	MOVQ      DI, R10 // the first byte escaped, or none
 
 vclassify:
-	// R9 the quotes, R10 and R11 the opening and the closing brackets
-	// ('[' and ']' with 0x20 set are '{' and '}'), one bit per byte.
+	// In: R12 the backslashes, R10 the byte escaped by the block before.
 	VPCMPEQB  Y8, Y0, Y2
 	VPMOVMSKB Y2, R9
 	VPCMPEQB  Y8, Y1, Y3
 	VPMOVMSKB Y3, CX
 	SHLQ      $32, CX
 	ORQ       CX, R9
+	ANDQ      R13, R9 // the quotes
+	MOVQ      R12, CX
+	ORQ       R10, CX
+	JZ        vplain
+
+	// Escapes. R12 becomes the backslashes that escape or start a run
+	// (not escaped from the block before), R11 the starts of the runs;
+	// adding a run's start to it carries past its end, to the byte after
+	// it, escaped when the run is odd: when the run starts at an odd
+	// byte and ends before an even one, or the other way round.
+	ANDNQ R12, R10, R12
+	MOVQ  R12, R11
+	SHLQ  $1, R11
+	ANDNQ R12, R11, R11
+	MOVQ  R11, CX
+	ANDQ  oddbits<>(SB), CX // the starts at odd bytes
+	XORQ  CX, R11           // the starts at even bytes
+	ADDQ  R12, CX
+	SBBQ  DI, DI            // an odd run to the block's end: the next block's first byte is escaped
+	ADDQ  R12, R11
+	ANDNQ CX, R12, CX       // X: after the runs that start at odd bytes
+	ANDNQ R11, R12, R11     // Y: after those that start at even bytes
+	XORQ  CX, R11
+	ANDQ  oddbits<>(SB), R11
+	XORQ  CX, R11           // X at even bytes, Y at odd ones (X, Y disjoint)
+	ORQ   R10, R11          // the escaped bytes
+	ANDNQ R9, R11, R9       // the quotes not escaped
+	NEGQ  DI
+
+	// R9 becomes the bytes inside strings (see finishBlocksSSE2).
+	VMOVQ      R9, X5
+	VPCLMULQDQ $0, X13, X5, X5
+	VMOVQ      X5, R9
+	XORQ       R8, R9
+	ANDNQ      R12, R9, CX
+	JNZ        vescaped // a backslash outside a string
+	JMP        vstate
+
+vplain:
+	VMOVQ      R9, X5
+	VPCLMULQDQ $0, X13, X5, X5
+	VMOVQ      X5, R9
+	XORQ       R8, R9
+
+vstate:
+	MOVQ R9, R8
+	SARQ $63, R8
+
+	// R10 and R11: the opening and the closing brackets ('[' and ']'
+	// with 0x20 set are '{' and '}') outside strings.
 	VPOR      Y10, Y0, Y0
 	VPOR      Y10, Y1, Y1
 	VPCMPEQB  Y11, Y0, Y2
@@ -307,25 +404,15 @@ vclassify:
 	VPMOVMSKB Y3, CX
 	SHLQ      $32, CX
 	ORQ       CX, R11
-	ANDQ      R13, R9 // R13: the bytes not read yet (all of a full block)
 	ANDQ      R13, R10
 	ANDQ      R13, R11
-
-	// R9 becomes the bytes inside strings (see finishBlocksSSE2).
-	VMOVQ      R9, X5
-	VPCLMULQDQ $0, X13, X5, X5
-	VMOVQ      X5, R9
-	XORQ       R8, R9
-	MOVQ       R9, R8
-	SARQ       $63, R8
+	NOTQ      R9
+	ANDQ      R9, R10
+	ANDQ      R9, R11
+	MOVQ      R10, R12
+	ORQ       R11, R12
 
 	// The brackets outside strings, walked in order.
-	NOTQ R9
-	ANDQ R9, R10
-	ANDQ R9, R11
-	MOVQ R10, R12
-	ORQ  R11, R12
-
 vwalk:
 	TESTQ R12, R12
 	JZ    vnext
@@ -356,31 +443,46 @@ vnext:
 	JMP  vblock
 
 vlast:
-	// The last bytes, as in finishBlocksSSE2.
-	MOVQ    DX, CX
-	SUBQ    AX, CX
-	JLE     vhandback // nothing left
-	CMPQ    DX, $64
-	JLT     vhandback // a short input: finishWords reads it
-	LEAQ    -64(DX), CX
-	NEGQ    CX
-	ADDQ    AX, CX // the bytes read already: 1..63
-	MOVQ    $-1, R13
-	SHLQ    CX, R13 // the bytes to read
-	VMOVDQU -64(SI)(DX*1), Y0
-	VMOVDQU -32(SI)(DX*1), Y1
+	// The last bytes, as in finishBlocksSSE2; the escape carried in
+	// falls on the first byte not read yet.
+	MOVQ      DX, CX
+	SUBQ      AX, CX
+	JLE       vhandback // nothing left
+	CMPQ      DX, $64
+	JLT       vhandback // a short input: finishWords reads it
+	LEAQ      -64(DX), CX
+	NEGQ      CX
+	ADDQ      AX, CX // the bytes read already: 1..63
+	MOVQ      $-1, R13
+	SHLQ      CX, R13 // the bytes to read
+	MOVQ      DI, R10
+	SHLQ      CX, R10
+	VMOVDQU   -64(SI)(DX*1), Y0
+	VMOVDQU   -32(SI)(DX*1), Y1
 	VPCMPEQB  Y9, Y0, Y2
-	VPMOVMSKB Y2, R9
+	VPMOVMSKB Y2, R12
 	VPCMPEQB  Y9, Y1, Y3
 	VPMOVMSKB Y3, CX
 	SHLQ      $32, CX
-	ORQ       CX, R9
-	ANDQ      R13, R9
-	JNZ       vhandback
+	ORQ       CX, R12
+	ANDQ      R13, R12
 	LEAQ      -64(DX), AX
 	JMP       vclassify
 
+vescaped:
+	// finishWords takes the block from its first byte not read yet,
+	// past the one escaped from the block before.
+	BSFQ  R13, CX
+	ADDQ  CX, AX
+	TESTQ R10, R10
+	JZ    vreturn
+	INCQ  AX
+	JMP   vreturn
+
 vhandback:
+	ADDQ DI, AX // past an escaped byte
+
+vreturn:
 	VZEROUPPER
 	MOVQ AX, end+48(FP)
 	MOVQ BX, open2+56(FP)

@@ -9,8 +9,9 @@ import "math/bits"
 // mask, the brackets outside strings counted. finishWords does it a word
 // of eight bytes at a time in plain Go; on amd64 finishBlocks and
 // stringBlocks (trustblocks_amd64.s) do it 64 and 16 bytes at a time with
-// SSE2 and leave finishWords the blocks with a backslash. Only a word with
-// a backslash (rare in events) and the last few bytes go byte by byte.
+// SIMD, escapes included, and leave finishWords only the blocks with a
+// backslash outside a string (never in valid JSON). In finishWords a word
+// with a backslash and the last few bytes go byte by byte.
 // The byte-wise definitions the tests and fuzz targets hold all of these
 // to are in trustskip_ref_test.go.
 
@@ -94,8 +95,9 @@ func skipStringTrusted(d []byte, i int) int {
 // is inside of (open of them; d[i] is outside any string), counting
 // brackets outside strings, or len(d) where they do not all close.
 // Where finishBlocks is built (trustblocks_amd64.s) it takes 64 bytes at
-// a step and hands back the blocks with a backslash (and inputs shorter
-// than a block); finishWords takes those, and everything elsewhere.
+// a step and hands back the blocks with a backslash outside a string (and
+// inputs shorter than a block); finishWords takes those, and everything
+// elsewhere.
 func finishTrusted(d []byte, i, open int) int {
 	var in uint64 // all ones when d[i] is inside a string, else zero
 	for {

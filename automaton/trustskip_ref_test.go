@@ -128,6 +128,30 @@ func TestTrustedSkipperRandom(t *testing.T) {
 	}
 }
 
+// TestTrustedSkipperEscapes: strings full of runs of backslashes, odd and
+// even, across block boundaries, in containers, with now and then a
+// backslash outside a string (which escapes nothing there).
+func TestTrustedSkipperEscapes(t *testing.T) {
+	r := rand.New(rand.NewSource(14))
+	for n := 0; n < 6000; n++ {
+		var b strings.Builder
+		b.WriteString(`{"k":[`)
+		for b.Len() < 40+r.Intn(300) {
+			switch r.Intn(6) {
+			case 0:
+				b.WriteString(strings.Repeat(`\`, 1+r.Intn(9)))
+			case 1:
+				b.WriteByte('"')
+			case 2:
+				b.WriteString([]string{"{", "}", "[", "]", ",", ":"}[r.Intn(6)])
+			default:
+				b.WriteString("abcdefgh"[:1+r.Intn(8)])
+			}
+		}
+		checkTrustedSkipper(t, []byte(b.String()), 8)
+	}
+}
+
 // TestTrustedSkipperCases: the ends of hand-made inputs, both skippers.
 func TestTrustedSkipperCases(t *testing.T) {
 	for _, tc := range []struct {

@@ -939,13 +939,8 @@ func (t *tx) updateScopes(input int) {
 
 // setScopeEntry replaces the entry of a name the scope has.
 func setScopeEntry(sc *scope, name string, e pathEntry) {
-	for k := range sc.names {
-		if sc.names[k].name == name {
-			sc.names[k].e = e
-		}
-	}
-	if sc.byName != nil {
-		sc.byName[name] = e
+	if p := sc.entry([]byte(name)); p != nil {
+		*p = e
 	}
 }
 
@@ -962,8 +957,11 @@ func (t *tx) ownScope(s *subMachine, path string, old *scope) *scope {
 	}
 	c := *old
 	c.names = slices.Clone(c.names)
-	if c.byName != nil {
-		c.byName = maps.Clone(c.byName)
+	c.slots = slices.Clone(c.slots)
+	for k := range c.slots {
+		if s := &c.slots[k]; s.n >= 0 {
+			s.e = &c.names[s.k].e
+		}
 	}
 	t.scopes = append(t.scopes, ownedScope{path, &c})
 	return &c
