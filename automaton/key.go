@@ -3,6 +3,7 @@ package automaton
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -316,8 +317,34 @@ func foldRune(r rune) rune {
 	return min
 }
 
+// appendFolded appends s with every rune folded (foldRune). ASCII text,
+// most of what is matched ignoring case, is folded eight bytes at a time:
+// a word without a high bit is eight ASCII bytes, and its upper-case
+// letters are lowered by setting 0x20 where a byte is at least 'A' and
+// at most 'Z' (each test a carry into the byte's own high bit only: no
+// byte is over 0x7F). Other runes go one at a time.
 func appendFolded(dst []byte, s []byte) []byte {
+	dst = slices.Grow(dst, len(s)) // folding rarely changes the length
 	for i := 0; i < len(s); {
+		if w := len(dst); cap(dst)-w >= 8 {
+			// A word, or the last bytes as one, zero-padded.
+			var x uint64
+			n := len(s) - i
+			if n >= 8 {
+				x, n = load64(s, i), 8
+			} else {
+				var tail [8]byte
+				copy(tail[:], s[i:])
+				x = load64(tail[:], 0)
+			}
+			if x&highs == 0 {
+				upper := (x + ones*(0x80-'A')) &^ (x + ones*(0x80-'Z'-1)) & highs
+				store64(dst[:w+8], w, x|upper>>2)
+				dst = dst[:w+n]
+				i += n
+				continue
+			}
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'

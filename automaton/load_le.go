@@ -17,3 +17,19 @@ func load64(d []byte, i int) uint64 {
 func load32(d []byte, i int) uint32 {
 	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d)), i))
 }
+
+// load16 is load64 for the two bytes d[i:i+2].
+func load16(d []byte, i int) uint16 {
+	return *(*uint16)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(d)), i))
+}
+
+// store64 writes x as the eight bytes b[i:i+8], little-endian, the
+// inverse of load64. The caller has checked i+8 <= len(b).
+func store64(b []byte, i int, x uint64) {
+	*(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i)) = x
+}
+
+// store32 is store64 for the four bytes b[i:i+4].
+func store32(b []byte, i int, x uint32) {
+	*(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), i)) = x
+}

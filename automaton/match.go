@@ -40,8 +40,8 @@ type Matcher struct {
 
 	pred  []predState // by predicate id
 	fired []int32     // predicates with hits, in order
-	// firedBits has bit id%32 set for each predicate in fired.
-	firedBits uint32
+	// firedBits has bit id%64 set for each predicate in fired.
+	firedBits uint64
 	hits      []hitRec
 	excls     []exclRec
 	// abEx[p] is the epoch in which a leaf fired an exclusion of the
@@ -60,7 +60,12 @@ type Matcher struct {
 	err    error
 
 	trusted bool // MatchTrusted: skip unvalidated, stop early
-	check   trustCheck
+	// dotEntry is the entry a member named with a dot leads to (member).
+	dotEntry pathEntry
+	// byteNames makes object read every member name with memberName
+	// (tests of the word-wise reader).
+	byteNames bool
+	check     trustCheck
 }
 
 type arrayStep struct {
@@ -529,7 +534,7 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
 			mt.fired = append(mt.fired, mk.pred)
-			mt.firedBits |= 1 << (mk.pred & 31)
+			mt.firedBits |= 1 << (mk.pred & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(mk.pred, 0)
 		}
@@ -571,7 +576,7 @@ func (mt *Matcher) hit(p int32, li int32) {
 	if ps.epoch != mt.epoch {
 		ps.epoch = mt.epoch
 		mt.fired = append(mt.fired, p)
-		mt.firedBits |= 1 << (p & 31)
+		mt.firedBits |= 1 << (p & 63)
 		if li == 0 {
 			ps.head = 0 // hit 0: the free leaf alone, no record
 			return

@@ -10,19 +10,37 @@ import (
 // A scope is an object on the way to the pattern paths, as the scanner
 // meets it: the member names there that are, or lead to, a pattern path.
 // The scanner looks each member name up in the scope of the object it is
-// in, with no dotted path built and no hash: most names are ruled out by
-// their length alone, and the others by comparing a few bytes. Only a
-// member named with a dot ({"a.b":1} is {"a":{"b":1}}) needs the full
-// path, and is looked up in subMachine.index.
+// in, with no dotted path built: a name is found, or ruled out, by its
+// first eight bytes and its length in a small open-addressing table, most
+// often with one compare, the words it compares being those it read to
+// find the end of the name. Only a member named with a dot ({"a.b":1} is
+// {"a":{"b":1}}) needs the full path, and is looked up in
+// subMachine.index.
 type scope struct {
 	path  string // the object's dotted path; "" at the top
 	names []scopeName
+	// slots is the table of names: a power of two long, at least twice
+	// as long as names (so a search ends at an empty slot within a few
+	// steps), found from a name's first word and length by nameHash
+	// shifted right by shift. A scope copied for a write copies it and
+	// points it at its own names (ownScope).
+	slots []nameSlot
+	shift uint8
 	lens  uint64 // bit len%64 of every name
-	// from[n] is the first of the names (sorted by length) whose length
-	// is n%64, when lens says there is one.
-	from [64]uint8
-	// byName replaces the list where it is long.
-	byName map[string]pathEntry
+	// A member named with a dot reaches a pattern path only when its part
+	// before the first dot is one of the names here that lead further
+	// (scope.path + "." + that name is a prefix in the index). dotAt has
+	// bit n set for the length n of each such name, so a name read from
+	// an event needs a '.' test only at those offsets; dotAny is set when
+	// one is 64 bytes long or longer, and then every byte is tested.
+	dotAt  uint64
+	dotAny bool
+	// dot1 is the length of the shortest name that leads further (the
+	// first offset dotAt names; 1<<30 when there is none), and dotMore
+	// is set when there are others, so the scanner tests one byte
+	// itself and calls mayLead only when that is not the whole test.
+	dot1    int32
+	dotMore bool
 }
 
 type scopeName struct {
@@ -30,40 +48,197 @@ type scopeName struct {
 	e    pathEntry
 }
 
+// A nameSlot holds one name of a scope by the words the scanner reads:
+// w0 is its first eight bytes and w1 the next eight, each zero above the
+// name's length when it is shorter. Names of up to 16 bytes are compared
+// whole by the two words and the length; a longer one also by the rest.
+type nameSlot struct {
+	w0, w1 uint64
+	n      int32      // the name's length; -1 in an empty slot
+	k      int32      // its position in names
+	e      *pathEntry // its entry there, &names[k].e
+}
+
+// hashMul is an odd constant with well-spread bits (2^64/φ): the top bits
+// of a word multiplied by it depend on all of the word's bits.
+const hashMul = 0x9E3779B97F4A7C15
+
+// nameHash mixes a name's first word and its length; a slot is found from
+// its top bits.
+func nameHash(w0 uint64, n int) uint64 {
+	return (w0 + uint64(n)) * hashMul
+}
+
+// nameWords returns the words a slot holds for name.
+func nameWords(name []byte) (w0, w1 uint64) {
+	for k := 0; k < len(name) && k < 16; k++ {
+		if k < 8 {
+			w0 |= uint64(name[k]) << (8 * k)
+		} else {
+			w1 |= uint64(name[k]) << (8 * (k - 8))
+		}
+	}
+	return w0, w1
+}
+
 // noScope is the scope of a machine with no paths.
-var noScope scope
+var noScope = newScope("", nil)
 
-// scopeListMax: up to this many names a scope is searched as a list.
-const scopeListMax = 16
+// newScope builds the scope of the object at path with the given names
+// (distinct, none holding a '.').
+func newScope(path string, names []scopeName) *scope {
+	sc := &scope{path: path}
+	sc.setNames(names)
+	return sc
+}
 
-// lookup returns the entry of a member name without a dot, if it is one
-// of the scope's.
-func (s *scope) lookup(key []byte) (pathEntry, bool) {
-	if s.lens&(1<<(len(key)&63)) == 0 {
-		return pathEntry{}, false
+// setNames makes names the scope's, and builds the table and dot offsets
+// from them.
+func (sc *scope) setNames(names []scopeName) {
+	sort.Slice(names, func(a, b int) bool { return names[a].name < names[b].name })
+	size := 2
+	for size < 2*len(names) {
+		size *= 2
 	}
-	if s.byName != nil {
-		e, ok := s.byName[string(key)]
-		return e, ok
+	sc.names = names
+	sc.slots = make([]nameSlot, size)
+	sc.shift = uint8(64 - bits.TrailingZeros(uint(size)))
+	sc.dotAt, sc.dotAny, sc.lens = 0, false, 0
+	for k := range sc.slots {
+		sc.slots[k].n = -1
 	}
-	for k := int(s.from[len(key)&63]); k < len(s.names); k++ {
-		n := &s.names[k]
-		if len(n.name) != len(key) {
-			if len(n.name) > len(key) {
-				break
+	for k, nm := range names {
+		w0, w1 := nameWords([]byte(nm.name))
+		h := uint(nameHash(w0, len(nm.name)) >> sc.shift)
+		for sc.slots[h&uint(size-1)].n >= 0 {
+			h++
+		}
+		sc.slots[h&uint(size-1)] = nameSlot{w0: w0, w1: w1, n: int32(len(nm.name)), k: int32(k), e: &names[k].e}
+		sc.lens |= 1 << (len(nm.name) & 63)
+		if nm.e.below {
+			if len(nm.name) < 64 {
+				sc.dotAt |= 1 << len(nm.name)
+			} else {
+				sc.dotAny = true
 			}
-			continue // a name 64 bytes shorter or longer
-		}
-		// Names of one length mostly differ in their first byte: that
-		// compare costs no call.
-		if len(key) > 0 && n.name[0] != key[0] {
-			continue
-		}
-		if n.name == string(key) {
-			return n.e, true
 		}
 	}
-	return pathEntry{}, false
+	sc.dot1, sc.dotMore = 1<<30, sc.dotAny || bits.OnesCount64(sc.dotAt) > 1
+	if sc.dotAt != 0 {
+		sc.dot1 = int32(bits.TrailingZeros64(sc.dotAt))
+	} else if sc.dotAny {
+		sc.dot1 = 0
+	}
+}
+
+// has tells whether the scope may have a name of length n: most names
+// are ruled out by their length alone, before find.
+func (sc *scope) has(n int) bool {
+	return sc.lens&(1<<(n&63)) != 0
+}
+
+// find returns the entry of the name of length n (at most 16) whose
+// words are w0 and w1 (as nameWords gives them), or nil.
+func (sc *scope) find(w0, w1 uint64, n int) *pathEntry {
+	mask := uint(len(sc.slots) - 1)
+	h := uint(nameHash(w0, n) >> (sc.shift & 63))
+	for {
+		s := &sc.slots[h&mask]
+		if s.w0 == w0 && s.w1 == w1 && int(s.n) == n {
+			return s.e
+		}
+		if s.n < 0 {
+			return nil
+		}
+		h++
+	}
+}
+
+// findLong is find for a name longer than 16 bytes: names that share its
+// words and length are told apart by the rest.
+func (sc *scope) findLong(w0, w1 uint64, key []byte) *pathEntry {
+	mask := uint(len(sc.slots) - 1)
+	h := uint(nameHash(w0, len(key)) >> (sc.shift & 63))
+	for {
+		s := &sc.slots[h&mask]
+		if s.w0 == w0 && s.w1 == w1 && int(s.n) == len(key) && sc.names[s.k].name == string(key) {
+			return s.e
+		}
+		if s.n < 0 {
+			return nil
+		}
+		h++
+	}
+}
+
+// entry returns the entry of a member name without a dot, or nil if it
+// is none of the scope's.
+func (sc *scope) entry(key []byte) *pathEntry {
+	if !sc.has(len(key)) {
+		return nil
+	}
+	w0, w1 := nameWords(key)
+	if len(key) <= 16 {
+		return sc.find(w0, w1, len(key))
+	}
+	return sc.findLong(w0, w1, key)
+}
+
+// readLong reads by words the rest of a member name whose body starts
+// at d[start] with the words x and y (no stop in them), while a word
+// fits in the input, and looks it up: it returns the name's entry (or
+// nil) and the index of its closing quote, or j = -1 where it stopped at
+// anything else (an escape, a control character, the end of the input)
+// for memberName to read. (object reads names shorter than 16 bytes
+// itself.) A stop is found as in stringStop: the lowest flagged byte is
+// exact.
+func (sc *scope) readLong(d []byte, start int, x, y uint64) (e *pathEntry, j int) {
+	for j = start + 16; j+8 <= len(d); j += 8 {
+		if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+			j += bits.TrailingZeros64(m) >> 3
+			if d[j] != '"' {
+				return nil, -1
+			}
+			if !sc.has(j - start) {
+				return nil, j
+			}
+			if j-start == 16 {
+				return sc.find(x, y, 16), j
+			}
+			return sc.findLong(x, y, d[start:j]), j
+		}
+	}
+	return nil, -1
+}
+
+// nameStops flags the high bit of each byte of x that is a quote, a
+// backslash or a control character, and maybe of bytes above the first
+// such byte. Flipping bit 1 moves the quote (0x22) to 0x20 and keeps
+// the control characters below it, so one less-than-0x21 test finds
+// both.
+func nameStops(x uint64) uint64 {
+	q := x ^ (ones * 0x02)
+	b := x ^ (ones * '\\')
+	return ((q-ones*0x21)&^q | (b-ones)&^b) & highs
+}
+
+// mayLead tells whether key, a name that is none of the scope's, may
+// still reach a pattern path as a dotted name: when it has a '.' right
+// after one of the names that lead further.
+func (sc *scope) mayLead(key []byte) bool {
+	if sc.dotAny {
+		return bytes.IndexByte(key, '.') >= 0
+	}
+	for b := sc.dotAt; b != 0; b &= b - 1 {
+		p := bits.TrailingZeros64(b)
+		if p >= len(key) {
+			break
+		}
+		if key[p] == '.' {
+			return true
+		}
+	}
+	return false
 }
 
 // buildScopes derives the scopes from the index (after countNeeds, whose
@@ -81,49 +256,30 @@ func (s *subMachine) buildScopes() {
 			s.index[k] = e
 		}
 	}
+	names := make(map[*scope][]scopeName, len(scopes))
 	for k, e := range s.index {
 		parent, name := "", k
 		if j := strings.LastIndexByte(k, '.'); j >= 0 {
 			parent, name = k[:j], k[j+1:]
 		}
 		if sc := scopes[parent]; sc != nil {
-			sc.names = append(sc.names, scopeName{name: name, e: e})
-			sc.lens |= 1 << (len(name) & 63)
+			names[sc] = append(names[sc], scopeName{name: name, e: e})
 		}
 	}
 	for _, sc := range scopes {
-		sort.Slice(sc.names, func(a, b int) bool {
-			na, nb := sc.names[a].name, sc.names[b].name
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			return na < nb
-		})
-		for k := len(sc.names) - 1; k >= 0; k-- {
-			sc.from[len(sc.names[k].name)&63] = uint8(k)
-		}
-		if len(sc.names) > scopeListMax {
-			sc.byName = make(map[string]pathEntry, len(sc.names))
-			for _, n := range sc.names {
-				sc.byName[n.name] = n.e
-			}
-		}
+		sc.setNames(names[sc])
 	}
 	s.root = scopes[""]
 }
 
 // member finds what the member named key of the object in scope sc leads
-// to: its own name, or, for a name with a dot, the full path (which may
-// lead further than one level). direct is false for the dotted: such a
-// member is not one of the names the early stop counts.
-func (mt *Matcher) member(sc *scope, key []byte, dotted bool) (e pathEntry, ok, direct bool) {
-	if !dotted {
-		e, ok = sc.lookup(key)
-		return e, ok, true
-	}
-	if bytes.IndexByte(key, '.') < 0 {
-		e, ok = sc.lookup(key)
-		return e, ok, true
+// to (nil: nothing): its own name, or, for a name with a dot, the full
+// path (which may lead further than one level). dotted says the name may
+// hold a dot. The entry of a dotted name is mt.dotEntry: such a member is
+// not one of the names the early stop counts.
+func (mt *Matcher) member(sc *scope, key []byte, dotted bool) *pathEntry {
+	if !dotted || bytes.IndexByte(key, '.') < 0 {
+		return sc.entry(key)
 	}
 	p := mt.path[:0]
 	if sc.path != "" {
@@ -132,10 +288,33 @@ func (mt *Matcher) member(sc *scope, key []byte, dotted bool) (e pathEntry, ok, 
 	p = append(p, key...)
 	mt.path = p
 	if mt.sub.lengths&(1<<(len(p)&63)) == 0 {
-		return pathEntry{}, false, false
+		return nil
 	}
-	e, ok = mt.sub.index[string(p)]
-	return e, ok, false
+	e, ok := mt.sub.index[string(p)]
+	if !ok {
+		return nil
+	}
+	mt.dotEntry = e
+	return &mt.dotEntry
+}
+
+// dottedMember is member for a name read by words and not found among
+// the scope's names: it may still be a dotted one.
+func (mt *Matcher) dottedMember(sc *scope, key []byte) *pathEntry {
+	if !sc.mayLead(key) {
+		return nil
+	}
+	return mt.member(sc, key, true)
+}
+
+// memberAt reads the member name at d[i] byte by byte (memberName) and
+// finds what it leads to.
+func (mt *Matcher) memberAt(d []byte, i int, sc *scope) (*pathEntry, int, error) {
+	key, next, dotted, err := mt.memberName(d, i)
+	if err != nil {
+		return nil, next, err
+	}
+	return mt.member(sc, key, dotted), next, nil
 }
 
 // memberName reads a member name at d[i] (a '"'); escapes are decoded

@@ -93,13 +93,15 @@ type clauseRec struct {
 	// can have matched before the clause is decided (a clause is decided
 	// once per input): they are appended without the duplicate check.
 	once bool
-	// need has bit id%32 set for each predicate the clause requires that
+	// need has bit id%64 set for each predicate the clause requires that
 	// fires during the scan (not computed on demand): evaluate rejects
 	// most candidates by comparing it with the bits of the predicates
-	// fired in the input, before reading a field. (It fits in the padding
-	// after full: a clause record stays 64 bytes.)
-	need uint32
-	gen  uint64
+	// fired in the input, before reading a field. With the twenty-odd
+	// predicates an AWS event fires at ten thousand rules, 32 bits were
+	// nearly half set, and half the clauses evaluated failed on a field
+	// whose bit another predicate had set. (The write generation is on
+	// the writer's clauseW: a clause record stays 64 bytes.)
+	need uint64
 }
 
 type fieldRec struct {
@@ -158,6 +160,7 @@ type predW struct {
 // clauseW is the writer's record of a clause.
 type clauseW struct {
 	rec    *clauseRec // latest version
+	gen    uint64     // the write that made rec may change it in place
 	key    string
 	input  int
 	anchor *predW // nil: the clause is a candidate for every input
@@ -408,11 +411,11 @@ func (m *Machine) orderFields(fields []fieldRec, preds []*predW, anchor int) {
 }
 
 // needMask is a clause's need (see clauseRec).
-func needMask(fields []fieldRec) uint32 {
-	var m uint32
+func needMask(fields []fieldRec) uint64 {
+	var m uint64
 	for _, f := range fields {
 		if f.pred >= 0 && !f.lazy && !f.allowAbsent {
-			m |= 1 << (f.pred & 31)
+			m |= 1 << (f.pred & 63)
 		}
 	}
 	return m

@@ -46,7 +46,7 @@ func (mt *Matcher) scan(d []byte) error {
 	}
 	root := mt.sub.root
 	if root == nil {
-		root = &noScope
+		root = noScope
 	}
 	i, open, err := mt.object(d, i, 1, need, root)
 	if err != nil {
@@ -85,11 +85,14 @@ func notObject(d []byte, i int) error {
 	return &SyntaxError{i, "an event must be a JSON object"}
 }
 
+// skipWS returns the index of the first byte at or after d[i] that is
+// not white space. (The unsigned compares let the compiler drop the
+// bounds checks; i is never negative.)
 func skipWS(d []byte, i int) int {
-	if i < len(d) && d[i] > ' ' {
+	if uint(i) < uint(len(d)) && d[i] > ' ' {
 		return i
 	}
-	for i < len(d) {
+	for uint(i) < uint(len(d)) {
 		switch d[i] {
 		case ' ', '\t', '\n', '\r':
 			i++
@@ -113,57 +116,131 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 	if i < len(d) && d[i] == '}' {
 		return i + 1, 0, nil
 	}
+	// A name is read by words while a whole word fits in the input, and
+	// looked up by the words read: one shorter than 16 bytes (most) here,
+	// a longer one by readLong. memberName, the byte-wise definition,
+	// reads the others, and every name with an escape or a control
+	// character, and so reports every error in a name. (Tests set
+	// byteNames to hold the two to each other.)
+	wordEnd := len(d) - 8
+	if mt.byteNames {
+		wordEnd = -1
+	}
 	seen := int32(0)
 	for {
 		if i >= len(d) || d[i] != '"' {
 			return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
 		}
-		key, next, dotted, err := mt.memberName(d, i)
-		if err != nil {
-			return next, 0, err
+	member: // at a '"'
+		var e *pathEntry
+		j := -1
+		if start := i + 1; start <= wordEnd {
+			x := load64(d, start) // start+8 <= len(d)
+			if m := nameStops(x); m != 0 {
+				n := bits.TrailingZeros64(m) >> 3
+				if j = start + n; d[j] != '"' {
+					j = -1
+				} else if sc.has(n) {
+					e = sc.find(x&(1<<(8*n)-1), 0, n)
+				}
+			} else if start+16 <= len(d) {
+				y := load64(d, start+8) // start+16 <= len(d)
+				if m := nameStops(y); m != 0 {
+					n := bits.TrailingZeros64(m) >> 3
+					if j = start + 8 + n; d[j] != '"' {
+						j = -1
+					} else if sc.has(8 + n) {
+						e = sc.find(x, y&(1<<(8*n)-1), 8+n)
+					}
+				} else {
+					e, j = sc.readLong(d, start, x, y)
+				}
+			}
+			if e == nil && j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
+				e = mt.dottedMember(sc, d[start:j])
+			}
 		}
-		i = skipWS(d, next)
-		if i >= len(d) || d[i] != ':' {
-			return i, 0, &SyntaxError{i, "expected ':' after a member name"}
+		if j >= 0 {
+			i = j + 1
+		} else {
+			var err error
+			if e, i, err = mt.memberAt(d, i, sc); err != nil {
+				return i, 0, err
+			}
 		}
-		i = skipWS(d, i+1)
-		e, ok, direct := mt.member(sc, key, dotted)
-		open := 0
+		if uint(i) < uint(len(d)) && d[i] == ':' {
+			i++
+		} else {
+			if i = skipWS(d, i); i >= len(d) || d[i] != ':' {
+				return i, 0, &SyntaxError{i, "expected ':' after a member name"}
+			}
+			i++
+		}
+		i = skipWS(d, i)
+		// Each way through the switch checks its own error: only a member
+		// that leads to a pattern path can count towards need or leave
+		// objects open.
 		switch {
-		case ok:
-			// A member named with a dot reaches a pattern path without
-			// being one of the object's own names: it does not count.
-			// MatchTrusted may stop inside the member's value only when it
-			// is the last this object needs, and this object the last its
-			// parent needs, up to the top: elsewhere it reads on.
-			direct = direct && need > 0
-			childNeed := int32(0)
-			if direct && seen+1 >= need {
-				childNeed = e.need
+		case e != nil:
+			var err error
+			if need == 0 { // Match, or nothing to stop for
+				if e.sc != nil && i < len(d) && d[i] == '{' {
+					// An object on the way to pattern paths, without
+					// value's dispatch.
+					i, _, err = mt.object(d, i, depth+1, 0, e.sc)
+				} else {
+					i, _, err = mt.value(d, i, depth, e.pm, e.sc, 0)
+				}
+				if err != nil {
+					return i, 0, err
+				}
+				break
 			}
-			i, open, err = mt.value(d, i, depth, e.pm, e.sc, childNeed)
-			if direct {
-				seen++
+			var open int
+			if i, open, err = mt.countedValue(d, i, depth, e, need, &seen); err != nil || open > 0 {
+				return i, open, err
 			}
-		case mt.trusted:
-			i, err = skipTrusted(d, i)
-		case i < len(d) && d[i] == '"':
-			if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+		case uint(i) < uint(len(d)) && d[i] == '"':
+			// A plain string, the usual value of a member nobody
+			// matches, is skipped here by words, as stringStop would, on
+			// both paths; skipString (skipTrusted on the trusted path)
+			// reads the rest of any other.
+			j := i + 1
+			for j+8 <= len(d) {
+				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				j += 8
+			}
+			if uint(j) < uint(len(d)) && d[j] == '"' {
 				i = j + 1
 			} else {
-				i, err = skipString(d, i)
+				var err error
+				if mt.trusted {
+					i, err = skipTrusted(d, i)
+				} else {
+					i, err = skipString(d, i)
+				}
+				if err != nil {
+					return i, 0, err
+				}
+			}
+		case mt.trusted:
+			var err error
+			if i, err = skipTrusted(d, i); err != nil {
+				return i, 0, err
 			}
 		default:
-			i, err = skipValue(d, i, depth)
+			var err error
+			if i, err = skipValue(d, i, depth); err != nil {
+				return i, 0, err
+			}
 		}
-		if err != nil {
-			return i, 0, err
-		}
-		if need > 0 && seen >= need {
-			return i, open + 1, nil
-		}
-		if open > 0 {
-			i = finishTrusted(d, i, open)
+		// The usual ',"' after a value is read as one word.
+		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
+			i++
+			goto member
 		}
 		i = skipWS(d, i)
 		if i >= len(d) {
@@ -178,6 +255,34 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			return i, 0, &SyntaxError{i, "expected ',' or '}' in an object"}
 		}
 	}
+}
+
+// countedValue is value for MatchTrusted, in an object of which it needs
+// need members and has seen seen: a member named with a dot reaches a
+// pattern path without being one of the object's own names, and does not
+// count. MatchTrusted may stop inside the member's value only when it is
+// the last this object needs, and this object the last its parent needs,
+// up to the top: elsewhere it reads on. It returns the objects it leaves
+// open when it stops (0: read on).
+func (mt *Matcher) countedValue(d []byte, i, depth int, e *pathEntry, need int32, seen *int32) (int, int, error) {
+	direct := e != &mt.dotEntry
+	childNeed := int32(0)
+	if direct && *seen+1 >= need {
+		childNeed = e.need
+	}
+	i, open, err := mt.value(d, i, depth, e.pm, e.sc, childNeed)
+	if err != nil {
+		return i, 0, err
+	}
+	if direct {
+		if *seen++; *seen >= need {
+			return i, open + 1, nil
+		}
+	}
+	if open > 0 {
+		i = finishTrusted(d, i, open)
+	}
+	return i, 0, nil
 }
 
 // value reads the value at a pattern path (pm, may be nil) or leading to
@@ -201,31 +306,21 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 			i, err := mt.skip(d, i, depth)
 			return i, 0, err
 		}
+		// The usual string, without escapes, is matched where it lies;
+		// stringValue reads the others. (The trusted path need not look
+		// for control characters or non-ASCII bytes.)
 		start := i + 1
-		j, ascii := stringStopASCII(d, start)
-		for ; j < len(d); j++ {
-			switch c := d[j]; {
-			case c == '"':
-				val := d[start:j]
-				if !mt.trusted && !ascii && !utf8.Valid(val) {
-					return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
-				}
-				mt.addLeaf(pm, tagString, val)
-				return j + 1, 0, nil
-			case c == '\\':
-				v0 := len(mt.valBuf)
-				buf, next, err := unescape(mt.valBuf, d, i)
-				if err != nil {
-					return next, 0, err
-				}
-				mt.valBuf = buf
-				mt.addLeaf(pm, tagString, buf[v0:len(buf):len(buf)])
-				return next, 0, nil
-			case c < 0x20:
-				return j, 0, &SyntaxError{j, "control character in a string"}
-			}
+		j, ascii := start, true
+		if mt.trusted {
+			j = quoteOrBackslash(d, start)
+		} else {
+			j, ascii = stringStopASCII(d, start)
 		}
-		return len(d), 0, &SyntaxError{len(d), "unexpected end of input in a string"}
+		if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
+			mt.addLeaf(pm, tagString, d[start:j])
+			return j + 1, 0, nil
+		}
+		return mt.stringValue(d, i, j, ascii, pm)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, sh := numberShape(d, i)
 		if end < 0 {
@@ -368,9 +463,20 @@ func isHex(c byte) bool {
 }
 
 // unescape decodes the string at d[i] (a '"') onto dst, exactly as the
-// compiler's reader does (a lone surrogate becomes U+FFFD). Plain runs
-// between escapes are found eight bytes at a time and copied whole.
+// compiler's reader does (a lone surrogate becomes U+FFFD): decodeString
+// a word at a time, and unescapeSlow for the error where the string is
+// not well formed.
 func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
+	if out, end, raw := decodeString(dst, d, i+1); end >= 0 && (raw == 0 || validUTF8(out[len(dst):])) {
+		return out, end, nil
+	}
+	return unescapeSlow(dst, d, i)
+}
+
+// unescapeSlow is unescape run by run: plain runs between escapes are
+// found eight bytes at a time and copied whole, each escape is decoded by
+// source.AppendEscape. It writes unescape's errors.
+func unescapeSlow(dst []byte, d []byte, i int) ([]byte, int, error) {
 	j := i + 1
 	for j < len(d) {
 		if k, ascii := stringStopASCII(d, j); k > j {

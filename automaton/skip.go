@@ -35,6 +35,16 @@ func numberShape(d []byte, i int) (int, numShape) {
 	if end, intEnd := numberWords(d, i); end >= 0 {
 		return end, numShape{intEnd: intEnd - i, frac: intEnd < end}
 	}
+	if n := len(d) - i; n < 17 {
+		// Too near the end for numberWords' loads, as the last member
+		// of an event often is: read a zero-padded copy (a zero byte
+		// ends a number as the end of the input does).
+		var pad [32]byte
+		copy(pad[:], d[i:])
+		if end, intEnd := numberWords(pad[:], 0); end >= 0 && end <= n {
+			return i + end, numShape{intEnd: intEnd, frac: intEnd < end}
+		}
+	}
 	return numberShapeSlow(d, i)
 }
 

@@ -55,6 +55,9 @@ func FuzzUnescape(f *testing.F) {
 	f.Add([]byte(`"Jos\u00e9 \"Pepe\" N\u00fa\u00f1ez \ud83d\ude00\/x\n"`))
 	f.Add([]byte("\"Z\xc3\xab \xff\""))
 	f.Add([]byte(`"\ud800\u0041\q"`))
+	f.Add([]byte(`"\u041c\u043e\u0441\u043a\u0432\u0430, \ud834\udd1e \udc00\ud800\ud800x"`))
+	f.Add([]byte(`"Deliver to S\u00e3o Paulo,\nring twice \/ \"back door\" \t#12"`))
+	f.Add([]byte("\"tab\tin\x01\""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) == 0 || data[0] != '"' {
 			data = append([]byte{'"'}, data...)
@@ -64,6 +67,37 @@ func FuzzUnescape(f *testing.F) {
 		if (gerr == nil) != (werr == nil) || gend != wend || (gerr == nil && !bytes.Equal(got, want)) ||
 			(gerr != nil && gerr.Error() != werr.Error()) {
 			t.Fatalf("%q: got %q %d %v, want %q %d %v", data, got, gend, gerr, want, wend, werr)
+		}
+		// decodeString itself, onto a buffer with text and little room
+		// left (its growing), from the opening quote and from the first
+		// stop with the plain run before it already copied (as
+		// stringValue calls it): where the definition decodes, it
+		// decodes alike; where the definition finds no UTF-8 error, it
+		// fails exactly when the definition does.
+		_, _, utf8Err := unescapeBytewise(nil, bytes.ToValidUTF8(data, []byte("?")), 0)
+		for _, from := range []int{1, stringStop(data, 1)} {
+			pre := make([]byte, 3, 5)
+			copy(pre, "pre")
+			out, end, raw := decodeString(append(pre, data[1:from]...), data, from)
+			switch {
+			case werr == nil && (end != wend || !bytes.Equal(out, append([]byte("pre"), want...))):
+				t.Fatalf("%q from %d: decodeString %q %d, want %q %d", data, from, out, end, want, wend)
+			case werr == nil && raw == 0 && !utf8.Valid(data[:wend]):
+				t.Fatalf("%q from %d: decodeString saw no non-ASCII byte", data, from)
+			case (end < 0) != (utf8Err != nil) && utf8.Valid(data):
+				t.Fatalf("%q from %d: decodeString end %d, definition error %v", data, from, end, utf8Err)
+			}
+		}
+	})
+}
+
+// FuzzValidUTF8: the string validator agrees with utf8.Valid.
+func FuzzValidUTF8(f *testing.F) {
+	f.Add([]byte("Мария Иванова, São Paulo, 東京, \U0001F600 plain ascii text"))
+	f.Add([]byte("\xc0\x80 \xc2\x7f \xe0\x9f\xbf \xed\xa0\x80 \xf4\x90\x80\x80 \xef\xbf"))
+	f.Fuzz(func(t *testing.T, s []byte) {
+		if got, want := validUTF8(s), utf8.Valid(s); got != want {
+			t.Fatalf("validUTF8(%q) = %v, want %v", s, got, want)
 		}
 	})
 }

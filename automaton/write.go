@@ -314,11 +314,11 @@ func (t *tx) ownPred(pw *predW) *predRec {
 // in place of the published one where Match finds it.
 func (t *tx) ownClause(cw *clauseW) *clauseRec {
 	old := cw.rec
-	if old.gen == t.gen {
+	if cw.gen == t.gen {
 		return old
 	}
 	cp := *old
-	cp.gen = t.gen // pats are appended in place (see above)
+	cw.gen = t.gen // pats are appended in place (see above)
 	cw.rec = &cp
 	t.replaceClause(cw, old, &cp)
 	return &cp
@@ -462,14 +462,14 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		}
 		cr, cw := &ca.r, &ca.w
 		ca.p[0] = rec
-		*cr = clauseRec{pats: ca.p[:], full: full, once: len(p.Clauses) == 1, need: needMask(t.fields), gen: t.gen}
+		*cr = clauseRec{pats: ca.p[:], full: full, once: len(p.Clauses) == 1, need: needMask(t.fields)}
 		if len(t.fields) == 1 {
 			ca.f[0] = t.fields[0]
 			cr.fields = ca.f[:]
 		} else {
 			cr.fields = append([]fieldRec(nil), t.fields...)
 		}
-		*cw = clauseW{rec: cr, input: input}
+		*cw = clauseW{rec: cr, gen: t.gen, input: input}
 		if single {
 			t.fpreds[0].single = cw
 		} else {
@@ -939,13 +939,8 @@ func (t *tx) updateScopes(input int) {
 
 // setScopeEntry replaces the entry of a name the scope has.
 func setScopeEntry(sc *scope, name string, e pathEntry) {
-	for k := range sc.names {
-		if sc.names[k].name == name {
-			sc.names[k].e = e
-		}
-	}
-	if sc.byName != nil {
-		sc.byName[name] = e
+	if p := sc.entry([]byte(name)); p != nil {
+		*p = e
 	}
 }
 
@@ -962,8 +957,11 @@ func (t *tx) ownScope(s *subMachine, path string, old *scope) *scope {
 	}
 	c := *old
 	c.names = slices.Clone(c.names)
-	if c.byName != nil {
-		c.byName = maps.Clone(c.byName)
+	c.slots = slices.Clone(c.slots)
+	for k := range c.slots {
+		if s := &c.slots[k]; s.n >= 0 {
+			s.e = &c.names[s.k].e
+		}
 	}
 	t.scopes = append(t.scopes, ownedScope{path, &c})
 	return &c

@@ -31,6 +31,11 @@ func HasPrefixFold(s, pattern string) bool {
 
 // HasSuffixFold reports whether s ends with pattern ignoring case.
 func HasSuffixFold(s, pattern string) bool {
+	if isASCII(pattern) {
+		// Each pattern byte matches one ASCII byte only, so the last
+		// len(pattern) runes of a match are its last len(pattern) bytes.
+		return len(s) >= len(pattern) && EqualFold(pattern, s[len(s)-len(pattern):])
+	}
 	pn := utf8.RuneCountInString(pattern)
 	// Walk back pn runes from the end of s.
 	i := len(s)
@@ -45,10 +50,51 @@ func HasSuffixFold(s, pattern string) bool {
 }
 
 // foldPrefixLen matches pattern against the start of s rune by rune and
-// returns the number of bytes of s used.
+// returns the number of bytes of s used. An ASCII pattern byte is settled
+// on the value's byte: lower(p) and upper(p) are ASCII, so only an ASCII
+// byte of the same letter can match it (the rune-wise rule, without
+// decoding; foldPrefixLenRunes is that rule, the reference of the tests).
 func foldPrefixLen(pattern, s string) (int, bool) {
 	i := 0
-	for _, p := range pattern {
+	// Eight ASCII bytes at a time while both have them: the words may
+	// differ only in the case bit (0x20) of the pattern's letters.
+	for i+8 <= len(pattern) && i+8 <= len(s) {
+		p, v := le64(pattern, i), le64(s, i)
+		if (p|v)&highBits != 0 {
+			break
+		}
+		if x := p ^ v; x != 0 {
+			lp := p | oneBytes*0x20
+			letters := (lp + oneBytes*(0x80-'a')) &^ (lp + oneBytes*(0x80-'z'-1)) & highBits
+			if x&^(letters>>2) != 0 {
+				return 0, false
+			}
+		}
+		i += 8
+	}
+	// Then byte by byte while the pattern is ASCII (one index for both).
+	for n := min(len(pattern), len(s)); i < n; i++ {
+		p, v := pattern[i], s[i]
+		if p >= utf8.RuneSelf {
+			break
+		}
+		if v != p && (v|0x20 != p|0x20 || p|0x20-'a' >= 26) {
+			return 0, false
+		}
+	}
+	for k := i; k < len(pattern); {
+		if p := pattern[k]; p < utf8.RuneSelf {
+			if i >= len(s) {
+				return 0, false
+			}
+			if v := s[i]; v != p && (v|0x20 != p|0x20 || p|0x20-'a' >= 26) {
+				return 0, false
+			}
+			i++
+			k++
+			continue
+		}
+		p, psize := utf8.DecodeRuneInString(pattern[k:])
 		if i >= len(s) {
 			return 0, false
 		}
@@ -57,6 +103,33 @@ func foldPrefixLen(pattern, s string) (int, bool) {
 			return 0, false
 		}
 		i += size
+		k += psize
 	}
 	return i, true
+}
+
+const oneBytes, highBits = 0x0101010101010101, 0x8080808080808080
+
+// le64 reads s[i:i+8] as a little-endian word (the compiler makes it one
+// load).
+func le64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if le64(s, i)&highBits != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
