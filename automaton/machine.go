@@ -160,7 +160,10 @@ type pathMatcher struct {
 	// one walk and one test.
 	str     *node
 	strMore bool
-	gen     uint64 // the write that copied it may change it
+	// strTab, when set, finds the exact string values of str by hash
+	// (strtab.go): a string leaf then needs no walk of str.
+	strTab *strTab
+	gen    uint64 // the write that copied it may change it
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.

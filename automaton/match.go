@@ -334,7 +334,13 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	}
 	switch kind {
 	case tagString:
-		mt.walkFrom(pm.str, val, val, false)
+		if pm.strTab != nil {
+			if end := pm.strTab.find(val); len(end) > 0 {
+				mt.fireAll(end, val)
+			}
+		} else {
+			mt.walkFrom(pm.str, val, val, false)
+		}
 		if !pm.strMore {
 			return // the forward trie is all a string meets here
 		}

@@ -842,6 +842,10 @@ func (t *tx) commit() {
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
 		pm.str = pm.fwd.childOrNil(tagString)
 		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.cidrs > 0
+		pm.strTab = nil
+		if t.m.pathVals[pm.idx] <= strTabMax {
+			pm.strTab = buildStrTab(pm.str, strTabMax, t.keyBuf)
+		}
 		pm.eager = nil
 		for _, id := range pm.lazy {
 			if len(t.m.preds[id].rec.anchors) > 0 {

@@ -1,0 +1,159 @@
+package automaton
+
+import "math/bits"
+
+// A strTab is a path's exact string values hashed: derived at commit
+// from the forward trie's string branch when that branch holds only
+// exact values (no prefix, range or glob marks anywhere in it) and not
+// many of them. A string leaf there can only fire the end marks of the
+// node its whole value leads to, so one hashed lookup finds them where
+// the trie walk took a node, a child search and a segment compare per
+// few bytes (source, detail-type, region, a state: the fields of nearly
+// every EventBridge rule). The trie stays the structure writes change;
+// the table is rebuilt from it for each path a write touched.
+type strTab struct {
+	slots []strSlot // a power of two, linear probing
+	shift uint8     // 64 - log2(len(slots))
+	// probe is the longest distance of a key from its home slot: a
+	// lookup gives up after it, so keys that hash alike cost at most
+	// that many compares (and the build refuses a table where it is
+	// long).
+	probe uint8
+}
+
+type strSlot struct {
+	// hash is the high half of the key's hash, 0 in an empty slot; n, a
+	// and b are its length and words (strWords): they are the whole key
+	// up to 16 bytes, so most keys are compared without a call.
+	hash uint32
+	n    uint32
+	a, b uint64
+	key  string
+	end  []mark
+}
+
+// strTabMax bounds the values of a path for which a table is built:
+// every write to the path rebuilds it, so a path with many values (a
+// hundred thousand street names) keeps its trie alone, as memory per
+// pattern and the cost of one Add require.
+const strTabMax = 128
+
+// strTabProbe is the longest probe a table is built with.
+const strTabProbe = 6
+
+// strWords returns two words that, with its length, are the whole of a
+// value of up to 16 bytes: its first and last eight bytes (overlapping
+// below 16), its first and last four below 8, its first, middle and
+// last byte below 4.
+func strWords(v []byte) (x, y uint64) {
+	switch n := len(v); {
+	case n >= 8:
+		return load64(v, 0), load64(v, n-8)
+	case n >= 4:
+		return uint64(load32(v, 0)), uint64(load32(v, n-4))
+	case n > 0:
+		return uint64(v[0]) | uint64(v[n/2])<<8 | uint64(v[n-1])<<16, 0
+	}
+	return 0, 0
+}
+
+// strHash hashes a value of length n and words x, y; longer than 16
+// bytes, its middle eight bytes count too. It is cheap next to the walk
+// it replaces, and the high half is never zero (the empty slot's mark).
+func strHash(v []byte, x, y uint64) uint64 {
+	n := len(v)
+	if n > 16 {
+		x ^= bits.RotateLeft64(load64(v, n/2-4), 29)
+	}
+	h := (x^uint64(n))*0x9e3779b97f4a7c15 ^ y*0xc2b2ae3d27d4eb4f
+	h ^= h >> 31
+	h *= 0x165667b19e3779f9
+	return h | 1<<32
+}
+
+// find returns the marks of value v, nil if it is not a key.
+func (t *strTab) find(v []byte) []mark {
+	x, y := strWords(v)
+	h := strHash(v, x, y)
+	tag := uint32(h >> 32)
+	mask := len(t.slots) - 1
+	i := int(h>>t.shift) & mask
+	for p := 0; p <= int(t.probe); p++ {
+		s := &t.slots[(i+p)&mask]
+		if s.hash == tag && s.a == x && s.b == y && int(s.n) == len(v) &&
+			(len(v) <= 16 || s.key[8:len(v)-8] == string(v[8:len(v)-8])) {
+			return s.end
+		}
+		if s.hash == 0 {
+			return nil
+		}
+	}
+	return nil
+}
+
+// buildStrTab returns the table of the string branch str, or nil when a
+// walk must read it: marks other than end marks, more than max values,
+// or keys that hash too alike.
+func buildStrTab(str *node, max int, buf []byte) *strTab {
+	if str == nil {
+		return nil
+	}
+	var ks []strSlot
+	ok := collectExact(str, buf[:0], &ks, max)
+	if !ok || len(ks) == 0 {
+		return nil
+	}
+	size := 8
+	for size < 2*len(ks) {
+		size *= 2
+	}
+	t := &strTab{slots: make([]strSlot, size), shift: uint8(64 - bits.TrailingZeros(uint(size)))}
+	mask := size - 1
+	for _, k := range ks {
+		kb := stringBytes(k.key)
+		x, y := strWords(kb)
+		h := strHash(kb, x, y)
+		k.n, k.a, k.b = uint32(len(kb)), x, y
+		i := int(h>>t.shift) & mask
+		p := 0
+		for t.slots[(i+p)&mask].hash != 0 {
+			p++
+		}
+		if p > strTabProbe {
+			return nil
+		}
+		t.probe = max8(t.probe, uint8(p))
+		k.hash = uint32(h >> 32)
+		t.slots[(i+p)&mask] = k
+	}
+	return t
+}
+
+func max8(a, b uint8) uint8 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// collectExact appends the keys below n (their bytes so far in key) with
+// their end marks; false when n's branch has other marks or more than
+// max keys.
+func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
+	if n.more != nil && (len(n.more.pass) > 0 || len(n.more.rng) > 0) {
+		return false
+	}
+	key = append(key, n.seg...)
+	if len(n.end) > 0 {
+		if len(*ks) >= max {
+			return false
+		}
+		*ks = append(*ks, strSlot{key: string(key), end: n.end})
+	}
+	for i := 0; i < len(n.keys); i++ {
+		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,164 @@
+package automaton
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// exactEnd is the reference a strTab is held to: the end marks of the
+// node the whole value leads to in the trie branch n, by descent.
+func exactEnd(n *node, v []byte) []mark {
+	for n != nil {
+		if len(v) < len(n.seg) || string(v[:len(n.seg)]) != n.seg {
+			return nil
+		}
+		v = v[len(n.seg):]
+		if len(v) == 0 {
+			return n.end
+		}
+		n, v = n.childOrNil(v[0]), v[1:]
+	}
+	return nil
+}
+
+// strTabKeys makes sets of string keys of every length class the hash
+// reads differently, with shared heads and tails.
+func strTabKeys(r *rand.Rand, n int) []string {
+	heads := []string{"", "a", "aws.", "arn:aws:ec2:us-east-1:", "\u00e9t\u00e9 "}
+	tails := []string{"", "z", ".amazonaws.com", "/instance", "-1"}
+	keys := map[string]bool{}
+	for len(keys) < n {
+		var b strings.Builder
+		b.WriteString(heads[r.Intn(len(heads))])
+		for k := r.Intn(20); k > 0; k-- {
+			b.WriteByte("abcXYZ019-/."[r.Intn(12)])
+		}
+		b.WriteString(tails[r.Intn(len(tails))])
+		keys[b.String()] = true
+	}
+	out := make([]string, 0, n)
+	for k := range keys {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestStrTabMatchesTrie(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	built := 0
+	for round := 0; round < 300; round++ {
+		keys := strTabKeys(r, 1+r.Intn(strTabMax))
+		var root *node
+		created, nkeys := 0, 0
+		for i, k := range keys {
+			root = insert(root, []byte(k), placeEnd, 0, 0, mark{pred: int32(i)}, 1, &created, &nkeys)
+		}
+		tab := buildStrTab(root, strTabMax, nil)
+		if tab == nil {
+			continue // keys too alike: the walk reads them (tested below)
+		}
+		built++
+		probes := append([]string(nil), keys...)
+		for _, k := range keys {
+			// Near misses: one byte changed, one more, one less.
+			b := []byte(k)
+			if len(b) > 0 {
+				b[r.Intn(len(b))] ^= 1
+				probes = append(probes, string(b), k[:len(k)-1])
+			}
+			probes = append(probes, k+"x")
+		}
+		for _, p := range probes {
+			got, want := tab.find([]byte(p)), exactEnd(root, []byte(p))
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("round %d: find(%q) = %v, the trie says %v", round, p, got, want)
+			}
+		}
+	}
+	if built < 250 {
+		t.Fatalf("only %d of 300 key sets got a table", built)
+	}
+}
+
+func TestStrTabRefusals(t *testing.T) {
+	created, nkeys := 0, 0
+	var root *node
+	for i := 0; i < strTabMax+1; i++ {
+		root = insert(root, []byte(fmt.Sprint("v", i)), placeEnd, 0, 0, mark{pred: int32(i)}, 1, &created, &nkeys)
+	}
+	if buildStrTab(root, strTabMax, nil) != nil {
+		t.Errorf("a table was built for %d keys, more than %d", strTabMax+1, strTabMax)
+	}
+	root = nil
+	root = insert(root, []byte("aws.ec2"), placeEnd, 0, 0, mark{pred: 1}, 1, &created, &nkeys)
+	root = insert(root, []byte("aws."), placePass, 0, 0, mark{pred: 2}, 1, &created, &nkeys)
+	if buildStrTab(root, strTabMax, nil) != nil {
+		t.Error("a table was built for a branch with a prefix mark")
+	}
+	// Keys that agree in length and in their first, middle and last
+	// eight bytes all hash alike: the probe bound refuses the table.
+	root = nil
+	for i := 0; i < 20; i++ {
+		k := fmt.Sprintf("AAAAAAAA%cBBBBBBBB%cCCCCCCCC", 'a'+i, 'a'+i)
+		root = insert(root, []byte(k), placeEnd, 0, 0, mark{pred: int32(i)}, 1, &created, &nkeys)
+	}
+	if buildStrTab(root, strTabMax, nil) != nil {
+		t.Error("a table was built for keys that all hash alike")
+	}
+}
+
+// TestStrTabFollowsWrites: a path of exact values gets a table, loses it
+// when a prefix joins them, and gets it back when the prefix goes; the
+// matches stay those of the trie throughout.
+func TestStrTabFollowsWrites(t *testing.T) {
+	m := New(Config{})
+	add := func(id, src string) {
+		t.Helper()
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Add(ID(id), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tab := func() *strTab {
+		return m.snap.Load().sub[inputEvent].index["source"].pm.strTab
+	}
+	match := func(ev string) string {
+		ids, err := m.Match([]byte(ev))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(ids)
+	}
+	add("ec2", `{"source":["aws.ec2"]}`)
+	add("s3", `{"source":["aws.s3","aws.ec2"]}`)
+	if tab() == nil {
+		t.Fatal("no table for a path of exact values")
+	}
+	if got := match(`{"source":"aws.ec2"}`); got != "[ec2 s3]" {
+		t.Errorf("aws.ec2 matched %s", got)
+	}
+	add("aws", `{"source":[{"prefix":"aws."}]}`)
+	if tab() != nil {
+		t.Error("a table beside a prefix")
+	}
+	if got := match(`{"source":"aws.s3"}`); got != "[s3 aws]" && got != "[aws s3]" {
+		t.Errorf("aws.s3 matched %s", got)
+	}
+	m.Delete("aws")
+	if tab() == nil {
+		t.Error("no table once the prefix is gone")
+	}
+	if got := match(`{"source":"aws.s3"}`); got != "[s3]" {
+		t.Errorf("aws.s3 matched %s after the delete", got)
+	}
+	if got := match(`{"source":"aws.s"}`); got != "[]" {
+		t.Errorf("aws.s matched %s", got)
+	}
+}
