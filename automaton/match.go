@@ -34,6 +34,10 @@ type Matcher struct {
 	hull     hullCache    // integer parts outside a path's ranges (hull.go)
 	inHull   bool         // the number leaf being matched is inside its path's hull
 	cur      int32        // its index once recorded, else -1
+	// free: the leaf being matched is the free leaf (see leafNow): in no
+	// array, at a path that does not record all its leaves. It is so for
+	// the whole leaf, so addLeaf works it out once for all its marks.
+	free bool
 
 	pathLeaves []pathState // by path index
 	paths      []int32     // paths with leaves in this event
@@ -329,14 +333,19 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	mt.cur = -1
 	mt.curPM = pm
 	mt.curKind = kind
+	mt.free = len(mt.stack) == 0 && !pm.recordAll
 	if pm.recordAll {
 		mt.leafNow(val)
 	}
 	switch kind {
 	case tagString:
 		if pm.strTab != nil {
-			if end := pm.strTab.find(val); len(end) > 0 {
-				mt.fireAll(end, val)
+			if s := pm.strTab.find(val); s != nil {
+				if s.plain && mt.free {
+					mt.stamp(s.end)
+				} else {
+					mt.fireAll(s.end, val)
+				}
 			}
 		} else {
 			mt.walkFrom(pm.str, val, val, false)
@@ -528,7 +537,7 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte, rev bool) {
 // a call per mark: a state named in a dozen rules' lists fires a dozen
 // predicates.
 func (mt *Matcher) fireAll(marks []mark, orig []byte) {
-	free := mt.cur < 0 && len(mt.stack) == 0 && !mt.curPM.recordAll
+	free := mt.free
 	epoch := mt.epoch
 	for k := range marks {
 		mk := &marks[k]
@@ -544,6 +553,24 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 			mt.firedBits |= 1 << (mk.pred & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(mk.pred, 0)
+		}
+	}
+}
+
+// stamp is fireAll for the free leaf and marks that are all plain (a
+// value, no verification, no exclusion): a strTab slot knows its marks
+// are.
+func (mt *Matcher) stamp(marks []mark) {
+	epoch := mt.epoch
+	for k := range marks {
+		p := marks[k].pred
+		ps := &mt.pred[p]
+		if ps.epoch != epoch {
+			ps.epoch, ps.head = epoch, 0
+			mt.fired = append(mt.fired, p)
+			mt.firedBits |= 1 << (p & 63)
+		} else if mt.hits[ps.head].leaf != 0 {
+			mt.hit(p, 0)
 		}
 	}
 }

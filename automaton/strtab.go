@@ -30,6 +30,9 @@ type strSlot struct {
 	a, b uint64
 	key  string
 	end  []mark
+	// plain: every mark of end is a value alone (no verification, no
+	// exclusion), so the free leaf only stamps their predicates.
+	plain bool
 }
 
 // strTabMax bounds the values of a path for which a table is built:
@@ -71,8 +74,8 @@ func strHash(v []byte, x, y uint64) uint64 {
 	return h | 1<<32
 }
 
-// find returns the marks of value v, nil if it is not a key.
-func (t *strTab) find(v []byte) []mark {
+// find returns the slot of value v, nil if it is not a key.
+func (t *strTab) find(v []byte) *strSlot {
 	x, y := strWords(v)
 	h := strHash(v, x, y)
 	tag := uint32(h >> 32)
@@ -82,7 +85,7 @@ func (t *strTab) find(v []byte) []mark {
 		s := &t.slots[(i+p)&mask]
 		if s.hash == tag && s.a == x && s.b == y && int(s.n) == len(v) &&
 			(len(v) <= 16 || s.key[8:len(v)-8] == string(v[8:len(v)-8])) {
-			return s.end
+			return s
 		}
 		if s.hash == 0 {
 			return nil
@@ -148,7 +151,13 @@ func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
 		if len(*ks) >= max {
 			return false
 		}
-		*ks = append(*ks, strSlot{key: string(key), end: n.end})
+		plain := true
+		for i := range n.end {
+			if mk := &n.end[i]; mk.verify != verifyNone || mk.ab != nil {
+				plain = false
+			}
+		}
+		*ks = append(*ks, strSlot{key: string(key), end: n.end, plain: plain})
 	}
 	for i := 0; i < len(n.keys); i++ {
 		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max) {
