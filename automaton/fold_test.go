@@ -2,8 +2,11 @@ package automaton
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/patternc/patternc/compiler"
 )
 
 // appendFoldedBytewise is appendFolded by its definition, one rune at a
@@ -42,9 +45,69 @@ func FuzzAppendFolded(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s []byte) {
 		pre := make([]byte, 3, 5)
 		copy(pre, "pre")
-		got := appendFolded(pre, s)
+		got, ascii := foldValue(pre, s)
 		if want := appendFoldedBytewise([]byte("pre"), s); !bytes.Equal(got, want) {
 			t.Fatalf("%q: got %q, want %q", s, got, want)
 		}
+		if want := !bytes.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }); ascii != want {
+			t.Fatalf("%q: foldValue says ASCII %v", s, ascii)
+		}
 	})
+}
+
+// TestFoldMarksASCII: fold marks skip their check for an ASCII value only
+// when the pattern is ASCII too. A pattern's non-ASCII letter can fold to
+// an ASCII one (the Kelvin sign to k, long s to s) and admit only some
+// of its ASCII cases: both paths must still agree with Explain.
+func TestFoldMarksASCII(t *testing.T) {
+	pats := []string{
+		`{"v":[{"equals-ignore-case":"\u212aelvin"}]}`,
+		`{"v":[{"equals-ignore-case":"kelvin"}]}`,
+		`{"v":[{"prefix":{"equals-ignore-case":"\u017fun"}}]}`,
+		`{"v":[{"prefix":{"equals-ignore-case":"SUN"}}]}`,
+		`{"v":[{"suffix":{"equals-ignore-case":"\u212a"}}]}`,
+		`{"v":[{"suffix":{"equals-ignore-case":"k"}}]}`,
+		`{"v":[{"anything-but":{"equals-ignore-case":["\u212aelvin"]}}]}`,
+	}
+	m := New(Config{})
+	var ps []*compiler.Pattern
+	for i, src := range pats {
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+		if err := m.Add(ID(fmt.Sprint(i)), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mt := m.NewMatcher()
+	for _, v := range []string{"kelvin", "KELVIN", "Kelvin", "\u212aelvin", "sunny", "SUNNY", "\u017funny", "ok", "oK", "o\u212a", "kelvins"} {
+		ev := []byte(`{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","detail":{},"v":"` + v + `"}`)
+		for _, trusted := range []bool{false, true} {
+			var ids []ID
+			var err error
+			if trusted {
+				ids, err = mt.MatchTrusted(nil, ev)
+			} else {
+				ids, err = mt.Match(nil, ev)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[ID]bool{}
+			for _, id := range ids {
+				got[id] = true
+			}
+			for i, p := range ps {
+				ex, err := compiler.Explain(p, ev)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ex.Matched != got[ID(fmt.Sprint(i))] {
+					t.Errorf("trusted %v: %s on %s: Explain %v, automaton %v", trusted, pats[i], ev, ex.Matched, !ex.Matched)
+				}
+			}
+		}
+	}
 }

@@ -324,7 +324,16 @@ func foldRune(r rune) rune {
 // at most 'Z' (each test a carry into the byte's own high bit only: no
 // byte is over 0x7F). Other runes go one at a time.
 func appendFolded(dst []byte, s []byte) []byte {
+	dst, _ = foldValue(dst, s)
+	return dst
+}
+
+// foldValue is appendFolded that also tells whether s is all ASCII: an
+// ASCII value reached through the folded tries matches an ASCII pattern
+// ignoring case without the rune-wise check (see fire).
+func foldValue(dst []byte, s []byte) ([]byte, bool) {
 	dst = slices.Grow(dst, len(s)) // folding rarely changes the length
+	ascii := true
 	for i := 0; i < len(s); {
 		if w := len(dst); cap(dst)-w >= 8 {
 			// A word, or the last bytes as one, zero above them.
@@ -351,11 +360,12 @@ func appendFolded(dst []byte, s []byte) []byte {
 			i++
 			continue
 		}
+		ascii = false
 		r, size := utf8.DecodeRune(s[i:])
 		dst = utf8.AppendRune(dst, foldRune(r))
 		i += size
 	}
-	return dst
+	return dst, ascii
 }
 
 // tailWord returns the last bytes of s from s[i] (fewer than eight) as a

@@ -38,6 +38,9 @@ type Matcher struct {
 	// array, at a path that does not record all its leaves. It is so for
 	// the whole leaf, so addLeaf works it out once for all its marks.
 	free bool
+	// foldASCII: the value being walked through the folded tries is all
+	// ASCII (see fire).
+	foldASCII bool
 
 	pathLeaves []pathState // by path index
 	paths      []int32     // paths with leaves in this event
@@ -357,13 +360,14 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 			mt.walk(pm.rev, tagString, val, val, true)
 		}
 		if pm.fold != nil || pm.revFold != nil {
-			mt.foldBuf = appendFolded(mt.foldBuf[:0], val)
+			mt.foldBuf, mt.foldASCII = foldValue(mt.foldBuf[:0], val)
 			if pm.fold != nil {
 				mt.walk(pm.fold, tagString, mt.foldBuf, val, false)
 			}
 			if pm.revFold != nil {
 				mt.walk(pm.revFold, tagString, mt.foldBuf, val, true)
 			}
+			mt.foldASCII = false
 		}
 		if pm.cidrs > 0 {
 			var ok bool
@@ -576,7 +580,10 @@ func (mt *Matcher) stamp(marks []mark) {
 }
 
 func (mt *Matcher) fire(mk *mark, orig []byte) {
-	if mk.verify != verifyNone {
+	// A fold mark reached by an ASCII value needs no check when its
+	// pattern is ASCII too: each pattern byte then admits its two ASCII
+	// cases and nothing else, which is what the folded trie compared.
+	if mk.verify != verifyNone && !(mk.verify < verifyGlob && mt.foldASCII && mk.check.ascii) {
 		s := bytesString(orig)
 		var ok bool
 		switch mk.verify {

@@ -88,6 +88,21 @@ type mark struct {
 type markCheck struct {
 	text string        // pattern text for fold verification
 	glob compiler.Glob // for verifyGlob
+	// ascii: text is all ASCII, so an ASCII value that reached the mark
+	// through a folded trie needs no verification (fire).
+	ascii bool
+}
+
+// foldCheck is the check of a fold mark on pattern text s.
+func foldCheck(s string) *markCheck {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	return &markCheck{text: s, ascii: ascii}
 }
 
 // child returns the target of byte b, or nil.

@@ -608,20 +608,20 @@ func (t *tx) placeCondition(pm *pathMatcher, c *compiler.Condition, hit, ex mark
 		t.put(pm, trieFwd, t.keyBuf, placeEnd, 0, 0, hit)
 	case compiler.OpPrefix:
 		if c.IgnoreCase {
-			hit.verify, hit.check = verifyFoldPrefix, &markCheck{text: c.Text}
+			hit.verify, hit.check = verifyFoldPrefix, foldCheck(c.Text)
 			t.put(pm, trieFold, t.folded(c.Text), placePass, 0, 0, hit)
 		} else {
 			t.put(pm, trieFwd, t.key(tagString, c.Text), placePass, 0, 0, hit)
 		}
 	case compiler.OpSuffix:
 		if c.IgnoreCase {
-			hit.verify, hit.check = verifyFoldSuffix, &markCheck{text: c.Text}
+			hit.verify, hit.check = verifyFoldSuffix, foldCheck(c.Text)
 			t.put(pm, trieRevFold, t.reversed(t.folded(c.Text)), placePass, 0, 0, hit)
 		} else {
 			t.put(pm, trieRev, t.reversed(t.key(tagString, c.Text)), placePass, 0, 0, hit)
 		}
 	case compiler.OpEqualsIgnoreCase:
-		hit.verify, hit.check = verifyFoldEqual, &markCheck{text: c.Text}
+		hit.verify, hit.check = verifyFoldEqual, foldCheck(c.Text)
 		t.put(pm, trieFold, t.folded(c.Text), placeEnd, 0, 0, hit)
 	case compiler.OpWildcard:
 		t.putGlob(pm, c.Glob, hit)
@@ -643,7 +643,7 @@ func (t *tx) placeCondition(pm *pathMatcher, c *compiler.Condition, hit, ex mark
 		case compiler.OpEqualsIgnoreCase:
 			for _, s := range c.Exclude.Texts {
 				m := ex
-				m.verify, m.check = verifyFoldEqual, &markCheck{text: s}
+				m.verify, m.check = verifyFoldEqual, foldCheck(s)
 				t.put(pm, trieFold, t.folded(s), placeEnd, 0, 0, m)
 			}
 		case compiler.OpWildcard:
