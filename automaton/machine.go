@@ -163,7 +163,11 @@ type pathMatcher struct {
 	// strTab, when set, finds the exact string values of str by hash
 	// (strtab.go): a string leaf then needs no walk of str.
 	strTab *strTab
-	gen    uint64 // the write that copied it may change it
+	// leafTab is strTab when it is all a string leaf meets here (no
+	// other trie reads strings, no leaf is recorded): object then looks
+	// a plain string up without value and addLeaf (tabString).
+	leafTab *strTab
+	gen     uint64 // the write that copied it may change it
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.

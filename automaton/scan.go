@@ -182,6 +182,20 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		// objects open.
 		switch {
 		case e != nil:
+			if pm := e.pm; pm != nil && pm.leafTab != nil && len(mt.stack) == 0 && uint(i) < uint(len(d)) && d[i] == '"' {
+				// The usual leaf of the usual rule (source, detail-type,
+				// a state): a plain string at a path of exact values,
+				// looked up where it lies, without value's dispatch.
+				if k := mt.tabString(d, i, pm); k >= 0 {
+					i = k
+					if need != 0 && e != &mt.dotEntry { // countedValue's count
+						if seen++; seen >= need {
+							return i, 1, nil
+						}
+					}
+					break
+				}
+			}
 			var err error
 			if need == 0 { // Match, or nothing to stop for
 				if e.sc != nil && i < len(d) && d[i] == '{' {
@@ -343,6 +357,24 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 		return end, 0, nil
 	}
 	return i, 0, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
+}
+
+// tabString reads the string at d[i] (a '"') at path pm, which has a
+// leafTab, when it has no escape, as value would, and returns its end;
+// -1 leaves the string to value.
+func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
+	start := i + 1
+	j, ascii := start, true
+	if mt.trusted {
+		j = quoteOrBackslash(d, start)
+	} else {
+		j, ascii = stringStopASCII(d, start)
+	}
+	if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
+		mt.tabLeaf(pm, d[start:j])
+		return j + 1
+	}
+	return -1
 }
 
 // array reads an array at a pattern path: each element is a value of the

@@ -860,6 +860,10 @@ func (t *tx) commit() {
 			}
 		}
 		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0 || pm.lazyRanges
+		pm.leafTab = nil
+		if !pm.strMore && !pm.recordAll {
+			pm.leafTab = pm.strTab
+		}
 	}
 	for i, changed := range t.reindex {
 		if changed {
