@@ -76,7 +76,12 @@ func strHash(v []byte, x, y uint64) uint64 {
 
 // find returns the slot of value v, nil if it is not a key.
 func (t *strTab) find(v []byte) *strSlot {
-	x, y := strWords(v)
+	var x, y uint64
+	if len(v) >= 8 { // most values: strWords without the call
+		x, y = load64(v, 0), load64(v, len(v)-8)
+	} else {
+		x, y = strWords(v)
+	}
 	h := strHash(v, x, y)
 	tag := uint32(h >> 32)
 	mask := len(t.slots) - 1
