@@ -111,3 +111,33 @@ func TestFoldMarksASCII(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEqualLower: the word-wise compare of an ASCII value with a folded
+// trie segment agrees with folding the value, and asciiOnly with a byte
+// test. The segment is the value folded, one byte changed when flip is
+// not 0.
+func FuzzEqualLower(f *testing.F) {
+	f.Add([]byte("EC2 Instance State-change"), uint8(0))
+	f.Add([]byte("@[`{AZaz09@[`{AZaz09"), uint8(0x20))
+	f.Add([]byte("PHOTOS/2024/A.JPG"), uint8(1))
+	f.Fuzz(func(t *testing.T, v []byte, flip uint8) {
+		high := false
+		for _, c := range v {
+			high = high || c >= utf8.RuneSelf
+		}
+		if asciiOnly(v) == high {
+			t.Fatalf("asciiOnly(%q) = %v", v, !high)
+		}
+		if high {
+			return
+		}
+		seg := appendFolded(nil, v)
+		if flip != 0 && len(seg) > 0 {
+			seg[int(flip)%len(seg)] ^= flip
+		}
+		want := bytes.Equal(appendFolded(nil, v), seg)
+		if got := equalLower(v, string(seg)); got != want {
+			t.Fatalf("equalLower(%q, %q) = %v, folding says %v", v, seg, got, want)
+		}
+	})
+}

@@ -359,7 +359,18 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		if pm.rev != nil {
 			mt.walk(pm.rev, tagString, val, val, true)
 		}
-		if pm.fold != nil || pm.revFold != nil {
+		if (pm.fold != nil || pm.revFold != nil) && asciiOnly(val) {
+			// An ASCII value folds to its lower case byte for byte: the
+			// walks lower what they read, and read only that.
+			mt.foldASCII = true
+			if pm.fold != nil {
+				mt.walkLower(pm.fold.child(tagString), val)
+			}
+			if pm.revFold != nil {
+				mt.walkRevLower(pm.revFold.child(tagString), val)
+			}
+			mt.foldASCII = false
+		} else if pm.fold != nil || pm.revFold != nil {
 			mt.foldBuf, mt.foldASCII = foldValue(mt.foldBuf[:0], val)
 			if pm.fold != nil {
 				mt.walk(pm.fold, tagString, mt.foldBuf, val, false)
@@ -588,6 +599,101 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 			n = n.child(b)
 		}
 	}
+}
+
+// walkLower is walkFrom through a folded trie for an ASCII value, which
+// folds to its lower case: each byte is lowered as it is read. (Folded
+// tries hold no range marks.)
+func (mt *Matcher) walkLower(n *node, val []byte) {
+	i := 0
+	for n != nil {
+		if seg := n.seg; len(seg) > 0 {
+			if len(val)-i < len(seg) || !equalLower(val[i:i+len(seg)], seg) {
+				return
+			}
+			i += len(seg)
+		}
+		if more := n.more; more != nil && len(more.pass) > 0 {
+			mt.fireAll(more.pass, val)
+		}
+		if i == len(val) {
+			if len(n.end) > 0 {
+				mt.fireAll(n.end, val)
+			}
+			return
+		}
+		n = n.child(lowerASCII(val[i]))
+		i++
+	}
+}
+
+// walkRevLower is walkRev through a folded trie for an ASCII value.
+func (mt *Matcher) walkRevLower(n *node, val []byte) {
+	j := len(val)
+	for n != nil {
+		if seg := n.seg; len(seg) > 0 {
+			if j < len(seg) {
+				return
+			}
+			for k := 0; k < len(seg); k++ {
+				if lowerASCII(val[j-1-k]) != seg[k] {
+					return
+				}
+			}
+			j -= len(seg)
+		}
+		if more := n.more; more != nil && len(more.pass) > 0 {
+			mt.fireAll(more.pass, val)
+		}
+		if j == 0 {
+			if len(n.end) > 0 {
+				mt.fireAll(n.end, val)
+			}
+			return
+		}
+		j--
+		n = n.child(lowerASCII(val[j]))
+	}
+}
+
+func lowerASCII(c byte) byte {
+	if c-'A' < 26 {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// equalLower tells whether ASCII v lowered is seg (as long as v), eight
+// bytes at a time as foldValue lowers them.
+func equalLower(v []byte, seg string) bool {
+	s := stringBytes(seg)
+	k := 0
+	for ; k+8 <= len(s) && k+8 <= len(v); k += 8 {
+		x := load64(v, k)
+		upper := (x + ones*(0x80-'A')) &^ (x + ones*(0x80-'Z'-1)) & highs
+		if x|upper>>2 != load64(s, k) {
+			return false
+		}
+	}
+	for ; k < len(s); k++ {
+		if lowerASCII(v[k]) != s[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiOnly tells whether v is all ASCII, eight bytes at a time.
+func asciiOnly(v []byte) bool {
+	var hi uint64
+	k := 0
+	for ; k+8 <= len(v); k += 8 {
+		hi |= load64(v, k)
+	}
+	for ; k < len(v); k++ {
+		hi |= uint64(v[k])
+	}
+	return hi&highs == 0
 }
 
 // fireRanges fires the range marks of one trie position that admit the
