@@ -134,6 +134,7 @@ type pathMatcher struct {
 	rev     *node      // reversed strings: suffixes
 	fold    *node      // case-folded strings: equals-ignore-case, ignore-case prefix
 	revFold *node      // reversed case-folded strings: ignore-case suffix
+	infix   *node      // literal middle parts of wildcards with no longer head or tail (infix.go)
 	ranges  rangeIndex // ranges of the predicates that anchor a clause
 	// rangePreds are the predicates with ranges here; lazyRanges is set
 	// when one of them anchors nothing (its ranges are computed on
@@ -182,6 +183,7 @@ const (
 	trieRev
 	trieFold
 	trieRevFold
+	trieInfix
 )
 
 // idAllocator hands out small dense ids and reuses freed ones, so scratch
