@@ -2,39 +2,53 @@ package automaton
 
 import "bytes"
 
-// infixes runs a string value through a path's infix trie (from n, the
-// node its tag leads to) from every offset of the value: a wildcard
-// without a useful head or tail ("*file-37*") is indexed by its longest
-// middle part, which can start anywhere. Most offsets are ruled out by
-// their first byte; where the trie's literals all start with one byte (the
-// usual case: the rules of a path share a word), IndexByte jumps to the
-// next candidate offset instead of testing each. The marks reached are
-// verified against the whole glob; a value containing a literal twice
-// fires its marks twice, which records nothing new.
-func (mt *Matcher) infixes(n *node, val []byte) {
-	if n == nil {
-		return
-	}
-	var first byte
-	switch {
-	case len(n.seg) > 0:
-		first = n.seg[0]
-	case len(n.keys) == 1:
-		first = n.keys[0]
-	default:
-		for i := range val {
-			if n.child(val[i]) != nil {
-				mt.walkFrom(n, val[i:], val, false)
+// infixes runs a string value through its path's infix trie from every
+// offset of the value: a wildcard without a useful head or tail
+// ("*file-37*") is indexed by its longest middle part, which can start
+// anywhere. Most offsets are ruled out by their first byte, a bit test
+// in infixFirst; when the literals all start with one byte (the usual
+// case: the rules of a path share a word), IndexByte jumps to the next
+// candidate offset instead. The marks reached are verified against the
+// whole glob; a value holding a literal twice fires its marks twice,
+// which records nothing new.
+func (mt *Matcher) infixes(pm *pathMatcher, val []byte) {
+	n := pm.infixStr
+	if len(n.seg) > 0 || len(n.keys) == 1 {
+		first := n.keys
+		if len(n.seg) > 0 {
+			first = n.seg
+		}
+		for i := 0; i < len(val); i++ {
+			j := bytes.IndexByte(val[i:], first[0])
+			if j < 0 {
+				return
 			}
+			i += j
+			mt.walkFrom(n, val[i:], val, false)
 		}
 		return
 	}
-	for i := 0; i < len(val); i++ {
-		j := bytes.IndexByte(val[i:], first)
-		if j < 0 {
-			return
+	for i, b := range val {
+		if pm.infixFirst[b>>6]&(1<<(b&63)) != 0 {
+			mt.walkFrom(n, val[i:], val, false)
 		}
-		i += j
-		mt.walkFrom(n, val[i:], val, false)
 	}
+}
+
+// infixStart derives, at commit, where an infix trie's string literals
+// start and the set of their first bytes.
+func infixStart(infix *node) (*node, [4]uint64) {
+	var first [4]uint64
+	n := infix.childOrNil(tagString)
+	if n == nil {
+		return nil, first
+	}
+	if len(n.seg) > 0 {
+		first[n.seg[0]>>6] |= 1 << (n.seg[0] & 63)
+		return n, first
+	}
+	for i := 0; i < len(n.keys); i++ {
+		first[n.keys[i]>>6] |= 1 << (n.keys[i] & 63)
+	}
+	return n, first
 }

@@ -161,7 +161,11 @@ type pathMatcher struct {
 	// one walk and one test.
 	str     *node
 	strMore bool
-	gen     uint64 // the write that copied it may change it
+	// infixStr is the infix trie's node for strings and infixFirst the
+	// set of bytes its literals start with (infix.go).
+	infixStr   *node
+	infixFirst [4]uint64
+	gen        uint64 // the write that copied it may change it
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.

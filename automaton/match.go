@@ -340,8 +340,8 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		if pm.rev != nil {
 			mt.walk(pm.rev, tagString, val, val, true)
 		}
-		if pm.infix != nil {
-			mt.infixes(pm.infix.child(tagString), val)
+		if pm.infixStr != nil {
+			mt.infixes(pm, val)
 		}
 		if pm.fold != nil || pm.revFold != nil {
 			mt.foldBuf = appendFolded(mt.foldBuf[:0], val)
