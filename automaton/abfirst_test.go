@@ -220,8 +220,8 @@ func TestAbFirstShape(t *testing.T) {
 			if pw == nil {
 				continue
 			}
-			for _, cl := range pw.rec.anchors {
-				if cl.abFirst {
+			for _, a := range pw.rec.anchors {
+				if a.cl.abFirst {
 					marked++
 				}
 			}

@@ -63,3 +63,57 @@ func TestAnchorOverlappingRanges(t *testing.T) {
 		})
 	}
 }
+
+// TestAnchorFiresLeast: a clause is anchored on the predicate that fires
+// least often, not the one fewest clauses use. Each rule names two of six
+// states (36 lists, each used by few rules, each firing for a third of
+// the events) and one of sixteen instance-id prefixes (each used by more
+// rules, each firing for a sixteenth): the prefixes are the anchors. A
+// rule on a path every rule names (source) is anchored elsewhere too.
+// The rules come in no particular order: a clause is anchored with the
+// statistics known when it is added, so the first rules of a set sorted
+// by prefix would see one prefix value only.
+func TestAnchorFiresLeast(t *testing.T) {
+	states := []string{"pending", "running", "stopping", "stopped", "shutting-down", "terminated"}
+	rule := func(i int) string {
+		i = i * 7919 % 576 // 576 distinct rules (36 lists by 16 prefixes), mixed
+		return fmt.Sprintf(`{"source":["aws.ec2"],"detail":{"state":[%q,%q],"instance-id":[{"prefix":"i-%x"}]}}`,
+			states[i%6], states[i/6%6], i/36%16)
+	}
+	m := New(Config{})
+	ids := make([]ID, 800)
+	ps := make([]*compiler.Pattern, 800)
+	for i := range ps {
+		p, err := compiler.Compile([]byte(rule(i)), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i], ps[i] = ID(fmt.Sprint(i)), p
+	}
+	if err := m.AddAll(ids, ps); err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string]int{}
+	for _, pw := range m.preds {
+		if pw != nil {
+			byPath[pw.path] += len(pw.rec.anchors)
+		}
+	}
+	if n := byPath["detail.instance-id"]; n < 400 {
+		t.Errorf("%d clauses anchored on detail.instance-id, want most of the 576 (by path: %v)", n, byPath)
+	}
+	ev := []byte(`{"source":"aws.ec2","detail":{"state":"running","instance-id":"i-3f00"}}`)
+	got, err := m.Match(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, p := range ps {
+		if ex, err := compiler.ExplainMatch(p, ev); err == nil && ex.Matched {
+			want++
+		}
+	}
+	if want == 0 || len(got) != want {
+		t.Errorf("%d matches, want %d (> 0)", len(got), want)
+	}
+}

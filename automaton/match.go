@@ -292,10 +292,11 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 		// leaves allow (abfirst.go): the clauses of one anchor mostly
 		// share it.
 		abPath, abLeaves := int32(-1), abFallback
-		for _, cl := range preds.get(p).anchors {
-			if cl.need&^bits != 0 {
+		for _, a := range preds.get(p).anchors {
+			if a.need&^bits != 0 {
 				continue // a predicate it requires has not fired
 			}
+			cl := a.cl
 			if cl.abFirst && cl.fields[1].pred == p {
 				f0 := &cl.fields[0]
 				if f0.pathIdx != abPath {

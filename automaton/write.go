@@ -329,32 +329,38 @@ func (t *tx) ownClause(cw *clauseW) *clauseRec {
 // replaceClause swaps old for cl (nil: removes it) where Match finds it:
 // the anchor's list or the always list.
 func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
-	var list []*clauseRec
-	if cw.anchor != nil {
-		list = cw.anchor.rec.anchors
-	} else {
-		list = t.sub(cw.input).always
+	if cw.anchor == nil {
+		list := t.sub(cw.input).always
+		out := make([]*clauseRec, 0, len(list))
+		for _, c := range list {
+			if c == old {
+				if cl == nil {
+					continue
+				}
+				c = cl
+			}
+			out = append(out, c)
+		}
+		t.sub(cw.input).always = out
+		return
 	}
-	out := make([]*clauseRec, 0, len(list))
-	for _, c := range list {
-		if c == old {
+	list := cw.anchor.rec.anchors
+	out := make([]anchorRef, 0, len(list))
+	for _, a := range list {
+		if a.cl == old {
 			if cl == nil {
 				continue
 			}
-			c = cl
+			a.cl = cl // the same fields: the same need
 		}
-		out = append(out, c)
+		out = append(out, a)
 	}
-	if cw.anchor != nil {
-		if t.ownPred(cw.anchor).anchors = out; len(out) == 0 && cw.anchor.rec.lazy() {
-			pm := t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
-			if len(cw.anchor.rec.lz.ranges) > 0 {
-				// It starts nothing any more: its ranges are computed on demand.
-				pm.ranges = pm.ranges.without(cw.anchor.rec.id)
-			}
+	if t.ownPred(cw.anchor).anchors = out; len(out) == 0 && cw.anchor.rec.lazy() {
+		pm := t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
+		if len(cw.anchor.rec.lz.ranges) > 0 {
+			// It starts nothing any more: its ranges are computed on demand.
+			pm.ranges = pm.ranges.without(cw.anchor.rec.id)
 		}
-	} else {
-		t.sub(cw.input).always = out
 	}
 }
 
@@ -363,7 +369,7 @@ func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
 type predAlloc struct {
 	w predW
 	r predRec
-	a [1]*clauseRec
+	a [1]anchorRef
 }
 
 type clauseAlloc struct {
@@ -488,7 +494,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			m.orderFields(cr.fields, t.fpreds, a)
 			cr.abFirst = abFirstShape(cr.fields, m.preds, full)
 			pr := t.ownPred(cw.anchor)
-			pr.anchors = append(pr.anchors, cr)
+			pr.anchors = append(pr.anchors, anchorRef{cl: cr, need: cr.need})
 			if pr.lazy() {
 				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
 				if len(pr.anchors) == 1 {
