@@ -686,13 +686,31 @@ func (t *tx) putGlob(pm *pathMatcher, g compiler.Glob, mk mark) {
 		t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placeEnd, 0, 0, mk)
 		return
 	}
-	mk.verify, mk.check = verifyGlob, &markCheck{glob: g}
-	switch kind, lit := globKey(g); kind {
+	kind, lit := globKey(g)
+	if !globExact(g, kind) {
+		mk.verify, mk.check = verifyGlob, &markCheck{glob: g}
+	}
+	switch kind {
 	case trieRev:
 		t.put(pm, trieRev, t.reversed(t.key(tagString, lit)), placePass, 0, 0, mk)
 	default:
 		t.put(pm, kind, t.key(tagString, lit), placePass, 0, 0, mk)
 	}
+}
+
+// globExact tells that reaching a glob's key is matching it: "ab*" in
+// the forward trie (a prefix), "*ab" in the reversed one (a suffix),
+// "*ab*" in the infix trie (a value containing ab). Such a mark needs no
+// verification.
+func globExact(g compiler.Glob, kind trieKind) bool {
+	last := len(g.Parts) - 1
+	switch kind {
+	case trieFwd:
+		return last == 1 && g.Parts[1] == ""
+	case trieRev:
+		return last == 1 && g.Parts[0] == ""
+	}
+	return last == 2 && g.Parts[0] == "" && g.Parts[2] == ""
 }
 
 // globKey chooses the trie and literal a glob of two or more parts is
