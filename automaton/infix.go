@@ -24,14 +24,49 @@ func (mt *Matcher) infixes(pm *pathMatcher, val []byte) {
 				return
 			}
 			i += j
-			mt.walkFrom(n, val[i:], val, false)
+			mt.infixWalk(n, val[i:], val)
 		}
 		return
 	}
 	for i, b := range val {
 		if pm.infixFirst[b>>6]&(1<<(b&63)) != 0 {
-			mt.walkFrom(n, val[i:], val, false)
+			mt.infixWalk(n, val[i:], val)
 		}
+	}
+}
+
+// infixWalk is walkFrom for the infix trie, which holds pass marks only
+// (no ends, no byte ranges, never reversed): most walks start at an
+// offset whose first byte fits and end a byte or two later, so the loop
+// keeps to what such a walk needs and compares short runs in line.
+func (mt *Matcher) infixWalk(n *node, val, orig []byte) {
+	i := 0
+	for {
+		if seg := n.seg; len(seg) > 0 {
+			if len(val)-i < len(seg) {
+				return
+			}
+			if len(seg) <= 8 {
+				for k := 0; k < len(seg); k++ {
+					if val[i+k] != seg[k] {
+						return
+					}
+				}
+			} else if string(val[i:i+len(seg)]) != seg {
+				return
+			}
+			i += len(seg)
+		}
+		if more := n.more; more != nil && len(more.pass) > 0 {
+			mt.fireAll(more.pass, orig)
+		}
+		if i == len(val) {
+			return
+		}
+		if n = n.child(val[i]); n == nil {
+			return
+		}
+		i++
 	}
 }
 
