@@ -165,8 +165,8 @@ func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64)
 // stringValue reads the string at d[i] (a '"') at pattern path pm past
 // its first stop d[j] that is not a closing quote of valid text (value
 // has found it; ascii: no byte before it is over 0x7F): the string is
-// decoded onto valBuf, its plain prefix first, and run through the path's
-// automaton; or its error is written.
+// decoded onto valBuf and run through the path's automaton; or its error
+// is written.
 func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) (int, int, error) {
 	start := i + 1
 	if j >= len(d) {
@@ -176,8 +176,10 @@ func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) 
 	case '"':
 		return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
 	case '\\':
+		// From the start again: the plain prefix is stored a word at a
+		// time on the way, cheaper than a separate copy.
 		v0 := len(mt.valBuf)
-		buf, next, raw := decodeString(append(mt.valBuf, d[start:j]...), d, j)
+		buf, next, raw := decodeString(mt.valBuf, d, start)
 		if next < 0 || !mt.trusted && (!ascii || raw != 0) && !validUTF8(buf[v0:]) {
 			_, next, err := unescapeSlow(mt.valBuf, d, i)
 			if err == nil { // unreachable: the two read alike

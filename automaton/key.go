@@ -327,15 +327,13 @@ func appendFolded(dst []byte, s []byte) []byte {
 	dst = slices.Grow(dst, len(s)) // folding rarely changes the length
 	for i := 0; i < len(s); {
 		if w := len(dst); cap(dst)-w >= 8 {
-			// A word, or the last bytes as one, zero-padded.
+			// A word, or the last bytes as one, zero above them.
 			var x uint64
 			n := len(s) - i
 			if n >= 8 {
 				x, n = load64(s, i), 8
 			} else {
-				var tail [8]byte
-				copy(tail[:], s[i:])
-				x = load64(tail[:], 0)
+				x = tailWord(s, i)
 			}
 			if x&highs == 0 {
 				upper := (x + ones*(0x80-'A')) &^ (x + ones*(0x80-'Z'-1)) & highs
@@ -358,6 +356,23 @@ func appendFolded(dst []byte, s []byte) []byte {
 		i += size
 	}
 	return dst
+}
+
+// tailWord returns the last bytes of s from s[i] (fewer than eight) as a
+// little-endian word, zero above them: four or more by two 32-bit loads
+// that overlap (ORing a byte with itself keeps it), fewer one by one.
+func tailWord(s []byte, i int) uint64 {
+	switch n := len(s) - i; {
+	case n >= 4:
+		return uint64(load32(s, i)) | uint64(load32(s, len(s)-4))<<(8*(n-4))
+	case n == 3:
+		return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16
+	case n == 2:
+		return uint64(s[i]) | uint64(s[i+1])<<8
+	case n == 1:
+		return uint64(s[i])
+	}
+	return 0
 }
 
 func appendReversed(dst []byte, s []byte) []byte {

@@ -3,11 +3,13 @@ package automaton
 import (
 	"fmt"
 	"math/rand"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -115,7 +117,16 @@ func TestSnapshotsDuringWrites(t *testing.T) {
 			}
 		}()
 	}
-	for _, op := range ops {
+	for i, op := range ops {
+		if i%20 == 0 {
+			// On a loaded machine the writes could all be done before any
+			// matcher runs: every twenty writes wait for some Match to end
+			// (up to 10 s: a matcher that failed has stopped counting).
+			seen, deadline := checked.Load(), time.Now().Add(10*time.Second)
+			for checked.Load() == seen && time.Now().Before(deadline) {
+				runtime.Gosched()
+			}
+		}
 		apply(t, m, op)
 		version.Add(1)
 	}
