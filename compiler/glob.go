@@ -46,11 +46,7 @@ func (g Glob) Match(s string) bool {
 		return s == g.Parts[0]
 	}
 	first, last := g.Parts[0], g.Parts[len(g.Parts)-1]
-	// An empty head or tail (a leading or trailing star, the usual glob)
-	// needs no compare: skipping the call is most of a short match.
-	if len(s) < len(first)+len(last) ||
-		len(first) > 0 && s[:len(first)] != first ||
-		len(last) > 0 && s[len(s)-len(last):] != last {
+	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) || !strings.HasSuffix(s, last) {
 		return false
 	}
 	mid := s[len(first) : len(s)-len(last)]
