@@ -359,6 +359,9 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		if pm.rev != nil {
 			mt.walk(pm.rev, tagString, val, val, true)
 		}
+		if pm.infixStr != nil {
+			mt.infixes(pm, val)
+		}
 		if (pm.fold != nil || pm.revFold != nil) && asciiOnly(val) {
 			// An ASCII value folds to its lower case byte for byte: the
 			// walks lower what they read, and read only that.
