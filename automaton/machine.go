@@ -168,6 +168,9 @@ type pathMatcher struct {
 	// other trie reads strings, no leaf is recorded): object then looks
 	// a plain string up without value and addLeaf (tabString).
 	leafTab *strTab
+	// strRebuild (writers only): this write changed str in a way its
+	// table cannot follow key by key, so commit builds it anew.
+	strRebuild bool
 	// infixStr is the infix trie's node for strings and infixFirst the
 	// set of bytes its literals start with (infix.go).
 	infixStr   *node

@@ -1,6 +1,9 @@
 package automaton
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // A strTab is a path's exact string values hashed: derived at commit
 // from the forward trie's string branch when that branch holds only
@@ -19,6 +22,106 @@ type strTab struct {
 	// that many compares (and the build refuses a table where it is
 	// long).
 	probe uint8
+	count int // keys
+}
+
+// A write keeps a path's table up to date key by key where it can: the
+// usual write adds one exact value's mark, and rebuilding a table of a
+// hundred values for it cost a single Add five times its time. The keys
+// whose end marks a write added are noted (touchStr); anything else that
+// changes the string branch (a prefix, a removal, many keys) has it
+// rebuilt.
+type strTouch struct {
+	pm  *pathMatcher
+	key string
+}
+
+// strTouchMax is the most keys a write updates one by one.
+const strTouchMax = 16
+
+// touchStr notes a change of pm's string branch at key (without its tag).
+func (t *tx) touchStr(pm *pathMatcher, key []byte, place markPlace) {
+	if pm.strRebuild {
+		return
+	}
+	if t.dropping >= 0 || place != placeEnd || len(t.strTouch) >= strTouchMax {
+		pm.strRebuild = true
+		return
+	}
+	t.strTouch = append(t.strTouch, strTouch{pm, string(key)})
+}
+
+// strTabOf returns pm's table after this write: the old one where the
+// write did not touch the string branch, the old one updated for the
+// keys noted, or one built anew.
+func (t *tx) strTabOf(pm *pathMatcher) *strTab {
+	rebuild := pm.strRebuild
+	pm.strRebuild = false
+	if t.m.pathVals[pm.idx] > strTabMax || pm.str == nil {
+		return nil
+	}
+	old := pm.strTab
+	if !rebuild && old != nil {
+		if tab, ok := old.updated(pm, t.strTouch); ok {
+			return tab
+		}
+	}
+	return buildStrTab(pm.str, strTabMax, t.keyBuf)
+}
+
+// updated returns a copy of t with the end marks of pm's noted keys
+// looked up again in pm.str; ok is false where a key is not in the trie
+// as an exact value or a new one does not fit (build anew then).
+func (t *strTab) updated(pm *pathMatcher, touched []strTouch) (*strTab, bool) {
+	var c *strTab
+	for _, tc := range touched {
+		if tc.pm != pm {
+			continue
+		}
+		if c == nil {
+			c = &strTab{slots: slices.Clone(t.slots), shift: t.shift, probe: t.probe, count: t.count}
+		}
+		kb := stringBytes(tc.key)
+		end := exactMarks(pm.str, kb)
+		if len(end) == 0 {
+			return nil, false
+		}
+		if s := c.find(kb); s != nil {
+			s.end, s.plain = end, plainMarks(end)
+			continue
+		}
+		if 2*(c.count+1) > len(c.slots) || c.count+1 > strTabMax || !c.place(strSlot{key: tc.key, end: end, plain: plainMarks(end)}) {
+			return nil, false
+		}
+	}
+	if c == nil {
+		return t, true // nothing of pm's string branch changed
+	}
+	return c, true
+}
+
+// exactMarks returns the end marks of the node key leads to from n.
+func exactMarks(n *node, key []byte) []mark {
+	for n != nil {
+		if len(key) < len(n.seg) || string(key[:len(n.seg)]) != n.seg {
+			return nil
+		}
+		key = key[len(n.seg):]
+		if len(key) == 0 {
+			return n.end
+		}
+		n, key = n.childOrNil(key[0]), key[1:]
+	}
+	return nil
+}
+
+func plainMarks(end []mark) bool {
+	for i := range end {
+		if mk := &end[i]; mk.verify != verifyNone || mk.ab != nil {
+			return false
+		}
+	}
+	return true
 }
 
 type strSlot struct {
@@ -39,7 +142,7 @@ type strSlot struct {
 // every write to the path rebuilds it, so a path with many values (a
 // hundred thousand street names) keeps its trie alone, as memory per
 // pattern and the cost of one Add require.
-const strTabMax = 128
+const strTabMax = 32
 
 // strTabProbe is the longest probe a table is built with.
 const strTabProbe = 6
@@ -112,29 +215,38 @@ func buildStrTab(str *node, max int, buf []byte) *strTab {
 		return nil
 	}
 	size := 8
-	for size < 2*len(ks) {
+	for size < 2*len(ks)+2 { // room for a key added one by one (updated)
 		size *= 2
 	}
 	t := &strTab{slots: make([]strSlot, size), shift: uint8(64 - bits.TrailingZeros(uint(size)))}
-	mask := size - 1
 	for _, k := range ks {
-		kb := stringBytes(k.key)
-		x, y := strWords(kb)
-		h := strHash(kb, x, y)
-		k.n, k.a, k.b = uint32(len(kb)), x, y
-		i := int(h>>t.shift) & mask
-		p := 0
-		for t.slots[(i+p)&mask].hash != 0 {
-			p++
-		}
-		if p > strTabProbe {
+		if !t.place(k) {
 			return nil
 		}
-		t.probe = max8(t.probe, uint8(p))
-		k.hash = uint32(h >> 32)
-		t.slots[(i+p)&mask] = k
 	}
 	return t
+}
+
+// place puts key k (key, end and plain set) in a free slot; false when
+// it lies too far from its home slot.
+func (t *strTab) place(k strSlot) bool {
+	kb := stringBytes(k.key)
+	x, y := strWords(kb)
+	h := strHash(kb, x, y)
+	k.hash, k.n, k.a, k.b = uint32(h>>32), uint32(len(kb)), x, y
+	mask := len(t.slots) - 1
+	i := int(h>>t.shift) & mask
+	p := 0
+	for t.slots[(i+p)&mask].hash != 0 {
+		p++
+	}
+	if p > strTabProbe {
+		return false
+	}
+	t.probe = max8(t.probe, uint8(p))
+	t.slots[(i+p)&mask] = k
+	t.count++
+	return true
 }
 
 func max8(a, b uint8) uint8 {
@@ -156,13 +268,7 @@ func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
 		if len(*ks) >= max {
 			return false
 		}
-		plain := true
-		for i := range n.end {
-			if mk := &n.end[i]; mk.verify != verifyNone || mk.ab != nil {
-				plain = false
-			}
-		}
-		*ks = append(*ks, strSlot{key: string(key), end: n.end, plain: plain})
+		*ks = append(*ks, strSlot{key: string(key), end: n.end, plain: plainMarks(n.end)})
 	}
 	for i := 0; i < len(n.keys); i++ {
 		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max) {

@@ -166,3 +166,67 @@ func TestStrTabFollowsWrites(t *testing.T) {
 		t.Errorf("aws.s matched %s", got)
 	}
 }
+
+// TestStrTabUpdates: after each of many random writes to one path (exact
+// values added and deleted, one at a time or in batches, now and then a
+// prefix), the path's table, updated key by key or rebuilt, finds what
+// the trie holds for every value ever used.
+func TestStrTabUpdates(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	m := New(Config{})
+	vals := strTabKeys(r, 60)
+	compile := func(src string) *compiler.Pattern {
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	q := func(s string) string { return fmt.Sprintf("%q", s) }
+	updated := 0
+	for step := 0; step < 400; step++ {
+		old := m.snap.Load().sub[inputEvent].index["v"].pm
+		switch k := r.Intn(10); {
+		case k < 6:
+			id := ID(fmt.Sprint("p", r.Intn(80)))
+			src := `{"v":[` + q(vals[r.Intn(len(vals))]) + `,` + q(vals[r.Intn(len(vals))]) + `]}`
+			if r.Intn(20) == 0 {
+				src = `{"v":[{"prefix":` + q(vals[r.Intn(len(vals))]) + `}]}`
+			}
+			if err := m.Add(id, compile(src)); err != nil {
+				t.Fatal(err)
+			}
+		case k < 8:
+			m.Delete(ID(fmt.Sprint("p", r.Intn(80))))
+		default:
+			var ids []ID
+			var ps []*compiler.Pattern
+			for n := r.Intn(30); n > 0; n-- {
+				ids = append(ids, ID(fmt.Sprint("p", r.Intn(80))))
+				ps = append(ps, compile(`{"v":[`+q(vals[r.Intn(len(vals))])+`]}`))
+			}
+			if err := m.AddAll(ids, ps); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pm := m.snap.Load().sub[inputEvent].index["v"].pm
+		if pm == nil || pm.strTab == nil {
+			continue
+		}
+		if old != nil && old.strTab != nil && pm.strTab != old.strTab && len(pm.strTab.slots) == len(old.strTab.slots) {
+			updated++
+		}
+		for _, v := range vals {
+			var got []mark
+			if s := pm.strTab.find([]byte(v)); s != nil {
+				got = s.end
+			}
+			if want := exactEnd(pm.str, []byte(v)); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("step %d: %q: table %v, trie %v", step, v, got, want)
+			}
+		}
+	}
+	if updated < 50 {
+		t.Errorf("only %d writes updated a table in place of a rebuild", updated)
+	}
+}

@@ -52,6 +52,7 @@ type writeScratch struct {
 	dirty     []*pathMatcher // path matchers copied in this write
 	dirtyAt   []inputPath    // and their paths
 	scopes    []ownedScope   // scopes copied by updateScopes
+	strTouch  []strTouch     // exact string keys added in this write (strtab.go)
 }
 
 func (m *Machine) begin() *tx {
@@ -192,6 +193,9 @@ func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
 // marks there: the same walk over a field's conditions adds and removes,
 // so the writer keeps no list of the keys it placed.
 func (t *tx) put(pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo, hi byte, mk mark) {
+	if kind == trieFwd && len(key) > 0 && key[0] == tagString {
+		t.touchStr(pm, key[1:], place)
+	}
 	root := t.trie(pm, kind)
 	keys := 0
 	if t.dropping >= 0 {
@@ -894,10 +898,7 @@ func (t *tx) commit() {
 		pm.str = pm.fwd.childOrNil(tagString)
 		pm.infixStr, pm.infixFirst = infixStart(pm.infix)
 		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0
-		pm.strTab = nil
-		if t.m.pathVals[pm.idx] <= strTabMax {
-			pm.strTab = buildStrTab(pm.str, strTabMax, t.keyBuf)
-		}
+		pm.strTab = t.strTabOf(pm)
 		pm.eager = nil
 		for _, id := range pm.lazy {
 			if len(t.m.preds[id].rec.anchors) > 0 {
@@ -931,6 +932,8 @@ func (t *tx) commit() {
 	t.m.states += t.states
 	t.m.snap.Store(&s)
 	clear(t.dirty) // nor a path matcher of an old snapshot
+	clear(t.strTouch)
+	t.strTouch = t.strTouch[:0]
 }
 
 // rebuildIndex makes the index of an input anew after its set of paths
