@@ -174,7 +174,7 @@ func TestStrTabFollowsWrites(t *testing.T) {
 func TestStrTabUpdates(t *testing.T) {
 	r := rand.New(rand.NewSource(7))
 	m := New(Config{})
-	vals := strTabKeys(r, 60)
+	vals := strTabKeys(r, 24)
 	compile := func(src string) *compiler.Pattern {
 		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
 		if err != nil {
@@ -188,7 +188,7 @@ func TestStrTabUpdates(t *testing.T) {
 		old := m.snap.Load().sub[inputEvent].index["v"].pm
 		switch k := r.Intn(10); {
 		case k < 6:
-			id := ID(fmt.Sprint("p", r.Intn(80)))
+			id := ID(fmt.Sprint("p", r.Intn(30)))
 			src := `{"v":[` + q(vals[r.Intn(len(vals))]) + `,` + q(vals[r.Intn(len(vals))]) + `]}`
 			if r.Intn(20) == 0 {
 				src = `{"v":[{"prefix":` + q(vals[r.Intn(len(vals))]) + `}]}`
@@ -197,12 +197,12 @@ func TestStrTabUpdates(t *testing.T) {
 				t.Fatal(err)
 			}
 		case k < 8:
-			m.Delete(ID(fmt.Sprint("p", r.Intn(80))))
+			m.Delete(ID(fmt.Sprint("p", r.Intn(30))))
 		default:
 			var ids []ID
 			var ps []*compiler.Pattern
 			for n := r.Intn(30); n > 0; n-- {
-				ids = append(ids, ID(fmt.Sprint("p", r.Intn(80))))
+				ids = append(ids, ID(fmt.Sprint("p", r.Intn(30))))
 				ps = append(ps, compile(`{"v":[`+q(vals[r.Intn(len(vals))])+`]}`))
 			}
 			if err := m.AddAll(ids, ps); err != nil {
