@@ -396,21 +396,6 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	}
 }
 
-// tabLeaf is addLeaf for a string leaf in no array at a path with a
-// leafTab: the free leaf, whose marks the table holds.
-func (mt *Matcher) tabLeaf(pm *pathMatcher, val []byte) {
-	s := pm.leafTab.find(val)
-	if s == nil {
-		return
-	}
-	if s.plain {
-		mt.stamp(s.end)
-		return
-	}
-	mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
-	mt.fireAll(s.end, val)
-}
-
 // leafNow records the current leaf (once) and returns its index; val is
 // its value as read (string bytes or number text).
 //

@@ -361,7 +361,9 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 
 // tabString reads the string at d[i] (a '"') at path pm, which has a
 // leafTab, when it has no escape, as value would, and returns its end;
-// -1 leaves the string to value.
+// -1 leaves the string to value. Such a leaf is in no array at a path
+// that records no leaf: the free leaf, whose marks the table holds, and
+// mostly plain ones, which stamp only.
 func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 	start := i + 1
 	j, ascii := start, true
@@ -371,7 +373,15 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		j, ascii = stringStopASCII(d, start)
 	}
 	if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
-		mt.tabLeaf(pm, d[start:j])
+		val := d[start:j]
+		if s := pm.leafTab.find(val); s != nil {
+			if s.plain {
+				mt.stamp(s.end)
+			} else {
+				mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+				mt.fireAll(s.end, val)
+			}
+		}
 		return j + 1
 	}
 	return -1
