@@ -531,7 +531,7 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 			return
 		}
 		b := val[i]
-		if more != nil {
+		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
 		// One key, the usual node below the first bytes, without the call.
@@ -575,7 +575,7 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 		}
 		j--
 		b := val[j]
-		if more != nil {
+		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
 		if keys := n.keys; len(keys) == 1 {
