@@ -970,8 +970,12 @@ func (t *tx) updateScopes(input int) {
 		}
 		child := at.path
 		for {
+			j := strings.LastIndexByte(child, '.')
+			if j == 0 {
+				break // ".a": a dotted name at the top, in no scope (buildScopes)
+			}
 			parent, name := "", child
-			if j := strings.LastIndexByte(child, '.'); j >= 0 {
+			if j > 0 {
 				parent, name = child[:j], child[j+1:]
 			}
 			var up pathEntry
@@ -979,6 +983,9 @@ func (t *tx) updateScopes(input int) {
 				up = s.index[parent]
 			}
 			sc := t.ownScope(s, parent, up.sc)
+			if parent == "" && name == "" {
+				e = topEntry(e, sc)
+			}
 			setScopeEntry(sc, name, e)
 			if parent == "" {
 				s.root = sc
@@ -1019,6 +1026,12 @@ func (t *tx) ownScope(s *subMachine, path string, old *scope) *scope {
 	for k := range c.slots {
 		if s := &c.slots[k]; s.n >= 0 {
 			s.e = &c.names[s.k].e
+		}
+	}
+	if path == "" {
+		// The top-level "" leads back to the top: to this copy now.
+		if p := c.entry(nil); p != nil {
+			p.sc = &c
 		}
 	}
 	t.scopes = append(t.scopes, ownedScope{path, &c})
