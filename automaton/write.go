@@ -374,7 +374,7 @@ type clauseAlloc struct {
 	w clauseW
 	r clauseRec
 	f [1]fieldRec
-	p [1]*patternRec
+	p [1]patRef
 }
 
 // addPattern compiles p into the machine; AddAll has checked it.
@@ -451,9 +451,9 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			cw = m.clauses[string(ckey)]
 		}
 		if cw != nil {
-			if !slices.Contains(cw.rec.pats, rec) {
+			if !slices.Contains(cw.rec.pats, rec.ref()) {
 				cr := t.ownClause(cw)
-				cr.pats = append(cr.pats, rec)
+				cr.pats = append(cr.pats, rec.ref())
 				cr.once = cr.once && len(p.Clauses) == 1
 				rec.clauses = append(rec.clauses, cw)
 				t.refFields(cr.fields, 1)
@@ -467,7 +467,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			ca = &clauseAlloc{}
 		}
 		cr, cw := &ca.r, &ca.w
-		ca.p[0] = rec
+		ca.p[0] = rec.ref()
 		*cr = clauseRec{pats: ca.p[:], full: full, once: len(p.Clauses) == 1, need: needMask(t.fields)}
 		if len(t.fields) == 1 {
 			ca.f[0] = t.fields[0]
@@ -521,6 +521,9 @@ type patternAlloc struct {
 	pred   predAlloc
 	clause clauseAlloc
 }
+
+// ref is rec as a clause lists it.
+func (rec *patternRec) ref() patRef { return patRef{id: rec.id, idx: rec.idx} }
 
 func newPatternRec(rec *patternRec, id ID, idx int32, input int) *patternRec {
 	*rec = patternRec{id: id, idx: idx, input: int8(input)}
@@ -730,7 +733,7 @@ func (t *tx) deletePattern(rec *patternRec) {
 			cr := t.ownClause(cw)
 			pats := cr.pats[:0:0]
 			for _, p := range cr.pats {
-				if p != rec {
+				if p.idx != rec.idx {
 					pats = append(pats, p)
 				}
 			}
