@@ -78,6 +78,13 @@ func skipStringTrusted(d []byte, i int) int {
 		}
 		i += 2
 	}
+	return skipStringBytes(d, i)
+}
+
+// skipStringBytes is skipStringTrusted byte by byte, its definition: the
+// word loop leaves it the last bytes, and the tests hold the fast paths
+// to it.
+func skipStringBytes(d []byte, i int) int {
 	for i < len(d) {
 		switch d[i] {
 		case '"':
@@ -118,13 +125,22 @@ func finishTrusted(d []byte, i, open int) int {
 }
 
 // finishWords is finishTrusted from d[i] (inside a string when in is all
-// ones) to end (at most len(d)) or one byte past it (an escaped byte),
-// eight bytes at a time, or to the position after the bracket that
-// closes the last open container (done).
+// ones) to end (at most len(d)) or past it (after an escaped byte, or
+// after a string with an escape that ends beyond end), eight bytes at a
+// time, or to the position after the bracket that closes the last open
+// container (done).
 func finishWords(d []byte, i, end, open int, in uint64) (int, int, uint64, bool) {
 	for i+8 <= end {
 		x := load64(d, i)
 		if b := x ^ (ones * '\\'); (b-ones)&^b&highs != 0 {
+			if in != 0 {
+				// In a string with an escape: the rest of the string
+				// holds no bracket that counts, so it is skipped as a
+				// string, from escape to escape (escaped JSON in a
+				// string is mostly escapes).
+				i, in = skipStringTrusted(d, i), 0
+				continue
+			}
 			// An escape: which quotes it hides would take a run of
 			// backslashes to tell, and the escaped byte may be in the
 			// next word. Byte by byte to the end of the word (or one

@@ -10,27 +10,12 @@ import (
 // time, a backslash in a string escaping the byte after it, brackets
 // counted outside strings.
 
-// skipStringTrustedRef is skipStringTrusted by definition.
-func skipStringTrustedRef(d []byte, i int) int {
-	for i < len(d) {
-		switch d[i] {
-		case '"':
-			return i + 1
-		case '\\':
-			i += 2
-		default:
-			i++
-		}
-	}
-	return len(d)
-}
-
 // finishTrustedRef is finishTrusted by definition.
 func finishTrustedRef(d []byte, i, open int) int {
 	for i < len(d) {
 		switch d[i] {
 		case '"':
-			i = skipStringTrustedRef(d, i+1)
+			i = skipStringBytes(d, i+1)
 			continue
 		case '{', '[':
 			open++
@@ -51,7 +36,7 @@ func skipTrustedRef(d []byte, i int) int {
 	case i >= len(d):
 		return i
 	case d[i] == '"':
-		return skipStringTrustedRef(d, i+1)
+		return skipStringBytes(d, i+1)
 	case d[i] == '{' || d[i] == '[':
 		return finishTrustedRef(d, i+1, 1)
 	}
@@ -75,7 +60,7 @@ func checkTrustedSkipperOnce(t *testing.T, data []byte, limit int) {
 		if got, err := skipTrusted(data, i); got != skipTrustedRef(data, i) || (err != nil) != (i == len(data)) {
 			t.Fatalf("%q from %d: skipTrusted %d %v, want %d", data, i, got, err, skipTrustedRef(data, i))
 		}
-		if got, want := skipStringTrusted(data, i), skipStringTrustedRef(data, i); got != want {
+		if got, want := skipStringTrusted(data, i), skipStringBytes(data, i); got != want {
 			t.Fatalf("%q from %d: skipStringTrusted %d, want %d", data, i, got, want)
 		}
 		for _, open := range []int{1, 2, 3, 7, 0, -1} {

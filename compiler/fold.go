@@ -53,7 +53,7 @@ func HasSuffixFold(s, pattern string) bool {
 // returns the number of bytes of s used. An ASCII pattern byte is settled
 // on the value's byte: lower(p) and upper(p) are ASCII, so only an ASCII
 // byte of the same letter can match it (the rune-wise rule, without
-// decoding; foldPrefixLenRunes is that rule, the reference of the tests).
+// decoding); the rest goes to foldPrefixLenRunes, the rule itself.
 func foldPrefixLen(pattern, s string) (int, bool) {
 	i := 0
 	// Eight ASCII bytes at a time while both have them: the words may
@@ -82,19 +82,20 @@ func foldPrefixLen(pattern, s string) (int, bool) {
 			return 0, false
 		}
 	}
-	for k := i; k < len(pattern); {
-		if p := pattern[k]; p < utf8.RuneSelf {
-			if i >= len(s) {
-				return 0, false
-			}
-			if v := s[i]; v != p && (v|0x20 != p|0x20 || p|0x20-'a' >= 26) {
-				return 0, false
-			}
-			i++
-			k++
-			continue
-		}
-		p, psize := utf8.DecodeRuneInString(pattern[k:])
+	// The rest rune by rune, where the pattern is not ASCII.
+	n, ok := foldPrefixLenRunes(pattern[i:], s[i:])
+	if !ok {
+		return 0, false
+	}
+	return i + n, true
+}
+
+// foldPrefixLenRunes is foldPrefixLen by its definition, rune by rune: it
+// reads what the word and byte loops leave, and is the reference the
+// tests hold those loops to.
+func foldPrefixLenRunes(pattern, s string) (int, bool) {
+	i := 0
+	for _, p := range pattern {
 		if i >= len(s) {
 			return 0, false
 		}
@@ -103,7 +104,6 @@ func foldPrefixLen(pattern, s string) (int, bool) {
 			return 0, false
 		}
 		i += size
-		k += psize
 	}
 	return i, true
 }

@@ -5,23 +5,6 @@ import (
 	"unicode/utf8"
 )
 
-// foldPrefixLenRunes is foldPrefixLen by its definition, rune by rune: the
-// reference FuzzFoldPrefixLen holds the ASCII fast path to.
-func foldPrefixLenRunes(pattern, s string) (int, bool) {
-	i := 0
-	for _, p := range pattern {
-		if i >= len(s) {
-			return 0, false
-		}
-		v, size := utf8.DecodeRuneInString(s[i:])
-		if !foldRuneMatches(p, v) {
-			return 0, false
-		}
-		i += size
-	}
-	return i, true
-}
-
 func TestFoldPrefixLen(t *testing.T) {
 	for _, tc := range []struct {
 		p, s string
