@@ -390,10 +390,19 @@ type predAllocLine struct {
 	_ [192 - unsafe.Sizeof(predAlloc{})]byte
 }
 
+// clauseAllocLine is a clause allocated alone, of up to three fields:
+// its record takes line 0 and its pattern and fields line 1, where the
+// fields of a clause of several were a separate allocation.
 type clauseAllocLine struct {
-	c clauseAlloc
-	_ [192 - unsafe.Sizeof(clauseAlloc{})]byte
+	r clauseRec
+	p [1]patRef
+	f [3]fieldRec
+	w clauseW
+	_ [16]byte
 }
+
+// clauseAllocLine fills the 192-byte size class exactly.
+var _ [0]struct{} = [unsafe.Sizeof(clauseAllocLine{}) - 192]struct{}{}
 
 // addPattern compiles p into the machine; AddAll has checked it.
 func (t *tx) addPattern(id ID, p *compiler.Pattern) {
@@ -478,21 +487,25 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			}
 			continue
 		}
-		var ca *clauseAlloc
-		if t.spare != nil {
-			ca, t.spare = &t.spare.clause, nil
+		var cr *clauseRec
+		var fields []fieldRec
+		var pat []patRef
+		if t.spare != nil && len(t.fields) == 1 {
+			ca := &t.spare.clause
+			cr, cw, fields, pat = &ca.r, &ca.w, ca.f[:], ca.p[:]
 		} else {
-			ca = &new(clauseAllocLine).c
+			ca := new(clauseAllocLine)
+			cr, cw, fields, pat = &ca.r, &ca.w, ca.f[:], ca.p[:]
 		}
-		cr, cw := &ca.r, &ca.w
-		ca.p[0] = rec.ref()
-		*cr = clauseRec{pats: ca.p[:], full: full, once: len(p.Clauses) == 1, need: needMask(t.fields)}
-		if len(t.fields) == 1 {
-			ca.f[0] = t.fields[0]
-			cr.fields = ca.f[:]
+		t.spare = nil
+		if len(t.fields) <= len(fields) {
+			fields = fields[:len(t.fields):len(t.fields)]
+			copy(fields, t.fields)
 		} else {
-			cr.fields = append([]fieldRec(nil), t.fields...)
+			fields = append([]fieldRec(nil), t.fields...)
 		}
+		pat[0] = rec.ref()
+		*cr = clauseRec{pats: pat, fields: fields, full: full, once: len(p.Clauses) == 1, need: needMask(t.fields)}
 		*cw = clauseW{rec: cr, gen: t.gen, input: input}
 		if single {
 			t.fpreds[0].single = cw
