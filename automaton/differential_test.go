@@ -333,7 +333,15 @@ func TestTrieChurn(t *testing.T) {
 		}
 		return string(b)
 	}
-	ops := []string{`[%q]`, `[{"prefix":%q}]`, `[{"suffix":%q}]`, `[{"anything-but":{"prefix":%q}}]`, `[{"equals-ignore-case":%q}]`}
+	glob := func() string { // stars anywhere: heads, tails and middles
+		b := make([]byte, 1+r.Intn(7))
+		for i := range b {
+			b[i] = "abc**"[r.Intn(5)]
+		}
+		return string(b)
+	}
+	ops := []string{`[%q]`, `[{"prefix":%q}]`, `[{"suffix":%q}]`, `[{"anything-but":{"prefix":%q}}]`, `[{"equals-ignore-case":%q}]`,
+		`[{"wildcard":%q}]`, `[{"anything-but":{"wildcard":%q}}]`}
 	m := New(Config{})
 	live := map[ID]*compiler.Pattern{}
 	mt := m.NewMatcher()
@@ -344,7 +352,12 @@ func TestTrieChurn(t *testing.T) {
 			m.Delete(id)
 			delete(live, id)
 		} else {
-			src := `{"k":` + fmt.Sprintf(ops[r.Intn(len(ops))], word()) + `}`
+			op := r.Intn(len(ops))
+			w := word()
+			if op >= 5 {
+				w = glob()
+			}
+			src := `{"k":` + fmt.Sprintf(ops[op], w) + `}`
 			p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
 			if err != nil {
 				continue // an empty prefix or suffix

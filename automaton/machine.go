@@ -134,6 +134,7 @@ type pathMatcher struct {
 	rev     *node      // reversed strings: suffixes
 	fold    *node      // case-folded strings: equals-ignore-case, ignore-case prefix
 	revFold *node      // reversed case-folded strings: ignore-case suffix
+	infix   *node      // literal middle parts of wildcards with no longer head or tail (infix.go)
 	ranges  rangeIndex // ranges of the predicates that anchor a clause
 	// rangePreds are the predicates with ranges here; lazyRanges is set
 	// when one of them anchors nothing (its ranges are computed on
@@ -160,7 +161,11 @@ type pathMatcher struct {
 	// one walk and one test.
 	str     *node
 	strMore bool
-	gen     uint64 // the write that copied it may change it
+	// infixStr is the infix trie's node for strings and infixFirst the
+	// set of bytes its literals start with (infix.go).
+	infixStr   *node
+	infixFirst [4]uint64
+	gen        uint64 // the write that copied it may change it
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.
@@ -182,6 +187,7 @@ const (
 	trieRev
 	trieFold
 	trieRevFold
+	trieInfix
 )
 
 // idAllocator hands out small dense ids and reuses freed ones, so scratch

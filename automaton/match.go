@@ -363,6 +363,9 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		if pm.rev != nil {
 			mt.walk(pm.rev, tagString, val, val, true)
 		}
+		if pm.infixStr != nil {
+			mt.infixes(pm, val)
+		}
 		if pm.fold != nil || pm.revFold != nil {
 			mt.foldBuf = appendFolded(mt.foldBuf[:0], val)
 			if pm.fold != nil {

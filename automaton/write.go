@@ -182,6 +182,8 @@ func (t *tx) trie(pm *pathMatcher, kind trieKind) **node {
 		return &pm.fold
 	case trieRevFold:
 		return &pm.revFold
+	case trieInfix:
+		return &pm.infix
 	}
 	return &pm.fwd
 }
@@ -707,16 +709,65 @@ func (t *tx) reversed(key []byte) []byte {
 	return key
 }
 
-// putGlob puts a wildcard into the forward trie at its literal head; the
-// rest is checked when a value reaches it. A glob without a star is an
-// exact value.
+// putGlob puts a wildcard where it is most selective: a value can match
+// only if it starts with the glob's head, ends with its tail and contains
+// each middle part, so the longest of these literals is the key that
+// rules out the most values. The head goes into the forward trie, the
+// tail into the reversed one (where suffixes are), a middle part into the
+// infix trie, walked from every offset of a value (infix.go). Ties go to
+// the head, then the tail: an anchored walk reads a value once. The
+// choice depends on the glob alone, so removing it finds the same key.
+// Whatever the key, the whole glob is verified when a value reaches it.
+// A glob without a star is an exact value.
 func (t *tx) putGlob(pm *pathMatcher, g compiler.Glob, mk mark) {
 	if len(g.Parts) == 1 {
 		t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placeEnd, 0, 0, mk)
 		return
 	}
-	mk.verify, mk.check = verifyGlob, &markCheck{glob: g}
-	t.put(pm, trieFwd, t.key(tagString, g.Parts[0]), placePass, 0, 0, mk)
+	kind, lit := globKey(g)
+	if !globExact(g, kind) {
+		mk.verify, mk.check = verifyGlob, &markCheck{glob: g}
+	}
+	switch kind {
+	case trieRev:
+		t.put(pm, trieRev, t.reversed(t.key(tagString, lit)), placePass, 0, 0, mk)
+	default:
+		t.put(pm, kind, t.key(tagString, lit), placePass, 0, 0, mk)
+	}
+}
+
+// globExact tells that reaching a glob's key is matching it: "ab*" in
+// the forward trie (a prefix), "*ab" in the reversed one (a suffix),
+// "*ab*" in the infix trie (a value containing ab). Such a mark needs no
+// verification.
+func globExact(g compiler.Glob, kind trieKind) bool {
+	last := len(g.Parts) - 1
+	switch kind {
+	case trieFwd:
+		return last == 1 && g.Parts[1] == ""
+	case trieRev:
+		return last == 1 && g.Parts[0] == ""
+	}
+	return last == 2 && g.Parts[0] == "" && g.Parts[2] == ""
+}
+
+// globKey chooses the trie and literal a glob of two or more parts is
+// indexed by (see putGlob).
+func globKey(g compiler.Glob) (trieKind, string) {
+	head, tail := g.Parts[0], g.Parts[len(g.Parts)-1]
+	mid := ""
+	for _, p := range g.Parts[1 : len(g.Parts)-1] {
+		if len(p) > len(mid) {
+			mid = p
+		}
+	}
+	switch {
+	case len(head) >= len(tail) && len(head) >= len(mid):
+		return trieFwd, head
+	case len(tail) >= len(mid):
+		return trieRev, tail
+	}
+	return trieInfix, mid
 }
 
 // appendLiteralKey appends the typed key of a pattern literal.
@@ -879,7 +930,8 @@ func (t *tx) commit() {
 		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
 		pm.str = pm.fwd.childOrNil(tagString)
-		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.cidrs > 0
+		pm.infixStr, pm.infixFirst = infixStart(pm.infix)
+		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0
 		pm.eager = nil
 		for _, id := range pm.lazy {
 			if len(t.m.preds[id].rec.anchors) > 0 {

@@ -47,6 +47,11 @@ var (
 	Numbers = []string{"0", "-0", "1", "1.0", "3e2", "300", "-5.5", "1e-7", "12345678901234567890", "0.1", "1000000001"}
 )
 
+// globs put a wildcard in each of the matcher's indexes: a head, a tail,
+// an infix; exact (a*, *b, *b*) and verified (x*y, *gs*.log, *0.0*1).
+var globs = []string{`"*"`, `"a*"`, `"*b"`, `"x*y"`, `"*.log"`, `"é*"`, `"a*b*c"`, `"*\\**"`,
+	`"*b*"`, `"*x*y*"`, `"*gs*.log"`, `"*0.0*1"`}
+
 func (g *Gen) pick(list []string) string { return list[g.R.Intn(len(list))] }
 
 func (g *Gen) scalar() string {
@@ -82,7 +87,7 @@ func (g *Gen) condition() string {
 	case 6:
 		return `{"suffix":{"equals-ignore-case":` + g.str() + `}}`
 	case 7:
-		return `{"wildcard":` + []string{`"*"`, `"a*"`, `"*b"`, `"x*y"`, `"*.log"`, `"é*"`, `"a*b*c"`, `"*\\**"`}[g.R.Intn(8)] + `}`
+		return `{"wildcard":` + globs[g.R.Intn(len(globs))] + `}`
 	case 8:
 		switch g.R.Intn(5) {
 		case 0:
