@@ -121,7 +121,10 @@ type subMachine struct {
 type pathEntry struct {
 	pm    *pathMatcher
 	below bool
-	sc    *scope // the object's scope, for a prefix
+	// uncounted: the top-level "" (members.go, topEntry), which is not one
+	// of the names MatchTrusted's early stop counts.
+	uncounted bool
+	sc        *scope // the object's scope, for a prefix
 	// need: for a prefix, how many distinct member names of the object
 	// there lead further along a pattern path.
 	need int32

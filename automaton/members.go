@@ -243,33 +243,64 @@ func (sc *scope) mayLead(key []byte) bool {
 
 // buildScopes derives the scopes from the index (after countNeeds, whose
 // counts the entries carry), and points every prefix entry at its scope.
+//
+// A member named "" at the top is no object of its own: a path is its
+// parent's path, a dot and the member's name, except at the top, where
+// it is the name alone (docs/semantics/patterns.md §7). So {"":{"a":1}}
+// holds the path "a", and the top-level "" leads back to the top scope;
+// a path that starts with a dot (".a") is a top-level member whose name
+// starts with one, found as a dotted name.
 func (s *subMachine) buildScopes() {
-	scopes := map[string]*scope{"": {}}
+	root := &scope{}
+	scopes := map[string]*scope{}
 	for k, e := range s.index {
-		if e.below {
+		if e.below && k != "" {
 			scopes[k] = &scope{path: k}
 		}
 	}
 	for k, e := range s.index {
-		if e.below {
+		if e.below && k != "" {
 			e.sc = scopes[k]
 			s.index[k] = e
 		}
 	}
-	names := make(map[*scope][]scopeName, len(scopes))
+	names := make(map[*scope][]scopeName, len(scopes)+1)
 	for k, e := range s.index {
-		parent, name := "", k
-		if j := strings.LastIndexByte(k, '.'); j >= 0 {
-			parent, name = k[:j], k[j+1:]
+		if k == "" {
+			continue // the top-level "", below
 		}
-		if sc := scopes[parent]; sc != nil {
+		parent, name := "", k
+		if j := strings.LastIndexByte(k, '.'); j > 0 {
+			parent, name = k[:j], k[j+1:]
+		} else if j == 0 {
+			continue // ".a": a dotted name at the top
+		}
+		sc := root
+		if parent != "" {
+			sc = scopes[parent]
+		}
+		if sc != nil {
 			names[sc] = append(names[sc], scopeName{name: name, e: e})
 		}
 	}
+	if len(s.index) > 0 {
+		// below marks the top-level "" as the first part of dotted names
+		// (".a"), so the scanner looks those up; need stays 0: it is not
+		// one of the names the early stop counts (countNeeds).
+		names[root] = append(names[root], scopeName{name: "", e: topEntry(s.index[""], root)})
+	}
+	root.setNames(names[root])
 	for _, sc := range scopes {
 		sc.setNames(names[sc])
 	}
-	s.root = scopes[""]
+	s.root = root
+}
+
+// topEntry is the scope entry of the top-level "" (e: its index entry,
+// if any): its own pattern path, if a pattern names "", and the way back
+// to the top scope.
+func topEntry(e pathEntry, root *scope) pathEntry {
+	return pathEntry{pm: e.pm, below: e.below, sc: root, uncounted: true}
 }
 
 // member finds what the member named key of the object in scope sc leads

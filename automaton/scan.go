@@ -279,7 +279,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 // up to the top: elsewhere it reads on. It returns the objects it leaves
 // open when it stops (0: read on).
 func (mt *Matcher) countedValue(d []byte, i, depth int, e *pathEntry, need int32, seen *int32) (int, int, error) {
-	direct := e != &mt.dotEntry
+	direct := e != &mt.dotEntry && !e.uncounted
 	childNeed := int32(0)
 	if direct && *seen+1 >= need {
 		childNeed = e.need

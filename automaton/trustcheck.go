@@ -13,9 +13,16 @@ import (
 type TrustError struct {
 	Offset int    // the later of the two member names
 	Name   string // the member named twice (the first part, for a dotted name)
+	// TopEmpty: the event has a top-level member named "" holding an
+	// object or an array, whose members are top-level members
+	// (docs/semantics/patterns.md §7); Offset is its name's.
+	TopEmpty bool
 }
 
 func (e *TrustError) Error() string {
+	if e.TopEmpty {
+		return fmt.Sprintf("automaton: event has a top-level member named \"\" holding an object or an array (at byte %d), whose members count as top-level members: MatchTrusted may answer it differently from Match", e.Offset)
+	}
 	return fmt.Sprintf("automaton: event names member %q twice in one object (at byte %d): MatchTrusted may answer it differently from Match", e.Name, e.Offset)
 }
 
@@ -159,8 +166,12 @@ func (c *trustCheck) object(d []byte, i, depth, maxDepth int) (int, error) {
 		if i >= len(d) || d[i] != ':' {
 			return i, &SyntaxError{i, "expected ':' after a member name"}
 		}
+		i = skipWS(d, i+1)
+		if depth == 1 && dot < 0 && len(name) == 0 && c.twin == nil && i < len(d) && (d[i] == '{' || d[i] == '[') {
+			c.twin = &TrustError{Offset: int(at), Name: "", TopEmpty: true}
+		}
 		var err error
-		if i, err = c.value(d, skipWS(d, i+1), depth+1, maxDepth); err != nil {
+		if i, err = c.value(d, i, depth+1, maxDepth); err != nil {
 			return i, err
 		}
 		i = skipWS(d, i)

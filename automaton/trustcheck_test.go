@@ -18,7 +18,7 @@ func TestCheckTrusted(t *testing.T) {
 	m := compileAll(t, compiler.EventBridge, `{"a":["x"]}`)
 	tests := []struct {
 		event string
-		want  string // "" ok, "twice" a *TrustError, "syntax" a *SyntaxError, "object" a *NotObjectError
+		want  string // "" ok, "twice" or "top-empty" a *TrustError, "syntax"" a *SyntaxError, "object" a *NotObjectError
 	}{
 		{`{}`, ""},
 		{`{"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]}`, ""}, // one name in different objects
@@ -33,6 +33,9 @@ func TestCheckTrusted(t *testing.T) {
 		{`{"x":{"a":[1],"a\u002eb":2}}`, "twice"},
 		{`{"x":[{"a":1,"b":{"c":1,"c":2}}]}`, "twice"}, // inside arrays too
 		{`{"":1,".a":2}`, "twice"},
+		{`{"":{"a":1}}`, "top-empty"}, // its members are top-level members
+		{`{"a":1,"":[{"b":2}]}`, "top-empty"},
+		{`{"":1,"b":{"":{"a":1}}}`, ""},      // a scalar, or below the top: an ordinary member
 		{`{"\ud800":1,"\udc00":2}`, "twice"}, // lone surrogates both decode to U+FFFD, as Match reads them
 		{`{"a":1,}`, "syntax"},
 		{`{"a":"` + "\xff" + `"}`, "syntax"},
@@ -50,6 +53,8 @@ func TestCheckTrusted(t *testing.T) {
 		got := ""
 		switch {
 		case err == nil:
+		case errors.As(err, &te) && te.TopEmpty:
+			got = "top-empty"
 		case errors.As(err, &te):
 			got = "twice"
 		case errors.As(err, &se):
@@ -116,7 +121,8 @@ func TestTrustedOutsideContract(t *testing.T) {
 // trustedRef is CheckTrusted by definition, on encoding/json: valid JSON
 // in UTF-8 whose top value is an object, nested at most maxDepth, in
 // which no object has two members whose decoded names, cut at the first
-// dot, are equal while one of them has no dot.
+// dot, are equal while one of them has no dot, and no top-level member
+// named "" holds an object or an array.
 func trustedRef(data []byte, maxDepth int) (valid, ok bool) {
 	if !utf8.Valid(data) || !json.Valid(data) {
 		return false, false
@@ -133,6 +139,7 @@ func trustedRef(data []byte, maxDepth int) (valid, ok bool) {
 	}
 	var stack []*obj
 	ok = true
+	topEmpty := false
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -145,7 +152,16 @@ func trustedRef(data []byte, maxDepth int) (valid, ok bool) {
 		if len(stack) > 0 {
 			top = stack[len(stack)-1]
 		}
+		if topEmpty {
+			// A top-level "" holding an object or an array: its members
+			// are top-level members.
+			if d, isDelim := tok.(json.Delim); isDelim && (d == '{' || d == '[') {
+				ok = false
+			}
+			topEmpty = false
+		}
 		if key, isKey := tok.(string); isKey && top != nil && top.isObj && top.wantKey {
+			topEmpty = key == "" && len(stack) == 1
 			first, _, dotted := strings.Cut(key, ".")
 			if top.undotted[first] || (!dotted && top.dotted[first]) {
 				ok = false
@@ -203,6 +219,8 @@ func FuzzCheckTrusted(f *testing.F) {
 		`{"\u0061":1,"a":[{"x":1,"x\u002ey":2}]}`,
 		`{"b":{"d":{"e":[1,{"f":[[2]]}]}}}`,
 		`{"\ud800":1,"\udc00":2}`,
+		`{"a":"x","":{"a":"y"}}`,
+		`{"":[{"b":{"c":"v1"}}],".a":1}`,
 	} {
 		f.Add([]byte(s))
 	}

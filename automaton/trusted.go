@@ -20,7 +20,10 @@ import (
 //     first dot-separated part names: {"a":1,"\u0061":2} breaks it, and
 //     so do {"a":{"b":1},"a.b":2} and {"a":{"c":1},"a.b":2}, since
 //     {"a.b":2} is {"a":{"b":2}}. Dotted names that only share a prefix
-//     ({"a.b":1,"a.c":2}) keep it.
+//     ({"a.b":1,"a.c":2}) keep it;
+//   - no top-level member named "" holds an object or an array: its
+//     members are top-level members ({"":{"a":1}} holds the path "a"),
+//     which the early stop does not count.
 //
 // On an event that meets it, MatchTrusted answers exactly as Match does:
 // a member it skips could reach a pattern path only as a second member
@@ -56,12 +59,21 @@ func (s *subMachine) countNeeds() {
 	s.rootNeed = 0
 	for k := range s.index {
 		j := strings.LastIndexByte(k, '.')
-		if j < 0 {
+		switch {
+		case k == "" || j == 0:
+			// The top-level "" and the names that start with a dot
+			// (members.go, buildScopes) are passed through, not counted:
+			// the early stop waits for the other names.
+			continue
+		case j < 0:
 			s.rootNeed++
-		} else if e, ok := s.index[k[:j]]; ok {
-			e.need++
-			s.index[k[:j]] = e
-		} else {
+		default:
+			e, ok := s.index[k[:j]]
+			if ok {
+				e.need++
+				s.index[k[:j]] = e
+				continue
+			}
 			// Cannot happen (every proper prefix is indexed); if it did,
 			// the top level could never count as passed.
 			s.rootNeed = 1 << 30
