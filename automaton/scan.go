@@ -182,7 +182,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		// objects open.
 		switch {
 		case e != nil:
-			if pm := e.pm; pm != nil && pm.leafTab != nil && len(mt.stack) == 0 && uint(i) < uint(len(d)) && d[i] == '"' {
+			if pm := e.pm; pm != nil && pm.leafTab != nil {
 				// The usual leaf of the usual rule (source, detail-type,
 				// a state): a plain string at a path of exact values,
 				// looked up where it lies, without value's dispatch.
@@ -359,12 +359,15 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 	return i, 0, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
 }
 
-// tabString reads the string at d[i] (a '"') at path pm, which has a
-// leafTab, when it has no escape, as value would, and returns its end;
-// -1 leaves the string to value. Such a leaf is in no array at a path
-// that records no leaf: the free leaf, whose marks the table holds, and
-// mostly plain ones, which stamp only.
+// tabString reads the value at d[i] at path pm, which has a leafTab,
+// when it is a string without escapes in no array, as value would, and
+// returns its end; -1 leaves the value to value. Such a leaf is the free
+// leaf (pm records no leaf), whose marks the table holds, mostly plain
+// ones, which only stamp their predicates.
 func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
+	if uint(i) >= uint(len(d)) || d[i] != '"' || len(mt.stack) > 0 {
+		return -1
+	}
 	start := i + 1
 	j, ascii := start, true
 	if mt.trusted {
