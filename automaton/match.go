@@ -570,7 +570,9 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 }
 
 // walkRev is walkFrom backwards, from the value's last byte: j is the
-// number of bytes not yet read.
+// number of bytes not yet read. (The two are written out apart, and the
+// one-key step inline in each: a shared step function does not inline,
+// and would cost a call per byte of every value walked.)
 func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 	j := len(val)
 	for n != nil {
