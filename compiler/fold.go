@@ -36,17 +36,22 @@ func HasSuffixFold(s, pattern string) bool {
 		// len(pattern) runes of a match are its last len(pattern) bytes.
 		return len(s) >= len(pattern) && EqualFold(pattern, s[len(s)-len(pattern):])
 	}
-	pn := utf8.RuneCountInString(pattern)
-	// Walk back pn runes from the end of s.
+	i, ok := lastRunes(s, utf8.RuneCountInString(pattern))
+	return ok && EqualFold(pattern, s[i:])
+}
+
+// lastRunes returns where the last n runes of s start, or false when s
+// has fewer.
+func lastRunes(s string, n int) (int, bool) {
 	i := len(s)
-	for k := 0; k < pn; k++ {
+	for k := 0; k < n; k++ {
 		if i == 0 {
-			return false
+			return 0, false
 		}
 		_, size := utf8.DecodeLastRuneInString(s[:i])
 		i -= size
 	}
-	return EqualFold(pattern, s[i:])
+	return i, true
 }
 
 // foldPrefixLen matches pattern against the start of s rune by rune and

@@ -50,14 +50,9 @@ func FuzzFoldPrefixLen(f *testing.F) {
 // hasSuffixFoldRunes is HasSuffixFold by its definition: the pattern
 // against the value's last as many runes.
 func hasSuffixFoldRunes(s, pattern string) bool {
-	pn := utf8.RuneCountInString(pattern)
-	i := len(s)
-	for k := 0; k < pn; k++ {
-		if i == 0 {
-			return false
-		}
-		_, size := utf8.DecodeLastRuneInString(s[:i])
-		i -= size
+	i, ok := lastRunes(s, utf8.RuneCountInString(pattern))
+	if !ok {
+		return false
 	}
 	n, ok := foldPrefixLenRunes(pattern, s[i:])
 	return ok && n == len(s)-i
