@@ -100,7 +100,9 @@ func (t *strTab) updated(pm *pathMatcher, touched []strTouch) (*strTab, bool) {
 	return c, true
 }
 
-// exactMarks returns the end marks of the node key leads to from n.
+// exactMarks returns the end marks of the node key leads to from n, by
+// descent: what a table holds for key, and the reference its tests hold
+// the hashed lookup to.
 func exactMarks(n *node, key []byte) []mark {
 	for n != nil {
 		if len(key) < len(n.seg) || string(key[:len(n.seg)]) != n.seg {

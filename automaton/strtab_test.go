@@ -9,22 +9,6 @@ import (
 	"github.com/patternc/patternc/compiler"
 )
 
-// exactEnd is the reference a strTab is held to: the end marks of the
-// node the whole value leads to in the trie branch n, by descent.
-func exactEnd(n *node, v []byte) []mark {
-	for n != nil {
-		if len(v) < len(n.seg) || string(v[:len(n.seg)]) != n.seg {
-			return nil
-		}
-		v = v[len(n.seg):]
-		if len(v) == 0 {
-			return n.end
-		}
-		n, v = n.childOrNil(v[0]), v[1:]
-	}
-	return nil
-}
-
 // strTabKeys makes sets of string keys of every length class the hash
 // reads differently, with shared heads and tails.
 func strTabKeys(r *rand.Rand, n int) []string {
@@ -77,7 +61,7 @@ func TestStrTabMatchesTrie(t *testing.T) {
 			if s := tab.find([]byte(p)); s != nil {
 				got = s.end
 			}
-			want := exactEnd(root, []byte(p))
+			want := exactMarks(root, []byte(p))
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("round %d: find(%q) = %v, the trie says %v", round, p, got, want)
 			}
@@ -221,7 +205,7 @@ func TestStrTabUpdates(t *testing.T) {
 			if s := pm.strTab.find([]byte(v)); s != nil {
 				got = s.end
 			}
-			if want := exactEnd(pm.str, []byte(v)); fmt.Sprint(got) != fmt.Sprint(want) {
+			if want := exactMarks(pm.str, []byte(v)); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("step %d: %q: table %v, trie %v", step, v, got, want)
 			}
 		}
