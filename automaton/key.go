@@ -385,13 +385,6 @@ func tailWord(s []byte, i int) uint64 {
 	return 0
 }
 
-func appendReversed(dst []byte, s []byte) []byte {
-	for i := len(s) - 1; i >= 0; i-- {
-		dst = append(dst, s[i])
-	}
-	return dst
-}
-
 // appendIPKey writes the typed key of an address.
 func appendIPKey(dst []byte, s []byte) ([]byte, bool) {
 	a, ok := compiler.ParseIP(bytesString(s))
