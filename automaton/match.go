@@ -746,7 +746,9 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 
 // stamp is fireAll for the free leaf and marks that are all plain (a
 // value, no verification, no exclusion): a strTab slot knows its marks
-// are.
+// are. (The stamp is written out here and in fireAll: as a function of
+// its own, with its append, it does not inline, and would cost a call
+// per predicate fired.)
 func (mt *Matcher) stamp(marks []mark) {
 	epoch := mt.epoch
 	for k := range marks {
