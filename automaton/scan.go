@@ -40,20 +40,22 @@ func (mt *Matcher) scan(d []byte) error {
 	if i >= len(d) || d[i] != '{' {
 		return notObject(d, i)
 	}
-	need := int32(0)
-	if mt.trusted {
-		need = mt.sub.rootNeed
-	}
 	root := mt.sub.root
 	if root == nil {
 		root = noScope
 	}
-	i, open, err := mt.object(d, i, 1, need, root)
+	var err error
+	if !mt.trusted {
+		i, err = mt.validObject(d, i, 1, root)
+	} else {
+		var open int
+		i, open, err = mt.object(d, i, 1, mt.sub.rootNeed, root)
+		if open > 0 && err == nil {
+			return nil // MatchTrusted stopped early: the rest is not read
+		}
+	}
 	if err != nil {
 		return err
-	}
-	if open > 0 {
-		return nil // MatchTrusted stopped early: the rest is not read
 	}
 	if i = skipWS(d, i); i != len(d) {
 		return &SyntaxError{i, "unexpected data after the end of the event"}
@@ -271,6 +273,146 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 	}
 }
 
+// validObject is object for Match, which reads every byte: without
+// MatchTrusted's count of the names it needs, its skipper or objects
+// left open, it is a smaller function, with fewer values to keep in
+// registers across the member loop.
+func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
+	if depth > mt.m.cfg.MaxDepth {
+		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
+	}
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return i + 1, nil
+	}
+	// A name is read by words while a whole word fits in the input, and
+	// looked up by the words read: one shorter than 16 bytes (most) here,
+	// a longer one by readLong. memberName, the byte-wise definition,
+	// reads the others, and every name with an escape or a control
+	// character, and so reports every error in a name. (Tests set
+	// byteNames to hold the two to each other.)
+	wordEnd := len(d) - 8
+	if mt.byteNames {
+		wordEnd = -1
+	}
+	for {
+		if i >= len(d) || d[i] != '"' {
+			return i, &SyntaxError{i, "expected a double-quoted member name"}
+		}
+	member: // at a '"'
+		var e *pathEntry
+		j := -1
+		if start := i + 1; start <= wordEnd {
+			x := load64(d, start) // start+8 <= len(d)
+			if m := nameStops(x); m != 0 {
+				n := bits.TrailingZeros64(m) >> 3
+				if j = start + n; d[j] != '"' {
+					j = -1
+				} else if sc.has(n) {
+					e = sc.find(x&(1<<(8*n)-1), 0, n)
+				}
+			} else if start+16 <= len(d) {
+				y := load64(d, start+8) // start+16 <= len(d)
+				if m := nameStops(y); m != 0 {
+					n := bits.TrailingZeros64(m) >> 3
+					if j = start + 8 + n; d[j] != '"' {
+						j = -1
+					} else if sc.has(8 + n) {
+						e = sc.find(x, y&(1<<(8*n)-1), 8+n)
+					}
+				} else {
+					e, j = sc.readLong(d, start, x, y)
+				}
+			}
+			if e == nil && j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
+				e = mt.dottedMember(sc, d[start:j])
+			}
+		}
+		if j >= 0 {
+			i = j + 1
+		} else {
+			var err error
+			if e, i, err = mt.memberAt(d, i, sc); err != nil {
+				return i, err
+			}
+		}
+		if uint(i) < uint(len(d)) && d[i] == ':' {
+			i++
+		} else {
+			if i = skipWS(d, i); i >= len(d) || d[i] != ':' {
+				return i, &SyntaxError{i, "expected ':' after a member name"}
+			}
+			i++
+		}
+		i = skipWS(d, i)
+		switch {
+		case e != nil:
+			if pm := e.pm; pm != nil && pm.leafTab != nil {
+				// The usual leaf of the usual rule (source, detail-type,
+				// a state): a plain string at a path of exact values,
+				// looked up where it lies, without value's dispatch.
+				if k := mt.tabString(d, i, pm); k >= 0 {
+					i = k
+					break
+				}
+			}
+			var err error
+			if e.sc != nil && i < len(d) && d[i] == '{' {
+				// An object on the way to pattern paths, without
+				// value's dispatch.
+				i, err = mt.validObject(d, i, depth+1, e.sc)
+			} else {
+				i, _, err = mt.value(d, i, depth, e.pm, e.sc, 0)
+			}
+			if err != nil {
+				return i, err
+			}
+		case uint(i) < uint(len(d)) && d[i] == '"':
+			// A plain string, the usual value of a member nobody
+			// matches, is skipped here by words, as stringStop would;
+			// skipString reads the rest of any other.
+			j := i + 1
+			for j+8 <= len(d) {
+				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				j += 8
+			}
+			if uint(j) < uint(len(d)) && d[j] == '"' {
+				i = j + 1
+			} else {
+				var err error
+				if i, err = skipString(d, i); err != nil {
+					return i, err
+				}
+			}
+		default:
+			var err error
+			if i, err = skipValue(d, i, depth); err != nil {
+				return i, err
+			}
+		}
+		// The usual ',"' after a value is read as one word.
+		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
+			i++
+			goto member
+		}
+		i = skipWS(d, i)
+		if i >= len(d) {
+			return i, &SyntaxError{i, "unexpected end of input in an object"}
+		}
+		switch d[i] {
+		case ',':
+			i = skipWS(d, i+1)
+		case '}':
+			return i + 1, nil
+		default:
+			return i, &SyntaxError{i, "expected ',' or '}' in an object"}
+		}
+	}
+}
+
 // countedValue is value for MatchTrusted, in an object of which it needs
 // need members and has seen seen: a member named with a dot reaches a
 // pattern path without being one of the object's own names, and does not
@@ -309,6 +451,10 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 	case c == '{':
 		if below == nil {
 			i, err := mt.skip(d, i, depth)
+			return i, 0, err
+		}
+		if !mt.trusted {
+			i, err := mt.validObject(d, i, depth+1, below)
 			return i, 0, err
 		}
 		return mt.object(d, i, depth+1, need, below)
