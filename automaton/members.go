@@ -188,13 +188,13 @@ func (sc *scope) entry(key []byte) *pathEntry {
 // at d[start] with the words x and y (no stop in them), while a word
 // fits in the input, and looks it up: it returns the name's entry (or
 // nil) and the index of its closing quote, or j = -1 where it stopped at
-// anything else (an escape, a control character, the end of the input)
-// for memberName to read. (object reads names shorter than 16 bytes
+// anything else (an escape, a control character, a dot, the end of the
+// input) for memberName to read. (object reads names shorter than 16 bytes
 // itself.) A stop is found as in stringStop: the lowest flagged byte is
 // exact.
 func (sc *scope) readLong(d []byte, start int, x, y uint64) (e *pathEntry, j int) {
 	for j = start + 16; j+8 <= len(d); j += 8 {
-		if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+		if m := nameStopsDot(load64(d, j)); m != 0 { // j+8 <= len(d)
 			j += bits.TrailingZeros64(m) >> 3
 			if d[j] != '"' {
 				return nil, -1
@@ -220,6 +220,18 @@ func nameStops(x uint64) uint64 {
 	q := x ^ (ones * 0x02)
 	b := x ^ (ones * '\\')
 	return ((q-ones*0x21)&^q | (b-ones)&^b) & highs
+}
+
+// nameStopsDot is nameStops that also flags the dots, for validObject's
+// word-wise name reader (and readLong): a name with a dot goes to memberName, which
+// finds dotted names by their full path. Each of the three tests can
+// misfire only above a byte it rightly flags, so the lowest flagged byte
+// is still exact.
+func nameStopsDot(x uint64) uint64 {
+	q := x ^ (ones * 0x02)
+	b := x ^ (ones * '\\')
+	p := x ^ (ones * '.')
+	return ((q-ones*0x21)&^q | (b-ones)&^b | (p-ones)&^p) & highs
 }
 
 // mayLead tells whether key, a name that is none of the scope's, may

@@ -264,11 +264,20 @@ func FuzzWordNames(f *testing.F) {
 
 // TestNameStops holds nameStops to its byte-wise definition: the lowest
 // flagged byte of any word is its first quote, backslash or control
-// character (none flagged when it has none).
+// character (none flagged when it has none); and nameStopsDot to the
+// same with the dot.
 func TestNameStops(t *testing.T) {
 	first := func(b []byte) int {
 		for k, c := range b {
 			if c == '"' || c == '\\' || c < 0x20 {
+				return k
+			}
+		}
+		return 8
+	}
+	firstDot := func(b []byte) int {
+		for k, c := range b {
+			if c == '"' || c == '\\' || c < 0x20 || c == '.' {
 				return k
 			}
 		}
@@ -281,6 +290,13 @@ func TestNameStops(t *testing.T) {
 		}
 		if want := first(b); got != want {
 			t.Fatalf("% x: nameStops says byte %d, the first stop is byte %d", b, got, want)
+		}
+		got = 8
+		if m := nameStopsDot(load64(b, 0)); m != 0 {
+			got = bits.TrailingZeros64(m) >> 3
+		}
+		if want := firstDot(b); got != want {
+			t.Fatalf("% x: nameStopsDot says byte %d, the first stop or dot is byte %d", b, got, want)
 		}
 	}
 	b := make([]byte, 8)
@@ -298,7 +314,7 @@ func TestNameStops(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	for n := 0; n < 200000; n++ {
 		for k := range b {
-			b[k] = "\x00\x1f !\"#\\]a\x7f\x80\xa2\xdc\xff"[r.Intn(14)]
+			b[k] = "\x00\x1f !\"#\\]a\x7f\x80\xa2\xdc\xff.-/\xae"[r.Intn(18)]
 		}
 		check(b)
 	}

@@ -302,9 +302,14 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 	member: // at a '"'
 		var e *pathEntry
 		j := -1
+		// The names read by words hold no dot: nameStopsDot stops at
+		// one, and memberAt reads the name and finds it as a dotted name
+		// ({"a.b":1} is {"a":{"b":1}}) by its full path. (Object tests
+		// for a dot after the name instead: dots in names are rare, and
+		// the test costs more than the third flag.)
 		if start := i + 1; start <= wordEnd {
 			x := load64(d, start) // start+8 <= len(d)
-			if m := nameStops(x); m != 0 {
+			if m := nameStopsDot(x); m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				if j = start + n; d[j] != '"' {
 					j = -1
@@ -313,7 +318,7 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 				}
 			} else if start+16 <= len(d) {
 				y := load64(d, start+8) // start+16 <= len(d)
-				if m := nameStops(y); m != 0 {
+				if m := nameStopsDot(y); m != 0 {
 					n := bits.TrailingZeros64(m) >> 3
 					if j = start + 8 + n; d[j] != '"' {
 						j = -1
@@ -323,9 +328,6 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 				} else {
 					e, j = sc.readLong(d, start, x, y)
 				}
-			}
-			if e == nil && j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
-				e = mt.dottedMember(sc, d[start:j])
 			}
 		}
 		if j >= 0 {
