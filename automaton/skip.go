@@ -180,7 +180,17 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 				i += 3
 			}
 		case c == '"':
-			if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+			// stringStop written out: a call per string costs more
+			// than its loop.
+			j := i + 1
+			for j+8 <= len(d) {
+				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				j += 8
+			}
+			if uint(j) < uint(len(d)) && d[j] == '"' {
 				i = j + 1
 			} else if i, err = skipString(d, i); err != nil {
 				return i, err
@@ -278,7 +288,15 @@ func skipMemberName(d []byte, i int) (int, error) {
 	if i >= len(d) || d[i] != '"' {
 		return i, &SyntaxError{i, "expected a double-quoted member name"}
 	}
-	if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
+	j := i + 1 // stringStop written out, as in skipContainer
+	for j+8 <= len(d) {
+		if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+			j += bits.TrailingZeros64(m) >> 3
+			break
+		}
+		j += 8
+	}
+	if uint(j) < uint(len(d)) && d[j] == '"' {
 		i = j + 1
 	} else {
 		var err error
