@@ -389,6 +389,22 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 					return i, err
 				}
 			}
+		case uint(i) < uint(len(d)) && (d[i] == '{' || d[i] == '['):
+			// skipValue's cases written out for the usual values of
+			// members nobody names: a call less each.
+			var err error
+			if i, err = skipContainer(d, i, depth); err != nil {
+				return i, err
+			}
+		case uint(i) < uint(len(d)) && (d[i] == '-' || d[i]-'0' < 10):
+			if end, _ := numberWords(d, i); end >= 0 {
+				i = end
+			} else {
+				var err error
+				if i, err = scanNumber(d, i); err != nil {
+					return i, err
+				}
+			}
 		default:
 			var err error
 			if i, err = skipValue(d, i, depth); err != nil {
