@@ -791,10 +791,6 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 	return i, sh, nil
 }
 
-// skipDigits returns the end of the run of ASCII digits at d[i], eight
-// bytes at a time: a byte is a digit iff subtracting '0' does not borrow
-// (no high bit) and adding 0x46 does not reach 0x80. Borrows and carries
-// only move upwards, so the lowest flagged byte is the first non-digit.
 // stringStop returns the index of the first byte at or after d[i] that
 // ends a plain run inside a JSON string — a quote, a backslash or a
 // control character — or len(d); eight bytes at a time. (Each test below
@@ -820,34 +816,39 @@ func stringStop(d []byte, i int) int {
 }
 
 // stringStopASCII is stringStop that also tells whether every byte
-// before the stop is ASCII, so the run needs no UTF-8 check: the high
-// bits of the words it reads anyway, below the stop byte.
+// before the stop is ASCII, so the run needs no UTF-8 check. A byte with
+// its high bit set stops the word loop too (one flag more, no mask kept
+// per word): at the first such byte, the string is not ASCII and
+// stringStop finds the end from there. (The high bits are exact flags,
+// so the lowest flagged byte still is.)
 func stringStopASCII(d []byte, i int) (int, bool) {
-	var hi uint64
 	for i+8 <= len(d) {
-		x := load64(d, i)
-		q := x ^ (ones * '"')
+		x := load64(d, i) // i+8 <= len(d)
+		q := x ^ (ones * 0x02)
 		b := x ^ (ones * '\\')
-		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
-		if m &= highs; m != 0 {
-			stop := bits.TrailingZeros64(m) // the stop byte's high bit
-			hi |= x & highs & (1<<stop - 1)
-			return i + stop/8, hi == 0
+		if m := ((q-ones*0x21)&^q | (b-ones)&^b | x) & highs; m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if d[i] < 0x80 {
+				return i, true
+			}
+			return stringStop(d, i), false
 		}
-		hi |= x & highs
 		i += 8
 	}
-	for i < len(d) {
-		c := d[i]
-		if c == '"' || c == '\\' || c < 0x20 {
-			return i, hi == 0
+	for ; i < len(d); i++ {
+		if c := d[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i, true
+		} else if c >= 0x80 {
+			return stringStop(d, i), false
 		}
-		hi |= uint64(c & 0x80)
-		i++
 	}
-	return i, hi == 0
+	return i, true
 }
 
+// skipDigits returns the end of the run of ASCII digits at d[i], eight
+// bytes at a time: a byte is a digit iff subtracting '0' does not borrow
+// (no high bit) and adding 0x46 does not reach 0x80. Borrows and carries
+// only move upwards, so the lowest flagged byte is the first non-digit.
 func skipDigits(d []byte, i int) int {
 	for i+8 <= len(d) {
 		if m := nonDigits(load64(d, i)); m != 0 {
