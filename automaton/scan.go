@@ -793,16 +793,12 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 
 // stringStop returns the index of the first byte at or after d[i] that
 // ends a plain run inside a JSON string — a quote, a backslash or a
-// control character — or len(d); eight bytes at a time. (Each test below
-// can misfire only in bytes after a true hit, so the lowest flagged byte
-// is exact.)
+// control character — or len(d); eight bytes at a time, by nameStops
+// (whose lowest flagged byte is exact).
 func stringStop(d []byte, i int) int {
 	for i+8 <= len(d) {
-		x := load64(d, i)
-		q := x ^ (ones * '"')
-		b := x ^ (ones * '\\')
-		if m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x); m&highs != 0 {
-			return i + bits.TrailingZeros64(m&highs)>>3
+		if m := nameStops(load64(d, i)); m != 0 { // i+8 <= len(d)
+			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
 	}
