@@ -219,9 +219,7 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 				break
 			}
 			if inObj {
-				if i, err = skipMemberName(d, i); err != nil {
-					return i, err
-				}
+				goto name
 			}
 			continue
 		case c == 't' || c == 'f' || c == 'n':
@@ -245,9 +243,7 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 					i = skipWS(d, i)
 				}
 				if inObj {
-					if i, err = skipMemberName(d, i); err != nil {
-						return i, err
-					}
+					goto name
 				} else if i >= len(d) {
 					return i, &SyntaxError{i, "unexpected end of input in an array"}
 				}
@@ -263,6 +259,27 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 		}
 		if level == 0 {
 			return i, nil
+		}
+		continue
+	name:
+		// At a member name: `"name":` before a value, the usual name,
+		// is read here (stringStop written out); skipMemberName reads
+		// any other, and writes the errors.
+		if j := i + 1; uint(i) < uint(len(d)) && d[i] == '"' {
+			for j+8 <= len(d) {
+				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+					j += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				j += 8
+			}
+			if j+2 < len(d) && load16(d, j) == '"'|':'<<8 && d[j+2] > ' ' { // j+2 <= len(d)
+				i = j + 2
+				continue
+			}
+		}
+		if i, err = skipMemberName(d, i); err != nil {
+			return i, err
 		}
 	}
 }
