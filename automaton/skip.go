@@ -9,7 +9,7 @@ import (
 // The skipping validator: what no pattern names is checked and passed over
 // here, in as few steps as the grammar allows. Numbers are read a word at
 // a time (a citylots event is mostly coordinates to skip); strings with
-// stringStop; containers iteratively, with a bit stack for the open ones.
+// stringStop; containers iteratively, with a bit word for the open ones.
 // scan.go's byte-wise scanners (scanNumberShape, skipString, scanLiteral)
 // are the definitions: the fuzz tests hold these to them and to fastjson,
 // and they alone write the error messages.
@@ -138,11 +138,15 @@ func skipValue(d []byte, i, depth int) (int, error) {
 }
 
 // skipContainer skips an object or array at d[i] iteratively, checking its
-// grammar with a small state machine and a bit stack of open containers
-// instead of recursion. The bytes after a value are tested directly
+// grammar with a small state machine and a bit word of open containers
+// instead of recursion (but for every 64 levels). The bytes after a value are tested directly
 // before any call: in compact JSON a ',' or a bracket follows at once.
 func skipContainer(d []byte, i, depth int) (int, error) {
-	var stack [16]uint64 // bit set = object; 1024 levels
+	// Bit n of objs is set when the container that holds the one open
+	// at level n is an object. Sixty-four levels fit in the word (a
+	// container deeper is skipped by a call of its own): no stack array
+	// to clear on every call.
+	var objs uint64
 	level := 0
 	inObj := false
 	var err error
@@ -174,7 +178,7 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 				// same, and the parent must be an array.
 				w := load32(d, i)
 				if c := byte(w >> 24); w&0xFFFFFF != ']'|','<<8|'['<<16 || c != '-' && c-'0' >= 10 ||
-					level < 2 || stack[(level-1)>>6]&(1<<((level-1)&63)) != 0 {
+					level < 2 || objs&(1<<((level-1)&63)) != 0 {
 					break
 				}
 				i += 3
@@ -196,13 +200,21 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 				return i, err
 			}
 		case c == '{' || c == '[':
-			if depth+level >= 1000 || level >= 16*64 {
+			if depth+level >= 1000 {
 				return i, &SyntaxError{i, "nesting deeper than the limit of 1000 levels"}
 			}
+			if level == 64 {
+				// Deeper than the word holds: the container is skipped
+				// by a call that starts at its depth.
+				if i, err = skipContainer(d, i, depth+level); err != nil {
+					return i, err
+				}
+				break
+			}
 			if inObj {
-				stack[level>>6] |= 1 << (level & 63)
+				objs |= 1 << (level & 63)
 			} else {
-				stack[level>>6] &^= 1 << (level & 63)
+				objs &^= 1 << (level & 63)
 			}
 			level++
 			inObj = c == '{'
@@ -215,7 +227,7 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 			if d[i] == c+2 { // '{'+2 is '}', '['+2 is ']'
 				i++
 				level--
-				inObj = stack[level>>6]&(1<<(level&63)) != 0
+				inObj = objs&(1<<(level&63)) != 0
 				break
 			}
 			if inObj {
@@ -252,7 +264,7 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 			if (inObj && c == '}') || (!inObj && c == ']') {
 				i++
 				level--
-				inObj = stack[level>>6]&(1<<(level&63)) != 0
+				inObj = objs&(1<<(level&63)) != 0
 				continue
 			}
 			return i, &SyntaxError{i, "expected ',' or a closing bracket"}

@@ -1,6 +1,12 @@
 package automaton
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+)
 
 // skipContainerRef is the byte-wise definition skipContainer is fuzzed
 // against: the same grammar, one byte and one call at a time, with the
@@ -94,4 +100,61 @@ func skipMemberNameRef(d []byte, i int) (int, error) {
 		return i, &SyntaxError{i, "expected a value"}
 	}
 	return i, nil
+}
+
+// TestSkipContainerDeep holds skipContainer to its byte-wise definition
+// on containers nested past the 64 levels its bit word holds (where it
+// skips the deeper ones by a call of their own) and up to the limit of
+// 1000 levels, whole and damaged.
+func TestSkipContainerDeep(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	for n := 0; n < 3000; n++ {
+		levels := 1 + r.Intn(140)
+		if n%50 == 0 {
+			levels = 990 + r.Intn(20)
+		}
+		var b strings.Builder
+		closers := make([]byte, 0, levels)
+		for k := 0; k < levels; k++ {
+			if r.Intn(2) == 0 {
+				b.WriteString(`{"k":`)
+				closers = append(closers, '}')
+			} else {
+				b.WriteString(`[1,`)
+				closers = append(closers, ']')
+			}
+		}
+		b.WriteString(`"v"`)
+		for k := len(closers) - 1; k >= 0; k-- {
+			if r.Intn(4) == 0 { // a second member or element
+				if closers[k] == '}' {
+					b.WriteString(`,"x":2`)
+				} else {
+					b.WriteString(`,2`)
+				}
+			}
+			b.WriteByte(closers[k])
+		}
+		data := []byte(b.String())
+		for _, d := range [][]byte{data, data[:r.Intn(len(data)+1)], damage(r, data)} {
+			if len(d) == 0 || d[0] != '{' && d[0] != '[' {
+				continue
+			}
+			for _, depth := range []int{0, 1 + r.Intn(900)} {
+				end, err := skipContainer(d, 0, depth)
+				refEnd, refErr := skipContainerRef(d, 0, depth)
+				if end != refEnd || fmt.Sprint(err) != fmt.Sprint(refErr) {
+					t.Fatalf("%d levels from depth %d: skipContainer %d %v, byte-wise %d %v", levels, depth, end, err, refEnd, refErr)
+				}
+			}
+		}
+	}
+}
+
+// damage returns a copy of data with one byte changed to a byte that
+// matters to the grammar.
+func damage(r *rand.Rand, data []byte) []byte {
+	d := bytes.Clone(data)
+	d[r.Intn(len(d))] = "{}[],:\" x1"[r.Intn(10)]
+	return d
 }
