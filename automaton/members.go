@@ -188,13 +188,14 @@ func (sc *scope) entry(key []byte) *pathEntry {
 // at d[start] with the words x and y (no stop in them), while a word
 // fits in the input, and looks it up: it returns the name's entry (or
 // nil) and the index of its closing quote, or j = -1 where it stopped at
-// anything else (an escape, a control character, a dot, the end of the
-// input) for memberName to read. (object reads names shorter than 16 bytes
+// anything else (an escape, a control character, a dot, a non-ASCII
+// byte, the end of the input) for memberName to read. (object reads
+// names shorter than 16 bytes
 // itself.) A stop is found as in stringStop: the lowest flagged byte is
 // exact.
 func (sc *scope) readLong(d []byte, start int, x, y uint64) (e *pathEntry, j int) {
 	for j = start + 16; j+8 <= len(d); j += 8 {
-		if m := nameStopsDot(load64(d, j)); m != 0 { // j+8 <= len(d)
+		if m := wordNameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
 			j += bits.TrailingZeros64(m) >> 3
 			if d[j] != '"' {
 				return nil, -1
@@ -222,16 +223,18 @@ func nameStops(x uint64) uint64 {
 	return ((q-ones*0x21)&^q | (b-ones)&^b) & highs
 }
 
-// nameStopsDot is nameStops that also flags the dots, for validObject's
-// word-wise name reader (and readLong): a name with a dot goes to memberName, which
-// finds dotted names by their full path. Each of the three tests can
-// misfire only above a byte it rightly flags, so the lowest flagged byte
-// is still exact.
-func nameStopsDot(x uint64) uint64 {
+// wordNameStops flags the bytes that end a member name read by words
+// (validObject, readLong): nameStops' quote, backslash and control
+// characters, and also every dot and every byte over 0x7F. A name with
+// a dot goes to memberName, which finds dotted names by their full
+// path, and one with non-ASCII text too, which checks it is UTF-8. Each
+// test can misfire only above a byte it rightly flags (the high bits
+// are exact), so the lowest flagged byte is still exact.
+func wordNameStops(x uint64) uint64 {
 	q := x ^ (ones * 0x02)
 	b := x ^ (ones * '\\')
 	p := x ^ (ones * '.')
-	return ((q-ones*0x21)&^q | (b-ones)&^b | (p-ones)&^p) & highs
+	return ((q-ones*0x21)&^q | (b-ones)&^b | (p-ones)&^p | x) & highs
 }
 
 // mayLead tells whether key, a name that is none of the scope's, may
@@ -368,7 +371,7 @@ func (mt *Matcher) memberName(d []byte, i int) (key []byte, next int, dotted boo
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	start := i + 1
 	j := start
-	var dots uint64
+	var dots, hi uint64
 	for ; j+8 <= len(d); j += 8 {
 		x := load64(d, j) // j+8 <= len(d)
 		q := x ^ (ones * '"')
@@ -379,10 +382,12 @@ func (mt *Matcher) memberName(d []byte, i int) (key []byte, next int, dotted boo
 		if m != 0 {
 			stop := bits.TrailingZeros64(m)
 			dots |= dm & (1<<stop - 1)
+			hi |= x & (1<<stop - 1)
 			j += stop / 8
 			break
 		}
 		dots |= dm
+		hi |= x
 	}
 	if j+8 > len(d) {
 		for ; j < len(d); j++ {
@@ -393,9 +398,14 @@ func (mt *Matcher) memberName(d []byte, i int) (key []byte, next int, dotted boo
 			if c == '.' {
 				dots = 1
 			}
+			hi |= uint64(c)
 		}
 	}
 	if j < len(d) && d[j] == '"' {
+		if hi&highs != 0 && !validUTF8(d[start:j]) {
+			k := start + invalidUTF8(d[start:j])
+			return nil, k, false, &SyntaxError{k, "invalid UTF-8 in a string"}
+		}
 		return d[start:j], j + 1, dots != 0, nil
 	}
 	return mt.nameSlow(d, i, j)

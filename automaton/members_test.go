@@ -264,8 +264,8 @@ func FuzzWordNames(f *testing.F) {
 
 // TestNameStops holds nameStops to its byte-wise definition: the lowest
 // flagged byte of any word is its first quote, backslash or control
-// character (none flagged when it has none); and nameStopsDot to the
-// same with the dot.
+// character (none flagged when it has none); and wordNameStops to the
+// same with the dot and the bytes over 0x7F.
 func TestNameStops(t *testing.T) {
 	first := func(b []byte) int {
 		for k, c := range b {
@@ -277,7 +277,7 @@ func TestNameStops(t *testing.T) {
 	}
 	firstDot := func(b []byte) int {
 		for k, c := range b {
-			if c == '"' || c == '\\' || c < 0x20 || c == '.' {
+			if c == '"' || c == '\\' || c < 0x20 || c == '.' || c >= 0x80 {
 				return k
 			}
 		}
@@ -292,11 +292,11 @@ func TestNameStops(t *testing.T) {
 			t.Fatalf("% x: nameStops says byte %d, the first stop is byte %d", b, got, want)
 		}
 		got = 8
-		if m := nameStopsDot(load64(b, 0)); m != 0 {
+		if m := wordNameStops(load64(b, 0)); m != 0 {
 			got = bits.TrailingZeros64(m) >> 3
 		}
 		if want := firstDot(b); got != want {
-			t.Fatalf("% x: nameStopsDot says byte %d, the first stop or dot is byte %d", b, got, want)
+			t.Fatalf("% x: wordNameStops says byte %d, the first stop, dot or non-ASCII byte is byte %d", b, got, want)
 		}
 	}
 	b := make([]byte, 8)

@@ -138,7 +138,9 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		j := -1
 		if start := i + 1; start <= wordEnd {
 			x := load64(d, start) // start+8 <= len(d)
-			if m := nameStops(x); m != 0 {
+			// A name stops at a non-ASCII byte too: memberName reads
+			// such a name and checks its UTF-8 (rare in event names).
+			if m := nameStops(x) | x&highs; m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				if j = start + n; d[j] != '"' {
 					j = -1
@@ -147,7 +149,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				}
 			} else if start+16 <= len(d) {
 				y := load64(d, start+8) // start+16 <= len(d)
-				if m := nameStops(y); m != 0 {
+				if m := nameStops(y) | y&highs; m != 0 {
 					n := bits.TrailingZeros64(m) >> 3
 					if j = start + 8 + n; d[j] != '"' {
 						j = -1
@@ -217,13 +219,15 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				return i, open, err
 			}
 		case uint(i) < uint(len(d)) && d[i] == '"':
-			// A plain string, the usual value of a member nobody
+			// A plain ASCII string, the usual value of a member nobody
 			// matches, is skipped here by words, as stringStop would, on
 			// both paths; skipString (skipTrusted on the trusted path)
-			// reads the rest of any other.
+			// reads the rest of any other, and checks non-ASCII text
+			// is UTF-8.
 			j := i + 1
 			for j+8 <= len(d) {
-				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+				x := load64(d, j) // j+8 <= len(d)
+				if m := nameStops(x) | x&highs; m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					break
 				}
@@ -302,14 +306,15 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 	member: // at a '"'
 		var e *pathEntry
 		j := -1
-		// The names read by words hold no dot: nameStopsDot stops at
-		// one, and memberAt reads the name and finds it as a dotted name
-		// ({"a.b":1} is {"a":{"b":1}}) by its full path. (Object tests
-		// for a dot after the name instead: dots in names are rare, and
-		// the test costs more than the third flag.)
+		// The names read by words hold no dot and are ASCII:
+		// wordNameStops stops at a dot or a byte over 0x7F, and memberAt
+		// reads the name, finds it as a dotted name ({"a.b":1} is
+		// {"a":{"b":1}}) by its full path, and checks its UTF-8. (object
+		// tests for a dot after the name instead: dots in names are rare,
+		// and the test costs more than the flag.)
 		if start := i + 1; start <= wordEnd {
 			x := load64(d, start) // start+8 <= len(d)
-			if m := nameStopsDot(x); m != 0 {
+			if m := wordNameStops(x); m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				if j = start + n; d[j] != '"' {
 					j = -1
@@ -318,7 +323,7 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 				}
 			} else if start+16 <= len(d) {
 				y := load64(d, start+8) // start+16 <= len(d)
-				if m := nameStopsDot(y); m != 0 {
+				if m := wordNameStops(y); m != 0 {
 					n := bits.TrailingZeros64(m) >> 3
 					if j = start + 8 + n; d[j] != '"' {
 						j = -1
@@ -370,12 +375,14 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 				return i, err
 			}
 		case uint(i) < uint(len(d)) && d[i] == '"':
-			// A plain string, the usual value of a member nobody
+			// A plain ASCII string, the usual value of a member nobody
 			// matches, is skipped here by words, as stringStop would;
-			// skipString reads the rest of any other.
+			// skipString reads the rest of any other, and checks
+			// non-ASCII text is UTF-8.
 			j := i + 1
 			for j+8 <= len(d) {
-				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+				x := load64(d, j) // j+8 <= len(d)
+				if m := nameStops(x) | x&highs; m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					break
 				}
@@ -644,13 +651,21 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below *scope) 
 }
 
 func skipString(d []byte, i int) (int, error) {
-	if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
-		return j + 1, nil // the common case: no escape
+	// The common case: no escape, and UTF-8 text (checked a run at a
+	// time; the loop below says where it fails).
+	if j, ascii := stringStopASCII(d, i+1); j < len(d) && d[j] == '"' && (ascii || validUTF8(d[i+1:j])) {
+		return j + 1, nil
 	}
 	for j := i + 1; j < len(d); j++ {
 		switch c := d[j]; {
 		case c == '"':
 			return j + 1, nil
+		case c >= utf8.RuneSelf:
+			if r, size := utf8.DecodeRune(d[j:]); r == utf8.RuneError && size <= 1 {
+				return j, &SyntaxError{j, "invalid UTF-8 in a string"}
+			} else {
+				j += size - 1
+			}
 		case c == '\\':
 			if j+1 >= len(d) {
 				return len(d), &SyntaxError{j, "unexpected end of input in an escape"}
@@ -792,10 +807,60 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 }
 
 // stringStop returns the index of the first byte at or after d[i] that
-// ends a plain run inside a JSON string — a quote, a backslash or a
-// control character — or len(d); eight bytes at a time, by nameStops
-// (whose lowest flagged byte is exact).
+// ends a plain ASCII run inside a JSON string — a quote, a backslash, a
+// control character or a byte over 0x7F (whose text skipString checks is
+// UTF-8) — or len(d); eight bytes at a time, by nameStops and the high
+// bits (each flag exact at the lowest flagged byte).
 func stringStop(d []byte, i int) int {
+	for i+8 <= len(d) {
+		x := load64(d, i) // i+8 <= len(d)
+		if m := nameStops(x) | x&highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	for i < len(d) {
+		if c := d[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// stringStopASCII is stringStop that also tells whether every byte
+// before the stop is ASCII, so the run needs no UTF-8 check. A byte with
+// its high bit set stops the word loop too (one flag more, no mask kept
+// per word): at the first such byte, the string is not ASCII and
+// plainStop finds the end from there. (The high bits are exact flags,
+// so the lowest flagged byte still is.)
+func stringStopASCII(d []byte, i int) (int, bool) {
+	for i+8 <= len(d) {
+		x := load64(d, i) // i+8 <= len(d)
+		q := x ^ (ones * 0x02)
+		b := x ^ (ones * '\\')
+		if m := ((q-ones*0x21)&^q | (b-ones)&^b | x) & highs; m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if d[i] < 0x80 {
+				return i, true
+			}
+			return plainStop(d, i), false
+		}
+		i += 8
+	}
+	for ; i < len(d); i++ {
+		if c := d[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i, true
+		} else if c >= 0x80 {
+			return plainStop(d, i), false
+		}
+	}
+	return i, true
+}
+
+// plainStop is stringStop for text that may hold non-ASCII bytes: it
+// stops only at a quote, a backslash or a control character.
+func plainStop(d []byte, i int) int {
 	for i+8 <= len(d) {
 		if m := nameStops(load64(d, i)); m != 0 { // i+8 <= len(d)
 			return i + bits.TrailingZeros64(m)>>3
@@ -809,36 +874,6 @@ func stringStop(d []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-// stringStopASCII is stringStop that also tells whether every byte
-// before the stop is ASCII, so the run needs no UTF-8 check. A byte with
-// its high bit set stops the word loop too (one flag more, no mask kept
-// per word): at the first such byte, the string is not ASCII and
-// stringStop finds the end from there. (The high bits are exact flags,
-// so the lowest flagged byte still is.)
-func stringStopASCII(d []byte, i int) (int, bool) {
-	for i+8 <= len(d) {
-		x := load64(d, i) // i+8 <= len(d)
-		q := x ^ (ones * 0x02)
-		b := x ^ (ones * '\\')
-		if m := ((q-ones*0x21)&^q | (b-ones)&^b | x) & highs; m != 0 {
-			i += bits.TrailingZeros64(m) >> 3
-			if d[i] < 0x80 {
-				return i, true
-			}
-			return stringStop(d, i), false
-		}
-		i += 8
-	}
-	for ; i < len(d); i++ {
-		if c := d[i]; c == '"' || c == '\\' || c < 0x20 {
-			return i, true
-		} else if c >= 0x80 {
-			return stringStop(d, i), false
-		}
-	}
-	return i, true
 }
 
 // skipDigits returns the end of the run of ASCII digits at d[i], eight

@@ -188,7 +188,8 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 			// than its loop.
 			j := i + 1
 			for j+8 <= len(d) {
-				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+				x := load64(d, j) // j+8 <= len(d)
+				if m := nameStops(x) | x&highs; m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					break
 				}
@@ -279,7 +280,8 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 		// any other, and writes the errors.
 		if j := i + 1; uint(i) < uint(len(d)) && d[i] == '"' {
 			for j+8 <= len(d) {
-				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+				x := load64(d, j) // j+8 <= len(d)
+				if m := nameStops(x) | x&highs; m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					break
 				}
@@ -319,7 +321,8 @@ func skipMemberName(d []byte, i int) (int, error) {
 	}
 	j := i + 1 // stringStop written out, as in skipContainer
 	for j+8 <= len(d) {
-		if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+		x := load64(d, j) // j+8 <= len(d)
+		if m := nameStops(x) | x&highs; m != 0 {
 			j += bits.TrailingZeros64(m) >> 3
 			break
 		}
