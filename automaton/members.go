@@ -223,18 +223,35 @@ func nameStops(x uint64) uint64 {
 	return ((q-ones*0x21)&^q | (b-ones)&^b) & highs
 }
 
+// asciiStops flags (high bit) the bytes of x that end a plain ASCII run
+// in a JSON string: a quote, a backslash, a control character or a byte
+// over 0x7F; in six operations where nameStops' tests and the high bits
+// take eleven. A byte q = x^0x02 less 0x21 has its high bit set when q
+// is below 0x21 (the quote, flipped to 0x20, and the control
+// characters) or at least 0xA1; b = x^0x5C less one, when b is 0 (the
+// backslash) or at least 0x81. An ASCII byte meets only the first cases;
+// every byte over 0x7F one of the others (b >= 0x81 but for 0xDC, whose q
+// is 0xDE). Left without nameStops' &^, the subtractions flag no ASCII
+// byte more. A borrow starts only at a flagged byte and moves upwards,
+// so the lowest flagged byte is exact.
+func asciiStops(x uint64) uint64 {
+	q := x ^ (ones * 0x02)
+	b := x ^ (ones * '\\')
+	return ((q - ones*0x21) | (b - ones)) & highs
+}
+
 // wordNameStops flags the bytes that end a member name read by words
-// (validObject, readLong): nameStops' quote, backslash and control
-// characters, and also every dot and every byte over 0x7F. A name with
-// a dot goes to memberName, which finds dotted names by their full
-// path, and one with non-ASCII text too, which checks it is UTF-8. Each
-// test can misfire only above a byte it rightly flags (the high bits
-// are exact), so the lowest flagged byte is still exact.
+// (validObject, readLong): asciiStops' quote, backslash, control
+// characters and bytes over 0x7F, and the dots. A name with a dot goes
+// to memberName, which finds dotted names by their full path, and one
+// with non-ASCII text too, which checks it is UTF-8. p = x^0x2E less one
+// flags the dot (p is 0) and bytes over 0x7F (p >= 0x81), as b does in
+// asciiStops; the lowest flagged byte is still exact.
 func wordNameStops(x uint64) uint64 {
 	q := x ^ (ones * 0x02)
 	b := x ^ (ones * '\\')
 	p := x ^ (ones * '.')
-	return ((q-ones*0x21)&^q | (b-ones)&^b | (p-ones)&^p | x) & highs
+	return ((q - ones*0x21) | (b - ones) | (p - ones)) & highs
 }
 
 // mayLead tells whether key, a name that is none of the scope's, may

@@ -264,8 +264,8 @@ func FuzzWordNames(f *testing.F) {
 
 // TestNameStops holds nameStops to its byte-wise definition: the lowest
 // flagged byte of any word is its first quote, backslash or control
-// character (none flagged when it has none); and wordNameStops to the
-// same with the dot and the bytes over 0x7F.
+// character (none flagged when it has none); asciiStops to the same with
+// the bytes over 0x7F, and wordNameStops with the dot too.
 func TestNameStops(t *testing.T) {
 	first := func(b []byte) int {
 		for k, c := range b {
@@ -283,6 +283,14 @@ func TestNameStops(t *testing.T) {
 		}
 		return 8
 	}
+	firstASCII := func(b []byte) int {
+		for k, c := range b {
+			if c == '"' || c == '\\' || c < 0x20 || c >= 0x80 {
+				return k
+			}
+		}
+		return 8
+	}
 	check := func(b []byte) {
 		got := 8
 		if m := nameStops(load64(b, 0)); m != 0 {
@@ -290,6 +298,13 @@ func TestNameStops(t *testing.T) {
 		}
 		if want := first(b); got != want {
 			t.Fatalf("% x: nameStops says byte %d, the first stop is byte %d", b, got, want)
+		}
+		got = 8
+		if m := asciiStops(load64(b, 0)); m != 0 {
+			got = bits.TrailingZeros64(m) >> 3
+		}
+		if want := firstASCII(b); got != want {
+			t.Fatalf("% x: asciiStops says byte %d, the first stop or non-ASCII byte is byte %d", b, got, want)
 		}
 		got = 8
 		if m := wordNameStops(load64(b, 0)); m != 0 {
@@ -311,10 +326,27 @@ func TestNameStops(t *testing.T) {
 			}
 		}
 	}
+	// Every pair of bytes at every two places: a borrow from one must
+	// not hide or fake the other.
+	for _, fill := range []byte{'a', 0x21} {
+		for p1 := 0; p1 < 8; p1++ {
+			for p2 := p1 + 1; p2 < 8; p2 += 3 {
+				for c1 := 0; c1 < 256; c1++ {
+					for c2 := 0; c2 < 256; c2++ {
+						for k := range b {
+							b[k] = fill
+						}
+						b[p1], b[p2] = byte(c1), byte(c2)
+						check(b)
+					}
+				}
+			}
+		}
+	}
 	r := rand.New(rand.NewSource(5))
 	for n := 0; n < 200000; n++ {
 		for k := range b {
-			b[k] = "\x00\x1f !\"#\\]a\x7f\x80\xa2\xdc\xff.-/\xae"[r.Intn(18)]
+			b[k] = "\x00\x1f !\"#\\]a\x7f\x80\xa2\xdc\xff.-/\xae\xa0\xa1\xde\x81\x21"[r.Intn(23)]
 		}
 		check(b)
 	}

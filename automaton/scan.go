@@ -312,26 +312,27 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 		// {"a":{"b":1}}) by its full path, and checks its UTF-8. (object
 		// tests for a dot after the name instead: dots in names are rare,
 		// and the test costs more than the flag.)
+		// (The words are loaded again where a name is looked up, so
+		// that none is kept, in a register or spilled, across the test
+		// that finds the name's end.)
 		if start := i + 1; start <= wordEnd {
-			x := load64(d, start) // start+8 <= len(d)
-			if m := wordNameStops(x); m != 0 {
+			if m := wordNameStops(load64(d, start)); m != 0 { // start+8 <= len(d)
 				n := bits.TrailingZeros64(m) >> 3
 				if j = start + n; d[j] != '"' {
 					j = -1
 				} else if sc.has(n) {
-					e = sc.find(x&(1<<(8*n)-1), 0, n)
+					e = sc.find(load64(d, start)&(1<<(8*n)-1), 0, n)
 				}
 			} else if start+16 <= len(d) {
-				y := load64(d, start+8) // start+16 <= len(d)
-				if m := wordNameStops(y); m != 0 {
+				if m := wordNameStops(load64(d, start+8)); m != 0 { // start+16 <= len(d)
 					n := bits.TrailingZeros64(m) >> 3
 					if j = start + 8 + n; d[j] != '"' {
 						j = -1
 					} else if sc.has(8 + n) {
-						e = sc.find(x, y&(1<<(8*n)-1), 8+n)
+						e = sc.find(load64(d, start), load64(d, start+8)&(1<<(8*n)-1), 8+n)
 					}
 				} else {
-					e, j = sc.readLong(d, start, x, y)
+					e, j = sc.readLong(d, start, load64(d, start), load64(d, start+8))
 				}
 			}
 		}
@@ -382,7 +383,7 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 			j := i + 1
 			for j+8 <= len(d) {
 				x := load64(d, j) // j+8 <= len(d)
-				if m := nameStops(x) | x&highs; m != 0 {
+				if m := asciiStops(x); m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					break
 				}
@@ -814,7 +815,7 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 func stringStop(d []byte, i int) int {
 	for i+8 <= len(d) {
 		x := load64(d, i) // i+8 <= len(d)
-		if m := nameStops(x) | x&highs; m != 0 {
+		if m := asciiStops(x); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
@@ -836,10 +837,7 @@ func stringStop(d []byte, i int) int {
 // so the lowest flagged byte still is.)
 func stringStopASCII(d []byte, i int) (int, bool) {
 	for i+8 <= len(d) {
-		x := load64(d, i) // i+8 <= len(d)
-		q := x ^ (ones * 0x02)
-		b := x ^ (ones * '\\')
-		if m := ((q-ones*0x21)&^q | (b-ones)&^b | x) & highs; m != 0 {
+		if m := asciiStops(load64(d, i)); m != 0 { // i+8 <= len(d)
 			i += bits.TrailingZeros64(m) >> 3
 			if d[i] < 0x80 {
 				return i, true

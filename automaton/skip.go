@@ -189,7 +189,7 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 			j := i + 1
 			for j+8 <= len(d) {
 				x := load64(d, j) // j+8 <= len(d)
-				if m := nameStops(x) | x&highs; m != 0 {
+				if m := asciiStops(x); m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					break
 				}
@@ -281,7 +281,7 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 		if j := i + 1; uint(i) < uint(len(d)) && d[i] == '"' {
 			for j+8 <= len(d) {
 				x := load64(d, j) // j+8 <= len(d)
-				if m := nameStops(x) | x&highs; m != 0 {
+				if m := asciiStops(x); m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					break
 				}
@@ -322,7 +322,7 @@ func skipMemberName(d []byte, i int) (int, error) {
 	j := i + 1 // stringStop written out, as in skipContainer
 	for j+8 <= len(d) {
 		x := load64(d, j) // j+8 <= len(d)
-		if m := nameStops(x) | x&highs; m != 0 {
+		if m := asciiStops(x); m != 0 {
 			j += bits.TrailingZeros64(m) >> 3
 			break
 		}
