@@ -243,6 +243,11 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 			return i, &SyntaxError{i, fmt.Sprintf("unexpected character %q", c)}
 		}
 		// After a value: close containers or move to the next element.
+		// The usual ',"' after a member's value is read as one word.
+		if inObj && i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
+			i++
+			goto name
+		}
 		for level > 0 {
 			if i < len(d) && d[i] <= ' ' {
 				i = skipWS(d, i)
