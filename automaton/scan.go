@@ -292,9 +292,11 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 	// A name is read by words while a whole word fits in the input, and
 	// looked up by the words read: one shorter than 16 bytes (most) here,
 	// a longer one by readLong. memberName, the byte-wise definition,
-	// reads the others, and every name with an escape or a control
-	// character, and so reports every error in a name. (Tests set
-	// byteNames to hold the two to each other.)
+	// reads the others, and every name with an escape, a control
+	// character, a dot or a byte over 0x7F, and so reports every error in
+	// a name, finds every dotted name by its full path and checks
+	// non-ASCII names are UTF-8. (Tests set byteNames to hold the two to
+	// each other.)
 	wordEnd := len(d) - 8
 	if mt.byteNames {
 		wordEnd = -1
@@ -306,15 +308,12 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 	member: // at a '"'
 		var e *pathEntry
 		j := -1
-		// The names read by words hold no dot and are ASCII:
-		// wordNameStops stops at a dot or a byte over 0x7F, and memberAt
-		// reads the name, finds it as a dotted name ({"a.b":1} is
-		// {"a":{"b":1}}) by its full path, and checks its UTF-8. (object
-		// tests for a dot after the name instead: dots in names are rare,
-		// and the test costs more than the flag.)
-		// (The words are loaded again where a name is looked up, so
-		// that none is kept, in a register or spilled, across the test
-		// that finds the name's end.)
+		// The names read by words hold no dot ({"a.b":1} is
+		// {"a":{"b":1}}) and are ASCII: wordNameStops stops at a dot or
+		// a byte over 0x7F too. (object tests for a dot after the name
+		// instead: dots in names are rare, and that test costs more than
+		// the flag.) The words are loaded again where a name is looked
+		// up, so that none is kept across the test that finds its end.
 		if start := i + 1; start <= wordEnd {
 			if m := wordNameStops(load64(d, start)); m != 0 { // start+8 <= len(d)
 				n := bits.TrailingZeros64(m) >> 3
