@@ -317,7 +317,7 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 		if start := i + 1; start <= wordEnd {
 			if m := wordNameStops(load64(d, start)); m != 0 { // start+8 <= len(d)
 				n := bits.TrailingZeros64(m) >> 3
-				if j = start + n; d[j] != '"' {
+				if j = start + n; byte(load64(d, start)>>(8*n)) != '"' { // d[j], from the word: no bound test
 					j = -1
 				} else if sc.has(n) {
 					e = sc.find(load64(d, start)&(1<<(8*n)-1), 0, n)
@@ -325,7 +325,7 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 			} else if start+16 <= len(d) {
 				if m := wordNameStops(load64(d, start+8)); m != 0 { // start+16 <= len(d)
 					n := bits.TrailingZeros64(m) >> 3
-					if j = start + 8 + n; d[j] != '"' {
+					if j = start + 8 + n; byte(load64(d, start+8)>>(8*n)) != '"' {
 						j = -1
 					} else if sc.has(8 + n) {
 						e = sc.find(load64(d, start), load64(d, start+8)&(1<<(8*n)-1), 8+n)
