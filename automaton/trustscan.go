@@ -65,45 +65,51 @@ func (mt *Matcher) tobject(d []byte, i, depth int, need int32, sc *scope) (int, 
 			return min(i, len(d)), 0, &SyntaxError{min(i, len(d)), "expected a double-quoted member name"}
 		}
 	member: // at a '"'
+		// The way of the usual member, a name of up to 16 bytes that no
+		// pattern names with a plain string after it, calls nothing:
+		// around a call every value the loop keeps in a register is
+		// saved and loaded again.
 		start := i + 1
 		j, ok := mt.tix.quote(start)
 		if !ok {
 			j = mt.quoteFar(d, start)
 		}
 		var e *pathEntry
-		if j < len(d) && start+16 <= len(d) && (mt.tix.plain(start, j) || !escapedIn(d, start, j)) {
+		if n := j - start; j < len(d) && start+16 <= len(d) && n <= 16 && mt.tix.plain(start, j) {
 			// The name's first two words, zero above its length as a
-			// scope's slots hold them: a shift by 64 or more gives zero,
-			// so x's mask is all ones from 8 bytes on, and y's is zero
-			// up to 8 bytes (and y's shift wraps above 16).
-			n := j - start
-			x, y := load64(d, start), load64(d, start+8) // start+16 <= len(d)
-			if n <= 16 {
-				x &= 1<<(8*uint(n)) - 1
-				y &= ^uint64(0) >> (128 - 8*uint(n))
-				if sc.has(n) {
-					e = sc.find(x, y, n)
-				}
-				// A name with a dot is seldom: its bytes are tested all
-				// at once first (the masked bytes are zeros, no dot).
-				if e == nil && (hasDot(x)|hasDot(y)) != 0 &&
-					j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
-					e = mt.dottedMember(sc, d[start:j])
-				}
-			} else {
-				if sc.has(n) {
-					e = sc.findLong(x, y, d[start:j])
-				}
-				if e == nil && j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
-					e = mt.dottedMember(sc, d[start:j])
-				}
+			// scope's slots hold them, looked up in its home slot; a
+			// name may be further on only where the slot holds another
+			// and the scope has names of its length.
+			m := &nameMasks[n&31]
+			x, y := load64(d, start)&m.x, load64(d, start+8)&m.y // start+16 <= len(d)
+			slots := sc.slots
+			s := &slots[uint(nameHash(x, n)>>(sc.shift&63))&uint(len(slots)-1)]
+			// The name is the slot's or not without a branch (the entry
+			// is loaded first: the compiler makes a conditional move only
+			// of what needs no load); the one branch that depends on the
+			// name is tobject's on e below. A name may be further on
+			// only where the slot holds another name and the scope has
+			// names of its length: seldom, and tested as one word too.
+			se := s.e
+			miss := (s.w0 ^ x) | (s.w1 ^ y) | uint64(int(s.n)^n)
+			if miss == 0 {
+				e = se
+			}
+			if miss != 0 {
+				miss = 1
+			}
+			if miss&^(uint64(s.n)>>63)&(sc.lens>>(uint(n)&63)) != 0 {
+				e = sc.find(x, y, n)
+			}
+			// A name with a dot is seldom: its bytes are tested all at
+			// once first (the masked bytes are zeros, no dot).
+			if e == nil && (hasDot(x)|hasDot(y)) != 0 {
+				e = mt.dottedName(sc, d, start, j)
 			}
 			i = j + 1
 		} else {
-			// An escape in the name, the last bytes of the input, or
-			// no closing quote: byte by byte.
 			var err error
-			if e, i, err = mt.memberAt(d, i, sc); err != nil {
+			if e, i, err = mt.tname(d, i, j, sc); err != nil {
 				return i, 0, err
 			}
 		}
@@ -116,59 +122,24 @@ func (mt *Matcher) tobject(d []byte, i, depth int, need int32, sc *scope) (int, 
 			i++
 		}
 		i = skipWS(d, i)
-		if e == nil {
-			// The usual member: nobody's. A string ends at the next
-			// quote of the index.
-			if uint(i) < uint(len(d)) && d[i] == '"' {
-				j, ok := mt.tix.quote(i + 1)
-				if !ok {
-					j = mt.quoteFar(d, i+1)
-				}
-				i = j + 1
-			} else {
-				var err error
-				if i, err = skipTrusted(d, i); err != nil {
-					return i, 0, err
-				}
-			}
-		} else if k := mt.tabLeaf(d, i, e.pm); k >= 0 {
-			// The usual leaf of the usual rule, matched where it lies.
-			i = k
-			if need != 0 && e != &mt.dotEntry && !e.uncounted {
-				if seen++; seen >= need {
-					return i, 1, nil
-				}
-			}
-		} else if need == 0 {
-			var err error
-			if e.sc != nil && i < len(d) && d[i] == '{' {
-				i, _, err = mt.tobject(d, i, depth+1, 0, e.sc)
-			} else {
-				i, _, err = mt.tvalue(d, i, depth, e.pm, e.sc, 0)
-			}
-			if err != nil {
-				return i, 0, err
-			}
-		} else {
-			// countedValue: a member named with a dot, or the top-level
-			// "", is not one of the names need counts.
-			direct := e != &mt.dotEntry && !e.uncounted
-			childNeed := int32(0)
-			if direct && seen+1 >= need {
-				childNeed = e.need
-			}
+		if e != nil {
 			var open int
 			var err error
-			if i, open, err = mt.tvalue(d, i, depth, e.pm, e.sc, childNeed); err != nil {
+			if i, open, seen, err = mt.tmember(d, i, depth, need, seen, e); err != nil || open > 0 {
+				return i, open, err
+			}
+		} else if uint(i) < uint(len(d)) && d[i] == '"' {
+			// The usual member: nobody's. A string ends at the next
+			// quote of the index.
+			j, ok := mt.tix.quote(i + 1)
+			if !ok {
+				j = mt.quoteFar(d, i+1)
+			}
+			i = j + 1
+		} else {
+			var err error
+			if i, err = skipTrusted(d, i); err != nil {
 				return i, 0, err
-			}
-			if direct {
-				if seen++; seen >= need {
-					return i, open + 1, nil
-				}
-			}
-			if open > 0 {
-				i = finishTrusted(d, i, open)
 			}
 		}
 		// The usual ',"' after a value is read as one word.
@@ -188,6 +159,100 @@ func (mt *Matcher) tobject(d []byte, i, depth int, need int32, sc *scope) (int, 
 			return i, 0, &SyntaxError{i, "expected ',' or '}' in an object"}
 		}
 	}
+}
+
+// nameMasks[n] keeps the bytes of a name of n bytes (at most 16) in the
+// two words read at its start.
+var nameMasks = func() (m [32]struct{ x, y uint64 }) {
+	for n := range 17 {
+		for k := range n {
+			if k < 8 {
+				m[n].x |= 0xFF << (8 * k)
+			} else {
+				m[n].y |= 0xFF << (8 * (k - 8))
+			}
+		}
+	}
+	return m
+}()
+
+// dottedName is the test object makes of a name that is none of the
+// scope's (d[start:j]) before it looks it up as a dotted name.
+func (mt *Matcher) dottedName(sc *scope, d []byte, start, j int) *pathEntry {
+	if j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
+		return mt.dottedMember(sc, d[start:j])
+	}
+	return nil
+}
+
+// tname reads the member name at d[i] (a '"') that tobject does not:
+// longer than 16 bytes, with an escape, in the last 16 bytes of the
+// input, or without a closing quote (j, from the index: len(d)). It
+// returns what the name leads to and the position after it.
+func (mt *Matcher) tname(d []byte, i, j int, sc *scope) (*pathEntry, int, error) {
+	start := i + 1
+	if j >= len(d) || start+16 > len(d) || !mt.tix.plain(start, j) && escapedIn(d, start, j) {
+		return mt.memberAt(d, i, sc) // byte by byte
+	}
+	var e *pathEntry
+	if n := j - start; n <= 16 {
+		m := &nameMasks[n&31]
+		if sc.has(n) {
+			e = sc.find(load64(d, start)&m.x, load64(d, start+8)&m.y, n)
+		}
+	} else if sc.has(n) {
+		e = sc.findLong(load64(d, start), load64(d, start+8), d[start:j])
+	}
+	if e == nil {
+		e = mt.dottedName(sc, d, start, j)
+	}
+	return e, j + 1, nil
+}
+
+// tmember reads the value at d[i] of a member that leads to a pattern
+// path (e) in an object of which tobject needs need names and has seen
+// seen: as object does, with the early stop (countedValue). It returns
+// the position after the value, the objects it leaves open when it
+// stops, and seen again.
+func (mt *Matcher) tmember(d []byte, i, depth int, need, seen int32, e *pathEntry) (int, int, int32, error) {
+	if k := mt.tabLeaf(d, i, e.pm); k >= 0 {
+		// The usual leaf of the usual rule, matched where it lies.
+		if need != 0 && e != &mt.dotEntry && !e.uncounted {
+			if seen++; seen >= need {
+				return k, 1, seen, nil
+			}
+		}
+		return k, 0, seen, nil
+	}
+	if need == 0 {
+		var err error
+		if e.sc != nil && i < len(d) && d[i] == '{' {
+			i, _, err = mt.tobject(d, i, depth+1, 0, e.sc)
+		} else {
+			i, _, err = mt.tvalue(d, i, depth, e.pm, e.sc, 0)
+		}
+		return i, 0, seen, err
+	}
+	// countedValue: a member named with a dot, or the top-level "", is
+	// not one of the names need counts.
+	direct := e != &mt.dotEntry && !e.uncounted
+	childNeed := int32(0)
+	if direct && seen+1 >= need {
+		childNeed = e.need
+	}
+	i, open, err := mt.tvalue(d, i, depth, e.pm, e.sc, childNeed)
+	if err != nil {
+		return i, 0, seen, err
+	}
+	if direct {
+		if seen++; seen >= need {
+			return i, open + 1, seen, nil
+		}
+	}
+	if open > 0 {
+		i = finishTrusted(d, i, open)
+	}
+	return i, 0, seen, nil
 }
 
 // tvalue is value for MatchTrusted.
