@@ -76,7 +76,6 @@ type Matcher struct {
 	// (tests of the word-wise reader).
 	byteNames bool
 	check     trustCheck
-	tix       trustIndex // the string index of MatchTrusted (trustindex.go)
 }
 
 type arrayStep struct {

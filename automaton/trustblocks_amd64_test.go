@@ -14,7 +14,3 @@ func forEachKernel(check func()) {
 		check()
 	}
 }
-
-// setIndexAVX2 selects the index builder: the AVX2 kernel (where the
-// processor has it) or indexWords.
-func setIndexAVX2(on bool) { indexAVX2 = on }

@@ -4,6 +4,3 @@ package automaton
 
 // forEachKernel runs check once: there is no block kernel to choose.
 func forEachKernel(check func()) { check() }
-
-// setIndexAVX2: indexWords is the only builder here.
-func setIndexAVX2(bool) {}
