@@ -121,7 +121,8 @@ type subMachine struct {
 type pathEntry struct {
 	pm    *pathMatcher
 	below bool
-	// uncounted: the top-level "" (members.go, topEntry), which is not one
+	// uncounted: the top-level "" where no pattern names it (members.go,
+	// topEntry): only the way to the names that start with a dot, not one
 	// of the names MatchTrusted's early stop counts.
 	uncounted bool
 	sc        *scope // the object's scope, for a prefix

@@ -188,7 +188,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				// looked up where it lies, without value's dispatch.
 				if k := mt.tabString(d, i, pm); k >= 0 {
 					i = k
-					if need != 0 && e != &mt.dotEntry { // countedValue's count
+					if need != 0 && e != &mt.dotEntry && !e.uncounted { // countedValue's count
 						if seen++; seen >= need {
 							return i, 1, nil
 						}
