@@ -80,3 +80,40 @@ func FuzzGlobMatch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGlobMatchAt checks MatchAt against Match: a value matches a glob
+// exactly when it matches it with some part k at one of the places that
+// part occurs, and never with the part where it does not fit.
+func FuzzGlobMatchAt(f *testing.F) {
+	f.Add(`*a*b`, `xaxb`, uint8(1))
+	f.Add(`ab*ab*`, `ababab`, uint8(0))
+	f.Add(`*/2021/*.jpg`, `b/2021/2021/f.jpg`, uint8(1))
+	f.Add(`arn:aws:*:us-east-1:*:instance/i-*`, `arn:aws:ec2:us-east-1:1:instance/i-0`, uint8(2))
+	f.Add(`*State*tion`, `StateStation`, uint8(2))
+	f.Fuzz(func(t *testing.T, glob, s string, k uint8) {
+		if len(glob) > 24 || len(s) > 100 {
+			return
+		}
+		g, msg := parseGlob(glob)
+		if msg != "" {
+			return
+		}
+		part := int(k) % len(g.Parts)
+		p := g.Parts[part]
+		any := false
+		for at := 0; at+len(p) <= len(s); at++ {
+			if s[at:at+len(p)] != p {
+				continue
+			}
+			if g.MatchAt(s, part, at) {
+				any = true
+				if !g.Match(s) {
+					t.Fatalf("%q on %q: MatchAt part %d at %d, Match false", glob, s, part, at)
+				}
+			}
+		}
+		if want := g.Match(s); any != want {
+			t.Fatalf("%q on %q: MatchAt part %d at some place %v, Match %v", glob, s, part, any, want)
+		}
+	})
+}
