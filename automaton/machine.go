@@ -175,9 +175,9 @@ type pathMatcher struct {
 	// table cannot follow key by key, so commit builds it anew.
 	strRebuild bool
 	// infixStr is the infix trie's node for strings and infixFirst the
-	// set of bytes its literals start with (infix.go).
+	// filter that finds where its literals may start (infix.go).
 	infixStr   *node
-	infixFirst [4]uint64
+	infixFirst *infixFilter
 	gen        uint64 // the write that copied it may change it
 }
 

@@ -41,6 +41,9 @@ type Matcher struct {
 	// foldASCII: the value being walked through the folded tries is all
 	// ASCII (see fire).
 	foldASCII bool
+	// infixOff is where the infix trie's walk reached the marks it fires
+	// started in the value (fire verifies a glob around it).
+	infixOff int
 
 	pathLeaves []pathState // by path index
 	paths      []int32     // paths with leaves in this event
@@ -774,6 +777,12 @@ func (mt *Matcher) foldSure(mk *mark) bool {
 
 func (mt *Matcher) fire(mk *mark, orig []byte) {
 	if mk.verify != verifyNone && !mt.foldSure(mk) {
+		if mk.ab == nil && mt.hitByLeaf(mk.pred) {
+			// The leaf has satisfied the predicate already (a literal
+			// found twice in it, another condition of the field): the
+			// hit would record nothing new, so nothing is verified.
+			return
+		}
 		s := bytesString(orig)
 		var ok bool
 		switch mk.verify {
@@ -784,7 +793,17 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 		case verifyFoldSuffix:
 			ok = compiler.HasSuffixFold(s, mk.check.text)
 		case verifyGlob:
-			ok = mk.check.glob.Match(s)
+			c := mk.check
+			if len(orig) >= 8 && (load64(orig, 0)&c.headMask != c.headW || load64(orig, len(orig)-8)&c.tailMask != c.tailW) {
+				return
+			}
+			at := 0
+			if last := len(c.glob.Parts) - 1; c.part == last {
+				at = len(s) - len(c.glob.Parts[last])
+			} else if c.part > 0 {
+				at = mt.infixOff
+			}
+			ok = c.glob.MatchAt(s, c.part, at)
 		}
 		if !ok {
 			return
@@ -799,6 +818,21 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 	l := &mt.leaves[li]
 	mt.excls = append(mt.excls, exclRec{ab: mk.ab, next: l.excl})
 	l.excl = int32(len(mt.excls) - 1)
+}
+
+// hitByLeaf tells that the leaf being matched has a hit of predicate p.
+func (mt *Matcher) hitByLeaf(p int32) bool {
+	ps := &mt.pred[p]
+	if ps.epoch != mt.epoch {
+		return false
+	}
+	li := int32(0)
+	if !mt.free {
+		if li = mt.cur; li < 0 {
+			return false // not recorded yet: no hit
+		}
+	}
+	return mt.hits[ps.head].leaf == li
 }
 
 // hit records that leaf li satisfies predicate p.
