@@ -10,10 +10,10 @@ import "math/bits"
 // compared with the pairs of bytes the literals begin with, so that an
 // ARN's six colons do not each start a walk for ":instance/i-". A trie
 // of one literal needs no walk at all: the pair is the literal's first
-// and last byte, a candidate is compared whole, and the marks fire at
-// the first place it is found (they are verified against the whole
-// value, wherever the literal is). Elsewhere a value holding a literal
-// twice fires its marks twice, which records nothing new.
+// and last byte, and a candidate is compared whole. Globs are verified
+// around each place their literal is found (globCheck); marks that
+// verify nothing fire at the first place only (infixFilter.once), and a
+// leaf that has a predicate's hit verifies it no more.
 func (mt *Matcher) infixes(pm *pathMatcher, val []byte) {
 	f := pm.infixFirst
 	n := pm.infixStr

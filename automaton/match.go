@@ -793,17 +793,16 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 		case verifyFoldSuffix:
 			ok = compiler.HasSuffixFold(s, mk.check.text)
 		case verifyGlob:
-			c := mk.check
-			if len(orig) >= 8 && (load64(orig, 0)&c.headMask != c.headW || load64(orig, len(orig)-8)&c.tailMask != c.tailW) {
-				return
-			}
+			g := mk.check.glob
 			at := 0
-			if last := len(c.glob.Parts) - 1; c.part == last {
-				at = len(s) - len(c.glob.Parts[last])
-			} else if c.part > 0 {
+			switch g.part {
+			case partHead:
+			case partTail:
+				at = len(orig) - g.keyLen
+			default:
 				at = mt.infixOff
 			}
-			ok = c.glob.MatchAt(s, c.part, at)
+			ok = g.at(orig, at)
 		}
 		if !ok {
 			return

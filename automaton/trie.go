@@ -1,10 +1,6 @@
 package automaton
 
-import (
-	"math/bits"
-
-	"github.com/patternc/patternc/compiler"
-)
+import "math/bits"
 
 // A node is a state of a persistent byte trie: the value automaton of one
 // path. Values are typed keys (see key.go); a transition consumes one byte.
@@ -86,20 +82,11 @@ type mark struct {
 // markCheck is the pattern side of a mark's verification, kept apart so
 // that the common mark (an exact value) is 24 bytes, not 64.
 type markCheck struct {
-	text string        // pattern text for fold verification
-	glob compiler.Glob // for verifyGlob
-	// part is the glob part its trie found: 0 the head (forward trie),
-	// the last the tail (reversed trie), else a middle part (infix trie,
-	// found at Matcher.infixOff). The rest is verified around it.
-	part int
-	// A glob's first and last bytes (up to eight of its head and of its
-	// tail), as a word and mask compared with the value's first and last
-	// word: most globs a trie position holds differ there ("*/2021/*.jpg",
-	// "*/2021/*.png"), and are ruled out without a call.
-	headW, headMask, tailW, tailMask uint64
+	text string // pattern text for fold verification
 	// ascii: text is all ASCII, so an ASCII value that reached the mark
 	// through a folded trie needs no verification (fire).
 	ascii bool
+	glob  *globCheck // for verifyGlob (globcheck.go)
 }
 
 // foldCheck is the check of a fold mark on pattern text s.
@@ -112,29 +99,6 @@ func foldCheck(s string) *markCheck {
 		}
 	}
 	return &markCheck{text: s, ascii: ascii}
-}
-
-// globCheck is the check of a glob indexed by literal lit in a trie of
-// the kind (see putGlob).
-func globCheck(g compiler.Glob, kind trieKind, lit string) *markCheck {
-	c := &markCheck{glob: g}
-	switch kind {
-	case trieRev:
-		c.part = len(g.Parts) - 1
-	case trieInfix:
-		for c.part = 1; c.part < len(g.Parts)-1 && g.Parts[c.part] != lit; c.part++ {
-		}
-	}
-	head, tail := g.Parts[0], g.Parts[len(g.Parts)-1]
-	for i := 0; i < len(head) && i < 8; i++ {
-		c.headW |= uint64(head[i]) << (8 * i)
-		c.headMask |= 0xff << (8 * i)
-	}
-	for i := 0; i < len(tail) && i < 8; i++ {
-		c.tailW |= uint64(tail[len(tail)-1-i]) << (56 - 8*i)
-		c.tailMask |= 0xff << (56 - 8*i)
-	}
-	return c
 }
 
 // child returns the target of byte b, or nil.

@@ -730,7 +730,7 @@ func (t *tx) putGlob(pm *pathMatcher, g compiler.Glob, mk mark) {
 	}
 	kind, lit := globKey(g)
 	if !globExact(g, kind) {
-		mk.verify, mk.check = verifyGlob, globCheck(g, kind, lit)
+		mk.verify, mk.check = verifyGlob, &markCheck{glob: newGlobCheck(g, kind, lit)}
 	}
 	switch kind {
 	case trieRev:
