@@ -11,7 +11,7 @@ import (
 // (forward trie), the tail at its end (reversed trie) or a middle part
 // anywhere (infix trie, at Matcher.infixOff). A value matches the glob
 // exactly when it matches it with the key at one of the places the key
-// occurs (compiler.Glob.MatchAt), and the infix trie tries them all; so
+// occurs, and the infix trie tries them all (FuzzGlobCheck); so
 // the check is the rest of the glob around that place: the head and tail
 // that are not the key, and the middle parts on each side at their
 // leftmost places.

@@ -60,52 +60,6 @@ func (g Glob) Match(s string) bool {
 	return true
 }
 
-// MatchAt reports whether s matches the glob with part k at offset at:
-// an index that found part k in s (the head at 0, the tail at the end,
-// a middle part anywhere) verifies the rest with it, without searching
-// for that part again. s[at:] must begin with part k. A value matches
-// the glob exactly when it matches it with part k at one of the places
-// part k occurs: so an index that tries every such place (a middle part
-// is found at each) agrees with Match.
-func (g Glob) MatchAt(s string, k, at int) bool {
-	parts := g.Parts
-	last := len(parts) - 1
-	end := at + len(parts[k])
-	if last == 0 {
-		return at == 0 && end == len(s)
-	}
-	head, tail := parts[0], parts[last]
-	lo, hi := len(head), len(s)-len(tail)
-	if k > 0 {
-		if at < lo || lo > 0 && s[:lo] != head || k > 1 && !matchMiddle(parts[1:k], s[lo:at]) {
-			return false
-		}
-	} else if at != 0 {
-		return false
-	}
-	if k < last {
-		if end > hi || hi < len(s) && s[hi:] != tail || k+1 < last && !matchMiddle(parts[k+1:last], s[end:hi]) {
-			return false
-		}
-	} else if end != len(s) {
-		return false
-	}
-	return true
-}
-
-// matchMiddle tells whether the parts occur in s in order, apart, each at
-// its leftmost place after the one before.
-func matchMiddle(parts []string, s string) bool {
-	for _, p := range parts {
-		i := strings.Index(s, p)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(p):]
-	}
-	return true
-}
-
 // String writes the glob back in wildcard syntax.
 func (g Glob) String() string {
 	var b strings.Builder
