@@ -3,6 +3,7 @@ package automaton
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -38,8 +39,9 @@ type Matcher struct {
 	// array, at a path that does not record all its leaves. It is so for
 	// the whole leaf, so addLeaf works it out once for all its marks.
 	free bool
-	// foldASCII: the value being walked through the folded tries is all
-	// ASCII (see fire).
+	// foldASCII: the value being walked through the folded tries is read
+	// lowering ASCII bytes (all ASCII, or for ASCII patterns only): the
+	// sure marks it reaches need no verification (foldSure).
 	foldASCII bool
 	// infixOff is where the infix trie's walk reached the marks it fires
 	// started in the value (fire verifies a glob around it).
@@ -375,7 +377,7 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 					mt.fireAll(s.end, val)
 				}
 			}
-		} else {
+		} else if pm.str != nil {
 			mt.walkFrom(pm.str, val, val)
 		}
 		if !pm.strMore {
@@ -387,24 +389,29 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		if pm.infixStr != nil {
 			mt.infixes(pm, val)
 		}
-		if (pm.fold != nil || pm.revFold != nil) && asciiOnly(val) {
-			// An ASCII value folds to its lower case byte for byte: the
-			// walks lower what they read, and read only that.
-			mt.foldASCII = true
-			if pm.fold != nil {
-				mt.walkLower(pm.fold.child(tagString), val)
-			}
-			if pm.revFold != nil {
-				mt.walkRevLower(pm.revFold.child(tagString), val)
-			}
-			mt.foldASCII = false
-		} else if pm.fold != nil || pm.revFold != nil {
-			mt.foldBuf, mt.foldASCII = foldValue(mt.foldBuf[:0], val)
-			if pm.fold != nil {
-				mt.walk(pm.fold, tagString, mt.foldBuf, val, false)
-			}
-			if pm.revFold != nil {
-				mt.walk(pm.revFold, tagString, mt.foldBuf, val, true)
+		if pm.foldStr != nil || pm.revFoldStr != nil {
+			if pm.foldWide == 0 || asciiOnly(val) {
+				// An ASCII value folds to its lower case byte for byte:
+				// the walks lower what they read, and read only that.
+				// Where every fold pattern is ASCII, so is any value for
+				// them: a pattern byte admits its two ASCII cases only,
+				// which a byte of a value either is or is not, whatever
+				// the rest of the value holds.
+				mt.foldASCII = true
+				if pm.foldStr != nil {
+					mt.walkLower(pm.foldStr, val)
+				}
+				if pm.revFoldStr != nil {
+					mt.walkRevLower(pm.revFoldStr, val)
+				}
+			} else {
+				mt.foldBuf, mt.foldASCII = foldValue(mt.foldBuf[:0], val)
+				if pm.foldStr != nil {
+					mt.walkFrom(pm.foldStr, mt.foldBuf, val)
+				}
+				if pm.revFoldStr != nil {
+					mt.walkRev(pm.revFoldStr, mt.foldBuf, val)
+				}
 			}
 			mt.foldASCII = false
 		}
@@ -647,13 +654,8 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 	j := len(val)
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
-			if j < len(seg) {
+			if j < len(seg) || !equalLowerRev(val[j-len(seg):j], seg) {
 				return
-			}
-			for k := 0; k < len(seg); k++ {
-				if lowerASCII(val[j-1-k]) != seg[k] {
-					return
-				}
 			}
 			j -= len(seg)
 		}
@@ -678,24 +680,60 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// equalLower tells whether ASCII v lowered is seg (as long as v), eight
-// bytes at a time as foldValue lowers them.
+// equalLower tells whether v lowered is seg (as long as v, ASCII): words
+// of v lowered as foldValue lowers them, the last overlapping the one
+// before, and a short seg in two halves that overlap likewise. A byte of
+// v that is not ASCII stays so lowered (lowering only sets bits), so the
+// word holding it differs from seg's, whatever a carry out of it did to
+// the bytes above.
 func equalLower(v []byte, seg string) bool {
 	s := stringBytes(seg)
-	k := 0
-	for ; k+8 <= len(s) && k+8 <= len(v); k += 8 {
-		x := load64(v, k)
-		upper := (x + ones*(0x80-'A')) &^ (x + ones*(0x80-'Z'-1)) & highs
-		if x|upper>>2 != load64(s, k) {
-			return false
+	n := len(s)
+	switch {
+	case n >= 8:
+		for k := 0; k+8 < n; k += 8 {
+			if lower64(load64(v, k)) != load64(s, k) {
+				return false
+			}
 		}
+		return lower64(load64(v, n-8)) == load64(s, n-8)
+	case n >= 4:
+		return lower64(uint64(load32(v, 0))) == uint64(load32(s, 0)) &&
+			lower64(uint64(load32(v, n-4))) == uint64(load32(s, n-4))
+	case n >= 2:
+		return lower64(uint64(load16(v, 0))) == uint64(load16(s, 0)) &&
+			lower64(uint64(load16(v, n-2))) == uint64(load16(s, n-2))
 	}
-	for ; k < len(s); k++ {
-		if lowerASCII(v[k]) != s[k] {
-			return false
+	return n == 0 || lowerASCII(v[0]) == s[0]
+}
+
+// equalLowerRev is equalLower for a reversed trie's seg: v read from its
+// end lowered is seg (the words of v byte-swapped).
+func equalLowerRev(v []byte, seg string) bool {
+	s := stringBytes(seg)
+	n := len(s)
+	switch {
+	case n >= 8:
+		for k := 0; k+8 < n; k += 8 {
+			if lower64(bits.ReverseBytes64(load64(v, n-8-k))) != load64(s, k) {
+				return false
+			}
 		}
+		return lower64(bits.ReverseBytes64(load64(v, 0))) == load64(s, n-8)
+	case n >= 4:
+		return lower64(uint64(bits.ReverseBytes32(load32(v, n-4)))) == uint64(load32(s, 0)) &&
+			lower64(uint64(bits.ReverseBytes32(load32(v, 0)))) == uint64(load32(s, n-4))
+	case n >= 2:
+		return lower64(uint64(bits.ReverseBytes16(load16(v, n-2)))) == uint64(load16(s, 0)) &&
+			lower64(uint64(bits.ReverseBytes16(load16(v, 0)))) == uint64(load16(s, n-2))
 	}
-	return true
+	return n == 0 || lowerASCII(v[0]) == s[0]
+}
+
+// lower64 lowers the ASCII capitals of the bytes of x (foldValue's rule).
+func lower64(x uint64) uint64 {
+	upper := (x + ones*(0x80-'A')) &^ (x + ones*(0x80-'Z'-1)) & highs
+	return x | upper>>2
 }
 
 // asciiOnly tells whether v is all ASCII, eight bytes at a time.
@@ -772,7 +810,7 @@ func (mt *Matcher) stamp(marks []mark) {
 // value. Each pattern byte then admits its two ASCII cases and nothing
 // else, which is what the folded trie compared.
 func (mt *Matcher) foldSure(mk *mark) bool {
-	return mk.verify < verifyGlob && mt.foldASCII && mk.check.ascii
+	return mk.sure && mt.foldASCII
 }
 
 func (mt *Matcher) fire(mk *mark, orig []byte) {

@@ -75,8 +75,13 @@ const (
 type mark struct {
 	pred   int32
 	verify verify
-	ab     *abCond
-	check  *markCheck // what verify compares with; nil for verifyNone
+	// sure: a fold mark whose pattern text is all ASCII. Each pattern
+	// byte then admits its two ASCII cases and nothing else, so a walk
+	// that reached it lowering ASCII bytes compared all there is to
+	// compare (foldSure).
+	sure  bool
+	ab    *abCond
+	check *markCheck // what verify compares with; nil for verifyNone
 }
 
 // markCheck is the pattern side of a mark's verification, kept apart so
