@@ -644,7 +644,19 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 			}
 			return
 		}
-		n = n.child(lowerASCII(val[i]))
+		// Most nodes of a folded trie lead on by one key or none (the
+		// patterns of a path share little), stepped without the call.
+		switch b, keys := lowerASCII(val[i]), n.keys; len(keys) {
+		case 0:
+			return
+		case 1:
+			if keys[0] != b {
+				return
+			}
+			n = n.kids[0]
+		default:
+			n = n.child(b)
+		}
 		i++
 	}
 }
@@ -669,7 +681,17 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 			return
 		}
 		j--
-		n = n.child(lowerASCII(val[j]))
+		switch b, keys := lowerASCII(val[j]), n.keys; len(keys) {
+		case 0:
+			return
+		case 1:
+			if keys[0] != b {
+				return
+			}
+			n = n.kids[0]
+		default:
+			n = n.child(b)
+		}
 	}
 }
 
