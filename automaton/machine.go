@@ -178,13 +178,14 @@ type pathMatcher struct {
 	// filter that finds where its literals may start (infix.go).
 	infixStr   *node
 	infixFirst *infixFilter
-	// foldStr and revFoldStr are the folded tries' nodes for strings;
+	// revStr, foldStr and revFoldStr are the reversed and folded tries'
+	// nodes for strings (as str is the forward trie's);
 	// foldWide counts the fold marks whose pattern text is not all ASCII
 	// (put keeps it): without them, the walks that lower an ASCII byte
 	// as they read it answer for any value, ASCII or not (addLeaf).
-	foldStr, revFoldStr *node
-	foldWide            int32
-	gen                 uint64 // the write that copied it may change it
+	revStr, foldStr, revFoldStr *node
+	foldWide                    int32
+	gen                         uint64 // the write that copied it may change it
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.

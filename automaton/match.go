@@ -383,8 +383,8 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		if !pm.strMore {
 			return // the forward trie is all a string meets here
 		}
-		if pm.rev != nil {
-			mt.walk(pm.rev, tagString, val, val, true)
+		if pm.revStr != nil {
+			mt.walkRev(pm.revStr, val, val)
 		}
 		if pm.infixStr != nil {
 			mt.infixes(pm, val)
