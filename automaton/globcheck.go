@@ -63,6 +63,12 @@ func newGlobCheck(g compiler.Glob, kind trieKind, lit string) *globCheck {
 	return c
 }
 
+// ends tells whether s may match: the first and last word of a value of
+// eight bytes or more hold the glob's ends there.
+func (c *globCheck) ends(s []byte) bool {
+	return len(s) < 8 || load64(s, 0)&c.headMask == c.headW && load64(s, len(s)-8)&c.tailMask == c.tailW
+}
+
 // at tells whether s matches the glob with the key at offset at (s holds
 // the key there: the trie compared it).
 func (c *globCheck) at(s []byte, at int) bool {

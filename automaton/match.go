@@ -792,7 +792,11 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 	for k := range marks {
 		mk := &marks[k]
 		if !free || mk.ab != nil || mk.verify != verifyNone && !mt.foldSure(mk) {
-			mt.fire(mk, orig)
+			// Most globs of one trie position differ in their ends,
+			// compared here without the call.
+			if mk.verify != verifyGlob || mk.check.glob.ends(orig) {
+				mt.fire(mk, orig)
+			}
 			continue
 		}
 		// hit(mk.pred, 0), inline
