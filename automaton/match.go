@@ -654,6 +654,16 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 				return
 			}
 			n = n.kids[0]
+		case 2, 3, 4:
+			// The first letters of a few patterns, without the call.
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
 		default:
 			n = n.child(b)
 		}
