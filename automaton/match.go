@@ -630,7 +630,16 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 	i := 0
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
-			if len(val)-i < len(seg) || !equalLower(val[i:i+len(seg)], seg) {
+			if len(val)-i < len(seg) {
+				return
+			}
+			if v, l := val[i:i+len(seg)], len(seg); l >= 4 && l <= 8 {
+				// equalLower's two halves, the usual seg, in line.
+				s := stringBytes(seg)
+				if lower64(uint64(load32(v, 0))) != uint64(load32(s, 0)) || lower64(uint64(load32(v, l-4))) != uint64(load32(s, l-4)) {
+					return
+				}
+			} else if !equalLower(v, seg) {
 				return
 			}
 			i += len(seg)
