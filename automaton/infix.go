@@ -115,10 +115,22 @@ func (mt *Matcher) infixAt(n *node, f *infixFilter, val []byte, j int) bool {
 		}
 		mt.infixOff = j
 		mt.fireAll(n.more.pass, val)
-		return f.once
+		return f.once || mt.allHit(n.more.pass)
 	}
 	mt.infixWalk(n, val[j:], val)
 	return false
+}
+
+// allHit tells that the leaf has a hit of every mark's predicate (an
+// exclusion is not tracked so): a literal found again would verify
+// nothing.
+func (mt *Matcher) allHit(marks []mark) bool {
+	for k := range marks {
+		if marks[k].ab != nil || !mt.hitByLeaf(marks[k].pred) {
+			return false
+		}
+	}
+	return true
 }
 
 // infixWalk is walkFrom for the infix trie, which holds pass marks only
