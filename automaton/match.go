@@ -377,11 +377,16 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 					mt.fireAll(s.end, val)
 				}
 			}
+		} else if !pm.strMore {
+			mt.walkFrom(pm.str, val, val)
+			return // the forward trie is all a string meets here
 		} else if pm.str != nil {
+			// Other tries read strings here, and often the forward
+			// one holds none.
 			mt.walkFrom(pm.str, val, val)
 		}
 		if !pm.strMore {
-			return // the forward trie is all a string meets here
+			return
 		}
 		if pm.revStr != nil {
 			mt.walkRev(pm.revStr, val, val)
