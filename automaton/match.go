@@ -713,6 +713,15 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 				return
 			}
 			n = n.kids[0]
+		case 2, 3, 4:
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
 		default:
 			n = n.child(b)
 		}
