@@ -562,8 +562,19 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 			mt.fireAll(more.pass, orig)
 		}
 		if i == len(val) {
-			if len(n.end) > 0 {
-				mt.fireAll(n.end, orig)
+			if end := n.end; len(end) == 1 && mt.free && end[0].verify == verifyNone && end[0].ab == nil {
+				// One plain mark, the usual exact value of a path's rules,
+				// stamped in line as the lowering walks do.
+				p := end[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					mt.fired = append(mt.fired, p)
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else if len(end) > 0 {
+				mt.fireAll(end, orig)
 			}
 			return
 		}
