@@ -559,7 +559,20 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 		}
 		more := n.more
 		if more != nil && len(more.pass) > 0 {
-			mt.fireAll(more.pass, orig)
+			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].verify == verifyNone && pass[0].ab == nil {
+				// One plain mark (a prefix), stamped in line as an end
+				// mark is below.
+				p := pass[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					mt.fired = append(mt.fired, p)
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.fireAll(pass, orig)
+			}
 		}
 		if i == len(val) {
 			if end := n.end; len(end) == 1 && mt.free && end[0].verify == verifyNone && end[0].ab == nil {
@@ -615,7 +628,19 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 		}
 		more := n.more
 		if more != nil && len(more.pass) > 0 {
-			mt.fireAll(more.pass, orig)
+			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].verify == verifyNone && pass[0].ab == nil {
+				// One plain mark (a suffix), stamped in line as walkFrom does.
+				p := pass[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					mt.fired = append(mt.fired, p)
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.fireAll(pass, orig)
+			}
 		}
 		if j == 0 {
 			if len(n.end) > 0 {
