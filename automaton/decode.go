@@ -176,11 +176,26 @@ func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) 
 	case '"':
 		return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
 	case '\\':
+		if pm.strTail != 0 && mt.trusted {
+			if next, ok := mt.tailString(d, start, j, pm); ok {
+				return next, 0, nil
+			}
+		}
 		// From the start again: the plain prefix is stored a word at a
 		// time on the way, cheaper than a separate copy.
 		v0 := len(mt.valBuf)
-		buf, next, raw := decodeString(mt.valBuf, d, start)
-		if next < 0 || !mt.trusted && (!ascii || raw != 0) && !validUTF8(buf[v0:]) {
+		var buf []byte
+		var next int
+		if mt.trusted {
+			buf, next = mt.trustedString(d, start, pm)
+		} else {
+			var raw uint64
+			buf, next, raw = decodeString(mt.valBuf, d, start)
+			if next >= 0 && (!ascii || raw != 0) && !validUTF8(buf[v0:]) {
+				next = -1
+			}
+		}
+		if next < 0 {
 			_, next, err := unescapeSlow(mt.valBuf, d, i)
 			if err == nil { // unreachable: the two read alike
 				err = &SyntaxError{i, "malformed string"}

@@ -955,6 +955,7 @@ func (t *tx) commit() {
 		if !pm.strMore && !pm.recordAll {
 			pm.leafTab = pm.strTab
 		}
+		pm.setStringCuts()
 	}
 	for i, changed := range t.reindex {
 		if changed {
