@@ -39,11 +39,21 @@ var hexVal = func() (t [256]byte) {
 	return t
 }()
 
-// hex4 reads the four hex digits of x (as load32 reads them); ok is
-// false when one is not a hex digit.
+// hex4 reads the four hex digits of x (as load32 reads them, the first
+// digit lowest); ok is false when one is not a hex digit. All four at
+// once, in the bytes of x: a byte below 0x80 is a digit when adding 0x50
+// sets its high bit and adding 0x46 does not, a letter when its lower
+// case (OR 0x20) does so for 0x1F and 0x19 (no sum carries out of its
+// byte); a byte of 0x80 or more fails by its own high bit, whatever its
+// carry does to the next. A digit's value is its low nibble, a letter's
+// that plus 9 (bit 6 tells letters). (A table lookup per digit cost the
+// decoder's escape loop registers it had to spill.)
 func hex4(x uint32) (rune, bool) {
-	a, b, c, e := hexVal[byte(x)], hexVal[byte(x>>8)], hexVal[byte(x>>16)], hexVal[x>>24]
-	return rune(a)<<12 | rune(b)<<8 | rune(c)<<4 | rune(e), (a|b|c|e)&0xF0 == 0
+	l := x | 0x20202020
+	ok := ((x+0x50505050)&^(x+0x46464646)|(l+0x1F1F1F1F)&^(l+0x19191919))&^x&0x80808080 == 0x80808080
+	v := x&0x0F0F0F0F + x>>6&0x01010101*9
+	v = (v<<4 | v>>8) & 0x00FF00FF // two digits to a byte: bytes 0 and 2
+	return rune(v&0xFF<<8 | v>>16), ok
 }
 
 // utf8Wide encodes r (a valid rune from U+0800 on, not a surrogate) in
