@@ -135,7 +135,8 @@ func (mt *Matcher) trustedString(d []byte, start int, pm *pathMatcher) ([]byte, 
 }
 
 // decodeTrusted is decodeString for trusted input, where a control
-// character is not an error and UTF-8 need not be checked, and for
+// character is not an error, UTF-8 need not be checked and the digits of
+// a \u escape are taken to be hex digits (hexValue), and for
 // strings read only up to a limit: it decodes the string body at d[j]
 // onto dst until the closing quote, or (cut) until the first stop or
 // word at which dst has at least lim bytes. It returns the end past the
@@ -191,22 +192,17 @@ func decodeTrusted(dst []byte, d []byte, j, lim int) (out []byte, end int, cut b
 			case j+1 >= len(d):
 				return nil, -1, false
 			}
-			if e := escByte[d[j+1]]; e != 0 {
-				store32(buf, w, uint32(e))
-				w++
-				j += 2
-			} else if d[j+1] != 'u' || j+6 > len(d) {
-				return nil, -1, false
-			} else if r, ok := hex4(load32(d, j+2)); !ok {
-				return nil, -1, false
-			} else {
+			if d[j+1] == 'u' && j+6 <= len(d) {
+				r := hexValue(load32(d, j+2))
 				j += 6
 				if r&0xF800 == 0xD800 {
-					lo, ok := rune(0), false
+					// As decodeString: a pair is one character, a lone
+					// surrogate U+FFFD.
+					lo := rune(-1)
 					if r < 0xDC00 && j+6 <= len(d) && d[j] == '\\' && d[j+1] == 'u' {
-						lo, ok = hex4(load32(d, j+2))
+						lo = hexValue(load32(d, j+2))
 					}
-					if ok && lo&0xFC00 == 0xDC00 {
+					if lo&0xFC00 == 0xDC00 {
 						r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
 						j += 6
 					} else {
@@ -221,12 +217,27 @@ func decodeTrusted(dst []byte, d []byte, j, lim int) (out []byte, end int, cut b
 				}
 				store32(buf, w, x)
 				w += n
+			} else if e := escByte[d[j+1]]; e != 0 {
+				store32(buf, w, uint32(e))
+				w++
+				j += 2
+			} else {
+				return nil, -1, false
 			}
 			if j >= len(d) || d[j] != '\\' && d[j] != '"' {
 				break
 			}
 		}
 	}
+}
+
+// hexValue is hex4 for digits known to be hex digits (trusted input):
+// the value alone, without the check, which costs as much again. On
+// other bytes it answers some rune below 0x10000.
+func hexValue(x uint32) rune {
+	v := x&0x0F0F0F0F + x>>6&0x01010101*9
+	v = (v<<4 | v>>8) & 0x00FF00FF // two digits to a byte: bytes 0 and 2
+	return rune(v&0xFF<<8 | v>>16)
 }
 
 // plainTail tells whether d[from:last], the end of a string's body, is

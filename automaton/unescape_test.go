@@ -145,12 +145,16 @@ func TestHex4(t *testing.T) {
 				if ok != wok || ok && r != wr {
 					t.Fatalf("hex4(%08x) = %x %v, want %x %v", x, r, ok, wr, wok)
 				}
+				if v := hexValue(x); wok && v != wr || v > 0xFFFF {
+					t.Fatalf("hexValue(%08x) = %x, want %x", x, v, wr)
+				}
 			}
 		}
 	}
 }
 
-// FuzzHex4: hex4 agrees with its definition.
+// FuzzHex4: hex4 agrees with its definition, and so does hexValue on
+// hex digits.
 func FuzzHex4(f *testing.F) {
 	f.Add(uint32(0x39663041))
 	f.Fuzz(func(t *testing.T, x uint32) {
@@ -158,6 +162,9 @@ func FuzzHex4(f *testing.F) {
 		wr, wok := hex4Bytewise(x)
 		if ok != wok || ok && r != wr {
 			t.Fatalf("hex4(%08x) = %x %v, want %x %v", x, r, ok, wr, wok)
+		}
+		if v := hexValue(x); wok && v != wr || v > 0xFFFF {
+			t.Fatalf("hexValue(%08x) = %x, want %x", x, v, wr)
 		}
 	})
 }
