@@ -662,10 +662,11 @@ func stringStopASCII(d []byte, i int) (int, bool) {
 	var hi uint64
 	for i+8 <= len(d) {
 		x := load64(d, i)
-		q := x ^ (ones * '"')
+		// A quote or a control character is a byte below 0x21 once
+		// 0x02 is flipped (as in decodeString).
+		y := x ^ (ones * 0x02)
 		b := x ^ (ones * '\\')
-		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
-		if m &= highs; m != 0 {
+		if m := ((y-ones*0x21)&^y | (b-ones)&^b) & highs; m != 0 {
 			stop := bits.TrailingZeros64(m) // the stop byte's high bit
 			hi |= x & highs & (1<<stop - 1)
 			return i + stop/8, hi == 0
