@@ -639,10 +639,12 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 func stringStop(d []byte, i int) int {
 	for i+8 <= len(d) {
 		x := load64(d, i)
-		q := x ^ (ones * '"')
+		// A quote or a control character is a byte below 0x21 once
+		// 0x02 is flipped (as in decodeString).
+		y := x ^ (ones * 0x02)
 		b := x ^ (ones * '\\')
-		if m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x); m&highs != 0 {
-			return i + bits.TrailingZeros64(m&highs)>>3
+		if m := ((y-ones*0x21)&^y | (b-ones)&^b) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
 	}

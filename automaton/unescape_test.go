@@ -168,3 +168,20 @@ func FuzzHex4(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStringStop holds stringStop, which finds a quote and a control
+// character with one test, to the byte loop it stands for.
+func FuzzStringStop(f *testing.F) {
+	f.Add([]byte("plain text, then a \"quote\" and \\ and \x1f and \x7f\x80\xff \x20\x21\x22\x23"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for i := 0; i <= len(data); i++ {
+			want := i
+			for want < len(data) && data[want] != '"' && data[want] != '\\' && data[want] >= 0x20 {
+				want++
+			}
+			if got := stringStop(data, i); got != want {
+				t.Fatalf("%q from %d: stringStop %d, want %d", data, i, got, want)
+			}
+		}
+	})
+}
