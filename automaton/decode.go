@@ -97,12 +97,9 @@ func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64)
 			// The bytes past a stop count too: they are the string's or,
 			// past its end, at worst cost the caller a needless check.
 			hi |= x
-			// A quote or a control character is a byte below 0x21 once
-			// 0x02 is flipped (the quote becomes 0x20, controls stay
-			// below it): one test for both.
-			y := x ^ (ones * 0x02)
-			b := x ^ (ones * '\\')
-			if m := ((y-ones*0x21)&^y | (b-ones)&^b) & highs; m != 0 {
+			// nameStops finds a quote and a control character with
+			// one test.
+			if m := nameStops(x); m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				w += n
 				j += n

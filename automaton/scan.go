@@ -639,11 +639,7 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 func stringStop(d []byte, i int) int {
 	for i+8 <= len(d) {
 		x := load64(d, i)
-		// A quote or a control character is a byte below 0x21 once
-		// 0x02 is flipped (as in decodeString).
-		y := x ^ (ones * 0x02)
-		b := x ^ (ones * '\\')
-		if m := ((y-ones*0x21)&^y | (b-ones)&^b) & highs; m != 0 {
+		if m := nameStops(x); m != 0 { // one test for quotes and controls
 			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
@@ -664,11 +660,7 @@ func stringStopASCII(d []byte, i int) (int, bool) {
 	var hi uint64
 	for i+8 <= len(d) {
 		x := load64(d, i)
-		// A quote or a control character is a byte below 0x21 once
-		// 0x02 is flipped (as in decodeString).
-		y := x ^ (ones * 0x02)
-		b := x ^ (ones * '\\')
-		if m := ((y-ones*0x21)&^y | (b-ones)&^b) & highs; m != 0 {
+		if m := nameStops(x); m != 0 { // one test for quotes and controls
 			stop := bits.TrailingZeros64(m) // the stop byte's high bit
 			hi |= x & highs & (1<<stop - 1)
 			return i + stop/8, hi == 0
