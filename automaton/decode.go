@@ -197,7 +197,16 @@ func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) 
 		var buf []byte
 		var next int
 		if mt.trusted {
-			buf, next = mt.trustedString(d, start, pm)
+			// At a path that reads only a string's head (strHead), up
+			// to the first stop past it; the rest is skipped.
+			lim := len(d) + v0 // more than any string here decodes to
+			if pm.strHead != 0 {
+				lim = v0 + int(pm.strHead)
+			}
+			var cut bool
+			if buf, next, cut = decodeTrusted(mt.valBuf, d, start, lim); cut {
+				next = skipStringTrusted(d, next)
+			}
 		} else {
 			var raw uint64
 			buf, next, raw = decodeString(mt.valBuf, d, start)

@@ -117,23 +117,6 @@ func (mt *Matcher) tailString(d []byte, start, j int, pm *pathMatcher) (int, boo
 	return end, true
 }
 
-// trustedString decodes the string whose body starts at d[start] onto
-// valBuf on the trusted path: whole, or at a path that reads only a
-// string's head (pm.strHead), up to the first stop past the head, the
-// rest only skipped. It returns the decoded text and the end of the
-// string, or -1 where the string is not well formed.
-func (mt *Matcher) trustedString(d []byte, start int, pm *pathMatcher) ([]byte, int) {
-	lim := len(d) + len(mt.valBuf) // more than any string here decodes to
-	if pm.strHead != 0 {
-		lim = len(mt.valBuf) + int(pm.strHead)
-	}
-	buf, next, cut := decodeTrusted(mt.valBuf, d, start, lim)
-	if cut {
-		next = skipStringTrusted(d, next)
-	}
-	return buf, next
-}
-
 // decodeTrusted is decodeString for trusted input, where a control
 // character is not an error, UTF-8 need not be checked and the digits of
 // a \u escape are taken to be hex digits (hexValue), and for
