@@ -360,10 +360,11 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 }
 
 // tabString reads the value at d[i] at path pm, which has a leafTab,
-// when it is a string without escapes in no array, as value would, and
-// returns its end; -1 leaves the value to value. Such a leaf is the free
-// leaf (pm records no leaf), whose marks the table holds, mostly plain
-// ones, which only stamp their predicates. (It finds the plain string as
+// when it is a string in no array, as value would, and returns its end;
+// -1 leaves the value to value. A string without escapes is looked up
+// where it lies, one with escapes decoded by stringValue. Such a leaf is
+// the free leaf (pm records no leaf), whose marks the table holds,
+// mostly plain ones, which only stamp their predicates. (It finds the plain string as
 // value does, written out in both: a shared helper of three calls does
 // not inline, and a call more per value costs ~20 instructions on every
 // value matched.)
@@ -389,6 +390,14 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 			}
 		}
 		return j + 1
+	}
+	if j < len(d) && d[j] == '\\' {
+		// A string with escapes (a name written S\u00e3o Paulo): decoded
+		// here, not found again by value. Where it is malformed, value
+		// reads it again and writes the error.
+		if k, _, err := mt.stringValue(d, i, j, ascii, pm); err == nil {
+			return k
+		}
 	}
 	return -1
 }
