@@ -184,7 +184,8 @@ func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) 
 	}
 	switch d[j] {
 	case '"':
-		return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
+		k := start + invalidUTF8(d[start:j])
+		return k, 0, &SyntaxError{k, "invalid UTF-8 in a string"}
 	case '\\':
 		if pm.strTail != 0 && mt.trusted {
 			if next, ok := mt.tailString(d, start, j, pm); ok {
