@@ -187,33 +187,14 @@ func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) 
 		k := start + invalidUTF8(d[start:j])
 		return k, 0, &SyntaxError{k, "invalid UTF-8 in a string"}
 	case '\\':
-		if pm.strTail != 0 && mt.trusted {
-			if next, ok := mt.tailString(d, start, j, pm); ok {
-				return next, 0, nil
-			}
-		}
 		// From the start again: the plain prefix is stored a word at a
-		// time on the way, cheaper than a separate copy.
+		// time on the way, cheaper than a separate copy. (On the trusted
+		// path trustedString has decoded the string, and only the error
+		// of one it could not decode is written here.)
 		v0 := len(mt.valBuf)
-		var buf []byte
-		var next int
-		if mt.trusted {
-			// At a path that reads only a string's head (strHead), up
-			// to the first stop past it; the rest is skipped.
-			lim := len(d) + v0 // more than any string here decodes to
-			if pm.strHead != 0 {
-				lim = v0 + int(pm.strHead)
-			}
-			var cut bool
-			if buf, next, cut = decodeTrusted(mt.valBuf, d, start, lim); cut {
-				next = skipStringTrusted(d, next)
-			}
-		} else {
-			var raw uint64
-			buf, next, raw = decodeString(mt.valBuf, d, start)
-			if next >= 0 && (!ascii || raw != 0) && !validUTF8(buf[v0:]) {
-				next = -1
-			}
+		buf, next, raw := decodeString(mt.valBuf, d, start)
+		if next >= 0 && !mt.trusted && (!ascii || raw != 0) && !validUTF8(buf[v0:]) {
+			next = -1
 		}
 		if next < 0 {
 			_, next, err := unescapeSlow(mt.valBuf, d, i)
@@ -227,6 +208,35 @@ func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) 
 		return next, 0, nil
 	}
 	return j, 0, &SyntaxError{j, "control character in a string"}
+}
+
+// trustedString is stringValue on the trusted path for the string whose
+// body starts at d[start] and has its first stop at d[j], a backslash:
+// it decodes the part the path reads (strcut.go) onto valBuf, runs it
+// through the path's automaton and returns the string's end, or -1
+// where the string is malformed (stringValue writes the error). (Fewer
+// arguments and results than stringValue: its call costs less.)
+func (mt *Matcher) trustedString(d []byte, start, j int, pm *pathMatcher) int {
+	if pm.strTail != 0 {
+		if next, ok := mt.tailString(d, start, j, pm); ok {
+			return next
+		}
+	}
+	v0 := len(mt.valBuf)
+	lim := len(d) + v0 // more than any string here decodes to
+	if pm.strHead != 0 {
+		lim = v0 + int(pm.strHead)
+	}
+	buf, next, cut := decodeTrusted(mt.valBuf, d, start, lim)
+	if next < 0 {
+		return -1
+	}
+	if cut {
+		next = skipStringTrusted(d, next)
+	}
+	mt.valBuf = buf
+	mt.addLeaf(pm, tagString, buf[v0:len(buf):len(buf)])
+	return next
 }
 
 // quoteOrBackslash is stringStop for the trusted path, which need not

@@ -338,6 +338,11 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 			mt.addLeaf(pm, tagString, d[start:j])
 			return j + 1, 0, nil
 		}
+		if mt.trusted && j < len(d) {
+			if k := mt.trustedString(d, i+1, j, pm); k >= 0 {
+				return k, 0, nil
+			}
+		}
 		return mt.stringValue(d, i, j, ascii, pm)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, sh := numberShape(d, i)
@@ -399,6 +404,9 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		// A string with escapes (a name written S\u00e3o Paulo): decoded
 		// here, not found again by value. Where it is malformed, value
 		// reads it again and writes the error.
+		if mt.trusted {
+			return mt.trustedString(d, start, j, pm) // -1 where malformed
+		}
 		if k, _, err := mt.stringValue(d, i, j, ascii, pm); err == nil {
 			return k
 		}
