@@ -23,18 +23,25 @@ import (
 // recorded leaves (anything-but and exists read them), no folded tries,
 // no CIDR blocks, no infix literals, no mark that verifies the whole
 // value (a wildcard's glob), and only forward (head) or only reverse
-// (tail) string keys. setStringCuts decides it at commit.
+// (tail) string keys. setStringCuts decides it at commit, for paths of
+// few values.
 
-// cutNodes bounds the trie nodes setStringCuts visits per path and
-// write: a path with more keys than that is read whole (a write's cost
-// must not grow with the path's size).
-const cutNodes = 256
+// cutVals and cutNodes bound the work setStringCuts does per path and
+// write: a path with more distinct values than cutVals, or tries of more
+// nodes than cutNodes, reads strings whole. (A write's cost must not grow
+// with the path's size: a walk of the first 256 nodes of a path of 100 000
+// exact values cost every Add there ~1.5 µs.)
+const (
+	cutVals  = 64
+	cutNodes = 256
+)
 
 // setStringCuts derives pm.strHead and pm.strTail (see pathMatcher) from
-// its tries, after commit has derived str and recordAll.
-func (pm *pathMatcher) setStringCuts() {
+// its tries, after commit has derived str and recordAll; vals is the
+// number of distinct values the path's tries hold.
+func (pm *pathMatcher) setStringCuts(vals int32) {
 	pm.strHead, pm.strTail = 0, 0
-	if pm.recordAll || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0 {
+	if vals > cutVals || pm.recordAll || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0 {
 		return
 	}
 	switch {

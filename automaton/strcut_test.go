@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -42,6 +43,22 @@ func TestStringCuts(t *testing.T) {
 		if pm.strHead != c.head || pm.strTail != c.tail {
 			t.Errorf("%v: head %d tail %d, want %d %d", c.patterns, pm.strHead, pm.strTail, c.head, c.tail)
 		}
+	}
+	// A path of more values than cutVals is not looked at (a write's
+	// cost must not grow with it).
+	var many []string
+	for k := 0; k <= cutVals; k++ {
+		many = append(many, fmt.Sprintf(`{"p":["v%d"]}`, k))
+	}
+	m := compileAll(t, compiler.EventBridge, many...)
+	if pm := pathOf(t, m, "p"); pm.strHead != 0 {
+		t.Errorf("%d values: head %d, want 0", len(many), pm.strHead)
+	}
+	if !m.Delete("0") {
+		t.Fatal("pattern 0 not deleted")
+	}
+	if pm := pathOf(t, m, "p"); pm.strHead != 4 {
+		t.Errorf("%d values: head %d, want 4", len(many)-1, pm.strHead)
 	}
 }
 
