@@ -243,7 +243,10 @@ func hexValue(x uint32) rune {
 func plainTail(d []byte, from, last int) bool {
 	lo := max(from-5, 0)
 	k, b := last, -1
-	for k-8 >= lo {
+	// Words down to lo; the last may reach below it, and a backslash
+	// found there (none being above it) begins an escape that ends
+	// before from, which the rule below finds.
+	for k > lo && k >= 8 {
 		x := load64(d, k-8) ^ (ones * '\\')
 		// The zero bytes of x flagged exactly (no carry between bytes).
 		if m := ^((x&lows7 + lows7) | x | lows7); m != 0 {
@@ -252,16 +255,13 @@ func plainTail(d []byte, from, last int) bool {
 		}
 		k -= 8
 	}
+	for k--; b < 0 && k >= lo; k-- { // the first bytes of the input
+		if d[k] == '\\' {
+			b = k
+		}
+	}
 	if b < 0 {
-		for k--; k >= lo; k-- {
-			if d[k] == '\\' {
-				b = k
-				break
-			}
-		}
-		if b < 0 {
-			return true
-		}
+		return true
 	}
 	if d[b+1] == 'u' {
 		return b+6 <= from
