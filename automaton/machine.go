@@ -187,6 +187,11 @@ type pathMatcher struct {
 	revStr, foldStr, revFoldStr *node
 	foldWide                    int32
 	gen                         uint64 // the write that copied it may change it
+	// strHead (strTail), when set, is how many bytes of a string's
+	// decoded text, from its start (back from its end), the path's
+	// automaton reads: a string with escapes is decoded only that far
+	// (strcut.go).
+	strHead, strTail int32
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.

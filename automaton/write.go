@@ -966,6 +966,7 @@ func (t *tx) commit() {
 		if !pm.strMore && !pm.recordAll {
 			pm.leafTab = pm.strTab
 		}
+		pm.setStringCuts(t.m.pathVals[pm.idx])
 	}
 	for i, changed := range t.reindex {
 		if changed {
