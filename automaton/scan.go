@@ -192,7 +192,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				// looked up where it lies, without value's dispatch.
 				if k := mt.tabString(d, i, pm); k >= 0 {
 					i = k
-					if need != 0 && e != &mt.dotEntry { // countedValue's count
+					if need != 0 && e != &mt.dotEntry && !e.uncounted { // countedValue's count
 						if seen++; seen >= need {
 							return i, 1, nil
 						}
@@ -505,6 +505,11 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 			mt.addLeaf(pm, tagString, d[start:j])
 			return j + 1, 0, nil
 		}
+		if mt.trusted && j < len(d) {
+			if k := mt.trustedString(d, i+1, j, pm); k >= 0 {
+				return k, 0, nil
+			}
+		}
 		return mt.stringValue(d, i, j, ascii, pm)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, sh := numberShape(d, i)
@@ -531,10 +536,11 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 }
 
 // tabString reads the value at d[i] at path pm, which has a leafTab,
-// when it is a string without escapes in no array, as value would, and
-// returns its end; -1 leaves the value to value. Such a leaf is the free
-// leaf (pm records no leaf), whose marks the table holds, mostly plain
-// ones, which only stamp their predicates. (It finds the plain string as
+// when it is a string in no array, as value would, and returns its end;
+// -1 leaves the value to value. A string without escapes is looked up
+// where it lies, one with escapes decoded by stringValue. Such a leaf is
+// the free leaf (pm records no leaf), whose marks the table holds,
+// mostly plain ones, which only stamp their predicates. (It finds the plain string as
 // value does, written out in both: a shared helper of three calls does
 // not inline, and a call more per value costs ~20 instructions on every
 // value matched.)
@@ -560,6 +566,17 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 			}
 		}
 		return j + 1
+	}
+	if j < len(d) && d[j] == '\\' {
+		// A string with escapes (a name written S\u00e3o Paulo): decoded
+		// here, not found again by value. Where it is malformed, value
+		// reads it again and writes the error.
+		if mt.trusted {
+			return mt.trustedString(d, start, j, pm) // -1 where malformed
+		}
+		if k, _, err := mt.stringValue(d, i, j, ascii, pm); err == nil {
+			return k
+		}
 	}
 	return -1
 }
@@ -809,8 +826,7 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 // stringStop returns the index of the first byte at or after d[i] that
 // ends a plain ASCII run inside a JSON string — a quote, a backslash, a
 // control character or a byte over 0x7F (whose text skipString checks is
-// UTF-8) — or len(d); eight bytes at a time, by nameStops and the high
-// bits (each flag exact at the lowest flagged byte).
+// UTF-8) — or len(d); eight bytes at a time, by asciiStops.
 func stringStop(d []byte, i int) int {
 	for i+8 <= len(d) {
 		x := load64(d, i) // i+8 <= len(d)
