@@ -327,9 +327,6 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	epoch := mt.epoch
 	for i := 0; i < fired; i++ {
 		p := mt.fired[i]
-		// The anything-but path of the last abFirst clause and what its
-		// leaves allow (abfirst.go): the clauses of one anchor mostly
-		// share it.
 		abPath, abLeaves := int32(-1), abFallback
 		ps := &mt.pred[p]
 		if ps.recEpoch < mt.snapEpoch || ps.rec == nil {
@@ -338,27 +335,38 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 		if ps.anchors == 0 {
 			continue
 		}
-		for _, a := range ps.rec.anchors {
+		anchors := ps.rec.anchors
+		anchorArr := ps.arr == epoch
+		for k := range anchors {
+			a := &anchors[k]
 			if a.need&^bits != 0 {
 				continue // a predicate it requires has not fired
 			}
 			cl := a.cl
-			if cl.abFirst && cl.fields[1].pred == p {
-				f0 := &cl.fields[0]
-				if f0.pathIdx != abPath {
-					abPath, abLeaves = f0.pathIdx, mt.abLeaves(f0.pathIdx)
+			switch cl.kind {
+			case decideOthers:
+				dst = mt.decide(dst, cl, anchorArr)
+			case decideABFirst:
+				// The anything-but path of the last abFirst clause and
+				// what its leaves allow (abfirst.go): the clauses of
+				// one anchor mostly share it.
+				abPred, path := cl.others[0], cl.others[1]
+				if path != abPath {
+					abPath, abLeaves = path, mt.abLeaves(path)
 				}
-				switch {
-				case abLeaves == abNone:
-					continue // no leaf: no anything-but holds
-				case abLeaves == abSingle:
-					if mt.abEx[f0.pred] != epoch { // the leaf is not excluded
+				switch abLeaves {
+				case abNone:
+					// no leaf: no anything-but holds
+				case abSingle:
+					if mt.abEx[abPred] != epoch { // the leaf is not excluded
 						dst = mt.appendPats(dst, cl)
 					}
-					continue
+				default:
+					dst = mt.evaluate(dst, cl)
 				}
+			default:
+				dst = mt.evaluate(dst, cl)
 			}
-			dst = mt.evaluate(dst, cl)
 		}
 	}
 	for _, cl := range sub.always {
@@ -929,13 +937,11 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 	// they are read from the clause and the predicate scratch, where the
 	// patterns still matched would be read from their records (a cache
 	// miss each at ten thousand rules).
-	if cl.need&^mt.firedBits != 0 {
-		return dst // a predicate it requires has not fired
-	}
 	inArrays := 0
 	epoch := mt.epoch
-	for i := range cl.fields {
-		f := &cl.fields[i]
+	fs := cl.fieldList()
+	for i := range fs {
+		f := &fs[i]
 		if f.pred < 0 {
 			continue
 		}
@@ -962,6 +968,38 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		if !mt.search(cl) {
 			return dst
 		}
+	}
+	return mt.appendPats(dst, cl)
+}
+
+// decide is evaluate for a clause of kind decideOthers: its anchor has
+// fired (anchorArr: inside an array), and its other fields are listed in
+// the clause's first cache line.
+func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr bool) []ID {
+	inArrays := 0
+	if anchorArr {
+		inArrays++
+	}
+	epoch := mt.epoch
+	for k, q := range cl.others[:cl.n] {
+		ps := &mt.pred[q]
+		if cl.lazy>>k&1 != 0 && ps.lazy != epoch { // not computed yet in this input
+			mt.lazy(q)
+		}
+		if ps.epoch != epoch {
+			return dst
+		}
+		if ps.arr == epoch {
+			inArrays++
+		}
+	}
+	if !cl.once && !mt.pending(cl) {
+		return dst
+	}
+	// Leaves of different fields can only be inconsistent when two of
+	// them lie in arrays.
+	if inArrays > 1 && !mt.search(cl) {
+		return dst
 	}
 	return mt.appendPats(dst, cl)
 }
@@ -1003,8 +1041,9 @@ func (mt *Matcher) appendPats(dst []ID, cl *clauseRec) []ID {
 func (mt *Matcher) search(cl *clauseRec) bool {
 	// The usual case first: two fields with hits in arrays, no absence.
 	fa, fb, n := int32(-1), int32(-1), 0
-	for i := range cl.fields {
-		f := &cl.fields[i]
+	fs := cl.fieldList()
+	for i := range fs {
+		f := &fs[i]
 		if f.allowAbsent {
 			n = 3 // the general search
 			break
@@ -1024,8 +1063,8 @@ func (mt *Matcher) search(cl *clauseRec) bool {
 	mt.pairs = mt.pairs[:0]
 	mt.starts = mt.starts[:0]
 	mt.sf = mt.sf[:0]
-	for i := range cl.fields {
-		f := &cl.fields[i]
+	for i := range fs {
+		f := &fs[i]
 		p := f.pred
 		if p >= 0 && mt.pred[p].epoch == mt.epoch {
 			if mt.pred[p].arr != mt.epoch {
@@ -1093,7 +1132,7 @@ func (mt *Matcher) choose(cl *clauseRec, f int) bool {
 	}
 	if f == len(mt.sf) {
 		for _, af := range mt.absent {
-			idx := cl.fields[af].pathIdx
+			idx := cl.fieldList()[af].pathIdx
 			if mt.pathLeaves[idx].epoch != mt.epoch {
 				continue
 			}
@@ -1127,7 +1166,7 @@ func (mt *Matcher) choose(cl *clauseRec, f int) bool {
 			return false
 		}
 	}
-	if fi := mt.sf[f]; cl.fields[fi].allowAbsent {
+	if fi := mt.sf[f]; cl.fieldList()[fi].allowAbsent {
 		mt.absent = append(mt.absent, fi)
 		if mt.choose(cl, f+1) {
 			return true

@@ -489,7 +489,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				cr.pats = append(cr.pats, rec.ref())
 				cr.once = cr.once && len(p.Clauses) == 1
 				rec.clauses = append(rec.clauses, cw)
-				t.refFields(cr.fields, 1)
+				t.refFields(cr.fieldList(), 1)
 			}
 			continue
 		}
@@ -511,7 +511,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			fields = append([]fieldRec(nil), t.fields...)
 		}
 		pat[0] = rec.ref()
-		*cr = clauseRec{pats: pat, fields: fields, full: full, once: len(p.Clauses) == 1, need: needMask(t.fields)}
+		*cr = clauseRec{pats: pat, field0: &fields[0], nfields: int32(len(fields)), full: full, once: len(p.Clauses) == 1}
 		*cw = clauseW{rec: cr, gen: t.gen, input: input}
 		if single {
 			t.fpreds[0].single = cw
@@ -524,12 +524,13 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				pw.uses++
 			}
 		}
-		if a := m.chooseAnchor(cr.fields, t.fpreds); a >= 0 {
+		if a := m.chooseAnchor(cr.fieldList(), t.fpreds); a >= 0 {
 			cw.anchor = t.fpreds[a]
-			m.orderFields(cr.fields, t.fpreds, a)
-			cr.abFirst = abFirstShape(cr.fields, m.preds, full)
+			m.orderFields(cr.fieldList(), t.fpreds, a)
+			cr.abFirst = abFirstShape(cr.fieldList(), m.preds, full)
 			pr := t.ownPred(cw.anchor)
-			pr.anchors = append(pr.anchors, anchorRef{cl: cr, need: cr.need})
+			cr.setDecide(pr.id)
+			pr.anchors = append(pr.anchors, anchorRef{cl: cr, need: needMask(cr.fieldList())})
 			if pr.lazy() {
 				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
 				if len(pr.anchors) == 1 {
@@ -543,7 +544,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			s.always = append(s.always, cr) // in place (see above)
 		}
 		rec.clauses = append(rec.clauses, cw)
-		t.refFields(cr.fields, 1)
+		t.refFields(cr.fieldList(), 1)
 	}
 	t.spare = nil
 	s.count++
@@ -834,10 +835,10 @@ func (t *tx) deletePattern(rec *patternRec) {
 		if cw.key != "" {
 			delete(m.clauses, cw.key)
 		} else {
-			m.preds[cw.rec.fields[0].pred].single = nil
+			m.preds[cw.rec.fieldList()[0].pred].single = nil
 		}
-		for i, f := range cw.rec.fields {
-			if f.pred < 0 || slices.ContainsFunc(cw.rec.fields[:i], func(g fieldRec) bool { return g.pred == f.pred }) {
+		for i, f := range cw.rec.fieldList() {
+			if f.pred < 0 || slices.ContainsFunc(cw.rec.fieldList()[:i], func(g fieldRec) bool { return g.pred == f.pred }) {
 				continue // a predicate counts a clause once
 			}
 			pw := m.preds[f.pred]
@@ -852,10 +853,10 @@ func (t *tx) deletePattern(rec *patternRec) {
 		}
 	}
 	for _, cw := range rec.clauses {
-		t.refFields(cw.rec.fields, -1)
+		t.refFields(cw.rec.fieldList(), -1)
 	}
 	for _, cw := range rec.clauses {
-		for _, f := range cw.rec.fields {
+		for _, f := range cw.rec.fieldList() {
 			if key := m.pathNames[f.pathIdx]; m.pathRefs[f.pathIdx] == 0 && key.input >= 0 {
 				t.removePath(key.input, key.path)
 				delete(m.pathIdx, key)
