@@ -45,7 +45,8 @@ type Matcher struct {
 	pathLeaves []pathState // by path index
 	paths      []int32     // paths with leaves in this event
 
-	pred []predState // by predicate id
+	pred  []predState // by predicate id
+	cands []candidate // decideAll's list
 	// snapEpoch is the first epoch of the current snapshot: cached
 	// predicate records from before it are stale.
 	snapEpoch uint32
@@ -320,55 +321,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	}
 	mt.postPass()
 	mt.budget = searchBudget
-	// Predicates fired while clauses are decided (lazy ones, computed on
-	// demand) anchor nothing, so the list is walked as it stood.
-	fired := len(mt.fired)
-	bits := mt.firedBits
-	epoch := mt.epoch
-	for i := 0; i < fired; i++ {
-		p := mt.fired[i]
-		abPath, abLeaves := int32(-1), abFallback
-		ps := &mt.pred[p]
-		if ps.recEpoch < mt.snapEpoch || ps.rec == nil {
-			mt.loadRec(ps, p)
-		}
-		if ps.anchors == 0 {
-			continue
-		}
-		anchors := ps.rec.anchors
-		anchorArr := ps.arr == epoch
-		for k := range anchors {
-			a := &anchors[k]
-			if a.need&^bits != 0 {
-				continue // a predicate it requires has not fired
-			}
-			cl := a.cl
-			switch cl.kind {
-			case decideOthers:
-				dst = mt.decide(dst, cl, anchorArr)
-			case decideABFirst:
-				// The anything-but path of the last abFirst clause and
-				// what its leaves allow (abfirst.go): the clauses of
-				// one anchor mostly share it.
-				abPred, path := cl.others[0], cl.others[1]
-				if path != abPath {
-					abPath, abLeaves = path, mt.abLeaves(path)
-				}
-				switch abLeaves {
-				case abNone:
-					// no leaf: no anything-but holds
-				case abSingle:
-					if mt.abEx[abPred] != epoch { // the leaf is not excluded
-						dst = mt.appendPats(dst, cl)
-					}
-				default:
-					dst = mt.evaluate(dst, cl)
-				}
-			default:
-				dst = mt.evaluate(dst, cl)
-			}
-		}
-	}
+	dst = mt.decideAll(dst)
 	for _, cl := range sub.always {
 		dst = mt.evaluate(dst, cl)
 	}
@@ -970,6 +923,80 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 		}
 	}
 	return mt.appendPats(dst, cl)
+}
+
+// candidate is a clause whose anchor fired and whose need the fired
+// predicates meet (decideAll).
+type candidate struct {
+	cl   *clauseRec
+	kind decideKind
+	arr  bool // its anchor has a hit inside an array
+}
+
+// decideAll decides the clauses the fired predicates anchor, in two
+// passes: the first lists the candidates (the anchored clauses whose need
+// the fired predicates meet), the second decides them. The loads of the
+// first pass (the predicates' records, their anchor lists, the first line
+// of each candidate's record) are then independent of one another, and
+// the processor overlaps their cache misses, where one loop deciding each
+// clause as it found it waited for them in turn, behind its decisions
+// (issue 13: mixed-10000 trusted about 5% faster by the clock, for 300
+// instructions more per event).
+func (mt *Matcher) decideAll(dst []ID) []ID {
+	// Predicates fired while clauses are decided (lazy ones, computed on
+	// demand) anchor nothing, so the list is walked as it stood.
+	bits := mt.firedBits
+	epoch := mt.epoch
+	cands := mt.cands[:0]
+	for _, p := range mt.fired {
+		ps := &mt.pred[p]
+		if ps.recEpoch < mt.snapEpoch || ps.rec == nil {
+			mt.loadRec(ps, p)
+		}
+		if ps.anchors == 0 {
+			continue
+		}
+		arr := ps.arr == epoch
+		anchors := ps.rec.anchors
+		for k := range anchors {
+			a := &anchors[k]
+			if a.need&^bits != 0 {
+				continue // a predicate it requires has not fired
+			}
+			cands = append(cands, candidate{cl: a.cl, kind: a.cl.kind, arr: arr})
+		}
+	}
+	abPath, abLeaves := int32(-1), abFallback
+	for i := range cands {
+		c := &cands[i]
+		cl := c.cl
+		switch c.kind {
+		case decideOthers:
+			dst = mt.decide(dst, cl, c.arr)
+		case decideABFirst:
+			// The anything-but path of the last abFirst clause and
+			// what its leaves allow (abfirst.go): the clauses of one
+			// anchor mostly share it.
+			abPred, path := cl.others[0], cl.others[1]
+			if path != abPath {
+				abPath, abLeaves = path, mt.abLeaves(path)
+			}
+			switch abLeaves {
+			case abNone:
+				// no leaf: no anything-but holds
+			case abSingle:
+				if mt.abEx[abPred] != epoch { // the leaf is not excluded
+					dst = mt.appendPats(dst, cl)
+				}
+			default:
+				dst = mt.evaluate(dst, cl)
+			}
+		default:
+			dst = mt.evaluate(dst, cl)
+		}
+	}
+	mt.cands = cands
+	return dst
 }
 
 // decide is evaluate for a clause of kind decideOthers: its anchor has
