@@ -824,6 +824,18 @@ func (mt *Matcher) lazy(p int32) {
 	if mt.pathLeaves[idx].epoch != mt.epoch {
 		return // no leaves: neither exists nor anything-but holds
 	}
+	if pr.rng.lo <= pr.rng.hi {
+		// One range, nothing else: tested here while it anchors
+		// nothing (see below), fired by the scan once it does.
+		if len(pr.anchors) == 0 {
+			for li := mt.pathLeaves[idx].head; li >= 0; li = mt.leaves[li].next {
+				if l := &mt.leaves[li]; l.numOK && pr.rng.lo <= l.num && l.num <= pr.rng.hi {
+					mt.hit(p, li)
+				}
+			}
+		}
+		return
+	}
 	if pr.lz == nil {
 		return
 	}

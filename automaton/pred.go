@@ -34,6 +34,23 @@ type predRec struct {
 	// anchors are the clauses this predicate nominates.
 	anchors []anchorRef
 	gen     uint64 // the write that created this record may change it
+	// rng is lz's one range when the predicate has no other condition
+	// computed on demand (a numeric field), else lo > hi: lazy tests the
+	// leaves against it without loading lz and its ranges, two cache
+	// misses for a predicate it had not read in a while (at ten thousand
+	// rules, each {"numeric":[">",N]} of its own).
+	rng keyRange
+}
+
+// noRange is predRec.rng of a predicate without a lone range.
+var noRange = keyRange{lo: 1, hi: 0}
+
+// setRange sets p.rng from its lazy conditions, once they are complete.
+func (p *predRec) setRange() {
+	p.rng = noRange
+	if lz := p.lz; lz != nil && len(lz.ab) == 0 && len(lz.exists) == 0 && len(lz.ranges) == 1 {
+		p.rng = lz.ranges[0]
+	}
 }
 
 // anchorRef is a clause a predicate anchors, with the clause's need

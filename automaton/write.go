@@ -603,6 +603,7 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 		}
 		t.addCondition(pr, pm, c)
 	}
+	pr.setRange()
 	if pr.listed() {
 		pm.lazy = append(pm.lazy, id) // in place (see above)
 	}
