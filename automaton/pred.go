@@ -23,8 +23,16 @@ import (
 // computed lazily, when a clause asks, unless they anchor one.
 
 // predRec is a predicate as Match sees it. Published records never change:
-// a write that changes one publishes a copy through the predTable.
+// a write that changes one publishes a copy through the predTable. What
+// Match reads comes first: allocated after its first anchor (predAlloc),
+// the record's first 48 bytes share that anchor's line.
 type predRec struct {
+	// rng is lz's one range when the predicate has no other condition
+	// computed on demand (a numeric field), else lo > hi: lazy tests the
+	// leaves against it without loading lz and its ranges, two cache
+	// misses for a predicate it had not read in a while (at ten thousand
+	// rules, each {"numeric":[">",N]} of its own).
+	rng     keyRange
 	id      int32
 	pathIdx int32
 	// lz holds the anything-but and exists conditions, nil for most
@@ -34,12 +42,6 @@ type predRec struct {
 	// anchors are the clauses this predicate nominates.
 	anchors []anchorRef
 	gen     uint64 // the write that created this record may change it
-	// rng is lz's one range when the predicate has no other condition
-	// computed on demand (a numeric field), else lo > hi: lazy tests the
-	// leaves against it without loading lz and its ranges, two cache
-	// misses for a predicate it had not read in a while (at ten thousand
-	// rules, each {"numeric":[">",N]} of its own).
-	rng keyRange
 }
 
 // noRange is predRec.rng of a predicate without a lone range.
