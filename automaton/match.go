@@ -17,10 +17,13 @@ type Matcher struct {
 	sub   *subMachine
 	epoch uint32
 
-	leaves   []leafRec
-	trails   []arrayStep // trail of every leaf, back to back
-	stack    []arrayStep // arrays on the way to the current value
-	arrays   int32       // arrays seen in this event
+	leaves []leafRec
+	trails []arrayStep // trail of every leaf, back to back
+	stack  []arrayStep // arrays on the way to the current value
+	arrays int32       // arrays seen in this event
+	// arrHits: some predicate has a hit inside an array in this input
+	// (predState.arr); without one, no clause needs the search.
+	arrHits  bool
 	path     []byte
 	keyBuf   []byte
 	valBuf   []byte
@@ -312,6 +315,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.hits = append(mt.hits[:0], hitRec{leaf: 0, next: -1})
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
+	mt.arrHits = false
 	mt.err = nil
 	if sub.count == 0 {
 		return dst, nil
@@ -796,6 +800,7 @@ func (mt *Matcher) hit(p int32, li int32) {
 	}
 	if l := &mt.leaves[li]; l.tr1 > l.tr0 {
 		ps.arr = mt.epoch // a hit inside an array: consistency matters
+		mt.arrHits = true
 	}
 	mt.hits = append(mt.hits, hitRec{leaf: li, next: ps.head})
 	ps.head = int32(len(mt.hits) - 1)
@@ -958,11 +963,11 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	// Predicates fired while clauses are decided (lazy ones, computed on
 	// demand) anchor nothing, so the list is walked as it stood.
 	bits := mt.firedBits
-	epoch := mt.epoch
+	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	cands := mt.cands[:0]
 	for _, p := range mt.fired {
 		ps := &mt.pred[p]
-		if ps.recEpoch < mt.snapEpoch || ps.rec == nil {
+		if ps.recEpoch < snapEpoch {
 			mt.loadRec(ps, p)
 		}
 		if ps.anchors == 0 {
@@ -1015,12 +1020,9 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 // fired (anchorArr: inside an array), and its other fields are listed in
 // the clause's first cache line.
 func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr bool) []ID {
-	inArrays := 0
-	if anchorArr {
-		inArrays++
-	}
 	epoch := mt.epoch
-	for k, q := range cl.others[:cl.n] {
+	others := cl.others[:cl.n]
+	for k, q := range others {
 		ps := &mt.pred[q]
 		if cl.lazy>>k&1 != 0 && ps.lazy != epoch { // not computed yet in this input
 			mt.lazy(q)
@@ -1028,17 +1030,25 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr bool) []ID {
 		if ps.epoch != epoch {
 			return dst
 		}
-		if ps.arr == epoch {
-			inArrays++
-		}
 	}
 	if !cl.once && !mt.pending(cl) {
 		return dst
 	}
-	// Leaves of different fields can only be inconsistent when two of
-	// them lie in arrays.
-	if inArrays > 1 && !mt.search(cl) {
-		return dst
+	if mt.arrHits {
+		// Leaves of different fields can only be inconsistent when two
+		// of them lie in arrays.
+		inArrays := 0
+		if anchorArr {
+			inArrays++
+		}
+		for _, q := range others {
+			if mt.pred[q].arr == epoch {
+				inArrays++
+			}
+		}
+		if inArrays > 1 && !mt.search(cl) {
+			return dst
+		}
 	}
 	return mt.appendPats(dst, cl)
 }
