@@ -174,7 +174,8 @@ func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) 
 	}
 	switch d[j] {
 	case '"':
-		return j, 0, &SyntaxError{start, "invalid UTF-8 in a string"}
+		k := start + invalidUTF8(d[start:j])
+		return k, 0, &SyntaxError{k, "invalid UTF-8 in a string"}
 	case '\\':
 		// From the start again: the plain prefix is stored a word at a
 		// time on the way, cheaper than a separate copy.

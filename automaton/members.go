@@ -188,13 +188,14 @@ func (sc *scope) entry(key []byte) *pathEntry {
 // at d[start] with the words x and y (no stop in them), while a word
 // fits in the input, and looks it up: it returns the name's entry (or
 // nil) and the index of its closing quote, or j = -1 where it stopped at
-// anything else (an escape, a control character, the end of the input)
-// for memberName to read. (object reads names shorter than 16 bytes
+// anything else (an escape, a control character, a non-ASCII byte, the
+// end of the input) for memberName to read. (object reads names shorter than 16 bytes
 // itself.) A stop is found as in stringStop: the lowest flagged byte is
 // exact.
 func (sc *scope) readLong(d []byte, start int, x, y uint64) (e *pathEntry, j int) {
 	for j = start + 16; j+8 <= len(d); j += 8 {
-		if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+		z := load64(d, j) // j+8 <= len(d)
+		if m := nameStops(z) | z&highs; m != 0 {
 			j += bits.TrailingZeros64(m) >> 3
 			if d[j] != '"' {
 				return nil, -1
@@ -356,7 +357,7 @@ func (mt *Matcher) memberName(d []byte, i int) (key []byte, next int, dotted boo
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	start := i + 1
 	j := start
-	var dots uint64
+	var dots, hi uint64
 	for ; j+8 <= len(d); j += 8 {
 		x := load64(d, j) // j+8 <= len(d)
 		q := x ^ (ones * '"')
@@ -367,10 +368,12 @@ func (mt *Matcher) memberName(d []byte, i int) (key []byte, next int, dotted boo
 		if m != 0 {
 			stop := bits.TrailingZeros64(m)
 			dots |= dm & (1<<stop - 1)
+			hi |= x & (1<<stop - 1)
 			j += stop / 8
 			break
 		}
 		dots |= dm
+		hi |= x
 	}
 	if j+8 > len(d) {
 		for ; j < len(d); j++ {
@@ -381,9 +384,14 @@ func (mt *Matcher) memberName(d []byte, i int) (key []byte, next int, dotted boo
 			if c == '.' {
 				dots = 1
 			}
+			hi |= uint64(c)
 		}
 	}
 	if j < len(d) && d[j] == '"' {
+		if hi&highs != 0 && !validUTF8(d[start:j]) {
+			k := start + invalidUTF8(d[start:j])
+			return nil, k, false, &SyntaxError{k, "invalid UTF-8 in a string"}
+		}
 		return d[start:j], j + 1, dots != 0, nil
 	}
 	return mt.nameSlow(d, i, j)

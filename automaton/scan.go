@@ -136,7 +136,9 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		j := -1
 		if start := i + 1; start <= wordEnd {
 			x := load64(d, start) // start+8 <= len(d)
-			if m := nameStops(x); m != 0 {
+			// A name stops at a non-ASCII byte too: memberName reads
+			// such a name and checks its UTF-8 (rare in event names).
+			if m := nameStops(x) | x&highs; m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				if j = start + n; d[j] != '"' {
 					j = -1
@@ -145,7 +147,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				}
 			} else if start+16 <= len(d) {
 				y := load64(d, start+8) // start+16 <= len(d)
-				if m := nameStops(y); m != 0 {
+				if m := nameStops(y) | y&highs; m != 0 {
 					n := bits.TrailingZeros64(m) >> 3
 					if j = start + 8 + n; d[j] != '"' {
 						j = -1
@@ -215,13 +217,15 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				return i, open, err
 			}
 		case uint(i) < uint(len(d)) && d[i] == '"':
-			// A plain string, the usual value of a member nobody
+			// A plain ASCII string, the usual value of a member nobody
 			// matches, is skipped here by words, as stringStop would, on
 			// both paths; skipString (skipTrusted on the trusted path)
-			// reads the rest of any other.
+			// reads the rest of any other, and checks non-ASCII text
+			// is UTF-8.
 			j := i + 1
 			for j+8 <= len(d) {
-				if m := nameStops(load64(d, j)); m != 0 { // j+8 <= len(d)
+				x := load64(d, j) // j+8 <= len(d)
+				if m := nameStops(x) | x&highs; m != 0 {
 					j += bits.TrailingZeros64(m) >> 3
 					break
 				}
@@ -480,13 +484,21 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below *scope) 
 }
 
 func skipString(d []byte, i int) (int, error) {
-	if j := stringStop(d, i+1); j < len(d) && d[j] == '"' {
-		return j + 1, nil // the common case: no escape
+	// The common case: no escape, and UTF-8 text (checked a run at a
+	// time; the loop below says where it fails).
+	if j, ascii := stringStopASCII(d, i+1); j < len(d) && d[j] == '"' && (ascii || validUTF8(d[i+1:j])) {
+		return j + 1, nil
 	}
 	for j := i + 1; j < len(d); j++ {
 		switch c := d[j]; {
 		case c == '"':
 			return j + 1, nil
+		case c >= utf8.RuneSelf:
+			if r, size := utf8.DecodeRune(d[j:]); r == utf8.RuneError && size <= 1 {
+				return j, &SyntaxError{j, "invalid UTF-8 in a string"}
+			} else {
+				j += size - 1
+			}
 		case c == '\\':
 			if j+1 >= len(d) {
 				return len(d), &SyntaxError{j, "unexpected end of input in an escape"}
@@ -627,27 +639,23 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 	return i, sh, nil
 }
 
-// skipDigits returns the end of the run of ASCII digits at d[i], eight
-// bytes at a time: a byte is a digit iff subtracting '0' does not borrow
-// (no high bit) and adding 0x46 does not reach 0x80. Borrows and carries
-// only move upwards, so the lowest flagged byte is the first non-digit.
 // stringStop returns the index of the first byte at or after d[i] that
-// ends a plain run inside a JSON string — a quote, a backslash or a
-// control character — or len(d); eight bytes at a time. (Each test below
-// can misfire only in bytes after a true hit, so the lowest flagged byte
-// is exact.)
+// ends a plain ASCII run inside a JSON string — a quote, a backslash, a
+// control character or a byte over 0x7F (whose text skipString checks is
+// UTF-8) — or len(d); eight bytes at a time. (Each test below can misfire
+// only in bytes after a true hit, so the lowest flagged byte is exact.)
 func stringStop(d []byte, i int) int {
 	for i+8 <= len(d) {
 		x := load64(d, i)
 		q := x ^ (ones * '"')
 		b := x ^ (ones * '\\')
-		if m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x); m&highs != 0 {
+		if m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x) | x; m&highs != 0 {
 			return i + bits.TrailingZeros64(m&highs)>>3
 		}
 		i += 8
 	}
 	for i < len(d) {
-		if c := d[i]; c == '"' || c == '\\' || c < 0x20 {
+		if c := d[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
 			return i
 		}
 		i++
@@ -684,6 +692,10 @@ func stringStopASCII(d []byte, i int) (int, bool) {
 	return i, hi == 0
 }
 
+// skipDigits returns the end of the run of ASCII digits at d[i], eight
+// bytes at a time: a byte is a digit iff subtracting '0' does not borrow
+// (no high bit) and adding 0x46 does not reach 0x80. Borrows and carries
+// only move upwards, so the lowest flagged byte is the first non-digit.
 func skipDigits(d []byte, i int) int {
 	for i+8 <= len(d) {
 		if m := nonDigits(load64(d, i)); m != 0 {

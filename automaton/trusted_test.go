@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
 
@@ -217,9 +218,13 @@ func FuzzSkippers(f *testing.F) {
 }
 
 // validForScanner tells whether fastjson's verdict on data is the
-// scanner's: fastjson lets control characters into strings and checks
-// escapes only when it decodes, and it nests at most 300 levels.
+// scanner's: fastjson lets control characters and invalid UTF-8 into
+// strings, checks escapes only when it decodes, and it nests at most 300
+// levels.
 func validForScanner(data []byte) bool {
+	if !utf8.Valid(data) {
+		return false
+	}
 	for _, c := range data {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == '\\' {
 			return false
