@@ -325,7 +325,9 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	}
 	mt.postPass()
 	mt.budget = searchBudget
-	dst = mt.decideAll(dst)
+	if len(mt.fired) > 0 {
+		dst = mt.decideAll(dst)
+	}
 	for _, cl := range sub.always {
 		dst = mt.evaluate(dst, cl)
 	}
@@ -1012,7 +1014,9 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 			dst = mt.evaluate(dst, cl)
 		}
 	}
-	mt.cands = cands
+	if cap(cands) != cap(mt.cands) {
+		mt.cands = cands // grown: keep it
+	}
 	return dst
 }
 
