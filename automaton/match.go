@@ -113,7 +113,7 @@ type predState struct {
 	recEpoch uint32
 	// anchors is len(rec.anchors), cached with rec: about half of the
 	// predicates an event fires at ten thousand rules anchor no clause,
-	// and run passes them over without loading their records.
+	// and decideAll passes them over without loading their records.
 	anchors int32
 }
 
@@ -903,7 +903,8 @@ func (mt *Matcher) excluded(li int32, ab *abCond) bool {
 }
 
 // evaluate decides one candidate clause and appends the ids of its
-// patterns not yet matched.
+// patterns not yet matched: a clause of the always list, or one decide
+// cannot take (decideRecord: a field that allows absence, many fields).
 func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 	// The fields come first: most candidates fail on one of them, and
 	// they are read from the clause and the predicate scratch, where the
