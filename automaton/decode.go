@@ -39,11 +39,21 @@ var hexVal = func() (t [256]byte) {
 	return t
 }()
 
-// hex4 reads the four hex digits of x (as load32 reads them); ok is
-// false when one is not a hex digit.
+// hex4 reads the four hex digits of x (as load32 reads them, the first
+// digit lowest); ok is false when one is not a hex digit. All four at
+// once, in the bytes of x: a byte below 0x80 is a digit when adding 0x50
+// sets its high bit and adding 0x46 does not, a letter when its lower
+// case (OR 0x20) does so for 0x1F and 0x19 (no sum carries out of its
+// byte); a byte of 0x80 or more fails by its own high bit, whatever its
+// carry does to the next. A digit's value is its low nibble, a letter's
+// that plus 9 (bit 6 tells letters). (A table lookup per digit cost the
+// decoder's escape loop registers it had to spill.)
 func hex4(x uint32) (rune, bool) {
-	a, b, c, e := hexVal[byte(x)], hexVal[byte(x>>8)], hexVal[byte(x>>16)], hexVal[x>>24]
-	return rune(a)<<12 | rune(b)<<8 | rune(c)<<4 | rune(e), (a|b|c|e)&0xF0 == 0
+	l := x | 0x20202020
+	ok := ((x+0x50505050)&^(x+0x46464646)|(l+0x1F1F1F1F)&^(l+0x19191919))&^x&0x80808080 == 0x80808080
+	v := x&0x0F0F0F0F + x>>6&0x01010101*9
+	v = (v<<4 | v>>8) & 0x00FF00FF // two digits to a byte: bytes 0 and 2
+	return rune(v&0xFF<<8 | v>>16), ok
 }
 
 // utf8Wide encodes r (a valid rune from U+0800 on, not a surrogate) in
@@ -87,9 +97,9 @@ func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64)
 			// The bytes past a stop count too: they are the string's or,
 			// past its end, at worst cost the caller a needless check.
 			hi |= x
-			q := x ^ (ones * '"')
-			b := x ^ (ones * '\\')
-			if m := (((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)) & highs; m != 0 {
+			// nameStops finds a quote and a control character with
+			// one test.
+			if m := nameStops(x); m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				w += n
 				j += n
@@ -178,10 +188,15 @@ func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) 
 		return k, 0, &SyntaxError{k, "invalid UTF-8 in a string"}
 	case '\\':
 		// From the start again: the plain prefix is stored a word at a
-		// time on the way, cheaper than a separate copy.
+		// time on the way, cheaper than a separate copy. (On the trusted
+		// path trustedString has decoded the string, and only the error
+		// of one it could not decode is written here.)
 		v0 := len(mt.valBuf)
 		buf, next, raw := decodeString(mt.valBuf, d, start)
-		if next < 0 || !mt.trusted && (!ascii || raw != 0) && !validUTF8(buf[v0:]) {
+		if next >= 0 && !mt.trusted && (!ascii || raw != 0) && !validUTF8(buf[v0:]) {
+			next = -1
+		}
+		if next < 0 {
 			_, next, err := unescapeSlow(mt.valBuf, d, i)
 			if err == nil { // unreachable: the two read alike
 				err = &SyntaxError{i, "malformed string"}
@@ -193,6 +208,35 @@ func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) 
 		return next, 0, nil
 	}
 	return j, 0, &SyntaxError{j, "control character in a string"}
+}
+
+// trustedString is stringValue on the trusted path for the string whose
+// body starts at d[start] and has its first stop at d[j], a backslash:
+// it decodes the part the path reads (strcut.go) onto valBuf, runs it
+// through the path's automaton and returns the string's end, or -1
+// where the string is malformed (stringValue writes the error). (Fewer
+// arguments and results than stringValue: its call costs less.)
+func (mt *Matcher) trustedString(d []byte, start, j int, pm *pathMatcher) int {
+	if pm.strTail != 0 {
+		if next, ok := mt.tailString(d, start, j, pm); ok {
+			return next
+		}
+	}
+	v0 := len(mt.valBuf)
+	lim := len(d) + v0 // more than any string here decodes to
+	if pm.strHead != 0 {
+		lim = v0 + int(pm.strHead)
+	}
+	buf, next, cut := decodeTrusted(mt.valBuf, d, start, lim)
+	if next < 0 {
+		return -1
+	}
+	if cut {
+		next = skipStringTrusted(d, next)
+	}
+	mt.valBuf = buf
+	mt.addLeaf(pm, tagString, buf[v0:len(buf):len(buf)])
+	return next
 }
 
 // quoteOrBackslash is stringStop for the trusted path, which need not

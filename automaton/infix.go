@@ -1,38 +1,136 @@
 package automaton
 
-import "bytes"
+import "math/bits"
 
 // infixes runs a string value through its path's infix trie from every
-// offset of the value: a wildcard without a useful head or tail
-// ("*file-37*") is indexed by its longest middle part, which can start
-// anywhere. Most offsets are ruled out by their first byte, a bit test
-// in infixFirst; when the literals all start with one byte (the usual
-// case: the rules of a path share a word), IndexByte jumps to the next
-// candidate offset instead. The marks reached are verified against the
-// whole glob; a value holding a literal twice fires its marks twice,
-// which records nothing new.
+// offset where a literal may start: a wildcard without a useful head or
+// tail ("*file-37*") is indexed by its longest middle part, which can
+// start anywhere. The offsets are found eight at a time (infixFilter):
+// a word of the value and the word a pair's distance further are
+// compared with the pairs of bytes the literals begin with, so that an
+// ARN's six colons do not each start a walk for ":instance/i-". A trie
+// of one literal needs no walk at all: the pair is the literal's first
+// and last byte, and a candidate is compared whole. Globs are verified
+// around each place their literal is found (globCheck); marks that
+// verify nothing fire at the first place only (infixFilter.once), and a
+// leaf that has a predicate's hit verifies it no more.
 func (mt *Matcher) infixes(pm *pathMatcher, val []byte) {
+	f := pm.infixFirst
 	n := pm.infixStr
-	if len(n.seg) > 0 || len(n.keys) == 1 {
-		first := n.keys
-		if len(n.seg) > 0 {
-			first = n.seg
-		}
-		for i := 0; i < len(val); i++ {
-			j := bytes.IndexByte(val[i:], first[0])
-			if j < 0 {
-				return
+	if f.pairs == 0 {
+		for i, b := range val {
+			if f.first[b>>6]&(1<<(b&63)) != 0 {
+				mt.infixWalk(n, val[i:], val)
 			}
-			i += j
-			mt.infixWalk(n, val[i:], val)
 		}
 		return
 	}
-	for i, b := range val {
-		if pm.infixFirst[b>>6]&(1<<(b&63)) != 0 {
-			mt.infixWalk(n, val[i:], val)
+	for j := f.next(val, 0); j >= 0; j = f.next(val, j+1) {
+		if mt.infixAt(n, f, val, j) {
+			return
 		}
 	}
+}
+
+// next returns the first offset from i on where a pair of the filter
+// starts in val, or -1.
+func (f *infixFilter) next(val []byte, i int) int {
+	d := f.dist
+	if last := len(val) - d - 8; last >= 0 && i <= last+7 {
+		// Eight offsets a word up to last, then the offsets left up to the
+		// last with room for a pair in one word at last, overlapping the
+		// one before (keep drops the offsets before i). The loop is
+		// written out for one and two pairs (the usual filters), where
+		// match would not inline.
+		switch f.pairs {
+		case 1:
+			b0, b1, a := f.b0[0], f.b1[0], f.any[0]
+			for ; i <= last; i += 8 {
+				if m := zeroBytes(load64(val, i) ^ b0 | (load64(val, i+d)^b1)&^a); m != 0 {
+					return i + bits.TrailingZeros64(m)>>3
+				}
+			}
+			if i <= last+7 {
+				keep := ^uint64(0) << (8 * uint(i-last))
+				if m := zeroBytes(load64(val, last)^b0|(load64(val, last+d)^b1)&^a) & keep; m != 0 {
+					return last + bits.TrailingZeros64(m)>>3
+				}
+			}
+		case 2:
+			b0, b1, a := f.b0[0], f.b1[0], f.any[0]
+			c0, c1, ca := f.b0[1], f.b1[1], f.any[1]
+			for ; i <= last; i += 8 {
+				x, y := load64(val, i), load64(val, i+d)
+				if m := zeroBytes(x^b0|(y^b1)&^a) | zeroBytes(x^c0|(y^c1)&^ca); m != 0 {
+					return i + bits.TrailingZeros64(m)>>3
+				}
+			}
+			if i <= last+7 {
+				keep := ^uint64(0) << (8 * uint(i-last))
+				x, y := load64(val, last), load64(val, last+d)
+				if m := (zeroBytes(x^b0|(y^b1)&^a) | zeroBytes(x^c0|(y^c1)&^ca)) & keep; m != 0 {
+					return last + bits.TrailingZeros64(m)>>3
+				}
+			}
+		default:
+			for ; i <= last; i += 8 {
+				if m := f.match(load64(val, i), load64(val, i+d)); m != 0 {
+					return i + bits.TrailingZeros64(m)>>3
+				}
+			}
+			if i <= last+7 {
+				keep := ^uint64(0) << (8 * uint(i-last))
+				if m := f.match(load64(val, last), load64(val, last+d)) & keep; m != 0 {
+					return last + bits.TrailingZeros64(m)>>3
+				}
+			}
+		}
+		if !f.hasAny {
+			return -1 // no pair starts where its second byte is past the end
+		}
+		i = last + 8
+	}
+	// A short value, or the last byte, where a literal of one byte may
+	// still start (pairs that take any second byte).
+	for ; i < len(val); i++ {
+		c := val[i]
+		for k := 0; k < f.pairs; k++ {
+			if c == byte(f.b0[k]) && (f.any[k] != 0 || i+d < len(val) && val[i+d] == byte(f.b1[k])) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// infixAt runs the infix trie from offset j of val, where a pair of the
+// filter starts, and tells that the trie is done with the value (its one
+// literal was found).
+func (mt *Matcher) infixAt(n *node, f *infixFilter, val []byte, j int) bool {
+	if lit := f.lit; lit != "" {
+		// j+len(lit) <= len(val): the pair's second byte is the
+		// literal's last.
+		if string(val[j:j+len(lit)]) != lit {
+			return false
+		}
+		mt.infixOff = j
+		mt.fireAll(n.more.pass, val)
+		return f.once || mt.allHit(n.more.pass)
+	}
+	mt.infixWalk(n, val[j:], val)
+	return false
+}
+
+// allHit tells that the leaf has a hit of every mark's predicate (an
+// exclusion is not tracked so): a literal found again would verify
+// nothing.
+func (mt *Matcher) allHit(marks []mark) bool {
+	for k := range marks {
+		if marks[k].ab != nil || !mt.hitByLeaf(marks[k].pred) {
+			return false
+		}
+	}
+	return true
 }
 
 // infixWalk is walkFrom for the infix trie, which holds pass marks only
@@ -58,6 +156,7 @@ func (mt *Matcher) infixWalk(n *node, val, orig []byte) {
 			i += len(seg)
 		}
 		if more := n.more; more != nil && len(more.pass) > 0 {
+			mt.infixOff = len(orig) - len(val)
 			mt.fireAll(more.pass, orig)
 		}
 		if i == len(val) {
@@ -70,20 +169,114 @@ func (mt *Matcher) infixWalk(n *node, val, orig []byte) {
 	}
 }
 
+// maxInfixPairs bounds the pairs of bytes an infix filter compares per
+// word: beyond it, a set of first bytes tested byte by byte is cheaper.
+const maxInfixPairs = 4
+
+// infixFilter finds where an infix trie's literals may start in a value:
+// at offset i, byte b0 and, dist bytes further, byte b1 of one of its
+// pairs (or any byte there, for a literal of one byte).
+type infixFilter struct {
+	pairs  int // 0: test first byte by byte
+	dist   int
+	b0, b1 [maxInfixPairs]uint64 // the pair's bytes, in every byte of a word
+	any    [maxInfixPairs]uint64 // all ones when the second byte may be any
+	hasAny bool
+	// lit is the trie's one literal (the pair is its first and last
+	// byte, dist its length less one), or "".
+	lit string
+	// once: the marks of the literal verify nothing ("*ab*"), so where
+	// it is found first is all that counts; a glob is verified around
+	// each place the literal is found (markCheck.part).
+	once  bool
+	first [4]uint64 // the set of the literals' first bytes
+}
+
+// match returns the high bit of each byte of x at which a pair starts,
+// given y, the word dist bytes further: a byte of (x^b0)|(y^b1) is zero
+// where both bytes of the pair are there. (Written out for one and two
+// pairs, the usual filters: the loop costs as much again.)
+func (f *infixFilter) match(x, y uint64) uint64 {
+	switch f.pairs {
+	case 1:
+		return zeroBytes(x ^ f.b0[0] | (y^f.b1[0])&^f.any[0])
+	case 2:
+		return zeroBytes(x^f.b0[0]|(y^f.b1[0])&^f.any[0]) | zeroBytes(x^f.b0[1]|(y^f.b1[1])&^f.any[1])
+	}
+	var m uint64
+	for k := 0; k < f.pairs; k++ {
+		m |= zeroBytes(x ^ f.b0[k] | (y^f.b1[k])&^f.any[k])
+	}
+	return m
+}
+
+// zeroBytes returns the high bit of each zero byte of x, exactly (no
+// borrow runs from one byte into the next).
+func zeroBytes(x uint64) uint64 {
+	return ^((x&lows7 + lows7) | x) & highs
+}
+
 // infixStart derives, at commit, where an infix trie's string literals
-// start and the set of their first bytes.
-func infixStart(infix *node) (*node, [4]uint64) {
-	var first [4]uint64
+// start and the filter that finds the offsets where they may.
+func infixStart(infix *node) (*node, *infixFilter) {
 	n := infix.childOrNil(tagString)
 	if n == nil {
-		return nil, first
+		return nil, nil
 	}
-	if len(n.seg) > 0 {
-		first[n.seg[0]>>6] |= 1 << (n.seg[0] & 63)
-		return n, first
+	f := &infixFilter{}
+	var pairs [][2]int // second byte -1: any
+	if seg := n.seg; len(seg) > 0 {
+		f.first[seg[0]>>6] |= 1 << (seg[0] & 63)
+		switch {
+		case len(n.keys) == 0 && len(seg) > 1:
+			f.lit = seg
+			f.dist = len(seg) - 1
+			f.once = true
+			for _, mk := range n.passMarks() {
+				f.once = f.once && mk.verify == verifyNone
+			}
+			pairs = append(pairs, [2]int{int(seg[0]), int(seg[len(seg)-1])})
+		case len(seg) > 1:
+			pairs = append(pairs, [2]int{int(seg[0]), int(seg[1])})
+		case len(n.passMarks()) > 0 || len(n.keys) > maxInfixPairs:
+			pairs = append(pairs, [2]int{int(seg[0]), -1})
+		default:
+			for k := 0; k < len(n.keys); k++ {
+				pairs = append(pairs, [2]int{int(seg[0]), int(n.keys[k])})
+			}
+		}
+	} else {
+		for i := 0; i < len(n.keys); i++ {
+			c := n.keys[i]
+			f.first[c>>6] |= 1 << (c & 63)
+			kid := n.kids[i]
+			switch {
+			case len(kid.seg) > 0:
+				pairs = append(pairs, [2]int{int(c), int(kid.seg[0])})
+			case len(kid.passMarks()) > 0 || len(kid.keys) > maxInfixPairs:
+				pairs = append(pairs, [2]int{int(c), -1})
+			default:
+				for k := 0; k < len(kid.keys); k++ {
+					pairs = append(pairs, [2]int{int(c), int(kid.keys[k])})
+				}
+			}
+		}
 	}
-	for i := 0; i < len(n.keys); i++ {
-		first[n.keys[i]>>6] |= 1 << (n.keys[i] & 63)
+	if len(pairs) > maxInfixPairs {
+		f.lit = ""
+		return n, f // pairs 0: the byte set
 	}
-	return n, first
+	if f.dist == 0 {
+		f.dist = 1
+	}
+	f.pairs = len(pairs)
+	for k, p := range pairs {
+		f.b0[k] = ones * uint64(p[0])
+		if p[1] < 0 {
+			f.any[k], f.hasAny = ^uint64(0), true
+		} else {
+			f.b1[k] = ones * uint64(p[1])
+		}
+	}
+	return n, f
 }

@@ -121,7 +121,8 @@ type subMachine struct {
 type pathEntry struct {
 	pm    *pathMatcher
 	below bool
-	// uncounted: the top-level "" (members.go, topEntry), which is not one
+	// uncounted: the top-level "" where no pattern names it (members.go,
+	// topEntry): only the way to the names that start with a dot, not one
 	// of the names MatchTrusted's early stop counts.
 	uncounted bool
 	sc        *scope // the object's scope, for a prefix
@@ -175,10 +176,22 @@ type pathMatcher struct {
 	// table cannot follow key by key, so commit builds it anew.
 	strRebuild bool
 	// infixStr is the infix trie's node for strings and infixFirst the
-	// set of bytes its literals start with (infix.go).
+	// filter that finds where its literals may start (infix.go).
 	infixStr   *node
-	infixFirst [4]uint64
-	gen        uint64 // the write that copied it may change it
+	infixFirst *infixFilter
+	// revStr, foldStr and revFoldStr are the reversed and folded tries'
+	// nodes for strings (as str is the forward trie's);
+	// foldWide counts the fold marks whose pattern text is not all ASCII
+	// (put keeps it): without them, the walks that lower an ASCII byte
+	// as they read it answer for any value, ASCII or not (addLeaf).
+	revStr, foldStr, revFoldStr *node
+	foldWide                    int32
+	gen                         uint64 // the write that copied it may change it
+	// strHead (strTail), when set, is how many bytes of a string's
+	// decoded text, from its start (back from its end), the path's
+	// automaton reads: a string with escapes is decoded only that far
+	// (strcut.go).
+	strHead, strTail int32
 }
 
 // patternRec is the writer's record of a pattern, to delete it again.

@@ -3,6 +3,7 @@ package automaton
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -41,9 +42,13 @@ type Matcher struct {
 	// array, at a path that does not record all its leaves. It is so for
 	// the whole leaf, so addLeaf works it out once for all its marks.
 	free bool
-	// foldASCII: the value being walked through the folded tries is all
-	// ASCII (see fire).
+	// foldASCII: the value being walked through the folded tries is read
+	// lowering ASCII bytes (all ASCII, or for ASCII patterns only): the
+	// sure marks it reaches need no verification (foldSure).
 	foldASCII bool
+	// infixOff is where the infix trie's walk reached the marks it fires
+	// started in the value (fire verifies a glob around it).
+	infixOff int
 
 	pathLeaves []pathState // by path index
 	paths      []int32     // paths with leaves in this event
@@ -356,36 +361,46 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 					mt.fireAll(s.end, val)
 				}
 			}
-		} else {
+		} else if !pm.strMore {
+			mt.walkFrom(pm.str, val, val)
+			return // the forward trie is all a string meets here
+		} else if pm.str != nil {
+			// Other tries read strings here, and often the forward
+			// one holds none.
 			mt.walkFrom(pm.str, val, val)
 		}
 		if !pm.strMore {
-			return // the forward trie is all a string meets here
+			return
 		}
-		if pm.rev != nil {
-			mt.walk(pm.rev, tagString, val, val, true)
+		if pm.revStr != nil {
+			mt.walkRev(pm.revStr, val, val)
 		}
 		if pm.infixStr != nil {
 			mt.infixes(pm, val)
 		}
-		if (pm.fold != nil || pm.revFold != nil) && asciiOnly(val) {
-			// An ASCII value folds to its lower case byte for byte: the
-			// walks lower what they read, and read only that.
-			mt.foldASCII = true
-			if pm.fold != nil {
-				mt.walkLower(pm.fold.child(tagString), val)
-			}
-			if pm.revFold != nil {
-				mt.walkRevLower(pm.revFold.child(tagString), val)
-			}
-			mt.foldASCII = false
-		} else if pm.fold != nil || pm.revFold != nil {
-			mt.foldBuf, mt.foldASCII = foldValue(mt.foldBuf[:0], val)
-			if pm.fold != nil {
-				mt.walk(pm.fold, tagString, mt.foldBuf, val, false)
-			}
-			if pm.revFold != nil {
-				mt.walk(pm.revFold, tagString, mt.foldBuf, val, true)
+		if pm.foldStr != nil || pm.revFoldStr != nil {
+			if pm.foldWide == 0 || asciiOnly(val) {
+				// An ASCII value folds to its lower case byte for byte:
+				// the walks lower what they read, and read only that.
+				// Where every fold pattern is ASCII, so is any value for
+				// them: a pattern byte admits its two ASCII cases only,
+				// which a byte of a value either is or is not, whatever
+				// the rest of the value holds.
+				mt.foldASCII = true
+				if pm.foldStr != nil {
+					mt.walkLower(pm.foldStr, val)
+				}
+				if pm.revFoldStr != nil {
+					mt.walkRevLower(pm.revFoldStr, val)
+				}
+			} else {
+				mt.foldBuf, mt.foldASCII = foldValue(mt.foldBuf[:0], val)
+				if pm.foldStr != nil {
+					mt.walkFrom(pm.foldStr, mt.foldBuf, val)
+				}
+				if pm.revFoldStr != nil {
+					mt.walkRev(pm.revFoldStr, mt.foldBuf, val)
+				}
 			}
 			mt.foldASCII = false
 		}
@@ -528,11 +543,35 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 		}
 		more := n.more
 		if more != nil && len(more.pass) > 0 {
-			mt.fireAll(more.pass, orig)
+			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].verify == verifyNone && pass[0].ab == nil {
+				// One plain mark (a prefix), stamped in line as an end
+				// mark is below.
+				p := pass[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					mt.fired = append(mt.fired, p)
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.fireAll(pass, orig)
+			}
 		}
 		if i == len(val) {
-			if len(n.end) > 0 {
-				mt.fireAll(n.end, orig)
+			if end := n.end; len(end) == 1 && mt.free && end[0].verify == verifyNone && end[0].ab == nil {
+				// One plain mark, the usual exact value of a path's rules,
+				// stamped in line as the lowering walks do.
+				p := end[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					mt.fired = append(mt.fired, p)
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else if len(end) > 0 {
+				mt.fireAll(end, orig)
 			}
 			return
 		}
@@ -573,7 +612,19 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 		}
 		more := n.more
 		if more != nil && len(more.pass) > 0 {
-			mt.fireAll(more.pass, orig)
+			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].verify == verifyNone && pass[0].ab == nil {
+				// One plain mark (a suffix), stamped in line as walkFrom does.
+				p := pass[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					mt.fired = append(mt.fired, p)
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.fireAll(pass, orig)
+			}
 		}
 		if j == 0 {
 			if len(n.end) > 0 {
@@ -604,13 +655,37 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 	i := 0
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
-			if len(val)-i < len(seg) || !equalLower(val[i:i+len(seg)], seg) {
+			if len(val)-i < len(seg) {
+				return
+			}
+			if v, l := val[i:i+len(seg)], len(seg); l >= 4 && l <= 8 {
+				// equalLower's two halves, the usual seg, in line.
+				s := stringBytes(seg)
+				if lower64(uint64(load32(v, 0))) != uint64(load32(s, 0)) || lower64(uint64(load32(v, l-4))) != uint64(load32(s, l-4)) {
+					return
+				}
+			} else if !equalLower(v, seg) {
 				return
 			}
 			i += len(seg)
 		}
 		if more := n.more; more != nil && len(more.pass) > 0 {
-			mt.fireAll(more.pass, val)
+			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].sure && pass[0].ab == nil {
+				// One sure mark, the usual prefix of a path's rules, is
+				// stamped in line: fireAll's call and loop cost more than
+				// the stamp (affix-ignore-case 5299 -> 5206 instr/event;
+				// calling stamp, 5265).
+				p := pass[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					mt.fired = append(mt.fired, p)
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.fireAll(pass, val)
+			}
 		}
 		if i == len(val) {
 			if len(n.end) > 0 {
@@ -618,7 +693,29 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 			}
 			return
 		}
-		n = n.child(lowerASCII(val[i]))
+		// Most nodes of a folded trie lead on by one key or none (the
+		// patterns of a path share little), stepped without the call.
+		switch b, keys := lowerASCII(val[i]), n.keys; len(keys) {
+		case 0:
+			return
+		case 1:
+			if keys[0] != b {
+				return
+			}
+			n = n.kids[0]
+		case 2, 3, 4:
+			// The first letters of a few patterns, without the call.
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
+		default:
+			n = n.child(b)
+		}
 		i++
 	}
 }
@@ -628,18 +725,25 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 	j := len(val)
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
-			if j < len(seg) {
+			if j < len(seg) || !equalLowerRev(val[j-len(seg):j], seg) {
 				return
-			}
-			for k := 0; k < len(seg); k++ {
-				if lowerASCII(val[j-1-k]) != seg[k] {
-					return
-				}
 			}
 			j -= len(seg)
 		}
 		if more := n.more; more != nil && len(more.pass) > 0 {
-			mt.fireAll(more.pass, val)
+			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].sure && pass[0].ab == nil {
+				// One sure mark, stamped in line as walkLower does.
+				p := pass[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					mt.fired = append(mt.fired, p)
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.fireAll(pass, val)
+			}
 		}
 		if j == 0 {
 			if len(n.end) > 0 {
@@ -648,7 +752,26 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 			return
 		}
 		j--
-		n = n.child(lowerASCII(val[j]))
+		switch b, keys := lowerASCII(val[j]), n.keys; len(keys) {
+		case 0:
+			return
+		case 1:
+			if keys[0] != b {
+				return
+			}
+			n = n.kids[0]
+		case 2, 3, 4:
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
+		default:
+			n = n.child(b)
+		}
 	}
 }
 
@@ -659,24 +782,60 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// equalLower tells whether ASCII v lowered is seg (as long as v), eight
-// bytes at a time as foldValue lowers them.
+// equalLower tells whether v lowered is seg (as long as v, ASCII): words
+// of v lowered as foldValue lowers them, the last overlapping the one
+// before, and a short seg in two halves that overlap likewise. A byte of
+// v that is not ASCII stays so lowered (lowering only sets bits), so the
+// word holding it differs from seg's, whatever a carry out of it did to
+// the bytes above.
 func equalLower(v []byte, seg string) bool {
 	s := stringBytes(seg)
-	k := 0
-	for ; k+8 <= len(s) && k+8 <= len(v); k += 8 {
-		x := load64(v, k)
-		upper := (x + ones*(0x80-'A')) &^ (x + ones*(0x80-'Z'-1)) & highs
-		if x|upper>>2 != load64(s, k) {
-			return false
+	n := len(s)
+	switch {
+	case n >= 8:
+		for k := 0; k+8 < n; k += 8 {
+			if lower64(load64(v, k)) != load64(s, k) {
+				return false
+			}
 		}
+		return lower64(load64(v, n-8)) == load64(s, n-8)
+	case n >= 4:
+		return lower64(uint64(load32(v, 0))) == uint64(load32(s, 0)) &&
+			lower64(uint64(load32(v, n-4))) == uint64(load32(s, n-4))
+	case n >= 2:
+		return lower64(uint64(load16(v, 0))) == uint64(load16(s, 0)) &&
+			lower64(uint64(load16(v, n-2))) == uint64(load16(s, n-2))
 	}
-	for ; k < len(s); k++ {
-		if lowerASCII(v[k]) != s[k] {
-			return false
+	return n == 0 || lowerASCII(v[0]) == s[0]
+}
+
+// equalLowerRev is equalLower for a reversed trie's seg: v read from its
+// end lowered is seg (the words of v byte-swapped).
+func equalLowerRev(v []byte, seg string) bool {
+	s := stringBytes(seg)
+	n := len(s)
+	switch {
+	case n >= 8:
+		for k := 0; k+8 < n; k += 8 {
+			if lower64(bits.ReverseBytes64(load64(v, n-8-k))) != load64(s, k) {
+				return false
+			}
 		}
+		return lower64(bits.ReverseBytes64(load64(v, 0))) == load64(s, n-8)
+	case n >= 4:
+		return lower64(uint64(bits.ReverseBytes32(load32(v, n-4)))) == uint64(load32(s, 0)) &&
+			lower64(uint64(bits.ReverseBytes32(load32(v, 0)))) == uint64(load32(s, n-4))
+	case n >= 2:
+		return lower64(uint64(bits.ReverseBytes16(load16(v, n-2)))) == uint64(load16(s, 0)) &&
+			lower64(uint64(bits.ReverseBytes16(load16(v, 0)))) == uint64(load16(s, n-2))
 	}
-	return true
+	return n == 0 || lowerASCII(v[0]) == s[0]
+}
+
+// lower64 lowers the ASCII capitals of the bytes of x (foldValue's rule).
+func lower64(x uint64) uint64 {
+	upper := (x + ones*(0x80-'A')) &^ (x + ones*(0x80-'Z'-1)) & highs
+	return x | upper>>2
 }
 
 // asciiOnly tells whether v is all ASCII, eight bytes at a time.
@@ -713,7 +872,11 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 	for k := range marks {
 		mk := &marks[k]
 		if !free || mk.ab != nil || mk.verify != verifyNone && !mt.foldSure(mk) {
-			mt.fire(mk, orig)
+			// Most globs of one trie position differ in their ends,
+			// compared here without the call.
+			if mk.verify != verifyGlob || mk.check.glob.ends(orig) {
+				mt.fire(mk, orig)
+			}
 			continue
 		}
 		// hit(mk.pred, 0), inline
@@ -753,11 +916,17 @@ func (mt *Matcher) stamp(marks []mark) {
 // value. Each pattern byte then admits its two ASCII cases and nothing
 // else, which is what the folded trie compared.
 func (mt *Matcher) foldSure(mk *mark) bool {
-	return mk.verify < verifyGlob && mt.foldASCII && mk.check.ascii
+	return mk.sure && mt.foldASCII
 }
 
 func (mt *Matcher) fire(mk *mark, orig []byte) {
 	if mk.verify != verifyNone && !mt.foldSure(mk) {
+		if mk.ab == nil && mt.hitByLeaf(mk.pred) {
+			// The leaf has satisfied the predicate already (a literal
+			// found twice in it, another condition of the field): the
+			// hit would record nothing new, so nothing is verified.
+			return
+		}
 		s := bytesString(orig)
 		var ok bool
 		switch mk.verify {
@@ -768,7 +937,16 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 		case verifyFoldSuffix:
 			ok = compiler.HasSuffixFold(s, mk.check.text)
 		case verifyGlob:
-			ok = mk.check.glob.Match(s)
+			g := mk.check.glob
+			at := 0
+			switch g.part {
+			case partHead:
+			case partTail:
+				at = len(orig) - g.keyLen
+			default:
+				at = mt.infixOff
+			}
+			ok = g.at(orig, at)
 		}
 		if !ok {
 			return
@@ -783,6 +961,21 @@ func (mt *Matcher) fire(mk *mark, orig []byte) {
 	l := &mt.leaves[li]
 	mt.excls = append(mt.excls, exclRec{ab: mk.ab, next: l.excl})
 	l.excl = int32(len(mt.excls) - 1)
+}
+
+// hitByLeaf tells that the leaf being matched has a hit of predicate p.
+func (mt *Matcher) hitByLeaf(p int32) bool {
+	ps := &mt.pred[p]
+	if ps.epoch != mt.epoch {
+		return false
+	}
+	li := int32(0)
+	if !mt.free {
+		if li = mt.cur; li < 0 {
+			return false // not recorded yet: no hit
+		}
+	}
+	return mt.hits[ps.head].leaf == li
 }
 
 // hit records that leaf li satisfies predicate p.

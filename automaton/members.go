@@ -301,7 +301,7 @@ func (s *subMachine) buildScopes() {
 // if any): its own pattern path, if a pattern names "", and the way back
 // to the top scope.
 func topEntry(e pathEntry, root *scope) pathEntry {
-	return pathEntry{pm: e.pm, below: e.below, sc: root, uncounted: true}
+	return pathEntry{pm: e.pm, below: e.below, sc: root, uncounted: e.pm == nil}
 }
 
 // member finds what the member named key of the object in scope sc leads

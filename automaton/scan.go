@@ -190,7 +190,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				// looked up where it lies, without value's dispatch.
 				if k := mt.tabString(d, i, pm); k >= 0 {
 					i = k
-					if need != 0 && e != &mt.dotEntry { // countedValue's count
+					if need != 0 && e != &mt.dotEntry && !e.uncounted { // countedValue's count
 						if seen++; seen >= need {
 							return i, 1, nil
 						}
@@ -338,6 +338,11 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 			mt.addLeaf(pm, tagString, d[start:j])
 			return j + 1, 0, nil
 		}
+		if mt.trusted && j < len(d) {
+			if k := mt.trustedString(d, i+1, j, pm); k >= 0 {
+				return k, 0, nil
+			}
+		}
 		return mt.stringValue(d, i, j, ascii, pm)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, sh := numberShape(d, i)
@@ -364,10 +369,11 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 }
 
 // tabString reads the value at d[i] at path pm, which has a leafTab,
-// when it is a string without escapes in no array, as value would, and
-// returns its end; -1 leaves the value to value. Such a leaf is the free
-// leaf (pm records no leaf), whose marks the table holds, mostly plain
-// ones, which only stamp their predicates. (It finds the plain string as
+// when it is a string in no array, as value would, and returns its end;
+// -1 leaves the value to value. A string without escapes is looked up
+// where it lies, one with escapes decoded by stringValue. Such a leaf is
+// the free leaf (pm records no leaf), whose marks the table holds,
+// mostly plain ones, which only stamp their predicates. (It finds the plain string as
 // value does, written out in both: a shared helper of three calls does
 // not inline, and a call more per value costs ~20 instructions on every
 // value matched.)
@@ -393,6 +399,17 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 			}
 		}
 		return j + 1
+	}
+	if j < len(d) && d[j] == '\\' {
+		// A string with escapes (a name written S\u00e3o Paulo): decoded
+		// here, not found again by value. Where it is malformed, value
+		// reads it again and writes the error.
+		if mt.trusted {
+			return mt.trustedString(d, start, j, pm) // -1 where malformed
+		}
+		if k, _, err := mt.stringValue(d, i, j, ascii, pm); err == nil {
+			return k
+		}
 	}
 	return -1
 }
@@ -647,10 +664,8 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 func stringStop(d []byte, i int) int {
 	for i+8 <= len(d) {
 		x := load64(d, i)
-		q := x ^ (ones * '"')
-		b := x ^ (ones * '\\')
-		if m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x) | x; m&highs != 0 {
-			return i + bits.TrailingZeros64(m&highs)>>3
+		if m := nameStops(x) | x&highs; m != 0 { // one test for quotes and controls
+			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8
 	}
@@ -670,10 +685,7 @@ func stringStopASCII(d []byte, i int) (int, bool) {
 	var hi uint64
 	for i+8 <= len(d) {
 		x := load64(d, i)
-		q := x ^ (ones * '"')
-		b := x ^ (ones * '\\')
-		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x)
-		if m &= highs; m != 0 {
+		if m := nameStops(x); m != 0 { // one test for quotes and controls
 			stop := bits.TrailingZeros64(m) // the stop byte's high bit
 			hi |= x & highs & (1<<stop - 1)
 			return i + stop/8, hi == 0

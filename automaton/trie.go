@@ -1,10 +1,6 @@
 package automaton
 
-import (
-	"math/bits"
-
-	"github.com/patternc/patternc/compiler"
-)
+import "math/bits"
 
 // A node is a state of a persistent byte trie: the value automaton of one
 // path. Values are typed keys (see key.go); a transition consumes one byte.
@@ -79,18 +75,23 @@ const (
 type mark struct {
 	pred   int32
 	verify verify
-	ab     *abCond
-	check  *markCheck // what verify compares with; nil for verifyNone
+	// sure: a fold mark whose pattern text is all ASCII. Each pattern
+	// byte then admits its two ASCII cases and nothing else, so a walk
+	// that reached it lowering ASCII bytes compared all there is to
+	// compare (foldSure).
+	sure  bool
+	ab    *abCond
+	check *markCheck // what verify compares with; nil for verifyNone
 }
 
 // markCheck is the pattern side of a mark's verification, kept apart so
 // that the common mark (an exact value) is 24 bytes, not 64.
 type markCheck struct {
-	text string        // pattern text for fold verification
-	glob compiler.Glob // for verifyGlob
+	text string // pattern text for fold verification
 	// ascii: text is all ASCII, so an ASCII value that reached the mark
 	// through a folded trie needs no verification (fire).
 	ascii bool
+	glob  *globCheck // for verifyGlob (globcheck.go)
 }
 
 // foldCheck is the check of a fold mark on pattern text s.

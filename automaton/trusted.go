@@ -60,10 +60,19 @@ func (s *subMachine) countNeeds() {
 	for k := range s.index {
 		j := strings.LastIndexByte(k, '.')
 		switch {
-		case k == "" || j == 0:
-			// The top-level "" and the names that start with a dot
-			// (members.go, buildScopes) are passed through, not counted:
-			// the early stop waits for the other names.
+		case k == "":
+			// The top-level "" is passed through, not counted, where it
+			// is only the way to the names that start with a dot
+			// (members.go, buildScopes); a pattern that names "" itself
+			// needs its value, and the early stop waits for it too
+			// (topEntry counts it).
+			if s.index[k].pm != nil {
+				s.rootNeed++
+			}
+			continue
+		case j == 0:
+			// The names that start with a dot are passed through, not
+			// counted: the early stop waits for the other names.
 			continue
 		case j < 0:
 			s.rootNeed++

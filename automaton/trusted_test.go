@@ -106,6 +106,30 @@ func testTrustedAgrees(t *testing.T, m *Machine) {
 	}
 }
 
+// TestTrustedTopEmptyLeaf: a pattern on the top-level "" gives it a
+// string table; its leaf, taken by tabString, must not count towards the
+// early stop (countNeeds leaves "" out), or MatchTrusted stops before
+// the names it still needs.
+func TestTrustedTopEmptyLeaf(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge, `{"":["x"]}`, `{"a":["y"]}`)
+	mt := m.NewMatcher()
+	for _, ev := range []string{`{"":"x","a":"y"}`, `{"a":"y","":"x"}`, `{"":"x","b":1,"a":"y"}`} {
+		if err := mt.CheckTrusted([]byte(ev)); err != nil {
+			t.Fatalf("%s: CheckTrusted: %v", ev, err)
+		}
+		want, err := mt.Match(nil, []byte(ev))
+		if err != nil || len(want) != 2 {
+			t.Fatalf("%s: Match %v, %v: want both patterns", ev, want, err)
+		}
+		got, err := mt.MatchTrusted(nil, []byte(ev))
+		slices.Sort(got)
+		slices.Sort(want)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("%s: MatchTrusted %v, %v; Match %v", ev, got, err, want)
+		}
+	}
+}
+
 // TestTrustedStopsEarly shows the early stop: what follows the last
 // member on a pattern path is not read, so garbage there goes unseen,
 // while Match rejects it.
@@ -133,6 +157,9 @@ func FuzzTrusted(f *testing.F) {
 	m := compileAll(f, compiler.EventBridge, trustedPatterns...)
 	few := compileAll(f, compiler.EventBridge, fewSegments...).NewMatcher()
 	five := compileAll(f, compiler.EventBridge, fiveSegments...).NewMatcher()
+	// A pattern on the top-level "" itself (TestTrustedTopEmptyLeaf).
+	top := compileAll(f, compiler.EventBridge, `{"":["x"]}`, `{"a":["y"]}`, `{".b":["z"]}`).NewMatcher()
+	f.Add([]byte(`{"a":"y","":"x",".b":"z"}`))
 	f.Add([]byte(`{"a":"x","b":{"c":"v1","d":{"e":1}},"l":[{"k":"q","n":2}]}`))
 	f.Add([]byte(`{"b":{"d":{"e":2}},"b.d":{"e":3},"a":["x"]}`))
 	f.Add([]byte(`{"z":[{"q":"\ud83d\ude00"}],"a":[null], "n": -0.5e+3}`))
@@ -141,7 +168,7 @@ func FuzzTrusted(f *testing.F) {
 	f.Add([]byte(`{"a":"x","b":{"c":"v","d":{"e":1}},"g":[[1.5,2],{"b":"c"}]}`))
 	mt := m.NewMatcher()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, mt := range []*Matcher{mt, few, five} {
+		for _, mt := range []*Matcher{mt, few, five, top} {
 			got, _ := mt.MatchTrusted(nil, data)
 			want, err := mt.Match(nil, data)
 			if mt.CheckTrusted(data) != nil {

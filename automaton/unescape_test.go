@@ -101,3 +101,88 @@ func FuzzValidUTF8(f *testing.F) {
 		}
 	})
 }
+
+// hex4Bytewise is hex4 digit by digit, its definition.
+func hex4Bytewise(x uint32) (rune, bool) {
+	var r rune
+	for k := 0; k < 4; k++ {
+		c := byte(x >> (8 * k))
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// TestHex4: every byte value in every position, the others hex digits
+// or bytes that carry into their neighbours (0xFF, 0xB0) or sit at the
+// edges of the ranges.
+func TestHex4(t *testing.T) {
+	fill := []byte{'0', '9', 'a', 'f', 'A', 'F', 0xFF, 0xB0, '/', ':', '@', 'G', '`', 'g'}
+	for pos := 0; pos < 4; pos++ {
+		for c := 0; c < 256; c++ {
+			for _, f := range fill {
+				var x uint32
+				for k := 0; k < 4; k++ {
+					b := f
+					if k == pos {
+						b = byte(c)
+					} else if k == (pos+1)%4 {
+						b = "7cD2"[k]
+					}
+					x |= uint32(b) << (8 * k)
+				}
+				r, ok := hex4(x)
+				wr, wok := hex4Bytewise(x)
+				if ok != wok || ok && r != wr {
+					t.Fatalf("hex4(%08x) = %x %v, want %x %v", x, r, ok, wr, wok)
+				}
+				if v := hexValue(x); wok && v != wr || v > 0xFFFF {
+					t.Fatalf("hexValue(%08x) = %x, want %x", x, v, wr)
+				}
+			}
+		}
+	}
+}
+
+// FuzzHex4: hex4 agrees with its definition, and so does hexValue on
+// hex digits.
+func FuzzHex4(f *testing.F) {
+	f.Add(uint32(0x39663041))
+	f.Fuzz(func(t *testing.T, x uint32) {
+		r, ok := hex4(x)
+		wr, wok := hex4Bytewise(x)
+		if ok != wok || ok && r != wr {
+			t.Fatalf("hex4(%08x) = %x %v, want %x %v", x, r, ok, wr, wok)
+		}
+		if v := hexValue(x); wok && v != wr || v > 0xFFFF {
+			t.Fatalf("hexValue(%08x) = %x, want %x", x, v, wr)
+		}
+	})
+}
+
+// FuzzStringStop holds stringStop, which finds a quote and a control
+// character with one test (and stops at non-ASCII bytes), to the byte
+// loop it stands for.
+func FuzzStringStop(f *testing.F) {
+	f.Add([]byte("plain text, then a \"quote\" and \\ and \x1f and \x7f\x80\xff \x20\x21\x22\x23"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for i := 0; i <= len(data); i++ {
+			want := i
+			for want < len(data) && data[want] != '"' && data[want] != '\\' && data[want] >= 0x20 && data[want] < 0x80 {
+				want++
+			}
+			if got := stringStop(data, i); got != want {
+				t.Fatalf("%q from %d: stringStop %d, want %d", data, i, got, want)
+			}
+		}
+	})
+}

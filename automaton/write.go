@@ -197,6 +197,15 @@ func (t *tx) put(pm *pathMatcher, kind trieKind, key []byte, place markPlace, lo
 	if kind == trieFwd && len(key) > 0 && key[0] == tagString {
 		t.touchStr(pm, key[1:], place)
 	}
+	if kind == trieFold || kind == trieRevFold {
+		if mk.check.ascii {
+			mk.sure = true
+		} else if t.dropping >= 0 {
+			pm.foldWide--
+		} else {
+			pm.foldWide++
+		}
+	}
 	root := t.trie(pm, kind)
 	keys := 0
 	if t.dropping >= 0 {
@@ -735,7 +744,7 @@ func (t *tx) putGlob(pm *pathMatcher, g compiler.Glob, mk mark) {
 	}
 	kind, lit := globKey(g)
 	if !globExact(g, kind) {
-		mk.verify, mk.check = verifyGlob, &markCheck{glob: g}
+		mk.verify, mk.check = verifyGlob, &markCheck{glob: newGlobCheck(g, kind, lit)}
 	}
 	switch kind {
 	case trieRev:
@@ -939,6 +948,8 @@ func (t *tx) commit() {
 		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
 		pm.str = pm.fwd.childOrNil(tagString)
+		pm.revStr = pm.rev.childOrNil(tagString)
+		pm.foldStr, pm.revFoldStr = pm.fold.childOrNil(tagString), pm.revFold.childOrNil(tagString)
 		pm.infixStr, pm.infixFirst = infixStart(pm.infix)
 		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0
 		pm.strTab = t.strTabOf(pm)
@@ -960,6 +971,7 @@ func (t *tx) commit() {
 		if !pm.strMore && !pm.recordAll {
 			pm.leafTab = pm.strTab
 		}
+		pm.setStringCuts(t.m.pathVals[pm.idx])
 	}
 	for i, changed := range t.reindex {
 		if changed {

@@ -1,0 +1,105 @@
+package automaton
+
+import (
+	"bytes"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// globCheck is what a glob mark verifies once its trie has found one of
+// the glob's parts, the key (putGlob): the head at the value's start
+// (forward trie), the tail at its end (reversed trie) or a middle part
+// anywhere (infix trie, at Matcher.infixOff). A value matches the glob
+// exactly when it matches it with the key at one of the places the key
+// occurs, and the infix trie tries them all (FuzzGlobCheck); so
+// the check is the rest of the glob around that place: the head and tail
+// that are not the key, and the middle parts on each side at their
+// leftmost places.
+type globCheck struct {
+	part   int // partHead, partTail or partMiddle
+	keyLen int
+	// head and tail are the ends to compare (none where the key is that
+	// end). Their first and last eight bytes are compared as one word
+	// each, and mostly decide: the globs of one trie position mostly
+	// differ there ("*/2021/*.jpg", "*/2021/*.png").
+	head, tail                       string
+	headW, headMask, tailW, tailMask uint64
+	before, after                    []string // middle parts before and after the key
+}
+
+const (
+	partHead = iota
+	partTail
+	partMiddle
+)
+
+// newGlobCheck is the check of glob g, of two parts or more, indexed by
+// part lit in the trie of the kind (putGlob).
+func newGlobCheck(g compiler.Glob, kind trieKind, lit string) *globCheck {
+	parts := g.Parts
+	last := len(parts) - 1
+	c := &globCheck{keyLen: len(lit)}
+	switch kind {
+	case trieFwd:
+		c.part, c.tail, c.after = partHead, parts[last], parts[1:last]
+	case trieRev:
+		c.part, c.head, c.before = partTail, parts[0], parts[1:last]
+	default:
+		k := 1
+		for k < last-1 && parts[k] != lit {
+			k++
+		}
+		c.part, c.head, c.tail = partMiddle, parts[0], parts[last]
+		c.before, c.after = parts[1:k], parts[k+1:last]
+	}
+	for i := 0; i < len(c.head) && i < 8; i++ {
+		c.headW |= uint64(c.head[i]) << (8 * i)
+		c.headMask |= 0xff << (8 * i)
+	}
+	for i := 0; i < len(c.tail) && i < 8; i++ {
+		c.tailW |= uint64(c.tail[len(c.tail)-1-i]) << (56 - 8*i)
+		c.tailMask |= 0xff << (56 - 8*i)
+	}
+	return c
+}
+
+// ends tells whether s may match: the first and last word of a value of
+// eight bytes or more hold the glob's ends there.
+func (c *globCheck) ends(s []byte) bool {
+	return len(s) < 8 || load64(s, 0)&c.headMask == c.headW && load64(s, len(s)-8)&c.tailMask == c.tailW
+}
+
+// at tells whether s matches the glob with the key at offset at (s holds
+// the key there: the trie compared it).
+func (c *globCheck) at(s []byte, at int) bool {
+	lo, hi := len(c.head), len(s)-len(c.tail)
+	if at < lo || at+c.keyLen > hi {
+		return false
+	}
+	if len(s) >= 8 {
+		if load64(s, 0)&c.headMask != c.headW || load64(s, len(s)-8)&c.tailMask != c.tailW {
+			return false
+		}
+		if len(c.head) > 8 && string(s[8:lo]) != c.head[8:] ||
+			len(c.tail) > 8 && string(s[hi:len(s)-8]) != c.tail[:len(c.tail)-8] {
+			return false
+		}
+	} else if string(s[:lo]) != c.head || string(s[hi:]) != c.tail {
+		return false
+	}
+	return (len(c.before) == 0 || inOrder(c.before, s[lo:at])) &&
+		(len(c.after) == 0 || inOrder(c.after, s[at+c.keyLen:hi]))
+}
+
+// inOrder tells whether the parts occur in s in order, apart, each at its
+// leftmost place after the one before.
+func inOrder(parts []string, s []byte) bool {
+	for _, p := range parts {
+		i := bytes.Index(s, stringBytes(p))
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	return true
+}

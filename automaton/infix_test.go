@@ -1,0 +1,89 @@
+package automaton
+
+import (
+	"math/rand"
+	"testing"
+)
+
+// nextRef is infixFilter.next byte by byte: the first offset from i on
+// where a pair's first byte is, and its second byte dist further (or any
+// byte, or none, for a pair that takes any).
+func nextRef(f *infixFilter, val []byte, i int) int {
+	for ; i < len(val); i++ {
+		for k := 0; k < f.pairs; k++ {
+			if val[i] != byte(f.b0[k]) {
+				continue
+			}
+			if f.any[k] != 0 || i+f.dist < len(val) && val[i+f.dist] == byte(f.b1[k]) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// TestInfixFilterNext holds the word-wise search for pairs (one, two and
+// more pairs, any second byte, distances up to a long literal's) to the
+// byte-wise definition, from every offset of values of every length up
+// to a few words, over an alphabet small enough for pairs to occur.
+func TestInfixFilterNext(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	const alphabet = "ab:/\x00\x80\xff"
+	for iter := 0; iter < 3000; iter++ {
+		f := &infixFilter{pairs: 1 + r.Intn(maxInfixPairs), dist: 1 + r.Intn(12)}
+		for k := 0; k < f.pairs; k++ {
+			f.b0[k] = ones * uint64(alphabet[r.Intn(len(alphabet))])
+			f.b1[k] = ones * uint64(alphabet[r.Intn(len(alphabet))])
+			if f.dist == 1 && r.Intn(4) == 0 {
+				f.any[k], f.hasAny = ^uint64(0), true
+			}
+		}
+		val := make([]byte, r.Intn(40))
+		for i := range val {
+			val[i] = alphabet[r.Intn(len(alphabet))]
+		}
+		for i := 0; i <= len(val); i++ {
+			if got, want := f.next(val, i), nextRef(f, val, i); got != want {
+				t.Fatalf("pairs %d dist %d any %v, %q from %d: next %d, want %d", f.pairs, f.dist, f.any[:f.pairs], val, i, got, want)
+			}
+		}
+	}
+}
+
+// TestInfixStart checks the filters commit derives: one literal (its
+// first and last byte), literals sharing a first byte, literals of one
+// byte (any second byte), and more pairs than a filter holds (the set of
+// first bytes).
+func TestInfixStart(t *testing.T) {
+	cases := []struct {
+		lits  []string
+		pairs int
+		dist  int
+		lit   string
+		any   bool
+	}{
+		{[]string{"State"}, 1, 4, "State", false},
+		{[]string{":instance/i-", ":ap-southeast-2:"}, 2, 1, "", false},
+		{[]string{"/2021/", "/2022/", "file-1", "file-12"}, 2, 1, "", false},
+		{[]string{"a"}, 1, 1, "", true},
+		{[]string{"a", "ab"}, 1, 1, "", true},
+		{[]string{"ab", "cd", "ef", "gh", "ij"}, 0, 0, "", false},
+		{[]string{"xa", "xb", "xc", "xd", "xe"}, 1, 1, "", true},
+	}
+	for _, c := range cases {
+		var root *node
+		created, nkeys := 0, 0
+		for i, l := range c.lits {
+			root = insert(root, append([]byte{tagString}, l...), placePass, 0, 0, mark{pred: int32(i)}, 1, &created, &nkeys)
+		}
+		n, f := infixStart(root)
+		if n == nil || f.pairs != c.pairs || f.pairs > 0 && f.dist != c.dist || f.lit != c.lit || f.hasAny != c.any {
+			t.Errorf("%q: pairs %d dist %d lit %q any %v, want %d %d %q %v", c.lits, f.pairs, f.dist, f.lit, f.hasAny, c.pairs, c.dist, c.lit, c.any)
+		}
+		for _, l := range c.lits {
+			if f.first[l[0]>>6]&(1<<(l[0]&63)) == 0 {
+				t.Errorf("%q: %q's first byte is not in the set", c.lits, l)
+			}
+		}
+	}
+}
