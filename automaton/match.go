@@ -884,7 +884,7 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
 			mt.fired = append(mt.fired, mk.pred)
-			mt.firedBits |= needBits(mk.pred)
+			mt.firedBits |= 1 << (mk.pred & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(mk.pred, 0)
 		}
@@ -904,7 +904,7 @@ func (mt *Matcher) stamp(marks []mark) {
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
 			mt.fired = append(mt.fired, p)
-			mt.firedBits |= needBits(p)
+			mt.firedBits |= 1 << (p & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(p, 0)
 		}
@@ -984,7 +984,7 @@ func (mt *Matcher) hit(p int32, li int32) {
 	if ps.epoch != mt.epoch {
 		ps.epoch = mt.epoch
 		mt.fired = append(mt.fired, p)
-		mt.firedBits |= needBits(p)
+		mt.firedBits |= 1 << (p & 63)
 		if li == 0 {
 			ps.head = 0 // hit 0: the free leaf alone, no record
 			return

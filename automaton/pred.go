@@ -517,7 +517,7 @@ func needMask(fields []fieldRec) uint64 {
 	var m uint64
 	for _, f := range fields {
 		if f.pred >= 0 && !f.lazy && !f.allowAbsent {
-			m |= needBits(f.pred)
+			m |= 1 << (f.pred & 63)
 		}
 	}
 	return m
@@ -525,12 +525,3 @@ func needMask(fields []fieldRec) uint64 {
 
 // A clause record fills one cache line (see clauseRec).
 var _ [0]struct{} = [unsafe.Sizeof(clauseRec{}) - 64]struct{}{}
-
-// needBits is predicate p's two bits in a need mask: its id's low six
-// bits and six bits of a multiple of it. With two bits each, a clause one
-// of whose predicates has not fired passes the mask less often: at ten
-// thousand rules (mixed-10000), 3.7 such candidates per event with one bit,
-// 2.6 with two.
-func needBits(p int32) uint64 {
-	return 1<<(uint32(p)&63) | 1<<(uint32(p)*0x9E3779B9>>26)
-}
