@@ -11,7 +11,7 @@ import "github.com/patternc/patternc/compiler"
 // decided here instead, when its anything-but path has a single leaf that
 // lies in no array: the clause holds unless that leaf fired the exclusion,
 // which fire stamped in Matcher.abEx; with no leaf, it fails. Several
-// leaves, or a leaf in an array, go through evaluate. (Matcher.run does
+// leaves, or a leaf in an array, go through evaluate. (Matcher.decideAll does
 // this, for the clauses an anchor nominates.)
 
 // abFirstShape tells whether a clause, its fields in evaluation order,

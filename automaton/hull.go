@@ -74,12 +74,12 @@ func (ri *rangeIndex) overlapsNode(at int32, lo, hi uint64) bool {
 		n := &ri.nodes[at]
 		switch {
 		case hi < n.center: // of the node's ranges, the lowest lo decides
-			if n.from < n.to && ri.conds[ri.byLo[n.from]].lo <= hi {
+			if n.from < n.to && ri.byLo[n.from].key <= hi {
 				return true
 			}
 			at = n.left
 		case lo > n.center: // the highest hi decides
-			if n.from < n.to && ri.conds[ri.byHi[n.from]].hi >= lo {
+			if n.from < n.to && ri.byHi[n.from].key >= lo {
 				return true
 			}
 			at = n.right

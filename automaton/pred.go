@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -22,8 +23,16 @@ import (
 // computed lazily, when a clause asks, unless they anchor one.
 
 // predRec is a predicate as Match sees it. Published records never change:
-// a write that changes one publishes a copy through the predTable.
+// a write that changes one publishes a copy through the predTable. What
+// Match reads comes first: allocated after its first anchor (predAlloc),
+// the record's first 48 bytes share that anchor's line.
 type predRec struct {
+	// rng is lz's one range when the predicate has no other condition
+	// computed on demand (a numeric field), else lo > hi: lazy tests the
+	// leaves against it without loading lz and its ranges, two cache
+	// misses for a predicate it had not read in a while (at ten thousand
+	// rules, each {"numeric":[">",N]} of its own).
+	rng     keyRange
 	id      int32
 	pathIdx int32
 	// lz holds the anything-but and exists conditions, nil for most
@@ -33,6 +42,17 @@ type predRec struct {
 	// anchors are the clauses this predicate nominates.
 	anchors []anchorRef
 	gen     uint64 // the write that created this record may change it
+}
+
+// noRange is predRec.rng of a predicate without a lone range.
+var noRange = keyRange{lo: 1, hi: 0}
+
+// setRange sets p.rng from its lazy conditions, once they are complete.
+func (p *predRec) setRange() {
+	p.rng = noRange
+	if lz := p.lz; lz != nil && len(lz.ab) == 0 && len(lz.exists) == 0 && len(lz.ranges) == 1 {
+		p.rng = lz.ranges[0]
+	}
 }
 
 // anchorRef is a clause a predicate anchors, with the clause's need
@@ -89,10 +109,20 @@ type existsCond struct {
 	nonEmpty bool
 }
 
-// clauseRec is one distinct clause and the patterns that have it.
+// clauseRec is one distinct clause and the patterns that have it. It is
+// 64 bytes, one cache line where it is allocated (write.go), and holds
+// what run needs to decide the usual clause in that line: the
+// predicates of its other fields, and its patterns. At ten thousand rules
+// the record and its fields, apart, were two cache misses per candidate.
 type clauseRec struct {
-	pats   []patRef
-	fields []fieldRec
+	// others are the predicates of the fields other than the anchor's,
+	// in the order evaluate checks them; lazy has bit k set when
+	// others[k] is computed on demand. kind says how run decides the
+	// clause with them.
+	others [clauseOthers]int32
+	n      uint8
+	lazy   uint8
+	kind   decideKind
 	// full: some field allows absence, so the search must also check that
 	// the path has no consistent leaf.
 	full bool
@@ -101,16 +131,64 @@ type clauseRec struct {
 	// once: each of its patterns has this one clause, so none of them
 	// can have matched before the clause is decided (a clause is decided
 	// once per input): they are appended without the duplicate check.
-	once bool
-	// need has bit id%64 set for each predicate the clause requires that
-	// fires during the scan (not computed on demand): evaluate rejects
-	// most candidates by comparing it with the bits of the predicates
-	// fired in the input, before reading a field. With the twenty-odd
-	// predicates an AWS event fires at ten thousand rules, 32 bits were
-	// nearly half set, and half the clauses evaluated failed on a field
-	// whose bit another predicate had set. (The write generation is on
-	// the writer's clauseW: a clause record stays 64 bytes.)
-	need uint64
+	once    bool
+	nfields int32
+	pats    []patRef
+	// field0 and nfields are the fields, in evaluation order (fieldList):
+	// a slice would not leave room in the line for others.
+	field0 *fieldRec
+}
+
+// fieldList returns the clause's fields.
+func (cl *clauseRec) fieldList() []fieldRec {
+	return unsafe.Slice(cl.field0, cl.nfields)
+}
+
+// clauseOthers is how many fields besides the anchor a clause may have
+// for run to decide it from others: the usual EventBridge rule names
+// source, detail-type and two to four detail fields.
+const clauseOthers = 5
+
+// decideKind says how run decides a clause its anchor nominates.
+type decideKind uint8
+
+const (
+	// decideRecord: evaluate decides it from its fields (a field that
+	// allows absence, too many fields, or a clause of no anchor).
+	decideRecord decideKind = iota
+	// decideOthers: every field is required, and others lists all but
+	// the anchor's.
+	decideOthers
+	// decideABFirst: the clause has abFirstShape; others[0] is its
+	// anything-but predicate and others[1] that predicate's path index.
+	decideABFirst
+)
+
+// setDecide fills in how run decides cl when predicate anchor fires; cl's
+// fields are in evaluation order, which puts the anchor last.
+func (cl *clauseRec) setDecide(anchor int32) {
+	cl.kind, cl.n, cl.lazy, cl.others = decideRecord, 0, 0, [clauseOthers]int32{}
+	fs := cl.fieldList()
+	switch {
+	case len(fs) == 0 || fs[len(fs)-1].pred != anchor:
+	case cl.abFirst:
+		cl.kind = decideABFirst
+		cl.others[0], cl.others[1] = fs[0].pred, fs[0].pathIdx
+	case cl.full || len(fs)-1 > clauseOthers:
+	default:
+		for _, f := range fs[:len(fs)-1] {
+			if f.pred < 0 || f.allowAbsent {
+				cl.n, cl.lazy = 0, 0
+				return // cl.full covers these; kept for safety
+			}
+			if f.lazy {
+				cl.lazy |= 1 << cl.n
+			}
+			cl.others[cl.n] = f.pred
+			cl.n++
+		}
+		cl.kind = decideOthers
+	}
 }
 
 // patRef is a pattern as its clauses list it: the id and the dense index
@@ -428,7 +506,13 @@ func (m *Machine) orderFields(fields []fieldRec, preds []*predW, anchor int) {
 	}
 }
 
-// needMask is a clause's need (see clauseRec).
+// needMask is a clause's need, which its anchorRef holds: bit id%64 is
+// set for each predicate the clause requires that fires during the scan
+// (not computed on demand), and run rejects most candidates by comparing
+// it with the bits of the predicates fired in the input, before reading
+// the clause. With the twenty-odd predicates an AWS event fires at ten
+// thousand rules, 32 bits were nearly half set, and half the clauses
+// evaluated failed on a field whose bit another predicate had set.
 func needMask(fields []fieldRec) uint64 {
 	var m uint64
 	for _, f := range fields {
@@ -438,3 +522,6 @@ func needMask(fields []fieldRec) uint64 {
 	}
 	return m
 }
+
+// A clause record fills one cache line (see clauseRec).
+var _ [0]struct{} = [unsafe.Sizeof(clauseRec{}) - 64]struct{}{}

@@ -73,9 +73,13 @@ func rangeOverlap(conds []rangeCond, fc []compiler.Condition) uint16 {
 type rangeIndex struct {
 	conds []rangeCond
 	// nodes[0] is the root; byLo and byHi hold, for each node, the
-	// conditions containing its centre, by ascending lo and descending hi.
+	// conditions containing its centre, by ascending lo and descending hi,
+	// with that bound and the predicate beside each: stab reads them in
+	// order and stops at the first that does not hold the number, where
+	// an index into conds cost a cache miss per condition read (at ten
+	// thousand rules, forty per number stabbed).
 	nodes      []rangeNode
-	byLo, byHi []int32
+	byLo, byHi []rangeEntry
 	// treeN: conds[:treeN] are in the tree; the few added since it was
 	// built are scanned one by one, so a single Add does not rebuild the
 	// tree (it is rebuilt once they are more than pendingMax).
@@ -84,6 +88,12 @@ type rangeIndex struct {
 	// min and max bound every range: the hull a number must be in.
 	min, max uint64
 	bounded  bool // min and max are set
+}
+
+// rangeEntry is a condition in byLo (key is its lo) or byHi (its hi).
+type rangeEntry struct {
+	key  uint64
+	pred int32
 }
 
 type rangeNode struct {
@@ -150,8 +160,8 @@ func (ri rangeIndex) built() rangeIndex {
 		all[i] = int32(i)
 	}
 	slices.SortFunc(all, func(a, b int32) int { return cmp.Compare(ri.conds[a].lo, ri.conds[b].lo) })
-	ri.byLo = make([]int32, 0, len(ri.conds))
-	ri.byHi = make([]int32, 0, len(ri.conds))
+	ri.byLo = make([]rangeEntry, 0, len(ri.conds))
+	ri.byHi = make([]rangeEntry, 0, len(ri.conds))
 	ri.nodes = make([]rangeNode, 0, len(ri.conds)/4+1)
 	ri.buildNode(all, make([]int32, len(ri.conds)))
 	return ri
@@ -195,9 +205,12 @@ func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
 	at := int32(len(ri.nodes))
 	from := len(ri.byLo)
 	ri.nodes = append(ri.nodes, rangeNode{center: center, from: int32(from), to: int32(from + len(here))})
-	ri.byLo = append(ri.byLo, here...)
-	ri.byHi = append(ri.byHi, here...)
-	slices.SortFunc(ri.byHi[from:], func(a, b int32) int { return cmp.Compare(ri.conds[b].hi, ri.conds[a].hi) })
+	for _, ci := range here { // here is sorted by lo
+		c := &ri.conds[ci]
+		ri.byLo = append(ri.byLo, rangeEntry{key: c.lo, pred: c.pred})
+		ri.byHi = append(ri.byHi, rangeEntry{key: c.hi, pred: c.pred})
+	}
+	slices.SortStableFunc(ri.byHi[from:], func(a, b rangeEntry) int { return cmp.Compare(b.key, a.key) })
 	left := ri.buildNode(set[:nl], scratch)
 	right := ri.buildNode(set[nl+nh:], scratch)
 	ri.nodes[at].left, ri.nodes[at].right = left, right
@@ -218,26 +231,24 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 		n := &ri.nodes[at]
 		switch {
 		case key < n.center:
-			for _, ci := range ri.byLo[n.from:n.to] {
-				c := &ri.conds[ci]
-				if c.lo > key {
+			for _, e := range ri.byLo[n.from:n.to] {
+				if e.key > key {
 					break
 				}
-				mt.hit(c.pred, mt.leafNow(val))
+				mt.hit(e.pred, mt.leafNow(val))
 			}
 			at = n.left
 		case key > n.center:
-			for _, ci := range ri.byHi[n.from:n.to] {
-				c := &ri.conds[ci]
-				if c.hi < key {
+			for _, e := range ri.byHi[n.from:n.to] {
+				if e.key < key {
 					break
 				}
-				mt.hit(c.pred, mt.leafNow(val))
+				mt.hit(e.pred, mt.leafNow(val))
 			}
 			at = n.right
 		default:
-			for _, ci := range ri.byLo[n.from:n.to] {
-				mt.hit(ri.conds[ci].pred, mt.leafNow(val))
+			for _, e := range ri.byLo[n.from:n.to] {
+				mt.hit(e.pred, mt.leafNow(val))
 			}
 			return
 		}

@@ -381,18 +381,19 @@ func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
 // predAlloc and clauseAlloc put a new predicate's or clause's records in
 // one allocation: loading 100 000 rules is mostly allocation. What Match
 // reads comes first and together, the writer's half last: a predicate's
-// record and its anchor fill one 64-byte line, and a clause's record, its
-// field and its pattern follow one another (see patternAlloc).
+// first anchor and what Match reads of its record fill one 64-byte line,
+// and a clause's record, its field and its pattern follow one another (see
+// patternAlloc).
 type predAlloc struct {
-	r predRec
 	a [1]anchorRef
+	r predRec
 	w predW
 }
 
 type clauseAlloc struct {
 	r clauseRec
-	f [1]fieldRec
 	p [1]patRef
+	f [1]fieldRec
 	w clauseW
 }
 
@@ -498,7 +499,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				cr.pats = append(cr.pats, rec.ref())
 				cr.once = cr.once && len(p.Clauses) == 1
 				rec.clauses = append(rec.clauses, cw)
-				t.refFields(cr.fields, 1)
+				t.refFields(cr.fieldList(), 1)
 			}
 			continue
 		}
@@ -520,7 +521,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			fields = append([]fieldRec(nil), t.fields...)
 		}
 		pat[0] = rec.ref()
-		*cr = clauseRec{pats: pat, fields: fields, full: full, once: len(p.Clauses) == 1, need: needMask(t.fields)}
+		*cr = clauseRec{pats: pat, field0: &fields[0], nfields: int32(len(fields)), full: full, once: len(p.Clauses) == 1}
 		*cw = clauseW{rec: cr, gen: t.gen, input: input}
 		if single {
 			t.fpreds[0].single = cw
@@ -533,12 +534,13 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				pw.uses++
 			}
 		}
-		if a := m.chooseAnchor(cr.fields, t.fpreds); a >= 0 {
+		if a := m.chooseAnchor(cr.fieldList(), t.fpreds); a >= 0 {
 			cw.anchor = t.fpreds[a]
-			m.orderFields(cr.fields, t.fpreds, a)
-			cr.abFirst = abFirstShape(cr.fields, m.preds, full)
+			m.orderFields(cr.fieldList(), t.fpreds, a)
+			cr.abFirst = abFirstShape(cr.fieldList(), m.preds, full)
 			pr := t.ownPred(cw.anchor)
-			pr.anchors = append(pr.anchors, anchorRef{cl: cr, need: cr.need})
+			cr.setDecide(pr.id)
+			pr.anchors = append(pr.anchors, anchorRef{cl: cr, need: needMask(cr.fieldList())})
 			if pr.lazy() {
 				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
 				if len(pr.anchors) == 1 {
@@ -552,7 +554,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			s.always = append(s.always, cr) // in place (see above)
 		}
 		rec.clauses = append(rec.clauses, cw)
-		t.refFields(cr.fields, 1)
+		t.refFields(cr.fieldList(), 1)
 	}
 	t.spare = nil
 	s.count++
@@ -561,11 +563,13 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 
 // patternAlloc is a pattern of one field with a new predicate, so a new
 // clause: its records in one allocation (loading 100 000 such patterns
-// made three times as many allocations). It is 368 bytes, in the 384-byte
-// size class, so it starts on a cache line: the predicate's record and
-// anchor take line 0 and the clause's record, field and pattern lines 2
-// and 3; the pattern record, which Match does not read, comes last. (Laid
-// out the other way round, Match read four lines of it, not three.)
+// made three times as many allocations). It is 384 bytes, the size class,
+// so it starts on a cache line: the predicate's anchor and what Match reads
+// of its record take line 0, the clause's record and pattern lines 2 and
+// 3 (the pattern inside line 3: astride lines 3 and 4, as it was behind
+// the field, it cost exact-100000 a cache miss per match); the pattern
+// record, which Match does not read, comes last. (Laid out the other way
+// round, Match read four lines of it, not three.)
 type patternAlloc struct {
 	pred   predAlloc
 	clause clauseAlloc
@@ -611,6 +615,7 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 		}
 		t.addCondition(pr, pm, c)
 	}
+	pr.setRange()
 	if pr.listed() {
 		pm.lazy = append(pm.lazy, id) // in place (see above)
 	}
@@ -843,10 +848,10 @@ func (t *tx) deletePattern(rec *patternRec) {
 		if cw.key != "" {
 			delete(m.clauses, cw.key)
 		} else {
-			m.preds[cw.rec.fields[0].pred].single = nil
+			m.preds[cw.rec.fieldList()[0].pred].single = nil
 		}
-		for i, f := range cw.rec.fields {
-			if f.pred < 0 || slices.ContainsFunc(cw.rec.fields[:i], func(g fieldRec) bool { return g.pred == f.pred }) {
+		for i, f := range cw.rec.fieldList() {
+			if f.pred < 0 || slices.ContainsFunc(cw.rec.fieldList()[:i], func(g fieldRec) bool { return g.pred == f.pred }) {
 				continue // a predicate counts a clause once
 			}
 			pw := m.preds[f.pred]
@@ -861,10 +866,10 @@ func (t *tx) deletePattern(rec *patternRec) {
 		}
 	}
 	for _, cw := range rec.clauses {
-		t.refFields(cw.rec.fields, -1)
+		t.refFields(cw.rec.fieldList(), -1)
 	}
 	for _, cw := range rec.clauses {
-		for _, f := range cw.rec.fields {
+		for _, f := range cw.rec.fieldList() {
 			if key := m.pathNames[f.pathIdx]; m.pathRefs[f.pathIdx] == 0 && key.input >= 0 {
 				t.removePath(key.input, key.path)
 				delete(m.pathIdx, key)
@@ -1103,3 +1108,6 @@ type ownedScope struct {
 	path string
 	sc   *scope
 }
+
+// patternAlloc fills its size class exactly (see above).
+var _ [0]struct{} = [unsafe.Sizeof(patternAlloc{}) - 384]struct{}{}
