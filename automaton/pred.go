@@ -523,5 +523,11 @@ func needMask(fields []fieldRec) uint64 {
 	return m
 }
 
+// on64 is 1 on 64-bit targets and 0 on 32-bit ones. The record layouts
+// below are sized for 64-bit words and checked there at compile time; on a
+// 32-bit target the records are smaller, the checks vanish, and the
+// automaton works as it does everywhere, only less tightly packed.
+const on64 = int(unsafe.Sizeof(uintptr(0)) / 8)
+
 // A clause record fills one cache line (see clauseRec).
-var _ [0]struct{} = [unsafe.Sizeof(clauseRec{}) - 64]struct{}{}
+var _ [0]struct{} = [(int(unsafe.Sizeof(clauseRec{})) - 64) * on64]struct{}{}

@@ -418,7 +418,7 @@ type clauseAllocLine struct {
 }
 
 // clauseAllocLine fills the 192-byte size class exactly.
-var _ [0]struct{} = [unsafe.Sizeof(clauseAllocLine{}) - 192]struct{}{}
+var _ [0]struct{} = [(int(unsafe.Sizeof(clauseAllocLine{})) - 192) * on64]struct{}{}
 
 // addPattern compiles p into the machine; AddAll has checked it.
 func (t *tx) addPattern(id ID, p *compiler.Pattern) {
@@ -1110,4 +1110,4 @@ type ownedScope struct {
 }
 
 // patternAlloc fills its size class exactly (see above).
-var _ [0]struct{} = [unsafe.Sizeof(patternAlloc{}) - 384]struct{}{}
+var _ [0]struct{} = [(int(unsafe.Sizeof(patternAlloc{})) - 384) * on64]struct{}{}
