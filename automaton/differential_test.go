@@ -192,6 +192,19 @@ func TestDifferentialRandom(t *testing.T) {
 	t.Logf("%d pattern/event pairs agree on Match, %d of them matches; %d on MatchTrusted (%d seeds)", total, matches, trusted, seed-1)
 }
 
+// TestDifferentialTwoPass runs the random differential with decideAll
+// listing the candidates before it decides them, as it does for large
+// machines, which the random machines never are.
+func TestDifferentialTwoPass(t *testing.T) {
+	defer func(n int) { decideInOnePass = n }(decideInOnePass)
+	decideInOnePass = 0
+	total := 0
+	for seed := int64(1); total < *pairs/4; seed++ {
+		c, _, _ := differential(t, seed, 40, 60)
+		total += c
+	}
+}
+
 func TestDeleteAndReplace(t *testing.T) {
 	m := New(Config{})
 	mustAdd := func(id, src string) {
