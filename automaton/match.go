@@ -752,6 +752,9 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 			return
 		}
 		j--
+		// Stepped as walkLower steps, written out in both: a shared
+		// (*node).step does not inline (-gcflags=-m=2: cost 111, budget
+		// 80), and its call per byte is what the switch avoids.
 		switch b, keys := lowerASCII(val[j]), n.keys; len(keys) {
 		case 0:
 			return

@@ -184,17 +184,9 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 				i += 3
 			}
 		case c == '"':
-			// stringStop written out: a call per string costs more
-			// than its loop.
-			j := i + 1
-			for j+8 <= len(d) {
-				x := load64(d, j) // j+8 <= len(d)
-				if m := asciiStops(x); m != 0 {
-					j += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				j += 8
-			}
+			// stringStop's word loop in line (asciiRunEnd): a call per
+			// string costs more than its loop.
+			j := asciiRunEnd(d, i+1)
 			if uint(j) < uint(len(d)) && d[j] == '"' {
 				i = j + 1
 			} else if i, err = skipString(d, i); err != nil {
@@ -281,17 +273,10 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 		continue
 	name:
 		// At a member name: `"name":` before a value, the usual name,
-		// is read here (stringStop written out); skipMemberName reads
-		// any other, and writes the errors.
-		if j := i + 1; uint(i) < uint(len(d)) && d[i] == '"' {
-			for j+8 <= len(d) {
-				x := load64(d, j) // j+8 <= len(d)
-				if m := asciiStops(x); m != 0 {
-					j += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				j += 8
-			}
+		// is read here (asciiRunEnd in line); skipMemberName reads any
+		// other, and writes the errors.
+		if uint(i) < uint(len(d)) && d[i] == '"' {
+			j := asciiRunEnd(d, i+1)
 			if j+2 < len(d) && load16(d, j) == '"'|':'<<8 && d[j+2] > ' ' { // j+2 <= len(d)
 				i = j + 2
 				continue
@@ -324,15 +309,7 @@ func skipMemberName(d []byte, i int) (int, error) {
 	if i >= len(d) || d[i] != '"' {
 		return i, &SyntaxError{i, "expected a double-quoted member name"}
 	}
-	j := i + 1 // stringStop written out, as in skipContainer
-	for j+8 <= len(d) {
-		x := load64(d, j) // j+8 <= len(d)
-		if m := asciiStops(x); m != 0 {
-			j += bits.TrailingZeros64(m) >> 3
-			break
-		}
-		j += 8
-	}
+	j := asciiRunEnd(d, i+1)
 	if uint(j) < uint(len(d)) && d[j] == '"' {
 		i = j + 1
 	} else {
