@@ -224,15 +224,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			// both paths; skipString (skipTrusted on the trusted path)
 			// reads the rest of any other, and checks non-ASCII text
 			// is UTF-8.
-			j := i + 1
-			for j+8 <= len(d) {
-				x := load64(d, j) // j+8 <= len(d)
-				if m := nameStops(x) | x&highs; m != 0 {
-					j += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				j += 8
-			}
+			j := asciiRunEnd(d, i+1)
 			if uint(j) < uint(len(d)) && d[j] == '"' {
 				i = j + 1
 			} else {
