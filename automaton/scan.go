@@ -272,7 +272,10 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 // validObject is object for Match, which reads every byte: without
 // MatchTrusted's count of the names it needs, its skipper or objects
 // left open, it is a smaller function, with fewer values to keep in
-// registers across the member loop.
+// registers across the member loop. The grammar steps the two share (the
+// colon, the separator, tabString's dispatch) are written out in both:
+// a helper per member is a call per member, and the differential and
+// trusted fuzz tests hold the two loops to the same answers.
 func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 	if depth > mt.m.cfg.MaxDepth {
 		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
