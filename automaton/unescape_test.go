@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"bytes"
+	"strconv"
 	"unicode/utf8"
 
 	"testing"
@@ -102,24 +103,25 @@ func FuzzValidUTF8(f *testing.F) {
 	})
 }
 
-// hex4Bytewise is hex4 digit by digit, its definition.
+// hex4Bytewise is hex4's definition: four hex digits, read by strconv.
 func hex4Bytewise(x uint32) (rune, bool) {
-	var r rune
-	for k := 0; k < 4; k++ {
-		c := byte(x >> (8 * k))
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c -= 'a' - 10
-		case c >= 'A' && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
+	digits := string([]byte{byte(x), byte(x >> 8), byte(x >> 16), byte(x >> 24)})
+	v, err := strconv.ParseUint(digits, 16, 16)
+	return rune(v), err == nil
+}
+
+// checkHex4 holds hex4 to its definition on x, and hexValue where x is
+// four hex digits.
+func checkHex4(t *testing.T, x uint32) {
+	t.Helper()
+	r, ok := hex4(x)
+	wr, wok := hex4Bytewise(x)
+	if ok != wok || ok && r != wr {
+		t.Fatalf("hex4(%08x) = %x %v, want %x %v", x, r, ok, wr, wok)
 	}
-	return r, true
+	if v := hexValue(x); wok && v != wr || v > 0xFFFF {
+		t.Fatalf("hexValue(%08x) = %x, want %x", x, v, wr)
+	}
 }
 
 // TestHex4: every byte value in every position, the others hex digits
@@ -140,14 +142,7 @@ func TestHex4(t *testing.T) {
 					}
 					x |= uint32(b) << (8 * k)
 				}
-				r, ok := hex4(x)
-				wr, wok := hex4Bytewise(x)
-				if ok != wok || ok && r != wr {
-					t.Fatalf("hex4(%08x) = %x %v, want %x %v", x, r, ok, wr, wok)
-				}
-				if v := hexValue(x); wok && v != wr || v > 0xFFFF {
-					t.Fatalf("hexValue(%08x) = %x, want %x", x, v, wr)
-				}
+				checkHex4(t, x)
 			}
 		}
 	}
@@ -158,14 +153,7 @@ func TestHex4(t *testing.T) {
 func FuzzHex4(f *testing.F) {
 	f.Add(uint32(0x39663041))
 	f.Fuzz(func(t *testing.T, x uint32) {
-		r, ok := hex4(x)
-		wr, wok := hex4Bytewise(x)
-		if ok != wok || ok && r != wr {
-			t.Fatalf("hex4(%08x) = %x %v, want %x %v", x, r, ok, wr, wok)
-		}
-		if v := hexValue(x); wok && v != wr || v > 0xFFFF {
-			t.Fatalf("hexValue(%08x) = %x, want %x", x, v, wr)
-		}
+		checkHex4(t, x)
 	})
 }
 
