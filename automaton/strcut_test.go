@@ -123,19 +123,7 @@ func FuzzTrustedCuts(f *testing.F) {
 	f.Add([]byte(`{"p":"Deliver to Z\u00fcrich,\nring twice \/ \"back door\"","s":"x\/\u0020?lang=pt","n":"Zo\u00eb"}`))
 	f.Add([]byte(`{"s":"\\\\u00e9","n":["Jos\u00e9 \"Pepe\"", "Zo\u00eb\n"],"w":"x\u00e9y\n"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, _ := mt.MatchTrusted(nil, data)
-		want, err := mt.Match(nil, data)
-		if mt.CheckTrusted(data) != nil {
-			return
-		}
-		if err != nil {
-			t.Fatalf("%q: CheckTrusted accepts it, Match says %v", data, err)
-		}
-		slices.Sort(want)
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			t.Fatalf("%q: MatchTrusted %v, Match %v", data, got, want)
-		}
+		checkTrustedAnswer(t, mt, data)
 	})
 }
 
