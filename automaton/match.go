@@ -355,10 +355,16 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	case tagString:
 		if pm.strTab != nil {
 			if s := pm.strTab.find(val); s != nil {
-				if s.plain && mt.free {
-					mt.stamp(s.end)
-				} else {
-					mt.fireAll(s.end, val)
+				switch {
+				case !s.plain:
+					mt.fireAll(s.marks(), val)
+				case mt.free:
+					mt.stamp(s.preds())
+				default:
+					li := mt.leafNow(val)
+					for _, p := range s.preds() {
+						mt.hit(p, li)
+					}
 				}
 			}
 		} else if !pm.strMore {
@@ -894,15 +900,14 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 	}
 }
 
-// stamp is fireAll for the free leaf and marks that are all plain (a
-// value, no verification, no exclusion): a strTab slot knows its marks
-// are. (The stamp is written out here and in fireAll: as a function of
-// its own, with its append, it does not inline, and would cost a call
-// per predicate fired.)
-func (mt *Matcher) stamp(marks []mark) {
+// stamp is fireAll for the free leaf and a strTab slot's plain marks
+// (a value, no verification, no exclusion), given as their predicates
+// (strSlot.preds). (The stamp is written out here and in fireAll: as a
+// function of its own, with its append, it does not inline, and would
+// cost a call per predicate fired.)
+func (mt *Matcher) stamp(ids []int32) {
 	epoch := mt.epoch
-	for k := range marks {
-		p := marks[k].pred
+	for _, p := range ids {
 		ps := &mt.pred[p]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0

@@ -546,10 +546,10 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		val := d[start:j]
 		if s := pm.leafTab.find(val); s != nil {
 			if s.plain {
-				mt.stamp(s.end)
+				mt.stamp(s.preds())
 			} else {
 				mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
-				mt.fireAll(s.end, val)
+				mt.fireAll(s.marks(), val)
 			}
 		}
 		return j + 1

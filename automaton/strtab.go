@@ -3,6 +3,7 @@ package automaton
 import (
 	"math/bits"
 	"slices"
+	"unsafe"
 )
 
 // A strTab is a path's exact string values hashed: derived at commit
@@ -87,10 +88,10 @@ func (t *strTab) updated(pm *pathMatcher, touched []strTouch) (*strTab, bool) {
 			return nil, false
 		}
 		if s := c.find(kb); s != nil {
-			s.end, s.plain = end, plainMarks(end)
+			s.setEnd(end)
 			continue
 		}
-		if 2*(c.count+1) > len(c.slots) || c.count+1 > strTabMax || !c.place(strSlot{key: tc.key, end: end, plain: plainMarks(end)}) {
+		if 2*(c.count+1) > len(c.slots) || c.count+1 > strTabMax || !c.place(newSlot(tc.key, end)) {
 			return nil, false
 		}
 	}
@@ -133,11 +134,65 @@ type strSlot struct {
 	hash uint32
 	n    uint32
 	a, b uint64
-	key  string
-	end  []mark
-	// plain: every mark of end is a value alone (no verification, no
-	// exclusion), so the free leaf only stamps their predicates.
+	key  *byte // the key's n bytes
+	// The key's nend end marks: a plain key has only the predicates of
+	// its marks, in ids when they are at most len(ids), else at far (an
+	// *int32); any other key has its marks at far (a *mark).
+	far  unsafe.Pointer
+	nend int32
+	// plain: every mark is a value alone (no verification, no
+	// exclusion), so the free leaf only stamps their predicates, read
+	// from this line for the usual key: with the marks apart, each lookup
+	// that found a key read a line of marks (24 bytes each) after its
+	// slot, and a slot of 72 bytes lay across two lines (at ten thousand
+	// rules about seven cache misses per event).
 	plain bool
+	ids   [4]int32
+}
+
+// A slot fills one cache line; the tables' slot arrays (8 to 64 slots)
+// fill size classes of whole lines, so each slot is one line.
+var _ [0]struct{} = [(int(unsafe.Sizeof(strSlot{})) - 64) * on64]struct{}{}
+
+// marks returns the end marks of a key that is not plain.
+func (s *strSlot) marks() []mark { return unsafe.Slice((*mark)(s.far), s.nend) }
+
+// preds returns the predicates of a plain key's marks.
+func (s *strSlot) preds() []int32 {
+	if n := uint(s.nend); n <= uint(len(s.ids)) {
+		return s.ids[:n]
+	}
+	return unsafe.Slice((*int32)(s.far), s.nend)
+}
+
+// setEnd makes end the key's end marks.
+func (s *strSlot) setEnd(end []mark) {
+	s.nend, s.plain, s.ids = int32(len(end)), plainMarks(end), [len(s.ids)]int32{}
+	if !s.plain {
+		s.far = unsafe.Pointer(unsafe.SliceData(end))
+		return
+	}
+	ids := s.ids[:0]
+	if len(end) > len(s.ids) {
+		ids = make([]int32, 0, len(end))
+	}
+	for i := range end {
+		ids = append(ids, end[i].pred)
+	}
+	s.far = nil
+	if len(end) > len(s.ids) {
+		s.far = unsafe.Pointer(unsafe.SliceData(ids))
+	}
+}
+
+// keyString returns the slot's key.
+func (s *strSlot) keyString() string { return unsafe.String(s.key, s.n) }
+
+// newSlot returns the slot of key with end marks end (place hashes it).
+func newSlot(key string, end []mark) strSlot {
+	s := strSlot{key: unsafe.StringData(key), n: uint32(len(key))}
+	s.setEnd(end)
+	return s
 }
 
 // strTabMax bounds the values of a path for which a table is built:
@@ -194,7 +249,7 @@ func (t *strTab) find(v []byte) *strSlot {
 	for p := 0; p <= int(t.probe); p++ {
 		s := &t.slots[(i+p)&mask]
 		if s.hash == tag && s.a == x && s.b == y && int(s.n) == len(v) &&
-			(len(v) <= 16 || s.key[8:len(v)-8] == string(v[8:len(v)-8])) {
+			(len(v) <= 16 || s.keyString()[8:len(v)-8] == string(v[8:len(v)-8])) {
 			return s
 		}
 		if s.hash == 0 {
@@ -232,10 +287,10 @@ func buildStrTab(str *node, max int, buf []byte) *strTab {
 // place puts key k (key, end and plain set) in a free slot; false when
 // it lies too far from its home slot.
 func (t *strTab) place(k strSlot) bool {
-	kb := stringBytes(k.key)
+	kb := stringBytes(k.keyString())
 	x, y := strWords(kb)
 	h := strHash(kb, x, y)
-	k.hash, k.n, k.a, k.b = uint32(h>>32), uint32(len(kb)), x, y
+	k.hash, k.a, k.b = uint32(h>>32), x, y
 	mask := len(t.slots) - 1
 	i := int(h>>t.shift) & mask
 	p := 0
@@ -270,7 +325,7 @@ func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
 		if len(*ks) >= max {
 			return false
 		}
-		*ks = append(*ks, strSlot{key: string(key), end: n.end, plain: plainMarks(n.end)})
+		*ks = append(*ks, newSlot(string(key), n.end))
 	}
 	for i := 0; i < len(n.keys); i++ {
 		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max) {

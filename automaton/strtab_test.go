@@ -57,10 +57,7 @@ func TestStrTabMatchesTrie(t *testing.T) {
 			probes = append(probes, k+"x")
 		}
 		for _, p := range probes {
-			var got []mark
-			if s := tab.find([]byte(p)); s != nil {
-				got = s.end
-			}
+			got := slotMarks(tab.find([]byte(p)))
 			want := exactMarks(root, []byte(p))
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("round %d: find(%q) = %v, the trie says %v", round, p, got, want)
@@ -201,10 +198,7 @@ func TestStrTabUpdates(t *testing.T) {
 			updated++
 		}
 		for _, v := range vals {
-			var got []mark
-			if s := pm.strTab.find([]byte(v)); s != nil {
-				got = s.end
-			}
+			got := slotMarks(pm.strTab.find([]byte(v)))
 			if want := exactMarks(pm.str, []byte(v)); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("step %d: %q: table %v, trie %v", step, v, got, want)
 			}
@@ -212,5 +206,44 @@ func TestStrTabUpdates(t *testing.T) {
 	}
 	if updated < 50 {
 		t.Errorf("only %d writes updated a table in place of a rebuild", updated)
+	}
+}
+
+// slotMarks returns the end marks a slot stands for (nil for no slot):
+// a plain key keeps only its marks' predicates, each a plain mark.
+func slotMarks(s *strSlot) []mark {
+	switch {
+	case s == nil:
+		return nil
+	case !s.plain:
+		return s.marks()
+	}
+	var ms []mark
+	for _, p := range s.preds() {
+		ms = append(ms, mark{pred: p})
+	}
+	return ms
+}
+
+// TestStrSlotPreds: a plain key keeps its predicates inline up to
+// len(ids) and apart beyond; a key with any other mark keeps its marks.
+func TestStrSlotPreds(t *testing.T) {
+	for n := 1; n <= 9; n++ {
+		var end []mark
+		for i := 0; i < n; i++ {
+			end = append(end, mark{pred: int32(100 + i)})
+		}
+		s := newSlot("k", end)
+		if !s.plain || len(s.preds()) != n || fmt.Sprint(slotMarks(&s)) != fmt.Sprint(end) {
+			t.Fatalf("%d plain marks: plain %v, preds %v", n, s.plain, s.preds())
+		}
+		if inline := n <= len(s.ids); inline != (s.far == nil) {
+			t.Fatalf("%d plain marks: inline %v, far %v", n, inline, s.far)
+		}
+		end[n-1].ab = &abCond{pred: 7}
+		s = newSlot("k", end)
+		if s.plain || fmt.Sprint(s.marks()) != fmt.Sprint(end) {
+			t.Fatalf("%d marks, one an exclusion: plain %v, marks %v", n, s.plain, s.marks())
+		}
 	}
 }
