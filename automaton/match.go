@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -1185,13 +1186,32 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 		}
 		arr := ps.arr == epoch
 		anchors := ps.rec.anchors
+		// Every anchored clause is written at the list's end, which
+		// moves past it only when the fired predicates meet its need: a
+		// test without a branch. About two in three fail (a region or a
+		// state the event does not have), in no order a predictor learns,
+		// and each mispredicted branch also held back the loads after it
+		// (mixed-10000: 3% faster by the clock for 300 instructions more
+		// per event).
+		n := len(cands)
+		if n+len(anchors) > cap(cands) {
+			cands = slices.Grow(cands, len(anchors))
+		}
+		buf := cands[:cap(cands)]
 		for k := range anchors {
 			a := &anchors[k]
-			if a.need&^bits != 0 {
-				continue // a predicate it requires has not fired
+			buf[n] = candidate{cl: a.cl, arr: arr}
+			if a.need&^bits == 0 {
+				n++
 			}
-			cands = append(cands, candidate{cl: a.cl, kind: a.cl.kind, arr: arr})
 		}
+		cands = buf[:n]
+	}
+	// The first line of each candidate's record, loaded in a loop of its
+	// own that nothing waits on, so that the loads overlap (deciding the
+	// clauses without it, each waited for its line in turn: 2-3% slower).
+	for i := range cands {
+		cands[i].kind = cands[i].cl.kind
 	}
 	ab := abMemo{path: -1, leaves: abFallback}
 	for i := range cands {
