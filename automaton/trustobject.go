@@ -12,19 +12,14 @@ import (
 // the number of objects it leaves open (0 when it read to the closing
 // brace).
 //
-// It is validObject's loop cut to what trusted input needs, and kept
-// small so that its state stays in registers: on the usual member (a
-// short name nobody matches and a plain string) it calls nothing. A
-// name is read by words while a whole word fits in the input and looked
-// up by the words read; wordNameStops stops it at a dot too, so a dotted
-// name, like one with an escape, a control character or a byte over
-// 0x7F, goes to memberName, the byte-wise definition, which finds it by
-// its full path (no test for a dot on every name that is not the
-// scope's). What it skips it only finds the end of (skipTrusted). A
-// member object on the way to pattern paths is read here, not through
-// value: one call where value's dispatch took three. On input outside
-// the contract it may answer anything, but every step moves forward and
-// every read is in bounds.
+// It is validObject's loop cut to what trusted input needs. passMembers
+// reads the usual members nobody matches, the most, without a call;
+// object takes the members on the way to pattern paths, and whatever
+// passMembers leaves to it. What it skips it only finds the end of
+// (skipTrusted). A member object on the way to pattern paths is read
+// here, not through value: one call where value's dispatch took three.
+// On input outside the contract it may answer anything, but every step
+// moves forward and every read is in bounds.
 func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, int, error) {
 	if depth > mt.m.cfg.MaxDepth {
 		return i, 0, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
@@ -33,105 +28,74 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 	if i < len(d) && d[i] == '}' {
 		return i + 1, 0, nil
 	}
-	// (Tests set byteNames to hold the word-wise reader to memberName.)
+	if i >= len(d) || d[i] != '"' {
+		return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
+	}
+	// (Tests set byteNames to hold the word-wise name reader to
+	// memberName.)
 	wordEnd := len(d) - 8
 	if mt.byteNames {
 		wordEnd = -1
 	}
 	seen := int32(0)
-	if i >= len(d) || d[i] != '"' {
-		return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
-	}
 	for { // at the '"' of a name
-		var e *pathEntry
-		if start := i + 1; start <= wordEnd {
-			x := load64(d, start) // start+8 <= len(d)
-			if m := wordNameStops(x); m != 0 {
-				n := bits.TrailingZeros64(m) >> 3
-				if byte(x>>(8*n)) != '"' {
-					goto bytewise
-				}
-				i = start + n + 1
-				if sc.has(n) {
-					e = sc.find(x&(1<<(8*n)-1), 0, n)
-				}
-				goto colon
-			}
-			if start+16 > len(d) {
-				goto bytewise
-			}
-			y := load64(d, start+8) // start+16 <= len(d)
-			if m := wordNameStops(y); m != 0 {
-				n := bits.TrailingZeros64(m) >> 3
-				if byte(y>>(8*n)) != '"' {
-					goto bytewise
-				}
-				i = start + 8 + n + 1
-				if sc.has(8 + n) {
-					e = sc.find(x, y&(1<<(8*n)-1), 8+n)
-				}
-				goto colon
-			}
-			var j int
-			if e, j = sc.readLong(d, start, x, y); j >= 0 {
-				i = j + 1
-				goto colon
-			}
-		}
-	bytewise:
-		{
+		e, k, st := passMembers(d, i, sc, wordEnd)
+		i = k
+		switch st {
+		case passEnd:
+			return i, 0, nil
+		case passSep:
+			goto sep
+		case passName:
 			var err error
-			if e, i, err = mt.memberAt(d, i, sc); err != nil {
+			if e, i, err = mt.slowName(d, i, sc, wordEnd); err != nil {
 				return i, 0, err
 			}
 		}
-	colon:
+		// After the name: the ':' and the value. (Outside the contract,
+		// where there is no ':', the value is read from where it would
+		// have been.)
 		if uint(i) < uint(len(d)) && d[i] == ':' {
 			i++
-		} else {
-			if i = skipWS(d, i); i >= len(d) || d[i] != ':' {
-				return i, 0, &SyntaxError{i, "expected ':' after a member name"}
-			}
+		} else if i = skipWS(d, i); uint(i) < uint(len(d)) && d[i] == ':' {
 			i++
 		}
 		i = skipWS(d, i)
 		if e == nil {
-			// A member nobody matches: the usual plain ASCII string is
-			// skipped here by words; skipTrusted finds the end of any
-			// other value.
-			if uint(i) < uint(len(d)) && d[i] == '"' {
-				if j := asciiRunEnd(d, i+1); uint(j) < uint(len(d)) && d[j] == '"' {
-					i = j + 1
-					goto next
-				}
-			}
-			var err error
-			if i, err = skipTrusted(d, i); err != nil {
-				return i, 0, err
-			}
-			goto next
-		}
-		// A member on the way to pattern paths. Only one of the object's
-		// own names counts towards need (a dotted name or the top-level
-		// "" does not: uncounted), and only the last one this object
-		// needs, in an object its parents need last, may stop inside its
-		// value.
-		if pm := e.pm; pm != nil && pm.leafTab != nil {
-			// The usual leaf of the usual rule (source, detail-type, a
-			// state): a plain string at a path of exact values, looked up
-			// where it lies, without value's dispatch.
-			if k := mt.tabString(d, i, pm); k >= 0 {
-				i = k
-				if need != 0 && !e.uncounted {
-					if seen++; seen >= need {
-						return i, 1, nil
-					}
-				}
-				goto next
-			}
+			goto skip
 		}
 		{
+			// A member on the way to pattern paths. Only one of the
+			// object's own names counts towards need (a dotted name or
+			// the top-level "" does not: uncounted), and only the last one
+			// this object needs, in an object its parents need last, may
+			// stop inside its value. The usual leaf of the usual rule
+			// (source, detail-type, a state: exact values, in no array),
+			// a plain string, is looked up in the path's table where it
+			// lies; tabString reads any other string there, value any
+			// other value.
 			direct := need != 0 && !e.uncounted
+			if pm := e.pm; pm != nil && pm.leafTab != nil && len(mt.stack) == 0 {
+				k := -1
+				if uint(i) < uint(len(d)) && d[i] == '"' {
+					if j := asciiRunEnd(d, i+1); uint(j) < uint(len(d)) && d[j] == '"' {
+						mt.tabLeaf(pm, d[i+1:j])
+						k = j + 1
+					}
+				}
+				if k < 0 {
+					k = mt.tabString(d, i, pm)
+				}
+				if k >= 0 {
+					i = k
+					if direct {
+						if seen++; seen >= need {
+							return i, 1, nil
+						}
+					}
+					goto sep
+				}
+			}
 			childNeed := int32(0)
 			if direct && seen+1 >= need {
 				childNeed = e.need
@@ -154,15 +118,21 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			if open > 0 {
 				i = finishTrusted(d, i, open)
 			}
+			goto sep
 		}
-	next:
-		// The usual ',"' after a value is read as one word.
+	skip: // the value of a member nobody matches
+		{
+			var err error
+			if i, err = skipTrusted(d, i); err != nil {
+				return i, 0, err
+			}
+		}
+	sep:
 		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
 			i++
 			continue
 		}
-		i = skipWS(d, i)
-		if i >= len(d) {
+		if i = skipWS(d, i); i >= len(d) {
 			return i, 0, &SyntaxError{i, "unexpected end of input in an object"}
 		}
 		switch d[i] {
@@ -174,6 +144,118 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			return i + 1, 0, nil
 		default:
 			return i, 0, &SyntaxError{i, "expected ',' or '}' in an object"}
+		}
+	}
+}
+
+// What passMembers stopped at.
+const (
+	// passMember: a member on the way to a pattern path, or one whose
+	// value is other than a plain ASCII string; its entry (or nil), and
+	// the index after its name.
+	passMember = iota
+	passName   // a name the words do not read (at its '"')
+	passSep    // the end of a value followed by neither ',"' nor '}'
+	passEnd    // the end of the object, after its '}'
+)
+
+// passMembers reads the members of trusted input from the name at d[i]
+// (a '"') in an object of scope sc, and passes over those nobody
+// matches whose values are plain ASCII strings, the most, up to anything
+// else, which it leaves to object: it returns where it stopped, what is
+// there, and for a member on the way to pattern paths its entry. It
+// calls nothing, so that its few values stay in registers (object's loop
+// calls, and keeps its state on the stack across the calls).
+//
+// A name shorter than 16 bytes is read by words while a whole word fits
+// before wordEnd, and looked up by the words read; wordNameStops stops
+// it at a dot too, so a dotted name, like a longer one or one with an
+// escape, a control character or a byte over 0x7F, goes to slowName (no
+// test for a dot on every name that is not the scope's).
+func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int) {
+	for { // at the '"' of a name
+		var e *pathEntry
+		start := i + 1
+		if start > wordEnd {
+			return nil, i, passName
+		}
+		x := load64(d, start) // start+8 <= len(d)
+		if m := wordNameStops(x); m != 0 {
+			n := bits.TrailingZeros64(m) >> 3
+			if byte(x>>(8*n)) != '"' {
+				return nil, i, passName
+			}
+			i = start + n + 1
+			if sc.has(n) {
+				e = sc.find(x&(1<<(8*n)-1), 0, n)
+			}
+		} else {
+			if start+16 > len(d) {
+				return nil, i, passName
+			}
+			y := load64(d, start+8) // start+16 <= len(d)
+			m := wordNameStops(y)
+			if m == 0 {
+				return nil, i, passName
+			}
+			n := bits.TrailingZeros64(m) >> 3
+			if byte(y>>(8*n)) != '"' {
+				return nil, i, passName
+			}
+			i = start + 8 + n + 1
+			if sc.has(8 + n) {
+				e = sc.find(x, y&(1<<(8*n)-1), 8+n)
+			}
+		}
+		// The usual member nobody matches has a plain ASCII string for
+		// its value, right after the ':'.
+		if e != nil || i+2 > len(d) || load16(d, i) != ':'|'"'<<8 { // i+2 <= len(d)
+			return e, i, passMember
+		}
+		j := asciiRunEnd(d, i+2)
+		if uint(j) >= uint(len(d)) || d[j] != '"' {
+			return nil, i, passMember
+		}
+		i = j + 1
+		// The usual ',"' after a value is read as one word.
+		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
+			i++
+			continue
+		}
+		if uint(i) < uint(len(d)) && d[i] == '}' {
+			return nil, i + 1, passEnd
+		}
+		return nil, i, passSep
+	}
+}
+
+// slowName reads a member name at d[i] that passMembers leaves: by
+// words where they fit (a name of 16 bytes or more, readLong), else byte
+// by byte (memberName, the definition, which finds a dotted name by its
+// full path, decodes escapes, and reports every error in a name). It
+// returns the member's entry (nil: nobody matches it) and the index
+// after the name.
+func (mt *Matcher) slowName(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, error) {
+	if start := i + 1; start <= wordEnd && start+16 <= len(d) {
+		x, y := load64(d, start), load64(d, start+8) // start+16 <= len(d)
+		if wordNameStops(x)|wordNameStops(y) == 0 {
+			if e, j := sc.readLong(d, start, x, y); j >= 0 {
+				return e, j + 1, nil
+			}
+		}
+	}
+	return mt.memberAt(d, i, sc)
+}
+
+// tabLeaf matches val, a plain string in no array, at pm, which has a
+// leafTab: as tabString does once it has found the string.
+func (mt *Matcher) tabLeaf(pm *pathMatcher, val []byte) {
+	if s := pm.leafTab.find(val); s != nil {
+		if s.plain {
+			mt.stamp(s.end)
+		} else {
+			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+			mt.fireAll(s.end, val)
 		}
 	}
 }
