@@ -208,15 +208,34 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int)
 			}
 		}
 		// The usual member nobody matches has a plain ASCII string for
-		// its value, right after the ':'.
-		if e != nil || i+2 > len(d) || load16(d, i) != ':'|'"'<<8 { // i+2 <= len(d)
+		// its value, right after the ':'; some have an array of none or
+		// one ("resources":[] or ["arn:..."]).
+		if e != nil || i+3 > len(d) {
 			return e, i, passMember
 		}
-		j := asciiRunEnd(d, i+2)
-		if uint(j) >= uint(len(d)) || d[j] != '"' {
+		switch load16(d, i) { // i+2 <= len(d)
+		case ':' | '"'<<8:
+			j := asciiRunEnd(d, i+2)
+			if uint(j) >= uint(len(d)) || d[j] != '"' {
+				return nil, i, passMember
+			}
+			i = j + 1
+		case ':' | '['<<8:
+			switch d[i+2] { // i+3 <= len(d)
+			case ']':
+				i += 3
+			case '"':
+				j := asciiRunEnd(d, i+3)
+				if uint(j+1) >= uint(len(d)) || load16(d, j) != '"'|']'<<8 { // j+2 <= len(d)
+					return nil, i, passMember
+				}
+				i = j + 2
+			default:
+				return nil, i, passMember
+			}
+		default:
 			return nil, i, passMember
 		}
-		i = j + 1
 		// The usual ',"' after a value is read as one word.
 		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
 			i++
