@@ -127,6 +127,23 @@ func (sc *scope) find(w0, w1 uint64, n int) *pathEntry {
 	}
 }
 
+// findShort is find for a name of n <= 8 bytes, w0 (w1 is 0): a slot of
+// that length holds 0 for its w1 too, so w1 need not be compared.
+func (sc *scope) findShort(w0 uint64, n int) *pathEntry {
+	mask := uint(len(sc.slots) - 1)
+	h := uint(nameHash(w0, n) >> (sc.shift & 63))
+	for {
+		s := &sc.slots[h&mask]
+		if s.w0 == w0 && s.n == int32(n) {
+			return s.e
+		}
+		if s.n < 0 {
+			return nil
+		}
+		h++
+	}
+}
+
 // findLong is find for a name longer than 16 bytes: names that share its
 // words and length are told apart by the rest.
 func (sc *scope) findLong(w0, w1 uint64, key []byte) *pathEntry {

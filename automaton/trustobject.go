@@ -187,7 +187,7 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int)
 			}
 			i = start + n + 1
 			if sc.has(n) {
-				e = sc.find(x&(1<<(8*n)-1), 0, n)
+				e = sc.findShort(x&(1<<(8*n)-1), n)
 			}
 		} else {
 			if start+16 > len(d) {
