@@ -79,7 +79,16 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				k := -1
 				if uint(i) < uint(len(d)) && d[i] == '"' {
 					if j := asciiRunEnd(d, i+1); uint(j) < uint(len(d)) && d[j] == '"' {
-						mt.tabLeaf(pm, d[i+1:j])
+						// tabString's lookup, written out: a call less.
+						val := d[i+1 : j]
+						if s := pm.leafTab.find(val); s != nil {
+							if s.plain {
+								mt.stamp(s.end)
+							} else {
+								mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+								mt.fireAll(s.end, val)
+							}
+						}
 						k = j + 1
 					}
 				}
@@ -264,17 +273,4 @@ func (mt *Matcher) slowName(d []byte, i int, sc *scope, wordEnd int) (*pathEntry
 		}
 	}
 	return mt.memberAt(d, i, sc)
-}
-
-// tabLeaf matches val, a plain string in no array, at pm, which has a
-// leafTab: as tabString does once it has found the string.
-func (mt *Matcher) tabLeaf(pm *pathMatcher, val []byte) {
-	if s := pm.leafTab.find(val); s != nil {
-		if s.plain {
-			mt.stamp(s.end)
-		} else {
-			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
-			mt.fireAll(s.end, val)
-		}
-	}
 }
