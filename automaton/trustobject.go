@@ -39,9 +39,34 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 	}
 	seen := int32(0)
 	for { // at the '"' of a name
-		e, k, st := passMembers(d, i, sc, wordEnd)
+		e, k, st, end := passMembers(d, i, sc, wordEnd)
 		i = k
 		switch st {
+		case passTab:
+			if len(mt.stack) > 0 {
+				// In an array, value reads it (no table holds the
+				// leaves of elements).
+				i--
+				goto member
+			}
+			// tabString's lookup, written out: a call less.
+			val := d[i:end]
+			pm := e.pm
+			if s := pm.leafTab.find(val); s != nil {
+				if s.plain {
+					mt.stamp(s.end)
+				} else {
+					mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+					mt.fireAll(s.end, val)
+				}
+			}
+			i = end + 1
+			if need != 0 && !e.uncounted {
+				if seen++; seen >= need {
+					return i, 1, nil
+				}
+			}
+			goto sep
 		case passEnd:
 			return i, 0, nil
 		case passSep:
@@ -64,6 +89,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		if e == nil {
 			goto skip
 		}
+	member:
 		{
 			// A member on the way to pattern paths. Only one of the
 			// object's own names counts towards need (a dotted name or
@@ -75,27 +101,8 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			// lies; tabString reads any other string there, value any
 			// other value.
 			direct := need != 0 && !e.uncounted
-			if pm := e.pm; pm != nil && pm.leafTab != nil && len(mt.stack) == 0 {
-				k := -1
-				if uint(i) < uint(len(d)) && d[i] == '"' {
-					if j := asciiRunEnd(d, i+1); uint(j) < uint(len(d)) && d[j] == '"' {
-						// tabString's lookup, written out: a call less.
-						val := d[i+1 : j]
-						if s := pm.leafTab.find(val); s != nil {
-							if s.plain {
-								mt.stamp(s.end)
-							} else {
-								mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
-								mt.fireAll(s.end, val)
-							}
-						}
-						k = j + 1
-					}
-				}
-				if k < 0 {
-					k = mt.tabString(d, i, pm)
-				}
-				if k >= 0 {
+			if pm := e.pm; pm != nil && pm.leafTab != nil {
+				if k := mt.tabString(d, i, pm); k >= 0 {
 					i = k
 					if direct {
 						if seen++; seen >= need {
@@ -163,6 +170,7 @@ const (
 	// value is other than a plain ASCII string; its entry (or nil), and
 	// the index after its name.
 	passMember = iota
+	passTab    // the usual leaf, a plain string at a path with a leafTab: its entry, and the string's body (to end)
 	passName   // a name the words do not read (at its '"')
 	passSep    // the end of a value followed by neither ',"' nor '}'
 	passEnd    // the end of the object, after its '}'
@@ -181,18 +189,18 @@ const (
 // it at a dot too, so a dotted name, like a longer one or one with an
 // escape, a control character or a byte over 0x7F, goes to slowName (no
 // test for a dot on every name that is not the scope's).
-func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int) {
+func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int, int) {
 	for { // at the '"' of a name
 		var e *pathEntry
 		start := i + 1
 		if start > wordEnd {
-			return nil, i, passName
+			return nil, i, passName, 0
 		}
 		x := load64(d, start) // start+8 <= len(d)
 		if m := wordNameStops(x); m != 0 {
 			n := bits.TrailingZeros64(m) >> 3
 			if byte(x>>(8*n)) != '"' {
-				return nil, i, passName
+				return nil, i, passName, 0
 			}
 			i = start + n + 1
 			if sc.has(n) {
@@ -200,16 +208,16 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int)
 			}
 		} else {
 			if start+16 > len(d) {
-				return nil, i, passName
+				return nil, i, passName, 0
 			}
 			y := load64(d, start+8) // start+16 <= len(d)
 			m := wordNameStops(y)
 			if m == 0 {
-				return nil, i, passName
+				return nil, i, passName, 0
 			}
 			n := bits.TrailingZeros64(m) >> 3
 			if byte(y>>(8*n)) != '"' {
-				return nil, i, passName
+				return nil, i, passName, 0
 			}
 			i = start + 8 + n + 1
 			if sc.has(8 + n) {
@@ -219,14 +227,25 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int)
 		// The usual member nobody matches has a plain ASCII string for
 		// its value, right after the ':'; some have an array of none or
 		// one ("resources":[] or ["arn:..."]).
-		if e != nil || i+3 > len(d) {
-			return e, i, passMember
+		if i+3 > len(d) {
+			return e, i, passMember, 0
+		}
+		if e != nil {
+			// The usual leaf of the usual rule (source, detail-type, a
+			// state: exact values, in no array), a plain string, is
+			// found here for object to look up in the path's table.
+			if pm := e.pm; pm != nil && pm.leafTab != nil && load16(d, i) == ':'|'"'<<8 { // i+2 <= len(d)
+				if j := asciiRunEnd(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
+					return e, i + 2, passTab, j
+				}
+			}
+			return e, i, passMember, 0
 		}
 		switch load16(d, i) { // i+2 <= len(d)
 		case ':' | '"'<<8:
 			j := asciiRunEnd(d, i+2)
 			if uint(j) >= uint(len(d)) || d[j] != '"' {
-				return nil, i, passMember
+				return nil, i, passMember, 0
 			}
 			i = j + 1
 		case ':' | '['<<8:
@@ -236,14 +255,14 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int)
 			case '"':
 				j := asciiRunEnd(d, i+3)
 				if uint(j+1) >= uint(len(d)) || load16(d, j) != '"'|']'<<8 { // j+2 <= len(d)
-					return nil, i, passMember
+					return nil, i, passMember, 0
 				}
 				i = j + 2
 			default:
-				return nil, i, passMember
+				return nil, i, passMember, 0
 			}
 		default:
-			return nil, i, passMember
+			return nil, i, passMember, 0
 		}
 		// The usual ',"' after a value is read as one word.
 		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
@@ -251,9 +270,9 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int)
 			continue
 		}
 		if uint(i) < uint(len(d)) && d[i] == '}' {
-			return nil, i + 1, passEnd
+			return nil, i + 1, passEnd, 0
 		}
-		return nil, i, passSep
+		return nil, i, passSep, 0
 	}
 }
 
