@@ -42,17 +42,17 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		e, k, st, end := passMembers(d, i, sc, wordEnd)
 		i = k
 		switch st {
-		case passTab:
-			if len(mt.stack) > 0 {
-				// In an array, value reads it (no table holds the
-				// leaves of elements).
-				i--
-				goto member
-			}
-			// tabString's lookup, written out: a call less.
+		case passString:
+			// A plain string at a pattern path: the usual leaf of the
+			// usual rule (source, detail-type, a state: exact values, in
+			// no array) is looked up in the path's table, as tabString
+			// would, written out (a call less); any other is value's
+			// plain string, without value's dispatch and search for its
+			// end.
 			val := d[i:end]
-			pm := e.pm
-			if s := pm.leafTab.find(val); s != nil {
+			if pm := e.pm; pm.leafTab == nil || len(mt.stack) > 0 {
+				mt.addLeaf(pm, tagString, val)
+			} else if s := pm.leafTab.find(val); s != nil {
 				if s.plain {
 					mt.stamp(s.end)
 				} else {
@@ -89,7 +89,6 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		if e == nil {
 			goto skip
 		}
-	member:
 		{
 			// A member on the way to pattern paths. Only one of the
 			// object's own names counts towards need (a dotted name or
@@ -170,7 +169,7 @@ const (
 	// value is other than a plain ASCII string; its entry (or nil), and
 	// the index after its name.
 	passMember = iota
-	passTab    // the usual leaf, a plain string at a path with a leafTab: its entry, and the string's body (to end)
+	passString // a plain ASCII string at a pattern path: its entry, and the string's body (to end)
 	passName   // a name the words do not read (at its '"')
 	passSep    // the end of a value followed by neither ',"' nor '}'
 	passEnd    // the end of the object, after its '}'
@@ -231,12 +230,11 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int,
 			return e, i, passMember, 0
 		}
 		if e != nil {
-			// The usual leaf of the usual rule (source, detail-type, a
-			// state: exact values, in no array), a plain string, is
-			// found here for object to look up in the path's table.
-			if pm := e.pm; pm != nil && pm.leafTab != nil && load16(d, i) == ':'|'"'<<8 { // i+2 <= len(d)
+			// A plain string at a pattern path is found here for
+			// object to match where it lies.
+			if e.pm != nil && load16(d, i) == ':'|'"'<<8 { // i+2 <= len(d)
 				if j := asciiRunEnd(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
-					return e, i + 2, passTab, j
+					return e, i + 2, passString, j
 				}
 			}
 			return e, i, passMember, 0
