@@ -58,7 +58,11 @@ type Matcher struct {
 	// snapEpoch is the first epoch of the current snapshot: cached
 	// predicate records from before it are stale.
 	snapEpoch uint32
-	fired     []int32 // predicates with hits, in order
+	// fired[:nfired] are the predicates with hits, in order. fired is
+	// as long as pred (a predicate fires once per input), so stampOne
+	// stores without append's test and call, and inlines.
+	fired  []int32
+	nfired int32
 	// firedBits has bit id%64 set for each predicate in fired.
 	firedBits uint64
 	hits      []hitRec
@@ -262,6 +266,7 @@ func (mt *Matcher) begin() {
 	if int(s.predCap) > len(mt.pred) {
 		n := int(s.predCap) + int(s.predCap)/4 + 16
 		mt.pred = make([]predState, n)
+		mt.fired = make([]int32, n)
 		mt.abEx = make([]uint32, n)
 	}
 	if int(s.pathCap) > len(mt.pathLeaves) {
@@ -315,7 +320,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.path = mt.path[:0]
 	mt.valBuf = mt.valBuf[:0]
 	mt.paths = mt.paths[:0]
-	mt.fired = mt.fired[:0]
+	mt.nfired = 0
 	mt.firedBits = 0
 	mt.hits = append(mt.hits[:0], hitRec{leaf: 0, next: -1})
 	mt.excls = mt.excls[:0]
@@ -330,7 +335,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	}
 	mt.postPass()
 	mt.budget = searchBudget
-	if len(mt.fired) > 0 {
+	if mt.nfired > 0 {
 		dst = mt.decideAll(dst)
 	}
 	for _, cl := range sub.always {
@@ -549,7 +554,8 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					mt.fired[mt.nfired] = p
+					mt.nfired++
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -565,7 +571,8 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 				p := end[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					mt.fired[mt.nfired] = p
+					mt.nfired++
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -617,7 +624,8 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					mt.fired[mt.nfired] = p
+					mt.nfired++
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -678,7 +686,8 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					mt.fired[mt.nfired] = p
+					mt.nfired++
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -736,7 +745,8 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					mt.fired[mt.nfired] = p
+					mt.nfired++
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -886,7 +896,8 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 		ps := &mt.pred[mk.pred]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
-			mt.fired = append(mt.fired, mk.pred)
+			mt.fired[mt.nfired] = mk.pred
+			mt.nfired++
 			mt.firedBits |= 1 << (mk.pred & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(mk.pred, 0)
@@ -906,7 +917,8 @@ func (mt *Matcher) stamp(marks []mark) {
 		ps := &mt.pred[p]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
-			mt.fired = append(mt.fired, p)
+			mt.fired[mt.nfired] = p
+			mt.nfired++
 			mt.firedBits |= 1 << (p & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(p, 0)
@@ -986,7 +998,8 @@ func (mt *Matcher) hit(p int32, li int32) {
 	ps := &mt.pred[p]
 	if ps.epoch != mt.epoch {
 		ps.epoch = mt.epoch
-		mt.fired = append(mt.fired, p)
+		mt.fired[mt.nfired] = p
+		mt.nfired++
 		mt.firedBits |= 1 << (p & 63)
 		if li == 0 {
 			ps.head = 0 // hit 0: the free leaf alone, no record
@@ -1170,7 +1183,7 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	bits := mt.firedBits
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	cands := mt.cands[:0]
-	for _, p := range mt.fired {
+	for _, p := range mt.fired[:mt.nfired] {
 		ps := &mt.pred[p]
 		if ps.recEpoch < snapEpoch {
 			mt.loadRec(ps, p)
@@ -1213,7 +1226,7 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 	bits := mt.firedBits
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	ab := abMemo{path: -1, leaves: abFallback}
-	for i, n := 0, len(mt.fired); i < n; i++ { // lazy predicates fired meanwhile anchor nothing
+	for i, n := int32(0), mt.nfired; i < n; i++ { // lazy predicates fired meanwhile anchor nothing
 		p := mt.fired[i]
 		ps := &mt.pred[p]
 		if ps.recEpoch < snapEpoch {
