@@ -360,7 +360,17 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	case tagString:
 		if pm.strTab != nil {
 			if s := pm.strTab.find(val); s != nil {
-				if s.plain && mt.free {
+				if p := s.one; p >= 0 && mt.free {
+					// One plain mark, stamped in line as tabString does.
+					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+						ps.epoch, ps.head = mt.epoch, 0
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+						mt.firedBits |= 1 << (p & 63)
+					} else if mt.hits[ps.head].leaf != 0 {
+						mt.hit(p, 0)
+					}
+				} else if s.plain && mt.free {
 					mt.stamp(s.end)
 				} else {
 					mt.fireAll(s.end, val)

@@ -545,7 +545,18 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 	if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
 		val := d[start:j]
 		if s := pm.leafTab.find(val); s != nil {
-			if s.plain {
+			if p := s.one; p >= 0 {
+				// stamp of one mark, in line (stamp's call and loop
+				// cost more than the stamp).
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					mt.fired[mt.nfired] = p
+					mt.nfired++
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else if s.plain {
 				mt.stamp(s.end)
 			} else {
 				mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true

@@ -87,10 +87,10 @@ func (t *strTab) updated(pm *pathMatcher, touched []strTouch) (*strTab, bool) {
 			return nil, false
 		}
 		if s := c.find(kb); s != nil {
-			s.end, s.plain = end, plainMarks(end)
+			s.setEnd(end)
 			continue
 		}
-		if 2*(c.count+1) > len(c.slots) || c.count+1 > strTabMax || !c.place(strSlot{key: tc.key, end: end, plain: plainMarks(end)}) {
+		if 2*(c.count+1) > len(c.slots) || c.count+1 > strTabMax || !c.place(newSlot(tc.key, end)) {
 			return nil, false
 		}
 	}
@@ -136,8 +136,28 @@ type strSlot struct {
 	key  string
 	end  []mark
 	// plain: every mark of end is a value alone (no verification, no
-	// exclusion), so the free leaf only stamps their predicates.
+	// exclusion), so the free leaf only stamps their predicates; one is
+	// the predicate of the only mark of a plain end, else -1: the usual
+	// value of the usual rule (a source, a detail-type) stamps it without
+	// loading end.
+	one   int32
 	plain bool
+}
+
+// newSlot returns the slot of key, with its end marks, before place
+// fills in its hash and words.
+func newSlot(key string, end []mark) strSlot {
+	s := strSlot{key: key}
+	s.setEnd(end)
+	return s
+}
+
+// setEnd sets the end marks of s and what they are.
+func (s *strSlot) setEnd(end []mark) {
+	s.end, s.plain, s.one = end, plainMarks(end), -1
+	if s.plain && len(end) == 1 {
+		s.one = end[0].pred
+	}
 }
 
 // strTabMax bounds the values of a path for which a table is built:
@@ -285,7 +305,7 @@ func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
 		if len(*ks) >= max {
 			return false
 		}
-		*ks = append(*ks, strSlot{key: string(key), end: n.end, plain: plainMarks(n.end)})
+		*ks = append(*ks, newSlot(string(key), n.end))
 	}
 	for i := 0; i < len(n.keys); i++ {
 		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max) {
