@@ -1249,7 +1249,11 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 		anchors := ps.rec.anchors
 		for k := range anchors {
 			if a := &anchors[k]; a.need&^bits == 0 {
-				dst = mt.decideCand(dst, a.cl, a.cl.kind, arr, &ab)
+				if cl := a.cl; cl.kind == decideAlone {
+					dst = mt.appendPats(dst, cl) // without decideCand's calls
+				} else {
+					dst = mt.decideCand(dst, cl, cl.kind, arr, &ab)
+				}
 			}
 		}
 	}
@@ -1268,6 +1272,8 @@ type abMemo struct {
 // fired (arr: inside an array).
 func (mt *Matcher) decideCand(dst []ID, cl *clauseRec, kind decideKind, arr bool, ab *abMemo) []ID {
 	switch kind {
+	case decideAlone:
+		return mt.appendPats(dst, cl)
 	case decideOthers:
 		return mt.decide(dst, cl, arr)
 	case decideABFirst:
