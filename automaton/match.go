@@ -1249,9 +1249,23 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 		anchors := ps.rec.anchors
 		for k := range anchors {
 			if a := &anchors[k]; a.need&^bits == 0 {
-				if cl := a.cl; cl.kind == decideAlone {
+				switch cl := a.cl; {
+				case cl.kind == decideAlone:
 					dst = mt.appendPats(dst, cl) // without decideCand's calls
-				} else {
+				case cl.kind == decideOthers && cl.lazy == 0 && cl.once && !mt.arrHits:
+					// decide without its calls, where it only reads
+					// whether the other fields have fired.
+					ok := true
+					for _, q := range cl.others[:cl.n] {
+						if mt.pred[q].epoch != epoch {
+							ok = false
+							break
+						}
+					}
+					if ok {
+						dst = mt.appendPats(dst, cl)
+					}
+				default:
 					dst = mt.decideCand(dst, cl, cl.kind, arr, &ab)
 				}
 			}
