@@ -313,8 +313,18 @@ func (mt *Matcher) resetEpochs() {
 func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	sub := mt.snap.sub[input]
 	mt.sub = sub
-	// Leaf 0 is the free leaf and hit 0 its hit (see leafNow).
-	mt.leaves = append(mt.leaves[:0], leafRec{next: -1, excl: -1})
+	// Leaf 0 is the free leaf and hit 0 its hit (see leafNow). Of them,
+	// only the leaf's exclusions change during an input (fire): the rest
+	// is set once, not per event.
+	if len(mt.leaves) == 0 {
+		mt.leaves = append(mt.leaves, leafRec{next: -1, excl: -1})
+	}
+	if len(mt.hits) == 0 {
+		mt.hits = append(mt.hits, hitRec{leaf: 0, next: -1})
+	}
+	mt.leaves = mt.leaves[:1]
+	mt.leaves[0].excl = -1
+	mt.hits = mt.hits[:1]
 	mt.trails = mt.trails[:0]
 	mt.stack = mt.stack[:0]
 	mt.path = mt.path[:0]
@@ -322,11 +332,12 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.paths = mt.paths[:0]
 	mt.nfired = 0
 	mt.firedBits = 0
-	mt.hits = append(mt.hits[:0], hitRec{leaf: 0, next: -1})
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
 	mt.arrHits = false
-	mt.err = nil
+	if mt.err != nil {
+		mt.err = nil
+	}
 	if sub.count == 0 {
 		return dst, nil
 	}
