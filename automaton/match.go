@@ -1260,12 +1260,22 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 		anchors := ps.rec.anchors
 		for k := range anchors {
 			if a := &anchors[k]; a.need&^bits == 0 {
-				switch cl := a.cl; {
-				case cl.kind == decideAlone:
-					dst = mt.appendPats(dst, cl) // without decideCand's calls
-				case cl.kind == decideOthers && cl.lazy == 0 && cl.once && !mt.arrHits:
-					// decide without its calls, where it only reads
-					// whether the other fields have fired.
+				// decideCand, with the usual ways written out: a call
+				// or two less per clause decided, where a match costs
+				// little more than its append (anything-but matches
+				// fifty patterns per event, escapes-unicode ten).
+				switch cl := a.cl; cl.kind {
+				case decideAlone:
+					dst = mt.appendPats(dst, cl)
+				case decideABFirst:
+					dst = mt.decideAB(dst, cl, &ab)
+				case decideOthers:
+					if cl.lazy != 0 || !cl.once || mt.arrHits {
+						dst = mt.decide(dst, cl, arr)
+						break
+					}
+					// decide, where it only reads whether the other
+					// fields have fired.
 					ok := true
 					for _, q := range cl.others[:cl.n] {
 						if mt.pred[q].epoch != epoch {
@@ -1277,7 +1287,7 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 						dst = mt.appendPats(dst, cl)
 					}
 				default:
-					dst = mt.decideCand(dst, cl, cl.kind, arr, &ab)
+					dst = mt.evaluate(dst, cl)
 				}
 			}
 		}
@@ -1302,23 +1312,28 @@ func (mt *Matcher) decideCand(dst []ID, cl *clauseRec, kind decideKind, arr bool
 	case decideOthers:
 		return mt.decide(dst, cl, arr)
 	case decideABFirst:
-		abPred, path := cl.others[0], cl.others[1]
-		if path != ab.path {
-			ab.path, ab.leaves = path, mt.abLeaves(path)
-		}
-		switch ab.leaves {
-		case abNone:
-			// no leaf: no anything-but holds
-		case abSingle:
-			if mt.abEx[abPred] != mt.epoch { // the leaf is not excluded
-				dst = mt.appendPats(dst, cl)
-			}
-		default:
-			dst = mt.evaluate(dst, cl)
-		}
-		return dst
+		return mt.decideAB(dst, cl, ab)
 	}
 	return mt.evaluate(dst, cl)
+}
+
+// decideAB decides a candidate clause of kind decideABFirst.
+func (mt *Matcher) decideAB(dst []ID, cl *clauseRec, ab *abMemo) []ID {
+	abPred, path := cl.others[0], cl.others[1]
+	if path != ab.path {
+		ab.path, ab.leaves = path, mt.abLeaves(path)
+	}
+	switch ab.leaves {
+	case abNone:
+		// no leaf: no anything-but holds
+	case abSingle:
+		if mt.abEx[abPred] != mt.epoch { // the leaf is not excluded
+			dst = mt.appendPats(dst, cl)
+		}
+	default:
+		dst = mt.evaluate(dst, cl)
+	}
+	return dst
 }
 
 // decide is evaluate for a clause of kind decideOthers: its anchor has
