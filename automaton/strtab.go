@@ -206,9 +206,12 @@ func strHash(v []byte, x, y uint64) uint64 {
 // (a detail-type) a third of its instructions.
 func (t *strTab) find(v []byte) *strSlot {
 	var x, y uint64
-	if len(v) >= 8 { // most values: strWords without the call
-		x, y = load64(v, 0), load64(v, len(v)-8)
-	} else {
+	switch n := len(v); { // strWords without the call, but for the shortest
+	case n >= 8:
+		x, y = load64(v, 0), load64(v, n-8)
+	case n >= 4:
+		x, y = uint64(load32(v, 0)), uint64(load32(v, n-4))
+	default:
 		x, y = strWords(v)
 	}
 	h := strHash(v, x, y)
