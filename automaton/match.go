@@ -58,12 +58,17 @@ type Matcher struct {
 	// snapEpoch is the first epoch of the current snapshot: cached
 	// predicate records from before it are stale.
 	snapEpoch uint32
-	// fired[:nfired] are the predicates with hits, in order. fired is
-	// as long as pred (a predicate fires once per input), so stampOne
-	// stores without append's test and call, and inlines.
+	// fired[:nfired] are the predicates with hits that may anchor a
+	// clause, in order: a predicate whose cached record says it anchors
+	// none is left out when it fires (source and detail-type in most
+	// rule sets: three of five that a multi-field event fires), so
+	// decideAll does not pass over it. fired is as long as pred (a
+	// predicate fires once per input), so a fire is a store, without
+	// append's test and call.
 	fired  []int32
 	nfired int32
-	// firedBits has bit id%64 set for each predicate in fired.
+	// firedBits has bit id%64 set for each predicate with hits, in fired
+	// or not.
 	firedBits uint64
 	hits      []hitRec
 	excls     []exclRec
@@ -375,8 +380,10 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 					// One plain mark, stamped in line as tabString does.
 					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 						ps.epoch, ps.head = mt.epoch, 0
-						mt.fired[mt.nfired] = p
-						mt.nfired++
+						if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+							mt.fired[mt.nfired] = p
+							mt.nfired++
+						}
 						mt.firedBits |= 1 << (p & 63)
 					} else if mt.hits[ps.head].leaf != 0 {
 						mt.hit(p, 0)
@@ -575,8 +582,10 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired[mt.nfired] = p
-					mt.nfired++
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -592,8 +601,10 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 				p := end[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired[mt.nfired] = p
-					mt.nfired++
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -645,8 +656,10 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired[mt.nfired] = p
-					mt.nfired++
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -707,8 +720,10 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired[mt.nfired] = p
-					mt.nfired++
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -766,8 +781,10 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired[mt.nfired] = p
-					mt.nfired++
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -917,8 +934,10 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 		ps := &mt.pred[mk.pred]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
-			mt.fired[mt.nfired] = mk.pred
-			mt.nfired++
+			if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+				mt.fired[mt.nfired] = mk.pred
+				mt.nfired++
+			}
 			mt.firedBits |= 1 << (mk.pred & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(mk.pred, 0)
@@ -938,8 +957,10 @@ func (mt *Matcher) stamp(marks []mark) {
 		ps := &mt.pred[p]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
-			mt.fired[mt.nfired] = p
-			mt.nfired++
+			if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+				mt.fired[mt.nfired] = p
+				mt.nfired++
+			}
 			mt.firedBits |= 1 << (p & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(p, 0)
@@ -1019,8 +1040,10 @@ func (mt *Matcher) hit(p int32, li int32) {
 	ps := &mt.pred[p]
 	if ps.epoch != mt.epoch {
 		ps.epoch = mt.epoch
-		mt.fired[mt.nfired] = p
-		mt.nfired++
+		if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+			mt.fired[mt.nfired] = p
+			mt.nfired++
+		}
 		mt.firedBits |= 1 << (p & 63)
 		if li == 0 {
 			ps.head = 0 // hit 0: the free leaf alone, no record

@@ -569,8 +569,10 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 			// cost more than the stamp).
 			if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 				ps.epoch, ps.head = mt.epoch, 0
-				mt.fired[mt.nfired] = p
-				mt.nfired++
+				if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+					mt.fired[mt.nfired] = p
+					mt.nfired++
+				}
 				mt.firedBits |= 1 << (p & 63)
 			} else if mt.hits[ps.head].leaf != 0 {
 				mt.hit(p, 0)
