@@ -334,45 +334,64 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 // -1 leaves the value to value. A string without escapes is looked up
 // where it lies, one with escapes decoded by stringValue. Such a leaf is
 // the free leaf (pm records no leaf), whose marks the table holds,
-// mostly plain ones, which only stamp their predicates. (It finds the plain string as
-// value does, written out in both: a shared helper of three calls does
-// not inline, and a call more per value costs ~20 instructions on every
-// value matched.)
+// mostly plain ones, which only stamp their predicates. (It finds the
+// plain string as value does, written out in both: a shared helper of
+// three calls does not inline, and a call more per value costs ~20
+// instructions on every value matched. The trusted and validating ways
+// to the string's end are apart: each keeps only its own values live.)
 func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 	if uint(i) >= uint(len(d)) || d[i] != '"' || len(mt.stack) > 0 {
 		return -1
 	}
 	start := i + 1
-	j, ascii := start, true
+	var j int
 	if mt.trusted {
 		j = quoteOrBackslash(d, start)
-	} else {
-		j, ascii = stringStopASCII(d, start)
-	}
-	if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
-		val := d[start:j]
-		if s := pm.leafTab.find(val); s != nil {
-			if s.plain {
-				mt.stamp(s.end)
-			} else {
-				mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
-				mt.fireAll(s.end, val)
+		if j >= len(d) || d[j] != '"' {
+			if j < len(d) {
+				// A string with escapes (a name written S\u00e3o Paulo):
+				// decoded here, not found again by value.
+				return mt.trustedString(d, start, j, pm) // -1 where malformed
 			}
+			return -1
 		}
-		return j + 1
+	} else {
+		var ascii bool
+		j, ascii = stringStopASCII(d, start)
+		if j >= len(d) || d[j] != '"' || !ascii && !validUTF8(d[start:j]) {
+			if j < len(d) && d[j] == '\\' {
+				// As on the trusted path. Where it is malformed, value
+				// reads it again and writes the error.
+				if k, _, err := mt.stringValue(d, i, j, ascii, pm); err == nil {
+					return k
+				}
+			}
+			return -1
+		}
 	}
-	if j < len(d) && d[j] == '\\' {
-		// A string with escapes (a name written S\u00e3o Paulo): decoded
-		// here, not found again by value. Where it is malformed, value
-		// reads it again and writes the error.
-		if mt.trusted {
-			return mt.trustedString(d, start, j, pm) // -1 where malformed
-		}
-		if k, _, err := mt.stringValue(d, i, j, ascii, pm); err == nil {
-			return k
+	val := d[start:j]
+	if s := pm.leafTab.find(val); s != nil {
+		if p := s.one; p >= 0 {
+			// stamp of one mark, in line (stamp's call and loop
+			// cost more than the stamp).
+			if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+				ps.epoch, ps.head = mt.epoch, 0
+				if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+					mt.fired[mt.nfired] = p
+					mt.nfired++
+				}
+				mt.firedBits |= 1 << (p & 63)
+			} else if mt.hits[ps.head].leaf != 0 {
+				mt.hit(p, 0)
+			}
+		} else if s.plain {
+			mt.stamp(s.end)
+		} else {
+			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+			mt.fireAll(s.end, val)
 		}
 	}
-	return -1
+	return j + 1
 }
 
 // array reads an array at a pattern path: each element is a value of the
