@@ -242,6 +242,12 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int,
 		switch load16(d, i) { // i+2 <= len(d)
 		case ':' | '"'<<8:
 			j := asciiRunEnd(d, i+2)
+			// The string's closing quote and the usual ',"' after it
+			// are read as one word.
+			if j+4 <= len(d) && load32(d, j)&0xFFFFFF == '"'|','<<8|'"'<<16 { // j+4 <= len(d)
+				i = j + 2
+				continue
+			}
 			if uint(j) >= uint(len(d)) || d[j] != '"' {
 				return nil, i, passMember, 0
 			}
