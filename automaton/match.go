@@ -500,10 +500,14 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	if !needN && !needT && !needR {
 		return
 	}
-	if !needN && !needT && pm.hull && !inHull {
+	if sh := mt.numShape; !needN && !needT && pm.hull && !inHull && (sh.frac || sh.exponent || len(val) > 15) {
 		// Only ranges here: the integer part alone often shows the number
-		// is outside all of them, with no parse at all.
-		if mt.outsideHull(pm, val, mt.numShape) {
+		// is outside all of them, with no parse at all. (Not for an
+		// integer of up to 15 characters, which readNumber reads in a
+		// loop over its digits: the test, the integer bounds worked out
+		// for each new integer part, cost more than that parse, and S3
+		// object sizes are all different.)
+		if mt.outsideHull(pm, val, sh) {
 			return
 		}
 	}
