@@ -622,13 +622,26 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
-		// One key, the usual node below the first bytes, without the call.
-		if keys := n.keys; len(keys) == 1 {
+		// One key, the usual node below the first bytes, and a few, the
+		// first letters of a few values, without the call.
+		switch keys := n.keys; len(keys) {
+		case 0:
+			return
+		case 1:
 			if keys[0] != b {
 				return
 			}
 			n = n.kids[0]
-		} else {
+		case 2, 3, 4:
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
+		default:
 			n = n.child(b)
 		}
 		i++
