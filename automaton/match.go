@@ -573,7 +573,22 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 	i := 0
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
-			if len(val)-i < len(seg) || string(val[i:i+len(seg)]) != seg {
+			if len(val)-i < len(seg) {
+				return
+			}
+			// A segment of 4 to 16 bytes (the usual) is compared as two
+			// words that overlap, in line: memequal's call cost more.
+			if v, l := val[i:i+len(seg)], len(seg); l >= 8 && l <= 16 {
+				s := stringBytes(seg)
+				if load64(v, 0) != load64(s, 0) || load64(v, l-8) != load64(s, l-8) {
+					return
+				}
+			} else if l >= 4 && l < 8 {
+				s := stringBytes(seg)
+				if load32(v, 0) != load32(s, 0) || load32(v, l-4) != load32(s, l-4) {
+					return
+				}
+			} else if string(v) != seg {
 				return
 			}
 			i += len(seg)
