@@ -500,10 +500,14 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	if !needN && !needT && !needR {
 		return
 	}
-	if !needN && !needT && pm.hull && !inHull {
+	if sh := mt.numShape; !needN && !needT && pm.hull && !inHull && (sh.frac || sh.exponent || len(val) > 15) {
 		// Only ranges here: the integer part alone often shows the number
-		// is outside all of them, with no parse at all.
-		if mt.outsideHull(pm, val, mt.numShape) {
+		// is outside all of them, with no parse at all. (Not for an
+		// integer of up to 15 characters, which readNumber reads in a
+		// loop over its digits: the test, the integer bounds worked out
+		// for each new integer part, cost more than that parse, and S3
+		// object sizes are all different.)
+		if mt.outsideHull(pm, val, sh) {
 			return
 		}
 	}
@@ -569,7 +573,22 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 	i := 0
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
-			if len(val)-i < len(seg) || string(val[i:i+len(seg)]) != seg {
+			if len(val)-i < len(seg) {
+				return
+			}
+			// A segment of 4 to 16 bytes (the usual) is compared as two
+			// words that overlap, in line: memequal's call cost more.
+			if v, l := val[i:i+len(seg)], len(seg); l >= 8 && l <= 16 {
+				s := stringBytes(seg)
+				if load64(v, 0) != load64(s, 0) || load64(v, l-8) != load64(s, l-8) {
+					return
+				}
+			} else if l >= 4 && l < 8 {
+				s := stringBytes(seg)
+				if load32(v, 0) != load32(s, 0) || load32(v, l-4) != load32(s, l-4) {
+					return
+				}
+			} else if string(v) != seg {
 				return
 			}
 			i += len(seg)
@@ -618,13 +637,26 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
-		// One key, the usual node below the first bytes, without the call.
-		if keys := n.keys; len(keys) == 1 {
+		// One key, the usual node below the first bytes, and a few, the
+		// first letters of a few values, without the call.
+		switch keys := n.keys; len(keys) {
+		case 0:
+			return
+		case 1:
 			if keys[0] != b {
 				return
 			}
 			n = n.kids[0]
-		} else {
+		case 2, 3, 4:
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
+		default:
 			n = n.child(b)
 		}
 		i++
