@@ -482,22 +482,22 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 		// stringValue reads the others. (The trusted path need not look
 		// for control characters or non-ASCII bytes.)
 		start := i + 1
-		j, ascii := start, true
+		j, ok := start, true
 		if mt.trusted {
 			j = quoteOrBackslash(d, start)
 		} else {
-			j, ascii = stringStopASCII(d, start)
+			j, ok = textStop(d, start)
 		}
-		if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
+		if ok && j < len(d) && d[j] == '"' {
 			mt.addLeaf(pm, tagString, d[start:j])
 			return j + 1, 0, nil
 		}
 		if mt.trusted && j < len(d) {
-			if k := mt.trustedString(d, i+1, j, pm); k >= 0 {
+			if k := mt.trustedString(d, start, j, pm); k >= 0 {
 				return k, 0, nil
 			}
 		}
-		return mt.stringValue(d, i, j, ascii, pm)
+		return mt.stringValue(d, i, j, ok, pm)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, sh := numberShape(d, i)
 		if end < 0 {
@@ -536,36 +536,43 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		return -1
 	}
 	start := i + 1
-	j, ascii := start, true
+	j, ok := start, true
 	if mt.trusted {
 		j = quoteOrBackslash(d, start)
 	} else {
-		j, ascii = stringStopASCII(d, start)
+		j, ok = textStop(d, start)
 	}
-	if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
-		val := d[start:j]
-		if s := pm.leafTab.find(val); s != nil {
-			if s.plain {
-				mt.stamp(s.end)
-			} else {
-				mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
-				mt.fireAll(s.end, val)
-			}
+	if !ok || j >= len(d) {
+		return -1
+	}
+	val, next := d[start:j], j+1
+	if d[j] != '"' {
+		if d[j] != '\\' {
+			return -1
 		}
-		return j + 1
-	}
-	if j < len(d) && d[j] == '\\' {
 		// A string with escapes (a name written S\u00e3o Paulo): decoded
 		// here, not found again by value. Where it is malformed, value
 		// reads it again and writes the error.
 		if mt.trusted {
 			return mt.trustedString(d, start, j, pm) // -1 where malformed
 		}
-		if k, _, err := mt.stringValue(d, i, j, ascii, pm); err == nil {
-			return k
+		v0 := len(mt.valBuf)
+		buf, end := decodeString(mt.valBuf, d, start, j)
+		if end < 0 {
+			return -1
+		}
+		mt.valBuf = buf
+		val, next = buf[v0:len(buf):len(buf)], end
+	}
+	if s := pm.leafTab.find(val); s != nil {
+		if s.plain {
+			mt.stamp(s.end)
+		} else {
+			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+			mt.fireAll(s.end, val)
 		}
 	}
-	return -1
+	return next
 }
 
 // array reads an array at a pattern path: each element is a value of the
@@ -701,8 +708,13 @@ func isHex(c byte) bool {
 // a word at a time, and unescapeSlow for the error where the string is
 // not well formed.
 func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
-	if out, end, raw := decodeString(dst, d, i+1); end >= 0 && (raw == 0 || validUTF8(out[len(dst):])) {
-		return out, end, nil
+	if j, ok := textStop(d, i+1); ok && j < len(d) {
+		if d[j] == '"' {
+			return append(dst, d[i+1:j]...), j + 1, nil
+		}
+		if out, end := decodeString(dst, d, i+1, j); end >= 0 {
+			return out, end, nil
+		}
 	}
 	return unescapeSlow(dst, d, i)
 }

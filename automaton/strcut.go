@@ -228,9 +228,7 @@ func decodeTrusted(dst []byte, d []byte, j, lim int) (out []byte, end int, cut b
 // the value alone, without the check, which costs as much again. On
 // other bytes it answers some rune below 0x10000.
 func hexValue(x uint32) rune {
-	v := x&0x0F0F0F0F + x>>6&0x01010101*9
-	v = (v<<4 | v>>8) & 0x00FF00FF // two digits to a byte: bytes 0 and 2
-	return rune(v&0xFF<<8 | v>>16)
+	return hexDigits(x&0x0F0F0F0F + x>>6&0x01010101*9)
 }
 
 // plainTail tells whether d[from:last], the end of a string's body, is
