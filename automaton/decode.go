@@ -314,7 +314,7 @@ func (mt *Matcher) trustedString(d []byte, start, j int, pm *pathMatcher) int {
 	if pm.strHead != 0 {
 		lim = v0 + int(pm.strHead)
 	}
-	buf, next, cut := decodeTrusted(mt.valBuf, d, start, lim)
+	buf, next, cut := decodeTrusted(mt.valBuf, d, start, j, lim)
 	if next < 0 {
 		return -1
 	}
