@@ -595,9 +595,10 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
-		// One key, the usual node below the first bytes, without the call.
-		if keys := n.keys; len(keys) == 1 {
-			if keys[0] != b {
+		// One key, the usual node below the first bytes, and none, the
+		// usual node of a key's last byte, without the call.
+		if keys := n.keys; len(keys) <= 1 {
+			if len(keys) == 0 || keys[0] != b {
 				return
 			}
 			n = n.kids[0]
@@ -662,8 +663,8 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
-		if keys := n.keys; len(keys) == 1 {
-			if keys[0] != b {
+		if keys := n.keys; len(keys) <= 1 {
+			if len(keys) == 0 || keys[0] != b {
 				return
 			}
 			n = n.kids[0]
