@@ -553,11 +553,18 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		// A string with escapes (a name written S\u00e3o Paulo): decoded
 		// here, not found again by value. Where it is malformed, value
 		// reads it again and writes the error.
-		if mt.trusted {
-			return mt.trustedString(d, start, j, pm) // -1 where malformed
-		}
+		// Decoded whole, on both paths, and looked up here, without
+		// trustedString's and addLeaf's calls (strHead would only spare
+		// the decoding of a value longer than every key, which matches
+		// nothing here).
 		v0 := len(mt.valBuf)
-		buf, end := decodeString(mt.valBuf, d, start, j)
+		var buf []byte
+		var end int
+		if mt.trusted {
+			buf, end, _ = decodeTrusted(mt.valBuf, d, start, j, len(d)+v0)
+		} else {
+			buf, end = decodeString(mt.valBuf, d, start, j)
+		}
 		if end < 0 {
 			return -1
 		}
