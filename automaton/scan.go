@@ -525,7 +525,7 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 // tabString reads the value at d[i] at path pm, which has a leafTab,
 // when it is a string in no array, as value would, and returns its end;
 // -1 leaves the value to value. A string without escapes is looked up
-// where it lies, one with escapes decoded by stringValue. Such a leaf is
+// where it lies, one with escapes decoded by tabEscaped. Such a leaf is
 // the free leaf (pm records no leaf), whose marks the table holds,
 // mostly plain ones, which only stamp their predicates. (It finds the plain string as
 // value does, written out in both: a shared helper of three calls does
@@ -545,32 +545,15 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 	if !ok || j >= len(d) {
 		return -1
 	}
-	val, next := d[start:j], j+1
 	if d[j] != '"' {
 		if d[j] != '\\' {
 			return -1
 		}
 		// A string with escapes (a name written S\u00e3o Paulo): decoded
-		// here, not found again by value. Where it is malformed, value
-		// reads it again and writes the error.
-		// Decoded whole, on both paths, and looked up here, without
-		// trustedString's and addLeaf's calls (strHead would only spare
-		// the decoding of a value longer than every key, which matches
-		// nothing here).
-		v0 := len(mt.valBuf)
-		var buf []byte
-		var end int
-		if mt.trusted {
-			buf, end, _ = decodeTrusted(mt.valBuf, d, start, j, len(d)+v0)
-		} else {
-			buf, end = decodeString(mt.valBuf, d, start, j)
-		}
-		if end < 0 {
-			return -1
-		}
-		mt.valBuf = buf
-		val, next = buf[v0:len(buf):len(buf)], end
+		// and looked up by tabEscaped, not found again by value.
+		return mt.tabEscaped(d, start, j, pm)
 	}
+	val := d[start:j]
 	if s := pm.leafTab.find(val); s != nil {
 		if s.plain {
 			mt.stamp(s.end)
@@ -579,7 +562,40 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 			mt.fireAll(s.end, val)
 		}
 	}
-	return next
+	return j + 1
+}
+
+// tabEscaped is tabString for a string with escapes, whose body starts
+// at d[start] and has its first stop at d[j], a backslash: it decodes
+// the string whole, on both paths, and looks it up in the leafTab,
+// without trustedString's and addLeaf's calls; where it is malformed, it
+// returns -1, and value reads it again and writes the error. (Apart from
+// tabString, whose plain strings, the usual value, are read with fewer
+// values to keep in registers. strHead would only spare the decoding of
+// a value longer than every key, which matches nothing here.)
+func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher) int {
+	v0 := len(mt.valBuf)
+	var buf []byte
+	var end int
+	if mt.trusted {
+		buf, end, _ = decodeTrusted(mt.valBuf, d, start, j, len(d)+v0)
+	} else {
+		buf, end = decodeString(mt.valBuf, d, start, j)
+	}
+	if end < 0 {
+		return -1
+	}
+	mt.valBuf = buf
+	val := buf[v0:len(buf):len(buf)]
+	if s := pm.leafTab.find(val); s != nil {
+		if s.plain {
+			mt.stamp(s.end)
+		} else {
+			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+			mt.fireAll(s.end, val)
+		}
+	}
+	return end
 }
 
 // array reads an array at a pattern path: each element is a value of the
