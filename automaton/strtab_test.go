@@ -57,15 +57,32 @@ func TestStrTabMatchesTrie(t *testing.T) {
 			probes = append(probes, k+"x")
 		}
 		for _, p := range probes {
-			got := slotMarks(tab.find([]byte(p)))
+			s := tab.find([]byte(p))
+			got := slotMarks(s)
 			want := exactMarks(root, []byte(p))
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("round %d: find(%q) = %v, the trie says %v", round, p, got, want)
+			}
+			if s != nil {
+				checkSlotOne(t, s, want)
 			}
 		}
 	}
 	if built < 250 {
 		t.Fatalf("only %d of 300 key sets got a table", built)
+	}
+}
+
+// checkSlotOne checks what a slot says of its marks end: one is the
+// predicate of a lone plain mark, else -1.
+func checkSlotOne(t *testing.T, s *strSlot, end []mark) {
+	t.Helper()
+	want := int32(-1)
+	if len(end) == 1 && end[0].verify == verifyNone && end[0].ab == nil {
+		want = end[0].pred
+	}
+	if s.one != want || s.plain != plainMarks(end) {
+		t.Fatalf("slot %q: one %d plain %v, its marks %v say %d", s.keyString(), s.one, s.plain, end, want)
 	}
 }
 
@@ -198,9 +215,14 @@ func TestStrTabUpdates(t *testing.T) {
 			updated++
 		}
 		for _, v := range vals {
-			got := slotMarks(pm.strTab.find([]byte(v)))
-			if want := exactMarks(pm.str, []byte(v)); fmt.Sprint(got) != fmt.Sprint(want) {
+			s := pm.strTab.find([]byte(v))
+			got := slotMarks(s)
+			want := exactMarks(pm.str, []byte(v))
+			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("step %d: %q: table %v, trie %v", step, v, got, want)
+			}
+			if s != nil {
+				checkSlotOne(t, s, want)
 			}
 		}
 	}
