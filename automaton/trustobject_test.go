@@ -123,3 +123,32 @@ func FuzzTrustedMembers(f *testing.F) {
 		matchBothWays(t, mt, data)
 	})
 }
+
+// TestTrustedShortListDepth: an array of one string one level deeper
+// than Config.MaxDepth allows is an error on both paths, as array says
+// (shortList leaves it to array).
+func TestTrustedShortListDepth(t *testing.T) {
+	m := New(Config{MaxDepth: 2})
+	p, err := compiler.Compile([]byte(`{"a":{"b":["some value"]}}`), compiler.EventBridge, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Add("p", p); err != nil {
+		t.Fatal(err)
+	}
+	mt := m.NewMatcher()
+	// (Padded, so that the words passMembers reads fit.)
+	for _, ev := range []string{
+		`{"a":{"b":["some value"],"pad":"0123456789abcdef"},"pad":"0123456789abcdef"}`,
+		`{"a":{"b":[],"pad":"0123456789abcdef"},"pad":"0123456789abcdef"}`,
+	} {
+		_, werr := mt.Match(nil, []byte(ev))
+		_, gerr := mt.MatchTrusted(nil, []byte(ev))
+		if werr == nil || gerr == nil || werr.Error() != gerr.Error() {
+			t.Errorf("%s: Match %v, MatchTrusted %v: want the same depth error", ev, werr, gerr)
+		}
+	}
+	if ids, err := mt.MatchTrusted(nil, []byte(`{"a":{"b":"some value","pad":"0123456789abcdef"}}`)); err != nil || len(ids) != 1 {
+		t.Errorf("a string one level up: MatchTrusted %v, %v; want the match", ids, err)
+	}
+}
