@@ -46,14 +46,24 @@ var hexVal = func() (t [256]byte) {
 // case (OR 0x20) does so for 0x1F and 0x19 (no sum carries out of its
 // byte); a byte of 0x80 or more fails by its own high bit, whatever its
 // carry does to the next. A digit's value is its low nibble, a letter's
-// that plus 9 (bit 6 tells letters). (A table lookup per digit cost the
-// decoder's escape loop registers it had to spill.)
+// that plus 9 (bit 6 tells letters), and hexDigits puts the four
+// together. (A table lookup per digit cost the decoder's escape loop
+// registers it had to spill.)
 func hex4(x uint32) (rune, bool) {
 	l := x | 0x20202020
 	ok := ((x+0x50505050)&^(x+0x46464646)|(l+0x1F1F1F1F)&^(l+0x19191919))&^x&0x80808080 == 0x80808080
-	v := x&0x0F0F0F0F + x>>6&0x01010101*9
-	v = (v<<4 | v>>8) & 0x00FF00FF // two digits to a byte: bytes 0 and 2
-	return rune(v&0xFF<<8 | v>>16), ok
+	return hexDigits(x&0x0F0F0F0F + x>>6&0x01010101*9), ok
+}
+
+// hexDigits puts together the four digit values in the bytes of v, the
+// first lowest, as the number they write. Multiplying by 0x1001 adds v
+// shifted up by 12 bits to v: the first digit lands above the second,
+// in bits 8 to 15, and the third above the fourth, in bits 24 to 31,
+// and no two digits share a bit (so nothing carries) — one multiply
+// where shifting each pair together takes five operations.
+func hexDigits(v uint32) rune {
+	y := v * 0x1001
+	return rune(y&0xFF00 | y>>24)
 }
 
 // utf8Wide encodes r (a valid rune from U+0800 on, not a surrogate) in
@@ -66,90 +76,73 @@ func utf8Wide(r rune) (x uint32, n int) {
 	return 0xF0 | u>>18 | (0x80|u>>12&0x3F)<<8 | (0x80|u>>6&0x3F)<<16 | (0x80|u&0x3F)<<24, 4
 }
 
-// decodeString decodes the JSON string whose text continues at d[j] (past
-// the opening quote and whatever plain prefix the caller has already put
-// on dst) onto dst, and returns the end past the closing quote, or -1
+// decodeString decodes the JSON string whose body starts at d[start] and
+// has its first stop at d[j] (textStop has found it, and checked the text
+// before it) onto dst, and returns the end past the closing quote, or -1
 // where the string is not well formed: an unknown or cut escape, a
-// control character, no closing quote. raw has a high bit set if the
-// string's raw text had a non-ASCII byte (or, rarely, the bytes just past
-// its end); then the caller that validates
-// checks the decoded text with validUTF8. That is the check of the raw
-// runs: every escape decodes to a whole character, which neither
-// completes a raw run's cut sequence nor continues one, so the decoded
-// text is valid UTF-8 iff every raw run is. (Few parameters and results:
-// the word loop needs the registers.)
-func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64) {
+// control character, text that is not UTF-8, no closing quote. The text
+// before the stop is copied a word at a time; then escapes, as long as
+// they follow each other, each read from one word (loadEsc), and runs
+// between them, a word at a time, stored whole at the output's end
+// before their stop is known and checked as textStopUTF8 checks text.
+// Every escape decodes to a whole character, which neither completes a
+// raw run's cut sequence nor continues one, so each run is checked on its
+// own. (Few parameters and results: the word loop needs the registers.)
+func decodeString(dst []byte, d []byte, start, j int) (out []byte, end int) {
 	w := len(dst)
 	// A string decodes to at most as many bytes as it is written with, so
 	// with room for the rest of the input and a word more, no store
 	// below needs a check: a word is stored whole at w, and a decoded
 	// escape as a word of four bytes, of which their lengths count. (On
 	// the matcher's buffers, the room for the longest event is made once.)
-	if cap(dst)-w < len(d)-j+16 {
-		dst = slices.Grow(dst, len(d)-j+16)
+	if cap(dst)-w < len(d)-start+16 {
+		dst = slices.Grow(dst, len(d)-start+16)
 	}
 	buf := dst[:cap(dst)]
-	var hi uint64 // the raw bytes ORed, of which the high bits count
+	// The text before the stop, by words; the last may reach past the
+	// stop, and the escape stored there overwrites it.
+	k := start
+	for ; k < j && k+8 <= len(d); k += 8 {
+		store64(buf, w+k-start, load64(d, k)) // k+8 <= len(d)
+	}
+	for ; k < j; k++ {
+		buf[w+k-start] = d[k]
+	}
+	w += j - start
+text:
 	for {
-		for j+8 <= len(d) {
-			x := load64(d, j)
-			store64(buf, w, x)
-			// The bytes past a stop count too: they are the string's or,
-			// past its end, at worst cost the caller a needless check.
-			hi |= x
-			// nameStops finds a quote and a control character with
-			// one test.
-			if m := nameStops(x); m != 0 {
-				n := bits.TrailingZeros64(m) >> 3
-				w += n
-				j += n
-				goto stopped
-			}
-			w += 8
-			j += 8
-		}
-		// The last bytes of the input, one at a time (fewer than 8).
-		for j < len(d) {
-			c := d[j]
-			if c == '"' || c == '\\' || c < 0x20 {
-				goto stopped
-			}
-			hi |= uint64(c)
-			buf[w] = c
-			w++
-			j++
-		}
-		return nil, -1, 0
-	stopped:
-		// Escapes, as long as they follow each other.
+		// Escapes, as long as they follow each other: \u escapes (the
+		// usual ones in text that is not ASCII) first.
 		for {
-			switch c := d[j]; {
-			case c == '"':
-				return buf[:w], j + 1, hi & highs
-			case c != '\\' || j+1 >= len(d):
-				return nil, -1, 0 // a control character, or a cut escape
+			x := loadEsc(d, j)
+			if byte(x) != '\\' {
+				if byte(x) == '"' {
+					return buf[:w], j + 1
+				}
+				return nil, -1 // a control character, or the end of the input
 			}
-			if e := escByte[d[j+1]]; e != 0 {
-				store32(buf, w, uint32(e))
-				w++
-				j += 2
-			} else if d[j+1] != 'u' || j+6 > len(d) {
-				return nil, -1, 0
-			} else if r, ok := hex4(load32(d, j+2)); !ok {
-				return nil, -1, 0
-			} else {
+			var next byte // the byte after the escape
+			if byte(x>>8) == 'u' {
+				r, ok := hex4(uint32(x >> 16))
+				if !ok {
+					return nil, -1 // not four hex digits, or cut
+				}
 				j += 6
+				next = byte(x >> 48)
 				if r&0xF800 == 0xD800 {
 					// A high surrogate followed by an escaped low one is
 					// one character; any other surrogate stands alone,
 					// for U+FFFD.
 					lo, ok := rune(0), false
-					if r < 0xDC00 && j+6 <= len(d) && d[j] == '\\' && d[j+1] == 'u' {
-						lo, ok = hex4(load32(d, j+2))
+					if r < 0xDC00 && next == '\\' {
+						if y := loadEsc(d, j); byte(y>>8) == 'u' {
+							lo, ok = hex4(uint32(y >> 16))
+						}
 					}
 					if ok && lo&0xFC00 == 0xDC00 {
 						r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
 						j += 6
+						next = byte(loadEsc(d, j))
 					} else {
 						r = utf8.RuneError
 					}
@@ -164,50 +157,144 @@ func decodeString(dst []byte, d []byte, j int) (out []byte, end int, raw uint64)
 				}
 				store32(buf, w, x)
 				w += n
+			} else if e := escByte[byte(x>>8)]; e != 0 {
+				store32(buf, w, uint32(e))
+				w++
+				j += 2
+				next = byte(x >> 16)
+			} else {
+				return nil, -1
 			}
-			if j >= len(d) || d[j] != '\\' && d[j] != '"' {
+			if next != '\\' && next != '"' {
 				break
 			}
 		}
+		// A run of text, a word at a time.
+		for j+8 <= len(d) {
+			x := load64(d, j) // j+8 <= len(d)
+			store64(buf, w, x)
+			// The bytes up to the stop (le), and those before it (lt):
+			// all where there is none.
+			stops := nameStops(x)
+			le := stops ^ (stops - 1)
+			lt := le &^ stops
+			if x&highs&lt != 0 {
+				bad, long := utf8Pairs(x)
+				if long &= lt; long != 0 {
+					// The bytes up to a long character's lead, then the
+					// character, which may reach past the word stored.
+					k := bits.TrailingZeros64(long) >> 3
+					size := validLong(d, j+k)
+					if bad&(1<<(8*k+8)-1) != 0 || size == 0 {
+						return nil, -1
+					}
+					copy(buf[w+k:], d[j+k:j+k+size])
+					w += k + size
+					j += k + size
+					continue
+				}
+				if bad&le != 0 {
+					return nil, -1
+				}
+			}
+			if stops != 0 {
+				e := bits.TrailingZeros64(stops) >> 3
+				w += e
+				j += e
+				continue text
+			}
+			// A lead in the last byte starts the next word.
+			n := 8 - int(x&(x<<1)>>63)
+			w += n
+			j += n
+		}
+		// The last bytes of the input, a character at a time (fewer
+		// than 8 bytes).
+		for j < len(d) {
+			c := d[j]
+			size := 1
+			switch {
+			case c == '"' || c == '\\' || c < 0x20:
+				continue text
+			case c < 0x80:
+			case c < 0xE0:
+				if c < 0xC2 || j+1 >= len(d) || d[j+1]&0xC0 != 0x80 {
+					return nil, -1
+				}
+				size = 2
+			default:
+				if size = validLong(d, j); size == 0 {
+					return nil, -1
+				}
+			}
+			copy(buf[w:], d[j:j+size])
+			w += size
+			j += size
+		}
+		return nil, -1
 	}
 }
 
-// stringValue reads the string at d[i] (a '"') at pattern path pm past
-// its first stop d[j] that is not a closing quote of valid text (value
-// has found it; ascii: no byte before it is over 0x7F): the string is
-// decoded onto valBuf and run through the path's automaton; or its error
-// is written.
-func (mt *Matcher) stringValue(d []byte, i, j int, ascii bool, pm *pathMatcher) (int, int, error) {
+// loadEsc reads the word at d[j], where an escape begins: past the end of
+// the input, as zero bytes, which are no hex digit, quote or backslash.
+func loadEsc(d []byte, j int) uint64 {
+	if j+8 <= len(d) {
+		return load64(d, j)
+	}
+	var x uint64
+	for k := 0; k < 8 && j+k < len(d); k++ {
+		x |= uint64(d[j+k]) << (8 * k)
+	}
+	return x
+}
+
+// stringValue reads the string at d[i] (a '"') at pattern path pm whose
+// first stop d[j] is not the closing quote of valid text (ok: textStop
+// found the text before d[j] valid): the string is decoded onto valBuf
+// and run through the path's automaton; or its error is written. (On the
+// trusted path trustedString has decoded the string, and only the error
+// of one it could not decode is written here.)
+func (mt *Matcher) stringValue(d []byte, i, j int, ok bool, pm *pathMatcher) (int, int, error) {
+	if !mt.trusted && ok && j < len(d) && d[j] == '\\' {
+		v0 := len(mt.valBuf)
+		if buf, next := decodeString(mt.valBuf, d, i+1, j); next >= 0 {
+			mt.valBuf = buf
+			mt.addLeaf(pm, tagString, buf[v0:len(buf):len(buf)])
+			return next, 0, nil
+		}
+	}
+	next, err := mt.stringError(d, i)
+	return next, 0, err
+}
+
+// stringError writes the error of the string at d[i] (a '"') that the
+// readers above could not read, as the byte-wise readers find it: by its
+// first stop (stringStopASCII; quoteOrBackslash on the trusted path, as
+// far as trustedString reads) the end of the input, invalid UTF-8 before
+// a quote, a control character, or unescapeSlow's error from the start.
+func (mt *Matcher) stringError(d []byte, i int) (int, error) {
 	start := i + 1
+	j, ascii := stringStopASCII(d, start)
+	if mt.trusted {
+		j = quoteOrBackslash(d, start)
+	}
 	if j >= len(d) {
-		return len(d), 0, &SyntaxError{len(d), "unexpected end of input in a string"}
+		return len(d), &SyntaxError{len(d), "unexpected end of input in a string"}
 	}
 	switch d[j] {
 	case '"':
-		k := start + invalidUTF8(d[start:j])
-		return k, 0, &SyntaxError{k, "invalid UTF-8 in a string"}
+		if !ascii && !utf8.Valid(d[start:j]) {
+			k := start + invalidUTF8(d[start:j])
+			return k, &SyntaxError{k, "invalid UTF-8 in a string"}
+		}
 	case '\\':
-		// From the start again: the plain prefix is stored a word at a
-		// time on the way, cheaper than a separate copy. (On the trusted
-		// path trustedString has decoded the string, and only the error
-		// of one it could not decode is written here.)
-		v0 := len(mt.valBuf)
-		buf, next, raw := decodeString(mt.valBuf, d, start)
-		if next >= 0 && !mt.trusted && (!ascii || raw != 0) && !validUTF8(buf[v0:]) {
-			next = -1
+		if _, next, err := unescapeSlow(mt.valBuf, d, i); err != nil {
+			return next, err
 		}
-		if next < 0 {
-			_, next, err := unescapeSlow(mt.valBuf, d, i)
-			if err == nil { // unreachable: the two read alike
-				err = &SyntaxError{i, "malformed string"}
-			}
-			return next, 0, err
-		}
-		mt.valBuf = buf
-		mt.addLeaf(pm, tagString, buf[v0:len(buf):len(buf)])
-		return next, 0, nil
+	default:
+		return j, &SyntaxError{j, "control character in a string"}
 	}
-	return j, 0, &SyntaxError{j, "control character in a string"}
+	return i, &SyntaxError{i, "malformed string"} // unreachable: the readers agree
 }
 
 // trustedString is stringValue on the trusted path for the string whose
@@ -227,7 +314,7 @@ func (mt *Matcher) trustedString(d []byte, start, j int, pm *pathMatcher) int {
 	if pm.strHead != 0 {
 		lim = v0 + int(pm.strHead)
 	}
-	buf, next, cut := decodeTrusted(mt.valBuf, d, start, lim)
+	buf, next, cut := decodeTrusted(mt.valBuf, d, start, j, lim)
 	if next < 0 {
 		return -1
 	}
@@ -256,53 +343,4 @@ func quoteOrBackslash(d []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-// validUTF8 is utf8.Valid for the text of string values, which is often
-// all two-byte characters (Cyrillic, Greek, accented Latin) with ASCII
-// between: two- and three-byte characters are checked inline, ASCII runs
-// a word at a time, four-byte ones by utf8.DecodeRune. (utf8.Valid goes
-// byte by byte, through its tables, from the first non-ASCII byte on.)
-func validUTF8(s []byte) bool {
-	n := len(s)
-	for i := 0; i < n; {
-		c := s[i]
-		switch {
-		case c < 0x80:
-			i++
-			for i+8 <= n {
-				if m := load64(s, i) & highs; m != 0 {
-					i += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				i += 8
-			}
-		case c < 0xE0:
-			if c < 0xC2 || i+1 >= n || s[i+1]&0xC0 != 0x80 {
-				return false
-			}
-			i += 2
-		case c < 0xF0:
-			if i+2 >= n {
-				return false
-			}
-			lo, hi := byte(0x80), byte(0xBF) // no overlong form, no surrogate
-			if c == 0xE0 {
-				lo = 0xA0
-			} else if c == 0xED {
-				hi = 0x9F
-			}
-			if c1 := s[i+1]; c1 < lo || c1 > hi || s[i+2]&0xC0 != 0x80 {
-				return false
-			}
-			i += 3
-		default:
-			r, size := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && size <= 1 {
-				return false
-			}
-			i += size
-		}
-	}
-	return true
 }

@@ -500,10 +500,14 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	if !needN && !needT && !needR {
 		return
 	}
-	if !needN && !needT && pm.hull && !inHull {
+	if sh := mt.numShape; !needN && !needT && pm.hull && !inHull && (sh.frac || sh.exponent || len(val) > 15) {
 		// Only ranges here: the integer part alone often shows the number
-		// is outside all of them, with no parse at all.
-		if mt.outsideHull(pm, val, mt.numShape) {
+		// is outside all of them, with no parse at all. (Not for an
+		// integer of up to 15 characters, which readNumber reads in a
+		// loop over its digits: the test, the integer bounds worked out
+		// for each new integer part, cost more than that parse, and S3
+		// object sizes are all different.)
+		if mt.outsideHull(pm, val, sh) {
 			return
 		}
 	}
@@ -569,10 +573,26 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 	i := 0
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
-			if len(val)-i < len(seg) || string(val[i:i+len(seg)]) != seg {
+			l := len(seg)
+			if len(val)-i < l {
 				return
 			}
-			i += len(seg)
+			// The usual seg, of 4 to 16 bytes, in two words that may
+			// overlap, in line: memequal's call cost more than the
+			// compare (escapes-unicode, whose prefixes are a seg of ten
+			// bytes and one of a city's).
+			if v, s := val[i:i+l], stringBytes(seg); l >= 8 && l <= 16 {
+				if load64(v, 0) != load64(s, 0) || load64(v, l-8) != load64(s, l-8) {
+					return
+				}
+			} else if l >= 4 && l < 8 {
+				if load32(v, 0) != load32(s, 0) || load32(v, l-4) != load32(s, l-4) {
+					return
+				}
+			} else if string(v) != seg {
+				return
+			}
+			i += l
 		}
 		more := n.more
 		if more != nil && len(more.pass) > 0 {
@@ -618,13 +638,26 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
-		// One key, the usual node below the first bytes, without the call.
-		if keys := n.keys; len(keys) == 1 {
+		// One key, the usual node below the first bytes, and a few, the
+		// first letters of a few values, without the call.
+		switch keys := n.keys; len(keys) {
+		case 0:
+			return
+		case 1:
 			if keys[0] != b {
 				return
 			}
 			n = n.kids[0]
-		} else {
+		case 2, 3, 4:
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
+		default:
 			n = n.child(b)
 		}
 		i++
@@ -639,15 +672,24 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 	j := len(val)
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
-			if j < len(seg) {
+			l := len(seg)
+			if j < l {
 				return
 			}
-			for k := 0; k < len(seg); k++ {
-				if val[j-1-k] != seg[k] {
+			// As walkFrom: 4 to 16 bytes in line, in two words, here
+			// byte-swapped (equalRev).
+			if v, s := val[j-l:j], stringBytes(seg); l >= 8 && l <= 16 {
+				if bits.ReverseBytes64(load64(v, l-8)) != load64(s, 0) || bits.ReverseBytes64(load64(v, 0)) != load64(s, l-8) {
 					return
 				}
+			} else if l >= 4 && l < 8 {
+				if bits.ReverseBytes32(load32(v, l-4)) != load32(s, 0) || bits.ReverseBytes32(load32(v, 0)) != load32(s, l-4) {
+					return
+				}
+			} else if !equalRev(v, seg) {
+				return
 			}
-			j -= len(seg)
+			j -= l
 		}
 		more := n.more
 		if more != nil && len(more.pass) > 0 {
@@ -679,8 +721,8 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
-		if keys := n.keys; len(keys) == 1 {
-			if keys[0] != b {
+		if keys := n.keys; len(keys) <= 1 {
+			if len(keys) == 0 || keys[0] != b {
 				return
 			}
 			n = n.kids[0]
@@ -858,6 +900,30 @@ func equalLower(v []byte, seg string) bool {
 			lower64(uint64(load16(v, n-2))) == uint64(load16(s, n-2))
 	}
 	return n == 0 || lowerASCII(v[0]) == s[0]
+}
+
+// equalRev tells whether v read from its end is seg (as long as v), a
+// reversed trie's seg: as equalLowerRev, without the lowering, the words
+// of v byte-swapped.
+func equalRev(v []byte, seg string) bool {
+	s := stringBytes(seg)
+	n := len(s)
+	switch {
+	case n >= 8:
+		for k := 0; k+8 < n; k += 8 {
+			if bits.ReverseBytes64(load64(v, n-8-k)) != load64(s, k) {
+				return false
+			}
+		}
+		return bits.ReverseBytes64(load64(v, 0)) == load64(s, n-8)
+	case n >= 4:
+		return bits.ReverseBytes32(load32(v, n-4)) == load32(s, 0) &&
+			bits.ReverseBytes32(load32(v, 0)) == load32(s, n-4)
+	case n >= 2:
+		return bits.ReverseBytes16(load16(v, n-2)) == load16(s, 0) &&
+			bits.ReverseBytes16(load16(v, 0)) == load16(s, n-2)
+	}
+	return n == 0 || v[0] == s[0]
 }
 
 // equalLowerRev is equalLower for a reversed trie's seg: v read from its

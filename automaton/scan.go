@@ -289,22 +289,22 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 		// stringValue reads the others. (The trusted path need not look
 		// for control characters or non-ASCII bytes.)
 		start := i + 1
-		j, ascii := start, true
+		j, ok := start, true
 		if mt.trusted {
 			j = quoteOrBackslash(d, start)
 		} else {
-			j, ascii = stringStopASCII(d, start)
+			j, ok = textStop(d, start)
 		}
-		if j < len(d) && d[j] == '"' && (ascii || validUTF8(d[start:j])) {
+		if ok && j < len(d) && d[j] == '"' {
 			mt.addLeaf(pm, tagString, d[start:j])
 			return j + 1, 0, nil
 		}
 		if mt.trusted && j < len(d) {
-			if k := mt.trustedString(d, i+1, j, pm); k >= 0 {
+			if k := mt.trustedString(d, start, j, pm); k >= 0 {
 				return k, 0, nil
 			}
 		}
-		return mt.stringValue(d, i, j, ascii, pm)
+		return mt.stringValue(d, i, j, ok, pm)
 	case c == '-' || (c >= '0' && c <= '9'):
 		end, sh := numberShape(d, i)
 		if end < 0 {
@@ -332,7 +332,7 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 // tabString reads the value at d[i] at path pm, which has a leafTab,
 // when it is a string in no array, as value would, and returns its end;
 // -1 leaves the value to value. A string without escapes is looked up
-// where it lies, one with escapes decoded by stringValue. Such a leaf is
+// where it lies, one with escapes decoded by tabEscaped. Such a leaf is
 // the free leaf (pm records no leaf), whose marks the table holds,
 // mostly plain ones, which only stamp their predicates. (It finds the
 // plain string as value does, written out in both: a shared helper of
@@ -344,30 +344,22 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		return -1
 	}
 	start := i + 1
-	var j int
+	j, ok := start, true
 	if mt.trusted {
 		j = quoteOrBackslash(d, start)
-		if j >= len(d) || d[j] != '"' {
-			if j < len(d) {
-				// A string with escapes (a name written S\u00e3o Paulo):
-				// decoded here, not found again by value.
-				return mt.trustedString(d, start, j, pm) // -1 where malformed
-			}
-			return -1
-		}
 	} else {
-		var ascii bool
-		j, ascii = stringStopASCII(d, start)
-		if j >= len(d) || d[j] != '"' || !ascii && !validUTF8(d[start:j]) {
-			if j < len(d) && d[j] == '\\' {
-				// As on the trusted path. Where it is malformed, value
-				// reads it again and writes the error.
-				if k, _, err := mt.stringValue(d, i, j, ascii, pm); err == nil {
-					return k
-				}
-			}
+		j, ok = textStop(d, start)
+	}
+	if !ok || j >= len(d) {
+		return -1
+	}
+	if d[j] != '"' {
+		if d[j] != '\\' {
 			return -1
 		}
+		// A string with escapes (a name written S\u00e3o Paulo): decoded
+		// and looked up by tabEscaped, not found again by value.
+		return mt.tabEscaped(d, start, j, pm)
 	}
 	val := d[start:j]
 	if s := pm.leafTab.find(val); s != nil {
@@ -392,6 +384,39 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		}
 	}
 	return j + 1
+}
+
+// tabEscaped is tabString for a string with escapes, whose body starts
+// at d[start] and has its first stop at d[j], a backslash: it decodes
+// the string whole, on both paths, and looks it up in the leafTab,
+// without trustedString's and addLeaf's calls; where it is malformed, it
+// returns -1, and value reads it again and writes the error. (Apart from
+// tabString, whose plain strings, the usual value, are read with fewer
+// values to keep in registers. strHead would only spare the decoding of
+// a value longer than every key, which matches nothing here.)
+func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher) int {
+	v0 := len(mt.valBuf)
+	var buf []byte
+	var end int
+	if mt.trusted {
+		buf, end, _ = decodeTrusted(mt.valBuf, d, start, j, len(d)+v0)
+	} else {
+		buf, end = decodeString(mt.valBuf, d, start, j)
+	}
+	if end < 0 {
+		return -1
+	}
+	mt.valBuf = buf
+	val := buf[v0:len(buf):len(buf)]
+	if s := pm.leafTab.find(val); s != nil {
+		if s.plain {
+			mt.stamp(s.end)
+		} else {
+			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+			mt.fireAll(s.end, val)
+		}
+	}
+	return end
 }
 
 // array reads an array at a pattern path: each element is a value of the
@@ -527,8 +552,13 @@ func isHex(c byte) bool {
 // a word at a time, and unescapeSlow for the error where the string is
 // not well formed.
 func unescape(dst []byte, d []byte, i int) ([]byte, int, error) {
-	if out, end, raw := decodeString(dst, d, i+1); end >= 0 && (raw == 0 || validUTF8(out[len(dst):])) {
-		return out, end, nil
+	if j, ok := textStop(d, i+1); ok && j < len(d) {
+		if d[j] == '"' {
+			return append(dst, d[i+1:j]...), j + 1, nil
+		}
+		if out, end := decodeString(dst, d, i+1, j); end >= 0 {
+			return out, end, nil
+		}
 	}
 	return unescapeSlow(dst, d, i)
 }

@@ -126,20 +126,95 @@ func (mt *Matcher) tailString(d []byte, start, j int, pm *pathMatcher) (int, boo
 
 // decodeTrusted is decodeString for trusted input, where a control
 // character is not an error, UTF-8 need not be checked and the digits of
-// a \u escape are taken to be hex digits (hexValue), and for
-// strings read only up to a limit: it decodes the string body at d[j]
-// onto dst until the closing quote, or (cut) until the first stop or
-// word at which dst has at least lim bytes. It returns the end past the
-// closing quote, or where it cut (never inside an escape), or -1 where
-// an escape is malformed or the string does not end.
-func decodeTrusted(dst []byte, d []byte, j, lim int) (out []byte, end int, cut bool) {
+// a \u escape are taken to be hex digits (hexValue), and for strings read
+// only up to a limit: it decodes the string whose body starts at
+// d[start] and has its first quote or backslash at d[j] (quoteOrBackslash
+// has found it) onto dst until the closing quote, or (cut) until the
+// first stop or word at which dst has at least lim bytes. It returns the
+// end past the closing quote, or where it cut (never inside an escape),
+// or -1 where an escape is malformed or the string does not end. The
+// text before d[j] is copied by words, as far as the limit needs; each
+// escape is read from one word (loadEsc), as decodeString reads it.
+func decodeTrusted(dst []byte, d []byte, start, j, lim int) (out []byte, end int, cut bool) {
 	w := len(dst)
 	// Room as decodeString makes it.
-	if cap(dst)-w < len(d)-j+16 {
-		dst = slices.Grow(dst, len(d)-j+16)
+	if cap(dst)-w < len(d)-start+16 {
+		dst = slices.Grow(dst, len(d)-start+16)
 	}
 	buf := dst[:cap(dst)]
+	// The text before the first stop, by words. Where it reaches the
+	// limit, the string is cut in it: it holds no escape.
+	if k := start + lim - w; k < j {
+		j = k
+	}
+	k := start
+	for ; k < j && k+8 <= len(d); k += 8 {
+		store64(buf, w+k-start, load64(d, k)) // k+8 <= len(d)
+	}
+	for ; k < j; k++ {
+		buf[w+k-start] = d[k]
+	}
+	w += j - start
+	if w >= lim {
+		return buf[:w], j, true
+	}
 	for {
+		// Escapes, as long as they follow each other: at a stop, that
+		// is a quote or a backslash, or the end of the input.
+		for {
+			x := loadEsc(d, j)
+			if byte(x) != '\\' {
+				if byte(x) == '"' { // not past the end: loadEsc reads zeros there
+					return buf[:w], j + 1, false
+				}
+				return nil, -1, false
+			}
+			if w >= lim {
+				return buf[:w], j, true
+			}
+			var next byte // the byte after the escape
+			if byte(x>>8) == 'u' && j+6 <= len(d) {
+				r := hexValue(uint32(x >> 16))
+				j += 6
+				next = byte(x >> 48)
+				if r&0xF800 == 0xD800 {
+					// As decodeString: a pair is one character, a lone
+					// surrogate U+FFFD.
+					lo := rune(-1)
+					if r < 0xDC00 && next == '\\' && j+6 <= len(d) && d[j+1] == 'u' {
+						lo = hexValue(load32(d, j+2))
+					}
+					if lo&0xFC00 == 0xDC00 {
+						r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
+						j += 6
+						next = byte(loadEsc(d, j))
+					} else {
+						r = utf8.RuneError
+					}
+				}
+				// Encoded as decodeString encodes it, written out in
+				// both: a shared utf8Word does not inline (-gcflags=-m=2:
+				// cost 113) and cost escapes-unicode ~70 instr/event.
+				x, n := uint32(r), 1
+				if r >= 0x800 {
+					x, n = utf8Wide(r)
+				} else if r >= 0x80 {
+					x, n = 0xC0|x>>6|(0x80|x&0x3F)<<8, 2
+				}
+				store32(buf, w, x)
+				w += n
+			} else if e := escByte[byte(x>>8)]; e != 0 { // not cut: no zero maps
+				store32(buf, w, uint32(e))
+				w++
+				j += 2
+				next = byte(x >> 16)
+			} else {
+				return nil, -1, false
+			}
+			if next != '\\' && next != '"' {
+				break
+			}
+		}
 		// The word loop reads no further than the word at which dst
 		// reaches lim (a plain run decodes byte for byte).
 		stop := min(len(d), j+lim-w+7)
@@ -172,55 +247,6 @@ func decodeTrusted(dst []byte, d []byte, j, lim int) (out []byte, end int, cut b
 		}
 		return nil, -1, false
 	stopped:
-		// Escapes, as long as they follow each other.
-		for {
-			switch c := d[j]; {
-			case c == '"':
-				return buf[:w], j + 1, false
-			case w >= lim:
-				return buf[:w], j, true
-			case j+1 >= len(d):
-				return nil, -1, false
-			}
-			if d[j+1] == 'u' && j+6 <= len(d) {
-				r := hexValue(load32(d, j+2))
-				j += 6
-				if r&0xF800 == 0xD800 {
-					// As decodeString: a pair is one character, a lone
-					// surrogate U+FFFD.
-					lo := rune(-1)
-					if r < 0xDC00 && j+6 <= len(d) && d[j] == '\\' && d[j+1] == 'u' {
-						lo = hexValue(load32(d, j+2))
-					}
-					if lo&0xFC00 == 0xDC00 {
-						r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
-						j += 6
-					} else {
-						r = utf8.RuneError
-					}
-				}
-				// Encoded as decodeString encodes it, written out in
-				// both: a shared utf8Word does not inline (-gcflags=-m=2:
-				// cost 113) and cost escapes-unicode ~70 instr/event.
-				x, n := uint32(r), 1
-				if r >= 0x800 {
-					x, n = utf8Wide(r)
-				} else if r >= 0x80 {
-					x, n = 0xC0|x>>6|(0x80|x&0x3F)<<8, 2
-				}
-				store32(buf, w, x)
-				w += n
-			} else if e := escByte[d[j+1]]; e != 0 {
-				store32(buf, w, uint32(e))
-				w++
-				j += 2
-			} else {
-				return nil, -1, false
-			}
-			if j >= len(d) || d[j] != '\\' && d[j] != '"' {
-				break
-			}
-		}
 	}
 }
 
@@ -228,9 +254,7 @@ func decodeTrusted(dst []byte, d []byte, j, lim int) (out []byte, end int, cut b
 // the value alone, without the check, which costs as much again. On
 // other bytes it answers some rune below 0x10000.
 func hexValue(x uint32) rune {
-	v := x&0x0F0F0F0F + x>>6&0x01010101*9
-	v = (v<<4 | v>>8) & 0x00FF00FF // two digits to a byte: bytes 0 and 2
-	return rune(v&0xFF<<8 | v>>16)
+	return hexDigits(x&0x0F0F0F0F + x>>6&0x01010101*9)
 }
 
 // plainTail tells whether d[from:last], the end of a string's body, is

@@ -162,7 +162,7 @@ func FuzzDecodeTrusted(f *testing.F) {
 		}
 		n = max(n&63, 1)
 		pre := []byte("pre")
-		out, end, cut := decodeTrusted(slices.Clip(pre), data, 1, len(pre)+n)
+		out, end, cut := decodeTrusted(slices.Clip(pre), data, 1, quoteOrBackslash(data, 1), len(pre)+n)
 		want, wend, werr := unescapeBytewise(nil, data, 0)
 		if werr != nil {
 			return

@@ -53,7 +53,19 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			if pm := e.pm; pm.leafTab == nil || len(mt.stack) > 0 {
 				mt.addLeaf(pm, tagString, val)
 			} else if s := pm.leafTab.find(val); s != nil {
-				if s.plain {
+				if p := s.one; p >= 0 {
+					// stamp of one mark, in line, as tabString does.
+					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+						ps.epoch, ps.head = mt.epoch, 0
+						if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+							mt.fired[mt.nfired] = p
+							mt.nfired++
+						}
+						mt.firedBits |= 1 << (p & 63)
+					} else if mt.hits[ps.head].leaf != 0 {
+						mt.hit(p, 0)
+					}
+				} else if s.plain {
 					mt.stamp(s.end)
 				} else {
 					mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true

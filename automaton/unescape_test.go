@@ -70,24 +70,24 @@ func FuzzUnescape(f *testing.F) {
 			t.Fatalf("%q: got %q %d %v, want %q %d %v", data, got, gend, gerr, want, wend, werr)
 		}
 		// decodeString itself, onto a buffer with text and little room
-		// left (its growing), from the opening quote and from the first
-		// stop with the plain run before it already copied (as
+		// left (its growing), from the first stop textStop finds (as
 		// stringValue calls it): where the definition decodes, it
-		// decodes alike; where the definition finds no UTF-8 error, it
-		// fails exactly when the definition does.
-		_, _, utf8Err := unescapeBytewise(nil, bytes.ToValidUTF8(data, []byte("?")), 0)
-		for _, from := range []int{1, stringStop(data, 1)} {
-			pre := make([]byte, 3, 5)
-			copy(pre, "pre")
-			out, end, raw := decodeString(append(pre, data[1:from]...), data, from)
-			switch {
-			case werr == nil && (end != wend || !bytes.Equal(out, append([]byte("pre"), want...))):
-				t.Fatalf("%q from %d: decodeString %q %d, want %q %d", data, from, out, end, want, wend)
-			case werr == nil && raw == 0 && !utf8.Valid(data[:wend]):
-				t.Fatalf("%q from %d: decodeString saw no non-ASCII byte", data, from)
-			case (end < 0) != (utf8Err != nil) && utf8.Valid(data):
-				t.Fatalf("%q from %d: decodeString end %d, definition error %v", data, from, end, utf8Err)
+		// decodes alike; where it does not, it fails.
+		j, ok := textStop(data, 1)
+		if !ok || j >= len(data) || data[j] != '\\' {
+			if werr == nil && (!ok || j >= len(data) || data[j] != '"') {
+				t.Fatalf("%q: textStop %d %v, and the definition decodes it", data, j, ok)
 			}
+			return
+		}
+		pre := make([]byte, 3, 5)
+		copy(pre, "pre")
+		out, end := decodeString(pre, data, 1, j)
+		switch {
+		case werr == nil && (end != wend || !bytes.Equal(out, append([]byte("pre"), want...))):
+			t.Fatalf("%q: decodeString %q %d, want %q %d", data, out, end, want, wend)
+		case werr != nil && end >= 0:
+			t.Fatalf("%q: decodeString %q %d, definition error %v", data, out, end, werr)
 		}
 	})
 }
@@ -170,6 +170,28 @@ func FuzzStringStop(f *testing.F) {
 			}
 			if got := stringStop(data, i); got != want {
 				t.Fatalf("%q from %d: stringStop %d, want %d", data, i, got, want)
+			}
+		}
+	})
+}
+
+// FuzzTextStop holds textStop to its definition: the first quote,
+// backslash or control character from each offset, and whether the text
+// before it is UTF-8 (utf8.Valid); where it is not, only that is said.
+func FuzzTextStop(f *testing.F) {
+	f.Add([]byte("Мария Иванова, São Paulo, 東京 \U0001F600\"tail"))
+	f.Add([]byte("plain ascii text of some words, then \\n and \"."))
+	f.Add([]byte("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\"\xe6\x9d\xb1\xe4\xba\xac\xe6\x9d\xb1\x01\xed\xa0\x80\xc1\xbf\xf4\x90\x80\x80"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for i := 0; i <= len(data); i++ {
+			want := i
+			for want < len(data) && data[want] != '"' && data[want] != '\\' && data[want] >= 0x20 {
+				want++
+			}
+			wantOK := utf8.Valid(data[i:want])
+			got, ok := textStop(data, i)
+			if ok != wantOK || ok && got != want {
+				t.Fatalf("%q from %d: textStop %d %v, want %d %v", data, i, got, ok, want, wantOK)
 			}
 		}
 	})
