@@ -169,7 +169,25 @@ text:
 				break
 			}
 		}
-		// A run of text, a word at a time.
+		// A run of text, a word at a time: ASCII words by asciiStops, as
+		// textStop reads them (the usual runs between escapes are
+		// ASCII), and from the first byte over 0x7F on, words from
+		// character boundaries, as textStopUTF8 reads them.
+		for j+8 <= len(d) {
+			x := load64(d, j) // j+8 <= len(d)
+			store64(buf, w, x)
+			if m := asciiStops(x); m != 0 {
+				k := bits.TrailingZeros64(m) >> 3
+				w += k
+				j += k
+				if d[j] < 0x80 {
+					continue text
+				}
+				break
+			}
+			w += 8
+			j += 8
+		}
 		for j+8 <= len(d) {
 			x := load64(d, j) // j+8 <= len(d)
 			store64(buf, w, x)
