@@ -221,9 +221,7 @@ func decodeTrusted(dst []byte, d []byte, start, j, lim int) (out []byte, end int
 		for j+8 <= stop {
 			x := load64(d, j)
 			store64(buf, w, x)
-			q := x ^ (ones * '"')
-			b := x ^ (ones * '\\')
-			if m := ((q-ones)&^q | (b-ones)&^b) & highs; m != 0 {
+			if m := quoteStops(x); m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				w += n
 				j += n
