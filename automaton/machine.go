@@ -122,8 +122,9 @@ type pathEntry struct {
 	pm    *pathMatcher
 	below bool
 	// uncounted: the top-level "" where no pattern names it (members.go,
-	// topEntry): only the way to the names that start with a dot, not one
-	// of the names MatchTrusted's early stop counts.
+	// topEntry), only the way to the names that start with a dot, and
+	// the entry of a dotted name (Matcher.dotEntry): not one of the names
+	// MatchTrusted's early stop counts.
 	uncounted bool
 	sc        *scope // the object's scope, for a prefix
 	// need: for a prefix, how many distinct member names of the object

@@ -58,8 +58,17 @@ type Matcher struct {
 	// snapEpoch is the first epoch of the current snapshot: cached
 	// predicate records from before it are stale.
 	snapEpoch uint32
-	fired     []int32 // predicates with hits, in order
-	// firedBits has bit id%64 set for each predicate in fired.
+	// fired[:nfired] are the predicates with hits that may anchor a
+	// clause, in order: a predicate whose cached record says it anchors
+	// none is left out when it fires (source and detail-type in most
+	// rule sets: three of five that a multi-field event fires), so
+	// decideAll does not pass over it. fired is as long as pred (a
+	// predicate fires once per input), so a fire is a store, without
+	// append's test and call.
+	fired  []int32
+	nfired int32
+	// firedBits has bit id%64 set for each predicate with hits, in fired
+	// or not.
 	firedBits uint64
 	hits      []hitRec
 	excls     []exclRec
@@ -262,6 +271,7 @@ func (mt *Matcher) begin() {
 	if int(s.predCap) > len(mt.pred) {
 		n := int(s.predCap) + int(s.predCap)/4 + 16
 		mt.pred = make([]predState, n)
+		mt.fired = make([]int32, n)
 		mt.abEx = make([]uint32, n)
 	}
 	if int(s.pathCap) > len(mt.pathLeaves) {
@@ -308,20 +318,31 @@ func (mt *Matcher) resetEpochs() {
 func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	sub := mt.snap.sub[input]
 	mt.sub = sub
-	// Leaf 0 is the free leaf and hit 0 its hit (see leafNow).
-	mt.leaves = append(mt.leaves[:0], leafRec{next: -1, excl: -1})
+	// Leaf 0 is the free leaf and hit 0 its hit (see leafNow). Of them,
+	// only the leaf's exclusions change during an input (fire): the rest
+	// is set once, not per event.
+	if len(mt.leaves) == 0 {
+		mt.leaves = append(mt.leaves, leafRec{next: -1, excl: -1})
+	}
+	if len(mt.hits) == 0 {
+		mt.hits = append(mt.hits, hitRec{leaf: 0, next: -1})
+	}
+	mt.leaves = mt.leaves[:1]
+	mt.leaves[0].excl = -1
+	mt.hits = mt.hits[:1]
 	mt.trails = mt.trails[:0]
 	mt.stack = mt.stack[:0]
 	mt.path = mt.path[:0]
 	mt.valBuf = mt.valBuf[:0]
 	mt.paths = mt.paths[:0]
-	mt.fired = mt.fired[:0]
+	mt.nfired = 0
 	mt.firedBits = 0
-	mt.hits = append(mt.hits[:0], hitRec{leaf: 0, next: -1})
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
 	mt.arrHits = false
-	mt.err = nil
+	if mt.err != nil {
+		mt.err = nil
+	}
 	if sub.count == 0 {
 		return dst, nil
 	}
@@ -330,7 +351,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	}
 	mt.postPass()
 	mt.budget = searchBudget
-	if len(mt.fired) > 0 {
+	if mt.nfired > 0 {
 		dst = mt.decideAll(dst)
 	}
 	for _, cl := range sub.always {
@@ -355,7 +376,19 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	case tagString:
 		if pm.strTab != nil {
 			if s := pm.strTab.find(val); s != nil {
-				if s.plain && mt.free {
+				if p := s.one; p >= 0 && mt.free {
+					// One plain mark, stamped in line as tabString does.
+					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+						ps.epoch, ps.head = mt.epoch, 0
+						if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+							mt.fired[mt.nfired] = p
+							mt.nfired++
+						}
+						mt.firedBits |= 1 << (p & 63)
+					} else if mt.hits[ps.head].leaf != 0 {
+						mt.hit(p, 0)
+					}
+				} else if s.plain && mt.free {
 					mt.stamp(s.end)
 				} else {
 					mt.fireAll(s.end, val)
@@ -467,10 +500,14 @@ func (mt *Matcher) number(pm *pathMatcher, val []byte) {
 	if !needN && !needT && !needR {
 		return
 	}
-	if !needN && !needT && pm.hull && !inHull {
+	if sh := mt.numShape; !needN && !needT && pm.hull && !inHull && (sh.frac || sh.exponent || len(val) > 15) {
 		// Only ranges here: the integer part alone often shows the number
-		// is outside all of them, with no parse at all.
-		if mt.outsideHull(pm, val, mt.numShape) {
+		// is outside all of them, with no parse at all. (Not for an
+		// integer of up to 15 characters, which readNumber reads in a
+		// loop over its digits: the test, the integer bounds worked out
+		// for each new integer part, cost more than that parse, and S3
+		// object sizes are all different.)
+		if mt.outsideHull(pm, val, sh) {
 			return
 		}
 	}
@@ -565,7 +602,10 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -581,7 +621,10 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 				p := end[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -595,14 +638,26 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
-		// One key, the usual node below the first bytes, and none, the
-		// usual node of a key's last byte, without the call.
-		if keys := n.keys; len(keys) <= 1 {
-			if len(keys) == 0 || keys[0] != b {
+		// One key, the usual node below the first bytes, and a few, the
+		// first letters of a few values, without the call.
+		switch keys := n.keys; len(keys) {
+		case 0:
+			return
+		case 1:
+			if keys[0] != b {
 				return
 			}
 			n = n.kids[0]
-		} else {
+		case 2, 3, 4:
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
+		default:
 			n = n.child(b)
 		}
 		i++
@@ -643,7 +698,10 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -704,7 +762,10 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -762,7 +823,10 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
 					ps.epoch, ps.head = mt.epoch, 0
-					mt.fired = append(mt.fired, p)
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
 					mt.firedBits |= 1 << (p & 63)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
@@ -936,7 +1000,10 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 		ps := &mt.pred[mk.pred]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
-			mt.fired = append(mt.fired, mk.pred)
+			if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+				mt.fired[mt.nfired] = mk.pred
+				mt.nfired++
+			}
 			mt.firedBits |= 1 << (mk.pred & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(mk.pred, 0)
@@ -956,7 +1023,10 @@ func (mt *Matcher) stamp(marks []mark) {
 		ps := &mt.pred[p]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
-			mt.fired = append(mt.fired, p)
+			if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+				mt.fired[mt.nfired] = p
+				mt.nfired++
+			}
 			mt.firedBits |= 1 << (p & 63)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(p, 0)
@@ -1036,7 +1106,10 @@ func (mt *Matcher) hit(p int32, li int32) {
 	ps := &mt.pred[p]
 	if ps.epoch != mt.epoch {
 		ps.epoch = mt.epoch
-		mt.fired = append(mt.fired, p)
+		if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+			mt.fired[mt.nfired] = p
+			mt.nfired++
+		}
 		mt.firedBits |= 1 << (p & 63)
 		if li == 0 {
 			ps.head = 0 // hit 0: the free leaf alone, no record
@@ -1220,7 +1293,7 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	bits := mt.firedBits
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	cands := mt.cands[:0]
-	for _, p := range mt.fired {
+	for _, p := range mt.fired[:mt.nfired] {
 		ps := &mt.pred[p]
 		if ps.recEpoch < snapEpoch {
 			mt.loadRec(ps, p)
@@ -1263,7 +1336,7 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 	bits := mt.firedBits
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	ab := abMemo{path: -1, leaves: abFallback}
-	for i, n := 0, len(mt.fired); i < n; i++ { // lazy predicates fired meanwhile anchor nothing
+	for i, n := int32(0), mt.nfired; i < n; i++ { // lazy predicates fired meanwhile anchor nothing
 		p := mt.fired[i]
 		ps := &mt.pred[p]
 		if ps.recEpoch < snapEpoch {
@@ -1276,7 +1349,35 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 		anchors := ps.rec.anchors
 		for k := range anchors {
 			if a := &anchors[k]; a.need&^bits == 0 {
-				dst = mt.decideCand(dst, a.cl, a.cl.kind, arr, &ab)
+				// decideCand, with the usual ways written out: a call
+				// or two less per clause decided, where a match costs
+				// little more than its append (anything-but matches
+				// fifty patterns per event, escapes-unicode ten).
+				switch cl := a.cl; cl.kind {
+				case decideAlone:
+					dst = mt.appendPats(dst, cl)
+				case decideABFirst:
+					dst = mt.decideAB(dst, cl, &ab)
+				case decideOthers:
+					if cl.lazy != 0 || !cl.once || mt.arrHits {
+						dst = mt.decide(dst, cl, arr)
+						break
+					}
+					// decide, where it only reads whether the other
+					// fields have fired.
+					ok := true
+					for _, q := range cl.others[:cl.n] {
+						if mt.pred[q].epoch != epoch {
+							ok = false
+							break
+						}
+					}
+					if ok {
+						dst = mt.appendPats(dst, cl)
+					}
+				default:
+					dst = mt.evaluate(dst, cl)
+				}
 			}
 		}
 	}
@@ -1295,26 +1396,33 @@ type abMemo struct {
 // fired (arr: inside an array).
 func (mt *Matcher) decideCand(dst []ID, cl *clauseRec, kind decideKind, arr bool, ab *abMemo) []ID {
 	switch kind {
+	case decideAlone:
+		return mt.appendPats(dst, cl)
 	case decideOthers:
 		return mt.decide(dst, cl, arr)
 	case decideABFirst:
-		abPred, path := cl.others[0], cl.others[1]
-		if path != ab.path {
-			ab.path, ab.leaves = path, mt.abLeaves(path)
-		}
-		switch ab.leaves {
-		case abNone:
-			// no leaf: no anything-but holds
-		case abSingle:
-			if mt.abEx[abPred] != mt.epoch { // the leaf is not excluded
-				dst = mt.appendPats(dst, cl)
-			}
-		default:
-			dst = mt.evaluate(dst, cl)
-		}
-		return dst
+		return mt.decideAB(dst, cl, ab)
 	}
 	return mt.evaluate(dst, cl)
+}
+
+// decideAB decides a candidate clause of kind decideABFirst.
+func (mt *Matcher) decideAB(dst []ID, cl *clauseRec, ab *abMemo) []ID {
+	abPred, path := cl.others[0], cl.others[1]
+	if path != ab.path {
+		ab.path, ab.leaves = path, mt.abLeaves(path)
+	}
+	switch ab.leaves {
+	case abNone:
+		// no leaf: no anything-but holds
+	case abSingle:
+		if mt.abEx[abPred] != mt.epoch { // the leaf is not excluded
+			dst = mt.appendPats(dst, cl)
+		}
+	default:
+		dst = mt.evaluate(dst, cl)
+	}
+	return dst
 }
 
 // decide is evaluate for a clause of kind decideOthers: its anchor has

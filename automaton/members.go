@@ -27,20 +27,6 @@ type scope struct {
 	slots []nameSlot
 	shift uint8
 	lens  uint64 // bit len%64 of every name
-	// A member named with a dot reaches a pattern path only when its part
-	// before the first dot is one of the names here that lead further
-	// (scope.path + "." + that name is a prefix in the index). dotAt has
-	// bit n set for the length n of each such name, so a name read from
-	// an event needs a '.' test only at those offsets; dotAny is set when
-	// one is 64 bytes long or longer, and then every byte is tested.
-	dotAt  uint64
-	dotAny bool
-	// dot1 is the length of the shortest name that leads further (the
-	// first offset dotAt names; 1<<30 when there is none), and dotMore
-	// is set when there are others, so the scanner tests one byte
-	// itself and calls mayLead only when that is not the whole test.
-	dot1    int32
-	dotMore bool
 }
 
 type scopeName struct {
@@ -103,7 +89,7 @@ func (sc *scope) setNames(names []scopeName) {
 	sc.names = names
 	sc.slots = make([]nameSlot, size)
 	sc.shift = uint8(64 - bits.TrailingZeros(uint(size)))
-	sc.dotAt, sc.dotAny, sc.lens = 0, false, 0
+	sc.lens = 0
 	for k := range sc.slots {
 		sc.slots[k].n = -1
 	}
@@ -115,19 +101,6 @@ func (sc *scope) setNames(names []scopeName) {
 		}
 		sc.slots[h&uint(size-1)] = nameSlot{w0: w0, w1: w1, n: int32(len(nm.name)), k: int32(k), e: &names[k].e}
 		sc.lens |= 1 << (len(nm.name) & 63)
-		if nm.e.below {
-			if len(nm.name) < 64 {
-				sc.dotAt |= 1 << len(nm.name)
-			} else {
-				sc.dotAny = true
-			}
-		}
-	}
-	sc.dot1, sc.dotMore = 1<<30, sc.dotAny || bits.OnesCount64(sc.dotAt) > 1
-	if sc.dotAt != 0 {
-		sc.dot1 = int32(bits.TrailingZeros64(sc.dotAt))
-	} else if sc.dotAny {
-		sc.dot1 = 0
 	}
 }
 
@@ -145,6 +118,23 @@ func (sc *scope) find(w0, w1 uint64, n int) *pathEntry {
 	for {
 		s := &sc.slots[h&mask]
 		if s.w0 == w0 && s.w1 == w1 && int(s.n) == n {
+			return s.e
+		}
+		if s.n < 0 {
+			return nil
+		}
+		h++
+	}
+}
+
+// findShort is find for a name of n <= 8 bytes, w0 (w1 is 0): a slot of
+// that length holds 0 for its w1 too, so w1 need not be compared.
+func (sc *scope) findShort(w0 uint64, n int) *pathEntry {
+	mask := uint(len(sc.slots) - 1)
+	h := uint(nameHash(w0, n) >> (sc.shift & 63))
+	for {
+		s := &sc.slots[h&mask]
+		if s.w0 == w0 && s.n == int32(n) {
 			return s.e
 		}
 		if s.n < 0 {
@@ -241,7 +231,7 @@ func asciiStops(x uint64) uint64 {
 }
 
 // wordNameStops flags the bytes that end a member name read by words
-// (validObject, readLong): asciiStops' quote, backslash, control
+// (validObject, object, readLong): asciiStops' quote, backslash, control
 // characters and bytes over 0x7F, and the dots. A name with a dot goes
 // to memberName, which finds dotted names by their full path, and one
 // with non-ASCII text too, which checks it is UTF-8. p = x^0x2E less one
@@ -252,25 +242,6 @@ func wordNameStops(x uint64) uint64 {
 	b := x ^ (ones * '\\')
 	p := x ^ (ones * '.')
 	return ((q - ones*0x21) | (b - ones) | (p - ones)) & highs
-}
-
-// mayLead tells whether key, a name that is none of the scope's, may
-// still reach a pattern path as a dotted name: when it has a '.' right
-// after one of the names that lead further.
-func (sc *scope) mayLead(key []byte) bool {
-	if sc.dotAny {
-		return bytes.IndexByte(key, '.') >= 0
-	}
-	for b := sc.dotAt; b != 0; b &= b - 1 {
-		p := bits.TrailingZeros64(b)
-		if p >= len(key) {
-			break
-		}
-		if key[p] == '.' {
-			return true
-		}
-	}
-	return false
 }
 
 // buildScopes derives the scopes from the index (after countNeeds, whose
@@ -338,8 +309,9 @@ func topEntry(e pathEntry, root *scope) pathEntry {
 // member finds what the member named key of the object in scope sc leads
 // to (nil: nothing): its own name, or, for a name with a dot, the full
 // path (which may lead further than one level). dotted says the name may
-// hold a dot. The entry of a dotted name is mt.dotEntry: such a member is
-// not one of the names the early stop counts.
+// hold a dot. The entry of a dotted name is mt.dotEntry, marked
+// uncounted: such a member is not one of the names the early stop
+// counts.
 func (mt *Matcher) member(sc *scope, key []byte, dotted bool) *pathEntry {
 	if !dotted || bytes.IndexByte(key, '.') < 0 {
 		return sc.entry(key)
@@ -358,16 +330,8 @@ func (mt *Matcher) member(sc *scope, key []byte, dotted bool) *pathEntry {
 		return nil
 	}
 	mt.dotEntry = e
+	mt.dotEntry.uncounted = true // not one of the object's own names
 	return &mt.dotEntry
-}
-
-// dottedMember is member for a name read by words and not found among
-// the scope's names: it may still be a dotted one.
-func (mt *Matcher) dottedMember(sc *scope, key []byte) *pathEntry {
-	if !sc.mayLead(key) {
-		return nil
-	}
-	return mt.member(sc, key, true)
 }
 
 // memberAt reads the member name at d[i] byte by byte (memberName) and

@@ -162,6 +162,10 @@ const (
 	// decideABFirst: the clause has abFirstShape; others[0] is its
 	// anything-but predicate and others[1] that predicate's path index.
 	decideABFirst
+	// decideAlone: the anchor's field is the clause's only field, so the
+	// clause holds when its anchor fires (one field: no two leaves to
+	// make consistent): a city list, a bucket name.
+	decideAlone
 )
 
 // setDecide fills in how run decides cl when predicate anchor fires; cl's
@@ -188,6 +192,9 @@ func (cl *clauseRec) setDecide(anchor int32) {
 			cl.n++
 		}
 		cl.kind = decideOthers
+		if cl.n == 0 {
+			cl.kind = decideAlone
+		}
 	}
 }
 

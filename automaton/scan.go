@@ -105,170 +105,6 @@ func skipWS(d []byte, i int) int {
 	return i
 }
 
-// object reads the object at d[i] (a '{') along the pattern paths. need
-// (MatchTrusted only; 0 for Match) is how many of its member names lead to
-// a pattern path when the object is the last thing its parents need:
-// MatchTrusted stops once it has passed them all, and returns the number
-// of objects it leaves open (0 when it read to the closing brace).
-func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, int, error) {
-	if depth > mt.m.cfg.MaxDepth {
-		return i, 0, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
-	}
-	i = skipWS(d, i+1)
-	if i < len(d) && d[i] == '}' {
-		return i + 1, 0, nil
-	}
-	// A name is read by words while a whole word fits in the input, and
-	// looked up by the words read: one shorter than 16 bytes (most) here,
-	// a longer one by readLong. memberName, the byte-wise definition,
-	// reads the others, and every name with an escape or a control
-	// character, and so reports every error in a name. (Tests set
-	// byteNames to hold the two to each other.)
-	wordEnd := len(d) - 8
-	if mt.byteNames {
-		wordEnd = -1
-	}
-	seen := int32(0)
-	for {
-		if i >= len(d) || d[i] != '"' {
-			return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
-		}
-	member: // at a '"'
-		var e *pathEntry
-		j := -1
-		if start := i + 1; start <= wordEnd {
-			x := load64(d, start) // start+8 <= len(d)
-			// A name stops at a non-ASCII byte too: memberName reads
-			// such a name and checks its UTF-8 (rare in event names).
-			if m := nameStops(x) | x&highs; m != 0 {
-				n := bits.TrailingZeros64(m) >> 3
-				if j = start + n; d[j] != '"' {
-					j = -1
-				} else if sc.has(n) {
-					e = sc.find(x&(1<<(8*n)-1), 0, n)
-				}
-			} else if start+16 <= len(d) {
-				y := load64(d, start+8) // start+16 <= len(d)
-				if m := nameStops(y) | y&highs; m != 0 {
-					n := bits.TrailingZeros64(m) >> 3
-					if j = start + 8 + n; d[j] != '"' {
-						j = -1
-					} else if sc.has(8 + n) {
-						e = sc.find(x, y&(1<<(8*n)-1), 8+n)
-					}
-				} else {
-					e, j = sc.readLong(d, start, x, y)
-				}
-			}
-			if e == nil && j > start+int(sc.dot1) && (d[start+int(sc.dot1)] == '.' || sc.dotMore) {
-				e = mt.dottedMember(sc, d[start:j])
-			}
-		}
-		if j >= 0 {
-			i = j + 1
-		} else {
-			var err error
-			if e, i, err = mt.memberAt(d, i, sc); err != nil {
-				return i, 0, err
-			}
-		}
-		if uint(i) < uint(len(d)) && d[i] == ':' {
-			i++
-		} else {
-			if i = skipWS(d, i); i >= len(d) || d[i] != ':' {
-				return i, 0, &SyntaxError{i, "expected ':' after a member name"}
-			}
-			i++
-		}
-		i = skipWS(d, i)
-		// Each way through the switch checks its own error: only a member
-		// that leads to a pattern path can count towards need or leave
-		// objects open.
-		switch {
-		case e != nil:
-			if pm := e.pm; pm != nil && pm.leafTab != nil {
-				// The usual leaf of the usual rule (source, detail-type,
-				// a state): a plain string at a path of exact values,
-				// looked up where it lies, without value's dispatch.
-				if k := mt.tabString(d, i, pm); k >= 0 {
-					i = k
-					if need != 0 && e != &mt.dotEntry && !e.uncounted { // countedValue's count
-						if seen++; seen >= need {
-							return i, 1, nil
-						}
-					}
-					break
-				}
-			}
-			var err error
-			if need == 0 { // Match, or nothing to stop for
-				if e.sc != nil && i < len(d) && d[i] == '{' {
-					// An object on the way to pattern paths, without
-					// value's dispatch.
-					i, _, err = mt.object(d, i, depth+1, 0, e.sc)
-				} else {
-					i, _, err = mt.value(d, i, depth, e.pm, e.sc, 0)
-				}
-				if err != nil {
-					return i, 0, err
-				}
-				break
-			}
-			var open int
-			if i, open, err = mt.countedValue(d, i, depth, e, need, &seen); err != nil || open > 0 {
-				return i, open, err
-			}
-		case uint(i) < uint(len(d)) && d[i] == '"':
-			// A plain ASCII string, the usual value of a member nobody
-			// matches, is skipped here by words, as stringStop would, on
-			// both paths; skipString (skipTrusted on the trusted path)
-			// reads the rest of any other, and checks non-ASCII text
-			// is UTF-8.
-			j := asciiRunEnd(d, i+1)
-			if uint(j) < uint(len(d)) && d[j] == '"' {
-				i = j + 1
-			} else {
-				var err error
-				if mt.trusted {
-					i, err = skipTrusted(d, i)
-				} else {
-					i, err = skipString(d, i)
-				}
-				if err != nil {
-					return i, 0, err
-				}
-			}
-		case mt.trusted:
-			var err error
-			if i, err = skipTrusted(d, i); err != nil {
-				return i, 0, err
-			}
-		default:
-			var err error
-			if i, err = skipValue(d, i, depth); err != nil {
-				return i, 0, err
-			}
-		}
-		// The usual ',"' after a value is read as one word.
-		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
-			i++
-			goto member
-		}
-		i = skipWS(d, i)
-		if i >= len(d) {
-			return i, 0, &SyntaxError{i, "unexpected end of input in an object"}
-		}
-		switch d[i] {
-		case ',':
-			i = skipWS(d, i+1)
-		case '}':
-			return i + 1, 0, nil
-		default:
-			return i, 0, &SyntaxError{i, "expected ',' or '}' in an object"}
-		}
-	}
-}
-
 // validObject is object for Match, which reads every byte: without
 // MatchTrusted's count of the names it needs, its skipper or objects
 // left open, it is a smaller function, with fewer values to keep in
@@ -305,10 +141,9 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 		j := -1
 		// The names read by words hold no dot ({"a.b":1} is
 		// {"a":{"b":1}}) and are ASCII: wordNameStops stops at a dot or
-		// a byte over 0x7F too. (object tests for a dot after the name
-		// instead: dots in names are rare, and that test costs more than
-		// the flag.) The words are loaded again where a name is looked
-		// up, so that none is kept across the test that finds its end.
+		// a byte over 0x7F too, as in object. The words are loaded again
+		// where a name is looked up, so that none is kept across the test
+		// that finds its end.
 		if start := i + 1; start <= wordEnd {
 			if m := wordNameStops(load64(d, start)); m != 0 { // start+8 <= len(d)
 				n := bits.TrailingZeros64(m) >> 3
@@ -425,34 +260,6 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 	}
 }
 
-// countedValue is value for MatchTrusted, in an object of which it needs
-// need members and has seen seen: a member named with a dot reaches a
-// pattern path without being one of the object's own names, and does not
-// count. MatchTrusted may stop inside the member's value only when it is
-// the last this object needs, and this object the last its parent needs,
-// up to the top: elsewhere it reads on. It returns the objects it leaves
-// open when it stops (0: read on).
-func (mt *Matcher) countedValue(d []byte, i, depth int, e *pathEntry, need int32, seen *int32) (int, int, error) {
-	direct := e != &mt.dotEntry && !e.uncounted
-	childNeed := int32(0)
-	if direct && *seen+1 >= need {
-		childNeed = e.need
-	}
-	i, open, err := mt.value(d, i, depth, e.pm, e.sc, childNeed)
-	if err != nil {
-		return i, 0, err
-	}
-	if direct {
-		if *seen++; *seen >= need {
-			return i, open + 1, nil
-		}
-	}
-	if open > 0 {
-		i = finishTrusted(d, i, open)
-	}
-	return i, 0, nil
-}
-
 // value reads the value at a pattern path (pm, may be nil) or leading to
 // one (below).
 func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, need int32) (int, int, error) {
@@ -527,10 +334,11 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 // -1 leaves the value to value. A string without escapes is looked up
 // where it lies, one with escapes decoded by tabEscaped. Such a leaf is
 // the free leaf (pm records no leaf), whose marks the table holds,
-// mostly plain ones, which only stamp their predicates. (It finds the plain string as
-// value does, written out in both: a shared helper of three calls does
-// not inline, and a call more per value costs ~20 instructions on every
-// value matched.)
+// mostly plain ones, which only stamp their predicates. (It finds the
+// plain string as value does, written out in both: a shared helper of
+// three calls does not inline, and a call more per value costs ~20
+// instructions on every value matched. The trusted and validating ways
+// to the string's end are apart: each keeps only its own values live.)
 func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 	if uint(i) >= uint(len(d)) || d[i] != '"' || len(mt.stack) > 0 {
 		return -1
@@ -555,7 +363,20 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 	}
 	val := d[start:j]
 	if s := pm.leafTab.find(val); s != nil {
-		if s.plain {
+		if p := s.one; p >= 0 {
+			// stamp of one mark, in line (stamp's call and loop
+			// cost more than the stamp).
+			if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+				ps.epoch, ps.head = mt.epoch, 0
+				if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+					mt.fired[mt.nfired] = p
+					mt.nfired++
+				}
+				mt.firedBits |= 1 << (p & 63)
+			} else if mt.hits[ps.head].leaf != 0 {
+				mt.hit(p, 0)
+			}
+		} else if s.plain {
 			mt.stamp(s.end)
 		} else {
 			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true

@@ -87,10 +87,10 @@ func (t *strTab) updated(pm *pathMatcher, touched []strTouch) (*strTab, bool) {
 			return nil, false
 		}
 		if s := c.find(kb); s != nil {
-			s.end, s.plain = end, plainMarks(end)
+			s.setEnd(end)
 			continue
 		}
-		if 2*(c.count+1) > len(c.slots) || c.count+1 > strTabMax || !c.place(strSlot{key: tc.key, end: end, plain: plainMarks(end)}) {
+		if 2*(c.count+1) > len(c.slots) || c.count+1 > strTabMax || !c.place(newSlot(tc.key, end)) {
 			return nil, false
 		}
 	}
@@ -136,8 +136,28 @@ type strSlot struct {
 	key  string
 	end  []mark
 	// plain: every mark of end is a value alone (no verification, no
-	// exclusion), so the free leaf only stamps their predicates.
+	// exclusion), so the free leaf only stamps their predicates; one is
+	// the predicate of the only mark of a plain end, else -1: the usual
+	// value of the usual rule (a source, a detail-type) stamps it without
+	// loading end.
+	one   int32
 	plain bool
+}
+
+// newSlot returns the slot of key, with its end marks, before place
+// fills in its hash and words.
+func newSlot(key string, end []mark) strSlot {
+	s := strSlot{key: key}
+	s.setEnd(end)
+	return s
+}
+
+// setEnd sets the end marks of s and what they are.
+func (s *strSlot) setEnd(end []mark) {
+	s.end, s.plain, s.one = end, plainMarks(end), -1
+	if s.plain && len(end) == 1 {
+		s.one = end[0].pred
+	}
 }
 
 // strTabMax bounds the values of a path for which a table is built:
@@ -168,40 +188,60 @@ func strWords(v []byte) (x, y uint64) {
 // strHash hashes a value of length n and words x, y; longer than 16
 // bytes, its middle eight bytes count too. It is cheap next to the walk
 // it replaces, and the high half is never zero (the empty slot's mark).
+// Only the high bits are read (the home slot and the tag), and every
+// bit of a product's multiplicand reaches them: the two products need no
+// final mixing (a shift and a multiplication less per lookup; the
+// strTab tests hold that a table is still built for most key sets).
 func strHash(v []byte, x, y uint64) uint64 {
 	n := len(v)
 	if n > 16 {
 		x ^= bits.RotateLeft64(load64(v, n/2-4), 29)
 	}
 	h := (x^uint64(n))*0x9e3779b97f4a7c15 ^ y*0xc2b2ae3d27d4eb4f
-	h ^= h >> 31
-	h *= 0x165667b19e3779f9
 	return h | 1<<32
 }
 
-// find returns the slot of value v, nil if it is not a key.
+// find returns the slot of value v, nil if it is not a key. The words
+// compared first are the whole of a key up to 16 bytes; a longer one
+// compares its middle a word at a time (midEqual), without memequal's
+// call, whose spills cost the usual lookup of a 20- to 40-byte value
+// (a detail-type) a third of its instructions.
 func (t *strTab) find(v []byte) *strSlot {
 	var x, y uint64
-	if len(v) >= 8 { // most values: strWords without the call
-		x, y = load64(v, 0), load64(v, len(v)-8)
-	} else {
+	switch n := len(v); { // strWords without the call, but for the shortest
+	case n >= 8:
+		x, y = load64(v, 0), load64(v, n-8)
+	case n >= 4:
+		x, y = uint64(load32(v, 0)), uint64(load32(v, n-4))
+	default:
 		x, y = strWords(v)
 	}
 	h := strHash(v, x, y)
 	tag := uint32(h >> 32)
-	mask := len(t.slots) - 1
-	i := int(h>>t.shift) & mask
-	for p := 0; p <= int(t.probe); p++ {
+	mask := uint(len(t.slots) - 1)
+	i := uint(h >> (t.shift & 63)) // shift < 64: no test for a larger one
+	for p := uint(0); ; p++ {
 		s := &t.slots[(i+p)&mask]
-		if s.hash == tag && s.a == x && s.b == y && int(s.n) == len(v) &&
-			(len(v) <= 16 || s.key[8:len(v)-8] == string(v[8:len(v)-8])) {
+		if s.hash == tag && s.a == x && s.b == y && int(s.n) == len(v) && (len(v) <= 16 || midEqual(s.key, v)) {
 			return s
 		}
-		if s.hash == 0 {
+		if s.hash == 0 || p >= uint(t.probe) {
 			return nil
 		}
 	}
-	return nil
+}
+
+// midEqual tells whether key and v, of the same length over 16 bytes and
+// equal in their first and last eight, are equal: it compares the bytes
+// between a word at a time, the last word reaching into the last eight.
+func midEqual(key string, v []byte) bool {
+	k := stringBytes(key)
+	for o := 8; o < len(v)-8; o += 8 {
+		if load64(k, o) != load64(v, o) {
+			return false
+		}
+	}
+	return true
 }
 
 // buildStrTab returns the table of the string branch str, or nil when a
@@ -270,7 +310,7 @@ func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
 		if len(*ks) >= max {
 			return false
 		}
-		*ks = append(*ks, strSlot{key: string(key), end: n.end, plain: plainMarks(n.end)})
+		*ks = append(*ks, newSlot(string(key), n.end))
 	}
 	for i := 0; i < len(n.keys); i++ {
 		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max) {

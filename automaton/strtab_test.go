@@ -60,6 +60,7 @@ func TestStrTabMatchesTrie(t *testing.T) {
 			var got []mark
 			if s := tab.find([]byte(p)); s != nil {
 				got = s.end
+				checkSlotOne(t, s)
 			}
 			want := exactMarks(root, []byte(p))
 			if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -69,6 +70,19 @@ func TestStrTabMatchesTrie(t *testing.T) {
 	}
 	if built < 250 {
 		t.Fatalf("only %d of 300 key sets got a table", built)
+	}
+}
+
+// checkSlotOne checks what a slot says of its marks: one is the
+// predicate of a lone plain mark, else -1.
+func checkSlotOne(t *testing.T, s *strSlot) {
+	t.Helper()
+	want := int32(-1)
+	if len(s.end) == 1 && s.end[0].verify == verifyNone && s.end[0].ab == nil {
+		want = s.end[0].pred
+	}
+	if s.one != want || s.plain != plainMarks(s.end) {
+		t.Fatalf("slot %q: one %d plain %v, its marks %v say %d", s.key, s.one, s.plain, s.end, want)
 	}
 }
 
@@ -204,6 +218,7 @@ func TestStrTabUpdates(t *testing.T) {
 			var got []mark
 			if s := pm.strTab.find([]byte(v)); s != nil {
 				got = s.end
+				checkSlotOne(t, s)
 			}
 			if want := exactMarks(pm.str, []byte(v)); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("step %d: %q: table %v, trie %v", step, v, got, want)

@@ -1,0 +1,311 @@
+package automaton
+
+import (
+	"fmt"
+	"math/bits"
+)
+
+// object reads the object at d[i] (a '{') along the pattern paths, for
+// MatchTrusted. need is how many of its member names lead to a pattern
+// path when the object is the last thing its parents need (0: nothing to
+// stop for): MatchTrusted stops once it has passed them all, and returns
+// the number of objects it leaves open (0 when it read to the closing
+// brace).
+//
+// It is validObject's loop cut to what trusted input needs. passMembers
+// reads the usual members nobody matches, the most, without a call;
+// object takes the members on the way to pattern paths, and whatever
+// passMembers leaves to it. What it skips it only finds the end of
+// (skipTrusted). A member object on the way to pattern paths is read
+// here, not through value: one call where value's dispatch took three.
+// On input outside the contract it may answer anything, but every step
+// moves forward and every read is in bounds.
+func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, int, error) {
+	if depth > mt.m.cfg.MaxDepth {
+		return i, 0, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
+	}
+	i = skipWS(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return i + 1, 0, nil
+	}
+	if i >= len(d) || d[i] != '"' {
+		return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
+	}
+	// (Tests set byteNames to hold the word-wise name reader to
+	// memberName.)
+	wordEnd := len(d) - 8
+	if mt.byteNames {
+		wordEnd = -1
+	}
+	seen := int32(0)
+	for { // at the '"' of a name
+		e, k, st, end := passMembers(d, i, sc, wordEnd)
+		i = k
+		switch st {
+		case passString:
+			// A plain string at a pattern path: the usual leaf of the
+			// usual rule (source, detail-type, a state: exact values, in
+			// no array) is looked up in the path's table, as tabString
+			// would, written out (a call less); any other is value's
+			// plain string, without value's dispatch and search for its
+			// end.
+			val := d[i:end]
+			if pm := e.pm; pm.leafTab == nil || len(mt.stack) > 0 {
+				mt.addLeaf(pm, tagString, val)
+			} else if s := pm.leafTab.find(val); s != nil {
+				if p := s.one; p >= 0 {
+					// stamp of one mark, in line, as tabString does.
+					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+						ps.epoch, ps.head = mt.epoch, 0
+						if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+							mt.fired[mt.nfired] = p
+							mt.nfired++
+						}
+						mt.firedBits |= 1 << (p & 63)
+					} else if mt.hits[ps.head].leaf != 0 {
+						mt.hit(p, 0)
+					}
+				} else if s.plain {
+					mt.stamp(s.end)
+				} else {
+					mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+					mt.fireAll(s.end, val)
+				}
+			}
+			i = end + 1
+			if need != 0 && !e.uncounted {
+				if seen++; seen >= need {
+					return i, 1, nil
+				}
+			}
+			goto sep
+		case passEnd:
+			return i, 0, nil
+		case passSep:
+			goto sep
+		case passName:
+			var err error
+			if e, i, err = mt.slowName(d, i, sc, wordEnd); err != nil {
+				return i, 0, err
+			}
+		}
+		// After the name: the ':' and the value. (Outside the contract,
+		// where there is no ':', the value is read from where it would
+		// have been.)
+		if uint(i) < uint(len(d)) && d[i] == ':' {
+			i++
+		} else if i = skipWS(d, i); uint(i) < uint(len(d)) && d[i] == ':' {
+			i++
+		}
+		i = skipWS(d, i)
+		if e == nil {
+			goto skip
+		}
+		{
+			// A member on the way to pattern paths. Only one of the
+			// object's own names counts towards need (a dotted name or
+			// the top-level "" does not: uncounted), and only the last one
+			// this object needs, in an object its parents need last, may
+			// stop inside its value. The usual leaf of the usual rule
+			// (source, detail-type, a state: exact values, in no array),
+			// a plain string, is looked up in the path's table where it
+			// lies; tabString reads any other string there, value any
+			// other value.
+			direct := need != 0 && !e.uncounted
+			if pm := e.pm; pm != nil && pm.leafTab != nil {
+				if k := mt.tabString(d, i, pm); k >= 0 {
+					i = k
+					if direct {
+						if seen++; seen >= need {
+							return i, 1, nil
+						}
+					}
+					goto sep
+				}
+			}
+			childNeed := int32(0)
+			if direct && seen+1 >= need {
+				childNeed = e.need
+			}
+			var open int
+			var err error
+			if e.sc != nil && uint(i) < uint(len(d)) && d[i] == '{' {
+				i, open, err = mt.object(d, i, depth+1, childNeed, e.sc)
+			} else {
+				i, open, err = mt.value(d, i, depth, e.pm, e.sc, childNeed)
+			}
+			if err != nil {
+				return i, 0, err
+			}
+			if direct {
+				if seen++; seen >= need {
+					return i, open + 1, nil
+				}
+			}
+			if open > 0 {
+				i = finishTrusted(d, i, open)
+			}
+			goto sep
+		}
+	skip: // the value of a member nobody matches
+		{
+			var err error
+			if i, err = skipTrusted(d, i); err != nil {
+				return i, 0, err
+			}
+		}
+	sep:
+		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
+			i++
+			continue
+		}
+		if i = skipWS(d, i); i >= len(d) {
+			return i, 0, &SyntaxError{i, "unexpected end of input in an object"}
+		}
+		switch d[i] {
+		case ',':
+			if i = skipWS(d, i+1); i >= len(d) || d[i] != '"' {
+				return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
+			}
+		case '}':
+			return i + 1, 0, nil
+		default:
+			return i, 0, &SyntaxError{i, "expected ',' or '}' in an object"}
+		}
+	}
+}
+
+// What passMembers stopped at.
+const (
+	// passMember: a member on the way to a pattern path, or one whose
+	// value is other than a plain ASCII string; its entry (or nil), and
+	// the index after its name.
+	passMember = iota
+	passString // a plain ASCII string at a pattern path: its entry, and the string's body (to end)
+	passName   // a name the words do not read (at its '"')
+	passSep    // the end of a value followed by neither ',"' nor '}'
+	passEnd    // the end of the object, after its '}'
+)
+
+// passMembers reads the members of trusted input from the name at d[i]
+// (a '"') in an object of scope sc, and passes over those nobody
+// matches whose values are plain ASCII strings, the most, up to anything
+// else, which it leaves to object: it returns where it stopped, what is
+// there, and for a member on the way to pattern paths its entry. It
+// calls nothing, so that its few values stay in registers (object's loop
+// calls, and keeps its state on the stack across the calls).
+//
+// A name shorter than 16 bytes is read by words while a whole word fits
+// before wordEnd, and looked up by the words read; wordNameStops stops
+// it at a dot too, so a dotted name, like a longer one or one with an
+// escape, a control character or a byte over 0x7F, goes to slowName (no
+// test for a dot on every name that is not the scope's).
+func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int, int) {
+	for { // at the '"' of a name
+		var e *pathEntry
+		start := i + 1
+		if start > wordEnd {
+			return nil, i, passName, 0
+		}
+		x := load64(d, start) // start+8 <= len(d)
+		if m := wordNameStops(x); m != 0 {
+			n := bits.TrailingZeros64(m) >> 3
+			if byte(x>>(8*n)) != '"' {
+				return nil, i, passName, 0
+			}
+			i = start + n + 1
+			if sc.has(n) {
+				e = sc.findShort(x&(1<<(8*n)-1), n)
+			}
+		} else {
+			if start+16 > len(d) {
+				return nil, i, passName, 0
+			}
+			y := load64(d, start+8) // start+16 <= len(d)
+			m := wordNameStops(y)
+			if m == 0 {
+				return nil, i, passName, 0
+			}
+			n := bits.TrailingZeros64(m) >> 3
+			if byte(y>>(8*n)) != '"' {
+				return nil, i, passName, 0
+			}
+			i = start + 8 + n + 1
+			if sc.has(8 + n) {
+				e = sc.find(x, y&(1<<(8*n)-1), 8+n)
+			}
+		}
+		// The usual member nobody matches has a plain ASCII string for
+		// its value, right after the ':'; some have an array of none or
+		// one ("resources":[] or ["arn:..."]).
+		if i+3 > len(d) {
+			return e, i, passMember, 0
+		}
+		if e != nil {
+			// A plain string at a pattern path is found here for
+			// object to match where it lies.
+			if e.pm != nil && load16(d, i) == ':'|'"'<<8 { // i+2 <= len(d)
+				if j := asciiRunEnd(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
+					return e, i + 2, passString, j
+				}
+			}
+			return e, i, passMember, 0
+		}
+		switch load16(d, i) { // i+2 <= len(d)
+		case ':' | '"'<<8:
+			j := asciiRunEnd(d, i+2)
+			// The string's closing quote and the usual ',"' after it
+			// are read as one word.
+			if j+4 <= len(d) && load32(d, j)&0xFFFFFF == '"'|','<<8|'"'<<16 { // j+4 <= len(d)
+				i = j + 2
+				continue
+			}
+			if uint(j) >= uint(len(d)) || d[j] != '"' {
+				return nil, i, passMember, 0
+			}
+			i = j + 1
+		case ':' | '['<<8:
+			switch d[i+2] { // i+3 <= len(d)
+			case ']':
+				i += 3
+			case '"':
+				j := asciiRunEnd(d, i+3)
+				if uint(j+1) >= uint(len(d)) || load16(d, j) != '"'|']'<<8 { // j+2 <= len(d)
+					return nil, i, passMember, 0
+				}
+				i = j + 2
+			default:
+				return nil, i, passMember, 0
+			}
+		default:
+			return nil, i, passMember, 0
+		}
+		// The usual ',"' after a value is read as one word.
+		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
+			i++
+			continue
+		}
+		if uint(i) < uint(len(d)) && d[i] == '}' {
+			return nil, i + 1, passEnd, 0
+		}
+		return nil, i, passSep, 0
+	}
+}
+
+// slowName reads a member name at d[i] that passMembers leaves: by
+// words where they fit (a name of 16 bytes or more, readLong), else byte
+// by byte (memberName, the definition, which finds a dotted name by its
+// full path, decodes escapes, and reports every error in a name). It
+// returns the member's entry (nil: nobody matches it) and the index
+// after the name.
+func (mt *Matcher) slowName(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, error) {
+	if start := i + 1; start <= wordEnd && start+16 <= len(d) {
+		x, y := load64(d, start), load64(d, start+8) // start+16 <= len(d)
+		if wordNameStops(x)|wordNameStops(y) == 0 {
+			if e, j := sc.readLong(d, start, x, y); j >= 0 {
+				return e, j + 1, nil
+			}
+		}
+	}
+	return mt.memberAt(d, i, sc)
+}
