@@ -727,12 +727,26 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 		if more != nil && len(more.rng) > 0 {
 			mt.fireRanges(more.rng, b, orig)
 		}
-		if keys := n.keys; len(keys) <= 1 {
-			if len(keys) == 0 || keys[0] != b {
+		// Stepped as walkFrom steps (a suffix trie's root has a key per
+		// last byte of its suffixes, often two to four).
+		switch keys := n.keys; len(keys) {
+		case 0:
+			return
+		case 1:
+			if keys[0] != b {
 				return
 			}
 			n = n.kids[0]
-		} else {
+		case 2, 3, 4:
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
+		default:
 			n = n.child(b)
 		}
 	}
