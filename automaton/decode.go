@@ -169,7 +169,25 @@ text:
 				break
 			}
 		}
-		// A run of text, a word at a time.
+		// A run of text, a word at a time: ASCII words by asciiStops, as
+		// textStop reads them (the usual runs between escapes are
+		// ASCII), and from the first byte over 0x7F on, words from
+		// character boundaries, as textStopUTF8 reads them.
+		for j+8 <= len(d) {
+			x := load64(d, j) // j+8 <= len(d)
+			store64(buf, w, x)
+			if m := asciiStops(x); m != 0 {
+				k := bits.TrailingZeros64(m) >> 3
+				w += k
+				j += k
+				if d[j] < 0x80 {
+					continue text
+				}
+				break
+			}
+			w += 8
+			j += 8
+		}
 		for j+8 <= len(d) {
 			x := load64(d, j) // j+8 <= len(d)
 			store64(buf, w, x)
@@ -326,15 +344,26 @@ func (mt *Matcher) trustedString(d []byte, start, j int, pm *pathMatcher) int {
 	return next
 }
 
+// quoteStops flags (high bit) the quotes and backslashes among the bytes
+// of x, exactly up to the first one, as the trusted path's string loops
+// read them: x^'"' (or x^'\\') less one sets the high bit of a byte that
+// was the quote (0) or over 0x80, and the bytes of x over 0x7F are
+// masked out after both, in one operation where a mask per test takes
+// two. A borrow starts only at a flagged byte (an ASCII byte other than
+// those two is 1 to 0x7F after the XOR, a byte over 0x7F is 0x80 or
+// more), so the lowest flag is exact.
+func quoteStops(x uint64) uint64 {
+	q := x ^ (ones * '"')
+	b := x ^ (ones * '\\')
+	return ((q - ones) | (b - ones)) &^ x & highs
+}
+
 // quoteOrBackslash is stringStop for the trusted path, which need not
 // look for control characters: the index of the first '"' or '\\' at or
 // after d[i], or len(d).
 func quoteOrBackslash(d []byte, i int) int {
 	for i+8 <= len(d) {
-		x := load64(d, i)
-		q := x ^ (ones * '"')
-		b := x ^ (ones * '\\')
-		if m := (((q - ones) &^ q) | ((b - ones) &^ b)) & highs; m != 0 {
+		if m := quoteStops(load64(d, i)); m != 0 { // i+8 <= len(d)
 			return i + bits.TrailingZeros64(m)>>3
 		}
 		i += 8

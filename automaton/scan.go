@@ -409,7 +409,19 @@ func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher) int {
 	mt.valBuf = buf
 	val := buf[v0:len(buf):len(buf)]
 	if s := pm.leafTab.find(val); s != nil {
-		if s.plain {
+		if p := s.one; p >= 0 {
+			// stamp of one mark, in line, as tabString stamps it.
+			if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+				ps.epoch, ps.head = mt.epoch, 0
+				if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+					mt.fired[mt.nfired] = p
+					mt.nfired++
+				}
+				mt.firedBits |= 1 << (p & 63)
+			} else if mt.hits[ps.head].leaf != 0 {
+				mt.hit(p, 0)
+			}
+		} else if s.plain {
 			mt.stamp(s.preds())
 		} else {
 			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true

@@ -147,12 +147,18 @@ func decodeTrusted(dst []byte, d []byte, start, j, lim int) (out []byte, end int
 	if k := start + lim - w; k < j {
 		j = k
 	}
-	k := start
-	for ; k < j && k+8 <= len(d); k += 8 {
-		store64(buf, w+k-start, load64(d, k)) // k+8 <= len(d)
+	k, o := start, w-start // d[k] goes to buf[k+o]
+	for ; k+8 <= j; k += 8 {
+		store64(buf, k+o, load64(d, k)) // k+8 <= j <= len(d)
 	}
-	for ; k < j; k++ {
-		buf[w+k-start] = d[k]
+	if k < j {
+		if k+8 <= len(d) {
+			store64(buf, k+o, load64(d, k))
+		} else {
+			for ; k < j; k++ {
+				buf[k+o] = d[k]
+			}
+		}
 	}
 	w += j - start
 	if w >= lim {
@@ -221,9 +227,7 @@ func decodeTrusted(dst []byte, d []byte, start, j, lim int) (out []byte, end int
 		for j+8 <= stop {
 			x := load64(d, j)
 			store64(buf, w, x)
-			q := x ^ (ones * '"')
-			b := x ^ (ones * '\\')
-			if m := ((q-ones)&^q | (b-ones)&^b) & highs; m != 0 {
+			if m := quoteStops(x); m != 0 {
 				n := bits.TrailingZeros64(m) >> 3
 				w += n
 				j += n

@@ -140,9 +140,14 @@ func (n *node) child(b byte) *node {
 			return n.kids[i+bits.TrailingZeros64(m)/8]
 		}
 	}
-	for ; i < len(kb); i++ {
-		if kb[i] == b {
-			return n.kids[i]
+	// The last keys in the word that ends the keys (there are more than
+	// eight), overlapping keys already read: none of them is b, and a
+	// flag is false only above a byte that is, so the lowest is right.
+	if i < len(kb) {
+		i = len(kb) - 8
+		x := load64(kb, i) ^ want
+		if m := (x - 0x0101010101010101) &^ x & 0x8080808080808080; m != 0 {
+			return n.kids[i+bits.TrailingZeros64(m)/8]
 		}
 	}
 	return nil

@@ -63,11 +63,8 @@ func skipStringTrusted(d []byte, i int) int {
 	}
 	for i+8 <= len(d) {
 		x := load64(d, i)
-		q := x ^ (ones * '"')
-		b := x ^ (ones * '\\')
-		// The lowest flag is exact (borrows only move up), which is all
-		// that is used.
-		m := ((q-ones)&^q | (b-ones)&^b) & highs
+		// The lowest flag is exact, which is all that is used.
+		m := quoteStops(x)
 		if m == 0 {
 			i += 8
 			continue

@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"bytes"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 
@@ -192,6 +193,33 @@ func FuzzTextStop(f *testing.F) {
 			got, ok := textStop(data, i)
 			if ok != wantOK || ok && got != want {
 				t.Fatalf("%q from %d: textStop %d %v, want %d %v", data, i, got, ok, want, wantOK)
+			}
+		}
+	})
+}
+
+// FuzzQuoteStops holds quoteStops' lowest flag to the first quote or
+// backslash of the word, byte by byte, and quoteOrBackslash, which reads
+// by it, to its byte loop.
+func FuzzQuoteStops(f *testing.F) {
+	f.Add([]byte("ab\"c\\d\x80\xa2\xdc\"\\\xff\x00\x21\x23\x5b\x5d"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for i := 0; i <= len(data); i++ {
+			want := i
+			for want < len(data) && data[want] != '"' && data[want] != '\\' {
+				want++
+			}
+			if got := quoteOrBackslash(data, i); got != want {
+				t.Fatalf("%q from %d: quoteOrBackslash %d, want %d", data, i, got, want)
+			}
+			if i+8 <= len(data) {
+				m, first := quoteStops(load64(data, i)), 8
+				if want < i+8 {
+					first = want - i
+				}
+				if got := bits.TrailingZeros64(m) >> 3; m != 0 && got != first || m == 0 && first != 8 {
+					t.Fatalf("%q at %d: quoteStops %x, first stop %d", data, i, m, first)
+				}
 			}
 		}
 	})

@@ -105,3 +105,40 @@ func FuzzEqualRev(f *testing.F) {
 		}
 	})
 }
+
+// TestChildWide holds child to a scan of the keys on nodes of 1 to 40
+// keys, runs of consecutive bytes and scattered ones, for every byte.
+func TestChildWide(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	for size := 1; size <= 40; size++ {
+		for trial := 0; trial < 20; trial++ {
+			set := map[byte]bool{}
+			first := byte(r.Intn(256 - size))
+			for len(set) < size {
+				if trial%4 == 0 {
+					set[first+byte(len(set))] = true // a run
+				} else {
+					set[byte(r.Intn(256))] = true
+				}
+			}
+			var keys []byte
+			for b := range set {
+				keys = append(keys, b)
+			}
+			slices.Sort(keys)
+			n := &node{keys: string(keys)}
+			for range keys {
+				n.kids = append(n.kids, &node{})
+			}
+			for b := 0; b < 256; b++ {
+				var want *node
+				if k := slices.Index(keys, byte(b)); k >= 0 {
+					want = n.kids[k]
+				}
+				if got := n.child(byte(b)); got != want {
+					t.Fatalf("keys % x: child(%#x) is kid %d, want %d", keys, b, slices.Index(n.kids, got), slices.Index(keys, byte(b)))
+				}
+			}
+		}
+	}
+}
