@@ -1009,12 +1009,37 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 	for k := range marks {
 		mk := &marks[k]
 		if !free || mk.ab != nil || mk.verify != verifyNone && !mt.foldSure(mk) {
+			if mk.verify != verifyGlob {
+				mt.fire(mk, orig)
+				continue
+			}
 			// Most globs of one trie position differ in their ends,
 			// compared here without the call.
-			if mk.verify != verifyGlob || mk.check.glob.ends(orig) {
-				mt.fire(mk, orig)
+			g := mk.check.glob
+			if !g.ends(orig) {
+				continue
 			}
-			continue
+			if !free || mk.ab != nil {
+				mt.fire(mk, orig)
+				continue
+			}
+			// fire's verification of a glob for the free leaf, in line
+			// (the usual wildcard mark): nothing to verify where the
+			// leaf has the predicate's hit already (hitByLeaf), and the
+			// hit is the stamp below.
+			if ps := &mt.pred[mk.pred]; ps.epoch == epoch && mt.hits[ps.head].leaf == 0 {
+				continue
+			}
+			at := mt.infixOff
+			switch g.part {
+			case partHead:
+				at = 0
+			case partTail:
+				at = len(orig) - g.keyLen
+			}
+			if !g.at(orig, at) {
+				continue
+			}
 		}
 		// hit(mk.pred, 0), inline
 		ps := &mt.pred[mk.pred]
