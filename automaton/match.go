@@ -1037,7 +1037,7 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 			case partTail:
 				at = len(orig) - g.keyLen
 			}
-			if !g.at(orig, at) {
+			if !g.around(orig, at) {
 				continue
 			}
 		}
