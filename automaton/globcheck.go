@@ -95,6 +95,43 @@ func (c *globCheck) around(s []byte, at int) bool {
 		(len(c.after) == 0 || inOrder(c.after, s[at+c.keyLen:hi]))
 }
 
+// tailMemo is where the one middle part of the globs indexed by their
+// tail ends first in the value walkRev is walking ("*State*n",
+// "*State*tion", "*State*Notification" all look for "State" before their
+// tails): part "" is none (walkRev clears it for each value).
+type tailMemo struct {
+	part    string
+	lo, end int // end -1: part is not in the value from lo on
+}
+
+// aroundTail is around for a glob indexed by its tail (at is where the
+// tail starts), with one middle part found once per value and head
+// length: the part occurs in s[lo:at] exactly where its leftmost
+// occurrence from lo on ends at or before at.
+func (c *globCheck) aroundTail(s []byte, at int, memo *tailMemo) bool {
+	if len(c.before) != 1 || c.before[0] == "" || c.tail != "" {
+		return c.around(s, at)
+	}
+	lo := len(c.head)
+	if at < lo {
+		return false
+	}
+	if len(s) >= 8 {
+		if len(c.head) > 8 && string(s[8:lo]) != c.head[8:] {
+			return false
+		}
+	} else if string(s[:lo]) != c.head {
+		return false
+	}
+	if p := c.before[0]; memo.lo != lo || memo.part != p {
+		memo.part, memo.lo, memo.end = p, lo, -1
+		if i := bytes.Index(s[lo:], stringBytes(p)); i >= 0 {
+			memo.end = lo + i + len(p)
+		}
+	}
+	return memo.end >= 0 && memo.end <= at
+}
+
 // inOrder tells whether the parts occur in s in order, apart, each at its
 // leftmost place after the one before.
 func inOrder(parts []string, s []byte) bool {

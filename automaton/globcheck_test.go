@@ -1,6 +1,7 @@
 package automaton
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -16,7 +17,19 @@ func globFires(c *globCheck, key string, s []byte) bool {
 	case partHead:
 		return strings.HasPrefix(string(s), key) && c.at(s, 0)
 	case partTail:
-		return strings.HasSuffix(string(s), key) && c.at(s, len(s)-len(key))
+		if !strings.HasSuffix(string(s), key) {
+			return false
+		}
+		ok := c.at(s, len(s)-len(key))
+		// aroundTail, after ends, with a fresh memo and again with the
+		// memo its first call left, says the same.
+		var memo tailMemo
+		for range 2 {
+			if got := c.ends(s) && c.aroundTail(s, len(s)-len(key), &memo); got != ok {
+				panic(fmt.Sprintf("aroundTail %v, at %v", got, ok))
+			}
+		}
+		return ok
 	}
 	for at := 0; at+len(key) <= len(s); at++ {
 		if string(s[at:at+len(key)]) == key && c.at(s, at) {

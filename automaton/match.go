@@ -50,6 +50,8 @@ type Matcher struct {
 	// infixOff is where the infix trie's walk reached the marks it fires
 	// started in the value (fire verifies a glob around it).
 	infixOff int
+	// tailMemo is aroundTail's, for the value walkRev walks.
+	tailMemo tailMemo
 
 	pathLeaves []pathState // by path index
 	paths      []int32     // paths with leaves in this event
@@ -675,6 +677,7 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 // one-key step inline in each: a shared step function does not inline,
 // and would cost a call per byte of every value walked.)
 func (mt *Matcher) walkRev(n *node, val, orig []byte) {
+	mt.tailMemo.part = "" // a new value (see aroundTail)
 	j := len(val)
 	for n != nil {
 		if seg := n.seg; len(seg) > 0 {
@@ -1030,15 +1033,19 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 			if ps := &mt.pred[mk.pred]; ps.epoch == epoch && mt.hits[ps.head].leaf == 0 {
 				continue
 			}
-			at := mt.infixOff
 			switch g.part {
 			case partHead:
-				at = 0
+				if !g.around(orig, 0) {
+					continue
+				}
 			case partTail:
-				at = len(orig) - g.keyLen
-			}
-			if !g.around(orig, at) {
-				continue
+				if !g.aroundTail(orig, len(orig)-g.keyLen, &mt.tailMemo) {
+					continue
+				}
+			default:
+				if !g.around(orig, mt.infixOff) {
+					continue
+				}
 			}
 		}
 		// hit(mk.pred, 0), inline
