@@ -25,6 +25,10 @@ type globCheck struct {
 	head, tail                       string
 	headW, headMask, tailW, tailMask uint64
 	before, after                    []string // middle parts before and after the key
+	// wordEnds: no middle parts besides the key, and ends of eight bytes
+	// or fewer: for a value of eight bytes or more, ends decides all but
+	// whether the key has room between them ("*/2021/*.jpg").
+	wordEnds bool
 }
 
 const (
@@ -52,6 +56,7 @@ func newGlobCheck(g compiler.Glob, kind trieKind, lit string) *globCheck {
 		c.part, c.head, c.tail = partMiddle, parts[0], parts[last]
 		c.before, c.after = parts[1:k], parts[k+1:last]
 	}
+	c.wordEnds = len(c.before) == 0 && len(c.after) == 0 && len(c.head) <= 8 && len(c.tail) <= 8
 	for i := 0; i < len(c.head) && i < 8; i++ {
 		c.headW |= uint64(c.head[i]) << (8 * i)
 		c.headMask |= 0xff << (8 * i)
@@ -93,6 +98,12 @@ func (c *globCheck) around(s []byte, at int) bool {
 	}
 	return (len(c.before) == 0 || inOrder(c.before, s[lo:at])) &&
 		(len(c.after) == 0 || inOrder(c.after, s[at+c.keyLen:hi]))
+}
+
+// room is around for a wordEnds check of a value of n >= 8 bytes whose
+// ends hold: whether the key at offset at lies between head and tail.
+func (c *globCheck) room(n, at int) bool {
+	return at >= len(c.head) && at+c.keyLen <= n-len(c.tail)
 }
 
 // tailMemo is where the one middle part of the globs indexed by their

@@ -15,12 +15,12 @@ import (
 func globFires(c *globCheck, key string, s []byte) bool {
 	switch c.part {
 	case partHead:
-		return strings.HasPrefix(string(s), key) && c.at(s, 0)
+		return strings.HasPrefix(string(s), key) && atRoom(c, s, 0)
 	case partTail:
 		if !strings.HasSuffix(string(s), key) {
 			return false
 		}
-		ok := c.at(s, len(s)-len(key))
+		ok := atRoom(c, s, len(s)-len(key))
 		// aroundTail, after ends, with a fresh memo and again with the
 		// memo its first call left, says the same.
 		var memo tailMemo
@@ -32,11 +32,23 @@ func globFires(c *globCheck, key string, s []byte) bool {
 		return ok
 	}
 	for at := 0; at+len(key) <= len(s); at++ {
-		if string(s[at:at+len(key)]) == key && c.at(s, at) {
+		if string(s[at:at+len(key)]) == key && atRoom(c, s, at) {
 			return true
 		}
 	}
 	return false
+}
+
+// atRoom is c.at(s, at), checking that where fireAll decides by room
+// (wordEnds, eight bytes or more, ends hold) room says the same as around.
+func atRoom(c *globCheck, s []byte, at int) bool {
+	ok := c.at(s, at)
+	if c.wordEnds && len(s) >= 8 && c.ends(s) {
+		if got := c.room(len(s), at); got != ok {
+			panic(fmt.Sprintf("room %v, at %v", got, ok))
+		}
+	}
+	return ok
 }
 
 // FuzzGlobCheck holds the verification of a glob around its key, with

@@ -1033,18 +1033,32 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 			if ps := &mt.pred[mk.pred]; ps.epoch == epoch && mt.hits[ps.head].leaf == 0 {
 				continue
 			}
-			switch g.part {
-			case partHead:
-				if !g.around(orig, 0) {
+			if g.wordEnds && len(orig) >= 8 {
+				// ends decided all but the key's room between them.
+				at := mt.infixOff
+				switch g.part {
+				case partHead:
+					at = 0
+				case partTail:
+					at = len(orig) - g.keyLen
+				}
+				if !g.room(len(orig), at) {
 					continue
 				}
-			case partTail:
-				if !g.aroundTail(orig, len(orig)-g.keyLen, &mt.tailMemo) {
-					continue
-				}
-			default:
-				if !g.around(orig, mt.infixOff) {
-					continue
+			} else {
+				switch g.part {
+				case partHead:
+					if !g.around(orig, 0) {
+						continue
+					}
+				case partTail:
+					if !g.aroundTail(orig, len(orig)-g.keyLen, &mt.tailMemo) {
+						continue
+					}
+				default:
+					if !g.around(orig, mt.infixOff) {
+						continue
+					}
 				}
 			}
 		}
