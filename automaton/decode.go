@@ -84,7 +84,7 @@ func utf8Wide(r rune) (x uint32, n int) {
 // before the stop is copied a word at a time; then escapes, as long as
 // they follow each other, each read from one word (loadEsc), and runs
 // between them, a word at a time, stored whole at the output's end
-// before their stop is known and checked as textStopUTF8 checks text.
+// before their stop is known and checked as textStop checks text.
 // Every escape decodes to a whole character, which neither completes a
 // raw run's cut sequence nor continues one, so each run is checked on its
 // own. (Few parameters and results: the word loop needs the registers.)
@@ -172,7 +172,7 @@ text:
 		// A run of text, a word at a time: ASCII words by asciiStops, as
 		// textStop reads them (the usual runs between escapes are
 		// ASCII), and from the first byte over 0x7F on, words from
-		// character boundaries, as textStopUTF8 reads them.
+		// character boundaries, as textStop reads them.
 		for j+8 <= len(d) {
 			x := load64(d, j) // j+8 <= len(d)
 			store64(buf, w, x)
