@@ -130,22 +130,7 @@ text:
 				j += 6
 				next = byte(x >> 48)
 				if r&0xF800 == 0xD800 {
-					// A high surrogate followed by an escaped low one is
-					// one character; any other surrogate stands alone,
-					// for U+FFFD.
-					lo, ok := rune(0), false
-					if r < 0xDC00 && next == '\\' {
-						if y := loadEsc(d, j); byte(y>>8) == 'u' {
-							lo, ok = hex4(uint32(y >> 16))
-						}
-					}
-					if ok && lo&0xFC00 == 0xDC00 {
-						r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
-						j += 6
-						next = byte(loadEsc(d, j))
-					} else {
-						r = utf8.RuneError
-					}
+					r, j, next = surrogate(d, j, r, next)
 				}
 				// One and two bytes here, the rest by utf8Wide (the
 				// inliner counts).
@@ -251,6 +236,25 @@ text:
 		}
 		return nil, -1
 	}
+}
+
+// surrogate reads the character whose \u escape, ending at d[j] (next
+// is d[j]), wrote the surrogate r: a high surrogate followed by an
+// escaped low one is one character, and the pair's end is returned; any
+// other surrogate stands alone, for U+FFFD. (Apart, and not in line: the
+// rare case would take decodeString's loop registers.)
+//
+//go:noinline
+func surrogate(d []byte, j int, r rune, next byte) (rune, int, byte) {
+	if r < 0xDC00 && next == '\\' {
+		if y := loadEsc(d, j); byte(y>>8) == 'u' {
+			if lo, ok := hex4(uint32(y >> 16)); ok && lo&0xFC00 == 0xDC00 {
+				j += 6
+				return 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00), j, byte(loadEsc(d, j))
+			}
+		}
+	}
+	return utf8.RuneError, j, next
 }
 
 // loadEsc reads the word at d[j], where an escape begins: past the end of
