@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -132,50 +133,62 @@ type pathEntry struct {
 	need int32
 }
 
-// pathMatcher is the value automaton of one path.
+// pathMatcher is the value automaton of one path. What the scanner reads
+// of it for a leaf comes first, in the record's first cache line (a
+// 384-byte size class, so records start on a line): at ten thousand
+// rules, where the scan of an event meets some dozen paths and the
+// records of the rarer ones have left the cache, the fields a string or
+// number leaf reads were spread over four lines of it (layoutLine0).
 type pathMatcher struct {
-	idx     int32
-	fwd     *node      // typed keys: exact values, prefixes, wildcard heads, IPs
-	rev     *node      // reversed strings: suffixes
-	fold    *node      // case-folded strings: equals-ignore-case, ignore-case prefix
-	revFold *node      // reversed case-folded strings: ignore-case suffix
-	infix   *node      // literal middle parts of wildcards with no longer head or tail (infix.go)
-	ranges  rangeIndex // ranges of the predicates that anchor a clause
-	// rangePreds are the predicates with ranges here; lazyRanges is set
-	// when one of them anchors nothing (its ranges are computed on
-	// demand, from the recorded leaves), and hullLo/hullHi bound every
-	// range ever put here, in the index or not.
-	rangePreds     []int32
-	lazyRanges     bool
-	hullLo, hullHi uint64
-	hull           bool
-	lazy           []int32 // predicates with anything-but or exists conditions
-	cidrs          int     // CIDR conditions: the string leaves must be read as addresses
-	absent         int     // clause fields here that allow absence: every leaf counts
-	// Derived at commit, so matching does not work them out per value:
-	// numKeys/numText: the forward trie holds number literals (comparable
-	// keys or text); eager: the lazy predicates that anchor a clause, so
-	// must be computed for every input; recordAll: every leaf must be
-	// recorded (for lazy predicates and absence).
-	numKeys, numText bool
-	eager            []int32
-	recordAll        bool
-	// str is the forward trie's node for strings (its tagString child),
-	// and strMore tells that a string needs more than a walk from it
-	// (suffixes, folded text, CIDR blocks): the usual string leaf costs
-	// one walk and one test.
-	str     *node
-	strMore bool
-	// strTab, when set, finds the exact string values of str by hash
-	// (strtab.go): a string leaf then needs no walk of str.
-	strTab *strTab
 	// leafTab is strTab when it is all a string leaf meets here (no
 	// other trie reads strings, no leaf is recorded): object then looks
 	// a plain string up without value and addLeaf (tabString).
 	leafTab *strTab
+	// strTab, when set, finds the exact string values of str by hash
+	// (strtab.go): a string leaf then needs no walk of str.
+	strTab *strTab
+	// str is the forward trie's node for strings (its tagString child),
+	// and strMore tells that a string needs more than a walk from it
+	// (suffixes, folded text, CIDR blocks): the usual string leaf costs
+	// one walk and one test.
+	str *node
+	fwd *node // typed keys: exact values, prefixes, wildcard heads, IPs
+	idx int32
+	// Derived at commit, so matching does not work them out per value:
+	// numKeys/numText: the forward trie holds number literals (comparable
+	// keys or text); recordAll: every leaf must be recorded (for lazy
+	// predicates and absence); eager (below): the lazy predicates that
+	// anchor a clause, so must be computed for every input.
+	recordAll        bool
+	strMore          bool
+	numKeys, numText bool
+	// rangePreds (below) are the predicates with ranges here; lazyRanges
+	// is set when one of them anchors nothing (its ranges are computed on
+	// demand, from the recorded leaves), and hullLo/hullHi bound every
+	// range ever put here, in the index or not.
+	lazyRanges bool
+	hull       bool
 	// strRebuild (writers only): this write changed str in a way its
 	// table cannot follow key by key, so commit builds it anew.
-	strRebuild bool
+	strRebuild     bool
+	hullLo, hullHi uint64
+	// (end of the first line)
+
+	ranges rangeIndex // ranges of the predicates that anchor a clause
+	// strHead (strTail), when set, is how many bytes of a string's
+	// decoded text, from its start (back from its end), the path's
+	// automaton reads: a string with escapes is decoded only that far
+	// (strcut.go).
+	strHead, strTail int32
+	rev              *node // reversed strings: suffixes
+	fold             *node // case-folded strings: equals-ignore-case, ignore-case prefix
+	revFold          *node // reversed case-folded strings: ignore-case suffix
+	infix            *node // literal middle parts of wildcards with no longer head or tail (infix.go)
+	rangePreds       []int32
+	lazy             []int32 // predicates with anything-but or exists conditions
+	cidrs            int     // CIDR conditions: the string leaves must be read as addresses
+	absent           int     // clause fields here that allow absence: every leaf counts
+	eager            []int32
 	// infixStr is the infix trie's node for strings and infixFirst the
 	// filter that finds where its literals may start (infix.go).
 	infixStr   *node
@@ -188,12 +201,13 @@ type pathMatcher struct {
 	revStr, foldStr, revFoldStr *node
 	foldWide                    int32
 	gen                         uint64 // the write that copied it may change it
-	// strHead (strTail), when set, is how many bytes of a string's
-	// decoded text, from its start (back from its end), the path's
-	// automaton reads: a string with escapes is decoded only that far
-	// (strcut.go).
-	strHead, strTail int32
 }
+
+// layoutLine0 checks that the fields a leaf reads end within the first
+// 64 bytes of a pathMatcher, and that the record fills a size class of
+// whole lines (384 bytes), so that its first line is one line.
+var _ [0]struct{} = [(int(unsafe.Offsetof(pathMatcher{}.ranges)) - 64) * on64]struct{}{}
+var _ [0]struct{} = [(int(unsafe.Sizeof(pathMatcher{})) - 384) * on64]struct{}{}
 
 // patternRec is the writer's record of a pattern, to delete it again.
 type patternRec struct {

@@ -377,10 +377,10 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 				mt.hit(p, 0)
 			}
 		} else if s.plain {
-			mt.stamp(s.end)
+			mt.stamp(s.preds())
 		} else {
 			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
-			mt.fireAll(s.end, val)
+			mt.fireAll(s.marks(), val)
 		}
 	}
 	return j + 1
@@ -422,10 +422,10 @@ func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher) int {
 				mt.hit(p, 0)
 			}
 		} else if s.plain {
-			mt.stamp(s.end)
+			mt.stamp(s.preds())
 		} else {
 			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
-			mt.fireAll(s.end, val)
+			mt.fireAll(s.marks(), val)
 		}
 	}
 	return end

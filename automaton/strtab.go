@@ -3,6 +3,7 @@ package automaton
 import (
 	"math/bits"
 	"slices"
+	"unsafe"
 )
 
 // A strTab is a path's exact string values hashed: derived at commit
@@ -133,31 +134,73 @@ type strSlot struct {
 	hash uint32
 	n    uint32
 	a, b uint64
-	key  string
-	end  []mark
-	// plain: every mark of end is a value alone (no verification, no
-	// exclusion), so the free leaf only stamps their predicates; one is
-	// the predicate of the only mark of a plain end, else -1: the usual
-	// value of the usual rule (a source, a detail-type) stamps it without
-	// loading end.
-	one   int32
+	key  *byte // the key's n bytes
+	// The key's nend end marks: a plain key has only the predicates of
+	// its marks, in ids when they are at most len(ids), else at far (an
+	// *int32); any other key has its marks at far (a *mark).
+	far  unsafe.Pointer
+	nend int32
+	// one is the predicate of the only mark of a plain key, else -1: the
+	// usual value of the usual rule (a source, a detail-type) stamps it
+	// in line.
+	one int32
+	// plain: every mark is a value alone (no verification, no
+	// exclusion), so the free leaf only stamps their predicates, read
+	// from this line for the usual key: with the marks apart, each lookup
+	// that found a key read a line of marks (24 bytes each) after its
+	// slot, and a slot of 72 bytes lay across two lines (at ten thousand
+	// rules about seven cache misses per event).
 	plain bool
+	ids   [3]int32
 }
+
+// A slot fills one cache line; the tables' slot arrays (8 to 64 slots)
+// fill size classes of whole lines, so each slot is one line.
+var _ [0]struct{} = [(int(unsafe.Sizeof(strSlot{})) - 64) * on64]struct{}{}
+
+// marks returns the end marks of a key that is not plain.
+func (s *strSlot) marks() []mark { return unsafe.Slice((*mark)(s.far), s.nend) }
+
+// preds returns the predicates of a plain key's marks.
+func (s *strSlot) preds() []int32 {
+	if n := uint(s.nend); n <= uint(len(s.ids)) {
+		return s.ids[:n]
+	}
+	return unsafe.Slice((*int32)(s.far), s.nend)
+}
+
+// setEnd makes end the key's end marks.
+func (s *strSlot) setEnd(end []mark) {
+	s.nend, s.plain, s.ids, s.one = int32(len(end)), plainMarks(end), [len(s.ids)]int32{}, -1
+	if s.plain && len(end) == 1 {
+		s.one = end[0].pred
+	}
+	if !s.plain {
+		s.far = unsafe.Pointer(unsafe.SliceData(end))
+		return
+	}
+	ids := s.ids[:0]
+	if len(end) > len(s.ids) {
+		ids = make([]int32, 0, len(end))
+	}
+	for i := range end {
+		ids = append(ids, end[i].pred)
+	}
+	s.far = nil
+	if len(end) > len(s.ids) {
+		s.far = unsafe.Pointer(unsafe.SliceData(ids))
+	}
+}
+
+// keyString returns the slot's key.
+func (s *strSlot) keyString() string { return unsafe.String(s.key, s.n) }
 
 // newSlot returns the slot of key, with its end marks, before place
 // fills in its hash and words.
 func newSlot(key string, end []mark) strSlot {
-	s := strSlot{key: key}
+	s := strSlot{key: unsafe.StringData(key), n: uint32(len(key))}
 	s.setEnd(end)
 	return s
-}
-
-// setEnd sets the end marks of s and what they are.
-func (s *strSlot) setEnd(end []mark) {
-	s.end, s.plain, s.one = end, plainMarks(end), -1
-	if s.plain && len(end) == 1 {
-		s.one = end[0].pred
-	}
 }
 
 // strTabMax bounds the values of a path for which a table is built:
@@ -222,7 +265,7 @@ func (t *strTab) find(v []byte) *strSlot {
 	i := uint(h >> (t.shift & 63)) // shift < 64: no test for a larger one
 	for p := uint(0); ; p++ {
 		s := &t.slots[(i+p)&mask]
-		if s.hash == tag && s.a == x && s.b == y && int(s.n) == len(v) && (len(v) <= 16 || midEqual(s.key, v)) {
+		if s.hash == tag && s.a == x && s.b == y && int(s.n) == len(v) && (len(v) <= 16 || midEqual(s.keyString(), v)) {
 			return s
 		}
 		if s.hash == 0 || p >= uint(t.probe) {
@@ -272,10 +315,10 @@ func buildStrTab(str *node, max int, buf []byte) *strTab {
 // place puts key k (key, end and plain set) in a free slot; false when
 // it lies too far from its home slot.
 func (t *strTab) place(k strSlot) bool {
-	kb := stringBytes(k.key)
+	kb := stringBytes(k.keyString())
 	x, y := strWords(kb)
 	h := strHash(kb, x, y)
-	k.hash, k.n, k.a, k.b = uint32(h>>32), uint32(len(kb)), x, y
+	k.hash, k.a, k.b = uint32(h>>32), x, y
 	mask := len(t.slots) - 1
 	i := int(h>>t.shift) & mask
 	p := 0

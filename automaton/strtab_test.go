@@ -57,14 +57,14 @@ func TestStrTabMatchesTrie(t *testing.T) {
 			probes = append(probes, k+"x")
 		}
 		for _, p := range probes {
-			var got []mark
-			if s := tab.find([]byte(p)); s != nil {
-				got = s.end
-				checkSlotOne(t, s)
-			}
+			s := tab.find([]byte(p))
+			got := slotMarks(s)
 			want := exactMarks(root, []byte(p))
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("round %d: find(%q) = %v, the trie says %v", round, p, got, want)
+			}
+			if s != nil {
+				checkSlotOne(t, s, want)
 			}
 		}
 	}
@@ -73,16 +73,16 @@ func TestStrTabMatchesTrie(t *testing.T) {
 	}
 }
 
-// checkSlotOne checks what a slot says of its marks: one is the
+// checkSlotOne checks what a slot says of its marks end: one is the
 // predicate of a lone plain mark, else -1.
-func checkSlotOne(t *testing.T, s *strSlot) {
+func checkSlotOne(t *testing.T, s *strSlot, end []mark) {
 	t.Helper()
 	want := int32(-1)
-	if len(s.end) == 1 && s.end[0].verify == verifyNone && s.end[0].ab == nil {
-		want = s.end[0].pred
+	if len(end) == 1 && end[0].verify == verifyNone && end[0].ab == nil {
+		want = end[0].pred
 	}
-	if s.one != want || s.plain != plainMarks(s.end) {
-		t.Fatalf("slot %q: one %d plain %v, its marks %v say %d", s.key, s.one, s.plain, s.end, want)
+	if s.one != want || s.plain != plainMarks(end) {
+		t.Fatalf("slot %q: one %d plain %v, its marks %v say %d", s.keyString(), s.one, s.plain, end, want)
 	}
 }
 
@@ -215,17 +215,57 @@ func TestStrTabUpdates(t *testing.T) {
 			updated++
 		}
 		for _, v := range vals {
-			var got []mark
-			if s := pm.strTab.find([]byte(v)); s != nil {
-				got = s.end
-				checkSlotOne(t, s)
-			}
-			if want := exactMarks(pm.str, []byte(v)); fmt.Sprint(got) != fmt.Sprint(want) {
+			s := pm.strTab.find([]byte(v))
+			got := slotMarks(s)
+			want := exactMarks(pm.str, []byte(v))
+			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("step %d: %q: table %v, trie %v", step, v, got, want)
+			}
+			if s != nil {
+				checkSlotOne(t, s, want)
 			}
 		}
 	}
 	if updated < 50 {
 		t.Errorf("only %d writes updated a table in place of a rebuild", updated)
+	}
+}
+
+// slotMarks returns the end marks a slot stands for (nil for no slot):
+// a plain key keeps only its marks' predicates, each a plain mark.
+func slotMarks(s *strSlot) []mark {
+	switch {
+	case s == nil:
+		return nil
+	case !s.plain:
+		return s.marks()
+	}
+	var ms []mark
+	for _, p := range s.preds() {
+		ms = append(ms, mark{pred: p})
+	}
+	return ms
+}
+
+// TestStrSlotPreds: a plain key keeps its predicates inline up to
+// len(ids) and apart beyond; a key with any other mark keeps its marks.
+func TestStrSlotPreds(t *testing.T) {
+	for n := 1; n <= 9; n++ {
+		var end []mark
+		for i := 0; i < n; i++ {
+			end = append(end, mark{pred: int32(100 + i)})
+		}
+		s := newSlot("k", end)
+		if !s.plain || len(s.preds()) != n || fmt.Sprint(slotMarks(&s)) != fmt.Sprint(end) {
+			t.Fatalf("%d plain marks: plain %v, preds %v", n, s.plain, s.preds())
+		}
+		if inline := n <= len(s.ids); inline != (s.far == nil) {
+			t.Fatalf("%d plain marks: inline %v, far %v", n, inline, s.far)
+		}
+		end[n-1].ab = &abCond{pred: 7}
+		s = newSlot("k", end)
+		if s.plain || fmt.Sprint(s.marks()) != fmt.Sprint(end) {
+			t.Fatalf("%d marks, one an exclusion: plain %v, marks %v", n, s.plain, s.marks())
+		}
 	}
 }

@@ -66,10 +66,10 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 						mt.hit(p, 0)
 					}
 				} else if s.plain {
-					mt.stamp(s.end)
+					mt.stamp(s.preds())
 				} else {
 					mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
-					mt.fireAll(s.end, val)
+					mt.fireAll(s.marks(), val)
 				}
 			}
 			i = end + 1
@@ -88,6 +88,17 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			if e, i, err = mt.slowName(d, i, sc, wordEnd); err != nil {
 				return i, 0, err
 			}
+		case passList:
+			if i = mt.shortList(d, i, end, depth, e.pm); i < 0 {
+				i = k - 2 // at the '[', for array to say so
+				goto member
+			}
+			if need != 0 && !e.uncounted {
+				if seen++; seen >= need {
+					return i, 1, nil
+				}
+			}
+			goto sep
 		}
 		// After the name: the ':' and the value. (Outside the contract,
 		// where there is no ':', the value is read from where it would
@@ -101,6 +112,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		if e == nil {
 			goto skip
 		}
+	member: // at the value of a member on the way to pattern paths
 		{
 			// A member on the way to pattern paths. Only one of the
 			// object's own names counts towards need (a dotted name or
@@ -182,6 +194,7 @@ const (
 	// the index after its name.
 	passMember = iota
 	passString // a plain ASCII string at a pattern path: its entry, and the string's body (to end)
+	passList   // an array of none or one plain ASCII string at a pattern path: its entry, and after the '[' (end -1) or the string's body (to end)
 	passName   // a name the words do not read (at its '"')
 	passSep    // the end of a value followed by neither ',"' nor '}'
 	passEnd    // the end of the object, after its '}'
@@ -242,11 +255,23 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int,
 			return e, i, passMember, 0
 		}
 		if e != nil {
-			// A plain string at a pattern path is found here for
-			// object to match where it lies.
-			if e.pm != nil && load16(d, i) == ':'|'"'<<8 { // i+2 <= len(d)
-				if j := asciiRunEnd(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
-					return e, i + 2, passString, j
+			// A plain string at a pattern path, or an array of none or
+			// one, is found here for object to match where it lies.
+			if e.pm != nil {
+				switch load16(d, i) { // i+2 <= len(d)
+				case ':' | '"'<<8:
+					if j := asciiRunEnd(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
+						return e, i + 2, passString, j
+					}
+				case ':' | '['<<8:
+					switch d[i+2] { // i+3 <= len(d)
+					case ']':
+						return e, i + 3, passList, -1
+					case '"':
+						if j := asciiRunEnd(d, i+3); uint(j+1) < uint(len(d)) && load16(d, j) == '"'|']'<<8 { // j+2 <= len(d)
+							return e, i + 3, passList, j
+						}
+					}
 				}
 			}
 			return e, i, passMember, 0
@@ -308,4 +333,22 @@ func (mt *Matcher) slowName(d []byte, i int, sc *scope, wordEnd int) (*pathEntry
 		}
 	}
 	return mt.memberAt(d, i, sc)
+}
+
+// shortList matches an array of none or one plain string at pm, as
+// array and value would, without their calls: end is -1 for [] (d[i] is
+// after it), else the index of the string's closing quote (its body
+// starts at d[i]). The element pins no index. It returns the index after
+// the array, or -1 where the array is deeper than the limit, for array
+// to say so.
+func (mt *Matcher) shortList(d []byte, i, end, depth int, pm *pathMatcher) int {
+	if depth+1 > mt.m.cfg.MaxDepth {
+		return -1
+	}
+	mt.arrays++
+	if end < 0 {
+		return i
+	}
+	mt.addLeaf(pm, tagString, d[i:end])
+	return end + 2
 }
