@@ -9,13 +9,15 @@ import (
 // Decoding the strings at pattern paths. A value with escapes must be
 // matched as the text it stands for, so it is decoded; most have a few
 // escapes among runs of plain text (a city written as S\u00e3o Paulo, a
-// note with \n and \" in it). decodeString reads and copies the runs a
-// word at a time in one pass — each word is stored whole at the output's
-// end before its stop is known, and only the bytes up to the stop count —
-// and decodes the escapes inline. It answers only whether the string is
-// well formed; where it is not, unescape's byte-wise definition
-// (unescapeSlow) is run again from the start to write the error, so the
-// errors and their offsets are those of the definition by construction.
+// note with \n and \" in it). decodeString continues from the first stop
+// textStop found, reads and copies the runs a word at a time in one pass
+// — each word is stored whole at the output's end before its stop is
+// known, and only the bytes up to the stop count — checks their UTF-8 on
+// the way and decodes the escapes inline. It answers only whether the
+// string is well formed; where it is not, stringError runs the byte-wise
+// readers (stringStopASCII, unescapeSlow) again from the start to write
+// the error, so the errors and their offsets are those of the
+// definitions by construction.
 
 // escByte maps the character after a backslash to the byte it stands
 // for; 0 marks 'u' and the characters that may not follow a backslash.
