@@ -9,13 +9,15 @@ import (
 // Decoding the strings at pattern paths. A value with escapes must be
 // matched as the text it stands for, so it is decoded; most have a few
 // escapes among runs of plain text (a city written as S\u00e3o Paulo, a
-// note with \n and \" in it). decodeString reads and copies the runs a
-// word at a time in one pass — each word is stored whole at the output's
-// end before its stop is known, and only the bytes up to the stop count —
-// and decodes the escapes inline. It answers only whether the string is
-// well formed; where it is not, unescape's byte-wise definition
-// (unescapeSlow) is run again from the start to write the error, so the
-// errors and their offsets are those of the definition by construction.
+// note with \n and \" in it). decodeString continues from the first stop
+// textStop found, reads and copies the runs a word at a time in one pass
+// — each word is stored whole at the output's end before its stop is
+// known, and only the bytes up to the stop count — checks their UTF-8 on
+// the way and decodes the escapes inline. It answers only whether the
+// string is well formed; where it is not, stringError runs the byte-wise
+// readers (stringStopASCII, unescapeSlow) again from the start to write
+// the error, so the errors and their offsets are those of the
+// definitions by construction.
 
 // escByte maps the character after a backslash to the byte it stands
 // for; 0 marks 'u' and the characters that may not follow a backslash.
@@ -84,7 +86,7 @@ func utf8Wide(r rune) (x uint32, n int) {
 // before the stop is copied a word at a time; then escapes, as long as
 // they follow each other, each read from one word (loadEsc), and runs
 // between them, a word at a time, stored whole at the output's end
-// before their stop is known and checked as textStopUTF8 checks text.
+// before their stop is known and checked as textStop checks text.
 // Every escape decodes to a whole character, which neither completes a
 // raw run's cut sequence nor continues one, so each run is checked on its
 // own. (Few parameters and results: the word loop needs the registers.)
@@ -130,22 +132,7 @@ text:
 				j += 6
 				next = byte(x >> 48)
 				if r&0xF800 == 0xD800 {
-					// A high surrogate followed by an escaped low one is
-					// one character; any other surrogate stands alone,
-					// for U+FFFD.
-					lo, ok := rune(0), false
-					if r < 0xDC00 && next == '\\' {
-						if y := loadEsc(d, j); byte(y>>8) == 'u' {
-							lo, ok = hex4(uint32(y >> 16))
-						}
-					}
-					if ok && lo&0xFC00 == 0xDC00 {
-						r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
-						j += 6
-						next = byte(loadEsc(d, j))
-					} else {
-						r = utf8.RuneError
-					}
+					r, j, next = surrogate(d, j, r, next)
 				}
 				// One and two bytes here, the rest by utf8Wide (the
 				// inliner counts).
@@ -172,7 +159,7 @@ text:
 		// A run of text, a word at a time: ASCII words by asciiStops, as
 		// textStop reads them (the usual runs between escapes are
 		// ASCII), and from the first byte over 0x7F on, words from
-		// character boundaries, as textStopUTF8 reads them.
+		// character boundaries, as textStop reads them.
 		for j+8 <= len(d) {
 			x := load64(d, j) // j+8 <= len(d)
 			store64(buf, w, x)
@@ -251,6 +238,25 @@ text:
 		}
 		return nil, -1
 	}
+}
+
+// surrogate reads the character whose \u escape, ending at d[j] (next
+// is d[j]), wrote the surrogate r: a high surrogate followed by an
+// escaped low one is one character, and the pair's end is returned; any
+// other surrogate stands alone, for U+FFFD. (Apart, and not in line: the
+// rare case would take decodeString's loop registers.)
+//
+//go:noinline
+func surrogate(d []byte, j int, r rune, next byte) (rune, int, byte) {
+	if r < 0xDC00 && next == '\\' {
+		if y := loadEsc(d, j); byte(y>>8) == 'u' {
+			if lo, ok := hex4(uint32(y >> 16)); ok && lo&0xFC00 == 0xDC00 {
+				j += 6
+				return 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00), j, byte(loadEsc(d, j))
+			}
+		}
+	}
+	return utf8.RuneError, j, next
 }
 
 // loadEsc reads the word at d[j], where an escape begins: past the end of

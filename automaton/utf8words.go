@@ -147,7 +147,7 @@ func textStop(d []byte, i int) (int, bool) {
 			if d[i] < 0x80 {
 				return i, true
 			}
-			return textStopUTF8(d, i)
+			goto text
 		}
 		i += 8
 	}
@@ -155,15 +155,13 @@ func textStop(d []byte, i int) (int, bool) {
 		if c := d[i]; c == '"' || c == '\\' || c < 0x20 {
 			return i, true
 		} else if c >= 0x80 {
-			return textStopUTF8(d, i)
+			goto text
 		}
 	}
 	return i, true
-}
-
-// textStopUTF8 is textStop from d[i], a character boundary in text that
-// is not all ASCII.
-func textStopUTF8(d []byte, i int) (int, bool) {
+text:
+	// From d[i], a character boundary in text that is not all ASCII
+	// (in line: a call more per such string cost more than the loop).
 	for i+8 <= len(d) {
 		x := load64(d, i) // i+8 <= len(d)
 		stops := nameStops(x)
