@@ -96,8 +96,7 @@ func (c *globCheck) around(s []byte, at int) bool {
 	} else if string(s[:lo]) != c.head || string(s[hi:]) != c.tail {
 		return false
 	}
-	return (len(c.before) == 0 || inOrder(c.before, s[lo:at])) &&
-		(len(c.after) == 0 || inOrder(c.after, s[at+c.keyLen:hi]))
+	return inOrder(c.before, s[lo:at]) && inOrder(c.after, s[at+c.keyLen:hi])
 }
 
 // room is around for a wordEnds check of a value of n >= 8 bytes whose
@@ -146,6 +145,18 @@ func (c *globCheck) aroundTail(s []byte, at int, memo *tailMemo) bool {
 // inOrder tells whether the parts occur in s in order, apart, each at its
 // leftmost place after the one before.
 func inOrder(parts []string, s []byte) bool {
+	// None or one, the usual globs, without the loop (this inlines).
+	switch len(parts) {
+	case 0:
+		return true
+	case 1:
+		return bytes.Index(s, stringBytes(parts[0])) >= 0
+	}
+	return inOrderLoop(parts, s)
+}
+
+// inOrderLoop is inOrder for two parts or more.
+func inOrderLoop(parts []string, s []byte) bool {
 	for _, p := range parts {
 		i := bytes.Index(s, stringBytes(p))
 		if i < 0 {
