@@ -1,6 +1,9 @@
 package automaton
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // infixes runs a string value through its path's infix trie from every
 // offset where a literal may start: a wildcard without a useful head or
@@ -262,6 +265,19 @@ func infixStart(infix *node) (*node, *infixFilter) {
 			}
 		}
 	}
+	if f.lit == "" {
+		// Bytes further apart than a literal's first two: after a
+		// separator the next byte is often the same letter in many
+		// places (":aws", ":ap-southeast-2:"), a byte further on less
+		// so. The farthest distance that every literal spans with few
+		// pairs wins.
+		for d := maxInfixDist; d >= 2; d-- {
+			if ps, ok := infixPairs(n, d); ok {
+				pairs, f.dist = ps, d
+				break
+			}
+		}
+	}
 	if len(pairs) > maxInfixPairs {
 		f.lit = ""
 		return n, f // pairs 0: the byte set
@@ -279,4 +295,50 @@ func infixStart(infix *node) (*node, *infixFilter) {
 		}
 	}
 	return n, f
+}
+
+// maxInfixDist bounds the distance of an infix filter's pairs, and
+// maxInfixVisit the trie nodes infixPairs looks at to find them.
+const (
+	maxInfixDist  = 8
+	maxInfixVisit = 64
+)
+
+// infixPairs returns the pairs of bytes at offsets 0 and d of every
+// literal of the infix trie from n (the node after the string tag), or
+// false where a literal is d bytes or shorter, where they are more than
+// maxInfixPairs, or where finding them would look at many nodes.
+func infixPairs(n *node, d int) ([][2]int, bool) {
+	var pairs [][2]int
+	visits := 0
+	var walk func(x *node, buf []byte) bool
+	walk = func(x *node, buf []byte) bool {
+		if visits++; visits > maxInfixVisit {
+			return false
+		}
+		buf = append(buf, x.seg...)
+		if len(buf) > d {
+			p := [2]int{int(buf[0]), int(buf[d])}
+			if !slices.Contains(pairs, p) {
+				if len(pairs) == maxInfixPairs {
+					return false
+				}
+				pairs = append(pairs, p)
+			}
+			return true
+		}
+		if len(x.passMarks()) > 0 || len(x.end) > 0 || len(x.keys) == 0 {
+			return false // a literal of d bytes or fewer ends here
+		}
+		for i := 0; i < len(x.keys); i++ {
+			if !walk(x.kids[i], append(buf, x.keys[i])) {
+				return false
+			}
+		}
+		return true
+	}
+	if !walk(n, make([]byte, 0, 2*maxInfixDist)) || len(pairs) == 0 {
+		return nil, false
+	}
+	return pairs, true
 }

@@ -51,9 +51,10 @@ func TestInfixFilterNext(t *testing.T) {
 }
 
 // TestInfixStart checks the filters commit derives: one literal (its
-// first and last byte), literals sharing a first byte, literals of one
-// byte (any second byte), and more pairs than a filter holds (the set of
-// first bytes).
+// first and last byte), literals paired with the byte at the farthest
+// distance all of them span with few pairs (at most maxInfixDist), or
+// else with their second byte, literals of one byte (any second byte),
+// and more pairs than a filter holds (the set of first bytes).
 func TestInfixStart(t *testing.T) {
 	cases := []struct {
 		lits  []string
@@ -63,8 +64,10 @@ func TestInfixStart(t *testing.T) {
 		any   bool
 	}{
 		{[]string{"State"}, 1, 4, "State", false},
-		{[]string{":instance/i-", ":ap-southeast-2:"}, 2, 1, "", false},
-		{[]string{"/2021/", "/2022/", "file-1", "file-12"}, 2, 1, "", false},
+		{[]string{":instance/i-", ":ap-southeast-2:"}, 2, 8, "", false},
+		{[]string{"/2021/", "/2022/", "file-1", "file-12"}, 2, 5, "", false},
+		{[]string{"file-1", "file-2", "file-3", "file-4", "file-5"}, 1, 4, "", false},
+		{[]string{"abc", "abd", "ab"}, 1, 1, "", false},
 		{[]string{"a"}, 1, 1, "", true},
 		{[]string{"a", "ab"}, 1, 1, "", true},
 		{[]string{"ab", "cd", "ef", "gh", "ij"}, 0, 0, "", false},
