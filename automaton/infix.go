@@ -10,7 +10,8 @@ import (
 // tail ("*file-37*") is indexed by its longest middle part, which can
 // start anywhere. The offsets are found eight at a time (infixFilter):
 // a word of the value and the word a pair's distance further are
-// compared with the pairs of bytes the literals begin with, so that an
+// compared with pairs of bytes of the literals (each one's first byte
+// and the byte at a distance all of them span: infixPairs), so that an
 // ARN's six colons do not each start a walk for ":instance/i-". A trie
 // of one literal needs no walk at all: the pair is the literal's first
 // and last byte, and a candidate is compared whole. Globs are verified
