@@ -108,7 +108,11 @@ func (s *Service) syncShared(ctx context.Context) {
 	s.mu.Unlock()
 	for i, c := range changes {
 		if err := s.syncFunction(ctx, c.Key, c.Val, seen[i]); err != nil {
-			s.env.Logf("functions: %s written by another instance: %v", c.Key, err)
+			// Changes hands a key out once per write: without a retry a
+			// function whose code this instance could not read yet would
+			// stay missing here until its next change.
+			again := s.shared.Retry(c.Key)
+			s.env.Logf("functions: %s written by another instance: %v (retried: %v)", c.Key, err, again)
 		}
 	}
 }

@@ -34,6 +34,7 @@ type Mirror struct {
 	dirty    map[string]bool   // keys changed by others since the last Changes
 	localVer uint64            // bumped by every local write of a kept key
 	kick     chan struct{}
+	retries  map[string]int // failed attempts at a key's current value (Retry)
 }
 
 // New makes the mirror of bucket in st; keep, when non-nil, picks the keys
@@ -153,6 +154,7 @@ func (m *Mirror) set(k string, val []byte) {
 		if had {
 			delete(m.vals, k)
 			m.dirty[k] = true
+			delete(m.retries, k) // a new value: Retry's attempts start again
 		}
 		return
 	}
@@ -161,6 +163,7 @@ func (m *Mirror) set(k string, val []byte) {
 	}
 	m.vals[k] = append([]byte(nil), val...)
 	m.dirty[k] = true
+	delete(m.retries, k)
 }
 
 // swap ends a replay: the replayed values replace the old ones, and every
@@ -231,6 +234,52 @@ func (m *Mirror) Changes() []Change {
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
 }
+
+// Retry hands key out again from Changes a little later: for a change
+// the service could not apply yet (the store briefly out, a function's
+// code not yet readable here). Changes coalesces a key's writes, so a
+// change dropped after one failed attempt would be lost until the key's
+// next write. The delay doubles from 100 ms up to 5 s; after
+// retryLimit attempts at one value the key waits for its next write (an
+// error that lasts, such as a record this version cannot read, is not
+// retried for ever). It reports whether a retry was scheduled.
+func (m *Mirror) Retry(key string) bool {
+	m.mu.Lock()
+	if m.dirty == nil { // off: nothing is handed out
+		m.mu.Unlock()
+		return false
+	}
+	if m.retries == nil {
+		m.retries = map[string]int{}
+	}
+	n := m.retries[key]
+	if n >= retryLimit {
+		m.mu.Unlock()
+		return false
+	}
+	m.retries[key] = n + 1
+	val := m.vals[key]
+	m.mu.Unlock()
+	delay := min(retryFirst<<n, 5*time.Second)
+	time.AfterFunc(delay, func() {
+		m.mu.Lock()
+		if cur, ok := m.vals[key]; ok == (val != nil) && bytes.Equal(cur, val) {
+			m.dirty[key] = true // still the value that failed: try it again
+		}
+		m.mu.Unlock()
+		select {
+		case m.kick <- struct{}{}:
+		default:
+		}
+	})
+	return true
+}
+
+// retryLimit bounds Retry's attempts at one value of a key; retryFirst
+// is the first delay (tests shorten it).
+const retryLimit = 8
+
+var retryFirst = 100 * time.Millisecond
 
 // Snapshot returns every value in key order and the local write version
 // it includes, for a service that rebuilds from the whole bucket; ok is

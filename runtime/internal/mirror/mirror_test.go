@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/patternc/patternc/runtime/store"
 )
@@ -117,5 +118,52 @@ func TestOffWithoutWatcher(t *testing.T) {
 	cancel()
 	if err := m.Run(ctx, t.Logf, func() { t.Error("sync called") }); err != context.Canceled {
 		t.Fatalf("Run = %v", err)
+	}
+}
+
+// A change the service could not apply comes back from Changes after
+// Retry, with the key's current value, until the attempts run out; a
+// new value of the key starts them again, and a value replaced before
+// the retry is due is not handed out twice.
+func TestRetry(t *testing.T) {
+	defer func(d time.Duration) { retryFirst = d }(retryFirst)
+	retryFirst = time.Microsecond
+	m := New(&fakeWatcher{}, "b", nil)
+	observe := func(ev store.WatchEvent) {
+		m.observe(ev)
+		<-m.kick // the watch's own wake-up
+	}
+	observe(put("fn", "v1", 1))
+	want := []Change{{Key: "fn", Val: []byte("v1")}}
+	if got := m.Changes(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Changes = %q, want %q", got, want)
+	}
+	for n := 0; n < retryLimit; n++ {
+		if !m.Retry("fn") {
+			t.Fatalf("attempt %d: Retry refused before the limit", n+1)
+		}
+		<-m.kick // the retry wakes the service
+		if got := m.Changes(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("attempt %d: Changes = %q, want %q", n+1, got, want)
+		}
+	}
+	if m.Retry("fn") {
+		t.Fatalf("Retry scheduled an attempt past the limit of %d", retryLimit)
+	}
+	observe(put("fn", "v2", 2)) // a new value: attempts start again
+	if got := m.Changes(); len(got) != 1 || string(got[0].Val) != "v2" {
+		t.Fatalf("Changes after a new value = %q", got)
+	}
+	retryFirst = 200 * time.Millisecond
+	if !m.Retry("fn") {
+		t.Fatal("Retry refused for a new value")
+	}
+	observe(put("fn", "v3", 3)) // replaced before the retry is due
+	if got := m.Changes(); len(got) != 1 || string(got[0].Val) != "v3" {
+		t.Fatalf("Changes = %q, want v3 once", got)
+	}
+	<-m.kick // the retry of v2 is due now
+	if got := m.Changes(); got != nil {
+		t.Fatalf("the retry of a replaced value handed out %q", got)
 	}
 }
