@@ -209,7 +209,7 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 			// matches, is skipped here by words, as stringStop would;
 			// skipString reads the rest of any other, and checks
 			// non-ASCII text is UTF-8.
-			j := asciiRunEnd(d, i+1)
+			j := asciiRunEndMem(d, i+1)
 			if uint(j) < uint(len(d)) && d[j] == '"' {
 				i = j + 1
 			} else {
@@ -802,7 +802,8 @@ func asciiStopsMem(x uint64) uint64 {
 	return ((x ^ stopWords[0]) + stopWords[2] | ((x ^ stopWords[1]) + stopWords[3])) & stopWords[4]
 }
 
-// asciiRunEndMem is asciiRunEnd with asciiStopsMem, for passMembers.
+// asciiRunEndMem is asciiRunEnd with asciiStopsMem, for the loops that
+// keep many values (passMembers, validObject and the skippers).
 func asciiRunEndMem(d []byte, j int) int {
 	for j+8 <= len(d) {
 		if m := asciiStopsMem(load64(d, j)); m != 0 { // j+8 <= len(d)

@@ -186,7 +186,7 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 		case c == '"':
 			// stringStop's word loop in line (asciiRunEnd): a call per
 			// string costs more than its loop.
-			j := asciiRunEnd(d, i+1)
+			j := asciiRunEndMem(d, i+1)
 			if uint(j) < uint(len(d)) && d[j] == '"' {
 				i = j + 1
 			} else if i, err = skipString(d, i); err != nil {
@@ -276,7 +276,7 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 		// is read here (asciiRunEnd in line); skipMemberName reads any
 		// other, and writes the errors.
 		if uint(i) < uint(len(d)) && d[i] == '"' {
-			j := asciiRunEnd(d, i+1)
+			j := asciiRunEndMem(d, i+1)
 			if j+2 < len(d) && load16(d, j) == '"'|':'<<8 && d[j+2] > ' ' { // j+2 <= len(d)
 				i = j + 2
 				continue
@@ -309,7 +309,7 @@ func skipMemberName(d []byte, i int) (int, error) {
 	if i >= len(d) || d[i] != '"' {
 		return i, &SyntaxError{i, "expected a double-quoted member name"}
 	}
-	j := asciiRunEnd(d, i+1)
+	j := asciiRunEndMem(d, i+1)
 	if uint(j) < uint(len(d)) && d[j] == '"' {
 		i = j + 1
 	} else {
