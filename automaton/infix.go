@@ -21,6 +21,9 @@ import (
 func (mt *Matcher) infixes(pm *pathMatcher, val []byte) {
 	f := pm.infixFirst
 	n := pm.infixStr
+	if f.nends > 0 && len(val) >= 8 && !f.endsFit(val) {
+		return // no glob here has the value's ends (infixEnds)
+	}
 	if f.pairs == 0 {
 		for i, b := range val {
 			if f.first[b>>6]&(1<<(b&63)) != 0 {
@@ -194,6 +197,75 @@ type infixFilter struct {
 	// each place the literal is found (markCheck.part).
 	once  bool
 	first [4]uint64 // the set of the literals' first bytes
+	// nends: every mark of the trie is a glob with a head or a tail,
+	// and these are their first and last words (globCheck.ends): a value
+	// of eight bytes or more whose ends fit none meets no mark, and is
+	// not searched (infixEnds).
+	nends int
+	ends  [maxInfixEnds]globEnds
+}
+
+// globEnds is what globCheck.ends compares: a value's first and last
+// word, masked.
+type globEnds struct {
+	headW, headMask, tailW, tailMask uint64
+}
+
+// maxInfixEnds bounds the distinct ends an infix filter compares a value
+// with before its search.
+const maxInfixEnds = 4
+
+// endsFit tells whether the first and last word of val (eight bytes or
+// more) fit the ends of some glob of the trie.
+func (f *infixFilter) endsFit(val []byte) bool {
+	x, y := load64(val, 0), load64(val, len(val)-8)
+	for _, e := range f.ends[:f.nends] {
+		if x&e.headMask == e.headW && y&e.tailMask == e.tailW {
+			return true
+		}
+	}
+	return false
+}
+
+// infixEnds sets the filter's ends where every mark of the infix trie
+// from n is a glob with a head or a tail ("*State*n", "*State*tion":
+// a detail-type that ends in neither is not searched for "State"), they
+// are at most maxInfixEnds distinct, and the trie is small enough to
+// look at (maxInfixVisit nodes).
+func infixEnds(n *node, f *infixFilter) {
+	visits := 0
+	var walk func(x *node) bool
+	walk = func(x *node) bool {
+		if visits++; visits > maxInfixVisit {
+			return false
+		}
+		for _, mk := range x.passMarks() {
+			if mk.verify != verifyGlob {
+				return false
+			}
+			g := mk.check.glob
+			e := globEnds{g.headW, g.headMask, g.tailW, g.tailMask}
+			if e.headMask == 0 && e.tailMask == 0 {
+				return false // "*ab*c*": any value may hold it
+			}
+			if !slices.Contains(f.ends[:f.nends], e) {
+				if f.nends == maxInfixEnds {
+					return false
+				}
+				f.ends[f.nends] = e
+				f.nends++
+			}
+		}
+		for _, k := range x.kids {
+			if !walk(k) {
+				return false
+			}
+		}
+		return true
+	}
+	if !walk(n) {
+		f.nends = 0
+	}
 }
 
 // match returns the high bit of each byte of x at which a pair starts,
@@ -228,6 +300,7 @@ func infixStart(infix *node) (*node, *infixFilter) {
 		return nil, nil
 	}
 	f := &infixFilter{}
+	infixEnds(n, f)
 	var pairs [][2]int // second byte -1: any
 	if seg := n.seg; len(seg) > 0 {
 		f.first[seg[0]>>6] |= 1 << (seg[0] & 63)

@@ -2,7 +2,10 @@ package automaton
 
 import (
 	"math/rand"
+	"strings"
 	"testing"
+
+	"github.com/patternc/patternc/compiler"
 )
 
 // nextRef is infixFilter.next byte by byte: the first offset from i on
@@ -86,6 +89,59 @@ func TestInfixStart(t *testing.T) {
 		for _, l := range c.lits {
 			if f.first[l[0]>>6]&(1<<(l[0]&63)) == 0 {
 				t.Errorf("%q: %q's first byte is not in the set", c.lits, l)
+			}
+		}
+	}
+}
+
+// TestInfixEnds checks the ends an infix filter compares a value with
+// before its search: every mark a glob with a head or a tail, few
+// distinct, or none (a glob without ends, too many ends), and that a
+// value is searched exactly where its ends fit one of them.
+func TestInfixEnds(t *testing.T) {
+	cases := []struct {
+		globs []string
+		nends int
+		vals  map[string]bool // value: searched
+	}{
+		{[]string{"*State*n", "*State*tion", "*State*n"}, 2, map[string]bool{
+			"EC2 Instance State-change Notification": true, "Object Created": false, "AWS API Call via CloudTrail": false,
+			"a short n": true, "x State-of-the-art station": true,
+		}},
+		{[]string{"arn:aws:*:us-east-1:*:instance/i-*"}, 1, map[string]bool{
+			"arn:aws:ec2:us-east-1:1:instance/i-0": true, "arn:aws-cn:ec2:x:instance/i-0": false, "xarn:aws:": false,
+		}},
+		{[]string{"a-very-long-head-part*State-of-the-art-middle-part*and-a-long-tail"}, 1, map[string]bool{
+			"a-very-long-head-part State and-a-long-tail": true, "a-very-lxng-head-part State and-a-long-tail": true,
+			"a-very-long State -long-tail": true, "b-very-long State -long-tail": false,
+		}},
+		{[]string{"*State*n", "*State*"}, 0, nil},
+		{[]string{"a*State*1", "b*State*2", "c*State*3", "d*State*4", "e*State*5"}, 0, nil},
+		{[]string{"a*State*1", "b*State*2", "c*State*3", "d*State*4"}, 4, map[string]bool{"a State 1": true, "a State 2": false, "d-State-4": true}},
+	}
+	for _, c := range cases {
+		var root *node
+		created, nkeys := 0, 0
+		for i, src := range c.globs {
+			g := compiler.Glob{Parts: strings.Split(src, "*")}
+			kind, lit := globKey(g)
+			if kind != trieInfix {
+				t.Fatalf("%s: not indexed by a middle part", src)
+			}
+			mk := mark{pred: int32(i), verify: verifyGlob, check: &markCheck{glob: newGlobCheck(g, kind, lit)}}
+			if globExact(g, kind) {
+				mk.verify, mk.check = verifyNone, nil
+			}
+			root = insert(root, append([]byte{tagString}, lit...), placePass, 0, 0, mk, 1, &created, &nkeys)
+		}
+		_, f := infixStart(root)
+		if f.nends != c.nends {
+			t.Errorf("%q: %d ends, want %d", c.globs, f.nends, c.nends)
+			continue
+		}
+		for v, want := range c.vals {
+			if got := f.endsFit([]byte(v)); got != want {
+				t.Errorf("%q on %q: searched %v, want %v", c.globs, v, got, want)
 			}
 		}
 	}
