@@ -143,34 +143,79 @@ func (mt *Matcher) allHit(marks []mark) bool {
 // infixWalk is walkFrom for the infix trie, which holds pass marks only
 // (no ends, no byte ranges, never reversed): most walks start at an
 // offset whose first byte fits and end a byte or two later, so the loop
-// keeps to what such a walk needs and compares short runs in line.
+// keeps to what such a walk needs. As in walkFrom, a seg of 4 to 16
+// bytes is compared as two words, one plain mark ("*file-3*") is
+// stamped and a node of up to four keys stepped without a call.
 func (mt *Matcher) infixWalk(n *node, val, orig []byte) {
 	i := 0
 	for {
 		if seg := n.seg; len(seg) > 0 {
-			if len(val)-i < len(seg) {
+			l := len(seg)
+			if len(val)-i < l {
 				return
 			}
-			if len(seg) <= 8 {
-				for k := 0; k < len(seg); k++ {
+			if l < 4 {
+				for k := 0; k < l; k++ {
 					if val[i+k] != seg[k] {
 						return
 					}
 				}
-			} else if string(val[i:i+len(seg)]) != seg {
+			} else if v, s := val[i:i+l], stringBytes(seg); l < 8 {
+				if load32(v, 0) != load32(s, 0) || load32(v, l-4) != load32(s, l-4) {
+					return
+				}
+			} else if l <= 16 {
+				if load64(v, 0) != load64(s, 0) || load64(v, l-8) != load64(s, l-8) {
+					return
+				}
+			} else if string(v) != seg {
 				return
 			}
-			i += len(seg)
+			i += l
 		}
 		if more := n.more; more != nil && len(more.pass) > 0 {
-			mt.infixOff = len(orig) - len(val)
-			mt.fireAll(more.pass, orig)
+			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].verify == verifyNone && pass[0].ab == nil {
+				p := pass[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.infixOff = len(orig) - len(val)
+				mt.fireAll(pass, orig)
+			}
 		}
 		if i == len(val) {
 			return
 		}
-		if n = n.child(val[i]); n == nil {
+		b := val[i]
+		switch keys := n.keys; len(keys) {
+		case 0:
 			return
+		case 1:
+			if keys[0] != b {
+				return
+			}
+			n = n.kids[0]
+		case 2, 3, 4:
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
+		default:
+			if n = n.child(b); n == nil {
+				return
+			}
 		}
 		i++
 	}

@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"math/rand"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -142,6 +143,54 @@ func TestInfixEnds(t *testing.T) {
 		for v, want := range c.vals {
 			if got := f.endsFit([]byte(v)); got != want {
 				t.Errorf("%q on %q: searched %v, want %v", c.globs, v, got, want)
+			}
+		}
+	}
+}
+
+// TestInfixWalkSegs holds infixWalk's seg compares (byte by byte under
+// four bytes, two words up to sixteen, memequal beyond) to Explain:
+// two infixes sharing their first byte leave a seg of every length below
+// it, and the values hold each infix whole, with any one byte changed,
+// and cut short, at the start, middle and end of a value.
+func TestInfixWalkSegs(t *testing.T) {
+	const body = "0123456789abcdefghijklmnopqrstuvwxyz"
+	for n := 1; n <= 22; n++ {
+		lits := []string{"qA" + body[:n], "qB" + body[:n]}
+		m := New(Config{})
+		var pats []*compiler.Pattern
+		for i, l := range lits {
+			p, err := compiler.Compile([]byte(`{"k":[{"wildcard":"*`+l+`*"}]}`), compiler.EventBridge, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pats = append(pats, p)
+			if err := m.Add(ID(strconv.Itoa(i)), p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var vals []string
+		for _, l := range lits {
+			vals = append(vals, l, l[:len(l)-1])
+			for k := 1; k < len(l); k++ {
+				vals = append(vals, l[:k]+"!"+l[k+1:])
+			}
+		}
+		for _, v := range vals {
+			for _, s := range []string{v, "xx" + v, v + "yy", "pad-" + v + "-pad"} {
+				ev := []byte(`{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","k":"` + s + `"}`)
+				got := matchSets(t, m, ev)
+				for i, p := range pats {
+					ex, err := compiler.Explain(p, ev)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for path, set := range got {
+						if set[ID(strconv.Itoa(i))] != ex.Matched {
+							t.Errorf("%s: *%s* on %q: Explain %v", path, lits[i], s, ex.Matched)
+						}
+					}
+				}
 			}
 		}
 	}
