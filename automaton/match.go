@@ -1028,6 +1028,14 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 				mt.fire(mk, orig)
 				continue
 			}
+			if g.alts != nil {
+				// A group is verified as one, at its lead
+				// (globalts.go).
+				if g.lead {
+					mt.fireGroup(g, orig)
+				}
+				continue
+			}
 			// fire's verification of a glob for the free leaf, in line
 			// (the usual wildcard mark): nothing to verify where the
 			// leaf has the predicate's hit already (hitByLeaf), and the
