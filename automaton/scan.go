@@ -228,6 +228,8 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 		case uint(i) < uint(len(d)) && (d[i] == '-' || d[i]-'0' < 10):
 			if end, _ := numberWords(d, i); end >= 0 {
 				i = end
+			} else if end, _ := numberTail(d, i); end >= 0 {
+				i = end // the last member of many an event
 			} else {
 				var err error
 				if i, err = scanNumber(d, i); err != nil {
