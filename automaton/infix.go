@@ -32,8 +32,14 @@ func (mt *Matcher) infixes(pm *pathMatcher, val []byte) {
 		}
 		return
 	}
+	if f.lit == "" {
+		for j := f.next(val, 0); j >= 0; j = f.next(val, j+1) {
+			mt.infixWalk(n, val[j:], val)
+		}
+		return
+	}
 	for j := f.next(val, 0); j >= 0; j = f.next(val, j+1) {
-		if mt.infixAt(n, f, val, j) {
+		if mt.infixLit(n, f, val, j) {
 			return
 		}
 	}
@@ -110,22 +116,17 @@ func (f *infixFilter) next(val []byte, i int) int {
 	return -1
 }
 
-// infixAt runs the infix trie from offset j of val, where a pair of the
-// filter starts, and tells that the trie is done with the value (its one
-// literal was found).
-func (mt *Matcher) infixAt(n *node, f *infixFilter, val []byte, j int) bool {
-	if lit := f.lit; lit != "" {
-		// j+len(lit) <= len(val): the pair's second byte is the
-		// literal's last.
-		if string(val[j:j+len(lit)]) != lit {
-			return false
-		}
-		mt.infixOff = j
-		mt.fireAll(n.more.pass, val)
-		return f.once || mt.allHit(n.more.pass)
+// infixLit compares the trie's one literal at offset j of val, where
+// its first and last byte are (j+len(lit) <= len(val)), fires its marks
+// where it is there, and tells that the trie is done with the value.
+func (mt *Matcher) infixLit(n *node, f *infixFilter, val []byte, j int) bool {
+	lit := f.lit
+	if string(val[j:j+len(lit)]) != lit {
+		return false
 	}
-	mt.infixWalk(n, val[j:], val)
-	return false
+	mt.infixOff = j
+	mt.fireAll(n.more.pass, val)
+	return f.once || mt.allHit(n.more.pass)
 }
 
 // allHit tells that the leaf has a hit of every mark's predicate (an
