@@ -25,20 +25,20 @@ func (mt *Matcher) infixes(pm *pathMatcher, val []byte) {
 		return // no glob here has the value's ends (infixEnds)
 	}
 	if f.pairs == 0 {
-		for i, b := range val {
-			if f.first[b>>6]&(1<<(b&63)) != 0 {
+		for i := f.from; i < len(val); i++ {
+			if b := val[i]; f.first[b>>6]&(1<<(b&63)) != 0 {
 				mt.infixWalk(n, val[i:], val)
 			}
 		}
 		return
 	}
 	if f.lit == "" {
-		for j := f.next(val, 0); j >= 0; j = f.next(val, j+1) {
+		for j := f.next(val, f.from); j >= 0; j = f.next(val, j+1) {
 			mt.infixWalk(n, val[j:], val)
 		}
 		return
 	}
-	for j := f.next(val, 0); j >= 0; j = f.next(val, j+1) {
+	for j := f.next(val, f.from); j >= 0; j = f.next(val, j+1) {
 		if mt.infixLit(n, f, val, j) {
 			return
 		}
@@ -249,6 +249,10 @@ type infixFilter struct {
 	// not searched (infixEnds).
 	nends int
 	ends  [maxInfixEnds]globEnds
+	// from is where a literal may start at the earliest: the shortest
+	// head of the trie's globs ("arn:aws:*:us-east-1:*:instance/i-*"
+	// is not looked for in "arn:aws:"), 0 where a mark is not a glob.
+	from int
 }
 
 // globEnds is what globCheck.ends compares: a value's first and last
@@ -277,9 +281,11 @@ func (f *infixFilter) endsFit(val []byte) bool {
 // from n is a glob with a head or a tail ("*State*n", "*State*tion":
 // a detail-type that ends in neither is not searched for "State"), they
 // are at most maxInfixEnds distinct, and the trie is small enough to
-// look at (maxInfixVisit nodes).
+// look at (maxInfixVisit nodes); and from, where every mark is a glob
+// with a head.
 func infixEnds(n *node, f *infixFilter) {
 	visits := 0
+	from, ends := -1, true
 	var walk func(x *node) bool
 	walk = func(x *node) bool {
 		if visits++; visits > maxInfixVisit {
@@ -287,17 +293,19 @@ func infixEnds(n *node, f *infixFilter) {
 		}
 		for _, mk := range x.passMarks() {
 			if mk.verify != verifyGlob {
-				return false
+				from, ends = 0, false
+				continue
 			}
 			g := mk.check.glob
-			e := globEnds{g.headW, g.headMask, g.tailW, g.tailMask}
-			if e.headMask == 0 && e.tailMask == 0 {
-				return false // "*ab*c*": any value may hold it
+			if from < 0 || len(g.head) < from {
+				from = len(g.head)
 			}
-			if !slices.Contains(f.ends[:f.nends], e) {
-				if f.nends == maxInfixEnds {
-					return false
-				}
+			e := globEnds{g.headW, g.headMask, g.tailW, g.tailMask}
+			switch {
+			case !ends, slices.Contains(f.ends[:f.nends], e):
+			case e.headMask == 0 && e.tailMask == 0, f.nends == maxInfixEnds:
+				ends = false // "*ab*c*": any value may hold it
+			default:
 				f.ends[f.nends] = e
 				f.nends++
 			}
@@ -309,8 +317,12 @@ func infixEnds(n *node, f *infixFilter) {
 		}
 		return true
 	}
-	if !walk(n) {
+	ok := walk(n)
+	if !ok || !ends {
 		f.nends = 0
+	}
+	if ok && from > 0 {
+		f.from = from
 	}
 }
 
