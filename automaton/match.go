@@ -97,6 +97,8 @@ type Matcher struct {
 	// (tests of the word-wise reader).
 	byteNames bool
 	check     trustCheck
+	// memo guesses the next member name MatchTrusted reads (namememo.go).
+	memo *nameMemo
 }
 
 type arrayStep struct {
