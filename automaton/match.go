@@ -97,6 +97,8 @@ type Matcher struct {
 	// (tests of the word-wise reader).
 	byteNames bool
 	check     trustCheck
+	// memo guesses the next member name MatchTrusted reads (namememo.go).
+	memo *nameMemo
 }
 
 type arrayStep struct {
@@ -1024,6 +1026,14 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 			}
 			if !free || mk.ab != nil {
 				mt.fire(mk, orig)
+				continue
+			}
+			if g.alts != nil {
+				// A group is verified as one, at its lead
+				// (globalts.go).
+				if g.lead {
+					mt.fireGroup(g, orig)
+				}
 				continue
 			}
 			// fire's verification of a glob for the free leaf, in line
