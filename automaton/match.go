@@ -1439,8 +1439,19 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 		if ps.anchors == 0 {
 			continue
 		}
-		arr := ps.arr == epoch
 		anchors := ps.rec.anchors
+		if cl := anchors[0].cl; len(anchors) == 1 && cl.kind == decideAlone {
+			// The usual predicate of a list of values (a city of
+			// several, a bucket's names): its one clause is its field
+			// alone, met by its firing; decided without the loop.
+			if pats := cl.pats; len(pats) == 1 && cl.once { // see appendPats
+				dst = append(dst, pats[0].id)
+			} else {
+				dst = mt.appendPats(dst, cl)
+			}
+			continue
+		}
+		arr := ps.arr == epoch
 		for k := range anchors {
 			if a := &anchors[k]; a.need&^bits == 0 {
 				// decideCand, with the usual ways written out: a call

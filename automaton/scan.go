@@ -220,7 +220,13 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 			}
 		case uint(i) < uint(len(d)) && (d[i] == '{' || d[i] == '['):
 			// skipValue's cases written out for the usual values of
-			// members nobody names: a call less each.
+			// members nobody names: a call less each; and the empty
+			// container ("resources":[]) as skipContainer reads it
+			// (its depth limit included), without its call.
+			if i+1 < len(d) && d[i+1] == d[i]+2 && depth < 1000 { // '['+2 is ']', '{'+2 is '}'
+				i += 2
+				break
+			}
 			var err error
 			if i, err = skipContainer(d, i, depth); err != nil {
 				return i, err
