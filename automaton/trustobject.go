@@ -64,7 +64,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 							mt.fired[mt.nfired] = p
 							mt.nfired++
 						}
-						mt.firedBits |= 1 << (p & 63)
+						mt.setFired(p)
 					} else if mt.hits[ps.head].leaf != 0 {
 						mt.hit(p, 0)
 					}
