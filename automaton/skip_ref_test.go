@@ -2,10 +2,13 @@ package automaton
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/patternc/patternc/compiler"
 )
 
 // skipContainerRef is the byte-wise definition skipContainer is fuzzed
@@ -174,6 +177,24 @@ func TestNumberTail(t *testing.T) {
 					t.Fatalf("%q from %d: numberShape %d %+v, scanNumberShape %d %+v %v", d, pre, got, gotSh, end, sh, err)
 				}
 			}
+		}
+	}
+}
+
+// TestEmptyContainers: an empty object or array nobody names, read in
+// line by the object loop, is accepted exactly where it is valid JSON,
+// and a mismatched pair is an error at the same byte as skipContainer's.
+func TestEmptyContainers(t *testing.T) {
+	mt := compileAll(t, compiler.EventBridge, `{"a":["x"]}`).NewMatcher()
+	for _, ev := range []string{`{"x":[]}`, `{"x":{}}`, `{"x":[},"a":"x"}`, `{"x":{]}`, `{"x":[] ,"a":"x"}`, `{"x":[ ]}`,
+		`{"x":{},"y":[],"a":"x"}`, `{"x":[]`, `{"x":[`, `{"x":{}}}`, `{"x":[]]}`} {
+		_, err := mt.Match(nil, []byte(ev))
+		if (err == nil) != json.Valid([]byte(ev)) {
+			t.Errorf("%s: %v", ev, err)
+		}
+		i := strings.Index(ev, ":") + 1
+		if _, want := skipContainer([]byte(ev), i, 1); want != nil && (err == nil || !strings.Contains(err.Error(), want.Error()[strings.Index(want.Error(), "at byte"):])) {
+			t.Errorf("%s: %v, skipContainer says %v", ev, err, want)
 		}
 	}
 }
