@@ -205,6 +205,25 @@ func TestDifferentialTwoPass(t *testing.T) {
 	}
 }
 
+// TestDifferentialNamedNeeds runs the random differential with anchor
+// entries that name their predicates (anchorNeed), as a large machine's
+// do, from the first predicate and from the tenth on (the entries made
+// before are turned into names then: encodeIDs), with the candidates
+// decided in one pass and in two.
+func TestDifferentialNamedNeeds(t *testing.T) {
+	defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
+	for _, from := range []int32{0, 10} {
+		for _, onePass := range []int{0, 1 << 30} {
+			decideInOnePass, needIDsFrom = onePass, from
+			total := 0
+			for seed := int64(1); total < *pairs/8; seed++ {
+				c, _, _ := differential(t, seed, 40, 60)
+				total += c
+			}
+		}
+	}
+}
+
 func TestDeleteAndReplace(t *testing.T) {
 	m := New(Config{})
 	mustAdd := func(id, src string) {

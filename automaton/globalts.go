@@ -40,8 +40,10 @@ type globAlts struct {
 }
 
 // maxGlobAlts bounds a group's alternatives (one bit each), and
-// maxGlobGroup the glob marks of one trie position that are grouped at
-// all (grouping looks at each of them at every write there).
+// maxGlobGroup the marks of a trie position whose globs are grouped at
+// all: grouping looks at each of them at every write there, and a
+// longer list has no group (groupGlobs), so that a write to it costs
+// nothing more.
 const (
 	maxGlobAlts  = 64
 	maxGlobGroup = 256
@@ -227,8 +229,14 @@ func altFilter(parts []string) infixFilter {
 // grouped anew (globAlts), after a write there: a mark in a group gets a
 // check of its own (the list's old checks are the published snapshot's).
 // Globs group where they share the kind, the key, head, tail and every
-// middle part but one; the largest groups are made first.
+// middle part but one; the largest groups are made first. A list of more
+// than maxGlobGroup marks has no group: its groups go where it grows
+// past the bound (insert calls this then), so a longer list has none to
+// look for, and a write to it costs nothing more.
 func groupGlobs(list []mark) []mark {
+	if len(list) > maxGlobGroup+1 {
+		return list
+	}
 	var cand []int
 	grouped := false
 	for i := range list {
@@ -242,7 +250,7 @@ func groupGlobs(list []mark) []mark {
 			cand = append(cand, i)
 		}
 	}
-	if len(cand) > maxGlobGroup {
+	if len(list) > maxGlobGroup {
 		cand = nil // too many to look at on every write: none grouped
 	}
 	if len(cand) < 2 && !grouped {

@@ -3,6 +3,7 @@ package automaton
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -236,4 +237,109 @@ func FuzzGlobGroup(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestGlobGroupBound grows one trie position past maxGlobGroup marks (no
+// group then: a write there looks at no list that long) and shrinks it
+// back (groups of at most maxGlobAlts again), matching as Explain says
+// at every size.
+func TestGlobGroupBound(t *testing.T) {
+	m := New(Config{})
+	n := maxGlobGroup + 8
+	pats := make([]*compiler.Pattern, n)
+	for i := range pats {
+		src := fmt.Sprintf(`{"k":[{"wildcard":"arn:aws:*:r%d:*:instance/i-*"}]}`, i)
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pats[i] = p
+	}
+	check := func(live func(i int) bool, wantGrouped int) {
+		t.Helper()
+		if got := groupedGlobs(m); got != wantGrouped {
+			t.Fatalf("%d grouped, want %d", got, wantGrouped)
+		}
+		for _, r := range []int{0, 7, maxGlobAlts, maxGlobGroup, n - 1} {
+			ev := []byte(fmt.Sprintf(`{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","k":"arn:aws:ec2:r%d:1:instance/i-0"}`, r))
+			got := matchSets(t, m, ev)
+			for i := range pats {
+				want := i == r && live(i)
+				for path, set := range got {
+					if set[ID(strconv.Itoa(i))] != want {
+						t.Fatalf("%s: r%d on region r%d: %v, want %v", path, i, r, !want, want)
+					}
+				}
+			}
+		}
+	}
+	for i, p := range pats {
+		if err := m.Add(ID(strconv.Itoa(i)), p); err != nil {
+			t.Fatal(err)
+		}
+		switch i + 1 {
+		case maxGlobAlts + 1: // a group of maxGlobAlts, one alone
+			check(func(k int) bool { return k <= i }, maxGlobAlts)
+		case maxGlobGroup:
+			check(func(k int) bool { return k <= i }, maxGlobGroup)
+		case maxGlobGroup + 1:
+			check(func(k int) bool { return k <= i }, 0)
+		}
+	}
+	check(func(int) bool { return true }, 0)
+	for i := n - 1; i >= maxGlobGroup; i-- {
+		m.Delete(ID(strconv.Itoa(i)))
+	}
+	check(func(k int) bool { return k < maxGlobGroup }, maxGlobGroup)
+}
+
+// TestGlobGroupBoundMarks holds the bound for marks that are not globs:
+// a plain mark that takes a grouped list past maxGlobGroup ends its
+// groups, so that no longer list has one (a write there would not look),
+// and a removal that brings it back groups it again.
+func TestGlobGroupBoundMarks(t *testing.T) {
+	var root *node
+	created, nkeys := 0, 0
+	const lit = ":instance/i-"
+	key := append([]byte{tagString}, lit...)
+	at := func() []mark {
+		n := root.child(tagString)
+		for _, b := range []byte(lit) {
+			if n.seg != "" {
+				return n.passMarks()
+			}
+			n = n.child(b)
+		}
+		return n.passMarks()
+	}
+	grouped := func() int {
+		c := 0
+		for _, mk := range at() {
+			if mk.verify == verifyGlob && mk.check.glob.alts != nil {
+				c++
+			}
+		}
+		return c
+	}
+	for i := 0; i < maxGlobGroup; i++ {
+		g := compiler.Glob{Parts: strings.Split(fmt.Sprintf("arn:aws:*:r%d:*:instance/i-*", i), "*")}
+		mk := mark{pred: int32(i), verify: verifyGlob, check: &markCheck{glob: newGlobCheck(g, trieInfix, lit)}}
+		root = insert(root, key, placePass, 0, 0, mk, 1, &created, &nkeys)
+	}
+	if got := grouped(); got != maxGlobGroup {
+		t.Fatalf("%d of %d grouped", got, maxGlobGroup)
+	}
+	for i := 0; i < 3; i++ {
+		root = insert(root, key, placePass, 0, 0, mark{pred: int32(1000 + i)}, 1, &created, &nkeys)
+		if got := grouped(); got != 0 {
+			t.Fatalf("%d marks: %d grouped", len(at()), got)
+		}
+	}
+	removed := 0
+	for _, p := range []int32{5, 1000, 1001} {
+		root = remove(root, key, func(mk *mark) bool { return mk.pred == p }, 1, &removed, &nkeys)
+	}
+	if got, want := grouped(), maxGlobGroup-1; len(at()) != maxGlobGroup || got != want {
+		t.Fatalf("%d marks: %d grouped, want %d", len(at()), got, want)
+	}
 }

@@ -25,15 +25,21 @@ func (mt *Matcher) infixes(pm *pathMatcher, val []byte) {
 		return // no glob here has the value's ends (infixEnds)
 	}
 	if f.pairs == 0 {
-		for i, b := range val {
-			if f.first[b>>6]&(1<<(b&63)) != 0 {
+		for i := f.from; i < len(val); i++ {
+			if b := val[i]; f.first[b>>6]&(1<<(b&63)) != 0 {
 				mt.infixWalk(n, val[i:], val)
 			}
 		}
 		return
 	}
-	for j := f.next(val, 0); j >= 0; j = f.next(val, j+1) {
-		if mt.infixAt(n, f, val, j) {
+	if f.lit == "" {
+		for j := f.next(val, f.from); j >= 0; j = f.next(val, j+1) {
+			mt.infixWalk(n, val[j:], val)
+		}
+		return
+	}
+	for j := f.next(val, f.from); j >= 0; j = f.next(val, j+1) {
+		if mt.infixLit(n, f, val, j) {
 			return
 		}
 	}
@@ -110,22 +116,17 @@ func (f *infixFilter) next(val []byte, i int) int {
 	return -1
 }
 
-// infixAt runs the infix trie from offset j of val, where a pair of the
-// filter starts, and tells that the trie is done with the value (its one
-// literal was found).
-func (mt *Matcher) infixAt(n *node, f *infixFilter, val []byte, j int) bool {
-	if lit := f.lit; lit != "" {
-		// j+len(lit) <= len(val): the pair's second byte is the
-		// literal's last.
-		if string(val[j:j+len(lit)]) != lit {
-			return false
-		}
-		mt.infixOff = j
-		mt.fireAll(n.more.pass, val)
-		return f.once || mt.allHit(n.more.pass)
+// infixLit compares the trie's one literal at offset j of val, where
+// its first and last byte are (j+len(lit) <= len(val)), fires its marks
+// where it is there, and tells that the trie is done with the value.
+func (mt *Matcher) infixLit(n *node, f *infixFilter, val []byte, j int) bool {
+	lit := f.lit
+	if string(val[j:j+len(lit)]) != lit {
+		return false
 	}
-	mt.infixWalk(n, val[j:], val)
-	return false
+	mt.infixOff = j
+	mt.fireAll(n.more.pass, val)
+	return f.once || mt.allHit(n.more.pass)
 }
 
 // allHit tells that the leaf has a hit of every mark's predicate (an
@@ -248,6 +249,10 @@ type infixFilter struct {
 	// not searched (infixEnds).
 	nends int
 	ends  [maxInfixEnds]globEnds
+	// from is where a literal may start at the earliest: the shortest
+	// head of the trie's globs ("arn:aws:*:us-east-1:*:instance/i-*"
+	// is not looked for in "arn:aws:"), 0 where a mark is not a glob.
+	from int
 }
 
 // globEnds is what globCheck.ends compares: a value's first and last
@@ -276,9 +281,11 @@ func (f *infixFilter) endsFit(val []byte) bool {
 // from n is a glob with a head or a tail ("*State*n", "*State*tion":
 // a detail-type that ends in neither is not searched for "State"), they
 // are at most maxInfixEnds distinct, and the trie is small enough to
-// look at (maxInfixVisit nodes).
+// look at (maxInfixVisit nodes); and from, where every mark is a glob
+// with a head.
 func infixEnds(n *node, f *infixFilter) {
 	visits := 0
+	from, ends := -1, true
 	var walk func(x *node) bool
 	walk = func(x *node) bool {
 		if visits++; visits > maxInfixVisit {
@@ -286,17 +293,19 @@ func infixEnds(n *node, f *infixFilter) {
 		}
 		for _, mk := range x.passMarks() {
 			if mk.verify != verifyGlob {
-				return false
+				from, ends = 0, false
+				continue
 			}
 			g := mk.check.glob
-			e := globEnds{g.headW, g.headMask, g.tailW, g.tailMask}
-			if e.headMask == 0 && e.tailMask == 0 {
-				return false // "*ab*c*": any value may hold it
+			if from < 0 || len(g.head) < from {
+				from = len(g.head)
 			}
-			if !slices.Contains(f.ends[:f.nends], e) {
-				if f.nends == maxInfixEnds {
-					return false
-				}
+			e := globEnds{g.headW, g.headMask, g.tailW, g.tailMask}
+			switch {
+			case !ends, slices.Contains(f.ends[:f.nends], e):
+			case e.headMask == 0 && e.tailMask == 0, f.nends == maxInfixEnds:
+				ends = false // "*ab*c*": any value may hold it
+			default:
 				f.ends[f.nends] = e
 				f.nends++
 			}
@@ -308,8 +317,12 @@ func infixEnds(n *node, f *infixFilter) {
 		}
 		return true
 	}
-	if !walk(n) {
+	ok := walk(n)
+	if !ok || !ends {
 		f.nends = 0
+	}
+	if ok && from > 0 {
+		f.from = from
 	}
 }
 

@@ -103,22 +103,25 @@ func TestInfixEnds(t *testing.T) {
 	cases := []struct {
 		globs []string
 		nends int
+		from  int
 		vals  map[string]bool // value: searched
 	}{
-		{[]string{"*State*n", "*State*tion", "*State*n"}, 2, map[string]bool{
+		{[]string{"*State*n", "*State*tion", "*State*n"}, 2, 0, map[string]bool{
 			"EC2 Instance State-change Notification": true, "Object Created": false, "AWS API Call via CloudTrail": false,
 			"a short n": true, "x State-of-the-art station": true,
 		}},
-		{[]string{"arn:aws:*:us-east-1:*:instance/i-*"}, 1, map[string]bool{
+		{[]string{"arn:aws:*:us-east-1:*:instance/i-*", "arn:aws:*:eu-west-1:*:instance/i-*"}, 1, 8, map[string]bool{
 			"arn:aws:ec2:us-east-1:1:instance/i-0": true, "arn:aws-cn:ec2:x:instance/i-0": false, "xarn:aws:": false,
 		}},
-		{[]string{"a-very-long-head-part*State-of-the-art-middle-part*and-a-long-tail"}, 1, map[string]bool{
+		{[]string{"a-very-long-head-part*State-of-the-art-middle-part*and-a-long-tail", "arn:aws:*:us-east-1:*:the-long-instance/i-*"}, 2, 8, map[string]bool{
 			"a-very-long-head-part State and-a-long-tail": true, "a-very-lxng-head-part State and-a-long-tail": true,
 			"a-very-long State -long-tail": true, "b-very-long State -long-tail": false,
 		}},
-		{[]string{"*State*n", "*State*"}, 0, nil},
-		{[]string{"a*State*1", "b*State*2", "c*State*3", "d*State*4", "e*State*5"}, 0, nil},
-		{[]string{"a*State*1", "b*State*2", "c*State*3", "d*State*4"}, 4, map[string]bool{"a State 1": true, "a State 2": false, "d-State-4": true}},
+		{[]string{"*State*n", "*State*"}, 0, 0, nil},
+		{[]string{"ab*State*n", "abc*State*"}, 2, 2, nil},
+		{[]string{"ab*State*n", "*State*"}, 0, 0, nil},
+		{[]string{"a*State*1", "b*State*2", "c*State*3", "d*State*4", "e*State*5"}, 0, 1, nil},
+		{[]string{"a*State*1", "b*State*2", "c*State*3", "d*State*4"}, 4, 1, map[string]bool{"a State 1": true, "a State 2": false, "d-State-4": true}},
 	}
 	for _, c := range cases {
 		var root *node
@@ -136,8 +139,8 @@ func TestInfixEnds(t *testing.T) {
 			root = insert(root, append([]byte{tagString}, lit...), placePass, 0, 0, mk, 1, &created, &nkeys)
 		}
 		_, f := infixStart(root)
-		if f.nends != c.nends {
-			t.Errorf("%q: %d ends, want %d", c.globs, f.nends, c.nends)
+		if f.nends != c.nends || f.from != c.from {
+			t.Errorf("%q: %d ends, from %d, want %d, %d", c.globs, f.nends, f.from, c.nends, c.from)
 			continue
 		}
 		for v, want := range c.vals {

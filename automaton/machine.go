@@ -71,9 +71,12 @@ type Machine struct {
 	predKeys map[string]*predW
 	clauses  map[string]*clauseW
 	predIDs  idAllocator
-	pats     idAllocator
-	scratch  writeScratch
-	pathIdx  map[inputPath]int32 // stable index of a path for matcher scratch
+	// needIDs: the machine has had more than needIDsFrom predicates, and
+	// its anchor entries name predicates, no longer masks (anchorNeed).
+	needIDs bool
+	pats    idAllocator
+	scratch writeScratch
+	pathIdx map[inputPath]int32 // stable index of a path for matcher scratch
 	// By path index: the live fields at each path (of each pattern's
 	// clauses), the distinct values its tries hold (see insert), and the
 	// path.
@@ -95,6 +98,8 @@ type snapshot struct {
 	predCap int32 // predicate ids are below this
 	patCap  int32
 	pathCap int32
+	// needIDs: every anchor entry names predicates (Machine.needIDs).
+	needIDs bool
 }
 
 // subMachine is the automaton for one kind of input.

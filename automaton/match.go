@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"unsafe"
 
 	"github.com/patternc/patternc/compiler"
 )
@@ -71,8 +72,12 @@ type Matcher struct {
 	fired  []int32
 	nfired int32
 	// firedBits has bit id%64 set for each predicate with hits, in fired
-	// or not.
+	// or not; with marks (a large machine), firedMark[p] is mark instead
+	// when predicate p has hits in this input (fired.go).
 	firedBits uint64
+	firedMark []uint8
+	mark      uint8
+	marks     bool
 	hits      []hitRec
 	excls     []exclRec
 	// abEx[p] is the epoch in which a leaf fired an exclusion of the
@@ -277,6 +282,7 @@ func (mt *Matcher) begin() {
 		n := int(s.predCap) + int(s.predCap)/4 + 16
 		mt.pred = make([]predState, n)
 		mt.fired = make([]int32, n)
+		mt.firedMark = make([]uint8, n)
 		mt.abEx = make([]uint32, n)
 	}
 	if int(s.pathCap) > len(mt.pathLeaves) {
@@ -341,7 +347,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.valBuf = mt.valBuf[:0]
 	mt.paths = mt.paths[:0]
 	mt.nfired = 0
-	mt.firedBits = 0
+	mt.startFired()
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
 	mt.arrHits = false
@@ -389,7 +395,7 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 							mt.fired[mt.nfired] = p
 							mt.nfired++
 						}
-						mt.firedBits |= 1 << (p & 63)
+						mt.setFired(p)
 					} else if mt.hits[ps.head].leaf != 0 {
 						mt.hit(p, 0)
 					}
@@ -616,7 +622,7 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 						mt.fired[mt.nfired] = p
 						mt.nfired++
 					}
-					mt.firedBits |= 1 << (p & 63)
+					mt.setFired(p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -635,7 +641,7 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 						mt.fired[mt.nfired] = p
 						mt.nfired++
 					}
-					mt.firedBits |= 1 << (p & 63)
+					mt.setFired(p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -713,7 +719,7 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 						mt.fired[mt.nfired] = p
 						mt.nfired++
 					}
-					mt.firedBits |= 1 << (p & 63)
+					mt.setFired(p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -791,7 +797,7 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 						mt.fired[mt.nfired] = p
 						mt.nfired++
 					}
-					mt.firedBits |= 1 << (p & 63)
+					mt.setFired(p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -852,7 +858,7 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 						mt.fired[mt.nfired] = p
 						mt.nfired++
 					}
-					mt.firedBits |= 1 << (p & 63)
+					mt.setFired(p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -1080,7 +1086,7 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 				mt.fired[mt.nfired] = mk.pred
 				mt.nfired++
 			}
-			mt.firedBits |= 1 << (mk.pred & 63)
+			mt.setFired(mk.pred)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(mk.pred, 0)
 		}
@@ -1093,12 +1099,12 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 // function of its own, with its append, it does not inline, and would
 // cost a call per predicate fired.)
 func (mt *Matcher) stamp(ids []int32) {
-	// The fired list's end and bits in registers for the loop (a slot of
-	// a list of values stamps several: a city in a dozen city lists);
-	// hit, for a predicate fired before, changes neither.
+	// The fired list's end in a register for the loop (a slot of a list
+	// of values stamps several: a city in a dozen city lists); hit, for
+	// a predicate fired before, does not change it.
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	pred, fired := mt.pred, mt.fired
-	n, bits := mt.nfired, mt.firedBits
+	n := mt.nfired
 	for _, p := range ids {
 		ps := &pred[p]
 		if ps.epoch != epoch {
@@ -1107,12 +1113,12 @@ func (mt *Matcher) stamp(ids []int32) {
 				fired[n] = p
 				n++
 			}
-			bits |= 1 << (p & 63)
+			mt.setFired(p)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(p, 0)
 		}
 	}
-	mt.nfired, mt.firedBits = n, bits
+	mt.nfired = n
 }
 
 // foldSure tells that mark mk, reached by the value being walked, needs
@@ -1191,7 +1197,7 @@ func (mt *Matcher) hit(p int32, li int32) {
 			mt.fired[mt.nfired] = p
 			mt.nfired++
 		}
-		mt.firedBits |= 1 << (p & 63)
+		mt.setFired(p)
 		if li == 0 {
 			ps.head = 0 // hit 0: the free leaf alone, no record
 			return
@@ -1371,40 +1377,39 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	}
 	// Predicates fired while clauses are decided (lazy ones, computed on
 	// demand) anchor nothing, so the list is walked as it stood.
-	bits := mt.firedBits
-	epoch, snapEpoch := mt.epoch, mt.snapEpoch
-	cands := mt.cands[:0]
-	for _, p := range mt.fired[:mt.nfired] {
+	epoch, snapEpoch, mark, fm, bits := mt.epoch, mt.snapEpoch, mt.mark, mt.firedMark, mt.firedBits
+	// The predicates' records first, in a loop of their own that nothing
+	// waits on, so that their cache misses overlap (the listing loop
+	// below loads each record behind the previous record's entries).
+	total := 0
+	fired := mt.fired[:mt.nfired]
+	for _, p := range fired {
 		ps := &mt.pred[p]
 		if ps.recEpoch < snapEpoch {
 			mt.loadRec(ps, p)
 		}
+		if ps.anchors != 0 {
+			total += len(ps.rec.anchors)
+		}
+	}
+	cands := mt.cands[:0]
+	if total > cap(cands) {
+		cands = slices.Grow(cands, total)
+	}
+	buf := cands[:cap(cands)]
+	n := 0
+	for _, p := range fired {
+		ps := &mt.pred[p]
 		if ps.anchors == 0 {
 			continue
 		}
-		arr := ps.arr == epoch
+		// The entries without their capacity, which is in the record's
+		// next line: a slice passed whole, or resliced, loads it (a
+		// cache miss per fired predicate).
 		anchors := ps.rec.anchors
-		// Every anchored clause is written at the list's end, which
-		// moves past it only when the fired predicates meet its need: a
-		// test without a branch. About two in three fail (a region or a
-		// state the event does not have), in no order a predictor learns,
-		// and each mispredicted branch also held back the loads after it
-		// (mixed-10000: 2-4% faster by the clock for about 500
-		// instructions more per event).
-		n := len(cands)
-		if n+len(anchors) > cap(cands) {
-			cands = slices.Grow(cands, len(anchors))
-		}
-		buf := cands[:cap(cands)]
-		for k := range anchors {
-			a := &anchors[k]
-			buf[n] = candidate{cl: a.cl, arr: arr}
-			if a.need&^bits == 0 {
-				n++
-			}
-		}
-		cands = buf[:n]
+		n = listAnchors(buf, n, unsafe.Slice(unsafe.SliceData(anchors), len(anchors)), fm, mark, bits, ps.arr == epoch)
 	}
+	cands = buf[:n]
 	// The first line of each candidate's record, loaded in a loop of its
 	// own that nothing waits on, so that the loads overlap (deciding the
 	// clauses without it, each waited for its line in turn: 2-3% slower).
@@ -1420,6 +1425,37 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 		mt.cands = cands // grown: keep it
 	}
 	return dst
+}
+
+// listAnchors writes the clauses of anchors at buf[n:], each with arr,
+// and returns n moved past those whose two named predicates have fired
+// (fm, mark: the fired marks). Every clause is written at the list's
+// end, which moves past it only when its predicates have fired: a test
+// without a branch. Most fail (a region or a state the event does not
+// have), in no order a predictor learns, and each mispredicted branch
+// also held back the loads after it (mixed-10000: 2-4% faster by the
+// clock for about 500 instructions more per event). It is a function of its own so that its
+// few values stay in registers: in decideAll's body the compiler kept
+// the loop's counters on the stack around the write barrier's call
+// (mixed-10000: 22 instructions per entry, against 13 here).
+//
+//go:noinline
+func listAnchors(buf []candidate, n int, anchors []anchorRef, fm []uint8, mark uint8, bits uint64, arr bool) int {
+	for k := range anchors {
+		a := &anchors[k]
+		buf[n] = candidate{cl: a.cl, arr: arr}
+		need := a.need
+		// A branch on the form, the same for nearly every entry of a
+		// large machine (needIDs): made while it was small, a mask.
+		if need&needIDs != 0 {
+			if (fm[need&needMax]^mark)|(fm[need>>31&needMax]^mark) == 0 { // needExact
+				n++
+			}
+		} else if need&^bits == 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // decideInOnePass is the most predicates a machine may have for

@@ -58,7 +58,10 @@ func (p *predRec) setRange() {
 // anchorRef is a clause a predicate anchors, with the clause's need
 // beside it: a candidate one of whose other predicates has not fired is
 // dropped without loading its record (a cache miss each at ten thousand
-// rules, where two thirds of the candidates are dropped so).
+// rules, where two thirds of the candidates are dropped so). need is in
+// one of two forms (needMask, needIDs), chosen by the machine's size when
+// the entry is made: a mask for a small machine, two predicate ids for a
+// large one.
 type anchorRef struct {
 	cl   *clauseRec
 	need uint64
@@ -513,17 +516,19 @@ func (m *Machine) orderFields(fields []fieldRec, preds []*predW, anchor int) {
 	}
 }
 
-// needMask is a clause's need, which its anchorRef holds: bit id%64 is
-// set for each predicate the clause requires that fires during the scan
-// (not computed on demand), and run rejects most candidates by comparing
-// it with the bits of the predicates fired in the input, before reading
-// the clause. With the twenty-odd predicates an AWS event fires at ten
-// thousand rules, 32 bits were nearly half set, and half the clauses
-// evaluated failed on a field whose bit another predicate had set.
+// needMask is a clause's need in a small machine, which its anchorRef
+// holds: bit id%64 is set for each predicate the clause requires that
+// fires during the scan (not computed on demand), and run rejects most
+// candidates by comparing it with the bits of the predicates fired in
+// the input, before reading the clause. With the twenty-odd predicates an
+// AWS event fires at ten thousand rules, 32 bits were nearly half set,
+// and half the clauses evaluated failed on a field whose bit another
+// predicate had set. Bit 63 is needIDs' mark: predicates with ids of 63
+// modulo 64 are left out.
 func needMask(fields []fieldRec) uint64 {
 	var m uint64
 	for _, f := range fields {
-		if f.pred >= 0 && !f.lazy && !f.allowAbsent {
+		if f.pred >= 0 && !f.lazy && !f.allowAbsent && f.pred&63 != 63 {
 			m |= 1 << (f.pred & 63)
 		}
 	}

@@ -235,7 +235,9 @@ func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen ui
 				*nkeys++
 			}
 			mm.pass = append(mm.pass, m)
-			if m.verify == verifyGlob {
+			if m.verify == verifyGlob || len(mm.pass) == maxGlobGroup+1 {
+				// Globs are grouped anew where one is added, and no
+				// longer where the list grows past the bound.
 				mm.pass = groupGlobs(mm.pass)
 			}
 		case placeRange:

@@ -64,7 +64,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 							mt.fired[mt.nfired] = p
 							mt.nfired++
 						}
-						mt.firedBits |= 1 << (p & 63)
+						mt.setFired(p)
 					} else if mt.hits[ps.head].leaf != 0 {
 						mt.hit(p, 0)
 					}
@@ -286,7 +286,7 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 			if e.pm != nil {
 				switch load16(d, i) { // i+2 <= len(d)
 				case ':' | '"'<<8:
-					if j := asciiRunEnd(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
+					if j := asciiRunEndMem(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
 						return e, i + 2, passString, j, prev
 					}
 				case ':' | '['<<8:
@@ -294,7 +294,7 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 					case ']':
 						return e, i + 3, passList, -1, prev
 					case '"':
-						if j := asciiRunEnd(d, i+3); uint(j+1) < uint(len(d)) && load16(d, j) == '"'|']'<<8 { // j+2 <= len(d)
+						if j := asciiRunEndMem(d, i+3); uint(j+1) < uint(len(d)) && load16(d, j) == '"'|']'<<8 { // j+2 <= len(d)
 							return e, i + 3, passList, j, prev
 						}
 					}
@@ -304,7 +304,7 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 		}
 		switch load16(d, i) { // i+2 <= len(d)
 		case ':' | '"'<<8:
-			j := asciiRunEnd(d, i+2)
+			j := asciiRunEndMem(d, i+2)
 			// The string's closing quote and the usual ',"' after it
 			// are read as one word.
 			if j+4 <= len(d) && load32(d, j)&0xFFFFFF == '"'|','<<8|'"'<<16 { // j+4 <= len(d)
@@ -320,7 +320,7 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 			case ']':
 				i += 3
 			case '"':
-				j := asciiRunEnd(d, i+3)
+				j := asciiRunEndMem(d, i+3)
 				if uint(j+1) >= uint(len(d)) || load16(d, j) != '"'|']'<<8 { // j+2 <= len(d)
 					return nil, i, passMember, 0, prev
 				}

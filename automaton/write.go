@@ -540,7 +540,10 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			cr.abFirst = abFirstShape(cr.fieldList(), m.preds, full)
 			pr := t.ownPred(cw.anchor)
 			cr.setDecide(pr.id)
-			pr.anchors = append(pr.anchors, anchorRef{cl: cr, need: needMask(cr.fieldList())})
+			if !m.needIDs && m.predIDs.next > needIDsFrom {
+				t.encodeIDs()
+			}
+			pr.anchors = append(pr.anchors, anchorRef{cl: cr, need: anchorNeed(cr.fieldList(), pr.id, m.needIDs)})
 			if pr.lazy() {
 				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
 				if len(pr.anchors) == 1 {
@@ -982,6 +985,7 @@ func (t *tx) commit() {
 	}
 	s := t.snap
 	s.predCap = t.m.predIDs.next
+	s.needIDs = t.m.needIDs
 	s.patCap = t.m.pats.next
 	s.pathCap = t.m.paths.next
 	t.m.states += t.states
