@@ -1099,20 +1099,26 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 // function of its own, with its append, it does not inline, and would
 // cost a call per predicate fired.)
 func (mt *Matcher) stamp(ids []int32) {
-	epoch := mt.epoch
+	// The fired list's end in a register for the loop (a slot of a list
+	// of values stamps several: a city in a dozen city lists); hit, for
+	// a predicate fired before, does not change it.
+	epoch, snapEpoch := mt.epoch, mt.snapEpoch
+	pred, fired := mt.pred, mt.fired
+	n := mt.nfired
 	for _, p := range ids {
-		ps := &mt.pred[p]
+		ps := &pred[p]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
-			if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-				mt.fired[mt.nfired] = p
-				mt.nfired++
+			if ps.anchors != 0 || ps.recEpoch < snapEpoch { // see fired
+				fired[n] = p
+				n++
 			}
 			mt.setFired(p)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(p, 0)
 		}
 	}
+	mt.nfired = n
 }
 
 // foldSure tells that mark mk, reached by the value being walked, needs
