@@ -178,8 +178,19 @@ func FuzzScanner(f *testing.F) {
 	f.Add([]byte(`{"z":[{"q":"\ud83d\ude00"}],"a":[null], "n": -0.5e+3}`))
 	f.Add([]byte(`{"b":{"c":["x",{"d":1}]},"skip":{"deep":[[[{}]]]}}`))
 	f.Add([]byte("{\"s\":\"caf\xe9\",\"b\":{\"c\":\"x\"},\"n\xff\":1}"))
+	f.Add([]byte(`{"a":"Z\u00fcrich","b":{"c":"\u6771\u4eac\ud83d\ude00"}}`))
+	f.Add([]byte(`{"a":"say \"hi\"\/","b":{"c":"\u6771\u4eac\ud83d\ude00\u"}}`))
+	f.Add([]byte(`{"b":{"c":"x"},"a":"Z\u00fcrich}`))
+	// Keys looked up in their escaped forms (escforms.go), and the same
+	// paths without: the same answers and errors.
+	forms := compileAll(f, compiler.EventBridge, `{"a":["Zürich","say \"hi\"/"]}`, `{"b":{"c":["東京😀","x"]}}`)
+	noForms := compileAll(f, compiler.EventBridge, `{"a":["Zurich"]}`, `{"b":{"c":["x"]}}`)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, err := m.Match(data)
+		_, ferr := forms.Match(data)
+		if _, nerr := noForms.Match(data); fmt.Sprint(ferr) != fmt.Sprint(nerr) {
+			t.Fatalf("%q: with forms %v, without %v", data, ferr, nerr)
+		}
 		if !utf8.Valid(data) {
 			if err == nil {
 				t.Fatalf("scanner accepts text that is not UTF-8: %q", data)

@@ -19,7 +19,7 @@ func TestGlobIndex(t *testing.T) {
 		`*/2021/*.jpg`, `*/2022/*.jpg`, `*/2021/*.png`, `*.jpg`, `*file-3*`, `*file-37*`, `*file-37*.gz`,
 		`arn:aws:*:us-east-1:*:instance/i-*`, `arn:aws:*:eu-west-1:*:instance/i-*`,
 		`*State*Notification`, `*State*tion`, `*State*n`, `*St*ate*`, `x*State*y`,
-		`a\\*b*`, `*\\**`, `*a\\*`, `\\\\*x`, `*\\\\*`, `a**`, `*aa*aa*`, `*aaa*`,
+		`a\\*b*`, `*\\**`, `*a\\*`, `\\\\*x`, `*\\\\*`, `a**`, `*aa*aa*`, `*aaa*`, `ab*cdefgh*`, `abc*cdefgh*x`,
 	}
 	values := []string{
 		"", "a", "b", "ab", "ba", "abc", "abab", "ababab", "aab", "abcab", "bc", "xbyc",
@@ -28,6 +28,7 @@ func TestGlobIndex(t *testing.T) {
 		"arn:aws:ec2:us-east-1:123:instance/i-0abc", "arn:aws:s3:::bucket", "arn:aws:ec2:eu-west-1:1:instance/i-", "arn:aws:",
 		"EC2 Instance State-change Notification", "State", "Staten", "StateNotification", "xStatey", "xStatStatey",
 		"a*b", "a*bc", `a\b`, "*", "x*", "**", `\x`, `\`, "aaaa", "aaa", "aa", "aaaaa",
+		"abcdefgh", "abccdefghx", "abcdefghx", "abxcdefgh",
 	}
 	var pats []*compiler.Pattern
 	var srcs []string

@@ -29,6 +29,11 @@ type globCheck struct {
 	// or fewer: for a value of eight bytes or more, ends decides all but
 	// whether the key has room between them ("*/2021/*.jpg").
 	wordEnds bool
+	// alts is the group of globs of the same trie position the glob is
+	// one of, alike but for one middle part (globalts.go), nil for none;
+	// lead: the member fireAll verifies the group at.
+	alts *globAlts
+	lead bool
 }
 
 const (

@@ -21,16 +21,25 @@ import (
 func (mt *Matcher) infixes(pm *pathMatcher, val []byte) {
 	f := pm.infixFirst
 	n := pm.infixStr
+	if f.nends > 0 && len(val) >= 8 && !f.endsFit(val) {
+		return // no glob here has the value's ends (infixEnds)
+	}
 	if f.pairs == 0 {
-		for i, b := range val {
-			if f.first[b>>6]&(1<<(b&63)) != 0 {
+		for i := f.from; i < len(val); i++ {
+			if b := val[i]; f.first[b>>6]&(1<<(b&63)) != 0 {
 				mt.infixWalk(n, val[i:], val)
 			}
 		}
 		return
 	}
-	for j := f.next(val, 0); j >= 0; j = f.next(val, j+1) {
-		if mt.infixAt(n, f, val, j) {
+	if f.lit == "" {
+		for j := f.next(val, f.from); j >= 0; j = f.next(val, j+1) {
+			mt.infixWalk(n, val[j:], val)
+		}
+		return
+	}
+	for j := f.next(val, f.from); j >= 0; j = f.next(val, j+1) {
+		if mt.infixLit(n, f, val, j) {
 			return
 		}
 	}
@@ -107,22 +116,17 @@ func (f *infixFilter) next(val []byte, i int) int {
 	return -1
 }
 
-// infixAt runs the infix trie from offset j of val, where a pair of the
-// filter starts, and tells that the trie is done with the value (its one
-// literal was found).
-func (mt *Matcher) infixAt(n *node, f *infixFilter, val []byte, j int) bool {
-	if lit := f.lit; lit != "" {
-		// j+len(lit) <= len(val): the pair's second byte is the
-		// literal's last.
-		if string(val[j:j+len(lit)]) != lit {
-			return false
-		}
-		mt.infixOff = j
-		mt.fireAll(n.more.pass, val)
-		return f.once || mt.allHit(n.more.pass)
+// infixLit compares the trie's one literal at offset j of val, where
+// its first and last byte are (j+len(lit) <= len(val)), fires its marks
+// where it is there, and tells that the trie is done with the value.
+func (mt *Matcher) infixLit(n *node, f *infixFilter, val []byte, j int) bool {
+	lit := f.lit
+	if string(val[j:j+len(lit)]) != lit {
+		return false
 	}
-	mt.infixWalk(n, val[j:], val)
-	return false
+	mt.infixOff = j
+	mt.fireAll(n.more.pass, val)
+	return f.once || mt.allHit(n.more.pass)
 }
 
 // allHit tells that the leaf has a hit of every mark's predicate (an
@@ -140,34 +144,79 @@ func (mt *Matcher) allHit(marks []mark) bool {
 // infixWalk is walkFrom for the infix trie, which holds pass marks only
 // (no ends, no byte ranges, never reversed): most walks start at an
 // offset whose first byte fits and end a byte or two later, so the loop
-// keeps to what such a walk needs and compares short runs in line.
+// keeps to what such a walk needs. As in walkFrom, a seg of 4 to 16
+// bytes is compared as two words, one plain mark ("*file-3*") is
+// stamped and a node of up to four keys stepped without a call.
 func (mt *Matcher) infixWalk(n *node, val, orig []byte) {
 	i := 0
 	for {
 		if seg := n.seg; len(seg) > 0 {
-			if len(val)-i < len(seg) {
+			l := len(seg)
+			if len(val)-i < l {
 				return
 			}
-			if len(seg) <= 8 {
-				for k := 0; k < len(seg); k++ {
+			if l < 4 {
+				for k := 0; k < l; k++ {
 					if val[i+k] != seg[k] {
 						return
 					}
 				}
-			} else if string(val[i:i+len(seg)]) != seg {
+			} else if v, s := val[i:i+l], stringBytes(seg); l < 8 {
+				if load32(v, 0) != load32(s, 0) || load32(v, l-4) != load32(s, l-4) {
+					return
+				}
+			} else if l <= 16 {
+				if load64(v, 0) != load64(s, 0) || load64(v, l-8) != load64(s, l-8) {
+					return
+				}
+			} else if string(v) != seg {
 				return
 			}
-			i += len(seg)
+			i += l
 		}
 		if more := n.more; more != nil && len(more.pass) > 0 {
-			mt.infixOff = len(orig) - len(val)
-			mt.fireAll(more.pass, orig)
+			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].verify == verifyNone && pass[0].ab == nil {
+				p := pass[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					ps.epoch, ps.head = mt.epoch, 0
+					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+						mt.fired[mt.nfired] = p
+						mt.nfired++
+					}
+					mt.firedBits |= 1 << (p & 63)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.infixOff = len(orig) - len(val)
+				mt.fireAll(pass, orig)
+			}
 		}
 		if i == len(val) {
 			return
 		}
-		if n = n.child(val[i]); n == nil {
+		b := val[i]
+		switch keys := n.keys; len(keys) {
+		case 0:
 			return
+		case 1:
+			if keys[0] != b {
+				return
+			}
+			n = n.kids[0]
+		case 2, 3, 4:
+			k := 0
+			for k < len(keys) && keys[k] != b {
+				k++
+			}
+			if k == len(keys) {
+				return
+			}
+			n = n.kids[k]
+		default:
+			if n = n.child(b); n == nil {
+				return
+			}
 		}
 		i++
 	}
@@ -194,6 +243,87 @@ type infixFilter struct {
 	// each place the literal is found (markCheck.part).
 	once  bool
 	first [4]uint64 // the set of the literals' first bytes
+	// nends: every mark of the trie is a glob with a head or a tail,
+	// and these are their first and last words (globCheck.ends): a value
+	// of eight bytes or more whose ends fit none meets no mark, and is
+	// not searched (infixEnds).
+	nends int
+	ends  [maxInfixEnds]globEnds
+	// from is where a literal may start at the earliest: the shortest
+	// head of the trie's globs ("arn:aws:*:us-east-1:*:instance/i-*"
+	// is not looked for in "arn:aws:"), 0 where a mark is not a glob.
+	from int
+}
+
+// globEnds is what globCheck.ends compares: a value's first and last
+// word, masked.
+type globEnds struct {
+	headW, headMask, tailW, tailMask uint64
+}
+
+// maxInfixEnds bounds the distinct ends an infix filter compares a value
+// with before its search.
+const maxInfixEnds = 4
+
+// endsFit tells whether the first and last word of val (eight bytes or
+// more) fit the ends of some glob of the trie.
+func (f *infixFilter) endsFit(val []byte) bool {
+	x, y := load64(val, 0), load64(val, len(val)-8)
+	for _, e := range f.ends[:f.nends] {
+		if x&e.headMask == e.headW && y&e.tailMask == e.tailW {
+			return true
+		}
+	}
+	return false
+}
+
+// infixEnds sets the filter's ends where every mark of the infix trie
+// from n is a glob with a head or a tail ("*State*n", "*State*tion":
+// a detail-type that ends in neither is not searched for "State"), they
+// are at most maxInfixEnds distinct, and the trie is small enough to
+// look at (maxInfixVisit nodes); and from, where every mark is a glob
+// with a head.
+func infixEnds(n *node, f *infixFilter) {
+	visits := 0
+	from, ends := -1, true
+	var walk func(x *node) bool
+	walk = func(x *node) bool {
+		if visits++; visits > maxInfixVisit {
+			return false
+		}
+		for _, mk := range x.passMarks() {
+			if mk.verify != verifyGlob {
+				from, ends = 0, false
+				continue
+			}
+			g := mk.check.glob
+			if from < 0 || len(g.head) < from {
+				from = len(g.head)
+			}
+			e := globEnds{g.headW, g.headMask, g.tailW, g.tailMask}
+			switch {
+			case !ends, slices.Contains(f.ends[:f.nends], e):
+			case e.headMask == 0 && e.tailMask == 0, f.nends == maxInfixEnds:
+				ends = false // "*ab*c*": any value may hold it
+			default:
+				f.ends[f.nends] = e
+				f.nends++
+			}
+		}
+		for _, k := range x.kids {
+			if !walk(k) {
+				return false
+			}
+		}
+		return true
+	}
+	ok := walk(n)
+	if !ok || !ends {
+		f.nends = 0
+	}
+	if ok && from > 0 {
+		f.from = from
+	}
 }
 
 // match returns the high bit of each byte of x at which a pair starts,
@@ -228,6 +358,7 @@ func infixStart(infix *node) (*node, *infixFilter) {
 		return nil, nil
 	}
 	f := &infixFilter{}
+	infixEnds(n, f)
 	var pairs [][2]int // second byte -1: any
 	if seg := n.seg; len(seg) > 0 {
 		f.first[seg[0]>>6] |= 1 << (seg[0] & 63)

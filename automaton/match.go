@@ -102,6 +102,8 @@ type Matcher struct {
 	// (tests of the word-wise reader).
 	byteNames bool
 	check     trustCheck
+	// memo guesses the next member name MatchTrusted reads (namememo.go).
+	memo *nameMemo
 }
 
 type arrayStep struct {
@@ -1032,6 +1034,14 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 				mt.fire(mk, orig)
 				continue
 			}
+			if g.alts != nil {
+				// A group is verified as one, at its lead
+				// (globalts.go).
+				if g.lead {
+					mt.fireGroup(g, orig)
+				}
+				continue
+			}
 			// fire's verification of a glob for the free leaf, in line
 			// (the usual wildcard mark): nothing to verify where the
 			// leaf has the predicate's hit already (hitByLeaf), and the
@@ -1482,8 +1492,19 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 		if ps.anchors == 0 {
 			continue
 		}
-		arr := ps.arr == epoch
 		anchors := ps.rec.anchors
+		if cl := anchors[0].cl; len(anchors) == 1 && cl.kind == decideAlone {
+			// The usual predicate of a list of values (a city of
+			// several, a bucket's names): its one clause is its field
+			// alone, met by its firing; decided without the loop.
+			if pats := cl.pats; len(pats) == 1 && cl.once { // see appendPats
+				dst = append(dst, pats[0].id)
+			} else {
+				dst = mt.appendPats(dst, cl)
+			}
+			continue
+		}
+		arr := ps.arr == epoch
 		for k := range anchors {
 			if a := &anchors[k]; a.need&^bits == 0 {
 				// decideCand, with the usual ways written out: a call

@@ -27,6 +27,9 @@ type scope struct {
 	slots []nameSlot
 	shift uint8
 	lens  uint64 // bit len%64 of every name
+	// id tells the scopes of a machine apart in a Matcher's nameMemo
+	// (its copies keep it).
+	id uint32
 }
 
 type scopeName struct {
@@ -260,6 +263,16 @@ func (s *subMachine) buildScopes() {
 		if e.below && k != "" {
 			scopes[k] = &scope{path: k}
 		}
+	}
+	// Ids in the order of the paths, so that a machine's Matchers
+	// remember names (nameMemo) the same way from run to run.
+	paths := make([]string, 0, len(scopes))
+	for k := range scopes {
+		paths = append(paths, k)
+	}
+	sort.Strings(paths)
+	for n, k := range paths {
+		scopes[k].id = uint32(n + 1)
 	}
 	for k, e := range s.index {
 		if e.below && k != "" {

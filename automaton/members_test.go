@@ -265,7 +265,8 @@ func FuzzWordNames(f *testing.F) {
 // TestNameStops holds nameStops to its byte-wise definition: the lowest
 // flagged byte of any word is its first quote, backslash or control
 // character (none flagged when it has none); asciiStops to the same with
-// the bytes over 0x7F, and wordNameStops with the dot too.
+// the bytes over 0x7F (and asciiStopsMem to asciiStops), and
+// wordNameStops with the dot too.
 func TestNameStops(t *testing.T) {
 	first := func(b []byte) int {
 		for k, c := range b {
@@ -305,6 +306,9 @@ func TestNameStops(t *testing.T) {
 		}
 		if want := firstASCII(b); got != want {
 			t.Fatalf("% x: asciiStops says byte %d, the first stop or non-ASCII byte is byte %d", b, got, want)
+		}
+		if x := load64(b, 0); asciiStopsMem(x) != asciiStops(x) {
+			t.Fatalf("% x: asciiStopsMem %#x, asciiStops %#x", b, asciiStopsMem(x), asciiStops(x))
 		}
 		got = 8
 		if m := wordNameStops(load64(b, 0)); m != 0 {

@@ -35,15 +35,8 @@ func numberShape(d []byte, i int) (int, numShape) {
 	if end, intEnd := numberWords(d, i); end >= 0 {
 		return end, numShape{intEnd: intEnd - i, frac: intEnd < end}
 	}
-	if n := len(d) - i; n < 17 {
-		// Too near the end for numberWords' loads, as the last member
-		// of an event often is: read a zero-padded copy (a zero byte
-		// ends a number as the end of the input does).
-		var pad [32]byte
-		copy(pad[:], d[i:])
-		if end, intEnd := numberWords(pad[:], 0); end >= 0 && end <= n {
-			return i + end, numShape{intEnd: intEnd, frac: intEnd < end}
-		}
+	if end, intEnd := numberTail(d, i); end >= 0 {
+		return end, numShape{intEnd: intEnd - i, frac: intEnd < end}
 	}
 	return numberShapeSlow(d, i)
 }
@@ -62,7 +55,7 @@ func numberWords(d []byte, i int) (end, intEnd int) {
 		j++
 	}
 	if j+16 > len(d) {
-		return -1, 0
+		return -1, 0 // numberTail reads it (a call here would cost every number a frame)
 	}
 	x := load64(d, j)
 	k := bits.TrailingZeros64(nonDigits(x)) >> 3
@@ -97,6 +90,66 @@ func numberWords(d []byte, i int) (end, intEnd int) {
 		q += 8
 	}
 	return -1, 0
+}
+
+// numberTail is numberWords for a number at d[i] too near the end of d
+// for its loads, as the last member of an event often is, and -1 for any
+// other: it reads the two words at its digits with zero bytes past the
+// end (paddedWord), and a zero byte ends a number as the end of the input
+// does. (A zero-padded copy read by numberWords cost the last number of
+// an event about 150 instructions, with the calls.)
+func numberTail(d []byte, i int) (end, intEnd int) {
+	j := i
+	if d[j] == '-' {
+		j++
+	}
+	if j+16 <= len(d) {
+		return -1, 0 // numberWords' number, or one it does not read
+	}
+	var x, y uint64
+	if len(d) >= 8 {
+		x, y = paddedWord(d, j), paddedWord(d, j+8)
+	} else {
+		for k := len(d) - 1; k >= j; k-- {
+			x = x<<8 | uint64(d[k])
+		}
+	}
+	k := bits.TrailingZeros64(nonDigits(x)) >> 3
+	if uint(k-1) >= 7 || byte(x) == '0' && k > 1 {
+		return -1, 0 // no digit, eight or more, or a leading zero
+	}
+	intEnd = j + k
+	if c := byte(x >> (k * 8)); c != '.' {
+		if c|0x20 == 'e' {
+			return -1, 0
+		}
+		return intEnd, intEnd
+	}
+	if m := nonDigits(x + 2<<(k*8)); m != 0 {
+		if f := bits.TrailingZeros64(m); f>>3 > k+1 && byte(x>>(f&^7))|0x20 != 'e' {
+			return j + f>>3, intEnd
+		}
+		return -1, 0 // no digit after the point, or an exponent
+	}
+	if k == 7 && byte(y)-'0' >= 10 {
+		return -1, 0 // the point was the word's last byte, no digit follows
+	}
+	// The fraction goes on into y, which holds a zero byte (j+16 >
+	// len(d)), so it ends there.
+	if f := bits.TrailingZeros64(nonDigits(y)); byte(y>>(f&^7))|0x20 != 'e' {
+		return j + 8 + f>>3, intEnd
+	}
+	return -1, 0
+}
+
+// paddedWord returns the eight bytes at d[k] as load64 reads them, zero
+// bytes past the end of d (len(d) >= 8, k <= len(d)+8): past the end,
+// the last word of d shifted down (a shift of 64 or more leaves 0).
+func paddedWord(d []byte, k int) uint64 {
+	if k+8 <= len(d) {
+		return load64(d, k) // k+8 <= len(d)
+	}
+	return load64(d, len(d)-8) >> (8 * uint(k+8-len(d)))
 }
 
 // numberShapeSlow is numberShape by the byte-wise definition.

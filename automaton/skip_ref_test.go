@@ -2,10 +2,13 @@ package automaton
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/patternc/patternc/compiler"
 )
 
 // skipContainerRef is the byte-wise definition skipContainer is fuzzed
@@ -157,4 +160,41 @@ func damage(r *rand.Rand, data []byte) []byte {
 	d := bytes.Clone(data)
 	d[r.Intn(len(d))] = "{}[],:\" x1"[r.Intn(10)]
 	return d
+}
+
+// TestNumberTail: a number near the end of the input (numberTail, from
+// zero-padded words) is read as the byte-wise scanner reads it, at every
+// distance from the end and from the start of the input.
+func TestNumberTail(t *testing.T) {
+	for _, num := range []string{"0", "-0", "7", "-", "89.28", "1234567", "12345678", "1234567.1", "1234567.", "123.4567890123",
+		"1.5e3", "01", "-1.", "3.25E1", "0.00000001", "1234.56789012345", "-9999999.99999999"} {
+		for _, tail := range []string{"", "}", "}}", ",\"a\":1}", "e", "."} {
+			for pre := 0; pre < 20; pre++ {
+				d := []byte(strings.Repeat(" ", pre) + num + tail)
+				end, sh, err := scanNumberShape(d, pre)
+				got, gotSh := numberShape(d, pre)
+				if (err == nil) != (got >= 0) || (err == nil && (got != end || gotSh != sh)) {
+					t.Fatalf("%q from %d: numberShape %d %+v, scanNumberShape %d %+v %v", d, pre, got, gotSh, end, sh, err)
+				}
+			}
+		}
+	}
+}
+
+// TestEmptyContainers: an empty object or array nobody names, read in
+// line by the object loop, is accepted exactly where it is valid JSON,
+// and a mismatched pair is an error at the same byte as skipContainer's.
+func TestEmptyContainers(t *testing.T) {
+	mt := compileAll(t, compiler.EventBridge, `{"a":["x"]}`).NewMatcher()
+	for _, ev := range []string{`{"x":[]}`, `{"x":{}}`, `{"x":[},"a":"x"}`, `{"x":{]}`, `{"x":[] ,"a":"x"}`, `{"x":[ ]}`,
+		`{"x":{},"y":[],"a":"x"}`, `{"x":[]`, `{"x":[`, `{"x":{}}}`, `{"x":[]]}`} {
+		_, err := mt.Match(nil, []byte(ev))
+		if (err == nil) != json.Valid([]byte(ev)) {
+			t.Errorf("%s: %v", ev, err)
+		}
+		i := strings.Index(ev, ":") + 1
+		if _, want := skipContainer([]byte(ev), i, 1); want != nil && (err == nil || !strings.Contains(err.Error(), want.Error()[strings.Index(want.Error(), "at byte"):])) {
+			t.Errorf("%s: %v, skipContainer says %v", ev, err, want)
+		}
+	}
 }

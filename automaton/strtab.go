@@ -24,6 +24,11 @@ type strTab struct {
 	// long).
 	probe uint8
 	count int // keys
+	// esc is the table of the written forms of the keys with escapes in
+	// them (escforms.go), nil where there are none; escOver: they are
+	// too many (or hash too alike) for one.
+	esc     *strTab
+	escOver bool
 }
 
 // A write keeps a path's table up to date key by key where it can: the
@@ -98,6 +103,7 @@ func (t *strTab) updated(pm *pathMatcher, touched []strTouch) (*strTab, bool) {
 	if c == nil {
 		return t, true // nothing of pm's string branch changed
 	}
+	c.escUpdated(t, pm, touched)
 	return c, true
 }
 
@@ -309,6 +315,7 @@ func buildStrTab(str *node, max int, buf []byte) *strTab {
 			return nil
 		}
 	}
+	t.withEscForms()
 	return t
 }
 

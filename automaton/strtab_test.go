@@ -181,7 +181,7 @@ func TestStrTabUpdates(t *testing.T) {
 		return p
 	}
 	q := func(s string) string { return fmt.Sprintf("%q", s) }
-	updated := 0
+	updated, withForms := 0, 0
 	for step := 0; step < 400; step++ {
 		old := m.snap.Load().sub[inputEvent].index["v"].pm
 		switch k := r.Intn(10); {
@@ -224,10 +224,45 @@ func TestStrTabUpdates(t *testing.T) {
 			if s != nil {
 				checkSlotOne(t, s, want)
 			}
+			checkTabForms(t, pm.strTab, v, s, step)
 		}
+		if pm.strTab.esc != nil {
+			withForms++
+		}
+	}
+	if withForms < 50 {
+		t.Errorf("only %d tables had a table of forms", withForms)
 	}
 	if updated < 50 {
 		t.Errorf("only %d writes updated a table in place of a rebuild", updated)
+	}
+}
+
+// checkTabForms: the written forms of key v (escforms.go), whose slot
+// in tab is s, find what s holds where it is plain, nothing else; a table
+// without forms holds keys without them, or more forms than it may keep.
+func checkTabForms(t *testing.T, tab *strTab, v string, s *strSlot, step int) {
+	t.Helper()
+	var want []mark
+	if s != nil && s.plain {
+		want = slotMarks(s)
+	}
+	for _, f := range escForms(nil, v) {
+		if tab.esc == nil {
+			if want != nil && !tab.escOver {
+				t.Fatalf("step %d: %q: no table of forms", step, v)
+			}
+			continue
+		}
+		if got := slotMarks(tab.esc.find([]byte(f))); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("step %d: form %q of %q finds %v, want %v", step, f, v, got, want)
+		}
+	}
+	if tab.escOver {
+		fresh := *tab
+		if fresh.withEscForms(); !fresh.escOver {
+			t.Fatalf("step %d: a table over its forms, built anew, is not", step)
+		}
 	}
 }
 

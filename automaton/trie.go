@@ -235,6 +235,11 @@ func insert(root *node, key []byte, place markPlace, lo, hi byte, m mark, gen ui
 				*nkeys++
 			}
 			mm.pass = append(mm.pass, m)
+			if m.verify == verifyGlob || len(mm.pass) == maxGlobGroup+1 {
+				// Globs are grouped anew where one is added, and no
+				// longer where the list grows past the bound.
+				mm.pass = groupGlobs(mm.pass)
+			}
 		case placeRange:
 			mm := n.ownMore(gen)
 			mm.rng = append(mm.rng, rangeMark{lo, hi, m})
@@ -340,6 +345,7 @@ func removeAt(root *node, key []byte, drop func(*mark) bool, gen uint64, removed
 			if mm.pass = filterMarks(mm.pass, drop); had && len(mm.pass) == 0 {
 				*nkeys++
 			}
+			mm.pass = groupGlobs(mm.pass)
 			var rng []rangeMark
 			for _, r := range mm.rng {
 				if !drop(&r.m) {

@@ -37,6 +37,9 @@ func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
 	if len(event) > mt.m.cfg.MaxEventSize {
 		return dst, fmt.Errorf("automaton: event is %d bytes, larger than the limit of %d", len(event), mt.m.cfg.MaxEventSize)
 	}
+	if mt.memo == nil {
+		mt.memo = new(nameMemo)
+	}
 	mt.trusted = true
 	dst, err := mt.run(dst, inputEvent, event)
 	mt.trusted = false

@@ -166,9 +166,13 @@ func FuzzTrusted(f *testing.F) {
 	f.Add([]byte(`{"b":{"c":"v"`))
 	f.Add([]byte(`{"a":"x","b":{"c":"w","d":{"e":1}},"b.c":"v2"}`))
 	f.Add([]byte(`{"a":"x","b":{"c":"v","d":{"e":1}},"g":[[1.5,2],{"b":"c"}]}`))
+	// Exact values looked up in their escaped forms (escforms.go).
+	forms := compileAll(f, compiler.EventBridge, `{"a":["Zürich","say \"hi\"/"]}`, `{"b":{"c":["東京😀","x"]}}`).NewMatcher()
+	f.Add([]byte(`{"a":"Z\u00fcrich","b":{"c":"\u6771\u4eac\ud83d\ude00"}}`))
+	f.Add([]byte(`{"a":"say \"hi\"\/","b":{"c":"\u6771\u4eac\ud83d\ude00\u"}}`))
 	mt := m.NewMatcher()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, mt := range []*Matcher{mt, few, five, top} {
+		for _, mt := range []*Matcher{mt, few, five, top, forms} {
 			checkTrustedAnswer(t, mt, data)
 		}
 	})

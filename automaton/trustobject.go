@@ -33,13 +33,16 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 	}
 	// (Tests set byteNames to hold the word-wise name reader to
 	// memberName.)
-	wordEnd := len(d) - 8
+	wordEnd, memoEnd := len(d)-8, len(d)-16
 	if mt.byteNames {
-		wordEnd = -1
+		wordEnd, memoEnd = -1, -9
 	}
 	seen := int32(0)
+	mm, prev := mt.memo, memoStart(sc)
 	for { // at the '"' of a name
-		e, k, st, end := passMembers(d, i, sc, wordEnd)
+		var e *pathEntry
+		var k, st, end int
+		e, k, st, end, prev = passMembers(d, i, sc, memoEnd, mm, prev)
 		i = k
 		switch st {
 		case passString:
@@ -205,54 +208,77 @@ const (
 // matches whose values are plain ASCII strings, the most, up to anything
 // else, which it leaves to object: it returns where it stopped, what is
 // there, and for a member on the way to pattern paths its entry. It
-// calls nothing, so that its few values stay in registers (object's loop
-// calls, and keeps its state on the stack across the calls).
+// calls nothing on its usual way, so that its few values stay in
+// registers (object's loop calls, and keeps its state on the stack
+// across the calls).
 //
-// A name shorter than 16 bytes is read by words while a whole word fits
-// before wordEnd, and looked up by the words read; wordNameStops stops
-// it at a dot too, so a dotted name, like a longer one or one with an
-// escape, a control character or a byte over 0x7F, goes to slowName (no
-// test for a dot on every name that is not the scope's).
-func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int, int) {
+// A name is first compared with the one that followed the last name
+// last time (nameMemo: prev is the last name's node), where two words
+// fit before the end (memoEnd is len(d)-16). Else a name shorter than 16
+// bytes is read by words while a whole word fits before memoEnd+8, and
+// looked up by the words read, and remembered; wordNameStops stops it at
+// a dot too, so a dotted name, like a longer one or one with an escape,
+// a control character or a byte over 0x7F, goes to slowName (no test for
+// a dot on every name that is not the scope's). Only remembering calls
+// (learn), and only where the guess failed.
+func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uint8) (*pathEntry, int, int, int, uint8) {
 	for { // at the '"' of a name
 		var e *pathEntry
+		var x uint64
 		start := i + 1
-		if start > wordEnd {
-			return nil, i, passName, 0
+		if start <= memoEnd {
+			// The name that came after the last one last time, tried
+			// first: a guess takes no length and no lookup.
+			g := mm.nodes[prev].next
+			nd := &mm.nodes[g]
+			x = load64(d, start)    // start+16 <= len(d)
+			y := load64(d, start+8) // start+16 <= len(d)
+			if (x&nd.m0^nd.w0)|(y&nd.m1^nd.w1) == 0 && nd.sc == sc {
+				e, i, prev = nd.e, start+int(nd.n), g
+				goto value
+			}
+		} else if start > memoEnd+8 {
+			return nil, i, passName, 0, memoSink
+		} else {
+			x = load64(d, start) // start+8 <= len(d)
 		}
-		x := load64(d, start) // start+8 <= len(d)
 		if m := wordNameStops(x); m != 0 {
 			n := bits.TrailingZeros64(m) >> 3
 			if byte(x>>(8*n)) != '"' {
-				return nil, i, passName, 0
+				return nil, i, passName, 0, memoSink
 			}
 			i = start + n + 1
+			w0 := x & (1<<(8*n) - 1)
 			if sc.has(n) {
-				e = sc.findShort(x&(1<<(8*n)-1), n)
+				e = sc.findShort(w0, n)
 			}
+			prev = mm.learn(prev, sc, e, w0, 0, n)
 		} else {
 			if start+16 > len(d) {
-				return nil, i, passName, 0
+				return nil, i, passName, 0, memoSink
 			}
 			y := load64(d, start+8) // start+16 <= len(d)
 			m := wordNameStops(y)
 			if m == 0 {
-				return nil, i, passName, 0
+				return nil, i, passName, 0, memoSink
 			}
 			n := bits.TrailingZeros64(m) >> 3
 			if byte(y>>(8*n)) != '"' {
-				return nil, i, passName, 0
+				return nil, i, passName, 0, memoSink
 			}
 			i = start + 8 + n + 1
+			w1 := y & (1<<(8*n) - 1)
 			if sc.has(8 + n) {
-				e = sc.find(x, y&(1<<(8*n)-1), 8+n)
+				e = sc.find(x, w1, 8+n)
 			}
+			prev = mm.learn(prev, sc, e, x, w1, 8+n)
 		}
+	value:
 		// The usual member nobody matches has a plain ASCII string for
 		// its value, right after the ':'; some have an array of none or
 		// one ("resources":[] or ["arn:..."]).
 		if i+3 > len(d) {
-			return e, i, passMember, 0
+			return e, i, passMember, 0, prev
 		}
 		if e != nil {
 			// A plain string at a pattern path, or an array of none or
@@ -260,25 +286,25 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int,
 			if e.pm != nil {
 				switch load16(d, i) { // i+2 <= len(d)
 				case ':' | '"'<<8:
-					if j := asciiRunEnd(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
-						return e, i + 2, passString, j
+					if j := asciiRunEndMem(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
+						return e, i + 2, passString, j, prev
 					}
 				case ':' | '['<<8:
 					switch d[i+2] { // i+3 <= len(d)
 					case ']':
-						return e, i + 3, passList, -1
+						return e, i + 3, passList, -1, prev
 					case '"':
-						if j := asciiRunEnd(d, i+3); uint(j+1) < uint(len(d)) && load16(d, j) == '"'|']'<<8 { // j+2 <= len(d)
-							return e, i + 3, passList, j
+						if j := asciiRunEndMem(d, i+3); uint(j+1) < uint(len(d)) && load16(d, j) == '"'|']'<<8 { // j+2 <= len(d)
+							return e, i + 3, passList, j, prev
 						}
 					}
 				}
 			}
-			return e, i, passMember, 0
+			return e, i, passMember, 0, prev
 		}
 		switch load16(d, i) { // i+2 <= len(d)
 		case ':' | '"'<<8:
-			j := asciiRunEnd(d, i+2)
+			j := asciiRunEndMem(d, i+2)
 			// The string's closing quote and the usual ',"' after it
 			// are read as one word.
 			if j+4 <= len(d) && load32(d, j)&0xFFFFFF == '"'|','<<8|'"'<<16 { // j+4 <= len(d)
@@ -286,7 +312,7 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int,
 				continue
 			}
 			if uint(j) >= uint(len(d)) || d[j] != '"' {
-				return nil, i, passMember, 0
+				return nil, i, passMember, 0, prev
 			}
 			i = j + 1
 		case ':' | '['<<8:
@@ -294,16 +320,16 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int,
 			case ']':
 				i += 3
 			case '"':
-				j := asciiRunEnd(d, i+3)
+				j := asciiRunEndMem(d, i+3)
 				if uint(j+1) >= uint(len(d)) || load16(d, j) != '"'|']'<<8 { // j+2 <= len(d)
-					return nil, i, passMember, 0
+					return nil, i, passMember, 0, prev
 				}
 				i = j + 2
 			default:
-				return nil, i, passMember, 0
+				return nil, i, passMember, 0, prev
 			}
 		default:
-			return nil, i, passMember, 0
+			return nil, i, passMember, 0, prev
 		}
 		// The usual ',"' after a value is read as one word.
 		if i+2 <= len(d) && load16(d, i) == ','|'"'<<8 { // i+2 <= len(d)
@@ -311,9 +337,9 @@ func passMembers(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, int,
 			continue
 		}
 		if uint(i) < uint(len(d)) && d[i] == '}' {
-			return nil, i + 1, passEnd, 0
+			return nil, i + 1, passEnd, 0, prev
 		}
-		return nil, i, passSep, 0
+		return nil, i, passSep, 0, prev
 	}
 }
 

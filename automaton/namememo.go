@@ -1,0 +1,92 @@
+package automaton
+
+// A nameMemo remembers, per Matcher, the member names MatchTrusted has
+// read by words and what each one was in its scope, linked in the order
+// they came: events of one kind lay their members out the same way (an
+// EventBridge envelope is version, id, detail-type, source, account,
+// time, region, resources, detail, every time), so the name after a
+// known one is most often the one that came after it last time.
+// passMembers compares the next name with that guess in one step (two
+// words under masks, against bytes loaded before the guess is known), and
+// only where the guess fails finds the end of the name and looks it up in
+// the scope's table, and then remembers it.
+//
+// A node holds a name read by words: no backslash, control character,
+// dot or byte over 0x7F, and at most 15 bytes, so that the name and its
+// closing quote fit the two words (and only that name's bytes followed by
+// the quote equal them). The scope it was read in is kept with it, and a
+// guess counts only in that scope: a published scope does not change (a
+// write copies it, ownScope), so its entry for the name stays right; a
+// node of another scope or snapshot is a wrong guess, no more. Nodes
+// hold their scopes and entries, which keeps an old snapshot's scopes
+// alive while a node of this Matcher names them.
+type nameMemo struct {
+	nodes [256]nameNode
+}
+
+// A nameNode is one remembered name (or, below memoNames, the start of a
+// scope's objects, or the sink). next is the node of the name that
+// followed it last time.
+type nameNode struct {
+	w0, w1 uint64     // the name and its closing quote, zero above
+	m0, m1 uint64     // 0xFF over those bytes in w0, w1
+	sc     *scope     // the scope it was read in (nil: no name)
+	e      *pathEntry // its entry there (nil: nobody matches it)
+	n      uint8      // its length with the quote (at most 16)
+	next   uint8
+}
+
+const (
+	// memoSink is the node after a name read otherwise than by words:
+	// what follows it links from here, to no effect.
+	memoSink = 0
+	// Nodes 1 to memoNames-1 start the objects of scopes, by scope id;
+	// names go in the rest.
+	memoNames = 16
+	// memoProbe is how many nodes a name is looked for in.
+	memoProbe = 4
+)
+
+// memoStart is the node before the first member of an object of scope sc.
+func memoStart(sc *scope) uint8 {
+	return uint8(1 + sc.id%(memoNames-1))
+}
+
+// learn remembers the name of n <= 15 bytes whose first
+// words, zero above the name, are w0 and w1, read in scope sc, where e is
+// its entry, as the name after node prev; it returns the name's node.
+// A name keeps its node, and what followed it, while it stays: it is
+// looked for in the memoProbe nodes from one that its first word, length
+// and scope choose, and put in the first empty one of them, else in that
+// one.
+func (mm *nameMemo) learn(prev uint8, sc *scope, e *pathEntry, w0, w1 uint64, n int) uint8 {
+	// The quote after the name, and the masks over the name and it.
+	var m0, m1 uint64
+	if n < 8 {
+		w0 |= '"' << (8 * n)
+		m0 = 1<<(8*(n+1)) - 1 // all ones for n == 7
+	} else {
+		w1 |= '"' << (8 * (n - 8))
+		m0, m1 = ^uint64(0), 1<<(8*(n-7))-1 // all ones for n == 15
+	}
+	h := uint((w0 + uint64(n) + uint64(sc.id)<<56) * hashMul >> 32)
+	k, free := uint8(0), uint8(0)
+	for p := uint(0); p < memoProbe; p++ {
+		k = uint8(memoNames + (h+p)%uint(len(mm.nodes)-memoNames))
+		nd := &mm.nodes[k]
+		if nd.sc == sc && nd.w0 == w0 && nd.w1 == w1 {
+			mm.nodes[prev].next = k
+			return k
+		}
+		if free == 0 && nd.sc == nil {
+			free = k
+		}
+	}
+	k = free
+	if k == 0 {
+		k = uint8(memoNames + h%uint(len(mm.nodes)-memoNames))
+	}
+	mm.nodes[k] = nameNode{w0: w0, w1: w1, m0: m0, m1: m1, sc: sc, e: e, n: uint8(n + 1)}
+	mm.nodes[prev].next = k
+	return k
+}

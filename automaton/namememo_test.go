@@ -1,0 +1,146 @@
+package automaton
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// memoPatterns name members whose names differ from others only in
+// their last byte or length ("source", "sourc", "sources"), names of 7,
+// 8 and 15 bytes (the two words' edges) and one of 16 (too long for a
+// node), and a name ("version") that is a pattern path in one scope and
+// nobody's in another.
+var memoPatterns = []string{
+	`{"source":["aws.ec2"],"detail":{"state":["running"]}}`,
+	`{"sources":["aws.s3"]}`,
+	`{"account":["1"],"sevenAB":["7"],"eightABC":["8"]}`,
+	`{"fifteenABCDEFG":["15"],"sixteenABCDEFGH":["16"]}`,
+	`{"detail":{"version":["2"],"bucket":{"name":["logs"]}}}`,
+}
+
+// memoEvents lay the same names out in several orders and swap names
+// that guesses compare alike but for a byte, so that a warm Matcher meets
+// every name where it guessed another.
+var memoEvents = []string{
+	`{"version":"0","source":"aws.ec2","account":"1","detail":{"state":"running","version":"2"}}`,
+	`{"version":"0","sources":"aws.ec2","account":"1","detail":{"state":"running","version":"2"}}`,
+	`{"version":"0","sourc":"aws.ec2","account":"2","detail":{"version":"1","state":"running"}}`,
+	`{"version":"0","sources":"aws.s3","account":"1","detail":{"bucket":{"name":"logs"},"state":"x"}}`,
+	`{"source":"aws.ec2","version":"0","sevenAB":"7","eightABC":"8","detail":{"state":"running"}}`,
+	`{"sevenAB":"7","eightABC":"8","fifteenABCDEFG":"15","sixteenABCDEFGH":"16"}`,
+	`{"sevenAB":"x","eightABC":"8","fifteenABCDEFX":"15","sixteenABCDEFGH":"16"}`,
+	`{"sevenAC":"7","eightABD":"8","fifteenABCDEFG":"15","sixteenABCDEFGX":"16"}`,
+	`{"source":"aws.ec2","detail":{"state":"running"}}`,
+	`{"source":"aws.ec2","detail":{"state":"running"},"source":"aws.s3"}`,
+	`{"detail":{"state":"running"},"source":"aws.ec2"}`,
+	`{"detail":{"bucket":{"name":"logs"}},"version":"2","source":"aws.ec2"}`,
+	`{"source":"aws.ec2"}`,
+	`{"sources":"aws.s3"}`,
+	`{"account":"1"}`,
+}
+
+// TestNameMemo: a Matcher that has read other events answers as Match
+// on each event, in every order the events come in (each guess it makes
+// is tried against names that differ from it by a byte or its length).
+func TestNameMemo(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge, memoPatterns...)
+	mt := m.NewMatcher()
+	want := map[string][]ID{}
+	for _, ev := range memoEvents {
+		ids, err := mt.Match(nil, []byte(ev))
+		if err != nil {
+			t.Fatalf("%s: %v", ev, err)
+		}
+		slices.Sort(ids)
+		want[ev] = ids
+	}
+	for round := range 3 * len(memoEvents) {
+		for k := range memoEvents {
+			ev := memoEvents[(k*(round+1)+round)%len(memoEvents)]
+			got, err := mt.MatchTrusted(nil, []byte(ev))
+			slices.Sort(got)
+			if err != nil || !slices.Equal(got, want[ev]) {
+				t.Fatalf("round %d: %s: MatchTrusted %v, %v; Match %v", round, ev, got, err, want[ev])
+			}
+		}
+	}
+}
+
+// TestNameMemoWrites: what a Matcher remembers of a name does not
+// outlive the snapshot it was read in: a name it learned nobody matches
+// is found once a pattern names it, and a name it learned a pattern
+// names is passed once that pattern is removed.
+func TestNameMemoWrites(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge, `{"source":["aws.ec2"]}`)
+	mt := m.NewMatcher()
+	// (Each name before the last one read: MatchTrusted stops there.)
+	ev := []byte(`{"version":"0","id":"12345678","account":"123456789012","region":"r","source":"aws.ec2"}`)
+	match := func(want ...ID) {
+		t.Helper()
+		for range 3 { // the first read learns, the others guess
+			got, err := mt.MatchTrusted(nil, ev)
+			slices.Sort(got)
+			if err != nil || !slices.Equal(got, want) {
+				t.Fatalf("MatchTrusted %v, %v; want %v", got, err, want)
+			}
+		}
+	}
+	match("0")
+	add := func(id ID, src string) {
+		t.Helper()
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Add(id, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("1", `{"account":["123456789012"]}`) // a path the scope lacked
+	match("0", "1")
+	add("2", `{"account":["123456789012"],"region":["r"]}`) // the same scope, copied
+	match("0", "1", "2")
+	if !m.Delete("1") {
+		t.Fatal("Delete 1: not there")
+	}
+	match("0", "2")
+	if !m.Delete("2") {
+		t.Fatal("Delete 2: not there")
+	}
+	match("0")
+}
+
+// TestNameMemoCrowded: an event with more names than a Matcher has
+// nodes, read over and over, still answers as Match (names share nodes
+// and push each other out).
+func TestNameMemoCrowded(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge, `{"source":["aws.ec2"],"f123":["x"]}`, `{"detail":{"f7":["y"]}}`)
+	mt := m.NewMatcher()
+	var b strings.Builder
+	b.WriteString(`{"source":"aws.ec2"`)
+	for k := range 600 {
+		fmt.Fprintf(&b, `,"f%d":"%c"`, k, 'a'+k%26)
+	}
+	b.WriteString(`,"detail":{`)
+	for k := range 300 {
+		if k > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"f%d":"y"`, k)
+	}
+	b.WriteString(`}}`)
+	ev := []byte(b.String())
+	want, err := mt.Match(nil, ev)
+	if err != nil || len(want) != 1 || want[0] != "1" {
+		t.Fatalf("Match %v, %v; want [1]", want, err)
+	}
+	for range 3 {
+		if got, err := mt.MatchTrusted(nil, ev); err != nil || !slices.Equal(got, want) {
+			t.Fatalf("MatchTrusted %v, %v; Match %v", got, err, want)
+		}
+	}
+}
