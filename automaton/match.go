@@ -1442,7 +1442,9 @@ func listAnchors(buf []candidate, n int, anchors []anchorRef, fm []uint8, mark u
 	if len(anchors) == 0 {
 		return n
 	}
-	if anchors[0].need&needIDs == 0 { // masks: a small machine (a test)
+	// The form from the last entry, which the loop reads first: the
+	// first may be a line the runs pass over.
+	if anchors[len(anchors)-1].need&needIDs == 0 { // masks: a small machine (a test)
 		for k := range anchors {
 			a := &anchors[k]
 			buf[n] = candidate{cl: a.cl, arr: arr}
