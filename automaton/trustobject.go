@@ -237,6 +237,17 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 				e, i, prev = nd.e, start+int(nd.n), g
 				goto value
 			}
+			if prev < memoNames {
+				// The first name of an object: the other names that
+				// began this scope's objects lately.
+				for _, f := range mm.nodes[prev].firsts {
+					if nd := &mm.nodes[f]; (x&nd.m0^nd.w0)|(y&nd.m1^nd.w1) == 0 && nd.sc == sc {
+						mm.nodes[prev].next = f
+						e, i, prev = nd.e, start+int(nd.n), f
+						goto value
+					}
+				}
+			}
 		} else if start > memoEnd+8 {
 			return nil, i, passName, 0, memoSink
 		} else {
