@@ -181,6 +181,8 @@ func FuzzScanner(f *testing.F) {
 	f.Add([]byte(`{"a":"Z\u00fcrich","b":{"c":"\u6771\u4eac\ud83d\ude00"}}`))
 	f.Add([]byte(`{"a":"say \"hi\"\/","b":{"c":"\u6771\u4eac\ud83d\ude00\u"}}`))
 	f.Add([]byte(`{"b":{"c":"x"},"a":"Z\u00fcrich}`))
+	f.Add([]byte("{\"a\":\"Z\xfcrich\",\"b\":{\"c\":\"\xe6\x9d\xb1\xe4\xba\xac\xf0\x9f\x98\x80\"}}"))
+	f.Add([]byte("{\"a\":\"Z\xc3\xbcrich\",\"b\":{\"c\":\"\xe6\x9d\xb1\xe4\xba\"}}"))
 	// Keys looked up in their escaped forms (escforms.go), and the same
 	// paths without: the same answers and errors.
 	forms := compileAll(f, compiler.EventBridge, `{"a":["Zürich","say \"hi\"/"]}`, `{"b":{"c":["東京😀","x"]}}`)
@@ -190,6 +192,9 @@ func FuzzScanner(f *testing.F) {
 		_, ferr := forms.Match(data)
 		if _, nerr := noForms.Match(data); fmt.Sprint(ferr) != fmt.Sprint(nerr) {
 			t.Fatalf("%q: with forms %v, without %v", data, ferr, nerr)
+		}
+		if ferr == nil && !utf8.Valid(data) {
+			t.Fatalf("text that is not UTF-8 accepted at a path of keys: %q", data)
 		}
 		if !utf8.Valid(data) {
 			if err == nil {

@@ -134,6 +134,11 @@ func TestEscFormsMatch(t *testing.T) {
 		`{"city":"Z\u00fcrich` + "\xff" + `"}`,
 		`{"city":"Z\u00fcrich\u00"}`,
 		`{"city":"Z\u00fcrich}`,
+		"{\"city\":\"Z\xfcrich\"}",
+		"{\"city\":\"Z\xc3\xbcrich\xff\"}",
+		"{\"city\":\"Z\xc3\xbcrich\xc3\"}",
+		"{\"city\":\"Z\xc3\xbcrich\xc3\\u00fc\"}",
+		"{\"city\":\"\xc3\\u00fcrich\"}",
 	} {
 		_, err := match(ev)
 		_, want := ref.Match(nil, []byte(ev))

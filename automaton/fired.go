@@ -1,6 +1,9 @@
 package automaton
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // The fired marks: in a large machine (more than needIDsFrom
 // predicates), a byte per predicate, set to the input's mark when the
@@ -61,22 +64,30 @@ func (t *tx) encodeIDs() {
 		for k := range as {
 			as[k].need = anchorNeed(as[k].cl.fieldList(), pr.id, true)
 		}
+		groupAnchors(as)
 		pr.anchors = as
 	}
 }
 
-// needIDs marks an anchorRef.need that names two predicates (needIDs),
-// not a mask (needMask).
-const needIDs = 1 << 63
+// needIDs marks an anchorRef.need that names two predicates, not a mask
+// (needMask). Such a need holds the first predicate's id in bits 0-23,
+// the second's in bits 24-47, and in bits 48-62 the entry's run: the
+// entries of a predicate's list are ordered by their first predicate,
+// and the last of each run of entries with the same first predicate
+// counts the run, so that listAnchors passes over a run whose predicate
+// has not fired without reading it (groupAnchors).
+const (
+	needIDs   = 1 << 63
+	needMax   = 1<<24 - 1 // the largest id a need names
+	needRun   = 48
+	needRunMx = 1<<15 - 1
+)
 
-// needMax is the largest predicate id needIDs names.
-const needMax = 1<<31 - 1
+// needFirst returns the first predicate a need of the needIDs form names.
+func needFirst(need uint64) uint64 { return need & needMax }
 
-// needExact tells whether need, of the needIDs form, names predicates
-// that have both fired (fm, mark: the fired marks).
-func needExact(fm []uint8, mark uint8, need uint64) bool {
-	return fm[need&needMax] == mark && fm[need>>31&needMax] == mark
-}
+// needRunOf returns the run a need of the needIDs form counts.
+func needRunOf(need uint64) int { return int(need >> needRun & needRunMx) }
 
 // anchorNeed returns the need of an anchor entry of a clause with
 // fields fs (anchorRef): a mask (needMask) while the machine has no more
@@ -105,7 +116,55 @@ func anchorNeed(fs []fieldRec, anchor int32, named bool) uint64 {
 		ids[n] = f.pred
 		n++
 	}
-	return needIDs | uint64(ids[1])<<31 | uint64(ids[0])
+	return needIDs | uint64(ids[1])<<24 | uint64(ids[0])
+}
+
+// addAnchor appends a, made by anchorNeed, to the anchors of pr, which
+// this write owns, keeping a named list grouped (groupAnchors): in place
+// when a sorts last (the published entries before it are not changed),
+// else in a copy.
+func addAnchor(pr *predRec, a anchorRef) {
+	as := pr.anchors
+	if a.need&needIDs == 0 {
+		pr.anchors = append(as, a)
+		return
+	}
+	if n := len(as); n == 0 || needFirst(as[n-1].need) < needFirst(a.need) {
+		pr.anchors = append(as, withRun(a, 1))
+		return
+	} else if last := as[n-1].need; needFirst(last) == needFirst(a.need) && needRunOf(last) < needRunMx {
+		pr.anchors = append(as, withRun(a, needRunOf(last)+1))
+		return
+	}
+	c := make([]anchorRef, len(as), len(as)+1+len(as)/4)
+	copy(c, as)
+	c = append(c, a)
+	groupAnchors(c)
+	pr.anchors = c
+}
+
+// groupAnchors orders a named list (a copy this write owns) by the first
+// predicate each entry names and counts the runs.
+func groupAnchors(as []anchorRef) {
+	if len(as) == 0 || as[0].need&needIDs == 0 {
+		return
+	}
+	slices.SortStableFunc(as, func(a, b anchorRef) int {
+		return cmp.Compare(needFirst(a.need), needFirst(b.need))
+	})
+	for i := range as {
+		run := 1
+		if i > 0 && needFirst(as[i-1].need) == needFirst(as[i].need) && needRunOf(as[i-1].need) < needRunMx {
+			run = needRunOf(as[i-1].need) + 1
+		}
+		as[i] = withRun(as[i], run)
+	}
+}
+
+// withRun returns a with its run set to run.
+func withRun(a anchorRef, run int) anchorRef {
+	a.need = a.need&^(needRunMx<<needRun) | uint64(run)<<needRun
+	return a
 }
 
 // needIDsFrom is the most predicates a machine may have for the anchor

@@ -1099,20 +1099,26 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 // function of its own, with its append, it does not inline, and would
 // cost a call per predicate fired.)
 func (mt *Matcher) stamp(ids []int32) {
-	epoch := mt.epoch
+	// The fired list's end in a register for the loop (a slot of a list
+	// of values stamps several: a city in a dozen city lists); hit, for
+	// a predicate fired before, does not change it.
+	epoch, snapEpoch := mt.epoch, mt.snapEpoch
+	pred, fired := mt.pred, mt.fired
+	n := mt.nfired
 	for _, p := range ids {
-		ps := &mt.pred[p]
+		ps := &pred[p]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
-			if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-				mt.fired[mt.nfired] = p
-				mt.nfired++
+			if ps.anchors != 0 || ps.recEpoch < snapEpoch { // see fired
+				fired[n] = p
+				n++
 			}
 			mt.setFired(p)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(p, 0)
 		}
 	}
+	mt.nfired = n
 }
 
 // foldSure tells that mark mk, reached by the value being walked, needs
@@ -1422,32 +1428,51 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 }
 
 // listAnchors writes the clauses of anchors at buf[n:], each with arr,
-// and returns n moved past those whose two named predicates have fired
-// (fm, mark: the fired marks). Every clause is written at the list's
-// end, which moves past it only when its predicates have fired: a test
-// without a branch. Most fail (a region or a state the event does not
-// have), in no order a predictor learns, and each mispredicted branch
-// also held back the loads after it (mixed-10000: 2-4% faster by the
-// clock for about 500 instructions more per event). It is a function of its own so that its
-// few values stay in registers: in decideAll's body the compiler kept
-// the loop's counters on the stack around the write barrier's call
-// (mixed-10000: 22 instructions per entry, against 13 here).
+// and returns n moved past those whose need has fired (fm, mark: the
+// fired marks; fired: the mask). Every clause is written at the list's
+// end, which moves past it only when its need has fired: a test without
+// a branch. Most fail (a region or a state the event does not have), in
+// no order a predictor learns, and each mispredicted branch also held
+// back the loads after it (mixed-10000: 2-4% faster by the clock for
+// about 500 instructions more per event). A named list is read from its
+// end, a run of entries with the same first predicate at a time
+// (groupAnchors): a run whose predicate has not fired is passed over
+// without reading its entries (mixed-10000: an EC2 event's forty
+// instance-id rules are four runs, one per region). It is a function of
+// its own so that its few values stay in registers: in decideAll's body
+// the compiler kept the loop's counters on the stack around the write
+// barrier's call.
 //
 //go:noinline
-func listAnchors(buf []candidate, n int, anchors []anchorRef, fm []uint8, mark uint8, bits uint64, arr bool) int {
-	for k := range anchors {
-		a := &anchors[k]
-		buf[n] = candidate{cl: a.cl, arr: arr}
-		need := a.need
-		// A branch on the form, the same for nearly every entry of a
-		// large machine (needIDs): made while it was small, a mask.
-		if need&needIDs != 0 {
-			if (fm[need&needMax]^mark)|(fm[need>>31&needMax]^mark) == 0 { // needExact
+func listAnchors(buf []candidate, n int, anchors []anchorRef, fm []uint8, mark uint8, fired uint64, arr bool) int {
+	if len(anchors) == 0 {
+		return n
+	}
+	// The form from the last entry, which the loop reads first: the
+	// first may be a line the runs pass over.
+	if anchors[len(anchors)-1].need&needIDs == 0 { // masks: a small machine (a test)
+		for k := range anchors {
+			a := &anchors[k]
+			buf[n] = candidate{cl: a.cl, arr: arr}
+			if a.need&^fired == 0 {
 				n++
 			}
-		} else if need&^bits == 0 {
-			n++
 		}
+		return n
+	}
+	for k := len(anchors) - 1; k >= 0; {
+		need := anchors[k].need
+		lo := max(k-max(needRunOf(need), 1), -1)
+		if fm[needFirst(need)] == mark {
+			for j := k; j > lo; j-- {
+				a := &anchors[j]
+				buf[n] = candidate{cl: a.cl, arr: arr}
+				if fm[a.need>>24&needMax] == mark {
+					n++
+				}
+			}
+		}
+		k = lo
 	}
 	return n
 }

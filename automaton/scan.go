@@ -352,13 +352,20 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		return -1
 	}
 	start := i + 1
-	j, ok := start, true
+	j, ascii := start, true
 	if mt.trusted {
 		j = quoteOrBackslash(d, start)
 	} else {
-		j, ok = textStop(d, start)
+		// The first stop, and whether the text before it is ASCII
+		// (stringStopASCII, its ASCII words in line); text that is not
+		// is checked to be UTF-8 only where it is not a key of the
+		// table, which are (strTab.utf8): the usual non-ASCII value here
+		// (a city, a name) is one, and its check was most of its reading.
+		if j = asciiRunEnd(d, start); uint(j) >= uint(len(d)) || d[j] >= 0x80 {
+			j, ascii = stringStopASCII(d, j)
+		}
 	}
-	if !ok || j >= len(d) {
+	if j >= len(d) {
 		return -1
 	}
 	if d[j] != '"' {
@@ -367,10 +374,14 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		}
 		// A string with escapes (a name written S\u00e3o Paulo): decoded
 		// and looked up by tabEscaped, not found again by value.
-		return mt.tabEscaped(d, start, j, pm)
+		return mt.tabEscaped(d, start, j, pm, ascii)
 	}
 	val := d[start:j]
-	if s := pm.leafTab.find(val); s != nil {
+	s := pm.leafTab.find(val)
+	if !ascii && (s == nil || !pm.leafTab.utf8) && !validUTF8(val) {
+		return -1 // value writes the error
+	}
+	if s != nil {
 		if p := s.one; p >= 0 {
 			// stamp of one mark, in line (stamp's call and loop
 			// cost more than the stamp).
@@ -395,7 +406,8 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 }
 
 // tabEscaped is tabString for a string with escapes, whose body starts
-// at d[start] and has its first stop at d[j], a backslash: a string
+// at d[start] and has its first stop at d[j], a backslash (the text
+// before it ASCII, or, on Match, checked to be UTF-8 here): a string
 // written as an encoder writes a key is found as written (escforms.go);
 // any other is decoded whole, on both paths, and looked up in the leafTab,
 // without trustedString's and addLeaf's calls; where it is malformed, it
@@ -403,7 +415,7 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 // tabString, whose plain strings, the usual value, are read with fewer
 // values to keep in registers. strHead would only spare the decoding of
 // a value longer than every key, which matches nothing here.)
-func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher) int {
+func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher, ascii bool) int {
 	if esc := pm.leafTab.esc; esc != nil {
 		// A key as an encoder writes it (escforms.go): its bytes are a
 		// well-formed string that decodes to the key, wherever the end
@@ -429,6 +441,9 @@ func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher) int {
 				return e + 1
 			}
 		}
+	}
+	if !ascii && !validUTF8(d[start:j]) {
+		return -1 // (Match's only) value writes the error
 	}
 	v0 := len(mt.valBuf)
 	var buf []byte

@@ -3,6 +3,7 @@ package automaton
 import (
 	"math/bits"
 	"slices"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -23,6 +24,9 @@ type strTab struct {
 	// that many compares (and the build refuses a table where it is
 	// long).
 	probe uint8
+	// utf8: every key is valid UTF-8, so a value found here is (tabString
+	// checks the others).
+	utf8  bool
 	count int // keys
 	// esc is the table of the written forms of the keys with escapes in
 	// them (escforms.go), nil where there are none; escOver: they are
@@ -85,9 +89,10 @@ func (t *strTab) updated(pm *pathMatcher, touched []strTouch) (*strTab, bool) {
 			continue
 		}
 		if c == nil {
-			c = &strTab{slots: slices.Clone(t.slots), shift: t.shift, probe: t.probe, count: t.count}
+			c = &strTab{slots: slices.Clone(t.slots), shift: t.shift, probe: t.probe, utf8: t.utf8, count: t.count}
 		}
 		kb := stringBytes(tc.key)
+		c.utf8 = c.utf8 && utf8.ValidString(tc.key)
 		end := exactMarks(pm.str, kb)
 		if len(end) == 0 {
 			return nil, false
@@ -309,11 +314,12 @@ func buildStrTab(str *node, max int, buf []byte) *strTab {
 	for size < 2*len(ks)+2 { // room for a key added one by one (updated)
 		size *= 2
 	}
-	t := &strTab{slots: make([]strSlot, size), shift: uint8(64 - bits.TrailingZeros(uint(size)))}
+	t := &strTab{slots: make([]strSlot, size), shift: uint8(64 - bits.TrailingZeros(uint(size))), utf8: true}
 	for _, k := range ks {
 		if !t.place(k) {
 			return nil
 		}
+		t.utf8 = t.utf8 && utf8.ValidString(k.keyString())
 	}
 	t.withEscForms()
 	return t

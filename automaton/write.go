@@ -369,6 +369,9 @@ func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
 		}
 		out = append(out, a)
 	}
+	if cl == nil {
+		groupAnchors(out) // the runs about the removed entry
+	}
 	if t.ownPred(cw.anchor).anchors = out; len(out) == 0 && cw.anchor.rec.lazy() {
 		pm := t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
 		if len(cw.anchor.rec.lz.ranges) > 0 {
@@ -543,7 +546,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			if !m.needIDs && m.predIDs.next > needIDsFrom {
 				t.encodeIDs()
 			}
-			pr.anchors = append(pr.anchors, anchorRef{cl: cr, need: anchorNeed(cr.fieldList(), pr.id, m.needIDs)})
+			addAnchor(pr, anchorRef{cl: cr, need: anchorNeed(cr.fieldList(), pr.id, m.needIDs)})
 			if pr.lazy() {
 				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
 				if len(pr.anchors) == 1 {

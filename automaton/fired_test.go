@@ -1,0 +1,86 @@
+package automaton
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// TestGroupedAnchors matches rules that share their anchor and differ in
+// the predicates their entries name, as the EC2 rules of a large rule set
+// do (an instance-id prefix, a region, a state), while rules are added
+// and deleted in random order: the anchor lists are kept ordered and
+// their runs counted (addAnchor, groupAnchors), and every answer is held
+// to compiler.Explain. It runs with named needs from the first predicate
+// and across the change from masks (encodeIDs), in one pass and in two.
+func TestGroupedAnchors(t *testing.T) {
+	defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
+	regions := []string{"r0", "r1", "r2", "r3"}
+	states := []string{"s0", "s1", "s2", "s3", "s4", "s5"}
+	tiers := []string{"t0", "t1", "t2", "t3", "t4"}
+	rule := func(r *rand.Rand) string {
+		return fmt.Sprintf(`{"source":["ec2"],"detail":{"id":[{"prefix":"i-0"}],"region":[%q],"state":[%q],"tier":[%q]}}`,
+			regions[r.Intn(4)], states[r.Intn(6)], tiers[r.Intn(5)])
+	}
+	event := func(r *rand.Rand) string {
+		return fmt.Sprintf(`{"id":"1","account":"1","time":"t","region":"r","detail-type":"d","source":"ec2","detail":{"id":"i-0%d","region":%q,"state":%q,"tier":%q}}`,
+			r.Intn(100), regions[r.Intn(4)], states[r.Intn(6)], tiers[r.Intn(5)])
+	}
+	matched := 0
+	for _, from := range []int32{0, 30} {
+		for _, onePass := range []int{0, 1 << 30} {
+			decideInOnePass, needIDsFrom = onePass, from
+			r := rand.New(rand.NewSource(int64(from) + int64(onePass&1)))
+			m := New(Config{})
+			live := map[ID]*compiler.Pattern{}
+			mt := m.NewMatcher()
+			var dst []ID
+			for round := 0; round < 40; round++ {
+				for k := 0; k < 10; k++ {
+					id := ID(fmt.Sprint(r.Intn(60)))
+					if r.Intn(4) == 0 {
+						m.Delete(id)
+						delete(live, id)
+						continue
+					}
+					p, err := compiler.Compile([]byte(rule(r)), compiler.EventBridge, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := m.Add(id, p); err != nil {
+						t.Fatal(err)
+					}
+					live[id] = p
+				}
+				for e := 0; e < 10; e++ {
+					ev := []byte(event(r))
+					var err error
+					if dst, err = mt.Match(dst[:0], ev); err != nil {
+						t.Fatal(err)
+					}
+					got := map[ID]bool{}
+					for _, id := range dst {
+						got[id] = true
+					}
+					for id, p := range live {
+						ex, err := compiler.Explain(p, ev)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if ex.Matched != got[id] {
+							t.Fatalf("from %d, one pass %d: %s on %s: Explain %v, automaton %v", from, onePass, id, ev, ex.Matched, got[id])
+						}
+						if ex.Matched {
+							matched++
+						}
+					}
+				}
+			}
+		}
+	}
+	if matched == 0 {
+		t.Fatal("no rule matched: the test is degenerate")
+	}
+}
