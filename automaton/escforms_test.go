@@ -167,3 +167,42 @@ func TestEscFormsMatch(t *testing.T) {
 		t.Errorf("without forms: %s", got)
 	}
 }
+
+// TestEscFormsNamedNeeds: a predicate fired by a key's written form, or
+// by an infix trie's plain pass mark, is marked fired as the machine's
+// anchor entries test it, also where they name their predicates (a large
+// machine's, fired.go), in one pass and in two.
+func TestEscFormsNamedNeeds(t *testing.T) {
+	defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
+	for _, from := range []int32{0, 1 << 30} {
+		for _, onePass := range []int{0, 1 << 30} {
+			decideInOnePass, needIDsFrom = onePass, from
+			m := compileAll(t, compiler.EventBridge,
+				`{"source":["s"],"city":["Zürich"]}`,
+				`{"city":["Zürich"],"source":[{"prefix":"s"}]}`,
+				`{"source":["s"],"key":[{"wildcard":"*abcd*"}]}`,
+				`{"source":["t"],"key":[{"wildcard":"*wxyz*"}]}`) // two literals: a walk
+			mt := m.NewMatcher()
+			for _, tc := range []struct{ ev, want string }{
+				{`{"source":"s","city":"Z\u00fcrich"}`, "[0 1]"},
+				{`{"city":"Z\u00fcrich","source":"s"}`, "[0 1]"},
+				{`{"source":"s","key":"xxabcdyy"}`, "[2]"},
+				{`{"key":"xxabcdyy","source":"s"}`, "[2]"},
+			} {
+				for _, trusted := range []bool{false, true} {
+					var got []ID
+					var err error
+					if trusted {
+						got, err = mt.MatchTrusted(nil, []byte(tc.ev))
+					} else {
+						got, err = mt.Match(nil, []byte(tc.ev))
+					}
+					slices.Sort(got)
+					if err != nil || fmt.Sprint(got) != tc.want {
+						t.Errorf("needIDsFrom %d, onePass %d, trusted %v: %s: %v, %v; want %s", from, onePass, trusted, tc.ev, got, err, tc.want)
+					}
+				}
+			}
+		}
+	}
+}

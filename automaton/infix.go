@@ -183,7 +183,7 @@ func (mt *Matcher) infixWalk(n *node, val, orig []byte) {
 						mt.fired[mt.nfired] = p
 						mt.nfired++
 					}
-					mt.firedBits |= 1 << (p & 63)
+					mt.setFired(p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}

@@ -431,7 +431,7 @@ func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher, ascii boo
 							mt.fired[mt.nfired] = p
 							mt.nfired++
 						}
-						mt.firedBits |= 1 << (p & 63)
+						mt.setFired(p)
 					} else if mt.hits[ps.head].leaf != 0 {
 						mt.hit(p, 0)
 					}

@@ -97,7 +97,8 @@ func numberWords(d []byte, i int) (end, intEnd int) {
 // other: it reads the two words at its digits with zero bytes past the
 // end (paddedWord), and a zero byte ends a number as the end of the input
 // does. (A zero-padded copy read by numberWords cost the last number of
-// an event about 150 instructions, with the calls.)
+// an event about 150 instructions, with the calls.) The second word is
+// read only for a fraction that goes on into it.
 func numberTail(d []byte, i int) (end, intEnd int) {
 	j := i
 	if d[j] == '-' {
@@ -106,9 +107,9 @@ func numberTail(d []byte, i int) (end, intEnd int) {
 	if j+16 <= len(d) {
 		return -1, 0 // numberWords' number, or one it does not read
 	}
-	var x, y uint64
+	var x uint64
 	if len(d) >= 8 {
-		x, y = paddedWord(d, j), paddedWord(d, j+8)
+		x = paddedWord(d, j)
 	} else {
 		for k := len(d) - 1; k >= j; k-- {
 			x = x<<8 | uint64(d[k])
@@ -130,6 +131,10 @@ func numberTail(d []byte, i int) (end, intEnd int) {
 			return j + f>>3, intEnd
 		}
 		return -1, 0 // no digit after the point, or an exponent
+	}
+	var y uint64 // the next word, read only here (zero for a short d)
+	if len(d) >= 8 {
+		y = paddedWord(d, j+8)
 	}
 	if k == 7 && byte(y)-'0' >= 10 {
 		return -1, 0 // the point was the word's last byte, no digit follows
