@@ -59,12 +59,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				if p := s.one; p >= 0 {
 					// stamp of one mark, in line, as tabString does.
 					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-						ps.epoch, ps.head = mt.epoch, 0
-						if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-							mt.fired[mt.nfired] = p
-							mt.nfired++
-						}
-						mt.setFired(p)
+						mt.firstHit(ps, p)
 					} else if mt.hits[ps.head].leaf != 0 {
 						mt.hit(p, 0)
 					}
