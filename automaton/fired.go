@@ -172,3 +172,24 @@ func withRun(a anchorRef, run int) anchorRef {
 // in two passes (decideInOnePass). (A variable, so that the tests run
 // both ways, and across the change.)
 var needIDsFrom int32 = 768
+
+// firstHit records the first hit of predicate p (ps, its scratch) in
+// this input, by the free leaf (head 0, no record): it goes on the fired
+// list where decideAll must look at it, and is marked fired as the
+// anchor entries test it. The stamps of one plain mark — in the tries'
+// walks, the exact-value tables, the written forms, the infix walks, the
+// trusted member loop — each test the predicate's epoch themselves and
+// call this in line (cost 51 of the inliner's 80: with the epoch test
+// and the repeat hit's branch, a stamp of one predicate is over the
+// budget, and a call per fired predicate cost the member loops their
+// registers), so that what a first hit must do is written once: two
+// stamps written out before the fired marks existed set the mask alone,
+// and a large machine dropped the clauses that needed their predicates.
+func (mt *Matcher) firstHit(ps *predState, p int32) {
+	ps.epoch, ps.head = mt.epoch, 0
+	if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
+		mt.fired[mt.nfired] = p
+		mt.nfired++
+	}
+	mt.setFired(p)
+}

@@ -84,3 +84,26 @@ func TestGroupedAnchors(t *testing.T) {
 		t.Fatal("no rule matched: the test is degenerate")
 	}
 }
+
+// checkFired tells whether every predicate with a hit in the input just
+// matched is marked fired as the machine's anchor entries test it (its
+// mark, or its bit of the mask): the stamps written out in line (tries,
+// tables, written forms, infix walks) each mark it themselves, and one
+// that forgot drops the clauses that need its predicate, but only in a
+// machine whose entries test that way and only where another field
+// anchors the clause — too rare a shape for the random differential to
+// meet; the invariant shows at any predicate the stamp fires.
+func (mt *Matcher) checkFired() error {
+	for p := range mt.pred {
+		if mt.pred[p].epoch != mt.epoch {
+			continue
+		}
+		if mt.marks && mt.firedMark[p] != mt.mark {
+			return fmt.Errorf("predicate %d has a hit but no fired mark", p)
+		}
+		if !mt.marks && mt.firedBits&(1<<(p&63)) == 0 {
+			return fmt.Errorf("predicate %d has a hit but no bit in the fired mask", p)
+		}
+	}
+	return nil
+}

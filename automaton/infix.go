@@ -178,12 +178,7 @@ func (mt *Matcher) infixWalk(n *node, val, orig []byte) {
 			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].verify == verifyNone && pass[0].ab == nil {
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-					ps.epoch, ps.head = mt.epoch, 0
-					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-						mt.fired[mt.nfired] = p
-						mt.nfired++
-					}
-					mt.setFired(p)
+					mt.firstHit(ps, p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}

@@ -390,12 +390,7 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 				if p := s.one; p >= 0 && mt.free {
 					// One plain mark, stamped in line as tabString does.
 					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-						ps.epoch, ps.head = mt.epoch, 0
-						if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-							mt.fired[mt.nfired] = p
-							mt.nfired++
-						}
-						mt.setFired(p)
+						mt.firstHit(ps, p)
 					} else if mt.hits[ps.head].leaf != 0 {
 						mt.hit(p, 0)
 					}
@@ -617,12 +612,7 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 				// mark is below.
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-					ps.epoch, ps.head = mt.epoch, 0
-					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-						mt.fired[mt.nfired] = p
-						mt.nfired++
-					}
-					mt.setFired(p)
+					mt.firstHit(ps, p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -636,12 +626,7 @@ func (mt *Matcher) walkFrom(n *node, val, orig []byte) {
 				// stamped in line as the lowering walks do.
 				p := end[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-					ps.epoch, ps.head = mt.epoch, 0
-					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-						mt.fired[mt.nfired] = p
-						mt.nfired++
-					}
-					mt.setFired(p)
+					mt.firstHit(ps, p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -714,12 +699,7 @@ func (mt *Matcher) walkRev(n *node, val, orig []byte) {
 				// One plain mark (a suffix), stamped in line as walkFrom does.
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-					ps.epoch, ps.head = mt.epoch, 0
-					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-						mt.fired[mt.nfired] = p
-						mt.nfired++
-					}
-					mt.setFired(p)
+					mt.firstHit(ps, p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -792,12 +772,7 @@ func (mt *Matcher) walkLower(n *node, val []byte) {
 				// calling stamp, 5265).
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-					ps.epoch, ps.head = mt.epoch, 0
-					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-						mt.fired[mt.nfired] = p
-						mt.nfired++
-					}
-					mt.setFired(p)
+					mt.firstHit(ps, p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -853,12 +828,7 @@ func (mt *Matcher) walkRevLower(n *node, val []byte) {
 				// One sure mark, stamped in line as walkLower does.
 				p := pass[0].pred
 				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-					ps.epoch, ps.head = mt.epoch, 0
-					if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-						mt.fired[mt.nfired] = p
-						mt.nfired++
-					}
-					mt.setFired(p)
+					mt.firstHit(ps, p)
 				} else if mt.hits[ps.head].leaf != 0 {
 					mt.hit(p, 0)
 				}
@@ -1081,12 +1051,7 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 		// hit(mk.pred, 0), inline
 		ps := &mt.pred[mk.pred]
 		if ps.epoch != epoch {
-			ps.epoch, ps.head = epoch, 0
-			if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-				mt.fired[mt.nfired] = mk.pred
-				mt.nfired++
-			}
-			mt.setFired(mk.pred)
+			mt.firstHit(ps, mk.pred)
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(mk.pred, 0)
 		}
@@ -1192,15 +1157,9 @@ func (mt *Matcher) hitByLeaf(p int32) bool {
 func (mt *Matcher) hit(p int32, li int32) {
 	ps := &mt.pred[p]
 	if ps.epoch != mt.epoch {
-		ps.epoch = mt.epoch
-		if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-			mt.fired[mt.nfired] = p
-			mt.nfired++
-		}
-		mt.setFired(p)
+		mt.firstHit(ps, p)
 		if li == 0 {
-			ps.head = 0 // hit 0: the free leaf alone, no record
-			return
+			return // hit 0: the free leaf alone, no record
 		}
 		ps.head = -1
 	} else if mt.hits[ps.head].leaf == li {

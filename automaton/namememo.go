@@ -35,6 +35,10 @@ type nameNode struct {
 	e      *pathEntry // its entry there (nil: nobody matches it)
 	n      uint8      // its length with the quote (at most 16)
 	next   uint8
+	// firsts (a start's) are the names that began its scope's objects
+	// lately, the latest first: objects of several kinds, each its own
+	// first name (an EventBridge detail), take turns.
+	firsts [memoFirsts]uint8
 }
 
 const (
@@ -46,6 +50,8 @@ const (
 	memoNames = 16
 	// memoProbe is how many nodes a name is looked for in.
 	memoProbe = 4
+	// memoFirsts is how many first names a start keeps.
+	memoFirsts = 4
 )
 
 // memoStart is the node before the first member of an object of scope sc.
@@ -76,7 +82,7 @@ func (mm *nameMemo) learn(prev uint8, sc *scope, e *pathEntry, w0, w1 uint64, n 
 		k = uint8(memoNames + (h+p)%uint(len(mm.nodes)-memoNames))
 		nd := &mm.nodes[k]
 		if nd.sc == sc && nd.w0 == w0 && nd.w1 == w1 {
-			mm.nodes[prev].next = k
+			mm.link(prev, k)
 			return k
 		}
 		if free == 0 && nd.sc == nil {
@@ -88,6 +94,19 @@ func (mm *nameMemo) learn(prev uint8, sc *scope, e *pathEntry, w0, w1 uint64, n 
 		k = uint8(memoNames + h%uint(len(mm.nodes)-memoNames))
 	}
 	mm.nodes[k] = nameNode{w0: w0, w1: w1, m0: m0, m1: m1, sc: sc, e: e, n: uint8(n + 1)}
-	mm.nodes[prev].next = k
+	mm.link(prev, k)
 	return k
+}
+
+// link makes k the node after prev, and where prev is a start, the
+// latest of its first names.
+func (mm *nameMemo) link(prev, k uint8) {
+	mm.nodes[prev].next = k
+	if prev < memoNames {
+		f := &mm.nodes[prev].firsts
+		if f[0] != k {
+			copy(f[1:], f[:len(f)-1])
+			f[0] = k
+		}
+	}
 }

@@ -77,15 +77,22 @@ func TestNameMemo(t *testing.T) {
 func TestNameMemoWrites(t *testing.T) {
 	m := compileAll(t, compiler.EventBridge, `{"source":["aws.ec2"]}`)
 	mt := m.NewMatcher()
-	// (Each name before the last one read: MatchTrusted stops there.)
-	ev := []byte(`{"version":"0","id":"12345678","account":"123456789012","region":"r","source":"aws.ec2"}`)
+	// (Each name before the last one read: MatchTrusted stops there.
+	// The two events begin with different names, so that the object's
+	// first name is found among the start's firsts.)
+	evs := [][]byte{
+		[]byte(`{"account":"123456789012","version":"0","id":"12345678","region":"r","source":"aws.ec2"}`),
+		[]byte(`{"region":"r","version":"0","id":"12345678","account":"123456789012","source":"aws.ec2"}`),
+	}
 	match := func(want ...ID) {
 		t.Helper()
 		for range 3 { // the first read learns, the others guess
-			got, err := mt.MatchTrusted(nil, ev)
-			slices.Sort(got)
-			if err != nil || !slices.Equal(got, want) {
-				t.Fatalf("MatchTrusted %v, %v; want %v", got, err, want)
+			for _, ev := range evs {
+				got, err := mt.MatchTrusted(nil, ev)
+				slices.Sort(got)
+				if err != nil || !slices.Equal(got, want) {
+					t.Fatalf("%s: MatchTrusted %v, %v; want %v", ev, got, err, want)
+				}
 			}
 		}
 	}

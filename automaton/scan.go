@@ -386,12 +386,7 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 			// stamp of one mark, in line (stamp's call and loop
 			// cost more than the stamp).
 			if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-				ps.epoch, ps.head = mt.epoch, 0
-				if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-					mt.fired[mt.nfired] = p
-					mt.nfired++
-				}
-				mt.setFired(p)
+				mt.firstHit(ps, p)
 			} else if mt.hits[ps.head].leaf != 0 {
 				mt.hit(p, 0)
 			}
@@ -426,12 +421,7 @@ func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher, ascii boo
 				if p := s.one; p >= 0 {
 					// stamp of one mark, in line, as tabString stamps it.
 					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-						ps.epoch, ps.head = mt.epoch, 0
-						if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-							mt.fired[mt.nfired] = p
-							mt.nfired++
-						}
-						mt.setFired(p)
+						mt.firstHit(ps, p)
 					} else if mt.hits[ps.head].leaf != 0 {
 						mt.hit(p, 0)
 					}
@@ -462,12 +452,7 @@ func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher, ascii boo
 		if p := s.one; p >= 0 {
 			// stamp of one mark, in line, as tabString stamps it.
 			if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-				ps.epoch, ps.head = mt.epoch, 0
-				if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-					mt.fired[mt.nfired] = p
-					mt.nfired++
-				}
-				mt.setFired(p)
+				mt.firstHit(ps, p)
 			} else if mt.hits[ps.head].leaf != 0 {
 				mt.hit(p, 0)
 			}

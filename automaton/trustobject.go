@@ -59,12 +59,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				if p := s.one; p >= 0 {
 					// stamp of one mark, in line, as tabString does.
 					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-						ps.epoch, ps.head = mt.epoch, 0
-						if ps.anchors != 0 || ps.recEpoch < mt.snapEpoch { // see fired
-							mt.fired[mt.nfired] = p
-							mt.nfired++
-						}
-						mt.setFired(p)
+						mt.firstHit(ps, p)
 					} else if mt.hits[ps.head].leaf != 0 {
 						mt.hit(p, 0)
 					}
@@ -236,6 +231,17 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 			if (x&nd.m0^nd.w0)|(y&nd.m1^nd.w1) == 0 && nd.sc == sc {
 				e, i, prev = nd.e, start+int(nd.n), g
 				goto value
+			}
+			if prev < memoNames {
+				// The first name of an object: the other names that
+				// began this scope's objects lately.
+				for _, f := range mm.nodes[prev].firsts {
+					if nd := &mm.nodes[f]; (x&nd.m0^nd.w0)|(y&nd.m1^nd.w1) == 0 && nd.sc == sc {
+						mm.nodes[prev].next = f
+						e, i, prev = nd.e, start+int(nd.n), f
+						goto value
+					}
+				}
 			}
 		} else if start > memoEnd+8 {
 			return nil, i, passName, 0, memoSink

@@ -43,22 +43,21 @@ func (g *Gen) Publish() string { return g.publish() }
 // text).
 var (
 	Keys    = []string{"a", "b", "c", "a.b", "d"}
-	Strings = []string{"", "x", "xy", "Xy", "abc", "ABC", "été", "ÉTÉ", "10.0.0.1", "10.0.1.255", "2001:db8::1", "a*b", "logs/app.log", "k", "K", "ß"}
+	Strings = []string{"", "x", "xy", "Xy", "abc", "ABC", "été", "ÉTÉ", "10.0.0.1", "10.0.1.255", "2001:db8::1", "a*b", "logs/app.log", "k", "K", "ß", `say "hi" 😀`}
 	Numbers = []string{"0", "-0", "1", "1.0", "3e2", "300", "-5.5", "1e-7", "12345678901234567890", "0.1", "1000000001"}
 )
 
 // globs put a wildcard in each of the matcher's indexes: a head, a tail,
 // an infix; exact (a*, *b, *b*) and verified (x*y, *gs*.log, *0.0*1).
 var globs = []string{`"*"`, `"a*"`, `"*b"`, `"x*y"`, `"*.log"`, `"é*"`, `"a*b*c"`, `"*\\**"`,
-	`"*b*"`, `"*x*y*"`, `"*gs*.log"`, `"*0.0*1"`}
+	`"*b*"`, `"*x*y*"`, `"*gs*.log"`, `"*0.0*1"`, `"*x*"`, `"*té*"`}
 
 func (g *Gen) pick(list []string) string { return list[g.R.Intn(len(list))] }
 
 func (g *Gen) scalar() string {
 	switch g.R.Intn(6) {
 	case 0, 1:
-		b, _ := json.Marshal(g.pick(Strings))
-		return string(b)
+		return g.quote(g.pick(Strings))
 	case 2, 3:
 		return g.pick(Numbers)
 	case 4:
@@ -70,6 +69,47 @@ func (g *Gen) scalar() string {
 func (g *Gen) str() string {
 	b, _ := json.Marshal(g.pick(Strings))
 	return string(b)
+}
+
+// quote writes s as a JSON string, one time in three with escapes JSON
+// allows but Go's encoder does not write: every non-ASCII character as
+// \u escapes (a surrogate pair above the BMP) and '/' as \/ — as other
+// encoders write them (Python's ensure_ascii, PHP's defaults) — or, half
+// of those times, also in upper-case hex with some ASCII letters escaped.
+// The matcher reads such text by other ways than raw text (it decodes
+// it, or looks its written form up), so the values must come all ways.
+func (g *Gen) quote(s string) string {
+	mode := g.R.Intn(6)
+	if mode < 4 {
+		b, _ := json.Marshal(s)
+		return string(b)
+	}
+	hex, letters := "%04x", false
+	if mode == 5 {
+		hex, letters = "%04X", true
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '/':
+			b.WriteString(`\/`)
+		case r < 0x20 || r >= 0x80 || letters && g.R.Intn(4) == 0:
+			if r >= 0x10000 {
+				r -= 0x10000
+				fmt.Fprintf(&b, `\u`+hex+`\u`+hex, 0xD800+(r>>10), 0xDC00+(r&0x3FF))
+				break
+			}
+			fmt.Fprintf(&b, `\u`+hex, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 func (g *Gen) condition() string {
