@@ -392,6 +392,23 @@ func (m *Machine) anchorCost(pw *predW) float64 {
 	return present * min(1, share/vals)
 }
 
+// fireCost is anchorCost for the choice of an anchor: an EventBridge
+// envelope field is in every event however few rules name it, so a
+// predicate on it fires as often as its share of the path's values (a
+// quarter of the rules naming one of four regions made "region" look as
+// rare as an EC2 instance-id prefix, and every event tested the EC2
+// rules anchored on their regions). The fields a clause tests before its
+// anchor keep anchorCost's order: there a field that rules rarely name
+// is the better test, as it is seldom implied by the anchor (an
+// instance-id implies aws.ec2, not a region).
+func (m *Machine) fireCost(pw *predW) float64 {
+	c := m.anchorCost(pw)
+	if key := m.pathNames[pw.rec.pathIdx]; key.input == inputEvent && slices.Contains(compiler.EnvelopeFields, key.path) {
+		c *= float64(len(m.patterns)+1) / float64(m.pathRefs[pw.rec.pathIdx]+1)
+	}
+	return c
+}
+
 // predRank guesses how often a field fires: a clause is anchored on its
 // most selective predicate.
 func predRank(f *compiler.Field) int {
@@ -440,9 +457,9 @@ func (m *Machine) chooseAnchor(fields []fieldRec, preds []*predW) int {
 			continue
 		}
 		if bc == 0 {
-			bc = m.anchorCost(b)
+			bc = m.fireCost(b)
 		}
-		switch pc := m.anchorCost(pw); {
+		switch pc := m.fireCost(pw); {
 		case pc != bc:
 			if pc < bc {
 				best, bc = i, pc

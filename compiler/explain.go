@@ -94,9 +94,13 @@ func explain(p *Pattern, input []byte, envelope bool) (*Explanation, error) {
 	return explainLeaves(p, Flatten(event))
 }
 
+// EnvelopeFields are the members every EventBridge event has:
+// TestEventPattern requires them (CheckEventEnvelope) and PutEvents fills
+// them in.
+var EnvelopeFields = []string{"id", "account", "source", "time", "region", "detail-type"}
+
 // CheckEventEnvelope applies TestEventPattern's input rule (docs/semantics/patterns.md
-// §2): a JSON object with at least id, account, source, time, region and
-// detail-type.
+// §2): a JSON object with at least the EnvelopeFields.
 func CheckEventEnvelope(v *source.Value) error {
 	if v.Kind != source.Object {
 		return &InputError{Msg: "Parameter Event is not valid. (the event must be a JSON object)"}
@@ -106,7 +110,7 @@ func CheckEventEnvelope(v *source.Value) error {
 		have[m.Key] = true
 	}
 	var missing []string
-	for _, k := range []string{"id", "account", "source", "time", "region", "detail-type"} {
+	for _, k := range EnvelopeFields {
 		if !have[k] {
 			missing = append(missing, k)
 		}
