@@ -210,6 +210,7 @@ func (m *Machine) MatchMessage(pub *compiler.Publish) ([]ID, error) {
 // Match appends the ids of the EventBridge patterns matching event to
 // dst[:0] and returns it. In steady state it allocates nothing.
 func (mt *Matcher) Match(dst []ID, event []byte) ([]ID, error) {
+	prefetchInput(event)
 	dst = dst[:0]
 	mt.begin()
 	if len(event) > mt.m.cfg.MaxEventSize {

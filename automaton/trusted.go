@@ -32,6 +32,7 @@ import (
 // never reads out of bounds, never panics and always ends (every step
 // moves forward).
 func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
+	prefetchInput(event)
 	dst = dst[:0]
 	mt.begin()
 	if len(event) > mt.m.cfg.MaxEventSize {

@@ -1,0 +1,6 @@
+//go:build !amd64 || purego
+
+package automaton
+
+// prefetchInput does nothing where there is no prefetch kernel.
+func prefetchInput(d []byte) {}
