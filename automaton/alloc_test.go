@@ -16,6 +16,18 @@ import (
 	"github.com/patternc/patternc/compiler"
 )
 
+// addPattern compiles EventBridge pattern src and adds it to m as id.
+func addPattern(t testing.TB, m *Machine, id ID, src string) {
+	t.Helper()
+	p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Add(id, p); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func compileAll(t testing.TB, d compiler.Dialect, srcs ...string) *Machine {
 	t.Helper()
 	m := New(Config{})

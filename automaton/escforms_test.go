@@ -72,16 +72,7 @@ func FuzzEscForms(f *testing.F) {
 // nothing).
 func TestEscFormsMatch(t *testing.T) {
 	m := New(Config{})
-	add := func(id, src string) {
-		t.Helper()
-		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.Add(ID(id), p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	add := func(id ID, src string) { t.Helper(); addPattern(t, m, id, src) }
 	add("zu", `{"city":["Zürich"]}`)
 	add("pair", `{"city":["Zürich","Malmö/S"]}`)
 	add("q", `{"city":["say \"hi\"\\"]}`)
@@ -158,7 +149,7 @@ func TestEscFormsMatch(t *testing.T) {
 	// A table of more forms than escFormsMax keeps none, and still
 	// matches (three forms for each key, at most strTabMax keys).
 	for i := range escFormsMax/3 + 1 {
-		add(fmt.Sprint("many", i), fmt.Sprintf(`{"city":["\"Ö/%d"]}`, i))
+		add(ID(fmt.Sprint("many", i)), fmt.Sprintf(`{"city":["\"Ö/%d"]}`, i))
 	}
 	if tab := m.snap.Load().sub[inputEvent].index["city"].pm.leafTab; tab == nil || tab.esc != nil {
 		t.Errorf("table %v: want one without forms", tab)

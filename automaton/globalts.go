@@ -53,13 +53,7 @@ const (
 // the predicates of the members that match (fireAll, for the free leaf,
 // where g's ends hold: the members share them).
 func (mt *Matcher) fireGroup(g *globCheck, s []byte) {
-	at := mt.infixOff
-	switch g.part {
-	case partHead:
-		at = 0
-	case partTail:
-		at = len(s) - g.keyLen
-	}
+	at := g.keyAt(len(s), mt.infixOff)
 	a := g.alts
 	for found := a.found(s, at, g); found != 0; found &= found - 1 {
 		mt.hit(a.preds[bits.TrailingZeros64(found)], 0)

@@ -110,6 +110,19 @@ func (c *globCheck) around(s []byte, at int) bool {
 	return inOrder(c.before, s[lo:at]) && inOrder(c.after, s[at+c.keyLen:hi])
 }
 
+// keyAt is where the key of c lies in a value of n bytes: at its start
+// for a head key, at its end for a tail key, and at infixOff, where the
+// infix walk found it, for a middle part.
+func (c *globCheck) keyAt(n, infixOff int) int {
+	switch c.part {
+	case partHead:
+		return 0
+	case partTail:
+		return n - c.keyLen
+	}
+	return infixOff
+}
+
 // room is around for a wordEnds check of a value of n >= 8 bytes whose
 // ends hold: whether the key at offset at lies between head and tail.
 func (c *globCheck) room(n, at int) bool {

@@ -1022,13 +1022,7 @@ func (mt *Matcher) fireAll(marks []mark, orig []byte) {
 			}
 			if g.wordEnds && len(orig) >= 8 {
 				// ends decided all but the key's room between them.
-				at := mt.infixOff
-				switch g.part {
-				case partHead:
-					at = 0
-				case partTail:
-					at = len(orig) - g.keyLen
-				}
+				at := g.keyAt(len(orig), mt.infixOff)
 				if !g.room(len(orig), at) {
 					continue
 				}

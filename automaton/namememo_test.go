@@ -97,16 +97,7 @@ func TestNameMemoWrites(t *testing.T) {
 		}
 	}
 	match("0")
-	add := func(id ID, src string) {
-		t.Helper()
-		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.Add(id, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	add := func(id ID, src string) { t.Helper(); addPattern(t, m, id, src) }
 	add("1", `{"account":["123456789012"]}`) // a path the scope lacked
 	match("0", "1")
 	add("2", `{"account":["123456789012"],"region":["r"]}`) // the same scope, copied

@@ -4,8 +4,6 @@ import (
 	"math"
 	"slices"
 	"testing"
-
-	"github.com/patternc/patternc/compiler"
 )
 
 // TestPredRecCache: a Matcher caches predicate records in its scratch;
@@ -16,16 +14,7 @@ func TestPredRecCache(t *testing.T) {
 	m := New(Config{})
 	mt := m.NewMatcher()
 	event := []byte(`{"source":"aws.ec2","detail":{"state":"running"}}`)
-	add := func(id ID, src string) {
-		t.Helper()
-		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.Add(id, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	add := func(id ID, src string) { t.Helper(); addPattern(t, m, id, src) }
 	check := func(step string, want ...ID) {
 		t.Helper()
 		for round := 0; round < 2; round++ { // the second round reads the cache

@@ -118,16 +118,7 @@ func TestStrTabRefusals(t *testing.T) {
 // matches stay those of the trie throughout.
 func TestStrTabFollowsWrites(t *testing.T) {
 	m := New(Config{})
-	add := func(id, src string) {
-		t.Helper()
-		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.Add(ID(id), p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	add := func(id ID, src string) { t.Helper(); addPattern(t, m, id, src) }
 	tab := func() *strTab {
 		return m.snap.Load().sub[inputEvent].index["source"].pm.strTab
 	}
