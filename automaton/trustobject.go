@@ -119,11 +119,11 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			// stop inside its value. The usual leaf of the usual rule
 			// (source, detail-type, a state: exact values, in no array),
 			// a plain string, is looked up in the path's table where it
-			// lies; tabString reads any other string there, value any
-			// other value.
+			// lies; stringTrusted reads any other string at a pattern
+			// path, value any other value.
 			direct := need != 0 && !e.uncounted
-			if pm := e.pm; pm != nil && pm.leafTab != nil {
-				if k := mt.tabString(d, i, pm); k >= 0 {
+			if pm := e.pm; pm != nil && uint(i) < uint(len(d)) && d[i] == '"' {
+				if k := mt.stringTrusted(d, i, pm); k >= 0 {
 					i = k
 					if direct {
 						if seen++; seen >= need {
