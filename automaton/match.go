@@ -1311,9 +1311,6 @@ type candidate struct {
 	cl   *clauseRec
 	kind decideKind
 	arr  bool // its anchor has a hit inside an array
-	// named: listed by a need of predicate ids, which have fired
-	// (clauseRec.named).
-	named bool
 }
 
 // decideAll decides the clauses the fired predicates anchor, in two
@@ -1363,11 +1360,15 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 		cands[i].kind = cands[i].cl.kind
 	}
 	ab := abMemo{path: -1, leaves: abFallback}
+	// The entries of a snapshot all hold masks or all hold ids (encodeIDs
+	// rewrites every list at once): with ids, a candidate was listed by
+	// the fired marks of the predicates its need names.
+	named := mt.marks
 	for i := range cands {
 		// decideCand, with its usual way written out: a call less per
 		// clause decided.
 		if c := &cands[i]; c.kind == decideOthers {
-			dst = mt.decide(dst, c.cl, c.arr, c.named)
+			dst = mt.decide(dst, c.cl, c.arr, named)
 		} else {
 			dst = mt.decideCand(dst, c.cl, c.kind, c.arr, &ab)
 		}
@@ -1430,7 +1431,8 @@ func listAnchors(buf []candidate, fired []int32, pred []predState, fm []uint8, m
 			if fm[needFirst(need)] == mark {
 				for j := k; j > lo; j-- {
 					a := &anchors[j]
-					buf[n] = candidate{cl: a.cl, arr: arr, named: true}
+					c := &buf[n]
+					c.cl, c.arr = a.cl, arr
 					if fm[a.need>>24&needMax] == mark {
 						n++
 					}
