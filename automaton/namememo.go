@@ -1,5 +1,7 @@
 package automaton
 
+import "math/bits"
+
 // A nameMemo remembers, per Matcher, the member names MatchTrusted has
 // read by words and what each one was in its scope, linked in the order
 // they came: events of one kind lay their members out the same way (an
@@ -19,7 +21,7 @@ package automaton
 // write copies it, ownScope), so its entry for the name stays right; a
 // node of another scope or snapshot is a wrong guess, no more. Nodes
 // hold their scopes and entries, which keeps an old snapshot's scopes
-// alive while a node of this Matcher names them. A memo is 14 KB, made
+// alive while a node of this Matcher names them. A memo is 16 KB, made
 // at a Matcher's first MatchTrusted.
 type nameMemo struct {
 	nodes [256]nameNode
@@ -35,10 +37,53 @@ type nameNode struct {
 	e      *pathEntry // its entry there (nil: nobody matches it)
 	n      uint8      // its length with the quote (at most 16)
 	next   uint8
+	// alt (a name's) is the name that followed it before next: where
+	// objects of two layouts share a name (an order's orderId, a
+	// CloudTrail userIdentity's type), the name after it takes turns,
+	// and a second guess is a compare where learning it again was a
+	// lookup and a search of the nodes.
+	alt uint8
 	// firsts (a start's) are the names that began its scope's objects
 	// lately, the latest first: objects of several kinds, each its own
 	// first name (an EventBridge detail), take turns.
 	firsts [memoFirsts]uint8
+}
+
+// A name of 16 bytes or more has a node too (long), so that the name
+// after it is guessed: the sink before it took the names after every
+// long name, and a CloudTrail event, with a dozen (recipientAccountId,
+// responseElements), learned four names an event again. Its words are
+// the name's first sixteen bytes (x, y: no stop in them), its masks
+// zero: no bytes equal them under the masks (a name's first word is not
+// zero), so it is never a guess, and no name learns it (no quote in its
+// words). Long names that share their first sixteen bytes in a scope
+// share a node: a worse guess, no more. It is linked after prev as a
+// name is, and found there first.
+func (mm *nameMemo) long(prev uint8, sc *scope, x, y uint64) uint8 {
+	if g := mm.nodes[prev].next; mm.nodes[g].w0 == x && mm.nodes[g].w1 == y && mm.nodes[g].sc == sc {
+		return g
+	}
+	hh, _ := bits.Mul64((x^y+uint64(sc.id)<<56)*hashMul, uint64(len(mm.nodes)-memoNames))
+	h := uint(hh)
+	k, free := uint8(0), uint8(0)
+	for p := uint(0); p < memoProbe; p++ {
+		k = uint8(memoNames + (h+p)%uint(len(mm.nodes)-memoNames))
+		nd := &mm.nodes[k]
+		if nd.sc == sc && nd.w0 == x && nd.w1 == y {
+			mm.link(prev, k)
+			return k
+		}
+		if free == 0 && nd.sc == nil {
+			free = k
+		}
+	}
+	k = free
+	if k == 0 {
+		k = uint8(memoNames + h%uint(len(mm.nodes)-memoNames))
+	}
+	mm.nodes[k] = nameNode{w0: x, w1: y, sc: sc}
+	mm.link(prev, k)
+	return k
 }
 
 const (
@@ -50,8 +95,10 @@ const (
 	memoNames = 16
 	// memoProbe is how many nodes a name is looked for in.
 	memoProbe = 4
-	// memoFirsts is how many first names a start keeps.
-	memoFirsts = 4
+	// memoFirsts is how many first names a start keeps: an EventBridge
+	// detail in the mixed corpus begins with one of five (four learned
+	// one name an event again), and six fill a node to 64 bytes.
+	memoFirsts = 6
 )
 
 // memoStart is the node before the first member of an object of scope sc.
@@ -76,7 +123,13 @@ func (mm *nameMemo) learn(prev uint8, sc *scope, e *pathEntry, w0, w1 uint64, n 
 		w1 |= '"' << (8 * (n - 8))
 		m0, m1 = ^uint64(0), 1<<(8*(n-7))-1 // all ones for n == 15
 	}
-	h := uint((w0 + uint64(n) + uint64(sc.id)<<56) * hashMul >> 32)
+	// The node is chosen by the product's top bits, scaled to the
+	// nodes (multiply-high): every bit of the name and the scope moves
+	// them. Its middle bits modulo the count left clusters that four
+	// probes overran at a quarter full: 0.6 names an event evicted on
+	// mixed-10000, now none.
+	hh, _ := bits.Mul64((w0+uint64(n)+uint64(sc.id)<<56)*hashMul, uint64(len(mm.nodes)-memoNames))
+	h := uint(hh)
 	k, free := uint8(0), uint8(0)
 	for p := uint(0); p < memoProbe; p++ {
 		k = uint8(memoNames + (h+p)%uint(len(mm.nodes)-memoNames))
@@ -98,10 +151,12 @@ func (mm *nameMemo) learn(prev uint8, sc *scope, e *pathEntry, w0, w1 uint64, n 
 	return k
 }
 
-// link makes k the node after prev, and where prev is a start, the
-// latest of its first names.
+// link makes k the node after prev, and the one that was alt; where
+// prev is a start, the latest of its first names.
 func (mm *nameMemo) link(prev, k uint8) {
-	mm.nodes[prev].next = k
+	if nd := &mm.nodes[prev]; nd.next != k {
+		nd.next, nd.alt = k, nd.next
+	}
 	if prev < memoNames {
 		f := &mm.nodes[prev].firsts
 		if f[0] != k {

@@ -142,3 +142,56 @@ func TestNameMemoCrowded(t *testing.T) {
 		}
 	}
 }
+
+// TestNameMemoTurns: objects of two layouts that share names but not
+// what follows them (a name's alt), long names before others (their own
+// nodes, two of them sharing their first sixteen bytes), and more first
+// names than a start held before, read in turns, answer as Match; once
+// warm, the memo makes no new node (nothing is learned again).
+func TestNameMemoTurns(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge,
+		`{"source":["aws.ec2"],"detail":{"status":["shipped"]}}`,
+		`{"recipientAccountId":["1"],"detail":{"customer":{"country":["US"]}}}`,
+		`{"region":["q"],"detail":{"customer":{"city":["y"]}}}`,
+		`{"detail":{"userIdentityLongName":{"type":["IAMUser"]}}}`,
+	)
+	mt := m.NewMatcher()
+	evs := []string{
+		`{"version":"0","source":"aws.ec2","detail":{"orderId":"o-1","status":"shipped","customer":{"country":"US","tier":"gold"}},"recipientAccountId":"1","region":"r"}`,
+		`{"version":"0","source":"com.intl","detail":{"orderId":"o-2","customer":{"name":"x","city":"y"},"status":"new"},"recipientAccountIdX":"1","account":"2","region":"q"}`,
+		`{"version":"0","source":"aws.ec2","detail":{"instance-id":"i-1","state":"running"},"recipientAccountId":"2","region":"q"}`,
+		`{"version":"0","source":"aws.s3","detail":{"version":"0","bucket":{"name":"logs"}},"recipientAccountIdX":"1","region":"r"}`,
+		`{"version":"0","source":"aws.ct","detail":{"eventSource":"ec2","userIdentityLongName":{"type":"IAMUser","userName":"u"}},"region":"r"}`,
+		`{"version":"0","source":"aws.ct","detail":{"eventVersion":"1","userIdentityLongName":{"type":"Role","arn":"a"},"status":"shipped"},"region":"q"}`,
+		`{"version":"0","source":"aws.ct","detail":{"awsRegion":"r","customer":{"city":"y","country":"US"}},"recipientAccountId":"1"}`,
+	}
+	want := map[string][]ID{}
+	for _, ev := range evs {
+		ids, err := mt.Match(nil, []byte(ev))
+		if err != nil {
+			t.Fatalf("%s: %v", ev, err)
+		}
+		slices.Sort(ids)
+		want[ev] = ids
+	}
+	var warm nameMemo
+	for round := range 6 {
+		if round == 3 {
+			warm = *mt.memo
+		}
+		for k := range evs {
+			ev := evs[(k*(round+1)+round)%len(evs)]
+			got, err := mt.MatchTrusted(nil, []byte(ev))
+			slices.Sort(got)
+			if err != nil || !slices.Equal(got, want[ev]) {
+				t.Fatalf("round %d: %s: MatchTrusted %v, %v; Match %v", round, ev, got, err, want[ev])
+			}
+		}
+	}
+	for k := range warm.nodes {
+		a, b := warm.nodes[k], mt.memo.nodes[k]
+		if a.w0 != b.w0 || a.w1 != b.w1 || a.sc != b.sc || a.e != b.e {
+			t.Errorf("node %d: made again after three rounds", k)
+		}
+	}
+}

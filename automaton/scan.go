@@ -300,8 +300,16 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 		j, ok := start, true
 		if mt.trusted {
 			j = quoteOrBackslash(d, start)
-		} else {
-			j, ok = textStop(d, start)
+		} else if j = asciiRunEnd(d, start); uint(j) >= uint(len(d)) {
+			j, ok = textStop(d, j) // the last bytes of the input
+		} else if d[j] != '"' {
+			// A string with escapes or non-ASCII text: read by
+			// blockString in one step where it can, by textStop
+			// and stringValue where it cannot.
+			if k := mt.blockString(d, start, j, pm); k >= 0 {
+				return k, 0, nil
+			}
+			j, ok = textStop(d, j)
 		}
 		if ok && j < len(d) && d[j] == '"' {
 			mt.addLeaf(pm, tagString, d[start:j])

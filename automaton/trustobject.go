@@ -119,11 +119,11 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			// stop inside its value. The usual leaf of the usual rule
 			// (source, detail-type, a state: exact values, in no array),
 			// a plain string, is looked up in the path's table where it
-			// lies; tabString reads any other string there, value any
-			// other value.
+			// lies; stringTrusted reads any other string at a pattern
+			// path, value any other value.
 			direct := need != 0 && !e.uncounted
-			if pm := e.pm; pm != nil && pm.leafTab != nil {
-				if k := mt.tabString(d, i, pm); k >= 0 {
+			if pm := e.pm; pm != nil && uint(i) < uint(len(d)) && d[i] == '"' {
+				if k := mt.stringTrusted(d, i, pm); k >= 0 {
 					i = k
 					if direct {
 						if seen++; seen >= need {
@@ -242,6 +242,15 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 						goto value
 					}
 				}
+			} else if a := mm.nodes[prev].alt; a != memoSink {
+				// The name that followed the last one before: two
+				// layouts taking turns (nameNode.alt). It becomes the
+				// first guess.
+				if nd := &mm.nodes[a]; (x&nd.m0^nd.w0)|(y&nd.m1^nd.w1) == 0 && nd.sc == sc {
+					mm.nodes[prev].next, mm.nodes[prev].alt = a, g
+					e, i, prev = nd.e, start+int(nd.n), a
+					goto value
+				}
 			}
 		} else if start > memoEnd+8 {
 			return nil, i, passName, 0, memoSink
@@ -266,7 +275,9 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 			y := load64(d, start+8) // start+16 <= len(d)
 			m := wordNameStops(y)
 			if m == 0 {
-				return nil, i, passName, 0, memoSink
+				// A name of 16 bytes or more, most likely: its own node
+				// before the next name (nameMemo.long).
+				return nil, i, passName, 0, mm.long(prev, sc, x, y)
 			}
 			n := bits.TrailingZeros64(m) >> 3
 			if byte(y>>(8*n)) != '"' {
