@@ -1,7 +1,10 @@
 package automaton
 
 import (
+	"fmt"
 	"math/rand"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -25,6 +28,19 @@ func stringSpanBytes(d []byte, i int) (end, esc int) {
 	return len(d), esc
 }
 
+// quoteRunEndBytes is quoteRunEndMem's definition, byte by byte within
+// whole words.
+func quoteRunEndBytes(d []byte, j int) int {
+	for ; j+8 <= len(d); j += 8 {
+		for k := j; k < j+8; k++ {
+			if d[k] == '"' || d[k] == '\\' {
+				return k
+			}
+		}
+	}
+	return j
+}
+
 // checkStringSpan holds stringSpan, and the masks it is built on, to
 // their definitions at every start in d, with each kernel there is.
 func checkStringSpan(t *testing.T, d []byte) {
@@ -35,6 +51,9 @@ func checkStringSpan(t *testing.T, d []byte) {
 			wend, wesc := stringSpanBytes(d, i)
 			if end != wend || esc != wesc {
 				t.Fatalf("stringSpan(%q, %d) = %d, %d; want %d, %d", d, i, end, esc, wend, wesc)
+			}
+			if k, wk := quoteRunEndMem(d, i), quoteRunEndBytes(d, i); k != wk {
+				t.Fatalf("quoteRunEndMem(%q, %d) = %d; want %d", d, i, k, wk)
 			}
 			if i+64 <= len(d) {
 				q, b := quoteMasks(d, i)
@@ -103,6 +122,64 @@ func FuzzStringSpan(f *testing.F) {
 			if wend, wesc := stringSpanBytes(d, i); end != wend || esc != wesc {
 				t.Fatalf("stringSpan(%q, %d) = %d, %d; want %d, %d", d, i, end, esc, wend, wesc)
 			}
+			if k, wk := quoteRunEndMem(d, i), quoteRunEndBytes(d, i); k != wk {
+				t.Fatalf("quoteRunEndMem(%q, %d) = %d; want %d", d, i, k, wk)
+			}
 		})
 	})
+}
+
+// TestStringTrustedSpans: strings at pattern paths — a table of exact
+// values with written forms, prefixes, suffixes — as MatchTrusted reads
+// them from their spans, agree with Match wherever they lie in an event:
+// padded so that each starts at every offset of a block, ends in the
+// input's last block, or runs over several.
+func TestStringTrustedSpans(t *testing.T) {
+	m := New(Config{})
+	add := func(id ID, src string) { t.Helper(); addPattern(t, m, id, src) }
+	add("zu", `{"city":["Zürich"]}`)
+	add("q", `{"city":["say \"hi\"\\"]}`)
+	add("long", `{"city":["`+strings.Repeat("Malmö ", 14)+`"]}`)
+	add("note", `{"note":[{"prefix":"Deliver to Zürich"}]}`)
+	add("note2", `{"note":[{"prefix":"Deliver to Αθήνα,\n"}]}`)
+	add("url", `{"url":[{"suffix":"lang=pt"}]}`)
+	add("url2", `{"url":[{"suffix":"/ü?lang=de"}]}`)
+	mt := m.NewMatcher()
+	vals := []string{
+		`"Zürich"`, `"Z\u00fcrich"`, `"Z\u00FCrich"`, `"say \"hi\"\\"`, `"say \u0022hi\"\\"`,
+		`"` + strings.Repeat("Malmö ", 14) + `"`, `"` + strings.Repeat(`Malm\u00f6 `, 14) + `"`,
+		`"Deliver to Z\u00fcrich,\nring twice \/ \"back door\" \t#445"`,
+		`"Deliver to Αθήνα,\nring twice / \"back door\""`,
+		`"Deliver to \u0391\u03b8\u03ae\u03bd\u03b1,\n"`,
+		`"https:\/\/shop.example.com\/orders\/947?lang=pt"`, `"https://x/\u00fc?lang=de"`,
+		`"https://x/ü?lang=de"`, `"a\\\\"`, `"\\\""`, `""`,
+	}
+	matched := map[ID]bool{}
+	for _, v := range vals {
+		for pad := 0; pad < 80; pad++ {
+			for _, f := range []string{"city", "note", "url"} {
+				for _, ev := range []string{
+					fmt.Sprintf(`{"pad":"%s","%s":%s}`, strings.Repeat("x", pad), f, v),
+					fmt.Sprintf(`{"pad":"%s","%s":%s,"z":"%s"}`, strings.Repeat("x", pad), f, v, strings.Repeat("y", pad)),
+				} {
+					want, err := mt.Match(nil, []byte(ev))
+					if err != nil {
+						t.Fatalf("%s: %v", ev, err)
+					}
+					got, err := mt.MatchTrusted(nil, []byte(ev))
+					slices.Sort(want)
+					slices.Sort(got)
+					if err != nil || !slices.Equal(got, want) {
+						t.Fatalf("%s: MatchTrusted %v, %v; Match %v", ev, got, err, want)
+					}
+					for _, id := range got {
+						matched[id] = true
+					}
+				}
+			}
+		}
+	}
+	if len(matched) != 7 {
+		t.Errorf("matched %v: want every pattern somewhere", matched)
+	}
 }
