@@ -64,24 +64,10 @@ func (mm *nameMemo) long(prev uint8, sc *scope, x, y uint64) uint8 {
 		return g
 	}
 	hh, _ := bits.Mul64((x^y+uint64(sc.id)<<56)*hashMul, uint64(len(mm.nodes)-memoNames))
-	h := uint(hh)
-	k, free := uint8(0), uint8(0)
-	for p := uint(0); p < memoProbe; p++ {
-		k = uint8(memoNames + (h+p)%uint(len(mm.nodes)-memoNames))
-		nd := &mm.nodes[k]
-		if nd.sc == sc && nd.w0 == x && nd.w1 == y {
-			mm.link(prev, k)
-			return k
-		}
-		if free == 0 && nd.sc == nil {
-			free = k
-		}
+	k, found := mm.place(uint(hh), sc, x, y)
+	if !found {
+		mm.nodes[k] = nameNode{w0: x, w1: y, sc: sc}
 	}
-	k = free
-	if k == 0 {
-		k = uint8(memoNames + h%uint(len(mm.nodes)-memoNames))
-	}
-	mm.nodes[k] = nameNode{w0: x, w1: y, sc: sc}
 	mm.link(prev, k)
 	return k
 }
@@ -129,26 +115,33 @@ func (mm *nameMemo) learn(prev uint8, sc *scope, e *pathEntry, w0, w1 uint64, n 
 	// probes overran at a quarter full: 0.6 names an event evicted on
 	// mixed-10000, now none.
 	hh, _ := bits.Mul64((w0+uint64(n)+uint64(sc.id)<<56)*hashMul, uint64(len(mm.nodes)-memoNames))
-	h := uint(hh)
-	k, free := uint8(0), uint8(0)
+	k, found := mm.place(uint(hh), sc, w0, w1)
+	if !found {
+		mm.nodes[k] = nameNode{w0: w0, w1: w1, m0: m0, m1: m1, sc: sc, e: e, n: uint8(n + 1)}
+	}
+	mm.link(prev, k)
+	return k
+}
+
+// place finds the node of the name whose words are w0 and w1 in scope
+// sc among the memoProbe nodes from h (found), or else the node to put
+// it in: the first empty one of them, else the one at h. learn and long
+// share it: a name of either kind is kept the same way.
+func (mm *nameMemo) place(h uint, sc *scope, w0, w1 uint64) (k uint8, found bool) {
+	free := uint8(0)
 	for p := uint(0); p < memoProbe; p++ {
 		k = uint8(memoNames + (h+p)%uint(len(mm.nodes)-memoNames))
-		nd := &mm.nodes[k]
-		if nd.sc == sc && nd.w0 == w0 && nd.w1 == w1 {
-			mm.link(prev, k)
-			return k
+		if nd := &mm.nodes[k]; nd.sc == sc && nd.w0 == w0 && nd.w1 == w1 {
+			return k, true
 		}
-		if free == 0 && nd.sc == nil {
+		if free == 0 && mm.nodes[k].sc == nil {
 			free = k
 		}
 	}
-	k = free
-	if k == 0 {
-		k = uint8(memoNames + h%uint(len(mm.nodes)-memoNames))
+	if free == 0 {
+		free = uint8(memoNames + h%uint(len(mm.nodes)-memoNames))
 	}
-	mm.nodes[k] = nameNode{w0: w0, w1: w1, m0: m0, m1: m1, sc: sc, e: e, n: uint8(n + 1)}
-	mm.link(prev, k)
-	return k
+	return free, false
 }
 
 // link makes k the node after prev, and the one that was alt; where
