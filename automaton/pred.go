@@ -134,7 +134,12 @@ type clauseRec struct {
 	// once: each of its patterns has this one clause, so none of them
 	// can have matched before the clause is decided (a clause is decided
 	// once per input): they are appended without the duplicate check.
-	once    bool
+	once bool
+	// named is how many of others, from the first, the clause's need
+	// names when it holds predicate ids (anchorNeed: the first two that
+	// fire during the scan): a candidate listed by such a need has them
+	// fired, and decide does not test them again.
+	named   uint8
 	nfields int32
 	pats    []patRef
 	// field0 and nfields are the fields, in evaluation order (fieldList):
@@ -174,7 +179,7 @@ const (
 // setDecide fills in how run decides cl when predicate anchor fires; cl's
 // fields are in evaluation order, which puts the anchor last.
 func (cl *clauseRec) setDecide(anchor int32) {
-	cl.kind, cl.n, cl.lazy, cl.others = decideRecord, 0, 0, [clauseOthers]int32{}
+	cl.kind, cl.n, cl.lazy, cl.named, cl.others = decideRecord, 0, 0, 0, [clauseOthers]int32{}
 	fs := cl.fieldList()
 	switch {
 	case len(fs) == 0 || fs[len(fs)-1].pred != anchor:
@@ -185,11 +190,13 @@ func (cl *clauseRec) setDecide(anchor int32) {
 	default:
 		for _, f := range fs[:len(fs)-1] {
 			if f.pred < 0 || f.allowAbsent {
-				cl.n, cl.lazy = 0, 0
+				cl.n, cl.lazy, cl.named = 0, 0, 0
 				return // cl.full covers these; kept for safety
 			}
 			if f.lazy {
 				cl.lazy |= 1 << cl.n
+			} else if cl.named == cl.n && cl.n < 2 && f.pred <= needMax { // see anchorNeed
+				cl.named++
 			}
 			cl.others[cl.n] = f.pred
 			cl.n++

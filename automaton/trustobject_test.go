@@ -26,9 +26,10 @@ var passPatterns = []string{
 // take each of passMembers' ways out (a plain string at a path with a
 // table or without one, in an array or not; the arrays it passes over;
 // a name it leaves to slowName; a stop that is not the closing quote;
-// space around the ':'; an object ending on a skipped member) and the
-// ways through object (a member object, a number, the early stop). Each
-// event is also tried with space after every ':' and ',', and names read
+// space around the ':'; numbers and literals it passes over; an object
+// ending on a skipped member) and the ways through object (a member
+// object, a number, the early stop). Each event is also tried with space
+// after every ':' and ',', and names read
 // byte by byte.
 func TestTrustedPassMembers(t *testing.T) {
 	m := compileAll(t, compiler.EventBridge, passPatterns...)
@@ -58,6 +59,9 @@ func TestTrustedPassMembers(t *testing.T) {
 		`{"source":"aws.ec2","detail":{"state":"running"},"rest":"not read"}`,
 		`{"q":"\"quoted\"","source":"aws.ec2"}`,
 		`{"source":"aws.ec2","detail":{}}`,
+		`{"n":-12.5e+3,"t":true,"f":false,"z":null,"source":"aws.ec2","m":7}`,
+		`{"n":1 ,"source":"aws.ec2","detail":{"size":12,"x":0,"state":"running"}}`,
+		`{"detail":{"x":1e5,"size":11},"n":0}`,
 		`{}`,
 	}
 	for _, ev := range events {
