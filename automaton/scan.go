@@ -361,20 +361,8 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		// is checked to be UTF-8 only where it is not a key of the
 		// table, which are (strTab.utf8): the usual non-ASCII value here
 		// (a city, a name) is one, and its check was most of its reading.
-		if j = asciiRunEnd(d, start); uint(j) >= uint(len(d)) {
+		if j = asciiRunEnd(d, start); uint(j) >= uint(len(d)) || d[j] >= 0x80 {
 			j, ascii = stringStopASCII(d, j)
-		} else if d[j] >= 0x80 {
-			// Text that is not ASCII: its end and first backslash by
-			// stringSpan, in one step whatever its length, where
-			// plainStop took a word a turn; no control byte may lie
-			// before the end (plainStop stopped at one).
-			e, esc := stringSpan(d, j)
-			if e >= len(d) || controlIn(d, j, e) {
-				return -1 // value writes the error
-			}
-			if j, ascii = e, false; esc >= 0 {
-				j = esc
-			}
 		}
 	}
 	if j >= len(d) {
@@ -734,34 +722,6 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 		return i, sh, &SyntaxError{start, "number longer than 1024 characters"}
 	}
 	return i, sh, nil
-}
-
-// controlIn tells whether a control character (below 0x20) lies in
-// d[j:e], a word at a time: x - 0x20 in each byte borrows only from a
-// byte below 0x20 (those over 0x7F are masked out by ^x), so a flag is
-// set exactly where one is, or above one. The last bytes are read as
-// the word that ends at e, shifted down past the bytes already read (or
-// before d[j]), byte by byte only in an input shorter than a word.
-func controlIn(d []byte, j, e int) bool {
-	var acc uint64
-	k := j
-	for ; k+8 <= e; k += 8 {
-		x := load64(d, k) // k+8 <= e <= len(d)
-		acc |= (x - ones*0x20) &^ x
-	}
-	if k < e {
-		if e >= 8 {
-			x := load64(d, e-8) >> (8 * (8 - (e - k))) // the bytes d[k:e], in the low end
-			acc |= (x - ones*0x20) &^ x & (1<<(8*(e-k)) - 1)
-		} else {
-			for ; k < e; k++ {
-				if d[k] < 0x20 {
-					return true
-				}
-			}
-		}
-	}
-	return acc&highs != 0
 }
 
 // stringStop returns the index of the first byte at or after d[i] that
