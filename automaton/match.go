@@ -1470,7 +1470,8 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 	bits := mt.firedBits
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	ab := abMemo{path: -1, leaves: abFallback}
-	for _, p := range mt.fired[:mt.nfired] { // lazy predicates fired meanwhile anchor nothing
+	for i, n := int32(0), mt.nfired; i < n; i++ { // lazy predicates fired meanwhile anchor nothing
+		p := mt.fired[i]
 		ps := &mt.pred[p]
 		if ps.recEpoch < snapEpoch {
 			mt.loadRec(ps, p)

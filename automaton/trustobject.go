@@ -191,7 +191,7 @@ const (
 	// value is other than a plain ASCII string; its entry (or nil), and
 	// the index after its name.
 	passMember = iota
-	passString // a string without escapes at a pattern path: its entry, and the string's body (to end)
+	passString // a plain ASCII string at a pattern path: its entry, and the string's body (to end)
 	passList   // an array of none or one plain ASCII string at a pattern path: its entry, and after the '[' (end -1) or the string's body (to end)
 	passName   // a name the words do not read (at its '"')
 	passSep    // the end of a value followed by neither ',"' nor '}'
@@ -304,11 +304,7 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 			if e.pm != nil {
 				switch load16(d, i) { // i+2 <= len(d)
 				case ':' | '"'<<8:
-					// Up to a quote or a backslash: on trusted input
-					// text over 0x7F needs no check, and the usual
-					// international value (a name, a city written in
-					// UTF-8) is matched where it lies, as an ASCII one.
-					if j := quoteRunEndMem(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
+					if j := asciiRunEndMem(d, i+2); uint(j) < uint(len(d)) && d[j] == '"' {
 						return e, i + 2, passString, j, prev
 					}
 				case ':' | '['<<8:

@@ -107,26 +107,3 @@ func quoteMasksWords(d []byte, i int) (q, b uint64) {
 func gatherFlags(x uint64) uint64 {
 	return (x >> 7) * 0x0102040810204080 >> 56
 }
-
-// quoteWords are quoteStops' constants, for quoteStopsMem.
-var quoteWords = [4]uint64{ones * '"', ones * '\\', 1<<64 - ones, highs}
-
-// quoteStopsMem is quoteStops with its constants read from memory
-// (quoteWords), as asciiStopsMem is asciiStops, for passMembers' loop,
-// which has no registers left for them.
-func quoteStopsMem(x uint64) uint64 {
-	return (((x ^ quoteWords[0]) + quoteWords[2]) | ((x ^ quoteWords[1]) + quoteWords[2])) &^ x & quoteWords[3]
-}
-
-// quoteRunEndMem is quoteOrBackslash with quoteStopsMem, but for the
-// last bytes: the index of the first '"' or '\\' at or after d[j] where
-// a word holds it, else the first index j with j+8 > len(d).
-func quoteRunEndMem(d []byte, j int) int {
-	for j+8 <= len(d) {
-		if m := quoteStopsMem(load64(d, j)); m != 0 { // j+8 <= len(d)
-			return j + bits.TrailingZeros64(m)>>3
-		}
-		j += 8
-	}
-	return j
-}

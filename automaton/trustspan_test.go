@@ -28,19 +28,6 @@ func stringSpanBytes(d []byte, i int) (end, esc int) {
 	return len(d), esc
 }
 
-// quoteRunEndBytes is quoteRunEndMem's definition, byte by byte within
-// whole words.
-func quoteRunEndBytes(d []byte, j int) int {
-	for ; j+8 <= len(d); j += 8 {
-		for k := j; k < j+8; k++ {
-			if d[k] == '"' || d[k] == '\\' {
-				return k
-			}
-		}
-	}
-	return j
-}
-
 // checkStringSpan holds stringSpan, and the masks it is built on, to
 // their definitions at every start in d, with each kernel there is.
 func checkStringSpan(t *testing.T, d []byte) {
@@ -51,9 +38,6 @@ func checkStringSpan(t *testing.T, d []byte) {
 			wend, wesc := stringSpanBytes(d, i)
 			if end != wend || esc != wesc {
 				t.Fatalf("stringSpan(%q, %d) = %d, %d; want %d, %d", d, i, end, esc, wend, wesc)
-			}
-			if k, wk := quoteRunEndMem(d, i), quoteRunEndBytes(d, i); k != wk {
-				t.Fatalf("quoteRunEndMem(%q, %d) = %d; want %d", d, i, k, wk)
 			}
 			if i+64 <= len(d) {
 				q, b := quoteMasks(d, i)
@@ -121,9 +105,6 @@ func FuzzStringSpan(f *testing.F) {
 			end, esc := stringSpan(d, i)
 			if wend, wesc := stringSpanBytes(d, i); end != wend || esc != wesc {
 				t.Fatalf("stringSpan(%q, %d) = %d, %d; want %d, %d", d, i, end, esc, wend, wesc)
-			}
-			if k, wk := quoteRunEndMem(d, i), quoteRunEndBytes(d, i); k != wk {
-				t.Fatalf("quoteRunEndMem(%q, %d) = %d; want %d", d, i, k, wk)
 			}
 		})
 	})
