@@ -49,15 +49,7 @@ var memoEvents = []string{
 func TestNameMemo(t *testing.T) {
 	m := compileAll(t, compiler.EventBridge, memoPatterns...)
 	mt := m.NewMatcher()
-	want := map[string][]ID{}
-	for _, ev := range memoEvents {
-		ids, err := mt.Match(nil, []byte(ev))
-		if err != nil {
-			t.Fatalf("%s: %v", ev, err)
-		}
-		slices.Sort(ids)
-		want[ev] = ids
-	}
+	want := matchEach(t, mt, memoEvents)
 	for round := range 3 * len(memoEvents) {
 		for k := range memoEvents {
 			ev := memoEvents[(k*(round+1)+round)%len(memoEvents)]
@@ -165,15 +157,7 @@ func TestNameMemoTurns(t *testing.T) {
 		`{"version":"0","source":"aws.ct","detail":{"eventVersion":"1","userIdentityLongName":{"type":"Role","arn":"a"},"status":"shipped"},"region":"q"}`,
 		`{"version":"0","source":"aws.ct","detail":{"awsRegion":"r","customer":{"city":"y","country":"US"}},"recipientAccountId":"1"}`,
 	}
-	want := map[string][]ID{}
-	for _, ev := range evs {
-		ids, err := mt.Match(nil, []byte(ev))
-		if err != nil {
-			t.Fatalf("%s: %v", ev, err)
-		}
-		slices.Sort(ids)
-		want[ev] = ids
-	}
+	want := matchEach(t, mt, evs)
 	var warm nameMemo
 	for round := range 6 {
 		if round == 3 {
@@ -194,4 +178,20 @@ func TestNameMemoTurns(t *testing.T) {
 			t.Errorf("node %d: made again after three rounds", k)
 		}
 	}
+}
+
+// matchEach is what Match answers on each of evs, sorted: the reference
+// the memo tests hold MatchTrusted to.
+func matchEach(t *testing.T, mt *Matcher, evs []string) map[string][]ID {
+	t.Helper()
+	want := map[string][]ID{}
+	for _, ev := range evs {
+		ids, err := mt.Match(nil, []byte(ev))
+		if err != nil {
+			t.Fatalf("%s: %v", ev, err)
+		}
+		slices.Sort(ids)
+		want[ev] = ids
+	}
+	return want
 }

@@ -4,13 +4,18 @@ package automaton
 
 // forEachKernel runs check with finishBlocksSSE2 and, where the processor
 // has what it needs, with finishBlocksAVX2.
-func forEachKernel(check func()) {
-	saved := blocksAVX2
-	defer func() { blocksAVX2 = saved }()
-	blocksAVX2 = false
+func forEachKernel(check func()) { forEachAVX2(&blocksAVX2, check) }
+
+// forEachAVX2 runs check with the SSE2 kernel that *useAVX2 selects when
+// false and, where the processor has AVX2 (*useAVX2 is true to begin
+// with), with the AVX2 one, and puts the choice back.
+func forEachAVX2(useAVX2 *bool, check func()) {
+	saved := *useAVX2
+	defer func() { *useAVX2 = saved }()
+	*useAVX2 = false
 	check()
 	if saved {
-		blocksAVX2 = true
+		*useAVX2 = true
 		check()
 	}
 }

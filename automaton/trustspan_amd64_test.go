@@ -4,13 +4,4 @@ package automaton
 
 // forEachMasks runs check with quoteMasksSSE2 and, where the processor
 // has AVX2, with quoteMasksAVX2.
-func forEachMasks(check func()) {
-	saved := masksAVX2
-	defer func() { masksAVX2 = saved }()
-	masksAVX2 = false
-	check()
-	if saved {
-		masksAVX2 = true
-		check()
-	}
-}
+func forEachMasks(check func()) { forEachAVX2(&masksAVX2, check) }
