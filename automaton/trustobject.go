@@ -86,6 +86,11 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			if e, i, err = mt.slowName(d, i, sc, wordEnd); err != nil {
 				return i, 0, err
 			}
+			if prev >= memoNames && mm.nodes[prev].n == 0 {
+				// A long name's new node (nameMemo.long): its rest, for
+				// the next guess.
+				mm.setTail(prev, d, k+1, i-k-2, e)
+			}
 		case passList:
 			if i = mt.shortList(d, i, end, depth, e.pm); i < 0 {
 				i = k - 2 // at the '[', for array to say so
@@ -277,7 +282,17 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 			m := wordNameStops(y)
 			if m == 0 {
 				// A name of 16 bytes or more, most likely: its own node
-				// before the next name (nameMemo.long).
+				// before the next name (nameMemo.long), and, where it is
+				// the name that came next last time and its tail is
+				// kept (setTail: n over 16), guessed by two words more.
+				g := mm.nodes[prev].next
+				if nd := &mm.nodes[g]; nd.w0 == x && nd.w1 == y && nd.n > 16 && nd.sc == sc && start+32 <= len(d) {
+					t := &mm.tails[g]
+					if (load64(d, start+16)&t.m2^t.w2)|(load64(d, start+24)&t.m3^t.w3) == 0 { // start+32 <= len(d)
+						e, i, prev = nd.e, start+int(nd.n), g
+						goto value
+					}
+				}
 				return nil, i, passName, 0, mm.long(prev, sc, x, y)
 			}
 			n := bits.TrailingZeros64(m) >> 3
