@@ -83,13 +83,8 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			goto sep
 		case passName:
 			var err error
-			if e, i, err = mt.slowName(d, i, sc, wordEnd); err != nil {
+			if e, i, err = mt.slowName(d, i, sc, wordEnd, prev); err != nil {
 				return i, 0, err
-			}
-			if prev >= memoNames && mm.nodes[prev].n == 0 {
-				// A long name's new node (nameMemo.long): its rest, for
-				// the next guess.
-				mm.setTail(prev, d, k+1, i-k-2, e)
 			}
 		case passList:
 			if i = mt.shortList(d, i, end, depth, e.pm); i < 0 {
@@ -396,12 +391,18 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 // by byte (memberName, the definition, which finds a dotted name by its
 // full path, decodes escapes, and reports every error in a name). It
 // returns the member's entry (nil: nobody matches it) and the index
-// after the name.
-func (mt *Matcher) slowName(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, error) {
+// after the name. A name read by words whose node passMembers made
+// (prev, nameMemo.long) keeps its tail there for the next guess.
+func (mt *Matcher) slowName(d []byte, i int, sc *scope, wordEnd int, prev uint8) (*pathEntry, int, error) {
 	if start := i + 1; start <= wordEnd && start+16 <= len(d) {
 		x, y := load64(d, start), load64(d, start+8) // start+16 <= len(d)
 		if wordNameStops(x)|wordNameStops(y) == 0 {
 			if e, j := sc.readLong(d, start, x, y); j >= 0 {
+				if prev >= memoNames && mt.memo.nodes[prev].n == 0 {
+					// A long name's new node (nameMemo.long): its
+					// rest, for the next guess.
+					mt.memo.setTail(prev, d, start, j-start, e)
+				}
 				return e, j + 1, nil
 			}
 		}
