@@ -24,11 +24,17 @@ func (mt *Matcher) stringTrusted(d []byte, i int, pm *pathMatcher) int {
 	val := d[start:end:end]
 	if t := pm.leafTab; t != nil && len(mt.stack) == 0 {
 		// The free leaf of a path of few exact values (tabString).
+		// Raw text among the keys, escaped text among their written
+		// forms (a form decodes to its key, a plain one): the table
+		// chosen without a branch on the string's form, which comes in
+		// no order a predictor learns.
 		var s *strSlot
-		if j < 0 {
-			s = t.find(val)
-		} else if t.esc != nil {
-			s = t.esc.find(val) // a form decodes to its key, a plain one
+		tab, esc := t, t.esc
+		if j >= 0 {
+			tab = esc
+		}
+		if tab != nil {
+			s = tab.find(val)
 		}
 		if s == nil && j >= 0 {
 			v0 := len(mt.valBuf)
