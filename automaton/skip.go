@@ -208,6 +208,9 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 	level := 0
 	inObj := false
 	var err error
+	// The stops (asciiStopMask) of the 64 bytes from d[mb], where the
+	// strings and names are read: none yet.
+	mb, mm := -64, uint64(0)
 	for {
 		// At a value: i < len(d).
 		switch c := d[i]; {
@@ -242,9 +245,28 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 				i += 3
 			}
 		case c == '"':
-			// stringStop's word loop in line (asciiRunEnd): a call per
-			// string costs more than its loop.
-			j := asciiRunEndMem(d, i+1)
+			// The first stop, from the block's mask (a block from the
+			// string's start where it starts past the block at hand);
+			// near the end of the input, stringStop's word loop in line
+			// (asciiRunEnd): a call per string costs more than its loop.
+			// The word loop's exit, at each string's own length, was
+			// mispredicted: callgrind cloudtrail-large Match 710 -> 637
+			// mispredicts/event, instructions +0.9%, thread CPU -1.5%.
+			j := i + 1
+			for {
+				if k := uint(j - mb); k < 64 {
+					if m := mm >> k; m != 0 {
+						j += bits.TrailingZeros64(m)
+						break
+					}
+					j = mb + 64
+				}
+				if j+64 > len(d) {
+					j = asciiRunEndMem(d, j)
+					break
+				}
+				mb, mm = j, asciiStopMask(d, j)
+			}
 			if uint(j) < uint(len(d)) && d[j] == '"' {
 				i = j + 1
 			} else if i, err = skipString(d, i); err != nil {
@@ -334,7 +356,21 @@ func skipContainer(d []byte, i, depth int) (int, error) {
 		// is read here (asciiRunEnd in line); skipMemberName reads any
 		// other, and writes the errors.
 		if uint(i) < uint(len(d)) && d[i] == '"' {
-			j := asciiRunEndMem(d, i+1)
+			j := i + 1 // the first stop, as for a string value
+			for {
+				if k := uint(j - mb); k < 64 {
+					if m := mm >> k; m != 0 {
+						j += bits.TrailingZeros64(m)
+						break
+					}
+					j = mb + 64
+				}
+				if j+64 > len(d) {
+					j = asciiRunEndMem(d, j)
+					break
+				}
+				mb, mm = j, asciiStopMask(d, j)
+			}
 			if j+2 < len(d) && load16(d, j) == '"'|':'<<8 && d[j+2] > ' ' { // j+2 <= len(d)
 				i = j + 2
 				continue
