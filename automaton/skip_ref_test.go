@@ -260,3 +260,26 @@ func TestSkipContainerStopBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberWordsLong: integers of every length up to twenty digits,
+// signed or not, with a leading zero or not, and whatever follows them
+// (numberWords reads those of up to fifteen digits in two words), are
+// read as the byte-wise scanner reads them.
+func TestNumberWordsLong(t *testing.T) {
+	for n := 1; n <= 20; n++ {
+		for _, lead := range []string{"1", "0", "-1", "-0", "9"} {
+			num := lead + strings.Repeat("7", n-1)
+			for _, tail := range []string{",\"a\":1}", "}", ".5,", ".,", "e3,", "E+1]", "-", "x", " ", "0"} {
+				d := []byte(num + tail + strings.Repeat(" ", 20))
+				end, sh, err := scanNumberShape(d, 0)
+				got, gotSh := numberShape(d, 0)
+				if (err == nil) != (got >= 0) || (err == nil && (got != end || gotSh != sh)) {
+					t.Fatalf("%q: numberShape %d %+v, scanNumberShape %d %+v %v", d, got, gotSh, end, sh, err)
+				}
+				if w, intEnd := numberWords(d, 0); w >= 0 && (w != end || intEnd != sh.intEnd || err != nil) {
+					t.Fatalf("%q: numberWords %d %d, scanNumberShape %d %+v %v", d, w, intEnd, end, sh, err)
+				}
+			}
+		}
+	}
+}
