@@ -3,6 +3,6 @@
 package automaton
 
 // listAnchors is listAnchorsGo where there is no kernel.
-func listAnchors(buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, epoch uint32) int {
-	return listAnchorsGo(buf, fired, pred, fm, mark, epoch)
+func listAnchors(buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, epoch, snapEpoch uint32) (n, done int) {
+	return listAnchorsGo(buf, fired, pred, fm, mark, epoch, snapEpoch)
 }

@@ -10,7 +10,7 @@ import (
 // encodeIDs groups them (or, when data says so, with runs that do not
 // fit their lists), fired marks, and a candidate buffer with room for
 // every entry (or less).
-func listCase(data []byte) (buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, epoch uint32) {
+func listCase(data []byte) (buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, epoch, snapEpoch uint32) {
 	at := 0
 	next := func() int {
 		if at >= len(data) {
@@ -22,7 +22,7 @@ func listCase(data []byte) (buf []candidate, fired []int32, pred []predState, fm
 	npred := 1 + next()%40
 	pred = make([]predState, npred)
 	fm = make([]uint8, max(npred-next()%3, 0))
-	mark, epoch = uint8(1+next()%3), uint32(1+next()%2)
+	mark, epoch, snapEpoch = uint8(1+next()%3), uint32(1+next()%2), uint32(1+next()%2)
 	for i := range fm {
 		if fm[i] = uint8(next() % 4); next()%2 == 0 {
 			fm[i] = mark
@@ -37,7 +37,7 @@ func listCase(data []byte) (buf []candidate, fired []int32, pred []predState, fm
 		}
 		as := make([]anchorRef, n)
 		for k := range as {
-			as[k] = anchorRef{cl: &clauseRec{nfields: int32(p*100 + k)}, need: needIDs | id()<<24 | id()}
+			as[k] = anchorRef{cl: &clauseRec{nfields: int32(p*100 + k), kind: decideKind(next() % 4)}, need: needIDs | id()<<24 | id()}
 		}
 		groupAnchors(as)
 		if badRuns {
@@ -45,7 +45,7 @@ func listCase(data []byte) (buf []candidate, fired []int32, pred []predState, fm
 				as[k] = withRun(as[k], next()%(n+2))
 			}
 		}
-		pred[p] = predState{arr: uint32(next() % 3), rec: &predRec{anchors: as}, anchors: int32(n)}
+		pred[p] = predState{arr: uint32(next() % 3), rec: &predRec{anchors: as}, anchors: int32(n), recEpoch: uint32(next()%8 + 1)}
 	}
 	total := 0
 	for range next() % 12 {
@@ -58,18 +58,18 @@ func listCase(data []byte) (buf []candidate, fired []int32, pred []predState, fm
 	if next()%6 == 0 {
 		total = next() % (total + 1)
 	}
-	return make([]candidate, total), fired, pred, fm, mark, epoch
+	return make([]candidate, total), fired, pred, fm, mark, epoch, snapEpoch
 }
 
 // checkList compares listAnchors with listAnchorsGo on the case data
 // makes.
 func checkList(t *testing.T, data []byte) {
-	buf, fired, pred, fm, mark, epoch := listCase(data)
+	buf, fired, pred, fm, mark, epoch, snapEpoch := listCase(data)
 	ref := make([]candidate, len(buf))
-	n := listAnchors(buf, fired, pred, fm, mark, epoch)
-	nr := listAnchorsGo(ref, fired, pred, fm, mark, epoch)
-	if n != nr {
-		t.Fatalf("%x: listAnchors listed %d, listAnchorsGo %d", data, n, nr)
+	n, done := listAnchors(buf, fired, pred, fm, mark, epoch, snapEpoch)
+	nr, doneRef := listAnchorsGo(ref, fired, pred, fm, mark, epoch, snapEpoch)
+	if n != nr || done != doneRef {
+		t.Fatalf("%x: listAnchors listed %d of %d predicates, listAnchorsGo %d of %d", data, n, done, nr, doneRef)
 	}
 	for i := range n {
 		if buf[i] != ref[i] {
@@ -95,12 +95,12 @@ func TestListAnchorsRuns(t *testing.T) {
 	need := func(first, second uint64) uint64 { return needIDs | second<<24 | first }
 	as := []anchorRef{{cl(), need(1, 2)}, {cl(), need(3, 2)}, {cl(), need(3, 4)}, {cl(), need(5, 1)}}
 	groupAnchors(as)
-	pred := []predState{{rec: &predRec{anchors: as}, anchors: int32(len(as)), arr: 7}}
+	pred := []predState{{rec: &predRec{anchors: as}, anchors: int32(len(as)), arr: 7, recEpoch: 5}}
 	fm := []uint8{0, 9, 9, 9, 0, 0}
 	buf := make([]candidate, len(as))
-	for _, list := range []func([]candidate, []int32, []predState, []uint8, uint8, uint32) int{listAnchors, listAnchorsGo} {
+	for _, list := range []func([]candidate, []int32, []predState, []uint8, uint8, uint32, uint32) (int, int){listAnchors, listAnchorsGo} {
 		// 5 has not fired: its run is passed over; 3 has, with 2, not 4.
-		if n := list(buf, []int32{0}, pred, fm, 9, 7); n != 2 ||
+		if n, done := list(buf, []int32{0}, pred, fm, 9, 7, 5); n != 2 || done != 1 ||
 			buf[0] != (candidate{cl: addrOf(as[1].cl), arr: true}) || buf[1] != (candidate{cl: addrOf(as[0].cl), arr: true}) {
 			t.Fatalf("listed %d: %+v", n, buf[:n])
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
-	"slices"
 	"unsafe"
 
 	"github.com/patternc/patternc/compiler"
@@ -1353,38 +1352,12 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	}
 	// Predicates fired while clauses are decided (lazy ones, computed on
 	// demand) anchor nothing, so the list is walked as it stood.
-	epoch, snapEpoch, mark, fm, bits := mt.epoch, mt.snapEpoch, mt.mark, mt.firedMark, mt.firedBits
-	// The predicates' records first, in a loop of their own that nothing
-	// waits on, so that their cache misses overlap (the listing loop
-	// below loads each record behind the previous record's entries).
-	total := 0
 	fired := mt.fired[:mt.nfired]
-	for _, p := range fired {
-		ps := &mt.pred[p]
-		if ps.recEpoch < snapEpoch {
-			mt.loadRec(ps, p)
-		}
-		if ps.anchors != 0 {
-			total += len(ps.rec.anchors)
-		}
-	}
-	cands := mt.cands[:0]
-	if total > cap(cands) {
-		cands = slices.Grow(cands, total)
-	}
-	buf := cands[:cap(cands)]
-	var n int
+	var cands []candidate
 	if mt.marks {
-		n = listAnchors(buf, fired, mt.pred, fm, mark, epoch)
+		cands = mt.listNamed(fired)
 	} else {
-		n = listMasks(buf, fired, mt.pred, bits, epoch)
-	}
-	cands = buf[:n]
-	// The first line of each candidate's record, loaded in a loop of its
-	// own that nothing waits on, so that the loads overlap (deciding the
-	// clauses without it, each waited for its line in turn: 2-3% slower).
-	for i := range cands {
-		cands[i].kind = cands[i].clause().kind
+		cands = mt.listMasked(fired)
 	}
 	ab := abMemo{path: -1, leaves: abFallback}
 	// The entries of a snapshot all hold masks or all hold ids (encodeIDs
@@ -1399,9 +1372,6 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 		} else {
 			dst = mt.decideCand(dst, c.clause(), c.kind, c.arr, &ab)
 		}
-	}
-	if cap(cands) != cap(mt.cands) {
-		mt.cands = cands // grown: keep it
 	}
 	return dst
 }
