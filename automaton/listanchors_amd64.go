@@ -16,8 +16,12 @@ func listAnchors(buf []candidate, fired []int32, pred []predState, fm []uint8, m
 //go:noescape
 func listAnchorsAMD64(out *candidate, nout int, fired *int32, nfired int, pred *predState, npred int, fm *uint8, nfm int, mark uint8, epoch, snapEpoch uint32) (n, done int)
 
-// The kernel steps over entries and candidates 16 bytes at a time.
+// The kernel steps over entries and candidates 16 bytes at a time, and
+// reads the fields it takes from go_asm.h's offsets at these sizes: a
+// field that changes its size must change the kernel.
 var (
 	_ [0]struct{} = [unsafe.Sizeof(anchorRef{}) - 16]struct{}{}
 	_ [0]struct{} = [unsafe.Sizeof(candidate{}) - 16]struct{}{}
+	_ [0]struct{} = [unsafe.Sizeof(candidate{}.kind) + unsafe.Sizeof(candidate{}.arr) + unsafe.Sizeof(clauseRec{}.kind) - 3]struct{}{}
+	_ [0]struct{} = [unsafe.Sizeof(predState{}.anchors) + unsafe.Sizeof(predState{}.arr) + unsafe.Sizeof(predState{}.recEpoch) - 12]struct{}{}
 )
