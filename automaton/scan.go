@@ -286,7 +286,7 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 		}
 		return mt.object(d, i, depth+1, need, below)
 	case c == '[':
-		i, err := mt.array(d, i, depth, pm, below)
+		i, err := mt.array(d, i, depth, pm, below, 0)
 		return i, 0, err
 	case c == '"':
 		if pm == nil {
@@ -547,8 +547,10 @@ func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher, ascii boo
 // same path. Leaves inside an element that is an object or an array carry
 // (array, index) in their trail; a scalar element pins no index, so it
 // combines with leaves of any element (docs/semantics/patterns.md §5, as
-// event-ruler).
-func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below *scope) (int, error) {
+// event-ruler). On MatchTrusted, elemNeed is how many names of below an
+// element object has that lead further (0: read it all): an element stops
+// once it has passed them, and its rest is only found the end of.
+func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below *scope, elemNeed int32) (int, error) {
 	if depth+1 > mt.m.cfg.MaxDepth {
 		return i, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
 	}
@@ -598,7 +600,7 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below *scope) 
 				mt.stack = append(mt.stack, arrayStep{array: id, index: index})
 			}
 			var err error
-			i, open, err = mt.value(d, i, depth+1, pm, below, 0) // more elements may follow
+			i, open, err = mt.value(d, i, depth+1, pm, below, elemNeed)
 			if pin {
 				mt.stack = mt.stack[:len(mt.stack)-1]
 			}

@@ -141,6 +141,11 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			var err error
 			if e.sc != nil && uint(i) < uint(len(d)) && d[i] == '{' {
 				i, open, err = mt.object(d, i, depth+1, childNeed, e.sc)
+			} else if e.sc != nil && uint(i) < uint(len(d)) && d[i] == '[' {
+				// An array of objects on the way to pattern paths (a
+				// CloudTrail call's items): each element stops at the
+				// last name it needs, and array finds the end of the rest.
+				i, err = mt.array(d, i, depth, e.pm, e.sc, e.need)
 			} else {
 				i, open, err = mt.value(d, i, depth, e.pm, e.sc, childNeed)
 			}

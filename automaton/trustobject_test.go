@@ -156,3 +156,35 @@ func TestTrustedShortListDepth(t *testing.T) {
 		t.Errorf("a string one level up: MatchTrusted %v, %v; want the match", ids, err)
 	}
 }
+
+// TestTrustedElementStops: an object element of an array on the way to
+// pattern paths stops at the last name it needs, and array finds the end
+// of its rest; MatchTrusted answers as Match whatever follows (nested
+// containers, strings holding brackets, further elements, nested arrays,
+// a dotted name, a pattern that pins two names to one element).
+func TestTrustedElementStops(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge,
+		`{"items":{"type":["t3"]}}`,
+		`{"items":{"type":["m5"],"size":[{"numeric":[">",10]}]}}`,
+		`{"items":{"ebs":{"kind":["gp3"]}}}`,
+		`{"items":{"tag.name":["dotted"]}}`,
+		`{"source":["aws.ec2"],"items":{"type":["c6g"]}}`,
+	)
+	mt := m.NewMatcher()
+	for _, ev := range []string{
+		`{"items":[{"id":"a","type":"t3","ebs":{"items":[{"kind":"x"}]}},{"type":"m5","size":12}]}`,
+		`{"items":[{"type":"m5","x":"]}","size":12},{"type":"t3"}],"source":"aws.ec2"}`,
+		`{"items":[{"type":"m5"},{"size":12}]}`,
+		`{"items":[{"size":12,"type":"m5","ebs":{"kind":"gp3"},"more":[1,{"a":"}"}]}]}`,
+		`{"items":[[{"type":"t3","rest":{"k":[1,2]}}],{"ebs":{"kind":"gp3"}}]}`,
+		`{"items":[{"type":"c6g","size":1},{"tag.name":"dotted"}],"source":"aws.ec2"}`,
+		`{"items":[{"type":"x","size":1,"ebs":{},"tag":{"name":"dotted"}}]}`,
+		`{"items":[{},{"type":"t3"},"t3",5,null]}`,
+		`{"source":"aws.ec2","items":[{"q":"\"}","type":"c6g"} , { "type" : "t3" , "z" : [ ] } ]}`,
+	} {
+		checkTrustedAnswer(t, mt, []byte(ev))
+		if mt.CheckTrusted([]byte(ev)) != nil {
+			t.Fatalf("%s: outside the contract", ev)
+		}
+	}
+}
