@@ -1598,7 +1598,18 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 		from = int(cl.named)
 	}
 	lazy := cl.lazy >> from
+	// The ranges kept in the clause are tested after the other fields,
+	// from the clause (lazyrange.go); with a hit in an array the
+	// consistency search may read their hits, so their predicates
+	// decide them.
+	var kept uint8
+	if !mt.arrHits {
+		kept = cl.rngs >> from
+	}
 	for k, q := range others[from:] {
+		if kept>>k&1 != 0 {
+			continue
+		}
 		ps := &mt.pred[q]
 		if lazy>>k&1 != 0 && ps.lazy != epoch { // not computed yet in this input
 			mt.lazy(q)
@@ -1607,10 +1618,33 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 			return dst
 		}
 	}
+	for kept != 0 {
+		k := bits.TrailingZeros8(kept)
+		kept &= kept - 1
+		if a := mt.rangeHolds(cl, from+k); a == rangeFails {
+			return dst
+		} else if a == rangeAsk {
+			q := others[from+k]
+			if ps := &mt.pred[q]; ps.lazy != epoch {
+				mt.lazy(q)
+			}
+			if mt.pred[q].epoch != epoch {
+				return dst
+			}
+		}
+	}
 	if !cl.once && !mt.pending(cl) {
 		return dst
 	}
 	if mt.arrHits {
+		// A hit in an array since: the consistency search reads the
+		// hits of the ranges rangeHolds decided (which hold, in no
+		// array).
+		for k, q := range others {
+			if cl.rngs>>k&1 != 0 && mt.pred[q].lazy != epoch {
+				mt.lazy(q)
+			}
+		}
 		// Leaves of different fields can only be inconsistent when two
 		// of them lie in arrays.
 		inArrays := 0
