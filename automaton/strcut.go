@@ -299,3 +299,59 @@ func plainTail(d []byte, from, last int) bool {
 	}
 	return b+2 <= from
 }
+
+// walkHead is walkFrom from n for head, the raw text of a string before
+// its first backslash, and so the first len(head) bytes of its decoded
+// value: it fires what walkFrom fires for those bytes, and returns nil
+// where the walk ended inside head (a seg differs, no key for the next
+// byte): the whole value then fires nothing more, so it needs no
+// decoding. Else it returns the node and offset at which walkFrom goes
+// on with the decoded value, before the node's seg and marks (walkHead
+// stops before any node whose marks need a byte past head). At a path
+// of prefixes most values leave the trie inside their raw head (a note
+// "Deliver to Αθήνα,\nring twice": no key goes past the city).
+func (mt *Matcher) walkHead(n *node, head []byte) (*node, int) {
+	i := 0
+	for n != nil {
+		seg := n.seg
+		l := len(seg)
+		if len(head)-i <= l {
+			return n, i // the seg, or the byte after the node, lies past head
+		}
+		if l > 0 {
+			// The seg compared as walkFrom compares it.
+			if v, s := head[i:i+l], stringBytes(seg); l >= 8 && l <= 16 {
+				if load64(v, 0) != load64(s, 0) || load64(v, l-8) != load64(s, l-8) {
+					return nil, 0
+				}
+			} else if l >= 4 && l < 8 {
+				if load32(v, 0) != load32(s, 0) || load32(v, l-4) != load32(s, l-4) {
+					return nil, 0
+				}
+			} else if string(v) != seg {
+				return nil, 0
+			}
+			i += l
+		}
+		more := n.more
+		if more != nil && len(more.pass) > 0 {
+			if pass := more.pass; len(pass) == 1 && mt.free && pass[0].verify == verifyNone && pass[0].ab == nil {
+				p := pass[0].pred
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					mt.firstHit(ps, p)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.fireAll(pass, head)
+			}
+		}
+		b := head[i] // i < len(head): tested above
+		if more != nil && len(more.rng) > 0 {
+			mt.fireRanges(more.rng, b, head)
+		}
+		n = n.child(b)
+		i++
+	}
+	return nil, 0
+}

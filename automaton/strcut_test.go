@@ -91,6 +91,19 @@ func TestCutStrings(t *testing.T) {
 		{`{"p":"Deliver\u0020to"}`, []ID{"1"}},
 		{`{"p":"Deliver to Zürich"}`, []ID{"1"}},
 		{`{"p":"Deliver to Zurich\n"}`, nil},
+		// The raw text before the first backslash walked as it lies
+		// (walkHead): the walk leaves the trie inside it, or goes on
+		// with the decoded value from a node's seg, its end or a key.
+		{`{"p":"Deliver to Zürich, ring\n"}`, []ID{"1"}},
+		{`{"p":"Deliver to Zürich\n"}`, []ID{"1"}},
+		{`{"p":"Deliver to Züric\u0068"}`, []ID{"1"}},
+		{`{"p":"Deliver to Z\n"}`, nil},
+		{`{"p":"Deliver to\n"}`, nil},
+		{`{"p":"Deliver to\u0020Z\u00fcrich"}`, []ID{"1"}},
+		{`{"p":"Deliver\n"}`, nil},
+		{`{"p":"Delivery to Zürich\n"}`, nil},
+		{`{"p":"\nDeliver to Zürich"}`, nil},
+		{`{"p":["x\n", "Deliver to Zürich, ring\n"]}`, []ID{"1"}},
 		{`{"s":"https:\/\/shop.example.com\/orders\/59?lang=pt"}`, []ID{"2"}},
 		{`{"s":"https:\/\/shop.example.com\/orders\/59?lang=p\u0074"}`, []ID{"2"}},
 		{`{"s":"https:\/\/shop.example.com\/orders\/59\u003flang=pt"}`, []ID{"2"}},
@@ -122,6 +135,7 @@ func FuzzTrustedCuts(f *testing.F) {
 	mt := compileAll(f, compiler.EventBridge, cutPatterns...).NewMatcher()
 	f.Add([]byte(`{"p":"Deliver to Z\u00fcrich,\nring twice \/ \"back door\"","s":"x\/\u0020?lang=pt","n":"Zo\u00eb"}`))
 	f.Add([]byte(`{"s":"\\\\u00e9","n":["Jos\u00e9 \"Pepe\"", "Zo\u00eb\n"],"w":"x\u00e9y\n"}`))
+	f.Add([]byte(`{"p":"Deliver to Zürich, ring\n","q":{"p":"Deliver to\n"},"n":"Zoë"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkTrustedAnswer(t, mt, data)
 	})
