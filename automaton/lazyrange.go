@@ -18,8 +18,8 @@ import (
 // conditions alone), with their paths, in the line after its record;
 // decide tests them after the other fields, against the path's leaves
 // (rangeHolds), reading neither the predicate's scratch nor its record
-// (mixed-10000 trusted: decide, lazy and rangeHolds 17.6 -> 13.8
-// simulated D1 misses per event, for 130 instructions more). The range
+// (mixed-10000 trusted: decide, lazy and rangeHolds 17.6 -> 13.7
+// simulated D1 misses per event, for 20 instructions more). The range
 // of a predicate never changes (predicates are interned by their
 // conditions), and the kept ranges travel with a copy of the clause:
 // ownClause copies the record, whose field0 points just past them (the
@@ -83,7 +83,29 @@ func (t *tx) keepRanges(cr *clauseRec, cw *clauseW) *clauseRec {
 	}
 	a := new(rangedClause)
 	a.r = *cr
-	a.r.rngs = keep
+	// The kept fields go last in others, in their order (decide tests
+	// them after the rest, so its loop over the rest stops short of
+	// them rather than testing each field for a bit: mixed-10000 trusted
+	// decide 1107 -> 990 instr/event); the fields named first
+	// (cl.named) are not lazy, so they stay where they were. others no
+	// longer follows the fields' order then: only decide reads it.
+	m := 0
+	a.r.lazy, a.r.rngs = 0, 0
+	for pass := range 2 {
+		for k := range int(cr.n) {
+			if keep>>k&1 != uint8(pass) {
+				continue
+			}
+			a.r.others[m] = cr.others[k]
+			if cr.lazy>>k&1 != 0 {
+				a.r.lazy |= 1 << m
+			}
+			if pass == 1 {
+				a.r.rngs |= 1 << m
+			}
+			m++
+		}
+	}
 	base := unsafe.Pointer(&a.b[0])
 	for j := range n {
 		*(*keptRange)(unsafe.Add(base, j*keptSize)) = rs[j]
@@ -125,8 +147,8 @@ const (
 	rangeFails                    // no leaf of the path is
 )
 
-// rangeHolds tests field k of cl (decideOthers: others[k] is its
-// predicate), which has a kept range, against the leaves of its path.
+// rangeHolds tests others[k] of cl (decideOthers: bit k of cl.rngs is
+// set), a kept range, against the leaves of its path.
 // It answers only where the leaves tell it all: the path records every
 // leaf (recordAll; a range that anchors nothing sets it, one that
 // anchors has it in the range index and may have fired by the scan

@@ -1598,18 +1598,15 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 		from = int(cl.named)
 	}
 	lazy := cl.lazy >> from
-	// The ranges kept in the clause are tested after the other fields,
-	// from the clause (lazyrange.go); with a hit in an array the
-	// consistency search may read their hits, so their predicates
+	// The ranges kept in the clause are its last others, tested after
+	// the rest from the clause (lazyrange.go); with a hit in an array
+	// the consistency search may read their hits, so their predicates
 	// decide them.
-	var kept uint8
+	end := len(others)
 	if !mt.arrHits {
-		kept = cl.rngs >> from
+		end -= bits.OnesCount8(cl.rngs)
 	}
-	for k, q := range others[from:] {
-		if kept>>k&1 != 0 {
-			continue
-		}
+	for k, q := range others[from:end] {
 		ps := &mt.pred[q]
 		if lazy>>k&1 != 0 && ps.lazy != epoch { // not computed yet in this input
 			mt.lazy(q)
@@ -1618,13 +1615,11 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 			return dst
 		}
 	}
-	for kept != 0 {
-		k := bits.TrailingZeros8(kept)
-		kept &= kept - 1
-		if a := mt.rangeHolds(cl, from+k); a == rangeFails {
+	for k := end; k < len(others); k++ {
+		if a := mt.rangeHolds(cl, k); a == rangeFails {
 			return dst
 		} else if a == rangeAsk {
-			q := others[from+k]
+			q := others[k]
 			if ps := &mt.pred[q]; ps.lazy != epoch {
 				mt.lazy(q)
 			}
