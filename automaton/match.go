@@ -1591,6 +1591,9 @@ func (mt *Matcher) decideAB(dst []ID, cl *clauseRec, ab *abMemo) []ID {
 // tested again (mixed-10000: decide 1003 -> 924 instructions per event;
 // their lines were in the cache, the misses are as many).
 func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
+	if !mt.arrHits && cl.rngs != 0 {
+		return mt.decideKept(dst, cl, named)
+	}
 	epoch := mt.epoch
 	others := cl.others[:cl.n]
 	from := 0
@@ -1598,14 +1601,61 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 		from = int(cl.named)
 	}
 	lazy := cl.lazy >> from
-	// The ranges kept in the clause are its last others, tested after
-	// the rest from the clause (lazyrange.go); with a hit in an array
-	// the consistency search may read their hits, so their predicates
-	// decide them.
-	end := len(others)
-	if !mt.arrHits {
-		end -= bits.OnesCount8(cl.rngs)
+	for k, q := range others[from:] {
+		ps := &mt.pred[q]
+		if lazy>>k&1 != 0 && ps.lazy != epoch { // not computed yet in this input
+			mt.lazy(q)
+		}
+		if ps.epoch != epoch {
+			return dst
+		}
 	}
+	if !cl.once && !mt.pending(cl) {
+		return dst
+	}
+	if mt.arrHits {
+		// Leaves of different fields can only be inconsistent when two
+		// of them lie in arrays.
+		inArrays := 0
+		if anchorArr {
+			inArrays++
+		}
+		for _, q := range others {
+			if mt.pred[q].arr == epoch {
+				inArrays++
+			}
+		}
+		if inArrays > 1 && !mt.search(cl) {
+			return dst
+		}
+	}
+	if pats := cl.pats; cl.once { // appendPats in line: decide is no loop's body
+		if len(pats) == 1 {
+			return append(dst, pats[0].id)
+		}
+		for _, pat := range pats {
+			dst = append(dst, pat.id)
+		}
+		return dst
+	}
+	return mt.appendPats(dst, cl)
+}
+
+// decideKept is decide for a clause with kept ranges (lazyrange.go)
+// while no hit lies in an array: its kept ranges, its last others, are
+// tested after the rest, from the clause. (A function of its own, so
+// that decide's loop is as it was for every other clause: complex-arrays
+// decide 439 -> 513 instr/event with the two ways in one, 462 so:
+// the test on entry.)
+func (mt *Matcher) decideKept(dst []ID, cl *clauseRec, named bool) []ID {
+	epoch := mt.epoch
+	others := cl.others[:cl.n]
+	from := 0
+	if named {
+		from = int(cl.named)
+	}
+	lazy := cl.lazy >> from
+	end := len(others) - bits.OnesCount8(cl.rngs)
 	for k, q := range others[from:end] {
 		ps := &mt.pred[q]
 		if lazy>>k&1 != 0 && ps.lazy != epoch { // not computed yet in this input
@@ -1632,20 +1682,17 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 		return dst
 	}
 	if mt.arrHits {
-		// A hit in an array since: the consistency search reads the
-		// hits of the ranges rangeHolds decided (which hold, in no
-		// array).
-		for k, q := range others {
-			if cl.rngs>>k&1 != 0 && mt.pred[q].lazy != epoch {
+		// With a hit in an array since the kept ranges were tested
+		// (others[end:]), the consistency search reads the hits of
+		// those rangeHolds decided (which hold, in no array).
+		for _, q := range others[end:] {
+			if mt.pred[q].lazy != epoch {
 				mt.lazy(q)
 			}
 		}
 		// Leaves of different fields can only be inconsistent when two
 		// of them lie in arrays.
 		inArrays := 0
-		if anchorArr {
-			inArrays++
-		}
 		for _, q := range others {
 			if mt.pred[q].arr == epoch {
 				inArrays++
