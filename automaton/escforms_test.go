@@ -159,6 +159,40 @@ func TestEscFormsMatch(t *testing.T) {
 	}
 }
 
+// TestEscFormsRawText: at a path of keys with written forms, Match looks
+// a string up by its span first (tabString), the raw text among the
+// keys without checking it: so a key with a control character in it
+// (the table's utf8 false) must not match the same bytes written raw,
+// which is no valid string; the table's other keys still match, and the
+// written forms too.
+func TestEscFormsRawText(t *testing.T) {
+	m := New(Config{})
+	addPattern(t, m, "zu", `{"city":["Zürich"]}`)
+	addPattern(t, m, "tab", `{"city":["a\tb"]}`)
+	if tab := m.snap.Load().sub[inputEvent].index["city"].pm.leafTab; tab == nil || tab.esc == nil {
+		t.Fatal("no table of escaped forms for a path of non-ASCII keys")
+	} else if tab.utf8 {
+		t.Error("utf8 set for a key with a tab")
+	}
+	mt := m.NewMatcher()
+	for _, tc := range []struct{ ev, want string }{
+		{`{"city":"Zürich"}`, "[zu]"},
+		{`{"city":"Z\u00fcrich"}`, "[zu]"},
+		{`{"city":"a\tb"}`, "[tab]"},
+		{`{"city":"a\u0009b"}`, "[tab]"},
+	} {
+		got, err := mt.Match(nil, []byte(tc.ev))
+		if err != nil || fmt.Sprint(got) != tc.want {
+			t.Errorf("%s: %v, %v; want %s", tc.ev, got, err, tc.want)
+		}
+	}
+	for _, ev := range []string{"{\"city\":\"a\tb\"}", "{\"city\":\"Z\xfcrich\"}"} {
+		if got, err := mt.Match(nil, []byte(ev)); err == nil {
+			t.Errorf("%q: %v, want an error", ev, got)
+		}
+	}
+}
+
 // TestEscFormsNamedNeeds: a predicate fired by a key's written form, or
 // by an infix trie's plain pass mark, is marked fired as the machine's
 // anchor entries test it, also where they name their predicates (a large

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
-	"slices"
 	"unsafe"
 
 	"github.com/patternc/patternc/compiler"
@@ -104,6 +103,9 @@ type Matcher struct {
 	check     trustCheck
 	// memo guesses the next member name MatchTrusted reads (namememo.go).
 	memo *nameMemo
+	// lone is decideEach's cache, by predicate id, of the one pattern a
+	// fired predicate matches on its own (loneRef).
+	lone []loneRef
 }
 
 type arrayStep struct {
@@ -1320,9 +1322,19 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 // candidate is a clause whose anchor fired and whose need the fired
 // predicates meet (decideAll).
 type candidate struct {
-	cl   *clauseRec
+	// cl is the clause's address (*clauseRec, see clause): a word the
+	// collector does not scan, so that listAnchors writes it without a
+	// write barrier (see listanchors.go). The snapshot the Matcher holds
+	// while it matches keeps every clause it lists alive, the collector
+	// does not move heap objects, and the list is rebuilt for each input.
+	cl   uintptr
 	kind decideKind
 	arr  bool // its anchor has a hit inside an array
+}
+
+// clause returns the candidate's clause.
+func (c *candidate) clause() *clauseRec {
+	return *(**clauseRec)(unsafe.Pointer(&c.cl))
 }
 
 // decideAll decides the clauses the fired predicates anchor, in two
@@ -1343,33 +1355,12 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	}
 	// Predicates fired while clauses are decided (lazy ones, computed on
 	// demand) anchor nothing, so the list is walked as it stood.
-	epoch, snapEpoch, mark, fm, bits := mt.epoch, mt.snapEpoch, mt.mark, mt.firedMark, mt.firedBits
-	// The predicates' records first, in a loop of their own that nothing
-	// waits on, so that their cache misses overlap (the listing loop
-	// below loads each record behind the previous record's entries).
-	total := 0
 	fired := mt.fired[:mt.nfired]
-	for _, p := range fired {
-		ps := &mt.pred[p]
-		if ps.recEpoch < snapEpoch {
-			mt.loadRec(ps, p)
-		}
-		if ps.anchors != 0 {
-			total += len(ps.rec.anchors)
-		}
-	}
-	cands := mt.cands[:0]
-	if total > cap(cands) {
-		cands = slices.Grow(cands, total)
-	}
-	buf := cands[:cap(cands)]
-	n := listAnchors(buf, fired, mt.pred, fm, mark, bits, epoch)
-	cands = buf[:n]
-	// The first line of each candidate's record, loaded in a loop of its
-	// own that nothing waits on, so that the loads overlap (deciding the
-	// clauses without it, each waited for its line in turn: 2-3% slower).
-	for i := range cands {
-		cands[i].kind = cands[i].cl.kind
+	var cands []candidate
+	if mt.marks {
+		cands = mt.listNamed(fired)
+	} else {
+		cands = mt.listMasked(fired)
 	}
 	ab := abMemo{path: -1, leaves: abFallback}
 	// The entries of a snapshot all hold masks or all hold ids (encodeIDs
@@ -1379,83 +1370,16 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	for i := range cands {
 		// decideCand, with its usual way written out: a call less per
 		// clause decided.
-		if c := &cands[i]; c.kind != decideOthers {
-			dst = mt.decideCand(dst, c.cl, c.kind, c.arr, &ab)
-		} else if c.cl.rngs == 0 || mt.arrHits {
-			dst = mt.decide(dst, c.cl, c.arr, named)
+		c := &cands[i]
+		if c.kind != decideOthers {
+			dst = mt.decideCand(dst, c.clause(), c.kind, c.arr, &ab)
+		} else if cl := c.clause(); cl.rngs == 0 || mt.arrHits {
+			dst = mt.decide(dst, cl, c.arr, named)
 		} else {
-			dst = mt.decideKept(dst, c.cl, named)
+			dst = mt.decideKept(dst, cl, named)
 		}
-	}
-	if cap(cands) != cap(mt.cands) {
-		mt.cands = cands // grown: keep it
 	}
 	return dst
-}
-
-// listAnchors writes the clauses the fired predicates anchor at buf,
-// each with whether its anchor has a hit inside an array, and returns
-// how many of them have their need fired (fm, mark: the fired marks;
-// bits: the mask); buf has room for every entry. It is called once for
-// all the fired predicates, not once each (mixed-10000: 93 instructions
-// per event less, the call's arguments set up and spilled for each of
-// some eight predicates). Every clause is written at the list's
-// end, which moves past it only when its need has fired: a test without
-// a branch. Most fail (a region or a state the event does not have), in
-// no order a predictor learns, and each mispredicted branch also held
-// back the loads after it (mixed-10000: 2-4% faster by the clock for
-// about 500 instructions more per event). A named list is read from its
-// end, a run of entries with the same first predicate at a time
-// (groupAnchors): a run whose predicate has not fired is passed over
-// without reading its entries (mixed-10000: an EC2 event's forty
-// instance-id rules are four runs, one per region). It is a function of
-// its own so that its few values stay in registers: in decideAll's body
-// the compiler kept the loop's counters on the stack around the write
-// barrier's call.
-//
-//go:noinline
-func listAnchors(buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, bits uint64, epoch uint32) int {
-	n := 0
-	for _, p := range fired {
-		ps := &pred[p]
-		if ps.anchors == 0 {
-			continue
-		}
-		// The entries without their capacity, which is in the record's
-		// next line: a slice passed whole, or resliced, loads it (a
-		// cache miss per fired predicate).
-		as := ps.rec.anchors
-		anchors := unsafe.Slice(unsafe.SliceData(as), len(as))
-		arr := ps.arr == epoch
-		// The form from the last entry, which the loop reads first: the
-		// first may be a line the runs pass over.
-		if anchors[len(anchors)-1].need&needIDs == 0 { // masks: a small machine (a test)
-			for k := range anchors {
-				a := &anchors[k]
-				buf[n] = candidate{cl: a.cl, arr: arr}
-				if a.need&^bits == 0 {
-					n++
-				}
-			}
-			continue
-		}
-		for k := len(anchors) - 1; k >= 0; {
-			need := anchors[k].need
-			lo := max(k-max(needRunOf(need), 1), -1)
-			if fm[needFirst(need)] == mark {
-				for j := k; j > lo; j-- {
-					a := &anchors[j]
-					c := &buf[n]
-					c.cl, c.arr = a.cl, arr
-					if fm[a.need>>24&needMax] == mark {
-						n++
-					}
-				}
-			}
-			k = lo
-		}
-	}
-	return n
 }
 
 // decideInOnePass is the most predicates a machine may have for
@@ -1467,11 +1391,39 @@ func listAnchors(buf []candidate, fired []int32, pred []predState, fm []uint8, m
 // (A variable, so that the tests run both ways.)
 var decideInOnePass = 1024
 
-// decideEach is decideAll in one pass.
+// loneRef is what decideEach keeps of predicate record rec: where its
+// one anchored clause is its field alone, with one pattern that has no
+// other clause (a city of a list, the usual rule of one field), that
+// pattern's id, else nil. A published record never changes, so the entry
+// holds while the predicate's cached record is rec.
+type loneRef struct {
+	rec *predRec
+	id  *ID
+}
+
+// loneOf returns loneRef's id for record rec.
+func loneOf(rec *predRec) *ID {
+	if as := rec.anchors; len(as) == 1 {
+		if cl := as[0].cl; cl.kind == decideAlone && cl.once && len(cl.pats) == 1 {
+			return &cl.pats[0].id
+		}
+	}
+	return nil
+}
+
+// decideEach is decideAll in one pass. A predicate that matches one
+// pattern on its own (loneRef: five of the seven an escapes-unicode
+// event fires, its cities) costs one line of the Matcher's and the id:
+// through its record, its anchor list and its clause to the pattern list,
+// it took five dependent loads and two branches that its list's
+// lengths decide, in no order a predictor learns.
 func (mt *Matcher) decideEach(dst []ID) []ID {
 	bits := mt.firedBits
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	ab := abMemo{path: -1, leaves: abFallback}
+	if len(mt.lone) != len(mt.pred) {
+		mt.lone = make([]loneRef, len(mt.pred))
+	}
 	for i, n := int32(0), mt.nfired; i < n; i++ { // lazy predicates fired meanwhile anchor nothing
 		p := mt.fired[i]
 		ps := &mt.pred[p]
@@ -1481,16 +1433,22 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 		if ps.anchors == 0 {
 			continue
 		}
-		anchors := ps.rec.anchors
+		rec := ps.rec
+		l := &mt.lone[p]
+		if l.rec != rec {
+			l.rec, l.id = rec, loneOf(rec)
+		}
+		if id := l.id; id != nil {
+			dst = append(dst, *id)
+			continue
+		}
+		anchors := rec.anchors
 		if cl := anchors[0].cl; len(anchors) == 1 && cl.kind == decideAlone {
 			// The usual predicate of a list of values (a city of
-			// several, a bucket's names): its one clause is its field
-			// alone, met by its firing; decided without the loop.
-			if pats := cl.pats; len(pats) == 1 && cl.once { // see appendPats
-				dst = append(dst, pats[0].id)
-			} else {
-				dst = mt.appendPats(dst, cl)
-			}
+			// several, a bucket's names) not lone: its one clause is
+			// its field alone, met by its firing; decided without the
+			// loop.
+			dst = mt.appendPats(dst, cl)
 			continue
 		}
 		arr := ps.arr == epoch

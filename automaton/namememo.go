@@ -21,10 +21,21 @@ import "math/bits"
 // write copies it, ownScope), so its entry for the name stays right; a
 // node of another scope or snapshot is a wrong guess, no more. Nodes
 // hold their scopes and entries, which keeps an old snapshot's scopes
-// alive while a node of this Matcher names them. A memo is 16 KB, made
-// at a Matcher's first MatchTrusted.
+// alive while a node of this Matcher names them. A memo is 24 KB (8 KB
+// of it long names' tails), made at a Matcher's first MatchTrusted.
 type nameMemo struct {
 	nodes [256]nameNode
+	// tails[k] is the rest of node k's long name (see long), where its
+	// n is set.
+	tails [256]longTail
+}
+
+// A longTail is a long name's bytes 16 to 31, the name's end and its
+// closing quote, under masks (zero above the quote), as a name node's
+// first two words are its first sixteen bytes.
+type longTail struct {
+	w2, w3 uint64
+	m2, m3 uint64
 }
 
 // A nameNode is one remembered name (or, below memoNames, the start of a
@@ -70,6 +81,38 @@ func (mm *nameMemo) long(prev uint8, sc *scope, x, y uint64) uint8 {
 	}
 	mm.link(prev, k)
 	return k
+}
+
+// setTail gives long name node k, new (its n unset), the rest of the
+// name d[start:start+n] and its entry e, which slowName found for it, so
+// that passMembers guesses the name as it does a short one: it compares
+// the first sixteen bytes with the node's words and the next sixteen,
+// up to the quote, with the tail. Only a name of 17 to 31 bytes with no
+// quote, backslash, dot or control character among them is kept (as a
+// short one: its bytes read it whole, and its entry is the scope's), and
+// only where the 32 bytes lie in d. mixed-10000 met 1.4 long names an
+// event (a CloudTrail detail's recipientAccountId, requestParameters),
+// each read by slowName (readLong) after a return to object.
+func (mm *nameMemo) setTail(k uint8, d []byte, start, n int, e *pathEntry) {
+	if n < 17 || n > 31 || start < 0 || start+32 > len(d) || d[start+n] != '"' {
+		return
+	}
+	for j := start + 16; j < start+n; j++ {
+		if c := d[j]; c == '"' || c == '\\' || c == '.' || c < 0x20 {
+			return
+		}
+	}
+	b := uint(n + 1 - 16) // the tail's bytes with the quote: 2 to 16
+	t := &mm.tails[k]
+	t.m2, t.m3 = ^uint64(0), 0
+	if b < 8 {
+		t.m2 = 1<<(8*b) - 1
+	} else if b > 8 {
+		t.m3 = 1<<(8*(b-8)) - 1 // all ones for b == 16
+	}
+	t.w2, t.w3 = load64(d, start+16)&t.m2, load64(d, start+24)&t.m3 // start+32 <= len(d)
+	nd := &mm.nodes[k]
+	nd.e, nd.n = e, uint8(n+1)
 }
 
 const (

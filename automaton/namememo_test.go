@@ -180,6 +180,62 @@ func TestNameMemoTurns(t *testing.T) {
 	}
 }
 
+// TestNameMemoLongNames: names of 16 bytes or more, guessed by their
+// tails (setTail), answer as Match: names of 17, 24, 31 and 32 bytes
+// (the tail's edges and one too long to keep), long names that share
+// their first sixteen bytes, a long name with a dot or an escape in its
+// tail, and long names whose 32 bytes run past the end of the input;
+// and, after a write, a long name learned as nobody's is found once a
+// pattern names it.
+func TestNameMemoLongNames(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge,
+		`{"recipientAccountIdX":["1"],"detail":{"requestParametersABCDEFGHIJKLMN":["31"]}}`,
+		`{"responseElementsA":["a"],"responseElementsABCDEFGHIJKLMNO":["32"]}`,
+		`{"abcdefghijklmnopq":{"r":["dot"]}}`,
+		`{"longNameABCDEFGHIJ":["esc"]}`,
+		`{"sixteenABCDEFGH":["16"],"twentyFourABCDEFGHIJKLMN":["24"]}`,
+	)
+	evs := []string{
+		`{"recipientAccountIdX":"1","responseElementsA":"a","responseElementsB":"a","detail":{"requestParametersABCDEFGHIJKLMN":"31"}}`,
+		`{"responseElementsB":"a","recipientAccountIdX":"1","responseElementsA":"b","detail":{"requestParametersABCDEFGHIJKLMX":"31"}}`,
+		`{"recipientAccountIdY":"1","responseElementsABCDEFGHIJKLMNO":"32","sixteenABCDEFGH":"16","twentyFourABCDEFGHIJKLMN":"24"}`,
+		`{"recipientAccountIdX":"1","responseElementsABCDEFGHIJKLMNP":"32","sixteenABCDEFGH":"16","twentyFourABCDEFGHIJKLMX":"24"}`,
+		`{"abcdefghijklmnopq.r":"dot","longNameABCDEFGH\u0049J":"esc","recipientAccountIdX":"1"}`,
+		`{"abcdefghijklmnopq":{"r":"dot"},"longNameABCDEFGHIJ":"esc","recipientAccountIdX":"1"}`,
+		`{"abcdefghijklmnopq.s":"dot","longNameABCDEFGHIK":"esc","recipientAccountIdX":"1"}`,
+		`{"x":1,"recipientAccountIdX":"1"}`,
+		`{"x":1,"recipientAccountIdX":"2"}`,
+		`{"recipientAccountIdX":"1","responseElementsA":"a"}`,
+		`{"recipientAccountIdX":"1","responseElementsAB":"a"}`,
+		`{"recipientAccountIdX":"1","responseElementsA":"a","lastNameABCDEFGHIJ":1}`,
+		`{"recipientAccountIdX":"1","responseElementsA":"a","lastNameABCDEFGHIJK":1}`,
+	}
+	mt := m.NewMatcher()
+	check := func() {
+		t.Helper()
+		want := matchEach(t, mt, evs)
+		for round := range 3 * len(evs) {
+			for k := range evs {
+				ev := evs[(k*(round+1)+round)%len(evs)]
+				got, err := mt.MatchTrusted(nil, []byte(ev))
+				slices.Sort(got)
+				if err != nil || !slices.Equal(got, want[ev]) {
+					t.Fatalf("round %d: %s: MatchTrusted %v, %v; Match %v", round, ev, got, err, want[ev])
+				}
+			}
+		}
+	}
+	check()
+	addPattern(t, m, "5", `{"responseElementsB":["a"]}`)
+	check()
+	addPattern(t, m, "6", `{"lastNameABCDEFGHIJ":[1]}`)
+	check()
+	if !m.Delete("5") {
+		t.Fatal("Delete 5: not there")
+	}
+	check()
+}
+
 // matchEach is what Match answers on each of evs, sorted: the reference
 // the memo tests hold MatchTrusted to.
 func matchEach(t *testing.T, mt *Matcher, evs []string) map[string][]ID {

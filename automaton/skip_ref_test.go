@@ -198,3 +198,88 @@ func TestEmptyContainers(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipContainerStopBlocks holds skipContainer to its byte-wise
+// definition where it finds the strings' and names' first stops from the
+// 64-byte masks (asciiStopMask): strings and names of every length up to
+// past a block, holding an escape, a non-ASCII character, invalid UTF-8,
+// a control character or nothing of those at every offset, starting at
+// every offset of a block, and the input cut short or damaged.
+func TestSkipContainerStopBlocks(t *testing.T) {
+	r := rand.New(rand.NewSource(13))
+	odd := []string{"", `\"`, `\\`, `\u00e9`, `\x`, "\xc3\xa9", "\xe6\x9d\xb1", "\xc3", "\xff", "\x01", "\t", `\`}
+	for n := 0; n < 4000; n++ {
+		var b strings.Builder
+		obj := r.Intn(2) == 0
+		if obj {
+			b.WriteString("{")
+		} else {
+			b.WriteString("[")
+		}
+		for k := r.Intn(6); k > 0; k-- { // shift the strings through the blocks
+			if obj {
+				fmt.Fprintf(&b, `"%s":%d,`, strings.Repeat("n", r.Intn(9)), k)
+			} else {
+				fmt.Fprintf(&b, `"%s",`, strings.Repeat("s", r.Intn(9)))
+			}
+		}
+		for k := 1 + r.Intn(8); k > 0; k-- {
+			s := strings.Repeat("a", r.Intn(90))
+			if p := r.Intn(len(s) + 1); r.Intn(3) > 0 {
+				s = s[:p] + odd[r.Intn(len(odd))] + s[p:]
+			}
+			if obj {
+				name := strings.Repeat("m", r.Intn(80))
+				if r.Intn(4) == 0 {
+					name += odd[r.Intn(len(odd))]
+				}
+				fmt.Fprintf(&b, `"%s":"%s"`, name, s)
+			} else {
+				fmt.Fprintf(&b, `"%s"`, s)
+			}
+			if k > 1 {
+				b.WriteString(",")
+			}
+		}
+		if obj {
+			b.WriteString("}")
+		} else {
+			b.WriteString("]")
+		}
+		b.WriteString(strings.Repeat(" ", r.Intn(70)))
+		data := []byte(b.String())
+		for _, d := range [][]byte{data, data[:1+r.Intn(len(data))], damage(r, data)} {
+			if d[0] != '{' && d[0] != '[' {
+				continue
+			}
+			end, err := skipContainer(d, 0, 0)
+			refEnd, refErr := skipContainerRef(d, 0, 0)
+			if end != refEnd || fmt.Sprint(err) != fmt.Sprint(refErr) {
+				t.Fatalf("%q: skipContainer %d %v, byte-wise %d %v", d, end, err, refEnd, refErr)
+			}
+		}
+	}
+}
+
+// TestNumberWordsLong: integers of every length up to twenty digits,
+// signed or not, with a leading zero or not, and whatever follows them
+// (numberWords reads those of up to fifteen digits in two words), are
+// read as the byte-wise scanner reads them.
+func TestNumberWordsLong(t *testing.T) {
+	for n := 1; n <= 20; n++ {
+		for _, lead := range []string{"1", "0", "-1", "-0", "9"} {
+			num := lead + strings.Repeat("7", n-1)
+			for _, tail := range []string{",\"a\":1}", "}", ".5,", ".,", "e3,", "E+1]", "-", "x", " ", "0"} {
+				d := []byte(num + tail + strings.Repeat(" ", 20))
+				end, sh, err := scanNumberShape(d, 0)
+				got, gotSh := numberShape(d, 0)
+				if (err == nil) != (got >= 0) || (err == nil && (got != end || gotSh != sh)) {
+					t.Fatalf("%q: numberShape %d %+v, scanNumberShape %d %+v %v", d, got, gotSh, end, sh, err)
+				}
+				if w, intEnd := numberWords(d, 0); w >= 0 && (w != end || intEnd != sh.intEnd || err != nil) {
+					t.Fatalf("%q: numberWords %d %d, scanNumberShape %d %+v %v", d, w, intEnd, end, sh, err)
+				}
+			}
+		}
+	}
+}

@@ -24,8 +24,8 @@ type strTab struct {
 	// that many compares (and the build refuses a table where it is
 	// long).
 	probe uint8
-	// utf8: every key is valid UTF-8, so a value found here is (tabString
-	// checks the others).
+	// utf8: every key is valid UTF-8 with no control character, so a
+	// value found here is valid string text (tabString checks the others).
 	utf8  bool
 	count int // keys
 	// esc is the table of the written forms of the keys with escapes in
@@ -92,7 +92,7 @@ func (t *strTab) updated(pm *pathMatcher, touched []strTouch) (*strTab, bool) {
 			c = &strTab{slots: slices.Clone(t.slots), shift: t.shift, probe: t.probe, utf8: t.utf8, count: t.count}
 		}
 		kb := stringBytes(tc.key)
-		c.utf8 = c.utf8 && utf8.ValidString(tc.key)
+		c.utf8 = c.utf8 && textKey(tc.key)
 		end := exactMarks(pm.str, kb)
 		if len(end) == 0 {
 			return nil, false
@@ -319,10 +319,22 @@ func buildStrTab(str *node, max int, buf []byte) *strTab {
 		if !t.place(k) {
 			return nil
 		}
-		t.utf8 = t.utf8 && utf8.ValidString(k.keyString())
+		t.utf8 = t.utf8 && textKey(k.keyString())
 	}
 	t.withEscForms()
 	return t
+}
+
+// textKey tells whether key, found as the raw text of a string, is valid
+// there: UTF-8 with no control character (a quote or a backslash cannot
+// be in raw text that has no escapes).
+func textKey(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 {
+			return false
+		}
+	}
+	return utf8.ValidString(key)
 }
 
 // place puts key k (key, end and plain set) in a free slot; false when

@@ -13,11 +13,16 @@ type node struct {
 	// that led here, before anything below applies: chains of single-child
 	// nodes without marks are stored as one node (a radix trie), so long
 	// unique keys cost one node, not one per byte.
-	seg  string
+	seg string
+	// more comes next, in the node's first line with seg and the walk's
+	// keys and kids: walkFrom reads it at every node, and at its old
+	// place after end it was a second line per node (callgrind
+	// mixed-10000 trusted: walkFrom and child 13.9 -> 12.8 L1 misses
+	// per event).
+	more *moreMarks
 	keys string  // sorted transition bytes
 	kids []*node // kids[i] is the target on keys[i]
 	end  []mark  // the value ends exactly here
-	more *moreMarks
 	// gen is the write that created this node (it may change it in
 	// place), with kidsShared set while kids is still the published
 	// node's array: it is copied before the first change in place.

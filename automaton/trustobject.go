@@ -83,7 +83,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			goto sep
 		case passName:
 			var err error
-			if e, i, err = mt.slowName(d, i, sc, wordEnd); err != nil {
+			if e, i, err = mt.slowName(d, i, sc, wordEnd, prev); err != nil {
 				return i, 0, err
 			}
 		case passList:
@@ -277,7 +277,17 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 			m := wordNameStops(y)
 			if m == 0 {
 				// A name of 16 bytes or more, most likely: its own node
-				// before the next name (nameMemo.long).
+				// before the next name (nameMemo.long), and, where it is
+				// the name that came next last time and its tail is
+				// kept (setTail: n over 16), guessed by two words more.
+				g := mm.nodes[prev].next
+				if nd := &mm.nodes[g]; nd.w0 == x && nd.w1 == y && nd.n > 16 && nd.sc == sc && start+32 <= len(d) {
+					t := &mm.tails[g]
+					if (load64(d, start+16)&t.m2^t.w2)|(load64(d, start+24)&t.m3^t.w3) == 0 { // start+32 <= len(d)
+						e, i, prev = nd.e, start+int(nd.n), g
+						goto value
+					}
+				}
 				return nil, i, passName, 0, mm.long(prev, sc, x, y)
 			}
 			n := bits.TrailingZeros64(m) >> 3
@@ -381,12 +391,18 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 // by byte (memberName, the definition, which finds a dotted name by its
 // full path, decodes escapes, and reports every error in a name). It
 // returns the member's entry (nil: nobody matches it) and the index
-// after the name.
-func (mt *Matcher) slowName(d []byte, i int, sc *scope, wordEnd int) (*pathEntry, int, error) {
+// after the name. A name read by words whose node passMembers made
+// (prev, nameMemo.long) keeps its tail there for the next guess.
+func (mt *Matcher) slowName(d []byte, i int, sc *scope, wordEnd int, prev uint8) (*pathEntry, int, error) {
 	if start := i + 1; start <= wordEnd && start+16 <= len(d) {
 		x, y := load64(d, start), load64(d, start+8) // start+16 <= len(d)
 		if wordNameStops(x)|wordNameStops(y) == 0 {
 			if e, j := sc.readLong(d, start, x, y); j >= 0 {
+				if prev >= memoNames && mt.memo.nodes[prev].n == 0 {
+					// A long name's new node (nameMemo.long): its
+					// rest, for the next guess.
+					mt.memo.setTail(prev, d, start, j-start, e)
+				}
 				return e, j + 1, nil
 			}
 		}

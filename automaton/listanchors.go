@@ -1,0 +1,169 @@
+package automaton
+
+import (
+	"slices"
+	"unsafe"
+)
+
+// listAnchors writes the clauses the fired predicates anchor at buf,
+// each with its kind and whether its anchor has a hit inside an array,
+// and returns how many of them have their need fired (fm, mark: the
+// fired marks) and how many of the fired predicates it has listed: it
+// stops at one whose record is stale (snapEpoch) or whose entries buf
+// has no room for, for listNamed to load it or grow buf and go on. The
+// entries hold predicate ids (needIDs). It is called once for all the
+// fired predicates, not once each (mixed-10000: 93 instructions per
+// event less, the call's arguments set up and spilled for each of some
+// eight predicates). Every clause is written at the list's end, which
+// moves past it only when its need has fired: a test without a branch.
+// Most fail (a region or a state the event does not have), in no order a
+// predictor learns, and each mispredicted branch also held back the
+// loads after it (mixed-10000: 2-4% faster by the clock for about 500
+// instructions more per event). A list is read from its end, a run of
+// entries with the same first predicate at a time (groupAnchors): a run
+// whose predicate has not fired is passed over without reading its
+// entries (mixed-10000: an EC2 event's forty instance-id rules are four
+// runs, one per region).
+//
+// On amd64 it is a kernel (listanchors_amd64.s), listAnchorsGo's loops
+// written out with every value in a register: the compiler kept the
+// loops' counters on the stack, around the write barrier's call while
+// the list held pointers and for want of registers after (mixed-10000:
+// 1313 instructions per event in Go, 824 in the kernel; an event visits
+// 7.7 fired predicates' lists, 17.8 runs, 7.3 of them fired, and reads
+// 13.6 entries for 8.2 candidates).
+//
+// An id outside fm counts as not fired, and a predicate outside pred as
+// anchoring nothing: neither happens (the entries name predicates of the
+// snapshot, whose scratch the Matcher has sized), but no read leaves the
+// slices.
+
+// listAnchorsGo is listAnchors in Go (without the kernel, and the
+// kernel's reference in the tests).
+func listAnchorsGo(buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, epoch, snapEpoch uint32) (n, done int) {
+	for ; done < len(fired); done++ {
+		p := fired[done]
+		if uint(p) >= uint(len(pred)) {
+			continue
+		}
+		ps := &pred[p]
+		if ps.recEpoch < snapEpoch {
+			break
+		}
+		if ps.anchors == 0 {
+			continue
+		}
+		// The entries without their capacity, which is in the record's
+		// next line: a slice passed whole, or resliced, loads it (a
+		// cache miss per fired predicate).
+		as := ps.rec.anchors
+		anchors := unsafe.Slice(unsafe.SliceData(as), len(as))
+		if len(anchors) > len(buf)-n {
+			break
+		}
+		arr := ps.arr == epoch
+		for k := len(anchors) - 1; k >= 0; {
+			need := anchors[k].need
+			lo := max(k-max(needRunOf(need), 1), -1)
+			if firedIn(fm, needFirst(need), mark) {
+				for j := k; j > lo; j-- {
+					a := &anchors[j]
+					c := &buf[n]
+					c.cl, c.arr = uintptr(unsafe.Pointer(a.cl)), arr
+					if firedIn(fm, a.need>>24&needMax, mark) {
+						n++
+					}
+				}
+			}
+			k = lo
+		}
+	}
+	setKinds(buf[:n])
+	return n, done
+}
+
+// setKinds sets each candidate's kind from its record: the first line of
+// each, loaded in a loop of its own that nothing waits on, so that the
+// loads overlap (deciding the clauses without it, each waited for its
+// line in turn: 2-3% slower).
+func setKinds(cands []candidate) {
+	for i := range cands {
+		cands[i].kind = cands[i].clause().kind
+	}
+}
+
+// listNamed lists the candidates of the fired predicates, whose entries
+// hold ids (listAnchors), in mt.cands, which it grows. Their records are
+// read by the kernel, which first asks for all their lines at once so
+// that the misses overlap; it was a loop of its own over the fired
+// predicates, loading each record and adding up their entries to size
+// the list (mixed-10000: 200 instructions per event).
+func (mt *Matcher) listNamed(fired []int32) []candidate {
+	epoch, snapEpoch, mark, fm := mt.epoch, mt.snapEpoch, mt.mark, mt.firedMark
+	buf := mt.cands[:cap(mt.cands)]
+	n := 0
+	for {
+		k, done := listAnchors(buf[n:], fired, mt.pred, fm, mark, epoch, snapEpoch)
+		n += k
+		if fired = fired[done:]; len(fired) == 0 {
+			return buf[:n]
+		}
+		p := fired[0]
+		if ps := &mt.pred[p]; ps.recEpoch < snapEpoch {
+			mt.loadRec(ps, p)
+		} else {
+			buf = slices.Grow(buf[:n], len(ps.rec.anchors))
+			buf = buf[:cap(buf)]
+			mt.cands = buf
+		}
+	}
+}
+
+// firedIn tells whether predicate id has fired by the marks fm (false
+// for an id outside them).
+func firedIn(fm []uint8, id uint64, mark uint8) bool {
+	return id < uint64(len(fm)) && fm[id] == mark
+}
+
+// listMasked is listNamed for entries that hold masks (listMasks).
+func (mt *Matcher) listMasked(fired []int32) []candidate {
+	total := 0
+	for _, p := range fired {
+		ps := &mt.pred[p]
+		if ps.recEpoch < mt.snapEpoch {
+			mt.loadRec(ps, p)
+		}
+		if ps.anchors != 0 {
+			total += len(ps.rec.anchors)
+		}
+	}
+	if total > cap(mt.cands) {
+		mt.cands = slices.Grow(mt.cands[:0], total)
+	}
+	buf := mt.cands[:cap(mt.cands)]
+	n := listMasks(buf, fired, mt.pred, mt.firedBits, mt.epoch)
+	setKinds(buf[:n])
+	return buf[:n]
+}
+
+// listMasks is listAnchors for entries that hold masks (needMask,
+// tested against bits, the mask of the fired predicates): a machine
+// that has grown past decideInOnePass without passing needIDsFrom,
+// which only the tests make.
+func listMasks(buf []candidate, fired []int32, pred []predState, bits uint64, epoch uint32) int {
+	n := 0
+	for _, p := range fired {
+		ps := &pred[p]
+		if ps.anchors == 0 {
+			continue
+		}
+		arr := ps.arr == epoch
+		for _, a := range ps.rec.anchors {
+			buf[n] = candidate{cl: uintptr(unsafe.Pointer(a.cl)), arr: arr}
+			if a.need&^bits == 0 {
+				n++
+			}
+		}
+	}
+	return n
+}

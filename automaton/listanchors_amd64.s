@@ -1,0 +1,166 @@
+//go:build amd64 && !purego
+
+#include "go_asm.h"
+#include "textflag.h"
+
+// func listAnchorsAMD64(out *candidate, nout int, fired *int32, nfired int, pred *predState, npred int, fm *uint8, nfm int, mark uint8, epoch, snapEpoch uint32) (n, done int)
+// listAnchorsGo (listanchors.go). Registers: DI the next candidate, SI
+// the fired id read, CX how many are left; BX a list's entries, DX the
+// entry read (k), R9 the end of a fired run (lo); R10, R11 the marks and
+// their length, R12 the mark, R13 the arr byte. The entries and
+// candidates are 16 bytes (listanchors_amd64.go).
+TEXT ·listAnchorsAMD64(SB), NOSPLIT, $0-96
+	MOVQ    out+0(FP), DI
+	MOVQ    fired+16(FP), SI
+	MOVQ    nfired+24(FP), CX
+	MOVQ    fm+48(FP), R10
+	MOVQ    nfm+56(FP), R11
+	MOVBQZX mark+64(FP), R12
+	TESTQ   CX, CX
+	JLE     finish
+
+	// The records' lines asked for at once, so that their misses overlap
+	// (the loop below reads each behind the previous list).
+	MOVQ    SI, BX
+	MOVQ    CX, DX
+
+prefetch:
+	MOVLQSX (BX), AX
+	CMPQ    AX, npred+40(FP)
+	JAE     nextprefetch
+	IMULQ   $predState__size, AX
+	ADDQ    pred+32(FP), AX
+	MOVQ    predState_rec(AX), R8
+	TESTQ   R8, R8
+	JEQ     nextprefetch
+	PREFETCHT0 predRec_anchors(R8)
+
+nextprefetch:
+	ADDQ    $4, BX
+	DECQ    DX
+	JNZ     prefetch
+
+pred:
+	// ps := &pred[p], passed over when p is outside pred or anchors
+	// nothing; a stale record stops the list (the caller loads it).
+	MOVLQSX (SI), AX
+	CMPQ    AX, npred+40(FP)
+	JAE     nextpred
+	IMULQ   $predState__size, AX
+	ADDQ    pred+32(FP), AX
+	MOVL    predState_recEpoch(AX), R8
+	CMPL    R8, snapEpoch+72(FP)
+	JCS     finish
+	MOVL    predState_anchors(AX), R8
+	TESTL   R8, R8
+	JEQ     nextpred
+	XORL    R13, R13
+	MOVL    predState_arr(AX), R8
+	CMPL    R8, epoch+68(FP)
+	SETEQ   R13B
+	MOVQ    predState_rec(AX), BX
+	MOVQ    (predRec_anchors+8)(BX), DX // len
+	MOVQ    predRec_anchors(BX), BX
+	// Room for every entry in out, else stop (the caller grows it).
+	MOVQ    DX, AX
+	SHLQ    $4, AX
+	ADDQ    DI, AX
+	MOVQ    nout+8(FP), R8
+	SHLQ    $4, R8
+	ADDQ    out+0(FP), R8
+	CMPQ    AX, R8
+	JHI     finish
+	DECQ    DX
+	JLT     nextpred
+
+run:
+	// need := entries[k].need; a run whose first predicate has not
+	// fired is passed over.
+	MOVQ    DX, AX
+	SHLQ    $4, AX
+	MOVQ    anchorRef_need(BX)(AX*1), R8
+	MOVL    R8, R9
+	ANDL    $0xffffff, R9
+	CMPQ    R9, R11
+	JAE     skiprun
+	CMPB    (R10)(R9*1), R12
+	JNE     skiprun
+	// lo := max(k-max(run, 1), -1), as a pointer to entry lo
+	SHRQ    $48, R8
+	ANDL    $0x7fff, R8
+	MOVL    $1, R9
+	CMPQ    R8, R9
+	CMOVQLT R9, R8
+	MOVQ    DX, R9
+	SUBQ    R8, R9
+	MOVQ    $-1, R8
+	CMPQ    R9, R8
+	CMOVQLT R8, R9
+	SHLQ    $4, R9
+	ADDQ    BX, R9
+	LEAQ    (BX)(AX*1), AX
+
+entry:
+	// Every entry of the run is written; out moves past it when its
+	// second predicate has fired.
+	MOVQ    anchorRef_cl(AX), R8
+	MOVQ    R8, candidate_cl(DI)
+	MOVB    R13, candidate_arr(DI)
+	MOVQ    anchorRef_need(AX), R8
+	SHRQ    $24, R8
+	ANDL    $0xffffff, R8
+	CMPQ    R8, R11
+	JAE     nextentry
+	CMPB    (R10)(R8*1), R12
+	SETEQ   R8B
+	MOVBQZX R8B, R8
+	SHLQ    $4, R8
+	ADDQ    R8, DI
+
+nextentry:
+	SUBQ    $16, AX
+	DECQ    DX
+	CMPQ    AX, R9
+	JHI     entry
+	JMP     nextrun
+
+skiprun:
+	// k -= max(run, 1)
+	SHRQ    $48, R8
+	ANDL    $0x7fff, R8
+	MOVL    $1, R9
+	CMPQ    R8, R9
+	CMOVQLT R9, R8
+	SUBQ    R8, DX
+
+nextrun:
+	TESTQ   DX, DX
+	JGE     run
+
+nextpred:
+	ADDQ    $4, SI
+	DECQ    CX
+	JNZ     pred
+
+finish:
+	// The candidates' kinds, from the first line of each record: their
+	// loads overlap, where deciding each clause waited for its line.
+	MOVQ    out+0(FP), AX
+
+kinds:
+	CMPQ    AX, DI
+	JCC     done
+	MOVQ    candidate_cl(AX), R8
+	MOVBLZX clauseRec_kind(R8), R8
+	MOVB    R8, candidate_kind(AX)
+	ADDQ    $16, AX
+	JMP     kinds
+
+done:
+	SUBQ    out+0(FP), DI
+	SHRQ    $4, DI
+	MOVQ    DI, n+80(FP)
+	MOVQ    nfired+24(FP), AX
+	SUBQ    CX, AX
+	MOVQ    AX, done+88(FP)
+	RET
