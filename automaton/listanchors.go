@@ -5,12 +5,13 @@ import (
 	"unsafe"
 )
 
-// listAnchors writes the clauses the fired predicates anchor at buf,
-// each with its kind and whether its anchor has a hit inside an array,
-// and returns how many of them have their need fired (fm, mark: the
-// fired marks) and how many of the fired predicates it has listed: it
-// stops at one whose record is stale (snapEpoch) or whose entries buf
-// has no room for, for listNamed to load it or grow buf and go on. The
+// listAnchors (listFrom: the kernel, or listAnchorsGo) writes the
+// clauses the fired predicates anchor at buf, each with its kind and
+// whether its anchor has a hit inside an array, and returns how many of
+// them have their need fired (fm, mark: the fired marks) and how many of
+// the fired predicates it has listed: it stops at one whose record is
+// stale (snapEpoch) or whose entries buf has no room for, for listNamed
+// to load it or grow buf and go on. The
 // entries hold predicate ids (needIDs). It is called once for all the
 // fired predicates, not once each (mixed-10000: 93 instructions per
 // event less, the call's arguments set up and spilled for each of some
@@ -99,22 +100,19 @@ func setKinds(cands []candidate) {
 // predicates, loading each record and adding up their entries to size
 // the list (mixed-10000: 200 instructions per event).
 func (mt *Matcher) listNamed(fired []int32) []candidate {
-	epoch, snapEpoch, mark, fm := mt.epoch, mt.snapEpoch, mt.mark, mt.firedMark
-	buf := mt.cands[:cap(mt.cands)]
 	n := 0
 	for {
-		k, done := listAnchors(buf[n:], fired, mt.pred, fm, mark, epoch, snapEpoch)
-		n += k
+		end, done := mt.listFrom(n, fired)
+		n = end
 		if fired = fired[done:]; len(fired) == 0 {
-			return buf[:n]
+			return mt.cands[:n]
 		}
 		p := fired[0]
-		if ps := &mt.pred[p]; ps.recEpoch < snapEpoch {
+		if ps := &mt.pred[p]; ps.recEpoch < mt.snapEpoch {
 			mt.loadRec(ps, p)
 		} else {
-			buf = slices.Grow(buf[:n], len(ps.rec.anchors))
-			buf = buf[:cap(buf)]
-			mt.cands = buf
+			buf := slices.Grow(mt.cands[:n], len(ps.rec.anchors))
+			mt.cands = buf[:cap(buf)]
 		}
 	}
 }

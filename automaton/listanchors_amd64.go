@@ -4,17 +4,23 @@ package automaton
 
 import "unsafe"
 
-// listAnchors is listAnchorsAMD64 over the slices.
-func listAnchors(buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, epoch, snapEpoch uint32) (n, done int) {
-	return listAnchorsAMD64(unsafe.SliceData(buf), len(buf), unsafe.SliceData(fired), len(fired),
-		unsafe.SliceData(pred), len(pred), unsafe.SliceData(fm), len(fm), mark, epoch, snapEpoch)
+// listFrom is listAnchors into mt.cands after its first n candidates,
+// to its capacity, over mt's predicates and fired marks: it returns how
+// many candidates the list then holds and how many of the fired
+// predicates it has listed. The kernel reads mt's fields itself
+// (go_asm.h): the slices taken apart for an 11-argument call, and the
+// Matcher's fields loaded for it, cost mixed-10000 about 80 instructions
+// per event.
+func (mt *Matcher) listFrom(n int, fired []int32) (end, done int) {
+	return listAnchorsAMD64(mt, n, unsafe.SliceData(fired), len(fired))
 }
 
-// listAnchorsAMD64 is listAnchorsGo over out[0:nout], fired[0:nfired],
-// pred[0:npred] and fm[0:nfm] (listanchors_amd64.s).
+// listAnchorsAMD64 is listAnchorsGo over mt.cands[n:cap(mt.cands)],
+// fired[0:nfired], mt.pred and mt.firedMark (listanchors_amd64.s),
+// counting n in end.
 //
 //go:noescape
-func listAnchorsAMD64(out *candidate, nout int, fired *int32, nfired int, pred *predState, npred int, fm *uint8, nfm int, mark uint8, epoch, snapEpoch uint32) (n, done int)
+func listAnchorsAMD64(mt *Matcher, n int, fired *int32, nfired int) (end, done int)
 
 // The kernel steps over entries and candidates 16 bytes at a time, and
 // reads the fields it takes from go_asm.h's offsets at these sizes: a
@@ -24,4 +30,5 @@ var (
 	_ [0]struct{} = [unsafe.Sizeof(candidate{}) - 16]struct{}{}
 	_ [0]struct{} = [unsafe.Sizeof(candidate{}.kind) + unsafe.Sizeof(candidate{}.arr) + unsafe.Sizeof(clauseRec{}.kind) - 3]struct{}{}
 	_ [0]struct{} = [unsafe.Sizeof(predState{}.anchors) + unsafe.Sizeof(predState{}.arr) + unsafe.Sizeof(predState{}.recEpoch) - 12]struct{}{}
+	_ [0]struct{} = [unsafe.Sizeof(Matcher{}.mark) + unsafe.Sizeof(Matcher{}.epoch) + unsafe.Sizeof(Matcher{}.snapEpoch) - 9]struct{}{}
 )

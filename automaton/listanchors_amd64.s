@@ -3,19 +3,39 @@
 #include "go_asm.h"
 #include "textflag.h"
 
-// func listAnchorsAMD64(out *candidate, nout int, fired *int32, nfired int, pred *predState, npred int, fm *uint8, nfm int, mark uint8, epoch, snapEpoch uint32) (n, done int)
-// listAnchorsGo (listanchors.go). Registers: DI the next candidate, SI
-// the fired id read, CX how many are left; BX a list's entries, DX the
-// entry read (k), R9 the end of a fired run (lo); R10, R11 the marks and
-// their length, R12 the mark, R13 the arr byte. The entries and
-// candidates are 16 bytes (listanchors_amd64.go).
-TEXT ·listAnchorsAMD64(SB), NOSPLIT, $0-96
-	MOVQ    out+0(FP), DI
+// func listAnchorsAMD64(mt *Matcher, n int, fired *int32, nfired int) (end, done int)
+// listAnchorsGo (listanchors.go) over mt's fields (go_asm.h). Registers:
+// DI the next candidate, SI the fired id read, CX how many are left; BX
+// a list's entries, DX the entry read (k), R9 the end of a fired run
+// (lo); R10, R11 the marks and their length, R12 the mark, R13 the arr
+// byte. The loop's other values are in the frame: the predicates and
+// their number, the end of mt.cands' capacity, the first candidate
+// written, the epochs. The entries and candidates are 16 bytes
+// (listanchors_amd64.go).
+TEXT ·listAnchorsAMD64(SB), NOSPLIT, $48-48
+	MOVQ    mt+0(FP), AX
+	MOVQ    Matcher_cands(AX), R8
+	MOVQ    (Matcher_cands+16)(AX), R9 // cap
+	SHLQ    $4, R9
+	ADDQ    R8, R9
+	MOVQ    R9, oend-24(SP)
+	MOVQ    n+8(FP), DI
+	SHLQ    $4, DI
+	ADDQ    R8, DI
+	MOVQ    DI, ostart-32(SP)
+	MOVQ    Matcher_pred(AX), R8
+	MOVQ    R8, predp-8(SP)
+	MOVQ    (Matcher_pred+8)(AX), R8
+	MOVQ    R8, npred-16(SP)
+	MOVL    Matcher_epoch(AX), R8
+	MOVL    R8, epoch-36(SP)
+	MOVL    Matcher_snapEpoch(AX), R8
+	MOVL    R8, snap-40(SP)
+	MOVQ    Matcher_firedMark(AX), R10
+	MOVQ    (Matcher_firedMark+8)(AX), R11
+	MOVBQZX Matcher_mark(AX), R12
 	MOVQ    fired+16(FP), SI
 	MOVQ    nfired+24(FP), CX
-	MOVQ    fm+48(FP), R10
-	MOVQ    nfm+56(FP), R11
-	MOVBQZX mark+64(FP), R12
 	TESTQ   CX, CX
 	JLE     finish
 
@@ -26,10 +46,10 @@ TEXT ·listAnchorsAMD64(SB), NOSPLIT, $0-96
 
 prefetch:
 	MOVLQSX (BX), AX
-	CMPQ    AX, npred+40(FP)
+	CMPQ    AX, npred-16(SP)
 	JAE     nextprefetch
 	IMULQ   $predState__size, AX
-	ADDQ    pred+32(FP), AX
+	ADDQ    predp-8(SP), AX
 	MOVQ    predState_rec(AX), R8
 	TESTQ   R8, R8
 	JEQ     nextprefetch
@@ -44,19 +64,19 @@ pred:
 	// ps := &pred[p], passed over when p is outside pred or anchors
 	// nothing; a stale record stops the list (the caller loads it).
 	MOVLQSX (SI), AX
-	CMPQ    AX, npred+40(FP)
+	CMPQ    AX, npred-16(SP)
 	JAE     nextpred
 	IMULQ   $predState__size, AX
-	ADDQ    pred+32(FP), AX
+	ADDQ    predp-8(SP), AX
 	MOVL    predState_recEpoch(AX), R8
-	CMPL    R8, snapEpoch+72(FP)
+	CMPL    R8, snap-40(SP)
 	JCS     finish
 	MOVL    predState_anchors(AX), R8
 	TESTL   R8, R8
 	JEQ     nextpred
 	XORL    R13, R13
 	MOVL    predState_arr(AX), R8
-	CMPL    R8, epoch+68(FP)
+	CMPL    R8, epoch-36(SP)
 	SETEQ   R13B
 	MOVQ    predState_rec(AX), BX
 	MOVQ    (predRec_anchors+8)(BX), DX // len
@@ -65,10 +85,7 @@ pred:
 	MOVQ    DX, AX
 	SHLQ    $4, AX
 	ADDQ    DI, AX
-	MOVQ    nout+8(FP), R8
-	SHLQ    $4, R8
-	ADDQ    out+0(FP), R8
-	CMPQ    AX, R8
+	CMPQ    AX, oend-24(SP)
 	JHI     finish
 	DECQ    DX
 	JLT     nextpred
@@ -145,7 +162,7 @@ nextpred:
 finish:
 	// The candidates' kinds, from the first line of each record: their
 	// loads overlap, where deciding each clause waited for its line.
-	MOVQ    out+0(FP), AX
+	MOVQ    ostart-32(SP), AX
 
 kinds:
 	CMPQ    AX, DI
@@ -157,10 +174,11 @@ kinds:
 	JMP     kinds
 
 done:
-	SUBQ    out+0(FP), DI
+	MOVQ    mt+0(FP), AX
+	SUBQ    Matcher_cands(AX), DI
 	SHRQ    $4, DI
-	MOVQ    DI, n+80(FP)
+	MOVQ    DI, end+32(FP)
 	MOVQ    nfired+24(FP), AX
 	SUBQ    CX, AX
-	MOVQ    AX, done+88(FP)
+	MOVQ    AX, done+40(FP)
 	RET

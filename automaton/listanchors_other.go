@@ -2,7 +2,9 @@
 
 package automaton
 
-// listAnchors is listAnchorsGo where there is no kernel.
-func listAnchors(buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, epoch, snapEpoch uint32) (n, done int) {
-	return listAnchorsGo(buf, fired, pred, fm, mark, epoch, snapEpoch)
+// listFrom is listAnchorsGo into mt.cands after its first n candidates,
+// to its capacity, where there is no kernel (listanchors_amd64.go).
+func (mt *Matcher) listFrom(n int, fired []int32) (end, done int) {
+	k, done := listAnchorsGo(mt.cands[n:cap(mt.cands)], fired, mt.pred, mt.firedMark, mt.mark, mt.epoch, mt.snapEpoch)
+	return n + k, done
 }

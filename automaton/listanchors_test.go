@@ -61,18 +61,37 @@ func listCase(data []byte) (buf []candidate, fired []int32, pred []predState, fm
 	return make([]candidate, total), fired, pred, fm, mark, epoch, snapEpoch
 }
 
+// listVia is listAnchors as listNamed calls it (listFrom, the kernel on
+// amd64), into buf after its first off candidates, which it leaves as
+// they were; it returns the candidates written.
+func listVia(buf []candidate, off int, fired []int32, pred []predState, fm []uint8, mark uint8, epoch, snapEpoch uint32) (n, done int) {
+	mt := &Matcher{cands: buf[:0], pred: pred, firedMark: fm, mark: mark, epoch: epoch, snapEpoch: snapEpoch}
+	end, done := mt.listFrom(off, fired)
+	return end - off, done
+}
+
 // checkList compares listAnchors with listAnchorsGo on the case data
-// makes.
+// makes, written after a few candidates already listed.
 func checkList(t *testing.T, data []byte) {
 	buf, fired, pred, fm, mark, epoch, snapEpoch := listCase(data)
+	off := len(data) % 3
+	held := make([]candidate, off+len(buf))
+	for i := range off {
+		held[i] = candidate{cl: uintptr(i + 1), kind: decideKind(i)}
+	}
 	ref := make([]candidate, len(buf))
-	n, done := listAnchors(buf, fired, pred, fm, mark, epoch, snapEpoch)
+	n, done := listVia(held, off, fired, pred, fm, mark, epoch, snapEpoch)
 	nr, doneRef := listAnchorsGo(ref, fired, pred, fm, mark, epoch, snapEpoch)
 	if n != nr || done != doneRef {
 		t.Fatalf("%x: listAnchors listed %d of %d predicates, listAnchorsGo %d of %d", data, n, done, nr, doneRef)
 	}
+	for i := range off {
+		if held[i] != (candidate{cl: uintptr(i + 1), kind: decideKind(i)}) {
+			t.Fatalf("%x: candidate %d before the list changed: %+v", data, i, held[i])
+		}
+	}
 	for i := range n {
-		if buf[i] != ref[i] {
+		if buf := held[off:]; buf[i] != ref[i] {
 			t.Fatalf("%x: candidate %d: %+v, want %+v", data, i, buf[i], ref[i])
 		}
 	}
@@ -98,7 +117,10 @@ func TestListAnchorsRuns(t *testing.T) {
 	pred := []predState{{rec: &predRec{anchors: as}, anchors: int32(len(as)), arr: 7, recEpoch: 5}}
 	fm := []uint8{0, 9, 9, 9, 0, 0}
 	buf := make([]candidate, len(as))
-	for _, list := range []func([]candidate, []int32, []predState, []uint8, uint8, uint32, uint32) (int, int){listAnchors, listAnchorsGo} {
+	via := func(buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, epoch, snapEpoch uint32) (int, int) {
+		return listVia(buf, 0, fired, pred, fm, mark, epoch, snapEpoch)
+	}
+	for _, list := range []func([]candidate, []int32, []predState, []uint8, uint8, uint32, uint32) (int, int){via, listAnchorsGo} {
 		// 5 has not fired: its run is passed over; 3 has, with 2, not 4.
 		if n, done := list(buf, []int32{0}, pred, fm, 9, 7, 5); n != 2 || done != 1 ||
 			buf[0] != (candidate{cl: addrOf(as[1].cl), arr: true}) || buf[1] != (candidate{cl: addrOf(as[0].cl), arr: true}) {

@@ -103,9 +103,6 @@ type Matcher struct {
 	check     trustCheck
 	// memo guesses the next member name MatchTrusted reads (namememo.go).
 	memo *nameMemo
-	// lone is decideEach's cache, by predicate id, of the one pattern a
-	// fired predicate matches on its own (loneRef).
-	lone []loneRef
 }
 
 type arrayStep struct {
@@ -1391,39 +1388,11 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 // (A variable, so that the tests run both ways.)
 var decideInOnePass = 1024
 
-// loneRef is what decideEach keeps of predicate record rec: where its
-// one anchored clause is its field alone, with one pattern that has no
-// other clause (a city of a list, the usual rule of one field), that
-// pattern's id, else nil. A published record never changes, so the entry
-// holds while the predicate's cached record is rec.
-type loneRef struct {
-	rec *predRec
-	id  *ID
-}
-
-// loneOf returns loneRef's id for record rec.
-func loneOf(rec *predRec) *ID {
-	if as := rec.anchors; len(as) == 1 {
-		if cl := as[0].cl; cl.kind == decideAlone && cl.once && len(cl.pats) == 1 {
-			return &cl.pats[0].id
-		}
-	}
-	return nil
-}
-
-// decideEach is decideAll in one pass. A predicate that matches one
-// pattern on its own (loneRef: five of the seven an escapes-unicode
-// event fires, its cities) costs one line of the Matcher's and the id:
-// through its record, its anchor list and its clause to the pattern list,
-// it took five dependent loads and two branches that its list's
-// lengths decide, in no order a predictor learns.
+// decideEach is decideAll in one pass.
 func (mt *Matcher) decideEach(dst []ID) []ID {
 	bits := mt.firedBits
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	ab := abMemo{path: -1, leaves: abFallback}
-	if len(mt.lone) != len(mt.pred) {
-		mt.lone = make([]loneRef, len(mt.pred))
-	}
 	for i, n := int32(0), mt.nfired; i < n; i++ { // lazy predicates fired meanwhile anchor nothing
 		p := mt.fired[i]
 		ps := &mt.pred[p]
@@ -1433,22 +1402,16 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 		if ps.anchors == 0 {
 			continue
 		}
-		rec := ps.rec
-		l := &mt.lone[p]
-		if l.rec != rec {
-			l.rec, l.id = rec, loneOf(rec)
-		}
-		if id := l.id; id != nil {
-			dst = append(dst, *id)
-			continue
-		}
-		anchors := rec.anchors
+		anchors := ps.rec.anchors
 		if cl := anchors[0].cl; len(anchors) == 1 && cl.kind == decideAlone {
 			// The usual predicate of a list of values (a city of
-			// several, a bucket's names) not lone: its one clause is
-			// its field alone, met by its firing; decided without the
-			// loop.
-			dst = mt.appendPats(dst, cl)
+			// several, a bucket's names): its one clause is its field
+			// alone, met by its firing; decided without the loop.
+			if pats := cl.pats; len(pats) == 1 && cl.once { // see appendPats
+				dst = append(dst, pats[0].id)
+			} else {
+				dst = mt.appendPats(dst, cl)
+			}
 			continue
 		}
 		arr := ps.arr == epoch

@@ -87,14 +87,14 @@ func (mm *nameMemo) long(prev uint8, sc *scope, x, y uint64) uint8 {
 // name d[start:start+n] and its entry e, which slowName found for it, so
 // that passMembers guesses the name as it does a short one: it compares
 // the first sixteen bytes with the node's words and the next sixteen,
-// up to the quote, with the tail. Only a name of 17 to 31 bytes with no
+// up to the quote, with the tail. Only a name of 16 to 31 bytes with no
 // quote, backslash, dot or control character among them is kept (as a
 // short one: its bytes read it whole, and its entry is the scope's), and
 // only where the 32 bytes lie in d. mixed-10000 met 1.4 long names an
 // event (a CloudTrail detail's recipientAccountId, requestParameters),
 // each read by slowName (readLong) after a return to object.
 func (mm *nameMemo) setTail(k uint8, d []byte, start, n int, e *pathEntry) {
-	if n < 17 || n > 31 || start < 0 || start+32 > len(d) || d[start+n] != '"' {
+	if n < 16 || n > 31 || start < 0 || start+32 > len(d) || d[start+n] != '"' {
 		return
 	}
 	for j := start + 16; j < start+n; j++ {
@@ -102,7 +102,7 @@ func (mm *nameMemo) setTail(k uint8, d []byte, start, n int, e *pathEntry) {
 			return
 		}
 	}
-	b := uint(n + 1 - 16) // the tail's bytes with the quote: 2 to 16
+	b := uint(n + 1 - 16) // the tail's bytes with the quote: 1 to 16
 	t := &mm.tails[k]
 	t.m2, t.m3 = ^uint64(0), 0
 	if b < 8 {

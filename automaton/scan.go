@@ -419,7 +419,25 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 // keeps its registers for the usual ASCII value: multi-field Match +75
 // instr/event in line, +65 as a call before the run.)
 func (mt *Matcher) tabSpan(d []byte, start int, pm *pathMatcher) int {
-	e, b := stringSpan(d, start)
+	// stringSpan's first block in line, as stringTrusted takes it.
+	var e, b int
+	if start+64 <= len(d) {
+		q, bs := quoteMasks(d, start)
+		follows := bs << 1
+		seq, _ := bits.Add64(bs&^evenBits&^follows, bs, 0)
+		q &^= (evenBits ^ seq<<1) & follows
+		k := bits.TrailingZeros64(q)
+		m := bs & (1<<uint(k) - 1)
+		e, b = start+k, start+bits.TrailingZeros64(m)
+		if m == 0 {
+			b = -1
+		}
+		if q == 0 {
+			e, b = stringSpan(d, start)
+		}
+	} else {
+		e, b = stringSpan(d, start)
+	}
 	if e >= len(d) {
 		return -1
 	}
@@ -439,8 +457,10 @@ func (mt *Matcher) tabSpan(d []byte, start int, pm *pathMatcher) int {
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(p, 0)
 		}
+	} else if s.plain { // a form's slot is, and the usual key's
+		mt.stamp(s.preds())
 	} else {
-		mt.fireSlot(s, pm, d[start:e]) // a form's slot is plain
+		mt.fireSlot(s, pm, d[start:e])
 	}
 	return e + 1
 }

@@ -283,3 +283,20 @@ func TestNumberWordsLong(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipContainerLiterals: true, false and null, whole, cut short,
+// misspelt or run on, in arrays and objects and at the end of the input,
+// are read as the byte-wise definition reads them.
+func TestSkipContainerLiterals(t *testing.T) {
+	for _, lit := range []string{"true", "false", "null", "tru", "fals", "nul", "falsE", "fa1se", "truex", "nulll", "t", "f", "n", "trUe", "nill"} {
+		for _, tail := range []string{"]", ",1]", "", " ]", "}", ",true]", ",false}", "e]"} {
+			for _, d := range []string{"[" + lit + tail, `{"a":` + lit + tail, `[[` + lit + `]` + tail} {
+				end, err := skipContainer([]byte(d), 0, 0)
+				refEnd, refErr := skipContainerRef([]byte(d), 0, 0)
+				if end != refEnd || fmt.Sprint(err) != fmt.Sprint(refErr) {
+					t.Fatalf("%q: skipContainer %d %v, byte-wise %d %v", d, end, err, refEnd, refErr)
+				}
+			}
+		}
+	}
+}

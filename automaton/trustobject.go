@@ -279,7 +279,8 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 				// A name of 16 bytes or more, most likely: its own node
 				// before the next name (nameMemo.long), and, where it is
 				// the name that came next last time and its tail is
-				// kept (setTail: n over 16), guessed by two words more.
+				// kept (setTail: n over 16, the name and its quote),
+				// guessed by two words more.
 				g := mm.nodes[prev].next
 				if nd := &mm.nodes[g]; nd.w0 == x && nd.w1 == y && nd.n > 16 && nd.sc == sc && start+32 <= len(d) {
 					t := &mm.tails[g]

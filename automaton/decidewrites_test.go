@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-// TestLoneAcrossWrites: decideEach's cache of a lone predicate's pattern
-// (loneRef) follows the machine's writes with one Matcher: a pattern
-// deleted and another added with the same field, a second pattern
-// sharing the clause (no longer lone), a second clause on the
-// predicate, and back; on both paths, and against a fresh Matcher.
-func TestLoneAcrossWrites(t *testing.T) {
+// TestDecideAcrossWrites: decideEach's predicate of a list of values,
+// decided without its anchor loop, follows the machine's writes with one
+// Matcher (its cached records): a pattern deleted and another added with
+// the same field, a second pattern sharing the clause, a second clause
+// on the predicate, and back; on both paths, and against a fresh Matcher.
+func TestDecideAcrossWrites(t *testing.T) {
 	m := New(Config{})
 	mt := m.NewMatcher()
 	ev := []byte(`{"source":"s","city":"Zürich","n":1}`)
