@@ -25,9 +25,11 @@ import (
 // branch on each answer was what counted: mixed-10000 trusted, callgrind
 // per event, decide+decideKept+decideAll+lazy+hit 2265 -> 2233
 // instructions, 39.5 -> 30.3 simulated D1 misses (lazy alone 291 -> 25
-// instructions); thread CPU -53 ns/event (median of 14 paired runs,
-// -97..-13, load 7-12), where the ranges kept alone, with the answers
-// branched on, were neutral by the clock. The range of a predicate
+// instructions). Thread CPU per event, paired runs: against main before
+// the listing kernel, trusted -53..-79 ns (three sets, load 6-12); against
+// main with it (baa1b7f, load 2.5), Match -46 ns (-66..-19; -3%) and
+// trusted neutral (+6, -47..+104). The ranges kept alone, with the
+// answers branched on, were neutral by the clock. The range of a predicate
 // never changes (predicates are interned by their conditions), and the
 // kept entries travel with a copy of the clause: ownClause copies the
 // record, whose field0 points just past them (the copy's entries are
