@@ -1367,10 +1367,13 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	for i := range cands {
 		// decideCand, with its usual way written out: a call less per
 		// clause decided.
-		if c := &cands[i]; c.kind == decideOthers {
-			dst = mt.decide(dst, c.clause(), c.arr, named)
-		} else {
+		c := &cands[i]
+		if c.kind != decideOthers {
 			dst = mt.decideCand(dst, c.clause(), c.kind, c.arr, &ab)
+		} else if cl := c.clause(); cl.rngs == 0 || mt.arrHits {
+			dst = mt.decide(dst, cl, c.arr, named)
+		} else {
+			dst = mt.decideKept(dst, cl, named)
 		}
 	}
 	return dst
@@ -1556,6 +1559,110 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 		return dst
 	}
 	return mt.appendPats(dst, cl)
+}
+
+// decideKept is decide for a clause with kept entries (lazyrange.go)
+// while no hit lies in an array: its kept ranges and anything-buts, its
+// last others, are tested after the rest, from the clause, and every
+// answer is collected in fail without a branch: which candidates hold is
+// data the branch predictor does not learn, and a branch on an answer
+// waiting for its loads held back the next candidate's. A clause of one
+// pattern (keepRanges makes only those) writes it and keeps it if the
+// clause holds. (A function of its own, called by decideAll, so that
+// decide's loop is as it was for every other clause: complex-arrays
+// decide 439 -> 513 instr/event with the two ways in one.)
+func (mt *Matcher) decideKept(dst []ID, cl *clauseRec, named bool) []ID {
+	epoch := mt.epoch
+	others := cl.others[:cl.n]
+	from := 0
+	if named {
+		from = int(cl.named)
+	}
+	kept := bits.OnesCount8(cl.rngs)
+	end := len(others) - kept
+	lazy := cl.lazy >> from
+	// fail collects the answers without a branch each: a candidate's
+	// answer is data the branch predictor does not learn.
+	fail := uint32(0)
+	for k, q := range others[from:end] {
+		ps := &mt.pred[q]
+		if lazy>>k&1 != 0 && ps.lazy != epoch { // not computed yet in this input
+			mt.lazy(q)
+		}
+		fail |= ps.epoch ^ epoch
+	}
+	r := (*keptRange)(unsafe.Add(unsafe.Pointer(cl.field0), -kept*keptSize))
+	for k := end; k < len(others); k++ {
+		// A kept range holds when a leaf of its path is in it: told by the
+		// leaves where the path records them all and none lies in an
+		// array (a hit there would matter to the consistency search,
+		// which reads the predicate's hits), else by the predicate.
+		q := others[k]
+		pl := &mt.pathLeaves[r.path]
+		ask := pl.epoch != epoch || !pl.pm.recordAll
+		in := uint32(0)
+		if r.lo > r.hi {
+			// A lone anything-but (loneAnythingBut), decided as
+			// decideAB decides it, by its one leaf.
+			switch mt.abLeaves(r.path) {
+			case abNone:
+				ask = false
+			case abSingle:
+				in = uint32(b2i(mt.abEx[q] != epoch))
+			default:
+				ask = true
+			}
+		}
+		for li := pl.head; !ask && r.lo <= r.hi && li >= 0; li = mt.leaves[li].next {
+			l := &mt.leaves[li]
+			ask = l.tr1 > l.tr0
+			in |= uint32(b2i(l.numOK)) & uint32(b2i(l.num-r.lo <= r.hi-r.lo))
+		}
+		if ask {
+			if ps := &mt.pred[q]; ps.lazy != epoch {
+				mt.lazy(q)
+			}
+			in = uint32(b2i(mt.pred[q].epoch == epoch))
+		}
+		fail |= in ^ 1
+		r = (*keptRange)(unsafe.Add(unsafe.Pointer(r), keptSize))
+	}
+	if mt.arrHits {
+		// A field computed here has a hit in an array: the consistency
+		// search reads the hits, those of the kept ranges too.
+		if fail != 0 {
+			return dst
+		}
+		inArrays := 0
+		for k, q := range others {
+			if cl.lazy>>k&1 != 0 && mt.pred[q].lazy != epoch {
+				mt.lazy(q)
+			}
+			if mt.pred[q].arr == epoch {
+				inArrays++
+			}
+		}
+		if inArrays > 1 && !mt.search(cl) {
+			return dst
+		}
+	} else if pats := cl.pats; cl.once && len(pats) == 1 {
+		// Written, and kept if the clause holds.
+		n := len(dst)
+		dst = append(dst, pats[0].id)
+		return dst[:n+b2i(fail == 0)]
+	}
+	if fail != 0 || !cl.once && !mt.pending(cl) {
+		return dst
+	}
+	return mt.appendPats(dst, cl)
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // pending tells whether a pattern of cl has not matched yet.

@@ -139,7 +139,11 @@ type clauseRec struct {
 	// names when it holds predicate ids (anchorNeed: the first two that
 	// fire during the scan): a candidate listed by such a need has them
 	// fired, and decide does not test them again.
-	named   uint8
+	named uint8
+	// rngs has bit k set when others[k] is a lone numeric range or a
+	// lone anything-but computed on demand, kept after the fields
+	// (lazyrange.go).
+	rngs    uint8
 	nfields int32
 	pats    []patRef
 	// field0 and nfields are the fields, in evaluation order (fieldList):

@@ -457,8 +457,10 @@ func (mt *Matcher) tabSpan(d []byte, start int, pm *pathMatcher) int {
 		} else if mt.hits[ps.head].leaf != 0 {
 			mt.hit(p, 0)
 		}
+	} else if s.plain { // a form's slot is, and the usual key's
+		mt.stamp(s.preds())
 	} else {
-		mt.fireSlot(s, pm, d[start:e]) // a form's slot is plain
+		mt.fireSlot(s, pm, d[start:e])
 	}
 	return e + 1
 }

@@ -543,8 +543,12 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 			cr.abFirst = abFirstShape(cr.fieldList(), m.preds, full)
 			pr := t.ownPred(cw.anchor)
 			cr.setDecide(pr.id)
+			if c := t.keepRanges(cr, cw); c != nil {
+				cr = c
+			}
 			if !m.needIDs && m.predIDs.next > needIDsFrom {
 				t.encodeIDs()
+				t.keepAll(cw)
 			}
 			addAnchor(pr, anchorRef{cl: cr, need: anchorNeed(cr.fieldList(), pr.id, m.needIDs)})
 			if pr.lazy() {
