@@ -3,6 +3,16 @@
 #include "go_asm.h"
 #include "textflag.h"
 
+// PREDSTATE sets AX to &pred[p] for the predicate id p at (ids), or jumps
+// to skip when p lies outside pred: the prefetch pass and the listing pass
+// both find a fired predicate's scratch this way.
+#define PREDSTATE(ids, skip) \
+	MOVLQSX (ids), AX; \
+	CMPQ    AX, npred-16(SP); \
+	JAE     skip; \
+	IMULQ   $predState__size, AX; \
+	ADDQ    predp-8(SP), AX
+
 // func listAnchorsAMD64(mt *Matcher, n int, fired *int32, nfired int) (end, done int)
 // listAnchorsGo (listanchors.go) over mt's fields (go_asm.h). Registers:
 // DI the next candidate, SI the fired id read, CX how many are left; BX
@@ -45,11 +55,7 @@ TEXT ·listAnchorsAMD64(SB), NOSPLIT, $48-48
 	MOVQ    CX, DX
 
 prefetch:
-	MOVLQSX (BX), AX
-	CMPQ    AX, npred-16(SP)
-	JAE     nextprefetch
-	IMULQ   $predState__size, AX
-	ADDQ    predp-8(SP), AX
+	PREDSTATE(BX, nextprefetch)
 	MOVQ    predState_rec(AX), R8
 	TESTQ   R8, R8
 	JEQ     nextprefetch
@@ -63,11 +69,7 @@ nextprefetch:
 pred:
 	// ps := &pred[p], passed over when p is outside pred or anchors
 	// nothing; a stale record stops the list (the caller loads it).
-	MOVLQSX (SI), AX
-	CMPQ    AX, npred-16(SP)
-	JAE     nextpred
-	IMULQ   $predState__size, AX
-	ADDQ    predp-8(SP), AX
+	PREDSTATE(SI, nextpred)
 	MOVL    predState_recEpoch(AX), R8
 	CMPL    R8, snap-40(SP)
 	JCS     finish
