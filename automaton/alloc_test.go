@@ -17,7 +17,10 @@ import (
 )
 
 // addPattern compiles EventBridge pattern src and adds it to m as id.
-func addPattern(t testing.TB, m *Machine, id ID, src string) {
+// addPattern compiles src as an EventBridge pattern and adds it to m as
+// id; it returns the compiled pattern, for tests that hold the live set
+// (agreeLive).
+func addPattern(t testing.TB, m *Machine, id ID, src string) *compiler.Pattern {
 	t.Helper()
 	p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
 	if err != nil {
@@ -26,6 +29,7 @@ func addPattern(t testing.TB, m *Machine, id ID, src string) {
 	if err := m.Add(id, p); err != nil {
 		t.Fatal(err)
 	}
+	return p
 }
 
 func compileAll(t testing.TB, d compiler.Dialect, srcs ...string) *Machine {

@@ -74,14 +74,8 @@ func TestFoldMarksASCII(t *testing.T) {
 	m := New(Config{})
 	live := map[ID]*compiler.Pattern{}
 	for i, src := range pats {
-		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		live[ID(fmt.Sprint(i))] = p
-		if err := m.Add(ID(fmt.Sprint(i)), p); err != nil {
-			t.Fatal(err)
-		}
+		id := ID(fmt.Sprint(i))
+		live[id] = addPattern(t, m, id, src)
 	}
 	mt := m.NewMatcher()
 	for _, v := range []string{"kelvin", "KELVIN", "Kelvin", "\u212aelvin", "sunny", "SUNNY", "\u017funny", "ok", "oK", "o\u212a", "kelvins"} {

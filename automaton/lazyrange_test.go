@@ -72,15 +72,8 @@ func testKeptRanges(t *testing.T) {
 	m := New(Config{})
 	live := map[ID]*compiler.Pattern{}
 	for i, src := range srcs {
-		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
 		id := ID(rune('a' + i))
-		if err := m.Add(id, p); err != nil {
-			t.Fatal(err)
-		}
-		live[id] = p
+		live[id] = addPattern(t, m, id, src)
 	}
 	kept := 0
 	for _, cw := range m.clauses {
