@@ -33,6 +33,9 @@ type strTab struct {
 	// too many (or hash too alike) for one.
 	esc     *strTab
 	escOver bool
+	// lastBits, in a table of suffixes (suftab.go), has bit b&63 set for
+	// the last byte b of each key.
+	lastBits uint64
 }
 
 // A write keeps a path's table up to date key by key where it can: the
