@@ -1462,24 +1462,18 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 						break
 					}
 					// decide, where it only reads whether the other
-					// fields have fired. Whether they have is data the
-					// predictor does not learn (escapes-unicode: a note's
-					// prefix anchors a clause per url suffix, one of
-					// which holds): the answers are or-ed without a
-					// branch each, and a clause of one pattern writes it
-					// and keeps it when the clause holds.
-					fail := uint32(0)
+					// fields have fired.
+					ok := true
 					for _, q := range cl.others[:cl.n] {
-						fail |= mt.pred[q].epoch ^ epoch
-					}
-					if pats := cl.pats; len(pats) == 1 { // see appendPats
-						keep := 0
-						if fail == 0 {
-							keep = 1
+						if mt.pred[q].epoch != epoch {
+							ok = false
+							break
 						}
+					}
+					if !ok {
+					} else if pats := cl.pats; len(pats) == 1 { // see appendPats
 						dst = append(dst, pats[0].id)
-						dst = dst[:len(dst)-1+keep]
-					} else if fail == 0 {
+					} else {
 						dst = mt.appendPats(dst, cl)
 					}
 				default:
