@@ -83,7 +83,6 @@ func collectSuffixes(n *node, key []byte, ks *[]strSlot, max int) bool {
 // marks of its slot fired as a strTab slot's (addLeaf has set the leaf
 // up).
 func (mt *Matcher) suffix(t *strTab, n int, val []byte) {
-	mt.tailMemo.part = "" // a new value (see aroundTail)
 	if n > len(val) || t.lastBits>>(val[len(val)-1]&63)&1 == 0 {
 		return // the last byte ends no suffix, as the walk's first step finds
 	}
@@ -99,6 +98,7 @@ func (mt *Matcher) suffix(t *strTab, n int, val []byte) {
 			mt.hit(p, 0)
 		}
 	} else if !s.plain {
+		mt.tailMemo.part = "" // a new value (see aroundTail)
 		mt.fireAll(s.marks(), val)
 	} else if mt.free {
 		mt.stamp(s.preds())
