@@ -341,6 +341,7 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 		}
 		tx.addPattern(ids[i], p)
 	}
+	tx.packPats()
 	tx.commit()
 	return nil
 }
