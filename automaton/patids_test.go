@@ -31,7 +31,8 @@ func TestAddPat(t *testing.T) {
 	}
 }
 
-// TestPackPats: AddAll packs the lists of shared clauses, a later Add
+// TestPackPats: AddAll packs the lists of shared clauses and the
+// predicates' anchor lists, a later Add
 // and Delete give them new arrays, and every answer stays that of the
 // patterns (Explain), in a small machine (decideEach) and a large one
 // (decideAll, entries naming predicates).
@@ -65,6 +66,17 @@ func testPackPats(t *testing.T) {
 		ids, ps = append(ids, id), append(ps, p)
 		live[id] = p
 	}
+	// Clauses that share their anchor (an account, of three states
+	// each): lists of several entries.
+	for i := range 60 {
+		p, err := compiler.Compile([]byte(fmt.Sprintf(`{"account":["a%d"],"detail":{"state":["s%d"]}}`, i%20, i/20)), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := ID(fmt.Sprint("acct", i))
+		ids, ps = append(ids, id), append(ps, p)
+		live[id] = p
+	}
 	m := New(Config{})
 	if err := m.AddAll(ids, ps); err != nil {
 		t.Fatal(err)
@@ -78,6 +90,18 @@ func testPackPats(t *testing.T) {
 			}
 		}
 	}
+	lists := 0
+	for _, pw := range m.preds {
+		if as := pw.rec.anchors; len(as) > 1 {
+			lists++
+			if cap(as) != len(as) {
+				t.Errorf("predicate %q: %d anchor entries, room for %d: not packed", pw.key, len(as), cap(as))
+			}
+		}
+	}
+	if lists == 0 {
+		t.Error("no anchor list of several entries")
+	}
 	if packed != 2 {
 		t.Errorf("%d shared clauses with keys, want 2", packed)
 	}
@@ -86,6 +110,8 @@ func testPackPats(t *testing.T) {
 		`{"source":"aws.ec2","detail":{"state":"running"}}`,
 		`{"source":"aws.ec2","detail":{"state":"stopped"}}`,
 		`{"source":"aws.ec2","detail":{"state":"pending"}}`,
+		`{"account":"a1","detail":{"state":"s1"}}`,
+		`{"account":"a7","detail":{"state":"s2"}}`,
 	}
 	check := func(step string) {
 		t.Helper()
