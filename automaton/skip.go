@@ -215,6 +215,16 @@ func skipValue(d []byte, i, depth int) (int, error) {
 // instead of recursion (but for every 64 levels). The bytes after a value are tested directly
 // before any call: in compact JSON a ',' or a bracket follows at once.
 func skipContainer(d []byte, i, depth int) (int, error) {
+	// The kernel first, where there is one (amd64 with AVX2): it reads
+	// the usual container with its state in registers, which this loop,
+	// with a call in each branch, stores at the top of every step and
+	// loads after each call. Callgrind cloudtrail-large Match: skipping
+	// 23500 -> 14300 instr/event (46762 -> 38562 in all); mixed-10000
+	// 2790 -> 1864. A container it gives up on is read here from its
+	// start.
+	if end := skipCompact(d, i, depth); end >= 0 {
+		return end, nil
+	}
 	// Bit n of objs is set when the container that holds the one open
 	// at level n is an object. Sixty-four levels fit in the word (a
 	// container deeper is skipped by a call of its own): no stack array

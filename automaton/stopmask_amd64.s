@@ -11,23 +11,24 @@ TEXT ·asciiStopMask(SB), NOSPLIT, $0-40
 sse2:
 	JMP ·asciiStopMaskSSE2(SB)
 
-// The bytes the AVX2 kernel compares with, 32 of each, read as memory
-// operands: '"', '\\', and 0x20 (0x20 > x, signed, is a control
-// character or a byte over 0x7F). (Broadcast from registers on each call,
-// they cost six instructions more of a kernel of twenty.)
-DATA stopBytes<>+0(SB)/8, $0x2222222222222222
-DATA stopBytes<>+8(SB)/8, $0x2222222222222222
-DATA stopBytes<>+16(SB)/8, $0x2222222222222222
-DATA stopBytes<>+24(SB)/8, $0x2222222222222222
-DATA stopBytes<>+32(SB)/8, $0x5c5c5c5c5c5c5c5c
-DATA stopBytes<>+40(SB)/8, $0x5c5c5c5c5c5c5c5c
-DATA stopBytes<>+48(SB)/8, $0x5c5c5c5c5c5c5c5c
-DATA stopBytes<>+56(SB)/8, $0x5c5c5c5c5c5c5c5c
-DATA stopBytes<>+64(SB)/8, $0x2020202020202020
-DATA stopBytes<>+72(SB)/8, $0x2020202020202020
-DATA stopBytes<>+80(SB)/8, $0x2020202020202020
-DATA stopBytes<>+88(SB)/8, $0x2020202020202020
-GLOBL stopBytes<>(SB), RODATA|NOPTR, $96
+// The bytes the AVX2 kernels compare with, 32 of each, read as memory
+// operands (skipCompactAVX2 loads them once): '"', '\\', and 0x20
+// (0x20 > x, signed, is a control character or a byte over 0x7F).
+// (Broadcast from registers on each call, they cost six instructions
+// more of a kernel of twenty.)
+DATA ·stopBytes+0(SB)/8, $0x2222222222222222
+DATA ·stopBytes+8(SB)/8, $0x2222222222222222
+DATA ·stopBytes+16(SB)/8, $0x2222222222222222
+DATA ·stopBytes+24(SB)/8, $0x2222222222222222
+DATA ·stopBytes+32(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA ·stopBytes+40(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA ·stopBytes+48(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA ·stopBytes+56(SB)/8, $0x5c5c5c5c5c5c5c5c
+DATA ·stopBytes+64(SB)/8, $0x2020202020202020
+DATA ·stopBytes+72(SB)/8, $0x2020202020202020
+DATA ·stopBytes+80(SB)/8, $0x2020202020202020
+DATA ·stopBytes+88(SB)/8, $0x2020202020202020
+GLOBL ·stopBytes(SB), RODATA|NOPTR, $96
 
 // func asciiStopMaskAVX2(d []byte, i int) uint64
 TEXT ·asciiStopMaskAVX2(SB), NOSPLIT, $0-40
@@ -35,12 +36,12 @@ TEXT ·asciiStopMaskAVX2(SB), NOSPLIT, $0-40
 	ADDQ i+24(FP), SI
 	VMOVDQU 0(SI), Y0
 	VMOVDQU 32(SI), Y1
-	VMOVDQU stopBytes<>+64(SB), Y4
-	VPCMPEQB stopBytes<>+0(SB), Y0, Y5
-	VPCMPEQB stopBytes<>+32(SB), Y0, Y6
+	VMOVDQU ·stopBytes+64(SB), Y4
+	VPCMPEQB ·stopBytes+0(SB), Y0, Y5
+	VPCMPEQB ·stopBytes+32(SB), Y0, Y6
 	VPCMPGTB Y0, Y4, Y7
-	VPCMPEQB stopBytes<>+0(SB), Y1, Y8
-	VPCMPEQB stopBytes<>+32(SB), Y1, Y9
+	VPCMPEQB ·stopBytes+0(SB), Y1, Y8
+	VPCMPEQB ·stopBytes+32(SB), Y1, Y9
 	VPCMPGTB Y1, Y4, Y10
 	VPOR Y5, Y6, Y5
 	VPOR Y8, Y9, Y8

@@ -236,6 +236,7 @@ func FuzzSkippers(f *testing.F) {
 			if err != nil && validForScanner(data) && fastjson.ValidateBytes(data) == nil {
 				t.Fatalf("%q: skipContainer %v, fastjson accepts it", data, err)
 			}
+			checkSkipCompact(t, data)
 		}
 		checkTrustedSkipper(t, data, 12)
 		for i := 0; i <= len(data); i++ {

@@ -46,6 +46,16 @@ func TestTrustedSkipperGuardPages(t *testing.T) {
 			}
 		}
 	}
+	// skipCompact's kernel (Match's skipper): its words and blocks too.
+	for _, doc := range compactDocs {
+		for size := 0; size <= len(doc); size++ {
+			for _, at := range []int{0, page - size} {
+				data := mid[at : at+size : at+size]
+				copy(data, doc)
+				checkSkipCompact(t, data)
+			}
+		}
+	}
 	r := rand.New(rand.NewSource(15))
 	const alphabet = `"\{}[]a:,`
 	for n := 0; n < 300; n++ {

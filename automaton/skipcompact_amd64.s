@@ -1,0 +1,432 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func skipCompactAVX2(d []byte, i, depth int) int
+//
+// skipCompact (skipcompact_amd64.go) in assembly: skipContainer's grammar
+// for the container at d[i], with every value of its state in a register
+// (SI the data, DX its length, AX the position, BX the level, R8 the bit
+// word of open objects, R9 whether the one open is an object, R10 and R11
+// the block of stops at hand and its mask, as skipContainer keeps them).
+// It returns the end of the container, or -1 at the first thing it does
+// not read (white space, an escape or a byte over 0x7F in a string, a
+// number other than the usual, a literal near the end, 64 levels, or an
+// error): skipContainer then reads the container from its start. Y13,
+// Y14 and Y15 hold '"', '\\' and 0x20 in every byte, as ·stopBytes.
+TEXT ·skipCompactAVX2(SB), NOSPLIT, $0-48
+	MOVQ d_base+0(FP), SI
+	MOVQ d_len+8(FP), DX
+	MOVQ i+24(FP), AX
+	XORQ BX, BX
+	XORQ R8, R8
+	XORQ R9, R9
+	MOVQ $-64, R10
+	XORQ R11, R11
+	VMOVDQU ·stopBytes+0(SB), Y13
+	VMOVDQU ·stopBytes+32(SB), Y14
+	VMOVDQU ·stopBytes+64(SB), Y15
+
+value:
+	// At a value: a string, a number, a container or a literal.
+	CMPQ AX, DX
+	JAE  bail
+	MOVBLZX (SI)(AX*1), CX
+	CMPB CL, $0x22
+	JEQ  vstring
+	LEAL -48(CX), DI
+	CMPL DI, $10
+	JB   number
+	CMPB CL, $0x2d
+	JEQ  number
+	MOVL CX, DI
+	ORL  $0x20, DI
+	CMPL DI, $0x7b // '{', or '[' with 0x20 set
+	JEQ  open
+	CMPB CL, $0x74
+	JEQ  literal
+	CMPB CL, $0x66
+	JEQ  literal
+	CMPB CL, $0x6e
+	JEQ  literal
+	JMP  bail
+
+vstring:
+	// A string value's first stop, from the mask of the block at hand
+	// or of the next one; near the end, byte by byte. A plain string
+	// stops at its closing quote.
+	LEAQ 1(AX), DI
+
+vscan:
+	MOVQ DI, CX
+	SUBQ R10, CX
+	CMPQ CX, $64
+	JAE  vrefill
+	MOVQ R11, R12
+	SHRQ CL, R12
+	TESTQ R12, R12
+	JZ   vnext
+	BSFQ R12, R12
+	ADDQ R12, DI
+	JMP  vfound
+
+vnext:
+	LEAQ 64(R10), DI
+
+vrefill:
+	LEAQ 64(DI), CX
+	CMPQ CX, DX
+	JGT  vtail
+	VMOVDQU 0(SI)(DI*1), Y0
+	VMOVDQU 32(SI)(DI*1), Y1
+	VPCMPEQB Y13, Y0, Y2
+	VPCMPEQB Y14, Y0, Y3
+	VPCMPGTB Y0, Y15, Y4
+	VPCMPEQB Y13, Y1, Y5
+	VPCMPEQB Y14, Y1, Y6
+	VPCMPGTB Y1, Y15, Y7
+	VPOR Y2, Y3, Y2
+	VPOR Y5, Y6, Y5
+	VPOR Y2, Y4, Y2
+	VPOR Y5, Y7, Y5
+	VPMOVMSKB Y2, R11
+	VPMOVMSKB Y5, CX
+	SHLQ $32, CX
+	ORQ  CX, R11
+	MOVQ DI, R10
+	TESTQ R11, R11
+	JZ   vnext
+	BSFQ R11, CX
+	ADDQ CX, DI
+	JMP  vfound
+
+vtail:
+	CMPQ DI, DX
+	JAE  bail
+	MOVBLZX (SI)(DI*1), CX
+	CMPB CL, $0x22
+	JEQ  vfound
+	CMPB CL, $0x20
+	JB   bail
+	CMPB CL, $0x5c
+	JEQ  bail
+	CMPB CL, $0x80
+	JAE  bail
+	INCQ DI
+	JMP  vtail
+
+vfound:
+	CMPB (SI)(DI*1), $0x22
+	JNE  bail
+	LEAQ 1(DI), AX
+	JMP  after
+
+number:
+	// The usual number: a sign, one to seven integer digits and maybe a
+	// fraction, in the word at its digits (zero bytes past the end), as
+	// numberWords reads it.
+	MOVQ AX, DI
+	CMPB CL, $0x2d
+	JNE  nword
+	INCQ DI
+
+nword:
+	LEAQ 8(DI), CX
+	CMPQ CX, DX
+	JGT  npad
+	MOVQ (SI)(DI*1), R13
+	JMP  nx
+
+npad:
+	CMPQ DX, $8
+	JLT  bail
+	CMPQ DI, DX
+	JGE  bail
+	MOVQ -8(SI)(DX*1), R13
+	LEAQ 8(DI), CX
+	SUBQ DX, CX
+	SHLQ $3, CX
+	SHRQ CL, R13
+
+nx:
+	// nonDigits: the lowest flag is the first byte that is no digit.
+	MOVQ $0xcfcfcfcfcfcfcfd0, CX
+	ADDQ R13, CX
+	MOVQ $0x4646464646464646, R12
+	ADDQ R13, R12
+	ORQ  R12, CX
+	MOVQ $0x8080808080808080, R12
+	ANDQ R12, CX
+	JZ   nlong
+	BSFQ CX, CX
+	SHRQ $3, CX
+	TESTQ CX, CX
+	JZ   bail
+	CMPB R13, $0x30
+	JNE  nlead
+	CMPQ CX, $1
+	JNE  bail
+
+nlead:
+	MOVQ CX, R12
+	SHLQ $3, CX
+	MOVQ R13, AX
+	SHRQ CL, AX
+	CMPB AL, $0x2e
+	JEQ  nfrac
+	ORB  $0x20, AL
+	CMPB AL, $0x65
+	JEQ  bail
+	LEAQ (DI)(R12*1), AX
+	JMP  after
+
+nfrac:
+	// The point made a digit ('.'+2 is '0'): the next flag ends the
+	// fraction, which must hold a digit and no exponent.
+	MOVQ $2, AX
+	SHLQ CL, AX
+	ADDQ R13, AX
+	MOVQ $0xcfcfcfcfcfcfcfd0, CX
+	ADDQ AX, CX
+	MOVQ $0x4646464646464646, R13
+	ADDQ AX, R13
+	ORQ  R13, CX
+	MOVQ $0x8080808080808080, R13
+	ANDQ R13, CX
+	JZ   bail
+	BSFQ CX, CX
+	MOVQ CX, R13
+	SHRQ $3, R13
+	INCQ R12
+	CMPQ R13, R12
+	JLE  bail
+	ANDQ $-8, CX
+	SHRQ CL, AX
+	ORB  $0x20, AL
+	CMPB AL, $0x65
+	JEQ  bail
+	LEAQ (DI)(R13*1), AX
+	JMP  after
+
+nlong:
+	// Eight digits or more: an integer of up to fifteen (a time in
+	// milliseconds, as CloudTrail writes launchTime) ends in the next
+	// word; a fraction or an exponent after it is left to skipContainer.
+	CMPB R13, $0x30
+	JEQ  bail
+	LEAQ 16(DI), CX
+	CMPQ CX, DX
+	JGT  bail
+	MOVQ 8(SI)(DI*1), R13
+	MOVQ $0xcfcfcfcfcfcfcfd0, CX
+	ADDQ R13, CX
+	MOVQ $0x4646464646464646, R12
+	ADDQ R13, R12
+	ORQ  R12, CX
+	MOVQ $0x8080808080808080, R12
+	ANDQ R12, CX
+	JZ   bail
+	BSFQ CX, CX
+	MOVQ CX, R12
+	SHRQ $3, R12
+	ANDQ $-8, CX
+	SHRQ CL, R13
+	CMPB R13, $0x2e
+	JEQ  bail
+	ORB  $0x20, R13
+	CMPB R13, $0x65
+	JEQ  bail
+	LEAQ 8(DI)(R12*1), AX
+	JMP  after
+
+literal:
+	LEAQ 5(AX), CX
+	CMPQ CX, DX
+	JGT  bail
+	MOVL (SI)(AX*1), CX
+	CMPL CX, $0x65757274 // true
+	JEQ  lit4
+	CMPL CX, $0x6c6c756e // null
+	JEQ  lit4
+	CMPL CX, $0x736c6166 // fals
+	JNE  bail
+	CMPB 4(SI)(AX*1), $0x65
+	JNE  bail
+	ADDQ $5, AX
+	JMP  after
+
+lit4:
+	ADDQ $4, AX
+	JMP  after
+
+open:
+	// A container opens: its parent's kind goes into the bit word.
+	MOVQ CX, R13
+	MOVQ depth+32(FP), DI
+	ADDQ BX, DI
+	CMPQ DI, $1000
+	JGE  bail
+	CMPQ BX, $64
+	JEQ  bail
+	MOVQ BX, CX
+	MOVQ $1, DI
+	SHLQ CL, DI
+	NOTQ DI
+	ANDQ DI, R8
+	MOVQ R9, DI
+	SHLQ CL, DI
+	ORQ  DI, R8
+	INCQ BX
+	XORQ R9, R9
+	CMPB R13, $0x7b
+	SETEQ R9
+	INCQ AX
+	CMPQ AX, DX
+	JAE  bail
+	MOVBLZX (SI)(AX*1), CX
+	CMPB CL, $0x20
+	JBE  bail
+	ADDQ $2, R13 // '{'+2 is '}', '['+2 is ']'
+	CMPQ CX, R13
+	JNE  opened
+	INCQ AX
+	DECQ BX
+	MOVQ BX, CX
+	MOVQ R8, R9
+	SHRQ CL, R9
+	ANDQ $1, R9
+	JMP  after
+
+opened:
+	TESTQ R9, R9
+	JNZ  name
+	JMP  value
+
+after:
+	// After a value: the usual ',"' in an object as one word, else a
+	// separator or the closing bracket of the container open.
+	TESTQ R9, R9
+	JZ   close
+	LEAQ 2(AX), CX
+	CMPQ CX, DX
+	JGT  close
+	MOVWLZX (SI)(AX*1), CX
+	CMPL CX, $0x222c
+	JNE  close
+	INCQ AX
+	JMP  name
+
+close:
+	TESTQ BX, BX
+	JZ   done
+	CMPQ AX, DX
+	JAE  bail
+	MOVBLZX (SI)(AX*1), CX
+	CMPB CL, $0x2c
+	JNE  closing
+	INCQ AX
+	TESTQ R9, R9
+	JNZ  name
+	JMP  value
+
+closing:
+	MOVQ R9, DI
+	SHLQ $5, DI
+	ADDQ $0x5d, DI // ']', or '}' in an object
+	CMPQ CX, DI
+	JNE  bail
+	INCQ AX
+	DECQ BX
+	MOVQ BX, CX
+	MOVQ R8, R9
+	SHRQ CL, R9
+	ANDQ $1, R9
+	JMP  close
+
+name:
+	// At a member name: `"name":` and no space before the value.
+	CMPQ AX, DX
+	JAE  bail
+	CMPB (SI)(AX*1), $0x22
+	JNE  bail
+	LEAQ 1(AX), DI
+
+nscan:
+	MOVQ DI, CX
+	SUBQ R10, CX
+	CMPQ CX, $64
+	JAE  nrefill
+	MOVQ R11, R12
+	SHRQ CL, R12
+	TESTQ R12, R12
+	JZ   nnext
+	BSFQ R12, R12
+	ADDQ R12, DI
+	JMP  nfound
+
+nnext:
+	LEAQ 64(R10), DI
+
+nrefill:
+	LEAQ 64(DI), CX
+	CMPQ CX, DX
+	JGT  ntail
+	VMOVDQU 0(SI)(DI*1), Y0
+	VMOVDQU 32(SI)(DI*1), Y1
+	VPCMPEQB Y13, Y0, Y2
+	VPCMPEQB Y14, Y0, Y3
+	VPCMPGTB Y0, Y15, Y4
+	VPCMPEQB Y13, Y1, Y5
+	VPCMPEQB Y14, Y1, Y6
+	VPCMPGTB Y1, Y15, Y7
+	VPOR Y2, Y3, Y2
+	VPOR Y5, Y6, Y5
+	VPOR Y2, Y4, Y2
+	VPOR Y5, Y7, Y5
+	VPMOVMSKB Y2, R11
+	VPMOVMSKB Y5, CX
+	SHLQ $32, CX
+	ORQ  CX, R11
+	MOVQ DI, R10
+	TESTQ R11, R11
+	JZ   nnext
+	BSFQ R11, CX
+	ADDQ CX, DI
+	JMP  nfound
+
+ntail:
+	CMPQ DI, DX
+	JAE  bail
+	MOVBLZX (SI)(DI*1), CX
+	CMPB CL, $0x22
+	JEQ  nfound
+	CMPB CL, $0x20
+	JB   bail
+	CMPB CL, $0x5c
+	JEQ  bail
+	CMPB CL, $0x80
+	JAE  bail
+	INCQ DI
+	JMP  ntail
+
+nfound:
+	LEAQ 2(DI), CX
+	CMPQ CX, DX
+	JGE  bail
+	MOVWLZX (SI)(DI*1), CX
+	CMPL CX, $0x3a22 // '"', ':'
+	JNE  bail
+	CMPB 2(SI)(DI*1), $0x20
+	JBE  bail
+	LEAQ 2(DI), AX
+	JMP  value
+
+done:
+	VZEROUPPER
+	MOVQ AX, ret+40(FP)
+	RET
+
+bail:
+	VZEROUPPER
+	MOVQ $-1, ret+40(FP)
+	RET
