@@ -28,8 +28,18 @@ type scope struct {
 	shift uint8
 	lens  uint64 // bit len%64 of every name
 	// id tells the scopes of a machine apart in a Matcher's nameMemo
-	// (its copies keep it).
-	id uint32
+	// (its copies keep it); memo is the node before an object's first
+	// name there (memoStart), worked out with it (setID).
+	id   uint32
+	memo uint8
+}
+
+// setID gives the scope its id, and its first memo node with it: the
+// node is read once per object, where the division by memoNames-1 cost
+// some eight instructions a call.
+func (sc *scope) setID(id uint32) {
+	sc.id = id
+	sc.memo = uint8(1 + id%(memoNames-1))
 }
 
 type scopeName struct {
@@ -77,6 +87,7 @@ var noScope = newScope("", nil)
 // (distinct, none holding a '.').
 func newScope(path string, names []scopeName) *scope {
 	sc := &scope{path: path}
+	sc.setID(0)
 	sc.setNames(names)
 	return sc
 }
@@ -258,6 +269,7 @@ func wordNameStops(x uint64) uint64 {
 // starts with one, found as a dotted name.
 func (s *subMachine) buildScopes() {
 	root := &scope{}
+	root.setID(0)
 	scopes := map[string]*scope{}
 	for k, e := range s.index {
 		if e.below && k != "" {
@@ -272,7 +284,7 @@ func (s *subMachine) buildScopes() {
 	}
 	sort.Strings(paths)
 	for n, k := range paths {
-		scopes[k].id = uint32(n + 1)
+		scopes[k].setID(uint32(n + 1))
 	}
 	for k, e := range s.index {
 		if e.below && k != "" {

@@ -132,7 +132,7 @@ const (
 
 // memoStart is the node before the first member of an object of scope sc.
 func memoStart(sc *scope) uint8 {
-	return uint8(1 + sc.id%(memoNames-1))
+	return sc.memo
 }
 
 // learn remembers the name of n <= 15 bytes whose first
