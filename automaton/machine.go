@@ -191,13 +191,17 @@ type pathMatcher struct {
 	infix            *node // literal middle parts of wildcards with no longer head or tail (infix.go)
 	rangePreds       []int32
 	lazy             []int32 // predicates with anything-but or exists conditions
-	cidrs            int     // CIDR conditions: the string leaves must be read as addresses
-	absent           int     // clause fields here that allow absence: every leaf counts
+	cidrs            int32   // CIDR conditions: the string leaves must be read as addresses
+	absent           int32   // clause fields here that allow absence: every leaf counts
 	eager            []int32
 	// infixStr is the infix trie's node for strings and infixFirst the
 	// filter that finds where its literals may start (infix.go).
 	infixStr   *node
 	infixFirst *infixFilter
+	// sufTab, when set, finds the suffixes of revStr by hash, all of
+	// length sufLen (suftab.go): a string leaf then needs no walk of
+	// revStr.
+	sufTab *strTab
 	// revStr, foldStr and revFoldStr are the reversed and folded tries'
 	// nodes for strings (as str is the forward trie's);
 	// foldWide counts the fold marks whose pattern text is not all ASCII
@@ -205,6 +209,7 @@ type pathMatcher struct {
 	// as they read it answer for any value, ASCII or not (addLeaf).
 	revStr, foldStr, revFoldStr *node
 	foldWide                    int32
+	sufLen                      uint8
 	gen                         uint64 // the write that copied it may change it
 }
 

@@ -3,6 +3,7 @@ package automaton
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -292,6 +293,40 @@ func TestStrSlotPreds(t *testing.T) {
 		s = newSlot("k", end)
 		if s.plain || fmt.Sprint(s.marks()) != fmt.Sprint(end) {
 			t.Fatalf("%d marks, one an exclusion: plain %v, marks %v", n, s.plain, s.marks())
+		}
+	}
+}
+
+// TestStrTabMiddle holds find's compare of a key's middle to a plain
+// compare: for every length from 17 to 64 (three words at once up to
+// 40, midEqual's loop above) and every byte between the first and last
+// eight, a value differing from the key there alone is not found. (Most
+// of those bytes are outside the words strHash reads, so the value
+// hashes as the key does and only the compare tells them apart.)
+func TestStrTabMiddle(t *testing.T) {
+	for n := 17; n <= 64; n++ {
+		key := make([]byte, n)
+		for i := range key {
+			key[i] = byte('a' + i%26)
+		}
+		created, nkeys := 0, 0
+		root := insert(nil, key, placeEnd, 0, 0, mark{pred: 7}, 1, &created, &nkeys)
+		tab := buildStrTab(root, strTabMax, nil)
+		if tab == nil {
+			t.Fatalf("n=%d: no table for one key", n)
+		}
+		if s := tab.find(slices.Clone(key)); s == nil || s.one != 7 {
+			t.Fatalf("n=%d: the key is not found", n)
+		}
+		for i := 8; i < n-8; i++ {
+			v := slices.Clone(key)
+			v[i] ^= 0x40
+			if tab.find(v) != nil {
+				t.Fatalf("n=%d: a value differing at byte %d is found", n, i)
+			}
+			if midEqual(string(key), v) {
+				t.Fatalf("n=%d: midEqual tells keys differing at byte %d equal", n, i)
+			}
 		}
 	}
 }

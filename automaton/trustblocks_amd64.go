@@ -29,8 +29,8 @@ const haveBlocks = true
 // from the block before.
 //
 // finishBlocksAVX2 does it with 32-byte compares and the prefix XOR as a
-// carry-less multiplication, where the processor has AVX2, PCLMULQDQ and
-// BMI1 (blocksAVX2); finishBlocksSSE2 on any amd64.
+// carry-less multiplication, where the processor has AVX2, PCLMULQDQ,
+// BMI1 and POPCNT (blocksAVX2); finishBlocksSSE2 on any amd64.
 func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool) {
 	if blocksAVX2 {
 		return finishBlocksAVX2(d, i, open, in)
@@ -39,7 +39,7 @@ func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64,
 }
 
 // blocksAVX2 selects finishBlocksAVX2 (tests set it to try both).
-var blocksAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI1
+var blocksAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
 
 //go:noescape
 func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)

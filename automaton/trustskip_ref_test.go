@@ -160,3 +160,31 @@ func TestTrustedSkipperCases(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustedSkipperDeep: containers nested over many blocks, so that
+// whole blocks of brackets are counted (fewer closing ones than open
+// containers) and the last is walked to the bracket that closes the
+// value, with strings of brackets in between that do not count.
+func TestTrustedSkipperDeep(t *testing.T) {
+	for _, depth := range []int{1, 31, 63, 64, 65, 130, 300} {
+		for _, fill := range []string{"", `"]}"`, `{"a":"[[","b":[1,2]}`} {
+			in := strings.Repeat("[", depth) + fill + strings.Repeat("]", depth) + ` tail`
+			for _, from := range []int{0, 1, depth / 2} {
+				checkTrustedSkipperAt(t, []byte(in), from)
+			}
+		}
+	}
+}
+
+// checkTrustedSkipperAt holds finishTrusted, with each kernel, to the
+// byte-wise definition from d[from] with a few counts of open containers.
+func checkTrustedSkipperAt(t *testing.T, d []byte, from int) {
+	t.Helper()
+	forEachKernel(func() {
+		for _, open := range []int{1, 2, 7, 0} {
+			if got, want := finishTrusted(d, from, open), finishTrustedRef(d, from, open); got != want {
+				t.Fatalf("%q from %d, %d open: finishTrusted %d, want %d", d, from, open, got, want)
+			}
+		}
+	})
+}

@@ -909,7 +909,7 @@ func (t *tx) dropPred(pw *predW) {
 	pm.lazy = filterIDs(pm.lazy, id)
 	pm.ranges = pm.ranges.without(id)
 	pm.rangePreds = filterIDs(pm.rangePreds, id)
-	pm.cidrs = countCIDR(pm.fwd)
+	pm.cidrs = int32(countCIDR(pm.fwd))
 	t.setPred(id, nil)
 	m.preds[id] = nil
 	m.predIDs.put(id)
@@ -959,6 +959,7 @@ func (t *tx) commit() {
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
 		pm.str = pm.fwd.childOrNil(tagString)
 		pm.revStr = pm.rev.childOrNil(tagString)
+		pm.sufTab, pm.sufLen = buildSufTab(pm.revStr, t.keyBuf)
 		pm.foldStr, pm.revFoldStr = pm.fold.childOrNil(tagString), pm.revFold.childOrNil(tagString)
 		pm.infixStr, pm.infixFirst = infixStart(pm.infix)
 		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0

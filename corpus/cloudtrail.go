@@ -39,7 +39,7 @@ func cloudTrailEvent(b *strings.Builder, r *rand.Rand) {
 	src := CloudTrailSources[r.Intn(len(CloudTrailSources))]
 	name := CloudTrailNames[r.Intn(len(CloudTrailNames))]
 	user := CloudTrailUsers[r.Intn(len(CloudTrailUsers))]
-	acct := fmt.Sprintf("%012d", 100000000000+r.Intn(20)*7919)
+	acct := fmt.Sprintf("%012d", int64(100000000000)+int64(r.Intn(20)*7919)) // int64: an int overflows on 32-bit targets
 	ip := fmt.Sprintf("%d.%d.%d.%d", []int{10, 172, 192, 54}[r.Intn(4)], r.Intn(256), r.Intn(256), r.Intn(256))
 	fmt.Fprintf(b, `{"version":"0","id":"%08x-%04x-4%03x-8%03x-%012x","detail-type":"AWS API Call via CloudTrail","source":"aws.%s","account":"%s","time":"2024-06-%02dT%02d:%02d:%02dZ","region":"%s","resources":[],"detail":{`,
 		r.Uint32(), r.Intn(1<<16), r.Intn(1<<12), r.Intn(1<<12), r.Int63n(1<<48), strings.TrimSuffix(src, ".amazonaws.com"), acct, 1+r.Intn(28), r.Intn(24), r.Intn(60), r.Intn(60), region)
