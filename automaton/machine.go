@@ -346,6 +346,10 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 		}
 		tx.addPattern(ids[i], p)
 	}
+	tx.packPats()
+	if len(ps) > 64 {
+		tx.packAnchors()
+	}
 	tx.commit()
 	return nil
 }

@@ -1579,6 +1579,9 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 		if len(pats) == 1 {
 			return append(dst, pats[0].id)
 		}
+		if len(pats) >= bulkIDs {
+			return append(dst, patIDs(pats)...)
+		}
 		for _, pat := range pats {
 			dst = append(dst, pat.id)
 		}
@@ -1702,8 +1705,10 @@ func (mt *Matcher) pending(cl *clauseRec) bool {
 }
 
 // appendPats appends the ids of the patterns of cl, which holds, that
-// have not matched yet. The usual clause, of one pattern with no other
-// clause, is appended where it is decided, without the call.
+// have not matched yet (a long list of a clause that is each pattern's
+// only one, in one copy: patids.go). The usual clause, of one pattern
+// with no other clause, is appended where it is decided, without the
+// call.
 // appendPats is not inlined: its loop in line there had Go keep the
 // deciding loop's values on the stack, reloaded for every id (escapes-
 // unicode 6357 -> 6288, anything-but 7062 -> 6726 instr/event). (A
@@ -1711,8 +1716,11 @@ func (mt *Matcher) pending(cl *clauseRec) bool {
 //
 //go:noinline
 func (mt *Matcher) appendPats(dst []ID, cl *clauseRec) []ID {
-	if cl.once {
-		for _, pat := range cl.pats {
+	if pats := cl.pats; cl.once {
+		if len(pats) >= bulkIDs {
+			return append(dst, patIDs(pats)...)
+		}
+		for _, pat := range pats {
 			dst = append(dst, pat.id)
 		}
 		return dst

@@ -54,11 +54,14 @@ type writeScratch struct {
 	dirtyAt   []inputPath    // and their paths
 	scopes    []ownedScope   // scopes copied by updateScopes
 	strTouch  []strTouch     // exact string keys added in this write (strtab.go)
+	grown     []*clauseW     // clauses given another pattern in this write (packPats)
 }
 
 func (m *Machine) begin() *tx {
 	m.gen++
 	m.scratch.dirty, m.scratch.dirtyAt = m.scratch.dirty[:0], m.scratch.dirtyAt[:0]
+	clear(m.scratch.grown)
+	m.scratch.grown = m.scratch.grown[:0]
 	return &tx{m: m, gen: m.gen, snap: *m.snap.Load(), dropping: -1, writeScratch: &m.scratch}
 }
 
@@ -499,7 +502,8 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		if cw != nil {
 			if !slices.Contains(cw.rec.pats, rec.ref()) {
 				cr := t.ownClause(cw)
-				cr.pats = append(cr.pats, rec.ref())
+				cr.pats = addPat(cr.pats, rec.ref())
+				t.grown = append(t.grown, cw)
 				cr.once = cr.once && len(p.Clauses) == 1
 				rec.clauses = append(rec.clauses, cw)
 				t.refFields(cr.fieldList(), 1)
@@ -845,10 +849,10 @@ func (t *tx) deletePattern(rec *patternRec) {
 	for _, cw := range rec.clauses {
 		if len(cw.rec.pats) > 1 {
 			cr := t.ownClause(cw)
-			pats := cr.pats[:0:0]
+			var pats []patRef
 			for _, p := range cr.pats {
 				if p.idx != rec.idx {
-					pats = append(pats, p)
+					pats = addPat(pats, p)
 				}
 			}
 			cr.pats = pats
