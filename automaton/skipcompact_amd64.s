@@ -2,6 +2,16 @@
 
 #include "textflag.h"
 
+// STOPS sets R11 to the stops (asciiStopMask) of the 64 bytes at
+// SI+at and R10 to at (not CX, which is scratch).
+#define STOPS(at) \
+	VMOVDQU 0(SI)(at*1), Y0; VMOVDQU 32(SI)(at*1), Y1; \
+	VPCMPEQB Y13, Y0, Y2; VPCMPEQB Y14, Y0, Y3; VPCMPGTB Y0, Y15, Y4; \
+	VPCMPEQB Y13, Y1, Y5; VPCMPEQB Y14, Y1, Y6; VPCMPGTB Y1, Y15, Y7; \
+	VPOR Y2, Y3, Y2; VPOR Y5, Y6, Y5; VPOR Y2, Y4, Y2; VPOR Y5, Y7, Y5; \
+	VPMOVMSKB Y2, R11; VPMOVMSKB Y5, CX; SHLQ $32, CX; ORQ CX, R11; \
+	MOVQ at, R10
+
 // func skipCompactAVX2(d []byte, i, depth int) int
 //
 // skipCompact (skipcompact_amd64.go) in assembly: skipContainer's grammar
@@ -34,6 +44,8 @@ value:
 	MOVBLZX (SI)(AX*1), CX
 	CMPB CL, $0x22
 	JEQ  vstring
+
+vother:
 	LEAL -48(CX), DI
 	CMPL DI, $10
 	JB   number
@@ -76,29 +88,25 @@ vnext:
 vrefill:
 	LEAQ 64(DI), CX
 	CMPQ CX, DX
-	JGT  vtail
-	VMOVDQU 0(SI)(DI*1), Y0
-	VMOVDQU 32(SI)(DI*1), Y1
-	VPCMPEQB Y13, Y0, Y2
-	VPCMPEQB Y14, Y0, Y3
-	VPCMPGTB Y0, Y15, Y4
-	VPCMPEQB Y13, Y1, Y5
-	VPCMPEQB Y14, Y1, Y6
-	VPCMPGTB Y1, Y15, Y7
-	VPOR Y2, Y3, Y2
-	VPOR Y5, Y6, Y5
-	VPOR Y2, Y4, Y2
-	VPOR Y5, Y7, Y5
-	VPMOVMSKB Y2, R11
-	VPMOVMSKB Y5, CX
-	SHLQ $32, CX
-	ORQ  CX, R11
-	MOVQ DI, R10
+	JGT  vlast
+	STOPS(DI)
 	TESTQ R11, R11
 	JZ   vnext
 	BSFQ R11, CX
 	ADDQ CX, DI
 	JMP  vfound
+
+vlast:
+	// Past the last whole block from DI: the block that ends the input
+	// (vscan shifts out its bytes before DI), unless it is the one at
+	// hand; byte by byte in an input shorter than a block.
+	LEAQ -64(DX), R12
+	CMPQ R12, R10
+	JEQ  bail
+	TESTQ R12, R12
+	JLT  vtail
+	STOPS(R12)
+	JMP  vscan
 
 vtail:
 	CMPQ DI, DX
@@ -314,7 +322,7 @@ after:
 	CMPL CX, $0x222c
 	JNE  close
 	INCQ AX
-	JMP  name
+	JMP  nameq
 
 close:
 	TESTQ BX, BX
@@ -349,6 +357,9 @@ name:
 	JAE  bail
 	CMPB (SI)(AX*1), $0x22
 	JNE  bail
+
+nameq:
+	// d[AX] is the name's quote.
 	LEAQ 1(AX), DI
 
 nscan:
@@ -370,29 +381,25 @@ nnext:
 nrefill:
 	LEAQ 64(DI), CX
 	CMPQ CX, DX
-	JGT  ntail
-	VMOVDQU 0(SI)(DI*1), Y0
-	VMOVDQU 32(SI)(DI*1), Y1
-	VPCMPEQB Y13, Y0, Y2
-	VPCMPEQB Y14, Y0, Y3
-	VPCMPGTB Y0, Y15, Y4
-	VPCMPEQB Y13, Y1, Y5
-	VPCMPEQB Y14, Y1, Y6
-	VPCMPGTB Y1, Y15, Y7
-	VPOR Y2, Y3, Y2
-	VPOR Y5, Y6, Y5
-	VPOR Y2, Y4, Y2
-	VPOR Y5, Y7, Y5
-	VPMOVMSKB Y2, R11
-	VPMOVMSKB Y5, CX
-	SHLQ $32, CX
-	ORQ  CX, R11
-	MOVQ DI, R10
+	JGT  nlast
+	STOPS(DI)
 	TESTQ R11, R11
 	JZ   nnext
 	BSFQ R11, CX
 	ADDQ CX, DI
 	JMP  nfound
+
+nlast:
+	// Past the last whole block from DI: the block that ends the input
+	// (nscan shifts out its bytes before DI), unless it is the one at
+	// hand; byte by byte in an input shorter than a block.
+	LEAQ -64(DX), R12
+	CMPQ R12, R10
+	JEQ  bail
+	TESTQ R12, R12
+	JLT  ntail
+	STOPS(R12)
+	JMP  nscan
 
 ntail:
 	CMPQ DI, DX
@@ -410,16 +417,19 @@ ntail:
 	JMP  ntail
 
 nfound:
-	LEAQ 2(DI), CX
-	CMPQ CX, DX
+	// The name's quote, the colon and the value's first byte, which
+	// goes on to value's dispatch (white space, like any byte that
+	// starts no value, is left to skipContainer).
+	LEAQ 2(DI), AX
+	CMPQ AX, DX
 	JGE  bail
 	MOVWLZX (SI)(DI*1), CX
 	CMPL CX, $0x3a22 // '"', ':'
 	JNE  bail
-	CMPB 2(SI)(DI*1), $0x20
-	JBE  bail
-	LEAQ 2(DI), AX
-	JMP  value
+	MOVBLZX (SI)(AX*1), CX
+	CMPB CL, $0x22
+	JNE  vother
+	JMP  vstring
 
 done:
 	VZEROUPPER
