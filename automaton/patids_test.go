@@ -124,13 +124,7 @@ func testPackPats(t *testing.T) {
 				}
 			}
 			for _, trusted := range []bool{false, true} {
-				var got []ID
-				var err error
-				if trusted {
-					got, err = mt.MatchTrusted(nil, []byte(ev))
-				} else {
-					got, err = mt.Match(nil, []byte(ev))
-				}
+				got, err := matchOn(mt, ev, trusted)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -153,4 +147,13 @@ func testPackPats(t *testing.T) {
 		delete(live, ID(fmt.Sprint(i)))
 	}
 	check("Delete")
+}
+
+// matchOn matches ev on Match or, with trusted, on MatchTrusted: the tests
+// that build a machine step by step check both paths against Explain.
+func matchOn(mt *Matcher, ev string, trusted bool) ([]ID, error) {
+	if trusted {
+		return mt.MatchTrusted(nil, []byte(ev))
+	}
+	return mt.Match(nil, []byte(ev))
 }

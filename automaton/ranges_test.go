@@ -147,13 +147,7 @@ func TestLazyRanges(t *testing.T) {
 		}
 		for _, ev := range events() {
 			for _, trusted := range []bool{false, true} {
-				var got []ID
-				var err error
-				if trusted {
-					got, err = mt.MatchTrusted(nil, []byte(ev))
-				} else {
-					got, err = mt.Match(nil, []byte(ev))
-				}
+				got, err := matchOn(mt, ev, trusted)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -12,6 +12,61 @@
 	VPMOVMSKB Y2, R11; VPMOVMSKB Y5, CX; SHLQ $32, CX; ORQ CX, R11; \
 	MOVQ at, R10
 
+// STRINGSTOP finds the first stop of a string (its closing quote, or
+// what makes skipCompact give up) from DI, the byte after its quote, for
+// a string value and for a member name alike; the labels are the
+// caller's, so that each keeps its own way on (found). From the mask of
+// the block at hand or of the next one; past the last whole block, the
+// block that ends the input (scan shifts out its bytes before DI), unless
+// it is the one at hand; byte by byte in an input shorter than a block.
+#define STRINGSTOP(scan, next, refill, last, tail, found) \
+scan: \
+	MOVQ DI, CX \
+	SUBQ R10, CX \
+	CMPQ CX, $64 \
+	JAE  refill \
+	MOVQ R11, R12 \
+	SHRQ CL, R12 \
+	TESTQ R12, R12 \
+	JZ   next \
+	BSFQ R12, R12 \
+	ADDQ R12, DI \
+	JMP  found \
+next: \
+	LEAQ 64(R10), DI \
+refill: \
+	LEAQ 64(DI), CX \
+	CMPQ CX, DX \
+	JGT  last \
+	STOPS(DI) \
+	TESTQ R11, R11 \
+	JZ   next \
+	BSFQ R11, CX \
+	ADDQ CX, DI \
+	JMP  found \
+last: \
+	LEAQ -64(DX), R12 \
+	CMPQ R12, R10 \
+	JEQ  bail \
+	TESTQ R12, R12 \
+	JLT  tail \
+	STOPS(R12) \
+	JMP  scan \
+tail: \
+	CMPQ DI, DX \
+	JAE  bail \
+	MOVBLZX (SI)(DI*1), CX \
+	CMPB CL, $0x22 \
+	JEQ  found \
+	CMPB CL, $0x20 \
+	JB   bail \
+	CMPB CL, $0x5c \
+	JEQ  bail \
+	CMPB CL, $0x80 \
+	JAE  bail \
+	INCQ DI \
+	JMP  tail
+
 // func skipCompactAVX2(d []byte, i, depth int) int
 //
 // skipCompact (skipcompact_amd64.go) in assembly: skipContainer's grammar
@@ -69,59 +124,7 @@ vstring:
 	// stops at its closing quote.
 	LEAQ 1(AX), DI
 
-vscan:
-	MOVQ DI, CX
-	SUBQ R10, CX
-	CMPQ CX, $64
-	JAE  vrefill
-	MOVQ R11, R12
-	SHRQ CL, R12
-	TESTQ R12, R12
-	JZ   vnext
-	BSFQ R12, R12
-	ADDQ R12, DI
-	JMP  vfound
-
-vnext:
-	LEAQ 64(R10), DI
-
-vrefill:
-	LEAQ 64(DI), CX
-	CMPQ CX, DX
-	JGT  vlast
-	STOPS(DI)
-	TESTQ R11, R11
-	JZ   vnext
-	BSFQ R11, CX
-	ADDQ CX, DI
-	JMP  vfound
-
-vlast:
-	// Past the last whole block from DI: the block that ends the input
-	// (vscan shifts out its bytes before DI), unless it is the one at
-	// hand; byte by byte in an input shorter than a block.
-	LEAQ -64(DX), R12
-	CMPQ R12, R10
-	JEQ  bail
-	TESTQ R12, R12
-	JLT  vtail
-	STOPS(R12)
-	JMP  vscan
-
-vtail:
-	CMPQ DI, DX
-	JAE  bail
-	MOVBLZX (SI)(DI*1), CX
-	CMPB CL, $0x22
-	JEQ  vfound
-	CMPB CL, $0x20
-	JB   bail
-	CMPB CL, $0x5c
-	JEQ  bail
-	CMPB CL, $0x80
-	JAE  bail
-	INCQ DI
-	JMP  vtail
+	STRINGSTOP(vscan, vnext, vrefill, vlast, vtail, vfound)
 
 vfound:
 	CMPB (SI)(DI*1), $0x22
@@ -362,59 +365,7 @@ nameq:
 	// d[AX] is the name's quote.
 	LEAQ 1(AX), DI
 
-nscan:
-	MOVQ DI, CX
-	SUBQ R10, CX
-	CMPQ CX, $64
-	JAE  nrefill
-	MOVQ R11, R12
-	SHRQ CL, R12
-	TESTQ R12, R12
-	JZ   nnext
-	BSFQ R12, R12
-	ADDQ R12, DI
-	JMP  nfound
-
-nnext:
-	LEAQ 64(R10), DI
-
-nrefill:
-	LEAQ 64(DI), CX
-	CMPQ CX, DX
-	JGT  nlast
-	STOPS(DI)
-	TESTQ R11, R11
-	JZ   nnext
-	BSFQ R11, CX
-	ADDQ CX, DI
-	JMP  nfound
-
-nlast:
-	// Past the last whole block from DI: the block that ends the input
-	// (nscan shifts out its bytes before DI), unless it is the one at
-	// hand; byte by byte in an input shorter than a block.
-	LEAQ -64(DX), R12
-	CMPQ R12, R10
-	JEQ  bail
-	TESTQ R12, R12
-	JLT  ntail
-	STOPS(R12)
-	JMP  nscan
-
-ntail:
-	CMPQ DI, DX
-	JAE  bail
-	MOVBLZX (SI)(DI*1), CX
-	CMPB CL, $0x22
-	JEQ  nfound
-	CMPB CL, $0x20
-	JB   bail
-	CMPB CL, $0x5c
-	JEQ  bail
-	CMPB CL, $0x80
-	JAE  bail
-	INCQ DI
-	JMP  ntail
+	STRINGSTOP(nscan, nnext, nrefill, nlast, ntail, nfound)
 
 nfound:
 	// The name's quote, the colon and the value's first byte, which
