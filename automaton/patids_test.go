@@ -37,11 +37,13 @@ func TestAddPat(t *testing.T) {
 // patterns (Explain), in a small machine (decideEach) and a large one
 // (decideAll, entries naming predicates).
 func TestPackPats(t *testing.T) {
-	for _, large := range []bool{false, true} {
-		t.Run(fmt.Sprint("large=", large), func(t *testing.T) {
-			if large {
+	// needIDsFrom -1: small; 0: large from the start; 2: grown large
+	// while loading (encodeIDs copies the lists made before).
+	for _, from := range []int32{-1, 0, 2} {
+		t.Run(fmt.Sprint("needIDsFrom=", from), func(t *testing.T) {
+			if from >= 0 {
 				defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
-				decideInOnePass, needIDsFrom = 0, 0
+				decideInOnePass, needIDsFrom = 0, from
 			}
 			testPackPats(t)
 		})
@@ -92,7 +94,9 @@ func testPackPats(t *testing.T) {
 	}
 	lists := 0
 	for _, pw := range m.preds {
-		if as := pw.rec.anchors; len(as) > 1 {
+		if as := pw.rec.anchors; len(as) == 1 && !inLine(pw.rec) {
+			t.Errorf("predicate %q: its one anchor entry is not in its record's line", pw.key)
+		} else if len(as) > 1 {
 			lists++
 			if cap(as) != len(as) {
 				t.Errorf("predicate %q: %d anchor entries, room for %d: not packed", pw.key, len(as), cap(as))
