@@ -12,6 +12,18 @@
 	VPMOVMSKB Y2, R11; VPMOVMSKB Y5, CX; SHLQ $32, CX; ORQ CX, R11; \
 	MOVQ at, R10
 
+// NONDIGITS sets CX to a flag (0x80) in each byte of R13 that is no
+// ASCII digit (numberWords' nonDigits), with R12 as scratch; the AND
+// sets ZF when every byte is a digit.
+#define NONDIGITS \
+	MOVQ $0xcfcfcfcfcfcfcfd0, CX \
+	ADDQ R13, CX \
+	MOVQ $0x4646464646464646, R12 \
+	ADDQ R13, R12 \
+	ORQ  R12, CX \
+	MOVQ $0x8080808080808080, R12 \
+	ANDQ R12, CX
+
 // STRINGSTOP finds the first stop of a string (its closing quote, or
 // what makes skipCompact give up) from DI, the byte after its quote, for
 // a string value and for a member name alike; the labels are the
@@ -161,13 +173,7 @@ npad:
 
 nx:
 	// nonDigits: the lowest flag is the first byte that is no digit.
-	MOVQ $0xcfcfcfcfcfcfcfd0, CX
-	ADDQ R13, CX
-	MOVQ $0x4646464646464646, R12
-	ADDQ R13, R12
-	ORQ  R12, CX
-	MOVQ $0x8080808080808080, R12
-	ANDQ R12, CX
+	NONDIGITS
 	JZ   nlong
 	BSFQ CX, CX
 	SHRQ $3, CX
@@ -229,13 +235,7 @@ nlong:
 	CMPQ CX, DX
 	JGT  bail
 	MOVQ 8(SI)(DI*1), R13
-	MOVQ $0xcfcfcfcfcfcfcfd0, CX
-	ADDQ R13, CX
-	MOVQ $0x4646464646464646, R12
-	ADDQ R13, R12
-	ORQ  R12, CX
-	MOVQ $0x8080808080808080, R12
-	ANDQ R12, CX
+	NONDIGITS
 	JZ   bail
 	BSFQ CX, CX
 	MOVQ CX, R12
