@@ -27,41 +27,17 @@ type Cluster struct {
 // JetStream meta leader. The nodes stop when the test ends.
 func StartCluster(t testing.TB, n int) *Cluster {
 	t.Helper()
-	ports := make([]int, n)
-	for i := range ports {
-		ports[i] = freePort(t)
+	// The route ports are found free and then given to the nodes, so a
+	// test binary running beside this one (go test ./... runs packages
+	// in parallel) can take one in between, and that node never becomes
+	// ready: .ci/run saw it once. Fresh ports, a few times, end that race.
+	c, err := startNodes(t, n)
+	for attempt := 2; err != nil && attempt <= 3; attempt++ {
+		t.Logf("testsupport: %v; again with fresh ports (attempt %d)", err, attempt)
+		c, err = startNodes(t, n)
 	}
-	var routes []*url.URL
-	for _, p := range ports {
-		routes = append(routes, &url.URL{Scheme: "nats-route", Host: fmt.Sprintf("127.0.0.1:%d", p)})
-	}
-	c := &Cluster{}
-	base := t.TempDir()
-	for i := 0; i < n; i++ {
-		s, err := server.NewServer(&server.Options{
-			ServerName: fmt.Sprintf("n%d", i),
-			Host:       "127.0.0.1", Port: -1,
-			JetStream: true, StoreDir: filepath.Join(base, fmt.Sprintf("n%d", i)), SyncAlways: true,
-			Cluster: server.ClusterOpts{Name: "patternc", Host: "127.0.0.1", Port: ports[i]},
-			Routes:  routes,
-			NoLog:   true, NoSigs: true,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		go s.Start()
-		c.Nodes = append(c.Nodes, s)
-	}
-	t.Cleanup(func() {
-		for _, s := range c.Nodes {
-			s.Shutdown()
-			s.WaitForShutdown()
-		}
-	})
-	for _, s := range c.Nodes {
-		if !s.ReadyForConnections(20 * time.Second) {
-			t.Fatal("testsupport: cluster node did not start")
-		}
+	if err != nil {
+		t.Fatal(err)
 	}
 	// Ready means an R(n) stream can be placed: every node has joined the
 	// meta group (a leader alone is not enough).
@@ -90,6 +66,51 @@ func StartCluster(t testing.TB, n int) *Cluster {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// startNodes starts n routed nodes on fresh ports and waits until each
+// accepts connections; on failure it stops the ones it started.
+func startNodes(t testing.TB, n int) (*Cluster, error) {
+	ports := make([]int, n)
+	for i := range ports {
+		ports[i] = freePort(t)
+	}
+	var routes []*url.URL
+	for _, p := range ports {
+		routes = append(routes, &url.URL{Scheme: "nats-route", Host: fmt.Sprintf("127.0.0.1:%d", p)})
+	}
+	c := &Cluster{}
+	stop := func() {
+		for _, s := range c.Nodes {
+			s.Shutdown()
+			s.WaitForShutdown()
+		}
+	}
+	base := t.TempDir()
+	for i := 0; i < n; i++ {
+		s, err := server.NewServer(&server.Options{
+			ServerName: fmt.Sprintf("n%d", i),
+			Host:       "127.0.0.1", Port: -1,
+			JetStream: true, StoreDir: filepath.Join(base, fmt.Sprintf("n%d", i)), SyncAlways: true,
+			Cluster: server.ClusterOpts{Name: "patternc", Host: "127.0.0.1", Port: ports[i]},
+			Routes:  routes,
+			NoLog:   true, NoSigs: true,
+		})
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		go s.Start()
+		c.Nodes = append(c.Nodes, s)
+	}
+	for i, s := range c.Nodes {
+		if !s.ReadyForConnections(20 * time.Second) {
+			stop()
+			return nil, fmt.Errorf("testsupport: cluster node %d (route port %d) did not start", i, ports[i])
+		}
+	}
+	t.Cleanup(stop)
+	return c, nil
 }
 
 // URL is every node's client URL, comma-separated: a client connected to
