@@ -12,6 +12,17 @@
 	VPMOVMSKB Y2, R11; VPMOVMSKB Y5, CX; SHLQ $32, CX; ORQ CX, R11; \
 	MOVQ at, R10
 
+// CLOSELEVEL takes the bracket at AX that closes the container open at
+// level BX: one level up, R9 becomes whether the container open there is
+// an object (bit BX of R8); CX is scratch.
+#define CLOSELEVEL \
+	INCQ AX \
+	DECQ BX \
+	MOVQ BX, CX \
+	MOVQ R8, R9 \
+	SHRQ CL, R9 \
+	ANDQ $1, R9
+
 // NONDIGITS sets CX to a flag (0x80) in each byte of R13 that is no
 // ASCII digit (numberWords' nonDigits), with R12 as scratch; the AND
 // sets ZF when every byte is a digit.
@@ -300,12 +311,7 @@ open:
 	ADDQ $2, R13 // '{'+2 is '}', '['+2 is ']'
 	CMPQ CX, R13
 	JNE  opened
-	INCQ AX
-	DECQ BX
-	MOVQ BX, CX
-	MOVQ R8, R9
-	SHRQ CL, R9
-	ANDQ $1, R9
+	CLOSELEVEL
 	JMP  after
 
 opened:
@@ -346,12 +352,7 @@ closing:
 	ADDQ $0x5d, DI // ']', or '}' in an object
 	CMPQ CX, DI
 	JNE  bail
-	INCQ AX
-	DECQ BX
-	MOVQ BX, CX
-	MOVQ R8, R9
-	SHRQ CL, R9
-	ANDQ $1, R9
+	CLOSELEVEL
 	JMP  close
 
 name:
