@@ -81,7 +81,10 @@ func collectSuffixes(n *node, key []byte, ks *[]strSlot, max int) bool {
 // suffix fires the suffix of table t (of length n) that val ends with,
 // if any, as walkRev from the branch t was built from fires it, with the
 // marks of its slot fired as a strTab slot's (addLeaf has set the leaf
-// up).
+// up). Those lines repeat addLeaf's for the exact table on purpose: one
+// shared, non-inlined method for both cost addLeaf a call per exact value
+// found, mixed-10000 trusted +29 instr/event (callgrind, addLeaf 306 ->
+// 251 + 84 in the shared method).
 func (mt *Matcher) suffix(t *strTab, n int, val []byte) {
 	if n > len(val) || t.lastBits>>(val[len(val)-1]&63)&1 == 0 {
 		return // the last byte ends no suffix, as the walk's first step finds
