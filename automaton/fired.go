@@ -74,9 +74,10 @@ func (t *tx) encodeIDs() {
 // the second's in bits 24-47, and in bits 48-62 the entry's run: the
 // entries of a predicate's list are ordered by their first predicate,
 // and the last of each run of entries with the same first predicate
-// counts the run (groupAnchors). listAnchors passed over a run whose
-// predicate had not fired without reading it; it now reads every entry
-// (listanchors.go), and nothing reads the runs.
+// counts the run (groupAnchors), so that listAnchors passes over a run
+// whose predicate has not fired without reading it, in a list of more
+// than flatMax entries; it reads every entry of a shorter list
+// (listanchors.go).
 const (
 	needIDs   = 1 << 63
 	needMax   = 1<<24 - 1 // the largest id a need names

@@ -88,6 +88,8 @@ pred:
 	ADDQ    DI, AX
 	CMPQ    AX, oend-24(SP)
 	JHI     finish
+	CMPQ    DX, $const_flatMax
+	JHI     runs
 	TESTQ   DX, DX
 	JEQ     nextpred
 	SHLQ    $4, DX
@@ -121,6 +123,77 @@ nextentry:
 	SUBQ    $16, AX
 	CMPQ    AX, BX
 	JAE     entry
+	JMP     nextpred
+
+runs:
+	// A list of more than flatMax entries is read a run at a time
+	// (listAnchorsGo): DX the entry read (k), R9 the end of a fired run
+	// (lo).
+	DECQ    DX
+
+run:
+	// need := entries[k].need; a run whose first predicate has not
+	// fired is passed over.
+	MOVQ    DX, AX
+	SHLQ    $4, AX
+	MOVQ    anchorRef_need(BX)(AX*1), R8
+	MOVL    R8, R9
+	ANDL    $0xffffff, R9
+	CMPQ    R9, R11
+	JAE     skiprun
+	CMPB    (R10)(R9*1), R12
+	JNE     skiprun
+	// lo := max(k-max(run, 1), -1), as a pointer to entry lo
+	SHRQ    $48, R8
+	ANDL    $0x7fff, R8
+	MOVL    $1, R9
+	CMPQ    R8, R9
+	CMOVQLT R9, R8
+	MOVQ    DX, R9
+	SUBQ    R8, R9
+	MOVQ    $-1, R8
+	CMPQ    R9, R8
+	CMOVQLT R8, R9
+	SHLQ    $4, R9
+	ADDQ    BX, R9
+	LEAQ    (BX)(AX*1), AX
+
+runentry:
+	// Every entry of the run is written; out moves past it when its
+	// second predicate has fired.
+	MOVQ    anchorRef_cl(AX), R8
+	MOVQ    R8, candidate_cl(DI)
+	MOVB    R13, candidate_arr(DI)
+	MOVQ    anchorRef_need(AX), R8
+	SHRQ    $24, R8
+	ANDL    $0xffffff, R8
+	CMPQ    R8, R11
+	JAE     nextrunentry
+	CMPB    (R10)(R8*1), R12
+	SETEQ   R8B
+	MOVBQZX R8B, R8
+	SHLQ    $4, R8
+	ADDQ    R8, DI
+
+nextrunentry:
+	SUBQ    $16, AX
+	DECQ    DX
+	CMPQ    AX, R9
+	JHI     runentry
+	JMP     nextrun
+
+skiprun:
+	// k -= max(run, 1)
+	SHRQ    $48, R8
+	ANDL    $0x7fff, R8
+	MOVL    $1, R9
+	CMPQ    R8, R9
+	CMOVQLT R9, R8
+	SUBQ    R8, DX
+
+nextrun:
+	TESTQ   DX, DX
+	JGE     run
 
 nextpred:
 	ADDQ    $4, SI

@@ -32,6 +32,9 @@ func listCase(data []byte) (buf []candidate, fired []int32, pred []predState, fm
 	id := func() uint64 { return uint64(next() % (npred + 2)) }
 	for p := range pred {
 		n := next() % 24
+		if n == 23 {
+			n = flatMax + next()%40 // read a run at a time
+		}
 		if n == 0 {
 			continue
 		}
@@ -125,6 +128,48 @@ func TestListAnchorsRuns(t *testing.T) {
 		if n, done := list(buf, []int32{0}, pred, fm, 9, 7, 5); n != 2 || done != 1 ||
 			buf[0] != (candidate{cl: addrOf(as[1].cl), arr: true}) || buf[1] != (candidate{cl: addrOf(as[0].cl), arr: true}) {
 			t.Fatalf("listed %d: %+v", n, buf[:n])
+		}
+	}
+}
+
+// TestListAnchorsLongList checks a list of more than flatMax entries,
+// read a run at a time: a run whose first predicate has not fired is
+// passed over, on both the kernel and the Go loop.
+func TestListAnchorsLongList(t *testing.T) {
+	need := func(first, second uint64) uint64 { return needIDs | second<<24 | first }
+	var as []anchorRef
+	per := flatMax/3 + 2
+	for _, first := range []uint64{1, 2, 3} {
+		for k := range per {
+			second := uint64(4)
+			if k%3 == 0 {
+				second = 0 // not fired
+			}
+			as = append(as, anchorRef{&clauseRec{nfields: int32(first*100) + int32(k)}, need(first, second)})
+		}
+	}
+	groupAnchors(as)
+	pred := []predState{{rec: &predRec{anchors: as}, anchors: int32(len(as)), recEpoch: 5}}
+	fm := []uint8{0, 9, 0, 9, 9} // 1, 3 and 4 fired, 0 and 2 not
+	var want []uintptr
+	for k := len(as) - 1; k >= 0; k-- {
+		if f := needFirst(as[k].need); f != 2 && as[k].need>>24&needMax == 4 {
+			want = append(want, addrOf(as[k].cl))
+		}
+	}
+	via := func(buf []candidate, fired []int32, pred []predState, fm []uint8, mark uint8, epoch, snapEpoch uint32) (int, int) {
+		return listVia(buf, 0, fired, pred, fm, mark, epoch, snapEpoch)
+	}
+	for _, list := range []func([]candidate, []int32, []predState, []uint8, uint8, uint32, uint32) (int, int){via, listAnchorsGo} {
+		buf := make([]candidate, len(as))
+		n, done := list(buf, []int32{0}, pred, fm, 9, 7, 5)
+		if n != len(want) || done != 1 {
+			t.Fatalf("listed %d of %d, want %d", n, done, len(want))
+		}
+		for i, c := range buf[:n] {
+			if c.cl != want[i] {
+				t.Fatalf("candidate %d: %x, want %x", i, c.cl, want[i])
+			}
 		}
 	}
 }
