@@ -44,8 +44,9 @@ package automaton
 // Bounds: a two-way table of memoSize entries and arenas of at most
 // memoPredsMax fired ids and memoIDsMax pattern ids, allocated once and
 // grown while they fill; a result longer than memoResultMax is not
-// kept, and when an arena is full the memo starts over (cleared, its
-// memory kept), as it does on a new snapshot.
+// kept, and when an arena is full the memo starts over, as it does on a
+// new snapshot: a new generation, so that nothing is cleared (a Matcher
+// matching between writes would clear the table, 64 KB, after each).
 
 // memoOn switches the decision memo (a variable, so that the tests run
 // both ways).
@@ -55,7 +56,7 @@ const (
 	memoBits      = 12
 	memoSize      = 1 << memoBits
 	memoPredsMax  = 1 << 17
-	memoIDsMax    = 1 << 15
+	memoIDsMax    = 1<<16 - 1 // memoEntry.ids is a uint16
 	memoResultMax = 256
 	memoFiredMax  = 1<<16 - 1
 )
@@ -84,13 +85,14 @@ const memoInput = 0xff51afd7ed558ccd
 // memoEntry is one fired set's decision: its fired ids are
 // decisionMemo.preds[at:at+n] and the pattern ids it appends
 // decisionMemo.ids[ids:ids+nids]; nids < 0: the set is dependent,
-// decided as if there were no memo. n == 0: empty (deciding is looked up
-// only when something has fired). hash is the low half of the set's
-// key, whose high bits chose the entry's pair.
+// decided as if there were no memo. An entry of another generation than
+// the memo's is empty. hash is the low half of the set's key, whose high
+// bits chose the entry's pair.
 type memoEntry struct {
 	hash uint32
 	at   int32
-	ids  int32
+	ids  uint16
+	gen  uint16
 	n    uint16
 	nids int16
 }
@@ -98,20 +100,23 @@ type memoEntry struct {
 // decisionMemo is a Matcher's memo, for one snapshot.
 type decisionMemo struct {
 	snap  *snapshot
+	gen   uint16 // of the entries in use
 	table []memoEntry
 	preds []int32
 	ids   []ID
 	hits  int // inputs the memo decided (for the tests)
 }
 
-// reset empties the memo for snapshot s, keeping its memory (the pattern
-// ids are cleared so as not to hold an old snapshot's strings).
+// reset empties the memo for snapshot s, keeping its memory: a new
+// generation, the table cleared only when the generation wraps. (The
+// arena's ids of an old snapshot stay until they are written over: some
+// strings of deleted patterns, not their snapshot.)
 func (d *decisionMemo) reset(s *snapshot) {
-	if d.snap != s {
-		clear(d.ids[:cap(d.ids)])
-	}
 	d.snap = s
-	clear(d.table)
+	if d.gen++; d.gen == 0 {
+		clear(d.table)
+		d.gen = 1
+	}
 	d.preds = d.preds[:0]
 	d.ids = d.ids[:0]
 }
@@ -132,7 +137,7 @@ func (mt *Matcher) decideMemo(dst []ID, input int) []ID {
 	way := d.table[h>>(64-memoBits)&^1:][:2]
 	for k := range way {
 		e := &way[k]
-		if e.hash != uint32(h) || int(e.n) != n {
+		if e.hash != uint32(h) || int(e.n) != n || e.gen != d.gen {
 			continue
 		}
 		if e.nids < 0 {
@@ -143,7 +148,7 @@ func (mt *Matcher) decideMemo(dst []ID, input int) []ID {
 		}
 		d.hits++
 		if e.nids != 0 {
-			dst = append(dst, d.ids[e.ids:e.ids+int32(e.nids)]...)
+			dst = append(dst, d.ids[e.ids:int(e.ids)+int(e.nids)]...)
 		}
 		return dst
 	}
@@ -178,7 +183,7 @@ func (mt *Matcher) decideMiss(dst []ID, input int, way []memoEntry) []ID {
 	// (A machine of the mask deciding in two passes, which only the
 	// tests make, keeps no entry either: it would need one per clause.)
 	if mt.memoDep || mt.memoMarks && len(mt.sub.always) > 0 || len(mt.pred) > decideInOnePass {
-		*e = memoEntry{hash: uint32(h), n: uint16(n), nids: -1}
+		*e = memoEntry{hash: uint32(h), gen: d.gen, n: uint16(n), nids: -1}
 		return dst
 	}
 	res := dst[from:]
@@ -196,7 +201,7 @@ func (mt *Matcher) decideMiss(dst []ID, input int, way []memoEntry) []ID {
 		*e = memoEntry{}
 		return dst
 	}
-	*e = memoEntry{hash: uint32(h), at: int32(at), ids: int32(len(d.ids)), n: uint16(n), nids: int16(len(res))}
+	*e = memoEntry{hash: uint32(h), at: int32(at), ids: uint16(len(d.ids)), gen: d.gen, n: uint16(n), nids: int16(len(res))}
 	d.ids = append(d.ids, res...)
 	return dst
 }

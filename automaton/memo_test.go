@@ -232,3 +232,44 @@ func TestDifferentialNoMemo(t *testing.T) {
 		total += c
 	}
 }
+
+// TestMemoGenerations: a new snapshot starts a new generation of entries
+// (nothing cleared); the entries of the old one are not taken, also
+// when the generation wraps and the table is cleared.
+func TestMemoGenerations(t *testing.T) {
+	defer func(f int32) { memoFewest = f }(memoFewest)
+	memoFewest = 1
+	m := compileAll(t, compiler.EventBridge, `{"a":["x"],"b":["y"]}`, `{"c":["z"]}`)
+	mt := m.NewMatcher()
+	ev, other := []byte(`{"a":"x","b":"y"}`), []byte(`{"c":"z"}`)
+	want := []ID{"0"}
+	for i := range 6 {
+		// The other event first: the new snapshot's first miss stores
+		// its entry elsewhere, and ev then looks its own pair up.
+		if got, _ := mt.Match(nil, other); !slices.Equal(got, []ID{"1"}) {
+			t.Fatalf("round %d: other event: got %v", i, got)
+		}
+		for range 2 {
+			got, _ := mt.Match(nil, ev)
+			if slices.Sort(got); !slices.Equal(got, want) {
+				t.Fatalf("round %d: got %v, want %v", i, got, want)
+			}
+		}
+		if i == 2 {
+			// The next snapshot wraps the generation to 1: entries of an
+			// old generation 1 must be gone.
+			for k := range mt.dmemo.table {
+				if mt.dmemo.table[k].n != 0 {
+					mt.dmemo.table[k].gen = 1
+				}
+			}
+			mt.dmemo.gen = 1<<16 - 1
+		}
+		id := ID(fmt.Sprint(i + 2))
+		addPattern(t, m, id, `{"b":["y"]}`)
+		want = append(want, id)
+	}
+	if mt.dmemo.hits != 6 {
+		t.Errorf("%d hits, want 6", mt.dmemo.hits)
+	}
+}
