@@ -39,7 +39,7 @@ func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
 		return dst, fmt.Errorf("automaton: event is %d bytes, larger than the limit of %d", len(event), mt.m.cfg.MaxEventSize)
 	}
 	if mt.memo == nil {
-		mt.memo = new(nameMemo)
+		mt.memo = &nameMemo{m: mt}
 	}
 	mt.trusted = true
 	dst, err := mt.run(dst, inputEvent, event)
