@@ -56,6 +56,8 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 		switch st {
 		case passDone:
 			return i, 1, nil
+		case passObject:
+			goto member
 		case passEnd:
 			return i, 0, nil
 		case passSep:
@@ -181,6 +183,7 @@ const (
 	passName   // a name the words do not read (at its '"')
 	passSep    // the end of a value followed by neither ',"' nor '}'
 	passEnd    // the end of the object, after its '}'
+	passObject // a member object on the way to pattern paths: its entry, and its '{' (right after the ':')
 )
 
 // passMembers reads the members of trusted input from the name at d[i]
@@ -340,6 +343,9 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 						}
 					}
 				}
+			}
+			if e.sc != nil && load16(d, i) == ':'|'{'<<8 { // i+2 <= len(d)
+				return e, i + 1, passObject, 0, prev
 			}
 			return e, i, passMember, 0, prev
 		}
