@@ -39,8 +39,9 @@ func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
 		return dst, fmt.Errorf("automaton: event is %d bytes, larger than the limit of %d", len(event), mt.m.cfg.MaxEventSize)
 	}
 	if mt.memo == nil {
-		mt.memo = &nameMemo{m: mt}
+		mt.memo = new(nameMemo)
 	}
+	mt.memo.m = mt // (Match may have made the memo: validObject guesses names too)
 	mt.trusted = true
 	dst, err := mt.run(dst, inputEvent, event)
 	mt.trusted = false
