@@ -76,8 +76,9 @@ func (t *tx) encodeIDs() {
 // the second's in bits 24-47, and in bits 48-62 the entry's run: the
 // entries of a predicate's list are ordered by their first predicate,
 // and the last of each run of entries with the same first predicate
-// counts the run, so that listAnchors passes over a run whose predicate
-// has not fired without reading it (groupAnchors).
+// counts the run (groupAnchors). listAnchors passed over a run whose
+// predicate had not fired without reading it; it now reads every entry
+// (listanchors.go), and nothing reads the runs.
 const (
 	needIDs   = 1 << 63
 	needMax   = 1<<24 - 1 // the largest id a need names

@@ -16,9 +16,8 @@
 // func listAnchorsAMD64(mt *Matcher, n int, fired *int32, nfired int) (end, done int)
 // listAnchorsGo (listanchors.go) over mt's fields (go_asm.h). Registers:
 // DI the next candidate, SI the fired id read, CX how many are left; BX
-// a list's entries, DX the entry read (k), R9 the end of a fired run
-// (lo); R10, R11 the marks and their length, R12 the mark, R13 the arr
-// byte. The loop's other values are in the frame: the predicates and
+// a list's entries, AX the entry read; R10, R11 the marks and their
+// length, R12 the mark, R13 the arr byte. The loop's other values are in the frame: the predicates and
 // their number, the end of mt.cands' capacity, the first candidate
 // written, the epochs. The entries and candidates are 16 bytes
 // (listanchors_amd64.go).
@@ -89,72 +88,39 @@ pred:
 	ADDQ    DI, AX
 	CMPQ    AX, oend-24(SP)
 	JHI     finish
-	DECQ    DX
-	JLT     nextpred
-
-run:
-	// need := entries[k].need; a run whose first predicate has not
-	// fired is passed over.
-	MOVQ    DX, AX
-	SHLQ    $4, AX
-	MOVQ    anchorRef_need(BX)(AX*1), R8
-	MOVL    R8, R9
-	ANDL    $0xffffff, R9
-	CMPQ    R9, R11
-	JAE     skiprun
-	CMPB    (R10)(R9*1), R12
-	JNE     skiprun
-	// lo := max(k-max(run, 1), -1), as a pointer to entry lo
-	SHRQ    $48, R8
-	ANDL    $0x7fff, R8
-	MOVL    $1, R9
-	CMPQ    R8, R9
-	CMOVQLT R9, R8
-	MOVQ    DX, R9
-	SUBQ    R8, R9
-	MOVQ    $-1, R8
-	CMPQ    R9, R8
-	CMOVQLT R8, R9
-	SHLQ    $4, R9
-	ADDQ    BX, R9
-	LEAQ    (BX)(AX*1), AX
+	TESTQ   DX, DX
+	JEQ     nextpred
+	SHLQ    $4, DX
+	LEAQ    -16(BX)(DX*1), AX
 
 entry:
-	// Every entry of the run is written; out moves past it when its
-	// second predicate has fired.
+	// Every entry is written, from the last; out moves past it when both
+	// predicates its need names have fired.
 	MOVQ    anchorRef_cl(AX), R8
 	MOVQ    R8, candidate_cl(DI)
 	MOVB    R13, candidate_arr(DI)
 	MOVQ    anchorRef_need(AX), R8
+	MOVL    R8, R9
+	ANDL    $0xffffff, R9
 	SHRQ    $24, R8
 	ANDL    $0xffffff, R8
+	CMPQ    R9, R11
+	JAE     nextentry
 	CMPQ    R8, R11
 	JAE     nextentry
+	CMPB    (R10)(R9*1), R12
+	SETEQ   R9B
 	CMPB    (R10)(R8*1), R12
 	SETEQ   R8B
+	ANDL    R9, R8
 	MOVBQZX R8B, R8
 	SHLQ    $4, R8
 	ADDQ    R8, DI
 
 nextentry:
 	SUBQ    $16, AX
-	DECQ    DX
-	CMPQ    AX, R9
-	JHI     entry
-	JMP     nextrun
-
-skiprun:
-	// k -= max(run, 1)
-	SHRQ    $48, R8
-	ANDL    $0x7fff, R8
-	MOVL    $1, R9
-	CMPQ    R8, R9
-	CMOVQLT R9, R8
-	SUBQ    R8, DX
-
-nextrun:
-	TESTQ   DX, DX
-	JGE     run
+	CMPQ    AX, BX
+	JAE     entry
 
 nextpred:
 	ADDQ    $4, SI

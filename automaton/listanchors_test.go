@@ -107,8 +107,8 @@ func TestListAnchorsKernel(t *testing.T) {
 }
 
 // TestListAnchorsRuns checks the Go loop itself on a list of three runs:
-// a run whose first predicate has not fired is passed over, and a
-// candidate is counted when its second has fired.
+// the entries of a run whose first predicate has not fired are not
+// counted, and a candidate is counted when its second has fired too.
 func TestListAnchorsRuns(t *testing.T) {
 	cl := func() *clauseRec { return &clauseRec{} }
 	need := func(first, second uint64) uint64 { return needIDs | second<<24 | first }
@@ -121,7 +121,7 @@ func TestListAnchorsRuns(t *testing.T) {
 		return listVia(buf, 0, fired, pred, fm, mark, epoch, snapEpoch)
 	}
 	for _, list := range []func([]candidate, []int32, []predState, []uint8, uint8, uint32, uint32) (int, int){via, listAnchorsGo} {
-		// 5 has not fired: its run is passed over; 3 has, with 2, not 4.
+		// 5 has not fired: its run is not counted; 3 has, with 2, not 4.
 		if n, done := list(buf, []int32{0}, pred, fm, 9, 7, 5); n != 2 || done != 1 ||
 			buf[0] != (candidate{cl: addrOf(as[1].cl), arr: true}) || buf[1] != (candidate{cl: addrOf(as[0].cl), arr: true}) {
 			t.Fatalf("listed %d: %+v", n, buf[:n])
