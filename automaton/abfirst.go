@@ -49,6 +49,7 @@ const (
 // cannot be inconsistent, so the clause holds unless that leaf fired the
 // anything-but's exclusion, which fire stamped in abEx.
 func (mt *Matcher) abLeaves(idx int32) abLeafClass {
+	mt.memoDep = true // reads the leaves (memo.go)
 	ps := &mt.pathLeaves[idx]
 	switch {
 	case ps.epoch != mt.epoch:

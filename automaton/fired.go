@@ -31,6 +31,8 @@ func (mt *Matcher) setFired(p int32) {
 		mt.firedMark[p] = mt.mark
 	} else {
 		mt.firedBits |= 1 << (p & 63)
+		mt.fhash ^= uint64(uint32(p)) * memoMul // the decision memo's key (memo.go)
+		mt.nall++
 	}
 }
 

@@ -103,6 +103,16 @@ type Matcher struct {
 	check     trustCheck
 	// memo guesses the next member name MatchTrusted reads (namememo.go).
 	memo *nameMemo
+	// In a small machine, nall is how many predicates have hits in this
+	// input and fhash their key (setFired); dmemo is the decision memo
+	// keyed by them, memoDep tells that deciding read more than they, and
+	// memoMarks that it marked a pattern of several clauses matched
+	// (patEpoch) (memo.go).
+	nall      int32
+	fhash     uint64
+	memoDep   bool
+	memoMarks bool
+	dmemo     *decisionMemo
 }
 
 type arrayStep struct {
@@ -346,7 +356,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.path = mt.path[:0]
 	mt.valBuf = mt.valBuf[:0]
 	mt.paths = mt.paths[:0]
-	mt.nfired = 0
+	mt.nfired, mt.nall, mt.fhash = 0, 0, 0
 	mt.startFired()
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
@@ -363,7 +373,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.postPass()
 	mt.budget = searchBudget
 	if mt.nfired > 0 {
-		dst = mt.decideAll(dst)
+		dst = mt.decideMemo(dst, input)
 	}
 	for _, cl := range sub.always {
 		dst = mt.evaluate(dst, cl)
@@ -1187,6 +1197,7 @@ func (mt *Matcher) lazy(p int32) {
 		return
 	}
 	mt.pred[p].lazy = mt.epoch
+	mt.memoDep = true // computed from the leaves (memo.go)
 	pr := mt.predRec(p)
 	idx := pr.pathIdx
 	if mt.pathLeaves[idx].epoch != mt.epoch {
@@ -1304,6 +1315,7 @@ func (mt *Matcher) evaluate(dst []ID, cl *clauseRec) []ID {
 	// 10000: the CloudTrail rules of {"errorCode":[{"exists":false}]},
 	// some 700 instructions each in the search).
 	if inArrays == 0 && cl.full {
+		mt.memoDep = true // absence is read from the paths (memo.go)
 		for i := range fs {
 			f := &fs[i]
 			if f.allowAbsent && (f.pred < 0 || mt.pred[f.pred].epoch != epoch) && mt.pathLeaves[f.pathIdx].epoch == epoch {
@@ -1591,6 +1603,7 @@ func (mt *Matcher) decideKept(dst []ID, cl *clauseRec, named bool) []ID {
 	}
 	kept := bits.OnesCount8(cl.rngs)
 	end := len(others) - kept
+	mt.memoDep = true // kept entries are tested against the leaves (memo.go)
 	lazy := cl.lazy >> from
 	// fail collects the answers without a branch each: a candidate's
 	// answer is data the branch predictor does not learn.
@@ -1707,6 +1720,7 @@ func (mt *Matcher) appendPats(dst []ID, cl *clauseRec) []ID {
 		}
 		return dst
 	}
+	mt.memoMarks = true // a memo hit would not set them (memo.go)
 	for _, pat := range cl.pats {
 		if mt.patEpoch[pat.idx] != mt.epoch {
 			mt.patEpoch[pat.idx] = mt.epoch
@@ -1723,6 +1737,7 @@ func (mt *Matcher) appendPats(dst []ID, cl *clauseRec) []ID {
 // out). The usual case left, two fields with hits in arrays
 // (items[].sku with items[].qty), is a loop over their pairs.
 func (mt *Matcher) search(cl *clauseRec) bool {
+	mt.memoDep = true // reads the leaves (memo.go)
 	// The usual case first: two fields with hits in arrays, no absence.
 	fa, fb, n := int32(-1), int32(-1), 0
 	fs := cl.fieldList()

@@ -41,6 +41,7 @@ func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
 	if mt.memo == nil {
 		mt.memo = new(nameMemo)
 	}
+	mt.memo.m = mt // (Match may have made the memo: validObject guesses names too)
 	mt.trusted = true
 	dst, err := mt.run(dst, inputEvent, event)
 	mt.trusted = false

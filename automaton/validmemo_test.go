@@ -14,9 +14,10 @@ import (
 // Matcher that also reads the events with MatchTrusted (the two share
 // the memo): names laid out in turns, names that differ by a byte or
 // their length, long names (their tails), names too near the end to
-// guess, and copies of each event with one byte changed (a quote, a
-// backslash, a dot, a control character, a byte over 0x7F, a space) —
-// before and after writes.
+// guess, strings, numbers and containers passed after a guessed name
+// (last in their objects too), and copies of each event with one byte
+// changed (a quote, a backslash, a dot, a control character, a byte
+// over 0x7F, a space) — before and after writes.
 func TestValidObjectMemo(t *testing.T) {
 	pats := append(slices.Clone(memoPatterns),
 		`{"recipientAccountIdX":["1"],"responseElementsA":["a"]}`,
@@ -31,6 +32,10 @@ func TestValidObjectMemo(t *testing.T) {
 		`{"abcdefghijklmnopq.r":"dot","recipientAccountIdX":"1","source":"aws.ec2"}`,
 		`{"abcdefghijklmnopq":{"r":"dot"},"recipientAccountIdX":"1","source":"aws.ec2"}`,
 		`{"source":"aws.ec2","detail":{"state":"running","version":"2"},"account":"1"}`,
+		`{"version":0,"id":-12.5,"source":"aws.ec2","time":1e5,"detail":{"n":123456789012,"m":01,"state":"running","k":7}}`,
+		`{"version":10,"id":-1,"source":"aws.ec2","time":2.25,"detail":{"n":1234567890123456789,"state":"running","k":-0}}`,
+		`{"version":[],"id":{"a":[1,{"b":"c"}]},"source":"aws.ec2","time":{},"detail":{"n":[true,null],"state":"running","k":{"x":"y"}},"r":[]}`,
+		`{"version":[1],"id":{},"source":"aws.ec2","time":[ ],"detail":{"n":{"m":[]},"state":"running","k":"z"},"r":"s"}`,
 	)
 	var all []string
 	for _, ev := range evs {

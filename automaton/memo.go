@@ -1,0 +1,237 @@
+package automaton
+
+// The decision memo: the pattern ids deciding appended, kept per Matcher
+// by the exact set of predicates that had fired when deciding began, in
+// a small machine (decideEach's: up to needIDsFrom predicates, whose
+// entries test the fired mask). Events repeat the values rules name (a
+// country, a city, a currency, a status) far more often than they repeat
+// themselves, so the set of predicates an event fires repeats, and
+// deciding (each fired predicate's anchor entries, the candidate clauses,
+// their patterns) is mostly a function of that set: it reads which
+// predicates have fired. The intl corpus of escapes-unicode fires 400
+// sets in 50 000 events, nine predicates and ten patterns a set; its
+// deciding, about 660 instructions an event, becomes a lookup of some
+// 270 (callgrind, trusted 5110 -> 4766 instructions per event; thread
+// CPU -10%, Match -2..7%).
+//
+// Where deciding reads anything more — a predicate computed on demand
+// (lazy), a kept range or an anything-but tested against the leaves, a
+// path's presence, the array-consistency search — it sets
+// Matcher.memoDep, and the set is kept as dependent: decided anew each
+// time, its entry found without verifying it. Patterns of several
+// clauses are appended once by their marks (patEpoch), which a hit does
+// not write: where one was appended and the input has always clauses to
+// decide after, the set is dependent too. An input with a hit inside an
+// array is not looked up (Matcher.arrHits: the search may matter).
+//
+// The key is a hash of the fired ids kept as they fire (setFired), but a
+// hit is exact: the entry keeps the ids and their count, and is taken
+// only when the count is the input's and every id it keeps has fired in
+// this input (a set of distinct ids, as many as the input's: the same
+// set). A collision is a miss, never a wrong answer. The result is the
+// same set of pattern ids deciding would append, in the order deciding
+// appended them for the input that filled the entry.
+//
+// A large machine (the fired marks, needIDs) has no memo: at ten
+// thousand rules (mixed-10000) the corpus fires 7 200 sets in 20 000
+// events, and four in ten sets have a kept range or an anything-but to
+// decide from the leaves (some 14 clauses an event); an entry keeping
+// the clauses that held and those to decide again (tried) cost the
+// trusted path 750 instructions an event more with a table of 4096
+// entries, which its sets overflow, and was slower by the clock with one
+// of 65 536 (the memo's lines miss as listing's did).
+//
+// Bounds: a two-way table of memoSize entries and arenas of at most
+// memoPredsMax fired ids and memoIDsMax pattern ids, allocated once and
+// grown while they fill; a result longer than memoResultMax is not
+// kept, and when an arena is full the memo starts over, as it does on a
+// new snapshot: a new generation, so that nothing is cleared (a Matcher
+// matching between writes would clear the table, 64 KB, after each).
+
+// memoOn switches the decision memo (a variable, so that the tests run
+// both ways).
+var memoOn = true
+
+const (
+	memoBits      = 12
+	memoSize      = 1 << memoBits
+	memoPredsMax  = 1 << 17
+	memoIDsMax    = 1<<16 - 1 // memoEntry.ids is a uint16
+	memoResultMax = 256
+	memoFiredMax  = 1<<16 - 1
+)
+
+// memoFewest is the fewest fired predicates an input must have to be
+// looked up: one or two are decided in fewer instructions than a lookup
+// takes (exact-geometry-first, one predicate and a pattern or two an
+// event: +71 instructions per event with the memo). (A variable, so that
+// the tests look small sets up too.)
+var memoFewest int32 = 3
+
+// memoMul mixes a fired id into the memo's key (setFired): the key is
+// the XOR of the ids' multiples, the same in any order, and its high
+// bits, which choose the entry, depend on every bit of every id. (A sum
+// of multiples gave the sets of the same sum of ids one entry: the intl
+// corpus missed half its sets.) Kept as the ids fire, the key costs no
+// loop over them; a list of them kept likewise, for the entries, cost
+// multi-field some five instructions per predicate, about as much as the
+// memo saved it (appendFired finds them for a miss instead).
+const memoMul = 0x9e3779b97f4a7c15
+
+// memoInput mixes the input kind into the key: a sub-machine's
+// predicates are not another's.
+const memoInput = 0xff51afd7ed558ccd
+
+// memoEntry is one fired set's decision: its fired ids are
+// decisionMemo.preds[at:at+n] and the pattern ids it appends
+// decisionMemo.ids[ids:ids+nids]; nids < 0: the set is dependent,
+// decided as if there were no memo. An entry of another generation than
+// the memo's is empty. hash is the low half of the set's key, whose high
+// bits chose the entry's pair.
+type memoEntry struct {
+	hash uint32
+	at   int32
+	ids  uint16
+	gen  uint16
+	n    uint16
+	nids int16
+}
+
+// decisionMemo is a Matcher's memo, for one snapshot.
+type decisionMemo struct {
+	snap  *snapshot
+	gen   uint16 // of the entries in use
+	table []memoEntry
+	preds []int32
+	ids   []ID
+	hits  int // inputs the memo decided (for the tests)
+}
+
+// reset empties the memo for snapshot s, keeping its memory: a new
+// generation, the table cleared only when the generation wraps. (The
+// arena's ids of an old snapshot stay until they are written over: some
+// strings of deleted patterns, not their snapshot.)
+func (d *decisionMemo) reset(s *snapshot) {
+	d.snap = s
+	if d.gen++; d.gen == 0 {
+		clear(d.table)
+		d.gen = 1
+	}
+	d.preds = d.preds[:0]
+	d.ids = d.ids[:0]
+}
+
+// decideMemo is decideAll through the memo (see above). The way of a
+// hit is this function's, the rest decideMiss's: with both in one, the
+// frame and spills of the miss cost every hit.
+func (mt *Matcher) decideMemo(dst []ID, input int) []ID {
+	if !memoOn || mt.marks || mt.arrHits || mt.nall < memoFewest || mt.nall > memoFiredMax {
+		return mt.decideAll(dst)
+	}
+	d := mt.dmemo
+	if d == nil || d.snap != mt.snap {
+		return mt.decideMiss(dst, input, nil)
+	}
+	n := int(mt.nall)
+	h := mt.fhash ^ uint64(input+1)*memoInput
+	way := d.table[h>>(64-memoBits)&^1:][:2]
+	for k := range way {
+		e := &way[k]
+		if e.hash != uint32(h) || int(e.n) != n || e.gen != d.gen {
+			continue
+		}
+		if e.nids < 0 {
+			return mt.decideAll(dst) // dependent: no need to verify
+		}
+		if !mt.memoSame(d.preds[e.at : e.at+int32(e.n)]) {
+			break
+		}
+		d.hits++
+		if e.nids != 0 {
+			dst = append(dst, d.ids[e.ids:int(e.ids)+int(e.nids)]...)
+		}
+		return dst
+	}
+	return mt.decideMiss(dst, input, way)
+}
+
+// decideMiss decides an input the memo did not answer (way: the pair of
+// entries of its set, nil where the memo is new) and keeps the decision
+// there. A miss goes first in its pair, the first moved second (an entry
+// of a set that does recur is soon found again).
+//
+//go:noinline
+func (mt *Matcher) decideMiss(dst []ID, input int, way []memoEntry) []ID {
+	d := mt.dmemo
+	if d == nil {
+		d = &decisionMemo{table: make([]memoEntry, memoSize)}
+		mt.dmemo = d
+	}
+	if d.snap != mt.snap {
+		d.reset(mt.snap)
+	}
+	n := int(mt.nall)
+	h := mt.fhash ^ uint64(input+1)*memoInput
+	if way == nil {
+		way = d.table[h>>(64-memoBits)&^1:][:2]
+	}
+	way[1] = way[0]
+	e := &way[0]
+	from := len(dst)
+	mt.memoDep, mt.memoMarks = false, false
+	dst = mt.decideAll(dst)
+	// (A machine of the mask deciding in two passes, which only the
+	// tests make, keeps no entry either: it would need one per clause.)
+	if mt.memoDep || mt.memoMarks && len(mt.sub.always) > 0 || len(mt.pred) > decideInOnePass {
+		*e = memoEntry{hash: uint32(h), gen: d.gen, n: uint16(n), nids: -1}
+		return dst
+	}
+	res := dst[from:]
+	if len(res) > memoResultMax {
+		*e = memoEntry{}
+		return dst
+	}
+	if len(d.preds)+n > memoPredsMax || len(d.ids)+len(res) > memoIDsMax {
+		d.reset(mt.snap)
+		e = &d.table[h>>(64-memoBits)&^1]
+	}
+	at := len(d.preds)
+	if d.preds = mt.appendFired(d.preds); len(d.preds)-at != n {
+		d.preds = d.preds[:at] // cannot happen: nall counts them
+		*e = memoEntry{}
+		return dst
+	}
+	*e = memoEntry{hash: uint32(h), at: int32(at), ids: uint16(len(d.ids)), gen: d.gen, n: uint16(n), nids: int16(len(res))}
+	d.ids = append(d.ids, res...)
+	return dst
+}
+
+// memoSame tells whether every predicate of ids has fired in this input.
+// Not inlined: in decideMemo's loop over the pair its loop kept its
+// index and decideMemo's values on the stack, some twenty instructions
+// per predicate (escapes-unicode: 176 per hit, for nine predicates; ten
+// now).
+//
+//go:noinline
+func (mt *Matcher) memoSame(ids []int32) bool {
+	pred, epoch := mt.pred, mt.epoch
+	for _, p := range ids {
+		if q := uint(uint32(p)); q >= uint(len(pred)) || pred[q].epoch != epoch {
+			return false
+		}
+	}
+	return true
+}
+
+// appendFired appends the predicates with hits in this input to ids,
+// found in their scratch, for a miss the memo keeps. Deciding computed
+// no predicate (the set is not dependent): they are the set of the key.
+func (mt *Matcher) appendFired(ids []int32) []int32 {
+	epoch := mt.epoch
+	for p, ps := range mt.pred[:min(int(mt.snap.predCap), len(mt.pred))] {
+		if ps.epoch == epoch {
+			ids = append(ids, int32(p))
+		}
+	}
+	return ids
+}
