@@ -33,7 +33,8 @@ const (
 // decideAlone or decideOthers, while no hit lies in an array (a later
 // computation on demand adds hits only to the predicates it computes, and
 // judge asks about a candidate with a field not yet computed): decide and
-// decideKept then answer what judge answers, without a search.
+// decideKept then answer what judge answers, without a search. (It sets no
+// memoDep: the decision memo keeps nothing of a machine this large.)
 func (mt *Matcher) judge(cands []candidate, named bool) {
 	if mt.arrHits {
 		for i := range cands {
