@@ -22,7 +22,8 @@ import "math/bits"
 // node of another scope or snapshot is a wrong guess, no more. Nodes
 // hold their scopes and entries, which keeps an old snapshot's scopes
 // alive while a node of this Matcher names them. A memo is 24 KB (8 KB
-// of it long names' tails), made at a Matcher's first MatchTrusted.
+// of it long names' tails), made at a Matcher's first match (Match's
+// validObject guesses names too).
 type nameMemo struct {
 	nodes [256]nameNode
 	// tails[k] is the rest of node k's long name (see long), where its
