@@ -249,7 +249,7 @@ func TestMemoGenerations(t *testing.T) {
 		if got, _ := mt.Match(nil, other); !slices.Equal(got, []ID{"1"}) {
 			t.Fatalf("round %d: other event: got %v", i, got)
 		}
-		for range 2 {
+		for range 3 { // seen, kept, then answered by the memo
 			got, _ := mt.Match(nil, ev)
 			if slices.Sort(got); !slices.Equal(got, want) {
 				t.Fatalf("round %d: got %v, want %v", i, got, want)
@@ -271,5 +271,38 @@ func TestMemoGenerations(t *testing.T) {
 	}
 	if mt.dmemo.hits != 6 {
 		t.Errorf("%d hits, want 6", mt.dmemo.hits)
+	}
+}
+
+// BenchmarkMemoNewSets is the memo's worst case: a small machine whose
+// events fire four predicates in combinations that never repeat, so that
+// every lookup misses. Compare memo=on with memo=off.
+func BenchmarkMemoNewSets(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	m := New(Config{})
+	for i := 0; i < 900; i++ {
+		src := fmt.Sprintf(`{"a":["v%d"],"b":["v%d"],"c":["v%d"],"d":["v%d"]}`, r.Intn(100), r.Intn(100), r.Intn(100), r.Intn(100))
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := m.Add(ID(fmt.Sprint(i)), p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	evs := make([][]byte, 1<<16)
+	for i := range evs {
+		evs[i] = fmt.Appendf(nil, `{"id":"%d","a":"v%d","b":"v%d","c":"v%d","d":"v%d"}`, i, r.Intn(100), r.Intn(100), r.Intn(100), r.Intn(100))
+	}
+	defer func(on bool) { memoOn = on }(memoOn)
+	for _, on := range []bool{false, true} {
+		b.Run(fmt.Sprintf("memo=%v", on), func(b *testing.B) {
+			memoOn = on
+			mt := m.NewMatcher()
+			var dst []ID
+			for i := 0; i < b.N; i++ {
+				dst, _ = mt.MatchTrusted(dst, evs[i&(len(evs)-1)])
+			}
+		})
 	}
 }
