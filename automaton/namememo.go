@@ -2,16 +2,17 @@ package automaton
 
 import "math/bits"
 
-// A nameMemo remembers, per Matcher, the member names MatchTrusted has
-// read by words and what each one was in its scope, linked in the order
-// they came: events of one kind lay their members out the same way (an
-// EventBridge envelope is version, id, detail-type, source, account,
-// time, region, resources, detail, every time), so the name after a
-// known one is most often the one that came after it last time.
-// passMembers compares the next name with that guess in one step (two
-// words under masks, against bytes loaded before the guess is known), and
-// only where the guess fails finds the end of the name and looks it up in
-// the scope's table, and then remembers it.
+// A nameMemo remembers, per Matcher, the member names Match and
+// MatchTrusted have read by words and what each one was in its scope,
+// linked in the order they came: events of one kind lay their members
+// out the same way (an EventBridge envelope is version, id, detail-type,
+// source, account, time, region, resources, detail, every time), so the
+// name after a known one is most often the one that came after it last
+// time. passMembers (and validObject, Match's member loop) compares the
+// next name with that guess in one step (two words under masks, against
+// bytes loaded before the guess is known), and only where the guess
+// fails finds the end of the name and looks it up in the scope's table,
+// and then remembers it.
 //
 // A node holds a name read by words: no backslash, control character,
 // dot or byte over 0x7F, and at most 15 bytes, so that the name and its
