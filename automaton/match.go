@@ -1338,10 +1338,9 @@ type candidate struct {
 	// write barrier (see listanchors.go). The snapshot the Matcher holds
 	// while it matches keeps every clause it lists alive, the collector
 	// does not move heap objects, and the list is rebuilt for each input.
-	cl      uintptr
-	kind    decideKind
-	arr     bool  // its anchor has a hit inside an array
-	verdict uint8 // judge's answer (judge.go)
+	cl   uintptr
+	kind decideKind
+	arr  bool // its anchor has a hit inside an array
 }
 
 // clause returns the candidate's clause.
@@ -1379,16 +1378,11 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	// rewrites every list at once): with ids, a candidate was listed by
 	// the fired marks of the predicates its need names.
 	named := mt.marks
-	mt.judge(cands, named)
 	for i := range cands {
+		// decideCand, with its usual way written out: a call less per
+		// clause decided.
 		c := &cands[i]
-		if c.verdict <= candHolds {
-			// Written, and kept if the clause holds: which candidates
-			// hold is data the branch predictor does not learn.
-			k := len(dst)
-			dst = append(dst, c.clause().pats[0].id)
-			dst = dst[:k+int(c.verdict)]
-		} else if c.kind != decideOthers {
+		if c.kind != decideOthers {
 			dst = mt.decideCand(dst, c.clause(), c.kind, c.arr, &ab)
 		} else if cl := c.clause(); cl.rngs == 0 || mt.arrHits {
 			dst = mt.decide(dst, cl, c.arr, named)
