@@ -1,0 +1,96 @@
+package bench
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/patternc/patternc/automaton"
+)
+
+// mixedKinds names the kinds of event in the mixed corpus by a text only
+// that kind contains; the small CloudTrail calls are the rest.
+var mixedKinds = []struct{ name, text string }{
+	{"s3", `"Object Created"`},
+	{"ec2", `"EC2 Instance State-change Notification"`},
+	{"orders", `"com.example.orders"`},
+	{"intl", `"com.example.intl"`},
+	{"cloudtrail-large", `"eventVersion"`},
+	{"cloudtrail", ``},
+}
+
+func mixedKind(ev []byte) int {
+	for i, k := range mixedKinds {
+		if strings.Contains(string(ev), k.text) {
+			return i
+		}
+	}
+	return len(mixedKinds) - 1
+}
+
+// BenchmarkMixedKinds matches mixed-10000's events one kind at a time, on
+// both paths and with fastjson, to show which kind costs what. A kind's
+// events and the rules they touch are fewer than the whole corpus's, so
+// they stay in cache better than in BenchmarkMixedOrder's shuffled run.
+func BenchmarkMixedKinds(b *testing.B) {
+	m, all, _ := loadFamily(b, "mixed-10000", 20000)
+	for i, k := range mixedKinds {
+		var evs [][]byte
+		for _, ev := range all {
+			if mixedKind(ev) == i {
+				evs = append(evs, ev)
+			}
+		}
+		benchPaths(b, k.name, m, evs)
+	}
+}
+
+// BenchmarkMixedOrder matches mixed-10000's 20 000 events as the corpus
+// shuffles them and sorted by kind: the same events and rules, so the gap
+// between the two is the cost of cache misses on rule data when every
+// event needs other rules than the one before (fastjson, which reads no
+// rules, shows none).
+func BenchmarkMixedOrder(b *testing.B) {
+	m, all, _ := loadFamily(b, "mixed-10000", 20000)
+	sorted := slices.Clone(all)
+	slices.SortStableFunc(sorted, func(x, y []byte) int { return mixedKind(x) - mixedKind(y) })
+	benchPaths(b, "shuffled", m, all)
+	benchPaths(b, "by-kind", m, sorted)
+}
+
+func benchPaths(b *testing.B, name string, m *automaton.Machine, evs [][]byte) {
+	mt := m.NewMatcher()
+	var dst []automaton.ID
+	var p fastjson.Parser
+	size := 0
+	for _, ev := range evs {
+		size += len(ev)
+	}
+	run := func(path string, match func(ev []byte)) {
+		b.Run(name+"/"+path, func(b *testing.B) {
+			b.SetBytes(int64(size / len(evs)))
+			for i := 0; i < b.N; i++ {
+				match(evs[i%len(evs)])
+			}
+		})
+	}
+	run("fastjson", func(ev []byte) {
+		if _, err := p.ParseBytes(ev); err != nil {
+			b.Fatal(err)
+		}
+	})
+	run("match", func(ev []byte) {
+		var err error
+		if dst, err = mt.Match(dst[:0], ev); err != nil {
+			b.Fatal(err)
+		}
+	})
+	run("trusted", func(ev []byte) {
+		var err error
+		if dst, err = mt.MatchTrusted(dst[:0], ev); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
