@@ -1,23 +1,40 @@
 package automaton
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/patternc/patternc/compiler"
 )
 
 // checkIPv4Octets holds ipv4Octets to compiler.ParseIP: every text it
-// reads is an IPv4 address to ParseIP with the same bytes, and every IPv4
-// address ParseIP reads, it reads.
+// reads is an IPv4 address to ParseIP with the same bytes, and every
+// IPv4 address ParseIP reads whose parts have at most three digits, it
+// reads; appendIPKey writes ParseIP's key for every text.
 func checkIPv4Octets(t *testing.T, s string) {
 	b, ok := ipv4Octets([]byte(s))
 	a, aok := compiler.ParseIP(s)
-	want := aok && a.Is4()
-	if ok != want {
+	short := true
+	for _, p := range strings.Split(s, ".") {
+		short = short && len(p) <= 3
+	}
+	if want := aok && a.Is4(); ok && !want || !ok && want && short {
 		t.Fatalf("ipv4Octets(%q) ok=%v, ParseIP says IPv4 %v", s, ok, want)
 	}
 	if ok && b != a.As4() {
 		t.Fatalf("ipv4Octets(%q) = %v, ParseIP %v", s, b, a.As4())
+	}
+	key, kok := appendIPKey(nil, []byte(s))
+	var want []byte
+	if aok && a.Is4() {
+		b := a.As4()
+		want = append([]byte{tagIPv4}, b[:]...)
+	} else if aok {
+		b := a.As16()
+		want = append([]byte{tagIPv6}, b[:]...)
+	}
+	if kok != aok || string(key) != string(want) {
+		t.Fatalf("appendIPKey(%q) = %x %v, want %x %v", s, key, kok, want, aok)
 	}
 }
 
