@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 	"unsafe"
 
 	"github.com/patternc/patternc/compiler"
@@ -1382,7 +1383,16 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 		// decideCand, with its usual way written out: a call less per
 		// clause decided.
 		c := &cands[i]
-		if c.kind != decideOthers {
+		if c.kind == decideAlone {
+			// A list of values' clause (a city of several): its patterns,
+			// without decideCand's call (mixed-10000's intl events decide
+			// some ten of them each).
+			if cl := c.clause(); len(cl.pats) == 1 && cl.once { // see appendPats
+				dst = append(dst, cl.pats[0].id)
+			} else {
+				dst = mt.appendPats(dst, cl)
+			}
+		} else if c.kind != decideOthers {
 			dst = mt.decideCand(dst, c.clause(), c.kind, c.arr, &ab)
 		} else if cl := c.clause(); cl.rngs == 0 || mt.arrHits {
 			dst = mt.decide(dst, cl, c.arr, named)
@@ -1716,10 +1726,18 @@ func (mt *Matcher) appendPats(dst []ID, cl *clauseRec) []ID {
 		if len(pats) >= bulkIDs {
 			return append(dst, patIDs(pats)...)
 		}
-		for _, pat := range pats {
-			dst = append(dst, pat.id)
+		// Room made once, then the ids written in place: an append per
+		// id checked the room each time and kept the loop's values on
+		// the stack around its growslice call.
+		n := len(dst)
+		if cap(dst)-n < len(pats) {
+			dst = slices.Grow(dst, len(pats))
 		}
-		return dst
+		out := dst[n : n+len(pats)]
+		for i := range out {
+			out[i] = pats[i].id
+		}
+		return dst[:n+len(pats)]
 	}
 	mt.memoMarks = true // a memo hit would not set them (memo.go)
 	for _, pat := range cl.pats {
