@@ -385,8 +385,15 @@ func tailWord(s []byte, i int) uint64 {
 	return 0
 }
 
-// appendIPKey writes the typed key of an address.
+// appendIPKey writes the typed key of an address. The usual one, dotted
+// IPv4, is read by ipv4Octets in one pass; the rest by compiler.ParseIP,
+// which first tests the shape of the whole text, then parses it (IPv6
+// through netip). (Callgrind, mixed-10000 Match, small CloudTrail calls:
+// ParseIP + ipShaped + netip ~600 instr/event.)
 func appendIPKey(dst []byte, s []byte) ([]byte, bool) {
+	if b, ok := ipv4Octets(s); ok {
+		return append(dst, tagIPv4, b[0], b[1], b[2], b[3]), true
+	}
 	a, ok := compiler.ParseIP(bytesString(s))
 	if !ok {
 		return dst, false
@@ -397,4 +404,32 @@ func appendIPKey(dst []byte, s []byte) ([]byte, bool) {
 	}
 	b := a.As16()
 	return append(append(dst, tagIPv6), b[:]...), true
+}
+
+// ipv4Octets reads s as compiler.ParseIP reads a dotted IPv4 address
+// (four parts of one to ten digits, leading zeros allowed, each at most
+// 255) in one pass. ok is false for any other text, which ParseIP then
+// reads: an IPv6 address, or no address (FuzzIPv4Octets holds the two to
+// the same answers).
+func ipv4Octets(s []byte) (b [4]byte, ok bool) {
+	part, n, digits := 0, 0, 0
+	for _, c := range s {
+		if c-'0' < 10 {
+			n = n*10 + int(c-'0')
+			if digits++; n > 255 || digits > 10 {
+				return b, false
+			}
+			continue
+		}
+		if c != '.' || digits == 0 || part == 3 {
+			return b, false
+		}
+		b[part] = byte(n)
+		part, n, digits = part+1, 0, 0
+	}
+	if part != 3 || digits == 0 {
+		return b, false
+	}
+	b[3] = byte(n)
+	return b, true
 }
