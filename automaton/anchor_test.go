@@ -100,8 +100,14 @@ func TestAnchorFiresLeast(t *testing.T) {
 			byPath[pw.path] += len(pw.rec.anchors)
 		}
 	}
-	if n := byPath["detail.instance-id"]; n < 400 {
-		t.Errorf("%d clauses anchored on detail.instance-id, want most of the 576 (by path: %v)", n, byPath)
+	// 576 rules, 336 clauses: a list of two states is one predicate in
+	// either order (sortKeyConds), 21 of them.
+	all := 0
+	for _, n := range byPath {
+		all += n
+	}
+	if n := byPath["detail.instance-id"]; n*10 < all*7 {
+		t.Errorf("%d clauses anchored on detail.instance-id, want most of the %d (by path: %v)", n, all, byPath)
 	}
 	ev := []byte(`{"source":"aws.ec2","detail":{"state":"running","instance-id":"i-3f00"}}`)
 	got, err := m.Match(ev)

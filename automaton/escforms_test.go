@@ -78,7 +78,7 @@ func TestEscFormsMatch(t *testing.T) {
 	add("q", `{"city":["say \"hi\"\\"]}`)
 	add("src", `{"source":["s"],"city":["東京😀"]}`)
 	mt := m.NewMatcher()
-	tab := m.snap.Load().sub[inputEvent].index["city"].pm.leafTab
+	tab := m.snap.Load().sub[inputEvent].index["city"].pm.leafTab()
 	if tab == nil || tab.esc == nil {
 		t.Fatal("no table of escaped forms for a path of non-ASCII keys")
 	}
@@ -151,7 +151,7 @@ func TestEscFormsMatch(t *testing.T) {
 	for i := range escFormsMax/3 + 1 {
 		add(ID(fmt.Sprint("many", i)), fmt.Sprintf(`{"city":["\"Ö/%d"]}`, i))
 	}
-	if tab := m.snap.Load().sub[inputEvent].index["city"].pm.leafTab; tab == nil || tab.esc != nil {
+	if tab := m.snap.Load().sub[inputEvent].index["city"].pm.leafTab(); tab == nil || tab.esc != nil {
 		t.Errorf("table %v: want one without forms", tab)
 	}
 	if got, _ := match(`{"city":"\"\u00d6\/7"}`); got != "[many7]" {
@@ -169,7 +169,7 @@ func TestEscFormsRawText(t *testing.T) {
 	m := New(Config{})
 	addPattern(t, m, "zu", `{"city":["Zürich"]}`)
 	addPattern(t, m, "tab", `{"city":["a\tb"]}`)
-	if tab := m.snap.Load().sub[inputEvent].index["city"].pm.leafTab; tab == nil || tab.esc == nil {
+	if tab := m.snap.Load().sub[inputEvent].index["city"].pm.leafTab(); tab == nil || tab.esc == nil {
 		t.Fatal("no table of escaped forms for a path of non-ASCII keys")
 	} else if tab.utf8 {
 		t.Error("utf8 set for a key with a tab")

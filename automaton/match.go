@@ -1379,7 +1379,7 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	// rewrites every list at once): with ids, a candidate was listed by
 	// the fired marks of the predicates its need names.
 	named := mt.marks
-	for i := range cands {
+	for i := 0; i < len(cands); i++ {
 		// decideCand, with its usual way written out: a call less per
 		// clause decided.
 		c := &cands[i]
@@ -1397,7 +1397,14 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 		} else if cl := c.clause(); cl.rngs == 0 || mt.arrHits {
 			dst = mt.decide(dst, cl, c.arr, named)
 		} else {
-			dst = mt.decideKept(dst, cl, named)
+			// A run of clauses with kept entries (keptrun.go); the
+			// first, if the run cannot take it, is decided here.
+			var took int
+			if dst, took = mt.decideKeptRun(dst, cands[i:], named); took == 0 {
+				dst = mt.decideKept(dst, cl, named)
+			} else {
+				i += took - 1
+			}
 		}
 	}
 	return dst
@@ -1597,80 +1604,8 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 // pattern (keepRanges makes only those) writes it and keeps it if the
 // clause holds. (A function of its own, called by decideAll, so that
 // decide's loop is as it was for every other clause: complex-arrays
-// decide 439 -> 513 instr/event with the two ways in one.) It makes no
-// call before its answer: a field to compute on demand, or a kept entry
-// its leaves do not tell, sends the clause to decideKeptAsk, which asks
-// the predicates. With the calls in its loops, Go kept every value on
-// the stack around them and reloaded them each turn (mixed-10000's S3
-// events, 20 such clauses each: decideKept 3847 -> 3068 instructions
-// per event, trusted, callgrind).
+// decide 439 -> 513 instr/event with the two ways in one.)
 func (mt *Matcher) decideKept(dst []ID, cl *clauseRec, named bool) []ID {
-	epoch := mt.epoch
-	n := min(int(cl.n), clauseOthers)
-	from := 0
-	if named {
-		from = int(cl.named)
-	}
-	kept := bits.OnesCount8(cl.rngs)
-	end := n - kept
-	mt.memoDep = true // kept entries are tested against the leaves (memo.go)
-	// slow: a field to compute on demand, or a kept entry the leaves do
-	// not tell; decideKeptAsk then decides the clause, with the calls.
-	slow := 0
-	fail := uint32(0)
-	for k := from; k < end; k++ {
-		ps := &mt.pred[cl.others[k]]
-		slow |= int(cl.lazy>>k&1) & b2i(ps.lazy != epoch)
-		fail |= ps.epoch ^ epoch
-	}
-	r := (*keptRange)(unsafe.Add(unsafe.Pointer(cl.field0), -kept*keptSize))
-	for k := end; k < n; k++ {
-		pl := &mt.pathLeaves[r.path]
-		in := 0
-		switch {
-		case pl.epoch != epoch:
-			// No leaf recorded: an anything-but fails; a range may
-			// still have a hit of the free leaf (leafNow).
-			slow |= b2i(r.lo <= r.hi)
-		case !pl.pm.recordAll:
-			slow = 1
-		case r.lo > r.hi:
-			// A lone anything-but (loneAnythingBut): its one leaf
-			// in no array decides it, as decideAB does.
-			l := &mt.leaves[pl.head]
-			slow |= b2i(pl.head != pl.tail) | b2i(l.tr1 > l.tr0)
-			in = b2i(mt.abEx[cl.others[k]] != epoch)
-		default:
-			for li := pl.head; li >= 0; li = mt.leaves[li].next {
-				l := &mt.leaves[li]
-				slow |= b2i(l.tr1 > l.tr0)
-				in |= b2i(l.numOK) & b2i(l.num-r.lo <= r.hi-r.lo)
-			}
-		}
-		fail |= uint32(in) ^ 1
-		r = (*keptRange)(unsafe.Add(unsafe.Pointer(r), keptSize))
-	}
-	if slow != 0 {
-		return mt.decideKeptAsk(dst, cl, named)
-	}
-	if pats := cl.pats; cl.once && len(pats) == 1 {
-		// Written, and kept if the clause holds.
-		n := len(dst)
-		dst = append(dst, pats[0].id)
-		return dst[:n+b2i(fail == 0)]
-	}
-	if fail != 0 || !cl.once && !mt.pending(cl) {
-		return dst
-	}
-	return mt.appendPats(dst, cl)
-}
-
-// decideKeptAsk is decideKept for a clause with a field to compute on
-// demand or a kept entry its leaves do not tell (a leaf in an array, a
-// path that does not record its leaves): those ask the predicate.
-//
-//go:noinline
-func (mt *Matcher) decideKeptAsk(dst []ID, cl *clauseRec, named bool) []ID {
 	epoch := mt.epoch
 	others := cl.others[:cl.n]
 	from := 0

@@ -264,7 +264,7 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 		i = skipWS(d, i)
 		switch {
 		case e != nil:
-			if pm := e.pm; pm != nil && pm.leafTab != nil {
+			if pm := e.pm; pm != nil && pm.leafSlots != nil {
 				// The usual leaf of the usual rule (source, detail-type,
 				// a state): a plain string at a path of exact values,
 				// looked up where it lies, without value's dispatch.
@@ -468,7 +468,8 @@ func (mt *Matcher) value(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 	return i, 0, &SyntaxError{i, fmt.Sprintf("unexpected character %q", d[i])}
 }
 
-// tabString reads the value at d[i] at path pm, which has a leafTab,
+// tabString reads the value at d[i] at path pm, which has a leafTab
+// (pm.strTab, looked up by leafFind),
 // when it is a string in no array, as value would, and returns its end;
 // -1 leaves the value to value. A string without escapes is looked up
 // where it lies, one with escapes decoded by tabEscaped. Such a leaf is
@@ -493,7 +494,7 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		// table, which are (strTab.utf8): the usual non-ASCII value here
 		// (a city, a name) is one, and its check was most of its reading.
 		j = asciiRunEnd(d, start)
-		if uint(j) < uint(len(d)) && d[j] != '"' && pm.leafTab.esc != nil {
+		if uint(j) < uint(len(d)) && d[j] != '"' && pm.strTab.esc != nil {
 			// Not ASCII to its end, at a path of keys that have
 			// written forms: raw or escaped, found by its span.
 			if k := mt.tabSpan(d, start, pm); k >= 0 {
@@ -516,8 +517,8 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 		return mt.tabEscaped(d, start, j, pm, ascii)
 	}
 	val := d[start:j]
-	s := pm.leafTab.find(val)
-	if !ascii && (s == nil || !pm.leafTab.utf8) && !validUTF8(val) {
+	s := pm.leafFind(val)
+	if !ascii && (s == nil || !pm.strTab.utf8) && !validUTF8(val) {
 		return -1 // value writes the error
 	}
 	if s != nil {
@@ -572,7 +573,7 @@ func (mt *Matcher) tabSpan(d []byte, start int, pm *pathMatcher) int {
 	if e >= len(d) {
 		return -1
 	}
-	t := pm.leafTab
+	t := pm.strTab
 	tab, esc := t, t.esc
 	if b >= 0 {
 		tab = esc
@@ -621,7 +622,7 @@ func (mt *Matcher) fireSlot(s *strSlot, pm *pathMatcher, val []byte) {
 }
 
 func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher, ascii bool) int {
-	if esc := pm.leafTab.esc; esc != nil {
+	if esc := pm.strTab.esc; esc != nil {
 		// A key as an encoder writes it (escforms.go): its bytes are a
 		// well-formed string that decodes to the key, wherever the end
 		// found here is (every backslash taken to escape the next byte,
@@ -661,7 +662,7 @@ func (mt *Matcher) tabEscaped(d []byte, start, j int, pm *pathMatcher, ascii boo
 	}
 	mt.valBuf = buf
 	val := buf[v0:len(buf):len(buf)]
-	if s := pm.leafTab.find(val); s != nil {
+	if s := pm.leafFind(val); s != nil {
 		if p := s.one; p >= 0 {
 			// stamp of one mark, in line, as tabString stamps it.
 			if ps := &mt.pred[p]; ps.epoch != mt.epoch {

@@ -264,6 +264,15 @@ func strHash(v []byte, x, y uint64) uint64 {
 // call, whose spills cost the usual lookup of a 20- to 40-byte value
 // (a detail-type) a third of its instructions.
 func (t *strTab) find(v []byte) *strSlot {
+	// Every table has 8 slots or more (buildStrTab, withEscForms,
+	// buildSufTab; copies keep their length).
+	return findIn(unsafe.SliceData(t.slots), uint(len(t.slots)-1), t.shift, t.probe, v)
+}
+
+// findIn is find over the mask+1 slots at base, with the table's shift
+// and probe: a path's leaf table is looked up from the copies of them in
+// its pathMatcher's first line (leafFind), without loading the table.
+func findIn(base *strSlot, mask uint, shift, probe uint8, v []byte) *strSlot {
 	var x, y uint64
 	switch n := len(v); { // strWords without the call, but for the shortest
 	case n >= 8:
@@ -275,10 +284,9 @@ func (t *strTab) find(v []byte) *strSlot {
 	}
 	h := strHash(v, x, y)
 	tag := uint32(h >> 32)
-	mask := uint(len(t.slots) - 1)
-	i := uint(h >> (t.shift & 63)) // shift < 64: no test for a larger one
+	i := uint(h >> (shift & 63)) // shift < 64: no test for a larger one
 	for p := uint(0); ; p++ {
-		s := &t.slots[(i+p)&mask]
+		s := (*strSlot)(unsafe.Add(unsafe.Pointer(base), uintptr((i+p)&mask)*unsafe.Sizeof(strSlot{}))) // mask+1 slots
 		if s.hash == tag && s.a == x && s.b == y && int(s.n) == len(v) {
 			if n := len(v); n <= 16 {
 				return s
@@ -297,7 +305,7 @@ func (t *strTab) find(v []byte) *strSlot {
 				return s
 			}
 		}
-		if s.hash == 0 || p >= uint(t.probe) {
+		if s.hash == 0 || p >= uint(probe) {
 			return nil
 		}
 	}

@@ -3,6 +3,7 @@ package automaton
 import (
 	"fmt"
 	"math/bits"
+	"unsafe"
 )
 
 // object reads the object at d[i] (a '{') along the pattern paths, for
@@ -455,15 +456,16 @@ func (mt *Matcher) shortList(d []byte, i, end, depth int, pm *pathMatcher) int {
 // one mark stamped in line; any other is addLeaf's. passMembers calls it
 // where the string lies, and goes on to the next name.
 func (mt *Matcher) plainString(pm *pathMatcher, val []byte) {
-	t := pm.leafTab
-	if t == nil || len(mt.stack) > 0 {
+	if pm.leafSlots == nil || len(mt.stack) > 0 {
 		mt.addLeaf(pm, tagString, val)
 		return
 	}
-	// t.find(val), in line: its call, the arguments moved for it and mt
-	// and pm kept across it cost (callgrind trusted, plainString + find,
-	// instr/event): multi-field 658 -> 592, mixed-10000 639 -> 588,
-	// cloudtrail-large 1501 -> 1391, escapes-unicode 369 -> 353.
+	// The table's find(val), in line: its call, the arguments moved for
+	// it and mt and pm kept across it cost (callgrind trusted,
+	// plainString + find, instr/event): multi-field 658 -> 592,
+	// mixed-10000 639 -> 588, cloudtrail-large 1501 -> 1391,
+	// escapes-unicode 369 -> 353. Its slots, shift and probe are read
+	// from pm's first line (leafSlots).
 	var x, y uint64
 	switch n := len(val); {
 	case n >= 8:
@@ -475,11 +477,12 @@ func (mt *Matcher) plainString(pm *pathMatcher, val []byte) {
 	}
 	h := strHash(val, x, y)
 	tag := uint32(h >> 32)
-	mask := uint(len(t.slots) - 1)
-	k := uint(h >> (t.shift & 63)) // shift < 64
+	mask := uint(pm.leafMask)
+	k := uint(h >> (pm.leafShift & 63)) // shift < 64
 	var s *strSlot
 	for p := uint(0); ; p++ {
-		s = &t.slots[(k+p)&mask]
+		// In bounds: the table has leafMask+1 slots.
+		s = (*strSlot)(unsafe.Add(unsafe.Pointer(pm.leafSlots), uintptr((k+p)&mask)*unsafe.Sizeof(strSlot{})))
 		if s.hash == tag && s.a == x && s.b == y && int(s.n) == len(val) {
 			if n := len(val); n <= 16 {
 				break
@@ -493,7 +496,7 @@ func (mt *Matcher) plainString(pm *pathMatcher, val []byte) {
 				break
 			}
 		}
-		if s.hash == 0 || p >= uint(t.probe) {
+		if s.hash == 0 || p >= uint(pm.leafProbe) {
 			return
 		}
 	}

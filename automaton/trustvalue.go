@@ -47,7 +47,7 @@ func (mt *Matcher) stringTrusted(d []byte, i int, pm *pathMatcher) int {
 		return -1
 	}
 	val := d[start:end:end]
-	if t := pm.leafTab; t != nil && len(mt.stack) == 0 {
+	if t := pm.leafTab(); t != nil && len(mt.stack) == 0 {
 		// The free leaf of a path of few exact values (tabString).
 		// Raw text among the keys, escaped text among their written
 		// forms (a form decodes to its key, a plain one): the table

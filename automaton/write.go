@@ -982,9 +982,9 @@ func (t *tx) commit() {
 			}
 		}
 		pm.recordAll = len(pm.lazy) > 0 || pm.absent > 0 || pm.lazyRanges
-		pm.leafTab = nil
-		if !pm.strMore && !pm.recordAll {
-			pm.leafTab = pm.strTab
+		pm.leafSlots, pm.leafShift, pm.leafProbe, pm.leafMask = nil, 0, 0, 0
+		if t := pm.strTab; t != nil && len(t.slots) > 0 && len(t.slots) <= 1<<16 && !pm.strMore && !pm.recordAll {
+			pm.leafSlots, pm.leafShift, pm.leafProbe, pm.leafMask = &t.slots[0], t.shift, t.probe, uint16(len(t.slots)-1)
 		}
 		pm.setStringCuts(t.m.pathVals[pm.idx])
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,6 +28,13 @@ import (
 // PATTERNC_INSTR_GREPV=text drops those that contain text (the small
 // CloudTrail calls of mixed-10000: GREP the CloudTrail detail-type, GREPV
 // "eventVersion", which only the large ones hold).
+// PATTERNC_INSTR_SORT=1 sorts the events by kind (mixedKind, as
+// BenchmarkMixedOrder's by-kind run): with callgrind's cache simulation,
+// the misses that the shuffled order adds are the rule data that events
+// of one kind find again in the cache after another of their kind (at
+// 55b7554, mixed-10000 top 40 functions, L1 misses per event shuffled
+// against sorted: trusted 106 / 52, Match 103 / 53; L2 misses 21 / 18
+// and 19 / 18).
 //
 // Without the variable the test only checks that its setup works.
 func TestInstructions(t *testing.T) {
@@ -59,6 +67,9 @@ func TestInstructions(t *testing.T) {
 			evs = append(evs, evs[i])
 		}
 		evs = evs[:5000]
+	}
+	if os.Getenv("PATTERNC_INSTR_SORT") != "" {
+		slices.SortStableFunc(evs, func(x, y []byte) int { return mixedKind(x) - mixedKind(y) })
 	}
 	debug.SetGCPercent(-1)
 	runtime.GC()
