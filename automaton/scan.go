@@ -166,8 +166,21 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 				// 11351 -> 11272; containers and the object's last member:
 				// 31053 -> 30871, 11272 -> 11200, escapes-unicode 5618 ->
 				// 5520, complex-arrays 4662 -> 4549.)
-				if k := j + 1; e == nil && k+2 <= memoEnd { // k+16 <= len(d)
-					if w := load16(d, k); w == ':'|'"'<<8 {
+				if k := j + 1; k+2 <= memoEnd { // k+16 <= len(d)
+					w := load16(d, k)
+					if e != nil {
+						// A guessed name somebody matches, its ':' and
+						// its value's first byte right after it (the
+						// usual layout), goes to its value without the
+						// tests below of a name read the long way.
+						// (Callgrind, Match instr/event: mixed-10000
+						// validObject 2513 -> 2451, escapes-unicode
+						// 5266 -> 5208, multi-field 4367 -> 4278.)
+						if byte(w) == ':' && byte(w>>8) > ' ' {
+							i = k + 1
+							goto entry
+						}
+					} else if w == ':'|'"'<<8 {
 						if q := asciiRunEndMem(d, k+2); q+3 <= len(d) && load16(d, q) == '"'|','<<8 && d[q+2] == '"' {
 							i = q + 2
 							goto member
@@ -262,28 +275,10 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 			i++
 		}
 		i = skipWS(d, i)
+		if e != nil {
+			goto entry
+		}
 		switch {
-		case e != nil:
-			if pm := e.pm; pm != nil && pm.leafSlots != nil {
-				// The usual leaf of the usual rule (source, detail-type,
-				// a state): a plain string at a path of exact values,
-				// looked up where it lies, without value's dispatch.
-				if k := mt.tabString(d, i, pm); k >= 0 {
-					i = k
-					break
-				}
-			}
-			var err error
-			if e.sc != nil && i < len(d) && d[i] == '{' {
-				// An object on the way to pattern paths, without
-				// value's dispatch.
-				i, err = mt.validObject(d, i, depth+1, e.sc)
-			} else {
-				i, _, err = mt.value(d, i, depth, e.pm, e.sc, 0)
-			}
-			if err != nil {
-				return i, err
-			}
 		case uint(i) < uint(len(d)) && d[i] == '"':
 			// A plain ASCII string, the usual value of a member nobody
 			// matches, is skipped here by words, as stringStop would;
@@ -325,6 +320,30 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 		default:
 			var err error
 			if i, err = skipValue(d, i, depth); err != nil {
+				return i, err
+			}
+		}
+		goto after
+	entry: // the value of a member somebody matches, at d[i]
+		{
+			if pm := e.pm; pm != nil && pm.leafSlots != nil {
+				// The usual leaf of the usual rule (source, detail-type,
+				// a state): a plain string at a path of exact values,
+				// looked up where it lies, without value's dispatch.
+				if k := mt.tabString(d, i, pm); k >= 0 {
+					i = k
+					goto after
+				}
+			}
+			var err error
+			if e.sc != nil && i < len(d) && d[i] == '{' {
+				// An object on the way to pattern paths, without
+				// value's dispatch.
+				i, err = mt.validObject(d, i, depth+1, e.sc)
+			} else {
+				i, _, err = mt.value(d, i, depth, e.pm, e.sc, 0)
+			}
+			if err != nil {
 				return i, err
 			}
 		}
