@@ -181,7 +181,11 @@ func (mt *Matcher) validObject(d []byte, i, depth int, sc *scope) (int, error) {
 							goto entry
 						}
 					} else if w == ':'|'"'<<8 {
-						if q := asciiRunEndMem(d, k+2); q+3 <= len(d) && load16(d, q) == '"'|','<<8 && d[q+2] == '"' {
+						// '","' after the string as one compare of a word
+						// (callgrind Match validObject instr/event:
+						// cloudtrail-large 9028 -> 8910, mixed-10000
+						// 2451 -> 2424, escapes-unicode 1793 -> 1759).
+						if q := asciiRunEndMem(d, k+2); q+4 <= len(d) && load32(d, q)&0xFFFFFF == '"'|','<<8|'"'<<16 {
 							i = q + 2
 							goto member
 						} else if uint(q) < uint(len(d)) && d[q] == '"' {
