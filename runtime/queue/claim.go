@@ -30,20 +30,41 @@ type Stats struct {
 func (q *Queue) Stats() *Stats { return &q.stats }
 
 // claim takes the item at k; without claims every item is this process's.
-func (q *Queue) claim(ctx context.Context, k []byte) (store.Claim, bool) {
+// at is when the claim was asked for: the lease runs from no earlier.
+func (q *Queue) claim(ctx context.Context, k []byte) (c store.Claim, at time.Time, ok bool) {
 	if q.claims == nil {
-		return nil, true
+		return nil, time.Time{}, true
 	}
+	at = time.Now()
 	c, ok, err := q.claims.Claim(ctx, q.bucket, k)
 	if err != nil || !ok {
 		q.stats.Contended.Add(1)
-		return nil, false
+		return nil, time.Time{}, false
 	}
 	q.stats.Claimed.Add(1)
 	if c.TookOver() {
 		q.stats.TakenOver.Add(1)
 	}
-	return c, true
+	return c, at, true
+}
+
+// confirmClaim is called just before a claimed item's handler starts. A
+// scan claims items one by one and hands them out only when it ends, and
+// on a loaded machine a long scan can take most of a lease: an item whose
+// claim is a third of a lease old is renewed first, and left alone when
+// the renewal fails, since another process may have taken it over after
+// the lease lapsed and be working it now. It returns when the claim was
+// last known good.
+func (q *Queue) confirmClaim(ctx context.Context, c store.Claim, at time.Time) (time.Time, bool) {
+	if c == nil || time.Since(at) < q.claims.LeaseTTL()/3 {
+		return at, true
+	}
+	now := time.Now()
+	if err := c.Renew(ctx); err != nil {
+		q.stats.Lost.Add(1)
+		return at, false
+	}
+	return now, true
 }
 
 // pollEvery is how often a process on a shared store looks for work it was
@@ -53,9 +74,11 @@ func (q *Queue) pollEvery() time.Duration {
 	return min(max(p, 100*time.Millisecond), time.Second)
 }
 
-// keepClaim renews c every third of the lease until the returned func is
-// called.
-func (q *Queue) keepClaim(ctx context.Context, c store.Claim) (stop func()) {
+// keepClaim renews c a third of a lease after it was last good (at), and
+// every third of a lease after that, until the returned func is called. A
+// failed renewal is tried again after a tenth of a lease: the engine may
+// be electing a leader, and the lease has two thirds left.
+func (q *Queue) keepClaim(ctx context.Context, c store.Claim, at time.Time) (stop func()) {
 	if c == nil {
 		return func() {}
 	}
@@ -64,7 +87,8 @@ func (q *Queue) keepClaim(ctx context.Context, c store.Claim) (stop func()) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(q.claims.LeaseTTL() / 3)
+		ttl := q.claims.LeaseTTL()
+		t := time.NewTimer(time.Until(at.Add(ttl / 3)))
 		defer t.Stop()
 		for {
 			select {
@@ -73,9 +97,14 @@ func (q *Queue) keepClaim(ctx context.Context, c store.Claim) (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+				now := time.Now()
 				if c.Renew(context.WithoutCancel(ctx)) != nil {
 					q.stats.Lost.Add(1)
+					t.Reset(ttl / 10)
+					continue
 				}
+				at = now
+				t.Reset(time.Until(at.Add(ttl / 3)))
 			}
 		}
 	}()

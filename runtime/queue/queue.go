@@ -216,13 +216,13 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 				return false
 			}
 			k = append([]byte(nil), k...)
-			c, ok := q.claim(ctx, k)
+			c, at, ok := q.claim(ctx, k)
 			if !ok {
 				// Another process works it, or finished it. An ordered
 				// queue takes nothing behind an item it cannot take.
 				return !q.ordered
 			}
-			due = append(due, storedItem{key: k, item: it, claim: c})
+			due = append(due, storedItem{key: k, item: it, claim: c, claimed: at})
 			return true
 		})
 		if err != nil && ctx.Err() == nil {
@@ -268,9 +268,10 @@ func (q *Queue) Run(ctx context.Context, workers int, h Handler) error {
 }
 
 type storedItem struct {
-	key   []byte
-	item  Item
-	claim store.Claim // nil without claims
+	key     []byte
+	item    Item
+	claim   store.Claim // nil without claims
+	claimed time.Time   // when claim was asked for
 }
 
 // handle runs one item and commits its outcome. If the commit fails the
@@ -282,7 +283,11 @@ func (q *Queue) handle(ctx context.Context, si storedItem, h Handler) {
 		q.done[si.item.ID] = q.scanGen
 		q.mu.Unlock()
 	}()
-	stopRenew := q.keepClaim(ctx, si.claim)
+	at, ok := q.confirmClaim(ctx, si.claim, si.claimed)
+	if !ok {
+		return // lost while the scan went on: another process has it now
+	}
+	stopRenew := q.keepClaim(ctx, si.claim, at)
 	out := h(ctx, si.item)
 	stopRenew()
 	var b store.Batch

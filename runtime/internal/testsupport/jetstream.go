@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -59,4 +60,16 @@ func stopJetStream() {
 	if js.dir != "" {
 		_ = os.RemoveAll(js.dir)
 	}
+}
+
+// JetStreamURL is the client URL of the binary's embedded server, started
+// on first use, for tests that open stores with their own settings (a
+// short claim lease, say).
+func JetStreamURL(t testing.TB) string {
+	t.Helper()
+	url, err := jetStreamURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
 }
