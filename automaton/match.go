@@ -59,6 +59,10 @@ type Matcher struct {
 
 	pred  []predState // by predicate id
 	cands []candidate // decideAll's list
+	// direct are the clauses stab handed straight to deciding, directArr
+	// set when their anchors may have a hit in an array (rangedirect.go).
+	direct    []candidate
+	directArr bool
 	// snapEpoch is the first epoch of the current snapshot: cached
 	// predicate records from before it are stale.
 	snapEpoch uint32
@@ -358,6 +362,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.valBuf = mt.valBuf[:0]
 	mt.paths = mt.paths[:0]
 	mt.nfired, mt.nall, mt.fhash = 0, 0, 0
+	mt.direct, mt.directArr = mt.direct[:0], false
 	mt.startFired()
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
@@ -375,6 +380,9 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.budget = searchBudget
 	if mt.nfired > 0 {
 		dst = mt.decideMemo(dst, input)
+	}
+	if len(mt.direct) > 0 {
+		dst = mt.decideDirect(dst)
 	}
 	for _, cl := range sub.always {
 		dst = mt.evaluate(dst, cl)

@@ -16,6 +16,9 @@ import (
 type rangeCond struct {
 	lo, hi uint64 // inclusive keys
 	pred   int32
+	// cl is the one clause pred anchors, where stab may hand it to
+	// deciding straight (rangedirect.go), else nil.
+	cl *clauseRec
 }
 
 // rangeKeys converts a compiler range to inclusive keys; ok is false for an
@@ -94,6 +97,7 @@ type rangeIndex struct {
 type rangeEntry struct {
 	key  uint64
 	pred int32
+	cl   *clauseRec // as rangeCond's
 }
 
 type rangeNode struct {
@@ -207,8 +211,8 @@ func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
 	ri.nodes = append(ri.nodes, rangeNode{center: center, from: int32(from), to: int32(from + len(here))})
 	for _, ci := range here { // here is sorted by lo
 		c := &ri.conds[ci]
-		ri.byLo = append(ri.byLo, rangeEntry{key: c.lo, pred: c.pred})
-		ri.byHi = append(ri.byHi, rangeEntry{key: c.hi, pred: c.pred})
+		ri.byLo = append(ri.byLo, rangeEntry{key: c.lo, pred: c.pred, cl: c.cl})
+		ri.byHi = append(ri.byHi, rangeEntry{key: c.hi, pred: c.pred, cl: c.cl})
 	}
 	slices.SortStableFunc(ri.byHi[from:], func(a, b rangeEntry) int { return cmp.Compare(b.key, a.key) })
 	left := ri.buildNode(set[:nl], scratch)
@@ -227,7 +231,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 			if li < 0 {
 				li = mt.leafNow(val)
 			}
-			mt.hit(c.pred, li)
+			mt.hitRange(c.pred, c.cl, li)
 		}
 	}
 	if ri.nodes == nil {
@@ -237,33 +241,36 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 		n := &ri.nodes[at]
 		switch {
 		case key < n.center:
-			for _, e := range ri.byLo[n.from:n.to] {
+			for i := range ri.byLo[n.from:n.to] {
+				e := &ri.byLo[int(n.from)+i]
 				if e.key > key {
 					break
 				}
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hit(e.pred, li)
+				mt.hitRange(e.pred, e.cl, li)
 			}
 			at = n.left
 		case key > n.center:
-			for _, e := range ri.byHi[n.from:n.to] {
+			for i := range ri.byHi[n.from:n.to] {
+				e := &ri.byHi[int(n.from)+i]
 				if e.key < key {
 					break
 				}
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hit(e.pred, li)
+				mt.hitRange(e.pred, e.cl, li)
 			}
 			at = n.right
 		default:
-			for _, e := range ri.byLo[n.from:n.to] {
+			for i := range ri.byLo[n.from:n.to] {
+				e := &ri.byLo[int(n.from)+i]
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hit(e.pred, li)
+				mt.hitRange(e.pred, e.cl, li)
 			}
 			return
 		}

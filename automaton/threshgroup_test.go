@@ -76,31 +76,7 @@ func TestThreshGroups(t *testing.T) {
 	}
 	check := func(stage string) {
 		t.Helper()
-		for _, onePass := range []int{0, 1 << 30} {
-			decideInOnePass = onePass
-			mt := m.NewMatcher()
-			var dst []ID
-			for _, e := range events {
-				ev := `{"id":"1","account":"1","time":"t","region":"r","detail-type":"d",` + e[1:]
-				for _, trusted := range []bool{false, true} {
-					if trusted && strings.Contains(ev, `"n":40,"n"`) {
-						continue // duplicate keys: outside the trusted contract
-					}
-					var err error
-					if trusted {
-						dst, err = mt.MatchTrusted(dst[:0], []byte(ev))
-					} else {
-						dst, err = mt.Match(dst[:0], []byte(ev))
-					}
-					if err != nil {
-						t.Fatal(err)
-					}
-					if _, err := agreeLive(live, dst, []byte(ev)); err != nil {
-						t.Errorf("%s, one pass %v, trusted %v: %v", stage, onePass != 0, trusted, err)
-					}
-				}
-			}
-		}
+		checkEvents(t, m, live, events, stage)
 	}
 	groups := func() (n, members int) {
 		for _, pw := range m.preds {
@@ -150,4 +126,35 @@ func TestThreshGroups(t *testing.T) {
 		t.Errorf("%d groups, %d clauses left", n, len(m.clauses))
 	}
 	check("empty")
+}
+
+// checkEvents matches events, given the envelope, on both paths and both
+// ways of deciding, and holds the answers to Explain over live.
+func checkEvents(t *testing.T, m *Machine, live map[ID]*compiler.Pattern, events []string, stage string) {
+	t.Helper()
+	for _, onePass := range []int{0, 1 << 30} {
+		decideInOnePass = onePass
+		mt := m.NewMatcher()
+		var dst []ID
+		for _, e := range events {
+			ev := `{"id":"1","account":"1","time":"t","region":"r","detail-type":"d",` + e[1:]
+			for _, trusted := range []bool{false, true} {
+				if trusted && strings.Contains(ev, `"n":40,"n"`) {
+					continue // duplicate keys: outside the trusted contract
+				}
+				var err error
+				if trusted {
+					dst, err = mt.MatchTrusted(dst[:0], []byte(ev))
+				} else {
+					dst, err = mt.Match(dst[:0], []byte(ev))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := agreeLive(live, dst, []byte(ev)); err != nil {
+					t.Errorf("%s, one pass %v, trusted %v: %v", stage, onePass != 0, trusted, err)
+				}
+			}
+		}
+	}
 }

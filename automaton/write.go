@@ -58,6 +58,9 @@ type writeScratch struct {
 	// regroupPreds are predicates whose threshold groups this write took
 	// apart (regroupAll).
 	regroupPreds []*predW
+	// redirects are path matchers whose ranges keep clauses that this
+	// write may have changed (rangedirect.go).
+	redirects []*pathMatcher
 }
 
 func (m *Machine) begin() *tx {
@@ -384,6 +387,9 @@ func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
 	if cl == nil {
 		groupAnchors(out) // the runs about the removed entry
 	}
+	if len(out) > 0 {
+		t.redirectRanges(cw.anchor)
+	}
 	if t.ownPred(cw.anchor).anchors = out; len(out) == 0 && cw.anchor.rec.lazy() {
 		pm := t.path(cw.input, cw.anchor.path) // commit takes it off the eager list
 		if len(cw.anchor.rec.lz.ranges) > 0 {
@@ -547,7 +553,9 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 		}
 		for i, pw := range t.fpreds {
 			if pw != nil && !slices.Contains(t.fpreds[:i], pw) {
-				pw.uses++
+				if pw.uses++; len(pw.rec.anchors) > 0 {
+					t.redirectRanges(pw)
+				}
 			}
 		}
 		if a := m.chooseAnchor(cr.fieldList(), t.fpreds); a >= 0 {
@@ -568,9 +576,12 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
 				if len(pr.anchors) == 1 {
 					// Its first clause: its ranges must now start evaluations.
+					direct := directOf(cw.anchor)
 					for _, r := range pr.lz.ranges {
-						pm.ranges = pm.ranges.with(rangeCond{lo: r.lo, hi: r.hi, pred: pr.id})
+						pm.ranges = pm.ranges.with(rangeCond{lo: r.lo, hi: r.hi, pred: pr.id, cl: direct})
 					}
+				} else {
+					t.redirectRanges(cw.anchor)
 				}
 			}
 		} else {
@@ -966,6 +977,11 @@ func filterIDs(list []int32, id int32) []int32 {
 
 func (t *tx) commit() {
 	clear(t.fpreds) // keep no dropped predicate alive in the scratch
+	for _, pm := range t.redirects {
+		pm.ranges = pm.ranges.redirected(t.m)
+	}
+	clear(t.redirects)
+	t.redirects = t.redirects[:0]
 	for _, pm := range t.dirty {
 		pm.ranges = pm.ranges.built()
 		pm.numKeys = pm.fwd.childOrNil(tagNumber) != nil

@@ -1,0 +1,88 @@
+package automaton
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// TestRangeDirect holds ranges handed straight to their clause
+// (rangedirect.go) to Explain through the writes that change what the
+// range keeps beside it: the clause copied (a second pattern), a second
+// clause on the range, the range a field of another clause, deletes of
+// each; over numbers in and out of the ranges, in arrays, repeated.
+func TestRangeDirect(t *testing.T) {
+	defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
+	needIDsFrom = 0
+	m := New(Config{})
+	live := map[ID]*compiler.Pattern{}
+	rng := func(i int) string {
+		return fmt.Sprintf(`{"numeric":[">=",%d,"<",%d]}`, 10*i, 10*i+15)
+	}
+	add := func(id ID, src string) {
+		live[id] = addPattern(t, m, id, src)
+	}
+	for i := range 40 {
+		add(ID(fmt.Sprint("r", i)), fmt.Sprintf(`{"source":[{"prefix":"s"}],"region":[{"anything-but":["x"]}],"detail":{"n":[%s]}}`, rng(i)))
+	}
+	add("lone", `{"detail":{"n":[{"numeric":[">=",200,"<",210]}]}}`)
+	direct := func() int {
+		n := 0
+		for _, pm := range m.snap.Load().sub[inputEvent].index {
+			if pm.pm == nil {
+				continue
+			}
+			for _, c := range pm.pm.ranges.conds {
+				if c.cl != nil {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	if direct() < 8 {
+		t.Fatalf("%d ranges keep their clause, want 8 at least", direct())
+	}
+	// Three rules anchored on their ranges, for the writes below.
+	var on []int
+	for i := range 40 {
+		if cw := m.patterns[ID(fmt.Sprint("r", i))].clauses[0]; cw.anchor.path == "detail.n" && len(on) < 3 {
+			on = append(on, i)
+		}
+	}
+	if len(on) < 3 {
+		t.Fatalf("%d rules anchored on their ranges, want 3", len(on))
+	}
+	r := func(k int) ID { return ID(fmt.Sprint("r", on[k])) }
+	events := []string{
+		`{"source":"s","detail":{"n":12}}`,
+		`{"source":"s","detail":{"n":22}}`,
+		`{"source":"s","detail":{"n":205}}`,
+		`{"source":"t","detail":{"n":22}}`,
+		`{"source":"s","detail":{"n":[5,22]}}`,
+		`{"source":"s","detail":[{"n":22},{"n":33}]}`,
+		`{"source":"s","detail":{"n":40,"n":22}}`,
+		`{"source":"s","detail":{"n":"22"}}`,
+		`{"source":"s","detail":{"m":22}}`,
+	}
+	checkEvents(t, m, live, events, "loaded")
+	// The same rule again: the clause is copied with two patterns.
+	add("r1b", `{"source":[{"prefix":"s"}],"region":[{"anything-but":["x"]}],"detail":{"n":[`+rng(on[0])+`]}}`)
+	checkEvents(t, m, live, events, "same rule")
+	// Another clause on the range, and the range a field of a clause
+	// anchored elsewhere.
+	add("r2b", `{"source":["s"],"detail":{"n":[`+rng(on[1])+`]}}`)
+	add("r3b", `{"source":["s"],"detail":{"k":["v"],"n":[`+rng(on[2])+`]}}`)
+	for _, k := range on {
+		events = append(events, fmt.Sprintf(`{"source":"s","detail":{"n":%d,"k":"v"}}`, 10*k+2), fmt.Sprintf(`{"source":"s","detail":{"n":[%d,1],"k":["v"]}}`, 10*k+2))
+	}
+	checkEvents(t, m, live, events, "shared")
+	for _, id := range []ID{r(0), r(1), "r3b", "r1b", "r2b", "lone"} {
+		m.Delete(id)
+		delete(live, id)
+		checkEvents(t, m, live, events, "deleted "+string(id))
+	}
+	add(r(0), `{"source":[{"prefix":"s"}],"region":[{"anything-but":["x"]}],"detail":{"n":[`+rng(on[0])+`]}}`)
+	checkEvents(t, m, live, events, "added again")
+}
