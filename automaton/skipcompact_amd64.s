@@ -36,25 +36,38 @@
 	ANDQ R12, CX
 
 // STRINGSTOP finds the first stop of a string (its closing quote, or
-// what makes skipCompact give up) from DI, the byte after its quote, for
-// a string value and for a member name alike; the labels are the
-// caller's, so that each keeps its own way on (found). From the mask of
-// the block at hand or of the next one; past the last whole block, the
-// block that ends the input (scan shifts out its bytes before DI), unless
-// it is the one at hand; byte by byte in an input shorter than a block.
-#define STRINGSTOP(scan, next, refill, last, tail, found) \
+// what makes skipCompact give up) after its quote at AX, for a string
+// value and for a member name alike, into DI; the labels are the
+// caller's, so that each keeps its own way on (found). R11 holds the
+// stops of the block at R10 not yet passed: every stop before a string's
+// quote is the close of an earlier string (any other byte that is a stop
+// outside a string makes the kernel give up where it reads it), so the
+// quote is R11's lowest stop, and the close the next one. Taking them off
+// R11 (BLSR) puts the next string's close at a TZCNT of R11, which waits
+// on no position: the shift of the mask by the string's offset, which
+// did, made every string wait on the one before (perf: the kernel's hot
+// spots were the block loads and the compare of each name's '":').
+// A quote past the block at hand takes a block from the byte after it;
+// past the last whole block, the block that ends the input (its stops
+// before DI cleared), unless it is the one at hand; byte by byte in an
+// input shorter than a block.
+#define STRINGSTOP(scan, next, refill, take, last, tail, found, scanfrom) \
 scan: \
-	MOVQ DI, CX \
-	SUBQ R10, CX \
-	CMPQ CX, $64 \
-	JAE  refill \
-	MOVQ R11, R12 \
-	SHRQ CL, R12 \
-	TESTQ R12, R12 \
-	JZ   next \
-	BSFQ R12, R12 \
-	ADDQ R12, DI \
+	TZCNTQ R11, R12 \
+	JCS  scanfrom \
+	ADDQ R10, R12 \
+	CMPQ R12, AX \
+	JNE  bail \
+	BLSRQ R11, R11 \
+take: \
+	TZCNTQ R11, DI \
+	JCS  next \
+	BLSRQ R11, R11 \
+	ADDQ R10, DI \
 	JMP  found \
+scanfrom: \
+	LEAQ 1(AX), DI \
+	JMP  refill \
 next: \
 	LEAQ 64(R10), DI \
 refill: \
@@ -62,19 +75,22 @@ refill: \
 	CMPQ CX, DX \
 	JGT  last \
 	STOPS(DI) \
-	TESTQ R11, R11 \
-	JZ   next \
-	BSFQ R11, CX \
-	ADDQ CX, DI \
-	JMP  found \
+	JMP  take \
 last: \
 	LEAQ -64(DX), R12 \
 	CMPQ R12, R10 \
 	JEQ  bail \
 	TESTQ R12, R12 \
 	JLT  tail \
+	CMPQ DI, DX \
+	JAE  bail \
 	STOPS(R12) \
-	JMP  scan \
+	MOVQ DI, CX \
+	SUBQ R10, CX \
+	MOVQ $-1, R12 \
+	SHLQ CL, R12 \
+	ANDQ R12, R11 \
+	JMP  take \
 tail: \
 	CMPQ DI, DX \
 	JAE  bail \
@@ -145,9 +161,7 @@ vstring:
 	// A string value's first stop, from the mask of the block at hand
 	// or of the next one; near the end, byte by byte. A plain string
 	// stops at its closing quote.
-	LEAQ 1(AX), DI
-
-	STRINGSTOP(vscan, vnext, vrefill, vlast, vtail, vfound)
+	STRINGSTOP(vscan, vnext, vrefill, vtake, vlast, vtail, vfound, vfrom)
 
 vfound:
 	CMPB (SI)(DI*1), $0x22
@@ -364,9 +378,7 @@ name:
 
 nameq:
 	// d[AX] is the name's quote.
-	LEAQ 1(AX), DI
-
-	STRINGSTOP(nscan, nnext, nrefill, nlast, ntail, nfound)
+	STRINGSTOP(nscan, nnext, nrefill, ntake, nlast, ntail, nfound, nfrom)
 
 nfound:
 	// The name's quote, the colon and the value's first byte, which
