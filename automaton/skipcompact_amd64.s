@@ -12,6 +12,17 @@
 	VPMOVMSKB Y2, R11; VPMOVMSKB Y5, CX; SHLQ $32, CX; ORQ CX, R11; \
 	MOVQ at, R10
 
+// NEXTSTOPS sets R14 to the stops of the 64 bytes after the block at
+// R10 (at DX-64 where those pass the end: R14 is then used by no one, as
+// its users test that R10+128 <= DX), with CX and R12 as scratch.
+#define NEXTSTOPS \
+	LEAQ 64(R10), CX; LEAQ -64(DX), R12; CMPQ CX, R12; CMOVQGT R12, CX; \
+	VMOVDQU 0(SI)(CX*1), Y0; VMOVDQU 32(SI)(CX*1), Y1; \
+	VPCMPEQB Y13, Y0, Y2; VPCMPEQB Y14, Y0, Y3; VPCMPGTB Y0, Y15, Y4; \
+	VPCMPEQB Y13, Y1, Y5; VPCMPEQB Y14, Y1, Y6; VPCMPGTB Y1, Y15, Y7; \
+	VPOR Y2, Y3, Y2; VPOR Y5, Y6, Y5; VPOR Y2, Y4, Y2; VPOR Y5, Y7, Y5; \
+	VPMOVMSKB Y2, R14; VPMOVMSKB Y5, R12; SHLQ $32, R12; ORQ R12, R14
+
 // CLOSELEVEL takes the bracket at AX that closes the container open at
 // level BX: one level up, R9 becomes whether the container open there is
 // an object (bit BX of R8); CX is scratch.
@@ -51,7 +62,7 @@
 // past the last whole block, the block that ends the input (its stops
 // before DI cleared), unless it is the one at hand; byte by byte in an
 // input shorter than a block.
-#define STRINGSTOP(scan, next, refill, take, last, tail, found, scanfrom) \
+#define STRINGSTOP(scan, next, refill, take, last, tail, found, scanfrom, fresh, nextlast) \
 scan: \
 	TZCNTQ R11, R12 \
 	JCS  scanfrom \
@@ -66,15 +77,34 @@ take: \
 	ADDQ R10, DI \
 	JMP  found \
 scanfrom: \
+	LEAQ 128(R10), CX \
+	CMPQ CX, DX \
+	JGT  fresh \
+	CMPQ AX, CX \
+	JAE  fresh \
+	ADDQ $64, R10 \
+	MOVQ R14, R11 \
+	NEXTSTOPS \
+	JMP  scan \
+fresh: \
 	LEAQ 1(AX), DI \
 	JMP  refill \
 next: \
+	LEAQ 128(R10), CX \
+	CMPQ CX, DX \
+	JGT  nextlast \
+	ADDQ $64, R10 \
+	MOVQ R14, R11 \
+	NEXTSTOPS \
+	JMP  take \
+nextlast: \
 	LEAQ 64(R10), DI \
 refill: \
 	LEAQ 64(DI), CX \
 	CMPQ CX, DX \
 	JGT  last \
 	STOPS(DI) \
+	NEXTSTOPS \
 	JMP  take \
 last: \
 	LEAQ -64(DX), R12 \
@@ -125,7 +155,7 @@ TEXT ·skipCompactAVX2(SB), NOSPLIT, $0-48
 	XORQ BX, BX
 	XORQ R8, R8
 	XORQ R9, R9
-	MOVQ $-64, R10
+	MOVQ $-128, R10 // no block at hand, nor one after it (R14)
 	XORQ R11, R11
 	VMOVDQU ·stopBytes+0(SB), Y13
 	VMOVDQU ·stopBytes+32(SB), Y14
@@ -161,7 +191,7 @@ vstring:
 	// A string value's first stop, from the mask of the block at hand
 	// or of the next one; near the end, byte by byte. A plain string
 	// stops at its closing quote.
-	STRINGSTOP(vscan, vnext, vrefill, vtake, vlast, vtail, vfound, vfrom)
+	STRINGSTOP(vscan, vnext, vrefill, vtake, vlast, vtail, vfound, vfrom, vfresh, vnextlast)
 
 vfound:
 	CMPB (SI)(DI*1), $0x22
@@ -378,7 +408,7 @@ name:
 
 nameq:
 	// d[AX] is the name's quote.
-	STRINGSTOP(nscan, nnext, nrefill, ntake, nlast, ntail, nfound, nfrom)
+	STRINGSTOP(nscan, nnext, nrefill, ntake, nlast, ntail, nfound, nfrom, nfresh, nnextlast)
 
 nfound:
 	// The name's quote, the colon and the value's first byte, which
