@@ -51,25 +51,23 @@
 // value and for a member name alike, into DI; the labels are the
 // caller's, so that each keeps its own way on (found). R11 holds the
 // stops of the block at R10 not yet passed: every stop before a string's
-// quote is the close of an earlier string (any other byte that is a stop
-// outside a string makes the kernel give up where it reads it), so the
-// quote is R11's lowest stop, and the close the next one. Taking them off
-// R11 (BLSR) puts the next string's close at a TZCNT of R11, which waits
-// on no position: the shift of the mask by the string's offset, which
-// did, made every string wait on the one before (perf: the kernel's hot
-// spots were the block loads and the compare of each name's '":').
-// A quote past the block at hand takes a block from the byte after it;
-// past the last whole block, the block that ends the input (its stops
-// before DI cleared), unless it is the one at hand; byte by byte in an
-// input shorter than a block.
+// quote is the close of an earlier string, taken off R11 when it was
+// found (the kernel reads every byte outside strings, and gives up at
+// any that is a stop), so the quote is R11's lowest stop where it lies
+// in the block, and R11 is empty where it lies past it; the close is the
+// next stop. Taking them off R11 (BLSR) puts the next string's close at
+// a TZCNT of R11, which waits on no position: the shift of the mask by
+// the string's offset, which did, made every string wait on the one
+// before (perf: the kernel's hot spots were the block loads and the
+// compare of each name's '":'). A quote or a close in the block after
+// the one at hand takes that block's stops from R14; a quote further on
+// takes a block from the byte after it; past the last whole block, the
+// block that ends the input (its stops before DI cleared), unless it is
+// the one at hand; byte by byte in an input shorter than a block.
 #define STRINGSTOP(scan, next, refill, take, last, tail, found, scanfrom, fresh, nextlast) \
 scan: \
-	TZCNTQ R11, R12 \
-	JCS  scanfrom \
-	ADDQ R10, R12 \
-	CMPQ R12, AX \
-	JNE  bail \
 	BLSRQ R11, R11 \
+	JCS  scanfrom \
 take: \
 	TZCNTQ R11, DI \
 	JCS  next \
