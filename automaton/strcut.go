@@ -47,6 +47,9 @@ func (pm *pathMatcher) setStringCuts(vals int32) {
 	switch {
 	case pm.rev == nil && pm.str != nil:
 		pm.strHead = cutOf(pm.str)
+		if pm.strHead != 0 && pm.strTab == nil {
+			pm.affixTab = buildPfxTab(pm.str)
+		}
 	case pm.rev != nil && pm.str == nil:
 		if r := pm.rev.child(tagString); r != nil {
 			pm.strTail = cutOf(r)

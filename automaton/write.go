@@ -963,7 +963,7 @@ func (t *tx) commit() {
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
 		pm.str = pm.fwd.childOrNil(tagString)
 		pm.revStr = pm.rev.childOrNil(tagString)
-		pm.sufTab, pm.sufLen = buildSufTab(pm.revStr, t.keyBuf)
+		pm.affixTab, pm.sufLen = buildSufTab(pm.revStr, t.keyBuf)
 		pm.foldStr, pm.revFoldStr = pm.fold.childOrNil(tagString), pm.revFold.childOrNil(tagString)
 		pm.infixStr, pm.infixFirst = infixStart(pm.infix)
 		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0
