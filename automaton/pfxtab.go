@@ -1,6 +1,7 @@
 package automaton
 
 import (
+	"slices"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -42,7 +43,7 @@ const pfxShareMax = 4
 
 // buildPfxTab returns the prefix table of the forward string branch str;
 // nil where the walk reads the branch.
-func buildPfxTab(str *node) *strTab {
+func buildPfxTab(str *node, old *strTab) *strTab {
 	if str == nil {
 		return nil
 	}
@@ -50,6 +51,13 @@ func buildPfxTab(str *node) *strTab {
 	free := true
 	if !collectPrefixes(str, nil, &ks, strTabMax, false, &free) || len(ks) == 0 {
 		return nil
+	}
+	if sameKeys(old, ks) {
+		// The usual write to such a path adds a pattern with a prefix
+		// it has (a rule per city, ten cities): the tables stand, and
+		// the write is spared building them (an Add and a Delete of a
+		// prefix the path had not: 10 -> 40 us with the build).
+		return old
 	}
 	t := placePrefixes(ks)
 	if t == nil || !free {
@@ -77,6 +85,28 @@ func buildPfxTab(str *node) *strTab {
 	}
 	t.esc = placePrefixes(forms)
 	return t
+}
+
+// sameKeys tells whether table t holds exactly the keys ks, with the
+// same predicates.
+func sameKeys(t *strTab, ks []strSlot) bool {
+	if t == nil || t.count != len(ks) || t.headLen == 0 {
+		return false
+	}
+	for i := range ks {
+		k := &ks[i]
+		found := false
+		for j := range t.slots {
+			if s := &t.slots[j]; s.hash != 0 && s.keyString() == k.keyString() {
+				found = s.one == k.one && s.plain == k.plain && slices.Equal(s.preds(), k.preds())
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // needsQuote tells whether key holds a quote or a backslash, which raw

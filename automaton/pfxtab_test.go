@@ -38,6 +38,54 @@ func TestPrefixTables(t *testing.T) {
 	if pm := pathOf(t, m, "r"); pm.affixTab != nil {
 		t.Errorf("r: table %v, want none (shorter than 8 bytes)", pm.affixTab)
 	}
+	// A write that leaves the prefixes and their predicates as they were
+	// keeps the tables; one that changes them has them built anew.
+	add := func(id ID, src string) {
+		t.Helper()
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Add(id, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := pathOf(t, m, "p").affixTab
+	add("same", `{"p":[{"prefix":"Deliver to Zürich"}]}`)
+	if pathOf(t, m, "p").affixTab != old {
+		t.Errorf("p: table rebuilt for a prefix it had")
+	}
+	add("two", `{"p":[{"prefix":"Deliver to Zürich"},{"prefix":"Deliver to Москва"}]}`)
+	if pathOf(t, m, "p").affixTab == old {
+		t.Errorf("p: table kept where a key has a new predicate")
+	}
+	mt := m.NewMatcher()
+	for _, c := range []struct {
+		event string
+		want  []ID
+	}{
+		{`{"p":"Deliver to Z\u00fcrich, ring"}`, []ID{"1", "same", "two"}},
+		{`{"p":"Deliver to \u041c\u043e\u0441\u043a\u0432\u0430"}`, []ID{"2", "two"}},
+	} {
+		for _, trusted := range []bool{false, true} {
+			var got []ID
+			if trusted {
+				got, _ = mt.MatchTrusted(nil, []byte(c.event))
+			} else {
+				got, _ = mt.Match(nil, []byte(c.event))
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s (trusted %v): %v, want %v", c.event, trusted, got, c.want)
+			}
+		}
+	}
+	if !m.Delete("two") {
+		t.Fatal("two not deleted")
+	}
+	if got, _ := mt.MatchTrusted(nil, []byte(`{"p":"Deliver to \u041c\u043e\u0441\u043a\u0432\u0430!"}`)); !slices.Equal(got, []ID{"2"}) {
+		t.Errorf("after the delete: %v, want [2]", got)
+	}
 }
 
 // writtenForms returns s written as JSON string bodies in several ways:

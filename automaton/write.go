@@ -963,6 +963,7 @@ func (t *tx) commit() {
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
 		pm.str = pm.fwd.childOrNil(tagString)
 		pm.revStr = pm.rev.childOrNil(tagString)
+		prevAffix := pm.affixTab
 		pm.affixTab, pm.sufLen = buildSufTab(pm.revStr, t.keyBuf)
 		pm.foldStr, pm.revFoldStr = pm.fold.childOrNil(tagString), pm.revFold.childOrNil(tagString)
 		pm.infixStr, pm.infixFirst = infixStart(pm.infix)
@@ -986,7 +987,7 @@ func (t *tx) commit() {
 		if t := pm.strTab; t != nil && len(t.slots) > 0 && len(t.slots) <= 1<<16 && !pm.strMore && !pm.recordAll {
 			pm.leafSlots, pm.leafShift, pm.leafProbe, pm.leafMask = &t.slots[0], t.shift, t.probe, uint16(len(t.slots)-1)
 		}
-		pm.setStringCuts(t.m.pathVals[pm.idx])
+		pm.setStringCuts(t.m.pathVals[pm.idx], prevAffix)
 	}
 	for i, changed := range t.reindex {
 		if changed {
