@@ -377,6 +377,7 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 		tx.addPattern(ids[i], p)
 	}
 	tx.packPats()
+	tx.regroupAll(len(ps) > 64)
 	if len(ps) > 64 {
 		tx.packAnchors()
 	}
@@ -432,6 +433,7 @@ func (m *Machine) Delete(id ID) bool {
 	}
 	tx := m.begin()
 	tx.deletePattern(rec)
+	tx.regroupAll(false)
 	tx.commit()
 	return true
 }

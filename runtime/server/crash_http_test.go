@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,7 +61,10 @@ func loadChild(mode, dir string) {
 	if err != nil {
 		childFail(err)
 	}
-	cfg := Config{Listen: "127.0.0.1:0", DataDir: filepath.Join(dir, "data"), Resources: file.Resources}
+	cfg := Config{Listen: "127.0.0.1:0", DataDir: filepath.Join(dir, "data"), Resources: file.Resources,
+		// A 500 a test sees is explained by the child's log in the test's
+		// output (the default logger discards).
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
 	if url, ok := strings.CutPrefix(mode, "js="); ok {
 		cfg.NATSURL = url
 	}

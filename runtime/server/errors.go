@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -41,6 +42,12 @@ func apiErrorOf(err error) (*apiError, bool) {
 		// The JetStream cluster has no quorum (or the connection is moving
 		// to another node): nothing was acknowledged; SDKs retry 503s.
 		return &apiError{Code: "ServiceUnavailable", Message: "The store is unavailable (no JetStream quorum); retry.", HTTPStatus: http.StatusServiceUnavailable}, false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The request's own deadline passed while it waited (a FIFO
+		// topic's publish lock held by a killed instance until its lease
+		// lapses, say): nothing was acknowledged, and a retry may succeed.
+		return &apiError{Code: "ServiceUnavailable", Message: "The request did not complete in time; retry.", HTTPStatus: http.StatusServiceUnavailable}, false
 	}
 	return &apiError{Code: "InternalFailure", Message: "The request processing has failed because of an unknown error, exception or failure.", HTTPStatus: http.StatusInternalServerError}, false
 }

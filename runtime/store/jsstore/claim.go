@@ -97,11 +97,11 @@ func (s *Store) Claim(ctx context.Context, bucket string, key []byte) (store.Cla
 			return nil, false, nil
 		}
 		if err != nil {
-			return nil, false, err
+			return nil, false, unavailable(err)
 		}
 		return &claim{s: s, kv: kv, key: k, rev: rev}, true, nil
 	case err != nil:
-		return nil, false, err
+		return nil, false, unavailable(err)
 	}
 	finished, owner, expiry, ok := parseClaim(e.Value())
 	if ok && (finished || (owner != s.owner && time.Now().Before(expiry))) {
@@ -112,7 +112,7 @@ func (s *Store) Claim(ctx context.Context, bucket string, key []byte) (store.Cla
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, unavailable(err)
 	}
 	return &claim{s: s, kv: kv, key: k, rev: rev, tookOver: owner != s.owner}, true, nil
 }
@@ -144,7 +144,7 @@ func (c *claim) Renew(ctx context.Context) error {
 	defer cancel()
 	rev, err := c.kv.Update(ctx, c.key, c.s.claimValue(), c.rev)
 	if err != nil {
-		return fmt.Errorf("jsstore: claim lost: %w", err)
+		return fmt.Errorf("jsstore: claim lost: %w", unavailable(err))
 	}
 	c.rev = rev
 	return nil
@@ -157,11 +157,11 @@ func (c *claim) Finish(ctx context.Context) error {
 	if err == nil {
 		c.rev = rev
 	}
-	return err
+	return unavailable(err)
 }
 
 func (c *claim) Release(ctx context.Context) error {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
-	return c.kv.Delete(ctx, c.key, jetstream.LastRevision(c.rev))
+	return unavailable(c.kv.Delete(ctx, c.key, jetstream.LastRevision(c.rev)))
 }
