@@ -2,6 +2,8 @@
 
 package automaton
 
+import "golang.org/x/sys/cpu"
+
 // skipCompactAVX2 is skipCompact's kernel (skipcompact_amd64.s): the end
 // of the container at d[i] (depth levels down), or -1 where it leaves
 // the container to skipContainer. The processor has AVX2 (stopsAVX2).
@@ -21,5 +23,5 @@ func skipCompact(d []byte, i, depth int) int {
 }
 
 // skipCompactOn is whether skipCompact runs its kernel (the processor
-// has AVX2).
-var skipCompactOn = stopsAVX2
+// has AVX2, and BMI1 for the kernel's TZCNT and BLSR).
+var skipCompactOn = stopsAVX2 && cpu.X86.HasBMI1

@@ -12,6 +12,17 @@
 	VPMOVMSKB Y2, R11; VPMOVMSKB Y5, CX; SHLQ $32, CX; ORQ CX, R11; \
 	MOVQ at, R10
 
+// NEXTSTOPS sets R14 to the stops of the 64 bytes after the block at
+// R10 (at DX-64 where those pass the end: R14 is then used by no one, as
+// its users test that R10+128 <= DX), with CX and R12 as scratch.
+#define NEXTSTOPS \
+	LEAQ 64(R10), CX; LEAQ -64(DX), R12; CMPQ CX, R12; CMOVQGT R12, CX; \
+	VMOVDQU 0(SI)(CX*1), Y0; VMOVDQU 32(SI)(CX*1), Y1; \
+	VPCMPEQB Y13, Y0, Y2; VPCMPEQB Y14, Y0, Y3; VPCMPGTB Y0, Y15, Y4; \
+	VPCMPEQB Y13, Y1, Y5; VPCMPEQB Y14, Y1, Y6; VPCMPGTB Y1, Y15, Y7; \
+	VPOR Y2, Y3, Y2; VPOR Y5, Y6, Y5; VPOR Y2, Y4, Y2; VPOR Y5, Y7, Y5; \
+	VPMOVMSKB Y2, R14; VPMOVMSKB Y5, R12; SHLQ $32, R12; ORQ R12, R14
+
 // CLOSELEVEL takes the bracket at AX that closes the container open at
 // level BX: one level up, R9 becomes whether the container open there is
 // an object (bit BX of R8); CX is scratch.
@@ -36,45 +47,78 @@
 	ANDQ R12, CX
 
 // STRINGSTOP finds the first stop of a string (its closing quote, or
-// what makes skipCompact give up) from DI, the byte after its quote, for
-// a string value and for a member name alike; the labels are the
-// caller's, so that each keeps its own way on (found). From the mask of
-// the block at hand or of the next one; past the last whole block, the
-// block that ends the input (scan shifts out its bytes before DI), unless
-// it is the one at hand; byte by byte in an input shorter than a block.
-#define STRINGSTOP(scan, next, refill, last, tail, found) \
+// what makes skipCompact give up) after its quote at AX, for a string
+// value and for a member name alike, into DI; the labels are the
+// caller's, so that each keeps its own way on (found). R11 holds the
+// stops of the block at R10 not yet passed: every stop before a string's
+// quote is the close of an earlier string, taken off R11 when it was
+// found (the kernel reads every byte outside strings, and gives up at
+// any that is a stop), so the quote is R11's lowest stop where it lies
+// in the block, and R11 is empty where it lies past it; the close is the
+// next stop. Taking them off R11 (BLSR) puts the next string's close at
+// a TZCNT of R11, which waits on no position: the shift of the mask by
+// the string's offset, which did, made every string wait on the one
+// before (perf: the kernel's hot spots were the block loads and the
+// compare of each name's '":'). A quote or a close in the block after
+// the one at hand takes that block's stops from R14; a quote further on
+// takes a block from the byte after it; past the last whole block, the
+// block that ends the input (its stops before DI cleared), unless it is
+// the one at hand; byte by byte in an input shorter than a block.
+#define STRINGSTOP(scan, next, refill, take, last, tail, found, scanfrom, fresh, nextlast) \
 scan: \
-	MOVQ DI, CX \
-	SUBQ R10, CX \
-	CMPQ CX, $64 \
-	JAE  refill \
-	MOVQ R11, R12 \
-	SHRQ CL, R12 \
-	TESTQ R12, R12 \
-	JZ   next \
-	BSFQ R12, R12 \
-	ADDQ R12, DI \
+	BLSRQ R11, R11 \
+	JCS  scanfrom \
+take: \
+	TZCNTQ R11, DI \
+	JCS  next \
+	BLSRQ R11, R11 \
+	ADDQ R10, DI \
 	JMP  found \
+scanfrom: \
+	LEAQ 128(R10), CX \
+	CMPQ CX, DX \
+	JGT  fresh \
+	CMPQ AX, CX \
+	JAE  fresh \
+	ADDQ $64, R10 \
+	MOVQ R14, R11 \
+	NEXTSTOPS \
+	JMP  scan \
+fresh: \
+	LEAQ 1(AX), DI \
+	JMP  refill \
 next: \
+	LEAQ 128(R10), CX \
+	CMPQ CX, DX \
+	JGT  nextlast \
+	ADDQ $64, R10 \
+	MOVQ R14, R11 \
+	NEXTSTOPS \
+	JMP  take \
+nextlast: \
 	LEAQ 64(R10), DI \
 refill: \
 	LEAQ 64(DI), CX \
 	CMPQ CX, DX \
 	JGT  last \
 	STOPS(DI) \
-	TESTQ R11, R11 \
-	JZ   next \
-	BSFQ R11, CX \
-	ADDQ CX, DI \
-	JMP  found \
+	NEXTSTOPS \
+	JMP  take \
 last: \
 	LEAQ -64(DX), R12 \
 	CMPQ R12, R10 \
 	JEQ  bail \
 	TESTQ R12, R12 \
 	JLT  tail \
+	CMPQ DI, DX \
+	JAE  bail \
 	STOPS(R12) \
-	JMP  scan \
+	MOVQ DI, CX \
+	SUBQ R10, CX \
+	MOVQ $-1, R12 \
+	SHLQ CL, R12 \
+	ANDQ R12, R11 \
+	JMP  take \
 tail: \
 	CMPQ DI, DX \
 	JAE  bail \
@@ -109,7 +153,7 @@ TEXT ·skipCompactAVX2(SB), NOSPLIT, $0-48
 	XORQ BX, BX
 	XORQ R8, R8
 	XORQ R9, R9
-	MOVQ $-64, R10
+	MOVQ $-128, R10 // no block at hand, nor one after it (R14)
 	XORQ R11, R11
 	VMOVDQU ·stopBytes+0(SB), Y13
 	VMOVDQU ·stopBytes+32(SB), Y14
@@ -145,9 +189,7 @@ vstring:
 	// A string value's first stop, from the mask of the block at hand
 	// or of the next one; near the end, byte by byte. A plain string
 	// stops at its closing quote.
-	LEAQ 1(AX), DI
-
-	STRINGSTOP(vscan, vnext, vrefill, vlast, vtail, vfound)
+	STRINGSTOP(vscan, vnext, vrefill, vtake, vlast, vtail, vfound, vfrom, vfresh, vnextlast)
 
 vfound:
 	CMPB (SI)(DI*1), $0x22
@@ -364,9 +406,7 @@ name:
 
 nameq:
 	// d[AX] is the name's quote.
-	LEAQ 1(AX), DI
-
-	STRINGSTOP(nscan, nnext, nrefill, nlast, ntail, nfound)
+	STRINGSTOP(nscan, nnext, nrefill, ntake, nlast, ntail, nfound, nfrom, nfresh, nnextlast)
 
 nfound:
 	// The name's quote, the colon and the value's first byte, which
