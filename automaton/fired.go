@@ -73,8 +73,8 @@ func (t *tx) encodeIDs() {
 
 // needIDs marks an anchorRef.need that names two predicates, not a mask
 // (needMask). Such a need holds the first predicate's id in bits 0-23,
-// the second's in bits 24-47, in bits 48-60 the entry's run, and in
-// bits 61-62 its clause's kind (needKind), so that the listing writes
+// the second's in bits 24-47, in bits 48-59 the entry's run, and in
+// bits 60-62 its clause's kind (needKind), so that the listing writes
 // each candidate's kind from its entry without loading its clause's
 // line (listanchors.go). The run: the
 // entries of a predicate's list are ordered by their first predicate,
@@ -87,15 +87,20 @@ const (
 	needIDs   = 1 << 63
 	needMax   = 1<<24 - 1 // the largest id a need names
 	needRun   = 48
-	needRunMx = 1<<13 - 1
-	needKind  = 61
+	needRunMx = 1<<12 - 1
+	needKind  = 60
 )
 
-// A clause's kind fits in the need's two bits (needKind).
-var _ [0]struct{} = [3 - decideAlone]struct{}{}
+// A clause's kind fits in the need's three bits (needKind).
+var _ [7 - decideThresh]struct{}
 
 // needKindOf returns the clause's kind a need of the needIDs form holds.
-func needKindOf(need uint64) decideKind { return decideKind(need >> needKind & 3) }
+func needKindOf(need uint64) decideKind { return decideKind(need >> needKind & 7) }
+
+// withKind returns need, of the needIDs form, holding kind.
+func withKind(need uint64, kind decideKind) uint64 {
+	return need&^(7<<needKind) | uint64(kind&7)<<needKind
+}
 
 // needFirst returns the first predicate a need of the needIDs form names.
 func needFirst(need uint64) uint64 { return need & needMax }
@@ -131,7 +136,7 @@ func anchorNeed(fs []fieldRec, kind decideKind, anchor int32, named bool) uint64
 		ids[n] = f.pred
 		n++
 	}
-	return needIDs | uint64(kind&3)<<needKind | uint64(ids[1])<<24 | uint64(ids[0])
+	return needIDs | uint64(kind&7)<<needKind | uint64(ids[1])<<24 | uint64(ids[0])
 }
 
 // addAnchor appends a, made by anchorNeed, to the anchors of pr, which

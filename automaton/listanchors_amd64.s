@@ -104,7 +104,7 @@ entry:
 	MOVQ    anchorRef_need(AX), R8
 	MOVQ    R8, R14
 	SHRQ    $const_needKind, R14
-	ANDL    $3, R14
+	ANDL    $7, R14
 	MOVB    R14, candidate_kind(DI)
 	MOVL    R8, R9
 	ANDL    $0xffffff, R9
@@ -171,7 +171,7 @@ runentry:
 	MOVQ    anchorRef_need(AX), R8
 	MOVQ    R8, R14
 	SHRQ    $const_needKind, R14
-	ANDL    $3, R14
+	ANDL    $7, R14
 	MOVB    R14, candidate_kind(DI)
 	SHRQ    $24, R8
 	ANDL    $0xffffff, R8
