@@ -563,7 +563,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				t.encodeIDs()
 				t.keepAll(cw)
 			}
-			addAnchor(pr, anchorRef{cl: cr, need: anchorNeed(cr.fieldList(), pr.id, m.needIDs)})
+			addAnchor(pr, anchorRef{cl: cr, need: anchorNeed(cr.fieldList(), cr.kind, pr.id, m.needIDs)})
 			if pr.lazy() {
 				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
 				if len(pr.anchors) == 1 {
