@@ -375,6 +375,7 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 		tx.addPattern(ids[i], p)
 	}
 	tx.packPats()
+	tx.regroupAll(len(ps) > 64)
 	if len(ps) > 64 {
 		tx.packAnchors()
 	}
@@ -430,6 +431,7 @@ func (m *Machine) Delete(id ID) bool {
 	}
 	tx := m.begin()
 	tx.deletePattern(rec)
+	tx.regroupAll(false)
 	tx.commit()
 	return true
 }

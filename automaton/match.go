@@ -1461,6 +1461,8 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 					}
 				case decideABFirst:
 					dst = mt.decideAB(dst, cl, &ab)
+				case decideThresh:
+					dst = mt.decideThresh(dst, cl, arr, false)
 				case decideOthers:
 					if cl.lazy != 0 || !cl.once || mt.arrHits {
 						dst = mt.decide(dst, cl, arr, false)
@@ -1511,6 +1513,8 @@ func (mt *Matcher) decideCand(dst []ID, cl *clauseRec, kind decideKind, arr bool
 		return mt.decide(dst, cl, arr, false)
 	case decideABFirst:
 		return mt.decideAB(dst, cl, ab)
+	case decideThresh:
+		return mt.decideThresh(dst, cl, arr, mt.marks)
 	}
 	return mt.evaluate(dst, cl)
 }

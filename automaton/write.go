@@ -55,6 +55,9 @@ type writeScratch struct {
 	scopes    []ownedScope   // scopes copied by updateScopes
 	strTouch  []strTouch     // exact string keys added in this write (strtab.go)
 	grown     []*clauseW     // clauses given another pattern in this write (packPats)
+	// regroupPreds are predicates whose threshold groups this write took
+	// apart (regroupAll).
+	regroupPreds []*predW
 }
 
 func (m *Machine) begin() *tx {
@@ -362,6 +365,12 @@ func (t *tx) replaceClause(cw *clauseW, old, cl *clauseRec) {
 		return
 	}
 	list := cw.anchor.rec.anchors
+	if l := ungroupAnchors(list); len(l) != len(list) || len(l) > 0 && &l[0] != &list[0] {
+		// The clause may be in a group (threshgroup.go): the list is
+		// regrouped at the write's end.
+		list = l
+		t.regroupPreds = append(t.regroupPreds, cw.anchor)
+	}
 	out := make([]anchorRef, 0, len(list))
 	for _, a := range list {
 		if a.cl == old {
