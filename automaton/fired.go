@@ -64,7 +64,7 @@ func (t *tx) encodeIDs() {
 		pr := t.ownPred(pw)
 		as := slices.Clone(pr.anchors)
 		for k := range as {
-			as[k].need = anchorNeed(as[k].cl.fieldList(), pr.id, true)
+			as[k].need = anchorNeed(as[k].cl.fieldList(), as[k].cl.kind, pr.id, true)
 		}
 		groupAnchors(as)
 		pr.anchors = as
@@ -73,7 +73,10 @@ func (t *tx) encodeIDs() {
 
 // needIDs marks an anchorRef.need that names two predicates, not a mask
 // (needMask). Such a need holds the first predicate's id in bits 0-23,
-// the second's in bits 24-47, and in bits 48-62 the entry's run: the
+// the second's in bits 24-47, in bits 48-59 the entry's run, and in
+// bits 60-62 its clause's kind (needKind), so that the listing writes
+// each candidate's kind from its entry without loading its clause's
+// line (listanchors.go). The run: the
 // entries of a predicate's list are ordered by their first predicate,
 // and the last of each run of entries with the same first predicate
 // counts the run (groupAnchors), so that listAnchors passes over a run
@@ -84,8 +87,20 @@ const (
 	needIDs   = 1 << 63
 	needMax   = 1<<24 - 1 // the largest id a need names
 	needRun   = 48
-	needRunMx = 1<<15 - 1
+	needRunMx = 1<<12 - 1
+	needKind  = 60
 )
+
+// A clause's kind fits in the need's three bits (needKind).
+var _ [7 - decideThresh]struct{}
+
+// needKindOf returns the clause's kind a need of the needIDs form holds.
+func needKindOf(need uint64) decideKind { return decideKind(need >> needKind & 7) }
+
+// withKind returns need, of the needIDs form, holding kind.
+func withKind(need uint64, kind decideKind) uint64 {
+	return need&^(7<<needKind) | uint64(kind&7)<<needKind
+}
 
 // needFirst returns the first predicate a need of the needIDs form names.
 func needFirst(need uint64) uint64 { return need & needMax }
@@ -104,7 +119,8 @@ func needRunOf(need uint64) int { return int(need >> needRun & needRunMx) }
 // for every event of the kind) are decided from the clause. A mask does
 // better while few predicates fire, as in a small machine: one test for
 // every field of the clause.
-func anchorNeed(fs []fieldRec, anchor int32, named bool) uint64 {
+// kind is the clause's (setDecide), which the needIDs form holds.
+func anchorNeed(fs []fieldRec, kind decideKind, anchor int32, named bool) uint64 {
 	if !named {
 		return needMask(fs)
 	}
@@ -120,7 +136,7 @@ func anchorNeed(fs []fieldRec, anchor int32, named bool) uint64 {
 		ids[n] = f.pred
 		n++
 	}
-	return needIDs | uint64(ids[1])<<24 | uint64(ids[0])
+	return needIDs | uint64(kind&7)<<needKind | uint64(ids[1])<<24 | uint64(ids[0])
 }
 
 // addAnchor appends a, made by anchorNeed, to the anchors of pr, which
@@ -167,7 +183,7 @@ func groupAnchors(as []anchorRef) {
 
 // withRun returns a with its run set to run.
 func withRun(a anchorRef, run int) anchorRef {
-	a.need = a.need&^(needRunMx<<needRun) | uint64(run)<<needRun
+	a.need = a.need&^(needRunMx<<needRun) | uint64(run&needRunMx)<<needRun
 	return a
 }
 

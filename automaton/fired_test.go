@@ -82,8 +82,18 @@ func TestGroupedAnchors(t *testing.T) {
 // machine whose entries test that way and only where another field
 // anchors the clause — too rare a shape for the random differential to
 // meet; the invariant shows at any predicate the stamp fires.
+//
+// It also checks that each anchor entry of the records loaded holds its
+// clause's kind (needKind), which the listing writes from the entry.
 func (mt *Matcher) checkFired() error {
 	for p := range mt.pred {
+		if ps := &mt.pred[p]; ps.rec != nil && ps.recEpoch >= mt.snapEpoch {
+			for _, a := range ps.rec.anchors {
+				if a.need&needIDs != 0 && needKindOf(a.need) != a.cl.kind {
+					return fmt.Errorf("predicate %d: an anchor entry holds kind %d, its clause %d", p, needKindOf(a.need), a.cl.kind)
+				}
+			}
+		}
 		if mt.pred[p].epoch != mt.epoch {
 			continue
 		}

@@ -6,7 +6,8 @@ import (
 )
 
 // listAnchors (listFrom: the kernel, or listAnchorsGo) writes the
-// clauses the fired predicates anchor at buf, each with its kind and
+// clauses the fired predicates anchor at buf, each with its kind (from
+// the entry's need, needKind), and
 // whether its anchor has a hit inside an array, and returns how many of
 // them have their need fired (fm, mark: the fired marks) and how many of
 // the fired predicates it has listed: it stops at one whose record is
@@ -65,7 +66,7 @@ func listRuns(buf []candidate, n int, anchors []anchorRef, arr bool, fm []uint8,
 			for j := k; j > lo; j-- {
 				a := &anchors[j]
 				c := &buf[n]
-				c.cl, c.arr = uintptr(unsafe.Pointer(a.cl)), arr
+				c.cl, c.kind, c.arr = uintptr(unsafe.Pointer(a.cl)), needKindOf(a.need), arr
 				if firedIn(fm, a.need>>24&needMax, mark) {
 					n++
 				}
@@ -107,18 +108,19 @@ func listAnchorsGo(buf []candidate, fired []int32, pred []predState, fm []uint8,
 		for k := len(anchors) - 1; k >= 0; k-- {
 			a := &anchors[k]
 			c := &buf[n]
-			c.cl, c.arr = uintptr(unsafe.Pointer(a.cl)), arr
+			c.cl, c.kind, c.arr = uintptr(unsafe.Pointer(a.cl)), needKindOf(a.need), arr
 			n += b2i(firedIn(fm, needFirst(a.need), mark)) & b2i(firedIn(fm, a.need>>24&needMax, mark))
 		}
 	}
-	setKinds(buf[:n])
 	return n, done
 }
 
-// setKinds sets each candidate's kind from its record: the first line of
-// each, loaded in a loop of its own that nothing waits on, so that the
-// loads overlap (deciding the clauses without it, each waited for its
-// line in turn: 2-3% slower).
+// setKinds sets each candidate's kind from its record, for entries that
+// hold masks, which have no room for it: listAnchors writes it from the
+// entry (needKind) instead, without waiting on the record's line. A
+// loop of its own that nothing waits on, so that the loads overlap
+// (deciding the clauses without it, each waited for its line in turn:
+// 2-3% slower).
 func setKinds(cands []candidate) {
 	for i := range cands {
 		cands[i].kind = cands[i].clause().kind

@@ -40,7 +40,8 @@ func listCase(data []byte) (buf []candidate, fired []int32, pred []predState, fm
 		}
 		as := make([]anchorRef, n)
 		for k := range as {
-			as[k] = anchorRef{cl: &clauseRec{nfields: int32(p*100 + k), kind: decideKind(next() % 4)}, need: needIDs | id()<<24 | id()}
+			kind := decideKind(next() % 5)
+			as[k] = anchorRef{cl: &clauseRec{nfields: int32(p*100 + k), kind: kind}, need: needIDs | uint64(kind)<<needKind | id()<<24 | id()}
 		}
 		groupAnchors(as)
 		if badRuns {

@@ -211,10 +211,12 @@ type pathMatcher struct {
 	// filter that finds where its literals may start (infix.go).
 	infixStr   *node
 	infixFirst *infixFilter
-	// sufTab, when set, finds the suffixes of revStr by hash, all of
+	// affixTab, when set, finds the suffixes of revStr by hash, all of
 	// length sufLen (suftab.go): a string leaf then needs no walk of
-	// revStr.
-	sufTab *strTab
+	// revStr. At a path with no reversed strings whose strings are cut
+	// to a head (strHead), it finds the prefixes of str (pfxtab.go)
+	// instead: one word for both keeps the record in its size class.
+	affixTab *strTab
 	// revStr, foldStr and revFoldStr are the reversed and folded tries'
 	// nodes for strings (as str is the forward trie's);
 	// foldWide counts the fold marks whose pattern text is not all ASCII

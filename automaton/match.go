@@ -425,6 +425,12 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 				}
 			}
 		} else if !pm.strMore {
+			if t := pm.affixTab; t != nil && mt.free {
+				// The prefixes by hash (pfxtab.go): here, with no
+				// reversed trie, the table is of prefixes.
+				mt.prefixes(t, val)
+				return
+			}
 			mt.walkFrom(pm.str, val, val)
 			return // the forward trie is all a string meets here
 		} else if pm.str != nil {
@@ -435,8 +441,8 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		if !pm.strMore {
 			return
 		}
-		if pm.sufTab != nil {
-			mt.suffix(pm.sufTab, int(pm.sufLen), val)
+		if pm.affixTab != nil {
+			mt.suffix(pm.affixTab, int(pm.sufLen), val)
 		} else if pm.revStr != nil {
 			mt.walkRev(pm.revStr, val, val)
 		}

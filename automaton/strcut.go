@@ -37,9 +37,11 @@ const (
 )
 
 // setStringCuts derives pm.strHead and pm.strTail (see pathMatcher) from
-// its tries, after commit has derived str and recordAll; vals is the
-// number of distinct values the path's tries hold.
-func (pm *pathMatcher) setStringCuts(vals int32) {
+// its tries, after commit has derived str and recordAll, and the table
+// of prefixes (pfxtab.go); vals is the number of distinct values the
+// path's tries hold, prev the path's affixTab before the write (kept
+// where the prefixes have not changed).
+func (pm *pathMatcher) setStringCuts(vals int32, prev *strTab) {
 	pm.strHead, pm.strTail = 0, 0
 	if vals > cutVals || pm.recordAll || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0 {
 		return
@@ -47,6 +49,9 @@ func (pm *pathMatcher) setStringCuts(vals int32) {
 	switch {
 	case pm.rev == nil && pm.str != nil:
 		pm.strHead = cutOf(pm.str)
+		if pm.strHead != 0 && pm.strTab == nil {
+			pm.affixTab = buildPfxTab(pm.str, prev)
+		}
 	case pm.rev != nil && pm.str == nil:
 		if r := pm.rev.child(tagString); r != nil {
 			pm.strTail = cutOf(r)

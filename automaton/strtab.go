@@ -36,6 +36,9 @@ type strTab struct {
 	// lastBits, in a table of suffixes (suftab.go), has bit b&63 set for
 	// the last byte b of each key.
 	lastBits uint64
+	// headLen, in a table of prefixes (pfxtab.go), is how many of a
+	// value's first bytes a lookup hashes.
+	headLen uint8
 }
 
 // A write keeps a path's table up to date key by key where it can: the

@@ -104,7 +104,7 @@ func ungroupAnchors(as []anchorRef) []anchorRef {
 			continue
 		}
 		for _, m := range a.cl.group().members {
-			out = append(out, anchorRef{cl: m, need: a.need})
+			out = append(out, anchorRef{cl: m, need: withKind(a.need, m.kind)})
 		}
 	}
 	groupAnchors(out)
@@ -172,7 +172,7 @@ func (t *tx) regroup(pw *predW) {
 			g.los[j], g.ids[j], g.members[j] = m.lo, cl.pats[0].id, cl
 			drop[m.at] = true
 		}
-		groups = append(groups, anchorRef{cl: &g.r, need: k.need})
+		groups = append(groups, anchorRef{cl: &g.r, need: withKind(k.need, decideThresh)})
 	}
 	if len(groups) == 0 {
 		if len(as) != len(pw.rec.anchors) {

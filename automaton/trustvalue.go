@@ -111,6 +111,27 @@ func (mt *Matcher) stringTrusted(d []byte, i int, pm *pathMatcher) int {
 			// less, alternated). (Match must check the rest anyway,
 			// which costs as much as decoding it.)
 			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, len(mt.stack) == 0
+			if t := pm.affixTab; t != nil && mt.free {
+				// The prefixes by hash (pfxtab.go): the string as
+				// written among their written forms, then, where none
+				// starts it, its raw head and, where that does not
+				// decide, its decoded head.
+				if e := t.esc; e != nil {
+					if found, _ := mt.prefixes(e, d[start:end:end]); found {
+						return end + 1
+					}
+				}
+				if _, more := mt.prefixes(t, d[start:j:j]); !more {
+					return end + 1
+				}
+				buf, next, _ := decodeTrusted(mt.valBuf, d, start, j, lim)
+				if next < 0 {
+					return -1
+				}
+				mt.valBuf = buf
+				mt.prefixes(t, buf[v0:len(buf):len(buf)])
+				return end + 1
+			}
 			n, off := mt.walkHead(pm.str, d[start:j:j])
 			if n == nil {
 				return end + 1

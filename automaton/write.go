@@ -571,7 +571,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 				t.encodeIDs()
 				t.keepAll(cw)
 			}
-			addAnchor(pr, anchorRef{cl: cr, need: anchorNeed(cr.fieldList(), pr.id, m.needIDs)})
+			addAnchor(pr, anchorRef{cl: cr, need: anchorNeed(cr.fieldList(), cr.kind, pr.id, m.needIDs)})
 			if pr.lazy() {
 				pm := t.path(input, cw.anchor.path) // commit recomputes its eager list
 				if len(pr.anchors) == 1 {
@@ -988,7 +988,8 @@ func (t *tx) commit() {
 		pm.numText = pm.fwd.childOrNil(tagNumText) != nil
 		pm.str = pm.fwd.childOrNil(tagString)
 		pm.revStr = pm.rev.childOrNil(tagString)
-		pm.sufTab, pm.sufLen = buildSufTab(pm.revStr, t.keyBuf)
+		prevAffix := pm.affixTab
+		pm.affixTab, pm.sufLen = buildSufTab(pm.revStr, t.keyBuf)
 		pm.foldStr, pm.revFoldStr = pm.fold.childOrNil(tagString), pm.revFold.childOrNil(tagString)
 		pm.infixStr, pm.infixFirst = infixStart(pm.infix)
 		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0
@@ -1011,7 +1012,7 @@ func (t *tx) commit() {
 		if t := pm.strTab; t != nil && len(t.slots) > 0 && len(t.slots) <= 1<<16 && !pm.strMore && !pm.recordAll {
 			pm.leafSlots, pm.leafShift, pm.leafProbe, pm.leafMask = &t.slots[0], t.shift, t.probe, uint16(len(t.slots)-1)
 		}
-		pm.setStringCuts(t.m.pathVals[pm.idx])
+		pm.setStringCuts(t.m.pathVals[pm.idx], prevAffix)
 	}
 	for i, changed := range t.reindex {
 		if changed {
