@@ -6,6 +6,18 @@ import (
 	"unsafe"
 )
 
+// decideKeptFrom decides cands[0], a clause with kept entries, with the
+// run after it that decideKeptRun can take, or alone when it can take
+// none; it returns how many candidates it decided. decideAll and
+// decideDirect (rangedirect.go) both go through it.
+func (mt *Matcher) decideKeptFrom(dst []ID, cands []candidate, named bool) ([]ID, int) {
+	dst, took := mt.decideKeptRun(dst, cands, named)
+	if took == 0 {
+		return mt.decideKept(dst, cands[0].clause(), named), 1
+	}
+	return dst, took
+}
+
 // decideKeptRun decides the candidates from the first of cands on while
 // each is a clause with kept entries (lazyrange.go) of one pattern, once,
 // whose answer the fired predicates' scratch and its kept entries'

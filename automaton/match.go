@@ -1411,14 +1411,10 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 		} else if cl := c.clause(); cl.rngs == 0 || mt.arrHits {
 			dst = mt.decide(dst, cl, c.arr, named)
 		} else {
-			// A run of clauses with kept entries (keptrun.go); the
-			// first, if the run cannot take it, is decided here.
+			// A run of clauses with kept entries (keptrun.go).
 			var took int
-			if dst, took = mt.decideKeptRun(dst, cands[i:], named); took == 0 {
-				dst = mt.decideKept(dst, cl, named)
-			} else {
-				i += took - 1
-			}
+			dst, took = mt.decideKeptFrom(dst, cands[i:], named)
+			i += took - 1
 		}
 	}
 	return dst

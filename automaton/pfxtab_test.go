@@ -68,12 +68,7 @@ func TestPrefixTables(t *testing.T) {
 		{`{"p":"Deliver to \u041c\u043e\u0441\u043a\u0432\u0430"}`, []ID{"2", "two"}},
 	} {
 		for _, trusted := range []bool{false, true} {
-			var got []ID
-			if trusted {
-				got, _ = mt.MatchTrusted(nil, []byte(c.event))
-			} else {
-				got, _ = mt.Match(nil, []byte(c.event))
-			}
+			got, _ := matchOn(mt, c.event, trusted)
 			slices.Sort(got)
 			if !slices.Equal(got, c.want) {
 				t.Errorf("%s (trusted %v): %v, want %v", c.event, trusted, got, c.want)
@@ -145,12 +140,7 @@ func TestPrefixWrittenForms(t *testing.T) {
 				slices.Sort(want)
 				for _, trusted := range []bool{false, true} {
 					var got []ID
-					var err error
-					if trusted {
-						got, err = mt.MatchTrusted(nil, []byte(ev))
-					} else {
-						got, err = mt.Match(nil, []byte(ev))
-					}
+					got, err := matchOn(mt, ev, trusted)
 					slices.Sort(got)
 					if err != nil || !slices.Equal(got, want) {
 						t.Errorf("%s (trusted %v): %v %v, want %v", ev, trusted, got, err, want)

@@ -66,11 +66,8 @@ func (mt *Matcher) decideDirect(dst []ID) []ID {
 			continue
 		}
 		var took int
-		if dst, took = mt.decideKeptRun(dst, cands[i:], false); took == 0 {
-			dst = mt.decideKept(dst, cl, false)
-		} else {
-			i += took - 1
-		}
+		dst, took = mt.decideKeptFrom(dst, cands[i:], false)
+		i += took - 1
 	}
 	return dst
 }

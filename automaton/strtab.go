@@ -275,6 +275,10 @@ func (t *strTab) find(v []byte) *strSlot {
 // findIn is find over the mask+1 slots at base, with the table's shift
 // and probe: a path's leaf table is looked up from the copies of them in
 // its pathMatcher's first line (leafFind), without loading the table.
+// plainString (trustobject.go, MatchTrusted) and tabString (scan.go,
+// Match) carry this probe in line, each with the measured reason; a
+// change to the slots or the probe changes all three, and the
+// differential tests hold the two paths to Explain.
 func findIn(base *strSlot, mask uint, shift, probe uint8, v []byte) *strSlot {
 	var x, y uint64
 	switch n := len(v); { // strWords without the call, but for the shortest

@@ -135,19 +135,13 @@ func checkEvents(t *testing.T, m *Machine, live map[ID]*compiler.Pattern, events
 	for _, onePass := range []int{0, 1 << 30} {
 		decideInOnePass = onePass
 		mt := m.NewMatcher()
-		var dst []ID
 		for _, e := range events {
 			ev := `{"id":"1","account":"1","time":"t","region":"r","detail-type":"d",` + e[1:]
 			for _, trusted := range []bool{false, true} {
 				if trusted && strings.Contains(ev, `"n":40,"n"`) {
 					continue // duplicate keys: outside the trusted contract
 				}
-				var err error
-				if trusted {
-					dst, err = mt.MatchTrusted(dst[:0], []byte(ev))
-				} else {
-					dst, err = mt.Match(dst[:0], []byte(ev))
-				}
+				dst, err := matchOn(mt, ev, trusted)
 				if err != nil {
 					t.Fatal(err)
 				}
