@@ -48,7 +48,10 @@ func TestStopJetStreamRemovesDirectory(t *testing.T) {
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("%s still there after stopJetStream: %v", dir, err)
 	}
-	js.srv, js.dir = nil, "" // Main's own stop finds nothing left
+	// Main's own stop finds nothing left, and a later test (-count=2)
+	// starts a fresh server rather than dialing the stopped one.
+	js.srv, js.dir, js.url, js.err = nil, "", "", nil
+	js.once = sync.Once{}
 }
 
 func TestRecorder(t *testing.T) {
