@@ -1175,6 +1175,17 @@ func (mt *Matcher) hitByLeaf(p int32) bool {
 }
 
 // hit records that leaf li satisfies predicate p.
+//
+// The free leaf's hit of one predicate (a table slot's one mark) is
+// written in line where strings and numbers are matched (scan.go,
+// trustobject.go, trustvalue.go, pfxtab.go, strcut.go, suftab.go,
+// infix.go and here):
+//
+//	if ps := &mt.pred[p]; ps.epoch != mt.epoch { mt.firstHit(ps, p) } else if mt.hits[ps.head].leaf != 0 { mt.hit(p, 0) }
+//
+// A method for those three lines does not inline (firstHit, inlined into
+// it, takes the budget), so each site would pay a call per matched
+// string: the lines are the one mechanism, kept in line on purpose.
 func (mt *Matcher) hit(p int32, li int32) {
 	ps := &mt.pred[p]
 	if ps.epoch != mt.epoch {
