@@ -28,7 +28,9 @@ package automaton
 // hit is exact: the entry keeps the ids and their count, and is taken
 // only when the count is the input's and every id it keeps has fired in
 // this input (a set of distinct ids, as many as the input's: the same
-// set). A collision is a miss, never a wrong answer. The result is the
+// set). A collision is a miss, never a wrong answer. In a machine of up
+// to 64 predicates the key is the set itself, the mask of the fired ids
+// (memoMaskMax), and a hit needs no such check. The result is the
 // same set of pattern ids deciding would append, in the order deciding
 // appended them for the input that filled the entry.
 //
@@ -89,21 +91,44 @@ const memoInput = 0xff51afd7ed558ccd
 // decisionMemo.preds[at:at+n] and the pattern ids it appends
 // decisionMemo.ids[ids:ids+nids]; nids < 0: the set is dependent,
 // decided as if there were no memo. An entry of another generation than
-// the memo's is empty. hash is the low half of the set's key, whose high
-// bits chose the entry's pair.
+// the memo's is empty. key is, in a machine of up to memoMaskMax
+// predicates, the set itself: the mask of the fired ids (setFired's
+// firedBits, one bit an id there); else the low half of the set's hash,
+// whose high bits chose the entry's pair, and in the high half at.
 type memoEntry struct {
-	hash uint32
-	at   int32
+	key  uint64
 	ids  uint16
 	gen  uint16
 	n    uint16
 	nids int16
 }
 
+// at is where the entry's fired ids start in decisionMemo.preds (a
+// machine of more than memoMaskMax predicates).
+func (e *memoEntry) at() int32 { return int32(e.key >> 32) }
+
+// memoMaskMax is the most predicates a machine may have for the memo to
+// key its sets by the fired mask, exact: firedBits has a bit per id
+// modulo 64, so below 64 the mask is the set, and a hit needs no check
+// of the entry's ids against the input's (memoSame: an arena line and a
+// predicate's scratch per id). escapes-unicode (49 predicates, every
+// input a hit, 8.3 ids a set): paired thread CPU trusted -18..-36 ns an
+// event, where skipping memoSame altogether measured -22; keeping the
+// ids in the entry's own line instead of the arena, in the same loop or
+// a branch-free one of sixteen, had measured neutral. Tried and lost
+// besides (paired, 600 pairs, load 6-7): the exact set of a machine of
+// up to 1024 predicates in words beside the entry, kept as they fire,
+// compared in place of memoSame (multi-field, 133 predicates: -3 ns,
+// the same as the control family's -2); a hit's ids copied one by one
+// in place of append's one copy (escapes-unicode +14 ns). (A variable,
+// so that the tests run the hashed keys in small machines too.)
+var memoMaskMax int32 = 64
+
 // decisionMemo is a Matcher's memo, for one snapshot.
 type decisionMemo struct {
 	snap  *snapshot
 	gen   uint16 // of the entries in use
+	exact bool   // keys are fired masks (memoMaskMax)
 	table []memoEntry
 	preds []int32
 	ids   []ID
@@ -116,6 +141,7 @@ type decisionMemo struct {
 // strings of deleted patterns, not their snapshot.)
 func (d *decisionMemo) reset(s *snapshot) {
 	d.snap = s
+	d.exact = s.predCap <= memoMaskMax && memoMaskMax <= 64
 	if d.gen++; d.gen == 0 {
 		clear(d.table)
 		d.gen = 1
@@ -138,9 +164,10 @@ func (mt *Matcher) decideMemo(dst []ID, input int) []ID {
 	n := int(mt.nall)
 	h := mt.fhash ^ uint64(input+1)*memoInput
 	way := d.table[h>>(64-memoBits)&^1:][:2]
+	key, km := mt.memoKey(d, h)
 	for k := range way {
 		e := &way[k]
-		if e.hash != uint32(h) || int(e.n) != n || e.gen != d.gen {
+		if e.key&km != key || int(e.n) != n || e.gen != d.gen {
 			continue
 		}
 		if e.nids == memoSeen {
@@ -149,7 +176,7 @@ func (mt *Matcher) decideMemo(dst []ID, input int) []ID {
 		if e.nids < 0 {
 			return mt.decideAll(dst) // dependent: no need to verify
 		}
-		if !mt.memoSame(d.preds[e.at : e.at+int32(e.n)]) {
+		if !d.exact && !mt.memoSame(d.preds[e.at():e.at()+int32(e.n)]) {
 			break
 		}
 		d.hits++
@@ -181,10 +208,11 @@ func (mt *Matcher) decideMiss(dst []ID, input int, way []memoEntry) []ID {
 	if way == nil {
 		way = d.table[h>>(64-memoBits)&^1:][:2]
 	}
+	key, km := mt.memoKey(d, h)
 	e := &way[0]
-	if seen := way[1].hash == uint32(h) && way[1].n == uint16(n) && way[1].gen == d.gen && way[1].nids == memoSeen; seen {
+	if seen := way[1].key&km == key && way[1].n == uint16(n) && way[1].gen == d.gen && way[1].nids == memoSeen; seen {
 		e = &way[1] // its place: the first is the newer
-	} else if way[0].hash != uint32(h) || way[0].n != uint16(n) || way[0].gen != d.gen || way[0].nids != memoSeen {
+	} else if way[0].key&km != key || way[0].n != uint16(n) || way[0].gen != d.gen || way[0].nids != memoSeen {
 		// A set not seen before is only marked seen: its decision is
 		// kept the second time. A stream whose sets do not repeat then
 		// pays a table line, not a scan of the predicates and a copy of
@@ -194,7 +222,7 @@ func (mt *Matcher) decideMiss(dst []ID, input int, way []memoEntry) []ID {
 		// 3631 keeping each set at once, 2998 marking it first; by
 		// the clock the first was 4x slower).
 		way[1] = way[0]
-		way[0] = memoEntry{hash: uint32(h), gen: d.gen, n: uint16(n), nids: memoSeen}
+		way[0] = memoEntry{key: key, gen: d.gen, n: uint16(n), nids: memoSeen}
 		return mt.decideAll(dst)
 	}
 	from := len(dst)
@@ -203,7 +231,7 @@ func (mt *Matcher) decideMiss(dst []ID, input int, way []memoEntry) []ID {
 	// (A machine of the mask deciding in two passes, which only the
 	// tests make, keeps no entry either: it would need one per clause.)
 	if mt.memoDep || mt.memoMarks && len(mt.sub.always) > 0 || len(mt.pred) > decideInOnePass {
-		*e = memoEntry{hash: uint32(h), gen: d.gen, n: uint16(n), nids: -1}
+		*e = memoEntry{key: key, gen: d.gen, n: uint16(n), nids: -1}
 		return dst
 	}
 	res := dst[from:]
@@ -215,15 +243,28 @@ func (mt *Matcher) decideMiss(dst []ID, input int, way []memoEntry) []ID {
 		d.reset(mt.snap)
 		e = &d.table[h>>(64-memoBits)&^1]
 	}
-	at := len(d.preds)
-	if d.preds = mt.appendFired(d.preds); len(d.preds)-at != n {
-		d.preds = d.preds[:at] // cannot happen: nall counts them
-		*e = memoEntry{}
-		return dst
+	if !d.exact {
+		at := len(d.preds)
+		if d.preds = mt.appendFired(d.preds); len(d.preds)-at != n {
+			d.preds = d.preds[:at] // cannot happen: nall counts them
+			*e = memoEntry{}
+			return dst
+		}
+		key |= uint64(uint32(at)) << 32
 	}
-	*e = memoEntry{hash: uint32(h), at: int32(at), ids: uint16(len(d.ids)), gen: d.gen, n: uint16(n), nids: int16(len(res))}
+	*e = memoEntry{key: key, ids: uint16(len(d.ids)), gen: d.gen, n: uint16(n), nids: int16(len(res))}
 	d.ids = append(d.ids, res...)
 	return dst
+}
+
+// memoKey returns what an entry of this input's set holds in its key,
+// and the bits of the key to compare: the fired mask, all of it, where
+// the memo's keys are masks (exact), else the low half of hash h.
+func (mt *Matcher) memoKey(d *decisionMemo, h uint64) (key, mask uint64) {
+	if d.exact {
+		return mt.firedBits, ^uint64(0)
+	}
+	return uint64(uint32(h)), 1<<32 - 1
 }
 
 // memoSame tells whether every predicate of ids has fired in this input.

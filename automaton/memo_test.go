@@ -88,26 +88,33 @@ func TestDifferentialMemo(t *testing.T) {
 	if !memoOn {
 		t.Skip("the memo is off")
 	}
-	defer func(n int, f int32) { decideInOnePass, memoFewest = n, f }(decideInOnePass, memoFewest)
+	defer func(n int, f, x int32) { decideInOnePass, memoFewest, memoMaskMax = n, f, x }(decideInOnePass, memoFewest, memoMaskMax)
 	memoFewest = 1
-	for _, twoPass := range []bool{false, true} {
-		if twoPass {
-			decideInOnePass = 0
-		}
-		total, hits := 0, 0
-		for seed := int64(1); total < *pairs/20; seed++ {
-			for _, n := range []int{40, 4} {
-				c, h := memoDifferential(t, seed, n, 30)
-				total, hits = total+c, hits+h
+	onePass := decideInOnePass
+	// Keys by the fired mask (machines of up to 64 predicates) and by
+	// hash (none: memoSame checks each hit).
+	for _, maskMax := range []int32{64, 0} {
+		memoMaskMax = maskMax
+		for _, twoPass := range []bool{false, true} {
+			decideInOnePass = onePass
+			if twoPass {
+				decideInOnePass = 0
 			}
+			total, hits := 0, 0
+			for seed := int64(1); total < *pairs/20; seed++ {
+				for _, n := range []int{40, 4} {
+					c, h := memoDifferential(t, seed, n, 30)
+					total, hits = total+c, hits+h
+				}
+			}
+			// Random patterns are mostly decided from the leaves
+			// (ranges, anything-but, absence, arrays): some 8% of the
+			// answers are the memo's.
+			if !twoPass && hits < total/40 {
+				t.Errorf("the memo answered %d of %d inputs", hits, total)
+			}
+			t.Logf("mask keys up to %d predicates, two passes %v: %d answers agree with Explain, %d of them the memo's", maskMax, twoPass, total, hits)
 		}
-		// Random patterns are mostly decided from the leaves (ranges,
-		// anything-but, absence, arrays): some 8% of the answers are
-		// the memo's.
-		if !twoPass && hits < total/40 {
-			t.Errorf("the memo answered %d of %d inputs", hits, total)
-		}
-		t.Logf("two passes %v: %d answers agree with Explain, %d of them the memo's", twoPass, total, hits)
 	}
 }
 
