@@ -213,6 +213,17 @@ const (
 // a control character or a byte over 0x7F, goes to slowName (no test for
 // a dot on every name that is not the scope's). Only remembering calls
 // (learn), and only where the guess failed.
+//
+// Measured and lost (escapes-unicode trusted, paired thread CPU, 600-800
+// pairs, load 5-10): each skipped string's length predicted from the
+// last event's (a byte per name node; the next name read from the
+// prediction, the scan only checking it): +11 ns/event; a string at a
+// path without an exact table handed to stringTrusted without the ASCII
+// scan first (no branch on raw or escaped there): +6 ns; the same at
+// tables with escaped forms: -14 instr/event, -2.6 ns, within the noise;
+// object reading member objects in its own frame (a stack of four
+// levels) in place of calling itself: object 392 -> 472 and 515
+// instr/event (spills around this call, the stack zeroed).
 func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uint8) (*pathEntry, int, int, int, uint8) {
 	for { // at the '"' of a name
 		var e *pathEntry
