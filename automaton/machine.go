@@ -96,8 +96,11 @@ type snapshot struct {
 	sub     [numInputs]*subMachine
 	preds   predTable
 	predCap int32 // predicate ids are below this
-	patCap  int32
-	pathCap int32
+	// predWide counts the predicates with an id at or above 64
+	// (idAllocator.wide): none, and the memo keys sets by their mask.
+	predWide int32
+	patCap   int32
+	pathCap  int32
 	// needIDs: every anchor entry names predicates (Machine.needIDs).
 	needIDs bool
 }
@@ -276,19 +279,34 @@ const (
 type idAllocator struct {
 	next int32
 	free []int32
+	// wide counts the ids at or above 64 that are held (given out and
+	// not put back). The decision memo keys a snapshot's fired sets by
+	// their mask where every predicate id is below 64 (memo.go); next
+	// alone stays above 64 once a pattern was added and deleted again,
+	// as the bench's single Adds into a family of 100 patterns do.
+	wide int32
 }
 
 func (a *idAllocator) get() int32 {
+	id := a.next
 	if n := len(a.free); n > 0 {
-		id := a.free[n-1]
+		id = a.free[n-1]
 		a.free = a.free[:n-1]
-		return id
+	} else {
+		a.next++
 	}
-	a.next++
-	return a.next - 1
+	if id >= 64 {
+		a.wide++
+	}
+	return id
 }
 
-func (a *idAllocator) put(id int32) { a.free = append(a.free, id) }
+func (a *idAllocator) put(id int32) {
+	if id >= 64 {
+		a.wide--
+	}
+	a.free = append(a.free, id)
+}
 
 // New returns an empty machine.
 func New(cfg Config) *Machine {

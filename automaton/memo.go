@@ -109,7 +109,8 @@ func (e *memoEntry) at() int32 { return int32(e.key >> 32) }
 
 // memoMaskMax is the most predicates a machine may have for the memo to
 // key its sets by the fired mask, exact: firedBits has a bit per id
-// modulo 64, so below 64 the mask is the set, and a hit needs no check
+// modulo 64, so where every id held is below 64 (snapshot.predWide: ids
+// freed by a Delete do not count) the mask is the set, and a hit needs no check
 // of the entry's ids against the input's (memoSame: an arena line and a
 // predicate's scratch per id). escapes-unicode (49 predicates, every
 // input a hit, 8.3 ids a set): paired thread CPU trusted -18..-36 ns an
@@ -141,7 +142,10 @@ type decisionMemo struct {
 // strings of deleted patterns, not their snapshot.)
 func (d *decisionMemo) reset(s *snapshot) {
 	d.snap = s
-	d.exact = s.predCap <= memoMaskMax && memoMaskMax <= 64
+	// Every id below memoMaskMax, by the ids ever given out or, at 64,
+	// by the ids held: a machine whose patterns were added and deleted
+	// again keeps its mask keys.
+	d.exact = memoMaskMax <= 64 && (s.predCap <= memoMaskMax || memoMaskMax == 64 && s.predWide == 0)
 	if d.gen++; d.gen == 0 {
 		clear(d.table)
 		d.gen = 1

@@ -313,3 +313,56 @@ func BenchmarkMemoNewSets(b *testing.B) {
 		})
 	}
 }
+
+// TestMemoMaskAfterDelete: a machine whose predicate ids went past 64 and
+// came back below (patterns added and deleted again, as the bench's single
+// Adds do) keys its memo by the fired mask again, and a live id at or
+// above 64 turns the mask keys off; the answers are right either way.
+func TestMemoMaskAfterDelete(t *testing.T) {
+	if !memoOn {
+		t.Skip("the memo is off")
+	}
+	defer func(f int32) { memoFewest = f }(memoFewest)
+	memoFewest = 1
+	m := compileAll(t, compiler.EventBridge, `{"a":["x"],"b":["y"]}`, `{"a":["x"]}`, `{"b":["y"]}`)
+	ev := []byte(`{"a":"x","b":"y"}`)
+	want := []ID{"0", "1", "2"}
+	check := func(exact bool, want []ID) {
+		t.Helper()
+		mt := m.NewMatcher()
+		for range 3 {
+			got, err := mt.Match(nil, ev)
+			if slices.Sort(got); err != nil || !slices.Equal(got, want) {
+				t.Fatalf("Match: got %v, %v; want %v", got, err, want)
+			}
+			got, _ = mt.MatchTrusted(nil, ev)
+			if slices.Sort(got); !slices.Equal(got, want) {
+				t.Fatalf("MatchTrusted: got %v; want %v", got, want)
+			}
+		}
+		if mt.dmemo == nil || mt.dmemo.hits == 0 {
+			t.Fatal("the memo answered nothing")
+		}
+		if mt.dmemo.exact != exact {
+			t.Fatalf("mask keys %v, want %v (predicate ids below %d, %d held at or above 64)",
+				mt.dmemo.exact, exact, m.snap.Load().predCap, m.snap.Load().predWide)
+		}
+	}
+	check(true, want)
+	for i := range 80 {
+		addPattern(t, m, ID(fmt.Sprint("extra-", i)), fmt.Sprintf(`{"c":["v%d"]}`, i))
+	}
+	check(false, want)
+	addPattern(t, m, "3", `{"a":["x"],"b":["y"]}`) // no new predicate
+	for i := range 80 {
+		m.Delete(ID(fmt.Sprint("extra-", i)))
+	}
+	if s := m.snap.Load(); s.predCap <= 64 || s.predWide != 0 {
+		t.Fatalf("predCap %d, predWide %d: the test needs ids given out past 64 and none held there", s.predCap, s.predWide)
+	}
+	check(true, []ID{"0", "1", "2", "3"})
+	m.Delete("3")
+	m.Delete("2")
+	addPattern(t, m, "4", `{"d":["w"],"b":["y"]}`) // one new predicate: a freed id
+	check(m.snap.Load().predWide == 0, []ID{"0", "1"})
+}

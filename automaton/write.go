@@ -1023,6 +1023,7 @@ func (t *tx) commit() {
 	}
 	s := t.snap
 	s.predCap = t.m.predIDs.next
+	s.predWide = t.m.predIDs.wide
 	s.needIDs = t.m.needIDs
 	s.patCap = t.m.pats.next
 	s.pathCap = t.m.paths.next
