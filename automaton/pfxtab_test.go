@@ -40,22 +40,12 @@ func TestPrefixTables(t *testing.T) {
 	}
 	// A write that leaves the prefixes and their predicates as they were
 	// keeps the tables; one that changes them has them built anew.
-	add := func(id ID, src string) {
-		t.Helper()
-		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.Add(id, p); err != nil {
-			t.Fatal(err)
-		}
-	}
 	old := pathOf(t, m, "p").affixTab
-	add("same", `{"p":[{"prefix":"Deliver to Zürich"}]}`)
+	addPattern(t, m, "same", `{"p":[{"prefix":"Deliver to Zürich"}]}`)
 	if pathOf(t, m, "p").affixTab != old {
 		t.Errorf("p: table rebuilt for a prefix it had")
 	}
-	add("two", `{"p":[{"prefix":"Deliver to Zürich"},{"prefix":"Deliver to Москва"}]}`)
+	addPattern(t, m, "two", `{"p":[{"prefix":"Deliver to Zürich"},{"prefix":"Deliver to Москва"}]}`)
 	if pathOf(t, m, "p").affixTab == old {
 		t.Errorf("p: table kept where a key has a new predicate")
 	}
