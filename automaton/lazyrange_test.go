@@ -1,7 +1,6 @@
 package automaton
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/patternc/patternc/compiler"
@@ -84,23 +83,5 @@ func testKeptRanges(t *testing.T) {
 	if kept < 6 {
 		t.Fatalf("%d clauses keep ranges or anything-buts, want at least 6", kept)
 	}
-	for _, onePass := range []int{0, 1 << 30} {
-		decideInOnePass = onePass
-		mt := m.NewMatcher()
-		for _, e := range events {
-			ev := `{"id":"1","account":"1","time":"t","region":"r","detail-type":"d",` + e[1:]
-			for _, trusted := range []bool{false, true} {
-				if trusted && (strings.Contains(e, `"n":15,"n"`) || strings.Contains(e, `"r":"nah","r"`)) {
-					continue // duplicate keys: outside the trusted contract
-				}
-				dst, err := matchOn(mt, ev, trusted)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := agreeLive(live, dst, []byte(ev)); err != nil {
-					t.Errorf("trusted %v: %v", trusted, err)
-				}
-			}
-		}
-	}
+	checkEvents(t, m, live, events, "kept ranges", `"n":15,"n"`, `"r":"nah","r"`)
 }

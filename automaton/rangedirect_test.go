@@ -66,10 +66,10 @@ func TestRangeDirect(t *testing.T) {
 		`{"source":"s","detail":{"n":"22"}}`,
 		`{"source":"s","detail":{"m":22}}`,
 	}
-	checkEvents(t, m, live, events, "loaded")
+	checkEvents(t, m, live, events, "loaded", `"n":40,"n"`)
 	// The same rule again: the clause is copied with two patterns.
 	add("r1b", `{"source":[{"prefix":"s"}],"region":[{"anything-but":["x"]}],"detail":{"n":[`+rng(on[0])+`]}}`)
-	checkEvents(t, m, live, events, "same rule")
+	checkEvents(t, m, live, events, "same rule", `"n":40,"n"`)
 	// Another clause on the range, and the range a field of a clause
 	// anchored elsewhere.
 	add("r2b", `{"source":["s"],"detail":{"n":[`+rng(on[1])+`]}}`)
@@ -77,12 +77,12 @@ func TestRangeDirect(t *testing.T) {
 	for _, k := range on {
 		events = append(events, fmt.Sprintf(`{"source":"s","detail":{"n":%d,"k":"v"}}`, 10*k+2), fmt.Sprintf(`{"source":"s","detail":{"n":[%d,1],"k":["v"]}}`, 10*k+2))
 	}
-	checkEvents(t, m, live, events, "shared")
+	checkEvents(t, m, live, events, "shared", `"n":40,"n"`)
 	for _, id := range []ID{r(0), r(1), "r3b", "r1b", "r2b", "lone"} {
 		m.Delete(id)
 		delete(live, id)
-		checkEvents(t, m, live, events, "deleted "+string(id))
+		checkEvents(t, m, live, events, "deleted "+string(id), `"n":40,"n"`)
 	}
 	add(r(0), `{"source":[{"prefix":"s"}],"region":[{"anything-but":["x"]}],"detail":{"n":[`+rng(on[0])+`]}}`)
-	checkEvents(t, m, live, events, "added again")
+	checkEvents(t, m, live, events, "added again", `"n":40,"n"`)
 }

@@ -3,6 +3,7 @@ package automaton
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,7 +77,7 @@ func TestThreshGroups(t *testing.T) {
 	}
 	check := func(stage string) {
 		t.Helper()
-		checkEvents(t, m, live, events, stage)
+		checkEvents(t, m, live, events, stage, `"n":40,"n"`)
 	}
 	groups := func() (n, members int) {
 		for _, pw := range m.preds {
@@ -129,8 +130,10 @@ func TestThreshGroups(t *testing.T) {
 }
 
 // checkEvents matches events, given the envelope, on both paths and both
-// ways of deciding, and holds the answers to Explain over live.
-func checkEvents(t *testing.T, m *Machine, live map[ID]*compiler.Pattern, events []string, stage string) {
+// ways of deciding, and holds the answers to Explain over live. An event
+// holding one of dups names a member twice: outside the trusted contract,
+// it is matched by Match only.
+func checkEvents(t *testing.T, m *Machine, live map[ID]*compiler.Pattern, events []string, stage string, dups ...string) {
 	t.Helper()
 	for _, onePass := range []int{0, 1 << 30} {
 		decideInOnePass = onePass
@@ -138,8 +141,8 @@ func checkEvents(t *testing.T, m *Machine, live map[ID]*compiler.Pattern, events
 		for _, e := range events {
 			ev := `{"id":"1","account":"1","time":"t","region":"r","detail-type":"d",` + e[1:]
 			for _, trusted := range []bool{false, true} {
-				if trusted && strings.Contains(ev, `"n":40,"n"`) {
-					continue // duplicate keys: outside the trusted contract
+				if trusted && slices.ContainsFunc(dups, func(d string) bool { return strings.Contains(e, d) }) {
+					continue
 				}
 				dst, err := matchOn(mt, ev, trusted)
 				if err != nil {
