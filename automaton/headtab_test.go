@@ -31,7 +31,7 @@ func TestHeadTab(t *testing.T) {
 	m := compileAll(t, compiler.EventBridge, headPatterns()...)
 	pm := pathOf(t, m, "c")
 	tab := pm.leafTab()
-	if tab == nil || tab.heads == nil {
+	if tab == nil || tab.heads.slots == nil {
 		t.Fatalf("c: table %v, want one with a heads index", tab)
 	}
 	for _, k := range headKeys {
@@ -58,7 +58,7 @@ func TestHeadTab(t *testing.T) {
 	}
 	// An ASCII path without written forms has none.
 	m2 := compileAll(t, compiler.EventBridge, `{"c":["abc","def"]}`)
-	if tab := pathOf(t, m2, "c").leafTab(); tab == nil || tab.heads != nil {
+	if tab := pathOf(t, m2, "c").leafTab(); tab == nil || tab.heads.slots != nil {
 		t.Errorf("ascii: table %v, want one without a heads index", tab)
 	}
 }

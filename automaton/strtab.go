@@ -34,8 +34,9 @@ type strTab struct {
 	esc     *strTab
 	escOver bool
 	// heads indexes the keys stringTrusted reads by their first bytes
-	// (headtab.go), nil where none.
-	heads *headTab
+	// (headtab.go), no slots where none; kept in the header, whose line
+	// the lookup reads anyway, not behind a pointer of its own.
+	heads headTab
 	// lastBits, in a table of suffixes (suftab.go), has bit b&63 set for
 	// the last byte b of each key.
 	lastBits uint64

@@ -19,7 +19,7 @@ import "math/bits"
 // the clock, alternated A/B).
 func (mt *Matcher) stringTrusted(d []byte, i int, pm *pathMatcher) int {
 	start := i + 1
-	if t := pm.leafTab(); t != nil && t.heads != nil && start+8 <= len(d) && len(mt.stack) == 0 {
+	if t := pm.leafTab(); t != nil && t.heads.slots != nil && start+8 <= len(d) && len(mt.stack) == 0 {
 		// A key as it lies, found by its first word (headtab.go): no
 		// search for the end before the lookup, whose loads then wait
 		// on nothing but the string's first word (escapes-unicode
