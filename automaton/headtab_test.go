@@ -56,6 +56,26 @@ func TestHeadTab(t *testing.T) {
 			}
 		}
 	}
+	// The index follows writes: a key added one by one is found by its
+	// first word; a key deleted matches nothing, on either path.
+	addPattern(t, m, "new", `{"c":["Göteborg"]}`)
+	mt := m.NewMatcher()
+	for _, ev := range []string{`{"c":"Göteborg"}`, `{"c":"G\u00f6teborg"}`} {
+		if got, _ := mt.MatchTrusted(nil, []byte(ev)); len(got) != 1 || got[0] != "new" {
+			t.Errorf("%s: MatchTrusted %v, want [new]", ev, got)
+		}
+	}
+	if tab := pathOf(t, m, "c").leafTab(); tab == nil || tab.heads.slots == nil {
+		t.Fatalf("c after an Add: table %v, want one with a heads index", tab)
+	}
+	m.Delete("new")
+	mt = m.NewMatcher()
+	for _, ev := range []string{`{"c":"Göteborg"}`, `{"c":"G\u00f6teborg"}`} {
+		checkTrustedAnswer(t, mt, []byte(ev))
+		if got, _ := mt.MatchTrusted(nil, []byte(ev)); len(got) != 0 {
+			t.Errorf("%s after Delete: MatchTrusted %v, want none", ev, got)
+		}
+	}
 	// An ASCII path without written forms has none.
 	m2 := compileAll(t, compiler.EventBridge, `{"c":["abc","def"]}`)
 	if tab := pathOf(t, m2, "c").leafTab(); tab == nil || tab.heads.slots != nil {
