@@ -639,6 +639,22 @@ func (mt *Matcher) tabString(d []byte, i int, pm *pathMatcher) int {
 // keeps its registers for the usual ASCII value: multi-field Match +75
 // instr/event in line, +65 as a call before the run.)
 func (mt *Matcher) tabSpan(d []byte, start int, pm *pathMatcher) int {
+	if h := &pm.strTab.heads; h.slots != nil && start+8 <= len(d) {
+		// A key as it lies, by its first word (headtab.go): a raw key
+		// there is valid text, a written form well formed.
+		if s, n := h.find(d, start); s != nil {
+			if p := s.one; p >= 0 {
+				if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+					mt.firstHit(ps, p)
+				} else if mt.hits[ps.head].leaf != 0 {
+					mt.hit(p, 0)
+				}
+			} else {
+				mt.stamp(s.preds())
+			}
+			return start + n + 1
+		}
+	}
 	// stringSpan's first block in line, as stringTrusted takes it.
 	var e, b int
 	if start+64 <= len(d) {
