@@ -218,7 +218,9 @@ type pathMatcher struct {
 	// length sufLen (suftab.go): a string leaf then needs no walk of
 	// revStr. At a path with no reversed strings whose strings are cut
 	// to a head (strHead), it finds the prefixes of str (pfxtab.go)
-	// instead: one word for both keeps the record in its size class.
+	// instead: one word for both keeps the record in its size class. At
+	// a path of a few exact values and prefixes and no other table, it
+	// is their mixed table (mixtab.go; its pfx is set).
 	affixTab *strTab
 	// revStr, foldStr and revFoldStr are the reversed and folded tries'
 	// nodes for strings (as str is the forward trie's);

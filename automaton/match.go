@@ -404,8 +404,14 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	}
 	switch kind {
 	case tagString:
-		if pm.strTab != nil {
-			if s := pm.strTab.find(val); s != nil {
+		tab := pm.strTab
+		if t := pm.affixTab; tab == nil && t != nil && t.pfx != nil {
+			// Exact values and a few prefixes (mixtab.go).
+			mt.mixPrefixes(t.pfx, val)
+			tab = t
+		}
+		if tab != nil {
+			if s := tab.find(val); s != nil {
 				if p := s.one; p >= 0 && mt.free {
 					// One plain mark, stamped in line as tabString does.
 					if ps := &mt.pred[p]; ps.epoch != mt.epoch {
@@ -441,8 +447,8 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		if !pm.strMore {
 			return
 		}
-		if pm.affixTab != nil {
-			mt.suffix(pm.affixTab, int(pm.sufLen), val)
+		if t := pm.affixTab; t != nil && t.pfx == nil {
+			mt.suffix(t, int(pm.sufLen), val)
 		} else if pm.revStr != nil {
 			mt.walkRev(pm.revStr, val, val)
 		}

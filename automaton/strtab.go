@@ -43,6 +43,8 @@ type strTab struct {
 	// headLen, in a table of prefixes (pfxtab.go), is how many of a
 	// value's first bytes a lookup hashes.
 	headLen uint8
+	// pfx, in a mixed table (mixtab.go), holds the path's prefixes.
+	pfx []mixPrefix
 }
 
 // A write keeps a path's table up to date key by key where it can: the

@@ -132,7 +132,7 @@ func (mt *Matcher) stringTrusted(d []byte, i int, pm *pathMatcher) int {
 			// less, alternated). (Match must check the rest anyway,
 			// which costs as much as decoding it.)
 			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, len(mt.stack) == 0
-			if t := pm.affixTab; t != nil && mt.free {
+			if t := pm.affixTab; t != nil && t.pfx == nil && mt.free {
 				// The prefixes by hash (pfxtab.go): the string as
 				// written among their written forms, then, where none
 				// starts it, its raw head and, where that does not

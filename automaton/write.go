@@ -1013,6 +1013,9 @@ func (t *tx) commit() {
 			pm.leafSlots, pm.leafShift, pm.leafProbe, pm.leafMask = &t.slots[0], t.shift, t.probe, uint16(len(t.slots)-1)
 		}
 		pm.setStringCuts(t.m.pathVals[pm.idx], prevAffix)
+		if pm.strTab == nil && pm.affixTab == nil && pm.strTail == 0 && t.m.pathVals[pm.idx] <= cutVals {
+			pm.affixTab = buildMixTab(pm.str, t.keyBuf)
+		}
 	}
 	for i, changed := range t.reindex {
 		if changed {
