@@ -14,7 +14,9 @@ package automaton
 // tabSpan's heads lookup); bench-like two-machine paired thread CPU
 // (fjpair2m, fastjson interleaved, 400 pairs, both build orders, load
 // 8.5-9.9), on-off median: trusted +5.0 / -5.3 ns/event, Match -19.5 /
-// -18.3 (quartiles +-100: noise at this load). The table lives in the
+// -18.3 (quartiles +-100: noise at this load); quiet (load 1.1-1.2,
+// 1200 pairs): trusted +9.2 / -11.7 (the build order's bias, so about
+// nil), Match -6.4 / -10.0. The table lives in the
 // path's affixTab, which such a path leaves unused (no suffix table, no
 // prefix table: it has exact values); an escaped string cut to a head
 // is still walked (stringTrusted's walkHead).
