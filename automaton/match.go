@@ -1373,6 +1373,9 @@ type candidate struct {
 	cl   uintptr
 	kind decideKind
 	arr  bool // its anchor has a hit inside an array
+	// pred is the anchor of a clause stab handed straight to deciding
+	// (rangedirect.go), in what was padding; the listing leaves it.
+	pred int32
 }
 
 // clause returns the candidate's clause.
