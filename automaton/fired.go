@@ -92,7 +92,7 @@ const (
 )
 
 // A clause's kind fits in the need's three bits (needKind).
-var _ [7 - decideThresh]struct{}
+var _ [7 - decideAbsent]struct{}
 
 // needKindOf returns the clause's kind a need of the needIDs form holds.
 func needKindOf(need uint64) decideKind { return decideKind(need >> needKind & 7) }

@@ -1519,6 +1519,10 @@ func (mt *Matcher) decideEach(dst []ID) []ID {
 						dst = mt.decideThresh(dst, cl, arr, false)
 						break
 					}
+					if cl.kind == decideAbsent {
+						dst = mt.decideAbsent(dst, cl, arr)
+						break
+					}
 					dst = mt.evaluate(dst, cl)
 				}
 			}
@@ -1550,6 +1554,8 @@ func (mt *Matcher) decideCand(dst []ID, cl *clauseRec, kind decideKind, arr bool
 		return mt.decideAB(dst, cl, ab)
 	case decideThresh:
 		return mt.decideThresh(dst, cl, arr, mt.marks)
+	case decideAbsent:
+		return mt.decideAbsent(dst, cl, arr)
 	}
 	return mt.evaluate(dst, cl)
 }
@@ -1632,6 +1638,25 @@ func (mt *Matcher) decide(dst []ID, cl *clauseRec, anchorArr, named bool) []ID {
 		return dst
 	}
 	return mt.appendPats(dst, cl)
+}
+
+// decideAbsent decides a candidate clause of kind decideAbsent (see
+// setAbsent) as evaluate would: while no hit lies in an array, a field
+// that only allows absence fails where its path has a leaf, and the rest
+// is decide's. Its absences are tested first: the usual candidate fails
+// on them (an errorCode that the call has), without reading the
+// predicates' scratch.
+func (mt *Matcher) decideAbsent(dst []ID, cl *clauseRec, anchorArr bool) []ID {
+	if mt.arrHits {
+		return mt.evaluate(dst, cl) // the search decides absence in arrays
+	}
+	mt.memoDep = true // absence is read from the paths (memo.go)
+	for _, idx := range cl.absentPaths() {
+		if mt.pathLeaves[idx].epoch == mt.epoch {
+			return dst
+		}
+	}
+	return mt.decide(dst, cl, anchorArr, false)
 }
 
 // decideKept is decide for a clause with kept entries (lazyrange.go)

@@ -166,8 +166,9 @@ const clauseOthers = 5
 type decideKind uint8
 
 const (
-	// decideRecord: evaluate decides it from its fields (a field that
-	// allows absence, too many fields, or a clause of no anchor).
+	// decideRecord: evaluate decides it from its fields (a field of
+	// conditions that also allows absence, too many fields, or a clause
+	// of no anchor; other absences are decideAbsent's, setAbsent).
 	decideRecord decideKind = iota
 	// decideOthers: every field is required, and others lists all but
 	// the anchor's.
@@ -191,7 +192,9 @@ func (cl *clauseRec) setDecide(anchor int32) {
 	case cl.abFirst:
 		cl.kind = decideABFirst
 		cl.others[0], cl.others[1] = fs[0].pred, fs[0].pathIdx
-	case cl.full || len(fs)-1 > clauseOthers:
+	case len(fs)-1 > clauseOthers:
+	case cl.full:
+		cl.setAbsent(fs)
 	default:
 		for _, f := range fs[:len(fs)-1] {
 			if f.pred < 0 || f.allowAbsent {
@@ -211,6 +214,53 @@ func (cl *clauseRec) setDecide(anchor int32) {
 			cl.kind = decideAlone
 		}
 	}
+}
+
+// decideAbsent is the kind of a clause that setAbsent takes.
+const decideAbsent = decideThresh + 1
+
+// setAbsent makes cl, which allows absence (full), of kind decideAbsent
+// when each of its fields other than the anchor's (the last) is either
+// required or only allows absence ({"exists":false}): others lists the
+// required ones, as setDecide does, then the paths of the others. A
+// candidate that fails on an absence is then decided from the clause's
+// line and its paths' scratch, not evaluate's walk over the fields, a
+// line of their own in a clause of more than three (mixed-10000's small
+// CloudTrail calls: two such candidates per event, the rules of
+// {"errorCode":[{"exists":false}]} on calls that have an errorCode).
+// Any other shape stays decideRecord.
+func (cl *clauseRec) setAbsent(fs []fieldRec) {
+	for _, f := range fs[:len(fs)-1] {
+		if (f.pred < 0) != f.allowAbsent {
+			return // a field of conditions that also allows absence
+		}
+	}
+	for _, f := range fs[:len(fs)-1] {
+		if f.allowAbsent {
+			continue
+		}
+		if f.lazy {
+			cl.lazy |= 1 << cl.n
+		} else if cl.named == cl.n && cl.n < 2 && f.pred <= needMax { // see anchorNeed
+			cl.named++
+		}
+		cl.others[cl.n] = f.pred
+		cl.n++
+	}
+	k := cl.n
+	for _, f := range fs[:len(fs)-1] {
+		if f.allowAbsent {
+			cl.others[k] = f.pathIdx
+			k++
+		}
+	}
+	cl.kind = decideAbsent
+}
+
+// absentPaths returns the paths of the fields of cl, of kind
+// decideAbsent, that only allow absence.
+func (cl *clauseRec) absentPaths() []int32 {
+	return cl.others[cl.n : cl.nfields-1]
 }
 
 // patRef is a pattern as its clauses list it: the id and the dense index

@@ -33,6 +33,10 @@ type strTab struct {
 	// too many (or hash too alike) for one.
 	esc     *strTab
 	escOver bool
+	// heads indexes the keys stringTrusted reads by their first bytes
+	// (headtab.go), no slots where none; kept in the header, whose line
+	// the lookup reads anyway, not behind a pointer of its own.
+	heads headTab
 	// lastBits, in a table of suffixes (suftab.go), has bit b&63 set for
 	// the last byte b of each key.
 	lastBits uint64
@@ -115,6 +119,7 @@ func (t *strTab) updated(pm *pathMatcher, touched []strTouch) (*strTab, bool) {
 		return t, true // nothing of pm's string branch changed
 	}
 	c.escUpdated(t, pm, touched)
+	c.withHeads()
 	return c, true
 }
 
@@ -355,6 +360,7 @@ func buildStrTab(str *node, max int, buf []byte) *strTab {
 		t.utf8 = t.utf8 && textKey(k.keyString())
 	}
 	t.withEscForms()
+	t.withHeads()
 	return t
 }
 
