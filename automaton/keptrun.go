@@ -60,6 +60,19 @@ func (mt *Matcher) decideKeptRun(dst []ID, cands []candidate, named bool) ([]ID,
 		}
 		kept := bits.OnesCount8(cl.rngs)
 		end := nf - kept
+		r := (*keptRange)(unsafe.Add(unsafe.Pointer(cl.field0), -kept*keptSize))
+		// A shared rest (rests.go): decided once per input, its answer
+		// then read by every further clause that has it.
+		var rs *restState
+		if r.rest != 0 {
+			rs = &mt.rests[r.rest]
+			if rs.epoch == epoch {
+				out[n] = cl.pats[0].id
+				n += int(rs.hold)
+				continue
+			}
+			from = 0 // an answer for every clause of the rest, named or not
+		}
 		// slow: a field to compute on demand, or a kept entry the
 		// leaves do not tell.
 		slow := 0
@@ -69,7 +82,6 @@ func (mt *Matcher) decideKeptRun(dst []ID, cands []candidate, named bool) ([]ID,
 			slow |= int(cl.lazy>>k&1) & b2i(ps.lazy != epoch)
 			fail |= ps.epoch ^ epoch
 		}
-		r := (*keptRange)(unsafe.Add(unsafe.Pointer(cl.field0), -kept*keptSize))
 		for k := end; k < nf; k++ {
 			pl := &mt.pathLeaves[r.path]
 			in := 0
@@ -98,6 +110,9 @@ func (mt *Matcher) decideKeptRun(dst []ID, cands []candidate, named bool) ([]ID,
 		}
 		if slow != 0 {
 			break
+		}
+		if rs != nil {
+			rs.epoch, rs.hold = epoch, uint32(b2i(fail == 0))
 		}
 		out[n] = cl.pats[0].id
 		n += b2i(fail == 0)

@@ -49,10 +49,13 @@ type rangedClause struct {
 	b [rangedRoom / 8]uint64
 }
 
-// keptRange is a range kept in a clause, with its field's path.
+// keptRange is a range kept in a clause, with its field's path. The
+// first of a clause's carries its rest's id (rests.go) in what was the
+// entry's padding.
 type keptRange struct {
 	keyRange
 	path int32
+	rest int32
 }
 
 // rangedRoom is the bytes a rangedClause has for ranges and fields.
@@ -134,6 +137,7 @@ func (t *tx) keepRanges(cr *clauseRec, cw *clauseW) *clauseRec {
 	a.r.field0 = &f[0]
 	a.p[0] = cr.pats[0]
 	a.r.pats = a.p[:]
+	(*keptRange)(base).rest = t.internRest(&a.r)
 	cw.rec = &a.r
 	return &a.r
 }

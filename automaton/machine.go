@@ -89,6 +89,10 @@ type Machine struct {
 	paths    idAllocator
 	states   int
 	gen      uint64 // numbers writes, for trie node ownership
+
+	// rests interns the rests of clauses with kept entries (rests.go).
+	rests   map[restKey]*restW
+	restIDs idAllocator
 }
 
 // snapshot is everything Match reads; it never changes once published.
@@ -101,6 +105,7 @@ type snapshot struct {
 	predWide int32
 	patCap   int32
 	pathCap  int32
+	restCap  int32 // rest ids are below this (rests.go)
 	// needIDs: every anchor entry names predicates (Machine.needIDs).
 	needIDs bool
 }

@@ -87,6 +87,8 @@ type Matcher struct {
 	// abEx[p] is the epoch in which a leaf fired an exclusion of the
 	// anything-but of predicate p (abfirst.go).
 	abEx []uint32
+	// rests[id] is a shared rest's answer in this input (rests.go).
+	rests []restState
 
 	patEpoch []uint32
 
@@ -304,6 +306,9 @@ func (mt *Matcher) begin() {
 		n := int(s.pathCap) + 16
 		mt.pathLeaves = make([]pathState, n)
 	}
+	if int(s.restCap) > len(mt.rests) {
+		mt.rests = make([]restState, int(s.restCap)+int(s.restCap)/4+16)
+	}
 	if int(s.patCap) > len(mt.patEpoch) {
 		mt.patEpoch = make([]uint32, int(s.patCap)+int(s.patCap)/4+16)
 	}
@@ -334,6 +339,7 @@ func (mt *Matcher) loadRec(ps *predState, p int32) {
 func (mt *Matcher) resetEpochs() {
 	clear(mt.pred)
 	clear(mt.abEx)
+	clear(mt.rests)
 	clear(mt.pathLeaves)
 	clear(mt.patEpoch)
 	mt.epoch = 1
@@ -1373,6 +1379,9 @@ type candidate struct {
 	cl   uintptr
 	kind decideKind
 	arr  bool // its anchor has a hit inside an array
+	// pred is the anchor of a clause stab handed straight to deciding
+	// (rangedirect.go), in what was padding; the listing leaves it.
+	pred int32
 }
 
 // clause returns the candidate's clause.

@@ -201,19 +201,26 @@ func (cl *clauseRec) setDecide(anchor int32) {
 				cl.n, cl.lazy, cl.named = 0, 0, 0
 				return // cl.full covers these; kept for safety
 			}
-			if f.lazy {
-				cl.lazy |= 1 << cl.n
-			} else if cl.named == cl.n && cl.n < 2 && f.pred <= needMax { // see anchorNeed
-				cl.named++
-			}
-			cl.others[cl.n] = f.pred
-			cl.n++
+			cl.addOther(f)
 		}
 		cl.kind = decideOthers
 		if cl.n == 0 {
 			cl.kind = decideAlone
 		}
 	}
+}
+
+// addOther appends f, a required field that is not the anchor, to the
+// predicates cl's deciding checks: a lazy one marked to compute on
+// demand, the first named ones counted (see anchorNeed).
+func (cl *clauseRec) addOther(f fieldRec) {
+	if f.lazy {
+		cl.lazy |= 1 << cl.n
+	} else if cl.named == cl.n && cl.n < 2 && f.pred <= needMax {
+		cl.named++
+	}
+	cl.others[cl.n] = f.pred
+	cl.n++
 }
 
 // decideAbsent is the kind of a clause that setAbsent takes.
@@ -236,16 +243,9 @@ func (cl *clauseRec) setAbsent(fs []fieldRec) {
 		}
 	}
 	for _, f := range fs[:len(fs)-1] {
-		if f.allowAbsent {
-			continue
+		if !f.allowAbsent {
+			cl.addOther(f)
 		}
-		if f.lazy {
-			cl.lazy |= 1 << cl.n
-		} else if cl.named == cl.n && cl.n < 2 && f.pred <= needMax { // see anchorNeed
-			cl.named++
-		}
-		cl.others[cl.n] = f.pred
-		cl.n++
 	}
 	k := cl.n
 	for _, f := range fs[:len(fs)-1] {

@@ -86,3 +86,51 @@ func TestRangeDirect(t *testing.T) {
 	add(r(0), `{"source":[{"prefix":"s"}],"region":[{"anything-but":["x"]}],"detail":{"n":[`+rng(on[0])+`]}}`)
 	checkEvents(t, m, live, events, "added again", `"n":40,"n"`)
 }
+
+// TestRangeDirectScratch: a hit handed straight leaves the predicate's
+// scratch as it was; a second leaf, in an array or not, and a predicate
+// that also fires by a string or an anything-but (never handed straight)
+// still match each pattern once, as Explain says.
+func TestRangeDirectScratch(t *testing.T) {
+	defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
+	needIDsFrom = 0
+	m := New(Config{})
+	live := map[ID]*compiler.Pattern{}
+	add := func(id ID, src string) {
+		live[id] = addPattern(t, m, id, src)
+	}
+	for i := range 20 {
+		add(ID(fmt.Sprint("n", i)), fmt.Sprintf(`{"source":["s"],"detail":{"n":[{"numeric":[">=",%d,"<",%d]}]}}`, 10*i, 10*i+15))
+	}
+	add("str", `{"detail":{"m":[{"numeric":[">=",20,"<",30]},"abc"]}}`)
+	add("ab", `{"detail":{"m":[{"numeric":[">=",40,"<",50]},{"anything-but":{"prefix":"a"}}]}}`)
+	events := []string{
+		`{"source":"s","detail":{"n":22,"m":22}}`,
+		`{"source":"s","detail":{"n":22,"n":23,"m":"abc","m":24}}`,
+		`{"source":"s","detail":{"n":22,"x":1,"n":[23,5],"m":[22,"abc"]}}`,
+		`{"source":"s","detail":[{"n":22},{"n":[23,41]}],"m":45}`,
+		`{"source":"s","detail":{"m":45,"m":"b","n":[12]}}`,
+		`{"source":"s","detail":{"m":["abc",45,22],"n":52,"n":51}}`,
+		`{"source":"s","detail":{"m":24,"m":"abc"}}`,
+		`{"source":"s","detail":{"m":44,"m":"b"}}`,
+		`{"source":"s","detail":{"m":44}}`,
+	}
+	checkEvents(t, m, live, events, "loaded", `"n":2`, `"m":"abc","m"`, `"n":52,"n"`, `"m":45,"m"`, `"m":24,"m"`, `"m":44,"m"`)
+	mt := m.NewMatcher()
+	for _, e := range events {
+		dst, err := mt.Match(nil, []byte(e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := mt.checkFired(); err != nil {
+			t.Fatalf("%s: %v", e, err)
+		}
+		seen := map[ID]bool{}
+		for _, id := range dst {
+			if seen[id] {
+				t.Errorf("%s: %s matched twice", e, id)
+			}
+			seen[id] = true
+		}
+	}
+}

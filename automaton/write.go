@@ -879,6 +879,7 @@ func (t *tx) deletePattern(rec *patternRec) {
 			continue
 		}
 		t.replaceClause(cw, cw.rec, nil)
+		t.releaseRest(cw.rec)
 		if cw.key != "" {
 			delete(m.clauses, cw.key)
 		} else {
@@ -1030,6 +1031,7 @@ func (t *tx) commit() {
 	s.needIDs = t.m.needIDs
 	s.patCap = t.m.pats.next
 	s.pathCap = t.m.paths.next
+	s.restCap = t.m.restIDs.next
 	t.m.states += t.states
 	t.m.snap.Store(&s)
 	clear(t.dirty) // nor a path matcher of an old snapshot
