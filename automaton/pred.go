@@ -637,6 +637,7 @@ func (m *Machine) orderFields(fields []fieldRec, preds []*predW, anchor int) {
 	for i := range items {
 		fields[i] = items[i].f
 	}
+	m.orderNeed(fields)
 }
 
 // needMask is a clause's need in a small machine, which its anchorRef
