@@ -28,7 +28,9 @@ package automaton
 // (q1, q3) ns/event: EC2 events alone -42.0 (-80.0, 3.5) and -45.6
 // (-87.8, -3.6) in the two build orders; the whole corpus +9.5 (-50.5,
 // 89.8) and -4.4 (-81.5, 88.6), Match +4.0 / -6.8 (quartiles +-110 to
-// 190): within the noise at that load. Callgrind's branch model finds
+// 190): within the noise at that load; again at 1000 pairs (load 10-13):
+// trusted -8.3 (-88.6, 75.0) / -22.9 (-111.6, 81.6), Match +6.6 (-83.6,
+// 98.0) / -13.9 (-99.7, 82.4); EC2 events alone Match -44.7 / -49.6. Callgrind's branch model finds
 // why: conditional mispredicts +1.2 per event (the program's, over the
 // 5000 events), listAnchors 8.7 -> 9.9 per event, the branches on the
 // runs of the lists now read by runs; the
