@@ -833,7 +833,9 @@ func (mt *Matcher) array(d []byte, i, depth int, pm *pathMatcher, below *scope, 
 				index++
 			}
 		} else {
-			pin := c == '{' || c == '['
+			// (An element of an array whose path leads to one pattern
+			// path alone pins nothing: pinless.go.)
+			pin := (c == '{' || c == '[') && (below == nil || !below.oneField || !pinlessOn)
 			if pin {
 				mt.stack = append(mt.stack, arrayStep{array: id, index: index})
 			}
