@@ -489,7 +489,7 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		}
 		if pm.cidrs > 0 {
 			var ok bool
-			if mt.tmpBuf, ok = appendIPKey(mt.tmpBuf[:0], val); ok {
+			if mt.tmpBuf, ok = appendIPKeyAt(mt.tmpBuf[:0], val, pm.fwd); ok {
 				mt.walk(pm.fwd, mt.tmpBuf[0], mt.tmpBuf[1:], val, false)
 			}
 		}
