@@ -43,6 +43,49 @@ func TestMarkOneField(t *testing.T) {
 	}
 }
 
+// TestOneFieldWrites: oneField follows the machine's paths through its
+// writes, and Match with it: a second path below the array pins it again,
+// and deleting it unpins.
+func TestOneFieldWrites(t *testing.T) {
+	m := New(Config{})
+	addPattern(t, m, "t", `{"a":{"t":["m5"],"n":[1]}}`)
+	oneField := func() bool { return m.snap.Load().sub[inputEvent].index["a"].sc.oneField }
+	ev := []byte(`{"a":[{"t":"m5"},{"n":1}]}`)
+	for step, want := range []bool{false, true, false} {
+		switch step {
+		case 1:
+			m.Delete("t")
+			addPattern(t, m, "u", `{"a":{"t":["m5"]}}`)
+		case 2:
+			addPattern(t, m, "t", `{"a":{"t":["m5"],"n":[1]}}`)
+		}
+		if oneField() != want {
+			t.Fatalf("step %d: oneField %v, want %v", step, !want, want)
+		}
+		for _, trusted := range []bool{false, true} {
+			mt := m.NewMatcher()
+			var ids []ID
+			var err error
+			if trusted {
+				ids, err = mt.MatchTrusted(nil, ev)
+			} else {
+				ids, err = mt.Match(nil, ev)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range ids {
+				if id == "t" {
+					t.Fatalf("step %d (trusted %v): t matched leaves of two elements", step, trusted)
+				}
+			}
+			if step > 0 && len(ids) == 0 {
+				t.Fatalf("step %d (trusted %v): u did not match", step, trusted)
+			}
+		}
+	}
+}
+
 // TestPinless: arrays of objects whose path leads to one pattern path
 // pin nothing, and every pattern answers as Explain does, pinned or not,
 // on both paths: each rule alone (its own machine, where its array paths
