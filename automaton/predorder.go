@@ -40,8 +40,9 @@ import (
 // callgrind does not model (the TLB, the pages and L2 lines an event's
 // rules span).
 // Both, as here (only shared predicates and ranges planned), against
-// neither: trusted -98.7 (ab, q1 -201, q3 +5) / -53.8 (ba, q1 -213, q3
-// +82) ns per event of about 1400 (load 10-16). Memory per pattern:
+// neither, ns per event of about 1400 (load 10-17): trusted -98.7 (ab,
+// q1 -201, q3 +5) / -53.8 (ba, q1 -213, q3 +82), Match -60.3 (ab, q1
+// -147, q3 +24) / -90.2 (ba, q1 -191, q3 +20). Memory per pattern:
 // mixed-10000 627 -> 629, exact-100000 691 (unchanged).
 
 // predPlan maps the interning key of each predicate a rule set will make
