@@ -395,11 +395,11 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 		m.clauses = make(map[string]*clauseW, keyed)
 	}
 	tx := m.begin()
-	// A rule set loaded into an empty machine: its shared predicates'
+	// A large rule set loaded into an empty machine: its shared predicates'
 	// ids, and the order its patterns' records are made in, planned for
 	// locality (predorder.go).
 	var order []int
-	if len(ps) > 64 && m.predIDs.next == 0 {
+	if len(ps) >= planFrom && m.predIDs.next == 0 {
 		if tx.plan, order = planPredIDs(ps, true); order != nil && repeats(ids) {
 			order = nil
 		}

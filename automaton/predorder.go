@@ -19,13 +19,13 @@ import (
 // alone (an order id, a size range), and the records of the rules one
 // kind of event reads (clauses, patterns, predicates) lay among every
 // other kind's, so that each event of one kind evicted another kind's.
-// A rule set loaded into an empty machine (AddAll) is first read through
-// for its predicates' keys (planPredIDs): the predicates that several
-// clauses name get the first ids, most named first, then the numeric
-// ranges by their low ends (the ranges one number stabs are
-// neighbours); and the patterns are added grouped by their most named
-// predicate (an EventBridge rule's source), so that their records are
-// made one after another.
+// A rule set of planFrom patterns or more loaded into an empty machine
+// (AddAll) is first read through for its predicates' keys (planPredIDs):
+// the predicates that several clauses name get the first ids, most named
+// first, then the numeric ranges by their low ends (the ranges one
+// number stabs are neighbours); and the patterns are added grouped by
+// their most named predicate (an EventBridge rule's source), so that
+// their records are made one after another.
 //
 // mixed-10000 (callgrind, 5000 events, L1 48 KB 12-way, misses per event
 // in the automaton: base -> ids planned -> ids and order): trusted
@@ -44,6 +44,12 @@ import (
 // q1 -201, q3 +5) / -53.8 (ba, q1 -213, q3 +82), Match -60.3 (ab, q1
 // -147, q3 +24) / -90.2 (ba, q1 -191, q3 +20). Memory per pattern:
 // mixed-10000 627 -> 629, exact-100000 691 (unchanged).
+
+// planFrom is the fewest patterns an AddAll plans for: the rule data of
+// fewer stays in the core's caches, and planning escapes-unicode's 100
+// rules cost its trusted path +10.8 ns per event of 469 (paired, ab, q1
+// -10.4, q3 +34.9). (A variable, so that the tests plan small sets.)
+var planFrom = 1024
 
 // predPlan maps the interning key of each predicate a rule set will make
 // that the plan orders to the id it gets; the others get theirs as they

@@ -14,6 +14,8 @@ import (
 // their ids first, by how many clauses name them, most first, then by
 // key; the others, and those of a later AddAll, get theirs as they come.
 func TestPlanPredIDs(t *testing.T) {
+	defer func(n int) { planFrom = n }(planFrom)
+	planFrom = 65
 	compile := func(src string) *compiler.Pattern {
 		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
 		if err != nil {
@@ -83,6 +85,16 @@ func TestPlanPredIDs(t *testing.T) {
 			t.Errorf("%s: ids %v", tc.name, got)
 		}
 	}
+	// A batch of fewer than planFrom patterns plans nothing: pattern 0's
+	// first field (its range) gets id 0.
+	planFrom = len(ps) + 1
+	small := New(Config{})
+	if err := small.AddAll(ids, ps); err != nil {
+		t.Fatal(err)
+	}
+	if pw := small.predKeys[keyOf(`{"n":[{"numeric":[">=",70]}]}`)]; pw == nil || pw.rec.id != 0 {
+		t.Errorf("a small batch's first predicate: %v, want id 0", pw)
+	}
 	// A second AddAll into the loaded machine plans nothing: its new
 	// predicates take the next ids.
 	more := []*compiler.Pattern{compile(`{"source":["c"]}`)}
@@ -150,7 +162,8 @@ func TestPlanOrder(t *testing.T) {
 // wins), in small and large machines' forms, and compares both paths
 // with Explain.
 func TestPlanAddAllDifferential(t *testing.T) {
-	defer func(f int32) { needIDsFrom = f }(needIDsFrom)
+	defer func(f int32, n int) { needIDsFrom, planFrom = f, n }(needIDsFrom, planFrom)
+	planFrom = 65
 	for _, from := range []int32{0, 10, 768} {
 		needIDsFrom = from
 		for seed := int64(1); seed <= 6; seed++ {
