@@ -86,17 +86,25 @@ type rangeIndex struct {
 	// treeN: conds[:treeN] are in the tree; the few added since it was
 	// built are scanned one by one, so a single Add does not rebuild the
 	// tree (it is rebuilt once they are more than pendingMax).
-	treeN int
-	ready bool
+	treeN   int32
+	ready   bool
+	bounded bool // min and max are set
 	// min and max bound every range: the hull a number must be in.
 	min, max uint64
-	bounded  bool // min and max are set
+	// fl, where not nil, is the flat index of conds[:treeN], in place
+	// of the tree (flatrange.go), in what was padding.
+	fl *flatIndex
+	_  [8]byte // pathMatcher is 384 bytes (machine.go)
 }
 
 // rangeEntry is a condition in byLo (key is its lo) or byHi (its hi).
 type rangeEntry struct {
 	key  uint64
 	pred int32
+	// rest is cl's shared rest when decideDirect may read the rest's
+	// answer for it without loading cl (restOfDirect), else 0; in what
+	// was padding.
+	rest int32
 	cl   *clauseRec // as rangeCond's
 }
 
@@ -141,14 +149,14 @@ func (ri rangeIndex) built() rangeIndex {
 	if ri.ready {
 		return ri
 	}
-	if ri.nodes != nil && len(ri.conds)-ri.treeN <= pendingMax {
+	if (ri.nodes != nil || ri.fl != nil) && len(ri.conds)-int(ri.treeN) <= pendingMax {
 		for _, c := range ri.conds[ri.treeN:] {
 			ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
 		}
 		ri.ready = true
 		return ri
 	}
-	ri.nodes, ri.byLo, ri.byHi, ri.treeN = nil, nil, nil, 0
+	ri.nodes, ri.byLo, ri.byHi, ri.treeN, ri.fl = nil, nil, nil, 0, nil
 	ri.min, ri.max = math.MaxUint64, 0
 	for _, c := range ri.conds {
 		ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
@@ -158,7 +166,12 @@ func (ri rangeIndex) built() rangeIndex {
 	if len(ri.conds) <= 8 {
 		return ri
 	}
-	ri.treeN = len(ri.conds)
+	ri.treeN = int32(len(ri.conds))
+	if flatRanges {
+		if ri.fl = buildFlat(ri.conds); ri.fl != nil {
+			return ri
+		}
+	}
 	all := make([]int32, len(ri.conds))
 	for i := range all {
 		all[i] = int32(i)
@@ -211,8 +224,9 @@ func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
 	ri.nodes = append(ri.nodes, rangeNode{center: center, from: int32(from), to: int32(from + len(here))})
 	for _, ci := range here { // here is sorted by lo
 		c := &ri.conds[ci]
-		ri.byLo = append(ri.byLo, rangeEntry{key: c.lo, pred: c.pred, cl: c.cl})
-		ri.byHi = append(ri.byHi, rangeEntry{key: c.hi, pred: c.pred, cl: c.cl})
+		rest := restOfDirect(c.cl)
+		ri.byLo = append(ri.byLo, rangeEntry{key: c.lo, pred: c.pred, rest: rest, cl: c.cl})
+		ri.byHi = append(ri.byHi, rangeEntry{key: c.hi, pred: c.pred, rest: rest, cl: c.cl})
 	}
 	slices.SortStableFunc(ri.byHi[from:], func(a, b rangeEntry) int { return cmp.Compare(b.key, a.key) })
 	left := ri.buildNode(set[:nl], scratch)
@@ -226,13 +240,17 @@ func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
 // them: mixed-10000's S3 events stab ten ranges).
 func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 	li := int32(-1)
-	for i := ri.treeN; i < len(ri.conds); i++ {
+	for i := int(ri.treeN); i < len(ri.conds); i++ {
 		if c := &ri.conds[i]; c.lo <= key && key <= c.hi {
 			if li < 0 {
 				li = mt.leafNow(val)
 			}
-			mt.hitRange(c.pred, c.cl, li)
+			mt.hitRange(c.pred, c.cl, 0, li)
 		}
+	}
+	if ri.fl != nil {
+		mt.stabFlat(ri.fl, key, val, li)
+		return
 	}
 	if ri.nodes == nil {
 		return
@@ -249,7 +267,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hitRange(e.pred, e.cl, li)
+				mt.hitRange(e.pred, e.cl, e.rest, li)
 			}
 			at = n.left
 		case key > n.center:
@@ -261,7 +279,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hitRange(e.pred, e.cl, li)
+				mt.hitRange(e.pred, e.cl, e.rest, li)
 			}
 			at = n.right
 		default:
@@ -270,7 +288,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hitRange(e.pred, e.cl, li)
+				mt.hitRange(e.pred, e.cl, e.rest, li)
 			}
 			return
 		}
