@@ -58,13 +58,10 @@ func (ri *rangeIndex) overlaps(lo, hi uint64) bool {
 	if !ri.bounded || hi < ri.min || lo > ri.max {
 		return false
 	}
-	for i := int(ri.treeN); i < len(ri.conds); i++ {
+	for i := ri.treeN; i < len(ri.conds); i++ {
 		if c := &ri.conds[i]; c.lo <= hi && lo <= c.hi {
 			return true
 		}
-	}
-	if ri.fl != nil {
-		return ri.fl.overlaps(lo, hi)
 	}
 	return ri.nodes != nil && ri.overlapsNode(0, lo, hi)
 }

@@ -46,17 +46,6 @@ func (mt *Matcher) decideKeptRun(dst []ID, cands []candidate, named bool) ([]ID,
 	i := 0
 	for ; i < len(cands); i++ {
 		c := &cands[i]
-		if c.rest != 0 {
-			// A clause stab handed straight, with a shared rest
-			// (rangedirect.go): once the rest has its answer, only the
-			// pattern's id, in the line after the record, is read, and
-			// kept if the rest holds.
-			if rs := &mt.rests[c.rest]; rs.epoch == epoch {
-				out[n] = (*patRef)(unsafe.Add(unsafe.Pointer(c.clause()), rangedPatAt)).id
-				n += int(rs.hold)
-				continue
-			}
-		}
 		if c.kind != decideOthers {
 			break
 		}

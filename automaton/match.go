@@ -63,7 +63,6 @@ type Matcher struct {
 	// set when their anchors may have a hit in an array (rangedirect.go).
 	direct    []candidate
 	directArr bool
-	touched   uintptr // decideDirect's loads, kept
 	// snapEpoch is the first epoch of the current snapshot: cached
 	// predicate records from before it are stale.
 	snapEpoch uint32
@@ -1380,10 +1379,6 @@ type candidate struct {
 	cl   uintptr
 	kind decideKind
 	arr  bool // its anchor has a hit inside an array
-	// rest is, for a clause stab handed straight to deciding, its shared
-	// rest whose answer decideDirect may read without loading the clause
-	// (rangeEntry.rest), else 0; in what was padding.
-	rest uint16
 	// pred is the anchor of a clause stab handed straight to deciding
 	// (rangedirect.go), in what was padding; the listing leaves it.
 	pred int32

@@ -1,7 +1,6 @@
 package automaton
 
 import (
-	"math"
 	"slices"
 	"unsafe"
 )
@@ -29,9 +28,8 @@ import (
 // +-100).
 
 // hitRange records that leaf li satisfies range predicate p, whose one
-// clause is cl (nil: none kept) of shared rest rest (rangeEntry.rest), as
-// stab finds it.
-func (mt *Matcher) hitRange(p int32, cl *clauseRec, rest int32, li int32) {
+// clause is cl (nil: none kept), as stab finds it.
+func (mt *Matcher) hitRange(p int32, cl *clauseRec, li int32) {
 	if cl == nil || len(mt.stack) != 0 || !mt.marks {
 		if cl != nil && mt.marks && mt.firedMark[p] == mt.mark {
 			mt.anchorHit(p) // after a hit handed straight: not a first
@@ -57,12 +55,7 @@ func (mt *Matcher) hitRange(p int32, cl *clauseRec, rest int32, li int32) {
 	// 510 -> 370 instructions, 9.3 -> 2.2 L1 read misses (2.7 -> 0.4
 	// write misses).
 	mt.firedMark[p] = mt.mark
-	if !directRests {
-		rest = 0
-	}
-	// kind: a clause with a rest for decideDirect is one decideKeptRun
-	// takes (restOfDirect).
-	mt.direct = append(mt.direct, candidate{cl: uintptr(unsafe.Pointer(cl)), kind: decideOthers, pred: p, rest: uint16(rest)})
+	mt.direct = append(mt.direct, candidate{cl: uintptr(unsafe.Pointer(cl)), pred: p})
 }
 
 // anchorHit records the hit of the free leaf that hitRange left out of
@@ -74,33 +67,36 @@ func (mt *Matcher) anchorHit(p int32) {
 }
 
 // decideDirect decides the clauses stab handed straight to deciding
-// (see above), whose need nothing has tested. A clause stab knew to be
-// one decideKeptRun takes, with a shared rest (candidate.rest), is of
-// kind decideOthers from stab, and decideKeptRun reads its rest's answer
-// once the input has one without the clause's record line (rests.go).
+// (see above), whose need nothing has tested.
+//
+// Tried and lost (s3, 090f623): a range entry carrying its clause's
+// shared rest (rests.go) when the clause is a rangedClause of one
+// pattern that decideKeptRun takes, so that once the rest is answered
+// only the pattern's id, in the line after the record, is read: S3
+// events callgrind decideKeptRun 1209 -> 1070 instr/event, the record
+// lines' misses (9.6 per event) moved to the pattern's line. By the
+// clock (paired, 1000 pairs, S3 alone) +40..+50 ns/event as a loop of
+// its own with a branch on the answer and a call per first of a rest;
+// +29 inside decideKeptRun's loop, where the misses no longer overlapped
+// as setKinds' loop makes them; +4 with that loop touching each
+// candidate's line first: the lines are L2 hits there, and S3 events run
+// at about three instructions a cycle, so the fewer misses bought
+// nothing. Together with the flat index (see stab), the whole corpus
+// (load 11-15): trusted -22.8 and -0.0 ns/event (600 pairs, both build
+// orders, quartiles +-200), again -21.9 and +30.8 (1000 pairs, +-110),
+// Match +5.6 and -16.6; S3 alone -14.1 and -29.4: neutral.
 func (mt *Matcher) decideDirect(dst []ID) []ID {
 	cands := mt.direct
-	// Each clause's line asked for at once, before any is decided, so
-	// that the misses overlap: its record's for its kind, or, with a
-	// rest, its pattern's, which is all decideKeptRun reads of it once
-	// the rest has its answer.
-	touch := uintptr(0)
-	for i := range cands {
-		if c := &cands[i]; c.rest == 0 {
-			c.kind = c.clause().kind
-		} else {
-			touch += *(*uintptr)(unsafe.Add(unsafe.Pointer(c.clause()), rangedPatAt))
-		}
-	}
-	mt.touched = touch
+	setKinds(cands)
 	ab := abMemo{path: -1, leaves: abFallback}
 	for i := 0; i < len(cands); i++ {
 		c := &cands[i]
 		c.arr = mt.directArr
-		if c.kind != decideOthers || c.rest == 0 && c.clause().rngs == 0 || mt.arrHits {
+		cl := c.clause()
+		if c.kind != decideOthers || cl.rngs == 0 || mt.arrHits {
 			// The search and evaluate read the anchor's hits.
 			mt.anchorHit(c.pred)
-			dst = mt.decideCand(dst, c.clause(), c.kind, c.arr, &ab)
+			dst = mt.decideCand(dst, cl, c.kind, c.arr, &ab)
 			continue
 		}
 		var took int
@@ -108,35 +104,6 @@ func (mt *Matcher) decideDirect(dst []ID) []ID {
 		i += took - 1
 	}
 	return dst
-}
-
-// directRests lets decideDirect read a shared rest's answer without the
-// clause (a knob for the paired measurement).
-var directRests = true
-
-// rangedPatAt is where a rangedClause's pattern lies from its record.
-const rangedPatAt = unsafe.Offsetof(rangedClause{}.p)
-
-// restOfDirect returns the shared rest of cl, a clause kept beside a
-// range (directOf), when decideKeptRun would take it and read its rest's
-// answer (of kind decideOthers with kept entries, once, of one pattern)
-// and its pattern is the one in its rangedClause (keepRanges; a copy of
-// the record, ownClause, keeps its pattern elsewhere); else 0. Its
-// answer is then all decideDirect needs of it once the rest is decided.
-// Read as the tree is built, at a write's commit: a clause whose
-// pattern a later write changes is a new record, and its ranges are
-// redirected.
-func restOfDirect(cl *clauseRec) int32 {
-	if cl == nil || cl.kind != decideOthers || cl.rngs == 0 || !cl.once || len(cl.pats) != 1 {
-		return 0
-	}
-	if unsafe.Pointer(&cl.pats[0]) != unsafe.Add(unsafe.Pointer(cl), rangedPatAt) {
-		return 0
-	}
-	if r := keptOf(cl).rest; r > 0 && r <= math.MaxUint16 {
-		return r
-	}
-	return 0
 }
 
 // directOf returns the clause a range of pw keeps beside it: its one

@@ -86,25 +86,17 @@ type rangeIndex struct {
 	// treeN: conds[:treeN] are in the tree; the few added since it was
 	// built are scanned one by one, so a single Add does not rebuild the
 	// tree (it is rebuilt once they are more than pendingMax).
-	treeN   int32
-	ready   bool
-	bounded bool // min and max are set
+	treeN int
+	ready bool
 	// min and max bound every range: the hull a number must be in.
 	min, max uint64
-	// fl, where not nil, is the flat index of conds[:treeN], in place
-	// of the tree (flatrange.go), in what was padding.
-	fl *flatIndex
-	_  [8]byte // pathMatcher is 384 bytes (machine.go)
+	bounded  bool // min and max are set
 }
 
 // rangeEntry is a condition in byLo (key is its lo) or byHi (its hi).
 type rangeEntry struct {
 	key  uint64
 	pred int32
-	// rest is cl's shared rest when decideDirect may read the rest's
-	// answer for it without loading cl (restOfDirect), else 0; in what
-	// was padding.
-	rest int32
 	cl   *clauseRec // as rangeCond's
 }
 
@@ -149,14 +141,14 @@ func (ri rangeIndex) built() rangeIndex {
 	if ri.ready {
 		return ri
 	}
-	if (ri.nodes != nil || ri.fl != nil) && len(ri.conds)-int(ri.treeN) <= pendingMax {
+	if ri.nodes != nil && len(ri.conds)-ri.treeN <= pendingMax {
 		for _, c := range ri.conds[ri.treeN:] {
 			ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
 		}
 		ri.ready = true
 		return ri
 	}
-	ri.nodes, ri.byLo, ri.byHi, ri.treeN, ri.fl = nil, nil, nil, 0, nil
+	ri.nodes, ri.byLo, ri.byHi, ri.treeN = nil, nil, nil, 0
 	ri.min, ri.max = math.MaxUint64, 0
 	for _, c := range ri.conds {
 		ri.min, ri.max = min(ri.min, c.lo), max(ri.max, c.hi)
@@ -166,12 +158,7 @@ func (ri rangeIndex) built() rangeIndex {
 	if len(ri.conds) <= 8 {
 		return ri
 	}
-	ri.treeN = int32(len(ri.conds))
-	if flatRanges {
-		if ri.fl = buildFlat(ri.conds); ri.fl != nil {
-			return ri
-		}
-	}
+	ri.treeN = len(ri.conds)
 	all := make([]int32, len(ri.conds))
 	for i := range all {
 		all[i] = int32(i)
@@ -224,9 +211,8 @@ func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
 	ri.nodes = append(ri.nodes, rangeNode{center: center, from: int32(from), to: int32(from + len(here))})
 	for _, ci := range here { // here is sorted by lo
 		c := &ri.conds[ci]
-		rest := restOfDirect(c.cl)
-		ri.byLo = append(ri.byLo, rangeEntry{key: c.lo, pred: c.pred, rest: rest, cl: c.cl})
-		ri.byHi = append(ri.byHi, rangeEntry{key: c.hi, pred: c.pred, rest: rest, cl: c.cl})
+		ri.byLo = append(ri.byLo, rangeEntry{key: c.lo, pred: c.pred, cl: c.cl})
+		ri.byHi = append(ri.byHi, rangeEntry{key: c.hi, pred: c.pred, cl: c.cl})
 	}
 	slices.SortStableFunc(ri.byHi[from:], func(a, b rangeEntry) int { return cmp.Compare(b.key, a.key) })
 	left := ri.buildNode(set[:nl], scratch)
@@ -238,19 +224,31 @@ func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
 // stab records a hit of the leaf val for every condition holding key.
 // The leaf is taken once, at the first hit (leafNow, a call for each of
 // them: mixed-10000's S3 events stab ten ranges).
+//
+// Tried and lost (s3, 090f623): a flat index in place of the tree where
+// no number reads more than 48 ranges that do not hold it: the ranges by
+// lo, his beside, per block of 8 the first lo and a prefix maximum of
+// hi; a branch-free halving of the blocks' first los, one block's los
+// counted, then his read back block by block while an earlier block may
+// reach the number, holders listed without a branch, first hits handed
+// straight recorded inline (40 B per range against the tree's 48 B and
+// nodes). Callgrind, 5000 S3 events, trusted: stab+hitRange 1212 ->
+// 1229 instr/event, D1 read misses 14 -> 9.7; with branches on each
+// compare +53 ns/event by the clock. With the rests read without the
+// clause (decideDirect), the whole corpus: 8908 -> 8872 instr/event,
+// D1 read misses 83.3 -> 80.4. Paired thread CPU (1000 pairs,
+// load 9-17), on-off median: S3 alone +2.9 and -1.8 ns/event, the whole
+// corpus trusted +4.0 and +11.7 (quartiles +-100): neutral, as bnd's
+// flat bound index was a loss.
 func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 	li := int32(-1)
-	for i := int(ri.treeN); i < len(ri.conds); i++ {
+	for i := ri.treeN; i < len(ri.conds); i++ {
 		if c := &ri.conds[i]; c.lo <= key && key <= c.hi {
 			if li < 0 {
 				li = mt.leafNow(val)
 			}
-			mt.hitRange(c.pred, c.cl, 0, li)
+			mt.hitRange(c.pred, c.cl, li)
 		}
-	}
-	if ri.fl != nil {
-		mt.stabFlat(ri.fl, key, val, li)
-		return
 	}
 	if ri.nodes == nil {
 		return
@@ -267,7 +265,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hitRange(e.pred, e.cl, e.rest, li)
+				mt.hitRange(e.pred, e.cl, li)
 			}
 			at = n.left
 		case key > n.center:
@@ -279,7 +277,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hitRange(e.pred, e.cl, e.rest, li)
+				mt.hitRange(e.pred, e.cl, li)
 			}
 			at = n.right
 		default:
@@ -288,7 +286,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hitRange(e.pred, e.cl, e.rest, li)
+				mt.hitRange(e.pred, e.cl, li)
 			}
 			return
 		}
