@@ -26,7 +26,15 @@ import "unsafe"
 // events only, 3000 pairs of 1000 events, load 10-12), on-off median
 // (q1, q3): -174 (-392, +4) and -137 (-313, +10) ns/event in the two
 // build orders, from about 1050; the alone list without the keys' copies
-// -10 and -7 (noise).
+// -10 and -7 (noise). The whole corpus (20000 events, 5000 in
+// callgrind), against cc95d5e: trusted 8638 -> 8506 automaton instr/event
+// (listAnchorsAMD64 -79, appendPats -62, decideAll -25, stamp +16),
+// Match 9788 -> 9681; paired, 1500 pairs of 4096 events, load 12-14,
+// on-off median (q1, q3) trusted -17.3 (-155, +110) and -16.8 (-129,
+// +92), Match -27.8 (-124, +65) and -11.8 (-137, +109) ns/event, of
+// about 1400 at that load; the other kinds alone within +-13 (medians,
+// q1/q3 +-50..185). escapes-unicode (a small machine: no alone list)
+// trusted 3832 -> 3831.
 
 // anchorsAlone is predState.anchors for a predicate of one anchored
 // clause of kind decideAlone (aloneOnly): every other reader of anchors
@@ -34,16 +42,10 @@ import "unsafe"
 // record.
 const anchorsAlone = -1
 
-// aloneOn turns the alone list on (the paired harness's knob).
-var aloneOn = true
-
-// groupsOn turns the keys' concatenated ids on (the harness's knob).
-var groupsOn = true
-
 // aloneOnly tells that pr anchors one clause, whose only field is pr's.
 func aloneOnly(pr *predRec) bool {
 	as := pr.anchors
-	return aloneOn && len(as) == 1 && as[0].cl.kind == decideAlone
+	return len(as) == 1 && as[0].cl.kind == decideAlone
 }
 
 // appendAlone appends the patterns of the clauses of the predicates on

@@ -1132,7 +1132,7 @@ func (mt *Matcher) stamp(ids []int32) {
 		}
 	}
 	mt.nfired = n
-	if k := mt.nalone - n0; k > 1 && int(k) == len(ids) && groupsOn {
+	if k := mt.nalone - n0; k > 1 && int(k) == len(ids) {
 		mt.addGroup(ids, n0)
 	}
 }
@@ -1425,7 +1425,9 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	}
 	// Predicates fired while clauses are decided (lazy ones, computed on
 	// demand) anchor nothing, so the list is walked as it stood.
-	dst = mt.appendAlone(dst)
+	if mt.nalone > 0 || len(mt.groups.fired) > 0 {
+		dst = mt.appendAlone(dst) // see alone.go
+	}
 	fired := mt.fired[:mt.nfired]
 	var cands []candidate
 	if mt.marks {
@@ -1476,7 +1478,9 @@ var decideInOnePass = 1024
 
 // decideEach is decideAll in one pass.
 func (mt *Matcher) decideEach(dst []ID) []ID {
-	dst = mt.appendAlone(dst)
+	if mt.nalone > 0 || len(mt.groups.fired) > 0 {
+		dst = mt.appendAlone(dst) // see alone.go
+	}
 	bits := mt.firedBits
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	ab := abMemo{path: -1, leaves: abFallback}
