@@ -203,17 +203,42 @@ func (s *strSlot) setEnd(end []mark) {
 		s.far = unsafe.Pointer(unsafe.SliceData(end))
 		return
 	}
-	ids := s.ids[:0]
-	if len(end) > len(s.ids) {
-		ids = make([]int32, 0, len(end))
+	ids := plainPreds(end)
+	s.nend, s.far = int32(len(ids)), nil
+	if len(ids) == 1 {
+		s.one = ids[0]
 	}
-	for i := range end {
-		ids = append(ids, end[i].pred)
-	}
-	s.far = nil
-	if len(end) > len(s.ids) {
+	if len(ids) > len(s.ids) {
 		s.far = unsafe.Pointer(unsafe.SliceData(ids))
+	} else {
+		copy(s.ids[:], ids)
 	}
+}
+
+// plainPreds returns the predicates of a plain key's marks, each once: a
+// list of values that names a value twice (a city list of one city
+// written twice) has two marks of one predicate, which stamp would pass
+// twice, and a key whose predicates are not all distinct is never
+// appended in one copy (stamp, alone.go: mixed-10000's cities each have
+// such a list).
+func plainPreds(end []mark) []int32 {
+	ids := make([]int32, 0, len(end))
+	if len(end) <= 64 {
+		for i := range end {
+			if p := end[i].pred; !slices.Contains(ids, p) {
+				ids = append(ids, p)
+			}
+		}
+		return ids
+	}
+	seen := make(map[int32]bool, len(end))
+	for i := range end {
+		if p := end[i].pred; !seen[p] {
+			seen[p] = true
+			ids = append(ids, p)
+		}
+	}
+	return ids
 }
 
 // keyString returns the slot's key.
