@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math/rand"
 	"testing"
-
-	"github.com/patternc/patternc/compiler"
 )
 
 // TestAloneLists matches rules on lists of cities, whose clauses are their
@@ -54,62 +52,5 @@ func TestAloneLists(t *testing.T) {
 		}
 		return fmt.Sprintf(`{"id":"1","account":"1","time":"t","region":"r","detail-type":"d","source":"s%d","detail":{"city":%s,"n":1}}`, r.Intn(2), c)
 	}
-	matched := 0
-	for _, from := range []int32{0, 30, 1 << 30} {
-		for _, onePass := range []int{0, 1 << 30} {
-			decideInOnePass, needIDsFrom = onePass, from
-			r := rand.New(rand.NewSource(int64(from) + int64(onePass&1)))
-			m := New(Config{})
-			live := map[ID]*compiler.Pattern{}
-			mt := m.NewMatcher()
-			var dst []ID
-			for round := 0; round < 40; round++ {
-				for k := 0; k < 8; k++ {
-					id := ID(fmt.Sprint(r.Intn(60)))
-					if r.Intn(5) == 0 {
-						m.Delete(id)
-						delete(live, id)
-						continue
-					}
-					p, err := compiler.Compile([]byte(rule(r)), compiler.EventBridge, nil)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := m.Add(id, p); err != nil {
-						t.Fatal(err)
-					}
-					live[id] = p
-				}
-				for e := 0; e < 12; e++ {
-					ev := []byte(event(r))
-					for _, trusted := range []bool{false, true} {
-						var err error
-						if trusted {
-							dst, err = mt.MatchTrusted(dst[:0], ev)
-						} else {
-							dst, err = mt.Match(dst[:0], ev)
-						}
-						if err != nil {
-							t.Fatal(err)
-						}
-						seen := map[ID]bool{}
-						for _, id := range dst {
-							if seen[id] {
-								t.Fatalf("from %d, one pass %d, trusted %v: %s: %s twice in %v", from, onePass, trusted, ev, id, dst)
-							}
-							seen[id] = true
-						}
-						n, err := agreeLive(live, dst, ev)
-						if err != nil {
-							t.Fatalf("from %d, one pass %d, trusted %v: %v", from, onePass, trusted, err)
-						}
-						matched += n
-					}
-				}
-			}
-		}
-	}
-	if matched == 0 {
-		t.Fatal("no rule matched: the test is degenerate")
-	}
+	churn{froms: []int32{0, 30, 1 << 30}, writes: 8, deleteOneIn: 5, events: 12, bothPaths: true}.run(t, rule, event)
 }

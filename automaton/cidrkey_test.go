@@ -50,12 +50,7 @@ func TestAppendIPKeyAt(t *testing.T) {
 			}
 			for _, trusted := range []bool{false, true} {
 				mt := m.NewMatcher()
-				var ids []ID
-				if trusted {
-					ids, err = mt.MatchTrusted(nil, ev)
-				} else {
-					ids, err = mt.Match(nil, ev)
-				}
+				ids, err := matchOn(mt, string(ev), trusted)
 				if err != nil {
 					t.Fatal(err)
 				}

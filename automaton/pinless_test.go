@@ -64,13 +64,7 @@ func TestOneFieldWrites(t *testing.T) {
 		}
 		for _, trusted := range []bool{false, true} {
 			mt := m.NewMatcher()
-			var ids []ID
-			var err error
-			if trusted {
-				ids, err = mt.MatchTrusted(nil, ev)
-			} else {
-				ids, err = mt.Match(nil, ev)
-			}
+			ids, err := matchOn(mt, string(ev), trusted)
 			if err != nil {
 				t.Fatal(err)
 			}
