@@ -371,7 +371,7 @@ func buildStrTab(str *node, max int, buf []byte) *strTab {
 		return nil
 	}
 	var ks []strSlot
-	ok := collectExact(str, buf[:0], &ks, max)
+	ok := collectExact(str, buf[:0], &ks, max, nil)
 	if !ok || len(ks) == 0 {
 		return nil
 	}
@@ -433,13 +433,22 @@ func max8(a, b uint8) uint8 {
 }
 
 // collectExact appends the keys below n (their bytes so far in key) with
-// their end marks; false when n's branch has other marks or more than
-// max keys.
-func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
-	if n.more != nil && (len(n.more.pass) > 0 || len(n.more.rng) > 0) {
-		return false
-	}
+// their end marks; false when n's branch has range marks, more than max
+// keys, or pass marks (prefixes) where ps is nil. With ps, the prefixes
+// are appended to it instead, up to mixPfxMax (the mixed table's).
+func collectExact(n *node, key []byte, ks *[]strSlot, max int, ps *[]mixPrefix) bool {
 	key = append(key, n.seg...)
+	if n.more != nil {
+		if len(n.more.rng) > 0 {
+			return false
+		}
+		if len(n.more.pass) > 0 {
+			if ps == nil || len(*ps) >= mixPfxMax {
+				return false
+			}
+			*ps = append(*ps, mixPrefix{string(key), n.more.pass})
+		}
+	}
 	if len(n.end) > 0 {
 		if len(*ks) >= max {
 			return false
@@ -447,7 +456,7 @@ func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
 		*ks = append(*ks, newSlot(string(key), n.end))
 	}
 	for i := 0; i < len(n.keys); i++ {
-		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max) {
+		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max, ps) {
 			return false
 		}
 	}
