@@ -32,6 +32,20 @@ func addPattern(t testing.TB, m *Machine, id ID, src string) *compiler.Pattern {
 	return p
 }
 
+// liveMachine starts an empty machine for the tests that decide by named
+// needs (needIDsFrom from needFrom on) and check their answers with
+// checkEvents: the live patterns and an add that compiles and records
+// one. Both knobs are restored when the test ends.
+func liveMachine(t *testing.T, needFrom int32) (*Machine, map[ID]*compiler.Pattern, func(ID, string)) {
+	t.Helper()
+	n, f := decideInOnePass, needIDsFrom
+	t.Cleanup(func() { decideInOnePass, needIDsFrom = n, f })
+	needIDsFrom = needFrom
+	m := New(Config{})
+	live := map[ID]*compiler.Pattern{}
+	return m, live, func(id ID, src string) { live[id] = addPattern(t, m, id, src) }
+}
+
 func compileAll(t testing.TB, d compiler.Dialect, srcs ...string) *Machine {
 	t.Helper()
 	m := New(Config{})

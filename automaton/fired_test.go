@@ -28,8 +28,30 @@ func TestGroupedAnchors(t *testing.T) {
 		return fmt.Sprintf(`{"id":"1","account":"1","time":"t","region":"r","detail-type":"d","source":"ec2","detail":{"id":"i-0%d","region":%q,"state":%q,"tier":%q}}`,
 			r.Intn(100), regions[r.Intn(4)], states[r.Intn(6)], tiers[r.Intn(5)])
 	}
+	churn{froms: []int32{0, 30}, writes: 10, deleteOneIn: 4, events: 10}.run(t, rule, event)
+}
+
+// churn adds and deletes random rules (ids 0 to 59) on one machine for 40
+// rounds, matching random events after each round's writes, for each
+// mode of needs in froms (needIDsFrom) and both ways of deciding (in one
+// pass and in two); every answer is held to compiler.Explain (agreeLive)
+// with no id twice, on Match and, with bothPaths, on MatchTrusted too. A
+// run where no rule ever matched fails: the test would be degenerate. The
+// caller restores decideInOnePass and needIDsFrom.
+type churn struct {
+	froms                       []int32
+	writes, deleteOneIn, events int
+	bothPaths                   bool
+}
+
+func (c churn) run(t *testing.T, rule, event func(*rand.Rand) string) {
+	t.Helper()
+	paths := []bool{false}
+	if c.bothPaths {
+		paths = append(paths, true)
+	}
 	matched := 0
-	for _, from := range []int32{0, 30} {
+	for _, from := range c.froms {
 		for _, onePass := range []int{0, 1 << 30} {
 			decideInOnePass, needIDsFrom = onePass, from
 			r := rand.New(rand.NewSource(int64(from) + int64(onePass&1)))
@@ -38,9 +60,9 @@ func TestGroupedAnchors(t *testing.T) {
 			mt := m.NewMatcher()
 			var dst []ID
 			for round := 0; round < 40; round++ {
-				for k := 0; k < 10; k++ {
+				for k := 0; k < c.writes; k++ {
 					id := ID(fmt.Sprint(r.Intn(60)))
-					if r.Intn(4) == 0 {
+					if r.Intn(c.deleteOneIn) == 0 {
 						m.Delete(id)
 						delete(live, id)
 						continue
@@ -54,17 +76,31 @@ func TestGroupedAnchors(t *testing.T) {
 					}
 					live[id] = p
 				}
-				for e := 0; e < 10; e++ {
+				for e := 0; e < c.events; e++ {
 					ev := []byte(event(r))
-					var err error
-					if dst, err = mt.Match(dst[:0], ev); err != nil {
-						t.Fatal(err)
+					for _, trusted := range paths {
+						var err error
+						if trusted {
+							dst, err = mt.MatchTrusted(dst[:0], ev)
+						} else {
+							dst, err = mt.Match(dst[:0], ev)
+						}
+						if err != nil {
+							t.Fatal(err)
+						}
+						seen := map[ID]bool{}
+						for _, id := range dst {
+							if seen[id] {
+								t.Fatalf("from %d, one pass %d, trusted %v: %s: %s twice in %v", from, onePass, trusted, ev, id, dst)
+							}
+							seen[id] = true
+						}
+						n, err := agreeLive(live, dst, ev)
+						if err != nil {
+							t.Fatalf("from %d, one pass %d, trusted %v: %v", from, onePass, trusted, err)
+						}
+						matched += n
 					}
-					n, err := agreeLive(live, dst, ev)
-					if err != nil {
-						t.Fatalf("from %d, one pass %d: %v", from, onePass, err)
-					}
-					matched += n
 				}
 			}
 		}

@@ -395,11 +395,25 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 		m.clauses = make(map[string]*clauseW, keyed)
 	}
 	tx := m.begin()
-	for i, p := range ps {
+	// A large rule set loaded into an empty machine: its shared predicates'
+	// ids, and the order its patterns' records are made in, planned for
+	// locality (predorder.go).
+	var order []int
+	if len(ps) >= planFrom && m.predIDs.next == 0 {
+		if tx.plan, order = planPredIDs(ps, true); order != nil && repeats(ids) {
+			order = nil
+		}
+		m.predIDs.reserve(int32(len(tx.plan)))
+	}
+	for k := range ps {
+		i := k
+		if order != nil {
+			i = order[k]
+		}
 		if old, ok := m.patterns[ids[i]]; ok {
 			tx.deletePattern(old)
 		}
-		tx.addPattern(ids[i], p)
+		tx.addPattern(ids[i], ps[i])
 	}
 	tx.packPats()
 	tx.regroupAll(len(ps) > 64)

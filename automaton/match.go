@@ -75,6 +75,12 @@ type Matcher struct {
 	// append's test and call.
 	fired  []int32
 	nfired int32
+	// alone[:nalone] are the fired predicates whose one anchored clause
+	// is their field alone (aloneOnly, alone.go): its patterns are
+	// appended without listing it.
+	alone  []int32
+	nalone int32
+	groups aloneGroups
 	// firedBits has bit id%64 set for each predicate with hits, in fired
 	// or not; with marks (a large machine), firedMark[p] is mark instead
 	// when predicate p has hits in this input (fired.go).
@@ -293,12 +299,14 @@ func (mt *Matcher) begin() {
 	changed := s != mt.snap
 	if changed {
 		mt.hull = hullCache{}
+		mt.groups.clear()
 	}
 	mt.snap = s
 	if int(s.predCap) > len(mt.pred) {
 		n := int(s.predCap) + int(s.predCap)/4 + 16
 		mt.pred = make([]predState, n)
 		mt.fired = make([]int32, n)
+		mt.alone = make([]int32, n)
 		mt.firedMark = make([]uint8, n)
 		mt.abEx = make([]uint32, n)
 	}
@@ -334,6 +342,9 @@ func (mt *Matcher) predRec(p int32) *predRec {
 func (mt *Matcher) loadRec(ps *predState, p int32) {
 	ps.rec, ps.recEpoch = mt.snap.preds.get(p), mt.epoch
 	ps.anchors = int32(len(ps.rec.anchors))
+	if mt.snap.needIDs && aloneOnly(ps.rec) {
+		ps.anchors = anchorsAlone
+	}
 }
 
 func (mt *Matcher) resetEpochs() {
@@ -367,7 +378,8 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.path = mt.path[:0]
 	mt.valBuf = mt.valBuf[:0]
 	mt.paths = mt.paths[:0]
-	mt.nfired, mt.nall, mt.fhash = 0, 0, 0
+	mt.nfired, mt.nalone, mt.nall, mt.fhash = 0, 0, 0, 0
+	mt.groups.fired = mt.groups.fired[:0]
 	mt.direct, mt.directArr = mt.direct[:0], false
 	mt.startFired()
 	mt.excls = mt.excls[:0]
@@ -384,7 +396,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	}
 	mt.postPass()
 	mt.budget = searchBudget
-	if mt.nfired > 0 {
+	if mt.nfired > 0 || mt.nalone > 0 || len(mt.groups.fired) > 0 {
 		dst = mt.decideMemo(dst, input)
 	}
 	if len(mt.direct) > 0 {
@@ -489,7 +501,7 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 		}
 		if pm.cidrs > 0 {
 			var ok bool
-			if mt.tmpBuf, ok = appendIPKey(mt.tmpBuf[:0], val); ok {
+			if mt.tmpBuf, ok = appendIPKeyAt(mt.tmpBuf[:0], val, pm.fwd); ok {
 				mt.walk(pm.fwd, mt.tmpBuf[0], mt.tmpBuf[1:], val, false)
 			}
 		}
@@ -1102,14 +1114,17 @@ func (mt *Matcher) stamp(ids []int32) {
 	// a predicate fired before, does not change it.
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	pred, fired := mt.pred, mt.fired
-	n := mt.nfired
+	n, n0 := mt.nfired, mt.nalone
 	for _, p := range ids {
 		ps := &pred[p]
 		if ps.epoch != epoch {
 			ps.epoch, ps.head = epoch, 0
-			if ps.anchors != 0 || ps.recEpoch < snapEpoch { // see fired
+			if a := ps.anchors; a > 0 || ps.recEpoch < snapEpoch { // see fired
 				fired[n] = p
 				n++
+			} else if a < 0 {
+				mt.alone[mt.nalone] = p // see alone.go
+				mt.nalone++
 			}
 			mt.setFired(p)
 		} else if mt.hits[ps.head].leaf != 0 {
@@ -1117,6 +1132,9 @@ func (mt *Matcher) stamp(ids []int32) {
 		}
 	}
 	mt.nfired = n
+	if k := mt.nalone - n0; k > 1 && int(k) == len(ids) {
+		mt.addGroup(ids, n0)
+	}
 }
 
 // foldSure tells that mark mk, reached by the value being walked, needs
@@ -1407,6 +1425,9 @@ func (mt *Matcher) decideAll(dst []ID) []ID {
 	}
 	// Predicates fired while clauses are decided (lazy ones, computed on
 	// demand) anchor nothing, so the list is walked as it stood.
+	if mt.nalone > 0 || len(mt.groups.fired) > 0 {
+		dst = mt.appendAlone(dst) // see alone.go
+	}
 	fired := mt.fired[:mt.nfired]
 	var cands []candidate
 	if mt.marks {
@@ -1457,6 +1478,9 @@ var decideInOnePass = 1024
 
 // decideEach is decideAll in one pass.
 func (mt *Matcher) decideEach(dst []ID) []ID {
+	if mt.nalone > 0 || len(mt.groups.fired) > 0 {
+		dst = mt.appendAlone(dst) // see alone.go
+	}
 	bits := mt.firedBits
 	epoch, snapEpoch := mt.epoch, mt.snapEpoch
 	ab := abMemo{path: -1, leaves: abFallback}

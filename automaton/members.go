@@ -32,6 +32,11 @@ type scope struct {
 	// name there (memoStart), worked out with it (setID).
 	id   uint32
 	memo uint8
+	// oneField: at most one pattern path lies at the object's path or
+	// below it, so no clause has two fields whose leaves an element of
+	// an array here could make inconsistent: array does not pin its
+	// elements' index (pinless.go).
+	oneField bool
 }
 
 // setID gives the scope its id, and its first memo node with it: the
@@ -317,6 +322,7 @@ func (s *subMachine) buildScopes() {
 		// one of the names the early stop counts (countNeeds).
 		names[root] = append(names[root], scopeName{name: "", e: topEntry(s.index[""], root)})
 	}
+	markOneField(s.index, scopes)
 	root.setNames(names[root])
 	for _, sc := range scopes {
 		sc.setNames(names[sc])

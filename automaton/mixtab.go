@@ -40,7 +40,7 @@ func buildMixTab(str *node, buf []byte) *strTab {
 	}
 	var ks []strSlot
 	var ps []mixPrefix
-	if !collectMixed(str, buf[:0], &ks, &ps) || len(ps) == 0 || len(ks) == 0 {
+	if !collectExact(str, buf[:0], &ks, strTabMax, &ps) || len(ps) == 0 || len(ks) == 0 {
 		return nil
 	}
 	size := 8
@@ -54,35 +54,6 @@ func buildMixTab(str *node, buf []byte) *strTab {
 		}
 	}
 	return t
-}
-
-// collectMixed appends the exact keys below n to ks and its prefixes to
-// ps; false where the branch has range marks or too many of either.
-func collectMixed(n *node, key []byte, ks *[]strSlot, ps *[]mixPrefix) bool {
-	key = append(key, n.seg...)
-	if n.more != nil {
-		if len(n.more.rng) > 0 {
-			return false
-		}
-		if len(n.more.pass) > 0 {
-			if len(*ps) >= mixPfxMax {
-				return false
-			}
-			*ps = append(*ps, mixPrefix{string(key), n.more.pass})
-		}
-	}
-	if len(n.end) > 0 {
-		if len(*ks) >= strTabMax {
-			return false
-		}
-		*ks = append(*ks, newSlot(string(key), n.end))
-	}
-	for i := 0; i < len(n.keys); i++ {
-		if !collectMixed(n.kids[i], append(key, n.keys[i]), ks, ps) {
-			return false
-		}
-	}
-	return true
 }
 
 // mixPrefixes fires the pass marks of each prefix of ps that val starts

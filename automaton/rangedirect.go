@@ -68,6 +68,23 @@ func (mt *Matcher) anchorHit(p int32) {
 
 // decideDirect decides the clauses stab handed straight to deciding
 // (see above), whose need nothing has tested.
+//
+// Tried and lost (s3, 090f623): a range entry carrying its clause's
+// shared rest (rests.go) when the clause is a rangedClause of one
+// pattern that decideKeptRun takes, so that once the rest is answered
+// only the pattern's id, in the line after the record, is read: S3
+// events callgrind decideKeptRun 1209 -> 1070 instr/event, the record
+// lines' misses (9.6 per event) moved to the pattern's line. By the
+// clock (paired, 1000 pairs, S3 alone) +40..+50 ns/event as a loop of
+// its own with a branch on the answer and a call per first of a rest;
+// +29 inside decideKeptRun's loop, where the misses no longer overlapped
+// as setKinds' loop makes them; +4 with that loop touching each
+// candidate's line first: the lines are L2 hits there, and S3 events run
+// at about three instructions a cycle, so the fewer misses bought
+// nothing. Together with the flat index (see stab), the whole corpus
+// (load 11-15): trusted -22.8 and -0.0 ns/event (600 pairs, both build
+// orders, quartiles +-200), again -21.9 and +30.8 (1000 pairs, +-110),
+// Match +5.6 and -16.6; S3 alone -14.1 and -29.4: neutral.
 func (mt *Matcher) decideDirect(dst []ID) []ID {
 	cands := mt.direct
 	setKinds(cands)

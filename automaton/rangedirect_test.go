@@ -3,8 +3,6 @@ package automaton
 import (
 	"fmt"
 	"testing"
-
-	"github.com/patternc/patternc/compiler"
 )
 
 // TestRangeDirect holds ranges handed straight to their clause
@@ -13,15 +11,9 @@ import (
 // clause on the range, the range a field of another clause, deletes of
 // each; over numbers in and out of the ranges, in arrays, repeated.
 func TestRangeDirect(t *testing.T) {
-	defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
-	needIDsFrom = 0
-	m := New(Config{})
-	live := map[ID]*compiler.Pattern{}
+	m, live, add := liveMachine(t, 0)
 	rng := func(i int) string {
 		return fmt.Sprintf(`{"numeric":[">=",%d,"<",%d]}`, 10*i, 10*i+15)
-	}
-	add := func(id ID, src string) {
-		live[id] = addPattern(t, m, id, src)
 	}
 	for i := range 40 {
 		add(ID(fmt.Sprint("r", i)), fmt.Sprintf(`{"source":[{"prefix":"s"}],"region":[{"anything-but":["x"]}],"detail":{"n":[%s]}}`, rng(i)))
@@ -92,13 +84,7 @@ func TestRangeDirect(t *testing.T) {
 // that also fires by a string or an anything-but (never handed straight)
 // still match each pattern once, as Explain says.
 func TestRangeDirectScratch(t *testing.T) {
-	defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
-	needIDsFrom = 0
-	m := New(Config{})
-	live := map[ID]*compiler.Pattern{}
-	add := func(id ID, src string) {
-		live[id] = addPattern(t, m, id, src)
-	}
+	m, live, add := liveMachine(t, 0)
 	for i := range 20 {
 		add(ID(fmt.Sprint("n", i)), fmt.Sprintf(`{"source":["s"],"detail":{"n":[{"numeric":[">=",%d,"<",%d]}]}}`, 10*i, 10*i+15))
 	}

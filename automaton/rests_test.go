@@ -3,8 +3,6 @@ package automaton
 import (
 	"fmt"
 	"testing"
-
-	"github.com/patternc/patternc/compiler"
 )
 
 // TestSharedRests: clauses with kept entries that share a rest (the
@@ -14,13 +12,7 @@ import (
 // all of them; rests that fail, hold, need the consistency search
 // (arrays), and writes of one sharer.
 func TestSharedRests(t *testing.T) {
-	defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
-	needIDsFrom = 0
-	m := New(Config{})
-	live := map[ID]*compiler.Pattern{}
-	add := func(id ID, src string) {
-		live[id] = addPattern(t, m, id, src)
-	}
+	m, live, add := liveMachine(t, 0)
 	// checkEvents' events all have region "r": rest x holds, rest r
 	// fails on it.
 	for i := range 30 {

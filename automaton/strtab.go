@@ -203,17 +203,42 @@ func (s *strSlot) setEnd(end []mark) {
 		s.far = unsafe.Pointer(unsafe.SliceData(end))
 		return
 	}
-	ids := s.ids[:0]
-	if len(end) > len(s.ids) {
-		ids = make([]int32, 0, len(end))
+	ids := plainPreds(end)
+	s.nend, s.far = int32(len(ids)), nil
+	if len(ids) == 1 {
+		s.one = ids[0]
 	}
-	for i := range end {
-		ids = append(ids, end[i].pred)
-	}
-	s.far = nil
-	if len(end) > len(s.ids) {
+	if len(ids) > len(s.ids) {
 		s.far = unsafe.Pointer(unsafe.SliceData(ids))
+	} else {
+		copy(s.ids[:], ids)
 	}
+}
+
+// plainPreds returns the predicates of a plain key's marks, each once: a
+// list of values that names a value twice (a city list of one city
+// written twice) has two marks of one predicate, which stamp would pass
+// twice, and a key whose predicates are not all distinct is never
+// appended in one copy (stamp, alone.go: mixed-10000's cities each have
+// such a list).
+func plainPreds(end []mark) []int32 {
+	ids := make([]int32, 0, len(end))
+	if len(end) <= 64 {
+		for i := range end {
+			if p := end[i].pred; !slices.Contains(ids, p) {
+				ids = append(ids, p)
+			}
+		}
+		return ids
+	}
+	seen := make(map[int32]bool, len(end))
+	for i := range end {
+		if p := end[i].pred; !seen[p] {
+			seen[p] = true
+			ids = append(ids, p)
+		}
+	}
+	return ids
 }
 
 // keyString returns the slot's key.
@@ -346,7 +371,7 @@ func buildStrTab(str *node, max int, buf []byte) *strTab {
 		return nil
 	}
 	var ks []strSlot
-	ok := collectExact(str, buf[:0], &ks, max)
+	ok := collectExact(str, buf[:0], &ks, max, nil)
 	if !ok || len(ks) == 0 {
 		return nil
 	}
@@ -408,13 +433,22 @@ func max8(a, b uint8) uint8 {
 }
 
 // collectExact appends the keys below n (their bytes so far in key) with
-// their end marks; false when n's branch has other marks or more than
-// max keys.
-func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
-	if n.more != nil && (len(n.more.pass) > 0 || len(n.more.rng) > 0) {
-		return false
-	}
+// their end marks; false when n's branch has range marks, more than max
+// keys, or pass marks (prefixes) where ps is nil. With ps, the prefixes
+// are appended to it instead, up to mixPfxMax (the mixed table's).
+func collectExact(n *node, key []byte, ks *[]strSlot, max int, ps *[]mixPrefix) bool {
 	key = append(key, n.seg...)
+	if n.more != nil {
+		if len(n.more.rng) > 0 {
+			return false
+		}
+		if len(n.more.pass) > 0 {
+			if ps == nil || len(*ps) >= mixPfxMax {
+				return false
+			}
+			*ps = append(*ps, mixPrefix{string(key), n.more.pass})
+		}
+	}
 	if len(n.end) > 0 {
 		if len(*ks) >= max {
 			return false
@@ -422,7 +456,7 @@ func collectExact(n *node, key []byte, ks *[]strSlot, max int) bool {
 		*ks = append(*ks, newSlot(string(key), n.end))
 	}
 	for i := 0; i < len(n.keys); i++ {
-		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max) {
+		if !collectExact(n.kids[i], append(key, n.keys[i]), ks, max, ps) {
 			return false
 		}
 	}

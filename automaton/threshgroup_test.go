@@ -17,11 +17,8 @@ import (
 // bounds, in arrays, absent, not numbers, with a shared field missing or
 // in an array, on both paths and both ways of deciding.
 func TestThreshGroups(t *testing.T) {
-	defer func(n int, f int32) { decideInOnePass, needIDsFrom = n, f }(decideInOnePass, needIDsFrom)
-	needIDsFrom = 8
+	m, live, add := liveMachine(t, 8)
 	r := rand.New(rand.NewSource(3))
-	m := New(Config{})
-	live := map[ID]*compiler.Pattern{}
 	rule := func(i int) string {
 		op := []string{">", ">=", ">", "<"}[i%4]
 		b, p := []string{"b1", "b2"}[i/3%2], []string{"k/1", "k/2"}[i/5%2]
@@ -100,7 +97,7 @@ func TestThreshGroups(t *testing.T) {
 	// Add into the groups, one at a time: the new clauses stay apart.
 	for i := 90; i < 100; i++ {
 		id := ID(fmt.Sprint("t", i))
-		live[id] = addPattern(t, m, id, rule(i))
+		add(id, rule(i))
 	}
 	check("added")
 	// Delete members, and replace one: each group they were in is taken
@@ -113,7 +110,7 @@ func TestThreshGroups(t *testing.T) {
 		}
 		delete(live, id)
 	}
-	live["t2"] = addPattern(t, m, "t2", `{"source":["s"],"detail":{"b":["b1"],"k":[{"prefix":"k/1"}],"n":[{"numeric":[">",60]}]}}`)
+	add("t2", `{"source":["s"],"detail":{"b":["b1"],"k":[{"prefix":"k/1"}],"n":[{"numeric":[">",60]}]}}`)
 	if n, _ := groups(); n == 0 || n > before+2 {
 		t.Errorf("%d groups after deletes, %d before", n, before)
 	}

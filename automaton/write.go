@@ -22,6 +22,9 @@ type tx struct {
 	gen     uint64
 
 	dropping int32 // the predicate put removes, or -1
+	// plan: the ids of the predicates this write makes, reserved
+	// (predorder.go); nil for most writes.
+	plan predPlan
 	// spare: the pattern being added has its records in one allocation;
 	// the predicate and the clause it makes take theirs from it.
 	spare *patternAlloc
@@ -623,7 +626,12 @@ func newPatternRec(rec *patternRec, id ID, idx int32, input int) *patternRec {
 // as a new predicate.
 func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 	m := t.m
-	id := m.predIDs.get()
+	id, planned := t.plan[key]
+	if planned {
+		delete(t.plan, key) // made again after a drop: a fresh id
+	} else {
+		id = m.predIDs.get()
+	}
 	pm := t.path(input, f.Path)
 	var pa *predAlloc
 	if t.spare != nil {

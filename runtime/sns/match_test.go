@@ -43,14 +43,16 @@ func TestNumberAttributesInSNSSyntax(t *testing.T) {
 // absence of "d" is decided only once a leaf of every other field is
 // chosen, so the matcher tries all 130³ combinations whatever order it
 // takes the fields in (an inconsistency between two fields would let it
-// prune early).
+// prune early). Each array's elements hold two fields the policy names,
+// which the clause must take from one element: an array that leads to one
+// field alone pins nothing (its leaves are free, with nothing to search).
 func TestMatchErrorReachesPublisher(t *testing.T) {
 	r := newRig(t, testsupport.Engines()[0], "q")
 	arn := r.topic("deep", nil)
 	r.sub(arn, "sqs", qarn("q"), map[string]string{"FilterPolicyScope": "MessageBody",
-		"FilterPolicy": `{"a":{"x":["1"]},"b":{"y":["1"]},"c":{"z":["1"]},"d":[{"exists":false}]}`})
-	el := func(k string) string { return strings.Repeat(`{"`+k+`":"1"},`, 130) }
-	body := `{"a":[` + el("x") + `{}],"b":[` + el("y") + `{}],"c":[` + el("z") + `{}],"d":"1"}`
+		"FilterPolicy": `{"a":{"x":["1"],"w":["1"]},"b":{"y":["1"],"v":["1"]},"c":{"z":["1"],"u":["1"]},"d":[{"exists":false}]}`})
+	el := func(k, l string) string { return strings.Repeat(`{"`+k+`":"1","`+l+`":"1"},`, 130) }
+	body := `{"a":[` + el("x", "w") + `{}],"b":[` + el("y", "v") + `{}],"c":[` + el("z", "u") + `{}],"d":"1"}`
 	_, err := r.svc.Publish(context.Background(), PublishInput{TopicArn: arn, Message: body})
 	var e *kernel.Error
 	if !errors.As(err, &e) || e.Code != "InvalidParameter" || !e.SenderFault {

@@ -1,0 +1,177 @@
+package automaton
+
+import (
+	"cmp"
+	"hash/maphash"
+	"slices"
+	"strings"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// Rule data laid out for locality when a rule set is loaded at once.
+// A predicate's scratch (Matcher.pred, 32 bytes: two to a line), its
+// fired mark and its anchor list (packAnchors lays the lists out in id
+// order) are found by its id, and ids were handed out as the rules came:
+// at ten thousand mixed rules, the few hundred predicates that events
+// fire again and again (a source, a detail-type, a region, a state) lay
+// each in a line of its own among the thousands that one rule names
+// alone (an order id, a size range), and the records of the rules one
+// kind of event reads (clauses, patterns, predicates) lay among every
+// other kind's, so that each event of one kind evicted another kind's.
+// A rule set of planFrom patterns or more loaded into an empty machine
+// (AddAll) is first read through for its predicates' keys (planPredIDs):
+// the predicates that several clauses name get the first ids, most named
+// first, then the numeric ranges by their low ends (the ranges one
+// number stabs are neighbours); and the patterns are added grouped by
+// their most named predicate (an EventBridge rule's source), so that
+// their records are made one after another.
+//
+// mixed-10000 (callgrind, 5000 events, L1 48 KB 12-way, misses per event
+// in the automaton: base -> ids planned -> ids and order): trusted
+// 74.2 + 3.5 -> 68.8 + 3.9 -> 70.7 + 5.0 read + write; Match 74.1 + 4.2
+// -> 69.8 + 4.1 (ids and order); instructions unchanged. Paired thread
+// CPU (whole corpus, 20 000 events, 400 pairs, GOMAXPROCS=1, load
+// 9-17), the ids alone against neither: trusted -6.6 (ab) / -15.7 (ba)
+// ns per event, Match -1.8 / +5.2, all within the quartiles; the order
+// on top of the ids (planned for every predicate then) against the ids
+// alone: trusted -42.6 / -53.9 (q1 -158 / -151, q3 +79 / +34), though
+// callgrind's L1 counts no fewer misses for it: its gain is in what
+// callgrind does not model (the TLB, the pages and L2 lines an event's
+// rules span).
+// Both, as here (only shared predicates and ranges planned), against
+// neither, ns per event of about 1400 (load 10-17): trusted -98.7 (ab,
+// q1 -201, q3 +5) / -53.8 (ba, q1 -213, q3 +82), Match -60.3 (ab, q1
+// -147, q3 +24) / -90.2 (ba, q1 -191, q3 +20). Memory per pattern:
+// mixed-10000 627 -> 629, exact-100000 691 (unchanged).
+
+// planFrom is the fewest patterns an AddAll plans for: the rule data of
+// fewer stays in the core's caches, and planning escapes-unicode's 100
+// rules cost its trusted path +10.8 ns per event of 469 (paired, ab, q1
+// -10.4, q3 +34.9). (A variable, so that the tests plan small sets.)
+var planFrom = 1024
+
+// predPlan maps the interning key of each predicate a rule set will make
+// that the plan orders to the id it gets; the others get theirs as they
+// come, after these.
+type predPlan map[string]int32
+
+// planPredIDs returns the ids, from 0 up, of the predicates that adding
+// ps to an empty machine makes and that more than one clause names, or
+// that are numeric ranges alone: most named first, then by key. The
+// predicates of one clause each (exact-100000's hundred thousand values)
+// are left in the order they come: planning them too cost exact-100000's
+// AddAll 386 -> 624 ms (thread CPU, 3 loads each).
+//
+// With order, it also returns the order in which AddAll adds ps: by the
+// first planned id among each pattern's predicates (its most named one:
+// the source of an EventBridge rule), in the given order within that, so
+// that the records of the rules that one kind of event reads are made
+// one after another; nil when nothing is planned.
+func planPredIDs(ps []*compiler.Pattern, order bool) (predPlan, []int) {
+	type planned struct {
+		key  string
+		uses int32
+	}
+	before := func(a, b *planned) int {
+		if c := cmp.Compare(b.uses, a.uses); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	}
+	// Counted by a hash of the key, which allocates nothing: two keys
+	// of one hash would only be planned together (as one, whose id the
+	// second then does not find), never given one id.
+	count := map[uint64]int32{}
+	seed := maphash.MakeSeed()
+	var buf []byte
+	each := func(f func(i int, key []byte, h uint64, numeric bool)) {
+		for i, p := range ps {
+			input, _ := inputOf(p.Dialect)
+			for ci := range p.Clauses {
+				cl := &p.Clauses[ci]
+				for fi := range cl.Fields {
+					var ok bool
+					if buf, ok = appendPredKey(buf[:0], input, &cl.Fields[fi]); ok {
+						f(i, buf, maphash.Bytes(seed, buf), onlyNumeric(cl.Fields[fi].Conds))
+					}
+				}
+			}
+		}
+	}
+	each(func(_ int, _ []byte, h uint64, _ bool) { count[h]++ })
+	var list []planned
+	where := map[uint64]int32{} // a planned key's index in list
+	var first []int32           // by pattern: its first planned key's index in list
+	if order {
+		first = make([]int32, len(ps))
+		for i := range first {
+			first[i] = -1
+		}
+	}
+	each(func(i int, key []byte, h uint64, numeric bool) {
+		k, ok := where[h]
+		if n := count[h]; !ok && (n > 1 || numeric) {
+			k, ok = int32(len(list)), true
+			list = append(list, planned{key: string(key), uses: n})
+			where[h] = k
+		}
+		if ok && first != nil && (first[i] < 0 || before(&list[k], &list[first[i]]) < 0) {
+			first[i] = k
+		}
+	})
+	idx := make([]int32, len(list))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return before(&list[a], &list[b]) })
+	plan := make(predPlan, len(list))
+	rank := make([]int32, len(list))
+	for id, k := range idx {
+		plan[list[k].key] = int32(id)
+		rank[k] = int32(id)
+	}
+	if len(list) == 0 || first == nil {
+		return plan, nil
+	}
+	keys := make([]int32, len(ps))
+	perm := make([]int, len(ps))
+	for i, k := range first {
+		keys[i], perm[i] = int32(len(list)), i
+		if k >= 0 {
+			keys[i] = rank[k]
+		}
+	}
+	// Tried: the planned ids grouped as the patterns are (by the first
+	// group that names each predicate, then most named first), so that
+	// one kind's predicates lie together too: callgrind trusted L1 write
+	// misses 5.0 -> 3.5 per event, reads the same; paired trusted -12.5
+	// (ab, q1 -122, q3 +97) / -34.0 (ba, q1 -148, q3 +64) ns per event
+	// against this (300 pairs, load 9-13): within the quartiles, for a
+	// third pass over the fields; not kept.
+	slices.SortStableFunc(perm, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+	return plan, perm
+}
+
+// reserve hands out ids next..next+n-1 at once, for a plan.
+func (a *idAllocator) reserve(n int32) {
+	for id := a.next; id < a.next+n; id++ {
+		if id >= 64 {
+			a.wide++
+		}
+	}
+	a.next += n
+}
+
+// repeats tells whether ids names a pattern twice (AddAll then adds them
+// in the given order: the last wins).
+func repeats(ids []ID) bool {
+	seen := make(map[ID]struct{}, len(ids))
+	for _, id := range ids {
+		if _, ok := seen[id]; ok {
+			return true
+		}
+		seen[id] = struct{}{}
+	}
+	return false
+}
