@@ -83,6 +83,11 @@ type Machine struct {
 	pathRefs  []int32
 	pathVals  []int32
 	pathNames []inputPath
+	// planStats are the counts the paths will have at the end of the
+	// AddAll that is loading a rule set (planPathStats), planN its
+	// patterns: nil and 0 outside it.
+	planStats map[inputPath]pathStat
+	planN     int
 	// prefixes counts, per input, the pattern paths below each proper
 	// prefix of one (see subMachine.index).
 	prefixes [numInputs]map[string]int
@@ -397,12 +402,15 @@ func (m *Machine) AddAll(ids []ID, ps []*compiler.Pattern) error {
 	tx := m.begin()
 	// A large rule set loaded into an empty machine: its shared predicates'
 	// ids, and the order its patterns' records are made in, planned for
-	// locality (predorder.go).
+	// locality (predorder.go); and its paths' counts, by which each clause
+	// is anchored as the whole set weighs them (planstats.go).
 	var order []int
 	if len(ps) >= planFrom && m.predIDs.next == 0 {
 		if tx.plan, order = planPredIDs(ps, true); order != nil && repeats(ids) {
 			order = nil
 		}
+		m.planStats, m.planN = planPathStats(ps), len(ps)
+		defer func() { m.planStats, m.planN = nil, 0 }()
 		m.predIDs.reserve(int32(len(tx.plan)))
 	}
 	for k := range ps {

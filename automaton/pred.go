@@ -473,11 +473,16 @@ func boolByte(v bool) byte {
 // wildcard covers more values than the one key it puts in the trie, and
 // a range more numbers than one (counted with the ranges at the path
 // that overlap it, which fire with it): they count four times. Only the
-// order of costs matters.
+// order of costs matters. While AddAll loads a rule set, the counts are
+// at least those the whole set will have (planPathStats).
 func (m *Machine) anchorCost(pw *predW) float64 {
 	idx := pw.rec.pathIdx
 	present := float64(m.pathRefs[idx] + 1)
 	vals := float64(max(m.pathVals[idx], 1))
+	if st, ok := m.planStats[m.pathNames[idx]]; ok {
+		present = max(present, float64(st.refs+1))
+		vals = max(vals, float64(st.vals))
+	}
 	n := 0
 	for i := range pw.conds {
 		switch pw.conds[i].Op {
@@ -525,7 +530,12 @@ func (m *Machine) anchorCost(pw *predW) float64 {
 func (m *Machine) fireCost(pw *predW) float64 {
 	c := m.anchorCost(pw)
 	if key := m.pathNames[pw.rec.pathIdx]; key.input == inputEvent && slices.Contains(compiler.EnvelopeFields, key.path) {
-		c *= float64(len(m.patterns)+1) / float64(m.pathRefs[pw.rec.pathIdx]+1)
+		refs := m.pathRefs[pw.rec.pathIdx]
+		n := len(m.patterns)
+		if st, ok := m.planStats[key]; ok {
+			refs, n = max(refs, st.refs), max(n, m.planN)
+		}
+		c *= float64(n+1) / float64(refs+1)
 	}
 	return c
 }
