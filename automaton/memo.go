@@ -185,6 +185,12 @@ func (mt *Matcher) decideMemo(dst []ID, input int) []ID {
 		}
 		d.hits++
 		if e.nids != 0 {
+			// append's typedslicecopy and memmove (75 instr/event on
+			// escapes-unicode trusted) beat a loop of stores: the
+			// usual event there gets some ten ids (the loop where dst
+			// had room: decideMemo 138 -> 277 instr/event; paired
+			// thread CPU, 3x1000 pairs, load 6-11, +6 to +14 ns,
+			// A/A +5 and -3).
 			dst = append(dst, d.ids[e.ids:int(e.ids)+int(e.nids)]...)
 		}
 		return dst

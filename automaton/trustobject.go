@@ -368,6 +368,12 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 		}
 		switch load16(d, i) { // i+2 <= len(d)
 		case ':' | '"'<<8:
+			// (Two words a turn here, one test for the pair and the
+			// first stop found without a branch, lost: passMembers
+			// 1601 -> 1770 instr/event on escapes-unicode trusted, 2478
+			// -> 2668 on mixed-10000, the short values taking the pair
+			// and the select; paired thread CPU +9.0 / +4.5 ns/event,
+			// 600 pairs, both build orders, load 15.)
 			j := asciiRunEndMem(d, i+2)
 			// The string's closing quote and the usual ',"' after it
 			// are read as one word.
@@ -471,6 +477,22 @@ func (mt *Matcher) shortList(d []byte, i, end, depth int, pm *pathMatcher) int {
 // array) is looked up in the path's table, as tabString would, and its
 // one mark stamped in line; any other is addLeaf's. passMembers calls it
 // where the string lies, and goes on to the next name.
+//
+// Measured and lost: the key found by its first word before the end is
+// searched for, as stringTrusted finds one with escapes (headtab.go): a
+// heads index of a table's plain ASCII keys (with each key's last word,
+// so that up to 16 bytes compare without formEqual; a miss where it
+// holds them all only searches for the end), called from passMembers at
+// a path of exact values before the ASCII run, and the heads of keys
+// over 0x7F tried there too. Callgrind trusted, instr/event: multi-field
+// 3893 -> 3780, escapes-unicode 3781 -> 3692, mixed-10000 passMembers +
+// plainString 2943 -> ~2820; bench-like paired thread CPU (600 pairs,
+// both build orders, load 14-17), on-off median: escapes-unicode +2.2 /
+// +0.6 ns/event, multi-field +4.8 / +6.7 (the ASCII index alone:
+// escapes-unicode -7.3 / -8.6, multi-field +3.3 / +3.6, mixed-10000
+// +27 / +5, 400 pairs). Fewer instructions, more lines on the way to
+// the slot (the table's header, the head slot, then the key's slot,
+// where this goes from pm's first line to the slot).
 func (mt *Matcher) plainString(pm *pathMatcher, val []byte) {
 	if pm.leafSlots == nil || len(mt.stack) > 0 {
 		mt.addLeaf(pm, tagString, val)
