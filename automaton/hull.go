@@ -74,20 +74,17 @@ func (ri *rangeIndex) overlapsNode(at int32, lo, hi uint64) bool {
 		n := &ri.nodes[at]
 		switch {
 		case hi < n.center: // of the node's ranges, the lowest lo decides
-			if n.from < n.to && ri.byLo[n.from].key <= hi {
+			if n.minLo <= hi {
 				return true
 			}
-			at = n.left
+			at = n.left(at)
 		case lo > n.center: // the highest hi decides
-			if n.from < n.to && ri.byHi[n.from].key >= lo {
+			if n.maxHi >= lo {
 				return true
 			}
 			at = n.right
-		default: // [lo, hi] holds the centre
-			if n.from < n.to || ri.overlapsNode(n.left, lo, hi) {
-				return true
-			}
-			at = n.right
+		default: // [lo, hi] holds the centre; every node has a range
+			return true
 		}
 	}
 	return false

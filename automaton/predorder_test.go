@@ -115,8 +115,8 @@ func TestPlanPredIDs(t *testing.T) {
 }
 
 // TestPlanOrder: AddAll adds a rule set's patterns grouped by the first
-// planned predicate each names (its most named one), in the given order
-// within a group; patterns that name only unplanned predicates come last;
+// planned predicate each names (its most named one), by their first
+// range's low end within a group, else in the given order; patterns that name only unplanned predicates come last;
 // nothing is reordered when nothing is planned.
 func TestPlanOrder(t *testing.T) {
 	tests := []struct {
@@ -125,6 +125,8 @@ func TestPlanOrder(t *testing.T) {
 		want []int    // the first patterns of the order
 	}{
 		{"by most named", []string{`{"source":["a"],"x":["%d"]}`, `{"source":["b"],"x":["%d"]}`, `{"source":["b"],"y":["%d"]}`}, []int{1, 2, 4, 5, 7, 8}},
+		{"ranges by low end", []string{`{"source":["a"],"n":[{"numeric":[">=",-%d]}]}`}, []int{69, 68, 67, 66}},
+		{"ranges after none", []string{`{"source":["a"],"x":["%d"]}`, `{"source":["a"],"n":[{"numeric":["<",-%d]}]}`}, []int{0, 2, 4, 6}},
 		{"unplanned last", []string{`{"x":["%d"]}`, `{"source":["a"],"x":["%d"]}`}, []int{1, 3, 5}},
 		{"nothing planned", []string{`{"x":["%d"]}`}, nil},
 	}

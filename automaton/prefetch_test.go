@@ -24,3 +24,16 @@ func TestPrefetchInput(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefetchClause: prefetchClause takes a clause of any size, the last
+// of its allocation or not, and changes nothing.
+func TestPrefetchClause(t *testing.T) {
+	for _, cl := range []*clauseRec{new(clauseRec), &new(rangedClause).r, &make([]clauseRec, 3)[2]} {
+		cl.n, cl.kind = 3, decideOthers
+		want := *cl
+		prefetchClause(cl)
+		if cl.n != want.n || cl.kind != want.kind || cl.field0 != want.field0 {
+			t.Fatalf("prefetchClause changed the clause: %+v, was %+v", *cl, want)
+		}
+	}
+}

@@ -81,7 +81,7 @@ type rangeIndex struct {
 	// order and stops at the first that does not hold the number, where
 	// an index into conds cost a cache miss per condition read (at ten
 	// thousand rules, forty per number stabbed).
-	nodes      []rangeNode
+	nodes      []boundNode
 	byLo, byHi []rangeEntry
 	// treeN: conds[:treeN] are in the tree; the few added since it was
 	// built are scanned one by one, so a single Add does not rebuild the
@@ -98,12 +98,6 @@ type rangeEntry struct {
 	key  uint64
 	pred int32
 	cl   *clauseRec // as rangeCond's
-}
-
-type rangeNode struct {
-	center      uint64
-	left, right int32 // child nodes, -1: none
-	from, to    int32 // its conditions in byLo and byHi
 }
 
 // with appends in place when the array has room: a published index
@@ -166,9 +160,17 @@ func (ri rangeIndex) built() rangeIndex {
 	slices.SortFunc(all, func(a, b int32) int { return cmp.Compare(ri.conds[a].lo, ri.conds[b].lo) })
 	ri.byLo = make([]rangeEntry, 0, len(ri.conds))
 	ri.byHi = make([]rangeEntry, 0, len(ri.conds))
-	ri.nodes = make([]rangeNode, 0, len(ri.conds)/4+1)
-	ri.buildNode(all, make([]int32, len(ri.conds)))
+	b := treeBuild{ri: &ri, nodes: make([]rangeNode, 0, len(ri.conds)/4+1)}
+	b.buildNode(all, make([]int32, len(ri.conds)))
+	ri.nodes = boundNodes(b.nodes, ri.byLo, ri.byHi)
 	return ri
+}
+
+// treeBuild is the tree being built: its nodes, with their children and
+// their ends, before boundNodes lays them out.
+type treeBuild struct {
+	ri    *rangeIndex
+	nodes []rangeNode
 }
 
 // buildNode adds the subtree over the conditions in set, sorted by lo,
@@ -176,7 +178,8 @@ func (ri rangeIndex) built() rangeIndex {
 // in that range, so each node takes at least one range and either side
 // gets at most half: the depth is logarithmic, and a stable partition
 // keeps both sides sorted, so only byHi needs a sort per node.
-func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
+func (b *treeBuild) buildNode(set, scratch []int32) int32 {
+	ri := b.ri
 	if len(set) == 0 {
 		return -1
 	}
@@ -206,18 +209,18 @@ func (ri *rangeIndex) buildNode(set, scratch []int32) int32 {
 	}
 	copy(set, scratch[:len(set)])
 	here := set[nl : nl+nh]
-	at := int32(len(ri.nodes))
+	at := int32(len(b.nodes))
 	from := len(ri.byLo)
-	ri.nodes = append(ri.nodes, rangeNode{center: center, from: int32(from), to: int32(from + len(here))})
+	b.nodes = append(b.nodes, rangeNode{center: center, from: int32(from), to: int32(from + len(here))})
 	for _, ci := range here { // here is sorted by lo
 		c := &ri.conds[ci]
 		ri.byLo = append(ri.byLo, rangeEntry{key: c.lo, pred: c.pred, cl: c.cl})
 		ri.byHi = append(ri.byHi, rangeEntry{key: c.hi, pred: c.pred, cl: c.cl})
 	}
 	slices.SortStableFunc(ri.byHi[from:], func(a, b rangeEntry) int { return cmp.Compare(b.key, a.key) })
-	left := ri.buildNode(set[:nl], scratch)
-	right := ri.buildNode(set[nl+nh:], scratch)
-	ri.nodes[at].left, ri.nodes[at].right = left, right
+	left := b.buildNode(set[:nl], scratch)
+	right := b.buildNode(set[nl+nh:], scratch)
+	b.nodes[at].left, b.nodes[at].right = left, right
 	return at
 }
 
@@ -253,36 +256,51 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 	if ri.nodes == nil {
 		return
 	}
-	for at := int32(0); at >= 0; {
-		n := &ri.nodes[at]
+	nodes := ri.nodes
+	for at := 0; ; {
+		n := &nodes[at]
+		from := int(n.meta >> 1)
 		switch {
 		case key < n.center:
-			for i := range ri.byLo[n.from:n.to] {
-				e := &ri.byLo[int(n.from)+i]
-				if e.key > key {
-					break
+			if n.minLo <= key {
+				to := int(nodes[at+1].meta >> 1)
+				for i := from; i < to; i++ {
+					e := &ri.byLo[i]
+					if e.key > key {
+						break
+					}
+					if li < 0 {
+						li = mt.leafNow(val)
+					}
+					mt.hitRange(e.pred, e.cl, li)
 				}
-				if li < 0 {
-					li = mt.leafNow(val)
-				}
-				mt.hitRange(e.pred, e.cl, li)
 			}
-			at = n.left
+			if n.meta&1 == 0 {
+				return
+			}
+			at++
 		case key > n.center:
-			for i := range ri.byHi[n.from:n.to] {
-				e := &ri.byHi[int(n.from)+i]
-				if e.key < key {
-					break
+			if n.maxHi >= key {
+				to := int(nodes[at+1].meta >> 1)
+				for i := from; i < to; i++ {
+					e := &ri.byHi[i]
+					if e.key < key {
+						break
+					}
+					if li < 0 {
+						li = mt.leafNow(val)
+					}
+					mt.hitRange(e.pred, e.cl, li)
 				}
-				if li < 0 {
-					li = mt.leafNow(val)
-				}
-				mt.hitRange(e.pred, e.cl, li)
 			}
-			at = n.right
+			if n.right < 0 {
+				return
+			}
+			at = int(n.right)
 		default:
-			for i := range ri.byLo[n.from:n.to] {
-				e := &ri.byLo[int(n.from)+i]
+			to := int(nodes[at+1].meta >> 1)
+			for i := from; i < to; i++ {
+				e := &ri.byLo[i]
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
