@@ -17,7 +17,8 @@ func prefetchLines(p *byte, n int)
 // a new stream). The first kilobyte is asked for; beyond it the detection
 // has.
 //
-// The input is the only thing asked for ahead. Rule data was tried too,
+// Rule data is asked for ahead only where its address needs no load
+// (prefetchClause, below). Other rule data was tried too,
 // at mixed-10000, where events of one kind follow another's and their
 // rules' lines have left L1 (paired thread CPU, 400-1200 pairs, load
 // 6-10): the path records' first lines of an object's members, in the
@@ -25,7 +26,7 @@ func prefetchLines(p *byte, n int)
 // start (a walk of 25 memo nodes an event: +843 instr/event, trusted
 // +75..85 ns, Match +71 ns; the prefetches alone, walk kept: +7 ns);
 // a predicate record's line asked for as the predicate fires, for the
-// listing kernel (trusted +31, Match +20 ns). What is asked for ahead is
+// listing kernel (trusted +31, Match +20 ns). What is asked for is
 // a clause a range hands straight to deciding (prefetchClause, from
 // hitRange): its address is in the range's entry, with no load to wait
 // for, and its lines are read only once the scan of the event is over.
