@@ -228,3 +228,92 @@ func finishBytes(d []byte, i, end, open int, in uint64) (int, int, uint64, bool)
 	}
 	return i, open, in, false
 }
+
+// innerStopOn: an object on the way to pattern paths stops once it has
+// passed every name it needs, even where its parents need more (object
+// gives it its need, not only when it is the last thing they need; they
+// find the end of its rest with closeTrusted), as an array's element
+// objects already did. Its rest can hold a pattern path only as a second
+// member of a name passed, which the contract rules out. (A variable, so
+// that the tests run both ways.)
+//
+// In mixed-10000 the top level never stops early: detail is the last
+// member of every event, and no event holds all 17 names its rules name
+// below detail (state, bucket, customer, note, ... with the CloudTrail
+// ones), so every event is read to its last byte either way. What stops
+// here is a large CloudTrail call's requestParameters (it needs only
+// instancesSet, its first member: tagSpecificationSet, monitoring and the
+// rest, some 400 bytes, are one skip), its sessionContext and attributes
+// (closed together), and an S3 event's bucket and object (the etag
+// after size). Callgrind, mixed-10000 trusted, match-time instr/event:
+// large CloudTrail calls 20813 -> 20103 (passMembers 7978 -> 7368,
+// object 2176 -> 1965, skipTrusted 220 -> 156, finishBlocksAVX2 4357 ->
+// 4509, closeTrusted 24); small ones unchanged (7069 -> 7071); S3 events
+// +58 with the skipper's call for the etag (flatRest, which reads such a
+// rest in line, came after). Paired thread CPU (zzpair, on-off median and quartiles,
+// ns/event, load 9-17): large CloudTrail calls -44 (-129..+30, 300
+// pairs, first version), -31 (-210..+147) ab, -10 (-139..+130) ba;
+// S3 events +66 (-14..+165, 600 pairs) before flatRest, +4 (-111..+132)
+// after; cloudtrail-large -3 (-130..+131, 300 pairs); the whole corpus
+// +3 (-119..+133) ab and -12 (-149..+106) ba, 600 pairs: within the
+// noise, not a gain the clock shows (large calls are a tenth of the
+// corpus and 3% of their instructions is some 1 ns/event on the whole).
+var innerStopOn = true
+
+// closeTrusted is finishTrusted for the rest of objects that stopped
+// early (open of them, d[i] outside any string): the usual short rest
+// ({"key":"k","size":1,"etag":"e"} after "size", a bucket's '}' right
+// after "name", a CloudTrail call's attributes and sessionContext closing
+// together) is read here, member by member while the values are strings,
+// numbers or literals, up to each '}', without the skipper's call and its
+// setup; at anything else it hands over to finishTrusted where it is. It returns what finishTrusted would on any
+// input: what it passes holds no bracket, quote or backslash outside
+// the strings it reads as finishTrusted reads them.
+func closeTrusted(d []byte, i, open int) int {
+	for open > 0 {
+		i = flatRest(d, i)
+		if uint(i) >= uint(len(d)) || d[i] != '}' && d[i] != ']' {
+			break
+		}
+		i++
+		if open--; open == 0 {
+			return i
+		}
+	}
+	return finishTrusted(d, i, open)
+}
+
+// flatRest passes the members from d[i] (at the ',' before one) whose
+// values are strings, numbers or literals, and returns the position after
+// the last one passed (i where it passes none).
+func flatRest(d []byte, i int) int {
+	for i+2 < len(d) && d[i] == ',' && d[i+1] == '"' {
+		j := quoteOrBackslash(d, i+2)
+		if j+2 >= len(d) || d[j] != '"' || d[j+1] != ':' {
+			return i
+		}
+		k := j + 2
+		switch c := d[k]; {
+		case c == '"':
+			// The usual value has no escape: its end found by words
+			// here, where stringBlocks' call cost more than its few
+			// words (a hash, a key).
+			if k = quoteOrBackslash(d, k+1); k < len(d) && d[k] == '"' {
+				k++
+			} else {
+				k = skipStringTrusted(d, k)
+			}
+		case c == '{' || c == '[' || c == ']' || c == '}' || c == ',' || c == '\\' || c <= ' ':
+			return i
+		default:
+			for k < len(d) {
+				if c := d[k]; c == ',' || c == '}' || c == ']' || c == '{' || c == '[' || c == '"' || c == '\\' || c <= ' ' {
+					break
+				}
+				k++
+			}
+		}
+		i = k
+	}
+	return i
+}
