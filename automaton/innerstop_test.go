@@ -80,3 +80,25 @@ func TestInnerStop(t *testing.T) {
 	}
 	check(all, allPs)
 }
+
+// TestDeepNeeds: countNeeds marks deep the prefixes some member of which
+// is itself an object on the way to pattern paths, the only objects
+// innerStopOn stops.
+func TestDeepNeeds(t *testing.T) {
+	m := New(Config{})
+	addPattern(t, m, "a", `{"d":{"p":{"set":{"t":["m5"]}},"b":{"name":["x"]},"ro":[false]}}`)
+	addPattern(t, m, "b", `{"d":{"u":{"s":{"a":{"mfa":["false"]}}}},"x.y":{"z":[1]}}`)
+	idx := m.snap.Load().sub[inputEvent].index
+	for k, want := range map[string]bool{
+		"d": true, "d.p": true, "d.p.set": false, "d.b": false,
+		"d.u": true, "d.u.s": true, "d.u.s.a": false, "x": true, "x.y": false,
+	} {
+		e, ok := idx[k]
+		if !ok {
+			t.Fatalf("%q: not in the index", k)
+		}
+		if e.deep != want {
+			t.Errorf("%q: deep %v, want %v", k, e.deep, want)
+		}
+	}
+}

@@ -119,7 +119,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				}
 			}
 			childNeed := int32(0)
-			if direct && left == 1 || innerStopOn {
+			if direct && left == 1 || innerStopOn && e.deep {
 				childNeed = e.need
 			}
 			var open int

@@ -229,13 +229,14 @@ func finishBytes(d []byte, i, end, open int, in uint64) (int, int, uint64, bool)
 	return i, open, in, false
 }
 
-// innerStopOn: an object on the way to pattern paths stops once it has
-// passed every name it needs, even where its parents need more (object
-// gives it its need, not only when it is the last thing they need; they
-// find the end of its rest with closeTrusted), as an array's element
-// objects already did. Its rest can hold a pattern path only as a second
-// member of a name passed, which the contract rules out. (A variable, so
-// that the tests run both ways.)
+// innerStopOn: a member object on the way to pattern paths that is
+// deep (some member it needs is itself such an object: pathEntry.deep)
+// stops once it has passed every name it needs, even where its parents
+// need more (object gives it its need, not only when it is the last
+// thing they need; they find the end of its rest with closeTrusted), as
+// an array's element objects already did. Its rest can hold a pattern
+// path only as a second member of a name passed, which the contract
+// rules out. (A variable, so that the tests run both ways.)
 //
 // In mixed-10000 the top level never stops early: detail is the last
 // member of every event, and no event holds all 17 names its rules name
@@ -243,21 +244,28 @@ func finishBytes(d []byte, i, end, open int, in uint64) (int, int, uint64, bool)
 // ones), so every event is read to its last byte either way. What stops
 // here is a large CloudTrail call's requestParameters (it needs only
 // instancesSet, its first member: tagSpecificationSet, monitoring and the
-// rest, some 400 bytes, are one skip), its sessionContext and attributes
-// (closed together), and an S3 event's bucket and object (the etag
-// after size). Callgrind, mixed-10000 trusted, match-time instr/event:
-// large CloudTrail calls 20813 -> 20103 (passMembers 7978 -> 7368,
-// object 2176 -> 1965, skipTrusted 220 -> 156, finishBlocksAVX2 4357 ->
-// 4509, closeTrusted 24); small ones unchanged (7069 -> 7071); S3 events
-// +58 with the skipper's call for the etag (flatRest, which reads such a
-// rest in line, came after). Paired thread CPU (zzpair, on-off median and quartiles,
-// ns/event, load 9-17): large CloudTrail calls -44 (-129..+30, 300
-// pairs, first version), -31 (-210..+147) ab, -10 (-139..+130) ba;
-// S3 events +66 (-14..+165, 600 pairs) before flatRest, +4 (-111..+132)
-// after; cloudtrail-large -3 (-130..+131, 300 pairs); the whole corpus
-// +3 (-119..+133) ab and -12 (-149..+106) ba, 600 pairs: within the
-// noise, not a gain the clock shows (large calls are a tenth of the
-// corpus and 3% of their instructions is some 1 ns/event on the whole).
+// rest, some 400 bytes, are one skip) and its sessionContext.
+// Callgrind, mixed-10000 trusted, match-time instr/event, large
+// CloudTrail calls: 20807 -> 20154 (passMembers 7978 -> 7368, object
+// 2170 -> 1966, skipTrusted 220 -> 156, closeTrusted + flatRest +
+// quoteOrBackslash 0 -> 215; 294, 20232 in all, before closeTrusted
+// tested the '}' first); small ones and S3 events untouched. Paired
+// thread CPU (zzpair, on-off median, q1..q3, ns/event): the whole corpus
+// +1.1 (-91..+95) ab and -4.4 (-116..+96) ba, 600 pairs, load 5-9
+// (before that test: +2.9 and -9.1, load 11-16); large CloudTrail calls
+// alone -29.5 (-111..+53) ab and -12.7 (-46..+16) ba, 300 pairs; S3
+// events -1.4 (-64..+60): within the noise on the whole, not a gain the
+// clock shows (large calls are a tenth of the corpus; 3% of their
+// instructions is some 2 ns/event on the whole).
+//
+// Measured and lost: every member object stopped so (not only deep
+// ones): an S3 event's object ({"key","size","etag"}: the etag after
+// size) and bucket then stop too, and the skipper's call for the etag
+// cost more than passMembers reading it: S3 events +58 match-time
+// instr/event, paired +66 ns (-14..+165, 600 pairs); with flatRest
+// reading such a rest in line +77 instr, +4 ns (-111..+132). Large
+// calls 20813 -> 20103 (closing sessionContext and attributes together).
+// The whole corpus +3 (-119..+133) ab, -12 (-149..+106) ba, 600 pairs.
 var innerStopOn = true
 
 // closeTrusted is finishTrusted for the rest of objects that stopped
@@ -271,9 +279,15 @@ var innerStopOn = true
 // the strings it reads as finishTrusted reads them.
 func closeTrusted(d []byte, i, open int) int {
 	for open > 0 {
-		i = flatRest(d, i)
-		if uint(i) >= uint(len(d)) || d[i] != '}' && d[i] != ']' {
+		if uint(i) >= uint(len(d)) {
 			break
+		}
+		if c := d[i]; c != '}' && c != ']' {
+			// (The '}' right there, the usual rest of a sessionContext,
+			// is tested first: flatRest's call cost 63 instr a call.)
+			if i = flatRest(d, i); uint(i) >= uint(len(d)) || d[i] != '}' && d[i] != ']' {
+				break
+			}
 		}
 		i++
 		if open--; open == 0 {
