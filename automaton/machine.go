@@ -145,7 +145,10 @@ type pathEntry struct {
 	// the entry of a dotted name (Matcher.dotEntry): not one of the names
 	// MatchTrusted's early stop counts.
 	uncounted bool
-	sc        *scope // the object's scope, for a prefix
+	// deep: for a prefix, some member it needs is itself an object on
+	// the way to pattern paths (innerStopOn stops only such an object).
+	deep bool
+	sc   *scope // the object's scope, for a prefix
 	// need: for a prefix, how many distinct member names of the object
 	// there lead further along a pattern path.
 	need int32

@@ -86,6 +86,13 @@ func (s *subMachine) countNeeds() {
 			if ok {
 				e.need++
 				s.index[k[:j]] = e
+				if g := strings.LastIndexByte(k[:j], '.'); g > 0 {
+					// k[:j] is a member object of k[:g] on the way.
+					if ge, ok := s.index[k[:g]]; ok && !ge.deep {
+						ge.deep = true
+						s.index[k[:g]] = ge
+					}
+				}
 				continue
 			}
 			// Cannot happen (every proper prefix is indexed); if it did,

@@ -8,10 +8,11 @@ import (
 
 // object reads the object at d[i] (a '{') along the pattern paths, for
 // MatchTrusted. need is how many of its member names lead to a pattern
-// path when the object is the last thing its parents need (0: nothing to
-// stop for): MatchTrusted stops once it has passed them all, and returns
-// the number of objects it leaves open (0 when it read to the closing
-// brace).
+// path (0: nothing to stop for; given where the object is the last thing
+// its parents need, or to every member object where innerStopOn,
+// trustskip.go): it stops once it has passed them all, and returns the
+// number of objects it leaves open (0 when it read to the closing brace),
+// whose rest its parent finds the end of where it needs more.
 //
 // It is validObject's loop cut to what trusted input needs. passMembers
 // reads the usual members nobody matches, the most, without a call, and
@@ -98,7 +99,9 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			// object's own names counts towards need (a dotted name or
 			// the top-level "" does not: uncounted), and only the last one
 			// this object needs, in an object its parents need last, may
-			// stop inside its value. The usual leaf of the usual rule
+			// stop the object inside its value; a member object stops at
+			// its own last need (innerStopOn), and closeTrusted finds the
+			// end of its rest. The usual leaf of the usual rule
 			// (source, detail-type, a state: exact values, in no array),
 			// a plain string, is looked up in the path's table where it
 			// lies; stringTrusted reads any other string at a pattern
@@ -116,7 +119,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				}
 			}
 			childNeed := int32(0)
-			if direct && left == 1 {
+			if direct && left == 1 || innerStopOn && e.deep {
 				childNeed = e.need
 			}
 			var open int
@@ -140,7 +143,7 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 				}
 			}
 			if open > 0 {
-				i = finishTrusted(d, i, open)
+				i = closeTrusted(d, i, open)
 			}
 			goto sep
 		}

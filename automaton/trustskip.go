@@ -228,3 +228,110 @@ func finishBytes(d []byte, i, end, open int, in uint64) (int, int, uint64, bool)
 	}
 	return i, open, in, false
 }
+
+// innerStopOn: a member object on the way to pattern paths that is
+// deep (some member it needs is itself such an object: pathEntry.deep)
+// stops once it has passed every name it needs, even where its parents
+// need more (object gives it its need, not only when it is the last
+// thing they need; they find the end of its rest with closeTrusted), as
+// an array's element objects already did. Its rest can hold a pattern
+// path only as a second member of a name passed, which the contract
+// rules out. (A variable, so that the tests run both ways.)
+//
+// In mixed-10000 the top level never stops early: detail is the last
+// member of every event, and no event holds all 17 names its rules name
+// below detail (state, bucket, customer, note, ... with the CloudTrail
+// ones), so every event is read to its last byte either way. What stops
+// here is a large CloudTrail call's requestParameters (it needs only
+// instancesSet, its first member: tagSpecificationSet, monitoring and the
+// rest, some 400 bytes, are one skip) and its sessionContext.
+// Callgrind, mixed-10000 trusted, match-time instr/event, large
+// CloudTrail calls: 20807 -> 20154 (passMembers 7978 -> 7368, object
+// 2170 -> 1966, skipTrusted 220 -> 156, closeTrusted + flatRest +
+// quoteOrBackslash 0 -> 215; 294, 20232 in all, before closeTrusted
+// tested the '}' first); small ones and S3 events untouched. Paired
+// thread CPU (zzpair, on-off median, q1..q3, ns/event): the whole corpus
+// +1.1 (-91..+95) ab and -4.4 (-116..+96) ba, 600 pairs, load 5-9
+// (before that test: +2.9 and -9.1, load 11-16); large CloudTrail calls
+// alone -29.5 (-111..+53) ab and -12.7 (-46..+16) ba, 300 pairs; S3
+// events -1.4 (-64..+60): within the noise on the whole, not a gain the
+// clock shows (large calls are a tenth of the corpus; 3% of their
+// instructions is some 2 ns/event on the whole). At load 1.4-2.7: the
+// whole corpus -3.0 (-74..+62) ab and +2.0 (-72..+75) ba, 1500 pairs;
+// cloudtrail-large (100 CloudTrail rules, where detail stops at readOnly
+// when the call has an errorCode) -31.8 (-54..-9) ab and -22.2
+// (-49..-2) ba, 300 pairs: a gain there.
+//
+// Measured and lost: every member object stopped so (not only deep
+// ones): an S3 event's object ({"key","size","etag"}: the etag after
+// size) and bucket then stop too, and the skipper's call for the etag
+// cost more than passMembers reading it: S3 events +58 match-time
+// instr/event, paired +66 ns (-14..+165, 600 pairs); with flatRest
+// reading such a rest in line +77 instr, +4 ns (-111..+132). Large
+// calls 20813 -> 20103 (closing sessionContext and attributes together).
+// The whole corpus +3 (-119..+133) ab, -12 (-149..+106) ba, 600 pairs.
+var innerStopOn = true
+
+// closeTrusted is finishTrusted for the rest of objects that stopped
+// early (open of them, d[i] outside any string): the usual short rest
+// ({"key":"k","size":1,"etag":"e"} after "size", a bucket's '}' right
+// after "name", a CloudTrail call's attributes and sessionContext closing
+// together) is read here, member by member while the values are strings,
+// numbers or literals, up to each '}', without the skipper's call and its
+// setup; at anything else it hands over to finishTrusted where it is. It returns what finishTrusted would on any
+// input: what it passes holds no bracket, quote or backslash outside
+// the strings it reads as finishTrusted reads them.
+func closeTrusted(d []byte, i, open int) int {
+	for open > 0 {
+		if uint(i) >= uint(len(d)) {
+			break
+		}
+		if c := d[i]; c != '}' && c != ']' {
+			// (The '}' right there, the usual rest of a sessionContext,
+			// is tested first: flatRest's call cost 63 instr a call.)
+			if i = flatRest(d, i); uint(i) >= uint(len(d)) || d[i] != '}' && d[i] != ']' {
+				break
+			}
+		}
+		i++
+		if open--; open == 0 {
+			return i
+		}
+	}
+	return finishTrusted(d, i, open)
+}
+
+// flatRest passes the members from d[i] (at the ',' before one) whose
+// values are strings, numbers or literals, and returns the position after
+// the last one passed (i where it passes none).
+func flatRest(d []byte, i int) int {
+	for i+2 < len(d) && d[i] == ',' && d[i+1] == '"' {
+		j := quoteOrBackslash(d, i+2)
+		if j+2 >= len(d) || d[j] != '"' || d[j+1] != ':' {
+			return i
+		}
+		k := j + 2
+		switch c := d[k]; {
+		case c == '"':
+			// The usual value has no escape: its end found by words
+			// here, where stringBlocks' call cost more than its few
+			// words (a hash, a key).
+			if k = quoteOrBackslash(d, k+1); k < len(d) && d[k] == '"' {
+				k++
+			} else {
+				k = skipStringTrusted(d, k)
+			}
+		case c == '{' || c == '[' || c == ']' || c == '}' || c == ',' || c == '\\' || c <= ' ':
+			return i
+		default:
+			for k < len(d) {
+				if c := d[k]; c == ',' || c == '}' || c == ']' || c == '{' || c == '[' || c == '"' || c == '\\' || c <= ' ' {
+					break
+				}
+				k++
+			}
+		}
+		i = k
+	}
+	return i
+}

@@ -68,6 +68,9 @@ func checkTrustedSkipperOnce(t *testing.T, data []byte, limit int) {
 			if got := finishTrusted(data, i, open); got != want {
 				t.Fatalf("%q from %d, %d open: finishTrusted %d, want %d", data, i, open, got, want)
 			}
+			if got := closeTrusted(data, i, open); got != want {
+				t.Fatalf("%q from %d, %d open: closeTrusted %d, want %d", data, i, open, got, want)
+			}
 			// The pure-Go skipper alone, as where no block kernel is built.
 			if got, _, _, _ := finishWords(data, i, len(data), open, 0); min(got, len(data)) != want {
 				t.Fatalf("%q from %d, %d open: finishWords %d, want %d", data, i, open, got, want)
