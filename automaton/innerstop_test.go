@@ -55,30 +55,11 @@ func TestInnerStop(t *testing.T) {
 				if sortedIDs(ids) != sortedIDs(want) {
 					t.Errorf("inner stop %v: %s: MatchTrusted %v, Match %v", on, ev, ids, want)
 				}
-				got := map[ID]bool{}
-				for _, id := range ids {
-					got[id] = true
-				}
-				for id, p := range ps {
-					ex, err := compiler.ExplainMatch(p, []byte(ev))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if got[id] != ex.Matched {
-						t.Errorf("inner stop %v: %s on %s: got %v, Explain %v", on, id, ev, got[id], ex.Matched)
-					}
-				}
+				agreeExplain(t, fmt.Sprint("inner stop ", on), ids, ps, ev)
 			}
 		}
 	}
-	all, allPs := New(Config{}), map[ID]*compiler.Pattern{}
-	for i, r := range rules {
-		id := ID(fmt.Sprint("r", i))
-		m := New(Config{})
-		check(m, map[ID]*compiler.Pattern{id: addPattern(t, m, id, r)})
-		allPs[id] = addPattern(t, all, id, r)
-	}
-	check(all, allPs)
+	eachAloneAndAll(t, rules, check)
 }
 
 // TestDeepNeeds: countNeeds marks deep the prefixes some member of which

@@ -126,31 +126,12 @@ func TestPinless(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					got := map[ID]bool{}
-					for _, id := range ids {
-						got[id] = true
-					}
-					for id, p := range ps {
-						ex, err := compiler.ExplainMatch(p, []byte(ev))
-						if err != nil {
-							t.Fatal(err)
-						}
-						if got[id] != ex.Matched {
-							t.Errorf("pinless %v, trusted %v: %s on %s: got %v, Explain %v", on, trusted, id, ev, got[id], ex.Matched)
-						}
-					}
+					agreeExplain(t, fmt.Sprintf("pinless %v, trusted %v", on, trusted), ids, ps, ev)
 				}
 			}
 		}
 	}
-	all, allPs := New(Config{}), map[ID]*compiler.Pattern{}
-	for i, r := range rules {
-		id := ID(fmt.Sprint("r", i))
-		m := New(Config{})
-		check(m, map[ID]*compiler.Pattern{id: addPattern(t, m, id, r)})
-		allPs[id] = addPattern(t, all, id, r)
-	}
-	check(all, allPs)
+	eachAloneAndAll(t, rules, check)
 }
 
 // TestDifferentialPinless runs the random differential with machines of
