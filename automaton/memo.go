@@ -167,6 +167,12 @@ func (mt *Matcher) decideMemo(dst []ID, input int) []ID {
 	}
 	n := int(mt.nall)
 	h := mt.fhash ^ uint64(input+1)*memoInput
+	// (The table as pairs, *[memoSize/2][2]memoEntry, its pair found by
+	// the hash's top bits with no bounds check nor slicing, measured
+	// neutral: callgrind multi-field trusted decideMemo 115 -> 102
+	// instr/event, decideMiss +3; paired thread CPU on-off median, 3000
+	// pairs, ab / ba, load 3-6: +0.1 / +1.1, -0.8 / -1.9 ns/event,
+	// quartiles about +-15; escapes-unicode -4.8 / -0.2, 1500 pairs.)
 	way := d.table[h>>(64-memoBits)&^1:][:2]
 	key, km := mt.memoKey(d, h)
 	for k := range way {

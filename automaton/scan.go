@@ -48,7 +48,7 @@ func (mt *Matcher) scan(d []byte) error {
 	var err error
 	if !mt.trusted {
 		if mt.memo == nil {
-			mt.memo = new(nameMemo) // validObject guesses names as object does
+			mt.memo = &nameMemo{m: mt} // validObject guesses names as object does
 		}
 		i, err = mt.validObject(d, i, 1, root)
 	} else {

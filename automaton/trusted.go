@@ -39,9 +39,10 @@ func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
 		return dst, fmt.Errorf("automaton: event is %d bytes, larger than the limit of %d", len(event), mt.m.cfg.MaxEventSize)
 	}
 	if mt.memo == nil {
-		mt.memo = new(nameMemo)
+		// (Match may have made it: validObject guesses names too; both
+		// make it with m set, which passMembers reads.)
+		mt.memo = &nameMemo{m: mt}
 	}
-	mt.memo.m = mt // (Match may have made the memo: validObject guesses names too)
 	mt.trusted = true
 	dst, err := mt.run(dst, inputEvent, event)
 	mt.trusted = false
