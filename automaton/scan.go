@@ -45,11 +45,14 @@ func (mt *Matcher) scan(d []byte) error {
 	if root == nil {
 		root = noScope
 	}
+	if mt.memo == nil {
+		// Made here, where both paths' object readers start (validObject
+		// guesses names as object does), and only for a Matcher that
+		// reads an object: it is 24 KB.
+		mt.memo = &nameMemo{m: mt}
+	}
 	var err error
 	if !mt.trusted {
-		if mt.memo == nil {
-			mt.memo = &nameMemo{m: mt} // validObject guesses names as object does
-		}
 		i, err = mt.validObject(d, i, 1, root)
 	} else {
 		var open int

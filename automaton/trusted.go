@@ -38,11 +38,6 @@ func (mt *Matcher) MatchTrusted(dst []ID, event []byte) ([]ID, error) {
 	if len(event) > mt.m.cfg.MaxEventSize {
 		return dst, fmt.Errorf("automaton: event is %d bytes, larger than the limit of %d", len(event), mt.m.cfg.MaxEventSize)
 	}
-	if mt.memo == nil {
-		// (Match may have made it: validObject guesses names too; both
-		// make it with m set, which passMembers reads.)
-		mt.memo = &nameMemo{m: mt}
-	}
 	mt.trusted = true
 	dst, err := mt.run(dst, inputEvent, event)
 	mt.trusted = false
