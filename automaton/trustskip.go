@@ -278,9 +278,10 @@ var innerStopOn = true
 // after "name", a CloudTrail call's attributes and sessionContext closing
 // together) is read here, member by member while the values are strings,
 // numbers or literals, up to each '}', without the skipper's call and its
-// setup; at anything else it hands over to finishTrusted where it is. It returns what finishTrusted would on any
-// input: what it passes holds no bracket, quote or backslash outside
-// the strings it reads as finishTrusted reads them.
+// setup; at anything else it hands over to finishTrusted where it is.
+// It returns what finishTrusted would on any input: what it passes holds
+// no bracket, quote or backslash outside the strings it reads as
+// finishTrusted reads them.
 func closeTrusted(d []byte, i, open int) int {
 	for open > 0 {
 		if uint(i) >= uint(len(d)) {
