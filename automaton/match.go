@@ -320,6 +320,19 @@ func (mt *Matcher) begin() {
 // epoch is set): the caches of the last one dropped, the scratch sized
 // for s, and the records every input starts with made once.
 //
+// The scratch arrays are plain makes. Arrays over 32 KB start on a page,
+// so at ten thousand rules pred, fired, alone, abEx, the rests and the
+// pattern epochs, with the candidates and the groups' table and ids, all
+// began in L1 set 0, and each event read the first entries of most of
+// them. Starting each in a set of its own (over-allocating up to 4 KB
+// an array) was measured and dropped: callgrind's cache simulation of
+// mixed-10000 trusted counted 90 -> 84 L1 read misses and 18 -> 9.6
+// write misses an event (a fully associative L1 of the same size: 85
+// and 7.6), multi-field 15.1 -> 13.7, but the clock did not move
+// (in-process A/B of two Matchers, 300 whole-corpus rounds each, twice:
+// mixed-10000 trusted -0.09 % and -0.22 %, multi-field -1.6 % and
+// -0.7 %, quartiles +-4 %): the misses were L2 hits the core overlaps.
+//
 //go:noinline
 func (mt *Matcher) loadSnapshot(s *snapshot) {
 	mt.hull = hullCache{}
