@@ -377,6 +377,37 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 			// -> 2668 on mixed-10000, the short values taking the pair
 			// and the select; paired thread CPU +9.0 / +4.5 ns/event,
 			// 600 pairs, both build orders, load 15.)
+			//
+			// (The end found from the event's quote and backslash bit
+			// masks, as simdjson does, lost too: the masks of the
+			// 64-byte blocks from the first string's block on, filled
+			// once (an AVX2 loop, 22 instructions a block; to eight
+			// blocks past the string's next, at most 4 KB), the string's
+			// end the lowest quote bit of the word read at its start's
+			// byte in the bit array, a backslash before it handing
+			// over to this loop. Callgrind trusted, instr/event and
+			// branch-sim conditional mispredicts/event: multi-field
+			// 4081 -> 4307 and 61.1 -> 53.9 (the loop's exits, 14.1,
+			// to 6.0), escapes-unicode 3989 -> 4276 and 39.3 -> 37.2,
+			// mixed-10000 8033 -> 8435 and 124 -> 120, exact 1664 ->
+			// 2107, cloudtrail-large 18858 -> 20718: the fill (~330
+			// instr/event on multi-field) costs more than the scans it
+			// saves (~18 instructions a string, 11.5 strings an
+			// event). A/B on-off median, 300 rounds, two runs:
+			// multi-field +11.6 / +9.0 %, escapes-unicode +10.3 /
+			// +9.6, mixed-10000 +5.9 / +8.8, cloudtrail-large +7.2 /
+			// +9.7, exact +22.9 / +24.4. One mask of both (17
+			// instructions a block), +157 instr/event: multi-field
+			// +7.0 / +9.2 %, escapes-unicode +7.3 / +5.6, mixed-10000
+			// +5.3 / +5.3, cloudtrail-large +5.1 / +4.3, exact +20.9
+			// / +18.2. The mispredicts the model saves are not there
+			// on the hardware: with the fill in both sides, the
+			// lookup against this loop (-192 instr, -5.9 mispredicts
+			// per multi-field event) gave only -3.0 / -3.9 %
+			// (multi-field) and -2.3 / -2.4 % (escapes-unicode), 500
+			// rounds, within the quartiles: about the instructions
+			// alone. A fill pays off only where a pass reads the whole
+			// event; this loop stops early and its strings are short.)
 			j := asciiRunEndMem(d, i+2)
 			// The string's closing quote and the usual ',"' after it
 			// are read as one word.
