@@ -208,6 +208,16 @@ func newMemo(mt *Matcher) *nameMemo {
 }
 
 // memoStart is the node before the first member of an object of scope sc.
+//
+// Its read of the scope, whose line nothing else on the guessed names'
+// way loads, was an L1 miss 0.87 times an event at mixed-10000 (trusted,
+// callgrind cache simulation). Measured and lost: the start chosen from
+// the scope's address (multiply-high, no load): L1 read misses 83.4 ->
+// 80.7 an event, but 7942 -> 8008 instr/event, scopes sharing start
+// nodes taking turns at their next and firsts; with 31 start nodes in
+// place of 15, names learned 1032 -> 9028 times in 10 000 events (8372
+// instr/event). Ids (setID) give the usual few scopes starts of their
+// own.
 func memoStart(sc *scope) uint8 {
 	return sc.memo
 }
