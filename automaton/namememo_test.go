@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -267,8 +268,27 @@ func matchEach(t *testing.T, mt *Matcher, evs []string) map[string][]ID {
 // bytes leave 7: a pathMatcher pointer beside the entry did not fit
 // without moving the start nodes' firsts out of line (branch chain:
 // clock-neutral on mixed-10000, more L1 misses by callgrind).
+// TestMemoAligned checks that a memo's nodes start on a cache line
+// (alignedMemo's pad is the 8-byte header the runtime puts before an
+// object of pointers of its size): a node across two lines reads its pm
+// from the second.
+func TestMemoAligned(t *testing.T) {
+	if on64 == 0 {
+		t.Skip("nodes are not 64 bytes on 32-bit platforms")
+	}
+	var keep []*nameMemo
+	for range 8 {
+		mm := newMemo(nil)
+		keep = append(keep, mm)
+		if a := uintptr(unsafe.Pointer(&mm.nodes[0])) % 64; a != 0 {
+			t.Fatalf("a memo's nodes start %d bytes into a line", a)
+		}
+	}
+	runtime.KeepAlive(keep)
+}
+
 func TestNameNodeLine(t *testing.T) {
-	if n := unsafe.Sizeof(nameNode{}); n > 64 {
-		t.Fatalf("nameNode is %d bytes, want at most 64", n)
+	if n := unsafe.Sizeof(nameNode{}); n > 64 || on64 == 1 && n != 64 {
+		t.Fatalf("nameNode is %d bytes, want at most 64 (64 on 64-bit platforms, where alignedMemo puts each on a line)", n)
 	}
 }

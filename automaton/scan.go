@@ -49,7 +49,7 @@ func (mt *Matcher) scan(d []byte) error {
 		// Made here, where both paths' object readers start (validObject
 		// guesses names as object does), and only for a Matcher that
 		// reads an object: it is 24 KB.
-		mt.memo = &nameMemo{m: mt}
+		mt.memo = newMemo(mt)
 	}
 	var err error
 	if !mt.trusted {
