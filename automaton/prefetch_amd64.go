@@ -31,15 +31,28 @@ func prefetchLines(p *byte, n int)
 // hitRange): its address is in the range's entry, with no load to wait
 // for, and its lines are read only once the scan of the event is over.
 //
-// The first line is left to the scan's first read (skipWS at d[0]),
-// which waits for it: perf puts ~3.5% of mixed-10000 Match's samples
-// there. Asked for here too, first, so that begin's work overlaps it,
-// it measured no gain (paired thread CPU, mixed-10000 Match, median
-// on-off +2.5 ns/event, 400 pairs, load 8; +4.8, 1500 pairs, the other
-// build order, load 12).
+// The first line is asked for too, first: the scan's first read (skipWS
+// at d[0]) waits for it (perf put ~3.5% of mixed-10000 Match's samples
+// there), and asked for ahead of the others and of begin's work it comes
+// sooner. Left to that read, it had measured no gain at mixed-10000
+// Match (paired thread CPU, median on-off +2.5 ns/event, 400 pairs, load
+// 8; +4.8, 1500 pairs, the other build order, load 12); the A/B harness
+// (in-process, alternating whole-corpus passes, GOMAXPROCS=1), on-off
+// median per round (q1, q3), two runs each: escapes-unicode trusted
+// -1.62% (-4.02, +1.18) and -1.12% (-3.01, +0.64), 300 rounds, -1.43%
+// (-4.26, +1.12) and -1.11% (-4.22, +1.95), 1000 rounds; multi-field
+// trusted -1.80, -2.70 (300), -2.86, -2.79 (1000; q3 +0.45, +0.62);
+// exact trusted -3.90 (-7.59, -0.11), -2.75 (-6.14, -0.06); mixed-10000
+// trusted -0.98, -0.88; cloudtrail-large trusted -1.10, -0.82; Match
+// escapes-unicode -1.53, -1.44, mixed-10000 -0.85, -0.72 (300 rounds;
+// quartiles about +-3 %). Instructions unchanged (callgrind trusted
+// escapes-unicode 3911.4 -> 3911.4/event, multi-field 4005.0 -> 4006.4;
+// the offset and its bounds check go). (Without any prefetch,
+// escapes-unicode trusted is +23 %, multi-field +4..5 %: these events
+// come from beyond L2.)
 func prefetchInput(d []byte) {
-	if n := min(len(d), 1024); n > 64 {
-		prefetchLines(&d[64], n-64)
+	if n := min(len(d), 1024); n > 0 {
+		prefetchLines(unsafe.SliceData(d), n)
 	}
 }
 
