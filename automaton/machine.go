@@ -197,7 +197,13 @@ type pathMatcher struct {
 	hull       bool
 	// strRebuild (writers only): this write changed str in a way its
 	// table cannot follow key by key, so commit builds it anew.
-	strRebuild           bool
+	strRebuild bool
+	// strOnly says which table alone a free string leaf meets here, so
+	// that stringTrusted and plainString go to it without addLeaf's
+	// tests: strOnlySuf, the suffix table (suftab.go), no leaf recorded;
+	// strOnlyPfx, the prefix table with written forms (pfxtab.go), for
+	// a string with escapes.
+	strOnly              uint8
 	leafShift, leafProbe uint8
 	// leafMask is len(leafTab().slots) - 1, a copy though the shift
 	// gives it (^0 >> leafShift): derived in plainString it cost 13
@@ -245,6 +251,11 @@ type pathMatcher struct {
 	sufLen                      uint8
 	gen                         uint64 // the write that copied it may change it
 }
+
+const (
+	strOnlySuf = 1
+	strOnlyPfx = 2
+)
 
 // leafTab returns the path's table when it is all a string leaf meets
 // here (leafSlots), else nil.

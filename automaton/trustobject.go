@@ -531,6 +531,13 @@ func (mt *Matcher) shortList(d []byte, i, end, depth int, pm *pathMatcher) int {
 // where this goes from pm's first line to the slot).
 func (mt *Matcher) plainString(pm *pathMatcher, val []byte) {
 	if pm.leafSlots == nil || len(mt.stack) > 0 {
+		if pm.strOnly == strOnlySuf && len(mt.stack) == 0 {
+			// The suffix table alone (strOnly; stringTrusted says what
+			// it saved).
+			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+			mt.suffix(pm.affixTab, int(pm.sufLen), val)
+			return
+		}
 		mt.addLeaf(pm, tagString, val)
 		return
 	}

@@ -1025,6 +1025,13 @@ func (t *tx) commit() {
 		if pm.strTab == nil && pm.affixTab == nil && pm.strTail == 0 && t.m.pathVals[pm.idx] <= cutVals {
 			pm.affixTab = buildMixTab(pm.str, t.keyBuf)
 		}
+		pm.strOnly = 0
+		if pm.strTab == nil && pm.str == nil && pm.affixTab != nil && pm.affixTab.pfx == nil && pm.revStr != nil &&
+			pm.foldStr == nil && pm.revFoldStr == nil && pm.infixStr == nil && pm.cidrs == 0 && !pm.recordAll {
+			pm.strOnly = strOnlySuf
+		} else if pm.strHead != 0 && pm.strTail == 0 && pm.strTab == nil && pm.affixTab != nil && pm.affixTab.pfx == nil && pm.affixTab.esc != nil && !pm.recordAll {
+			pm.strOnly = strOnlyPfx
+		}
 	}
 	for i, changed := range t.reindex {
 		if changed {
