@@ -543,6 +543,14 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 	}
 }
 
+// freeString makes the leaf being matched a string at pm in no array,
+// not yet recorded: the free leaf (leafNow), which the paths that go to
+// a table or trie without addLeaf (the tables' slots, the suffix table
+// alone, the prefixes with written forms) fire their marks from.
+func (mt *Matcher) freeString(pm *pathMatcher) {
+	mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+}
+
 // leafNow records the current leaf (once) and returns its index; val is
 // its value as read (string bytes or number text).
 //

@@ -736,7 +736,7 @@ func (mt *Matcher) fireSlot(s *strSlot, pm *pathMatcher, val []byte) {
 		mt.stamp(s.preds())
 		return
 	}
-	mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+	mt.freeString(pm)
 	mt.fireAll(s.marks(), val)
 }
 

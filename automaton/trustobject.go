@@ -534,7 +534,7 @@ func (mt *Matcher) plainString(pm *pathMatcher, val []byte) {
 		if pm.strOnly == strOnlySuf && len(mt.stack) == 0 {
 			// The suffix table alone (strOnly; stringTrusted says what
 			// it saved).
-			mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+			mt.freeString(pm)
 			mt.suffix(pm.affixTab, int(pm.sufLen), val)
 			return
 		}
@@ -594,7 +594,7 @@ func (mt *Matcher) plainString(pm *pathMatcher, val []byte) {
 		// The slot's key, equal to val: val dead across find's call
 		// (spills of its words on every call: plainString 327 -> 316
 		// instr/event on multi-field trusted, 5.5 calls an event).
-		mt.cur, mt.curPM, mt.curKind, mt.free = -1, pm, tagString, true
+		mt.freeString(pm)
 		mt.fireAll(s.marks(), stringBytes(s.keyString()))
 	}
 }
