@@ -26,8 +26,11 @@ type strTab struct {
 	probe uint8
 	// utf8: every key is valid UTF-8 with no control character, so a
 	// value found here is valid string text (tabString checks the others).
-	utf8  bool
-	count int // keys
+	utf8 bool
+	// single, in a table of prefixes (pfxtab.go), tells that no key is
+	// a prefix of another: a value starts with one of them at most.
+	single bool
+	count  int // keys
 	// esc is the table of the written forms of the keys with escapes in
 	// them (escforms.go), nil where there are none; escOver: they are
 	// too many (or hash too alike) for one.
