@@ -26,6 +26,13 @@ import (
 // setFired marks predicate p fired, in the marks or the mask, as the
 // machine's anchor entries test them; the caller has just seen its first
 // hit in this input.
+//
+// Measured and lost: in a machine whose memo keys its sets by the mask
+// (ids all below 64: decisionMemo.exact), its hash and count left out
+// here (a flag tested per predicate) and derived from the mask once in
+// decideMemo (a popcount and a multiply): callgrind escapes-unicode
+// trusted 3817 -> 3797 instr/event, in-process A/B on-off median +0.76 %
+// (q1 -2.28, q3 +3.50), +1.50 % (-1.67, +4.42), 300 rounds.
 func (mt *Matcher) setFired(p int32) {
 	if mt.marks {
 		mt.firedMark[p] = mt.mark

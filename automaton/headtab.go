@@ -73,7 +73,7 @@ func (t *strTab) withHeads() {
 	if hl < 4 {
 		return
 	}
-	size := 8
+	size := 8 // (a quarter full, not half: escapes-unicode -1.5 instr/event)
 	for size < 2*len(fs) {
 		size *= 2
 	}
@@ -143,7 +143,10 @@ func (h *headTab) find(d []byte, i int) (*strSlot, int) {
 // more and equal in their first eight, are equal: two words at a time
 // after the first, the last two ending at the last byte (a written form
 // is often 30 to 110 bytes: one word a turn took 84 instructions a
-// lookup on escapes-unicode).
+// lookup on escapes-unicode). (A form of up to 32 bytes compared as
+// three words with no loop or branch, at offsets min(8, n-8) and
+// max(n-16, 0): escapes-unicode trusted +10 instr/event, A/B on-off
+// median +0.86 / +0.45 %, 300 rounds.)
 func formEqual(k, v []byte) bool {
 	n := len(v)
 	o := 8
