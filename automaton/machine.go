@@ -208,7 +208,7 @@ type pathMatcher struct {
 	// leafMask is len(leafTab().slots) - 1, a copy though the shift
 	// gives it (^0 >> leafShift): derived in plainString it cost 13
 	// instructions per multi-field event more (callgrind, trusted). 16
-	// bits hold it: a path's table has at most strTabMax keys, so a few
+	// bits hold it: a path's table has at most strExactMax keys, so a few
 	// hundred slots (commit still leaves a larger one without leafSlots).
 	leafMask       uint16
 	hullLo, hullHi uint64
