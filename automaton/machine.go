@@ -241,6 +241,10 @@ type pathMatcher struct {
 	// a path of a few exact values and prefixes and no other table, it
 	// is their mixed table (mixtab.go; its pfx is set).
 	affixTab *strTab
+	// strSeen, when set, filters str's exact values (strseen.go): a
+	// string it rules out is not walked. Beside affixTab, which addLeaf
+	// reads first.
+	strSeen *strSeen
 	// revStr, foldStr and revFoldStr are the reversed and folded tries'
 	// nodes for strings (as str is the forward trie's);
 	// foldWide counts the fold marks whose pattern text is not all ASCII

@@ -486,6 +486,9 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 				mt.prefixes(t, val)
 				return
 			}
+			if f := pm.strSeen; f != nil && !f.mayHave(val) {
+				return // no key (strseen.go)
+			}
 			mt.walkFrom(pm.str, val, val)
 			return // the forward trie is all a string meets here
 		} else if pm.str != nil {
