@@ -33,7 +33,15 @@ const strSeenBits = 16
 
 // seenBits returns the word index and the two bits of value v.
 func (f *strSeen) seenBits(v []byte) (uint64, uint64) {
-	x, y := strWords(v)
+	var x, y uint64
+	switch n := len(v); { // strWords without its call, but for the shortest (as findIn)
+	case n >= 8:
+		x, y = load64(v, 0), load64(v, n-8)
+	case n >= 4:
+		x, y = uint64(load32(v, 0)), uint64(load32(v, n-4))
+	default:
+		x, y = strWords(v)
+	}
 	h := strHash(v, x, y)
 	return h >> (f.shift & 63) & uint64(len(f.words)-1), 1<<(h>>40&63) | 1<<(h>>46&63)
 }
@@ -106,4 +114,48 @@ func (f *strSeen) addExact(n *node, key []byte) bool {
 		}
 	}
 	return true
+}
+
+// seenSampler is a Matcher's record of what the filters did: one that
+// lets nearly every value through (a rule set that names the values its
+// events carry: exact-1000's streets) only costs its hash, so after a
+// sample of seenSample checks of which at most seenSample/32 ruled a
+// value out, the next seenSkip values are walked without asking. The
+// filter asked for every value cost exact-1000 (every event's street a
+// key) 1945 -> 2002 instr/event (callgrind, trusted), A/B +1.40 %,
+// +2.28 %, +1.49 % (trusted), +2.05 %, +2.07 % (Match); sampled, 1964
+// instr/event, A/B +0.05 %, +0.21 % (trusted), +0.11 % (Match), and the
+// filter against none: mixed-10000 trusted -5.95 % (q1 -9.85, q3
+// -2.18) and -8.89 % (-12.30, -4.90), Match -6.90 %; exact -5.35 %;
+// $or -14.59 %, Match -6.37 %; exact-geometry-first -3.82 %;
+// anything-but -0.30 % (300 or 200 rounds).
+type seenSampler struct {
+	checks, passes uint32 // this sample's checks, and the values let through
+	skip           uint32 // checks left to skip
+}
+
+const (
+	seenSample = 256
+	seenSkip   = 4096
+)
+
+// use tells whether to ask the filter for this value.
+func (s *seenSampler) use() bool {
+	if s.skip > 0 {
+		s.skip--
+		return false
+	}
+	return true
+}
+
+// note counts a check and whether the filter let the value through.
+func (s *seenSampler) note(pass bool) {
+	s.checks++
+	s.passes += uint32(b2i(pass))
+	if s.checks == seenSample {
+		if s.passes >= seenSample-seenSample/32 {
+			s.skip = seenSkip
+		}
+		s.checks, s.passes = 0, 0
+	}
 }

@@ -130,3 +130,27 @@ func TestStrSeenFollowsWrites(t *testing.T) {
 		t.Errorf("%d snapshots had a filter, %d of them updated in place: too few", seen, updated)
 	}
 }
+
+// TestSeenSampler: a sample in which the filter let nearly every value
+// through skips it for seenSkip values, then samples again; one in
+// which it ruled enough out keeps it.
+func TestSeenSampler(t *testing.T) {
+	var s seenSampler
+	for i := 0; i < seenSample; i++ {
+		if !s.use() {
+			t.Fatalf("check %d of the first sample skipped", i)
+		}
+		s.note(i%40 != 0) // 7 of 256 ruled out: nearly all through
+	}
+	for i := 0; i < seenSkip; i++ {
+		if s.use() {
+			t.Fatalf("check %d asked the filter while skipping", i)
+		}
+	}
+	for i := 0; i < 3*seenSample; i++ {
+		if !s.use() {
+			t.Fatalf("check %d skipped after the skip", i)
+		}
+		s.note(i%16 != 0) // 16 of 256 ruled out: worth asking
+	}
+}
