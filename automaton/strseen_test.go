@@ -35,6 +35,12 @@ func TestStrSeenFollowsWrites(t *testing.T) {
 	seen, updated := 0, 0
 	for step := 0; step < 600; step++ {
 		old := m.snap.Load().sub[inputEvent].index["v"]
+		var oldWords []seenBlock // a published filter never changes
+		if old.pm != nil && old.pm.strSeen != nil {
+			for _, b := range old.pm.strSeen.blocks {
+				oldWords = append(oldWords, *b)
+			}
+		}
 		switch k := r.Intn(10); {
 		case k < 6:
 			p, a, b := id(), vals[r.Intn(len(vals))], vals[r.Intn(len(vals))]
@@ -71,6 +77,13 @@ func TestStrSeenFollowsWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if oldWords != nil {
+			for i, b := range old.pm.strSeen.blocks {
+				if *b != oldWords[i] {
+					t.Fatalf("step %d: the write changed a published filter's block %d", step, i)
+				}
+			}
+		}
 		ix := m.snap.Load().sub[inputEvent].index["v"]
 		if ix.pm == nil {
 			continue
@@ -78,7 +91,7 @@ func TestStrSeenFollowsWrites(t *testing.T) {
 		pm := ix.pm
 		if f := pm.strSeen; f != nil {
 			seen++
-			if old.pm != nil && old.pm.strSeen != nil && old.pm.strSeen != f && len(old.pm.strSeen.words) == len(f.words) {
+			if old.pm != nil && old.pm.strSeen != nil && old.pm.strSeen != f && len(old.pm.strSeen.blocks) == len(f.blocks) {
 				updated++
 			}
 			var ks []strSlot
