@@ -23,7 +23,7 @@ import (
 // as before: a miss costs the search for the string's end and one lookup.
 
 // escFormsMax bounds the written forms a table keeps for its keys (up to
-// three per key; a path's table holds at most strTabMax keys).
+// three per key; a path's table holds at most strExactMax keys).
 const escFormsMax = 64
 
 // escForms appends to forms the written forms of key that differ from it

@@ -208,7 +208,7 @@ type pathMatcher struct {
 	// leafMask is len(leafTab().slots) - 1, a copy though the shift
 	// gives it (^0 >> leafShift): derived in plainString it cost 13
 	// instructions per multi-field event more (callgrind, trusted). 16
-	// bits hold it: a path's table has at most strTabMax keys, so a few
+	// bits hold it: a path's table has at most strExactMax keys, so a few
 	// hundred slots (commit still leaves a larger one without leafSlots).
 	leafMask       uint16
 	hullLo, hullHi uint64
@@ -241,6 +241,10 @@ type pathMatcher struct {
 	// a path of a few exact values and prefixes and no other table, it
 	// is their mixed table (mixtab.go; its pfx is set).
 	affixTab *strTab
+	// strSeen, when set, filters str's exact values (strseen.go): a
+	// string it rules out is not walked. Beside affixTab, which addLeaf
+	// reads first.
+	strSeen *strSeen
 	// revStr, foldStr and revFoldStr are the reversed and folded tries'
 	// nodes for strings (as str is the forward trie's);
 	// foldWide counts the fold marks whose pattern text is not all ASCII

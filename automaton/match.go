@@ -81,6 +81,9 @@ type Matcher struct {
 	alone  []int32
 	nalone int32
 	groups aloneGroups
+	// seen samples how often the paths' filters let a value through
+	// (strseen.go).
+	seen seenSampler
 	// firedBits has bit id%64 set for each predicate with hits, in fired
 	// or not; with marks (a large machine), firedMark[p] is mark instead
 	// when predicate p has hits in this input (fired.go).
@@ -485,6 +488,13 @@ func (mt *Matcher) addLeaf(pm *pathMatcher, kind byte, val []byte) {
 				// reversed trie, the table is of prefixes.
 				mt.prefixes(t, val)
 				return
+			}
+			if f := pm.strSeen; f != nil && mt.seen.use() {
+				pass := f.mayHave(val)
+				mt.seen.note(pass)
+				if !pass {
+					return // no key (strseen.go)
+				}
 			}
 			mt.walkFrom(pm.str, val, val)
 			return // the forward trie is all a string meets here

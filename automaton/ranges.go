@@ -88,9 +88,11 @@ type rangeIndex struct {
 	// tree (it is rebuilt once they are more than pendingMax).
 	treeN int
 	ready bool
+	// bounded: min and max are set (beside ready, where it leaves the
+	// pathMatcher room for strSeen in its size class).
+	bounded bool
 	// min and max bound every range: the hull a number must be in.
 	min, max uint64
-	bounded  bool // min and max are set
 }
 
 // rangeEntry is a condition in byLo (key is its lo) or byHi (its hi).

@@ -157,6 +157,54 @@ func TestStrTabFollowsWrites(t *testing.T) {
 	}
 }
 
+// TestStrTabExactMax: a path of more values than strTabMax, up to
+// strExactMax, gets its exact table, added one by one (updated) and at
+// once (AddAll); one value more leaves it the trie; every value matches
+// on both paths either way.
+func TestStrTabExactMax(t *testing.T) {
+	for _, n := range []int{strTabMax + 1, strExactMax, strExactMax + 1} {
+		for _, all := range []bool{false, true} {
+			m := New(Config{})
+			var ps []*compiler.Pattern
+			var ids []ID
+			for i := 0; i < n; i++ {
+				src := fmt.Sprintf(`{"detail":{"user":["user%d"]}}`, i)
+				p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if all {
+					ps, ids = append(ps, p), append(ids, ID(fmt.Sprint(i)))
+				} else if err := m.Add(ID(fmt.Sprint(i)), p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if all {
+				if err := m.AddAll(ids, ps); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tab := m.snap.Load().sub[inputEvent].index["detail.user"].pm.strTab
+			if (tab != nil) != (n <= strExactMax) {
+				t.Errorf("%d values (AddAll %v): table %v", n, all, tab != nil)
+			}
+			mt := m.NewMatcher()
+			for i := 0; i <= n; i++ {
+				ev := []byte(fmt.Sprintf(`{"detail":{"user":"user%d"}}`, i))
+				want := fmt.Sprint([]ID{ID(fmt.Sprint(i))})
+				if i == n {
+					want = "[]"
+				}
+				got, err := mt.Match(nil, ev)
+				gotT, errT := mt.MatchTrusted(nil, ev)
+				if err != nil || errT != nil || fmt.Sprint(got) != want || fmt.Sprint(gotT) != want {
+					t.Fatalf("%d values (AddAll %v), user%d: Match %v %v, MatchTrusted %v %v, want %s", n, all, i, got, err, gotT, errT, want)
+				}
+			}
+		}
+	}
+}
+
 // TestStrTabUpdates: after each of many random writes to one path (exact
 // values added and deleted, one at a time or in batches, now and then a
 // prefix), the path's table, updated key by key or rebuilt, finds what

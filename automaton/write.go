@@ -1002,6 +1002,7 @@ func (t *tx) commit() {
 		pm.foldStr, pm.revFoldStr = pm.fold.childOrNil(tagString), pm.revFold.childOrNil(tagString)
 		pm.infixStr, pm.infixFirst = infixStart(pm.infix)
 		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0
+		seenRebuild := pm.strRebuild
 		pm.strTab = t.strTabOf(pm)
 		pm.eager = nil
 		for _, id := range pm.lazy {
@@ -1025,6 +1026,7 @@ func (t *tx) commit() {
 		if pm.strTab == nil && pm.affixTab == nil && pm.strTail == 0 && t.m.pathVals[pm.idx] <= cutVals {
 			pm.affixTab = buildMixTab(pm.str, t.keyBuf)
 		}
+		pm.strSeen = t.strSeenOf(pm, seenRebuild)
 		pm.strOnly = 0
 		if pm.strTab == nil && pm.str == nil && pm.affixTab != nil && pm.affixTab.pfx == nil && pm.revStr != nil &&
 			pm.foldStr == nil && pm.revFoldStr == nil && pm.infixStr == nil && pm.cidrs == 0 && !pm.recordAll {
