@@ -245,6 +245,26 @@ func (b *treeBuild) buildNode(set, scratch []int32) int32 {
 // load 9-17), on-off median: S3 alone +2.9 and -1.8 ns/event, the whole
 // corpus trusted +4.0 and +11.7 (quartiles +-100): neutral, as bnd's
 // flat bound index was a loss.
+//
+// Tried and lost (s3, a13ea81; in-process A/B, mixed-10000 trusted, 300
+// rounds, on-off median): the tree's ranges by elementary segment (the
+// sorted los and his+1, each segment with the list of ranges holding it,
+// at most 32 entries per range, else the tree), a binary search for the
+// segment and every entry of its list a hit, no compare: S3 events
+// callgrind 8095 -> 7915 instr/event (stab 614 -> 401), branch
+// mispredicts in stab 15 -> 8 per event, but LL misses 0.2 -> 1.6 (the
+// lists: 20 entries per range, 530 KB at 16 B each). A/B +2.1 / +2.5 %;
+// with the search without a branch +3.8 / +3.0; with 4-byte entries
+// indexing conds +3.7 / +3.0. The tree's walk, its branches predicted
+// more often than not, runs ahead of its loads; the search waits on each.
+// Also lost: hitRange's first hit inlined in stab's loops, the Matcher's
+// tests made once per stab and the clause prefetches after the walk:
+// 8095 -> 8183 instr/event (the loops' values reloaded around leafNow and
+// hitRange), A/B +0.1 / +2.1 %; each node's run of holding entries
+// handed to one call instead, 8186. And one way for both sides of a
+// centre (byHi's keys compared flipped, ^key, the side picked by
+// selects): Go branched on the selects, stab 614 -> 824 instr/event, 15
+// -> 14 mispredicts (model), dropped untimed.
 func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 	li := int32(-1)
 	for i := ri.treeN; i < len(ri.conds); i++ {
