@@ -1009,6 +1009,12 @@ type numShape struct {
 	exponent bool
 }
 
+// maxNumberLen bounds a number's text: a longer one is a syntax error,
+// so that a hostile event cannot make the matcher convert or compare
+// megabytes of digits (no pattern can tell such numbers apart anyway:
+// comparisons take 15 significant digits, docs/semantics/patterns.md).
+const maxNumberLen = 1024
+
 // scanNumberShape is scanNumber that also reports the number's shape.
 func scanNumberShape(d []byte, i int) (int, numShape, error) {
 	var sh numShape
@@ -1047,7 +1053,7 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 		}
 		i = skipDigits(d, i+1)
 	}
-	if i-start > 1024 {
+	if i-start > maxNumberLen {
 		return i, sh, &SyntaxError{start, "number longer than 1024 characters"}
 	}
 	return i, sh, nil

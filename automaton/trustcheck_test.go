@@ -148,6 +148,9 @@ func trustedRef(data []byte, maxDepth int) (valid, ok bool) {
 		if err != nil {
 			return false, false
 		}
+		if n, isNum := tok.(json.Number); isNum && len(n) > maxNumberLen {
+			return false, false // the scanner's limit (scanNumberShape)
+		}
 		var top *obj
 		if len(stack) > 0 {
 			top = stack[len(stack)-1]
