@@ -123,6 +123,13 @@ func (mt *Matcher) addGroup(ids []int32, from int32) {
 }
 
 // appendGroups appends the patterns of the keys stamped in this input.
+//
+// Measured and lost (3597be9): the key's entry found as it is stamped
+// (addGroup, during the scan) and its ids' lines prefetched then, so that
+// the copy here, long after, finds them in the cache: callgrind intl
+// events trusted 6763 -> 6953 instr/event (the prefetch of some 27 lines
+// and a second groupOf); in-process A/B on-off median, intl events alone
+// +2.55 / +0.43 % (1000 rounds), whole mixed-10000 +0.29 / +0.16 % (300).
 func (mt *Matcher) appendGroups(dst []ID) []ID {
 	g := &mt.groups
 	for _, k := range g.fired {
