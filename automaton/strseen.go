@@ -50,7 +50,10 @@ const strSeenMax = 4096
 // key in a word of 64, about one value in sixty walked for nothing.
 const strSeenBits = 16
 
-// seenBits returns the word index and the two bits of value v.
+// seenBits returns the word index and the two bits of value v. Its first
+// lines are findIn's (and tabString's, plainString's) in line: the words
+// and hash in a function of their own are not inlined (cost 186 against
+// the compiler's 80), and every lookup would pay the call.
 func (f *strSeen) seenBits(v []byte) (uint64, uint64) {
 	var x, y uint64
 	switch n := len(v); { // strWords without its call, but for the shortest (as findIn)
