@@ -261,6 +261,24 @@ const (
 	strOnlyPfx = 2
 )
 
+// stringOnly returns pm's strOnly once commit has set its tables: the
+// suffix table where it is all a string meets here (no exact values,
+// prefixes, folded or infix tries, CIDRs) and no leaf is recorded; the
+// prefix table where the path is prefixes with written forms alone (a
+// head cut, no tail); else 0.
+func (pm *pathMatcher) stringOnly() uint8 {
+	if pm.strTab != nil || pm.affixTab == nil || pm.affixTab.pfx != nil || pm.recordAll {
+		return 0
+	}
+	switch {
+	case pm.str == nil && pm.revStr != nil && pm.foldStr == nil && pm.revFoldStr == nil && pm.infixStr == nil && pm.cidrs == 0:
+		return strOnlySuf
+	case pm.strHead != 0 && pm.strTail == 0 && pm.affixTab.esc != nil:
+		return strOnlyPfx
+	}
+	return 0
+}
+
 // leafTab returns the path's table when it is all a string leaf meets
 // here (leafSlots), else nil.
 func (pm *pathMatcher) leafTab() *strTab {

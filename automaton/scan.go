@@ -1015,6 +1015,9 @@ type numShape struct {
 // comparisons take 15 significant digits, docs/semantics/patterns.md).
 const maxNumberLen = 1024
 
+// errNumberTooLong is the message of a number over maxNumberLen.
+const errNumberTooLong = "number longer than 1024 characters"
+
 // scanNumberShape is scanNumber that also reports the number's shape.
 func scanNumberShape(d []byte, i int) (int, numShape, error) {
 	var sh numShape
@@ -1054,7 +1057,7 @@ func scanNumberShape(d []byte, i int) (int, numShape, error) {
 		i = skipDigits(d, i+1)
 	}
 	if i-start > maxNumberLen {
-		return i, sh, &SyntaxError{start, "number longer than 1024 characters"}
+		return i, sh, &SyntaxError{start, errNumberTooLong}
 	}
 	return i, sh, nil
 }

@@ -128,10 +128,13 @@ func (t *tx) strSeenOf(pm *pathMatcher, rebuild bool) *strSeen {
 		return nil
 	}
 	if old := pm.strSeen; old != nil && !rebuild {
-		f := old.copied()
+		f := old // copied at pm's first touched key (a published filter never changes)
 		var own []int
 		for _, tc := range t.strTouch {
 			if tc.pm == pm {
+				if f == old {
+					f = old.copied()
+				}
 				own = f.addOwn(stringBytes(tc.key), own)
 			}
 		}

@@ -78,10 +78,8 @@ func (t *tx) touchStr(pm *pathMatcher, key []byte, place markPlace) {
 
 // strTabOf returns pm's table after this write: the old one where the
 // write did not touch the string branch, the old one updated for the
-// keys noted, or one built anew.
-func (t *tx) strTabOf(pm *pathMatcher) *strTab {
-	rebuild := pm.strRebuild
-	pm.strRebuild = false
+// keys noted, or, where rebuild (pm.strRebuild), one built anew.
+func (t *tx) strTabOf(pm *pathMatcher, rebuild bool) *strTab {
 	if t.m.pathVals[pm.idx] > strExactMax || pm.str == nil {
 		return nil
 	}

@@ -1002,8 +1002,9 @@ func (t *tx) commit() {
 		pm.foldStr, pm.revFoldStr = pm.fold.childOrNil(tagString), pm.revFold.childOrNil(tagString)
 		pm.infixStr, pm.infixFirst = infixStart(pm.infix)
 		pm.strMore = pm.rev != nil || pm.fold != nil || pm.revFold != nil || pm.infix != nil || pm.cidrs > 0
-		seenRebuild := pm.strRebuild
-		pm.strTab = t.strTabOf(pm)
+		rebuild := pm.strRebuild // for the table and the filter alike
+		pm.strRebuild = false
+		pm.strTab = t.strTabOf(pm, rebuild)
 		pm.eager = nil
 		for _, id := range pm.lazy {
 			if len(t.m.preds[id].rec.anchors) > 0 {
@@ -1026,14 +1027,8 @@ func (t *tx) commit() {
 		if pm.strTab == nil && pm.affixTab == nil && pm.strTail == 0 && t.m.pathVals[pm.idx] <= cutVals {
 			pm.affixTab = buildMixTab(pm.str, t.keyBuf)
 		}
-		pm.strSeen = t.strSeenOf(pm, seenRebuild)
-		pm.strOnly = 0
-		if pm.strTab == nil && pm.str == nil && pm.affixTab != nil && pm.affixTab.pfx == nil && pm.revStr != nil &&
-			pm.foldStr == nil && pm.revFoldStr == nil && pm.infixStr == nil && pm.cidrs == 0 && !pm.recordAll {
-			pm.strOnly = strOnlySuf
-		} else if pm.strHead != 0 && pm.strTail == 0 && pm.strTab == nil && pm.affixTab != nil && pm.affixTab.pfx == nil && pm.affixTab.esc != nil && !pm.recordAll {
-			pm.strOnly = strOnlyPfx
-		}
+		pm.strSeen = t.strSeenOf(pm, rebuild)
+		pm.strOnly = pm.stringOnly()
 	}
 	for i, changed := range t.reindex {
 		if changed {
