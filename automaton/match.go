@@ -571,6 +571,14 @@ func (mt *Matcher) freeString(pm *pathMatcher) {
 // leaves is read only at paths that record all of them (lazy
 // predicates, absence, the anything-but fast path). Most hits of the
 // usual rules (source, detail-type, a state) so cost no record.
+//
+// Measured and lost (icode, the hot code's size): the growth of the
+// appends here and in hit, fire, hitRange and addGroup through a generic
+// noinline grown, the element written after: no shorter (leafNow 1125 ->
+// 1164 bytes, hitRange 574 -> 589, fire 1031 -> 1004), the call with its
+// dictionary and the slice written back is as long as growslice's, and
+// addGroup no longer inlined; with the store inside the helper (push) it
+// does not inline at all (cost 98).
 func (mt *Matcher) leafNow(val []byte) int32 {
 	if mt.cur >= 0 {
 		return mt.cur
