@@ -33,6 +33,12 @@ import (
 // decideMemo (a popcount and a multiply): callgrind escapes-unicode
 // trusted 3817 -> 3797 instr/event, in-process A/B on-off median +0.76 %
 // (q1 -2.28, q3 +3.50), +1.50 % (-1.67, +4.42), 300 rounds.
+// Also lost (icode): the mask's arm in a noinline function, to take its
+// 40-odd bytes out of the hot lines of the ten functions firstHit is
+// inlined in, where a large machine never runs it: the call's cost puts
+// firstHit over the inliner's budget: mixed-10000 trusted some +100
+// instr/event (7794 -> 7884 with skipWS's loop also out of line, which
+// alone took 11).
 func (mt *Matcher) setFired(p int32) {
 	if mt.marks {
 		mt.firedMark[p] = mt.mark
