@@ -252,6 +252,15 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 			y := load64(d, start+8) // start+16 <= len(d)
 			if (x&nd.m0^nd.w0)|(y&nd.m1^nd.w1) == 0 && nd.sc == sc {
 				e, i, prev = nd.e, start+int(nd.n), g
+				if nd.run() != runNone {
+					// A run of members nobody matches may follow
+					// (memberrun.go): passed as one where its bytes
+					// are those of last time, or learned here.
+					var ok bool
+					if i, prev, ok = mm.passRun(d, i, sc, g); ok {
+						continue
+					}
+				}
 				goto value
 			}
 			// The other guesses, in line: they are guessAgain's, which

@@ -1,0 +1,208 @@
+package automaton
+
+import "unsafe"
+
+// Runs of members nobody matches, passed as one. Events of one kind lay
+// out their envelope the same way, and most of its members hold strings
+// of the same length every time (an EventBridge version, id, account,
+// time, region): between "source" and "detail", account, time, region
+// and resources are four turns of passMembers' loop, each a guessed
+// name, a word loop over the string and the ',"' after it. A run keeps
+// those bytes as they lay last time, from the ':' after the run's first
+// name to the '"' of the name after its last: every byte but the
+// strings' contents must be the same (the names, quotes, colons, commas
+// and empty arrays), and a content byte must be neither a quote nor a
+// backslash. Where the input's bytes pass that test the members are the
+// same members, in the same places (the quotes delimit the same strings,
+// none of them escapes anything), and passMembers goes on after them.
+//
+// A run is learned where passMembers guesses a name nobody matches that
+// has none yet (learnRun): it reads on from there as passMembers would,
+// as long as each value is a plain ASCII string or [] and the name after
+// it the guessed one, nobody's; two members or more, at most
+// memberRunMax bytes, make a run. A run that fails its test often (the
+// strings' lengths vary) is dropped for good (runNone). The test is
+// runBytesAVX2's, 32 bytes a step; without AVX2 (and on other targets,
+// or with -tags purego) there are no runs.
+//
+// escapes-unicode's envelope is two runs (version, id, detail-type;
+// account, time, region, resources): callgrind trusted 3791 -> 3562
+// instr/event (passMembers and its string scans 1616 -> 1163, passRun
+// and the kernel 222); in-process A/B on-off median, 300 rounds:
+// escapes-unicode trusted -3.43 % (q1 -6.55, q3 -1.23) and -2.24 with
+// the run byte kept apart (below), -2.49, -3.09 (-7.55, +1.35), -1.92
+// as it is; multi-field -1.13, -1.17, -0.11 (3956 instr/event from
+// 4000); exact -0.71, -0.76, -0.64 (1608 from 1579: the run byte tested
+// on every guessed name); mixed-10000 +0.39, +0.51 (200 rounds; 7768
+// from 7788); cloudtrail-large +0.95, +0.55 (150 rounds; 18514 from
+// 18472); Match, which has no runs, escapes-unicode -0.16, mixed-10000
+// +0.74. Measured and lost: the same test a word at a time in Go
+// (q-ones &^ q for the quotes and backslashes, under a mask of the free
+// bytes), passRun 626 instr/event for the 18 words of the two runs,
+// 3791 -> 4016, escapes-unicode +3.37 / +4.00 %; passRun called with
+// the index and node kept across the call (returned only on a pass):
+// Go spilled both at every guessed name (exact +67 instr/event); the
+// run byte kept apart (nameMemo.runOf[node]) and tested where the value
+// of any name nobody matches begins: exact +32.
+
+// memberRunMax is the most bytes a run holds (four blocks of 32).
+const memberRunMax = 128
+
+// memberRuns is how many runs a memo keeps.
+const memberRuns = 16
+
+// memberRunTries is how many failed learns a memo allows before each
+// marks its node runNone.
+const memberRunTries = 64
+
+// runNone marks a node with no run to learn or keep: a name somebody
+// matches, one whose learns failed, or whose run was dropped.
+const runNone = 0xFF
+
+// run returns the run after name node nd: 1 + its index in
+// nameMemo.runs, 0 where none is learned yet, or runNone.
+func (nd *nameNode) run() uint8 { return nd.firsts[0] }
+
+// setRun sets the run after name node nd.
+func (nd *nameNode) setRun(r uint8) { nd.firsts[0] = r }
+
+// A memberRun is one run's bytes (see above), laid out for
+// runBytesAVX2: tmpl at 0, care at 128, free at 144.
+type memberRun struct {
+	tmpl [memberRunMax]byte        // the bytes as they lay
+	care [memberRunMax / 32]uint32 // a bit per byte that must be equal
+	free [memberRunMax / 32]uint32 // a bit per byte of a string's contents
+	n    uint16                    // the run's bytes
+	nb   uint8                     // its blocks of 32
+	last uint8                     // the node of its last name
+	// score is lowered by a failed test and raised by a pass; below
+	// zero the run is dropped.
+	score int8
+}
+
+var _ [0]struct{} = [unsafe.Offsetof(memberRun{}.care) - 128]struct{}{}
+var _ [0]struct{} = [unsafe.Offsetof(memberRun{}.free) - 144]struct{}{}
+
+// test tells whether b, the run's blocks, passes the run's test: its
+// care bytes those of tmpl, no quote or backslash among its free ones.
+// It is the definition of runBytesAVX2.
+func (t *memberRun) test(b []byte) bool {
+	for c := 0; c < len(b) && c < memberRunMax; c++ {
+		bit := uint32(1) << (c % 32)
+		if t.care[c/32]&bit != 0 && b[c] != t.tmpl[c] {
+			return false
+		}
+		if t.free[c/32]&bit != 0 && (b[c] == '"' || b[c] == '\\') {
+			return false
+		}
+	}
+	return true
+}
+
+// passRun passes the run after node first (its run(); 0: none
+// learned yet, learnRun) at d[i], the ':' after first's name: it returns
+// the index of the '"' of the name after the run, the node of the run's
+// last name, and true; i, first and false where the input's bytes are
+// not the run's. (The index and node handed back either way, passMembers
+// keeps neither across the call: with them kept, Go spilled both at
+// every name, 18 instructions an event on exact.)
+//
+//go:noinline
+func (mm *nameMemo) passRun(d []byte, i int, sc *scope, first uint8) (int, uint8, bool) {
+	nd := &mm.nodes[first]
+	r := nd.run()
+	if r == 0 {
+		if k, last := mm.learnRun(d, i, sc, first); k >= 0 {
+			return k, last, true
+		}
+		return i, first, false
+	}
+	t := &mm.runs[(r-1)%memberRuns]
+	nb := int(t.nb)
+	if i < 0 || nb == 0 || nb > memberRunMax/32 || i+32*nb > len(d) {
+		return i, first, false
+	}
+	if !runBytesAVX2(&d[i], t, nb) { // i+32*nb <= len(d)
+		if t.score -= 4; t.score < 0 {
+			nd.setRun(runNone)
+		}
+		return i, first, false
+	}
+	if t.score < 16 {
+		t.score++
+	}
+	return i + int(t.n), t.last, true
+}
+
+// learnRun learns the run from d[i], the ':' after the name of node
+// first (see above), and passes it; or returns -1, and marks first
+// runNone once the memo has tried memberRunTries (the first event has
+// not linked its names yet).
+func (mm *nameMemo) learnRun(d []byte, i int, sc *scope, first uint8) (int, uint8) {
+	if !runsOn || mm.nruns >= memberRuns || first < memoNames {
+		mm.nodes[first].setRun(runNone)
+		return -1, 0
+	}
+	end, last, members := -1, uint8(0), 0
+	cur, j := first, i
+	var free [memberRunMax]bool
+	for j-i < memberRunMax {
+		// At the ':' after cur's name: its value.
+		if j+3 > len(d) || d[j] != ':' {
+			break
+		}
+		switch d[j+1] {
+		case '"':
+			k := asciiRunEnd(d, j+2)
+			if k >= len(d) || d[k] != '"' || k-i >= len(free) {
+				k = -1
+			} else {
+				for c := j + 2; c < k; c++ {
+					free[c-i] = true
+				}
+			}
+			j = k + 1
+		case '[':
+			j += 3
+			if d[j-1] != ']' {
+				j = 0
+			}
+		default:
+			j = 0
+		}
+		if j <= 0 || j+2 > len(d) || d[j] != ',' || d[j+1] != '"' || j+1-i > memberRunMax {
+			break
+		}
+		end, last = j+1, cur
+		members++
+		// The name after it: the guessed one, nobody's.
+		g := mm.nodes[cur].next
+		nd := &mm.nodes[g]
+		s := j + 2
+		if g < memoNames || nd.sc != sc || nd.e != nil || nd.m0 == 0 || s+16 > len(d) ||
+			(load64(d, s)&nd.m0^nd.w0)|(load64(d, s+8)&nd.m1^nd.w1) != 0 { // s+16 <= len(d)
+			break
+		}
+		cur, j = g, s+int(nd.n)
+	}
+	nb := (end - i + 31) / 32
+	if members < 2 || i+32*nb > len(d) {
+		if mm.runTries++; mm.runTries > memberRunTries {
+			mm.nodes[first].setRun(runNone)
+		}
+		return -1, 0
+	}
+	t := &mm.runs[mm.nruns]
+	*t = memberRun{n: uint16(end - i), nb: uint8(nb), last: last, score: 8}
+	for c := 0; c < end-i; c++ {
+		if bit := uint32(1) << (c % 32); free[c] {
+			t.free[c/32] |= bit
+		} else {
+			t.care[c/32] |= bit
+			t.tmpl[c] = d[i+c]
+		}
+	}
+	mm.nruns++
+	mm.nodes[first].setRun(mm.nruns)
+	return end, last
+}
