@@ -128,6 +128,7 @@ func (mm *nameMemo) long(prev uint8, sc *scope, x, y uint64) uint8 {
 	hh, _ := bits.Mul64((x^y+uint64(sc.id)<<56)*hashMul, uint64(len(mm.nodes)-memoNames))
 	k, found := mm.place(uint(hh), sc, x, y)
 	if !found {
+		mm.forgetRuns(k)
 		mm.nodes[k] = nameNode{w0: x, w1: y, sc: sc}
 	}
 	mm.link(prev, k)
@@ -257,6 +258,7 @@ func (mm *nameMemo) learn(prev uint8, sc *scope, e *pathEntry, w0, w1 uint64, n 
 	hh, _ := bits.Mul64((w0+uint64(n)+uint64(sc.id)<<56)*hashMul, uint64(len(mm.nodes)-memoNames))
 	k, found := mm.place(uint(hh), sc, w0, w1)
 	if !found {
+		mm.forgetRuns(k)
 		mm.nodes[k] = nameNode{w0: w0, w1: w1, m0: m0, m1: m1, sc: sc, e: e, pm: entryPM(e), n: uint8(n + 1)}
 		if e != nil {
 			mm.nodes[k].setRun(runNone) // a run holds names nobody matches

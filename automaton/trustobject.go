@@ -256,9 +256,11 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 					// A run of members nobody matches may follow
 					// (memberrun.go): passed as one where its bytes
 					// are those of last time, or learned here.
-					var ok bool
-					if i, prev, ok = mm.passRun(d, i, sc, g); ok {
+					var at int
+					if i, prev, at = mm.passRun(d, i, sc, g); at == runAtName {
 						continue
+					} else if at == runAtValue {
+						e = mm.nodes[prev].e
 					}
 				}
 				goto value
