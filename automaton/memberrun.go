@@ -117,7 +117,11 @@ const (
 // where the input's bytes are not the run's. (The index and node handed
 // back either way, passMembers keeps neither across the call: with them
 // kept, Go spilled both at every name, 18 instructions an event on
-// exact.)
+// exact.) (Measured and neutral: this function's test and pass in one
+// assembly kernel called from passMembers, learning and dropping left to
+// a Go call: callgrind escapes-unicode trusted 3522 -> 3466 instr/event
+// in the A/B build; A/B on-off median -0.03 / -0.13 % (300 rounds),
+// multi-field +0.17, mixed-10000 +0.27, cloudtrail-large +0.14.)
 //
 //go:noinline
 func (mm *nameMemo) passRun(d []byte, i int, sc *scope, first uint8) (int, uint8, int) {
