@@ -20,7 +20,8 @@ import "unsafe"
 // A run is learned where passMembers guesses a name nobody matches that
 // has none yet (learnRun): it reads on from there as passMembers would,
 // as long as each value is a plain ASCII string or [] and the name after
-// it the guessed one, nobody's; two members or more, at most
+// it the guessed one, nobody's (or one somebody matches whose string the
+// run can stamp for, learnRun); two members or more, at most
 // memberRunMax bytes, make a run. A run that fails its test often (the
 // strings' lengths vary) is dropped for good (runNone). The test is
 // runBytesAVX2's, 32 bytes a step; without AVX2 (and on other targets,
@@ -46,8 +47,8 @@ import "unsafe"
 // run byte kept apart (nameMemo.runOf[node]) and tested where the value
 // of any name nobody matches begins: exact +32.
 
-// memberRunMax is the most bytes a run holds (four blocks of 32).
-const memberRunMax = 128
+// memberRunMax is the most bytes a run holds (eight blocks of 32).
+const memberRunMax = 256
 
 // memberRuns is how many runs a memo keeps.
 const memberRuns = 16
@@ -68,7 +69,7 @@ func (nd *nameNode) run() uint8 { return nd.firsts[0] }
 func (nd *nameNode) setRun(r uint8) { nd.firsts[0] = r }
 
 // A memberRun is one run's bytes (see above), laid out for
-// runBytesAVX2: tmpl at 0, care at 128, free at 144.
+// runBytesAVX2: tmpl at 0, care at 256, free at 288.
 type memberRun struct {
 	tmpl [memberRunMax]byte        // the bytes as they lay
 	care [memberRunMax / 32]uint32 // a bit per byte that must be equal
@@ -79,13 +80,17 @@ type memberRun struct {
 	// toValue: the run holds the name after its last value too, and
 	// ends at that name's ':'.
 	toValue bool
+	// named is how many strings somebody matches the run holds (all
+	// their bytes care), and preds the predicates they stamp.
+	named uint8
+	preds [memberRunNamed]int32
 	// score is lowered by a failed test and raised by a pass; below
 	// zero the run is dropped.
 	score int8
 }
 
-var _ [0]struct{} = [unsafe.Offsetof(memberRun{}.care) - 128]struct{}{}
-var _ [0]struct{} = [unsafe.Offsetof(memberRun{}.free) - 144]struct{}{}
+var _ [0]struct{} = [unsafe.Offsetof(memberRun{}.care) - 256]struct{}{}
+var _ [0]struct{} = [unsafe.Offsetof(memberRun{}.free) - 288]struct{}{}
 
 // test tells whether b, the run's blocks, passes the run's test: its
 // care bytes those of tmpl, no quote or backslash among its free ones.
@@ -108,7 +113,11 @@ const (
 	runFailed  = iota // the input's bytes are not the run's
 	runAtName         // passed, up to the '"' of the name after it
 	runAtValue        // passed, and the name after it: at its ':'
+	runLearned        // learned (learnRun)
 )
+
+// memberRunNamed is the most strings somebody matches a run holds.
+const memberRunNamed = 2
 
 // passRun passes the run after node first (its run(); 0: none
 // learned yet, learnRun) at d[i], the ':' after first's name: it returns
@@ -128,14 +137,28 @@ func (mm *nameMemo) passRun(d []byte, i int, sc *scope, first uint8) (int, uint8
 	nd := &mm.nodes[first]
 	r := nd.run()
 	if r == 0 {
-		return mm.learnRun(d, i, sc, first)
+		if _, _, at := mm.learnRun(d, i, sc, first); at == runFailed {
+			return i, first, runFailed
+		}
+		r = nd.run() // learned from these bytes: passed below
 	}
 	t := &mm.runs[(r-1)%memberRuns]
 	nb := int(t.nb)
 	if i < 0 || nb == 0 || nb > memberRunMax/32 || i+32*nb > len(d) {
 		return i, first, runFailed
 	}
+	if t.named > 0 && (len(mm.m.stack) > 0 || mm.left > 0 && mm.left <= int32(t.named)) {
+		// Its strings at pattern paths matched otherwise (in an array),
+		// or one of them the last name the object needs: passMembers
+		// reads them, and the run is learned again without them.
+		return mm.plainRun(nd, t, i, first)
+	}
 	if !runBytesAVX2(&d[i], t, nb) { // i+32*nb <= len(d)
+		if t.named > 0 {
+			// Another value at a pattern path (events of several
+			// kinds): learned again without them.
+			return mm.plainRun(nd, t, i, first)
+		}
 		if t.score -= 4; t.score < 0 {
 			nd.setRun(runNone)
 			t.nb = 0 // free
@@ -145,16 +168,47 @@ func (mm *nameMemo) passRun(d []byte, i int, sc *scope, first uint8) (int, uint8
 	if t.score < 16 {
 		t.score++
 	}
+	if t.named > 0 {
+		mm.stampNamed(t)
+	}
 	if t.toValue {
 		return i + int(t.n), t.last, runAtValue
 	}
 	return i + int(t.n), t.last, runAtName
 }
 
+// plainRun frees run t of node first, which holds strings somebody
+// matches, for learnRun to learn the run after first again without
+// them (nameMemo.plainRuns), and returns runFailed.
+func (mm *nameMemo) plainRun(nd *nameNode, t *memberRun, i int, first uint8) (int, uint8, int) {
+	t.nb = 0
+	nd.setRun(0)
+	mm.plainRuns[first/64] |= 1 << (first % 64)
+	return i, first, runFailed
+}
+
+// stampNamed stamps the predicates of run t's strings somebody matches,
+// as plainString does, and counts their names in left.
+func (mm *nameMemo) stampNamed(t *memberRun) {
+	mt := mm.m
+	for _, p := range t.preds[:min(int(t.named), len(t.preds))] {
+		if p < 0 {
+			continue
+		}
+		if ps := &mt.pred[p]; ps.epoch != mt.epoch {
+			mt.firstHit(ps, p)
+		} else if mt.hits[ps.head].leaf != 0 {
+			mt.hit(p, 0)
+		}
+	}
+	mm.left -= int32(t.named)
+}
+
 // forgetRuns frees the run of node k, and the runs whose last name is
 // k's and that end at its value (toValue: passMembers takes k's entry
 // and pm from the node), where k is given another name.
 func (mm *nameMemo) forgetRuns(k uint8) {
+	mm.plainRuns[k/64] &^= 1 << (k % 64)
 	if r := mm.nodes[k].run(); k >= memoNames && r != 0 && r != runNone {
 		mm.runs[(r-1)%memberRuns].nb = 0
 	}
@@ -166,12 +220,28 @@ func (mm *nameMemo) forgetRuns(k uint8) {
 }
 
 // learnRun learns the run from d[i], the ':' after the name of node
-// first (see above), and passes it (passRun); or returns runFailed, and
-// marks first runNone once the memo has tried memberRunTries (the first
-// event has not linked its names yet). A run ends at the name after its
-// last value where that name is guessed (the name somebody matches that
-// ends most runs: an envelope's source and detail), so that passMembers
-// goes on at its value, else at the name's quote. (Against runs that all
+// first (see above), and returns runLearned, for passRun to pass it; or
+// returns runFailed, and marks first runNone once the memo has tried
+// memberRunTries (the first event has not linked its names yet). A run
+// holds up to memberRunNamed strings somebody matches, where the path's
+// table alone reads them and they stamp one predicate or none
+// (namedString): all their bytes care, and passRun stamps the
+// predicate (stampNamed) and counts the name as passMembers would
+// (an envelope's source). Such a run that fails (events of several
+// kinds, whose sources differ) is learned again without them
+// (plainRun). (Callgrind trusted instr/event, against runs without
+// them: escapes-unicode 3532 -> 3259, its two runs and source one run
+// of 177 bytes; multi-field 3918 -> 3920, mixed-10000 7789 -> 7787,
+// exact 1608 -> 1609, cloudtrail-large 18532 both; A/B on-off median
+// escapes-unicode -3.80 % (q1 -5.99, q3 -1.46), -2.97 (300 rounds),
+// multi-field -0.47, mixed-10000 -0.43 (200), exact -0.61,
+// cloudtrail-large +0.57 (150). Without plainRun, the runs holding a
+// detail-type dropped for good: multi-field 3918 -> 4044.)
+//
+// A run ends at the name after its last value where that name is
+// guessed (the name somebody matches that ends most runs: an envelope's
+// detail), so that passMembers goes on at its value, else at the name's
+// quote. (Against runs that all
 // end at the quote, the next name then guessed by passMembers: callgrind
 // trusted instr/event escapes-unicode 3579 -> 3506, multi-field 3964 ->
 // 3904, mixed-10000 7777 -> 7713, cloudtrail-large 18531 -> 18454, exact
@@ -185,31 +255,47 @@ func (mm *nameMemo) learnRun(d []byte, i int, sc *scope, first uint8) (int, uint
 		return i, first, runFailed
 	}
 	end, last, members, toValue := -1, uint8(0), 0, false
-	cur, j := first, i
+	cur, j, curNamed := first, i, false
 	var free [memberRunMax]bool
+	var preds [memberRunNamed]int32
+	named := 0
 	for j-i < memberRunMax {
 		// At the ':' after cur's name: its value.
 		if j+3 > len(d) || d[j] != ':' {
 			break
 		}
-		switch d[j+1] {
-		case '"':
-			k := asciiRunEnd(d, j+2)
-			if k >= len(d) || d[k] != '"' || k-i >= len(free) {
-				k = -1
-			} else {
-				for c := j + 2; c < k; c++ {
-					free[c-i] = true
-				}
+		if curNamed {
+			// A string somebody matches, whose bytes then all care.
+			if named == len(preds) || mm.plainRuns[first/64]>>(first%64)&1 != 0 {
+				break
 			}
-			j = k + 1
-		case '[':
-			j += 3
-			if d[j-1] != ']' {
+			p, k := mm.namedString(d, j, mm.nodes[cur].pm)
+			if k < 0 {
+				break
+			}
+			preds[named] = p
+			named++
+			j = k
+		} else {
+			switch d[j+1] {
+			case '"':
+				k := asciiRunEnd(d, j+2)
+				if k >= len(d) || d[k] != '"' || k-i >= len(free) {
+					k = -1
+				} else {
+					for c := j + 2; c < k; c++ {
+						free[c-i] = true
+					}
+				}
+				j = k + 1
+			case '[':
+				j += 3
+				if d[j-1] != ']' {
+					j = 0
+				}
+			default:
 				j = 0
 			}
-		default:
-			j = 0
 		}
 		if j <= 0 || j+2 > len(d) || d[j] != ',' || d[j+1] != '"' || j+1-i > memberRunMax {
 			break
@@ -226,10 +312,7 @@ func (mm *nameMemo) learnRun(d []byte, i int, sc *scope, first uint8) (int, uint
 			break
 		}
 		end, last, toValue = s+int(nd.n), g, true
-		if nd.e != nil {
-			break
-		}
-		cur, j = g, s+int(nd.n)
+		cur, j, curNamed = g, s+int(nd.n), nd.e != nil
 	}
 	nb := (end - i + 31) / 32
 	if members < 2 || i+32*nb > len(d) {
@@ -239,7 +322,7 @@ func (mm *nameMemo) learnRun(d []byte, i int, sc *scope, first uint8) (int, uint
 		return i, first, runFailed
 	}
 	t := &mm.runs[slot]
-	*t = memberRun{n: uint16(end - i), nb: uint8(nb), last: last, toValue: toValue, score: 8}
+	*t = memberRun{n: uint16(end - i), nb: uint8(nb), last: last, toValue: toValue, score: 8, named: uint8(named), preds: preds}
 	for c := 0; c < end-i; c++ {
 		if bit := uint32(1) << (c % 32); free[c] {
 			t.free[c/32] |= bit
@@ -250,10 +333,31 @@ func (mm *nameMemo) learnRun(d []byte, i int, sc *scope, first uint8) (int, uint
 	}
 	mm.nruns = max(mm.nruns, uint8(slot+1))
 	mm.nodes[first].setRun(uint8(slot + 1))
-	if toValue {
-		return end, last, runAtValue
+	return end, last, runLearned
+}
+
+// namedString returns, for the string at d[j+1] (d[j] is ':'), a member's
+// value at pattern path pm, the index after it and its ',', and the
+// predicate it stamps (-1: none): where plainString would find it in the
+// path's table alone (pm.leafSlots, no array open) and stamp one
+// predicate or none, its mark being plain, so that a run holding it
+// stamps that predicate in its place (passRun). -1 for the index
+// otherwise.
+func (mm *nameMemo) namedString(d []byte, j int, pm *pathMatcher) (int32, int) {
+	if pm == nil || pm.leafSlots == nil || len(mm.m.stack) > 0 || j+2 > len(d) || d[j+1] != '"' {
+		return -1, -1
 	}
-	return end, last, runAtName
+	k := asciiRunEnd(d, j+2)
+	if k+3 > len(d) || d[k] != '"' || d[k+1] != ',' || d[k+2] != '"' {
+		return -1, -1
+	}
+	p := int32(-1)
+	if s := pm.leafFind(d[j+2 : k]); s != nil {
+		if p = s.one; p < 0 {
+			return -1, -1
+		}
+	}
+	return p, k + 1
 }
 
 // freeRun returns the index of a run to learn: the next one, else one

@@ -6,7 +6,7 @@ package automaton
 // processor has AVX2, whose compares test a run's bytes 32 at a time.
 var runsOn = blocksAVX2
 
-// runBytesAVX2 tells whether the nb 32-byte blocks at p (nb from 1 to 4)
+// runBytesAVX2 tells whether the nb 32-byte blocks at p (nb from 1 to 8)
 // pass run t's test (memberRun.test, the definition).
 //
 //go:noescape

@@ -17,8 +17,8 @@ GLOBL runSlashes<>(SB), RODATA|NOPTR, $32
 // func runBytesAVX2(p *byte, t *memberRun, nb int) bool
 //
 // memberRun.test (memberrun.go) of nb blocks of 32 bytes at p, against
-// the run's bytes (t.tmpl at 0), its care bits (t.care at 128, a uint32
-// a block) and its free bits (t.free at 144). Y2 holds '"' in every
+// the run's bytes (t.tmpl at 0), its care bits (t.care at 256, a uint32
+// a block) and its free bits (t.free at 288). Y2 holds '"' in every
 // byte, Y3 '\\'; R8 gathers the failures.
 TEXT ·runBytesAVX2(SB), NOSPLIT, $0-25
 	MOVQ p+0(FP), SI
@@ -39,8 +39,8 @@ loop:
 	VPMOVMSKB Y1, AX
 	VPMOVMSKB Y4, BX
 	NOTL     AX
-	ANDL     128(DI)(R10*1), AX
-	ANDL     144(DI)(R10*1), BX
+	ANDL     256(DI)(R10*1), AX
+	ANDL     288(DI)(R10*1), BX
 	ORL      AX, R8
 	ORL      BX, R8
 	ADDQ     $32, R9

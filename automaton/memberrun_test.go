@@ -77,10 +77,11 @@ func FuzzRunBytes(f *testing.F) {
 }
 
 // TestMemberRuns: a Matcher learns the runs of an envelope's members
-// nobody matches and passes them, and answers as Match when the bytes
-// differ in any way that matters: a value of another length, a quote or
-// a backslash in one, another name, another value that ends its object
-// (d.source is then the top level's source), spaces.
+// nobody matches (and its source) and passes them, and answers as Match
+// when the bytes differ in any way that matters: a value of another
+// length, a quote or a backslash in one, another name, another value
+// that ends its object (d.source is then the top level's source),
+// another source, spaces.
 func TestMemberRuns(t *testing.T) {
 	m := compileAll(t, compiler.EventBridge,
 		`{"source":["aws.ec2"]}`,
@@ -109,9 +110,12 @@ func TestMemberRuns(t *testing.T) {
 		strings.Replace(base, `"account":"123456789012"`, `"account": "12345678901"`, 1),
 		strings.Replace(base, `"resources":[]`, `"resources":0 `, 1),
 		strings.Replace(base, `"resources":[]`, `"resources":{}`, 1),
+		strings.Replace(base, `"resources":[],"source":"aws.ec2"`, `"resources":[],"source":"aws.ec3"`, 1),
+		strings.Replace(base, `"resources":[],"source":"aws.ec2"`, `"resources":[],"source":"aws.ecX"`, 1),
+		strings.Replace(base, `"resources":[],"source":"aws.ec2"`, `"resources":[],"source":["aws.ec2"]`, 1),
 	}
 	r := rand.New(rand.NewSource(1))
-	toValue := false
+	toValue, named := false, false
 	for k := 0; k < 800; k++ {
 		ev := variants[0]
 		if k%400 >= 8 {
@@ -122,6 +126,7 @@ func TestMemberRuns(t *testing.T) {
 			// name: the runs are freed, and learned again.
 			for _, run := range mt.memo.runs[:mt.memo.nruns] {
 				toValue = toValue || run.toValue
+				named = named || run.named > 0
 				mt.memo.forgetRuns(run.last)
 			}
 			for n := range mt.memo.nodes {
@@ -147,7 +152,7 @@ func TestMemberRuns(t *testing.T) {
 			t.Fatalf("%s: MatchTrusted %v, %v; Match %v", ev, got, err, want)
 		}
 	}
-	if runsOn && (mt.memo.nruns == 0 || !toValue) {
-		t.Errorf("runs learned %d (one ending at a name somebody matches: %v)", mt.memo.nruns, toValue)
+	if runsOn && (mt.memo.nruns == 0 || !toValue || !named) {
+		t.Errorf("runs learned %d (one ending at a name somebody matches: %v, one holding a string somebody matches: %v)", mt.memo.nruns, toValue, named)
 	}
 }

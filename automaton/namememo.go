@@ -55,6 +55,9 @@ type nameMemo struct {
 	runs     [memberRuns]memberRun
 	nruns    uint8
 	runTries uint16
+	// plainRuns has a bit per node whose runs hold no strings somebody
+	// matches (one that did failed).
+	plainRuns [4]uint64
 }
 
 // A longTail is a long name's bytes 16 to 31, the name's end and its
