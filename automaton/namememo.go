@@ -22,8 +22,8 @@ import "math/bits"
 // write copies it, ownScope), so its entry for the name stays right; a
 // node of another scope or snapshot is a wrong guess, no more. Nodes
 // hold their scopes and entries, which keeps an old snapshot's scopes
-// alive while a node of this Matcher names them. A memo is 27 KB (8 KB
-// of it long names' tails, 2.6 KB runs of members, memberrun.go), made
+// alive while a node of this Matcher names them. A memo is 29 KB (8 KB
+// of it long names' tails, 5.3 KB runs of members, memberrun.go), made
 // at a Matcher's first match (Match's validObject guesses names too).
 //
 // At mixed-10000 the guessed node is the line that misses most where
@@ -205,7 +205,7 @@ func entryPM(e *pathEntry) *pathMatcher {
 // line, and each lay across two, its last 8 bytes in the next. The pad
 // puts the memo at the next line (TestMemoAligned), so that a node is
 // one line and nameNode.pm, its last word, shares the guess's line. (In
-// the same size class: 28672 bytes, with the header or without.) The
+// the same size class: 32768 bytes, with the header or without.) The
 // alignment alone, each node's fields as before: clock neutral
 // (in-process A/B, mixed-10000 trusted, 600 rounds twice: -0.12 %,
 // +0.15 %).
