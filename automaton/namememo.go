@@ -22,9 +22,9 @@ import "math/bits"
 // write copies it, ownScope), so its entry for the name stays right; a
 // node of another scope or snapshot is a wrong guess, no more. Nodes
 // hold their scopes and entries, which keeps an old snapshot's scopes
-// alive while a node of this Matcher names them. A memo is 24 KB (8 KB
-// of it long names' tails), made at a Matcher's first match (Match's
-// validObject guesses names too).
+// alive while a node of this Matcher names them. A memo is 29 KB (8 KB
+// of it long names' tails, 5.3 KB runs of members, memberrun.go), made
+// at a Matcher's first match (Match's validObject guesses names too).
 //
 // At mixed-10000 the guessed node is the line that misses most where
 // events of one kind follow another's (callgrind trusted, cache
@@ -50,6 +50,14 @@ type nameMemo struct {
 	// with both passed in and out).
 	m    *Matcher
 	left int32
+	// runs are the runs of members nobody matches (memberrun.go),
+	// nruns of them learned; runTries counts the learns that failed.
+	runs     [memberRuns]memberRun
+	nruns    uint8
+	runTries uint16
+	// plainRuns has a bit per node whose runs hold no strings somebody
+	// matches (one that did failed).
+	plainRuns [4]uint64
 }
 
 // A longTail is a long name's bytes 16 to 31, the name's end and its
@@ -78,7 +86,9 @@ type nameNode struct {
 	alt uint8
 	// firsts (a start's) are the names that began its scope's objects
 	// lately, the latest first: objects of several kinds, each its own
-	// first name (an EventBridge detail), take turns.
+	// first name (an EventBridge detail), take turns. A name's first
+	// byte is its run (run, memberrun.go): a name has no firsts, and
+	// the byte lies in the line passMembers' guess has just read.
 	firsts [memoFirsts]uint8
 	// pm (a name's) is e.pm, where e counts towards need (not
 	// uncounted; only a dotted name's entry, which no node holds, is
@@ -121,6 +131,7 @@ func (mm *nameMemo) long(prev uint8, sc *scope, x, y uint64) uint8 {
 	hh, _ := bits.Mul64((x^y+uint64(sc.id)<<56)*hashMul, uint64(len(mm.nodes)-memoNames))
 	k, found := mm.place(uint(hh), sc, x, y)
 	if !found {
+		mm.forgetRuns(k)
 		mm.nodes[k] = nameNode{w0: x, w1: y, sc: sc}
 	}
 	mm.link(prev, k)
@@ -157,6 +168,9 @@ func (mm *nameMemo) setTail(k uint8, d []byte, start, n int, e *pathEntry) {
 	t.w2, t.w3 = load64(d, start+16)&t.m2, load64(d, start+24)&t.m3 // start+32 <= len(d)
 	nd := &mm.nodes[k]
 	nd.e, nd.pm, nd.n = e, entryPM(e), uint8(n+1)
+	if e != nil {
+		nd.setRun(runNone)
+	}
 }
 
 const (
@@ -191,7 +205,7 @@ func entryPM(e *pathEntry) *pathMatcher {
 // line, and each lay across two, its last 8 bytes in the next. The pad
 // puts the memo at the next line (TestMemoAligned), so that a node is
 // one line and nameNode.pm, its last word, shares the guess's line. (In
-// the same size class: 27264 bytes, with the header or without.) The
+// the same size class: 32768 bytes, with the header or without.) The
 // alignment alone, each node's fields as before: clock neutral
 // (in-process A/B, mixed-10000 trusted, 600 rounds twice: -0.12 %,
 // +0.15 %).
@@ -247,7 +261,11 @@ func (mm *nameMemo) learn(prev uint8, sc *scope, e *pathEntry, w0, w1 uint64, n 
 	hh, _ := bits.Mul64((w0+uint64(n)+uint64(sc.id)<<56)*hashMul, uint64(len(mm.nodes)-memoNames))
 	k, found := mm.place(uint(hh), sc, w0, w1)
 	if !found {
+		mm.forgetRuns(k)
 		mm.nodes[k] = nameNode{w0: w0, w1: w1, m0: m0, m1: m1, sc: sc, e: e, pm: entryPM(e), n: uint8(n + 1)}
+		if e != nil {
+			mm.nodes[k].setRun(runNone) // a run holds names nobody matches
+		}
 	}
 	mm.link(prev, k)
 	return k
