@@ -156,3 +156,62 @@ func TestMemberRuns(t *testing.T) {
 		t.Errorf("runs learned %d (one ending at a name somebody matches: %v, one holding a string somebody matches: %v)", mt.memo.nruns, toValue, named)
 	}
 }
+
+// TestMemberRunsAcrossWrites keeps one Matcher over events whose
+// envelope is a learned run while patterns are added and deleted between
+// them: a write that names a member inside a run (account), or adds or
+// drops a value at a path a run stamps for (source), must not leave the
+// run passing those members as they were; both paths agree with Match
+// after every write.
+func TestMemberRunsAcrossWrites(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge,
+		`{"source":["aws.ec2"],"detail":{"state":["running"]}}`,
+		`{"detail":{"state":["stopped"]}}`,
+	)
+	mt := m.NewMatcher()
+	ev := func(account, source string) []byte {
+		return []byte(`{"version":"0","id":"abcdefgh","account":"` + account + `","time":"2024-05-14T10:00:00Z","region":"eu-west-1","resources":[],"source":"` + source + `","detail":{"state":"running"}}`)
+	}
+	check := func(step string) {
+		t.Helper()
+		for k := 0; k < 40; k++ { // learn, then pass, the runs
+			for _, e := range [][]byte{ev("123456789012", "aws.ec2"), ev("210987654321", "aws.ec2"), ev("123456789012", "aws.s3x")} {
+				want, err := mt.Match(nil, e)
+				if err != nil {
+					t.Fatalf("%s: Match: %v", step, err)
+				}
+				got, err := mt.MatchTrusted(nil, e)
+				slices.Sort(want)
+				slices.Sort(got)
+				if err != nil || !slices.Equal(got, want) {
+					t.Fatalf("%s: %s: MatchTrusted %v, %v; Match %v", step, e, got, err, want)
+				}
+			}
+		}
+	}
+	add := func(id, src string) {
+		t.Helper()
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Add(ID(id), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("before")
+	add("acct", `{"account":["123456789012"]}`)
+	check("account named")
+	add("s3x", `{"source":["aws.s3x"]}`)
+	check("source value added")
+	add("ec2-only", `{"source":["aws.ec2"]}`)
+	check("source pattern added")
+	m.Delete("acct")
+	check("account dropped")
+	m.Delete("ec2-only")
+	m.Delete("s3x")
+	check("source values dropped")
+	if runsOn && mt.memo.nruns == 0 {
+		t.Errorf("no run learned: the test does not reach the runs")
+	}
+}
