@@ -161,6 +161,23 @@ type pathEntry struct {
 // records of the rarer ones have left the cache, the fields a string or
 // number leaf reads were spread over four lines of it (layoutLine0).
 type pathMatcher struct {
+	// Measured and lost (hotfields): the fields a string leaf reads
+	// beyond the first line (affixTab, strSeen, eager, cidrs, infixStr,
+	// revStr, foldStr, revFoldStr, at bytes 280-367) moved into the
+	// first two (hullLo/hullHi and ranges after them, strRebuild's byte
+	// to sufLen): callgrind mixed-10000 trusted 7783 -> 7793 instr/event
+	// (jump-alignment NOPs), D1 read misses 80.1 -> 78.6 an event
+	// (addLeaf -0.6, stab +0.2), escapes-unicode 3798 -> 3802, multi-field
+	// 4010 -> 4016 (D1 14.6 -> 14.3); addLeaf 32 bytes shorter. patternc
+	// bench, old and new binaries alternated over the default layout and
+	// -randlayout 1-7 (173 runs a side): mixed-10000 trusted 1.395 ->
+	// 1.381 (-1.0 %; per layout +0.5 -8.0 -1.8 +2.3 +0.1 +1.5 +2.4 +1.9 %,
+	// their mean -0.1 %), Match -1.8 %, multi-field trusted -1.2 %,
+	// escapes-unicode trusted -1.0 %. With ranges kept at byte 64 and
+	// the string fields in the line at 192 (7786 instr/event, D1 78.5):
+	// 76 runs a side, mixed-10000 trusted -0.4 %, multi-field Match
+	// -1.3 %, escapes-unicode +0.5 %. The layouts' own swing (one binary
+	// 8 % apart from the other at one seed) is larger than the gain.
 	// leafSlots, set when strTab is all a string leaf meets here (no
 	// other trie reads strings, no leaf is recorded: leafTab), are its
 	// slots, with its shift, probe and mask (leafShift...) in this
