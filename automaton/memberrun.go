@@ -211,17 +211,13 @@ func (mm *nameMemo) plainRun(nd *nameNode, t *memberRun, i int, first uint8) (in
 }
 
 // stampNamed stamps the predicates of run t's strings somebody matches,
-// as plainString does, and counts their names in left.
+// the free leaf's hits as plainString's, and counts their names in left.
+// (hit itself, not the in-line form the string matchers write out: a
+// pass with named strings happens once an event at most.)
 func (mm *nameMemo) stampNamed(t *memberRun) {
-	mt := mm.m
 	for _, p := range t.preds[:min(int(t.named), len(t.preds))] {
-		if p < 0 {
-			continue
-		}
-		if ps := &mt.pred[p]; ps.epoch != mt.epoch {
-			mt.firstHit(ps, p)
-		} else if mt.hits[ps.head].leaf != 0 {
-			mt.hit(p, 0)
+		if p >= 0 {
+			mm.m.hit(p, 0)
 		}
 	}
 	mm.left -= int32(t.named)

@@ -2,30 +2,18 @@
 
 #include "textflag.h"
 
-// '"' and '\\' in every byte of 32, for runBytesAVX2's compares.
-DATA runQuotes<>+0(SB)/8, $0x2222222222222222
-DATA runQuotes<>+8(SB)/8, $0x2222222222222222
-DATA runQuotes<>+16(SB)/8, $0x2222222222222222
-DATA runQuotes<>+24(SB)/8, $0x2222222222222222
-GLOBL runQuotes<>(SB), RODATA|NOPTR, $32
-DATA runSlashes<>+0(SB)/8, $0x5c5c5c5c5c5c5c5c
-DATA runSlashes<>+8(SB)/8, $0x5c5c5c5c5c5c5c5c
-DATA runSlashes<>+16(SB)/8, $0x5c5c5c5c5c5c5c5c
-DATA runSlashes<>+24(SB)/8, $0x5c5c5c5c5c5c5c5c
-GLOBL runSlashes<>(SB), RODATA|NOPTR, $32
-
 // func runBytesAVX2(p *byte, t *memberRun, nb int) bool
 //
 // memberRun.test (memberrun.go) of nb blocks of 32 bytes at p, against
 // the run's bytes (t.tmpl at 0), its care bits (t.care at 256, a uint32
 // a block) and its free bits (t.free at 288). Y2 holds '"' in every
-// byte, Y3 '\\'; R8 gathers the failures.
+// byte, Y3 '\\' (stopBytes, stopmask_amd64.s); R8 gathers the failures.
 TEXT ·runBytesAVX2(SB), NOSPLIT, $0-25
 	MOVQ p+0(FP), SI
 	MOVQ t+8(FP), DI
 	MOVQ nb+16(FP), CX
-	VMOVDQU runQuotes<>(SB), Y2
-	VMOVDQU runSlashes<>(SB), Y3
+	VMOVDQU ·stopBytes+0(SB), Y2
+	VMOVDQU ·stopBytes+32(SB), Y3
 	XORQ R8, R8
 	XORQ R9, R9  // the block's offset
 	XORQ R10, R10 // its bits' offset
