@@ -249,6 +249,17 @@ func passMembers(d []byte, i int, sc *scope, memoEnd int, mm *nameMemo, prev uin
 		if start <= memoEnd {
 			// The name that came after the last one last time, tried
 			// first: a guess takes no length and no lookup.
+			//
+			// The guess's node is where the clock stops most in this
+			// loop (perf, cpu-clock samples of mixed-10000 trusted: 4 %
+			// of MatchTrusted's time on its loads, the node's line
+			// gone from L1 since the last event of its kind). Measured
+			// and lost: the next guess's node loaded one member ahead
+			// (its w0 stored to the memo as the name is taken, so that
+			// its miss overlaps this member's value): in-process A/B,
+			// on-off median, mixed-10000 trusted -0.18 % (200 rounds)
+			// and -0.99 % (300; quartiles -5.5, +4.6), multi-field
+			// +1.81 % (300).
 			g := mm.nodes[prev].next
 			nd := &mm.nodes[g]
 			x = load64(d, start)    // start+16 <= len(d)
