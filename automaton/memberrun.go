@@ -94,12 +94,13 @@ func (nd *nameNode) setRun(r uint8) { nd.firsts[0] = r }
 // A memberRun is one run's bytes (see above), laid out for
 // runBytesAVX2: tmpl at 0, care at 256, free at 288.
 type memberRun struct {
-	tmpl [memberRunMax]byte        // the bytes as they lay
-	care [memberRunMax / 32]uint32 // a bit per byte that must be equal
-	free [memberRunMax / 32]uint32 // a bit per byte of a string's contents
-	n    uint16                    // the run's bytes
-	nb   uint8                     // its blocks of 32
-	last uint8                     // the node of its last name
+	tmpl  [memberRunMax]byte        // the bytes as they lay
+	care  [memberRunMax / 32]uint32 // a bit per byte that must be equal
+	free  [memberRunMax / 32]uint32 // a bit per byte of a string's contents
+	n     uint16                    // the run's bytes
+	nb    uint8                     // its blocks of 32
+	first uint8                     // the node whose run it is
+	last  uint8                     // the node of its last name
 	// toValue: the run holds the name after its last value too, and
 	// ends at that name's ':'.
 	toValue bool
@@ -174,13 +175,13 @@ func (mm *nameMemo) passRun(d []byte, i int, sc *scope, first uint8) (int, uint8
 		// Its strings at pattern paths matched otherwise (in an array),
 		// or one of them the last name the object needs: passMembers
 		// reads them, and the run is learned again without them.
-		return mm.plainRun(nd, t, i, first)
+		return mm.plainRun(t, i, first)
 	}
 	if !runBytesAVX2(&d[i], t, nb) { // i+32*nb <= len(d)
 		if t.named > 0 {
 			// Another value at a pattern path (events of several
 			// kinds): learned again without them.
-			return mm.plainRun(nd, t, i, first)
+			return mm.plainRun(t, i, first)
 		}
 		if t.score -= 4; t.score < 0 {
 			nd.setRun(runNone)
@@ -203,9 +204,8 @@ func (mm *nameMemo) passRun(d []byte, i int, sc *scope, first uint8) (int, uint8
 // plainRun frees run t of node first, which holds strings somebody
 // matches, for learnRun to learn the run after first again without
 // them (nameMemo.plainRuns), and returns runFailed.
-func (mm *nameMemo) plainRun(nd *nameNode, t *memberRun, i int, first uint8) (int, uint8, int) {
-	t.nb = 0
-	nd.setRun(0)
+func (mm *nameMemo) plainRun(t *memberRun, i int, first uint8) (int, uint8, int) {
+	mm.freeRunOf(t)
 	mm.plainRuns[first/64] |= 1 << (first % 64)
 	return i, first, runFailed
 }
@@ -225,17 +225,27 @@ func (mm *nameMemo) stampNamed(t *memberRun) {
 
 // forgetRuns frees the run of node k, and the runs whose last name is
 // k's and that end at its value (toValue: passMembers takes k's entry
-// and pm from the node), where k is given another name.
+// and pm from the node), where k is given another name. The node each
+// freed run was learned at no longer names it (freeRun may hand its
+// slot to another node's run, which passRun would then test this
+// node's input against, and pass with that run's entry and stamps), and
+// learns its run again.
 func (mm *nameMemo) forgetRuns(k uint8) {
 	mm.plainRuns[k/64] &^= 1 << (k % 64)
 	if r := mm.nodes[k].run(); k >= memoNames && r != 0 && r != runNone {
-		mm.runs[(r-1)%memberRuns].nb = 0
+		mm.freeRunOf(&mm.runs[(r-1)%memberRuns])
 	}
 	for r := range mm.runs[:mm.nruns] {
-		if t := &mm.runs[r]; t.last == k && t.toValue {
-			t.nb = 0
+		if t := &mm.runs[r]; t.nb != 0 && t.last == k && t.toValue {
+			mm.freeRunOf(t)
 		}
 	}
+}
+
+// freeRunOf frees run t and unsets it on the node it was learned at.
+func (mm *nameMemo) freeRunOf(t *memberRun) {
+	t.nb = 0
+	mm.nodes[t.first].setRun(0)
 }
 
 // learnRun learns the run from d[i], the ':' after the name of node
@@ -341,7 +351,7 @@ func (mm *nameMemo) learnRun(d []byte, i int, sc *scope, first uint8) (int, uint
 		return i, first, runFailed
 	}
 	t := &mm.runs[slot]
-	*t = memberRun{n: uint16(end - i), nb: uint8(nb), last: last, toValue: toValue, score: 8, named: uint8(named), preds: preds}
+	*t = memberRun{n: uint16(end - i), nb: uint8(nb), first: first, last: last, toValue: toValue, score: 8, named: uint8(named), preds: preds}
 	for c := 0; c < end-i; c++ {
 		if bit := uint32(1) << (c % 32); free[c] {
 			t.free[c/32] |= bit

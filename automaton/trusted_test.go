@@ -106,6 +106,23 @@ func testTrustedAgrees(t *testing.T, m *Machine) {
 	}
 }
 
+// trustedAsMatch fails unless MatchTrusted answers ev as Match does, both
+// without an error, and returns that answer, sorted.
+func trustedAsMatch(t testing.TB, mt *Matcher, what string, ev []byte) []ID {
+	t.Helper()
+	want, err := mt.Match(nil, ev)
+	if err != nil {
+		t.Fatalf("%s: %s: Match: %v", what, ev, err)
+	}
+	got, err := mt.MatchTrusted(nil, ev)
+	slices.Sort(want)
+	slices.Sort(got)
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("%s: %s: MatchTrusted %v, %v; Match %v", what, ev, got, err, want)
+	}
+	return got
+}
+
 // TestTrustedTopEmptyLeaf: a pattern on the top-level "" gives it a
 // string table; its leaf, taken by tabString, must not count towards the
 // early stop (countNeeds leaves "" out), or MatchTrusted stops before
