@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/valyala/fastjson"
 
@@ -46,6 +47,66 @@ func BenchmarkMixedKinds(b *testing.B) {
 			}
 		}
 		benchPaths(b, k.name, m, evs)
+	}
+}
+
+// BenchmarkMixedKindsShuffled times each event of mixed-10000's shuffled
+// corpus on its own, on the trusted path and with fastjson, in turns of
+// 4096 events whose order alternates, and reports each kind's mean
+// ns/event on both (KIND-trusted-ns/ev, KIND-fastjson-ns/ev): what each
+// kind costs where every event follows events of other kinds, as in
+// patternc bench's mixed rounds, where BenchmarkMixedKinds runs one kind at
+// a time in warmer caches. The clock read around each event (time.Now,
+// some 20-40 ns) is in every figure, so the ratios lean towards 1. At
+// b301e22 (-benchtime 200000x, trusted / fastjson ns/event): s3 880 /
+// 554, cloudtrail-small 774 / 571, intl 878 / 623, ec2 445 / 464, orders
+// 534 / 1038, cloudtrail-large 2034 / 6305: the three kinds slower than
+// fastjson are the S3 events (their size against 1667 ranges), the small
+// CloudTrail calls and the intl events (some 175 ids each to return).
+func BenchmarkMixedKindsShuffled(b *testing.B) {
+	m, all, _ := loadFamily(b, "mixed-10000", 20000)
+	mt := m.NewMatcher()
+	var dst []automaton.ID
+	var p fastjson.Parser
+	kinds := make([]int, len(all))
+	for i, ev := range all {
+		kinds[i] = mixedKind(ev)
+	}
+	var took [2][8]time.Duration
+	var count [8]int
+	b.ResetTimer()
+	for done, turn := 0, 0; done < b.N; turn++ {
+		from := done % len(all)
+		to := min(from+4096, len(all), from+b.N-done)
+		for side := range 2 {
+			trusted := (side+turn)%2 == 0
+			for i := from; i < to; i++ {
+				start := time.Now()
+				if trusted {
+					var err error
+					if dst, err = mt.MatchTrusted(dst[:0], all[i]); err != nil {
+						b.Fatal(err)
+					}
+					took[0][kinds[i]] += time.Since(start)
+				} else {
+					if _, err := p.ParseBytes(all[i]); err != nil {
+						b.Fatal(err)
+					}
+					took[1][kinds[i]] += time.Since(start)
+				}
+			}
+		}
+		for i := from; i < to; i++ {
+			count[kinds[i]]++
+		}
+		done += to - from
+	}
+	for k, kind := range mixedKinds {
+		if count[k] == 0 {
+			continue
+		}
+		b.ReportMetric(float64(took[0][k].Nanoseconds())/float64(count[k]), kind.name+"-trusted-ns/ev")
+		b.ReportMetric(float64(took[1][k].Nanoseconds())/float64(count[k]), kind.name+"-fastjson-ns/ev")
 	}
 }
 
