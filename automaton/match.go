@@ -96,6 +96,13 @@ type Matcher struct {
 	// set when their anchors may have a hit in an array (rangedirect.go).
 	direct    []candidate
 	directArr bool
+	// restHits are the range entries stab found whose clause's rest
+	// decides it (hitEntry, rangedirect.go); restOne is decideRestHits'
+	// candidate.
+	restHits []uintptr // *rangeEntry, as candidate.cl
+	restLeaf int32     // the leaf of restHits (0: none yet; -1: none may be)
+	restOne  [1]candidate
+	restIDs  []ID // decideRestHits' scratch
 	// alone[:nalone] are the fired predicates whose one anchored clause
 	// is their field alone (aloneOnly, alone.go): its patterns are
 	// appended without listing it.
@@ -430,6 +437,7 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.nfired, mt.nalone, mt.nall, mt.fhash = 0, 0, 0, 0
 	mt.groups.fired = mt.groups.fired[:0]
 	mt.direct, mt.directArr = mt.direct[:0], false
+	mt.restHits, mt.restLeaf = mt.restHits[:0], 0
 	mt.startFired()
 	mt.excls = mt.excls[:0]
 	mt.arrays = 0
@@ -447,6 +455,9 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	mt.budget = searchBudget
 	if mt.nfired > 0 || mt.nalone > 0 || len(mt.groups.fired) > 0 {
 		dst = mt.decideMemo(dst, input)
+	}
+	if len(mt.restHits) > 0 {
+		dst = mt.decideRestHits(dst)
 	}
 	if len(mt.direct) > 0 {
 		dst = mt.decideDirect(dst)

@@ -2,7 +2,10 @@ package automaton
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+
+	"github.com/patternc/patternc/compiler"
 )
 
 // TestRangeDirect holds ranges handed straight to their clause
@@ -119,4 +122,94 @@ func TestRangeDirectScratch(t *testing.T) {
 			seen[id] = true
 		}
 	}
+}
+
+// TestRestHits: range clauses that share a rest and lie in the range
+// tree are listed by stab as rest hits and decided by their rest's
+// answer (decideRestHits): the first of a rest by decideKeptRun, the
+// others by the answer it left; in arrays, after a second leaf of the
+// path and after writes, as every other hit is.
+func TestRestHits(t *testing.T) {
+	m, live, _ := liveMachine(t, 0)
+	var ids []ID
+	var ps []*compiler.Pattern
+	for i := range 40 {
+		for k, ab := range []string{"x", "r"} {
+			// A range of one clause each (a shared one is not kept
+			// beside its clause: directOf).
+			src := fmt.Sprintf(`{"source":[{"prefix":"s"}],"region":[{"anything-but":[%q]}],"detail":{"n":[{"numeric":[">=",%d,"<",%d]}]}}`, ab, 10*i+k, 10*i+k+15)
+			p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := ID(fmt.Sprint(ab, i))
+			ids, ps = append(ids, id), append(ps, p)
+			live[id] = p
+		}
+	}
+	if err := m.AddAll(ids, ps); err != nil {
+		t.Fatal(err)
+	}
+	// checkEvents gives every event region "r": rest x holds, rest r
+	// fails, where the source starts with "s".
+	events := []string{
+		`{"source":"s","detail":{"n":252}}`,
+		`{"source":"s","detail":{"n":52}}`,
+		`{"source":"s","detail":{"n":12,"m":1}}`,
+		`{"source":"t","detail":{"n":252}}`,
+		`{"source":"s","detail":{"n":[5,252]}}`,
+		`{"source":"s","detail":[{"n":222},{"n":333}]}`,
+		`{"source":"s","detail":{"n":240,"n":252}}`,
+		`{"source":"s","detail":{"n":"252"}}`,
+		`{"source":"s","detail":{"n":395}}`,
+	}
+	checkEvents(t, m, live, events, "loaded", `"n":240,"n"`)
+	// Rules added while the machine was small anchor elsewhere; these
+	// are in the tree.
+	ev := []byte(`{"source":"s","region":"r","detail":{"n":252}}`)
+	for _, trusted := range []bool{false, true} {
+		mt := m.NewMatcher()
+		dst, err := matchOn(mt, string(ev), trusted)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(dst)
+		if want := []ID{"x24", "x25"}; !slices.Equal(dst, want) {
+			t.Errorf("trusted %v: matched %v, want %v", trusted, dst, want)
+		}
+		// x24, x25, r24 and r25 (none is its rest's first clause,
+		// whose rest is 0).
+		if len(mt.restHits) != 4 {
+			t.Errorf("trusted %v: %d rest hits, want 4", trusted, len(mt.restHits))
+		}
+	}
+	// The region in an array: the rest's anything-but is not told by its
+	// leaf (decideKeptRun takes none), and each clause is decided alone.
+	for _, e := range []string{
+		`{"id":"1","account":"1","time":"t","detail-type":"d","source":"s","region":["r"],"detail":{"n":252}}`,
+		`{"id":"1","account":"1","time":"t","detail-type":"d","source":"s","region":["x","r"],"detail":{"n":252}}`,
+	} {
+		for _, trusted := range []bool{false, true} {
+			dst, err := matchOn(m.NewMatcher(), e, trusted)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := agreeLive(live, dst, []byte(e)); err != nil {
+				t.Errorf("%s, trusted %v: %v", e, trusted, err)
+			}
+		}
+	}
+	// A deleted sharer is no longer listed; added back, it is again.
+	m.Delete("x24")
+	delete(live, "x24")
+	checkEvents(t, m, live, events, "x24 deleted", `"n":240,"n"`)
+	p, err := compiler.Compile([]byte(`{"source":[{"prefix":"s"}],"region":[{"anything-but":["x"]}],"detail":{"n":[{"numeric":[">=",240,"<",255]}]}}`), compiler.EventBridge, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Add("x24", p); err != nil {
+		t.Fatal(err)
+	}
+	live["x24"] = p
+	checkEvents(t, m, live, events, "x24 added again", `"n":240,"n"`)
 }

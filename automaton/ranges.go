@@ -96,10 +96,19 @@ type rangeIndex struct {
 }
 
 // rangeEntry is a condition in byLo (key is its lo) or byHi (its hi).
+// rest and id are its clause's shared rest and pattern where the clause
+// is one restDirect takes (rangedirect.go), else 0 and "".
 type rangeEntry struct {
 	key  uint64
 	pred int32
+	rest int32
 	cl   *clauseRec // as rangeCond's
+	id   ID
+	// rep is a clause of the rest that every entry of the rest here
+	// names (restDirect): deciding it answers the rest, from lines every
+	// input that hits the rest reads, where each entry's own clause is
+	// read by few.
+	rep *clauseRec
 }
 
 // with appends in place when the array has room: a published index
@@ -162,7 +171,7 @@ func (ri rangeIndex) built() rangeIndex {
 	slices.SortFunc(all, func(a, b int32) int { return cmp.Compare(ri.conds[a].lo, ri.conds[b].lo) })
 	ri.byLo = make([]rangeEntry, 0, len(ri.conds))
 	ri.byHi = make([]rangeEntry, 0, len(ri.conds))
-	b := treeBuild{ri: &ri, nodes: make([]rangeNode, 0, len(ri.conds)/4+1)}
+	b := treeBuild{ri: &ri, nodes: make([]rangeNode, 0, len(ri.conds)/4+1), restless: restless(ri.conds), reps: map[int32]*clauseRec{}}
 	b.buildNode(all, make([]int32, len(ri.conds)))
 	ri.nodes = boundNodes(b.nodes, ri.byLo, ri.byHi)
 	return ri
@@ -173,6 +182,10 @@ func (ri rangeIndex) built() rangeIndex {
 type treeBuild struct {
 	ri    *rangeIndex
 	nodes []rangeNode
+	// restless are the predicates of more than one range here, whose
+	// entries carry no rest (restDirect).
+	restless map[int32]bool
+	reps     map[int32]*clauseRec // by rest, rangeEntry.rep
 }
 
 // buildNode adds the subtree over the conditions in set, sorted by lo,
@@ -216,8 +229,17 @@ func (b *treeBuild) buildNode(set, scratch []int32) int32 {
 	b.nodes = append(b.nodes, rangeNode{center: center, from: int32(from), to: int32(from + len(here))})
 	for _, ci := range here { // here is sorted by lo
 		c := &ri.conds[ci]
-		ri.byLo = append(ri.byLo, rangeEntry{key: c.lo, pred: c.pred, cl: c.cl})
-		ri.byHi = append(ri.byHi, rangeEntry{key: c.hi, pred: c.pred, cl: c.cl})
+		e := rangeEntry{key: c.lo, pred: c.pred, cl: c.cl}
+		if r := restDirect(c.cl); r != 0 && !b.restless[c.pred] {
+			e.rest, e.id = r, c.cl.pats[0].id
+			if b.reps[r] == nil {
+				b.reps[r] = c.cl
+			}
+			e.rep = b.reps[r]
+		}
+		ri.byLo = append(ri.byLo, e)
+		e.key = c.hi
+		ri.byHi = append(ri.byHi, e)
 	}
 	slices.SortStableFunc(ri.byHi[from:], func(a, b rangeEntry) int { return cmp.Compare(b.key, a.key) })
 	left := b.buildNode(set[:nl], scratch)
@@ -294,7 +316,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 					if li < 0 {
 						li = mt.leafNow(val)
 					}
-					mt.hitRange(e.pred, e.cl, li)
+					mt.hitEntry(e, li)
 				}
 			}
 			if n.meta&1 == 0 {
@@ -312,7 +334,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 					if li < 0 {
 						li = mt.leafNow(val)
 					}
-					mt.hitRange(e.pred, e.cl, li)
+					mt.hitEntry(e, li)
 				}
 			}
 			if n.right < 0 {
@@ -326,7 +348,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hitRange(e.pred, e.cl, li)
+				mt.hitEntry(e, li)
 			}
 			return
 		}
