@@ -161,7 +161,7 @@ func (ri rangeIndex) redirected(m *Machine) rangeIndex {
 // S3 size rules, four rests among them, some ten hits an S3 event — has
 // that rest, its representative clause and the pattern's id in its
 // range entries (rangeEntry.rest, rep, id). stab lists such a hit
-// (hitEntry) without marking its predicate fired or asking for its
+// (hitRest) without marking its predicate fired or asking for its
 // clause's lines, and deciding answers each rest once per input, by its
 // representative, whose lines every input that hits the rest reads and
 // which therefore stay in the cache, where each hit's own clause is read
@@ -169,7 +169,9 @@ func (ri rangeIndex) redirected(m *Machine) rangeIndex {
 // beside it (decideRestHits). Anything the fast way cannot tell — a hit
 // in an array, a second leaf, a rest decideKeptRun cannot answer — goes
 // hitRange's way, as if the hits listed so far had gone it too
-// (flushRestHits). Callgrind, mixed-10000's S3 events, trusted:
+// (flushRestHits). A predicate with several ranges in the index keeps no
+// rest in its entries: a leaf may hit it twice, which only the fired mark
+// tells. Callgrind, mixed-10000's S3 events, trusted:
 // 7988 -> 7610 instr/event, simulated L1 read misses 61.6 -> 36.2. In-
 // process A/B (one binary, a switch, 300 whole-corpus rounds, on-off
 // median): mixed-10000 trusted -1.95 and -1.24 % (-1.23, -3.60, -1.95 a
@@ -197,80 +199,51 @@ func restDirect(cl *clauseRec) int32 {
 	return keptOf(cl).rest
 }
 
-// restless returns the predicates of more than one of conds that keep a
-// clause beside them: a leaf may hit such a predicate twice, which only
-// hitRange's fired mark tells.
-func restless(conds []rangeCond) map[int32]bool {
-	var seen, out map[int32]bool
-	for _, c := range conds {
-		if c.cl == nil {
-			continue
+// hitRest lists a hit by leaf li of e, an entry with a rest (stab hands
+// it here, the others to hitRange), in restHits, its
+// predicate's fired mark left unset: its range is its predicate's only
+// one in the index (treeBuild.ranges), so only another leaf could hit the
+// predicate again. All rest hits of an input are of one leaf (restLeaf),
+// in no array. A hit of another leaf, of one in an array, or of one whose
+// leaves are not recorded (li 0) first hands those listed to hitRange's
+// way (flushRestHits), as if they had gone it, and the input lists no
+// more.
+func (mt *Matcher) hitRest(e *rangeEntry, li int32) {
+	if li != mt.restLeaf {
+		// restLeaf is a leaf in no array, so li, the same leaf, is in
+		// none either.
+		if mt.restLeaf != 0 || li <= 0 || len(mt.stack) != 0 || !mt.marks {
+			mt.flushRestHits()
+			mt.hitRange(e.pred, e.cl, li)
+			return
 		}
-		if seen == nil {
-			seen = map[int32]bool{}
-		}
-		if seen[c.pred] {
-			if out == nil {
-				out = map[int32]bool{}
-			}
-			out[c.pred] = true
-		}
-		seen[c.pred] = true
-	}
-	return out
-}
-
-// hitEntry records a hit of e's range by leaf li. A clause restDirect
-// takes is listed in restHits, its predicate's fired mark left unset:
-// its range is its predicate's only one here (restless), so only another
-// leaf could hit the predicate again. All rest hits of an input are of
-// one leaf (restLeaf), in no array; a hit of another leaf, or of one in
-// an array, first hands those listed to hitRange's way (flushRestHits),
-// as if they had gone it, and the input lists no more. Anything else is
-// hitRange's. (The usual hit, the leaf's second or later, is listed in
-// line, in stab's loops.)
-func (mt *Matcher) hitEntry(e *rangeEntry, li int32) {
-	// (restLeaf is a leaf in no array: li, the same leaf, is in none.)
-	if n := len(mt.restHits); e.rest != 0 && li == mt.restLeaf && n < cap(mt.restHits) {
-		mt.restHits = mt.restHits[:n+1]
-		mt.restHits[n] = uintptr(unsafe.Pointer(e))
-		return
-	}
-	mt.hitEntrySlow(e, li)
-}
-
-// hitEntrySlow is hitEntry's other cases.
-func (mt *Matcher) hitEntrySlow(e *rangeEntry, li int32) {
-	if e.rest == 0 {
-		mt.hitRange(e.pred, e.cl, li)
-		return
-	}
-	if len(mt.stack) == 0 && (li == mt.restLeaf || mt.restLeaf == 0 && li > 0 && mt.marks) {
 		mt.restLeaf = li
-		mt.restHits = append(mt.restHits, uintptr(unsafe.Pointer(e)))
-		return
 	}
-	mt.flushRestHits()
-	mt.hitRange(e.pred, e.cl, li)
+	mt.restHits = append(mt.restHits, uintptr(unsafe.Pointer(e)))
 }
 
-// flushRestHits hands the listed rest hits to hitRange's way: each
-// predicate marked fired and its clause handed straight to deciding
-// (decideDirect); no leaf lists rest hits after.
+// flushRestHits hands the listed rest hits to hitRange's way, and no
+// leaf of the input lists rest hits after.
 func (mt *Matcher) flushRestHits() {
 	mt.restLeaf = -1
 	for i := range mt.restHits {
-		e := mt.restHit(i)
-		mt.firedMark[e.pred] = mt.mark
-		mt.direct = append(mt.direct, candidate{cl: uintptr(unsafe.Pointer(e.cl)), pred: e.pred})
+		mt.directRest(restEntry(&mt.restHits[i]))
 	}
 	mt.restHits = mt.restHits[:0]
 }
 
-// restHit returns the entry restHits[i] holds. (The snapshot the Matcher
-// holds while it matches keeps it alive, as candidate.cl's clause.)
-func (mt *Matcher) restHit(i int) *rangeEntry {
-	return *(**rangeEntry)(unsafe.Pointer(&mt.restHits[i]))
+// directRest hands e's clause to decideDirect as hitRange hands a first
+// hit: its predicate marked fired.
+func (mt *Matcher) directRest(e *rangeEntry) {
+	mt.firedMark[e.pred] = mt.mark
+	mt.direct = append(mt.direct, candidate{cl: uintptr(unsafe.Pointer(e.cl)), pred: e.pred})
+}
+
+// restEntry returns the entry a word of restHits holds. (The snapshot
+// the Matcher holds while it matches keeps it alive, as candidate.cl's
+// clause.)
+func restEntry(u *uintptr) *rangeEntry {
+	return *(**rangeEntry)(unsafe.Pointer(u))
 }
 
 // decideRestHits decides the clauses of restHits by their rests'
@@ -289,7 +262,7 @@ func (mt *Matcher) decideRestHits(dst []ID) []ID {
 	out := dst[:cap(dst)]
 	epoch := mt.epoch
 	for i := range hits {
-		e := *(**rangeEntry)(unsafe.Pointer(&hits[i]))
+		e := restEntry(&hits[i])
 		rs := &mt.rests[e.rest]
 		if rs.epoch != epoch && !mt.answerRest(e) {
 			continue
@@ -309,9 +282,7 @@ func (mt *Matcher) answerRest(e *rangeEntry) bool {
 	scratch, took := mt.decideKeptRun(mt.restIDs[:0], mt.restOne[:], false)
 	mt.restIDs = scratch[:0]
 	if took == 0 {
-		mt.firedMark[e.pred] = mt.mark
-		mt.direct = append(mt.direct, candidate{cl: uintptr(unsafe.Pointer(e.cl)), pred: e.pred})
-		return false
+		mt.directRest(e)
 	}
-	return true
+	return took != 0
 }

@@ -147,6 +147,27 @@ func TestRestHits(t *testing.T) {
 			live[id] = p
 		}
 	}
+	// Rules whose rest has two fields below one array: an event whose
+	// array holds them in different elements fails them (the consistency
+	// search, which decideKeptRun does not make).
+	for i := range 40 {
+		src := fmt.Sprintf(`{"source":[{"prefix":"s"}],"region":[{"anything-but":["q"]}],"detail":{"items":{"a":["1"],"b":["2"]},"w":[{"numeric":[">=",%d,"<",%d]}]}}`, 10*i, 10*i+15)
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := ID(fmt.Sprint("w", i))
+		ids, ps = append(ids, id), append(ps, p)
+		live[id] = p
+	}
+	// A rule of two fields below an array, for an event with hits
+	// inside one (Matcher.arrHits).
+	tag, err := compiler.Compile([]byte(`{"detail":{"tags":{"k":["t"],"v":["u"]}}}`), compiler.EventBridge, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, ps = append(ids, "tag"), append(ps, tag)
+	live["tag"] = tag
 	if err := m.AddAll(ids, ps); err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +209,11 @@ func TestRestHits(t *testing.T) {
 	for _, e := range []string{
 		`{"id":"1","account":"1","time":"t","detail-type":"d","source":"s","region":["r"],"detail":{"n":252}}`,
 		`{"id":"1","account":"1","time":"t","detail-type":"d","source":"s","region":["x","r"],"detail":{"n":252}}`,
+		// Hits inside an array (tags), after the rest hits are listed:
+		// they are decided as hitRange's are.
+		`{"id":"1","account":"1","time":"t","detail-type":"d","source":"s","region":"r","detail":{"n":252,"tags":[{"k":"t","v":"u"}]}}`,
+		`{"id":"1","account":"1","time":"t","detail-type":"d","source":"s","region":"r","detail":{"w":252,"items":[{"a":"1","b":"x"},{"a":"y","b":"2"}]}}`,
+		`{"id":"1","account":"1","time":"t","detail-type":"d","source":"s","region":"r","detail":{"w":252,"items":[{"a":"1","b":"2"}]}}`,
 	} {
 		for _, trusted := range []bool{false, true} {
 			dst, err := matchOn(m.NewMatcher(), e, trusted)

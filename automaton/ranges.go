@@ -171,7 +171,10 @@ func (ri rangeIndex) built() rangeIndex {
 	slices.SortFunc(all, func(a, b int32) int { return cmp.Compare(ri.conds[a].lo, ri.conds[b].lo) })
 	ri.byLo = make([]rangeEntry, 0, len(ri.conds))
 	ri.byHi = make([]rangeEntry, 0, len(ri.conds))
-	b := treeBuild{ri: &ri, nodes: make([]rangeNode, 0, len(ri.conds)/4+1), restless: restless(ri.conds), reps: map[int32]*clauseRec{}}
+	b := treeBuild{ri: &ri, nodes: make([]rangeNode, 0, len(ri.conds)/4+1), ranges: map[int32]int{}, reps: map[int32]*clauseRec{}}
+	for _, c := range ri.conds {
+		b.ranges[c.pred]++
+	}
 	b.buildNode(all, make([]int32, len(ri.conds)))
 	ri.nodes = boundNodes(b.nodes, ri.byLo, ri.byHi)
 	return ri
@@ -182,10 +185,10 @@ func (ri rangeIndex) built() rangeIndex {
 type treeBuild struct {
 	ri    *rangeIndex
 	nodes []rangeNode
-	// restless are the predicates of more than one range here, whose
-	// entries carry no rest (restDirect).
-	restless map[int32]bool
-	reps     map[int32]*clauseRec // by rest, rangeEntry.rep
+	// ranges counts each predicate's ranges here: the entries of one of
+	// several carry no rest (rangedirect.go).
+	ranges map[int32]int
+	reps   map[int32]*clauseRec // by rest, rangeEntry.rep
 }
 
 // buildNode adds the subtree over the conditions in set, sorted by lo,
@@ -230,7 +233,7 @@ func (b *treeBuild) buildNode(set, scratch []int32) int32 {
 	for _, ci := range here { // here is sorted by lo
 		c := &ri.conds[ci]
 		e := rangeEntry{key: c.lo, pred: c.pred, cl: c.cl}
-		if r := restDirect(c.cl); r != 0 && !b.restless[c.pred] {
+		if r := restDirect(c.cl); r != 0 && b.ranges[c.pred] == 1 {
 			e.rest, e.id = r, c.cl.pats[0].id
 			if b.reps[r] == nil {
 				b.reps[r] = c.cl
@@ -316,7 +319,11 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 					if li < 0 {
 						li = mt.leafNow(val)
 					}
-					mt.hitEntry(e, li)
+					if e.rest != 0 { // rangedirect.go
+						mt.hitRest(e, li)
+					} else {
+						mt.hitRange(e.pred, e.cl, li)
+					}
 				}
 			}
 			if n.meta&1 == 0 {
@@ -334,7 +341,11 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 					if li < 0 {
 						li = mt.leafNow(val)
 					}
-					mt.hitEntry(e, li)
+					if e.rest != 0 { // rangedirect.go
+						mt.hitRest(e, li)
+					} else {
+						mt.hitRange(e.pred, e.cl, li)
+					}
 				}
 			}
 			if n.right < 0 {
@@ -348,7 +359,11 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 				if li < 0 {
 					li = mt.leafNow(val)
 				}
-				mt.hitEntry(e, li)
+				if e.rest != 0 { // rangedirect.go
+					mt.hitRest(e, li)
+				} else {
+					mt.hitRange(e.pred, e.cl, li)
+				}
 			}
 			return
 		}
