@@ -84,11 +84,14 @@ func uiJSON(w http.ResponseWriter, status int, v any) {
 // uiDecode reads a small JSON body into v.
 func uiDecode(w http.ResponseWriter, r *http.Request, v any) bool {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 2*console.MaxTrialBytes+4096))
-	if err == nil {
-		err = json.Unmarshal(body, v)
-	}
 	if err != nil {
 		writeOwnError(w, http.StatusBadRequest, "InvalidRequestContentException", "the body must be a JSON object of at most 512 KiB: "+err.Error())
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		// Its fields, not its size: a time that is not RFC 3339, a
+		// string where a number goes.
+		writeOwnError(w, http.StatusBadRequest, "InvalidRequestContentException", "the body is not the JSON this request takes: "+err.Error())
 		return false
 	}
 	return true

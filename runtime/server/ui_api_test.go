@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
@@ -272,6 +273,12 @@ func TestConsoleRedriveAndReplay(t *testing.T) {
 	}
 	if code, out := post("/ui/api/replays", `{"archive":"nope","start":"2026-01-01T00:00:00Z","end":"2026-01-02T00:00:00Z"}`); code/100 != 4 {
 		t.Errorf("replay of an unknown archive: %d %v", code, out)
+	}
+	// A time without its seconds is not RFC 3339: said as such, not as a
+	// body too large.
+	if code, out := post("/ui/api/replays", `{"archive":"all","start":"2026-01-01T00:00Z","end":"2026-01-02T00:00:00Z"}`); code != 400 ||
+		!strings.Contains(fmt.Sprint(out["message"]), "not the JSON this request takes") || strings.Contains(fmt.Sprint(out["message"]), "512 KiB") {
+		t.Errorf("replay from a time without seconds: %d %v", code, out)
 	}
 	if err := createArchive(ctx, s); err != nil {
 		t.Fatal(err)

@@ -210,7 +210,12 @@ func TestConsoleBrowser(t *testing.T) {
 	p.do(redrive + `.click()`)
 	p.waitFor("the redrive", `document.getElementById("viewer-h").innerText === "moved 2 messages from orders-dlq to work"`, 10*time.Second)
 	p.waitFor("the archive", `[...document.getElementById("replay-archive").options].some(o => o.value === "all")`, 15*time.Second)
-	p.do(`document.getElementById("replay-archive").value = "all"; document.getElementById("replay-form").requestSubmit()`)
+	// The start on a whole minute: a datetime-local input's value then
+	// drops its seconds ("2026-12-03T03:11"), which the page must still
+	// send as a whole RFC 3339 time (it failed so once a minute).
+	p.do(`const from = new Date(Date.now() - 3600e3); from.setUTCSeconds(0, 0);
+		document.getElementById("replay-start").value = from.toISOString().slice(0, 19);
+		document.getElementById("replay-archive").value = "all"; document.getElementById("replay-form").requestSubmit()`)
 	p.waitFor("the replay", `document.getElementById("replay-result").innerText.startsWith("replay console-")`, 10*time.Second)
 	p.waitFor("the replay listed", `document.getElementById("replays").innerText.includes("console-")`, 10*time.Second)
 

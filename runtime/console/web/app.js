@@ -122,6 +122,11 @@ function renderArchives(archives, replays) {
 
 function utcInput(d) { return d.toISOString().slice(0, 19); }
 
+// utcValue reads a datetime-local input, which holds UTC here, as an
+// RFC 3339 time. (Its value drops the seconds when they are zero,
+// "2026-12-03T03:11", which the API refuses; valueAsNumber reads it whole.)
+function utcValue(id) { return new Date(document.getElementById(id).valueAsNumber).toISOString().slice(0, 19) + "Z"; }
+
 function replayForm() {
   const now = new Date();
   document.getElementById("replay-start").value = utcInput(new Date(now - 3600e3));
@@ -132,8 +137,8 @@ function replayForm() {
     try {
       const r = await api("POST", "replays", {
         archive: document.getElementById("replay-archive").value,
-        start: document.getElementById("replay-start").value + "Z",
-        end: document.getElementById("replay-end").value + "Z",
+        start: utcValue("replay-start"),
+        end: utcValue("replay-end"),
       });
       out.textContent = `replay ${r.ReplayName} started`;
     } catch (err) {
