@@ -97,12 +97,9 @@ type Matcher struct {
 	direct    []candidate
 	directArr bool
 	// restHits are the range entries stab found whose clause's rest
-	// decides it (hitRest, rangedirect.go); restOne is answerRest's
-	// candidate.
+	// decides it (hitRest, rangedirect.go).
 	restHits []uintptr // *rangeEntry, as candidate.cl
 	restLeaf int32     // the leaf of restHits (0: none yet; -1: none may be)
-	restOne  [1]candidate
-	restIDs  []ID // answerRest's scratch
 	// alone[:nalone] are the fired predicates whose one anchored clause
 	// is their field alone (aloneOnly, alone.go): its patterns are
 	// appended without listing it.
