@@ -30,8 +30,16 @@ const haveBlocks = true
 //
 // finishBlocksAVX2 does it with 32-byte compares and the prefix XOR as a
 // carry-less multiplication, where the processor has AVX2, PCLMULQDQ,
-// BMI1 and POPCNT (blocksAVX2); finishBlocksSSE2 on any amd64.
+// BMI1 and POPCNT (blocksAVX2); finishBlocksAVX512 with 64-byte compares
+// into mask registers where it also has AVX-512BW (blocksAVX512):
+// in-process A/B, on-off median of 600 rounds, cloudtrail-large trusted
+// -4.06 %, mixed-10000 trusted -1.25 and -1.51 %; finishBlocksSSE2 on
+// any amd64. (Valgrind's CPU has no AVX-512: callgrind counts the AVX2
+// kernel.)
 func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool) {
+	if blocksAVX512 {
+		return finishBlocksAVX512(d, i, open, in)
+	}
 	if blocksAVX2 {
 		return finishBlocksAVX2(d, i, open, in)
 	}
@@ -40,6 +48,13 @@ func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64,
 
 // blocksAVX2 selects finishBlocksAVX2 (tests set it to try both).
 var blocksAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
+
+// blocksAVX512 selects finishBlocksAVX512 over both (tests set it to try
+// each).
+var blocksAVX512 = blocksAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW
+
+//go:noescape
+func finishBlocksAVX512(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 
 //go:noescape
 func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)

@@ -509,3 +509,178 @@ vreturn:
 	MOVQ R8, in2+64(FP)
 	MOVB $0, done+72(FP)
 	RET
+
+// func finishBlocksAVX512(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
+//
+// finishBlocksAVX2 with 64-byte compares into mask registers: a block is
+// one load, and each kind of byte one compare and one move to a general
+// register, where AVX2 takes two compares, two moves, a shift and an OR.
+// Registers as finishBlocksAVX2's; Z8..Z12 hold '"', '\\', 0x20, '{' and
+// '}' in every byte, X13 all ones. Past a block's end only the last,
+// short block masks its bytes (R13): no block follows it.
+TEXT ·finishBlocksAVX512(SB), NOSPLIT, $0-73
+	MOVQ d_base+0(FP), SI
+	MOVQ d_len+8(FP), DX
+	MOVQ i+24(FP), AX
+	MOVQ open+32(FP), BX
+	MOVQ in+40(FP), R8
+
+	VPBROADCASTB quotes<>(SB), Z8
+	VPBROADCASTB backslashes<>(SB), Z9
+	VPBROADCASTB bit5<>(SB), Z10
+	VPBROADCASTB opens<>(SB), Z11
+	VPBROADCASTB closes<>(SB), Z12
+	VPCMPEQB     X13, X13, X13
+	MOVQ         $-1, R13
+	XORL         DI, DI
+
+zblock:
+	LEAQ 64(AX), CX
+	CMPQ CX, DX
+	JGT  zlast // fewer than 64 bytes left
+
+	VMOVDQU64  0(SI)(AX*1), Z0
+	PREFETCHT0 512(SI)(AX*1) // as finishBlocksAVX2's
+	VPCMPEQB   Z9, Z0, K1
+	KMOVQ      K1, R12 // the backslashes
+	MOVQ       DI, R10 // the first byte escaped, or none
+
+zclassify:
+	// In: R12 the backslashes, R10 the byte escaped by the block before.
+	VPCMPEQB Z8, Z0, K2
+	KMOVQ    K2, R9
+	ANDQ     R13, R9 // the quotes
+	MOVQ     R12, CX
+	ORQ      R10, CX
+	JZ       zplain
+
+	// Escapes, as in finishBlocksAVX2.
+	ANDNQ R12, R10, R12
+	MOVQ  R12, R11
+	SHLQ  $1, R11
+	ANDNQ R12, R11, R11
+	MOVQ  R11, CX
+	ANDQ  oddbits<>(SB), CX
+	XORQ  CX, R11
+	ADDQ  R12, CX
+	SBBQ  DI, DI
+	ADDQ  R12, R11
+	ANDNQ CX, R12, CX
+	ANDNQ R11, R12, R11
+	XORQ  CX, R11
+	ANDQ  oddbits<>(SB), R11
+	XORQ  CX, R11
+	ORQ   R10, R11
+	ANDNQ R9, R11, R9
+	NEGQ  DI
+
+	VMOVQ      R9, X5
+	VPCLMULQDQ $0, X13, X5, X5
+	VMOVQ      X5, R9
+	XORQ       R8, R9
+	ANDNQ      R12, R9, CX
+	JNZ        zescaped // a backslash outside a string
+	JMP        zstate
+
+zplain:
+	VMOVQ      R9, X5
+	VPCLMULQDQ $0, X13, X5, X5
+	VMOVQ      X5, R9
+	XORQ       R8, R9
+
+zstate:
+	MOVQ R9, R8
+	SARQ $63, R8
+
+	// R10 and R11: the opening and the closing brackets outside
+	// strings.
+	VPORQ    Z10, Z0, Z0
+	VPCMPEQB Z11, Z0, K3
+	KMOVQ    K3, R10
+	VPCMPEQB Z12, Z0, K4
+	KMOVQ    K4, R11
+	ANDQ     R13, R10
+	ANDQ     R13, R11
+	ANDNQ    R10, R9, R10
+	ANDNQ    R11, R9, R11
+
+	// Fewer closing brackets than open containers: as finishBlocksAVX2.
+	POPCNTQ R11, CX
+	CMPQ    CX, BX
+	JGE     zwalk
+	POPCNTQ R10, R9
+	SUBQ    CX, R9
+	ADDQ    R9, BX
+	JMP     znext
+
+zwalk:
+	MOVQ R10, R12
+	ORQ  R11, R12
+
+zwalknext:
+	TESTQ R12, R12
+	JZ    znext
+	BLSIQ R12, R9 // the lowest bracket
+	XORQ  R9, R12
+	TESTQ R9, R11
+	JNZ   zclosing
+	INCQ  BX
+	JMP   zwalknext
+
+zclosing:
+	DECQ BX
+	JNZ  zwalknext
+	BSFQ R9, CX
+	LEAQ 1(AX)(CX*1), AX
+	VZEROUPPER
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $1, done+72(FP)
+	RET
+
+znext:
+	ADDQ $64, AX
+	JMP  zblock
+
+zlast:
+	// The last bytes, as in finishBlocksAVX2.
+	MOVQ      DX, CX
+	SUBQ      AX, CX
+	JLE       zhandback // nothing left
+	CMPQ      DX, $64
+	JLT       zhandback // a short input: finishWords reads it
+	LEAQ      -64(DX), CX
+	NEGQ      CX
+	ADDQ      AX, CX // the bytes read already: 1..63
+	MOVQ      $-1, R13
+	SHLQ      CX, R13 // the bytes to read
+	MOVQ      DI, R10
+	SHLQ      CX, R10
+	VMOVDQU64 -64(SI)(DX*1), Z0
+	VPCMPEQB  Z9, Z0, K1
+	KMOVQ     K1, R12
+	ANDQ      R13, R12
+	LEAQ      -64(DX), AX
+	JMP       zclassify
+
+zescaped:
+	// finishWords takes the block from its first byte not read yet,
+	// past the one escaped from the block before.
+	BSFQ  R13, CX
+	ADDQ  CX, AX
+	TESTQ R10, R10
+	JZ    zreturn
+	INCQ  AX
+	JMP   zreturn
+
+zhandback:
+	ADDQ DI, AX // past an escaped byte
+
+zreturn:
+	VZEROUPPER
+	MOVQ AX, end+48(FP)
+	MOVQ BX, open2+56(FP)
+	MOVQ R8, in2+64(FP)
+	MOVB $0, done+72(FP)
+	RET

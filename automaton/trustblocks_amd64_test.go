@@ -3,8 +3,17 @@
 package automaton
 
 // forEachKernel runs check with finishBlocksSSE2 and, where the processor
-// has what it needs, with finishBlocksAVX2.
-func forEachKernel(check func()) { forEachAVX2(&blocksAVX2, check) }
+// has what they need, with finishBlocksAVX2 and finishBlocksAVX512.
+func forEachKernel(check func()) {
+	saved := blocksAVX512
+	defer func() { blocksAVX512 = saved }()
+	blocksAVX512 = false
+	forEachAVX2(&blocksAVX2, check)
+	if saved {
+		blocksAVX512 = true
+		check()
+	}
+}
 
 // forEachAVX2 runs check with the SSE2 kernel that *useAVX2 selects when
 // false and, where the processor has AVX2 (*useAVX2 is true to begin
