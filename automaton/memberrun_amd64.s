@@ -40,3 +40,62 @@ loop:
 	TESTL R8, R8
 	SETEQ ret+24(FP)
 	RET
+
+// func runBytesAVX512(p *byte, t *memberRun, nb int) bool
+//
+// runBytesAVX2 two blocks at a time: one 64-byte compare per kind into a
+// mask register, the care and free bits of both blocks one uint64 each;
+// an odd last block as runBytesAVX2 reads it. Z2 holds '"' in every
+// byte, Z3 '\\' (their low halves are Y2 and Y3).
+TEXT ·runBytesAVX512(SB), NOSPLIT, $0-25
+	MOVQ         p+0(FP), SI
+	MOVQ         t+8(FP), DI
+	MOVQ         nb+16(FP), CX
+	VPBROADCASTB ·stopBytes+0(SB), Z2
+	VPBROADCASTB ·stopBytes+32(SB), Z3
+	XORQ         R8, R8
+	XORQ         R9, R9   // the block's offset
+	XORQ         R10, R10 // its bits' offset
+	SUBQ         $2, CX
+	JLT          one
+
+pair:
+	VMOVDQU64 0(SI)(R9*1), Z0
+	VPCMPEQB  0(DI)(R9*1), Z0, K1
+	VPCMPEQB  Z2, Z0, K2
+	VPCMPEQB  Z3, Z0, K3
+	KORQ      K2, K3, K2
+	KMOVQ     K1, AX
+	KMOVQ     K2, BX
+	NOTQ      AX
+	ANDQ      256(DI)(R10*1), AX
+	ANDQ      288(DI)(R10*1), BX
+	ORQ       AX, R8
+	ORQ       BX, R8
+	ADDQ      $64, R9
+	ADDQ      $8, R10
+	SUBQ      $2, CX
+	JGE       pair
+
+one:
+	// CX is -1 after an odd count of blocks, -2 after an even one.
+	CMPQ      CX, $-1
+	JNE       done
+	VMOVDQU   0(SI)(R9*1), Y0
+	VPCMPEQB  0(DI)(R9*1), Y0, Y1
+	VPCMPEQB  Y2, Y0, Y4
+	VPCMPEQB  Y3, Y0, Y5
+	VPOR      Y4, Y5, Y4
+	VPMOVMSKB Y1, AX
+	VPMOVMSKB Y4, BX
+	NOTL      AX
+	ANDL      256(DI)(R10*1), AX
+	ANDL      288(DI)(R10*1), BX
+	ORQ       AX, R8 // not ORL, which would clear the pairs' failures
+	ORQ       BX, R8
+
+done:
+	VZEROUPPER
+	TESTQ R8, R8
+	SETEQ ret+24(FP)
+	RET

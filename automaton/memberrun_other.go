@@ -8,7 +8,7 @@ import "unsafe"
 // the amd64 kernel, where a word loop costs what it saves.
 var runsOn = false
 
-// runBytesAVX2 is memberRun.test where there is no kernel.
-func runBytesAVX2(p *byte, t *memberRun, nb int) bool {
+// runBytes is memberRun.test where there is no kernel.
+func runBytes(p *byte, t *memberRun, nb int) bool {
 	return t.test(unsafe.Slice(p, 32*nb))
 }

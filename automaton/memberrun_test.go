@@ -51,9 +51,11 @@ func TestRunBytes(t *testing.T) {
 			in[c] = bytes[r.Intn(len(bytes))]
 		}
 		want := run.test(in[:32*nb])
-		if got := runBytesAVX2(&in[0], run, nb); runsOn && got != want {
-			t.Fatalf("run %+v on %q: kernel %v, test %v", run, in, got, want)
-		}
+		forEachRunKernel(func(kernel string) {
+			if got := runBytes(&in[0], run, nb); runsOn && got != want {
+				t.Fatalf("run %+v on %q: %s %v, test %v", run, in, kernel, got, want)
+			}
+		})
 	}
 }
 
@@ -70,9 +72,11 @@ func FuzzRunBytes(f *testing.F) {
 			run.tmpl[c] = in[c] // the input's own bytes, where they care
 		}
 		want := run.test(in[:32*nb])
-		if got := runBytesAVX2(&in[0], run, nb); runsOn && got != want {
-			t.Fatalf("kernel %v, test %v", got, want)
-		}
+		forEachRunKernel(func(kernel string) {
+			if got := runBytes(&in[0], run, nb); runsOn && got != want {
+				t.Fatalf("%s %v, test %v", kernel, got, want)
+			}
+		})
 	})
 }
 

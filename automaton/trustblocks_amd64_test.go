@@ -28,3 +28,16 @@ func forEachAVX2(useAVX2 *bool, check func()) {
 		check()
 	}
 }
+
+// forEachRunKernel runs check with runBytesAVX2 and, where the processor
+// has AVX-512BW, with runBytesAVX512, named.
+func forEachRunKernel(check func(kernel string)) {
+	saved := runs512
+	defer func() { runs512 = saved }()
+	runs512 = false
+	check("runBytesAVX2")
+	if saved {
+		runs512 = true
+		check("runBytesAVX512")
+	}
+}
