@@ -50,8 +50,12 @@ func finishBlocks(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64,
 var blocksAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasPCLMULQDQ && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
 
 // blocksAVX512 selects finishBlocksAVX512 over both (tests set it to try
-// each).
-var blocksAVX512 = blocksAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW
+// each), and the other AVX-512 kernels (runs512, masksAVX512). It asks
+// for AVX-512 VBMI too, which no processor has that lowers its clock for
+// 512-bit instructions (Skylake-SP and Cascade Lake, where the kernels'
+// short bursts would slow the code around them): Ice Lake and later, and
+// Zen 4, have it, as simdjson's AVX-512 kernel asks for the same reason.
+var blocksAVX512 = blocksAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI
 
 //go:noescape
 func finishBlocksAVX512(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)

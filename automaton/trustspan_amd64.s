@@ -4,9 +4,14 @@
 
 // func quoteMasks(d []byte, i int) (q, b uint64)
 TEXT ·quoteMasks(SB), NOSPLIT, $0-48
+	CMPB ·masksAVX512(SB), $0
+	JNE  avx512
 	CMPB ·masksAVX2(SB), $0
 	JEQ  sse2
 	JMP  ·quoteMasksAVX2(SB)
+
+avx512:
+	JMP ·quoteMasksAVX512(SB)
 
 sse2:
 	JMP ·quoteMasksSSE2(SB)
@@ -41,6 +46,27 @@ TEXT ·quoteMasksAVX2(SB), NOSPLIT, $0-48
 	ORQ  BX, DX
 	MOVQ AX, q+32(FP)
 	MOVQ DX, b+40(FP)
+	RET
+
+// func quoteMasksAVX512(d []byte, i int) (q, b uint64)
+//
+// quoteMasks with one 64-byte compare per kind into a mask register: Z2
+// holds '"' in every byte, Z3 '\\'.
+TEXT ·quoteMasksAVX512(SB), NOSPLIT, $0-48
+	MOVQ         d_base+0(FP), SI
+	ADDQ         i+24(FP), SI
+	MOVL         $0x22, AX
+	MOVL         $0x5c, CX
+	VPBROADCASTB AX, Z2
+	VPBROADCASTB CX, Z3
+	VMOVDQU64    0(SI), Z0
+	VPCMPEQB     Z2, Z0, K1
+	VPCMPEQB     Z3, Z0, K2
+	KMOVQ        K1, AX
+	KMOVQ        K2, DX
+	VZEROUPPER
+	MOVQ         AX, q+32(FP)
+	MOVQ         DX, b+40(FP)
 	RET
 
 // func quoteMasksSSE2(d []byte, i int) (q, b uint64)
