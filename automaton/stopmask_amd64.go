@@ -12,6 +12,12 @@ import "golang.org/x/sys/cpu"
 // quoteMasks chooses. A control character and a byte over 0x7F are one
 // signed compare: as signed bytes, both are below 0x20.
 //
+// Measured and not kept: an AVX-512 kernel (one 64-byte compare per
+// kind into a mask register, 12 instructions against 20), as the
+// trusted path's kernels have: in-process A/B, on-off median of 300
+// rounds, Match mixed-10000 -1.44 %, escapes-unicode +0.28, cloudtrail-
+// large -0.00, exact +0.34: the call, not the compares, is its cost.
+//
 //go:noescape
 func asciiStopMask(d []byte, i int) uint64
 
