@@ -2,6 +2,25 @@
 
 #include "textflag.h"
 
+// RUNBLOCK32 tests the 32-byte block at R9 of p (SI) against the run (DI),
+// its bits at R10, as memberRun.test does, and ORs its failures into R8:
+// Y2 holds '"' in every byte, Y3 '\\'. (ORQ, not ORL, so that an
+// AVX-512 kernel's 64-bit failures above it stay: NOTL and ANDL have
+// cleared AX's and BX's high halves.)
+#define RUNBLOCK32 \
+	VMOVDQU   0(SI)(R9*1), Y0; \
+	VPCMPEQB  0(DI)(R9*1), Y0, Y1; \
+	VPCMPEQB  Y2, Y0, Y4; \
+	VPCMPEQB  Y3, Y0, Y5; \
+	VPOR      Y4, Y5, Y4; \
+	VPMOVMSKB Y1, AX; \
+	VPMOVMSKB Y4, BX; \
+	NOTL      AX; \
+	ANDL      256(DI)(R10*1), AX; \
+	ANDL      288(DI)(R10*1), BX; \
+	ORQ       AX, R8; \
+	ORQ       BX, R8
+
 // func runBytesAVX2(p *byte, t *memberRun, nb int) bool
 //
 // memberRun.test (memberrun.go) of nb blocks of 32 bytes at p, against
@@ -19,18 +38,7 @@ TEXT ·runBytesAVX2(SB), NOSPLIT, $0-25
 	XORQ R10, R10 // its bits' offset
 
 loop:
-	VMOVDQU  0(SI)(R9*1), Y0
-	VPCMPEQB 0(DI)(R9*1), Y0, Y1
-	VPCMPEQB Y2, Y0, Y4
-	VPCMPEQB Y3, Y0, Y5
-	VPOR     Y4, Y5, Y4
-	VPMOVMSKB Y1, AX
-	VPMOVMSKB Y4, BX
-	NOTL     AX
-	ANDL     256(DI)(R10*1), AX
-	ANDL     288(DI)(R10*1), BX
-	ORL      AX, R8
-	ORL      BX, R8
+	RUNBLOCK32
 	ADDQ     $32, R9
 	ADDQ     $4, R10
 	DECQ     CX
@@ -81,18 +89,7 @@ one:
 	// CX is -1 after an odd count of blocks, -2 after an even one.
 	CMPQ      CX, $-1
 	JNE       done
-	VMOVDQU   0(SI)(R9*1), Y0
-	VPCMPEQB  0(DI)(R9*1), Y0, Y1
-	VPCMPEQB  Y2, Y0, Y4
-	VPCMPEQB  Y3, Y0, Y5
-	VPOR      Y4, Y5, Y4
-	VPMOVMSKB Y1, AX
-	VPMOVMSKB Y4, BX
-	NOTL      AX
-	ANDL      256(DI)(R10*1), AX
-	ANDL      288(DI)(R10*1), BX
-	ORQ       AX, R8 // not ORL, which would clear the pairs' failures
-	ORQ       BX, R8
+	RUNBLOCK32
 
 done:
 	VZEROUPPER

@@ -74,6 +74,23 @@ GLOBL oddbits<>(SB), RODATA|NOPTR, $8
 	MOVQ R9, CX; SHLQ $32, CX; XORQ CX, R9; \
 	XORQ R8, R9
 
+// FINISHARGS loads the finishBlocks kernels' arguments: SI the data, DX
+// its length, AX the position, BX the count of open containers, R8 the
+// in-string state.
+#define FINISHARGS \
+	MOVQ d_base+0(FP), SI; \
+	MOVQ d_len+8(FP), DX; \
+	MOVQ i+24(FP), AX; \
+	MOVQ open+32(FP), BX; \
+	MOVQ in+40(FP), R8
+
+// FINISHRESULTS stores their results, done as flag.
+#define FINISHRESULTS(flag) \
+	MOVQ AX, end+48(FP); \
+	MOVQ BX, open2+56(FP); \
+	MOVQ R8, in2+64(FP); \
+	MOVB flag, done+72(FP)
+
 // func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
 // finishBlocksAVX2 (which see) with 16-byte compares, the prefix XOR of
@@ -84,11 +101,7 @@ GLOBL oddbits<>(SB), RODATA|NOPTR, $8
 // last, short one). X8..X12 hold '"', '\\', 0x20, '{' and '}' in every
 // byte.
 TEXT ·finishBlocksSSE2(SB), NOSPLIT, $0-73
-	MOVQ d_base+0(FP), SI
-	MOVQ d_len+8(FP), DX
-	MOVQ i+24(FP), AX
-	MOVQ open+32(FP), BX
-	MOVQ in+40(FP), R8
+	FINISHARGS
 
 	MOVOU quotes<>(SB), X8
 	MOVOU backslashes<>(SB), X9
@@ -184,10 +197,7 @@ closing:
 	JNZ  walk
 	BSFQ R9, CX
 	LEAQ 1(AX)(CX*1), AX
-	MOVQ AX, end+48(FP)
-	MOVQ BX, open2+56(FP)
-	MOVQ R8, in2+64(FP)
-	MOVB $1, done+72(FP)
+	FINISHRESULTS($1)
 	RET
 
 next:
@@ -235,10 +245,7 @@ handback:
 	ADDQ DI, AX // past an escaped byte
 
 return:
-	MOVQ AX, end+48(FP)
-	MOVQ BX, open2+56(FP)
-	MOVQ R8, in2+64(FP)
-	MOVB $0, done+72(FP)
+	FINISHRESULTS($0)
 	RET
 
 // func stringBlocks(d []byte, i int) (end int, done bool)
@@ -287,6 +294,34 @@ rest:
 	MOVB $0, done+40(FP)
 	RET
 
+// ESCAPES (BMI1), in: R12 the backslashes, R10 the byte escaped by the
+// block before, R9 the quotes. R12 becomes the backslashes that escape or
+// start a run (not escaped from the block before), R11 the starts of the
+// runs; adding a run's start to it carries past its end, to the byte
+// after it, escaped when the run is odd: when the run starts at an odd
+// byte and ends before an even one, or the other way round. Out: R9 the
+// quotes not escaped, R11 the escaped bytes, DI 1 where the next block's
+// first byte is escaped (an odd run to the block's end). CX is scratch.
+#define ESCAPES \
+	ANDNQ R12, R10, R12; \
+	MOVQ  R12, R11; \
+	SHLQ  $1, R11; \
+	ANDNQ R12, R11, R11; \
+	MOVQ  R11, CX; \
+	ANDQ  oddbits<>(SB), CX; \
+	XORQ  CX, R11; \
+	ADDQ  R12, CX; \
+	SBBQ  DI, DI; \
+	ADDQ  R12, R11; \
+	ANDNQ CX, R12, CX; \
+	ANDNQ R11, R12, R11; \
+	XORQ  CX, R11; \
+	ANDQ  oddbits<>(SB), R11; \
+	XORQ  CX, R11; \
+	ORQ   R10, R11; \
+	ANDNQ R9, R11, R9; \
+	NEGQ  DI
+
 // func finishBlocksAVX2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
 // finishBlocks (trustblocks_amd64.go) with AVX2 compares, 32 bytes each,
@@ -302,11 +337,7 @@ rest:
 // the bytes of the block not read yet (all but in the last, short one);
 // Y8..Y12 hold '"', '\\', 0x20, '{' and '}' in every byte, X13 all ones.
 TEXT ·finishBlocksAVX2(SB), NOSPLIT, $0-73
-	MOVQ d_base+0(FP), SI
-	MOVQ d_len+8(FP), DX
-	MOVQ i+24(FP), AX
-	MOVQ open+32(FP), BX
-	MOVQ in+40(FP), R8
+	FINISHARGS
 
 	VMOVDQU  quotes<>(SB), Y8
 	VMOVDQU  backslashes<>(SB), Y9
@@ -352,29 +383,8 @@ vclassify:
 	ORQ       R10, CX
 	JZ        vplain
 
-	// Escapes. R12 becomes the backslashes that escape or start a run
-	// (not escaped from the block before), R11 the starts of the runs;
-	// adding a run's start to it carries past its end, to the byte after
-	// it, escaped when the run is odd: when the run starts at an odd
-	// byte and ends before an even one, or the other way round.
-	ANDNQ R12, R10, R12
-	MOVQ  R12, R11
-	SHLQ  $1, R11
-	ANDNQ R12, R11, R11
-	MOVQ  R11, CX
-	ANDQ  oddbits<>(SB), CX // the starts at odd bytes
-	XORQ  CX, R11           // the starts at even bytes
-	ADDQ  R12, CX
-	SBBQ  DI, DI            // an odd run to the block's end: the next block's first byte is escaped
-	ADDQ  R12, R11
-	ANDNQ CX, R12, CX       // X: after the runs that start at odd bytes
-	ANDNQ R11, R12, R11     // Y: after those that start at even bytes
-	XORQ  CX, R11
-	ANDQ  oddbits<>(SB), R11
-	XORQ  CX, R11           // X at even bytes, Y at odd ones (X, Y disjoint)
-	ORQ   R10, R11          // the escaped bytes
-	ANDNQ R9, R11, R9       // the quotes not escaped
-	NEGQ  DI
+	// Escapes (see ESCAPES).
+	ESCAPES
 
 	// R9 becomes the bytes inside strings (see finishBlocksSSE2).
 	VMOVQ      R9, X5
@@ -451,10 +461,7 @@ vclosing:
 	BSFQ R9, CX
 	LEAQ 1(AX)(CX*1), AX
 	VZEROUPPER
-	MOVQ AX, end+48(FP)
-	MOVQ BX, open2+56(FP)
-	MOVQ R8, in2+64(FP)
-	MOVB $1, done+72(FP)
+	FINISHRESULTS($1)
 	RET
 
 vnext:
@@ -504,10 +511,7 @@ vhandback:
 
 vreturn:
 	VZEROUPPER
-	MOVQ AX, end+48(FP)
-	MOVQ BX, open2+56(FP)
-	MOVQ R8, in2+64(FP)
-	MOVB $0, done+72(FP)
+	FINISHRESULTS($0)
 	RET
 
 // func finishBlocksAVX512(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
@@ -519,11 +523,7 @@ vreturn:
 // '}' in every byte, X13 all ones. Past a block's end only the last,
 // short block masks its bytes (R13): no block follows it.
 TEXT ·finishBlocksAVX512(SB), NOSPLIT, $0-73
-	MOVQ d_base+0(FP), SI
-	MOVQ d_len+8(FP), DX
-	MOVQ i+24(FP), AX
-	MOVQ open+32(FP), BX
-	MOVQ in+40(FP), R8
+	FINISHARGS
 
 	VPBROADCASTB quotes<>(SB), Z8
 	VPBROADCASTB backslashes<>(SB), Z9
@@ -560,25 +560,8 @@ zclassify:
 	ORQ      R10, CX
 	JZ       zplain
 
-	// Escapes, as in finishBlocksAVX2.
-	ANDNQ R12, R10, R12
-	MOVQ  R12, R11
-	SHLQ  $1, R11
-	ANDNQ R12, R11, R11
-	MOVQ  R11, CX
-	ANDQ  oddbits<>(SB), CX
-	XORQ  CX, R11
-	ADDQ  R12, CX
-	SBBQ  DI, DI
-	ADDQ  R12, R11
-	ANDNQ CX, R12, CX
-	ANDNQ R11, R12, R11
-	XORQ  CX, R11
-	ANDQ  oddbits<>(SB), R11
-	XORQ  CX, R11
-	ORQ   R10, R11
-	ANDNQ R9, R11, R9
-	NEGQ  DI
+	// Escapes (see ESCAPES).
+	ESCAPES
 
 	VMOVQ      R9, X5
 	VPCLMULQDQ $0, X13, X5, X5
@@ -639,10 +622,7 @@ zclosing:
 	BSFQ R9, CX
 	LEAQ 1(AX)(CX*1), AX
 	VZEROUPPER
-	MOVQ AX, end+48(FP)
-	MOVQ BX, open2+56(FP)
-	MOVQ R8, in2+64(FP)
-	MOVB $1, done+72(FP)
+	FINISHRESULTS($1)
 	RET
 
 znext:
@@ -685,8 +665,5 @@ zhandback:
 
 zreturn:
 	VZEROUPPER
-	MOVQ AX, end+48(FP)
-	MOVQ BX, open2+56(FP)
-	MOVQ R8, in2+64(FP)
-	MOVB $0, done+72(FP)
+	FINISHRESULTS($0)
 	RET

@@ -4,13 +4,19 @@ package automaton
 
 // forEachKernel runs check with finishBlocksSSE2 and, where the processor
 // has what they need, with finishBlocksAVX2 and finishBlocksAVX512.
-func forEachKernel(check func()) {
-	saved := blocksAVX512
-	defer func() { blocksAVX512 = saved }()
-	blocksAVX512 = false
-	forEachAVX2(&blocksAVX2, check)
+func forEachKernel(check func()) { forEachSIMD(&blocksAVX2, &blocksAVX512, check) }
+
+// forEachSIMD runs check with the SSE2 kernel that *useAVX2 and
+// *useAVX512 select when both are false, then as forEachAVX2 does with
+// the AVX2 one, and, where the processor has AVX-512 (*useAVX512 is true
+// to begin with), with the AVX-512 one; and puts the choices back.
+func forEachSIMD(useAVX2, useAVX512 *bool, check func()) {
+	saved := *useAVX512
+	defer func() { *useAVX512 = saved }()
+	*useAVX512 = false
+	forEachAVX2(useAVX2, check)
 	if saved {
-		blocksAVX512 = true
+		*useAVX512 = true
 		check()
 	}
 }
