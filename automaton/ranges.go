@@ -320,7 +320,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 						li = mt.leafNow(val)
 					}
 					if e.rest != 0 { // rangedirect.go
-						mt.hitRest(e, li)
+						mt.listRest(e, li)
 					} else {
 						mt.hitRange(e.pred, e.cl, li)
 					}
@@ -342,7 +342,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 						li = mt.leafNow(val)
 					}
 					if e.rest != 0 { // rangedirect.go
-						mt.hitRest(e, li)
+						mt.listRest(e, li)
 					} else {
 						mt.hitRange(e.pred, e.cl, li)
 					}
@@ -360,7 +360,7 @@ func (mt *Matcher) stab(ri *rangeIndex, key uint64, val []byte) {
 					li = mt.leafNow(val)
 				}
 				if e.rest != 0 { // rangedirect.go
-					mt.hitRest(e, li)
+					mt.listRest(e, li)
 				} else {
 					mt.hitRange(e.pred, e.cl, li)
 				}
