@@ -38,7 +38,7 @@ func (mt *Matcher) decideKeptFrom(dst []ID, cands []candidate, named bool) ([]ID
 // decideKept's loops made call-free alone). The Matcher's slices are
 // read from mt where they are used: held in locals, they took registers
 // the loops' values then lacked (3631). The fields' loops are now
-// keptFields, a call, which answerRest shares: most clauses here find
+// keptFields, a call, which answerRestBy shares: most clauses here find
 // their rest answered and call nothing, and the call costs the whole
 // corpus 3 instr/event (callgrind trusted 7659 -> 7662; in-process A/B
 // trusted +0.13 / +0.75 %, Match -1.32 %, 1000 rounds each).
@@ -66,28 +66,24 @@ func (mt *Matcher) decideKeptRun(dst []ID, cands []candidate, named bool) ([]ID,
 		if cl.rngs == 0 || !cl.once || len(cl.pats) != 1 {
 			break
 		}
-		r := keptOf(cl)
 		// A shared rest (rests.go): decided once per input, its answer
 		// then read by every further clause that has it.
-		var rs *restState
-		from := 0
-		if r.rest != 0 {
-			rs = &mt.rests[r.rest]
-			if rs.epoch == epoch {
-				out[n] = cl.pats[0].id
-				n += int(rs.hold)
-				continue
+		if r := keptOf(cl).rest; r != 0 {
+			rs := &mt.rests[r]
+			if rs.epoch != epoch && !mt.answerRestBy(rs, cl) {
+				break
 			}
-			// from 0: an answer for every clause of the rest, named or not
-		} else if named {
+			out[n] = cl.pats[0].id
+			n += int(rs.hold)
+			continue
+		}
+		from := 0
+		if named {
 			from = int(cl.named)
 		}
 		fail, slow := mt.keptFields(cl, from)
 		if slow != 0 {
 			break
-		}
-		if rs != nil {
-			rs.epoch, rs.hold = epoch, uint32(b2i(fail == 0))
 		}
 		out[n] = cl.pats[0].id
 		n += b2i(fail == 0)
@@ -105,10 +101,9 @@ func (mt *Matcher) decideKeptRun(dst []ID, cands []candidate, named bool) ([]ID,
 // decideKept then asks with calls.
 func (mt *Matcher) keptFields(cl *clauseRec, from int) (fail uint32, slow int) {
 	epoch := mt.epoch
-	kept := bits.OnesCount8(cl.rngs)
-	r := (*keptRange)(unsafe.Add(unsafe.Pointer(cl.field0), -kept*keptSize))
+	r := keptOf(cl)
 	nf := min(int(cl.n), clauseOthers)
-	end := nf - kept
+	end := nf - bits.OnesCount8(cl.rngs)
 	for k := from; k < end; k++ {
 		ps := &mt.pred[cl.others[k]]
 		slow |= int(cl.lazy>>k&1) & b2i(ps.lazy != epoch)
@@ -141,4 +136,18 @@ func (mt *Matcher) keptFields(cl *clauseRec, from int) (fail uint32, slow int) {
 		r = (*keptRange)(unsafe.Add(unsafe.Pointer(r), keptSize))
 	}
 	return fail, slow
+}
+
+// answerRestBy answers rest rs in this input by cl, a clause that has
+// it: its fields from the first on (the answer of every clause of the
+// rest, named or not), as keptFields tells them; false, rs unanswered,
+// where they cannot tell. decideKeptRun and decideRestHits both answer
+// rests through it.
+func (mt *Matcher) answerRestBy(rs *restState, cl *clauseRec) bool {
+	fail, slow := mt.keptFields(cl, 0)
+	if slow != 0 {
+		return false
+	}
+	rs.epoch, rs.hold = mt.epoch, uint32(b2i(fail == 0))
+	return true
 }

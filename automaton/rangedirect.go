@@ -230,15 +230,16 @@ func (mt *Matcher) listRest(e *rangeEntry, li int32) {
 // way (flushRestHits), as if they had gone it, and the input lists no
 // more.
 func (mt *Matcher) hitRest(e *rangeEntry, li int32) {
-	if li != mt.restLeaf || li <= 0 {
+	switch {
+	case li > 0 && li == mt.restLeaf:
 		// restLeaf is a leaf in no array, so li, the same leaf, is in
 		// none either.
-		if mt.restLeaf != 0 || li <= 0 || len(mt.stack) != 0 || !mt.marks {
-			mt.flushRestHits()
-			mt.hitRange(e.pred, e.cl, li)
-			return
-		}
+	case li > 0 && mt.restLeaf == 0 && len(mt.stack) == 0 && mt.marks:
 		mt.restLeaf = li
+	default:
+		mt.flushRestHits()
+		mt.hitRange(e.pred, e.cl, li)
+		return
 	}
 	mt.restHits = append(mt.restHits, uintptr(unsafe.Pointer(e)))
 }
@@ -254,7 +255,11 @@ func (mt *Matcher) flushRestHits() {
 }
 
 // directRest hands e's clause to decideDirect as hitRange hands a first
-// hit: its predicate marked fired.
+// hit: its predicate marked fired. (Not inlined: in decideRestHits' loop,
+// where it is rare, its append cost the usual case registers, callgrind
+// trusted S3 events 7060 -> 7043 instr/event out of line.)
+//
+//go:noinline
 func (mt *Matcher) directRest(e *rangeEntry) {
 	mt.firedMark[e.pred] = mt.mark
 	mt.direct = append(mt.direct, candidate{cl: uintptr(unsafe.Pointer(e.cl)), pred: e.pred})
@@ -268,10 +273,20 @@ func restEntry(u *uintptr) *rangeEntry {
 }
 
 // decideRestHits decides the clauses of restHits by their rests'
-// answers, each rest answered once (answerRest); a clause whose rest
-// decideKeptRun cannot answer (a field to compute on demand), and every
-// clause of an input whose hits may lie in arrays, go to decideDirect, as
-// hitRange's do.
+// answers, each rest answered once, from its representative (rep), whose
+// pattern is not the hit's (answerRestBy); a clause whose rest the fields
+// cannot answer (a field to compute on demand), and every clause of an
+// input whose hits may lie in arrays, go to decideDirect, as hitRange's
+// do. (Nothing here marks the decision memo dependent, memoDep: the memo
+// holds decideAll's answers alone, and it has kept them before rest hits
+// are decided.)
+//
+// A rest was answered by decideKeptRun on a run of the representative
+// alone (its candidate and a scratch dst in the Matcher, the pattern's id
+// written there and dropped): 260 instructions per answer, 3.7 answers
+// per S3 event. Callgrind, mixed-10000's S3 events trusted 7609 -> 7192
+// instr/event; in-process A/B, on-off median of 300 and 1000 rounds, the
+// whole corpus trusted -0.59, -1.27, -0.49 %, Match -1.79 %.
 func (mt *Matcher) decideRestHits(dst []ID) []ID {
 	if mt.directArr || mt.arrHits {
 		mt.flushRestHits()
@@ -285,34 +300,12 @@ func (mt *Matcher) decideRestHits(dst []ID) []ID {
 	for i := range hits {
 		e := restEntry(&hits[i])
 		rs := &mt.rests[e.rest]
-		if rs.epoch != epoch && !mt.answerRest(e) {
+		if rs.epoch != epoch && !mt.answerRestBy(rs, e.rep) {
+			mt.directRest(e)
 			continue
 		}
 		out[n] = e.id
 		n += int(rs.hold)
 	}
 	return out[:n]
-}
-
-// answerRest answers e's rest in this input from its representative
-// (rep), whose pattern is not e's, with keptFields, as decideKeptRun
-// answers a rest. Where the fields cannot tell, e's clause goes to
-// decideDirect (false).
-//
-// It was decideKeptRun's, on a run of the representative alone (its
-// candidate and a scratch dst in the Matcher, the pattern's id written
-// there and dropped): 260 instructions per answer, 3.7 answers per S3
-// event. Callgrind, mixed-10000's S3 events trusted 7609 -> 7192
-// instr/event; in-process A/B, on-off median of 300 and 1000 rounds,
-// the whole corpus trusted -0.59, -1.27, -0.49 %, Match -1.79 %.
-func (mt *Matcher) answerRest(e *rangeEntry) bool {
-	fail, slow := mt.keptFields(e.rep, 0)
-	if slow != 0 {
-		mt.directRest(e)
-		return false
-	}
-	rs := &mt.rests[e.rest]
-	rs.epoch, rs.hold = mt.epoch, uint32(b2i(fail == 0))
-	mt.memoDep = true // kept entries are tested against the leaves (memo.go)
-	return true
 }

@@ -126,7 +126,7 @@ func TestRangeDirectScratch(t *testing.T) {
 
 // TestRestHits: range clauses that share a rest and lie in the range
 // tree are listed by stab as rest hits and decided by their rest's
-// answer (decideRestHits): the first of a rest by answerRest, the
+// answer (decideRestHits): the first of a rest by answerRestBy, the
 // others by the answer it left; in arrays, after a second leaf of the
 // path and after writes, as every other hit is.
 func TestRestHits(t *testing.T) {

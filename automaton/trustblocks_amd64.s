@@ -91,6 +91,43 @@ GLOBL oddbits<>(SB), RODATA|NOPTR, $8
 	MOVQ R8, in2+64(FP); \
 	MOVB flag, done+72(FP)
 
+// LASTBLOCK sets up the last, short block (fewer than 64 bytes left): the
+// last 64 bytes of the input are a block that starts at len-64 (if the
+// input has that many), with the bytes before AX, read already, masked
+// off (R13 the bytes to read); the escape carried in falls on the first
+// byte not read yet (R10). Nothing left, or an input shorter than a
+// block (finishWords reads it), goes to handback. CX is the count of
+// bytes read already, 1..63.
+#define LASTBLOCK(handback) \
+	MOVQ DX, CX; \
+	SUBQ AX, CX; \
+	JLE  handback; \
+	CMPQ DX, $64; \
+	JLT  handback; \
+	LEAQ -64(DX), CX; \
+	NEGQ CX; \
+	ADDQ AX, CX; \
+	MOVQ $-1, R13; \
+	SHLQ CX, R13; \
+	MOVQ DI, R10; \
+	SHLQ CX, R10
+
+// HANDBACK ends a kernel not done, at ret, for the kernel's return: at
+// escaped (a backslash outside a string), finishWords takes the block
+// from its first byte not read yet, past the one escaped from the block
+// before; at handback, past a byte escaped from the block before.
+#define HANDBACK(escaped, handback, ret) \
+escaped: \
+	BSFQ  R13, CX; \
+	ADDQ  CX, AX; \
+	TESTQ R10, R10; \
+	JZ    ret; \
+	INCQ  AX; \
+	JMP   ret; \
+handback: \
+	ADDQ DI, AX; \
+ret:
+
 // func finishBlocksSSE2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
 // finishBlocksAVX2 (which see) with 16-byte compares, the prefix XOR of
@@ -206,22 +243,8 @@ next:
 	JMP  block
 
 last:
-	// Fewer than 64 bytes left: the last 64 bytes of the input are a
-	// block that starts at len-64 (if the input has that many), with
-	// the bytes before AX, read already, masked off; the escape carried
-	// in falls on the first byte not read yet.
-	MOVQ  DX, CX
-	SUBQ  AX, CX
-	JLE   handback // nothing left
-	CMPQ  DX, $64
-	JLT   handback // a short input: finishWords reads it
-	LEAQ  -64(DX), CX
-	NEGQ  CX
-	ADDQ  AX, CX // the bytes read already: 1..63
-	MOVQ  $-1, R13
-	SHLQ  CX, R13 // the bytes to read
-	MOVQ  DI, R10
-	SHLQ  CX, R10
+	// Fewer than 64 bytes left (see LASTBLOCK).
+	LASTBLOCK(handback)
 	MOVOU -64(SI)(DX*1), X0
 	MOVOU -48(SI)(DX*1), X1
 	MOVOU -32(SI)(DX*1), X2
@@ -231,20 +254,7 @@ last:
 	LEAQ  -64(DX), AX
 	JMP   classify
 
-escaped:
-	// finishWords takes the block from its first byte not read yet,
-	// past the one escaped from the block before.
-	BSFQ  R13, CX
-	ADDQ  CX, AX
-	TESTQ R10, R10
-	JZ    return
-	INCQ  AX
-	JMP   return
-
-handback:
-	ADDQ DI, AX // past an escaped byte
-
-return:
+	HANDBACK(escaped, handback, return)
 	FINISHRESULTS($0)
 	RET
 
@@ -322,6 +332,58 @@ rest:
 	ANDNQ R9, R11, R9; \
 	NEGQ  DI
 
+// INSTRING turns R9, the quotes not escaped, into the bytes inside
+// strings: their prefix XOR as one carry-less multiplication by all ones
+// (X13; bit k of the product is the XOR of bits 0..k), flipped by R8
+// where the block starts inside a string. X5 is scratch.
+#define INSTRING \
+	VMOVQ      R9, X5; \
+	VPCLMULQDQ $0, X13, X5, X5; \
+	VMOVQ      X5, R9; \
+	XORQ       R8, R9
+
+// BRACKETWALK (BMI1, POPCNT), in: R10 and R11 the opening and the closing
+// brackets of the block, R9 the bytes inside strings. It counts the
+// brackets outside strings (and read yet, R13) into BX, the open
+// containers. Where fewer close than are open, the count cannot reach
+// zero in this block and takes the difference of the two counts without
+// a walk, as finishWords does (a walk costs some six instructions and a
+// branch on the kind of each bracket: CloudTrail JSON has a few in most
+// blocks); else the brackets are walked in order, and the one that
+// closes the last container returns, done. It goes on at next.
+#define BRACKETWALK(walk, walknext, closing, next) \
+	ANDQ    R13, R10; \
+	ANDQ    R13, R11; \
+	ANDNQ   R10, R9, R10; \
+	ANDNQ   R11, R9, R11; \
+	POPCNTQ R11, CX; \
+	CMPQ    CX, BX; \
+	JGE     walk; \
+	POPCNTQ R10, R9; \
+	SUBQ    CX, R9; \
+	ADDQ    R9, BX; \
+	JMP     next; \
+walk: \
+	MOVQ R10, R12; \
+	ORQ  R11, R12; \
+walknext: \
+	TESTQ R12, R12; \
+	JZ    next; \
+	BLSIQ R12, R9; \
+	XORQ  R9, R12; \
+	TESTQ R9, R11; \
+	JNZ   closing; \
+	INCQ  BX; \
+	JMP   walknext; \
+closing: \
+	DECQ BX; \
+	JNZ  walknext; \
+	BSFQ R9, CX; \
+	LEAQ 1(AX)(CX*1), AX; \
+	VZEROUPPER; \
+	FINISHRESULTS($1); \
+	RET
+
 // func finishBlocksAVX2(d []byte, i, open int, in uint64) (end, open2 int, in2 uint64, done bool)
 //
 // finishBlocks (trustblocks_amd64.go) with AVX2 compares, 32 bytes each,
@@ -383,23 +445,14 @@ vclassify:
 	ORQ       R10, CX
 	JZ        vplain
 
-	// Escapes (see ESCAPES).
 	ESCAPES
-
-	// R9 becomes the bytes inside strings (see finishBlocksSSE2).
-	VMOVQ      R9, X5
-	VPCLMULQDQ $0, X13, X5, X5
-	VMOVQ      X5, R9
-	XORQ       R8, R9
-	ANDNQ      R12, R9, CX
-	JNZ        vescaped // a backslash outside a string
-	JMP        vstate
+	INSTRING
+	ANDNQ R12, R9, CX
+	JNZ   vescaped // a backslash outside a string
+	JMP   vstate
 
 vplain:
-	VMOVQ      R9, X5
-	VPCLMULQDQ $0, X13, X5, X5
-	VMOVQ      X5, R9
-	XORQ       R8, R9
+	INSTRING
 
 vstate:
 	MOVQ R9, R8
@@ -421,48 +474,7 @@ vstate:
 	VPMOVMSKB Y3, CX
 	SHLQ      $32, CX
 	ORQ       CX, R11
-	ANDQ      R13, R10
-	ANDQ      R13, R11
-	NOTQ      R9
-	ANDQ      R9, R10
-	ANDQ      R9, R11
-	MOVQ      R10, R12
-	ORQ       R11, R12
-
-	// Fewer closing brackets than open containers: the count cannot
-	// reach zero in this block, and takes the difference of the two
-	// counts without a walk, as finishWords does (a walk costs some six
-	// instructions and a branch on the kind of each bracket: CloudTrail
-	// JSON has a few in most blocks).
-	POPCNTQ R11, CX
-	CMPQ    CX, BX
-	JGE     vwalk // the count may reach zero: bracket by bracket
-	POPCNTQ R10, R9
-	SUBQ    CX, R9
-	ADDQ    R9, BX
-	JMP     vnext
-
-	// The brackets outside strings, walked in order.
-vwalk:
-	TESTQ R12, R12
-	JZ    vnext
-	MOVQ  R12, R9
-	NEGQ  R9
-	ANDQ  R12, R9 // the lowest bracket
-	XORQ  R9, R12
-	TESTQ R9, R11
-	JNZ   vclosing
-	INCQ  BX
-	JMP   vwalk
-
-vclosing:
-	DECQ BX
-	JNZ  vwalk
-	BSFQ R9, CX
-	LEAQ 1(AX)(CX*1), AX
-	VZEROUPPER
-	FINISHRESULTS($1)
-	RET
+	BRACKETWALK(vwalk, vwalknext, vclosing, vnext)
 
 vnext:
 	ADDQ $64, AX
@@ -470,20 +482,7 @@ vnext:
 	JMP  vblock
 
 vlast:
-	// The last bytes, as in finishBlocksSSE2; the escape carried in
-	// falls on the first byte not read yet.
-	MOVQ      DX, CX
-	SUBQ      AX, CX
-	JLE       vhandback // nothing left
-	CMPQ      DX, $64
-	JLT       vhandback // a short input: finishWords reads it
-	LEAQ      -64(DX), CX
-	NEGQ      CX
-	ADDQ      AX, CX // the bytes read already: 1..63
-	MOVQ      $-1, R13
-	SHLQ      CX, R13 // the bytes to read
-	MOVQ      DI, R10
-	SHLQ      CX, R10
+	LASTBLOCK(vhandback)
 	VMOVDQU   -64(SI)(DX*1), Y0
 	VMOVDQU   -32(SI)(DX*1), Y1
 	VPCMPEQB  Y9, Y0, Y2
@@ -496,20 +495,7 @@ vlast:
 	LEAQ      -64(DX), AX
 	JMP       vclassify
 
-vescaped:
-	// finishWords takes the block from its first byte not read yet,
-	// past the one escaped from the block before.
-	BSFQ  R13, CX
-	ADDQ  CX, AX
-	TESTQ R10, R10
-	JZ    vreturn
-	INCQ  AX
-	JMP   vreturn
-
-vhandback:
-	ADDQ DI, AX // past an escaped byte
-
-vreturn:
+	HANDBACK(vescaped, vhandback, vreturn)
 	VZEROUPPER
 	FINISHRESULTS($0)
 	RET
@@ -560,22 +546,14 @@ zclassify:
 	ORQ      R10, CX
 	JZ       zplain
 
-	// Escapes (see ESCAPES).
 	ESCAPES
-
-	VMOVQ      R9, X5
-	VPCLMULQDQ $0, X13, X5, X5
-	VMOVQ      X5, R9
-	XORQ       R8, R9
-	ANDNQ      R12, R9, CX
-	JNZ        zescaped // a backslash outside a string
-	JMP        zstate
+	INSTRING
+	ANDNQ R12, R9, CX
+	JNZ   zescaped // a backslash outside a string
+	JMP   zstate
 
 zplain:
-	VMOVQ      R9, X5
-	VPCLMULQDQ $0, X13, X5, X5
-	VMOVQ      X5, R9
-	XORQ       R8, R9
+	INSTRING
 
 zstate:
 	MOVQ R9, R8
@@ -588,61 +566,14 @@ zstate:
 	KMOVQ    K3, R10
 	VPCMPEQB Z12, Z0, K4
 	KMOVQ    K4, R11
-	ANDQ     R13, R10
-	ANDQ     R13, R11
-	ANDNQ    R10, R9, R10
-	ANDNQ    R11, R9, R11
-
-	// Fewer closing brackets than open containers: as finishBlocksAVX2.
-	POPCNTQ R11, CX
-	CMPQ    CX, BX
-	JGE     zwalk
-	POPCNTQ R10, R9
-	SUBQ    CX, R9
-	ADDQ    R9, BX
-	JMP     znext
-
-zwalk:
-	MOVQ R10, R12
-	ORQ  R11, R12
-
-zwalknext:
-	TESTQ R12, R12
-	JZ    znext
-	BLSIQ R12, R9 // the lowest bracket
-	XORQ  R9, R12
-	TESTQ R9, R11
-	JNZ   zclosing
-	INCQ  BX
-	JMP   zwalknext
-
-zclosing:
-	DECQ BX
-	JNZ  zwalknext
-	BSFQ R9, CX
-	LEAQ 1(AX)(CX*1), AX
-	VZEROUPPER
-	FINISHRESULTS($1)
-	RET
+	BRACKETWALK(zwalk, zwalknext, zclosing, znext)
 
 znext:
 	ADDQ $64, AX
 	JMP  zblock
 
 zlast:
-	// The last bytes, as in finishBlocksAVX2.
-	MOVQ      DX, CX
-	SUBQ      AX, CX
-	JLE       zhandback // nothing left
-	CMPQ      DX, $64
-	JLT       zhandback // a short input: finishWords reads it
-	LEAQ      -64(DX), CX
-	NEGQ      CX
-	ADDQ      AX, CX // the bytes read already: 1..63
-	MOVQ      $-1, R13
-	SHLQ      CX, R13 // the bytes to read
-	MOVQ      DI, R10
-	SHLQ      CX, R10
+	LASTBLOCK(zhandback)
 	VMOVDQU64 -64(SI)(DX*1), Z0
 	VPCMPEQB  Z9, Z0, K1
 	KMOVQ     K1, R12
@@ -650,20 +581,7 @@ zlast:
 	LEAQ      -64(DX), AX
 	JMP       zclassify
 
-zescaped:
-	// finishWords takes the block from its first byte not read yet,
-	// past the one escaped from the block before.
-	BSFQ  R13, CX
-	ADDQ  CX, AX
-	TESTQ R10, R10
-	JZ    zreturn
-	INCQ  AX
-	JMP   zreturn
-
-zhandback:
-	ADDQ DI, AX // past an escaped byte
-
-zreturn:
+	HANDBACK(zescaped, zhandback, zreturn)
 	VZEROUPPER
 	FINISHRESULTS($0)
 	RET

@@ -7,30 +7,28 @@ package automaton
 func forEachKernel(check func()) { forEachSIMD(&blocksAVX2, &blocksAVX512, check) }
 
 // forEachSIMD runs check with the SSE2 kernel that *useAVX2 and
-// *useAVX512 select when both are false, then as forEachAVX2 does with
-// the AVX2 one, and, where the processor has AVX-512 (*useAVX512 is true
-// to begin with), with the AVX-512 one; and puts the choices back.
+// *useAVX512 select when both are false, then with the AVX2 one, and
+// with the AVX-512 one, each where the processor has it (eachWay).
 func forEachSIMD(useAVX2, useAVX512 *bool, check func()) {
-	saved := *useAVX512
-	defer func() { *useAVX512 = saved }()
-	*useAVX512 = false
-	forEachAVX2(useAVX2, check)
-	if saved {
-		*useAVX512 = true
-		check()
-	}
+	eachWay(useAVX512, func() {
+		if *useAVX512 {
+			check()
+		} else {
+			eachWay(useAVX2, check)
+		}
+	})
 }
 
-// forEachAVX2 runs check with the SSE2 kernel that *useAVX2 selects when
-// false and, where the processor has AVX2 (*useAVX2 is true to begin
-// with), with the AVX2 one, and puts the choice back.
-func forEachAVX2(useAVX2 *bool, check func()) {
-	saved := *useAVX2
-	defer func() { *useAVX2 = saved }()
-	*useAVX2 = false
+// eachWay runs check with the kernel choice *use false and, where it is
+// true to begin with (the processor has what the kernel it selects
+// needs), again with it true; and puts the choice back.
+func eachWay(use *bool, check func()) {
+	saved := *use
+	defer func() { *use = saved }()
+	*use = false
 	check()
 	if saved {
-		*useAVX2 = true
+		*use = true
 		check()
 	}
 }
@@ -38,12 +36,11 @@ func forEachAVX2(useAVX2 *bool, check func()) {
 // forEachRunKernel runs check with runBytesAVX2 and, where the processor
 // has AVX-512BW, with runBytesAVX512, named.
 func forEachRunKernel(check func(kernel string)) {
-	saved := runs512
-	defer func() { runs512 = saved }()
-	runs512 = false
-	check("runBytesAVX2")
-	if saved {
-		runs512 = true
-		check("runBytesAVX512")
-	}
+	eachWay(&runs512, func() {
+		kernel := "runBytesAVX2"
+		if runs512 {
+			kernel = "runBytesAVX512"
+		}
+		check(kernel)
+	})
 }
