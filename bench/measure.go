@@ -77,42 +77,6 @@ func runFamily(fam Family, cfg Config, evs [][]byte, size int) (Result, float64,
 	res := Result{Family: fam.Name, Corpus: fam.Corpus, Patterns: n, Events: len(evs)}
 	res.AddedPerSec = float64(n) / addTime.Seconds()
 	res.BytesPerPat = max(0, float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n))
-	// Single Adds into the full machine (the figure a live system sees):
-	// up to 1000 more patterns of the family, one Add each, deleted again
-	// (untimed), in addRounds rounds; the rate is the median round's.
-	// One round of 1000 Adds into exact-100000 takes 5-10 ms, short enough
-	// for a slow spell of the shared machine to halve it: single rounds of
-	// the same code gave 214 k/s, 91 k/s and 149 k/s (no collection ran
-	// inside them: NumGC did not move). Garbage is collected before each
-	// round, outside the timed Adds, as between the matching rounds.
-	// Their ids are made beforehand, as the AddAll ids are.
-	extra := min(n, 1000)
-	more := make([]*compiler.Pattern, extra)
-	moreIDs := make([]automaton.ID, extra)
-	for i := range more {
-		p, err := compiler.Compile([]byte(fam.Make(r, n+i)), compiler.EventBridge, nil)
-		if err != nil {
-			return Result{}, 0, err
-		}
-		more[i], moreIDs[i] = p, automaton.ID(fmt.Sprint("extra-", i))
-	}
-	rates := make([]float64, addRounds)
-	for round := range rates {
-		runtime.GC()
-		start = time.Now()
-		for i, p := range more {
-			if err := m.Add(moreIDs[i], p); err != nil {
-				return Result{}, 0, err
-			}
-		}
-		rates[round] = float64(extra) / time.Since(start).Seconds()
-		for _, id := range moreIDs {
-			m.Delete(id)
-		}
-	}
-	slices.Sort(rates)
-	res.AddedPerSecOne = rates[len(rates)/2]
-
 	mt := m.NewMatcher()
 	var fp fastjson.Parser
 	// One untimed pass per path: warm the scratch, count matches (the two
@@ -145,6 +109,17 @@ func runFamily(fam Family, cfg Config, evs [][]byte, size int) (Result, float64,
 			times[who] = append(times[who], sum[who])
 		}
 	}
+	if cfg.Threads > 1 {
+		res.Threads = cfg.Threads
+		res.ThreadsEventsPerSec, res.ThreadsIdeal = threaded(m, evs, cfg.Threads)
+	}
+
+	// Single Adds into the full machine, after the matching rounds (see
+	// singleAdds).
+	if res.AddedPerSecOne, err = singleAdds(m, fam, r, n); err != nil {
+		return Result{}, 0, err
+	}
+
 	ratios := func(who int) (med, lo, hi float64, t time.Duration) {
 		var rs []float64
 		for i := range times[who] {
@@ -162,12 +137,55 @@ func runFamily(fam Family, cfg Config, evs [][]byte, size int) (Result, float64,
 	res.TrustedRatio, res.TrustedRatioMin, res.TrustedRatioMax, med = ratios(cTrusted)
 	res.TrustedEventsPerSec = float64(len(evs)) / med.Seconds()
 	_, _, _, base := ratios(cFastjson)
-	if cfg.Threads > 1 {
-		res.Threads = cfg.Threads
-		res.ThreadsEventsPerSec, res.ThreadsIdeal = threaded(m, evs, cfg.Threads)
-	}
 
 	return res, float64(len(evs)) / base.Seconds(), nil
+}
+
+// singleAdds times single Adds into the full machine m (the figure a
+// live system sees): up to 1000 more patterns of the family, one Add each,
+// deleted again (untimed), in addRounds rounds; the rate is the median
+// round's. One round of 1000 Adds into exact-100000 takes 5-10 ms, short
+// enough for a slow spell of the shared machine to halve it: single
+// rounds of the same code gave 214 k/s, 91 k/s and 149 k/s (no collection
+// ran inside them: NumGC did not move). Garbage is collected before each
+// round, outside the timed Adds, as between the matching rounds. Their
+// ids are made beforehand, as the AddAll ids are.
+//
+// runFamily runs it after its matching rounds. An Add copies the records
+// it changes out of the layout AddAll packed them in (patids.go's
+// packAnchors, predorder.go), and the Delete after it copies them again:
+// a machine that has taken these rounds matches the same rule set more
+// slowly (mixed-10000 trusted: BenchmarkChurnedMachine +1.7..3.1 % ns/event;
+// in bench's rounds, two machines alternated, 30 rounds, ratio to
+// fastjson 2.7..4.7 % lower; the instructions and the cache misses that
+// callgrind models are the same). The matching figures are the loaded rule set's.
+func singleAdds(m *automaton.Machine, fam Family, r *rand.Rand, n int) (float64, error) {
+	extra := min(n, 1000)
+	more := make([]*compiler.Pattern, extra)
+	moreIDs := make([]automaton.ID, extra)
+	for i := range more {
+		p, err := compiler.Compile([]byte(fam.Make(r, n+i)), compiler.EventBridge, nil)
+		if err != nil {
+			return 0, err
+		}
+		more[i], moreIDs[i] = p, automaton.ID(fmt.Sprint("extra-", i))
+	}
+	rates := make([]float64, addRounds)
+	for round := range rates {
+		runtime.GC()
+		start := time.Now()
+		for i, p := range more {
+			if err := m.Add(moreIDs[i], p); err != nil {
+				return 0, err
+			}
+		}
+		rates[round] = float64(extra) / time.Since(start).Seconds()
+		for _, id := range moreIDs {
+			m.Delete(id)
+		}
+	}
+	slices.Sort(rates)
+	return rates[len(rates)/2], nil
 }
 
 // turn times one contender on a chunk of events.
