@@ -32,4 +32,9 @@
 // Add and Delete copy what they change and publish the next snapshot with
 // one atomic pointer store, so matching never locks. A Matcher carries one
 // goroutine's scratch memory and allocates nothing in steady state.
+//
+// AddAll plans a large rule set it loads at once; single Adds cannot, and
+// a machine built or changed by many matches more slowly. Rules keeps a
+// set that changes one pattern at a time planned: it loads the set anew
+// after enough writes.
 package automaton

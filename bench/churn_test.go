@@ -1,12 +1,14 @@
 package bench
 
 import (
+	"fmt"
 	"math/rand"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/patternc/patternc/automaton"
+	"github.com/patternc/patternc/compiler"
 )
 
 // churned loads family name and runs runFamily's single-Add rounds on it:
@@ -20,6 +22,33 @@ func churned(tb testing.TB, name string) *automaton.Machine {
 	return m
 }
 
+// oneByOne returns family name's rules (as loadFamily makes them) put one
+// at a time into a plain Machine and into automaton.Rules.
+func oneByOne(tb testing.TB, name string) (*automaton.Machine, *automaton.Rules) {
+	fam := familyNamed(tb, name)
+	n := fam.Patterns
+	if n == 0 {
+		n = 100
+	}
+	r := rand.New(rand.NewSource(1))
+	m := automaton.New(automaton.Config{})
+	rules := automaton.NewRules(automaton.Config{})
+	for i := 0; i < n; i++ {
+		p, err := compiler.Compile([]byte(fam.Make(r, i)), compiler.EventBridge, nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		id := automaton.ID(fmt.Sprint(i))
+		if err := m.Add(id, p); err != nil {
+			tb.Fatal(err)
+		}
+		if err := rules.Put(id, p); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return m, rules
+}
+
 func familyNamed(tb testing.TB, name string) Family {
 	for _, f := range Families {
 		if f.Name == name {
@@ -30,30 +59,31 @@ func familyNamed(tb testing.TB, name string) Family {
 	return Family{}
 }
 
-// TestChurnedMachineAgrees: a machine that has taken the single-Add
-// rounds matches as the one loaded with the same rule set, on both paths.
+// TestChurnedMachineAgrees: machines that hold the same rules however
+// they were built — loaded at once, loaded and put through runFamily's
+// single-Add rounds, built by single Adds, put one at a time into
+// automaton.Rules — match alike, on both paths.
 func TestChurnedMachineAgrees(t *testing.T) {
 	fresh, evs, _ := loadFamily(t, "mixed-10000", 2000)
-	old := churned(t, "mixed-10000")
-	a, b := fresh.NewMatcher(), old.NewMatcher()
+	single, rules := oneByOne(t, "mixed-10000")
+	others := []*automaton.Machine{churned(t, "mixed-10000"), single, rules.Machine()}
 	matched := 0
 	for _, ev := range evs {
 		for _, trusted := range []bool{false, true} {
-			x, errX := a.Match(nil, ev)
-			y, errY := b.Match(nil, ev)
-			if trusted {
-				x, errX = a.MatchTrusted(nil, ev)
-				y, errY = b.MatchTrusted(nil, ev)
+			want, err := matchWith(fresh, ev, trusted)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if errX != nil || errY != nil {
-				t.Fatalf("errors: %v, %v", errX, errY)
+			for k, m := range others {
+				got, err := matchWith(m, ev, trusted)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("machine %d, trusted %v: %v, loaded %v, on %s", k, trusted, got, want, ev)
+				}
 			}
-			slices.Sort(x)
-			slices.Sort(y)
-			if !slices.Equal(x, y) {
-				t.Fatalf("trusted %v: loaded %v, churned %v on %s", trusted, x, y, ev)
-			}
-			matched += len(x)
+			matched += len(want)
 		}
 	}
 	if matched == 0 {
@@ -61,27 +91,42 @@ func TestChurnedMachineAgrees(t *testing.T) {
 	}
 }
 
+func matchWith(m *automaton.Machine, ev []byte, trusted bool) ([]automaton.ID, error) {
+	match := m.Match
+	if trusted {
+		match = m.MatchTrusted
+	}
+	ids, err := match(ev)
+	slices.Sort(ids)
+	return ids, err
+}
+
 // BenchmarkChurnedMachine matches mixed-10000's corpus on the trusted
-// path with the machine as AddAll loaded it and with one that has taken
-// runFamily's single-Add rounds (same rules), in turns of 4096 events
-// whose order alternates, and reports each one's ns/event (loaded-ns/ev,
-// churned-ns/ev): what the copies that single writes make cost matching.
-// When it came (-benchtime 400000x, three runs): churned +3.1, +2.8 and
-// +1.7 % ns/event.
+// path with four machines holding the same rules, in turns of 4096 events
+// whose order rotates, and reports each one's ns/event: loaded (AddAll),
+// churned (loaded, then runFamily's single-Add rounds), single (built by
+// 10 000 Adds) and rules (put one at a time into automaton.Rules, which
+// replans). At this change (-benchtime 400000x, ns/event against
+// loaded): churned +3.1, +2.8, +1.7, +3.8, +3.9 %; single +17, +21 %;
+// rules +3.5, +3.9 % (the last two runs timed all four).
 func BenchmarkChurnedMachine(b *testing.B) {
 	fresh, evs, _ := loadFamily(b, "mixed-10000", 20000)
-	mts := [2]*automaton.Matcher{fresh.NewMatcher(), churned(b, "mixed-10000").NewMatcher()}
-	for _, mt := range mts {
+	single, rules := oneByOne(b, "mixed-10000")
+	names := []string{"loaded", "churned", "single", "rules"}
+	var mts []*automaton.Matcher
+	for _, m := range []*automaton.Machine{fresh, churned(b, "mixed-10000"), single, rules.Machine()} {
+		mt := m.NewMatcher()
 		countPass(mt, evs, true)
+		mts = append(mts, mt)
 	}
-	var took [2]time.Duration
-	var count [2]int
+	took := make([]time.Duration, len(mts))
+	count := make([]int, len(mts))
 	b.ResetTimer()
 	for done, turn := 0, 0; done < b.N; turn++ {
 		from := done % len(evs)
 		to := min(from+chunk, len(evs), from+b.N-done)
-		for side := range 2 {
-			which := (side + turn) % 2
+		for side := range mts {
+			which := (side + turn) % len(mts)
 			var dst []automaton.ID
 			start := time.Now()
 			for _, ev := range evs[from:to] {
@@ -92,6 +137,7 @@ func BenchmarkChurnedMachine(b *testing.B) {
 		}
 		done += to - from
 	}
-	b.ReportMetric(float64(took[0].Nanoseconds())/float64(count[0]), "loaded-ns/ev")
-	b.ReportMetric(float64(took[1].Nanoseconds())/float64(count[1]), "churned-ns/ev")
+	for i, name := range names {
+		b.ReportMetric(float64(took[i].Nanoseconds())/float64(count[i]), name+"-ns/ev")
+	}
 }

@@ -155,7 +155,7 @@ func runFamily(fam Family, cfg Config, evs [][]byte, size int) (Result, float64,
 // it changes out of the layout AddAll packed them in (patids.go's
 // packAnchors, predorder.go), and the Delete after it copies them again:
 // a machine that has taken these rounds matches the same rule set more
-// slowly (mixed-10000 trusted: BenchmarkChurnedMachine +1.7..3.1 % ns/event;
+// slowly (mixed-10000 trusted: BenchmarkChurnedMachine +1.7..3.9 % ns/event;
 // in bench's rounds, two machines alternated, 30 rounds, ratio to
 // fastjson 2.7..4.7 % lower; the instructions and the cache misses that
 // callgrind models are the same). The matching figures are the loaded rule set's.

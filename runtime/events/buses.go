@@ -12,9 +12,11 @@ import (
 )
 
 type bus struct {
-	def     BusDef
-	rules   map[string]*Rule
-	machine *automaton.Machine
+	def   BusDef
+	rules map[string]*Rule
+	// patterns holds the enabled rules' patterns by rule name, kept
+	// planned as they change one at a time (automaton.Rules).
+	patterns *automaton.Rules
 }
 
 // BusDef is what is stored about a bus.
@@ -38,7 +40,7 @@ type SchemaBinding struct {
 }
 
 func (s *Service) newBus(d BusDef) *bus {
-	return &bus{def: d, rules: map[string]*Rule{}, machine: automaton.New(automaton.Config{})}
+	return &bus{def: d, rules: map[string]*Rule{}, patterns: automaton.NewRules(automaton.Config{})}
 }
 
 // Layout in the config bucket: "bus/NAME" → BusDef, "rule/BUS/NAME" →

@@ -35,7 +35,7 @@ func TestRuleChangeNeverDropsAMatch(t *testing.T) {
 				}
 				// What plan does once it has the bus, without the lookup's
 				// lock handoffs that would hide the window.
-				ids, err := bus.machine.Match(event)
+				ids, err := bus.patterns.Machine().Match(event)
 				if err != nil {
 					t.Error(err)
 					return

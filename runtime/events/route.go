@@ -47,9 +47,10 @@ func (s *Service) plan(busName string, event []byte, ingested int64, rules []str
 	}
 	// The machine's snapshot is immutable and its matching lock-free: no
 	// service lock is held while the event is matched.
-	match := b.machine.Match
+	m := b.patterns.Machine()
+	match := m.Match
 	if trusted {
-		match = b.machine.MatchTrusted
+		match = m.MatchTrusted
 	}
 	ids, err := match(event)
 	if err != nil {

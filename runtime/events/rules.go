@@ -116,8 +116,8 @@ func (s *Service) putRule(ctx context.Context, in PutRuleInput, managedBy string
 	// Add replaces the old pattern in one snapshot (and on error keeps it):
 	// an event matched meanwhile sees the old rule or the new one.
 	if state == "DISABLED" {
-		b.machine.Delete(automaton.ID(in.Name))
-	} else if err := b.machine.Add(automaton.ID(in.Name), p); err != nil {
+		b.patterns.Delete(automaton.ID(in.Name))
+	} else if err := b.patterns.Put(automaton.ID(in.Name), p); err != nil {
 		return "", apiErr("InvalidEventPatternException", "Event pattern is not valid. Reason: %s", err.Error())
 	}
 	b.rules[in.Name] = r
@@ -193,11 +193,11 @@ func (s *Service) setState(ctx context.Context, busName, name, state string) err
 		return err
 	}
 	if state == "ENABLED" {
-		if err := b.machine.Add(automaton.ID(name), r.pattern); err != nil { // replaces: never absent meanwhile
+		if err := b.patterns.Put(automaton.ID(name), r.pattern); err != nil { // replaces: never absent meanwhile
 			return err
 		}
 	} else {
-		b.machine.Delete(automaton.ID(name))
+		b.patterns.Delete(automaton.ID(name))
 	}
 	r.State = state
 	return s.saveRule(ctx, b, r)
@@ -225,7 +225,7 @@ func (s *Service) deleteRule(ctx context.Context, busName, name, managedBy strin
 	if len(r.Targets) > 0 && managedBy == "" {
 		return validation("Rule can't be deleted since it has targets.")
 	}
-	b.machine.Delete(automaton.ID(name))
+	b.patterns.Delete(automaton.ID(name))
 	delete(b.rules, name)
 	return s.removeRule(ctx, b, name)
 }

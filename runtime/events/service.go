@@ -152,6 +152,14 @@ func (s *Service) scanConfig(ctx context.Context) (*configSnapshot, error) {
 // in ascending key order (buses before their rules).
 func (s *Service) readConfig(scan func(fn func(k, v []byte) bool) error) (*configSnapshot, error) {
 	c := &configSnapshot{buses: map[string]*bus{}, dests: map[string]*APIDestination{}, archives: map[string]*Archive{}, replays: map[string]*Replay{}}
+	// Each bus's enabled rules are loaded at once, after the scan (AddAll
+	// plans a set it loads; one Add per rule left a machine that matched
+	// a bus of 10 000 rules some 20 % slower: automaton.Rules).
+	type batch struct {
+		ids []automaton.ID
+		ps  []*compiler.Pattern
+	}
+	batches := map[*bus]*batch{}
 	var loadErr error
 	err := scan(func(k, v []byte) bool {
 		key := string(k)
@@ -179,9 +187,12 @@ func (s *Service) readConfig(scan func(fn func(k, v []byte) bool) error) (*confi
 			r.pattern = p
 			b.rules[r.Name] = &r
 			if r.State != "DISABLED" {
-				if loadErr = b.machine.Add(automaton.ID(r.Name), p); loadErr != nil {
-					return false
+				bt := batches[b]
+				if bt == nil {
+					bt = &batch{}
+					batches[b] = bt
 				}
+				bt.ids, bt.ps = append(bt.ids, automaton.ID(r.Name)), append(bt.ps, p)
 			}
 		case strings.HasPrefix(key, "archive/"):
 			var a Archive
@@ -207,7 +218,15 @@ func (s *Service) readConfig(scan func(fn func(k, v []byte) bool) error) (*confi
 	if err != nil {
 		return nil, err
 	}
-	return c, loadErr
+	if loadErr != nil {
+		return c, loadErr
+	}
+	for b, bt := range batches {
+		if err := b.patterns.Load(bt.ids, bt.ps); err != nil {
+			return c, fmt.Errorf("events: stored rules of bus %s: %w", b.def.Name, err)
+		}
+	}
+	return c, nil
 }
 
 func (s *Service) count(name string, n int64) {

@@ -16,7 +16,7 @@ func matches(s *Service, rule string, event []byte) bool {
 	s.mu.RLock()
 	b := s.buses["default"]
 	s.mu.RUnlock()
-	ids, err := b.machine.MatchTrusted(event)
+	ids, err := b.patterns.Machine().MatchTrusted(event)
 	return err == nil && slices.Contains(ids, automaton.ID(rule))
 }
 

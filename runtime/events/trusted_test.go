@@ -43,11 +43,11 @@ func TestTrustedRouting(t *testing.T) {
 		h.svc.mu.RUnlock()
 		missed := 0
 		for _, m := range got.all() {
-			ids, err := b.machine.Match(m.Body)
+			ids, err := b.patterns.Machine().Match(m.Body)
 			if err != nil || len(ids) != 1 {
 				t.Fatalf("%s: delivered, but Match says %v %v", m.Body, ids, err)
 			}
-			if tids, _ := b.machine.MatchTrusted(m.Body); len(tids) == 0 {
+			if tids, _ := b.patterns.Machine().MatchTrusted(m.Body); len(tids) == 0 {
 				missed++
 				if !strings.Contains(string(m.Body), `"a":{"`) {
 					t.Errorf("%s: MatchTrusted misses it", m.Body)

@@ -464,7 +464,7 @@ func (s *Service) fanOut(ctx context.Context, t *topic, m *message) error {
 	var matched []automaton.ID
 	if fan.filtered > 0 {
 		var err error
-		if matched, err = t.machine.MatchMessage(m.publish()); err != nil {
+		if matched, err = t.filters.Machine().MatchMessage(m.publish()); err != nil {
 			if errors.Is(err, automaton.ErrTooComplex) {
 				return invalid("Invalid parameter: Message Reason: the message has too many array combinations to be matched against the topic's filter policies")
 			}

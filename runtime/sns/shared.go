@@ -123,7 +123,7 @@ func (s *Service) syncTopic(name string, val []byte) (gone []string) {
 		for a, sub := range s.subs {
 			if sub.TopicARN == t.ARN {
 				delete(s.subs, a)
-				t.machine.Delete(automaton.ID(a))
+				t.filters.Delete(automaton.ID(a))
 				gone = append(gone, a)
 			}
 		}
@@ -135,7 +135,7 @@ func (s *Service) syncTopic(name string, val []byte) (gone []string) {
 		return nil
 	}
 	if t != nil {
-		next.machine = t.machine
+		next.filters = t.filters
 	}
 	if err := next.init(); err != nil {
 		s.env.Logf("sns: topic %s written by another instance: %v", name, err)
@@ -162,7 +162,7 @@ func (s *Service) syncSub(arn string, val []byte) (added *subscription, gone boo
 		delete(s.subs, arn)
 		if t, err := s.topicByARN(old.TopicARN); err == nil {
 			s.refreshFan(t) // out of the list first, then out of the machine
-			t.machine.Delete(automaton.ID(arn))
+			t.filters.Delete(automaton.ID(arn))
 		}
 		return nil, true
 	}

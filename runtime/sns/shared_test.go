@@ -30,7 +30,7 @@ func routes(s *Service, topicARN, sub string, n int) bool {
 	if !fan.targets[i].filtered {
 		return true
 	}
-	ids, err := t.machine.MatchMessage(&compiler.Publish{Message: "{}",
+	ids, err := t.filters.Machine().MatchMessage(&compiler.Publish{Message: "{}",
 		Attributes: []compiler.Attribute{{Name: "n", DataType: "Number", StringValue: fmt.Sprint(n)}}})
 	return err == nil && slices.Contains(ids, automaton.ID(sub))
 }

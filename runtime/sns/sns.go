@@ -88,9 +88,11 @@ type topic struct {
 	contentD bool
 	groupDed bool // FifoThroughputScope=MessageGroup: dedup per group
 	policy   deliveryPolicy
-	machine  *automaton.Machine
-	fan      atomic.Pointer[fanList] // who a publish goes to; see refreshFan
-	pubMu    sync.Mutex              // serialises FIFO publishes (dedup, sequence)
+	// filters holds the subscriptions' filter policies by subscription
+	// ARN, kept planned as they change one at a time (automaton.Rules).
+	filters *automaton.Rules
+	fan     atomic.Pointer[fanList] // who a publish goes to; see refreshFan
+	pubMu   sync.Mutex              // serialises FIFO publishes (dedup, sequence)
 }
 
 // fanList is a topic's confirmed subscriptions as fan-out needs them,
@@ -248,8 +250,8 @@ func (t *topic) init() error {
 		return invalid("Invalid parameter: DeliveryPolicy: %v", err)
 	}
 	t.policy = dp
-	if t.machine == nil {
-		t.machine = automaton.New(automaton.Config{})
+	if t.filters == nil {
+		t.filters = automaton.NewRules(automaton.Config{})
 	}
 	return nil
 }
@@ -477,7 +479,7 @@ func (s *Service) Subscribe(ctx context.Context, topicARN, protocol, endpoint st
 	if err := s.putJSON(ctx, "sub/"+sub.ARN, sub); err != nil {
 		s.mu.Unlock()
 		// The policy was installed in the machine; take it out again.
-		t.machine.Delete(automaton.ID(sub.ARN))
+		t.filters.Delete(automaton.ID(sub.ARN))
 		return "", err
 	}
 	s.subs[sub.ARN] = sub
@@ -615,7 +617,7 @@ func (s *Service) applySubAttrs(t *topic, sub *subscription, attrs map[string]st
 	}
 	// All checked: install.
 	if pat != nil {
-		if err := t.machine.Add(automaton.ID(sub.ARN), pat); err != nil {
+		if err := t.filters.Put(automaton.ID(sub.ARN), pat); err != nil {
 			return invalid("Invalid parameter: %sFilterPolicy: %v", prefix, err)
 		}
 	} else {
@@ -623,7 +625,7 @@ func (s *Service) applySubAttrs(t *topic, sub *subscription, attrs map[string]st
 			sub.hasPolicy = false
 			s.refreshFan(t) // unfiltered first, then out of the machine
 		}
-		t.machine.Delete(automaton.ID(sub.ARN))
+		t.filters.Delete(automaton.ID(sub.ARN))
 	}
 	sub.hasPolicy = pat != nil
 	if merged["FilterPolicy"] == "" {
@@ -755,7 +757,7 @@ func (s *Service) Unsubscribe(ctx context.Context, subARN string) error {
 	t, _ := s.topicByARN(sub.TopicARN)
 	if t != nil {
 		s.refreshFan(t) // out of the list first, then out of the machine
-		t.machine.Delete(automaton.ID(subARN))
+		t.filters.Delete(automaton.ID(subARN))
 	}
 	s.mu.Unlock()
 	s.stopWorker(subARN)

@@ -49,7 +49,7 @@ func (s *Service) SetTopicAttributes(ctx context.Context, arn, name, value strin
 	default:
 		return invalid("Invalid parameter: AttributeName")
 	}
-	next := &topic{Name: t.Name, ARN: t.ARN, Attrs: map[string]string{}, machine: t.machine}
+	next := &topic{Name: t.Name, ARN: t.ARN, Attrs: map[string]string{}, filters: t.filters}
 	for k, v := range t.Attrs {
 		next.Attrs[k] = v
 	}
