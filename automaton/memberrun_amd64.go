@@ -8,7 +8,8 @@ var runsOn = blocksAVX2
 
 // runBytes tells whether the nb 32-byte blocks at p (nb from 1 to 8)
 // pass run t's test (memberRun.test, the definition): runBytesAVX512
-// where the processor has AVX-512BW (runs512), else runBytesAVX2.
+// where the AVX-512 kernels run (runs512: blocksAVX512), else
+// runBytesAVX2.
 func runBytes(p *byte, t *memberRun, nb int) bool {
 	if runs512 {
 		return runBytesAVX512(p, t, nb)

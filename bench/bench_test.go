@@ -33,32 +33,44 @@ func TestReport(t *testing.T) {
 }
 
 func loadFamily(b testing.TB, name string, count int) (*automaton.Machine, [][]byte, int) {
-	var fam Family
-	for _, f := range Families {
-		if f.Name == name {
-			fam = f
-		}
-	}
+	fam := familyNamed(b, name)
 	evs, size := events(fam.Corpus, 1, count)
+	ids, ps := familyRules(b, fam)
+	m := automaton.New(automaton.Config{})
+	if err := m.AddAll(ids, ps); err != nil {
+		b.Fatal(err)
+	}
+	return m, evs, size
+}
+
+// familyRules compiles fam's rules as the tests load them: seed 1, 100
+// where the family does not say how many, ids "0", "1", ….
+func familyRules(tb testing.TB, fam Family) ([]automaton.ID, []*compiler.Pattern) {
 	n := fam.Patterns
 	if n == 0 {
 		n = 100
 	}
 	r := rand.New(rand.NewSource(1))
-	m := automaton.New(automaton.Config{})
 	ids := make([]automaton.ID, n)
 	ps := make([]*compiler.Pattern, n)
 	for i := 0; i < n; i++ {
 		p, err := compiler.Compile([]byte(fam.Make(r, i)), compiler.EventBridge, nil)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		ids[i], ps[i] = automaton.ID(fmt.Sprint(i)), p
 	}
-	if err := m.AddAll(ids, ps); err != nil {
-		b.Fatal(err)
+	return ids, ps
+}
+
+func familyNamed(tb testing.TB, name string) Family {
+	for _, f := range Families {
+		if f.Name == name {
+			return f
+		}
 	}
-	return m, evs, size
+	tb.Fatalf("no family %q", name)
+	return Family{}
 }
 
 // BenchmarkFamilies matches each family's corpus, on both paths; compare

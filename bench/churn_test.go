@@ -1,14 +1,12 @@
 package bench
 
 import (
-	"fmt"
 	"math/rand"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/patternc/patternc/automaton"
-	"github.com/patternc/patternc/compiler"
 )
 
 // churned loads family name and runs runFamily's single-Add rounds on it:
@@ -22,41 +20,21 @@ func churned(tb testing.TB, name string) *automaton.Machine {
 	return m
 }
 
-// oneByOne returns family name's rules (as loadFamily makes them) put one
-// at a time into a plain Machine and into automaton.Rules.
+// oneByOne returns family name's rules (familyRules) put one at a time
+// into a plain Machine and into automaton.Rules.
 func oneByOne(tb testing.TB, name string) (*automaton.Machine, *automaton.Rules) {
-	fam := familyNamed(tb, name)
-	n := fam.Patterns
-	if n == 0 {
-		n = 100
-	}
-	r := rand.New(rand.NewSource(1))
+	ids, ps := familyRules(tb, familyNamed(tb, name))
 	m := automaton.New(automaton.Config{})
 	rules := automaton.NewRules(automaton.Config{})
-	for i := 0; i < n; i++ {
-		p, err := compiler.Compile([]byte(fam.Make(r, i)), compiler.EventBridge, nil)
-		if err != nil {
+	for i, id := range ids {
+		if err := m.Add(id, ps[i]); err != nil {
 			tb.Fatal(err)
 		}
-		id := automaton.ID(fmt.Sprint(i))
-		if err := m.Add(id, p); err != nil {
-			tb.Fatal(err)
-		}
-		if err := rules.Put(id, p); err != nil {
+		if err := rules.Put(id, ps[i]); err != nil {
 			tb.Fatal(err)
 		}
 	}
 	return m, rules
-}
-
-func familyNamed(tb testing.TB, name string) Family {
-	for _, f := range Families {
-		if f.Name == name {
-			return f
-		}
-	}
-	tb.Fatalf("no family %q", name)
-	return Family{}
 }
 
 // TestChurnedMachineAgrees: machines that hold the same rules however
