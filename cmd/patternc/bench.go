@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,7 +16,7 @@ func init() { subcommands = append(subcommands, newBenchCmd) }
 
 func newBenchCmd() *cobra.Command {
 	var cfg bench.Config
-	var format, families string
+	var format, families, cpuProfile string
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure the matcher family by family against a fastjson full parse",
@@ -32,10 +34,14 @@ goroutines (one Matcher each) and shows their events/s next to N times one
 goroutine's. Families: ` + familyNames() + `.
 
 The default size takes about a minute on two cores; --events 213068 is the
-full citylots size.`,
+full citylots size.
+
+--cpuprofile FILE writes a CPU profile of the whole run, for go tool pprof
+(the matcher's samples alone: go tool pprof -focus=patternc/automaton).`,
 		Example: `  patternc bench
   patternc bench --family exact,exact-100000 --events 213068
-  patternc bench --format json > bench.json`,
+  patternc bench --format json > bench.json
+  patternc bench --events 213068 --cpuprofile bench.prof`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if families != "" {
@@ -54,6 +60,22 @@ full citylots size.`,
 				return &exitError{code: 2, err: fmt.Errorf("--format must be text or json")}
 			}
 			cfg.Progress = cmd.ErrOrStderr()
+			if cpuProfile != "" {
+				f, err := os.Create(cpuProfile)
+				if err != nil {
+					return &exitError{code: 2, err: err}
+				}
+				if err := pprof.StartCPUProfile(f); err != nil {
+					f.Close()
+					return &exitError{code: 2, err: fmt.Errorf("--cpuprofile: %w", err)}
+				}
+				defer func() {
+					pprof.StopCPUProfile()
+					if err := f.Close(); err != nil {
+						fmt.Fprintf(cmd.ErrOrStderr(), "patternc bench: --cpuprofile: %v\n", err)
+					}
+				}()
+			}
 			rep, err := bench.Run(cfg)
 			if err != nil {
 				return &exitError{code: 2, err: err}
@@ -75,6 +97,7 @@ full citylots size.`,
 	cmd.Flags().IntVar(&cfg.Rounds, "rounds", 7, "measured rounds per family (the report shows the median and range)")
 	cmd.Flags().IntVar(&cfg.Threads, "threads", 0, "also match with N goroutines, one Matcher each, next to N× one goroutine")
 	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (for go tool pprof)")
 	return cmd
 }
 

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -42,5 +47,31 @@ func TestBenchCommand(t *testing.T) {
 	code, _, stderr = runCLI(t, "", "bench", "--family", "nope")
 	if code != 2 || !strings.Contains(stderr, "unknown family") {
 		t.Fatalf("unknown family: exit %d, %q", code, stderr)
+	}
+}
+
+// TestBenchCPUProfile: --cpuprofile writes a gzip-compressed profile (the
+// pprof format) of the run, and a path that cannot be created is exit 2
+// before anything runs.
+func TestBenchCPUProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bench.prof")
+	code, _, stderr := runCLI(t, "", "bench", "--events", "200", "--patterns", "2", "--family", "exact", "--rounds", "1", "--cpuprofile", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("profile is not gzip: %v", err)
+	}
+	if body, err := io.ReadAll(zr); err != nil || len(body) == 0 {
+		t.Fatalf("profile body: %d bytes, %v", len(body), err)
+	}
+	code, _, stderr = runCLI(t, "", "bench", "--family", "exact", "--cpuprofile", filepath.Join(t.TempDir(), "no", "such", "dir", "p"))
+	if code != 2 || !strings.Contains(stderr, "no such file") {
+		t.Fatalf("unwritable profile: exit %d, %q", code, stderr)
 	}
 }
