@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/valyala/fastjson"
 
@@ -29,6 +31,36 @@ func TestReport(t *testing.T) {
 		if r.Matches == 0 {
 			t.Errorf("%s: no matches: the pattern generator misses the corpus", r.Family)
 		}
+		if r.Rounds != 7 {
+			t.Errorf("%s: %d rounds without MinTime, want 7", r.Family, r.Rounds)
+		}
+	}
+}
+
+// TestMinTime: rounds are added while fastjson's turns total less than
+// MinTime, and no more than maxRounds; the table says how many.
+func TestMinTime(t *testing.T) {
+	rep, err := Run(Config{Events: 300, Patterns: 5, Rounds: 3, MinTime: 20 * time.Millisecond, Families: []string{"exact", "cidr"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		// 300 events parse in well under 20 ms / 3.
+		if r.Rounds <= 3 || r.Rounds > maxRounds {
+			t.Errorf("%s: %d rounds, want more than 3 and at most %d", r.Family, r.Rounds, maxRounds)
+		}
+	}
+	var out strings.Builder
+	rep.WriteTable(&out)
+	if !strings.Contains(out.String(), "at least 3, and at least 0.02s of fastjson's turns") {
+		t.Errorf("table does not say how the rounds were chosen:\n%s", out.String())
+	}
+	rep, err = Run(Config{Events: 300, Patterns: 5, Rounds: 2, MinTime: time.Hour, Families: []string{"exact-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rep.Results[0]; r.Rounds != maxRounds {
+		t.Errorf("%d rounds for an hour's MinTime, want the bound %d", r.Rounds, maxRounds)
 	}
 }
 

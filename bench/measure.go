@@ -28,6 +28,9 @@ const chunk = 4096
 // addRounds is how many rounds of single Adds measure the Add rate.
 const addRounds = 5
 
+// maxRounds bounds the rounds Config.MinTime adds.
+const maxRounds = 301
+
 const (
 	cFastjson = iota
 	cMatch
@@ -95,7 +98,8 @@ func runFamily(fam Family, cfg Config, evs [][]byte, size int) (Result, float64,
 	res.TrustedAllocsPerEvent = trustedAllocs
 
 	var times [contenders][]time.Duration
-	for round := 0; round < cfg.Rounds; round++ {
+	var baseline time.Duration // fastjson's timed turns so far
+	for round := 0; round < cfg.Rounds || baseline < cfg.MinTime && round < maxRounds; round++ {
 		runtime.GC()
 		var sum [contenders]time.Duration
 		for c, k := 0, 0; c < len(evs); c, k = c+chunk, k+1 {
@@ -108,7 +112,9 @@ func runFamily(fam Family, cfg Config, evs [][]byte, size int) (Result, float64,
 		for who := range sum {
 			times[who] = append(times[who], sum[who])
 		}
+		baseline += sum[cFastjson]
 	}
+	res.Rounds = len(times[cFastjson])
 	if cfg.Threads > 1 {
 		res.Threads = cfg.Threads
 		res.ThreadsEventsPerSec, res.ThreadsIdeal = threaded(m, evs, cfg.Threads)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,7 +30,11 @@ and MatchTrusted, for events known to meet its contract (valid JSON, no
 object naming a member twice), which stops reading once the
 patterns are answered. The contenders take turns on chunks of 4096 events in
 an order that rotates per chunk and round; the ratio shown is the median of
-the per-round ratios, with the lowest and highest. --threads N also runs N
+the per-round ratios, with the lowest and highest. A family runs --rounds
+rounds (7), and more while fastjson's turns in it total less than
+--min-time (1s): a round of 20 000 small events is some 15 ms, and the
+median of seven such rounds moved by a tenth between runs minutes apart on
+a shared machine. --threads N also runs N
 goroutines (one Matcher each) and shows their events/s next to N times one
 goroutine's. Families: ` + familyNames() + `.
 
@@ -55,6 +60,9 @@ full citylots size.
 						return &exitError{code: 2, err: fmt.Errorf("unknown family %q (known: %s)", f, familyNames())}
 					}
 				}
+			}
+			if cfg.MinTime < 0 {
+				return &exitError{code: 2, err: fmt.Errorf("--min-time must not be negative")}
 			}
 			if format != "text" && format != "json" {
 				return &exitError{code: 2, err: fmt.Errorf("--format must be text or json")}
@@ -94,7 +102,8 @@ full citylots size.
 	cmd.Flags().IntVar(&cfg.Patterns, "patterns", 100, "patterns per family (the exact-N families have their own N)")
 	cmd.Flags().Int64Var(&cfg.Seed, "seed", 1, "corpus and pattern seed")
 	cmd.Flags().StringVar(&families, "family", "", "comma-separated families to run (default all)")
-	cmd.Flags().IntVar(&cfg.Rounds, "rounds", 7, "measured rounds per family (the report shows the median and range)")
+	cmd.Flags().IntVar(&cfg.Rounds, "rounds", 7, "measured rounds per family, at least (the report shows the median and range)")
+	cmd.Flags().DurationVar(&cfg.MinTime, "min-time", time.Second, "add rounds (up to 301) until fastjson's turns in a family total this; 0: exactly --rounds")
 	cmd.Flags().IntVar(&cfg.Threads, "threads", 0, "also match with N goroutines, one Matcher each, next to N× one goroutine")
 	cmd.Flags().StringVar(&format, "format", "text", "output: text or json")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (for go tool pprof)")

@@ -25,6 +25,7 @@ func TestBenchCommand(t *testing.T) {
 			Events  int     `json:"events"`
 			Matches int     `json:"matches"`
 			Ratio   float64 `json:"ratio_to_fastjson"`
+			Rounds  int     `json:"rounds"`
 		} `json:"results"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
@@ -38,11 +39,19 @@ func TestBenchCommand(t *testing.T) {
 		if r.Family != want || r.Events != 300 || r.Matches == 0 || r.Ratio <= 0 {
 			t.Errorf("result %d = %+v, want family %s over 300 events with matches and a ratio", i, r, want)
 		}
+		// 300 events parse in far less than --min-time's second / 7.
+		if r.Rounds <= 7 {
+			t.Errorf("result %d: %d rounds, want more than --rounds' 7 (--min-time 1s)", i, r.Rounds)
+		}
 	}
 
 	code, out, _ = runCLI(t, "", "bench", "--events", "200", "--patterns", "2", "--family", "exact")
 	if code != 0 || !strings.Contains(out, "exact") {
 		t.Fatalf("text table: exit %d\n%s", code, out)
+	}
+	code, _, stderr = runCLI(t, "", "bench", "--family", "exact", "--min-time", "-1s")
+	if code != 2 || !strings.Contains(stderr, "--min-time") {
+		t.Fatalf("negative --min-time: exit %d, %q", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "", "bench", "--family", "nope")
 	if code != 2 || !strings.Contains(stderr, "unknown family") {
