@@ -34,9 +34,8 @@ the per-round ratios, with the lowest and highest. A family runs --rounds
 rounds (7), and more while fastjson's turns in it total less than
 --min-time (1s): a round of 20 000 small events is some 15 ms, and the
 median of seven such rounds moved by a tenth between runs minutes apart on
-a shared machine. --threads N also runs N
-goroutines (one Matcher each) and shows their events/s next to N times one
-goroutine's. Families: ` + familyNames() + `.
+a shared machine. --threads N also runs N goroutines (one Matcher each)
+and shows their events/s next to N times one goroutine's. Families: ` + familyNames() + `.
 
 The default size takes about a minute on two cores; --events 213068 is the
 full citylots size.
