@@ -76,16 +76,25 @@ func (r *Rules) Len() int {
 func (r *Rules) Load(ids []ID, ps []*compiler.Pattern) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	m := New(r.cfg)
-	if err := m.AddAll(ids, ps); err != nil {
+	if err := r.plan(ids, ps); err != nil {
 		return err
 	}
 	r.patterns = make(map[ID]*compiler.Pattern, len(ids))
 	for i, id := range ids {
 		r.patterns[id] = ps[i]
 	}
-	r.machine.Store(m)
 	r.writes = 0
+	return nil
+}
+
+// plan loads ids and ps into a new machine at once and publishes it; on
+// error the published machine stays.
+func (r *Rules) plan(ids []ID, ps []*compiler.Pattern) error {
+	m := New(r.cfg)
+	if err := m.AddAll(ids, ps); err != nil {
+		return err
+	}
+	r.machine.Store(m)
 	return nil
 }
 
@@ -133,8 +142,5 @@ func (r *Rules) wrote() {
 	for i, id := range ids {
 		ps[i] = r.patterns[id]
 	}
-	m := New(r.cfg)
-	if m.AddAll(ids, ps) == nil {
-		r.machine.Store(m)
-	}
+	_ = r.plan(ids, ps) // a failed plan keeps the machine that took the writes
 }

@@ -172,15 +172,11 @@ func gitOutput(dir string, args ...string) (string, error) {
 
 // exportRev writes the tree of rev into dir (git archive, read here).
 func exportRev(root, rev, dir string) error {
-	cmd := exec.Command("git", "archive", "--format=tar", rev)
-	cmd.Dir = root
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := gitOutput(root, "archive", "--format=tar", rev)
 	if err != nil {
-		return fmt.Errorf("git archive %s: %v: %s", rev, err, strings.TrimSpace(stderr.String()))
+		return err
 	}
-	return untar(bytes.NewReader(out), dir)
+	return untar(strings.NewReader(out), dir)
 }
 
 // untar extracts regular files and directories of a tar stream under dir.

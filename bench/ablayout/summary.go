@@ -6,6 +6,8 @@ import (
 	"io"
 	"slices"
 	"text/tabwriter"
+
+	"github.com/patternc/patternc/bench"
 )
 
 // sample is one bench run's ratio for one family and path.
@@ -15,15 +17,10 @@ type sample struct {
 	ratio        float64
 }
 
-// parseReport reads a `patternc bench --format json` report into samples.
+// parseReport reads a `patternc bench --format json` report (bench.Report)
+// into samples.
 func parseReport(out []byte, side, layout int) ([]sample, error) {
-	var rep struct {
-		Results []struct {
-			Family       string  `json:"family"`
-			Ratio        float64 `json:"ratio_to_fastjson"`
-			TrustedRatio float64 `json:"trusted_ratio_to_fastjson"`
-		} `json:"results"`
-	}
+	var rep bench.Report
 	if err := json.Unmarshal(out, &rep); err != nil {
 		return nil, fmt.Errorf("bench report: %w", err)
 	}

@@ -31,10 +31,7 @@ func TestStoredRulesLoadAtOnce(t *testing.T) {
 			// 150 rules (AddAll plans sets over 64) on two buses.
 			for i := 0; i < 150; i++ {
 				bus := []string{"", "orders"}[i%2]
-				pattern := fmt.Sprintf(`{"source":["app"],"detail":{"n":[{"numeric":[">=",%d]}],"kind":[%q]}}`, i, []string{"a", "b", "c"}[i%3])
-				if _, err := s.PutRule(ctx, PutRuleInput{Name: fmt.Sprint("r", i), EventBusName: bus, EventPattern: pattern}); err != nil {
-					t.Fatal(err)
-				}
+				mustRule(t, s, bus, fmt.Sprint("r", i), fmt.Sprintf(`{"source":["app"],"detail":{"n":[{"numeric":[">=",%d]}],"kind":[%q]}}`, i, []string{"a", "b", "c"}[i%3]))
 			}
 			for i := 0; i < 150; i += 7 {
 				if err := s.DisableRule(ctx, []string{"", "orders"}[i%2], fmt.Sprint("r", i)); err != nil {
