@@ -24,6 +24,9 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"-a", "x", "-family", " "}, "no family"},
 		{[]string{"-a", "x", "extra"}, "unexpected arguments"},
 		{[]string{"-nope"}, "not defined"},
+		{[]string{"-a", "x", "-funcalign", "0"}, ""},
+		{[]string{"-a", "x", "-funcalign", "48"}, "-funcalign 48"},
+		{[]string{"-a", "x", "-funcalign", "-64"}, "-funcalign -64"},
 	} {
 		_, err := parseFlags(tc.args, io.Discard)
 		switch {
@@ -31,6 +34,22 @@ func TestParseFlags(t *testing.T) {
 			t.Errorf("%q: %v", tc.args, err)
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("%q: error %v, want one saying %q", tc.args, err, tc.err)
+		}
+	}
+}
+
+func TestLinkFlags(t *testing.T) {
+	for _, tc := range []struct {
+		layout, align int
+		want          string
+	}{
+		{0, 0, ""},
+		{3, 0, "-ldflags=-randlayout=3"},
+		{0, 64, "-ldflags=-funcalign=64"},
+		{5, 64, "-ldflags=-funcalign=64 -randlayout=5"},
+	} {
+		if got := strings.Join(linkFlags(tc.layout, tc.align), " "); got != tc.want {
+			t.Errorf("linkFlags(%d, %d) = %q, want %q", tc.layout, tc.align, got, tc.want)
 		}
 	}
 }
