@@ -1116,7 +1116,18 @@ func (mt *Matcher) fireRanges(rng []rangeMark, b byte, orig []byte) {
 // a call per mark: a state named in a dozen rules' lists fires a dozen
 // predicates.
 func (mt *Matcher) fireAll(marks []mark, orig []byte) {
-	free := mt.free
+	// A leaf in no array hits as the free leaf does, also at a path that
+	// records its leaves (recordAll, for its anything-buts or exists):
+	// the record stays for those, which read the path's leaves and the
+	// exclusions (fire still writes them), but a hit needs no record of
+	// it, as a leaf in no array is consistent with every choice, as leaf
+	// 0 is. mixed-10000's region (exact regions beside anything-buts, in
+	// nine events of ten) stamps its exact predicate here, without fire
+	// and a hit record: callgrind mixed-10000 trusted 7631 -> 7545
+	// instr/event, Match 8891 -> 8817; anything-but, multi-field +0.1 %;
+	// ablayout (6 layouts x 3 runs) trusted +0.7 % (paired +2.2 %),
+	// Match +1.1 %.
+	free := mt.free || len(mt.stack) == 0
 	epoch := mt.epoch
 	for k := range marks {
 		mk := &marks[k]
