@@ -8,7 +8,7 @@ import (
 
 // TestRecordedPathFreeHits: at a path that records its leaves (an exact
 // value beside anything-buts and exists, as mixed-10000's region), a
-// leaf in no array hits as the free leaf does (fireAll), while the
+// leaf in no array hits as the free leaf does (Matcher.free), while the
 // anything-buts and exists still read the recorded leaves and their
 // exclusions. Each rule alone and all together, both paths, against
 // compiler.Explain, with the path's leaf in no array, in arrays, absent,
