@@ -91,9 +91,12 @@ type Machine struct {
 	// prefixes counts, per input, the pattern paths below each proper
 	// prefix of one (see subMachine.index).
 	prefixes [numInputs]map[string]int
-	paths    idAllocator
-	states   int
-	gen      uint64 // numbers writes, for trie node ownership
+	// guardCounts are the guards of the clauses below each prefix entry
+	// (deadbelow.go).
+	guardCounts map[inputPath]*prefixGuards
+	paths       idAllocator
+	states      int
+	gen         uint64 // numbers writes, for trie node ownership
 
 	// rests interns the rests of clauses with kept entries (rests.go).
 	rests   map[restKey]*restW
@@ -149,6 +152,9 @@ type pathEntry struct {
 	// the way to pattern paths (innerStopOn stops only such an object).
 	deep bool
 	sc   *scope // the object's scope, for a prefix
+	// guard: for a prefix, the guards that say its member is dead
+	// (deadbelow.go); nil where it has none.
+	guard *entryGuard
 	// need: for a prefix, how many distinct member names of the object
 	// there lead further along a pattern path.
 	need int32
@@ -212,9 +218,9 @@ type pathMatcher struct {
 	// range ever put here, in the index or not.
 	lazyRanges bool
 	hull       bool
-	// strRebuild (writers only): this write changed str in a way its
-	// table cannot follow key by key, so commit builds it anew.
-	strRebuild bool
+	// guardPath: some prefix entry has a guard at this path, and
+	// plainString marks its leaf seen (deadbelow.go).
+	guardPath bool
 	// strOnly says which table alone a free string leaf meets here, so
 	// that stringTrusted and plainString go to it without addLeaf's
 	// tests: strOnlySuf, the suffix table (suftab.go), no leaf recorded;
@@ -270,7 +276,10 @@ type pathMatcher struct {
 	revStr, foldStr, revFoldStr *node
 	foldWide                    int32
 	sufLen                      uint8
-	gen                         uint64 // the write that copied it may change it
+	// strRebuild (writers only): this write changed str in a way its
+	// table cannot follow key by key, so commit builds it anew.
+	strRebuild bool
+	gen        uint64 // the write that copied it may change it
 }
 
 const (

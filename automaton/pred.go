@@ -277,6 +277,8 @@ type fieldRec struct {
 	pathIdx     int32
 	lazy        bool // pred is computed on demand
 	allowAbsent bool
+	// exact: pred is made of exact values alone (a guard, deadbelow.go)
+	exact bool
 }
 
 // predTable maps predicate ids to their records: a persistent radix array

@@ -124,7 +124,10 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 			}
 			var open int
 			var err error
-			if e.sc != nil && uint(i) < uint(len(d)) && d[i] == '{' {
+			if g := e.guard; g != nil && !mt.hasFired(g.pred[0]) && mt.deadBelow(g) {
+				// Every clause at or below it has failed (deadbelow.go).
+				i, err = skipTrusted(d, i)
+			} else if e.sc != nil && uint(i) < uint(len(d)) && d[i] == '{' {
 				i, open, err = mt.object(d, i, depth+1, childNeed, e.sc)
 			} else if e.sc != nil && uint(i) < uint(len(d)) && d[i] == '[' {
 				// An array of objects on the way to pattern paths (a
@@ -576,6 +579,10 @@ func (mt *Matcher) plainString(pm *pathMatcher, val []byte) {
 		}
 		mt.addLeaf(pm, tagString, val)
 		return
+	}
+	// The path's one leaf, looked up in its table alone (deadbelow.go).
+	if pm.guardPath && uint(pm.idx) < uint(len(mt.pathSeen)) {
+		mt.pathSeen[pm.idx] = mt.epoch
 	}
 	// The table's find(val), in line: its call, the arguments moved for
 	// it and mt and pm kept across it cost (callgrind trusted,

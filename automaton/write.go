@@ -64,6 +64,12 @@ type writeScratch struct {
 	// redirects are path matchers whose ranges keep clauses that this
 	// write may have changed (rangedirect.go).
 	redirects []*pathMatcher
+	// guardDirty are the prefix entries whose guard counts this write
+	// changed, guardAt countGuards' scratch (deadbelow.go).
+	guardDirty, guardAt []inputPath
+	// guardWalk are the prefix entries setGuards changed, for
+	// updateScopes.
+	guardWalk []inputPath
 }
 
 func (m *Machine) begin() *tx {
@@ -141,6 +147,7 @@ func (t *tx) refFields(fields []fieldRec, by int32) {
 	for _, f := range fields {
 		t.m.pathRefs[f.pathIdx] += by
 	}
+	t.countGuards(fields, by)
 }
 
 // removePath takes a path matcher out of the next snapshot.
@@ -484,6 +491,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 					pw = t.newPred(input, f, string(t.internBuf))
 				}
 				fr.pred, fr.pathIdx, fr.lazy = pw.rec.id, pw.rec.pathIdx, pw.rec.lazy()
+				fr.exact = exactOnly(f)
 			} else {
 				fr.pathIdx = t.path(input, f.Path).idx
 			}
@@ -986,6 +994,7 @@ func filterIDs(list []int32, id int32) []int32 {
 
 func (t *tx) commit() {
 	clear(t.fpreds) // keep no dropped predicate alive in the scratch
+	t.markGuardPaths()
 	for _, pm := range t.redirects {
 		pm.ranges = pm.ranges.redirected(t.m)
 	}
@@ -1030,6 +1039,7 @@ func (t *tx) commit() {
 		pm.strSeen = t.strSeenOf(pm, rebuild)
 		pm.strOnly = pm.stringOnly()
 	}
+	t.setGuards()
 	for i, changed := range t.reindex {
 		if changed {
 			t.rebuildIndex(i)
@@ -1073,6 +1083,7 @@ func (t *tx) rebuildIndex(input int) {
 		s.lengths |= 1 << (len(k) & 63)
 	}
 	s.countNeeds()
+	t.indexGuards(input)
 	s.buildScopes()
 }
 
@@ -1094,38 +1105,51 @@ func (t *tx) updateScopes(input int) {
 		if e.pm != t.dirty[k] {
 			continue // removed again in this write
 		}
-		child := at.path
-		for {
-			j := strings.LastIndexByte(child, '.')
-			if j == 0 {
-				break // ".a": a dotted name at the top, in no scope (buildScopes)
-			}
-			parent, name := "", child
-			if j > 0 {
-				parent, name = child[:j], child[j+1:]
-			}
-			var up pathEntry
-			if parent != "" {
-				up = s.index[parent]
-			}
-			sc := t.ownScope(s, parent, up.sc)
-			if parent == "" && name == "" {
-				e = topEntry(e, sc)
-			}
-			setScopeEntry(sc, name, e)
-			if parent == "" {
-				s.root = sc
-				break
-			}
-			if up.sc == sc {
-				break // the way up was taken by an earlier path of this write
-			}
-			up.sc = sc
-			s.index[parent] = up
-			child, e = parent, up
+		t.putEntry(s, at.path, e)
+	}
+	// The prefix entries whose guards changed (setGuards), from theirs.
+	for _, at := range t.guardWalk {
+		if at.input == input {
+			t.putEntry(s, at.path, s.index[at.path])
 		}
 	}
 	clear(t.scopes[:cap(t.scopes)])
+}
+
+// putEntry puts e, the index entry of path, into the scope of the object
+// holding it, and that scope's entry into its parent's, up to the top
+// or to a scope this write has already put there.
+func (t *tx) putEntry(s *subMachine, path string, e pathEntry) {
+	child := path
+	for {
+		j := strings.LastIndexByte(child, '.')
+		if j == 0 {
+			break // ".a": a dotted name at the top, in no scope (buildScopes)
+		}
+		parent, name := "", child
+		if j > 0 {
+			parent, name = child[:j], child[j+1:]
+		}
+		var up pathEntry
+		if parent != "" {
+			up = s.index[parent]
+		}
+		sc := t.ownScope(s, parent, up.sc)
+		if parent == "" && name == "" {
+			e = topEntry(e, sc)
+		}
+		setScopeEntry(sc, name, e)
+		if parent == "" {
+			s.root = sc
+			break
+		}
+		if up.sc == sc {
+			break // the way up was taken by an earlier path of this write
+		}
+		up.sc = sc
+		s.index[parent] = up
+		child, e = parent, up
+	}
 }
 
 // setScopeEntry replaces the entry of a name the scope has.

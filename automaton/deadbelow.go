@@ -1,0 +1,305 @@
+package automaton
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// Dead members: MatchTrusted skips the value of a member on the way to
+// pattern paths, unread, where every clause that names a path at or
+// below it has already failed in this input. A CloudTrail call names its
+// API (detail.eventName) before its request (detail.requestParameters);
+// the rules that reach into the request for an instance type also name
+// the API, RunInstances. In a call of any other API those rules have
+// failed once eventName is passed, and the request, an array of items
+// of five members each, is nothing any rule can still use: it is found
+// the end of, 64 bytes at a step (skipTrusted), not read member by
+// member.
+//
+// What says a clause has failed is a guard: one of its fields outside
+// the member, of exact values alone (guardable), whose path has had its
+// one leaf matched (Matcher.pathSeen) without firing the field's
+// predicate. Each prefix entry keeps a guard per clause below it, the
+// clause's guardable field of the lowest predicate id (the same choice
+// when the clause goes as when it came), counted per (predicate, path);
+// a member is dead where its entry's clauses all have guards, of at most
+// maxGuards distinct (predicate, path), and every one of them has failed.
+// A clause with no guard for an entry (its only fields below the member,
+// or beside it with prefixes, ranges, anything-buts or exists) keeps the
+// member alive.
+//
+// Why a failed guard is final: pathSeen is written only where
+// plainString has looked a plain string up in the path's table alone
+// (leafSlots: no other trie reads the path's strings, no predicate there
+// is computed on demand), outside any array pinned for consistency. By
+// the trusted contract (no repeated member, no dotted name standing for
+// a member also written out, no top-level "" holding an object) that
+// leaf is the path's only one, unless the path lies in an array whose
+// elements are not pinned — an array whose scope has one pattern path
+// at or below it (oneField), so every prefix entry met before the array
+// closes is on the way to that path, and no guard of theirs lies on it
+// (a guard's path is never at, below or above its entry). So the field
+// is false for the whole input, and so is the clause. Leaves read any
+// other way (escapes, text over 0x7F, arrays, a run of members passed as
+// one, Match) write no pathSeen: the member is then read, as before.
+
+// maxGuards is the most distinct guards a prefix entry may have for its
+// member to be skipped when they all fail.
+const maxGuards = 2
+
+// entryGuard is a prefix entry's guards as the Matcher tests them (n 0:
+// none; the member is always read).
+type entryGuard struct {
+	n uint8
+	// onePath: the guards are all at path[0] (the usual case: the
+	// source values of the rules below).
+	onePath bool
+	pred    [maxGuards]int32
+	path    [maxGuards]int32
+}
+
+// guardRef counts the clauses below a prefix that a guard stands for.
+type guardRef struct {
+	pred, path, n int32
+}
+
+// prefixGuards counts, for one prefix entry, its clauses with no guard
+// and those of each guard.
+type prefixGuards struct {
+	unguarded int32
+	by        []guardRef
+}
+
+// guardable reports whether a field can be a guard wherever its path
+// allows: its predicate is made of exact values alone, and it does not
+// allow absence.
+func guardable(f *fieldRec) bool {
+	return f.pred >= 0 && f.exact && !f.allowAbsent
+}
+
+// related reports whether paths a and b are the same, or one lies below
+// the other ("" holds every path).
+func related(a, b string) bool {
+	if a == "" || b == "" || a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return strings.HasPrefix(b, a) && b[len(a)] == '.'
+}
+
+// countGuards counts (by 1) or uncounts (-1) a clause's fields at the
+// prefix entries of their paths (each path and its proper prefixes),
+// once per entry, for the clause's guard there.
+func (t *tx) countGuards(fields []fieldRec, by int32) {
+	m := t.m
+	if m.guardCounts == nil {
+		m.guardCounts = map[inputPath]*prefixGuards{}
+	}
+	at := t.guardAt[:0]
+	for i := range fields {
+		key := m.pathNames[fields[i].pathIdx]
+		for p := key.path; ; {
+			if k := (inputPath{key.input, p}); !slices.Contains(at, k) {
+				at = append(at, k)
+			}
+			j := strings.LastIndexByte(p, '.')
+			if j <= 0 {
+				break
+			}
+			p = p[:j]
+		}
+	}
+	t.guardAt = at
+	for _, k := range at {
+		pg := m.guardCounts[k]
+		if pg == nil {
+			pg = &prefixGuards{}
+			m.guardCounts[k] = pg
+		}
+		g := -1
+		for i := range fields {
+			f := &fields[i]
+			if guardable(f) && !related(m.pathNames[f.pathIdx].path, k.path) && (g < 0 || f.pred < fields[g].pred) {
+				g = i
+			}
+		}
+		if g < 0 {
+			pg.unguarded += by
+		} else {
+			pg.add(fields[g].pred, fields[g].pathIdx, by)
+		}
+		if pg.unguarded == 0 && len(pg.by) == 0 {
+			delete(m.guardCounts, k)
+		}
+		t.guardDirty = append(t.guardDirty, k)
+	}
+}
+
+// add counts by more clauses for the guard (pred, path).
+func (pg *prefixGuards) add(pred, path, by int32) {
+	for i := range pg.by {
+		if r := &pg.by[i]; r.pred == pred && r.path == path {
+			if r.n += by; r.n == 0 {
+				pg.by = slices.Delete(pg.by, i, i+1)
+			}
+			return
+		}
+	}
+	pg.by = append(pg.by, guardRef{pred: pred, path: path, n: by})
+}
+
+// guard is what the Matcher tests for the entry: its guards, where all
+// its clauses have one and they are few enough; nil otherwise.
+func (pg *prefixGuards) guard() *entryGuard {
+	if pg == nil || pg.unguarded != 0 || len(pg.by) == 0 || len(pg.by) > maxGuards {
+		return nil
+	}
+	refs := slices.Clone(pg.by)
+	slices.SortFunc(refs, func(a, b guardRef) int {
+		if a.pred != b.pred {
+			return int(a.pred - b.pred)
+		}
+		return int(a.path - b.path)
+	})
+	g := &entryGuard{n: uint8(len(refs)), onePath: true}
+	for i, r := range refs {
+		g.pred[i], g.path[i] = r.pred, r.path
+		g.onePath = g.onePath && r.path == refs[0].path
+	}
+	return g
+}
+
+// guardOf is the guard of the index entry e of the prefix pg counts: a
+// member object whose scope holds member objects on the way (deep) has
+// one, where most of an input's bytes lie below a member on the way and
+// a skip saves their reading; a shallow one (a bucket's name, a
+// customer's country) is read in about the time its guards take to
+// test (callgrind multi-field trusted, guards on every entry: 3 960 ->
+// 4 105 instr/event, bench/ablayout 1.544 -> 1.502; on deep ones only:
+// 3 960 -> 4 0xx).
+func (pg *prefixGuards) guardOf(e pathEntry) *entryGuard {
+	if !e.below || !e.deep {
+		return nil
+	}
+	return pg.guard()
+}
+
+// indexGuards sets the guard of every prefix entry of the rebuilt index
+// (after countNeeds, which marks the deep ones).
+func (t *tx) indexGuards(input int) {
+	s := t.snap.sub[input]
+	for k, e := range s.index {
+		if e.below {
+			e.guard = t.m.guardCounts[inputPath{input, k}].guardOf(e)
+			s.index[k] = e
+		}
+	}
+}
+
+// sameGuard reports whether two entries' guards test the same.
+func sameGuard(a, b *entryGuard) bool {
+	return a == b || a != nil && b != nil && *a == *b
+}
+
+// setGuards gives the index entries of the prefixes whose counts this
+// write changed their guards, where the index is not rebuilt
+// (rebuildIndex sets every prefix's), and lists those that changed for
+// updateScopes to put into their scopes.
+func (t *tx) setGuards() {
+	t.guardWalk = t.guardWalk[:0]
+	for _, k := range t.guardDirty {
+		if t.reindex[k.input] || !t.subs[k.input] {
+			continue
+		}
+		s := t.snap.sub[k.input]
+		e, ok := s.index[k.path]
+		if !ok || !e.below {
+			continue
+		}
+		if g := t.m.guardCounts[k].guardOf(e); !sameGuard(e.guard, g) {
+			e.guard = g
+			s.index[k.path] = e
+			if !slices.Contains(t.guardWalk, k) {
+				t.guardWalk = append(t.guardWalk, k)
+			}
+		}
+	}
+	clear(t.guardDirty)
+	t.guardDirty = t.guardDirty[:0]
+}
+
+// hasFired reports whether predicate p has fired in this input (an id
+// outside the scratch counts as fired: the member is read). object tests
+// an entry's first guard with it in line, and calls deadBelow only where
+// it has not fired: the usual guard of a member on the way fires (the
+// source of the rules below it), and the call cost object its registers
+// (callgrind multi-field trusted, 4 143 -> 4 0xx instr/event).
+func (mt *Matcher) hasFired(p int32) bool {
+	return uint(p) >= uint(len(mt.pred)) || mt.pred[p].epoch == mt.epoch
+}
+
+// deadBelow reports whether a member whose entry has guards g is dead in
+// this input: no guard has fired, and every guard's path has had its
+// leaf (see above).
+func (mt *Matcher) deadBelow(g *entryGuard) bool {
+	n := min(int(g.n), maxGuards)
+	if n == 0 {
+		return false
+	}
+	for _, p := range g.pred[:n] {
+		if mt.hasFired(p) {
+			return false
+		}
+	}
+	paths := g.path[:n]
+	if g.onePath {
+		paths = paths[:1]
+	}
+	for _, at := range paths {
+		if uint(at) >= uint(len(mt.pathSeen)) || mt.pathSeen[at] != mt.epoch {
+			return false
+		}
+	}
+	return true
+}
+
+// exactOnly reports whether every condition of f is an exact value.
+func exactOnly(f *compiler.Field) bool {
+	for i := range f.Conds {
+		if f.Conds[i].Op != compiler.OpEquals {
+			return false
+		}
+	}
+	return len(f.Conds) > 0
+}
+
+// markGuardPaths sets guardPath on the path matcher of every guard the
+// prefix entries this write changed will have, before commit derives the
+// path matchers it copied (a flag is never cleared: a path that stops
+// being a guard only marks its leaves for nothing).
+func (t *tx) markGuardPaths() {
+	for _, k := range t.guardDirty {
+		// (A prefix whose input is reindexed may become deep: its guard
+		// counts, deep or not.)
+		g := t.m.guardCounts[k].guard()
+		if e, ok := t.snap.sub[k.input].index[k.path]; ok && !t.reindex[k.input] {
+			g = t.m.guardCounts[k].guardOf(e)
+		}
+		if g == nil {
+			continue
+		}
+		for _, at := range g.path[:g.n] {
+			key := t.m.pathNames[at]
+			if key.input < 0 {
+				continue
+			}
+			if e, ok := t.sub(key.input).index[key.path]; ok && e.pm != nil && !e.pm.guardPath {
+				t.path(key.input, key.path).guardPath = true
+			}
+		}
+	}
+}

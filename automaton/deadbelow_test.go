@@ -1,0 +1,84 @@
+package automaton
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/patternc/patternc/compiler"
+)
+
+// TestDeadMemberSkipped shows that MatchTrusted skips a dead member
+// unread, and only then: the member holds arrays nested deeper than the
+// machine's MaxDepth, an error wherever the member is read (Match always
+// reads it) and none where it is only found the end of. (Such an event
+// is outside the trusted contract; it is how a test tells a skip from a
+// read.) The entry's guard follows the writes: an unguarded rule below
+// the member keeps it alive until it is deleted, and deleting the
+// guarded rules leaves no guard.
+func TestDeadMemberSkipped(t *testing.T) {
+	const guarded = `{"detail":{"eventName":["RunInstances"],"requestParameters":{"instancesSet":{"items":{"instanceType":["t3.micro"]}}}}}`
+	const unguarded = `{"detail":{"requestParameters":{"instancesSet":{"items":{"instanceType":[{"prefix":"t3"}]}}}}}`
+	// Read, the items are an error: arrays nested deeper than MaxDepth
+	// on the way to instanceType.
+	deep := `{"instancesSet":{"items":` + strings.Repeat("[", 12) + strings.Repeat("]", 12) + `}}`
+	events := map[string]struct {
+		ev      string
+		skipped bool // with the guarded rule alone
+	}{
+		"other API first":  {`{"detail":{"eventName":"CreateTags","requestParameters":` + deep + `}}`, true},
+		"guard holds":      {`{"detail":{"eventName":"RunInstances","requestParameters":` + deep + `}}`, false},
+		"API after":        {`{"detail":{"requestParameters":` + deep + `,"eventName":"CreateTags"}}`, false},
+		"no API":           {`{"detail":{"requestParameters":` + deep + `}}`, false},
+		"API escaped":      {`{"detail":{"eventName":"Create\u0054ags","requestParameters":` + deep + `}}`, false},
+		"API in an array":  {`{"detail":{"eventName":["CreateTags"],"requestParameters":` + deep + `}}`, false},
+		"member an array":  {`{"detail":{"eventName":"CreateTags","requestParameters":[` + deep + `]}}`, true},
+		"detail in arrays": {`{"detail":[{"eventName":"CreateTags","requestParameters":` + deep + `}]}`, false},
+	}
+	m := New(Config{MaxDepth: 8})
+	add := func(id ID, src string) {
+		t.Helper()
+		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Add(id, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(stage string, skips bool) {
+		t.Helper()
+		if g := m.snap.Load().sub[inputEvent].index["detail.requestParameters"].guard; (g != nil) != skips {
+			t.Errorf("%s: the member's guard is %+v", stage, g)
+		}
+		mt := m.NewMatcher()
+		for name, c := range events {
+			if _, err := mt.Match(nil, []byte(c.ev)); err == nil {
+				t.Errorf("%s, %s: Match read past MaxDepth without an error", stage, name)
+			}
+			_, err := mt.MatchTrusted(nil, []byte(c.ev))
+			if want := c.skipped && skips; (err == nil) != want {
+				t.Errorf("%s, %s: MatchTrusted error %v, want the member skipped: %v", stage, name, err, want)
+			}
+		}
+	}
+	add("g", guarded)
+	check("guarded rule", true)
+	// The guarded rule's own instance type alone: a clause of predicates
+	// the machine has, so the write copies no path matcher, and the
+	// entry's new guard reaches its scope by setGuards alone.
+	add("s", `{"detail":{"requestParameters":{"instancesSet":{"items":{"instanceType":["t3.micro"]}}}}}`)
+	check("its predicate alone", false)
+	m.Delete("s")
+	check("that rule deleted", true)
+	add("u", unguarded)
+	check("with an unguarded rule", false)
+	m.Delete("u")
+	check("unguarded rule deleted", true)
+	add("g2", `{"source":["aws.ec2"],"detail":{"eventName":["RunInstances"],"requestParameters":{"instancesSet":{"items":{"instanceType":["m5.large"]}}}}}`)
+	check("a second guarded rule", true)
+	m.Delete("g")
+	check("one guarded rule deleted", true)
+	m.Delete("g2")
+	add("u", unguarded)
+	check("an unguarded rule alone", false)
+}
