@@ -82,3 +82,34 @@ func TestDeadMemberSkipped(t *testing.T) {
 	add("u", unguarded)
 	check("an unguarded rule alone", false)
 }
+
+// FuzzDeadSubtree: on machines of the dead-subtree tests' guarded rules,
+// one each (two or more together have more guards than an entry keeps),
+// and all the rules together, MatchTrusted answers every event that
+// meets the trusted contract as Match does, whatever it skips.
+func FuzzDeadSubtree(f *testing.F) {
+	var mts []*Matcher
+	skipping := 0
+	for _, src := range dsGuarded {
+		m := compileAll(f, compiler.EventBridge, src)
+		for _, e := range m.snap.Load().sub[inputEvent].index {
+			if e.guard != nil {
+				skipping++
+				break
+			}
+		}
+		mts = append(mts, m.NewMatcher())
+	}
+	if skipping < len(dsGuarded)/2 {
+		f.Fatalf("%d of %d machines have a guarded member", skipping, len(dsGuarded))
+	}
+	mts = append(mts, compileAll(f, compiler.EventBridge, dsAllRules()...).NewMatcher())
+	for _, ev := range dsEvents {
+		f.Add([]byte(ev))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, mt := range mts {
+			checkTrustedAnswer(t, mt, data)
+		}
+	})
+}
