@@ -151,14 +151,17 @@ type pathEntry struct {
 	// deep: for a prefix, some member it needs is itself an object on
 	// the way to pattern paths (innerStopOn stops only such an object).
 	deep bool
-	sc   *scope // the object's scope, for a prefix
-	// guard: for a prefix, the guards that say its member is dead
-	// (deadbelow.go); nil where it has none.
-	guard *entryGuard
 	// need: for a prefix, how many distinct member names of the object
 	// there lead further along a pattern path.
 	need int32
+	sc   *scope // the object's scope, for a prefix
+	// guard: for a prefix, the guards that say its member is dead
+	// (deadbelow.go); nil where it has none. (After need, in the
+	// bools' padding, the entry stays 32 bytes.)
+	guard *entryGuard
 }
+
+var _ [0]struct{} = [(int(unsafe.Sizeof(pathEntry{})) - 32) * on64]struct{}{}
 
 // pathMatcher is the value automaton of one path. What the scanner reads
 // of it for a leaf comes first, in the record's first cache line (a
