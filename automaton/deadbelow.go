@@ -127,29 +127,40 @@ func (t *tx) countGuards(fields []fieldRec, by int32) {
 				g = i
 			}
 		}
+		// The entry's guard changes only where the clauses without one
+		// come or go, or a guard does: only then is it marked for
+		// commit (marked on every count, an AddAll of exact-100000 kept
+		// 48 bytes a pattern of marks, and took 1.6 µs a pattern more).
+		changed := false
 		if g < 0 {
 			pg.unguarded += by
+			changed = pg.unguarded == 0 || pg.unguarded == by
 		} else {
-			pg.add(fields[g].pred, fields[g].pathIdx, by)
+			changed = pg.add(fields[g].pred, fields[g].pathIdx, by)
 		}
 		if pg.unguarded == 0 && len(pg.by) == 0 {
 			delete(m.guardCounts, k)
 		}
-		t.guardDirty = append(t.guardDirty, k)
+		if changed && !slices.Contains(t.guardDirty, k) {
+			t.guardDirty = append(t.guardDirty, k)
+		}
 	}
 }
 
-// add counts by more clauses for the guard (pred, path).
-func (pg *prefixGuards) add(pred, path, by int32) {
+// add counts by more clauses for the guard (pred, path), and reports
+// whether the guard came or went.
+func (pg *prefixGuards) add(pred, path, by int32) bool {
 	for i := range pg.by {
 		if r := &pg.by[i]; r.pred == pred && r.path == path {
 			if r.n += by; r.n == 0 {
 				pg.by = slices.Delete(pg.by, i, i+1)
+				return true
 			}
-			return
+			return false
 		}
 	}
 	pg.by = append(pg.by, guardRef{pred: pred, path: path, n: by})
+	return true
 }
 
 // guard is what the Matcher tests for the entry: its guards, where all
