@@ -35,16 +35,7 @@ func TestDeadMemberSkipped(t *testing.T) {
 		"detail in arrays": {`{"detail":[{"eventName":"CreateTags","requestParameters":` + deep + `}]}`, false},
 	}
 	m := New(Config{MaxDepth: 8})
-	add := func(id ID, src string) {
-		t.Helper()
-		p, err := compiler.Compile([]byte(src), compiler.EventBridge, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.Add(id, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	add := func(id ID, src string) { t.Helper(); addPattern(t, m, id, src) }
 	check := func(stage string, skips bool) {
 		t.Helper()
 		if g := m.snap.Load().sub[inputEvent].index["detail.requestParameters"].guard; (g != nil) != skips {

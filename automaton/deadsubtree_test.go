@@ -424,13 +424,7 @@ func TestDeadSubtreeAloneAndAll(t *testing.T) {
 				mt := m.NewMatcher()
 				for _, x := range dsExpect {
 					for _, trusted := range []bool{false, true} {
-						var got []ID
-						var err error
-						if trusted {
-							got, err = mt.MatchTrusted(nil, []byte(x.ev))
-						} else {
-							got, err = mt.Match(nil, []byte(x.ev))
-						}
+						got, err := matchPath(mt, trusted, x.ev)
 						if err != nil {
 							t.Fatal(err)
 						}

@@ -215,13 +215,7 @@ func TestEscFormsNamedNeeds(t *testing.T) {
 				{`{"key":"xxabcdyy","source":"s"}`, "[2]"},
 			} {
 				for _, trusted := range []bool{false, true} {
-					var got []ID
-					var err error
-					if trusted {
-						got, err = mt.MatchTrusted(nil, []byte(tc.ev))
-					} else {
-						got, err = mt.Match(nil, []byte(tc.ev))
-					}
+					got, err := matchPath(mt, trusted, tc.ev)
 					slices.Sort(got)
 					if err != nil || fmt.Sprint(got) != tc.want {
 						t.Errorf("needIDsFrom %d, onePass %d, trusted %v: %s: %v, %v; want %s", from, onePass, trusted, tc.ev, got, err, tc.want)

@@ -42,3 +42,11 @@ func eachAloneAndAll(t *testing.T, rules []string, check func(m *Machine, ps map
 	}
 	check(all, allPs)
 }
+
+// matchPath matches ev on the trusted path or the validating one.
+func matchPath(mt *Matcher, trusted bool, ev string) ([]ID, error) {
+	if trusted {
+		return mt.MatchTrusted(nil, []byte(ev))
+	}
+	return mt.Match(nil, []byte(ev))
+}

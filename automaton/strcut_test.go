@@ -114,13 +114,7 @@ func TestCutStrings(t *testing.T) {
 		{`{"w":"x\u00e9y\n"}`, []ID{"3"}},
 	} {
 		for _, trusted := range []bool{false, true} {
-			var got []ID
-			var err error
-			if trusted {
-				got, err = mt.MatchTrusted(nil, []byte(c.event))
-			} else {
-				got, err = mt.Match(nil, []byte(c.event))
-			}
+			got, err := matchPath(mt, trusted, c.event)
 			slices.Sort(got)
 			if err != nil || !slices.Equal(got, c.want) {
 				t.Errorf("%s (trusted %v): %v %v, want %v", c.event, trusted, got, err, c.want)
