@@ -1,7 +1,10 @@
 package automaton
 
 import (
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/patternc/patternc/compiler"
@@ -103,4 +106,52 @@ func FuzzDeadSubtree(f *testing.F) {
 			checkTrustedAnswer(t, mt, data)
 		}
 	})
+}
+
+// TestDeadMemberConcurrentWrites matches on the trusted path while a
+// writer adds and deletes rules that give the member a guard and take it
+// away (run it with -race): the fixed guarded rule keeps its verdicts on
+// an event of its API and one of another, whatever the snapshot.
+func TestDeadMemberConcurrentWrites(t *testing.T) {
+	m := compileAll(t, compiler.EventBridge,
+		`{"detail":{"eventName":["RunInstances"],"requestParameters":{"instancesSet":{"items":{"instanceType":["t3.micro"]}}}}}`)
+	run := []byte(`{"detail":{"eventName":"RunInstances","requestParameters":{"instancesSet":{"items":[{"instanceType":"t3.micro"}]}}}}`)
+	other := []byte(`{"detail":{"eventName":"CreateTags","requestParameters":{"instancesSet":{"items":[{"instanceType":"t3.micro"}]}}}}`)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mt := m.NewMatcher()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				a, err := mt.MatchTrusted(nil, run)
+				b, err2 := mt.MatchTrusted(nil, other)
+				if err != nil || err2 != nil || !slices.Contains(a, "0") || slices.Contains(b, "0") {
+					t.Errorf("fixed rule: %v %v on its API, %v %v on another", a, err, b, err2)
+					return
+				}
+			}
+		}()
+	}
+	rules := []string{
+		`{"detail":{"requestParameters":{"instancesSet":{"items":{"instanceType":["t3.micro"]}}}}}`,
+		`{"source":["aws.ec2"],"detail":{"eventName":["RunInstances"],"requestParameters":{"instancesSet":{"items":{"instanceType":["m5.large"]}}}}}`,
+		`{"detail":{"eventName":["CreateTags"],"requestParameters":{"instancesSet":{"items":{"instanceType":[{"prefix":"t3"}]}}}}}`,
+	}
+	for i := range 300 {
+		id := ID(fmt.Sprint("w", i%len(rules)))
+		if i%2 == 1 {
+			m.Delete(id)
+		} else {
+			addPattern(t, m, id, rules[i%len(rules)])
+		}
+	}
+	close(stop)
+	wg.Wait()
 }
