@@ -46,7 +46,10 @@ import (
 // one, Match) write no pathSeen: the member is then read, as before.
 
 // maxGuards is the most distinct guards a prefix entry may have for its
-// member to be skipped when they all fail.
+// member to be skipped when they all fail: each is a test per member
+// read, and with more the member is seldom dead (multi-field's detail,
+// below the rules of four sources, dies only for a fifth; tested on
+// every event, it cost 4 089 against 4 020 instr/event).
 const maxGuards = 2
 
 // entryGuard is a prefix entry's guards as the Matcher tests them (n 0:
@@ -189,9 +192,10 @@ func (pg *prefixGuards) guard() *entryGuard {
 // one, where most of an input's bytes lie below a member on the way and
 // a skip saves their reading; a shallow one (a bucket's name, a
 // customer's country) is read in about the time its guards take to
-// test (callgrind multi-field trusted, guards on every entry: 3 960 ->
-// 4 105 instr/event, bench/ablayout 1.544 -> 1.502; on deep ones only:
-// 3 960 -> 4 0xx).
+// test (callgrind multi-field trusted, from 3 960 instr/event without
+// guards: guards on every entry 4 105, bench/ablayout 1.544 -> 1.502; on
+// deep ones only 4 089; and at most two (maxGuards) 4 020, ablayout
+// 1.597 -> 1.577).
 func (pg *prefixGuards) guardOf(e pathEntry) *entryGuard {
 	if !e.below || !e.deep {
 		return nil
@@ -248,7 +252,7 @@ func (t *tx) setGuards() {
 // an entry's first guard with it in line, and calls deadBelow only where
 // it has not fired: the usual guard of a member on the way fires (the
 // source of the rules below it), and the call cost object its registers
-// (callgrind multi-field trusted, 4 143 -> 4 0xx instr/event).
+// (callgrind multi-field trusted, 4 143 -> 4 105 instr/event).
 func (mt *Matcher) hasFired(p int32) bool {
 	return uint(p) >= uint(len(mt.pred)) || mt.pred[p].epoch == mt.epoch
 }
@@ -291,18 +295,25 @@ func exactOnly(f *compiler.Field) bool {
 // markGuardPaths sets guardPath on the path matcher of every guard the
 // prefix entries this write changed will have, before commit derives the
 // path matchers it copied (a flag is never cleared: a path that stops
-// being a guard only marks its leaves for nothing).
+// being a guard only marks its leaves for nothing). Where an input's
+// index is rebuilt, any of its prefixes may become deep (a path added
+// below it), so every prefix's guard counts, deep or not.
 func (t *tx) markGuardPaths() {
+	for k, pg := range t.m.guardCounts {
+		if t.reindex[k.input] {
+			t.markGuard(pg.guard())
+		}
+	}
 	for _, k := range t.guardDirty {
-		// (A prefix whose input is reindexed may become deep: its guard
-		// counts, deep or not.)
-		g := t.m.guardCounts[k].guard()
 		if e, ok := t.snap.sub[k.input].index[k.path]; ok && !t.reindex[k.input] {
-			g = t.m.guardCounts[k].guardOf(e)
+			t.markGuard(t.m.guardCounts[k].guardOf(e))
 		}
-		if g == nil {
-			continue
-		}
+	}
+}
+
+// markGuard sets guardPath on the path matchers of g's guards.
+func (t *tx) markGuard(g *entryGuard) {
+	if g != nil {
 		for _, at := range g.path[:g.n] {
 			key := t.m.pathNames[at]
 			if key.input < 0 {

@@ -155,3 +155,24 @@ func TestDeadMemberConcurrentWrites(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+// TestDeadMemberTurnsDeep: a member whose clauses had a guard while it
+// was shallow gets it once a new path makes it deep, without the guard
+// counts changing, and its guard's path marks its leaf: the member is
+// skipped (markGuardPaths flags every guard path of a reindexed input).
+func TestDeadMemberTurnsDeep(t *testing.T) {
+	m := New(Config{MaxDepth: 8})
+	addPattern(t, m, "a", `{"detail":{"eventName":["RunInstances"],"requestParameters":{"clientToken":["x"]}}}`)
+	if g := m.snap.Load().sub[inputEvent].index["detail.requestParameters"].guard; g != nil {
+		t.Fatalf("a shallow member has a guard: %+v", g)
+	}
+	addPattern(t, m, "b", `{"detail":{"eventName":["RunInstances"],"requestParameters":{"instancesSet":{"items":{"instanceType":["t3.micro"]}}}}}`)
+	deep := `{"instancesSet":{"items":` + strings.Repeat("[", 12) + strings.Repeat("]", 12) + `}}`
+	mt := m.NewMatcher()
+	if _, err := mt.MatchTrusted(nil, []byte(`{"detail":{"eventName":"CreateTags","requestParameters":`+deep+`}}`)); err != nil {
+		t.Errorf("the member, dead and deep now, was read: %v", err)
+	}
+	if _, err := mt.MatchTrusted(nil, []byte(`{"detail":{"eventName":"RunInstances","requestParameters":`+deep+`}}`)); err == nil {
+		t.Error("the member, alive, was skipped")
+	}
+}
