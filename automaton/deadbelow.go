@@ -20,7 +20,7 @@ import (
 //
 // What says a clause has failed is a guard: one of its fields outside
 // the member, of exact values alone (guardable), whose path has had its
-// one leaf matched (Matcher.pathSeen) without firing the field's
+// one leaf matched (pathState.seen) without firing the field's
 // predicate. Each prefix entry keeps a guard per clause below it, the
 // clause's guardable field of the lowest predicate id (the same choice
 // when the clause goes as when it came), counted per (predicate, path);
@@ -30,7 +30,7 @@ import (
 // or beside it with prefixes, ranges, anything-buts or exists) keeps the
 // member alive.
 //
-// Why a failed guard is final: pathSeen is written only where
+// Why a failed guard is final: seen is written only where
 // plainString has looked a plain string up in the path's table alone
 // (leafSlots: no other trie reads the path's strings, no predicate there
 // is computed on demand), outside any array pinned for consistency. By
@@ -43,7 +43,7 @@ import (
 // (a guard's path is never at, below or above its entry). So the field
 // is false for the whole input, and so is the clause. Leaves read any
 // other way (escapes, text over 0x7F, arrays, a run of members passed as
-// one, Match) write no pathSeen: the member is then read, as before.
+// one, Match) mark nothing: the member is then read, as before.
 
 // maxGuards is the most distinct guards a prefix entry may have for its
 // member to be skipped when they all fail: each is a test per member
@@ -99,9 +99,6 @@ func related(a, b string) bool {
 // once per entry, for the clause's guard there.
 func (t *tx) countGuards(fields []fieldRec, by int32) {
 	m := t.m
-	if m.guardCounts == nil {
-		m.guardCounts = map[inputPath]*prefixGuards{}
-	}
 	at := t.guardAt[:0]
 	for i := range fields {
 		key := m.pathNames[fields[i].pathIdx]
@@ -211,6 +208,7 @@ func (t *tx) indexGuards(input int) {
 		if e.below {
 			e.guard = t.m.guardCounts[inputPath{input, k}].guardOf(e)
 			s.index[k] = e
+			t.flagGuardPaths(e.guard)
 		}
 	}
 }
@@ -238,6 +236,7 @@ func (t *tx) setGuards() {
 		if g := t.m.guardCounts[k].guardOf(e); !sameGuard(e.guard, g) {
 			e.guard = g
 			s.index[k.path] = e
+			t.flagGuardPaths(g)
 			if !slices.Contains(t.guardWalk, k) {
 				t.guardWalk = append(t.guardWalk, k)
 			}
@@ -275,7 +274,7 @@ func (mt *Matcher) deadBelow(g *entryGuard) bool {
 		paths = paths[:1]
 	}
 	for _, at := range paths {
-		if uint(at) >= uint(len(mt.pathSeen)) || mt.pathSeen[at] != mt.epoch {
+		if uint(at) >= uint(len(mt.pathLeaves)) || mt.pathLeaves[at].seen != mt.epoch {
 			return false
 		}
 	}
@@ -292,36 +291,23 @@ func exactOnly(f *compiler.Field) bool {
 	return len(f.Conds) > 0
 }
 
-// markGuardPaths sets guardPath on the path matcher of every guard the
-// prefix entries this write changed will have, before commit derives the
-// path matchers it copied (a flag is never cleared: a path that stops
-// being a guard only marks its leaves for nothing). Where an input's
-// index is rebuilt, any of its prefixes may become deep (a path added
-// below it), so every prefix's guard counts, deep or not.
-func (t *tx) markGuardPaths() {
-	for k, pg := range t.m.guardCounts {
-		if t.reindex[k.input] {
-			t.markGuard(pg.guard())
-		}
+// flagGuardPaths sets guardPath on the path matchers of g's guards, for
+// plainString to mark their leaves seen (a flag is never cleared: a path
+// that stops being a guard only marks its leaves for nothing). It runs
+// where an entry's guard is set (setGuards, indexGuards): the path
+// matcher it copies goes into the scopes with the entries (updateScopes,
+// buildScopes).
+func (t *tx) flagGuardPaths(g *entryGuard) {
+	if g == nil {
+		return
 	}
-	for _, k := range t.guardDirty {
-		if e, ok := t.snap.sub[k.input].index[k.path]; ok && !t.reindex[k.input] {
-			t.markGuard(t.m.guardCounts[k].guardOf(e))
+	for _, at := range g.path[:g.n] {
+		key := t.m.pathNames[at]
+		if key.input < 0 {
+			continue
 		}
-	}
-}
-
-// markGuard sets guardPath on the path matchers of g's guards.
-func (t *tx) markGuard(g *entryGuard) {
-	if g != nil {
-		for _, at := range g.path[:g.n] {
-			key := t.m.pathNames[at]
-			if key.input < 0 {
-				continue
-			}
-			if e, ok := t.sub(key.input).index[key.path]; ok && e.pm != nil && !e.pm.guardPath {
-				t.path(key.input, key.path).guardPath = true
-			}
+		if e, ok := t.snap.sub[key.input].index[key.path]; ok && e.pm != nil && !e.pm.guardPath {
+			t.path(key.input, key.path).guardPath = true
 		}
 	}
 }

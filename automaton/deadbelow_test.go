@@ -159,7 +159,7 @@ func TestDeadMemberConcurrentWrites(t *testing.T) {
 // TestDeadMemberTurnsDeep: a member whose clauses had a guard while it
 // was shallow gets it once a new path makes it deep, without the guard
 // counts changing, and its guard's path marks its leaf: the member is
-// skipped (markGuardPaths flags every guard path of a reindexed input).
+// skipped (indexGuards flags the guard paths of every guard it sets).
 func TestDeadMemberTurnsDeep(t *testing.T) {
 	m := New(Config{MaxDepth: 8})
 	addPattern(t, m, "a", `{"detail":{"eventName":["RunInstances"],"requestParameters":{"clientToken":["x"]}}}`)
@@ -174,5 +174,24 @@ func TestDeadMemberTurnsDeep(t *testing.T) {
 	}
 	if _, err := mt.MatchTrusted(nil, []byte(`{"detail":{"eventName":"RunInstances","requestParameters":`+deep+`}}`)); err == nil {
 		t.Error("the member, alive, was skipped")
+	}
+}
+
+// TestDeadMemberGuardWithoutReindex: a guard first set by a write that
+// rebuilds no index (the rules' paths all stay) flags its path there
+// (setGuards), so that the path's leaf is marked and the member skipped.
+func TestDeadMemberGuardWithoutReindex(t *testing.T) {
+	m := New(Config{MaxDepth: 8})
+	addPattern(t, m, "name", `{"detail":{"eventName":["RunInstances"]}}`)
+	addPattern(t, m, "type", `{"detail":{"requestParameters":{"instancesSet":{"items":{"instanceType":["t3.micro"]}}}}}`)
+	// Both together, of predicates the machine has: no new path.
+	addPattern(t, m, "both", `{"detail":{"eventName":["RunInstances"],"requestParameters":{"instancesSet":{"items":{"instanceType":["t3.micro"]}}}}}`)
+	m.Delete("type") // the unguarded rule goes; its path stays, named by "both"
+	if g := m.snap.Load().sub[inputEvent].index["detail.requestParameters"].guard; g == nil {
+		t.Fatal("the member has no guard once the unguarded rule is deleted")
+	}
+	deep := `{"instancesSet":{"items":` + strings.Repeat("[", 12) + strings.Repeat("]", 12) + `}}`
+	if _, err := m.NewMatcher().MatchTrusted(nil, []byte(`{"detail":{"eventName":"CreateTags","requestParameters":`+deep+`}}`)); err != nil {
+		t.Errorf("the dead member was read: %v", err)
 	}
 }

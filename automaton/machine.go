@@ -397,7 +397,7 @@ func New(cfg Config) *Machine {
 		cfg.MaxEventSize = DefaultMaxEventSize
 	}
 	m := &Machine{cfg: cfg, patterns: map[ID]*patternRec{}, predKeys: map[string]*predW{}, clauses: map[string]*clauseW{},
-		pathIdx: map[inputPath]int32{}}
+		pathIdx: map[inputPath]int32{}, guardCounts: map[inputPath]*prefixGuards{}}
 	s := &snapshot{}
 	for i := range s.sub {
 		s.sub[i] = &subMachine{}

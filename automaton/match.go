@@ -91,10 +91,7 @@ type Matcher struct {
 	tailMemo tailMemo
 
 	pathLeaves []pathState // by path index
-	// pathSeen is the epoch in which plainString last looked a path's
-	// leaf up in its table alone, outside pinned arrays (deadbelow.go).
-	pathSeen []uint32
-	paths    []int32 // paths with leaves in this event
+	paths      []int32     // paths with leaves in this event
 
 	cands []candidate // decideAll's list
 	// direct are the clauses stab handed straight to deciding, directArr
@@ -194,7 +191,12 @@ type predState struct {
 type pathState struct {
 	epoch      uint32
 	head, tail int32
-	pm         *pathMatcher
+	// seen is the epoch in which plainString last looked the path's leaf
+	// up in its table alone, outside pinned arrays (a guard's path,
+	// deadbelow.go); it records no leaf. (In epoch's line, in what was
+	// padding.)
+	seen uint32
+	pm   *pathMatcher
 }
 
 type hitRec struct {
@@ -375,7 +377,6 @@ func (mt *Matcher) loadSnapshot(s *snapshot) {
 	}
 	if int(s.pathCap) > len(mt.pathLeaves) {
 		mt.pathLeaves = make([]pathState, int(s.pathCap)+16)
-		mt.pathSeen = make([]uint32, int(s.pathCap)+16)
 	}
 	if int(s.restCap) > len(mt.rests) {
 		mt.rests = make([]restState, int(s.restCap)+int(s.restCap)/4+16)
@@ -417,7 +418,6 @@ func (mt *Matcher) resetEpochs() {
 	clear(mt.abEx)
 	clear(mt.rests)
 	clear(mt.pathLeaves)
-	clear(mt.pathSeen)
 	clear(mt.patEpoch)
 	mt.epoch = 1
 	mt.snapEpoch = 1 // the cached records were cleared

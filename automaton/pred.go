@@ -316,6 +316,9 @@ type predW struct {
 	input int
 	uses  int32 // distinct clauses with a field on it
 	rank  int8  // how unselective: 0 exact, 1 pattern, 2 numeric, 3 lazy
+	// exact: its conditions are exact values alone (exactOnly), what a
+	// guard needs (deadbelow.go); its fields' fieldRec.exact.
+	exact bool
 	// overlap counts the ranges in the path's index (those of anchoring
 	// predicates: the others fire nothing) that share a number with this
 	// predicate's ranges, when it was made: they fire with it.

@@ -581,8 +581,8 @@ func (mt *Matcher) plainString(pm *pathMatcher, val []byte) {
 		return
 	}
 	// The path's one leaf, looked up in its table alone (deadbelow.go).
-	if pm.guardPath && uint(pm.idx) < uint(len(mt.pathSeen)) {
-		mt.pathSeen[pm.idx] = mt.epoch
+	if pm.guardPath && uint(pm.idx) < uint(len(mt.pathLeaves)) {
+		mt.pathLeaves[pm.idx].seen = mt.epoch
 	}
 	// The table's find(val), in line: its call, the arguments moved for
 	// it and mt and pm kept across it cost (callgrind trusted,

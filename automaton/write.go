@@ -490,8 +490,7 @@ func (t *tx) addPattern(id ID, p *compiler.Pattern) {
 					}
 					pw = t.newPred(input, f, string(t.internBuf))
 				}
-				fr.pred, fr.pathIdx, fr.lazy = pw.rec.id, pw.rec.pathIdx, pw.rec.lazy()
-				fr.exact = exactOnly(f)
+				fr.pred, fr.pathIdx, fr.lazy, fr.exact = pw.rec.id, pw.rec.pathIdx, pw.rec.lazy(), pw.exact
 			} else {
 				fr.pathIdx = t.path(input, f.Path).idx
 			}
@@ -648,7 +647,7 @@ func (t *tx) newPred(input int, f *compiler.Field, key string) *predW {
 		pa = &new(predAllocLine).p
 	}
 	pw, pr := &pa.w, &pa.r
-	*pw = predW{key: key, input: input, path: f.Path, rank: int8(predRank(f)), conds: f.Conds}
+	*pw = predW{key: key, input: input, path: f.Path, rank: int8(predRank(f)), exact: exactOnly(f), conds: f.Conds}
 	*pr = predRec{id: id, pathIdx: pm.idx, gen: t.gen, anchors: pa.a[:0]}
 	for int(id) >= len(m.preds) {
 		m.preds = append(m.preds, nil)
@@ -994,7 +993,6 @@ func filterIDs(list []int32, id int32) []int32 {
 
 func (t *tx) commit() {
 	clear(t.fpreds) // keep no dropped predicate alive in the scratch
-	t.markGuardPaths()
 	for _, pm := range t.redirects {
 		pm.ranges = pm.ranges.redirected(t.m)
 	}
