@@ -47,7 +47,7 @@ type Result struct {
 	MBPerSec       float64 `json:"mb_per_sec"`
 	AllocsPerEvent float64 `json:"allocs_per_event"`
 	BytesPerPat    float64 `json:"bytes_per_pattern"`
-	AddedPerSec    float64 `json:"patterns_added_per_sec"`        // one AddAll of the whole set
+	AddedPerSec    float64 `json:"patterns_added_per_sec"`        // an AddAll of the whole set (median of allAddRounds)
 	AddedPerSecOne float64 `json:"patterns_added_per_sec_single"` // one Add per pattern, into the full machine
 	Ratio          float64 `json:"ratio_to_fastjson"`
 	RatioMin       float64 `json:"ratio_min"`
