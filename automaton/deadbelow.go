@@ -52,15 +52,14 @@ import (
 // every event, it cost 4 089 against 4 020 instr/event).
 const maxGuards = 2
 
-// entryGuard is a prefix entry's guards as the Matcher tests them (n 0:
-// none; the member is always read).
+// entryGuard is a prefix entry's guards as the Matcher tests them: the n
+// predicates, none of which may have fired, and the npath distinct paths
+// they lie at, each of which must have had its leaf (usually one: the
+// source values of the rules below). n is never 0.
 type entryGuard struct {
-	n uint8
-	// onePath: the guards are all at path[0] (the usual case: the
-	// source values of the rules below).
-	onePath bool
-	pred    [maxGuards]int32
-	path    [maxGuards]int32
+	n, npath uint8
+	pred     [maxGuards]int32
+	path     [maxGuards]int32
 }
 
 // guardRef counts the clauses below a prefix that a guard stands for.
@@ -176,10 +175,13 @@ func (pg *prefixGuards) guard() *entryGuard {
 		}
 		return int(a.path - b.path)
 	})
-	g := &entryGuard{n: uint8(len(refs)), onePath: true}
+	g := &entryGuard{n: uint8(len(refs))}
 	for i, r := range refs {
-		g.pred[i], g.path[i] = r.pred, r.path
-		g.onePath = g.onePath && r.path == refs[0].path
+		g.pred[i] = r.pred
+		if !slices.Contains(g.path[:g.npath], r.path) {
+			g.path[g.npath] = r.path
+			g.npath++
+		}
 	}
 	return g
 }
@@ -256,24 +258,21 @@ func (mt *Matcher) hasFired(p int32) bool {
 	return uint(p) >= uint(len(mt.pred)) || mt.pred[p].epoch == mt.epoch
 }
 
-// deadBelow reports whether a member whose entry has guards g is dead in
-// this input: no guard has fired, and every guard's path has had its
+// deadBelow reports whether a member whose entry has guards g, the first
+// of which has not fired (object tests it in line), is dead in this
+// input: no other guard has fired, and every guard's path has had its
 // leaf (see above).
 func (mt *Matcher) deadBelow(g *entryGuard) bool {
 	n := min(int(g.n), maxGuards)
 	if n == 0 {
 		return false
 	}
-	for _, p := range g.pred[:n] {
+	for _, p := range g.pred[1:n] {
 		if mt.hasFired(p) {
 			return false
 		}
 	}
-	paths := g.path[:n]
-	if g.onePath {
-		paths = paths[:1]
-	}
-	for _, at := range paths {
+	for _, at := range g.path[:min(int(g.npath), maxGuards)] {
 		if uint(at) >= uint(len(mt.pathLeaves)) || mt.pathLeaves[at].seen != mt.epoch {
 			return false
 		}
@@ -301,7 +300,7 @@ func (t *tx) flagGuardPaths(g *entryGuard) {
 	if g == nil {
 		return
 	}
-	for _, at := range g.path[:g.n] {
+	for _, at := range g.path[:g.npath] {
 		key := t.m.pathNames[at]
 		if key.input < 0 {
 			continue

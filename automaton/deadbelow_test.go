@@ -77,6 +77,42 @@ func TestDeadMemberSkipped(t *testing.T) {
 	check("an unguarded rule alone", false)
 }
 
+// TestDeadMemberGuardsAtTwoPaths: the rules below a member guarded at two
+// paths (one by its source, one by its detail-type) make it dead only
+// once both paths have had their leaves: a guard whose leaf comes after
+// the member may still hold. (Skipped with one path seen, the event
+// whose detail-type follows its detail loses its rule.)
+func TestDeadMemberGuardsAtTwoPaths(t *testing.T) {
+	m := New(Config{MaxDepth: 8})
+	addPattern(t, m, "a", `{"source":["aws.ec2"],"detail":{"requestParameters":{"instancesSet":{"items":{"instanceType":["t3.micro"]}}}}}`)
+	addPattern(t, m, "b", `{"detail-type":["RunInstances call"],"detail":{"requestParameters":{"instancesSet":{"items":{"instanceType":["m5.large"]}}}}}`)
+	g := m.snap.Load().sub[inputEvent].index["detail.requestParameters"].guard
+	if g == nil || g.n != 2 || g.npath != 2 {
+		t.Fatalf("the member's guard is %+v, want two guards at two paths", g)
+	}
+	deep := `{"instancesSet":{"items":` + strings.Repeat("[", 12) + strings.Repeat("]", 12) + `}}`
+	mt := m.NewMatcher()
+	for name, c := range map[string]struct {
+		ev      string
+		skipped bool
+	}{
+		"both seen, neither holds": {`{"source":"aws.s3","detail-type":"Other","detail":{"requestParameters":` + deep + `}}`, true},
+		"detail-type after":        {`{"source":"aws.s3","detail":{"requestParameters":` + deep + `},"detail-type":"Other"}`, false},
+		"source after":             {`{"detail-type":"Other","detail":{"requestParameters":` + deep + `},"source":"aws.s3"}`, false},
+		"the second holds":         {`{"source":"aws.s3","detail-type":"RunInstances call","detail":{"requestParameters":` + deep + `}}`, false},
+	} {
+		if _, err := mt.MatchTrusted(nil, []byte(c.ev)); (err == nil) != c.skipped {
+			t.Errorf("%s: MatchTrusted error %v, want the member skipped: %v", name, err, c.skipped)
+		}
+	}
+	ev := `{"source":"aws.s3","detail":{"requestParameters":{"instancesSet":{"items":{"instanceType":"m5.large"}}}},"detail-type":"RunInstances call"}`
+	for _, trusted := range []bool{false, true} {
+		if got, err := matchPath(mt, trusted, ev); err != nil || !slices.Equal(got, []ID{"b"}) {
+			t.Errorf("trusted %v: %v, %v; want [b]", trusted, got, err)
+		}
+	}
+}
+
 // FuzzDeadSubtree: on machines of the dead-subtree tests' guarded rules,
 // one each (two or more together have more guards than an entry keeps),
 // and all the rules together, MatchTrusted answers every event that

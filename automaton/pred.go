@@ -277,7 +277,10 @@ type fieldRec struct {
 	pathIdx     int32
 	lazy        bool // pred is computed on demand
 	allowAbsent bool
-	// exact: pred is made of exact values alone (a guard, deadbelow.go)
+	// exact: pred is made of exact values alone (a guard, deadbelow.go).
+	// Kept here, not read from the predicate: when a clause goes, its
+	// guard is uncounted after its predicates may have been dropped
+	// (deletePattern), and it must be the guard it was counted as.
 	exact bool
 }
 

@@ -94,8 +94,7 @@ func runFamily(fam Family, cfg Config, evs [][]byte, size int) (Result, float64,
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(ps)
 	res := Result{Family: fam.Name, Corpus: fam.Corpus, Patterns: n, Events: len(evs)}
-	slices.Sort(rates)
-	res.AddedPerSec = rates[len(rates)/2]
+	res.AddedPerSec = middle(rates)
 	res.BytesPerPat = max(0, float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n))
 	mt := m.NewMatcher()
 	var fp fastjson.Parser
@@ -207,8 +206,14 @@ func singleAdds(m *automaton.Machine, fam Family, r *rand.Rand, n int) (float64,
 			m.Delete(id)
 		}
 	}
+	return middle(rates), nil
+}
+
+// middle returns the median of an odd number of rates (the rounds' of
+// AddAll and of single Adds), sorting them in place.
+func middle(rates []float64) float64 {
 	slices.Sort(rates)
-	return rates[len(rates)/2], nil
+	return rates[len(rates)/2]
 }
 
 // turn times one contender on a chunk of events.
