@@ -140,7 +140,10 @@ func (s *Service) syncFunction(ctx context.Context, name string, val []byte, cur
 		return err
 	}
 	if cur != nil && cur.RevisionID == r.RevisionID {
-		return nil
+		// Installed already (a retry, or the same record handed out
+		// again): its invoke config may not be, where the dispatcher
+		// refused it (a destination this instance did not know yet).
+		return s.syncInvokeConfig(name, r.InvokeConfig)
 	}
 	fn := &function{record: r, codeDir: filepath.Join(s.cfg.Dir, r.CodePath), pool: &pool{}}
 	samePool := cur != nil && cur.CodePath == r.CodePath && reflect.DeepEqual(cur.Spec, r.Spec)
@@ -160,25 +163,27 @@ func (s *Service) syncFunction(ctx context.Context, name string, val []byte, cur
 	if cur != nil && !samePool {
 		s.retire(cur, cur.CodePath != r.CodePath)
 	}
-	return s.syncInvokeConfig(name, cur, r.InvokeConfig)
+	return s.syncInvokeConfig(name, r.InvokeConfig)
 }
 
-// syncInvokeConfig hands the dispatcher a function's invoke config as
-// another instance recorded it.
-func (s *Service) syncInvokeConfig(name string, cur *function, c *lambda.EventInvokeConfig) error {
+// syncInvokeConfig gives the dispatcher a function's invoke config as
+// another instance recorded it (nil: none), where the dispatcher's differs.
+// It compares with the dispatcher, not with the record this instance had:
+// a config the dispatcher refused (its destination not yet known here)
+// is in the record but not in the dispatcher, and is applied at the retry.
+func (s *Service) syncInvokeConfig(name string, c *lambda.EventInvokeConfig) error {
 	d := s.cfg.Dispatcher
 	if d == nil {
 		return nil
 	}
-	var had *lambda.EventInvokeConfig
-	if cur != nil {
-		had = cur.InvokeConfig
-	}
+	had, err := d.GetEventInvokeConfig(name)
 	switch {
-	case reflect.DeepEqual(had, c):
-		return nil
+	case c == nil && err != nil:
+		return nil // none here either (or no function to have one)
 	case c == nil:
 		return d.DeleteEventInvokeConfig(name)
+	case err == nil && reflect.DeepEqual(had, *c):
+		return nil
 	default:
 		return d.PutEventInvokeConfig(name, *c)
 	}
