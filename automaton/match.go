@@ -453,7 +453,10 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 		return dst, nil
 	}
 	// The scan of the input, written here rather than called: a call
-	// less per input.
+	// less per input (callgrind steady state, instr/event: trusted
+	// multi-field 3818 -> 3816, mixed-10000 6950 -> 6936; Match
+	// multi-field 4114 -> 4099; by the clock within the noise, see
+	// object).
 	i := skipWS(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return dst, notObject(data, i)
