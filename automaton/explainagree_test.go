@@ -50,3 +50,34 @@ func matchPath(mt *Matcher, trusted bool, ev string) ([]ID, error) {
 	}
 	return mt.Match(nil, []byte(ev))
 }
+
+// trustedBothWays is a check for eachAloneAndAll: every event meets the
+// trusted contract, and MatchTrusted answers each as Match and Explain
+// do with the switch *knob off and on (what names it in the messages).
+// The caller restores the knob.
+func trustedBothWays(t *testing.T, what string, knob *bool, events []string) func(m *Machine, ps map[ID]*compiler.Pattern) {
+	return func(m *Machine, ps map[ID]*compiler.Pattern) {
+		t.Helper()
+		mt := m.NewMatcher()
+		for _, ev := range events {
+			if err := mt.CheckTrusted([]byte(ev)); err != nil {
+				t.Fatalf("%s: %v", ev, err)
+			}
+			want, err := mt.Match(nil, []byte(ev))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, on := range []bool{false, true} {
+				*knob = on
+				ids, err := mt.MatchTrusted(nil, []byte(ev))
+				if err != nil {
+					t.Fatalf("%s %v: %s: %v", what, on, ev, err)
+				}
+				if sortedIDs(ids) != sortedIDs(want) {
+					t.Errorf("%s %v: %s: MatchTrusted %v, Match %v", what, on, ev, ids, want)
+				}
+				agreeExplain(t, fmt.Sprint(what, " ", on), ids, ps, ev)
+			}
+		}
+	}
+}

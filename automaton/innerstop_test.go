@@ -1,11 +1,6 @@
 package automaton
 
-import (
-	"fmt"
-	"testing"
-
-	"github.com/patternc/patternc/compiler"
-)
+import "testing"
 
 // TestInnerStop: an object on the way to pattern paths stops at the last
 // name it needs though its parents need more (innerStopOn), and its rest
@@ -35,31 +30,7 @@ func TestInnerStop(t *testing.T) {
 		`{"d":{"p":{"set":[{"t":"m5","b":{"i":[{"v":8}]}},{"t":"c6"}],"tok":"t"},"x":"y"}}`,
 		`{"d":{"o":{"key":"k" , "size":2 , "etag":"e" } , "ro":true}}`,
 	}
-	check := func(m *Machine, ps map[ID]*compiler.Pattern) {
-		t.Helper()
-		mt := m.NewMatcher()
-		for _, ev := range events {
-			if err := mt.CheckTrusted([]byte(ev)); err != nil {
-				t.Fatalf("%s: %v", ev, err)
-			}
-			want, err := mt.Match(nil, []byte(ev))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, on := range []bool{false, true} {
-				innerStopOn = on
-				ids, err := mt.MatchTrusted(nil, []byte(ev))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if sortedIDs(ids) != sortedIDs(want) {
-					t.Errorf("inner stop %v: %s: MatchTrusted %v, Match %v", on, ev, ids, want)
-				}
-				agreeExplain(t, fmt.Sprint("inner stop ", on), ids, ps, ev)
-			}
-		}
-	}
-	eachAloneAndAll(t, rules, check)
+	eachAloneAndAll(t, rules, trustedBothWays(t, "inner stop", &innerStopOn, events))
 }
 
 // TestDeepNeeds: countNeeds marks deep the prefixes some member of which

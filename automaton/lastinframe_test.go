@@ -1,11 +1,6 @@
 package automaton
 
-import (
-	"fmt"
-	"testing"
-
-	"github.com/patternc/patternc/compiler"
-)
+import "testing"
 
 // TestLastInFrame: a member object that is the last thing its object
 // needs is read in the object's frame (lastInFrame), and the count of
@@ -40,31 +35,7 @@ func TestLastInFrame(t *testing.T) {
 		`{"tail":"t","top":{"a":"1","b":{"c":{"d":"deep"}}}}`,
 		`{"top" : { "a" : "1" , "b" : { "c" : { "d" : "deep" } } } , "tail" : "t" }`,
 	}
-	check := func(m *Machine, ps map[ID]*compiler.Pattern) {
-		t.Helper()
-		mt := m.NewMatcher()
-		for _, ev := range events {
-			if err := mt.CheckTrusted([]byte(ev)); err != nil {
-				t.Fatalf("%s: %v", ev, err)
-			}
-			want, err := mt.Match(nil, []byte(ev))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, on := range []bool{false, true} {
-				lastInFrame = on
-				ids, err := mt.MatchTrusted(nil, []byte(ev))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if sortedIDs(ids) != sortedIDs(want) {
-					t.Errorf("last in frame %v: %s: MatchTrusted %v, Match %v", on, ev, ids, want)
-				}
-				agreeExplain(t, fmt.Sprint("last in frame ", on), ids, ps, ev)
-			}
-		}
-	}
-	eachAloneAndAll(t, rules, check)
+	eachAloneAndAll(t, rules, trustedBothWays(t, "last in frame", &lastInFrame, events))
 }
 
 // TestLastInFrameDepth: the nesting limit holds for member objects read
