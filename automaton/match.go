@@ -452,41 +452,8 @@ func (mt *Matcher) run(dst []ID, input int, data []byte) ([]ID, error) {
 	if sub.count == 0 {
 		return dst, nil
 	}
-	// The scan of the input, written here rather than called: a call
-	// less per input (callgrind steady state, instr/event: trusted
-	// multi-field 3818 -> 3816, mixed-10000 6950 -> 6936; Match
-	// multi-field 4114 -> 4099; by the clock within the noise, see
-	// object).
-	i := skipWS(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return dst, notObject(data, i)
-	}
-	root := sub.root
-	if root == nil {
-		root = noScope
-	}
-	if mt.memo == nil {
-		// Made here, where both paths' object readers start (validObject
-		// guesses names as object does), and only for a Matcher that
-		// reads an object: it is 29 KB.
-		mt.memo = newMemo(mt)
-	}
-	var err error
-	if !mt.trusted {
-		i, err = mt.validObject(data, i, 1, root)
-	} else {
-		var open int
-		if i, open, err = mt.object(data, i, 1, sub.rootNeed, root); open > 0 && err == nil {
-			i = -1 // MatchTrusted stopped early: the rest is not read
-		}
-	}
-	if err != nil {
+	if err := mt.scan(data); err != nil {
 		return dst, err
-	}
-	if i >= 0 {
-		if i = skipWS(data, i); i != len(data) {
-			return dst, &SyntaxError{i, "unexpected data after the end of the event"}
-		}
 	}
 	mt.postPass()
 	mt.budget = searchBudget

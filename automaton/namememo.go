@@ -214,7 +214,7 @@ type alignedMemo struct {
 	mm nameMemo
 }
 
-// newMemo makes Matcher mt's memo (at its first object, run).
+// newMemo makes Matcher mt's memo (at its first object, scan).
 func newMemo(mt *Matcher) *nameMemo {
 	a := &alignedMemo{}
 	a.mm.m = mt

@@ -30,31 +30,40 @@ import (
 // return only to add its object to the count of those left open: the
 // frame's prologue runs again for it, but not the call, the spills
 // around it and the answer's way back. Callgrind trusted, steady state
-// (instr/event): multi-field 3 836 -> 3 818, mixed-10000 7 012 -> 6 950,
-// cloudtrail-large 13 276 -> 13 173, escapes-unicode 3 257 -> 3 256;
-// bench/ablayout, four layouts, two runs each, trusted ratio: multi-field
+// (instr/event): multi-field 3 836 -> 3 818 as first written, 3 831 with
+// the lastInFrame switch tested (the code's layout), mixed-10000 7 012 ->
+// 6 954, cloudtrail-large 13 276 -> 13 183, escapes-unicode 3 257 ->
+// 3 256; bench/ablayout, four layouts, two runs each, trusted ratio: multi-field
 // 1.533 -> 1.576 (+2.8 %, paired +1.7 %), mixed-10000 1.577 -> 1.595
 // (+1.1 / +1.0), cloudtrail-large 4.393 -> 4.454 (+1.4 / +1.0); Match
-// (not this function) -1.4..+0.3 %. Both this and run's scan in place
-// (match.go) against the revision before them, later the same hour
-// (four layouts, two runs each, paired): trusted multi-field +0.0 %,
-// mixed-10000 -0.8, escapes-unicode -0.4, cloudtrail-large +0.2; exact
-// +2.2, exact-100000 +2.1, numeric +0.2, complex-arrays -0.9. By the
-// clock that is within the noise (a change that left multi-field's
-// events untouched read +0.7 % on them the same way); kept for the
-// instructions, and a member object read so is one call less deep on
-// the goroutine's stack. Measured and lost: passMembers
-// going down into such a member object itself (the scope, the count
-// and the nesting room handed back through the memo), without the
-// return to object: callgrind trusted multi-field 3816 -> 3798,
-// escapes-unicode 3246 -> 3221 instr/event, but bench/ablayout paired
-// trusted multi-field -0.3 %, escapes-unicode 0.0, mixed-10000 -1.0.
+// (not this function) -1.4..+0.3 %. The same again later that hour,
+// this with run's scan written in place (since undone, scan.go), paired:
+// trusted multi-field +0.0 %, mixed-10000 -0.8, escapes-unicode -0.4,
+// cloudtrail-large +0.2; exact +2.2, exact-100000 +2.1 — within the
+// noise (a change that left multi-field's events untouched read +0.7 %
+// on them the same way). Kept for mixed-10000's and cloudtrail-large's
+// instructions, and a member object read so is one call less deep on the
+// goroutine's stack.
+//
+// Measured and lost: passMembers going down into such a member object
+// itself (the scope, the count and the nesting room handed back through
+// the memo), without the return to object: callgrind trusted multi-field
+// 3816 -> 3798, escapes-unicode 3246 -> 3221 instr/event, but
+// bench/ablayout paired trusted multi-field -0.3 %, escapes-unicode 0.0,
+// mixed-10000 -1.0.
 func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, int, error) {
 	// outer counts the objects around the one being read that this frame
 	// stands in for: a member object its parent needs last is read here,
 	// in place of a call whose return would only add itself to open (see
 	// member, below). Every answer adds them.
 	outer := 0
+	// (Tests set byteNames to hold the word-wise name reader to
+	// memberName.)
+	wordEnd, memoEnd := len(d)-8, len(d)-16
+	if mt.byteNames {
+		wordEnd, memoEnd = -1, -9
+	}
+	mm := mt.memo
 enter:
 	if depth > mt.m.cfg.MaxDepth {
 		return i, 0, &SyntaxError{i, fmt.Sprintf("nesting deeper than the limit of %d levels", mt.m.cfg.MaxDepth)}
@@ -66,12 +75,6 @@ enter:
 	if i >= len(d) || d[i] != '"' {
 		return i, 0, &SyntaxError{i, "expected a double-quoted member name"}
 	}
-	// (Tests set byteNames to hold the word-wise name reader to
-	// memberName.)
-	wordEnd, memoEnd := len(d)-8, len(d)-16
-	if mt.byteNames {
-		wordEnd, memoEnd = -1, -9
-	}
 	// left is how many of the names need counts are still to come
 	// (negative, never reaching 0, where need is 0: nothing to stop for);
 	// passMembers counts those it passes in mm.left.
@@ -79,7 +82,7 @@ enter:
 	if need == 0 {
 		left = -1
 	}
-	mm, prev := mt.memo, memoStart(sc)
+	prev := memoStart(sc)
 	for { // at the '"' of a name
 		var e *pathEntry
 		var k, st, end int
