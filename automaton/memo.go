@@ -54,6 +54,12 @@ package automaton
 // both ways).
 var memoOn = true
 
+// memoBits sizes the table. Smaller tables, measured so that their
+// lines would stay in the cache (multi-field fires 898 sets in 50 000
+// events; three runs each, alternated, trusted ratio to fastjson):
+// 4096 entries 1.52, 1.55, 1.56; 2048 entries 1.49, 1.48, 1.52; 1024
+// entries 1.41, 1.44, 1.45 — the sets that then share a pair and are
+// decided anew cost more than the lines saved.
 const (
 	memoBits      = 12
 	memoSize      = 1 << memoBits
