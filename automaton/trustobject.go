@@ -57,11 +57,12 @@ func (mt *Matcher) object(d []byte, i, depth int, need int32, sc *scope) (int, i
 	// in place of a call whose return would only add itself to open (see
 	// member, below). Every answer adds them.
 	outer := 0
-	// (Tests set byteNames to hold the word-wise name reader to
-	// memberName.)
-	wordEnd, memoEnd := len(d)-8, len(d)-16
+	// memoEnd is the last index where a name's two words fit (its
+	// words end 8 bytes later: slowName's wordEnd). (Tests set byteNames
+	// to hold the word-wise name reader to memberName.)
+	memoEnd := len(d) - 16
 	if mt.byteNames {
-		wordEnd, memoEnd = -1, -9
+		memoEnd = -9
 	}
 	mm := mt.memo
 enter:
@@ -101,7 +102,7 @@ enter:
 			goto sep
 		case passName:
 			var err error
-			if e, i, err = mt.slowName(d, i, sc, wordEnd, prev); err != nil {
+			if e, i, err = mt.slowName(d, i, sc, memoEnd+8, prev); err != nil {
 				return i, 0, err
 			}
 		case passList:
