@@ -366,3 +366,72 @@ func TestMemoMaskAfterDelete(t *testing.T) {
 	addPattern(t, m, "4", `{"d":["w"],"b":["y"]}`) // one new predicate: a freed id
 	check(m.snap.Load().predWide == 0, []ID{"0", "1"})
 }
+
+// TestMemoArenaBounded: a stream whose common sets keep being pushed out
+// of their pairs by sets seen once fills the arenas with ids no entry
+// holds; the memo starts over in the memory it has instead of growing
+// them, so that after a first stretch matching allocates nothing, and
+// its answers stay those of a Matcher without the memo.
+func TestMemoArenaBounded(t *testing.T) {
+	if !memoOn {
+		t.Skip("the memo is off")
+	}
+	r := rand.New(rand.NewSource(7))
+	m := New(Config{})
+	fields := []string{"a", "b", "c", "d"}
+	for i := 0; i < 600; i++ { // 80 predicates: keys by hash
+		f := r.Perm(4)
+		src := fmt.Sprintf(`{%q:["v%d"],%q:["v%d"]}`, fields[f[0]], r.Intn(20), fields[f[1]], r.Intn(20))
+		addPattern(t, m, ID(fmt.Sprint(i)), src)
+	}
+	event := func(a, b, c, d int) []byte {
+		return fmt.Appendf(nil, `{"a":"v%d","b":"v%d","c":"v%d","d":"v%d"}`, a%20, b%20, c%20, d%20)
+	}
+	var common [][]byte
+	for range 300 {
+		common = append(common, event(r.Intn(40), r.Intn(40), r.Intn(40), r.Intn(40)))
+	}
+	evs := make([][]byte, 1<<14)
+	for i := range evs {
+		if r.Intn(3) == 0 { // a set most likely seen once
+			evs[i] = event(r.Intn(40), r.Intn(40), r.Intn(40), r.Intn(40))
+		} else {
+			evs[i] = common[r.Intn(len(common))]
+		}
+	}
+	mt, plain := m.NewMatcher(), m.NewMatcher()
+	var dst, want []ID
+	pass := func(check bool) {
+		for _, ev := range evs {
+			dst, _ = mt.MatchTrusted(dst[:0], ev)
+			if !check {
+				continue
+			}
+			memoOn = false
+			want, _ = plain.MatchTrusted(want[:0], ev)
+			memoOn = true
+			if !slices.Equal(dst, want) {
+				t.Fatalf("%s: got %v, without the memo %v", ev, dst, want)
+			}
+		}
+	}
+	defer func() { memoOn = true }()
+	for range 4 {
+		pass(true)
+	}
+	d := mt.dmemo
+	if d.exact {
+		t.Fatal("the memo keys by mask: the test needs more predicates")
+	}
+	if allocs := testing.AllocsPerRun(3, func() { pass(false) }); allocs != 0 {
+		t.Errorf("%v allocations a pass over %d events", allocs, len(evs))
+	}
+	if d.resets < 2 { // the first: the snapshot's
+		t.Errorf("the memo started over %d times: the arenas were not full", d.resets)
+	}
+	if d.hits == 0 {
+		t.Error("the memo answered nothing")
+	}
+	t.Logf("resets %d, hits %d, arenas: fired ids %d of %d (held %d), pattern ids %d of %d (held %d)",
+		d.resets, d.hits, len(d.preds), cap(d.preds), d.livePreds, len(d.ids), cap(d.ids), d.liveIDs)
+}
