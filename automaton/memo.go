@@ -51,7 +51,7 @@ package automaton
 // matching between writes would clear the table, 64 KB, after each).
 // An arena only appends: an entry pushed out of its pair leaves its ids
 // behind. So a full arena grows only while the entries in the table hold
-// more than half of it (decisionMemo.livePreds, liveIDs), and otherwise
+// more than half of it (decisionMemo.held, counted then), and otherwise
 // the memo starts over in the memory it has: the arenas stop growing
 // once they are twice what the table holds, and a Matcher matching a
 // stream allocates nothing more. (Grown on every fill, multi-field's
@@ -155,28 +155,14 @@ var memoMaskMax int32 = 64
 
 // decisionMemo is a Matcher's memo, for one snapshot.
 type decisionMemo struct {
-	snap  *snapshot
-	gen   uint16 // of the entries in use
-	exact bool   // keys are fired masks (memoMaskMax)
-	table []memoEntry
-	preds []int32
-	ids   []ID
-	// livePreds and liveIDs count the arenas' ids that entries of this
-	// generation hold (the rest: entries pushed out of their pair).
-	livePreds, liveIDs int
-	hits               int // inputs the memo decided (for the tests)
-	resets             int // times the memo started over (for the tests)
-}
-
-// drop tells the memo that entry e is being written over.
-func (d *decisionMemo) drop(e *memoEntry) {
-	if e.gen != d.gen || e.nids < 0 {
-		return
-	}
-	if !d.exact {
-		d.livePreds -= int(e.n)
-	}
-	d.liveIDs -= int(e.nids)
+	snap   *snapshot
+	gen    uint16 // of the entries in use
+	exact  bool   // keys are fired masks (memoMaskMax)
+	table  []memoEntry
+	preds  []int32
+	ids    []ID
+	hits   int // inputs the memo decided (for the tests)
+	resets int // times the memo started over (for the tests)
 }
 
 // full tells whether n more fired ids and nids more pattern ids would
@@ -186,10 +172,31 @@ func (d *decisionMemo) full(n, nids int) bool {
 	if len(d.preds)+n > memoPredsMax || len(d.ids)+nids > memoIDsMax {
 		return true
 	}
-	if !d.exact && len(d.preds)+n > cap(d.preds) && 2*(d.livePreds+n) <= cap(d.preds) {
-		return true
+	predsFull := !d.exact && len(d.preds)+n > cap(d.preds)
+	idsFull := len(d.ids)+nids > cap(d.ids)
+	if !predsFull && !idsFull {
+		return false // room: the usual case, without counting
 	}
-	return len(d.ids)+nids > cap(d.ids) && 2*(d.liveIDs+nids) <= cap(d.ids)
+	preds, ids := d.held()
+	return predsFull && 2*(preds+n) <= cap(d.preds) || idsFull && 2*(ids+nids) <= cap(d.ids)
+}
+
+// held counts the arenas' ids that the table's entries of this
+// generation hold: the rest were left by entries pushed out of their
+// pair. A pass over the table (64 KB), made only when an arena is
+// full: a count kept up as entries come and go gave the same restarts
+// (TestMemoArenaBounded: 9, and 76 516 hits, either way), but had to be
+// kept right at every write of an entry.
+func (d *decisionMemo) held() (preds, ids int) {
+	for k := range d.table {
+		if e := &d.table[k]; e.gen == d.gen && e.nids >= 0 {
+			if !d.exact {
+				preds += int(e.n)
+			}
+			ids += int(e.nids)
+		}
+	}
+	return preds, ids
 }
 
 // reset empties the memo for snapshot s, keeping its memory: a new
@@ -208,7 +215,6 @@ func (d *decisionMemo) reset(s *snapshot) {
 	}
 	d.preds = d.preds[:0]
 	d.ids = d.ids[:0]
-	d.livePreds, d.liveIDs = 0, 0
 	d.resets++
 }
 
@@ -295,7 +301,6 @@ func (mt *Matcher) decideMiss(dst []ID, input int, way []memoEntry) []ID {
 		// callgrind per event: 2884 instructions without the memo,
 		// 3631 keeping each set at once, 2998 marking it first; by
 		// the clock the first was 4x slower).
-		d.drop(&way[1])
 		way[1] = way[0]
 		way[0] = memoEntry{key: key, gen: d.gen, n: uint16(n), nids: memoSeen}
 		return mt.decideAll(dst)
@@ -330,10 +335,6 @@ func (mt *Matcher) decideMiss(dst []ID, input int, way []memoEntry) []ID {
 	}
 	*e = memoEntry{key: key, ids: uint16(len(d.ids)), gen: d.gen, n: uint16(n), nids: int16(len(res))}
 	d.ids = append(d.ids, res...)
-	if !d.exact {
-		d.livePreds += n
-	}
-	d.liveIDs += len(res)
 	return dst
 }
 

@@ -432,6 +432,7 @@ func TestMemoArenaBounded(t *testing.T) {
 	if d.hits == 0 {
 		t.Error("the memo answered nothing")
 	}
+	preds, ids := d.held()
 	t.Logf("resets %d, hits %d, arenas: fired ids %d of %d (held %d), pattern ids %d of %d (held %d)",
-		d.resets, d.hits, len(d.preds), cap(d.preds), d.livePreds, len(d.ids), cap(d.ids), d.liveIDs)
+		d.resets, d.hits, len(d.preds), cap(d.preds), preds, len(d.ids), cap(d.ids), ids)
 }
